@@ -1,0 +1,43 @@
+# Qudao — the two commands: `make run` and `make test`. Both install what is missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+# npm's wasm-opt must come first: Debian's binaryen is too old and breaks hydration.
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+# cargo-leptos builds the server with these; tests use the same so they reuse its build.
+TEST_ENV := RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=qudao
+
+.PHONY: run test setup build check fmt lint unit e2e bench clean-e2e
+
+## make run: release build, then serve http://127.0.0.1:3000 with data/qudao.db
+run:
+	tools/setup.sh rust node
+	cargo leptos build --release
+	LEPTOS_SITE_ROOT=target/site target/release/qudao serve
+
+## make test: formatting, lints (server and wasm), unit + integration tests, end-to-end
+test:
+	tools/setup.sh rust node browser
+	$(MAKE) fmt lint unit e2e
+
+fmt:
+	cargo fmt --all -- --check
+
+lint:
+	$(TEST_ENV) cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	$(TEST_ENV) cargo test --features ssr
+
+# Playwright against a freshly built release server on a temporary database (only a
+# release build runs wasm-opt, so only it catches a broken wasm-opt).
+e2e:
+	cargo leptos build --release
+	cd end2end && npx playwright test
+
+## make bench: sizes, latency under wrk, cold start (prints figures; never fails on timing)
+bench:
+	tools/setup.sh rust node bench
+	cargo leptos build --release
+	tools/bench.sh

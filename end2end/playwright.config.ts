@@ -1,0 +1,61 @@
+import { defineConfig } from "@playwright/test";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// A port of its own, so the suite runs beside `make run` on 3000.
+const port = process.env.QUDAO_E2E_PORT ?? "3100";
+export const baseURL = `http://127.0.0.1:${port}`;
+
+// Debian's Chromium; never a downloaded browser. The flags keep it off the network.
+export const chromium = {
+  executablePath: "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+// A fresh database for every run (the server seeds the demo company into it).
+const dataDir = process.env.QUDAO_E2E_DATA ?? fs.mkdtempSync(path.join(os.tmpdir(), "qudao-e2e-"));
+process.env.QUDAO_E2E_DATA = dataDir;
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL,
+    locale: "zh-CN",
+    viewport: { width: 1024, height: 768 },
+    hasTouch: true,
+    launchOptions: chromium,
+    screenshot: "only-on-failure",
+  },
+  webServer: {
+    command: "target/release/qudao serve",
+    cwd: "..",
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      QUDAO_ADDR: `127.0.0.1:${port}`,
+      QUDAO_DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      LEPTOS_SITE_ROOT: "target/site",
+      RUST_LOG: "warn",
+    },
+  },
+});

@@ -1,0 +1,79 @@
+//! The HTML shell, the router and the session every page can read. No business logic.
+use crate::components::error_view::NotFoundPage;
+use crate::components::layout::AppLayout;
+use crate::error::AppError;
+use crate::features::auth::api::{SessionInfo, get_session};
+use crate::features::auth::login_page::LoginPage;
+use crate::features::dashboard::dashboard_page::DashboardPage;
+use crate::features::staff::staff_page::StaffPage;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_router::SsrMode;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options=options id="leptos" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+// Every route renders in `Async` mode: the whole page is ready before the first byte, so
+// a page can still answer with a redirect (signed out), 403 or 404 status.
+
+/// The session, loaded once per page load. Sign-in and sign-out reload the page, so it
+/// never goes stale within one.
+pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let session: SessionResource = Resource::new(|| (), |()| get_session());
+    provide_context(session);
+    view! {
+        <I18nContextProvider>
+            <Head />
+            <Router>
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Title suffix, manifest and icons, in the current language.
+#[component]
+fn Head() -> impl IntoView {
+    let i18n = use_i18n();
+    let app_name = move || t_string!(i18n, app_name).to_string();
+    view! {
+        <Title formatter=move |page: String| {
+            if page.is_empty() { app_name() } else { format!("{page} · {}", app_name()) }
+        } />
+        <Meta name="theme-color" content="#b3261e" />
+        <Meta name="description" content=move || t_string!(i18n, app_tagline).to_string() />
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Link rel="icon" href="/favicon.ico" />
+        <Link rel="apple-touch-icon" href="/icons/icon-192.png" />
+    }
+}

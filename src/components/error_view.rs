@@ -1,0 +1,154 @@
+//! Every error the user can meet, in their language: messages for [`AppError`] and field
+//! codes, and the full-page 404 / 403 / 500 screens (which also set the HTTP status
+//! when rendered on the server).
+use crate::domain::validation::{FieldError, FieldErrorCode};
+use crate::error::{AppError, Conflict};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnErrorErr;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+
+/// One sentence for an error, in the current language.
+pub fn error_message(i18n: I18nContext<Locale>, e: &AppError) -> String {
+    match e {
+        AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
+        AppError::Unauthorized => t_string!(i18n, errors.unauthorized).to_string(),
+        AppError::SignInFailed => t_string!(i18n, errors.sign_in_failed).to_string(),
+        AppError::TooManyAttempts { retry_after_secs } => {
+            let minutes = (retry_after_secs + 59) / 60;
+            t_string!(i18n, errors.too_many_attempts, minutes = minutes).to_string()
+        }
+        AppError::AccountDisabled => t_string!(i18n, errors.account_disabled).to_string(),
+        AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
+        AppError::Validation(_) => t_string!(i18n, errors.validation).to_string(),
+        AppError::Conflict(Conflict::StaleVersion) => t_string!(i18n, errors.stale).to_string(),
+        AppError::Conflict(Conflict::LastOwner) => t_string!(i18n, errors.last_owner).to_string(),
+        AppError::Conflict(Conflict::OwnAccount) => t_string!(i18n, errors.own_account).to_string(),
+        AppError::Internal => t_string!(i18n, errors.internal).to_string(),
+        AppError::ServerFn(ServerFnErrorErr::Request(_)) => {
+            t_string!(i18n, errors.network).to_string()
+        }
+        AppError::ServerFn(
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_),
+        ) => t_string!(i18n, errors.bad_request).to_string(),
+        AppError::ServerFn(_) => t_string!(i18n, errors.internal).to_string(),
+    }
+}
+
+/// One phrase for a refused field, in the current language.
+pub fn field_message(i18n: I18nContext<Locale>, code: FieldErrorCode) -> String {
+    match code {
+        FieldErrorCode::Required => t_string!(i18n, field_errors.required).to_string(),
+        FieldErrorCode::TooLong { max } => {
+            t_string!(i18n, field_errors.too_long, max = max).to_string()
+        }
+        FieldErrorCode::TooShort { min } => {
+            t_string!(i18n, field_errors.too_short, min = min).to_string()
+        }
+        FieldErrorCode::InvalidLogin => t_string!(i18n, field_errors.invalid_login).to_string(),
+        FieldErrorCode::InvalidPhone => t_string!(i18n, field_errors.invalid_phone).to_string(),
+        FieldErrorCode::InvalidRole => t_string!(i18n, field_errors.invalid_role).to_string(),
+        FieldErrorCode::InvalidText => t_string!(i18n, field_errors.invalid_text).to_string(),
+        FieldErrorCode::Taken => t_string!(i18n, field_errors.taken).to_string(),
+    }
+}
+
+/// The message for `field` among `errors`, if any.
+pub fn message_for(
+    i18n: I18nContext<Locale>,
+    errors: &[FieldError],
+    field: &str,
+) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| field_message(i18n, e.code))
+}
+
+/// An inline error banner (polite live region, so screen readers announce it).
+#[component]
+pub fn ErrorBanner(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="banner banner-error" role="alert" aria-live="assertive" hidden=move || message.get().is_none()>
+            {move || message.get().unwrap_or_default()}
+        </div>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_status(code: u16) {
+    if let (Some(res), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        res.set_status(code);
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn set_status(_code: u16) {}
+
+#[component]
+fn ErrorScreen(code: u16, title: String, body: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=title.clone() />
+        <main id="main" class="error-screen">
+            <p class="error-code" aria-hidden="true">{code}</p>
+            <h1>{title}</h1>
+            <p>{body}</p>
+            <a class="button button-primary" href="/">{t!(i18n, errors.back_home)}</a>
+        </main>
+    }
+}
+
+/// 404: no such page.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    set_status(404);
+    let i18n = use_i18n();
+    move || {
+        view! {
+            <ErrorScreen
+                code=404
+                title=t_string!(i18n, errors.not_found_title).to_string()
+                body=t_string!(i18n, errors.not_found_body).to_string()
+            />
+        }
+    }
+}
+
+/// 403: signed in, but the role may not see this page.
+#[component]
+pub fn ForbiddenPage() -> impl IntoView {
+    set_status(403);
+    let i18n = use_i18n();
+    move || {
+        view! {
+            <ErrorScreen
+                code=403
+                title=t_string!(i18n, errors.forbidden_title).to_string()
+                body=t_string!(i18n, errors.forbidden_body).to_string()
+            />
+        }
+    }
+}
+
+/// 500 (or the error's own status): the page's data could not be loaded.
+#[component]
+pub fn ServerErrorPage(error: AppError) -> impl IntoView {
+    set_status(error.status_code());
+    let i18n = use_i18n();
+    move || {
+        view! {
+            <ErrorScreen
+                code=error.status_code()
+                title=t_string!(i18n, errors.server_title).to_string()
+                body=error_message(i18n, &error)
+            />
+        }
+    }
+}

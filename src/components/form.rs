@@ -1,0 +1,95 @@
+//! Form fields with a visible label, an optional hint and an error tied to the input
+//! (`aria-invalid`, `aria-describedby`), sized for fingers (44 px minimum).
+use leptos::prelude::*;
+
+/// A labelled text input bound to `value`.
+#[component]
+pub fn TextField(
+    #[prop(into)] id: String,
+    #[prop(into)] label: ViewFn,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] hint: Option<ViewFn>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            ids.join(" ")
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <label for=id.clone()>
+                {label.run()}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </label>
+            <input
+                id=id.clone()
+                name=id.clone()
+                type=input_type
+                autocomplete=autocomplete
+                required=required
+                autofocus=autofocus
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=described
+                bind:value=value
+            />
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h.run()}</p> })}
+            <p class="field-error" id=error_id.clone() hidden=move || error.get().is_none()>
+                {move || error.get().unwrap_or_default()}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled `<select>` bound to `value`; `options` are (value, label) pairs.
+#[component]
+pub fn SelectField(
+    #[prop(into)] id: String,
+    #[prop(into)] label: ViewFn,
+    value: RwSignal<String>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label.run()}</label>
+            <select
+                id=id.clone()
+                name=id.clone()
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=error_id.clone()
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, l)| {
+                            let selected = v == value.get_untracked();
+                            view! { <option value=v selected=selected>{l}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <p class="field-error" id=error_id.clone() hidden=move || error.get().is_none()>
+                {move || error.get().unwrap_or_default()}
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,131 @@
+//! The signed-in layout: header with the company, navigation, language switch and user
+//! menu; the page below. Visitors without a session are sent to the sign-in page.
+use crate::app::SessionResource;
+use crate::components::error_view::ServerErrorPage;
+use crate::components::hard_navigate;
+use crate::domain::staff::{Action, Role};
+use crate::features::auth::api::{CurrentUser, SessionInfo, logout};
+use crate::i18n::*;
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_router::components::{A, Outlet, Redirect};
+
+/// The role's name in the current language.
+pub fn role_name(i18n: I18nContext<Locale>, role: Role) -> String {
+    match role {
+        Role::Owner => t_string!(i18n, roles.owner).to_string(),
+        Role::Manager => t_string!(i18n, roles.manager).to_string(),
+        Role::Rep => t_string!(i18n, roles.rep).to_string(),
+    }
+}
+
+/// The signed-in user, for pages inside [`AppLayout`].
+pub fn use_current_user() -> Option<CurrentUser> {
+    use_context::<CurrentUser>()
+}
+
+#[component]
+pub fn AppLayout() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    view! {
+        <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(SessionInfo { user: Some(user), .. }) => {
+                        EitherOf3::A(view! { <SignedIn user=user /> })
+                    }
+                    Ok(SessionInfo { user: None, expired }) => {
+                        let path = if expired { "/login?expired=1" } else { "/login" };
+                        EitherOf3::B(view! { <Redirect path=path /> })
+                    }
+                    Err(e) => EitherOf3::C(view! { <ServerErrorPage error=e /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignedIn(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    provide_context(user.clone());
+    let may_view_staff = user.role.may(Action::ViewStaff);
+    let role = user.role;
+    let name = user.name.clone();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, common.skip_to_content)}</a>
+        <header class="topbar">
+            <div class="brand">
+                <img src="/icons/icon-192.png" alt="" width="32" height="32" />
+                <div class="brand-text">
+                    <span class="brand-name">{t!(i18n, app_name)}</span>
+                    <span class="brand-company">{user.company_name.clone()}</span>
+                </div>
+            </div>
+            <nav class="mainnav" aria-label=move || t_string!(i18n, nav.main).to_string()>
+                <A href="/" exact=true>{t!(i18n, nav.dashboard)}</A>
+                {may_view_staff.then(|| view! { <A href="/staff">{t!(i18n, nav.staff)}</A> })}
+            </nav>
+            <div class="usermenu">
+                <LanguageSwitch />
+                <span class="user-name">
+                    {name}
+                    <span class="user-role">{move || role_name(i18n, role)}</span>
+                </span>
+                <SignOutButton />
+            </div>
+        </header>
+        <main id="main" class="page" tabindex="-1">
+            <Outlet />
+        </main>
+    }
+}
+
+/// Switches between Chinese and English; the choice is kept in a cookie, so the server
+/// renders the next page in it too.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let toggle = move |_| {
+        let next = match i18n.get_locale() {
+            Locale::zh_CN => Locale::en,
+            Locale::en => Locale::zh_CN,
+        };
+        i18n.set_locale(next);
+    };
+    view! {
+        <button
+            type="button"
+            class="button button-ghost lang-switch"
+            on:click=toggle
+            aria-label=move || t_string!(i18n, menu.switch_language_label).to_string()
+            lang=move || match i18n.get_locale() {
+                Locale::zh_CN => "en",
+                Locale::en => "zh-CN",
+            }
+        >
+            {t!(i18n, menu.switch_language)}
+        </button>
+    }
+}
+
+#[component]
+fn SignOutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let busy = RwSignal::new(false);
+    let sign_out = move |_| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            // Whatever the answer (even offline), leave: the cookie is HttpOnly and the
+            // server drops the session when it hears of it.
+            let _ = logout().await;
+            hard_navigate("/login");
+        });
+    };
+    view! {
+        <button type="button" class="button button-ghost" on:click=sign_out disabled=move || busy.get()>
+            {t!(i18n, menu.sign_out)}
+        </button>
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure business rules shared by the server, the CLI and the browser.
+//!
+//! Nothing in here touches leptos, sqlx, the clock or any I/O: time arrives as a `now`
+//! argument, input arrives as plain data and leaves as domain types or field errors.
+pub mod ids;
+pub mod staff;
+pub mod throttle;
+pub mod validation;

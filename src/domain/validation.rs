@@ -1,0 +1,99 @@
+//! Field errors: what `parse` functions return for bad input. They carry a code, never a
+//! sentence, so the browser renders them in the user's language and the server's answer
+//! stays language-neutral.
+//!
+//! ```
+//! use qudao::domain::validation::{FieldError, FieldErrorCode};
+//! let e = FieldError::new("name", FieldErrorCode::Required);
+//! assert_eq!(e.field, "name");
+//! ```
+use serde::{Deserialize, Serialize};
+
+/// Why a field was refused. Each code has one translation per locale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldErrorCode {
+    /// Nothing was entered where something is needed.
+    Required,
+    /// Longer than the field allows (`max` characters).
+    TooLong { max: u32 },
+    /// Shorter than the field needs (`min` characters).
+    TooShort { min: u32 },
+    /// A login may hold letters, digits and `. _ -`, or be a mobile number.
+    InvalidLogin,
+    /// Not a phone number we can dial.
+    InvalidPhone,
+    /// Not one of owner / manager / rep.
+    InvalidRole,
+    /// Control characters or other text that cannot be shown.
+    InvalidText,
+    /// Another employee of the company already uses this login.
+    Taken,
+}
+
+/// One refused field of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The input's name, as in the form (`login`, `name`, …).
+    pub field: String,
+    pub code: FieldErrorCode,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: FieldErrorCode) -> Self {
+        Self {
+            field: field.to_owned(),
+            code,
+        }
+    }
+}
+
+/// Trims `raw` and checks it is printable text of at most `max` characters; `None` when
+/// it is empty after trimming.
+pub fn optional_text(raw: &str, max: u32) -> Result<Option<String>, FieldErrorCode> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.chars().any(char::is_control) {
+        return Err(FieldErrorCode::InvalidText);
+    }
+    if t.chars().count() > max as usize {
+        return Err(FieldErrorCode::TooLong { max });
+    }
+    Ok(Some(t.to_owned()))
+}
+
+/// Like [`optional_text`] but empty input is [`FieldErrorCode::Required`].
+pub fn required_text(raw: &str, max: u32) -> Result<String, FieldErrorCode> {
+    optional_text(raw, max)?.ok_or(FieldErrorCode::Required)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_empty_becomes_none() {
+        assert_eq!(optional_text("  重庆  ", 10), Ok(Some("重庆".to_owned())));
+        assert_eq!(optional_text("   ", 10), Ok(None));
+        assert_eq!(required_text(" ", 10), Err(FieldErrorCode::Required));
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        // four Chinese characters are twelve bytes but four characters
+        assert!(optional_text("渝北区域", 4).is_ok());
+        assert_eq!(
+            optional_text("渝北区域外", 4),
+            Err(FieldErrorCode::TooLong { max: 4 })
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        assert_eq!(
+            optional_text("a\u{0}b", 10),
+            Err(FieldErrorCode::InvalidText)
+        );
+    }
+}

@@ -1,0 +1,130 @@
+//! The one error type that crosses the wire.
+//!
+//! Server functions return `Result<T, AppError>`. Database and unexpected errors are
+//! logged on the server and become [`AppError::Internal`]; no SQL text or stack trace
+//! reaches the browser. The browser turns every variant into a sentence in the user's
+//! language (`components::error_view`).
+use crate::domain::validation::FieldError;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Everything that can go wrong in a request, as the user needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist (or is not visible to this user).
+    #[error("not found")]
+    NotFound,
+    /// Not signed in, or the session has ended (expired, signed out, deactivated).
+    #[error("not signed in")]
+    Unauthorized,
+    /// Wrong login or password — deliberately the same answer for an unknown login.
+    #[error("sign-in failed")]
+    SignInFailed,
+    /// Too many failed sign-ins for this account or address.
+    #[error("too many attempts; retry in {retry_after_secs}s")]
+    TooManyAttempts { retry_after_secs: i64 },
+    /// The password was right but the account has been deactivated.
+    #[error("account deactivated")]
+    AccountDisabled,
+    /// Signed in, but the role does not allow this.
+    #[error("forbidden")]
+    Forbidden,
+    /// Input refused, field by field.
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    /// The change clashes with the current state.
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
+    /// Something failed on the server; details are in the server log only.
+    #[error("internal error")]
+    Internal,
+    /// The request itself failed: network down, malformed request, unreadable answer.
+    #[error("request failed: {0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+/// Why a change clashes with the current state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Conflict {
+    /// Someone else saved this record since it was opened.
+    StaleVersion,
+    /// The change would leave the company without an active owner.
+    LastOwner,
+    /// Nobody may deactivate their own account (they would lock themself out).
+    OwnAccount,
+}
+
+impl AppError {
+    /// The HTTP status the server answers with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthorized | AppError::SignInFailed => 401,
+            AppError::TooManyAttempts { .. } => 429,
+            AppError::Forbidden | AppError::AccountDisabled => 403,
+            AppError::Validation(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::Internal => 500,
+            AppError::ServerFn(e) => match e {
+                ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::Deserialization(_) => 400,
+                _ => 500,
+            },
+        }
+    }
+
+    /// Whether the user must sign in (again) to go on.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, AppError::Unauthorized)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value)
+    }
+}
+
+impl From<Vec<FieldError>> for AppError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        AppError::Validation(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use crate::domain::validation::FieldErrorCode;
+
+    #[test]
+    fn errors_survive_the_wire_unchanged() {
+        let cases = [
+            AppError::Validation(vec![FieldError::new("login", FieldErrorCode::Taken)]),
+            AppError::TooManyAttempts {
+                retry_after_secs: 60,
+            },
+            AppError::Conflict(Conflict::StaleVersion),
+            AppError::ServerFn(ServerFnErrorErr::Args("x".into())),
+        ];
+        for e in cases {
+            let bytes = e.ser();
+            assert_eq!(AppError::de(bytes), e);
+        }
+    }
+
+    #[test]
+    fn malformed_requests_are_client_errors() {
+        assert_eq!(
+            AppError::ServerFn(ServerFnErrorErr::Args("bad".into())).status_code(),
+            400
+        );
+        assert_eq!(AppError::SignInFailed.status_code(), 401);
+        assert_eq!(AppError::Internal.status_code(), 500);
+        let _ = serde_json::to_string(&AppError::Forbidden).unwrap();
+    }
+}

@@ -1,0 +1,190 @@
+//! Server functions for signing in and out, and the current session.
+use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::staff::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in employee, as the UI needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: EmployeeId,
+    pub company_id: CompanyId,
+    pub company_name: String,
+    pub name: String,
+    pub login: String,
+    pub role: Role,
+}
+
+/// Who is signed in; `expired` when the browser held a session that has ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user: Option<CurrentUser>,
+    pub expired: bool,
+}
+
+/// The current session. Never fails for a signed-out visitor.
+#[server(endpoint = "session", input = Json)]
+pub async fn get_session() -> Result<SessionInfo, AppError> {
+    use crate::server::context;
+    context::respond(
+        context::session_user()
+            .await
+            .map(|(user, expired)| SessionInfo { user, expired }),
+    )
+}
+
+/// Signs in; on success the response sets a fresh session cookie.
+#[server(endpoint = "login", input = Json)]
+pub async fn login(login: String, password: String) -> Result<CurrentUser, AppError> {
+    crate::server::context::respond(sign_in(login, password).await)
+}
+
+/// Signs out: ends the session on the server and clears the cookie.
+#[server(endpoint = "logout", input = Json)]
+pub async fn logout() -> Result<(), AppError> {
+    crate::server::context::respond(sign_out().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppError> {
+    use crate::domain::throttle::Verdict;
+    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::server::db::{self, employees, sessions};
+    use crate::server::{auth, context};
+
+    let state = context::app_state()?;
+    let key = login.trim().to_lowercase();
+    let mut missing = Vec::new();
+    if key.is_empty() {
+        missing.push(FieldError::new("login", FieldErrorCode::Required));
+    }
+    if password.is_empty() {
+        missing.push(FieldError::new("password", FieldErrorCode::Required));
+    }
+    if !missing.is_empty() {
+        return Err(AppError::Validation(missing));
+    }
+    // Absurd lengths are failures like any other, but are not worth hashing.
+    let plausible = key.chars().count() <= 64 && password.chars().count() <= 128;
+
+    let cfg = &state.config;
+    let ip = context::client_ip();
+    let now = db::unix_now();
+    match state
+        .throttle
+        .check(&key, ip, now, &cfg.account_throttle, &cfg.address_throttle)
+    {
+        Verdict::Refuse { retry_after_secs } => {
+            tracing::warn!(login = %key, ?ip, "sign-in refused: too many failures");
+            return Err(AppError::TooManyAttempts { retry_after_secs });
+        }
+        Verdict::Allow { delay_ms } if delay_ms > 0 => {
+            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+        }
+        Verdict::Allow { .. } => {}
+    }
+
+    let candidates = if plausible {
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        employees::find_for_sign_in(&mut conn, &key)
+            .await
+            .map_err(db::internal("find employee for sign-in"))?
+    } else {
+        Vec::new()
+    };
+    if candidates.is_empty() {
+        // Same work as a wrong password, so timing does not reveal unknown logins.
+        auth::verify_password(password.clone(), auth::decoy_hash().to_owned()).await;
+    }
+    let mut matched = None;
+    for c in candidates {
+        if auth::verify_password(password.clone(), c.password_hash.clone()).await {
+            matched = Some(c);
+            break;
+        }
+    }
+    let Some(employee) = matched else {
+        state.throttle.fail(
+            &key,
+            ip,
+            db::unix_now(),
+            &cfg.account_throttle,
+            &cfg.address_throttle,
+        );
+        tracing::info!(login = %key, ?ip, "sign-in failed");
+        return Err(AppError::SignInFailed);
+    };
+    if !employee.active {
+        tracing::info!(login = %key, "sign-in by a deactivated employee");
+        return Err(AppError::AccountDisabled);
+    }
+    state.throttle.succeed(&key);
+
+    // Always a new session id at sign-in; the one this browser had (if any) ends.
+    let (token, hash) = auth::new_session_token();
+    let now = db::unix_now();
+    let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+    if let Some(old) = context::session_token() {
+        sessions::delete(&mut tx, &auth::token_hash(&old))
+            .await
+            .map_err(db::internal("delete old session"))?;
+    }
+    sessions::delete_expired(&mut tx, now)
+        .await
+        .map_err(db::internal("delete expired sessions"))?;
+    sessions::insert(
+        &mut tx,
+        &hash,
+        CompanyId(employee.company_id),
+        EmployeeId(employee.id),
+        now,
+        now + cfg.session_ttl_secs,
+        context::user_agent().as_deref(),
+    )
+    .await
+    .map_err(db::internal("insert session"))?;
+    let row = sessions::find_live(&mut tx, &hash, now)
+        .await
+        .map_err(db::internal("read new session"))?
+        .ok_or(AppError::Internal)?;
+    tx.commit().await.map_err(db::internal("commit sign-in"))?;
+    context::set_cookie(&auth::session_cookie(
+        &token,
+        cfg.session_ttl_secs,
+        cfg.secure_cookies,
+    ));
+    tracing::info!(login = %key, "signed in");
+    Ok(CurrentUser {
+        id: EmployeeId(row.employee_id),
+        company_id: CompanyId(row.company_id),
+        company_name: row.company_name,
+        name: row.name,
+        login: row.login,
+        role: Role::parse(&row.role).map_err(|_| AppError::Internal)?,
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_out() -> Result<(), AppError> {
+    use crate::server::db::{self, sessions};
+    use crate::server::{auth, context};
+    let state = context::app_state()?;
+    if let Some(token) = context::session_token() {
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        sessions::delete(&mut conn, &auth::token_hash(&token))
+            .await
+            .map_err(db::internal("delete session"))?;
+    }
+    context::set_cookie(&auth::clear_session_cookie(state.config.secure_cookies));
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! The dashboard page: a grid of tiles.
+use crate::components::error_view::error_message;
+use crate::components::layout::{role_name, use_current_user};
+use crate::features::dashboard::api::get_dashboard;
+use crate::i18n::*;
+use chrono::FixedOffset;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Beijing time, for showing timestamps (the company's zone becomes configurable later).
+const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = use_current_user();
+    let summary = Resource::new(|| (), |()| get_dashboard());
+    let name = user.map(|u| u.name).unwrap_or_default();
+    view! {
+        <Title text=move || t_string!(i18n, dashboard.title).to_string() />
+        <div class="page-head">
+            <h1>{t!(i18n, dashboard.title)}</h1>
+            <p class="page-sub">{move || t_string!(i18n, dashboard.welcome, name = name.clone()).to_string()}</p>
+        </div>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match summary.await {
+                    Err(e) => view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }.into_any(),
+                    Ok(s) => {
+                        let inactive = s.staff_total - s.staff_active;
+                        let by_role = s.active_by_role.clone();
+                        let last = s.last_change;
+                        view! {
+                            <section class="tiles">
+                                <article class="tile" data-tile="staff">
+                                    <h2>{t!(i18n, dashboard.staff_tile)}</h2>
+                                    <p class="tile-figure">{s.staff_active}</p>
+                                    <p class="tile-label">{t!(i18n, dashboard.active_staff)}</p>
+                                    <ul class="tile-list">
+                                        {by_role.into_iter().map(|(role, n)| view! {
+                                            <li><span>{move || role_name(i18n, role)}</span><strong>{n}</strong></li>
+                                        }).collect_view()}
+                                    </ul>
+                                    {(inactive > 0).then(|| view! {
+                                        <p class="muted">{move || t_string!(i18n, dashboard.inactive_staff, count = inactive).to_string()}</p>
+                                    })}
+                                </article>
+                                <article class="tile" data-tile="freshness">
+                                    <h2>{t!(i18n, dashboard.freshness_tile)}</h2>
+                                    <p class="tile-text">
+                                        {move || match last {
+                                            Some(t) => {
+                                                let time = t.with_timezone(&BEIJING).format("%Y-%m-%d %H:%M").to_string();
+                                                t_string!(i18n, dashboard.freshness_at, time = time).to_string()
+                                            }
+                                            None => t_string!(i18n, dashboard.freshness_never).to_string(),
+                                        }}
+                                    </p>
+                                </article>
+                                <article class="tile tile-muted" data-tile="coming">
+                                    <h2>{t!(i18n, dashboard.coming_tile)}</h2>
+                                    <p class="tile-text">{t!(i18n, dashboard.coming)}</p>
+                                </article>
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,5 @@
+//! Business features as vertical slices: each folder holds its server functions and DTOs
+//! (`api.rs`) and its pages and widgets.
+pub mod auth;
+pub mod dashboard;
+pub mod staff;

@@ -1,0 +1,289 @@
+//! Server functions for the staff page.
+use crate::domain::ids::EmployeeId;
+use crate::domain::staff::{EmployeeInput, Role};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// One employee as the staff list shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployeeSummary {
+    pub id: EmployeeId,
+    pub name: String,
+    pub login: String,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub territory: Option<String>,
+    pub active: bool,
+    /// The version an edit must name (optimistic locking).
+    pub version: i64,
+}
+
+impl EmployeeSummary {
+    /// The form's starting values for editing this employee.
+    pub fn to_input(&self) -> EmployeeInput {
+        EmployeeInput {
+            name: self.name.clone(),
+            login: self.login.clone(),
+            phone: self.phone.clone().unwrap_or_default(),
+            role: self.role.as_str().to_owned(),
+            territory: self.territory.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// All employees of the signed-in user's company (owner and managers).
+#[server(endpoint = "staff/list", input = Json)]
+pub async fn list_staff() -> Result<Vec<EmployeeSummary>, AppError> {
+    crate::server::context::respond(imp::list().await)
+}
+
+/// Adds an employee with an initial password (owner only).
+#[server(endpoint = "staff/add", input = Json)]
+pub async fn add_employee(
+    input: EmployeeInput,
+    password: String,
+) -> Result<EmployeeSummary, AppError> {
+    crate::server::context::respond(imp::add(input, password).await)
+}
+
+/// Changes an employee's name, login, phone, role and territory (owner only).
+#[server(endpoint = "staff/update", input = Json)]
+pub async fn update_employee(
+    id: EmployeeId,
+    version: i64,
+    input: EmployeeInput,
+) -> Result<EmployeeSummary, AppError> {
+    crate::server::context::respond(imp::update(id, version, input).await)
+}
+
+/// Deactivates (ending their sessions) or reactivates an employee (owner only).
+#[server(endpoint = "staff/set-active", input = Json)]
+pub async fn set_employee_active(
+    id: EmployeeId,
+    version: i64,
+    active: bool,
+) -> Result<EmployeeSummary, AppError> {
+    crate::server::context::respond(imp::set_active(id, version, active).await)
+}
+
+/// Sets a new password for an employee and ends their sessions (owner only).
+#[server(endpoint = "staff/reset-password", input = Json)]
+pub async fn reset_password(id: EmployeeId, password: String) -> Result<(), AppError> {
+    crate::server::context::respond(imp::reset_password(id, password).await)
+}
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use super::EmployeeSummary;
+    use crate::domain::ids::EmployeeId;
+    use crate::domain::staff::{
+        Action, EmployeeFields, EmployeeInput, Role, check_password, keeps_an_active_owner,
+    };
+    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::error::{AppError, Conflict};
+    use crate::server::db::employees::{self, EmployeeRow};
+    use crate::server::db::{self, DbConn, sessions};
+    use crate::server::{auth, context};
+
+    fn summary(row: EmployeeRow) -> Result<EmployeeSummary, AppError> {
+        let role = Role::parse(&row.role).map_err(|_| {
+            tracing::error!(role = %row.role, "unknown role in database");
+            AppError::Internal
+        })?;
+        Ok(EmployeeSummary {
+            id: EmployeeId(row.id),
+            name: row.name,
+            login: row.login,
+            phone: row.phone,
+            role,
+            territory: row.territory,
+            active: row.active,
+            version: row.version,
+        })
+    }
+
+    /// A login already used in the company is a field error, not a 500.
+    fn login_taken(e: sqlx::Error) -> AppError {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                AppError::Validation(vec![FieldError::new("login", FieldErrorCode::Taken)])
+            }
+            _ => db::internal("save employee")(e),
+        }
+    }
+
+    fn parse_password(password: &str) -> Result<(), AppError> {
+        check_password(password)
+            .map_err(|code| AppError::Validation(vec![FieldError::new("password", code)]))
+    }
+
+    /// Why an update touched no row: the employee is gone, or someone saved first.
+    async fn missing_or_stale(
+        conn: &mut DbConn,
+        company: crate::domain::ids::CompanyId,
+        id: EmployeeId,
+    ) -> AppError {
+        match employees::get(conn, company, id).await {
+            Ok(Some(_)) => AppError::Conflict(Conflict::StaleVersion),
+            Ok(None) => AppError::NotFound,
+            Err(e) => db::internal("re-read employee")(e),
+        }
+    }
+
+    pub async fn list() -> Result<Vec<EmployeeSummary>, AppError> {
+        let user = context::authorize(Action::ViewStaff).await?;
+        let state = context::app_state()?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        employees::list(&mut conn, user.company_id)
+            .await
+            .map_err(db::internal("list employees"))?
+            .into_iter()
+            .map(summary)
+            .collect()
+    }
+
+    pub async fn add(input: EmployeeInput, password: String) -> Result<EmployeeSummary, AppError> {
+        let user = context::authorize(Action::ManageStaff).await?;
+        let state = context::app_state()?;
+        let fields = EmployeeFields::parse(&input);
+        let pw = check_password(&password);
+        let fields = match (fields, pw) {
+            (Ok(f), Ok(())) => f,
+            (f, pw) => {
+                let mut errors = f.err().unwrap_or_default();
+                if let Err(code) = pw {
+                    errors.push(FieldError::new("password", code));
+                }
+                return Err(AppError::Validation(errors));
+            }
+        };
+        let hash = auth::hash_password(password).await?;
+        let id = EmployeeId::new_random();
+        let now = chrono::Utc::now();
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        employees::insert(&mut tx, user.company_id, id, &fields, &hash, now)
+            .await
+            .map_err(login_taken)?;
+        let row = employees::get(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("read new employee"))?
+            .ok_or(AppError::Internal)?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, employee = %id, "employee added");
+        summary(row)
+    }
+
+    pub async fn update(
+        id: EmployeeId,
+        version: i64,
+        input: EmployeeInput,
+    ) -> Result<EmployeeSummary, AppError> {
+        let user = context::authorize(Action::ManageStaff).await?;
+        let state = context::app_state()?;
+        let fields = EmployeeFields::parse(&input)?;
+        let now = chrono::Utc::now();
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let Some(before) = employees::get(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("read employee"))?
+        else {
+            return Err(AppError::NotFound);
+        };
+        let owners = employees::count_active_owners(&mut tx, user.company_id)
+            .await
+            .map_err(db::internal("count owners"))?;
+        let before_role = Role::parse(&before.role).map_err(|_| AppError::Internal)?;
+        if !keeps_an_active_owner(
+            owners,
+            (before_role, before.active),
+            (fields.role, before.active),
+        ) {
+            return Err(AppError::Conflict(Conflict::LastOwner));
+        }
+        if !employees::update(&mut tx, user.company_id, id, version, &fields, now)
+            .await
+            .map_err(login_taken)?
+        {
+            return Err(missing_or_stale(&mut tx, user.company_id, id).await);
+        }
+        let row = employees::get(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("re-read employee"))?
+            .ok_or(AppError::Internal)?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, employee = %id, "employee updated");
+        summary(row)
+    }
+
+    pub async fn set_active(
+        id: EmployeeId,
+        version: i64,
+        active: bool,
+    ) -> Result<EmployeeSummary, AppError> {
+        let user = context::authorize(Action::ManageStaff).await?;
+        if id == user.id && !active {
+            return Err(AppError::Conflict(Conflict::OwnAccount));
+        }
+        let state = context::app_state()?;
+        let now = chrono::Utc::now();
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let Some(before) = employees::get(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("read employee"))?
+        else {
+            return Err(AppError::NotFound);
+        };
+        let owners = employees::count_active_owners(&mut tx, user.company_id)
+            .await
+            .map_err(db::internal("count owners"))?;
+        let role = Role::parse(&before.role).map_err(|_| AppError::Internal)?;
+        if !keeps_an_active_owner(owners, (role, before.active), (role, active)) {
+            return Err(AppError::Conflict(Conflict::LastOwner));
+        }
+        if !employees::set_active(&mut tx, user.company_id, id, version, active, now)
+            .await
+            .map_err(db::internal("set active"))?
+        {
+            return Err(missing_or_stale(&mut tx, user.company_id, id).await);
+        }
+        if !active {
+            // In the same transaction: the employee is out the moment this commits.
+            sessions::delete_for_employee(&mut tx, user.company_id, id)
+                .await
+                .map_err(db::internal("end sessions"))?;
+        }
+        let row = employees::get(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("re-read employee"))?
+            .ok_or(AppError::Internal)?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, employee = %id, active, "employee activation changed");
+        summary(row)
+    }
+
+    pub async fn reset_password(id: EmployeeId, password: String) -> Result<(), AppError> {
+        let user = context::authorize(Action::ManageStaff).await?;
+        parse_password(&password)?;
+        let state = context::app_state()?;
+        let hash = auth::hash_password(password).await?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        if !employees::set_password_hash(&mut tx, user.company_id, id, &hash, chrono::Utc::now())
+            .await
+            .map_err(db::internal("set password"))?
+        {
+            return Err(AppError::NotFound);
+        }
+        sessions::delete_for_employee(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("end sessions"))?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, employee = %id, "password reset");
+        Ok(())
+    }
+}

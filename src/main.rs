@@ -1,0 +1,12 @@
+//! The `qudao` binary: `qudao serve` (default), `migrate`, `seed-demo`, `user add`,
+//! `backup FILE`. See `server::cli`.
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    qudao::server::cli::main().await
+}
+
+#[cfg(not(feature = "ssr"))]
+fn main() {
+    // The binary is only built with the `ssr` feature; the browser build uses the lib.
+}

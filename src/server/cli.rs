@@ -1,0 +1,207 @@
+//! The command line of the `qudao` binary: serving and the operator's tasks.
+use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::staff::{EmployeeFields, EmployeeInput, check_password};
+use crate::server::config::Config;
+use crate::server::db::{self, companies, employees};
+use crate::server::{auth, seed};
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::BufRead as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "qudao", version, about = "Qudao (渠道) CRM server and tools")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web app (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create the demo company and its staff in an empty database.
+    SeedDemo,
+    /// Manage users (staff).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of the database to FILE (safe while serving).
+    Backup { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user. The password is asked for, or read from standard input with --password-stdin.
+    Add {
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+        #[arg(long, default_value = "")]
+        territory: String,
+        /// Create this company first if the database has none.
+        #[arg(long)]
+        company_name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum RoleArg {
+    Owner,
+    Manager,
+    Rep,
+}
+
+/// Entry point of the binary: parse, run, report errors plainly with a non-zero exit.
+pub async fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => crate::server::serve(config).await,
+        Command::Migrate => {
+            let pool = db::connect(&config.database_url).await?;
+            db::migrate(&pool).await?;
+            println!("migrations applied to {}", config.database_url);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let pool = db::connect(&config.database_url).await?;
+            db::migrate(&pool).await?;
+            if !seed::is_empty(&pool).await? {
+                bail!(
+                    "the database already holds a company; the demo is only seeded into an empty database"
+                );
+            }
+            seed::seed_demo(&pool).await?;
+            println!(
+                "demo company created: {} (password for all demo users: {})",
+                seed::DEMO_COMPANY_NAME,
+                seed::DEMO_PASSWORD
+            );
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let pool = db::connect(&config.database_url).await?;
+            let out = db::backup(&pool, &file).await?;
+            println!("backup written to {}", out.display());
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            role,
+            login,
+            name,
+            phone,
+            territory,
+            company_name,
+            password_stdin,
+        }) => {
+            let role = match role {
+                RoleArg::Owner => "owner",
+                RoleArg::Manager => "manager",
+                RoleArg::Rep => "rep",
+            };
+            let fields = EmployeeFields::parse(&EmployeeInput {
+                name,
+                login,
+                phone,
+                role: role.into(),
+                territory,
+            })
+            .map_err(|errs| {
+                let list: Vec<String> = errs
+                    .iter()
+                    .map(|e| format!("{}: {:?}", e.field, e.code))
+                    .collect();
+                anyhow::anyhow!("invalid user: {}", list.join(", "))
+            })?;
+            let password = read_password(password_stdin)?;
+            check_password(&password)
+                .map_err(|c| anyhow::anyhow!("invalid password: {c:?} (at least 8 characters)"))?;
+            let pool = db::connect(&config.database_url).await?;
+            db::migrate(&pool).await?;
+            let hash = tokio::task::spawn_blocking(move || auth::hash_password_blocking(&password))
+                .await?
+                .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+            let mut tx = pool.begin().await?;
+            let company = match (companies::single(&mut tx).await?, company_name) {
+                (Some((id, _)), _) => id,
+                (None, Some(name)) if companies::count(&mut tx).await? == 0 => {
+                    let id = CompanyId::new_random();
+                    companies::insert(&mut tx, id, name.trim(), chrono::Utc::now()).await?;
+                    id
+                }
+                (None, Some(_)) => {
+                    bail!("the database holds several companies; this install serves one")
+                }
+                (None, None) => {
+                    bail!("the database has no company yet: pass --company-name to create it")
+                }
+            };
+            employees::insert(
+                &mut tx,
+                company,
+                EmployeeId::new_random(),
+                &fields,
+                &hash,
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(d) if d.is_unique_violation() => {
+                    anyhow::anyhow!("the login {:?} is already taken", fields.login.as_str())
+                }
+                _ => anyhow::Error::new(e).context("saving the user"),
+            })?;
+            tx.commit().await?;
+            println!("user {} ({}) added", fields.login.as_str(), role);
+            Ok(())
+        }
+    }
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let first = rpassword::prompt_password("Password: ").context("reading the password")?;
+    let second = rpassword::prompt_password("Repeat password: ").context("reading the password")?;
+    if first != second {
+        bail!("the two passwords differ");
+    }
+    Ok(first)
+}

@@ -1,0 +1,145 @@
+//! What a server function needs from its request: the state, the signed-in user, the
+//! permission check, and how its errors become HTTP statuses.
+//!
+//! Every server function starts with [`authorize`] (or [`current_user`]); none trusts the
+//! UI to have hidden a button.
+use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::staff::{Action, Role};
+use crate::error::AppError;
+use crate::features::auth::api::CurrentUser;
+use crate::server::auth;
+use crate::server::db::{self, sessions};
+use crate::server::state::AppState;
+use http::request::Parts;
+use http::{HeaderValue, StatusCode, header};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use std::net::{IpAddr, SocketAddr};
+
+/// The application state provided to every server function.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server-function context");
+        AppError::Internal
+    })
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// The address of the client (the socket peer).
+pub fn client_ip() -> Option<IpAddr> {
+    parts()?
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip())
+}
+
+/// The `User-Agent` header, shortened, for the session list.
+pub fn user_agent() -> Option<String> {
+    parts()?
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(200).collect())
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: &str) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+/// The session cookie's token, if the request carries one.
+pub fn session_token() -> Option<String> {
+    auth::token_from_cookies(&parts()?.headers)
+}
+
+/// The signed-in user, or `None`. `Err` only when the database fails. A cookie that no
+/// longer names a live session (expired, signed out elsewhere, deactivated) is cleared
+/// and reported as `Ok(None)` with `expired = true`.
+pub async fn session_user() -> Result<(Option<CurrentUser>, bool), AppError> {
+    let Some(token) = session_token() else {
+        return Ok((None, false));
+    };
+    let state = app_state()?;
+    let hash = auth::token_hash(&token);
+    let now = db::unix_now();
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .map_err(db::internal("acquire connection"))?;
+    let Some(row) = sessions::find_live(&mut conn, &hash, now)
+        .await
+        .map_err(db::internal("find session"))?
+    else {
+        set_cookie(&auth::clear_session_cookie(state.config.secure_cookies));
+        return Ok((None, true));
+    };
+    // Slide the expiry at most once a minute: one write per active minute, not per call.
+    if now - row.last_seen_at >= 60 {
+        let expires = now + state.config.session_ttl_secs;
+        sessions::touch(&mut conn, &hash, now, expires)
+            .await
+            .map_err(db::internal("touch session"))?;
+    }
+    let role = Role::parse(&row.role).map_err(|_| {
+        tracing::error!(role = %row.role, "employee has an unknown role");
+        AppError::Internal
+    })?;
+    Ok((
+        Some(CurrentUser {
+            id: EmployeeId(row.employee_id),
+            company_id: CompanyId(row.company_id),
+            company_name: row.company_name,
+            name: row.name,
+            login: row.login,
+            role,
+        }),
+        false,
+    ))
+}
+
+/// The signed-in user, or [`AppError::Unauthorized`].
+pub async fn current_user() -> Result<CurrentUser, AppError> {
+    session_user().await?.0.ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in user if their role may do `action`; [`AppError::Forbidden`] otherwise.
+pub async fn authorize(action: Action) -> Result<CurrentUser, AppError> {
+    let user = current_user().await?;
+    if user.role.may(action) {
+        Ok(user)
+    } else {
+        tracing::warn!(user = %user.id, ?action, "forbidden");
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Sets the HTTP status for an error result, so clients and logs see 401/403/422/…
+/// rather than a blanket 500. Every server function ends with this.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if let (Some(res), Ok(code)) = (
+            use_context::<ResponseOptions>(),
+            StatusCode::from_u16(e.status_code()),
+        ) {
+            res.set_status(code);
+        }
+        if let AppError::TooManyAttempts { retry_after_secs } = e {
+            if let (Some(res), Ok(v)) = (
+                use_context::<ResponseOptions>(),
+                HeaderValue::from_str(&retry_after_secs.to_string()),
+            ) {
+                res.insert_header(header::RETRY_AFTER, v);
+            }
+        }
+    }
+    result
+}

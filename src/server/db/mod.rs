@@ -1,0 +1,101 @@
+//! The database: opening, migrating, backing up, and the repositories (one module per
+//! feature). All SQL of the app lives under this folder.
+//!
+//! Repository functions take `&mut SqliteConnection` (a pooled connection or an open
+//! transaction) and never commit; server functions own the transaction.
+pub mod companies;
+pub mod employees;
+pub mod sessions;
+
+use anyhow::Context as _;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions as _, SqlitePool};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The connection type repositories work on.
+pub type DbConn = sqlx::SqliteConnection;
+
+/// Opens (creating if missing) the SQLite database at `url` with WAL, foreign keys and a
+/// busy timeout. `url` is `sqlite://path`, `sqlite::memory:` or a plain file path.
+pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
+    let url = if url.starts_with("sqlite:") {
+        url.to_owned()
+    } else {
+        format!("sqlite://{url}")
+    };
+    let options = SqliteConnectOptions::from_str(&url)
+        .with_context(|| format!("{url:?} is not a SQLite database URL"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5))
+        .log_statements(tracing::log::LevelFilter::Trace);
+    let file = options.get_filename().to_path_buf();
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+        }
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .with_context(|| format!("cannot open the database {}", file.display()))?;
+    // Opening is lazy about the file format: ask once so a corrupt or foreign file is
+    // reported now, not on the first request.
+    sqlx::query("SELECT count(*) FROM sqlite_master")
+        .execute(&pool)
+        .await
+        .with_context(|| format!("{} is not a readable SQLite database", file.display()))?;
+    Ok(pool)
+}
+
+/// Applies pending migrations. A failure stops start-up.
+pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
+    sqlx::migrate!("./migrations")
+        .run(pool)
+        .await
+        .context("applying database migrations failed; the database was left unchanged")?;
+    Ok(())
+}
+
+/// Writes a consistent copy of the live database to `target` with `VACUUM INTO`, which
+/// reads one snapshot of the database while other connections keep reading and writing.
+/// Refuses to overwrite an existing file.
+pub async fn backup(pool: &SqlitePool, target: &Path) -> anyhow::Result<PathBuf> {
+    if target.exists() {
+        anyhow::bail!(
+            "{} already exists; choose a new file name",
+            target.display()
+        );
+    }
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let path = target.to_string_lossy().to_string();
+    sqlx::query("VACUUM INTO ?")
+        .bind(&path)
+        .execute(pool)
+        .await
+        .with_context(|| format!("backing up to {path} failed"))?;
+    Ok(target.to_path_buf())
+}
+
+/// Logs a database error with its context and turns it into the opaque `Internal` error
+/// the browser sees.
+pub fn internal(context: &'static str) -> impl FnOnce(sqlx::Error) -> crate::error::AppError {
+    move |e| {
+        tracing::error!(error = %e, "{context}");
+        crate::error::AppError::Internal
+    }
+}
+
+/// Current time as unix seconds.
+pub fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}

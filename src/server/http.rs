@@ -1,0 +1,247 @@
+//! The HTTP surface: routes, middleware and the handlers that are not Leptos pages.
+//!
+//! Layers, outermost first: body limit (413), timeout (408), compression, security
+//! headers, cross-site refusal for every mutation (403). Server functions live under
+//! `/api/`; pages are rendered by Leptos; files come from the site root.
+use crate::app::{App, shell};
+use crate::error::AppError;
+use crate::server::state::AppState;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use http::{HeaderValue, Method, StatusCode, header};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// The whole application router for `state`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let opts = state.leptos_options.clone();
+    let ctx = state.clone();
+    let file_ctx = state.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/sw.js", get(service_worker_js))
+        .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
+            let opts = opts.clone();
+            move || shell(opts.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(move || provide_context(file_ctx.clone()), shell))
+        .layer(middleware::from_fn(client_error_status))
+        .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(state.config.request_timeout_secs),
+        ))
+        .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
+        .with_state(state)
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> Response {
+    let probe = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM companies");
+    match tokio::time::timeout(Duration::from_secs(3), probe.fetch_one(&state.pool)).await {
+        Ok(Ok(_)) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            r#"{"status":"ok","database":"ok"}"#,
+        )
+            .into_response(),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "health check: database error");
+            unavailable()
+        }
+        Err(_) => {
+            tracing::error!("health check: database timed out");
+            unavailable()
+        }
+    }
+}
+
+fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        r#"{"status":"unavailable","database":"error"}"#,
+    )
+        .into_response()
+}
+
+async fn service_worker_js(State(state): State<AppState>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            // The browser must always see a new precache list after a deploy.
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        state.service_worker.to_string(),
+    )
+        .into_response()
+}
+
+/// Errors raised by the server-fn machinery itself (an undecodable body, a missing
+/// argument) come back as 500, though they are the client's fault: answer them with the
+/// status of the error instead. Errors from our own code already carry their status.
+async fn client_error_status(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        if let Ok(code) = StatusCode::from_u16(err.status_code()) {
+            parts.status = code;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Refuses state-changing requests that a browser marks as coming from another site
+/// (`Sec-Fetch-Site`), or whose `Origin` is not this host. Leptos server functions have
+/// no CSRF protection of their own; this and SameSite=Lax cookies are it.
+async fn refuse_cross_site(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let allowed = if let Some(site) = headers.get("sec-fetch-site") {
+        site == "same-origin" || site == "none"
+    } else if let Some(origin) = headers.get(header::ORIGIN) {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://").map(|(_, rest)| rest))
+            .zip(host)
+            .is_some_and(|(origin_host, host)| origin_host.eq_ignore_ascii_case(host))
+    } else {
+        // Not a browser (CLI tools, tests): no ambient cookie to abuse.
+        true
+    };
+    if allowed {
+        next.run(req).await
+    } else {
+        tracing::warn!(path = %req.uri().path(), "cross-site request refused");
+        let body = serde_json::to_string(&AppError::Forbidden).unwrap_or_default();
+        (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// Security headers on every response, and long-lived caching for hashed assets.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let hashed_asset = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    let cache_forever = hashed_asset && res.status().is_success();
+    let h = res.headers_mut();
+    let mut set = |name: &'static str, value: &'static str| {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    };
+    set("x-content-type-options", "nosniff");
+    set("x-frame-options", "DENY");
+    set("referrer-policy", "same-origin");
+    set("cross-origin-opener-policy", "same-origin");
+    set(
+        "permissions-policy",
+        "camera=(self), geolocation=(self), microphone=()",
+    );
+    // Hydration needs one inline module script and WebAssembly compilation.
+    set(
+        "content-security-policy",
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+         manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; \
+         form-action 'self'",
+    );
+    if cache_forever {
+        set("cache-control", "public, max-age=31536000, immutable");
+    }
+    res
+}
+
+/// Fills the precache list and cache version of `public/sw.js` from the files the build
+/// produced, so every deploy gets a new cache and old ones are dropped on activation.
+pub mod service_worker {
+    use leptos::config::LeptosOptions;
+    use sha2::{Digest, Sha256};
+    use std::path::Path;
+
+    const TEMPLATE: &str = include_str!("../../public/sw.js");
+
+    /// Files precached besides everything under `/pkg/`.
+    const STATIC: [&str; 6] = [
+        "/offline.html",
+        "/manifest.webmanifest",
+        "/favicon.ico",
+        "/icons/icon-192.png",
+        "/icons/icon-512.png",
+        "/icons/maskable-512.png",
+    ];
+
+    pub fn build(opts: &LeptosOptions) -> String {
+        let root = Path::new(opts.site_root.as_ref());
+        let pkg = root.join(opts.site_pkg_dir.as_ref());
+        let mut urls: Vec<String> = STATIC.iter().map(|s| (*s).to_owned()).collect();
+        let mut fingerprint = Sha256::new();
+        if let Ok(entries) = std::fs::read_dir(&pkg) {
+            let mut files: Vec<_> = entries.flatten().filter(|e| e.path().is_file()).collect();
+            files.sort_by_key(std::fs::DirEntry::file_name);
+            for e in files {
+                let name = e.file_name().to_string_lossy().to_string();
+                // Source maps and the like are not needed offline.
+                if name.ends_with(".js") || name.ends_with(".wasm") || name.ends_with(".css") {
+                    if let Ok(meta) = e.metadata() {
+                        fingerprint.update(meta.len().to_le_bytes());
+                    }
+                    urls.push(format!("/{}/{}", opts.site_pkg_dir, name));
+                }
+            }
+        }
+        for u in &urls {
+            let file = root.join(u.trim_start_matches('/'));
+            fingerprint.update(u.as_bytes());
+            if let Ok(bytes) = std::fs::read(&file) {
+                if !u.starts_with("/pkg/") {
+                    fingerprint.update(&bytes);
+                }
+            }
+        }
+        fingerprint.update(TEMPLATE.as_bytes());
+        let version: String = fingerprint
+            .finalize()
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let list = serde_json::to_string(&urls).unwrap_or_else(|_| "[]".to_owned());
+        TEMPLATE
+            .replace("\"__CACHE_VERSION__\"", &format!("\"{version}\""))
+            .replace("[/*__PRECACHE__*/]", &list)
+    }
+}

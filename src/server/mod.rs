@@ -1,0 +1,88 @@
+//! Server-only code: HTTP, database, sessions, CLI, start-up. Never compiled to wasm.
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod context;
+pub mod db;
+pub mod http;
+pub mod seed;
+pub mod state;
+
+use anyhow::Context as _;
+use state::AppState;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// Binds the address, opens and migrates the database (seeding the demo company on an
+/// empty database when configured), then serves until Ctrl-C or SIGTERM.
+///
+/// The port is bound first so that a second instance fails at once with a clear message
+/// and never touches the database the first one is using.
+pub async fn serve(config: config::Config) -> anyhow::Result<()> {
+    let addr = config.addr;
+    let listener = TcpListener::bind(addr).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!(
+                "address {addr} is already in use — is Qudao (or another program) already running? \
+                 Stop it or set QUDAO_ADDR to another address."
+            )
+        } else {
+            anyhow::anyhow!("cannot listen on {addr}: {e}")
+        }
+    })?;
+    let started = std::time::Instant::now();
+    let pool = db::connect(&config.database_url).await?;
+    db::migrate(&pool).await?;
+    if config.seed_demo && seed::is_empty(&pool).await? {
+        seed::seed_demo(&pool)
+            .await
+            .context("seeding the demo company")?;
+        tracing::info!("seeded the demo company into an empty database");
+    }
+    let state = AppState::new(pool.clone(), config)?;
+    let app = http::router(state);
+    tracing::info!(
+        "Qudao listening on http://{addr} (ready in {} ms)",
+        started.elapsed().as_millis()
+    );
+    println!("Qudao 渠道 is running at http://{addr}");
+    println!("Demo sign-in: laoban / qudao2026 (owner) — see README for all demo accounts");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")?;
+    pool.close().await;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing open requests");
+}

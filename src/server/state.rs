@@ -1,0 +1,50 @@
+//! Application state, handed to axum handlers and (through context) to server functions.
+use crate::server::auth::Throttle;
+use crate::server::config::Config;
+use crate::server::http::service_worker;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+use std::sync::Arc;
+
+/// Everything a request may need. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: SqlitePool,
+    pub config: Arc<Config>,
+    pub leptos_options: LeptosOptions,
+    pub throttle: Arc<Throttle>,
+    /// `sw.js` with its precache list filled in from the built site (see `http.rs`).
+    pub service_worker: Arc<str>,
+}
+
+impl AppState {
+    /// Builds the state from a migrated pool. Leptos options come from the environment
+    /// cargo-leptos sets (site root, output name); hashed file names are used exactly
+    /// when the build left a `hash.txt` beside the binary.
+    pub fn new(pool: SqlitePool, config: Config) -> anyhow::Result<AppState> {
+        let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
+        leptos_options.site_addr = config.addr;
+        leptos_options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|p| {
+                p.parent()
+                    .map(|d| d.join(leptos_options.hash_file.as_ref()))
+            })
+            .is_some_and(|p| p.exists());
+        let service_worker = service_worker::build(&leptos_options).into();
+        Ok(AppState {
+            pool,
+            throttle: Arc::new(Throttle::default()),
+            config: Arc::new(config),
+            leptos_options,
+            service_worker,
+        })
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

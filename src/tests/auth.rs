@@ -1,0 +1,232 @@
+//! Sign-in, sessions, throttling, cross-site refusal.
+use crate::helpers::{PW, session_cookie, spawn_app, spawn_app_with};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn sign_in_sets_an_http_only_same_site_cookie_and_returns_the_user() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let r = app.sign_in(&c, "LaoBan", PW).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let cookie = session_cookie(&r).expect("session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "not configured secure: {cookie}"
+    );
+    let user: Value = r.json().await.unwrap();
+    assert_eq!(user["login"], "laoban");
+    assert_eq!(user["role"], "Owner");
+    assert_eq!(user["company_name"], "重庆渝味饮品商贸有限公司");
+
+    let s: Value = app
+        .call(&c, "session", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s["user"]["name"], "陈建国");
+}
+
+#[tokio::test]
+async fn secure_cookie_flag_is_added_when_configured() {
+    let app = spawn_app_with(|c| c.secure_cookies = true).await;
+    let r = app.sign_in(&app.client(), "laoban", PW).await;
+    assert!(session_cookie(&r).unwrap().contains("Secure"));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_login_get_the_same_answer() {
+    let app = spawn_app().await;
+    let wrong = app
+        .sign_in(&app.client(), "laoban", "not-the-password")
+        .await;
+    let unknown = app
+        .sign_in(&app.client(), "nobody-here", "not-the-password")
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert!(session_cookie(&wrong).is_none());
+    let (a, b) = (wrong.text().await.unwrap(), unknown.text().await.unwrap());
+    assert_eq!(a, b);
+    assert_eq!(a, r#""SignInFailed""#);
+}
+
+#[tokio::test]
+async fn blank_sign_in_fields_are_reported_by_name() {
+    let app = spawn_app().await;
+    let r = app.sign_in(&app.client(), "  ", "").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = body["Validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["login", "password"]);
+}
+
+#[tokio::test]
+async fn repeated_failures_are_slowed_then_refused_even_with_the_right_password() {
+    let app = spawn_app().await;
+    let c = app.client();
+    for _ in 0..5 {
+        let r = app.sign_in(&c, "lina", "wrong-password").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = app.sign_in(&c, "lina", PW).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: i64 = locked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+    let body: Value = locked.json().await.unwrap();
+    assert!(
+        body["TooManyAttempts"]["retry_after_secs"]
+            .as_i64()
+            .unwrap()
+            > 0
+    );
+    // an unknown login is locked exactly the same way (no hint that lina exists)
+    for _ in 0..5 {
+        app.sign_in(&c, "ghost", "wrong-password").await;
+    }
+    assert_eq!(
+        app.sign_in(&c, "ghost", "x").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // other accounts from the same address still work
+    assert_eq!(
+        app.sign_in(&app.client(), "zhaolei", PW).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn sign_in_rotates_the_session_id_and_ends_the_old_one() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let first = session_cookie(&app.sign_in(&c, "laoban", PW).await).unwrap();
+    let second = session_cookie(&app.sign_in(&c, "laoban", PW).await).unwrap();
+    assert_ne!(first, second);
+    // replay the first token from another client: it no longer works
+    let token = first.split(';').next().unwrap().to_owned();
+    let replay = app
+        .client()
+        .post(format!("{}/api/dashboard", app.base))
+        .header("cookie", token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 1);
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_on_the_server() {
+    let app = spawn_app().await;
+    let c = app.signed_in("liumin").await;
+    assert_eq!(
+        app.call(&c, "dashboard", json!({})).await.status(),
+        StatusCode::OK
+    );
+    let out = app.call(&c, "logout", json!({})).await;
+    assert_eq!(out.status(), StatusCode::OK);
+    assert!(session_cookie(&out).unwrap().contains("Max-Age=0"));
+    assert_eq!(
+        app.call(&c, "dashboard", json!({})).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn an_expired_session_is_reported_as_expired_and_refused() {
+    let app = spawn_app().await;
+    let c = app.signed_in("zhangwei").await;
+    sqlx::query("UPDATE sessions SET expires_at = 0")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let s: Value = app
+        .call(&c, "session", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s["user"], Value::Null);
+    assert_eq!(s["expired"], true);
+    let r = app.call(&c, "dashboard", json!({})).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.text().await.unwrap(), r#""Unauthorized""#);
+    // and the page sends the browser to sign in, saying why
+    let page = app.get(&app.client(), "/").await;
+    assert_eq!(page.status(), StatusCode::FOUND);
+    assert_eq!(page.headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn a_deactivated_employee_cannot_sign_in_and_is_told_so_only_with_the_right_password() {
+    let app = spawn_app().await;
+    let right = app.sign_in(&app.client(), "huangtao", PW).await;
+    assert_eq!(right.status(), StatusCode::FORBIDDEN);
+    assert_eq!(right.text().await.unwrap(), r#""AccountDisabled""#);
+    let wrong = app
+        .sign_in(&app.client(), "huangtao", "wrong-password")
+        .await;
+    assert_eq!(wrong.text().await.unwrap(), r#""SignInFailed""#);
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_same_origin_ones_pass() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let post = |site: Option<&'static str>, origin: Option<String>| {
+        let mut req = c
+            .post(format!("{}/api/login", app.base))
+            .json(&json!({"login": "laoban", "password": PW}));
+        if let Some(s) = site {
+            req = req.header("sec-fetch-site", s);
+        }
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        req.send()
+    };
+    assert_eq!(
+        post(Some("cross-site"), None).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(Some("same-site"), None).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(None, Some("http://evil.example".into()))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(None, Some("null".into())).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(Some("same-origin"), None).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(None, Some(app.base.clone())).await.unwrap().status(),
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,165 @@
+//! `spawn_app()` and friends.
+use qudao::domain::ids::CompanyId;
+use qudao::server::config::Config;
+use qudao::server::state::AppState;
+use qudao::server::{db, http, seed};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use sqlx::SqlitePool;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const PW: &str = seed::DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub pool: SqlitePool,
+    pub db_path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app on a fresh database seeded with the demo company, after letting the
+/// test adjust the configuration.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("qudao-test.db");
+    let mut config = Config {
+        database_url: format!("sqlite://{}", db_path.display()),
+        ..Config::default()
+    };
+    adjust(&mut config);
+    let pool = db::connect(&config.database_url).await.unwrap();
+    db::migrate(&pool).await.unwrap();
+    seed::seed_demo(&pool).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    config.addr = addr;
+    let state = AppState::new(pool.clone(), config).unwrap();
+    let app = http::router(state);
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        addr,
+        pool,
+        db_path,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Calls a server function (`/api/{path}`) with a JSON body.
+    pub async fn call(&self, client: &Client, path: &str, body: Value) -> Response {
+        client
+            .post(format!("{}/api/{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sign_in(&self, client: &Client, login: &str, password: &str) -> Response {
+        self.call(
+            client,
+            "login",
+            json!({ "login": login, "password": password }),
+        )
+        .await
+    }
+
+    /// A client signed in as `login` (demo password).
+    pub async fn signed_in(&self, login: &str) -> Client {
+        let c = self.client();
+        let r = self.sign_in(&c, login, PW).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "sign-in as {login}: {}",
+            r.text().await.unwrap()
+        );
+        c
+    }
+
+    /// A page request as a browser sends it (accepting HTML).
+    pub async fn get(&self, client: &Client, path: &str) -> Response {
+        client
+            .get(format!("{}{path}", self.base))
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn demo_employee_id(&self, login: &str) -> String {
+        let id: uuid::Uuid =
+            sqlx::query_scalar("SELECT id FROM employees WHERE login = ? AND company_id = ?")
+                .bind(login)
+                .bind(seed::DEMO_COMPANY_ID.0)
+                .fetch_one(&self.pool)
+                .await
+                .unwrap();
+        id.to_string()
+    }
+
+    /// A second company with one owner `login`, for tenant-isolation tests.
+    pub async fn add_company(&self, name: &str, login: &str) -> CompanyId {
+        use qudao::domain::ids::EmployeeId;
+        use qudao::domain::staff::{EmployeeFields, EmployeeInput};
+        use qudao::server::db::{companies, employees};
+        let id = CompanyId::new_random();
+        let hash = qudao::server::auth::hash_password(PW.into()).await.unwrap();
+        let mut tx = self.pool.begin().await.unwrap();
+        companies::insert(&mut tx, id, name, chrono::Utc::now())
+            .await
+            .unwrap();
+        let fields = EmployeeFields::parse(&EmployeeInput {
+            name: "另一位老板".into(),
+            login: login.into(),
+            role: "owner".into(),
+            ..EmployeeInput::default()
+        })
+        .unwrap();
+        employees::insert(
+            &mut tx,
+            id,
+            EmployeeId::new_random(),
+            &fields,
+            &hash,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+}
+
+/// The session token the client's sign-in response set.
+pub fn session_cookie(r: &Response) -> Option<String> {
+    r.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("qudao_session="))
+        .map(str::to_owned)
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real router on 127.0.0.1:0 with a temporary SQLite database,
+//! called over HTTP like a browser or the tablet would.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests may panic")]
+
+mod auth;
+mod helpers;
+mod platform;
+mod staff;

@@ -1,0 +1,203 @@
+//! Health, pages, headers, the service worker, backups and start-up faults.
+use crate::helpers::spawn_app;
+use qudao::server::config::Config;
+use qudao::server::db;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn healthz_reports_the_database_and_fails_when_it_is_gone() {
+    let app = spawn_app().await;
+    let r = app.get(&app.client(), "/healthz").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.text().await.unwrap(),
+        r#"{"status":"ok","database":"ok"}"#
+    );
+    app.pool.close().await;
+    let r = app.get(&app.client(), "/healthz").await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn pages_render_in_chinese_by_default_and_english_on_request() {
+    let app = spawn_app().await;
+    let zh = app.get(&app.client(), "/login").await;
+    assert_eq!(zh.status(), StatusCode::OK);
+    let html = zh.text().await.unwrap();
+    assert!(html.contains(r#"lang="zh-CN""#), "html lang");
+    assert!(html.contains("登录渠道"));
+    let en = app
+        .client()
+        .get(format!("{}/login", app.base))
+        .header("accept-language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    let html = en.text().await.unwrap();
+    assert!(html.contains("Sign in to Qudao"));
+    assert!(html.contains(r#"rel="manifest""#));
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_sign_in_and_reps_are_kept_out_of_staff() {
+    let app = spawn_app().await;
+    let r = app.get(&app.client(), "/staff").await;
+    let status = r.status();
+    let location = r.headers().get("location").cloned();
+    assert_eq!(
+        status,
+        StatusCode::FOUND,
+        "{location:?} {}",
+        r.text().await.unwrap()
+    );
+    assert_eq!(location.unwrap(), "/login");
+
+    let rep = app.signed_in("zhangwei").await;
+    let r = app.get(&rep, "/staff").await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("没有权限"));
+    let r = app.get(&rep, "/").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("您好，张伟"));
+
+    let owner = app.signed_in("laoban").await;
+    let r = app.get(&owner, "/staff").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("吴刚") && html.contains("已停用"));
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_in_the_users_language() {
+    let app = spawn_app().await;
+    let r = app.get(&app.client(), "/no/such/page").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("页面不存在"));
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers() {
+    let app = spawn_app().await;
+    let r = app.get(&app.client(), "/login").await;
+    let h = r.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+}
+
+#[tokio::test]
+async fn the_service_worker_precaches_the_offline_page_and_never_api_calls() {
+    let app = spawn_app().await;
+    let r = app.get(&app.client(), "/sw.js").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    let js = r.text().await.unwrap();
+    assert!(!js.contains("__CACHE_VERSION__") && !js.contains("__PRECACHE__"));
+    assert!(js.contains(r#""/offline.html""#));
+    assert!(js.contains(r#"startsWith("/api/")"#));
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_writes_is_a_consistent_database() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("laoban").await;
+    // keep writing through the app while the backup runs
+    let writer = {
+        let base = app.base.clone();
+        let owner = owner.clone();
+        tokio::spawn(async move {
+            for i in 0..15 {
+                let input = json!({ "name": format!("员工{i}"), "login": format!("bulk{i}"), "phone": "", "role": "rep", "territory": "" });
+                let r = owner
+                    .post(format!("{base}/api/staff/add"))
+                    .json(&json!({ "input": input, "password": "12345678" }))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::OK);
+            }
+        })
+    };
+    let target = app.db_path.with_file_name("backup.db");
+    db::backup(&app.pool, &target).await.unwrap();
+    writer.await.unwrap();
+
+    let copy = db::connect(&format!("sqlite://{}", target.display()))
+        .await
+        .unwrap();
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&copy)
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM employees")
+        .fetch_one(&copy)
+        .await
+        .unwrap();
+    assert!((11..=26).contains(&n), "{n}");
+    // every employee in the copy is whole (a committed row, never half of one)
+    let bad: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM employees WHERE password_hash NOT LIKE '$argon2id$%'",
+    )
+    .fetch_one(&copy)
+    .await
+    .unwrap();
+    assert_eq!(bad, 0);
+    // the backup never overwrites
+    let again = db::backup(&app.pool, &target).await.unwrap_err();
+    assert!(again.to_string().contains("already exists"));
+    // and the copy is a complete database: migrations recorded, the company present
+    let companies: i64 = sqlx::query_scalar("SELECT count(*) FROM companies")
+        .fetch_one(&copy)
+        .await
+        .unwrap();
+    assert_eq!(companies, 1);
+    db::migrate(&copy).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_database_stops_start_up_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.db");
+    std::fs::write(
+        &path,
+        b"this is not a sqlite database, just some text, long enough to have a header.......",
+    )
+    .unwrap();
+    let err = db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap_err();
+    let text = format!("{err:#}");
+    assert!(text.contains("broken.db"), "{text}");
+    // and the file was left as it was
+    assert!(
+        std::fs::read(&path)
+            .unwrap()
+            .starts_with(b"this is not a sqlite database")
+    );
+}
+
+#[tokio::test]
+async fn a_second_instance_on_the_same_address_refuses_to_start() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        addr: app.addr,
+        database_url: format!("sqlite://{}", dir.path().join("second.db").display()),
+        ..Config::default()
+    };
+    let err = qudao::server::serve(config).await.unwrap_err();
+    assert!(err.to_string().contains("already in use"), "{err}");
+    // it gave up before touching any database
+    assert!(!dir.path().join("second.db").exists());
+    assert_eq!(
+        app.get(&app.client(), "/healthz").await.status(),
+        StatusCode::OK
+    );
+}

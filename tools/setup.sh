@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs what building and testing Qudao needs, skipping whatever is already present.
+# Only package registries are used (crates.io, npm, Debian); nothing else is downloaded.
+#   tools/setup.sh rust      wasm target, cargo-leptos, wasm-bindgen-cli (matching Cargo.lock)
+#   tools/setup.sh node      npm build tools (wasm-opt) and the end-to-end test packages
+#   tools/setup.sh browser   Debian's Chromium and CJK fonts (for Playwright)
+#   tools/setup.sh bench     wrk and brotli (for make bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.11
+# Must equal the wasm-bindgen version in Cargo.lock (pinned with = in Cargo.toml).
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+export PATH="$HOME/.cargo/bin:$PATH"
+
+log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+rust() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  local pids=()
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; ~15 min on 2 cores)"
+    # --ignore-rust-version: a locked dependency asks for a newer rustc than it needs.
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --ignore-rust-version &
+    pids+=($!)
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (once)"
+    # Not --locked: its lock file pins a crate version that is no longer available.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" &
+    pids+=($!)
+  fi
+  for pid in "${pids[@]}"; do wait "$pid"; done
+}
+
+npm_ci() { # dir: install from the lock file when node_modules is missing or older than it
+  local dir=$1
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    log "npm ci in $dir"
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+    touch "$dir/node_modules"
+  fi
+}
+
+node() {
+  npm_ci tools
+  npm_ci end2end
+}
+
+browser() {
+  # Never `npx playwright install`: it downloads a browser from outside the registries.
+  apt_install chromium fonts-noto-cjk
+}
+
+bench() {
+  apt_install wrk brotli
+}
+
+for step in "$@"; do "$step"; done

@@ -14,7 +14,14 @@ pub mod offline;
 pub mod server;
 
 // Generated from `locales/*.json` by build.rs: compile-time-checked translation keys.
-include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+#[allow(
+    clippy::expect_used,
+    reason = "generated code parses its own constant locale tags (zh-CN, en)"
+)]
+mod generated_i18n {
+    include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+}
+pub use generated_i18n::i18n;
 
 /// Browser entry point: installs the service worker and hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

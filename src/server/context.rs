@@ -132,13 +132,13 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         ) {
             res.set_status(code);
         }
-        if let AppError::TooManyAttempts { retry_after_secs } = e {
-            if let (Some(res), Ok(v)) = (
+        if let AppError::TooManyAttempts { retry_after_secs } = e
+            && let (Some(res), Ok(v)) = (
                 use_context::<ResponseOptions>(),
                 HeaderValue::from_str(&retry_after_secs.to_string()),
-            ) {
-                res.insert_header(header::RETRY_AFTER, v);
-            }
+            )
+        {
+            res.insert_header(header::RETRY_AFTER, v);
         }
     }
     result

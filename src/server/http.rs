@@ -110,10 +110,10 @@ async fn client_error_status(req: Request, next: Next) -> Response {
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
-    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        if let Ok(code) = StatusCode::from_u16(err.status_code()) {
-            parts.status = code;
-        }
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes)
+        && let Ok(code) = StatusCode::from_u16(err.status_code())
+    {
+        parts.status = code;
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -226,10 +226,10 @@ pub mod service_worker {
         for u in &urls {
             let file = root.join(u.trim_start_matches('/'));
             fingerprint.update(u.as_bytes());
-            if let Ok(bytes) = std::fs::read(&file) {
-                if !u.starts_with("/pkg/") {
-                    fingerprint.update(&bytes);
-                }
+            if !u.starts_with("/pkg/")
+                && let Ok(bytes) = std::fs::read(&file)
+            {
+                fingerprint.update(&bytes);
             }
         }
         fingerprint.update(TEMPLATE.as_bytes());

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 pub const DEMO_PASSWORD: &str = "qudao2026";
 pub const DEMO_COMPANY_ID: CompanyId =
-    CompanyId(Uuid::from_u128(0x0000_0001_0000_4000_8000_000000000001));
+    CompanyId(Uuid::from_u128(0x0000_0001_0000_4000_8000_0000_0000_0001));
 pub const DEMO_COMPANY_NAME: &str = "重庆渝味饮品商贸有限公司";
 
 /// (login, name, role, phone, territory, active)
@@ -40,7 +40,7 @@ pub const DEMO_STAFF: [(&str, &str, &str, &str, &str, bool); 11] = [
 /// The fixed id of the n-th demo employee.
 pub fn demo_employee_id(n: usize) -> EmployeeId {
     EmployeeId(Uuid::from_u128(
-        0x0000_0002_0000_4000_8000_000000000000 + n as u128 + 1,
+        0x0000_0002_0000_4000_8000_0000_0000_0000 + n as u128 + 1,
     ))
 }
 

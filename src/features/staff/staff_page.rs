@@ -219,10 +219,8 @@ fn EmployeeForm(
         };
         // The same rule the server applies, for instant feedback.
         let mut found = EmployeeFields::parse(&input).err().unwrap_or_default();
-        if is_new {
-            if let Err(code) = check_password(&password.get_untracked()) {
-                found.push(FieldError::new("password", code));
-            }
+        if let (true, Err(code)) = (is_new, check_password(&password.get_untracked())) {
+            found.push(FieldError::new("password", code));
         }
         errors.set(found.clone());
         failure.set(None);

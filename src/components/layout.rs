@@ -30,17 +30,18 @@ pub fn AppLayout() -> impl IntoView {
     let session = expect_context::<SessionResource>();
     view! {
         <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
-            {move || Suspend::new(async move {
-                match session.await {
-                    Ok(SessionInfo { user: Some(user), .. }) => {
-                        EitherOf3::A(view! { <SignedIn user=user /> })
-                    }
-                    Ok(SessionInfo { user: None, expired }) => {
-                        let path = if expired { "/login?expired=1" } else { "/login" };
-                        EitherOf3::B(view! { <Redirect path=path /> })
-                    }
-                    Err(e) => EitherOf3::C(view! { <ServerErrorPage error=e /> }),
+            // `get`, not an awaited `Suspend`: the page below is created once, when the
+            // session is known. (A `Suspend` re-runs after resolving, and the discarded
+            // first copy of the page would still fire its own data requests.)
+            {move || session.get().map(|result| match result {
+                Ok(SessionInfo { user: Some(user), .. }) => {
+                    EitherOf3::A(view! { <SignedIn user=user /> })
                 }
+                Ok(SessionInfo { user: None, expired }) => {
+                    let path = if expired { "/login?expired=1" } else { "/login" };
+                    EitherOf3::B(view! { <Redirect path=path /> })
+                }
+                Err(e) => EitherOf3::C(view! { <ServerErrorPage error=e /> }),
             })}
         </Suspense>
     }

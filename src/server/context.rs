@@ -17,9 +17,11 @@ use leptos_axum::ResponseOptions;
 use std::net::{IpAddr, SocketAddr};
 
 /// The application state provided to every server function.
+#[track_caller]
 pub fn app_state() -> Result<AppState, AppError> {
+    let caller = std::panic::Location::caller();
     use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the server-function context");
+        tracing::error!(%caller, "AppState missing from the server-function context");
         AppError::Internal
     })
 }
@@ -63,11 +65,15 @@ pub fn session_token() -> Option<String> {
 /// The signed-in user, or `None`. `Err` only when the database fails. A cookie that no
 /// longer names a live session (expired, signed out elsewhere, deactivated) is cleared
 /// and reported as `Ok(None)` with `expired = true`.
-pub async fn session_user() -> Result<(Option<CurrentUser>, bool), AppError> {
+///
+/// Everything needed from the request context is read before the first `.await`: a
+/// page rendered on the server may drop a half-finished copy of itself, and after that
+/// its futures no longer see the context.
+pub async fn session_user(state: &AppState) -> Result<(Option<CurrentUser>, bool), AppError> {
     let Some(token) = session_token() else {
         return Ok((None, false));
     };
-    let state = app_state()?;
+    let response = use_context::<ResponseOptions>();
     let hash = auth::token_hash(&token);
     let now = db::unix_now();
     let mut conn = state
@@ -79,7 +85,12 @@ pub async fn session_user() -> Result<(Option<CurrentUser>, bool), AppError> {
         .await
         .map_err(db::internal("find session"))?
     else {
-        set_cookie(&auth::clear_session_cookie(state.config.secure_cookies));
+        if let (Some(res), Ok(v)) = (
+            response,
+            HeaderValue::from_str(&auth::clear_session_cookie(state.config.secure_cookies)),
+        ) {
+            res.append_header(header::SET_COOKIE, v);
+        }
         return Ok((None, true));
     };
     // Slide the expiry at most once a minute: one write per active minute, not per call.
@@ -106,19 +117,35 @@ pub async fn session_user() -> Result<(Option<CurrentUser>, bool), AppError> {
     ))
 }
 
-/// The signed-in user, or [`AppError::Unauthorized`].
-pub async fn current_user() -> Result<CurrentUser, AppError> {
-    session_user().await?.0.ok_or(AppError::Unauthorized)
+/// The state and the signed-in user, or [`AppError::Unauthorized`].
+#[track_caller]
+pub fn current_user() -> impl Future<Output = Result<(AppState, CurrentUser), AppError>> {
+    let state = app_state();
+    async move {
+        let state = state?;
+        let user = session_user(&state)
+            .await?
+            .0
+            .ok_or(AppError::Unauthorized)?;
+        Ok((state, user))
+    }
 }
 
-/// The signed-in user if their role may do `action`; [`AppError::Forbidden`] otherwise.
-pub async fn authorize(action: Action) -> Result<CurrentUser, AppError> {
-    let user = current_user().await?;
-    if user.role.may(action) {
-        Ok(user)
-    } else {
-        tracing::warn!(user = %user.id, ?action, "forbidden");
-        Err(AppError::Forbidden)
+/// The state and the signed-in user if their role may do `action`;
+/// [`AppError::Forbidden`] otherwise. Every server function starts here.
+#[track_caller]
+pub fn authorize(
+    action: Action,
+) -> impl Future<Output = Result<(AppState, CurrentUser), AppError>> {
+    let current = current_user();
+    async move {
+        let (state, user) = current.await?;
+        if user.role.may(action) {
+            Ok((state, user))
+        } else {
+            tracing::warn!(user = %user.id, ?action, "forbidden");
+            Err(AppError::Forbidden)
+        }
     }
 }
 

@@ -28,11 +28,11 @@ pub struct SessionInfo {
 #[server(endpoint = "session", input = Json)]
 pub async fn get_session() -> Result<SessionInfo, AppError> {
     use crate::server::context;
-    context::respond(
-        context::session_user()
-            .await
-            .map(|(user, expired)| SessionInfo { user, expired }),
-    )
+    let result = match context::app_state() {
+        Ok(state) => context::session_user(&state).await,
+        Err(e) => Err(e),
+    };
+    context::respond(result.map(|(user, expired)| SessionInfo { user, expired }))
 }
 
 /// Signs in; on success the response sets a fresh session cookie.
@@ -70,7 +70,10 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
     let plausible = key.chars().count() <= 64 && password.chars().count() <= 128;
 
     let cfg = &state.config;
+    // Read from the request before any await (see `context::session_user`).
     let ip = context::client_ip();
+    let old_token = context::session_token();
+    let user_agent = context::user_agent();
     let now = db::unix_now();
     match state
         .throttle
@@ -130,7 +133,7 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
     let (token, hash) = auth::new_session_token();
     let now = db::unix_now();
     let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
-    if let Some(old) = context::session_token() {
+    if let Some(old) = old_token {
         sessions::delete(&mut tx, &auth::token_hash(&old))
             .await
             .map_err(db::internal("delete old session"))?;
@@ -145,7 +148,7 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
         EmployeeId(employee.id),
         now,
         now + cfg.session_ttl_secs,
-        context::user_agent().as_deref(),
+        user_agent.as_deref(),
     )
     .await
     .map_err(db::internal("insert session"))?;

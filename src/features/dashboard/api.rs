@@ -28,8 +28,7 @@ async fn summary() -> Result<DashboardSummary, AppError> {
     use crate::domain::staff::Action;
     use crate::server::context;
     use crate::server::db::{self, employees};
-    let user = context::authorize(Action::ViewDashboard).await?;
-    let state = context::app_state()?;
+    let (state, user) = context::authorize(Action::ViewDashboard).await?;
     let mut conn = state
         .pool
         .acquire()

@@ -133,8 +133,7 @@ mod imp {
     }
 
     pub async fn list() -> Result<Vec<EmployeeSummary>, AppError> {
-        let user = context::authorize(Action::ViewStaff).await?;
-        let state = context::app_state()?;
+        let (state, user) = context::authorize(Action::ViewStaff).await?;
         let mut conn = state
             .pool
             .acquire()
@@ -149,8 +148,7 @@ mod imp {
     }
 
     pub async fn add(input: EmployeeInput, password: String) -> Result<EmployeeSummary, AppError> {
-        let user = context::authorize(Action::ManageStaff).await?;
-        let state = context::app_state()?;
+        let (state, user) = context::authorize(Action::ManageStaff).await?;
         let fields = EmployeeFields::parse(&input);
         let pw = check_password(&password);
         let fields = match (fields, pw) {
@@ -184,8 +182,7 @@ mod imp {
         version: i64,
         input: EmployeeInput,
     ) -> Result<EmployeeSummary, AppError> {
-        let user = context::authorize(Action::ManageStaff).await?;
-        let state = context::app_state()?;
+        let (state, user) = context::authorize(Action::ManageStaff).await?;
         let fields = EmployeeFields::parse(&input)?;
         let now = chrono::Utc::now();
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
@@ -226,11 +223,10 @@ mod imp {
         version: i64,
         active: bool,
     ) -> Result<EmployeeSummary, AppError> {
-        let user = context::authorize(Action::ManageStaff).await?;
+        let (state, user) = context::authorize(Action::ManageStaff).await?;
         if id == user.id && !active {
             return Err(AppError::Conflict(Conflict::OwnAccount));
         }
-        let state = context::app_state()?;
         let now = chrono::Utc::now();
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let Some(before) = employees::get(&mut tx, user.company_id, id)
@@ -268,9 +264,8 @@ mod imp {
     }
 
     pub async fn reset_password(id: EmployeeId, password: String) -> Result<(), AppError> {
-        let user = context::authorize(Action::ManageStaff).await?;
+        let (state, user) = context::authorize(Action::ManageStaff).await?;
         parse_password(&password)?;
-        let state = context::app_state()?;
         let hash = auth::hash_password(password).await?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         if !employees::set_password_hash(&mut tx, user.company_id, id, &hash, chrono::Utc::now())

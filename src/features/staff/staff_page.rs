@@ -39,15 +39,14 @@ pub fn StaffPage() -> impl IntoView {
 #[component]
 fn StaffList(can_manage: bool, me: crate::domain::ids::EmployeeId) -> impl IntoView {
     let i18n = use_i18n();
-    let reload = RwSignal::new(0u32);
-    let staff = Resource::new(move || reload.get(), |_| list_staff());
+    let staff = Resource::new(|| (), |()| list_staff());
     let panel = RwSignal::new(Panel::Closed);
     let notice = RwSignal::new(None::<String>);
     let page_error = RwSignal::new(None::<String>);
     let done = move |message: String| {
         panel.set(Panel::Closed);
         notice.set(Some(message));
-        reload.update(|n| *n += 1);
+        staff.refetch();
     };
 
     let reactivate = move |e: EmployeeSummary| {

@@ -9,6 +9,7 @@ test("signs in in Chinese at 1024×768, switches to English and back, signs out"
   await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
   await expect(page.getByLabel("账号")).toBeVisible();
   await expectTouchTargets(page);
+  await page.screenshot({ path: "test-results/login-zh-1024.png" });
 
   await signIn(page, "laoban");
   await expect(page).toHaveURL(/\/$/);
@@ -27,6 +28,7 @@ test("signs in in Chinese at 1024×768, switches to English and back, signs out"
   await page.reload();
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(page.getByText("Hello, 陈建国")).toBeVisible();
+  await page.screenshot({ path: "test-results/dashboard-en-1024.png" });
 
   // and back to Chinese
   await hydrated(page);

@@ -20,6 +20,9 @@ test("the owner adds an employee, who can then sign in; deactivation locks them 
   await expect(dialog.locator("#password-error")).toHaveText("请填写此项");
 
   await dialog.getByLabel("账号").fill("qianduoduo");
+  // a corrected field no longer shows its old error
+  await expect(dialog.locator("#login-error")).toBeHidden();
+  await expect(dialog.locator("#password-error")).toBeVisible();
   await dialog.getByLabel("电话").fill("13800001234");
   await dialog.getByLabel("负责区域").fill("江津区");
   await dialog.getByLabel("初始密码").fill("qian-2026-pw");

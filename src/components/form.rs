@@ -2,6 +2,34 @@
 //! (`aria-invalid`, `aria-describedby`), sized for fingers (44 px minimum).
 use leptos::prelude::*;
 
+/// A field's error, hidden as soon as the user edits the field (a stale "required" next
+/// to a filled-in input misleads) and shown again when a new check reports one.
+#[derive(Clone, Copy)]
+struct FieldErrorView {
+    error: Signal<Option<String>>,
+    edited: RwSignal<bool>,
+}
+
+impl FieldErrorView {
+    fn get(self) -> Option<String> {
+        if self.edited.get() {
+            None
+        } else {
+            self.error.get()
+        }
+    }
+}
+
+fn shown_until_edited(error: Signal<Option<String>>) -> FieldErrorView {
+    let edited = RwSignal::new(false);
+    // A new verdict (even the same message again after a new submit) shows again.
+    Effect::new(move |_| {
+        error.track();
+        edited.set(false);
+    });
+    FieldErrorView { error, edited }
+}
+
 /// A labelled text input bound to `value`.
 #[component]
 pub fn TextField(
@@ -17,6 +45,7 @@ pub fn TextField(
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
+    let error = shown_until_edited(error);
     let described = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         let has_hint = hint.is_some();
@@ -47,6 +76,7 @@ pub fn TextField(
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=described
                 bind:value=value
+                on:input=move |_| error.edited.set(true)
             />
             {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h.run()}</p> })}
             <p class="field-error" id=error_id.clone() hidden=move || error.get().is_none()>
@@ -66,6 +96,7 @@ pub fn SelectField(
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
+    let error = shown_until_edited(error);
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
             <label for=id.clone()>{label.run()}</label>
@@ -74,7 +105,10 @@ pub fn SelectField(
                 name=id.clone()
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
-                on:change=move |ev| value.set(event_target_value(&ev))
+                on:change=move |ev| {
+                    error.edited.set(true);
+                    value.set(event_target_value(&ev));
+                }
             >
                 {move || {
                     options

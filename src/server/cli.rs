@@ -66,7 +66,11 @@ pub enum RoleArg {
 pub async fn main() -> ExitCode {
     init_tracing();
     let cli = Cli::parse();
-    match run(cli).await {
+    let result = match Config::from_env() {
+        Ok(config) => run(cli, config).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -84,8 +88,8 @@ fn init_tracing() {
         .try_init();
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = Config::from_env()?;
+/// Runs one command with `config` (the binary reads it from the environment).
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => crate::server::serve(config).await,
         Command::Migrate => {

@@ -64,6 +64,16 @@ impl Config {
     /// Reads `QUDAO_*` variables over the defaults; a malformed value is an error, not
     /// silently ignored.
     pub fn from_env() -> anyhow::Result<Config> {
+        Config::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// The same, reading variables through `lookup` (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+        let var = |key: &str| -> anyhow::Result<Option<String>> {
+            Ok(lookup(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty()))
+        };
         let mut c = Config::default();
         if let Some(v) = var("QUDAO_DATABASE_URL")? {
             c.database_url = v;
@@ -102,19 +112,59 @@ impl Config {
     }
 }
 
-fn var(key: &str) -> anyhow::Result<Option<String>> {
-    match std::env::var(key) {
-        Ok(v) if v.trim().is_empty() => Ok(None),
-        Ok(v) => Ok(Some(v.trim().to_owned())),
-        Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(e) => Err(anyhow::anyhow!("{key}: {e}")),
-    }
-}
-
 fn parse_bool(key: &str, v: &str) -> anyhow::Result<bool> {
     match v.to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" => Ok(false),
         _ => bail!("{key}={v:?} must be true or false"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use std::collections::HashMap;
+
+    fn with(pairs: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let c = with(&[]).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert!(!c.secure_cookies && c.seed_demo);
+    }
+
+    #[test]
+    fn values_override_defaults() {
+        let c = with(&[
+            ("QUDAO_ADDR", "0.0.0.0:8080"),
+            ("QUDAO_SECURE_COOKIES", "yes"),
+            ("QUDAO_SESSION_TTL_HOURS", "8"),
+        ])
+        .unwrap();
+        assert_eq!(c.addr.port(), 8080);
+        assert!(c.secure_cookies);
+        assert_eq!(c.session_ttl_secs, 8 * 3600);
+    }
+
+    #[test]
+    fn malformed_values_are_errors_naming_the_variable() {
+        for (key, value) in [
+            ("QUDAO_ADDR", "localhost"),
+            ("QUDAO_SECURE_COOKIES", "maybe"),
+            ("QUDAO_SESSION_TTL_HOURS", "0"),
+            ("QUDAO_BODY_LIMIT_BYTES", "1MB"),
+        ] {
+            let err = with(&[(key, value)]).unwrap_err();
+            assert!(format!("{err:#}").contains(key), "{key}: {err:#}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests may panic")]
 
 mod auth;
+mod cli;
 mod helpers;
 mod platform;
 mod staff;

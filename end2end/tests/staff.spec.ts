@@ -63,3 +63,15 @@ test("an unknown page is a 404 in Chinese", async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "页面不存在" })).toBeVisible();
 });
+
+test("the staff page fits a tablet held upright (768×1024)", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, locale: "zh-CN", hasTouch: true });
+  const page = await context.newPage();
+  await signIn(page, "laoban");
+  await expect(page.getByText("您好，陈建国")).toBeVisible();
+  await page.goto("/staff");
+  await expect(page.locator("tr[data-login=lina]")).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  await page.screenshot({ path: "test-results/staff-zh-768.png" });
+  await context.close();
+});

@@ -201,3 +201,18 @@ async fn a_second_instance_on_the_same_address_refuses_to_start() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_database_failure_shows_the_error_page_in_chinese_not_a_crash() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("laoban").await;
+    app.pool.close().await;
+    let r = app.get(&owner, "/").await;
+    assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("服务器出错了，请稍后再试。"), "{html}");
+    assert!(
+        !html.contains("sqlx") && !html.contains("pool"),
+        "no internals leak"
+    );
+}

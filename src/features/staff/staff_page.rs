@@ -119,7 +119,8 @@ fn StaffList(can_manage: bool, me: crate::domain::ids::EmployeeId) -> impl IntoV
                                                     }}
                                                 </td>
                                                 {can_manage.then(|| view! {
-                                                    <td class="row-actions" data-label=move || t_string!(i18n, staff.actions).to_string()>
+                                                    <td class="actions-cell">
+                                                        <div class="row-actions">
                                                         <button type="button" class="button button-small" on:click=move |_| { notice.set(None); panel.set(Panel::Edit(e1.clone())) }>
                                                             {t!(i18n, staff.edit)}
                                                         </button>
@@ -139,6 +140,7 @@ fn StaffList(can_manage: bool, me: crate::domain::ids::EmployeeId) -> impl IntoV
                                                                 </button>
                                                             })
                                                         }}
+                                                        </div>
                                                     </td>
                                                 })}
                                             </tr>

@@ -97,7 +97,6 @@ impl From<Vec<FieldError>> for AppError {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "tests")]
     use super::*;
     use crate::domain::validation::FieldErrorCode;
 
@@ -125,6 +124,5 @@ mod tests {
         );
         assert_eq!(AppError::SignInFailed.status_code(), 401);
         assert_eq!(AppError::Internal.status_code(), 500);
-        let _ = serde_json::to_string(&AppError::Forbidden).unwrap();
     }
 }

@@ -77,7 +77,7 @@ pub async fn reset_password(id: EmployeeId, password: String) -> Result<(), AppE
 #[cfg(feature = "ssr")]
 mod imp {
     use super::EmployeeSummary;
-    use crate::domain::ids::EmployeeId;
+    use crate::domain::ids::{CompanyId, EmployeeId};
     use crate::domain::staff::{
         Action, EmployeeFields, EmployeeInput, Role, check_password, keeps_an_active_owner,
     };
@@ -120,16 +120,49 @@ mod imp {
     }
 
     /// Why an update touched no row: the employee is gone, or someone saved first.
-    async fn missing_or_stale(
-        conn: &mut DbConn,
-        company: crate::domain::ids::CompanyId,
-        id: EmployeeId,
-    ) -> AppError {
+    async fn missing_or_stale(conn: &mut DbConn, company: CompanyId, id: EmployeeId) -> AppError {
         match employees::get(conn, company, id).await {
             Ok(Some(_)) => AppError::Conflict(Conflict::StaleVersion),
             Ok(None) => AppError::NotFound,
             Err(e) => db::internal("re-read employee")(e),
         }
+    }
+
+    /// Refuses to change employee `id` from its current (role, active) to `after(…)` if
+    /// that would leave the company without an active owner; `NotFound` if absent.
+    async fn ensure_an_owner_remains(
+        conn: &mut DbConn,
+        company: CompanyId,
+        id: EmployeeId,
+        after: impl FnOnce(Role, bool) -> (Role, bool),
+    ) -> Result<(), AppError> {
+        let before = employees::get(conn, company, id)
+            .await
+            .map_err(db::internal("read employee"))?
+            .ok_or(AppError::NotFound)?;
+        let role = Role::parse(&before.role).map_err(|_| AppError::Internal)?;
+        let owners = employees::count_active_owners(conn, company)
+            .await
+            .map_err(db::internal("count owners"))?;
+        if keeps_an_active_owner(owners, (role, before.active), after(role, before.active)) {
+            Ok(())
+        } else {
+            Err(AppError::Conflict(Conflict::LastOwner))
+        }
+    }
+
+    /// Reads the saved employee back and commits: what the caller sees is what was stored.
+    async fn commit_and_read(
+        mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+        company: CompanyId,
+        id: EmployeeId,
+    ) -> Result<EmployeeSummary, AppError> {
+        let row = employees::get(&mut tx, company, id)
+            .await
+            .map_err(db::internal("re-read employee"))?
+            .ok_or(AppError::Internal)?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        summary(row)
     }
 
     pub async fn list() -> Result<Vec<EmployeeSummary>, AppError> {
@@ -168,13 +201,9 @@ mod imp {
         employees::insert(&mut tx, user.company_id, id, &fields, &hash, now)
             .await
             .map_err(login_taken)?;
-        let row = employees::get(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("read new employee"))?
-            .ok_or(AppError::Internal)?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        let saved = commit_and_read(tx, user.company_id, id).await?;
         tracing::info!(by = %user.id, employee = %id, "employee added");
-        summary(row)
+        Ok(saved)
     }
 
     pub async fn update(
@@ -186,36 +215,19 @@ mod imp {
         let fields = EmployeeFields::parse(&input)?;
         let now = chrono::Utc::now();
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
-        let Some(before) = employees::get(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("read employee"))?
-        else {
-            return Err(AppError::NotFound);
-        };
-        let owners = employees::count_active_owners(&mut tx, user.company_id)
-            .await
-            .map_err(db::internal("count owners"))?;
-        let before_role = Role::parse(&before.role).map_err(|_| AppError::Internal)?;
-        if !keeps_an_active_owner(
-            owners,
-            (before_role, before.active),
-            (fields.role, before.active),
-        ) {
-            return Err(AppError::Conflict(Conflict::LastOwner));
-        }
+        ensure_an_owner_remains(&mut tx, user.company_id, id, |_, active| {
+            (fields.role, active)
+        })
+        .await?;
         if !employees::update(&mut tx, user.company_id, id, version, &fields, now)
             .await
             .map_err(login_taken)?
         {
             return Err(missing_or_stale(&mut tx, user.company_id, id).await);
         }
-        let row = employees::get(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("re-read employee"))?
-            .ok_or(AppError::Internal)?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        let saved = commit_and_read(tx, user.company_id, id).await?;
         tracing::info!(by = %user.id, employee = %id, "employee updated");
-        summary(row)
+        Ok(saved)
     }
 
     pub async fn set_active(
@@ -229,19 +241,7 @@ mod imp {
         }
         let now = chrono::Utc::now();
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
-        let Some(before) = employees::get(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("read employee"))?
-        else {
-            return Err(AppError::NotFound);
-        };
-        let owners = employees::count_active_owners(&mut tx, user.company_id)
-            .await
-            .map_err(db::internal("count owners"))?;
-        let role = Role::parse(&before.role).map_err(|_| AppError::Internal)?;
-        if !keeps_an_active_owner(owners, (role, before.active), (role, active)) {
-            return Err(AppError::Conflict(Conflict::LastOwner));
-        }
+        ensure_an_owner_remains(&mut tx, user.company_id, id, |role, _| (role, active)).await?;
         if !employees::set_active(&mut tx, user.company_id, id, version, active, now)
             .await
             .map_err(db::internal("set active"))?
@@ -254,13 +254,9 @@ mod imp {
                 .await
                 .map_err(db::internal("end sessions"))?;
         }
-        let row = employees::get(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("re-read employee"))?
-            .ok_or(AppError::Internal)?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        let saved = commit_and_read(tx, user.company_id, id).await?;
         tracing::info!(by = %user.id, employee = %id, active, "employee activation changed");
-        summary(row)
+        Ok(saved)
     }
 
     pub async fn reset_password(id: EmployeeId, password: String) -> Result<(), AppError> {

@@ -53,6 +53,12 @@ pub fn field_message(i18n: I18nContext<Locale>, code: FieldErrorCode) -> String 
         FieldErrorCode::InvalidRole => t_string!(i18n, field_errors.invalid_role).to_string(),
         FieldErrorCode::InvalidText => t_string!(i18n, field_errors.invalid_text).to_string(),
         FieldErrorCode::Taken => t_string!(i18n, field_errors.taken).to_string(),
+        FieldErrorCode::InvalidChoice => t_string!(i18n, field_errors.invalid_choice).to_string(),
+        FieldErrorCode::InvalidCode => t_string!(i18n, field_errors.invalid_code).to_string(),
+        FieldErrorCode::ParentNotSubDistributor => {
+            t_string!(i18n, field_errors.parent_not_sub_distributor).to_string()
+        }
+        FieldErrorCode::ParentCycle => t_string!(i18n, field_errors.parent_cycle).to_string(),
     }
 }
 

@@ -28,6 +28,14 @@ pub enum FieldErrorCode {
     InvalidText,
     /// Another employee of the company already uses this login.
     Taken,
+    /// Not one of the offered choices (kind, type, status …).
+    InvalidChoice,
+    /// A customer code may not contain spaces or control characters.
+    InvalidCode,
+    /// A customer can only be served through a sub-distributor.
+    ParentNotSubDistributor,
+    /// The chosen parent is the customer itself or one of its own sub-customers.
+    ParentCycle,
 }
 
 /// One refused field of a form.

@@ -1,0 +1,299 @@
+//! Downstream customers (下游客户): the two kinds, their codes, status, and the hierarchy
+//! rule. (Groundwork for the customer-profile feature; the full profile model and its
+//! completeness score come with it.)
+//!
+//! - A customer is a **sub-distributor** (二批 / 分销商) or a **terminal** (终端); a
+//!   terminal has a type (超市, 便利店, 餐饮, 小卖部, 其他).
+//! - The **customer code** (客户编码) is the key ERPs and imports use: kept exactly as typed
+//!   (case matters — segmentation breaks ties by code byte-wise), 1–32 visible characters.
+//! - **Hierarchy**: a customer may be served through a sub-distributor (its parent). The
+//!   parent must be a sub-distributor, not the customer itself, and not one of its
+//!   descendants (no cycles):
+//!
+//! ```
+//! use qudao::domain::customer::{check_parent, CustomerKind};
+//! use qudao::domain::validation::FieldErrorCode;
+//! // 1 ← 2 ← 3: making 1 a child of 3 would close a loop
+//! let parent_of = |id: u32| match id { 3 => Some(2), 2 => Some(1), _ => None };
+//! assert_eq!(check_parent(1, 3, CustomerKind::SubDistributor, parent_of), Err(FieldErrorCode::ParentCycle));
+//! assert_eq!(check_parent(4, 3, CustomerKind::SubDistributor, parent_of), Ok(()));
+//! ```
+use crate::domain::validation::FieldErrorCode;
+use serde::{Deserialize, Serialize};
+
+/// The two kinds of downstream customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CustomerKind {
+    SubDistributor,
+    Terminal,
+}
+
+impl CustomerKind {
+    pub const ALL: [CustomerKind; 2] = [CustomerKind::SubDistributor, CustomerKind::Terminal];
+
+    /// Stored and canonical import form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerKind::SubDistributor => "sub_distributor",
+            CustomerKind::Terminal => "terminal",
+        }
+    }
+
+    /// Accepts the canonical form and the Chinese words ERPs and people use.
+    pub fn parse(raw: &str) -> Result<CustomerKind, FieldErrorCode> {
+        match raw.trim().to_lowercase().as_str() {
+            "" => Err(FieldErrorCode::Required),
+            "sub_distributor" | "sub-distributor" | "subdistributor" | "二批" | "二批商"
+            | "分销商" => Ok(CustomerKind::SubDistributor),
+            "terminal" | "终端" | "零售终端" => Ok(CustomerKind::Terminal),
+            _ => Err(FieldErrorCode::InvalidChoice),
+        }
+    }
+}
+
+/// What kind of shop a terminal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TerminalType {
+    Supermarket,
+    ConvenienceStore,
+    Restaurant,
+    Kiosk,
+    Other,
+}
+
+impl TerminalType {
+    pub const ALL: [TerminalType; 5] = [
+        TerminalType::Supermarket,
+        TerminalType::ConvenienceStore,
+        TerminalType::Restaurant,
+        TerminalType::Kiosk,
+        TerminalType::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TerminalType::Supermarket => "supermarket",
+            TerminalType::ConvenienceStore => "convenience_store",
+            TerminalType::Restaurant => "restaurant",
+            TerminalType::Kiosk => "kiosk",
+            TerminalType::Other => "other",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<TerminalType, FieldErrorCode> {
+        match raw.trim().to_lowercase().as_str() {
+            "" => Err(FieldErrorCode::Required),
+            "supermarket" | "超市" | "商超" => Ok(TerminalType::Supermarket),
+            "convenience_store" | "convenience store" | "便利店" => {
+                Ok(TerminalType::ConvenienceStore)
+            }
+            "restaurant" | "餐饮" | "餐馆" | "饭店" => Ok(TerminalType::Restaurant),
+            "kiosk" | "小卖部" | "售货亭" | "报刊亭" => Ok(TerminalType::Kiosk),
+            "other" | "其他" | "其它" => Ok(TerminalType::Other),
+            _ => Err(FieldErrorCode::InvalidChoice),
+        }
+    }
+}
+
+/// Whether a customer still trades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CustomerStatus {
+    Active,
+    Dormant,
+    Closed,
+}
+
+impl CustomerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerStatus::Active => "active",
+            CustomerStatus::Dormant => "dormant",
+            CustomerStatus::Closed => "closed",
+        }
+    }
+
+    /// Empty means active (the usual case for a new or imported customer).
+    pub fn parse(raw: &str) -> Result<CustomerStatus, FieldErrorCode> {
+        match raw.trim().to_lowercase().as_str() {
+            "" | "active" | "正常" | "活跃" | "营业" => Ok(CustomerStatus::Active),
+            "dormant" | "休眠" | "暂停" => Ok(CustomerStatus::Dormant),
+            "closed" | "关闭" | "停业" | "倒闭" => Ok(CustomerStatus::Closed),
+            _ => Err(FieldErrorCode::InvalidChoice),
+        }
+    }
+}
+
+/// A customer code (客户编码), exactly as the distributor's ERP writes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CustomerCode(String);
+
+impl CustomerCode {
+    pub const MAX_CHARS: u32 = 32;
+
+    /// Trims the ends; refuses empty, over-long, or codes with spaces or control characters
+    /// inside (they break matching against imports and sales lines).
+    pub fn parse(raw: &str) -> Result<CustomerCode, FieldErrorCode> {
+        let t = raw.trim();
+        if t.is_empty() {
+            return Err(FieldErrorCode::Required);
+        }
+        if t.chars().count() > Self::MAX_CHARS as usize {
+            return Err(FieldErrorCode::TooLong {
+                max: Self::MAX_CHARS,
+            });
+        }
+        if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(FieldErrorCode::InvalidCode);
+        }
+        Ok(CustomerCode(t.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Longest chain of parents followed before giving up; real networks are two or three
+/// levels deep, so a longer chain means corrupt data, treated like a cycle.
+pub const MAX_HIERARCHY_DEPTH: usize = 64;
+
+/// Checks that `parent` may serve `child`: it must be a sub-distributor, not the child
+/// itself, and not below the child (`parent_of` gives each customer's current parent).
+pub fn check_parent<Id: Copy + PartialEq>(
+    child: Id,
+    parent: Id,
+    parent_kind: CustomerKind,
+    parent_of: impl Fn(Id) -> Option<Id>,
+) -> Result<(), FieldErrorCode> {
+    if parent_kind != CustomerKind::SubDistributor {
+        return Err(FieldErrorCode::ParentNotSubDistributor);
+    }
+    let mut current = Some(parent);
+    for _ in 0..=MAX_HIERARCHY_DEPTH {
+        match current {
+            None => return Ok(()),
+            Some(id) if id == child => return Err(FieldErrorCode::ParentCycle),
+            Some(id) => current = parent_of(id),
+        }
+    }
+    Err(FieldErrorCode::ParentCycle)
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn kinds_accept_chinese_and_canonical_forms() {
+        assert_eq!(
+            CustomerKind::parse("二批"),
+            Ok(CustomerKind::SubDistributor)
+        );
+        assert_eq!(
+            CustomerKind::parse(" Terminal "),
+            Ok(CustomerKind::Terminal)
+        );
+        assert_eq!(CustomerKind::parse("终端"), Ok(CustomerKind::Terminal));
+        assert_eq!(CustomerKind::parse(""), Err(FieldErrorCode::Required));
+        assert_eq!(
+            CustomerKind::parse("wholesaler"),
+            Err(FieldErrorCode::InvalidChoice)
+        );
+        for k in CustomerKind::ALL {
+            assert_eq!(CustomerKind::parse(k.as_str()), Ok(k));
+        }
+        for t in TerminalType::ALL {
+            assert_eq!(TerminalType::parse(t.as_str()), Ok(t));
+        }
+        assert_eq!(
+            TerminalType::parse("便利店"),
+            Ok(TerminalType::ConvenienceStore)
+        );
+        assert_eq!(CustomerStatus::parse(""), Ok(CustomerStatus::Active));
+        assert_eq!(CustomerStatus::parse("停业"), Ok(CustomerStatus::Closed));
+    }
+
+    #[test]
+    fn codes_keep_their_case_and_refuse_inner_spaces() {
+        assert_eq!(CustomerCode::parse("  Cq-001 ").unwrap().as_str(), "Cq-001");
+        assert_ne!(
+            CustomerCode::parse("b").unwrap(),
+            CustomerCode::parse("B").unwrap()
+        );
+        assert_eq!(
+            CustomerCode::parse("C 001"),
+            Err(FieldErrorCode::InvalidCode)
+        );
+        assert_eq!(CustomerCode::parse("  "), Err(FieldErrorCode::Required));
+        assert_eq!(
+            CustomerCode::parse(&"9".repeat(33)),
+            Err(FieldErrorCode::TooLong { max: 32 })
+        );
+        assert!(CustomerCode::parse("渝北-超市-0001").is_ok());
+    }
+
+    #[test]
+    fn a_parent_must_be_a_sub_distributor_and_not_the_customer_itself() {
+        let none = |_: u32| None;
+        assert_eq!(
+            check_parent(1, 2, CustomerKind::Terminal, none),
+            Err(FieldErrorCode::ParentNotSubDistributor)
+        );
+        assert_eq!(
+            check_parent(1, 1, CustomerKind::SubDistributor, none),
+            Err(FieldErrorCode::ParentCycle)
+        );
+        assert_eq!(
+            check_parent(1, 2, CustomerKind::SubDistributor, none),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_corrupt_endless_chain_is_refused_not_followed_forever() {
+        // 2 → 3 → 2 … already loops without involving 1
+        let parent_of = |id: u32| Some(if id == 2 { 3 } else { 2 });
+        assert_eq!(
+            check_parent(1, 2, CustomerKind::SubDistributor, parent_of),
+            Err(FieldErrorCode::ParentCycle)
+        );
+    }
+
+    proptest! {
+        /// Accepting every allowed edge of a random forest, one by one, never creates a
+        /// cycle: following parents from any node always ends.
+        #[test]
+        fn accepted_edges_keep_the_hierarchy_a_forest(edges in proptest::collection::vec((0u8..12, 0u8..12), 0..40)) {
+            let mut parent: HashMap<u8, u8> = HashMap::new();
+            for (child, p) in edges {
+                let lookup = |id: u8| parent.get(&id).copied();
+                if check_parent(child, p, CustomerKind::SubDistributor, lookup).is_ok() {
+                    parent.insert(child, p);
+                }
+            }
+            for start in 0u8..12 {
+                let mut seen = 0;
+                let mut cur = Some(start);
+                while let Some(id) = cur {
+                    seen += 1;
+                    prop_assert!(seen <= 13, "cycle through {start}");
+                    cur = parent.get(&id).copied();
+                }
+            }
+        }
+
+        /// Whatever is typed, a parsed code is trimmed, non-empty and has no spaces.
+        #[test]
+        fn parsed_codes_are_clean(raw in "\\PC{0,40}") {
+            if let Ok(code) = CustomerCode::parse(&raw) {
+                let s = code.as_str();
+                prop_assert!(!s.is_empty() && s.chars().count() <= 32);
+                prop_assert!(!s.chars().any(char::is_whitespace));
+                prop_assert_eq!(CustomerCode::parse(s).unwrap(), code.clone());
+            }
+        }
+    }
+}

@@ -36,6 +36,10 @@ pub enum AppError {
     /// The change clashes with the current state.
     #[error("conflict: {0:?}")]
     Conflict(Conflict),
+    /// Someone saved this record since it was opened; these are their changes, newest
+    /// first. Nothing was saved.
+    #[error("edited meanwhile")]
+    EditConflict(Vec<crate::domain::profile::HistoryEntry>),
     /// Something failed on the server; details are in the server log only.
     #[error("internal error")]
     Internal,
@@ -64,7 +68,7 @@ impl AppError {
             AppError::TooManyAttempts { .. } => 429,
             AppError::Forbidden | AppError::AccountDisabled => 403,
             AppError::Validation(_) => 422,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::EditConflict(_) => 409,
             AppError::Internal => 500,
             AppError::ServerFn(e) => match e {
                 ServerFnErrorErr::Args(_)

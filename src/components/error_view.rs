@@ -22,7 +22,9 @@ pub fn error_message(i18n: I18nContext<Locale>, e: &AppError) -> String {
         AppError::AccountDisabled => t_string!(i18n, errors.account_disabled).to_string(),
         AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
         AppError::Validation(_) => t_string!(i18n, errors.validation).to_string(),
-        AppError::Conflict(Conflict::StaleVersion) => t_string!(i18n, errors.stale).to_string(),
+        AppError::Conflict(Conflict::StaleVersion) | AppError::EditConflict(_) => {
+            t_string!(i18n, errors.stale).to_string()
+        }
         AppError::Conflict(Conflict::LastOwner) => t_string!(i18n, errors.last_owner).to_string(),
         AppError::Conflict(Conflict::OwnAccount) => t_string!(i18n, errors.own_account).to_string(),
         AppError::Internal => t_string!(i18n, errors.internal).to_string(),
@@ -40,25 +42,57 @@ pub fn error_message(i18n: I18nContext<Locale>, e: &AppError) -> String {
 
 /// One phrase for a refused field, in the current language.
 pub fn field_message(i18n: I18nContext<Locale>, code: FieldErrorCode) -> String {
+    field_message_in(i18n.get_locale(), code)
+}
+
+/// The message for a field code in `locale` (also used by the command line).
+pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
     match code {
-        FieldErrorCode::Required => t_string!(i18n, field_errors.required).to_string(),
+        FieldErrorCode::Required => td_string!(locale, field_errors.required).to_string(),
         FieldErrorCode::TooLong { max } => {
-            t_string!(i18n, field_errors.too_long, max = max).to_string()
+            td_string!(locale, field_errors.too_long, max = max).to_string()
         }
         FieldErrorCode::TooShort { min } => {
-            t_string!(i18n, field_errors.too_short, min = min).to_string()
+            td_string!(locale, field_errors.too_short, min = min).to_string()
         }
-        FieldErrorCode::InvalidLogin => t_string!(i18n, field_errors.invalid_login).to_string(),
-        FieldErrorCode::InvalidPhone => t_string!(i18n, field_errors.invalid_phone).to_string(),
-        FieldErrorCode::InvalidRole => t_string!(i18n, field_errors.invalid_role).to_string(),
-        FieldErrorCode::InvalidText => t_string!(i18n, field_errors.invalid_text).to_string(),
-        FieldErrorCode::Taken => t_string!(i18n, field_errors.taken).to_string(),
-        FieldErrorCode::InvalidChoice => t_string!(i18n, field_errors.invalid_choice).to_string(),
-        FieldErrorCode::InvalidCode => t_string!(i18n, field_errors.invalid_code).to_string(),
+        FieldErrorCode::InvalidLogin => td_string!(locale, field_errors.invalid_login).to_string(),
+        FieldErrorCode::InvalidPhone => td_string!(locale, field_errors.invalid_phone).to_string(),
+        FieldErrorCode::InvalidRole => td_string!(locale, field_errors.invalid_role).to_string(),
+        FieldErrorCode::InvalidText => td_string!(locale, field_errors.invalid_text).to_string(),
+        FieldErrorCode::Taken => td_string!(locale, field_errors.taken).to_string(),
+        FieldErrorCode::InvalidChoice => {
+            td_string!(locale, field_errors.invalid_choice).to_string()
+        }
+        FieldErrorCode::InvalidCode => td_string!(locale, field_errors.invalid_code).to_string(),
         FieldErrorCode::ParentNotSubDistributor => {
-            t_string!(i18n, field_errors.parent_not_sub_distributor).to_string()
+            td_string!(locale, field_errors.parent_not_sub_distributor).to_string()
         }
-        FieldErrorCode::ParentCycle => t_string!(i18n, field_errors.parent_cycle).to_string(),
+        FieldErrorCode::ParentCycle => td_string!(locale, field_errors.parent_cycle).to_string(),
+        FieldErrorCode::InvalidNumber => {
+            td_string!(locale, field_errors.invalid_number).to_string()
+        }
+        FieldErrorCode::TooManyDecimals => {
+            td_string!(locale, field_errors.too_many_decimals).to_string()
+        }
+        FieldErrorCode::TooLarge => td_string!(locale, field_errors.too_large).to_string(),
+        FieldErrorCode::Negative => td_string!(locale, field_errors.negative).to_string(),
+        FieldErrorCode::InvalidDate => td_string!(locale, field_errors.invalid_date).to_string(),
+        FieldErrorCode::OnlyForTerminals => {
+            td_string!(locale, field_errors.only_for_terminals).to_string()
+        }
+        FieldErrorCode::ConsentRequired => {
+            td_string!(locale, field_errors.consent_required).to_string()
+        }
+        FieldErrorCode::UnknownCustomer => {
+            td_string!(locale, field_errors.unknown_customer).to_string()
+        }
+        FieldErrorCode::UnknownEmployee => {
+            td_string!(locale, field_errors.unknown_employee).to_string()
+        }
+        FieldErrorCode::NotAnImage => td_string!(locale, field_errors.not_an_image).to_string(),
+        FieldErrorCode::DuplicateCode => {
+            td_string!(locale, field_errors.duplicate_code).to_string()
+        }
     }
 }
 

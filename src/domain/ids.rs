@@ -49,3 +49,11 @@ id_type!(
     /// A member of staff, who is also a user of the app.
     EmployeeId
 );
+id_type!(
+    /// A downstream customer (sub-distributor or terminal).
+    CustomerId
+);
+id_type!(
+    /// A storefront or display photo of a customer.
+    PhotoId
+);

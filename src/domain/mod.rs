@@ -4,6 +4,8 @@
 //! argument, input arrives as plain data and leaves as domain types or field errors.
 pub mod customer;
 pub mod ids;
+pub mod money;
+pub mod profile;
 pub mod staff;
 pub mod throttle;
 pub mod validation;

@@ -30,6 +30,10 @@ pub enum Action {
     ViewDashboard,
     ViewStaff,
     ManageStaff,
+    /// See and edit customers — a rep only those assigned to them (enforced by scope).
+    WorkWithCustomers,
+    /// Every customer of the company: assign to reps, import, restore history.
+    ManageCustomers,
 }
 
 impl Role {
@@ -60,6 +64,8 @@ impl Role {
             Action::ViewDashboard => true,
             Action::ViewStaff => matches!(self, Role::Owner | Role::Manager),
             Action::ManageStaff => self == Role::Owner,
+            Action::WorkWithCustomers => true,
+            Action::ManageCustomers => matches!(self, Role::Owner | Role::Manager),
         }
     }
 }
@@ -222,6 +228,9 @@ mod tests {
             (Role::Manager, Action::ManageStaff, false),
             (Role::Rep, Action::ManageStaff, false),
             (Role::Owner, Action::ViewStaff, true),
+            (Role::Rep, Action::WorkWithCustomers, true),
+            (Role::Rep, Action::ManageCustomers, false),
+            (Role::Manager, Action::ManageCustomers, true),
             (Role::Manager, Action::ViewStaff, true),
             (Role::Rep, Action::ViewStaff, false),
             (Role::Rep, Action::ViewDashboard, true),

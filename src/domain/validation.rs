@@ -36,6 +36,28 @@ pub enum FieldErrorCode {
     ParentNotSubDistributor,
     /// The chosen parent is the customer itself or one of its own sub-customers.
     ParentCycle,
+    /// Not a number (letters in a number column, two decimal points …).
+    InvalidNumber,
+    /// Money has at most two decimals (fen).
+    TooManyDecimals,
+    /// Beyond any sensible value for this field.
+    TooLarge,
+    /// This field cannot be negative.
+    Negative,
+    /// Not a date (YYYY-MM-DD), or not a real day.
+    InvalidDate,
+    /// Only a terminal has a terminal type.
+    OnlyForTerminals,
+    /// Personal data may only be kept once the customer's consent is recorded.
+    ConsentRequired,
+    /// No customer of the company has this code.
+    UnknownCustomer,
+    /// No active employee of the company has this login.
+    UnknownEmployee,
+    /// Another customer of the company already has this code.
+    DuplicateCode,
+    /// The file is not a JPEG, PNG or WebP image.
+    NotAnImage,
 }
 
 /// One refused field of a form.

@@ -1,5 +1,6 @@
 //! Business features as vertical slices: each folder holds its server functions and DTOs
 //! (`api.rs`) and its pages and widgets.
 pub mod auth;
+pub mod customers;
 pub mod dashboard;
 pub mod staff;

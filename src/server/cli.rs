@@ -30,6 +30,45 @@ pub enum Command {
     User(UserCommand),
     /// Write a consistent copy of the database to FILE (safe while serving).
     Backup { file: PathBuf },
+    /// Import data from a file (one transaction: all rows or none).
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export data to a file or standard output.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Customers from CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or .xlsx. Rows whose
+    /// customer exists (same code, name + phone, or licence number) are skipped, or
+    /// updated with --update. Exits non-zero, importing nothing, if any row is invalid.
+    Customers {
+        file: PathBuf,
+        #[arg(long)]
+        update: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// All customers, with canonical English column names (import reads them back).
+    Customers {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: FormatArg,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Column headers in Chinese (客户编码 …) instead of field keys.
+        #[arg(long)]
+        chinese_headers: bool,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormatArg {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Subcommand, Debug)]
@@ -120,6 +159,14 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             println!("backup written to {}", out.display());
             Ok(())
         }
+        Command::Import(ImportCommand::Customers { file, update }) => {
+            import_customers(&config, &file, update).await
+        }
+        Command::Export(ExportCommand::Customers {
+            format,
+            output,
+            chinese_headers,
+        }) => export_customers(&config, format, output, chinese_headers).await,
         Command::User(UserCommand::Add {
             role,
             login,
@@ -191,6 +238,137 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The one company of this install.
+async fn the_company(pool: &sqlx::SqlitePool) -> anyhow::Result<CompanyId> {
+    let mut conn = pool.acquire().await?;
+    match companies::single(&mut conn).await? {
+        Some((id, _)) => Ok(id),
+        None => bail!(
+            "the database has no company (or several); run `qudao user add --company-name …` first"
+        ),
+    }
+}
+
+/// Messages of the command line follow the system language: English when `LANG` says
+/// so, Chinese (the product's default) otherwise.
+fn cli_locale() -> crate::i18n::Locale {
+    let lang = std::env::var("LC_ALL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| std::env::var("LANG").ok())
+        .unwrap_or_default();
+    if lang.starts_with("en") {
+        crate::i18n::Locale::en
+    } else {
+        crate::i18n::Locale::zh_CN
+    }
+}
+
+async fn import_customers(
+    config: &Config,
+    file: &std::path::Path,
+    update: bool,
+) -> anyhow::Result<()> {
+    use crate::features::customers::transfer::{
+        ImportOptions, ImportOutcome, OnDuplicate, problem_message,
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let pool = db::connect(&config.database_url).await?;
+    db::migrate(&pool).await?;
+    let company = the_company(&pool).await?;
+    let author = crate::server::customers::Author {
+        company,
+        by: None,
+        scope: db::customers::Scope::All,
+        source: "import",
+        now: chrono::Utc::now(),
+    };
+    let options = ImportOptions {
+        on_duplicate: if update {
+            OnDuplicate::Update
+        } else {
+            OnDuplicate::Skip
+        },
+        mapping: Vec::new(),
+        commit: true,
+    };
+    let locale = cli_locale();
+    let started = std::time::Instant::now();
+    let mut tx = pool.begin().await?;
+    let report = match crate::server::transfer::import(&mut tx, author, &bytes, &options).await? {
+        ImportOutcome::File(p) => bail!("{}: {}", file.display(), problem_message(locale, &p)),
+        ImportOutcome::Report(r) => r,
+    };
+    if !report.committed {
+        tx.rollback().await?;
+        for e in &report.errors {
+            eprintln!(
+                "{}:{}: {}: {}",
+                file.display(),
+                e.row,
+                e.column,
+                crate::components::error_view::field_message_in(locale, e.code)
+            );
+        }
+        bail!(
+            "{} errors in {} rows; nothing was imported",
+            report.error_count,
+            report.rows
+        );
+    }
+    tx.commit().await?;
+    println!(
+        "{} rows: {} created, {} updated, {} skipped ({} already stored) in {:.2} s",
+        report.rows,
+        report.created,
+        report.updated,
+        report.skipped,
+        report.duplicates.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn export_customers(
+    config: &Config,
+    format: FormatArg,
+    output: Option<PathBuf>,
+    chinese: bool,
+) -> anyhow::Result<()> {
+    use crate::server::db::customers::{ListFilter, Scope, SortKey};
+    use crate::server::transfer;
+    let pool = db::connect(&config.database_url).await?;
+    db::migrate(&pool).await?;
+    let company = the_company(&pool).await?;
+    let mut conn = pool.acquire().await?;
+    let rows = transfer::export_rows(
+        &mut conn,
+        company,
+        Scope::All,
+        &ListFilter::default(),
+        SortKey::Code,
+        false,
+    )
+    .await?;
+    let headers = transfer::export_headers(chinese, true);
+    let bytes = match format {
+        FormatArg::Csv => transfer::to_csv(&headers, &rows)?,
+        FormatArg::Xlsx => transfer::to_xlsx(&headers, &rows)?,
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(&path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("{} customers written to {}", rows.len(), path.display());
+        }
+        None => {
+            use std::io::Write as _;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
+    Ok(())
 }
 
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {

@@ -9,6 +9,8 @@
 //! | `QUDAO_SEED_DEMO` | `true` | seed the demo company into an empty database |
 //! | `QUDAO_REQUEST_TIMEOUT_SECS` | `30` | a request taking longer gets 408 |
 //! | `QUDAO_BODY_LIMIT_BYTES` | `1048576` | larger request bodies get 413 |
+//! | `QUDAO_UPLOAD_LIMIT_BYTES` | `20971520` | largest import file or photo upload (20 MB) |
+//! | `QUDAO_PHOTO_DIR` | `data/photos` | where customer photos are stored |
 use crate::domain::throttle::Policy;
 use anyhow::{Context as _, bail};
 use std::net::SocketAddr;
@@ -22,6 +24,9 @@ pub struct Config {
     pub seed_demo: bool,
     pub request_timeout_secs: u64,
     pub body_limit_bytes: usize,
+    /// Import files and photos (their own routes, outside the general body limit).
+    pub upload_limit_bytes: usize,
+    pub photo_dir: std::path::PathBuf,
     /// Failed sign-ins per login name.
     pub account_throttle: Policy,
     /// Failed sign-ins per client address (looser: an office shares one address).
@@ -40,6 +45,8 @@ impl Default for Config {
             seed_demo: true,
             request_timeout_secs: 30,
             body_limit_bytes: 1024 * 1024,
+            upload_limit_bytes: 20 * 1024 * 1024,
+            photo_dir: std::path::PathBuf::from("data/photos"),
             account_throttle: Policy {
                 window_secs: 15 * 60,
                 free_failures: 3,
@@ -107,6 +114,14 @@ impl Config {
             c.body_limit_bytes = v
                 .parse()
                 .context("QUDAO_BODY_LIMIT_BYTES must be a whole number")?;
+        }
+        if let Some(v) = var("QUDAO_UPLOAD_LIMIT_BYTES")? {
+            c.upload_limit_bytes = v
+                .parse()
+                .context("QUDAO_UPLOAD_LIMIT_BYTES must be a whole number")?;
+        }
+        if let Some(v) = var("QUDAO_PHOTO_DIR")? {
+            c.photo_dir = v.into();
         }
         Ok(c)
     }

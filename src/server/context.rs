@@ -70,10 +70,31 @@ pub fn session_token() -> Option<String> {
 /// page rendered on the server may drop a half-finished copy of itself, and after that
 /// its futures no longer see the context.
 pub async fn session_user(state: &AppState) -> Result<(Option<CurrentUser>, bool), AppError> {
-    let Some(token) = session_token() else {
+    let token = session_token();
+    let response = use_context::<ResponseOptions>();
+    session_user_for(state, token, response).await
+}
+
+/// The signed-in user of a plain axum handler (uploads, downloads, photos), from the
+/// request's cookies; [`AppError::Unauthorized`] when there is none.
+pub async fn user_from_headers(
+    state: &AppState,
+    headers: &http::HeaderMap,
+) -> Result<CurrentUser, AppError> {
+    session_user_for(state, auth::token_from_cookies(headers), None)
+        .await?
+        .0
+        .ok_or(AppError::Unauthorized)
+}
+
+async fn session_user_for(
+    state: &AppState,
+    token: Option<String>,
+    response: Option<ResponseOptions>,
+) -> Result<(Option<CurrentUser>, bool), AppError> {
+    let Some(token) = token else {
         return Ok((None, false));
     };
-    let response = use_context::<ResponseOptions>();
     let hash = auth::token_hash(&token);
     let now = db::unix_now();
     let mut conn = state

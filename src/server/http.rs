@@ -5,13 +5,15 @@
 //! `/api/`; pages are rendered by Leptos; files come from the site root.
 use crate::app::{App, shell};
 use crate::error::AppError;
+use crate::server::files;
 use crate::server::state::AppState;
 use axum::Router;
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use http::{HeaderValue, Method, StatusCode, header};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -26,9 +28,21 @@ pub fn router(state: AppState) -> Router {
     let opts = state.leptos_options.clone();
     let ctx = state.clone();
     let file_ctx = state.clone();
+    // Uploads get their own, larger body limit; everything else the general one.
+    let upload_limit = state.config.upload_limit_bytes;
+    let uploads = Router::new()
+        .route("/api/customers/import", post(files::import))
+        .route("/api/customers/{id}/photos", post(files::upload_photo))
+        .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            upload_too_large(upload_limit, req, next)
+        }))
+        .layer(RequestBodyLimitLayer::new(upload_limit));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker_js))
+        .route("/api/customers/export", get(files::export))
+        .route("/photos/{id}", get(files::photo))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let opts = opts.clone();
             move || shell(opts.clone())
@@ -37,6 +51,8 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(move || provide_context(file_ctx.clone()), shell))
+        .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
+        .merge(uploads)
         .layer(middleware::from_fn(client_error_status))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(security_headers))
@@ -45,8 +61,24 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(state.config.request_timeout_secs),
         ))
-        .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
         .with_state(state)
+}
+
+/// An upload over the limit is answered with the limit, so the page can say it.
+async fn upload_too_large(limit: usize, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return files::too_large(limit);
+    }
+    let res = next.run(req).await;
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return files::too_large(limit);
+    }
+    res
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.

@@ -3,10 +3,13 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod customers;
 pub mod db;
+pub mod files;
 pub mod http;
 pub mod seed;
 pub mod state;
+pub mod transfer;
 
 use anyhow::Context as _;
 use state::AppState;

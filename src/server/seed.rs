@@ -78,6 +78,411 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
             employees::set_active(&mut tx, DEMO_COMPANY_ID, id, 1, false, now).await?;
         }
     }
+    seed_customers(&mut tx, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// (district, rep login or "" for unassigned, townships, roads)
+const DEMO_REGIONS: [(&str, &str, &[&str], &[&str]); 8] = [
+    (
+        "渝北区",
+        "zhangwei",
+        &[
+            "两路街道",
+            "龙溪街道",
+            "回兴街道",
+            "双凤桥街道",
+            "木耳镇",
+            "兴隆镇",
+            "统景镇",
+            "洛碛镇",
+        ],
+        &["金开大道", "新南路", "双龙大道", "松石北路"],
+    ),
+    (
+        "江北区",
+        "lina",
+        &[
+            "观音桥街道",
+            "石马河街道",
+            "大石坝街道",
+            "五里店街道",
+            "寸滩街道",
+            "鱼嘴镇",
+            "复盛镇",
+        ],
+        &["建新北路", "北城天街", "洋河路", "红旗河沟"],
+    ),
+    (
+        "沙坪坝区",
+        "zhaolei",
+        &[
+            "小龙坎街道",
+            "磁器口街道",
+            "井口街道",
+            "歌乐山街道",
+            "青木关镇",
+            "回龙坝镇",
+            "曾家镇",
+        ],
+        &["小龙坎正街", "三峡广场", "汉渝路", "天星桥"],
+    ),
+    (
+        "九龙坡区",
+        "sunli",
+        &[
+            "杨家坪街道",
+            "石桥铺街道",
+            "二郎街道",
+            "西彭镇",
+            "白市驿镇",
+            "铜罐驿镇",
+            "陶家镇",
+        ],
+        &["杨家坪步行街", "科园一路", "西郊路", "谢家湾正街"],
+    ),
+    (
+        "南岸区",
+        "zhoujie",
+        &[
+            "南坪街道",
+            "弹子石街道",
+            "铜元局街道",
+            "长生桥镇",
+            "迎龙镇",
+            "广阳镇",
+        ],
+        &["南坪东路", "江南大道", "南城大道", "腾龙大道"],
+    ),
+    (
+        "巴南区",
+        "zhengfang",
+        &[
+            "鱼洞街道",
+            "李家沱街道",
+            "界石镇",
+            "一品街道",
+            "南彭街道",
+            "木洞镇",
+            "丰盛镇",
+        ],
+        &["鱼洞新街", "龙洲大道", "巴县大道", "渝南大道"],
+    ),
+    (
+        "大渡口区",
+        "sunli",
+        &["新山村街道", "春晖路街道", "跳磴镇"],
+        &["松青路", "文体路", "钢花路"],
+    ),
+    (
+        "北碚区",
+        "",
+        &["北温泉街道", "天生街道", "歇马街道", "澄江镇", "静观镇"],
+        &["北温泉路", "天生路", "云华路"],
+    ),
+];
+
+const SURNAMES: [&str; 20] = [
+    "刘", "陈", "张", "李", "王", "杨", "黄", "赵", "周", "吴", "徐", "孙", "胡", "朱", "高", "何",
+    "郭", "罗", "谭", "冉",
+];
+const GIVEN: [&str; 16] = [
+    "德明", "春燕", "国华", "小红", "志强", "秀英", "建平", "丽萍", "永福", "桂兰", "文军", "红梅",
+    "大勇", "晓东", "玉兰", "光荣",
+];
+
+/// A small deterministic generator (so every demo install has the same customers).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next()).unwrap_or(0) % n.max(1)
+    }
+    fn pick<'a, T: ?Sized>(&mut self, items: &[&'a T]) -> &'a T {
+        items[self.below(items.len())]
+    }
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+fn stem(township: &str) -> &str {
+    township.trim_end_matches("街道").trim_end_matches('镇')
+}
+
+/// ~40 sub-distributors and ~800 terminals across Chongqing, with profiles of varying
+/// completeness, assigned to the demo reps by district.
+pub async fn seed_customers(
+    conn: &mut crate::server::db::DbConn,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<usize> {
+    use crate::domain::profile::{CustomerDraft, Values};
+    use crate::server::customers::{self as svc, Author, Directory};
+    let author = Author {
+        company: DEMO_COMPANY_ID,
+        by: None,
+        scope: crate::server::db::customers::Scope::All,
+        source: "import",
+        now,
+    };
+    let mut dir = Directory::whole_company(conn, DEMO_COMPANY_ID).await?;
+    let mut rng = Lcg(20_261_127);
+    let mut count = 0usize;
+    let mut phone_seq = 0u64;
+    let mut phone = |rng: &mut Lcg| {
+        phone_seq += 1;
+        let prefix = ["138", "139", "135", "158", "187", "152", "177"][rng.below(7)];
+        format!("{prefix}{:08}", 23_000_000 + phone_seq * 7919 % 76_000_000)
+    };
+    let mut subs: Vec<(String, &str, &str)> = Vec::new();
+    let save = |values: Values| -> anyhow::Result<CustomerDraft> {
+        CustomerDraft::parse(&values).map_err(|e| anyhow::anyhow!("demo customer invalid: {e:?}"))
+    };
+    let mut s_no = 0;
+    for (district, rep, townships, roads) in DEMO_REGIONS {
+        let n_subs = if townships.len() > 5 { 6 } else { 3 };
+        for t in 0..n_subs {
+            s_no += 1;
+            let township = townships[(t * 2 + 1) % townships.len()];
+            let surname = rng.pick(&SURNAMES);
+            let name = match rng.below(3) {
+                0 => format!("{}{}氏副食批发部", stem(township), surname),
+                1 => format!("{}兴旺商贸有限公司", stem(township)),
+                _ => format!("{}老{}粮油副食经营部", stem(township), surname),
+            };
+            let name = if subs.iter().any(|(_, n, _)| *n == name) {
+                format!("{name}{s_no}")
+            } else {
+                name
+            };
+            let code = format!("EP{s_no:03}");
+            let mut v = Values::new();
+            let mut set = |k: &str, val: String| {
+                v.insert(k.to_owned(), val);
+            };
+            set("code", code.clone());
+            set("name", name.clone());
+            set("kind", "sub_distributor".into());
+            set("district", district.into());
+            set("township", township.into());
+            set(
+                "address",
+                format!(
+                    "重庆市{district}{township}{}{}号",
+                    rng.pick(roads),
+                    1 + rng.below(300)
+                ),
+            );
+            set("phone", phone(&mut rng));
+            let owner = format!("{}{}", surname, rng.pick(&GIVEN));
+            set("contact", owner.clone());
+            if !rep.is_empty() {
+                set("rep_login", rep.into());
+            }
+            let level = rng.below(100);
+            if level > 20 {
+                set("legal_owner", owner.clone());
+                set(
+                    "business_nature",
+                    ["个体工商户", "有限责任公司", "个人独资企业"][rng.below(3)].into(),
+                );
+                set(
+                    "licence_no",
+                    format!("91500{:013}", 1_000_000 + s_no * 7717),
+                );
+                set(
+                    "opened_on",
+                    format!(
+                        "{}-{:02}-{:02}",
+                        2003 + rng.below(20),
+                        1 + rng.below(12),
+                        1 + rng.below(28)
+                    ),
+                );
+                set("product_lines", "饮料、啤酒、白酒、休闲食品".into());
+                set(
+                    "competing_brands",
+                    ["娃哈哈、康师傅", "统一、农夫山泉", "今麦郎、怡宝"][rng.below(3)].into(),
+                );
+                set(
+                    "monthly_volume",
+                    format!("{}", 50_000 + rng.below(400) * 1000),
+                );
+                set("credit_limit", format!("{}", (1 + rng.below(10)) * 20_000));
+                set(
+                    "network_reach",
+                    format!(
+                        "覆盖{}及周边 {} 个乡镇、约 {} 家终端",
+                        stem(township),
+                        2 + rng.below(6),
+                        40 + rng.below(160)
+                    ),
+                );
+            }
+            if level > 45 {
+                set("staff_count", (3 + rng.below(20)).to_string());
+                set("vehicles", (1 + rng.below(6)).to_string());
+                set("sites", (1 + rng.below(3)).to_string());
+                set("warehouse_area", (200 + rng.below(1500)).to_string());
+                set(
+                    "working_capital",
+                    format!("{}", (5 + rng.below(60)) * 10_000),
+                );
+                set(
+                    "payment_record",
+                    ["月结，从未拖欠", "现款现货", "偶有延迟，30 天内结清"][rng.below(3)].into(),
+                );
+            }
+            if level > 70 {
+                set("personal_consent", "true".into());
+                set("consent_date", "2026-03-01".into());
+                set("key_person", owner.clone());
+                set(
+                    "birthday",
+                    format!(
+                        "{}-{:02}-{:02}",
+                        1962 + rng.below(25),
+                        1 + rng.below(12),
+                        1 + rng.below(28)
+                    ),
+                );
+                set(
+                    "hometown",
+                    ["重庆綦江", "四川广安", "重庆合川", "重庆垫江"][rng.below(4)].into(),
+                );
+                set(
+                    "hobbies",
+                    ["钓鱼", "打麻将", "爬山", "喝茶"][rng.below(4)].into(),
+                );
+                set(
+                    "personality",
+                    ["爽快，重信用", "精打细算，谨慎", "热情，爱交朋友"][rng.below(3)].into(),
+                );
+            }
+            let draft = save(v)?;
+            let row = svc::create(conn, author, &dir, uuid::Uuid::new_v4(), &draft)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo customer {code} not saved: {e:?}"))?;
+            dir.add(row);
+            subs.push((code, district, rep));
+            count += 1;
+        }
+    }
+    let mut t_no = 0;
+    for (district, rep, townships, roads) in DEMO_REGIONS {
+        let n_terminals = if townships.len() > 5 { 115 } else { 55 };
+        let local_subs: Vec<&String> = subs
+            .iter()
+            .filter(|(_, d, _)| *d == district)
+            .map(|(c, _, _)| c)
+            .collect();
+        for _ in 0..n_terminals {
+            t_no += 1;
+            let township = rng.pick(townships);
+            let surname = rng.pick(&SURNAMES);
+            let (name, ty) = match rng.below(10) {
+                0 => (format!("重庆百货{}店", stem(township)), "supermarket"),
+                1 | 2 => (
+                    format!(
+                        "{}{}超市",
+                        stem(township),
+                        ["好又多", "新世纪", "万家福", "惠民"][rng.below(4)]
+                    ),
+                    "supermarket",
+                ),
+                3..=5 => (format!("{}记便利店", surname), "convenience_store"),
+                6 | 7 => (
+                    format!(
+                        "{}{}",
+                        surname,
+                        ["家小面", "记火锅", "氏豆花饭", "老火锅"][rng.below(4)]
+                    ),
+                    "restaurant",
+                ),
+                8 => (format!("{}路口小卖部", stem(township)), "kiosk"),
+                _ => (format!("{}{}烟酒店", stem(township), surname), "other"),
+            };
+            let code = format!("ZD{t_no:05}");
+            let mut v = Values::new();
+            let mut set = |k: &str, val: String| {
+                v.insert(k.to_owned(), val);
+            };
+            set("code", code.clone());
+            set("name", name);
+            set("kind", "terminal".into());
+            set("terminal_type", ty.into());
+            set("district", district.into());
+            set("township", (*township).into());
+            set(
+                "address",
+                format!(
+                    "重庆市{district}{township}{}{}号",
+                    rng.pick(roads),
+                    1 + rng.below(500)
+                ),
+            );
+            if !local_subs.is_empty() && rng.chance(70) {
+                set(
+                    "parent_code",
+                    local_subs[rng.below(local_subs.len())].clone(),
+                );
+            }
+            if !rep.is_empty() && rng.chance(96) {
+                set("rep_login", rep.into());
+            }
+            if rng.chance(4) {
+                set("status", ["dormant", "closed"][rng.below(2)].into());
+            }
+            let level = rng.below(100);
+            if level > 10 {
+                set("phone", phone(&mut rng));
+                set("contact", format!("{}{}", surname, rng.pick(&GIVEN)));
+            }
+            if level > 35 {
+                set("store_area", (15 + rng.below(400)).to_string());
+                set(
+                    "shelf_position",
+                    ["入口正对货架", "收银台旁", "冷柜第二层", "主通道端架"][rng.below(4)].into(),
+                );
+                set("stack_displays", rng.below(4).to_string());
+                set("vivid_display", rng.chance(50).to_string());
+                set("indoor_ads", rng.chance(60).to_string());
+                set("outdoor_ads", rng.chance(30).to_string());
+                set("assistants", (1 + rng.below(8)).to_string());
+            }
+            if level > 60 {
+                set("legal_owner", format!("{}{}", surname, rng.pick(&GIVEN)));
+                set("business_nature", "个体工商户".into());
+                set(
+                    "opened_on",
+                    format!(
+                        "{}-{:02}-{:02}",
+                        2008 + rng.below(17),
+                        1 + rng.below(12),
+                        1 + rng.below(28)
+                    ),
+                );
+                set(
+                    "product_lines",
+                    ["饮料、零食", "饮料、啤酒、香烟", "餐饮自用酒水"][rng.below(3)].into(),
+                );
+                set("monthly_volume", format!("{}", 2_000 + rng.below(60) * 500));
+                set("credit_limit", format!("{}", rng.below(6) * 5_000));
+            }
+            let draft = save(v)?;
+            svc::create(conn, author, &dir, uuid::Uuid::new_v4(), &draft)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo customer {code} not saved: {e:?}"))?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }

@@ -4,6 +4,7 @@
 //! Repository functions take `&mut SqliteConnection` (a pooled connection or an open
 //! transaction) and never commit; server functions own the transaction.
 pub mod companies;
+pub mod customers;
 pub mod employees;
 pub mod sessions;
 

@@ -1,0 +1,386 @@
+//! Saving customers: the one path every write takes — the profile page, the import, the
+//! command line and the demo seed. It resolves references (parent by code, rep by
+//! login), applies the hierarchy rule, derives the search text and completeness score,
+//! writes the row and records the history. Callers own the transaction.
+use crate::domain::customer::{CustomerKind, check_parent};
+use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::profile::{self, CustomerDraft, FieldChange, Values};
+use crate::domain::validation::{FieldError, FieldErrorCode};
+use crate::server::db::DbConn;
+use crate::server::db::customers::{self, CustomerWrite, RefRow, Scope};
+use chrono::{DateTime, Utc};
+use pinyin::ToPinyinMulti;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Most combinations of polyphonic readings kept per name (重庆 → zq, cq).
+const MAX_INITIAL_VARIANTS: usize = 8;
+
+/// The text searches look in: code, name, contact, phone, address and region, lower-cased,
+/// then the pinyin initials of the name in every reading (so `cqbh` finds 重庆百货).
+pub fn search_text(values: &Values) -> String {
+    let mut out = String::new();
+    for key in [
+        "code", "name", "contact", "phone", "address", "district", "township",
+    ] {
+        if let Some(v) = values.get(key) {
+            out.push_str(&v.to_lowercase());
+            out.push('\u{1f}');
+        }
+    }
+    if let Some(name) = values.get("name") {
+        for variant in initials(name) {
+            out.push_str(&variant);
+            out.push('\u{1f}');
+        }
+    }
+    out
+}
+
+/// Pinyin initials of `name`, one string per combination of readings (capped). Letters
+/// and digits are kept as they are; other characters are skipped.
+pub fn initials(name: &str) -> Vec<String> {
+    let mut variants = vec![String::new()];
+    for (ch, multi) in name.chars().zip(name.to_pinyin_multi()) {
+        let mut letters: Vec<char> = match multi {
+            Some(m) => m
+                .into_iter()
+                .filter_map(|p| p.first_letter().chars().next())
+                .collect(),
+            None if ch.is_ascii_alphanumeric() => vec![ch.to_ascii_lowercase()],
+            None => continue,
+        };
+        letters.dedup();
+        letters.sort_unstable();
+        letters.dedup();
+        let mut next = Vec::new();
+        for v in &variants {
+            for l in &letters {
+                if next.len() < MAX_INITIAL_VARIANTS {
+                    let mut s = v.clone();
+                    s.push(*l);
+                    next.push(s);
+                }
+            }
+        }
+        variants = next;
+    }
+    variants.retain(|v| !v.is_empty());
+    variants
+}
+
+/// Search input as the lower-cased words of a list query.
+pub fn search_words(raw: &str) -> Vec<String> {
+    raw.split_whitespace()
+        .take(5)
+        .map(|w| w.to_lowercase().chars().take(40).collect())
+        .collect()
+}
+
+/// What references can resolve to: customers by code with their parents, and active
+/// employees by login.
+#[derive(Debug, Default)]
+pub struct Directory {
+    by_code: HashMap<String, RefRow>,
+    parent_of: HashMap<Uuid, Option<Uuid>>,
+    logins: HashMap<String, Uuid>,
+}
+
+impl Directory {
+    /// Just what `draft` refers to, read within `scope` (for a single save).
+    pub async fn for_draft(
+        conn: &mut DbConn,
+        company: CompanyId,
+        scope: Scope,
+        draft: &CustomerDraft,
+    ) -> Result<Directory, sqlx::Error> {
+        let mut dir = Directory::default();
+        if let Some(code) = draft.get("parent_code")
+            && let Some(row) = customers::find_by_code(conn, company, scope, code).await?
+        {
+            for (id, parent) in customers::ancestors(conn, company, row.id).await? {
+                dir.parent_of.insert(id, parent);
+            }
+            dir.by_code.insert(row.code.clone(), row);
+        }
+        if let Some(login) = draft.get("rep_login") {
+            for (l, id) in customers::active_logins(conn, company).await? {
+                if l == login {
+                    dir.logins.insert(l, id);
+                }
+            }
+        }
+        Ok(dir)
+    }
+
+    /// The whole company (for imports of thousands of rows).
+    pub async fn whole_company(
+        conn: &mut DbConn,
+        company: CompanyId,
+    ) -> Result<Directory, sqlx::Error> {
+        let mut dir = Directory::default();
+        for row in customers::all_refs(conn, company).await? {
+            dir.add(row);
+        }
+        dir.logins = customers::active_logins(conn, company)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(dir)
+    }
+
+    /// Remembers a customer written meanwhile (a later import row may refer to it).
+    pub fn add(&mut self, row: RefRow) {
+        self.parent_of.insert(row.id, row.parent_id);
+        self.by_code.insert(row.code.clone(), row);
+    }
+
+    pub fn by_code(&self, code: &str) -> Option<&RefRow> {
+        self.by_code.get(code)
+    }
+
+    /// Finds an existing customer with the same name and phone, or the same licence
+    /// number: the twins an import must not create.
+    pub fn twin_of(&self, draft: &CustomerDraft) -> Option<&RefRow> {
+        let (name, phone, licence) = (
+            draft.get("name"),
+            draft.get("phone"),
+            draft.get("licence_no"),
+        );
+        self.by_code.values().find(|r| {
+            (phone.is_some()
+                && r.name.as_str() == name.unwrap_or_default()
+                && r.phone.as_deref() == phone)
+                || (licence.is_some() && r.licence_no.as_deref() == licence)
+        })
+    }
+
+    /// Parent and rep ids for `draft`, saved as customer `self_id`. Within a rep's scope
+    /// the parent must be one of the rep's own customers.
+    pub fn resolve(
+        &self,
+        self_id: Uuid,
+        draft: &CustomerDraft,
+        scope: Scope,
+    ) -> Result<(Option<Uuid>, Option<Uuid>), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let parent = match draft.get("parent_code") {
+            None => None,
+            Some(code) => match self.by_code.get(code) {
+                Some(row)
+                    if scope == Scope::All
+                        || matches!(scope, Scope::Rep(r) if row.rep_id == Some(r.0)) =>
+                {
+                    let lookup = |id: Uuid| self.parent_of.get(&id).copied().flatten();
+                    match check_parent(self_id, row.id, row.kind(), lookup) {
+                        Ok(()) => Some(row.id),
+                        Err(code) => {
+                            errors.push(FieldError::new("parent_code", code));
+                            None
+                        }
+                    }
+                }
+                _ => {
+                    errors.push(FieldError::new(
+                        "parent_code",
+                        FieldErrorCode::UnknownCustomer,
+                    ));
+                    None
+                }
+            },
+        };
+        let rep = match draft.get("rep_login") {
+            None => None,
+            Some(login) => match self.logins.get(login) {
+                Some(id) => Some(*id),
+                None => {
+                    errors.push(FieldError::new(
+                        "rep_login",
+                        FieldErrorCode::UnknownEmployee,
+                    ));
+                    None
+                }
+            },
+        };
+        if errors.is_empty() {
+            Ok((parent, rep))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Why a write failed.
+#[derive(Debug)]
+pub enum SaveError {
+    Invalid(Vec<FieldError>),
+    /// Missing, outside the scope, or saved by someone else since `expected_version`.
+    Stale,
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for SaveError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                SaveError::Invalid(vec![FieldError::new("code", FieldErrorCode::DuplicateCode)])
+            }
+            _ => SaveError::Db(e),
+        }
+    }
+}
+
+/// Who is writing, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct Author {
+    pub company: CompanyId,
+    /// `None` for the command line.
+    pub by: Option<EmployeeId>,
+    pub scope: Scope,
+    pub source: &'static str,
+    pub now: DateTime<Utc>,
+}
+
+fn write_of<'a>(
+    values: &'a Values,
+    parent: Option<Uuid>,
+    rep: Option<Uuid>,
+    search: &'a str,
+) -> CustomerWrite<'a> {
+    let kind = values
+        .get("kind")
+        .and_then(|k| CustomerKind::parse(k).ok())
+        .unwrap_or(CustomerKind::Terminal);
+    CustomerWrite {
+        values,
+        parent_id: parent,
+        rep_id: rep,
+        search_text: search,
+        completeness: profile::completeness(values, kind, false).percent,
+    }
+}
+
+/// Creates customer `id` from `draft`; returns the row as references see it.
+pub async fn create(
+    conn: &mut DbConn,
+    author: Author,
+    dir: &Directory,
+    id: Uuid,
+    draft: &CustomerDraft,
+) -> Result<RefRow, SaveError> {
+    let (parent, rep) = dir
+        .resolve(id, draft, author.scope)
+        .map_err(SaveError::Invalid)?;
+    let search = search_text(draft.values());
+    let w = write_of(draft.values(), parent, rep, &search);
+    customers::insert(conn, author.company, id, &w, author.now).await?;
+    customers::record_change(
+        conn,
+        author.company,
+        id,
+        1,
+        "",
+        None,
+        None,
+        author.by,
+        author.source,
+        author.now,
+    )
+    .await?;
+    Ok(RefRow {
+        id,
+        code: draft.code().to_owned(),
+        kind: draft.kind().as_str().to_owned(),
+        parent_id: parent,
+        rep_id: rep,
+        name: draft.get("name").unwrap_or_default().to_owned(),
+        phone: draft.get("phone").map(str::to_owned),
+        licence_no: draft.get("licence_no").map(str::to_owned),
+    })
+}
+
+/// Saves `draft` over customer `id` if it is still at `expected_version`, recording each
+/// changed field. Returns the changes (none: nothing written, version unchanged).
+pub async fn update(
+    conn: &mut DbConn,
+    author: Author,
+    dir: &Directory,
+    id: Uuid,
+    expected_version: i64,
+    before: &Values,
+    draft: &CustomerDraft,
+) -> Result<Vec<FieldChange>, SaveError> {
+    let changes = profile::diff(before, draft.values());
+    if changes.is_empty() {
+        return Ok(changes);
+    }
+    let (parent, rep) = dir
+        .resolve(id, draft, author.scope)
+        .map_err(SaveError::Invalid)?;
+    let search = search_text(draft.values());
+    let w = write_of(draft.values(), parent, rep, &search);
+    if !customers::update(
+        conn,
+        author.company,
+        author.scope,
+        id,
+        expected_version,
+        &w,
+        author.now,
+    )
+    .await?
+    {
+        return Err(SaveError::Stale);
+    }
+    let version = expected_version + 1;
+    for c in &changes {
+        customers::record_change(
+            conn,
+            author.company,
+            id,
+            version,
+            &c.field,
+            c.old.as_deref(),
+            c.new.as_deref(),
+            author.by,
+            author.source,
+            author.now,
+        )
+        .await?;
+    }
+    Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_cover_every_reading_of_polyphonic_characters() {
+        let v = initials("重庆百货");
+        assert!(v.contains(&"cqbh".to_owned()), "{v:?}");
+        assert!(v.contains(&"zqbh".to_owned()), "{v:?}");
+        assert!(initials("A8便利店").contains(&"a8bld".to_owned()));
+        assert!(initials("长长长长长长长长长长").len() <= MAX_INITIAL_VARIANTS);
+    }
+
+    #[test]
+    fn search_text_holds_lowercased_fields_and_initials() {
+        let mut v = Values::new();
+        v.insert("code".into(), "CQ-001".into());
+        v.insert("name".into(), "重庆百货".into());
+        v.insert("phone".into(), "13800000000".into());
+        let t = search_text(&v);
+        assert!(t.contains("cq-001") && t.contains("重庆百货") && t.contains("cqbh"));
+        assert!(t.contains("13800000000"));
+    }
+
+    #[test]
+    fn search_words_are_lowercased_and_bounded() {
+        assert_eq!(
+            search_words("  CQ  百货 "),
+            vec!["cq".to_owned(), "百货".to_owned()]
+        );
+        assert_eq!(search_words("a b c d e f g").len(), 5);
+    }
+}

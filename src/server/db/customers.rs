@@ -1,0 +1,635 @@
+//! Customers, their history and photos. Every function is scoped by company, and every
+//! read a rep can reach takes a [`Scope`] that becomes a `WHERE c.rep_id = ?` — a rep's
+//! isolation is enforced here, in SQL, not by filtering afterwards.
+use super::DbConn;
+use crate::domain::customer::CustomerKind;
+use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::money::Money;
+use crate::domain::profile::{FIELDS, FieldSpec, FieldType, Values};
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+use uuid::Uuid;
+
+/// Which customers a user may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Owners and managers: the whole company.
+    All,
+    /// A rep: only customers assigned to this employee.
+    Rep(EmployeeId),
+}
+
+impl Scope {
+    fn push(self, q: &mut QueryBuilder<'_, Sqlite>) {
+        if let Scope::Rep(rep) = self {
+            q.push(" AND c.rep_id = ").push_bind(rep.0);
+        }
+    }
+}
+
+/// Fields stored in a column of the same name (references are stored as ids instead).
+fn stored(spec: &FieldSpec) -> bool {
+    !matches!(spec.ty, FieldType::CustomerRef | FieldType::EmployeeRef)
+}
+
+fn stored_fields() -> impl Iterator<Item = &'static FieldSpec> {
+    FIELDS.iter().filter(|f| stored(f))
+}
+
+/// Everything written for one customer.
+#[derive(Debug, Clone)]
+pub struct CustomerWrite<'a> {
+    pub values: &'a Values,
+    pub parent_id: Option<Uuid>,
+    pub rep_id: Option<Uuid>,
+    pub search_text: &'a str,
+    pub completeness: u8,
+}
+
+/// A customer as read back: canonical values (references as code / login) and the
+/// names shown beside them.
+#[derive(Debug, Clone)]
+pub struct CustomerRecord {
+    pub id: Uuid,
+    pub values: Values,
+    pub parent_id: Option<Uuid>,
+    pub parent_name: Option<String>,
+    pub rep_id: Option<Uuid>,
+    pub rep_name: Option<String>,
+    pub completeness: i64,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn bind_value<'q>(q: &mut QueryBuilder<'q, Sqlite>, spec: &FieldSpec, v: Option<&String>) {
+    let v = v.map(String::as_str);
+    match spec.ty {
+        FieldType::Money => {
+            q.push_bind(v.and_then(|t| Money::parse_yuan(t).ok()).map(|m| m.0));
+        }
+        FieldType::Area | FieldType::Count => {
+            q.push_bind(v.and_then(|t| t.parse::<i64>().ok()));
+        }
+        FieldType::Bool => {
+            q.push_bind(v.map(|t| i64::from(t == "true")));
+        }
+        _ => {
+            q.push_bind(v.map(str::to_owned));
+        }
+    }
+}
+
+fn read_value(row: &SqliteRow, spec: &FieldSpec) -> Result<Option<String>, sqlx::Error> {
+    Ok(match spec.ty {
+        FieldType::Money => row
+            .try_get::<Option<i64>, _>(spec.key)?
+            .map(|f| Money(f).to_yuan_string()),
+        FieldType::Area | FieldType::Count => row
+            .try_get::<Option<i64>, _>(spec.key)?
+            .map(|n| n.to_string()),
+        FieldType::Bool => row
+            .try_get::<Option<i64>, _>(spec.key)?
+            .map(|b| (b != 0).to_string()),
+        _ => row.try_get::<Option<String>, _>(spec.key)?,
+    })
+}
+
+const SELECT_RECORD: &str = "SELECT c.*, p.code AS parent_code, p.name AS parent_name, \
+     e.login AS rep_login, e.name AS rep_name \
+     FROM customers c \
+     LEFT JOIN customers p ON p.company_id = c.company_id AND p.id = c.parent_id \
+     LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
+     WHERE c.company_id = ";
+
+fn record(row: &SqliteRow) -> Result<CustomerRecord, sqlx::Error> {
+    let mut values = Values::new();
+    for spec in FIELDS {
+        if let Some(v) = read_value(row, spec)? {
+            values.insert(spec.key.to_owned(), v);
+        }
+    }
+    Ok(CustomerRecord {
+        id: row.try_get("id")?,
+        values,
+        parent_id: row.try_get("parent_id")?,
+        parent_name: row.try_get("parent_name")?,
+        rep_id: row.try_get("rep_id")?,
+        rep_name: row.try_get("rep_name")?,
+        completeness: row.try_get("completeness")?,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// One customer, if it exists and is within `scope`.
+pub async fn get(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    id: Uuid,
+) -> Result<Option<CustomerRecord>, sqlx::Error> {
+    let mut q = QueryBuilder::new(SELECT_RECORD);
+    q.push_bind(company.0).push(" AND c.id = ").push_bind(id);
+    scope.push(&mut q);
+    q.build()
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(record)
+        .transpose()
+}
+
+pub async fn insert(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    w: &CustomerWrite<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut q = QueryBuilder::new(
+        "INSERT INTO customers (company_id, id, parent_id, rep_id, search_text, completeness, version, created_at, updated_at",
+    );
+    for spec in stored_fields() {
+        q.push(", ").push(spec.key);
+    }
+    q.push(") VALUES (");
+    q.push_bind(company.0).push(", ").push_bind(id);
+    q.push(", ")
+        .push_bind(w.parent_id)
+        .push(", ")
+        .push_bind(w.rep_id);
+    q.push(", ").push_bind(w.search_text.to_owned());
+    q.push(", ").push_bind(i64::from(w.completeness));
+    q.push(", 1, ").push_bind(now).push(", ").push_bind(now);
+    for spec in stored_fields() {
+        q.push(", ");
+        bind_value(&mut q, spec, w.values.get(spec.key));
+    }
+    q.push(")");
+    q.build().execute(conn).await?;
+    Ok(())
+}
+
+/// Overwrites every field if the row is still at `expected_version` (and within
+/// `scope`), bumping the version. Returns whether a row was updated.
+pub async fn update(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    id: Uuid,
+    expected_version: i64,
+    w: &CustomerWrite<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut q = QueryBuilder::new("UPDATE customers AS c SET version = version + 1, updated_at = ");
+    q.push_bind(now);
+    q.push(", parent_id = ").push_bind(w.parent_id);
+    q.push(", rep_id = ").push_bind(w.rep_id);
+    q.push(", search_text = ")
+        .push_bind(w.search_text.to_owned());
+    q.push(", completeness = ")
+        .push_bind(i64::from(w.completeness));
+    for spec in stored_fields() {
+        q.push(", ").push(spec.key).push(" = ");
+        bind_value(&mut q, spec, w.values.get(spec.key));
+    }
+    q.push(" WHERE c.company_id = ").push_bind(company.0);
+    q.push(" AND c.id = ").push_bind(id);
+    q.push(" AND c.version = ").push_bind(expected_version);
+    scope.push(&mut q);
+    Ok(q.build().execute(conn).await?.rows_affected() == 1)
+}
+
+/// A customer's identity as references to it need it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RefRow {
+    pub id: Uuid,
+    pub code: String,
+    pub kind: String,
+    pub parent_id: Option<Uuid>,
+    pub rep_id: Option<Uuid>,
+    pub name: String,
+    pub phone: Option<String>,
+    pub licence_no: Option<String>,
+}
+
+impl RefRow {
+    pub fn kind(&self) -> CustomerKind {
+        CustomerKind::parse(&self.kind).unwrap_or(CustomerKind::Terminal)
+    }
+}
+
+const REF_COLUMNS: &str =
+    "c.id, c.code, c.kind, c.parent_id, c.rep_id, c.name, c.phone, c.licence_no";
+
+/// The customer with `code`, within `scope`.
+pub async fn find_by_code(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    code: &str,
+) -> Result<Option<RefRow>, sqlx::Error> {
+    let mut q = QueryBuilder::new(format!(
+        "SELECT {REF_COLUMNS} FROM customers c WHERE c.company_id = "
+    ));
+    q.push_bind(company.0)
+        .push(" AND c.code = ")
+        .push_bind(code.to_owned());
+    scope.push(&mut q);
+    q.build_query_as().fetch_optional(conn).await
+}
+
+/// Every customer of the company, for an import that resolves thousands of references.
+pub async fn all_refs(conn: &mut DbConn, company: CompanyId) -> Result<Vec<RefRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {REF_COLUMNS} FROM customers c WHERE c.company_id = ?"
+    ))
+    .bind(company.0)
+    .fetch_all(conn)
+    .await
+}
+
+/// `id` and its ancestors (id, parent) up the hierarchy, at most 66 steps.
+pub async fn ancestors(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+) -> Result<Vec<(Uuid, Option<Uuid>)>, sqlx::Error> {
+    sqlx::query_as(
+        "WITH RECURSIVE chain(id, parent_id, depth) AS ( \
+           SELECT id, parent_id, 0 FROM customers WHERE company_id = ?1 AND id = ?2 \
+           UNION ALL \
+           SELECT c.id, c.parent_id, chain.depth + 1 FROM customers c \
+             JOIN chain ON c.company_id = ?1 AND c.id = chain.parent_id \
+           WHERE chain.depth < 66) \
+         SELECT id, parent_id FROM chain",
+    )
+    .bind(company.0)
+    .bind(id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Active employees of the company by login: (login, id).
+pub async fn active_logins(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Vec<(String, Uuid)>, sqlx::Error> {
+    sqlx::query_as("SELECT login, id FROM employees WHERE company_id = ? AND active = 1")
+        .bind(company.0)
+        .fetch_all(conn)
+        .await
+}
+
+/// Filters, search and order of a customer list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Lower-cased search words; each must appear in the searchable text.
+    pub words: Vec<String>,
+    pub kind: Option<String>,
+    pub terminal_type: Option<String>,
+    pub status: Option<String>,
+    pub district: Option<String>,
+    pub township: Option<String>,
+    /// `Some(None)`: customers with no rep.
+    pub rep: Option<Option<Uuid>>,
+    pub parent: Option<Uuid>,
+}
+
+/// Sort columns a list may ask for (never raw SQL from the client).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Code,
+    Name,
+    Region,
+    Updated,
+    Completeness,
+}
+
+impl SortKey {
+    fn sql(self) -> &'static str {
+        match self {
+            SortKey::Code => "c.code",
+            SortKey::Name => "c.name",
+            SortKey::Region => "c.district, c.township",
+            SortKey::Updated => "c.updated_at",
+            SortKey::Completeness => "c.completeness",
+        }
+    }
+}
+
+fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, company: CompanyId, scope: Scope, f: &ListFilter) {
+    q.push(" WHERE c.company_id = ").push_bind(company.0);
+    scope.push(q);
+    for w in &f.words {
+        // instr() instead of LIKE: no wildcard escaping, and '%' or '_' typed by a user
+        // are searched literally.
+        q.push(" AND instr(c.search_text, ")
+            .push_bind(w.clone())
+            .push(") > 0");
+    }
+    let eq = |q: &mut QueryBuilder<'_, Sqlite>, col: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            q.push(format!(" AND c.{col} = ")).push_bind(v.clone());
+        }
+    };
+    eq(q, "kind", &f.kind);
+    eq(q, "terminal_type", &f.terminal_type);
+    eq(q, "status", &f.status);
+    eq(q, "district", &f.district);
+    eq(q, "township", &f.township);
+    match f.rep {
+        Some(Some(rep)) => {
+            q.push(" AND c.rep_id = ").push_bind(rep);
+        }
+        Some(None) => {
+            q.push(" AND c.rep_id IS NULL");
+        }
+        None => {}
+    }
+    if let Some(p) = f.parent {
+        q.push(" AND c.parent_id = ").push_bind(p);
+    }
+}
+
+/// How many customers match.
+pub async fn count(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    f: &ListFilter,
+) -> Result<i64, sqlx::Error> {
+    let mut q = QueryBuilder::new("SELECT count(*) FROM customers c");
+    push_filter(&mut q, company, scope, f);
+    q.build_query_scalar().fetch_one(conn).await
+}
+
+/// One page of matching customers, fully read.
+#[expect(clippy::too_many_arguments, reason = "a query with its paging")]
+pub async fn list(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    f: &ListFilter,
+    sort: SortKey,
+    descending: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<CustomerRecord>, sqlx::Error> {
+    let mut q = QueryBuilder::new(
+        "SELECT c.*, p.code AS parent_code, p.name AS parent_name, \
+         e.login AS rep_login, e.name AS rep_name \
+         FROM customers c \
+         LEFT JOIN customers p ON p.company_id = c.company_id AND p.id = c.parent_id \
+         LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id",
+    );
+    push_filter(&mut q, company, scope, f);
+    let dir = if descending { " DESC" } else { " ASC" };
+    q.push(" ORDER BY ");
+    for (i, col) in sort.sql().split(", ").enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.push(col).push(dir);
+    }
+    // the code is unique: pages never overlap or skip when the sort key ties
+    q.push(", c.code ASC LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    q.build()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(record)
+        .collect()
+}
+
+/// Districts and townships in use (within `scope`), for the region filter.
+pub async fn regions(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
+    let mut q = QueryBuilder::new("SELECT DISTINCT c.district, c.township FROM customers c");
+    push_filter(&mut q, company, scope, &ListFilter::default());
+    q.push(" AND c.district IS NOT NULL ORDER BY c.district, c.township");
+    q.build_query_as().fetch_all(conn).await
+}
+
+/// Sub-distributors (within `scope`): id, code, name — for the parent filter and picker.
+pub async fn sub_distributors(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+) -> Result<Vec<(Uuid, String, String)>, sqlx::Error> {
+    let mut q = QueryBuilder::new("SELECT c.id, c.code, c.name FROM customers c");
+    push_filter(
+        &mut q,
+        company,
+        scope,
+        &ListFilter {
+            kind: Some(CustomerKind::SubDistributor.as_str().to_owned()),
+            ..ListFilter::default()
+        },
+    );
+    q.push(" ORDER BY c.name LIMIT 5000");
+    q.build_query_as().fetch_all(conn).await
+}
+
+/// Records one change (or the creation, field `""`) of a customer.
+#[expect(clippy::too_many_arguments, reason = "one history row")]
+pub async fn record_change(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+    version: i64,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    by: Option<EmployeeId>,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO customer_history (company_id, customer_id, version, field, old_value, \
+         new_value, employee_id, source, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(company.0)
+    .bind(customer)
+    .bind(version)
+    .bind(field)
+    .bind(old)
+    .bind(new)
+    .bind(by.map(|e| e.0))
+    .bind(source)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HistoryRow {
+    pub version: i64,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub by_name: Option<String>,
+    pub source: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// A customer's recorded changes with a version above `after`, newest first.
+pub async fn history(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<HistoryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT h.version, h.field, h.old_value, h.new_value, e.name AS by_name, h.source, \
+         h.changed_at FROM customer_history h \
+         LEFT JOIN employees e ON e.company_id = h.company_id AND e.id = h.employee_id \
+         WHERE h.company_id = ? AND h.customer_id = ? AND h.version > ? \
+         ORDER BY h.version DESC, h.field LIMIT ?",
+    )
+    .bind(company.0)
+    .bind(customer)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// One recorded change, for a restore.
+pub async fn history_entry(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+    version: i64,
+    field: &str,
+) -> Result<Option<HistoryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT h.version, h.field, h.old_value, h.new_value, e.name AS by_name, h.source, \
+         h.changed_at FROM customer_history h \
+         LEFT JOIN employees e ON e.company_id = h.company_id AND e.id = h.employee_id \
+         WHERE h.company_id = ? AND h.customer_id = ? AND h.version = ? AND h.field = ?",
+    )
+    .bind(company.0)
+    .bind(customer)
+    .bind(version)
+    .bind(field)
+    .fetch_optional(conn)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PhotoRow {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub kind: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[expect(clippy::too_many_arguments, reason = "one photo row")]
+pub async fn insert_photo(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    customer: Uuid,
+    kind: &str,
+    content_type: &str,
+    size: i64,
+    by: EmployeeId,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO customer_photos (company_id, id, customer_id, kind, content_type, \
+         size_bytes, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(company.0)
+    .bind(id)
+    .bind(customer)
+    .bind(kind)
+    .bind(content_type)
+    .bind(size)
+    .bind(by.0)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A customer's photos, newest first.
+pub async fn photos(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+) -> Result<Vec<PhotoRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, customer_id, kind, content_type, size_bytes, created_at FROM customer_photos \
+         WHERE company_id = ? AND customer_id = ? ORDER BY created_at DESC LIMIT 200",
+    )
+    .bind(company.0)
+    .bind(customer)
+    .fetch_all(conn)
+    .await
+}
+
+/// A photo, only if its customer is within `scope`.
+pub async fn photo(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    id: Uuid,
+) -> Result<Option<PhotoRow>, sqlx::Error> {
+    let mut q = QueryBuilder::new(
+        "SELECT ph.id, ph.customer_id, ph.kind, ph.content_type, ph.size_bytes, ph.created_at \
+         FROM customer_photos ph JOIN customers c \
+         ON c.company_id = ph.company_id AND c.id = ph.customer_id WHERE ph.company_id = ",
+    );
+    q.push_bind(company.0).push(" AND ph.id = ").push_bind(id);
+    scope.push(&mut q);
+    q.build_query_as().fetch_optional(conn).await
+}
+
+pub async fn delete_photo(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM customer_photos WHERE company_id = ? AND id = ?")
+            .bind(company.0)
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Customers directly served by `parent` (within `scope`): id, code, name, kind.
+pub async fn children(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    parent: Uuid,
+) -> Result<Vec<(Uuid, String, String, Option<String>)>, sqlx::Error> {
+    let mut q = QueryBuilder::new(
+        "SELECT c.id, c.code, c.name, c.terminal_type FROM customers c WHERE c.company_id = ",
+    );
+    q.push_bind(company.0)
+        .push(" AND c.parent_id = ")
+        .push_bind(parent);
+    scope.push(&mut q);
+    q.push(" ORDER BY c.name LIMIT 1000");
+    q.build_query_as().fetch_all(conn).await
+}

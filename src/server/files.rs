@@ -1,0 +1,327 @@
+//! HTTP handlers that move files rather than JSON: customer import (raw file body),
+//! export downloads, photo upload and photo serving. They authenticate from the session
+//! cookie and apply the same role and scope rules as the server functions.
+use crate::domain::ids::{CompanyId, PhotoId};
+use crate::domain::staff::Action;
+use crate::error::AppError;
+use crate::features::customers::api::{CustomerQuery, imp};
+use crate::features::customers::transfer::{FileProblem, ImportOptions, ImportOutcome};
+use crate::server::context;
+use crate::server::customers::Author;
+use crate::server::db::{self, customers as repo};
+use crate::server::state::AppState;
+use crate::server::transfer;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use uuid::Uuid;
+
+/// Largest photo accepted (a tablet camera's JPEG is 2–6 MB).
+pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
+
+fn error(e: AppError) -> Response {
+    let code = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (code, Json(e)).into_response()
+}
+
+/// `POST /api/customers/import?options=<json>` with the file as the body. Owner and
+/// managers only. Answers an [`ImportOutcome`].
+pub async fn import(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    if !user.role.may(Action::ManageCustomers) {
+        return error(AppError::Forbidden);
+    }
+    let options: ImportOptions = match q.get("options").map(|o| serde_json::from_str(o)) {
+        None => ImportOptions::default(),
+        Some(Ok(o)) => o,
+        Some(Err(_)) => {
+            return error(AppError::ServerFn(
+                leptos::server_fn::error::ServerFnErrorErr::Args("options".into()),
+            ));
+        }
+    };
+    let author = Author {
+        company: user.company_id,
+        by: Some(user.id),
+        scope: repo::Scope::All,
+        source: "import",
+        now: chrono::Utc::now(),
+    };
+    let mut tx = match state.pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return error(db::internal("begin")(e)),
+    };
+    let started = std::time::Instant::now();
+    let outcome = match transfer::import(&mut tx, author, &body, &options).await {
+        Ok(o) => o,
+        Err(e) => return error(db::internal("import")(e)),
+    };
+    if let ImportOutcome::Report(r) = &outcome {
+        if r.committed {
+            if let Err(e) = tx.commit().await {
+                return error(db::internal("commit import")(e));
+            }
+            tracing::info!(by = %user.id, created = r.created, updated = r.updated, ms = started.elapsed().as_millis() as u64, "customers imported");
+        } else {
+            // preview, or errors: nothing of it stays
+            if let Err(e) = tx.rollback().await {
+                return error(db::internal("rollback import")(e));
+            }
+        }
+    }
+    Json(outcome).into_response()
+}
+
+/// The answer when an upload is over the limit: the import page shows the limit.
+pub fn too_large(limit: usize) -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        Json(ImportOutcome::File(FileProblem::TooLarge(limit as u64))),
+    )
+        .into_response()
+}
+
+/// `GET /api/customers/export?format=csv|xlsx&headers=zh|en&<list filters>`: the
+/// current filtered list, as the user may see it.
+pub async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    let query = CustomerQuery::from_lookup(|k| q.get(k).cloned());
+    let xlsx = q.get("format").map(String::as_str) == Some("xlsx");
+    let chinese = q.get("headers").map(String::as_str) != Some("en");
+    let scope = imp::scope_of(&user);
+    let mut conn = match state.pool.acquire().await {
+        Ok(c) => c,
+        Err(e) => return error(db::internal("acquire")(e)),
+    };
+    let rows = match transfer::export_rows(
+        &mut conn,
+        user.company_id,
+        scope,
+        &imp::filter_of(&query),
+        imp::sort_of(&query),
+        query.desc,
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return error(db::internal("export")(e)),
+    };
+    // every row here is one the user may see whole; reps see only their own customers
+    let cols = transfer::export_headers(chinese, true);
+    let date = chrono::Utc::now().format("%Y%m%d");
+    let (bytes, mime, ext) = if xlsx {
+        match transfer::to_xlsx(&cols, &rows) {
+            Ok(b) => (
+                b,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "xlsx export");
+                return error(AppError::Internal);
+            }
+        }
+    } else {
+        match transfer::to_csv(&cols, &rows) {
+            Ok(b) => (b, "text/csv; charset=utf-8", "csv"),
+            Err(e) => {
+                tracing::error!(error = %e, "csv export");
+                return error(AppError::Internal);
+            }
+        }
+    };
+    tracing::info!(by = %user.id, rows = rows.len(), ext, "customers exported");
+    let disposition = format!("attachment; filename=\"customers-{date}.{ext}\"");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The image type of `bytes` from its signature — never from the file name or the
+/// browser's claim.
+pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// Where photo `id` of `company` is stored.
+pub fn photo_path(
+    dir: &std::path::Path,
+    company: CompanyId,
+    id: Uuid,
+    content_type: &str,
+) -> PathBuf {
+    let ext = match content_type {
+        "image/png" => "png",
+        "image/webp" => "webp",
+        _ => "jpg",
+    };
+    dir.join(company.to_string()).join(format!("{id}.{ext}"))
+}
+
+/// `POST /api/customers/{id}/photos?kind=storefront|display` with the image as the body.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(customer): Path<Uuid>,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    let kind = match q.get("kind").map(String::as_str) {
+        Some("display") => "display",
+        _ => "storefront",
+    };
+    if body.len() > MAX_PHOTO_BYTES {
+        return error(AppError::Validation(vec![
+            crate::domain::validation::FieldError::new(
+                "photo",
+                crate::domain::validation::FieldErrorCode::TooLarge,
+            ),
+        ]));
+    }
+    let Some(content_type) = sniff_image(&body) else {
+        return error(AppError::Validation(vec![
+            crate::domain::validation::FieldError::new(
+                "photo",
+                crate::domain::validation::FieldErrorCode::NotAnImage,
+            ),
+        ]));
+    };
+    let scope = imp::scope_of(&user);
+    let mut tx = match state.pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return error(db::internal("begin")(e)),
+    };
+    match repo::get(&mut tx, user.company_id, scope, customer).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return error(AppError::NotFound),
+        Err(e) => return error(db::internal("get customer")(e)),
+    }
+    let id = PhotoId::new_random();
+    let path = photo_path(&state.config.photo_dir, user.company_id, id.0, content_type);
+    // file first, row second: a crash between leaves an orphan file, never a row
+    // pointing at nothing
+    let written = async {
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        tokio::fs::write(&path, &body).await
+    }
+    .await;
+    if let Err(e) = written {
+        tracing::error!(error = %e, path = %path.display(), "photo not written");
+        return error(AppError::Internal);
+    }
+    let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
+    let saved = repo::insert_photo(
+        &mut tx,
+        user.company_id,
+        id.0,
+        customer,
+        kind,
+        content_type,
+        size,
+        user.id,
+        chrono::Utc::now(),
+    )
+    .await;
+    if let Err(e) = saved {
+        let _ = tokio::fs::remove_file(&path).await;
+        return error(db::internal("insert photo")(e));
+    }
+    if let Err(e) = tx.commit().await {
+        let _ = tokio::fs::remove_file(&path).await;
+        return error(db::internal("commit photo")(e));
+    }
+    tracing::info!(by = %user.id, %customer, photo = %id, "photo uploaded");
+    (StatusCode::CREATED, Json(id)).into_response()
+}
+
+/// `GET /photos/{id}`: the image, only to users who may see its customer.
+pub async fn photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> Response {
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    let mut conn = match state.pool.acquire().await {
+        Ok(c) => c,
+        Err(e) => return error(db::internal("acquire")(e)),
+    };
+    let row = match repo::photo(&mut conn, user.company_id, imp::scope_of(&user), id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return error(AppError::NotFound),
+        Err(e) => return error(db::internal("get photo")(e)),
+    };
+    let path = photo_path(
+        &state.config.photo_dir,
+        user.company_id,
+        row.id,
+        &row.content_type,
+    );
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_str(&row.content_type)
+                        .unwrap_or(HeaderValue::from_static("image/jpeg")),
+                ),
+                // private: a shared cache must never hand it to another user
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, max-age=86400"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, path = %path.display(), "photo file missing");
+            error(AppError::NotFound)
+        }
+    }
+}

@@ -1,0 +1,516 @@
+//! Reading customer files (CSV in UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030 as Yonyou
+//! and Kingdee export them; `.xlsx`), running an import in one transaction, and writing
+//! exports (CSV with BOM so Excel opens it as UTF-8, `.xlsx`). Used by the HTTP handlers
+//! and the command line alike.
+use crate::domain::ids::CompanyId;
+use crate::domain::profile::{self, CustomerDraft, FIELDS, Values};
+use crate::domain::validation::FieldErrorCode;
+use crate::features::customers::transfer::*;
+use crate::server::customers::{self as svc, Author, Directory, SaveError};
+use crate::server::db::DbConn;
+use crate::server::db::customers::{self as repo, CustomerRecord, ListFilter, Scope, SortKey};
+use calamine::{Data, Reader, Xlsx};
+use std::collections::HashMap;
+use std::io::Cursor;
+use uuid::Uuid;
+
+/// A file read into text cells.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Reads `bytes` as a spreadsheet (zip signature → xlsx) or delimited text.
+pub fn read_table(bytes: &[u8]) -> Result<Table, FileProblem> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(FileProblem::Empty);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return read_xlsx(bytes);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        // legacy .xls (OLE): ask for .xlsx or CSV
+        return Err(FileProblem::Unreadable);
+    }
+    read_csv(&decode(bytes)?)
+}
+
+/// Text of a CSV file in any of the encodings Chinese office software writes.
+pub fn decode(bytes: &[u8]) -> Result<String, FileProblem> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8(rest.to_vec()).map_err(|_| FileProblem::WrongEncoding);
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let enc = if bytes[0] == 0xFF {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        return enc
+            .decode_without_bom_handling_and_without_replacement(&bytes[2..])
+            .map(|c| c.into_owned())
+            .ok_or(FileProblem::WrongEncoding);
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_owned());
+    }
+    let text = encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .ok_or(FileProblem::WrongEncoding)?;
+    // GB18030 decodes almost any byte soup; real Chinese text is mostly CJK, letters,
+    // digits and punctuation. Much else means a wrong guess (e.g. a Big5 or binary file).
+    let odd = text
+        .chars()
+        .filter(|c| {
+            !(c.is_ascii()
+                || ('\u{4e00}'..='\u{9fff}').contains(c)
+                || ('\u{3000}'..='\u{303f}').contains(c)
+                || ('\u{ff00}'..='\u{ffef}').contains(c))
+        })
+        .count();
+    if odd * 20 > text.chars().count() {
+        return Err(FileProblem::WrongEncoding);
+    }
+    Ok(text.into_owned())
+}
+
+fn read_csv(text: &str) -> Result<Table, FileProblem> {
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = [b',', b'\t', b';']
+        .into_iter()
+        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|_| FileProblem::Unreadable)?;
+        rows.push(record.iter().map(|c| c.trim().to_owned()).collect());
+        if rows.len() > MAX_IMPORT_ROWS + 10 {
+            return Err(FileProblem::TooManyRows(MAX_IMPORT_ROWS));
+        }
+    }
+    Ok(Table { rows })
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => dt
+            .as_datetime()
+            .map(|d| d.date().format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Table, FileProblem> {
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| FileProblem::Unreadable)?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or(FileProblem::Empty)?
+        .map_err(|_| FileProblem::Unreadable)?;
+    if range.height() > MAX_IMPORT_ROWS + 10 {
+        return Err(FileProblem::TooManyRows(MAX_IMPORT_ROWS));
+    }
+    Ok(Table {
+        rows: range
+            .rows()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect(),
+    })
+}
+
+/// Finds the header row (the first of the first ten naming two known fields), and reads
+/// each column as a field, applying the user's mapping over the automatic one.
+fn columns(
+    table: &Table,
+    mapping: &[(usize, String)],
+) -> Result<(usize, Vec<ColumnInfo>), FileProblem> {
+    let header_at = table
+        .rows
+        .iter()
+        .take(10)
+        .position(|r| {
+            r.iter()
+                .filter(|h| profile::field_for_header(h).is_some())
+                .count()
+                >= 2
+        })
+        .ok_or(FileProblem::NoHeaderRow)?;
+    let mut cols: Vec<ColumnInfo> = table.rows[header_at]
+        .iter()
+        .enumerate()
+        .map(|(index, h)| ColumnInfo {
+            index,
+            header: h.trim_start_matches('\u{feff}').trim().to_owned(),
+            field: profile::field_for_header(h).map(|f| f.key.to_owned()),
+        })
+        .collect();
+    for (index, key) in mapping {
+        if let Some(c) = cols.get_mut(*index) {
+            c.field = profile::field(key).map(|f| f.key.to_owned());
+        }
+    }
+    let mut seen = HashMap::new();
+    for c in &cols {
+        if let Some(f) = &c.field
+            && seen.insert(f.clone(), c.index).is_some()
+        {
+            return Err(FileProblem::DuplicateColumn(c.header.clone()));
+        }
+    }
+    let missing: Vec<String> = ["code", "name", "kind"]
+        .into_iter()
+        .filter(|k| !seen.contains_key(*k))
+        .map(str::to_owned)
+        .collect();
+    if !missing.is_empty() {
+        return Err(FileProblem::MissingColumns(missing));
+    }
+    Ok((header_at, cols))
+}
+
+struct Row {
+    number: usize,
+    values: Values,
+}
+
+/// Runs an import of `bytes` as `author` (whose scope must be `All`). Writes through
+/// `conn`, which the caller commits only when the report says `committed`.
+pub async fn import(
+    conn: &mut DbConn,
+    author: Author,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<ImportOutcome, sqlx::Error> {
+    let table = match read_table(bytes) {
+        Ok(t) => t,
+        Err(p) => return Ok(ImportOutcome::File(p)),
+    };
+    let (header_at, cols) = match columns(&table, &options.mapping) {
+        Ok(c) => c,
+        Err(p) => return Ok(ImportOutcome::File(p)),
+    };
+    let mut report = ImportReport {
+        columns: cols.clone(),
+        skipped_title_rows: header_at,
+        ..ImportReport::default()
+    };
+    let header_of = |key: &str| {
+        cols.iter()
+            .find(|c| c.field.as_deref() == Some(key))
+            .map_or_else(|| key.to_owned(), |c| c.header.clone())
+    };
+    let mut rows = Vec::new();
+    for (i, cells) in table.rows.iter().enumerate().skip(header_at + 1) {
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        let mut values = Values::new();
+        for c in &cols {
+            if let (Some(f), Some(v)) = (&c.field, cells.get(c.index))
+                && !v.is_empty()
+            {
+                values.insert(f.clone(), v.clone());
+            }
+        }
+        rows.push(Row {
+            number: i + 1,
+            values,
+        });
+    }
+    if rows.is_empty() {
+        return Ok(ImportOutcome::File(FileProblem::Empty));
+    }
+    if rows.len() > MAX_IMPORT_ROWS {
+        return Ok(ImportOutcome::File(FileProblem::TooManyRows(
+            MAX_IMPORT_ROWS,
+        )));
+    }
+    report.rows = rows.len();
+    // Sub-distributors first, so terminals can name a parent defined further down.
+    rows.sort_by_key(|r| {
+        let kind = r
+            .values
+            .get("kind")
+            .and_then(|k| crate::domain::customer::CustomerKind::parse(k).ok());
+        u8::from(kind != Some(crate::domain::customer::CustomerKind::SubDistributor))
+    });
+    let mut dir = Directory::whole_company(conn, author.company).await?;
+    let mut codes_in_file: HashMap<String, usize> = HashMap::new();
+    let push_error =
+        |report: &mut ImportReport, row: usize, column: String, code: FieldErrorCode| {
+            report.error_count += 1;
+            if report.errors.len() < MAX_LISTED_ERRORS {
+                report.errors.push(RowError { row, column, code });
+            }
+        };
+    for row in &rows {
+        let draft = match CustomerDraft::parse(&row.values) {
+            Ok(d) => d,
+            Err(errors) => {
+                for e in errors {
+                    push_error(&mut report, row.number, header_of(&e.field), e.code);
+                }
+                continue;
+            }
+        };
+        let code = draft.code().to_owned();
+        if codes_in_file.insert(code.clone(), row.number).is_some() {
+            push_error(
+                &mut report,
+                row.number,
+                header_of("code"),
+                FieldErrorCode::DuplicateCode,
+            );
+            continue;
+        }
+        let existing = match dir.by_code(&code) {
+            Some(r) => Some((r.id, r.code.clone(), "code")),
+            None => dir.twin_of(&draft).map(|r| {
+                let reason = if draft.get("licence_no").is_some()
+                    && r.licence_no.as_deref() == draft.get("licence_no")
+                {
+                    "licence"
+                } else {
+                    "name_phone"
+                };
+                (r.id, r.code.clone(), reason)
+            }),
+        };
+        let result = match existing {
+            None => {
+                let id = Uuid::new_v4();
+                svc::create(conn, author, &dir, id, &draft).await.map(|r| {
+                    dir.add(r);
+                    report.created += 1;
+                })
+            }
+            Some((id, existing_code, reason)) => {
+                report.duplicates.push(DuplicateRow {
+                    row: row.number,
+                    code: code.clone(),
+                    name: draft.get("name").unwrap_or_default().to_owned(),
+                    existing_code: existing_code.clone(),
+                    reason: reason.to_owned(),
+                });
+                if options.on_duplicate == OnDuplicate::Skip {
+                    report.skipped += 1;
+                    continue;
+                }
+                update_existing(conn, author, &mut dir, id, &existing_code, &row.values)
+                    .await
+                    .map(|changed| {
+                        if changed {
+                            report.updated += 1;
+                        } else {
+                            report.skipped += 1;
+                        }
+                    })
+            }
+        };
+        match result {
+            Ok(()) => {}
+            Err(SaveError::Invalid(errors)) => {
+                for e in errors {
+                    push_error(&mut report, row.number, header_of(&e.field), e.code);
+                }
+            }
+            Err(SaveError::Stale) => push_error(
+                &mut report,
+                row.number,
+                header_of("code"),
+                FieldErrorCode::DuplicateCode,
+            ),
+            Err(SaveError::Db(e)) => return Err(e),
+        }
+    }
+    report.errors.sort_by_key(|e| e.row);
+    report.duplicates.sort_by_key(|d| d.row);
+    report.committed = options.commit && report.error_count == 0;
+    Ok(ImportOutcome::Report(report))
+}
+
+/// Overlays the file's non-empty cells on an existing customer (keeping its code).
+async fn update_existing(
+    conn: &mut DbConn,
+    author: Author,
+    dir: &mut Directory,
+    id: Uuid,
+    existing_code: &str,
+    file_values: &Values,
+) -> Result<bool, SaveError> {
+    let current = repo::get(conn, author.company, Scope::All, id)
+        .await?
+        .ok_or(SaveError::Stale)?;
+    let mut after = current.values.clone();
+    for (k, v) in file_values {
+        after.insert(k.clone(), v.clone());
+    }
+    after.insert("code".into(), existing_code.to_owned());
+    let draft = CustomerDraft::parse(&after).map_err(SaveError::Invalid)?;
+    let changes = svc::update(
+        conn,
+        author,
+        dir,
+        id,
+        current.version,
+        &current.values,
+        &draft,
+    )
+    .await?;
+    if let Some(r) = repo::find_by_code(conn, author.company, Scope::All, existing_code).await? {
+        dir.add(r);
+    }
+    Ok(!changes.is_empty())
+}
+
+/// Header row of an export: field keys (`en`, what the CLI and other systems read) or
+/// the first Chinese alias (`zh`, what a person in Excel reads). Both import back.
+pub fn export_headers(chinese: bool, personal: bool) -> Vec<(&'static str, String)> {
+    FIELDS
+        .iter()
+        .filter(|f| personal || f.group != profile::Group::Personal)
+        .map(|f| {
+            let h = if chinese {
+                f.aliases.first().copied().unwrap_or(f.key)
+            } else {
+                f.key
+            };
+            (f.key, h.to_owned())
+        })
+        .collect()
+}
+
+/// Every customer matching `filter` within `scope`, in list order.
+pub async fn export_rows(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    filter: &ListFilter,
+    sort: SortKey,
+    desc: bool,
+) -> Result<Vec<CustomerRecord>, sqlx::Error> {
+    repo::list(conn, company, scope, filter, sort, desc, i64::MAX, 0).await
+}
+
+/// CSV, UTF-8 with BOM (so Excel shows Chinese correctly), CRLF line ends.
+pub fn to_csv(
+    headers: &[(&'static str, String)],
+    rows: &[CustomerRecord],
+) -> Result<Vec<u8>, csv::Error> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(headers.iter().map(|(_, h)| h.as_str()))?;
+        for r in rows {
+            w.write_record(
+                headers
+                    .iter()
+                    .map(|(k, _)| r.values.get(*k).map_or("", String::as_str)),
+            )?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+/// One worksheet, header row frozen, every cell text (codes like `0012` keep their zeros).
+pub fn to_xlsx(
+    headers: &[(&'static str, String)],
+    rows: &[CustomerRecord],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("customers")?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, (_, h)) in headers.iter().enumerate() {
+        let c = u16::try_from(c).unwrap_or(u16::MAX);
+        sheet.write_string_with_format(0, c, h, &bold)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    for (r, rec) in rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        for (c, (k, _)) in headers.iter().enumerate() {
+            if let Some(v) = rec.values.get(*k) {
+                let c = u16::try_from(c).unwrap_or(u16::MAX);
+                sheet.write_string(r, c, v)?;
+            }
+        }
+    }
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn gbk_utf8_bom_and_utf16_files_decode_to_the_same_text() {
+        let text = "客户编码,客户名称,类型\r\nC1,重庆百货,二批\r\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(decode(&gbk).unwrap(), text);
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        assert_eq!(decode(&bom).unwrap(), text);
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&utf16).unwrap(), text);
+    }
+
+    #[test]
+    fn binary_or_foreign_bytes_are_a_wrong_encoding() {
+        let noise: Vec<u8> = (0..400u32)
+            .map(|i| u8::try_from((i * 37 + 128) % 256).unwrap())
+            .collect();
+        assert_eq!(decode(&noise), Err(FileProblem::WrongEncoding));
+        assert_eq!(read_table(b"  \n ").err(), Some(FileProblem::Empty));
+    }
+
+    #[test]
+    fn a_merged_title_row_above_the_header_is_skipped() {
+        let table =
+            read_table("2026 客户档案,,\n客户编码,客户名称,类型\nC1,店,终端\n".as_bytes()).unwrap();
+        let (at, cols) = columns(&table, &[]).unwrap();
+        assert_eq!(at, 1);
+        assert_eq!(cols[0].field.as_deref(), Some("code"));
+    }
+
+    #[test]
+    fn missing_and_doubled_columns_are_named() {
+        let t = read_table("客户编码,备注\nC1,x\n".as_bytes()).unwrap();
+        assert_eq!(columns(&t, &[]).err(), Some(FileProblem::NoHeaderRow));
+        let t = read_table("code,name,备注\nC1,x,y\n".as_bytes()).unwrap();
+        assert_eq!(
+            columns(&t, &[]).err(),
+            Some(FileProblem::MissingColumns(vec!["kind".into()]))
+        );
+        assert!(columns(&t, &[(2, "kind".into())]).is_ok());
+        let t = read_table("code,客户编码,name,kind\n".as_bytes()).unwrap();
+        assert_eq!(
+            columns(&t, &[]).err(),
+            Some(FileProblem::DuplicateColumn("客户编码".into()))
+        );
+    }
+
+    #[test]
+    fn semicolons_and_tabs_are_recognised_as_delimiters() {
+        let t = read_table("code\tname\tkind\nC1\t店\tterminal\n".as_bytes()).unwrap();
+        assert_eq!(t.rows[1], vec!["C1", "店", "terminal"]);
+    }
+}

@@ -34,10 +34,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/customers/import", post(files::import))
         .route("/api/customers/{id}/photos", post(files::upload_photo))
         .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             upload_too_large(upload_limit, req, next)
-        }))
-        .layer(RequestBodyLimitLayer::new(upload_limit));
+        }));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker_js))

@@ -83,3 +83,44 @@ async fn user_add_rejects_bad_input_before_touching_the_database() {
         .is_err()
     );
 }
+
+#[tokio::test]
+async fn customers_export_and_import_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_for(&dir, "cli-customers.db");
+    qudao(&["seed-demo"], &config).await.unwrap();
+    let out = dir.path().join("all.xlsx").to_string_lossy().to_string();
+    qudao(
+        &["export", "customers", "--format", "xlsx", "--output", &out],
+        &config,
+    )
+    .await
+    .unwrap();
+    // the export reads back without a change
+    qudao(&["import", "customers", &out, "--update"], &config)
+        .await
+        .unwrap();
+    let pool = db::connect(&config.database_url).await.unwrap();
+    let edits: i64 = sqlx::query_scalar("SELECT count(*) FROM customer_history WHERE field <> ''")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(edits, 0);
+    // one bad row: an error naming the row, and nothing imported
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "code,name,kind\nC-1,好店,二批\nC-2,坏店,批发\n").unwrap();
+    let err = qudao(&["import", "customers", &bad.to_string_lossy()], &config)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("nothing was imported"), "{err}");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "code,name,kind\nC-1,好店,二批\n").unwrap();
+    qudao(&["import", "customers", &good.to_string_lossy()], &config)
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM customers WHERE code LIKE 'C-%'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}

@@ -30,6 +30,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let db_path = dir.path().join("qudao-test.db");
     let mut config = Config {
         database_url: format!("sqlite://{}", db_path.display()),
+        photo_dir: dir.path().join("photos"),
         ..Config::default()
     };
     adjust(&mut config);

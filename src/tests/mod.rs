@@ -4,6 +4,8 @@
 
 mod auth;
 mod cli;
+mod customer_import;
+mod customers;
 mod helpers;
 mod platform;
 mod staff;

@@ -19,6 +19,7 @@ pub const PAGE_SIZE: u32 = 50;
 /// Search, filters, order and page of a customer list, as text (they come from the URL).
 /// Empty means "any".
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CustomerQuery {
     pub search: String,
     pub kind: String,

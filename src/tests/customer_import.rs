@@ -1,0 +1,340 @@
+//! Importing and exporting customers over HTTP: encodings, spreadsheets, previews that
+//! save nothing, per-row errors, duplicates, all-or-nothing commits, limits, round trips.
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+async fn import(app: &TestApp, c: &Client, bytes: Vec<u8>, options: Value) -> (StatusCode, Value) {
+    let mut opts = json!({ "on_duplicate": "Skip", "mapping": [], "commit": false });
+    for (k, v) in options.as_object().unwrap() {
+        opts[k] = v.clone();
+    }
+    let r = c
+        .post(format!("{}/api/customers/import", app.base))
+        .query(&[("options", opts.to_string())])
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap())
+}
+
+async fn total(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM customers")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+const GOOD: &str = "客户编码,客户名称,类型,终端类型,上级编码,电话,业务员,月进货额\n\
+NEW-S1,北碚新二批,二批,,,13800001111,zhaolei,120000\n\
+NEW-T1,北碚新便利店,终端,便利店,NEW-S1,13800002222,zhaolei,3000.5\n\
+NEW-T2,北碚新超市,终端,超市,EP001,,,\n";
+
+#[tokio::test]
+async fn a_preview_saves_nothing_and_a_commit_saves_every_row() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let before = total(&app).await;
+    let (status, body) = import(&app, &m, GOOD.as_bytes().to_vec(), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let report = &body["Report"];
+    assert_eq!(report["rows"], 3);
+    assert_eq!(report["created"], 3);
+    assert_eq!(report["error_count"], 0);
+    assert_eq!(report["committed"], false);
+    assert_eq!(report["columns"][4]["field"], "parent_code");
+    assert_eq!(total(&app).await, before, "a preview saves nothing");
+    let (_, body) = import(
+        &app,
+        &m,
+        GOOD.as_bytes().to_vec(),
+        json!({ "commit": true }),
+    )
+    .await;
+    assert_eq!(body["Report"]["committed"], true);
+    assert_eq!(total(&app).await, before + 3);
+    let (parent, volume): (String, i64) = sqlx::query_as(
+        "SELECT p.code, c.monthly_volume FROM customers c JOIN customers p ON p.id = c.parent_id WHERE c.code = 'NEW-T1'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (parent.as_str(), volume),
+        ("NEW-S1", 300_050),
+        "money is stored in fen"
+    );
+}
+
+#[tokio::test]
+async fn gbk_csv_as_erps_export_it_imports_like_utf8() {
+    let app = spawn_app().await;
+    let m = app.signed_in("laoban").await;
+    let (gbk, _, _) = encoding_rs::GBK.encode(GOOD);
+    let (_, body) = import(&app, &m, gbk.into_owned(), json!({ "commit": true })).await;
+    assert_eq!(body["Report"]["created"], 3, "{body}");
+    let name: String = sqlx::query_scalar("SELECT name FROM customers WHERE code = 'NEW-S1'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "北碚新二批");
+}
+
+#[tokio::test]
+async fn an_xlsx_with_a_merged_title_row_imports() {
+    let app = spawn_app().await;
+    let m = app.signed_in("laoban").await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let merged = rust_xlsxwriter::Format::new();
+    sheet
+        .merge_range(0, 0, 0, 3, "2026 年客户档案（渝味商贸）", &merged)
+        .unwrap();
+    for (c, h) in ["code", "name", "kind", "terminal_type"].iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    sheet.write_string(2, 0, "X-001").unwrap();
+    sheet.write_string(2, 1, "表格小卖部").unwrap();
+    sheet.write_string(2, 2, "terminal").unwrap();
+    sheet.write_string(2, 3, "kiosk").unwrap();
+    sheet.write_number(3, 0, 1002.0).unwrap();
+    sheet.write_string(3, 1, "数字编码超市").unwrap();
+    sheet.write_string(3, 2, "终端").unwrap();
+    sheet.write_string(3, 3, "超市").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let (_, body) = import(&app, &m, bytes, json!({ "commit": true })).await;
+    let r = &body["Report"];
+    assert_eq!(r["skipped_title_rows"], 1, "{body}");
+    assert_eq!(r["created"], 2);
+    let n: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM customers WHERE code IN ('X-001', '1002')")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(n, 2);
+}
+
+#[tokio::test]
+async fn one_bad_row_keeps_the_whole_file_out_and_every_error_has_row_and_column() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let before = total(&app).await;
+    let file = "客户编码,客户名称,类型,终端类型,上级编码,电话\n\
+OK-1,好店,终端,超市,,\n\
+BAD-1,坏店,终端,超市,,12345\n\
+BAD-2,,二批,,,\n\
+BAD-3,错上级,终端,超市,ZD00001,\n\
+BAD-4,无上级,终端,超市,NOPE,\n\
+OK-1,重复编码,终端,超市,,\n";
+    let (_, body) = import(
+        &app,
+        &m,
+        file.as_bytes().to_vec(),
+        json!({ "commit": true }),
+    )
+    .await;
+    let r = &body["Report"];
+    assert_eq!(r["committed"], false);
+    assert_eq!(r["error_count"], 5, "{body}");
+    let errors: Vec<(u64, &str, &str)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["column"].as_str().unwrap(),
+                e["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            (3, "电话", "InvalidPhone"),
+            (4, "客户名称", "Required"),
+            (5, "上级编码", "ParentNotSubDistributor"),
+            (6, "上级编码", "UnknownCustomer"),
+            (7, "客户编码", "DuplicateCode"),
+        ]
+    );
+    assert_eq!(total(&app).await, before, "nothing half-imported");
+}
+
+#[tokio::test]
+async fn existing_customers_are_skipped_or_updated_as_chosen() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let (name, phone): (String, String) =
+        sqlx::query_as("SELECT name, phone FROM customers WHERE code = 'EP002'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    // same code; and a different code with the same name + phone (a twin)
+    let file = format!(
+        "code,name,kind,phone,address\nEP001,x,二批,,新地址一\nOTHER-9,{name},二批,{phone},新地址二\n"
+    );
+    let before = total(&app).await;
+    let (_, body) = import(
+        &app,
+        &m,
+        file.clone().into_bytes(),
+        json!({ "commit": true }),
+    )
+    .await;
+    let r = &body["Report"];
+    assert_eq!(
+        (r["skipped"].as_u64(), r["created"].as_u64()),
+        (Some(2), Some(0)),
+        "{body}"
+    );
+    let reasons: Vec<&str> = r["duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["code", "name_phone"]);
+    let (_, body) = import(
+        &app,
+        &m,
+        file.into_bytes(),
+        json!({ "commit": true, "on_duplicate": "Update" }),
+    )
+    .await;
+    assert_eq!(body["Report"]["updated"], 2, "{body}");
+    assert_eq!(total(&app).await, before, "no twins created");
+    let addr: Vec<String> = sqlx::query_scalar(
+        "SELECT address FROM customers WHERE code IN ('EP001', 'EP002') ORDER BY code",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(addr, ["新地址一", "新地址二"]);
+    let source: String = sqlx::query_scalar(
+        "SELECT h.source FROM customer_history h JOIN customers c ON c.id = h.customer_id WHERE c.code = 'EP002' ORDER BY h.version DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(source, "import");
+}
+
+#[tokio::test]
+async fn unreadable_files_get_a_precise_reason() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let noise: Vec<u8> = (0..2000u32).map(|i| ((i * 37 + 128) % 256) as u8).collect();
+    for (bytes, expected) in [
+        (Vec::new(), json!("Empty")),
+        (b"code,name,kind\n".to_vec(), json!("Empty")),
+        (noise, json!("WrongEncoding")),
+        (b"PK\x03\x04 broken zip".to_vec(), json!("Unreadable")),
+        ("备注,说明\n1,2\n".as_bytes().to_vec(), json!("NoHeaderRow")),
+        (
+            b"code,name,remark\nA,B,C\n".to_vec(),
+            json!({ "MissingColumns": ["kind"] }),
+        ),
+    ] {
+        let (status, body) = import(&app, &m, bytes, json!({})).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, json!({ "File": expected }));
+    }
+    // an unknown header can be mapped by the user
+    let (_, body) = import(
+        &app,
+        &m,
+        "code,name,分类\nM-1,映射店,二批\n".as_bytes().to_vec(),
+        json!({ "mapping": [[2, "kind"]] }),
+    )
+    .await;
+    assert_eq!(body["Report"]["created"], 1, "{body}");
+}
+
+#[tokio::test]
+async fn a_file_over_the_upload_limit_is_refused_with_the_limit() {
+    let app = spawn_app_with(|c| c.upload_limit_bytes = 64 * 1024).await;
+    let m = app.signed_in("liumin").await;
+    let mut big = GOOD.as_bytes().to_vec();
+    big.resize(200 * 1024, b' ');
+    let (status, body) = import(&app, &m, big, json!({})).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body, json!({ "File": { "TooLarge": 65536 } }));
+}
+
+#[tokio::test]
+async fn only_owners_and_managers_import() {
+    let app = spawn_app().await;
+    let rep = app.signed_in("zhangwei").await;
+    let (status, body) = import(
+        &app,
+        &rep,
+        GOOD.as_bytes().to_vec(),
+        json!({ "commit": true }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body, json!("Forbidden"));
+}
+
+#[tokio::test]
+async fn an_export_imported_again_changes_nothing() {
+    let app = spawn_app().await;
+    let m = app.signed_in("laoban").await;
+    for format in ["csv", "xlsx"] {
+        let r = m
+            .get(format!(
+                "{}/api/customers/export?format={format}&headers=zh",
+                app.base
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(
+            r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains(format)
+        );
+        let bytes = r.bytes().await.unwrap().to_vec();
+        if format == "csv" {
+            assert!(
+                bytes.starts_with(b"\xEF\xBB\xBF"),
+                "BOM so Excel reads UTF-8"
+            );
+        }
+        let (_, body) = import(
+            &app,
+            &m,
+            bytes,
+            json!({ "commit": true, "on_duplicate": "Update" }),
+        )
+        .await;
+        let r = &body["Report"];
+        assert_eq!(r["rows"], 842, "{format}: {}", r["errors"]);
+        assert_eq!(
+            (
+                r["created"].as_u64(),
+                r["updated"].as_u64(),
+                r["error_count"].as_u64()
+            ),
+            (Some(0), Some(0), Some(0)),
+            "{format}"
+        );
+    }
+    // filters apply to the export
+    let r = m
+        .get(format!(
+            "{}/api/customers/export?format=csv&headers=en&kind=sub_distributor",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(r.lines().count(), 1 + 42);
+}

@@ -54,6 +54,7 @@ export default defineConfig({
     env: {
       QUDAO_ADDR: `127.0.0.1:${port}`,
       QUDAO_DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      QUDAO_PHOTO_DIR: `${dataDir}/photos`,
       LEPTOS_SITE_ROOT: "target/site",
       RUST_LOG: "warn",
     },

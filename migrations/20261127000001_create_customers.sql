@@ -75,6 +75,8 @@ CREATE TABLE customers (
 CREATE INDEX customers_rep_name ON customers (company_id, rep_id, name);
 CREATE INDEX customers_name ON customers (company_id, name);
 CREATE INDEX customers_parent ON customers (company_id, parent_id);
+-- The sub-distributor pickers and the kind filter.
+CREATE INDEX customers_kind_name ON customers (company_id, kind, name);
 CREATE INDEX customers_region ON customers (company_id, district, township);
 -- Duplicate detection on import: same name + phone, same licence number.
 CREATE INDEX customers_name_phone ON customers (company_id, name, phone);

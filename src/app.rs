@@ -4,6 +4,10 @@ use crate::components::layout::AppLayout;
 use crate::error::AppError;
 use crate::features::auth::api::{SessionInfo, get_session};
 use crate::features::auth::login_page::LoginPage;
+use crate::features::customers::detail_page::CustomerDetailPage;
+use crate::features::customers::import_page::ImportPage;
+use crate::features::customers::list_page::CustomerListPage;
+use crate::features::customers::new_page::NewCustomerPage;
 use crate::features::dashboard::dashboard_page::DashboardPage;
 use crate::features::staff::staff_page::StaffPage;
 use crate::i18n::*;
@@ -54,6 +58,10 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
+                        <Route path=path!("customers") view=CustomerListPage ssr=SsrMode::Async />
+                        <Route path=path!("customers/new") view=NewCustomerPage ssr=SsrMode::Async />
+                        <Route path=path!("customers/import") view=ImportPage ssr=SsrMode::Async />
+                        <Route path=path!("customers/:id") view=CustomerDetailPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -32,3 +32,10 @@ export async function expectTouchTargets(page: Page) {
   );
   expect(small).toEqual([]);
 }
+
+/** Signs in and waits until the app has loaded the dashboard. */
+export async function signedIn(page: Page, login: string, password = PASSWORD) {
+  await signIn(page, login, password);
+  await expect(page).toHaveURL(/\/$/);
+  await hydrated(page);
+}

@@ -42,6 +42,9 @@ pub fn TextField(
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] required: bool,
     #[prop(optional)] autofocus: bool,
+    /// The on-screen keyboard a tablet shows (`numeric`, `decimal`, `tel` …).
+    #[prop(default = "text")]
+    inputmode: &'static str,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -73,6 +76,7 @@ pub fn TextField(
                 autocomplete=autocomplete
                 required=required
                 autofocus=autofocus
+                inputmode=inputmode
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=described
                 bind:value=value

@@ -84,6 +84,9 @@ pub struct Directory {
     by_code: HashMap<String, RefRow>,
     parent_of: HashMap<Uuid, Option<Uuid>>,
     logins: HashMap<String, Uuid>,
+    /// (name, phone) → code, and licence number → code: twin detection in O(1).
+    by_name_phone: HashMap<(String, String), String>,
+    by_licence: HashMap<String, String>,
 }
 
 impl Directory {
@@ -132,6 +135,13 @@ impl Directory {
     /// Remembers a customer written meanwhile (a later import row may refer to it).
     pub fn add(&mut self, row: RefRow) {
         self.parent_of.insert(row.id, row.parent_id);
+        if let Some(phone) = &row.phone {
+            self.by_name_phone
+                .insert((row.name.clone(), phone.clone()), row.code.clone());
+        }
+        if let Some(licence) = &row.licence_no {
+            self.by_licence.insert(licence.clone(), row.code.clone());
+        }
         self.by_code.insert(row.code.clone(), row);
     }
 
@@ -142,17 +152,17 @@ impl Directory {
     /// Finds an existing customer with the same name and phone, or the same licence
     /// number: the twins an import must not create.
     pub fn twin_of(&self, draft: &CustomerDraft) -> Option<&RefRow> {
-        let (name, phone, licence) = (
-            draft.get("name"),
-            draft.get("phone"),
-            draft.get("licence_no"),
-        );
-        self.by_code.values().find(|r| {
-            (phone.is_some()
-                && r.name.as_str() == name.unwrap_or_default()
-                && r.phone.as_deref() == phone)
-                || (licence.is_some() && r.licence_no.as_deref() == licence)
-        })
+        let by_licence = draft.get("licence_no").and_then(|l| self.by_licence.get(l));
+        let by_name_phone = || {
+            let key = (
+                draft.get("name")?.to_owned(),
+                draft.get("phone")?.to_owned(),
+            );
+            self.by_name_phone.get(&key)
+        };
+        by_licence
+            .or_else(by_name_phone)
+            .and_then(|code| self.by_code.get(code))
     }
 
     /// Parent and rep ids for `draft`, saved as customer `self_id`. Within a rep's scope

@@ -750,3 +750,30 @@ pub(crate) mod imp {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The list's URL keeps every filter: reading back what was written gives the
+        /// same query (so reload, back and shared links show the same list).
+        #[test]
+        fn query_survives_the_url(search in "\\PC{0,12}", district in "\\PC{0,6}", desc: bool, page in 1u32..500, sort in "(|code|name|region)") {
+            let q = CustomerQuery { search, district, desc, page, sort, kind: "terminal".into(), ..CustomerQuery::default() };
+            let pairs = q.to_pairs();
+            let back = CustomerQuery::from_lookup(|k| pairs.iter().find(|(pk, _)| *pk == k).map(|(_, v)| v.clone()));
+            prop_assert_eq!(back, q);
+        }
+    }
+
+    #[test]
+    fn percent_encoding_keeps_chinese_and_symbols_safe() {
+        assert_eq!(
+            percent_encode("重庆 a&b=c"),
+            "%E9%87%8D%E5%BA%86%20a%26b%3Dc"
+        );
+        assert_eq!(percent_encode("EP-001_x.~"), "EP-001_x.~");
+    }
+}

@@ -1,0 +1,180 @@
+import { expect, test, type Page } from "@playwright/test";
+import * as fs from "node:fs";
+import { expectNoHorizontalScroll, expectTouchTargets, hydrated, signedIn } from "./helpers";
+
+/** Opens the profile of the customer with `code` through the list's search. */
+async function openCustomer(page: Page, code: string) {
+  await page.goto(`/customers?q=${encodeURIComponent(code)}`);
+  await hydrated(page);
+  await page.locator(`tr[data-code="${code}"] a.cust-name`).click();
+  await expect(page.locator(".cust-head h1")).toBeVisible();
+  await hydrated(page);
+}
+
+test("a manager creates a terminal under a sub-distributor on a tablet", async ({ page }) => {
+  await signedIn(page, "liumin");
+  await page.getByRole("navigation").getByRole("link", { name: "客户" }).click();
+  await expect(page.getByRole("heading", { name: "客户档案" })).toBeVisible();
+  await openCustomer(page, "EP001");
+  await expect(page.locator("section[data-group=basic]")).toContainText("二批");
+  await page.getByRole("link", { name: "新增下属终端" }).click();
+  await expect(page.getByRole("heading", { name: "新建客户" })).toBeVisible();
+  await hydrated(page);
+  await expect(page.locator("#f-parent_code")).toHaveValue("EP001");
+  // the shared rule answers before any request
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.locator("#f-code-error")).toHaveText("请填写此项");
+  await expect(page.locator("#f-terminal_type-error")).toHaveText("请填写此项");
+  await page.locator("#f-code").fill("E2E-T001");
+  await page.locator("#f-name").fill("观音桥测试便利店");
+  await page.locator("#f-terminal_type").selectOption("convenience_store");
+  await page.locator("#f-phone").fill("1380000");
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.locator("#f-phone-error")).toContainText("请填写有效的手机号");
+  await page.locator("#f-phone").fill("13800009999");
+  await page.locator("#f-district").fill("渝北区");
+  await page.screenshot({ path: "test-results/customer-new-1024.png" });
+  await expectNoHorizontalScroll(page);
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.locator(".cust-head h1")).toHaveText("观音桥测试便利店");
+  await expect(page.locator(".cust-head")).toContainText("终端·便利店");
+  await expect(page.locator(".cust-completeness h2")).toContainText("档案完整度");
+  await expect(page.locator(".cust-missing")).toContainText("地址");
+  await expect(page.locator("tr[data-field='']")).toContainText("创建了客户");
+  await page.screenshot({ path: "test-results/customer-profile-1024.png", fullPage: true });
+  await expectNoHorizontalScroll(page);
+  await expectTouchTargets(page);
+  // the sub-distributor lists it
+  await page.locator(".cust-head a").first().click();
+  await expect(page.locator(".cust-children")).toContainText("观音桥测试便利店");
+});
+
+test("two people edit the same profile: the later save shows what changed and keeps nothing stale", async ({ page, browser }) => {
+  await signedIn(page, "liumin");
+  const other = await browser.newContext({ locale: "zh-CN", viewport: { width: 1024, height: 768 }, hasTouch: true });
+  const second = await other.newPage();
+  await signedIn(second, "wangqiang");
+  await expect(second.getByText("您好，王强")).toBeVisible();
+  await openCustomer(page, "ZD00002");
+  await openCustomer(second, "ZD00002");
+
+  await page.locator("section[data-group=basic]").getByRole("button", { name: "编辑" }).click();
+  await second.locator("section[data-group=basic]").getByRole("button", { name: "编辑" }).click();
+  await page.locator("#f-address").fill("重庆市渝北区第一次修改 1 号");
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "已保存" })).toBeVisible();
+  await expect(page.locator("[data-field=address] dd")).toHaveText("重庆市渝北区第一次修改 1 号");
+
+  await second.locator("#f-contact").fill("王强填的联系人");
+  await second.getByRole("button", { name: "保存" }).click();
+  const conflict = second.locator(".cust-conflict");
+  await expect(conflict).toContainText("保存失败：此客户已被他人修改");
+  await expect(conflict).toContainText("刘敏");
+  await expect(conflict).toContainText("重庆市渝北区第一次修改 1 号");
+  await expect(second.locator("#f-contact")).toHaveValue("王强填的联系人");
+  await second.screenshot({ path: "test-results/customer-conflict-1024.png" });
+  await conflict.getByRole("button", { name: "重新载入" }).click();
+  await expect(second.locator("[data-field=address] dd")).toHaveText("重庆市渝北区第一次修改 1 号");
+  await expect(second.locator("[data-field=contact] dd")).not.toHaveText("王强填的联系人");
+  await other.close();
+});
+
+test("search by pinyin initials, filter by district, and restore a change from the history", async ({ page }) => {
+  await signedIn(page, "laoban");
+  await page.goto("/customers");
+  await hydrated(page);
+  await page.locator("#cust-q").fill("cqbh");
+  await page.locator("#cust-q").press("Enter");
+  await expect(page).toHaveURL(/q=cqbh/);
+  const names = page.locator("a.cust-name");
+  await expect(names.first()).toContainText("重庆百货");
+  for (const n of await names.allTextContents()) expect(n).toContain("重庆百货");
+  await page.locator("#flt-district").selectOption("江北区");
+  await expect(page).toHaveURL(/district=/);
+  await expect(page.locator("tbody tr").first()).toContainText("江北区");
+  await page.screenshot({ path: "test-results/customer-list-1024.png" });
+  await expectNoHorizontalScroll(page);
+
+  await openCustomer(page, "ZD00003");
+  const before = await page.locator(".cust-head h1").textContent();
+  await page.locator("section[data-group=basic]").getByRole("button", { name: "编辑" }).click();
+  await page.locator("#f-name").fill("临时改名");
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.locator(".cust-head h1")).toHaveText("临时改名");
+  await page.locator("tr[data-field=name]").first().getByRole("button", { name: "恢复此前的值" }).click();
+  await expect(page.locator(".cust-head h1")).toHaveText(before ?? "");
+  await expect(page.locator("tr[data-field=name]").first()).toContainText("恢复");
+});
+
+test("a rep sees only their customers, no import, and not another rep's profile", async ({ page }) => {
+  await signedIn(page, "zhangwei");
+  await page.goto("/customers");
+  await hydrated(page);
+  await expect(page.locator("tbody tr").first()).toBeVisible();
+  const reps = await page.locator("td[data-label='业务员']").allTextContents();
+  expect(reps.length).toBeGreaterThan(0);
+  for (const r of reps) expect(r).toBe("张伟");
+  await expect(page.getByRole("link", { name: "导入" })).toHaveCount(0);
+  await expect(page.locator("#flt-rep")).toHaveCount(0);
+  await expect(page.locator("td.cust-select")).toHaveCount(0);
+  // a customer of 李娜 (江北区) is not there for 张伟
+  await page.locator("#cust-q").fill("观音桥");
+  await page.locator("#cust-q").press("Enter");
+  await expect(page.locator(".empty-state")).toHaveText("没有符合条件的客户。");
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.goto("/customers");
+  await hydrated(page);
+  await expectNoHorizontalScroll(page);
+  await page.screenshot({ path: "test-results/customer-list-rep-768.png" });
+});
+
+test("the owner imports a GBK-free UTF-8 file through the preview, then exports the list", async ({ page }) => {
+  await signedIn(page, "laoban");
+  await page.goto("/customers");
+  await hydrated(page);
+  await page.getByRole("link", { name: "导入" }).click();
+  await expect(page.getByRole("heading", { name: "导入客户" })).toBeVisible();
+  await hydrated(page);
+  const bad = "客户编码,客户名称,类型,终端类型,电话\nIMP-1,导入便利店,终端,便利店,12345\n";
+  await page.locator("#import-file").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+  await expect(page.locator(".imp-errors")).toContainText("请填写有效的手机号");
+  await expect(page.locator(".imp-errors td").first()).toHaveText("2");
+  await expect(page.locator("#import-commit")).toBeDisabled();
+  const good = "\ufeff客户编码,客户名称,类型,终端类型,电话,区县\nIMP-1,导入便利店,终端,便利店,13812340000,北碚区\nEP001,已存在的二批,二批,,,\n";
+  await page.locator("#import-file").setInputFiles({ name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
+  await expect(page.locator(".imp-summary")).toHaveText("共 2 行：新建 1，更新 0，跳过 1");
+  await expect(page.locator(".imp-dups")).toContainText("编码相同");
+  await page.screenshot({ path: "test-results/customer-import-1024.png", fullPage: true });
+  await page.locator("#import-commit").click();
+  await expect(page.getByRole("status").filter({ hasText: "导入完成" })).toContainText("新建 1");
+
+  await page.goto("/customers?q=IMP-1");
+  await hydrated(page);
+  await expect(page.locator("tr[data-code=IMP-1]")).toContainText("导入便利店");
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "导出 CSV" }).click();
+  const file = await download;
+  const text = fs.readFileSync(await file.path(), "utf8");
+  expect(text.startsWith("\ufeff客户编码,客户名称,类型")).toBe(true);
+  expect(text).toContain("IMP-1,导入便利店,terminal,convenience_store");
+  expect(text.trim().split("\n")).toHaveLength(2);
+});
+
+test("a rep photographs a storefront; a non-image is refused", async ({ page }) => {
+  await signedIn(page, "zhangwei");
+  await page.goto("/customers");
+  await hydrated(page);
+  await page.locator("a.cust-name").first().click();
+  await expect(page.locator(".cust-head h1")).toBeVisible();
+  await hydrated(page);
+  await page.locator("#photo-file").setInputFiles({ name: "note.txt", mimeType: "image/jpeg", buffer: Buffer.from("not a photo") });
+  await expect(page.locator(".cust-group").filter({ hasText: "门头与陈列照片" }).getByRole("alert")).toContainText("JPEG、PNG 或 WebP");
+  // a 1×1 PNG
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  await page.locator("#photo-file").setInputFiles({ name: "shop.png", mimeType: "image/png", buffer: png });
+  await expect(page.locator(".cust-photos img")).toHaveCount(1);
+  const src = await page.locator(".cust-photos img").getAttribute("src");
+  const r = await page.request.get(src ?? "");
+  expect(r.status()).toBe(200);
+  expect(r.headers()["content-type"]).toBe("image/png");
+});

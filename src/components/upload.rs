@@ -1,0 +1,52 @@
+//! Sending a file the user picked (a photo from the tablet camera, an import file) as
+//! the raw body of a POST, with the session cookie. Browser only; on the server it is
+//! never called (file inputs exist only after hydration).
+
+/// A picked file: its size, and the handle the browser sends.
+#[derive(Clone)]
+pub struct PickedFile {
+    pub name: String,
+    pub size: f64,
+    #[cfg(feature = "hydrate")]
+    pub file: web_sys::File,
+}
+
+/// The first file of an `<input type="file">` change event.
+pub fn picked_file(ev: &leptos::ev::Event) -> Option<PickedFile> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast as _;
+        let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+        let file = input.files()?.get(0)?;
+        Some(PickedFile {
+            name: file.name(),
+            size: file.size(),
+            file,
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// POSTs `file` to `url`; the answer's status and body, or `Err` when the network failed.
+pub async fn post_file(url: &str, file: &PickedFile) -> Result<(u16, String), ()> {
+    #[cfg(feature = "hydrate")]
+    {
+        let request = gloo_net::http::Request::post(url)
+            .header("Content-Type", "application/octet-stream")
+            .body(file.file.clone())
+            .map_err(|_| ())?;
+        let response = request.send().await.map_err(|_| ())?;
+        let status = response.status();
+        let text = response.text().await.map_err(|_| ())?;
+        Ok((status, text))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (url, file);
+        Err(())
+    }
+}

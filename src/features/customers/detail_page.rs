@@ -1,0 +1,538 @@
+//! The profile page: the five groups as sections, each editable on its own; the
+//! completeness score with the missing fields named; the customers this one serves;
+//! photos from the tablet camera; the change history with restore for managers.
+//!
+//! Every save names the version the page was opened at. If someone saved meanwhile the
+//! server refuses and sends their changes, which are shown above the still-filled form.
+use super::api::{
+    CustomerDetail, FilterChoices, customer_filters, delete_customer_photo, get_customer,
+    restore_customer_field, update_customer,
+};
+use super::components::{CompletenessBar, KindBadge, ProfileInput};
+use super::labels::{display_value, field_label, group_label};
+use crate::components::error_view::{ErrorBanner, error_message};
+use crate::components::upload::{picked_file, post_file};
+use crate::domain::ids::CustomerId;
+use crate::domain::profile::{CustomerDraft, FieldSpec, Group, HistoryEntry, Values, group_fields};
+use crate::domain::validation::FieldError;
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CustomerDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .get()
+            .get("id")
+            .and_then(|s| s.parse::<CustomerId>().ok())
+    });
+    let detail = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_customer(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let filters = Resource::new(|| (), |()| customer_filters());
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let choices = filters.await.ok();
+                match detail.await {
+                    Ok(d) => Either::Left(view! { <Profile initial=d choices=choices /> }),
+                    Err(AppError::NotFound) => Either::Right(view! {
+                        <div class="empty-state">
+                            <p>{t!(i18n, customers.not_visible)}</p>
+                            <A href="/customers" attr:class="button">{t!(i18n, customers.back_to_list)}</A>
+                        </div>
+                    }.into_any()),
+                    Err(e) => Either::Right(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }.into_any()),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Profile(initial: CustomerDetail, choices: Option<FilterChoices>) -> impl IntoView {
+    let i18n = use_i18n();
+    let detail = RwSignal::new(initial);
+    // Reads the profile again in place (after a conflict, an upload): the page and any
+    // other open form keep their state.
+    let reload = Callback::new(move |()| {
+        let id = detail.get_untracked().id;
+        leptos::task::spawn_local(async move {
+            match get_customer(id).await {
+                Ok(d) => detail.set(d),
+                Err(e) => leptos::logging::warn!("reloading customer failed: {e}"),
+            }
+        });
+    });
+    let choices = Signal::derive(move || choices.clone());
+    let editing = RwSignal::new(None::<Group>);
+    let notice = RwSignal::new(None::<String>);
+    let name = move || detail.with(|d| d.values.get("name").cloned().unwrap_or_default());
+    view! {
+        // The title outlives this component by a moment when another profile opens
+        // (leptos_meta keeps it in its own context): read without panicking then.
+        <Title text=move || detail.try_with(|d| d.values.get("name").cloned().unwrap_or_default()).unwrap_or_default() />
+        <p class="crumbs"><A href="/customers">{t!(i18n, customers.back_to_list)}</A></p>
+        <div class="page-head cust-head">
+            <div>
+                <h1>{name}</h1>
+                <p class="muted">
+                    {move || detail.with(|d| d.values.get("code").cloned().unwrap_or_default())}
+                    " "
+                    {move || detail.with(|d| view! {
+                        <KindBadge kind=d.values.get("kind").cloned().unwrap_or_default() terminal_type=d.values.get("terminal_type").cloned() />
+                    })}
+                    {move || detail.with(|d| d.parent.clone()).map(|(pid, pname)| view! {
+                        " · " <A href=format!("/customers/{pid}")>{pname}</A>
+                    })}
+                </p>
+            </div>
+        </div>
+        <div class="banner banner-success" role="status" hidden=move || notice.get().is_none()>
+            {move || notice.get().unwrap_or_default()}
+        </div>
+        <section class="cust-completeness" aria-labelledby="completeness-h">
+            <h2 id="completeness-h">{move || t_string!(i18n, customers.completeness, percent = detail.with(|d| d.completeness.percent)).to_string()}</h2>
+            {move || view! { <CompletenessBar percent=detail.with(|d| i64::from(d.completeness.percent)) /> }}
+            {move || {
+                let missing = detail.with(|d| d.completeness.missing.clone());
+                (!missing.is_empty()).then(|| {
+                    let locale = i18n.get_locale();
+                    view! {
+                        <ul class="cust-missing">
+                            {missing.into_iter().map(|(g, keys)| view! {
+                                <li><strong>{group_label(locale, g.as_str())}</strong>" "
+                                    {t!(i18n, customers.missing)}" "
+                                    {keys.iter().map(|k| field_label(locale, k)).collect::<Vec<_>>().join("、")}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }
+                })
+            }}
+        </section>
+        {Group::ALL.into_iter().map(|g| view! { <GroupSection group=g detail=detail choices=choices editing=editing notice=notice reload=reload /> }).collect_view()}
+        <Children detail=detail />
+        <Photos detail=detail reload=reload />
+        <History detail=detail notice=notice />
+    }
+}
+
+/// The fields of `group` a user may see and edit on this page.
+fn visible_fields(group: Group, d: &CustomerDetail) -> Vec<&'static FieldSpec> {
+    group_fields(group)
+        .filter(|f| d.may_manage || f.key != "rep_login")
+        .collect()
+}
+
+#[component]
+fn GroupSection(
+    group: Group,
+    detail: RwSignal<CustomerDetail>,
+    choices: Signal<Option<FilterChoices>>,
+    editing: RwSignal<Option<Group>>,
+    notice: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let heading_id = format!("grp-{}", group.as_str());
+    let hidden_personal = move || group == Group::Personal && !detail.with(|d| d.personal_visible);
+    view! {
+        <section class="cust-group" aria-labelledby=heading_id.clone() data-group=group.as_str()>
+            <div class="cust-group-head">
+                <h2 id=heading_id.clone()>{move || group_label(i18n.get_locale(), group.as_str())}</h2>
+                {move || (!hidden_personal() && editing.get() != Some(group)).then(|| view! {
+                    <button type="button" class="button button-small" on:click=move |_| { notice.set(None); editing.set(Some(group)) }>
+                        {t!(i18n, customers.edit)}
+                    </button>
+                })}
+            </div>
+            {move || {
+                if hidden_personal() {
+                    return Either::Left(view! { <p class="muted">{t!(i18n, customers.personal_hidden)}</p> });
+                }
+                if editing.get() == Some(group) {
+                    Either::Right(Either::Left(view! { <GroupForm group=group detail=detail choices=choices editing=editing notice=notice reload=reload /> }))
+                } else {
+                    Either::Right(Either::Right(view! { <GroupView group=group detail=detail /> }))
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn GroupView(group: Group, detail: RwSignal<CustomerDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {(group == Group::Personal).then(|| view! { <p class="muted small">{t!(i18n, customers.personal_note)}</p> })}
+        <dl class="cust-fields">
+            {move || detail.with(|d| {
+                let locale = i18n.get_locale();
+                visible_fields(group, d).into_iter().map(|f| {
+                    let value = d.values.get(f.key).cloned();
+                    let shown = match (f.key, &value) {
+                        ("rep_login", Some(_)) => d.rep_name.clone(),
+                        ("parent_code", Some(code)) => d.parent.as_ref().map(|(_, n)| format!("{n}（{code}）")),
+                        (_, Some(v)) => Some(display_value(locale, f.key, v)),
+                        (_, None) => None,
+                    };
+                    view! {
+                        <div class="cust-field" data-field=f.key>
+                            <dt>{field_label(locale, f.key)}</dt>
+                            {match shown {
+                                Some(v) if f.key == "phone" => view! { <dd><a href=format!("tel:{v}")>{v.clone()}</a></dd> }.into_any(),
+                                Some(v) => view! { <dd>{v}</dd> }.into_any(),
+                                None => view! { <dd class="muted">{td_string!(locale, customers.not_set)}</dd> }.into_any(),
+                            }}
+                        </div>
+                    }
+                }).collect_view()
+            })}
+        </dl>
+    }
+}
+
+#[component]
+fn GroupForm(
+    group: Group,
+    detail: RwSignal<CustomerDetail>,
+    choices: Signal<Option<FilterChoices>>,
+    editing: RwSignal<Option<Group>>,
+    notice: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let start = detail.get_untracked();
+    let inputs: Vec<(&'static FieldSpec, RwSignal<String>)> = visible_fields(group, &start)
+        .into_iter()
+        .map(|f| {
+            (
+                f,
+                RwSignal::new(start.values.get(f.key).cloned().unwrap_or_default()),
+            )
+        })
+        .collect();
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let failure = RwSignal::new(None::<String>);
+    let conflict = RwSignal::new(None::<Vec<HistoryEntry>>);
+    let busy = RwSignal::new(false);
+    let form_inputs = inputs.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let d = detail.get_untracked();
+        let mut values = Values::new();
+        for (f, v) in &form_inputs {
+            let t = v.get_untracked();
+            if !t.trim().is_empty() {
+                values.insert(f.key.to_owned(), t);
+            }
+        }
+        // instant feedback from the same rule the server applies, on the merged profile
+        let mut merged: Values = d
+            .values
+            .iter()
+            .filter(|(k, _)| !form_inputs.iter().any(|(f, _)| f.key == k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        merged.extend(values.clone());
+        if let Err(found) = CustomerDraft::parse(&merged) {
+            let mine: Vec<FieldError> = found
+                .into_iter()
+                .filter(|e| form_inputs.iter().any(|(f, _)| f.key == e.field))
+                .collect();
+            if !mine.is_empty() {
+                errors.set(mine);
+                return;
+            }
+        }
+        errors.set(Vec::new());
+        failure.set(None);
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let r = update_customer(d.id, d.version, group, values).await;
+            busy.set(false);
+            match r {
+                Ok(saved) => {
+                    detail.set(saved);
+                    editing.set(None);
+                    notice.set(Some(t_string!(i18n, customers.saved).to_string()));
+                }
+                Err(AppError::Validation(list)) => errors.set(list),
+                Err(AppError::EditConflict(changes)) => conflict.set(Some(changes)),
+                Err(e) => failure.set(Some(error_message(i18n, &e))),
+            }
+        });
+    };
+    view! {
+        <form class="form cust-form" on:submit=submit novalidate>
+            <ErrorBanner message=failure />
+            {move || conflict.get().map(|changes| view! { <ConflictPanel changes=changes reload=reload editing=editing /> })}
+            {(group == Group::Personal).then(|| view! { <p class="muted small">{t!(i18n, customers.personal_note)}</p> })}
+            <div class="form-grid">
+                {inputs.into_iter().map(|(f, v)| view! { <ProfileInput spec=f value=v errors=errors filters=choices /> }).collect_view()}
+            </div>
+            <div class="form-actions">
+                <button type="button" class="button" on:click=move |_| editing.set(None)>{t!(i18n, common.cancel)}</button>
+                <button type="submit" class="button button-primary" disabled=move || busy.get()>
+                    {move || if busy.get() { t_string!(i18n, common.saving).to_string() } else { t_string!(i18n, common.save).to_string() }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// What someone else saved meanwhile; the user's input stays in the form below.
+#[component]
+fn ConflictPanel(
+    changes: Vec<HistoryEntry>,
+    reload: Callback<()>,
+    editing: RwSignal<Option<Group>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="banner banner-error cust-conflict" role="alert">
+            <strong>{t!(i18n, customers.conflict_title)}</strong>
+            <p>{t!(i18n, customers.conflict_body)}</p>
+            <ul>
+                {changes.into_iter().map(|h| {
+                    let locale = i18n.get_locale_untracked();
+                    let field = h.change.field.clone();
+                    view! {
+                        <li>
+                            {h.by_name.clone()}" · "{field_label(locale, &field)}": "
+                            <del>{h.change.old.as_deref().map(|v| display_value(locale, &field, v)).unwrap_or_default()}</del>
+                            " → "
+                            <ins>{h.change.new.as_deref().map(|v| display_value(locale, &field, v)).unwrap_or_default()}</ins>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <button type="button" class="button" on:click=move |_| { editing.set(None); reload.run(()) }>{t!(i18n, customers.reload)}</button>
+        </div>
+    }
+}
+
+#[component]
+fn Children(detail: RwSignal<CustomerDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let d = detail.get();
+        let is_sub = d.values.get("kind").map(String::as_str) == Some("sub_distributor");
+        (is_sub || !d.children.is_empty()).then(|| {
+            let count = d.children.len();
+            let code = d.values.get("code").cloned().unwrap_or_default();
+            view! {
+                <section class="cust-group" aria-labelledby="children-h">
+                    <div class="cust-group-head">
+                        <h2 id="children-h">{t_string!(i18n, customers.served_terminals, count = count).to_string()}</h2>
+                        <A href=format!("/customers/new?parent={}", super::api::percent_encode(&code)) attr:class="button button-small">{t!(i18n, customers.add_terminal)}</A>
+                    </div>
+                    {if d.children.is_empty() {
+                        Either::Left(view! { <p class="muted">{t!(i18n, customers.no_children)}</p> })
+                    } else {
+                        Either::Right(view! {
+                            <ul class="cust-children">
+                                {d.children.into_iter().map(|c| view! {
+                                    <li><A href=format!("/customers/{}", c.id)>{c.name}</A>" "<span class="muted">{c.code}</span></li>
+                                }).collect_view()}
+                            </ul>
+                        })
+                    }}
+                </section>
+            }
+        })
+    }
+}
+
+/// Largest photo the server accepts; checked here first so a tablet does not upload in vain.
+const MAX_PHOTO_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
+
+#[component]
+fn Photos(detail: RwSignal<CustomerDetail>, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = RwSignal::new("storefront".to_owned());
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let upload = move |ev: leptos::ev::Event| {
+        let Some(file) = picked_file(&ev) else { return };
+        if file.size > MAX_PHOTO_BYTES {
+            failure.set(Some(t_string!(i18n, customers.photo_too_large).to_string()));
+            return;
+        }
+        failure.set(None);
+        busy.set(true);
+        let url = format!(
+            "/api/customers/{}/photos?kind={}",
+            detail.get_untracked().id,
+            kind.get_untracked()
+        );
+        leptos::task::spawn_local(async move {
+            let r = post_file(&url, &file).await;
+            busy.set(false);
+            match r {
+                Ok((201, _)) => reload.run(()),
+                Ok((_, body)) => {
+                    let message = match serde_json::from_str::<AppError>(&body) {
+                        Ok(AppError::Validation(list)) => list
+                            .first()
+                            .map(|e| crate::components::error_view::field_message(i18n, e.code))
+                            .unwrap_or_default(),
+                        Ok(e) => error_message(i18n, &e),
+                        Err(_) => error_message(i18n, &AppError::Internal),
+                    };
+                    failure.set(Some(message));
+                }
+                Err(()) => failure.set(Some(t_string!(i18n, errors.network).to_string())),
+            }
+        });
+    };
+    let remove = move |id| {
+        leptos::task::spawn_local(async move {
+            match delete_customer_photo(id).await {
+                Ok(()) => detail.update(|d| d.photos.retain(|p| p.id != id)),
+                Err(e) => failure.set(Some(error_message(i18n, &e))),
+            }
+        });
+    };
+    view! {
+        <section class="cust-group" aria-labelledby="photos-h">
+            <div class="cust-group-head"><h2 id="photos-h">{t!(i18n, customers.photos)}</h2></div>
+            <div class="cust-photo-upload">
+                <label for="photo-kind" class="visually-hidden">{t!(i18n, customers.photos)}</label>
+                <select id="photo-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <option value="storefront">{t!(i18n, customers.photo_kind_storefront)}</option>
+                    <option value="display">{t!(i18n, customers.photo_kind_display)}</option>
+                </select>
+                <label class="button button-primary cust-file">
+                    {move || if busy.get() { t_string!(i18n, customers.uploading).to_string() } else { t_string!(i18n, customers.upload_photo).to_string() }}
+                    <input id="photo-file" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" on:change=upload disabled=move || busy.get() />
+                </label>
+                <span class="muted small">{t!(i18n, customers.photo_hint)}</span>
+            </div>
+            <ErrorBanner message=failure />
+            {move || {
+                let photos = detail.with(|d| d.photos.clone());
+                if photos.is_empty() {
+                    Either::Left(view! { <p class="muted">{t!(i18n, customers.no_photos)}</p> })
+                } else {
+                    Either::Right(view! {
+                        <ul class="cust-photos">
+                            {photos.into_iter().map(|p| {
+                                let id = p.id;
+                                let label = if p.kind == "display" { t_string!(i18n, customers.photo_kind_display).to_string() } else { t_string!(i18n, customers.photo_kind_storefront).to_string() };
+                                view! {
+                                    <li>
+                                        <a href=format!("/photos/{id}") rel="external" target="_blank">
+                                            <img src=format!("/photos/{id}") alt=label.clone() loading="lazy" />
+                                        </a>
+                                        <span>{label}" · "{p.created_at.format("%Y-%m-%d").to_string()}</span>
+                                        <button type="button" class="button button-small button-danger" on:click=move |_| remove(id)>{t!(i18n, customers.delete_photo)}</button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn History(detail: RwSignal<CustomerDetail>, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let failure = RwSignal::new(None::<String>);
+    let restore = move |change_version: i64, field: String| {
+        let d = detail.get_untracked();
+        leptos::task::spawn_local(async move {
+            match restore_customer_field(d.id, d.version, change_version, field).await {
+                Ok(saved) => {
+                    detail.set(saved);
+                    notice.set(Some(t_string!(i18n, customers.restored).to_string()));
+                }
+                Err(e) => failure.set(Some(error_message(i18n, &e))),
+            }
+        });
+    };
+    view! {
+        <section class="cust-group" aria-labelledby="history-h">
+            <div class="cust-group-head"><h2 id="history-h">{t!(i18n, customers.history)}</h2></div>
+            <ErrorBanner message=failure />
+            <table class="table cust-history">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, customers.col_when)}</th>
+                        <th scope="col">{t!(i18n, customers.col_who)}</th>
+                        <th scope="col">{t!(i18n, customers.col_field)}</th>
+                        <th scope="col">{t!(i18n, customers.col_change)}</th>
+                        <th scope="col"></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || detail.with(|d| {
+                        let locale = i18n.get_locale();
+                        let may_manage = d.may_manage;
+                        d.history.iter().zip(&d.history_sources).map(|(h, source)| {
+                            let who = if h.by_name.is_empty() { td_string!(locale, customers.history_by_system).to_string() } else { h.by_name.clone() };
+                            let field = h.change.field.clone();
+                            let when = shanghai_time(h.at);
+                            let source_note = match source.as_str() {
+                                "import" => Some(td_string!(locale, customers.source_import).to_string()),
+                                "restore" => Some(td_string!(locale, customers.source_restore).to_string()),
+                                "assign" => Some(td_string!(locale, customers.source_assign).to_string()),
+                                _ => None,
+                            };
+                            let (version, f2) = (h.version, field.clone());
+                            view! {
+                                <tr data-field=field.clone()>
+                                    <td data-label=td_string!(locale, customers.col_when)>{when}</td>
+                                    <td data-label=td_string!(locale, customers.col_who)>{who}{source_note.map(|s| view! { " " <span class="badge">{s}</span> })}</td>
+                                    {if field.is_empty() {
+                                        Either::Left(view! { <td colspan="2">{td_string!(locale, customers.history_created)}</td><td></td> })
+                                    } else {
+                                        Either::Right(view! {
+                                            <td data-label=td_string!(locale, customers.col_field)>{field_label(locale, &field)}</td>
+                                            <td data-label=td_string!(locale, customers.col_change)>
+                                                <del>{h.change.old.as_deref().map(|v| display_value(locale, &field, v)).unwrap_or_default()}</del>
+                                                " → "
+                                                <ins>{h.change.new.as_deref().map(|v| display_value(locale, &field, v)).unwrap_or_default()}</ins>
+                                            </td>
+                                            <td>{may_manage.then(|| view! {
+                                                <button type="button" class="button button-small" on:click=move |_| restore(version, f2.clone())>{td_string!(locale, customers.restore)}</button>
+                                            })}</td>
+                                        })
+                                    }}
+                                </tr>
+                            }
+                        }).collect_view()
+                    })}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// A moment as the distributor reads it (Asia/Shanghai, UTC+8, no daylight saving).
+fn shanghai_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    match chrono::FixedOffset::east_opt(8 * 3600) {
+        Some(tz) => at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+        None => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}

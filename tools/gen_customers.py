@@ -10,7 +10,7 @@ import sys
 
 n = int(sys.argv[1])
 prefix = sys.argv[2] if len(sys.argv) > 2 else "B"
-rnd = random.Random(20261127)
+rnd = random.Random(f"20261127-{prefix}")
 districts = {
     "渝北区": ["两路街道", "龙溪街道", "回兴街道", "木耳镇", "兴隆镇"],
     "江北区": ["观音桥街道", "石马河街道", "五里店街道", "鱼嘴镇"],

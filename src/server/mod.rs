@@ -7,6 +7,7 @@ pub mod customers;
 pub mod db;
 pub mod files;
 pub mod http;
+pub mod search_index;
 pub mod seed;
 pub mod state;
 pub mod transfer;

@@ -16,6 +16,8 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// `sw.js` with its precache list filled in from the built site (see `http.rs`).
     pub service_worker: Arc<str>,
+    /// In-memory customer search, checked against the database on every use.
+    pub search_index: Arc<crate::server::search_index::SearchIndex>,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             config: Arc::new(config),
             leptos_options,
             service_worker,
+            search_index: Arc::default(),
         })
     }
 }

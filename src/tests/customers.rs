@@ -171,8 +171,24 @@ async fn search_finds_by_name_phone_and_pinyin_initials_and_filters_combine() {
     let mut sorted = codes.clone();
     sorted.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(codes, sorted);
-    // characters with a meaning in LIKE are searched literally
-    assert_eq!(list(&app, &m, json!({ "search": "%" })).await["total"], 0);
+    // a search's pages come in the asked order, without overlap
+    let p1 = list(&app, &m, json!({ "search": "便利店", "sort": "code" })).await;
+    let p2 = list(&app, &m, json!({ "search": "便利店", "sort": "code", "page": 2 })).await;
+    let expected = count_where(&app, "name LIKE '%便利店%'").await;
+    assert_eq!(p1["total"], expected);
+    let codes: Vec<String> = [&p1, &p2]
+        .iter()
+        .flat_map(|p| p["rows"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(codes.len() as i64, expected.min(100));
+    let mut sorted = codes.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(codes, sorted, "ascending, no repeats across pages");
+    // characters with a meaning in LIKE or GLOB are searched literally
+    for special in ["%", "*", "?", "[", "_"] {
+        assert_eq!(list(&app, &m, json!({ "search": special })).await["total"], 0, "{special}");
+    }
 }
 
 #[tokio::test]
@@ -541,4 +557,74 @@ async fn signed_out_callers_get_nothing() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_in_memory_search_agrees_with_sql_for_every_filter_and_order() {
+    use qudao::domain::ids::EmployeeId;
+    use qudao::server::db::customers::{self as repo, ListFilter, Scope, SortKey};
+    use qudao::server::search_index::{SearchIndex, page};
+    let app = spawn_app().await;
+    let index = SearchIndex::default();
+    let zhangwei: EmployeeId = app.demo_employee_id("zhangwei").await.parse().unwrap();
+    let parent: uuid::Uuid = sqlx::query_scalar("SELECT id FROM customers WHERE code = 'EP004'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let w = |s: &str| vec![s.to_owned()];
+    let cases = [
+        (Scope::All, ListFilter::default()),
+        (Scope::Rep(zhangwei), ListFilter::default()),
+        (Scope::All, ListFilter { words: w("便利店"), ..ListFilter::default() }),
+        (Scope::All, ListFilter { words: vec!["cq".into(), "bh".into()], ..ListFilter::default() }),
+        (Scope::Rep(zhangwei), ListFilter { words: w("超市"), kind: Some("terminal".into()), ..ListFilter::default() }),
+        (Scope::All, ListFilter { district: Some("江北区".into()), terminal_type: Some("restaurant".into()), ..ListFilter::default() }),
+        (Scope::All, ListFilter { rep: Some(None), ..ListFilter::default() }),
+        (Scope::All, ListFilter { parent: Some(parent), status: Some("active".into()), ..ListFilter::default() }),
+    ];
+    let sorts = [SortKey::Name, SortKey::Code, SortKey::Region, SortKey::Updated, SortKey::Completeness];
+    let mut conn = app.pool.acquire().await.unwrap();
+    for (scope, filter) in &cases {
+        let snapshot = index.snapshot(&app.pool, DEMO_COMPANY_ID).await.unwrap();
+        let sql_total = repo::count(&mut conn, DEMO_COMPANY_ID, *scope, filter).await.unwrap();
+        for sort in sorts {
+            for desc in [false, true] {
+                for offset in [0usize, 50] {
+                    let (total, ids) = page(&snapshot, *scope, filter, sort, desc, 50, offset);
+                    let sql: Vec<uuid::Uuid> = repo::list(&mut conn, DEMO_COMPANY_ID, *scope, filter, sort, desc, 50, offset as i64)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .map(|r| r.id)
+                        .collect();
+                    assert_eq!(total, sql_total, "{scope:?} {filter:?}");
+                    assert_eq!(ids, sql, "{scope:?} {filter:?} {sort:?} desc={desc} offset={offset}");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_list_never_shows_an_older_state_than_the_database() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    assert_eq!(list(&app, &m, json!({ "search": "新名字甲" })).await["total"], 0);
+    // a change through the app
+    let (id, _) = customer_of(&app, "lina").await;
+    let d: Value = get(&app, &m, &id).await.json().await.unwrap();
+    let mut v = d["values"].clone();
+    v["name"] = json!("新名字甲");
+    let r = app.call(&m, "customers/update", json!({ "id": id, "version": d["version"], "group": "Basic", "values": v })).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(list(&app, &m, json!({ "search": "新名字甲" })).await["total"], 1);
+    // a change by another process (the command line, another server) straight in SQL
+    sqlx::query("UPDATE customers SET rep_id = NULL, search_text = search_text || '新名字乙' WHERE id = ?")
+        .bind(id.parse::<uuid::Uuid>().unwrap())
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(list(&app, &m, json!({ "search": "新名字乙", "rep": "none" })).await["total"], 1);
+    let lina = app.signed_in("lina").await;
+    assert_eq!(list(&app, &lina, json!({ "search": "新名字甲" })).await["total"], 0, "no longer lina's");
 }

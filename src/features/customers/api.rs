@@ -264,6 +264,7 @@ pub(crate) mod imp {
     use crate::server::customers::{self as svc, Author, Directory, SaveError};
     use crate::server::db::customers::{self as repo, CustomerRecord, ListFilter, Scope, SortKey};
     use crate::server::db::{self, DbConn};
+    use crate::server::search_index;
     use uuid::Uuid;
 
     /// The customers `user` may see.
@@ -338,25 +339,31 @@ pub(crate) mod imp {
 
     pub async fn list(query: CustomerQuery) -> Result<CustomerPage, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = conn(&state).await?;
         let filter = filter_of(&query);
         let scope = scope_of(&user);
-        let total = repo::count(&mut conn, user.company_id, scope, &filter)
-            .await
-            .map_err(db::internal("count customers"))?;
         let page = query.page.max(1);
-        let rows = repo::list(
-            &mut conn,
-            user.company_id,
-            scope,
-            &filter,
-            sort_of(&query),
-            query.desc,
-            i64::from(PAGE_SIZE),
-            i64::from(page - 1) * i64::from(PAGE_SIZE),
-        )
+        let company = user.company_id;
+        let snapshot = state
+            .search_index
+            .snapshot(&state.pool, company)
+            .await
+            .map_err(db::internal("customer search index"))?;
+        let (sort, desc) = (sort_of(&query), query.desc);
+        let offset = (page as usize - 1) * PAGE_SIZE as usize;
+        // a scan of ~100 000 entries: off the async threads
+        let (total, ids) = tokio::task::spawn_blocking(move || {
+            search_index::page(&snapshot, scope, &filter, sort, desc, PAGE_SIZE as usize, offset)
+        })
         .await
-        .map_err(db::internal("list customers"))?;
+        .map_err(|e| {
+            tracing::error!(error = %e, "customer search task");
+            AppError::Internal
+        })?;
+        let mut conn = conn(&state).await?;
+        // the rows are read with the scope applied again: SQL stays the authority
+        let rows = repo::by_ids(&mut conn, company, scope, &ids)
+            .await
+            .map_err(db::internal("list customers"))?;
         Ok(CustomerPage {
             rows: rows.into_iter().map(summary).collect(),
             total,

@@ -33,6 +33,10 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5))
+        // Searches scan tens of megabytes at 100 000 customers: read them from memory
+        // (mmap, a 64 MB page cache per connection) rather than a read() per page.
+        .pragma("mmap_size", "268435456")
+        .pragma("cache_size", "-65536")
         .log_statements(tracing::log::LevelFilter::Trace);
     let file = options.get_filename().to_path_buf();
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())

@@ -1,0 +1,166 @@
+//! An in-memory copy of what customer lists filter, sort and search on, per company, so a
+//! search over 100 000 customers is a scan of memory (milliseconds) rather than of SQLite
+//! rows (tens of milliseconds).
+//!
+//! It is never stale: every change to `customers` moves the company's counter in
+//! `customer_revisions` (triggers, same transaction), and each list reads that counter
+//! first — if it moved, the copy is reloaded (rev and rows read in one snapshot). The
+//! page's rows are then read from SQL with the user's scope applied again, so the
+//! database stays the authority on who sees what.
+//!
+//! The order is the SQL one (`ORDER BY key, code`): byte-wise text, empty (NULL) first
+//! when ascending, code ascending on ties.
+use crate::domain::ids::CompanyId;
+use crate::server::db::DbConn;
+use crate::server::db::customers::{ListFilter, Scope, SortKey};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use uuid::Uuid;
+
+/// One customer as lists see it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Entry {
+    pub id: Uuid,
+    pub rep_id: Option<Uuid>,
+    pub parent_id: Option<Uuid>,
+    pub kind: String,
+    pub status: String,
+    pub terminal_type: Option<String>,
+    pub district: Option<String>,
+    pub township: Option<String>,
+    pub name: String,
+    pub code: String,
+    pub completeness: i64,
+    /// As stored (text), so it orders exactly as SQL orders it.
+    pub updated_at: String,
+    pub search_text: String,
+}
+
+/// The customers of one company at one revision.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub rev: i64,
+    pub entries: Vec<Entry>,
+}
+
+/// The per-company copies.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    companies: Mutex<HashMap<CompanyId, Arc<Snapshot>>>,
+}
+
+async fn current_rev(conn: &mut DbConn, company: CompanyId) -> Result<i64, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar("SELECT rev FROM customer_revisions WHERE company_id = ?")
+            .bind(company.0)
+            .fetch_optional(conn)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+impl SearchIndex {
+    fn cached(&self, company: CompanyId) -> Option<Arc<Snapshot>> {
+        self.companies
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&company).cloned())
+    }
+
+    /// The company's customers as of now: the copy if the counter has not moved, else a
+    /// fresh one.
+    pub async fn snapshot(
+        &self,
+        pool: &sqlx::SqlitePool,
+        company: CompanyId,
+    ) -> Result<Arc<Snapshot>, sqlx::Error> {
+        let mut conn = pool.acquire().await?;
+        let rev = current_rev(&mut conn, company).await?;
+        if let Some(s) = self.cached(company).filter(|s| s.rev == rev) {
+            return Ok(s);
+        }
+        drop(conn);
+        // rev and rows from one read transaction: one consistent state
+        let mut tx = pool.begin().await?;
+        let rev = current_rev(&mut tx, company).await?;
+        let entries: Vec<Entry> = sqlx::query_as(
+            "SELECT id, rep_id, parent_id, kind, status, terminal_type, district, township, \
+             name, code, completeness, updated_at, search_text FROM customers WHERE company_id = ?",
+        )
+        .bind(company.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.rollback().await?;
+        let snapshot = Arc::new(Snapshot { rev, entries });
+        if let Ok(mut m) = self.companies.lock() {
+            m.insert(company, snapshot.clone());
+        }
+        Ok(snapshot)
+    }
+}
+
+fn matches(e: &Entry, scope: Scope, f: &ListFilter) -> bool {
+    let eq = |v: Option<&str>, want: &Option<String>| want.as_deref().is_none_or(|w| v == Some(w));
+    (match scope {
+        Scope::All => true,
+        Scope::Rep(rep) => e.rep_id == Some(rep.0),
+    }) && eq(Some(&e.kind), &f.kind)
+        && eq(e.terminal_type.as_deref(), &f.terminal_type)
+        && eq(Some(&e.status), &f.status)
+        && eq(e.district.as_deref(), &f.district)
+        && eq(e.township.as_deref(), &f.township)
+        && f.rep.is_none_or(|r| e.rep_id == r)
+        && f.parent.is_none_or(|p| e.parent_id == Some(p))
+        && f.words.iter().all(|w| e.search_text.contains(w.as_str()))
+}
+
+fn compare(a: &Entry, b: &Entry, sort: SortKey, descending: bool) -> Ordering {
+    let key = match sort {
+        SortKey::Code => Ordering::Equal,
+        SortKey::Name => a.name.cmp(&b.name),
+        SortKey::Region => a
+            .district
+            .cmp(&b.district)
+            .then_with(|| a.township.cmp(&b.township)),
+        SortKey::Updated => a.updated_at.cmp(&b.updated_at),
+        SortKey::Completeness => a.completeness.cmp(&b.completeness),
+    };
+    let key = if descending { key.reverse() } else { key };
+    let code = a.code.cmp(&b.code);
+    // sorting by code itself follows the direction; other sorts break ties by code asc
+    if sort == SortKey::Code && descending {
+        key.then(code.reverse())
+    } else {
+        key.then(code)
+    }
+}
+
+/// How many customers match, and the ids of one page of them in list order.
+pub fn page(
+    snapshot: &Snapshot,
+    scope: Scope,
+    f: &ListFilter,
+    sort: SortKey,
+    descending: bool,
+    limit: usize,
+    offset: usize,
+) -> (i64, Vec<Uuid>) {
+    let mut hits: Vec<&Entry> = snapshot
+        .entries
+        .iter()
+        .filter(|e| matches(e, scope, f))
+        .collect();
+    let total = i64::try_from(hits.len()).unwrap_or(i64::MAX);
+    let end = offset.saturating_add(limit).min(hits.len());
+    if offset >= hits.len() {
+        return (total, Vec::new());
+    }
+    // only the first `end` in order are needed: partial selection, then sort those
+    if end < hits.len() {
+        hits.select_nth_unstable_by(end, |a, b| compare(a, b, sort, descending));
+        hits.truncate(end);
+    }
+    hits.sort_unstable_by(|a, b| compare(a, b, sort, descending));
+    (total, hits[offset..end].iter().map(|e| e.id).collect())
+}

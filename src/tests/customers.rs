@@ -173,12 +173,23 @@ async fn search_finds_by_name_phone_and_pinyin_initials_and_filters_combine() {
     assert_eq!(codes, sorted);
     // a search's pages come in the asked order, without overlap
     let p1 = list(&app, &m, json!({ "search": "便利店", "sort": "code" })).await;
-    let p2 = list(&app, &m, json!({ "search": "便利店", "sort": "code", "page": 2 })).await;
+    let p2 = list(
+        &app,
+        &m,
+        json!({ "search": "便利店", "sort": "code", "page": 2 }),
+    )
+    .await;
     let expected = count_where(&app, "name LIKE '%便利店%'").await;
     assert_eq!(p1["total"], expected);
     let codes: Vec<String> = [&p1, &p2]
         .iter()
-        .flat_map(|p| p["rows"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_owned()))
+        .flat_map(|p| {
+            p["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["code"].as_str().unwrap().to_owned())
+        })
         .collect();
     assert_eq!(codes.len() as i64, expected.min(100));
     let mut sorted = codes.clone();
@@ -187,7 +198,11 @@ async fn search_finds_by_name_phone_and_pinyin_initials_and_filters_combine() {
     assert_eq!(codes, sorted, "ascending, no repeats across pages");
     // characters with a meaning in LIKE or GLOB are searched literally
     for special in ["%", "*", "?", "[", "_"] {
-        assert_eq!(list(&app, &m, json!({ "search": special })).await["total"], 0, "{special}");
+        assert_eq!(
+            list(&app, &m, json!({ "search": special })).await["total"],
+            0,
+            "{special}"
+        );
     }
 }
 
@@ -575,30 +590,89 @@ async fn the_in_memory_search_agrees_with_sql_for_every_filter_and_order() {
     let cases = [
         (Scope::All, ListFilter::default()),
         (Scope::Rep(zhangwei), ListFilter::default()),
-        (Scope::All, ListFilter { words: w("便利店"), ..ListFilter::default() }),
-        (Scope::All, ListFilter { words: vec!["cq".into(), "bh".into()], ..ListFilter::default() }),
-        (Scope::Rep(zhangwei), ListFilter { words: w("超市"), kind: Some("terminal".into()), ..ListFilter::default() }),
-        (Scope::All, ListFilter { district: Some("江北区".into()), terminal_type: Some("restaurant".into()), ..ListFilter::default() }),
-        (Scope::All, ListFilter { rep: Some(None), ..ListFilter::default() }),
-        (Scope::All, ListFilter { parent: Some(parent), status: Some("active".into()), ..ListFilter::default() }),
+        (
+            Scope::All,
+            ListFilter {
+                words: w("便利店"),
+                ..ListFilter::default()
+            },
+        ),
+        (
+            Scope::All,
+            ListFilter {
+                words: vec!["cq".into(), "bh".into()],
+                ..ListFilter::default()
+            },
+        ),
+        (
+            Scope::Rep(zhangwei),
+            ListFilter {
+                words: w("超市"),
+                kind: Some("terminal".into()),
+                ..ListFilter::default()
+            },
+        ),
+        (
+            Scope::All,
+            ListFilter {
+                district: Some("江北区".into()),
+                terminal_type: Some("restaurant".into()),
+                ..ListFilter::default()
+            },
+        ),
+        (
+            Scope::All,
+            ListFilter {
+                rep: Some(None),
+                ..ListFilter::default()
+            },
+        ),
+        (
+            Scope::All,
+            ListFilter {
+                parent: Some(parent),
+                status: Some("active".into()),
+                ..ListFilter::default()
+            },
+        ),
     ];
-    let sorts = [SortKey::Name, SortKey::Code, SortKey::Region, SortKey::Updated, SortKey::Completeness];
+    let sorts = [
+        SortKey::Name,
+        SortKey::Code,
+        SortKey::Region,
+        SortKey::Updated,
+        SortKey::Completeness,
+    ];
     let mut conn = app.pool.acquire().await.unwrap();
     for (scope, filter) in &cases {
         let snapshot = index.snapshot(&app.pool, DEMO_COMPANY_ID).await.unwrap();
-        let sql_total = repo::count(&mut conn, DEMO_COMPANY_ID, *scope, filter).await.unwrap();
+        let sql_total = repo::count(&mut conn, DEMO_COMPANY_ID, *scope, filter)
+            .await
+            .unwrap();
         for sort in sorts {
             for desc in [false, true] {
                 for offset in [0usize, 50] {
                     let (total, ids) = page(&snapshot, *scope, filter, sort, desc, 50, offset);
-                    let sql: Vec<uuid::Uuid> = repo::list(&mut conn, DEMO_COMPANY_ID, *scope, filter, sort, desc, 50, offset as i64)
-                        .await
-                        .unwrap()
-                        .into_iter()
-                        .map(|r| r.id)
-                        .collect();
+                    let sql: Vec<uuid::Uuid> = repo::list(
+                        &mut conn,
+                        DEMO_COMPANY_ID,
+                        *scope,
+                        filter,
+                        sort,
+                        desc,
+                        50,
+                        offset as i64,
+                    )
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.id)
+                    .collect();
                     assert_eq!(total, sql_total, "{scope:?} {filter:?}");
-                    assert_eq!(ids, sql, "{scope:?} {filter:?} {sort:?} desc={desc} offset={offset}");
+                    assert_eq!(
+                        ids, sql,
+                        "{scope:?} {filter:?} {sort:?} desc={desc} offset={offset}"
+                    );
                 }
             }
         }
@@ -609,22 +683,43 @@ async fn the_in_memory_search_agrees_with_sql_for_every_filter_and_order() {
 async fn a_list_never_shows_an_older_state_than_the_database() {
     let app = spawn_app().await;
     let m = app.signed_in("liumin").await;
-    assert_eq!(list(&app, &m, json!({ "search": "新名字甲" })).await["total"], 0);
+    assert_eq!(
+        list(&app, &m, json!({ "search": "新名字甲" })).await["total"],
+        0
+    );
     // a change through the app
     let (id, _) = customer_of(&app, "lina").await;
     let d: Value = get(&app, &m, &id).await.json().await.unwrap();
     let mut v = d["values"].clone();
     v["name"] = json!("新名字甲");
-    let r = app.call(&m, "customers/update", json!({ "id": id, "version": d["version"], "group": "Basic", "values": v })).await;
+    let r = app
+        .call(
+            &m,
+            "customers/update",
+            json!({ "id": id, "version": d["version"], "group": "Basic", "values": v }),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(list(&app, &m, json!({ "search": "新名字甲" })).await["total"], 1);
+    assert_eq!(
+        list(&app, &m, json!({ "search": "新名字甲" })).await["total"],
+        1
+    );
     // a change by another process (the command line, another server) straight in SQL
-    sqlx::query("UPDATE customers SET rep_id = NULL, search_text = search_text || '新名字乙' WHERE id = ?")
-        .bind(id.parse::<uuid::Uuid>().unwrap())
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(list(&app, &m, json!({ "search": "新名字乙", "rep": "none" })).await["total"], 1);
+    sqlx::query(
+        "UPDATE customers SET rep_id = NULL, search_text = search_text || '新名字乙' WHERE id = ?",
+    )
+    .bind(id.parse::<uuid::Uuid>().unwrap())
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        list(&app, &m, json!({ "search": "新名字乙", "rep": "none" })).await["total"],
+        1
+    );
     let lina = app.signed_in("lina").await;
-    assert_eq!(list(&app, &lina, json!({ "search": "新名字甲" })).await["total"], 0, "no longer lina's");
+    assert_eq!(
+        list(&app, &lina, json!({ "search": "新名字甲" })).await["total"],
+        0,
+        "no longer lina's"
+    );
 }

@@ -352,7 +352,15 @@ pub(crate) mod imp {
         let offset = (page as usize - 1) * PAGE_SIZE as usize;
         // a scan of ~100 000 entries: off the async threads
         let (total, ids) = tokio::task::spawn_blocking(move || {
-            search_index::page(&snapshot, scope, &filter, sort, desc, PAGE_SIZE as usize, offset)
+            search_index::page(
+                &snapshot,
+                scope,
+                &filter,
+                sort,
+                desc,
+                PAGE_SIZE as usize,
+                offset,
+            )
         })
         .await
         .map_err(|e| {

@@ -346,7 +346,8 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, company: CompanyId, scope: Scop
         // GLOB, byte-wise and case-sensitive over lower-cased text, is the fastest
         // substring test SQLite has here (instr() counts characters, LIKE folds case);
         // the user's text is escaped so `*`, `?` and `[` are searched literally.
-        q.push(" AND c.search_text GLOB ").push_bind(glob_contains(w));
+        q.push(" AND c.search_text GLOB ")
+            .push_bind(glob_contains(w));
     }
     let eq = |q: &mut QueryBuilder<'_, Sqlite>, col: &str, v: &Option<String>| {
         if let Some(v) = v {
@@ -413,12 +414,21 @@ pub async fn list(
         q.push(col).push(dir);
     }
     // the code is unique: pages never overlap or skip when the sort key ties
-    q.push(if sort == SortKey::Code { "" } else { ", c.code ASC" });
+    q.push(if sort == SortKey::Code {
+        ""
+    } else {
+        ", c.code ASC"
+    });
     q.push(" LIMIT ")
         .push_bind(limit)
         .push(" OFFSET ")
         .push_bind(offset);
-    q.build().fetch_all(conn).await?.iter().map(record).collect()
+    q.build()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(record)
+        .collect()
 }
 
 /// The customers with these ids that are within `scope`, in the order of `ids`.

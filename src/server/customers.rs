@@ -98,8 +98,10 @@ impl Directory {
         draft: &CustomerDraft,
     ) -> Result<Directory, sqlx::Error> {
         let mut dir = Directory::default();
+        // read whatever the code names; `resolve` decides what this user may link to
+        let _ = scope;
         if let Some(code) = draft.get("parent_code")
-            && let Some(row) = customers::find_by_code(conn, company, scope, code).await?
+            && let Some(row) = customers::find_by_code(conn, company, Scope::All, code).await?
         {
             for (id, parent) in customers::ancestors(conn, company, row.id).await? {
                 dir.parent_of.insert(id, parent);
@@ -166,21 +168,21 @@ impl Directory {
     }
 
     /// Parent and rep ids for `draft`, saved as customer `self_id`. Within a rep's scope
-    /// the parent must be one of the rep's own customers.
+    /// a new parent must be one of the rep's own customers; `kept_parent`, the parent the
+    /// customer already has, stays allowed (a rep may save a terminal whose supplier
+    /// another rep looks after, without seeing that supplier).
     pub fn resolve(
         &self,
         self_id: Uuid,
         draft: &CustomerDraft,
         scope: Scope,
+        kept_parent: Option<Uuid>,
     ) -> Result<(Option<Uuid>, Option<Uuid>), Vec<FieldError>> {
         let mut errors = Vec::new();
         let parent = match draft.get("parent_code") {
             None => None,
             Some(code) => match self.by_code.get(code) {
-                Some(row)
-                    if scope == Scope::All
-                        || matches!(scope, Scope::Rep(r) if row.rep_id == Some(r.0)) =>
-                {
+                Some(row) if scope.sees(row.rep_id) || kept_parent == Some(row.id) => {
                     let lookup = |id: Uuid| self.parent_of.get(&id).copied().flatten();
                     match check_parent(self_id, row.id, row.kind(), lookup) {
                         Ok(()) => Some(row.id),
@@ -279,7 +281,7 @@ pub async fn create(
     draft: &CustomerDraft,
 ) -> Result<RefRow, SaveError> {
     let (parent, rep) = dir
-        .resolve(id, draft, author.scope)
+        .resolve(id, draft, author.scope, None)
         .map_err(SaveError::Invalid)?;
     let search = search_text(draft.values());
     let w = write_of(draft.values(), parent, rep, &search);
@@ -309,23 +311,31 @@ pub async fn create(
     })
 }
 
-/// Saves `draft` over customer `id` if it is still at `expected_version`, recording each
+/// The stored state an update starts from.
+#[derive(Debug, Clone, Copy)]
+pub struct Current<'a> {
+    pub version: i64,
+    pub values: &'a Values,
+    pub parent_id: Option<Uuid>,
+}
+
+/// Saves `draft` over customer `id` if it is still at `current.version`, recording each
 /// changed field. Returns the changes (none: nothing written, version unchanged).
 pub async fn update(
     conn: &mut DbConn,
     author: Author,
     dir: &Directory,
     id: Uuid,
-    expected_version: i64,
-    before: &Values,
+    current: Current<'_>,
     draft: &CustomerDraft,
 ) -> Result<Vec<FieldChange>, SaveError> {
+    let (expected_version, before) = (current.version, current.values);
     let changes = profile::diff(before, draft.values());
     if changes.is_empty() {
         return Ok(changes);
     }
     let (parent, rep) = dir
-        .resolve(id, draft, author.scope)
+        .resolve(id, draft, author.scope, current.parent_id)
         .map_err(SaveError::Invalid)?;
     let search = search_text(draft.values());
     let w = write_of(draft.values(), parent, rep, &search);

@@ -112,7 +112,7 @@ pub async fn export(
         Ok(c) => c,
         Err(e) => return error(db::internal("acquire")(e)),
     };
-    let rows = match transfer::export_rows(
+    let mut rows = match transfer::export_rows(
         &mut conn,
         user.company_id,
         scope,
@@ -125,7 +125,11 @@ pub async fn export(
         Ok(r) => r,
         Err(e) => return error(db::internal("export")(e)),
     };
-    // every row here is one the user may see whole; reps see only their own customers
+    // every row here is one the user may see whole; reps see only their own customers,
+    // and not the codes of suppliers another rep looks after
+    for r in &mut rows {
+        imp::hide_foreign_parent(r, scope);
+    }
     let cols = transfer::export_headers(chinese, true);
     let date = chrono::Utc::now().format("%Y%m%d");
     let (bytes, mime, ext) = if xlsx {

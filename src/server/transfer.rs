@@ -359,16 +359,12 @@ async fn update_existing(
     }
     after.insert("code".into(), existing_code.to_owned());
     let draft = CustomerDraft::parse(&after).map_err(SaveError::Invalid)?;
-    let changes = svc::update(
-        conn,
-        author,
-        dir,
-        id,
-        current.version,
-        &current.values,
-        &draft,
-    )
-    .await?;
+    let base = svc::Current {
+        version: current.version,
+        values: &current.values,
+        parent_id: current.parent_id,
+    };
+    let changes = svc::update(conn, author, dir, id, base, &draft).await?;
     if let Some(r) = repo::find_by_code(conn, author.company, Scope::All, existing_code).await? {
         dir.add(r);
     }

@@ -723,3 +723,62 @@ async fn a_list_never_shows_an_older_state_than_the_database() {
         "no longer lina's"
     );
 }
+
+#[tokio::test]
+async fn a_supplier_looked_after_by_another_rep_stays_hidden_and_linked() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let rep = app.signed_in("zhangwei").await;
+    for v in [
+        json!({ "code": "S-LINA", "name": "李娜的二批", "kind": "二批", "rep_login": "lina" }),
+        json!({ "code": "T-ZW", "name": "张伟的店", "kind": "终端", "terminal_type": "超市", "parent_code": "S-LINA", "rep_login": "zhangwei" }),
+    ] {
+        let r = app
+            .call(&m, "customers/create", json!({ "values": v }))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    }
+    let rows = list(&app, &rep, json!({ "search": "T-ZW" })).await;
+    let row = &rows["rows"][0];
+    assert_eq!(row["code"], "T-ZW");
+    assert_eq!(row["parent_name"], Value::Null);
+    let id = row["id"].as_str().unwrap().to_owned();
+    let d: Value = get(&app, &rep, &id).await.json().await.unwrap();
+    assert_eq!(d["values"].get("parent_code"), None);
+    assert_eq!(d["parent"], Value::Null);
+    assert!(!d.to_string().contains("S-LINA") && !d.to_string().contains("李娜的二批"));
+    // the rep saves the basic group (their form has no parent): the link stays
+    let mut v = d["values"].clone();
+    v["address"] = json!("渝北区两路 8 号");
+    let r = app
+        .call(
+            &rep,
+            "customers/update",
+            json!({ "id": id, "version": d["version"], "group": "Basic", "values": v }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let parent: Option<String> = sqlx::query_scalar(
+        "SELECT p.code FROM customers c JOIN customers p ON p.id = c.parent_id WHERE c.code = 'T-ZW'",
+    )
+    .fetch_optional(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(parent.as_deref(), Some("S-LINA"));
+    // nor does the export name it
+    let csv = rep
+        .get(format!(
+            "{}/api/customers/export?format=csv&headers=en&q=T-ZW",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("T-ZW") && !csv.contains("S-LINA"), "{csv}");
+    // the manager sees the link
+    let d: Value = get(&app, &m, &id).await.json().await.unwrap();
+    assert_eq!(d["values"]["parent_code"], "S-LINA");
+}

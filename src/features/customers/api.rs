@@ -311,7 +311,18 @@ pub(crate) mod imp {
         }
     }
 
-    pub fn summary(r: CustomerRecord) -> CustomerSummary {
+    /// Removes the parent from what `scope` is shown when the parent belongs to another
+    /// rep: a rep never sees another rep's customers, not even as a supplier's name.
+    pub fn hide_foreign_parent(r: &mut CustomerRecord, scope: Scope) {
+        if r.parent_id.is_some() && !scope.sees(r.parent_rep_id) {
+            r.values.remove("parent_code");
+            r.parent_id = None;
+            r.parent_name = None;
+        }
+    }
+
+    pub fn summary(mut r: CustomerRecord, scope: Scope) -> CustomerSummary {
+        hide_foreign_parent(&mut r, scope);
         let mut v = r.values;
         let mut take = |k: &str| v.remove(k);
         CustomerSummary {
@@ -373,7 +384,7 @@ pub(crate) mod imp {
             .await
             .map_err(db::internal("list customers"))?;
         Ok(CustomerPage {
-            rows: rows.into_iter().map(summary).collect(),
+            rows: rows.into_iter().map(|r| summary(r, scope)).collect(),
             total,
             page,
             per_page: PAGE_SIZE,
@@ -432,10 +443,12 @@ pub(crate) mod imp {
     ) -> Result<CustomerDetail, AppError> {
         let scope = scope_of(user);
         let company = user.company_id;
-        let r = repo::get(conn, company, scope, id)
+        let mut r = repo::get(conn, company, scope, id)
             .await
             .map_err(db::internal("get customer"))?
             .ok_or(AppError::NotFound)?;
+        let hidden_parent = r.parent_id.is_some() && !scope.sees(r.parent_rep_id);
+        hide_foreign_parent(&mut r, scope);
         let personal_visible = may_see_personal(user, r.rep_id);
         let kind = r
             .values
@@ -462,7 +475,21 @@ pub(crate) mod imp {
         let rows = repo::history(conn, company, id, 0, 300)
             .await
             .map_err(db::internal("history"))?;
-        let (history, history_sources) = history_entries(rows, personal_visible);
+        let (mut history, history_sources) = history_entries(rows, personal_visible);
+        if scope != Scope::All {
+            // codes of other reps' customers do not show through the history either
+            let visible = values.get("parent_code").cloned();
+            for h in history
+                .iter_mut()
+                .filter(|h| h.change.field == "parent_code")
+            {
+                for v in [&mut h.change.old, &mut h.change.new] {
+                    if v.is_some() && (hidden_parent || *v != visible) {
+                        *v = None;
+                    }
+                }
+            }
+        }
         let photos = repo::photos(conn, company, id)
             .await
             .map_err(db::internal("photos"))?
@@ -610,7 +637,12 @@ pub(crate) mod imp {
         let dir = Directory::for_draft(&mut tx, user.company_id, author.scope, &draft)
             .await
             .map_err(db::internal("resolve references"))?;
-        match svc::update(&mut tx, author, &dir, id, version, &current.values, &draft).await {
+        let base = svc::Current {
+            version,
+            values: &current.values,
+            parent_id: current.parent_id,
+        };
+        match svc::update(&mut tx, author, &dir, id, base, &draft).await {
             Ok(_) => {}
             Err(SaveError::Stale) => return Err(edit_conflict(&mut tx, user, id, version).await),
             Err(e) => return Err(save_error(e)),
@@ -633,7 +665,13 @@ pub(crate) mod imp {
             if group == Group::Personal && !may_see_personal(&user, current.rep_id) {
                 return Err(AppError::Forbidden);
             }
+            let parent_hidden =
+                current.parent_id.is_some() && !scope_of(&user).sees(current.parent_rep_id);
             for f in group_fields(group) {
+                if f.key == "parent_code" && parent_hidden && !values.contains_key("parent_code") {
+                    // not shown to this rep, so not in their form: it stays as it is
+                    continue;
+                }
                 if f.key == "rep_login" && !manager {
                     // only owners and managers assign customers
                     let asked = values.get("rep_login").map(|s| s.trim().to_lowercase());
@@ -722,17 +760,14 @@ pub(crate) mod imp {
             let dir = Directory::for_draft(&mut tx, user.company_id, Scope::All, &draft)
                 .await
                 .map_err(db::internal("resolve references"))?;
-            let changes = svc::update(
-                &mut tx,
-                author,
-                &dir,
-                id.0,
-                current.version,
-                &current.values,
-                &draft,
-            )
-            .await
-            .map_err(save_error)?;
+            let base = svc::Current {
+                version: current.version,
+                values: &current.values,
+                parent_id: current.parent_id,
+            };
+            let changes = svc::update(&mut tx, author, &dir, id.0, base, &draft)
+                .await
+                .map_err(save_error)?;
             if !changes.is_empty() {
                 changed += 1;
             }

@@ -21,6 +21,14 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Whether a customer assigned to `rep` is within this scope.
+    pub fn sees(self, rep: Option<Uuid>) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Rep(me) => rep == Some(me.0),
+        }
+    }
+
     fn push(self, q: &mut QueryBuilder<'_, Sqlite>) {
         if let Scope::Rep(rep) = self {
             q.push(" AND c.rep_id = ").push_bind(rep.0);
@@ -55,6 +63,8 @@ pub struct CustomerRecord {
     pub values: Values,
     pub parent_id: Option<Uuid>,
     pub parent_name: Option<String>,
+    /// The parent's own rep: a rep is shown the parent only if it is theirs too.
+    pub parent_rep_id: Option<Uuid>,
     pub rep_id: Option<Uuid>,
     pub rep_name: Option<String>,
     pub completeness: i64,
@@ -96,7 +106,7 @@ fn read_value(row: &SqliteRow, spec: &FieldSpec) -> Result<Option<String>, sqlx:
     })
 }
 
-const SELECT_RECORD: &str = "SELECT c.*, p.code AS parent_code, p.name AS parent_name, \
+const SELECT_RECORD: &str = "SELECT c.*, p.code AS parent_code, p.name AS parent_name, p.rep_id AS parent_rep_id, \
      e.login AS rep_login, e.name AS rep_name \
      FROM customers c \
      LEFT JOIN customers p ON p.company_id = c.company_id AND p.id = c.parent_id \
@@ -115,6 +125,7 @@ fn record(row: &SqliteRow) -> Result<CustomerRecord, sqlx::Error> {
         values,
         parent_id: row.try_get("parent_id")?,
         parent_name: row.try_get("parent_name")?,
+        parent_rep_id: row.try_get("parent_rep_id")?,
         rep_id: row.try_get("rep_id")?,
         rep_name: row.try_get("rep_name")?,
         completeness: row.try_get("completeness")?,
@@ -398,7 +409,7 @@ pub async fn list(
     offset: i64,
 ) -> Result<Vec<CustomerRecord>, sqlx::Error> {
     let mut q = QueryBuilder::new(
-        "SELECT c.*, p.code AS parent_code, p.name AS parent_name, \
+        "SELECT c.*, p.code AS parent_code, p.name AS parent_name, p.rep_id AS parent_rep_id, \
          e.login AS rep_login, e.name AS rep_name \
          FROM customers c \
          LEFT JOIN customers p ON p.company_id = c.company_id AND p.id = c.parent_id \

@@ -11,8 +11,7 @@
 //! The order is the SQL one (`ORDER BY key, code`): byte-wise text, empty (NULL) first
 //! when ascending, code ascending on ties.
 use crate::domain::ids::CompanyId;
-use crate::server::db::DbConn;
-use crate::server::db::customers::{ListFilter, Scope, SortKey};
+use crate::server::db::customers::{self, ListFilter, Scope, SortKey};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -50,16 +49,6 @@ pub struct SearchIndex {
     companies: Mutex<HashMap<CompanyId, Arc<Snapshot>>>,
 }
 
-async fn current_rev(conn: &mut DbConn, company: CompanyId) -> Result<i64, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar("SELECT rev FROM customer_revisions WHERE company_id = ?")
-            .bind(company.0)
-            .fetch_optional(conn)
-            .await?
-            .unwrap_or(0),
-    )
-}
-
 impl SearchIndex {
     fn cached(&self, company: CompanyId) -> Option<Arc<Snapshot>> {
         self.companies
@@ -76,21 +65,15 @@ impl SearchIndex {
         company: CompanyId,
     ) -> Result<Arc<Snapshot>, sqlx::Error> {
         let mut conn = pool.acquire().await?;
-        let rev = current_rev(&mut conn, company).await?;
+        let rev = customers::revision(&mut conn, company).await?;
         if let Some(s) = self.cached(company).filter(|s| s.rev == rev) {
             return Ok(s);
         }
         drop(conn);
         // rev and rows from one read transaction: one consistent state
         let mut tx = pool.begin().await?;
-        let rev = current_rev(&mut tx, company).await?;
-        let entries: Vec<Entry> = sqlx::query_as(
-            "SELECT id, rep_id, parent_id, kind, status, terminal_type, district, township, \
-             name, code, completeness, updated_at, search_text FROM customers WHERE company_id = ?",
-        )
-        .bind(company.0)
-        .fetch_all(&mut *tx)
-        .await?;
+        let rev = customers::revision(&mut tx, company).await?;
+        let entries = customers::list_entries(&mut tx, company).await?;
         tx.rollback().await?;
         let snapshot = Arc::new(Snapshot { rev, entries });
         if let Ok(mut m) = self.companies.lock() {

@@ -697,6 +697,31 @@ pub async fn children(
     q.build_query_as().fetch_all(conn).await
 }
 
+/// The company's change counter (moved by triggers on every customer change).
+pub async fn revision(conn: &mut DbConn, company: CompanyId) -> Result<i64, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar("SELECT rev FROM customer_revisions WHERE company_id = ?")
+            .bind(company.0)
+            .fetch_optional(conn)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+/// What lists filter, sort and search on, for every customer of the company.
+pub async fn list_entries(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Vec<crate::server::search_index::Entry>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, rep_id, parent_id, kind, status, terminal_type, district, township, \
+         name, code, completeness, updated_at, search_text FROM customers WHERE company_id = ?",
+    )
+    .bind(company.0)
+    .fetch_all(conn)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::glob_contains;

@@ -62,6 +62,9 @@ CREATE TABLE customers (
     search_text      TEXT    NOT NULL DEFAULT '',
     -- Derived at every write (domain::profile::completeness), so lists sort by it.
     completeness     INTEGER NOT NULL DEFAULT 0,
+    -- The company's change counter (customer_revisions) at this row's last change, set
+    -- by trigger: the in-memory list index reloads only rows above the rev it holds.
+    list_rev         INTEGER NOT NULL DEFAULT 0,
     version          INTEGER NOT NULL DEFAULT 1,
     created_at       TEXT    NOT NULL,
     updated_at       TEXT    NOT NULL,
@@ -75,6 +78,7 @@ CREATE TABLE customers (
 CREATE INDEX customers_rep_name ON customers (company_id, rep_id, name);
 CREATE INDEX customers_name ON customers (company_id, name);
 CREATE INDEX customers_parent ON customers (company_id, parent_id);
+CREATE INDEX customers_list_rev ON customers (company_id, list_rev);
 -- The sub-distributor pickers and the kind filter.
 CREATE INDEX customers_kind_name ON customers (company_id, kind, name);
 CREATE INDEX customers_region ON customers (company_id, district, township);

@@ -3,10 +3,12 @@
 //! rows (tens of milliseconds).
 //!
 //! It is never stale: every change to `customers` moves the company's counter in
-//! `customer_revisions` (triggers, same transaction), and each list reads that counter
-//! first — if it moved, the copy is reloaded (rev and rows read in one snapshot). The
-//! page's rows are then read from SQL with the user's scope applied again, so the
-//! database stays the authority on who sees what.
+//! `customer_revisions` and stamps the row with it (triggers, same transaction), and each
+//! list reads that counter first — if it moved, the rows stamped above the copy's rev
+//! are read again and patched in (rev and rows read in one snapshot; a count that does
+//! not add up, i.e. a deletion, reloads everything). The page's rows are then read from
+//! SQL with the user's scope applied again, so the database stays the authority on who
+//! sees what.
 //!
 //! The order is the SQL one (`ORDER BY key, code`): byte-wise text, empty (NULL) first
 //! when ascending, code ascending on ties.
@@ -40,7 +42,36 @@ pub struct Entry {
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub rev: i64,
-    pub entries: Vec<Entry>,
+    /// Shared between revisions: a new revision copies pointers, not entries.
+    pub entries: Vec<Arc<Entry>>,
+    /// Where each customer is in `entries`.
+    pub position: HashMap<Uuid, usize>,
+}
+
+impl Snapshot {
+    /// This snapshot with `changed` entries replaced or added.
+    fn patched(&self, rev: i64, changed: Vec<Entry>) -> Snapshot {
+        let mut entries = self.entries.clone();
+        let mut position = self.position.clone();
+        for e in changed {
+            match position.get(&e.id) {
+                Some(&i) => entries[i] = Arc::new(e),
+                None => {
+                    position.insert(e.id, entries.len());
+                    entries.push(Arc::new(e));
+                }
+            }
+        }
+        Snapshot {
+            rev,
+            entries,
+            position,
+        }
+    }
+
+    fn full(rev: i64, all: Vec<Entry>) -> Snapshot {
+        Snapshot::default().patched(rev, all)
+    }
 }
 
 /// The per-company copies.
@@ -57,27 +88,41 @@ impl SearchIndex {
             .and_then(|m| m.get(&company).cloned())
     }
 
-    /// The company's customers as of now: the copy if the counter has not moved, else a
-    /// fresh one.
+    /// The company's customers as of now: the copy if the counter has not moved, else
+    /// the copy with the changed rows read again (or everything, the first time).
     pub async fn snapshot(
         &self,
         pool: &sqlx::SqlitePool,
         company: CompanyId,
     ) -> Result<Arc<Snapshot>, sqlx::Error> {
+        let cached = self.cached(company);
         let mut conn = pool.acquire().await?;
         let rev = customers::revision(&mut conn, company).await?;
-        if let Some(s) = self.cached(company).filter(|s| s.rev == rev) {
-            return Ok(s);
+        if let Some(s) = cached.as_ref().filter(|s| s.rev == rev) {
+            return Ok(s.clone());
         }
         drop(conn);
-        // rev and rows from one read transaction: one consistent state
+        // rev, changed rows and count from one read transaction: one consistent state
         let mut tx = pool.begin().await?;
         let rev = customers::revision(&mut tx, company).await?;
-        let entries = customers::list_entries(&mut tx, company).await?;
+        let since = cached.as_ref().map_or(0, |s| s.rev);
+        let changed = customers::list_entries(&mut tx, company, since).await?;
+        let total = customers::count_all(&mut tx, company).await?;
+        let mut snapshot = match &cached {
+            Some(old) => old.patched(rev, changed),
+            None => Snapshot::full(rev, changed),
+        };
+        if i64::try_from(snapshot.entries.len()).ok() != Some(total) {
+            // a customer was deleted: start afresh
+            snapshot = Snapshot::full(rev, customers::list_entries(&mut tx, company, 0).await?);
+        }
         tx.rollback().await?;
-        let snapshot = Arc::new(Snapshot { rev, entries });
+        let snapshot = Arc::new(snapshot);
         if let Ok(mut m) = self.companies.lock() {
-            m.insert(company, snapshot.clone());
+            // never replace a newer copy another request stored meanwhile
+            if m.get(&company).is_none_or(|s| s.rev <= snapshot.rev) {
+                m.insert(company, snapshot.clone());
+            }
         }
         Ok(snapshot)
     }
@@ -132,6 +177,7 @@ pub fn page(
     let mut hits: Vec<&Entry> = snapshot
         .entries
         .iter()
+        .map(|e| &**e)
         .filter(|e| matches(e, scope, f))
         .collect();
     let total = i64::try_from(hits.len()).unwrap_or(i64::MAX);

@@ -644,35 +644,59 @@ async fn the_in_memory_search_agrees_with_sql_for_every_filter_and_order() {
         SortKey::Completeness,
     ];
     let mut conn = app.pool.acquire().await.unwrap();
-    for (scope, filter) in &cases {
-        let snapshot = index.snapshot(&app.pool, DEMO_COMPANY_ID).await.unwrap();
-        let sql_total = repo::count(&mut conn, DEMO_COMPANY_ID, *scope, filter)
+    for round in 0..2 {
+        if round == 1 {
+            // changes after the first load: the index patches just these rows
+            sqlx::query("UPDATE customers SET name = '一个改过的名字', search_text = search_text || '改过' WHERE code IN ('ZD00010', 'EP002')")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            sqlx::query(
+                "UPDATE customers SET rep_id = NULL, district = '北碚区' WHERE code = 'ZD00100'",
+            )
+            .execute(&mut *conn)
             .await
             .unwrap();
-        for sort in sorts {
-            for desc in [false, true] {
-                for offset in [0usize, 50] {
-                    let (total, ids) = page(&snapshot, *scope, filter, sort, desc, 50, offset);
-                    let sql: Vec<uuid::Uuid> = repo::list(
-                        &mut conn,
-                        DEMO_COMPANY_ID,
-                        *scope,
-                        filter,
-                        sort,
-                        desc,
-                        50,
-                        offset as i64,
-                    )
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .map(|r| r.id)
-                    .collect();
-                    assert_eq!(total, sql_total, "{scope:?} {filter:?}");
-                    assert_eq!(
-                        ids, sql,
-                        "{scope:?} {filter:?} {sort:?} desc={desc} offset={offset}"
-                    );
+            let m = app.signed_in("liumin").await;
+            let r = app
+                .call(
+                    &m,
+                    "customers/create",
+                    json!({ "values": terminal("ZZ-NEW", "便利店新开") }),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::OK);
+        }
+        for (scope, filter) in &cases {
+            let snapshot = index.snapshot(&app.pool, DEMO_COMPANY_ID).await.unwrap();
+            let sql_total = repo::count(&mut conn, DEMO_COMPANY_ID, *scope, filter)
+                .await
+                .unwrap();
+            for sort in sorts {
+                for desc in [false, true] {
+                    for offset in [0usize, 50] {
+                        let (total, ids) = page(&snapshot, *scope, filter, sort, desc, 50, offset);
+                        let sql: Vec<uuid::Uuid> = repo::list(
+                            &mut conn,
+                            DEMO_COMPANY_ID,
+                            *scope,
+                            filter,
+                            sort,
+                            desc,
+                            50,
+                            offset as i64,
+                        )
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .map(|r| r.id)
+                        .collect();
+                        assert_eq!(total, sql_total, "{scope:?} {filter:?}");
+                        assert_eq!(
+                            ids, sql,
+                            "round {round} {scope:?} {filter:?} {sort:?} desc={desc} offset={offset}"
+                        );
+                    }
                 }
             }
         }
@@ -721,6 +745,21 @@ async fn a_list_never_shows_an_older_state_than_the_database() {
         list(&app, &lina, json!({ "search": "新名字甲" })).await["total"],
         0,
         "no longer lina's"
+    );
+    // a deletion (none in the app yet; an operator's SQL) is noticed too
+    let before = list(&app, &m, json!({})).await["total"].as_i64().unwrap();
+    sqlx::query("DELETE FROM customers WHERE id = ?")
+        .bind(id.parse::<uuid::Uuid>().unwrap())
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        list(&app, &m, json!({})).await["total"].as_i64().unwrap(),
+        before - 1
+    );
+    assert_eq!(
+        list(&app, &m, json!({ "search": "新名字甲" })).await["total"],
+        0
     );
 }
 

@@ -708,18 +708,30 @@ pub async fn revision(conn: &mut DbConn, company: CompanyId) -> Result<i64, sqlx
     )
 }
 
-/// What lists filter, sort and search on, for every customer of the company.
+/// What lists filter, sort and search on, for the company's customers changed after
+/// `after_rev` (0: all of them).
 pub async fn list_entries(
     conn: &mut DbConn,
     company: CompanyId,
+    after_rev: i64,
 ) -> Result<Vec<crate::server::search_index::Entry>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, rep_id, parent_id, kind, status, terminal_type, district, township, \
-         name, code, completeness, updated_at, search_text FROM customers WHERE company_id = ?",
+         name, code, completeness, updated_at, search_text FROM customers \
+         WHERE company_id = ? AND list_rev > ?",
     )
     .bind(company.0)
+    .bind(after_rev)
     .fetch_all(conn)
     .await
+}
+
+/// How many customers the company has.
+pub async fn count_all(conn: &mut DbConn, company: CompanyId) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM customers WHERE company_id = ?")
+        .bind(company.0)
+        .fetch_one(conn)
+        .await
 }
 
 #[cfg(test)]

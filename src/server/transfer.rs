@@ -88,7 +88,12 @@ fn read_csv(text: &str) -> Result<Table, FileProblem> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|_| FileProblem::Unreadable)?;
-        rows.push(record.iter().map(|c| c.trim().to_owned()).collect());
+        rows.push(
+            record
+                .iter()
+                .map(|c| unguard(c.trim()).to_owned())
+                .collect(),
+        );
         if rows.len() > MAX_IMPORT_ROWS + 10 {
             return Err(FileProblem::TooManyRows(MAX_IMPORT_ROWS));
         }
@@ -400,6 +405,28 @@ pub async fn export_rows(
     repo::list(conn, company, scope, filter, sort, desc, i64::MAX, 0).await
 }
 
+/// Characters that make a spreadsheet read a CSV cell as a formula.
+const FORMULA_START: [char; 4] = ['=', '+', '-', '@'];
+
+/// A CSV cell that a spreadsheet would run as a formula (`=HYPERLINK(…)` typed as a shop
+/// name) is written with a leading `'`, which Excel shows as plain text.
+fn guard(v: &str) -> std::borrow::Cow<'_, str> {
+    // a value that already looks guarded gets one more quote, so reading strips one
+    if v.trim_start_matches('\'').starts_with(FORMULA_START) {
+        format!("'{v}").into()
+    } else {
+        v.into()
+    }
+}
+
+/// Reading our own (or Excel's) guarded cells back: `'=…` is the text `=…`.
+fn unguard(v: &str) -> &str {
+    match v.strip_prefix('\'') {
+        Some(rest) if rest.trim_start_matches('\'').starts_with(FORMULA_START) => rest,
+        _ => v,
+    }
+}
+
 /// CSV, UTF-8 with BOM (so Excel shows Chinese correctly), CRLF line ends.
 pub fn to_csv(
     headers: &[(&'static str, String)],
@@ -415,7 +442,7 @@ pub fn to_csv(
             w.write_record(
                 headers
                     .iter()
-                    .map(|(k, _)| r.values.get(*k).map_or("", String::as_str)),
+                    .map(|(k, _)| guard(r.values.get(*k).map_or("", String::as_str)).into_owned()),
             )?;
         }
         w.flush()?;
@@ -502,6 +529,18 @@ mod tests {
             columns(&t, &[]).err(),
             Some(FileProblem::DuplicateColumn("客户编码".into()))
         );
+    }
+
+    #[test]
+    fn formula_like_cells_are_written_inert_and_read_back_unchanged() {
+        assert_eq!(guard("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(guard("-5"), "'-5");
+        assert_eq!(guard("重庆百货"), "重庆百货");
+        for v in [
+            "=1+1", "+86 138", "-A1", "@sum", "plain", "'quoted", "'=abc", "''-x",
+        ] {
+            assert_eq!(unguard(&guard(v)), v);
+        }
     }
 
     #[test]

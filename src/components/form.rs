@@ -131,3 +131,21 @@ pub fn SelectField(
         </div>
     }
 }
+
+/// After a refused save, moves the focus (and so the view) to the first field marked
+/// invalid — on a tablet it may be far above the save button.
+pub fn focus_first_invalid() {
+    request_animation_frame(|| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast as _;
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("[aria-invalid=true]").ok().flatten())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        }
+    });
+}

@@ -11,6 +11,7 @@ use super::api::{
 use super::components::{CompletenessBar, KindBadge, ProfileInput};
 use super::labels::{display_value, field_label, group_label};
 use crate::components::error_view::{ErrorBanner, error_message};
+use crate::components::form::focus_first_invalid;
 use crate::components::upload::{picked_file, post_file};
 use crate::domain::ids::CustomerId;
 use crate::domain::profile::{CustomerDraft, FieldSpec, Group, HistoryEntry, Values, group_fields};
@@ -259,6 +260,7 @@ fn GroupForm(
                 .collect();
             if !mine.is_empty() {
                 errors.set(mine);
+                focus_first_invalid();
                 return;
             }
         }
@@ -274,7 +276,10 @@ fn GroupForm(
                     editing.set(None);
                     notice.set(Some(t_string!(i18n, customers.saved).to_string()));
                 }
-                Err(AppError::Validation(list)) => errors.set(list),
+                Err(AppError::Validation(list)) => {
+                    errors.set(list);
+                    focus_first_invalid();
+                }
                 Err(AppError::EditConflict(changes)) => conflict.set(Some(changes)),
                 Err(e) => failure.set(Some(error_message(i18n, &e))),
             }
@@ -282,12 +287,13 @@ fn GroupForm(
     };
     view! {
         <form class="form cust-form" on:submit=submit novalidate>
-            <ErrorBanner message=failure />
-            {move || conflict.get().map(|changes| view! { <ConflictPanel changes=changes reload=reload editing=editing /> })}
             {(group == Group::Personal).then(|| view! { <p class="muted small">{t!(i18n, customers.personal_note)}</p> })}
             <div class="form-grid">
                 {inputs.into_iter().map(|(f, v)| view! { <ProfileInput spec=f value=v errors=errors filters=choices /> }).collect_view()}
             </div>
+            // next to the save button, where the eyes are when it answers
+            <ErrorBanner message=failure />
+            {move || conflict.get().map(|changes| view! { <ConflictPanel changes=changes reload=reload editing=editing /> })}
             <div class="form-actions">
                 <button type="button" class="button" on:click=move |_| editing.set(None)>{t!(i18n, common.cancel)}</button>
                 <button type="submit" class="button button-primary" disabled=move || busy.get()>

@@ -4,6 +4,7 @@
 use super::api::{create_customer, customer_filters};
 use super::components::ProfileInput;
 use crate::components::error_view::{ErrorBanner, error_message};
+use crate::components::form::focus_first_invalid;
 use crate::domain::profile::{CustomerDraft, FieldSpec, Group, Values, group_fields};
 use crate::domain::validation::FieldError;
 use crate::error::AppError;
@@ -69,6 +70,7 @@ fn NewCustomerForm(choices: Option<super::api::FilterChoices>, parent: String) -
             .collect();
         if let Err(found) = CustomerDraft::parse(&values) {
             errors.set(found);
+            focus_first_invalid();
             return;
         }
         errors.set(Vec::new());
@@ -80,7 +82,10 @@ fn NewCustomerForm(choices: Option<super::api::FilterChoices>, parent: String) -
             busy.set(false);
             match r {
                 Ok(id) => navigate(&format!("/customers/{id}"), NavigateOptions::default()),
-                Err(AppError::Validation(list)) => errors.set(list),
+                Err(AppError::Validation(list)) => {
+                    errors.set(list);
+                    focus_first_invalid();
+                }
                 Err(e) => failure.set(Some(error_message(i18n, &e))),
             }
         });

@@ -155,6 +155,9 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert!(!c.secure_cookies && c.seed_demo);
+        // a 50 MB import is refused; a 10 MB tablet photo or a 100 000-row CSV is not
+        assert_eq!(c.upload_limit_bytes, 20 * 1024 * 1024);
+        assert_eq!(c.photo_dir, std::path::PathBuf::from("data/photos"));
     }
 
     #[test]
@@ -177,6 +180,7 @@ mod tests {
             ("QUDAO_SECURE_COOKIES", "maybe"),
             ("QUDAO_SESSION_TTL_HOURS", "0"),
             ("QUDAO_BODY_LIMIT_BYTES", "1MB"),
+            ("QUDAO_UPLOAD_LIMIT_BYTES", "20MB"),
         ] {
             let err = with(&[(key, value)]).unwrap_err();
             assert!(format!("{err:#}").contains(key), "{key}: {err:#}");

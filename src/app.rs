@@ -73,13 +73,21 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Head() -> impl IntoView {
     let i18n = use_i18n();
+    // On the server the formatter runs when the response is written, possibly outside the
+    // request's reactive arena: it must not read signals there (see `head_text`).
+    #[cfg(feature = "ssr")]
+    let app_name = {
+        let name = t_string!(i18n, app_name).to_string();
+        move || name.clone()
+    };
+    #[cfg(not(feature = "ssr"))]
     let app_name = move || t_string!(i18n, app_name).to_string();
     view! {
         <Title formatter=move |page: String| {
             if page.is_empty() { app_name() } else { format!("{page} · {}", app_name()) }
         } />
         <Meta name="theme-color" content="#b3261e" />
-        <Meta name="description" content=move || t_string!(i18n, app_tagline).to_string() />
+        <Meta name="description" content=crate::components::head_text(move || t_string!(i18n, app_tagline).to_string()) />
         <Link rel="manifest" href="/manifest.webmanifest" />
         <Link rel="icon" href="/favicon.ico" />
         <Link rel="apple-touch-icon" href="/icons/icon-192.png" />

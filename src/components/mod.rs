@@ -15,3 +15,18 @@ pub fn hard_navigate(path: &str) {
     #[cfg(not(feature = "hydrate"))]
     let _ = path;
 }
+
+/// Text for `<Title>` and `<Meta>` that follows the language (or the record) in the
+/// browser, but is a plain string on the server. leptos_meta reads head text once more
+/// when it writes the response, and there a reactive read can land outside the request's
+/// arena and panic (seen under load: "no Arena is active"); a string read now cannot.
+pub fn head_text(text: impl Fn() -> String + Send + Sync + 'static) -> leptos::text_prop::TextProp {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::text_prop::TextProp::from(text())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::text_prop::TextProp::from(text)
+    }
+}

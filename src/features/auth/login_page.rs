@@ -56,7 +56,7 @@ pub fn LoginPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || t_string!(i18n, login.title).to_string() />
+        <Title text=crate::components::head_text(move || t_string!(i18n, login.title).to_string()) />
         <Suspense>
             {move || Suspend::new(async move {
                 // Someone already signed in has nothing to do here.

@@ -85,7 +85,7 @@ fn Profile(initial: CustomerDetail, choices: Option<FilterChoices>) -> impl Into
     view! {
         // The title outlives this component by a moment when another profile opens
         // (leptos_meta keeps it in its own context): read without panicking then.
-        <Title text=move || detail.try_with(|d| d.values.get("name").cloned().unwrap_or_default()).unwrap_or_default() />
+        <Title text=crate::components::head_text(move || detail.try_with(|d| d.values.get("name").cloned().unwrap_or_default()).unwrap_or_default()) />
         <p class="crumbs"><A href="/customers">{t!(i18n, customers.back_to_list)}</A></p>
         <div class="page-head cust-head">
             <div>

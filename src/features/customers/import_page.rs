@@ -94,7 +94,7 @@ fn ImportForm() -> impl IntoView {
         report.with(|r| r.as_ref().is_some_and(|r| r.error_count == 0 && r.rows > 0)) && !busy.get()
     };
     view! {
-        <Title text=move || t_string!(i18n, import.title).to_string() />
+        <Title text=crate::components::head_text(move || t_string!(i18n, import.title).to_string()) />
         <p class="crumbs"><A href="/customers">{t!(i18n, customers.back_to_list)}</A></p>
         <h1>{t!(i18n, import.title)}</h1>
         <p class="muted">{t!(i18n, import.intro)}</p>

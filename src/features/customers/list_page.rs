@@ -49,7 +49,7 @@ pub fn CustomerListPage() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
 
     view! {
-        <Title text=move || t_string!(i18n, customers.title).to_string() />
+        <Title text=crate::components::head_text(move || t_string!(i18n, customers.title).to_string()) />
         <div class="page-head">
             <h1>{t!(i18n, customers.title)}</h1>
             <div class="page-actions">

@@ -22,7 +22,7 @@ pub fn NewCustomerPage() -> impl IntoView {
     let parent = params.get_untracked().get("parent").unwrap_or_default();
     let filters = Resource::new(|| (), |()| customer_filters());
     view! {
-        <Title text=move || t_string!(i18n, customers.new_customer).to_string() />
+        <Title text=crate::components::head_text(move || t_string!(i18n, customers.new_customer).to_string()) />
         <p class="crumbs"><A href="/customers">{t!(i18n, customers.back_to_list)}</A></p>
         <h1>{t!(i18n, customers.new_customer)}</h1>
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

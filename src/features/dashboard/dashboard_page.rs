@@ -20,7 +20,7 @@ pub fn DashboardPage() -> impl IntoView {
     let summary = Resource::new(|| (), |()| get_dashboard());
     let name = user.map(|u| u.name).unwrap_or_default();
     view! {
-        <Title text=move || t_string!(i18n, dashboard.title).to_string() />
+        <Title text=crate::components::head_text(move || t_string!(i18n, dashboard.title).to_string()) />
         <div class="page-head">
             <h1>{t!(i18n, dashboard.title)}</h1>
             <p class="page-sub">{move || t_string!(i18n, dashboard.welcome, name = name.clone()).to_string()}</p>

@@ -62,7 +62,7 @@ fn StaffList(can_manage: bool, me: crate::domain::ids::EmployeeId) -> impl IntoV
     };
 
     view! {
-        <Title text=move || t_string!(i18n, staff.title).to_string() />
+        <Title text=crate::components::head_text(move || t_string!(i18n, staff.title).to_string()) />
         <div class="page-head">
             <h1>{t!(i18n, staff.title)}</h1>
             {can_manage.then(|| view! {

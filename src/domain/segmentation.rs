@@ -1,0 +1,249 @@
+//! A/B/C segmentation by the 80/20 rule, exactly as `SEGMENTATION.md` states it — the one
+//! function the server, the command line and the browser call.
+//!
+//! Customers are ranked by total (descending; ties by code, byte-wise). Only positive
+//! totals count towards the grand total `G`. A customer is **A** while the share of `G`
+//! held by the customers *before* it is below `a`, **B** while below `b`, else **C**; a
+//! customer with a total of zero or less is always C. All comparisons are in integers.
+//!
+//! ```
+//! use qudao::domain::segmentation::{classify, Class, Thresholds};
+//! let totals = [("c1".to_string(), 70), ("c2".to_string(), 20), ("c3".to_string(), 6), ("c4".to_string(), 4)];
+//! let ranked = classify(&totals, Thresholds::DEFAULT);
+//! let classes: Vec<Class> = ranked.iter().map(|r| r.class).collect();
+//! // c2 crosses 80 % but the share before it is 70 %: still A
+//! assert_eq!(classes, [Class::A, Class::A, Class::B, Class::C]);
+//! ```
+use serde::{Deserialize, Serialize};
+
+/// A customer's tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Class {
+    A,
+    B,
+    C,
+}
+
+/// The A and B thresholds in basis points of the positive grand total (80 % = 8000), so
+/// thresholds that are not whole percents stay exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thresholds {
+    pub a_bp: u32,
+    pub b_bp: u32,
+}
+
+/// Why thresholds were refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ThresholdError {
+    /// Each must be above 0 and at most 100 %.
+    OutOfRange,
+    /// A must be below B.
+    OutOfOrder,
+}
+
+impl Thresholds {
+    /// 80 / 95.
+    pub const DEFAULT: Thresholds = Thresholds {
+        a_bp: 8000,
+        b_bp: 9500,
+    };
+
+    /// `0 < a < b ≤ 100 %`.
+    pub fn new(a_bp: u32, b_bp: u32) -> Result<Thresholds, ThresholdError> {
+        if a_bp == 0 || b_bp == 0 || a_bp > 10_000 || b_bp > 10_000 {
+            return Err(ThresholdError::OutOfRange);
+        }
+        if a_bp >= b_bp {
+            return Err(ThresholdError::OutOfOrder);
+        }
+        Ok(Thresholds { a_bp, b_bp })
+    }
+}
+
+/// One customer's place in a classification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ranked {
+    pub code: String,
+    /// Exact total of the measure (fen or units).
+    pub total: i64,
+    /// 1-based, unique.
+    pub rank: u32,
+    /// Σ pos up to and including this customer: `cum_share = cumulative / grand_total`.
+    pub cumulative: i128,
+    /// The positive grand total `G` (the same for every row); 0 means no share.
+    pub grand_total: i128,
+    pub class: Class,
+}
+
+impl Ranked {
+    /// The cumulative share in basis points, rounded down (`None` when `G = 0`), for
+    /// display only — classes never come from it.
+    pub fn cum_share_bp(&self) -> Option<i64> {
+        (self.grand_total > 0)
+            .then(|| i64::try_from(self.cumulative * 10_000 / self.grand_total).unwrap_or(i64::MAX))
+    }
+}
+
+/// Classifies customers given as (code, total). Codes are expected to be unique.
+pub fn classify(totals: &[(String, i64)], t: Thresholds) -> Vec<Ranked> {
+    let mut order: Vec<&(String, i64)> = totals.iter().collect();
+    order.sort_by(|x, y| {
+        y.1.cmp(&x.1)
+            .then_with(|| x.0.as_bytes().cmp(y.0.as_bytes()))
+    });
+    let g: i128 = order.iter().map(|(_, v)| i128::from((*v).max(0))).sum();
+    let mut before: i128 = 0;
+    let mut out = Vec::with_capacity(order.len());
+    for (i, (code, total)) in order.into_iter().enumerate() {
+        let pos = i128::from((*total).max(0));
+        let class = if *total <= 0 || g == 0 {
+            Class::C
+        } else if before * 10_000 < i128::from(t.a_bp) * g {
+            Class::A
+        } else if before * 10_000 < i128::from(t.b_bp) * g {
+            Class::B
+        } else {
+            Class::C
+        };
+        before += pos;
+        out.push(Ranked {
+            code: code.clone(),
+            total: *total,
+            rank: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            cumulative: before,
+            grand_total: g,
+            class,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Class::{A, B, C};
+    use proptest::prelude::*;
+
+    fn run(totals: &[(&str, i64)]) -> Vec<(String, Class)> {
+        let owned: Vec<(String, i64)> = totals.iter().map(|(c, v)| ((*c).to_owned(), *v)).collect();
+        let mut r: Vec<(String, Class)> = classify(&owned, Thresholds::DEFAULT)
+            .into_iter()
+            .map(|r| (r.code, r.class))
+            .collect();
+        r.sort();
+        r
+    }
+
+    fn expect(pairs: &[(&str, Class)]) -> Vec<(String, Class)> {
+        let mut v: Vec<(String, Class)> =
+            pairs.iter().map(|(c, k)| ((*c).to_owned(), *k)).collect();
+        v.sort();
+        v
+    }
+
+    /// (code, total) in, (code, class) expected.
+    type Vector<'a> = (&'a [(&'a str, i64)], &'a [(&'a str, Class)]);
+
+    #[test]
+    fn every_test_vector_of_the_spec() {
+        let cases: [Vector<'_>; 10] = [
+            (&[("c1", 100)], &[("c1", A)]),
+            (&[("c1", 50), ("c2", 50)], &[("c1", A), ("c2", A)]),
+            (
+                &[("c1", 90), ("c2", 5), ("c3", 3), ("c4", 2)],
+                &[("c1", A), ("c2", B), ("c3", C), ("c4", C)],
+            ),
+            (
+                &[("c1", 80), ("c2", 15), ("c3", 5)],
+                &[("c1", A), ("c2", B), ("c3", C)],
+            ),
+            (
+                &[("c1", 70), ("c2", 20), ("c3", 6), ("c4", 4)],
+                &[("c1", A), ("c2", A), ("c3", B), ("c4", C)],
+            ),
+            (
+                &[("x", 90), ("b", 5), ("a", 5)],
+                &[("x", A), ("a", B), ("b", C)],
+            ),
+            (
+                &[("x", 90), ("b", 5), ("B", 5)],
+                &[("x", A), ("B", B), ("b", C)],
+            ),
+            (
+                &[("c1", 100), ("c2", 0), ("c3", -5), ("c4", 20)],
+                &[("c1", A), ("c4", B), ("c2", C), ("c3", C)],
+            ),
+            (&[("c1", 0), ("c2", -1)], &[("c1", C), ("c2", C)]),
+            // the float trap, in fen: 0.49, 0.19, 0.17
+            (
+                &[("c1", 49), ("c2", 19), ("c3", 17)],
+                &[("c1", A), ("c2", A), ("c3", B)],
+            ),
+        ];
+        for (totals, expected) in cases {
+            assert_eq!(run(totals), expect(expected), "{totals:?}");
+        }
+    }
+
+    #[test]
+    fn ranks_are_unique_and_ties_go_by_code_bytes() {
+        let r = classify(
+            &[("10".into(), 5), ("9".into(), 5), ("a".into(), 5)],
+            Thresholds::DEFAULT,
+        );
+        let codes: Vec<&str> = r.iter().map(|x| x.code.as_str()).collect();
+        assert_eq!(codes, ["10", "9", "a"]);
+        assert_eq!(r.iter().map(|x| x.rank).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(r[2].cum_share_bp(), Some(10_000));
+    }
+
+    #[test]
+    fn thresholds_must_be_ordered_and_in_range() {
+        assert_eq!(Thresholds::new(8000, 9500), Ok(Thresholds::DEFAULT));
+        assert_eq!(Thresholds::new(9500, 8000), Err(ThresholdError::OutOfOrder));
+        assert_eq!(Thresholds::new(8000, 8000), Err(ThresholdError::OutOfOrder));
+        assert_eq!(Thresholds::new(0, 9500), Err(ThresholdError::OutOfRange));
+        assert_eq!(
+            Thresholds::new(8000, 10_001),
+            Err(ThresholdError::OutOfRange)
+        );
+    }
+
+    fn population() -> impl Strategy<Value = Vec<(String, i64)>> {
+        proptest::collection::btree_map("[a-zA-Z0-9]{1,4}", -1_000i64..1_000_000, 0..40)
+            .prop_map(|m| m.into_iter().collect())
+    }
+
+    fn thresholds() -> impl Strategy<Value = Thresholds> {
+        (1u32..10_000, 1u32..=10_000)
+            .prop_filter_map("ordered", |(a, b)| Thresholds::new(a.min(b), a.max(b)).ok())
+    }
+
+    proptest! {
+        /// The invariants SEGMENTATION.md lists: A non-empty when some total is positive;
+        /// A holds at least a % of G and A ∪ B at least b %; classes never go back along
+        /// the ranking; every customer gets exactly one class.
+        #[test]
+        fn classes_keep_the_spec_invariants(totals in population(), t in thresholds()) {
+            let r = classify(&totals, t);
+            prop_assert_eq!(r.len(), totals.len());
+            let g: i128 = totals.iter().map(|(_, v)| i128::from((*v).max(0))).sum();
+            let held = |k: &[Class]| -> i128 { r.iter().filter(|x| k.contains(&x.class)).map(|x| i128::from(x.total.max(0))).sum() };
+            if g > 0 {
+                prop_assert!(r.iter().any(|x| x.class == A));
+                prop_assert!(held(&[A]) * 10_000 >= i128::from(t.a_bp) * g);
+                prop_assert!(held(&[A, B]) * 10_000 >= i128::from(t.b_bp) * g);
+            }
+            for w in r.windows(2) {
+                prop_assert!(w[0].class <= w[1].class, "{:?} then {:?}", w[0], w[1]);
+                prop_assert!(w[0].total >= w[1].total);
+                prop_assert_eq!(w[0].rank + 1, w[1].rank);
+            }
+            for x in &r {
+                if x.total <= 0 {
+                    prop_assert_eq!(x.class, C);
+                }
+            }
+        }
+    }
+}

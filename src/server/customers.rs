@@ -50,7 +50,6 @@ pub fn initials(name: &str) -> Vec<String> {
             None if ch.is_ascii_alphanumeric() => vec![ch.to_ascii_lowercase()],
             None => continue,
         };
-        letters.dedup();
         letters.sort_unstable();
         letters.dedup();
         let mut next = Vec::new();
@@ -90,16 +89,14 @@ pub struct Directory {
 }
 
 impl Directory {
-    /// Just what `draft` refers to, read within `scope` (for a single save).
+    /// Just what `draft` refers to (for a single save).
     pub async fn for_draft(
         conn: &mut DbConn,
         company: CompanyId,
-        scope: Scope,
         draft: &CustomerDraft,
     ) -> Result<Directory, sqlx::Error> {
         let mut dir = Directory::default();
         // read whatever the code names; `resolve` decides what this user may link to
-        let _ = scope;
         if let Some(code) = draft.get("parent_code")
             && let Some(row) = customers::find_by_code(conn, company, Scope::All, code).await?
         {

@@ -581,7 +581,7 @@ pub(crate) mod imp {
         let draft = CustomerDraft::parse(&values)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let author = author(&user, "create");
-        let dir = Directory::for_draft(&mut tx, user.company_id, author.scope, &draft)
+        let dir = Directory::for_draft(&mut tx, user.company_id, &draft)
             .await
             .map_err(db::internal("resolve references"))?;
         let id = CustomerId(Uuid::new_v4());
@@ -634,7 +634,7 @@ pub(crate) mod imp {
         let mut after = current.values.clone();
         edit(&current, &mut after)?;
         let draft = CustomerDraft::parse(&after)?;
-        let dir = Directory::for_draft(&mut tx, user.company_id, author.scope, &draft)
+        let dir = Directory::for_draft(&mut tx, user.company_id, &draft)
             .await
             .map_err(db::internal("resolve references"))?;
         let base = svc::Current {
@@ -757,7 +757,7 @@ pub(crate) mod imp {
                 None => after.remove("rep_login"),
             };
             let draft = CustomerDraft::parse(&after)?;
-            let dir = Directory::for_draft(&mut tx, user.company_id, Scope::All, &draft)
+            let dir = Directory::for_draft(&mut tx, user.company_id, &draft)
                 .await
                 .map_err(db::internal("resolve references"))?;
             let base = svc::Current {

@@ -90,6 +90,27 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
             td_string!(locale, field_errors.unknown_employee).to_string()
         }
         FieldErrorCode::NotAnImage => td_string!(locale, field_errors.not_an_image).to_string(),
+        FieldErrorCode::DateOutOfRange => {
+            td_string!(locale, field_errors.date_out_of_range).to_string()
+        }
+        FieldErrorCode::EndBeforeStart => {
+            td_string!(locale, field_errors.end_before_start).to_string()
+        }
+        FieldErrorCode::NotWhole => td_string!(locale, field_errors.not_whole).to_string(),
+        FieldErrorCode::Zero => td_string!(locale, field_errors.zero).to_string(),
+        FieldErrorCode::SignMismatch => td_string!(locale, field_errors.sign_mismatch).to_string(),
+        FieldErrorCode::FloorAboveList => {
+            td_string!(locale, field_errors.floor_above_list).to_string()
+        }
+        FieldErrorCode::UnknownProduct => {
+            td_string!(locale, field_errors.unknown_product).to_string()
+        }
+        FieldErrorCode::ThresholdOutOfRange => {
+            td_string!(locale, field_errors.threshold_out_of_range).to_string()
+        }
+        FieldErrorCode::ThresholdOutOfOrder => {
+            td_string!(locale, field_errors.threshold_out_of_order).to_string()
+        }
         FieldErrorCode::DuplicateCode => {
             td_string!(locale, field_errors.duplicate_code).to_string()
         }

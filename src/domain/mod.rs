@@ -6,6 +6,7 @@ pub mod customer;
 pub mod ids;
 pub mod money;
 pub mod profile;
+pub mod sales;
 pub mod segmentation;
 pub mod staff;
 pub mod throttle;

@@ -84,38 +84,163 @@ impl Ranked {
     }
 }
 
-/// Classifies customers given as (code, total). Codes are expected to be unique.
-pub fn classify(totals: &[(String, i64)], t: Thresholds) -> Vec<Ranked> {
-    let mut order: Vec<&(String, i64)> = totals.iter().collect();
-    order.sort_by(|x, y| {
-        y.1.cmp(&x.1)
-            .then_with(|| x.0.as_bytes().cmp(y.0.as_bytes()))
+/// The order of a classification: indices into `totals` by total descending, ties by
+/// code compared byte-wise (`"B" < "a"`, `"10" < "9"`).
+pub fn rank_order<S: AsRef<str>>(totals: &[(S, i64)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..totals.len()).collect();
+    order.sort_unstable_by(|&x, &y| {
+        let (cx, vx) = &totals[x];
+        let (cy, vy) = &totals[y];
+        vy.cmp(vx)
+            .then_with(|| cx.as_ref().as_bytes().cmp(cy.as_ref().as_bytes()))
     });
-    let g: i128 = order.iter().map(|(_, v)| i128::from((*v).max(0))).sum();
-    let mut before: i128 = 0;
-    let mut out = Vec::with_capacity(order.len());
-    for (i, (code, total)) in order.into_iter().enumerate() {
-        let pos = i128::from((*total).max(0));
-        let class = if *total <= 0 || g == 0 {
-            Class::C
-        } else if before * 10_000 < i128::from(t.a_bp) * g {
+    order
+}
+
+/// Totals already in rank order, with what the rule needs precomputed, so that new
+/// thresholds are applied in `O(log n)` — the browser calls [`Ranking::counts`] on every
+/// movement of a dragged threshold line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ranking {
+    /// Totals in rank order (descending).
+    pub totals: Vec<i64>,
+    /// `S_before` of each rank: Σ pos over the customers ranked before it.
+    pub before: Vec<i128>,
+    /// Σ total (not pos) over the customers ranked before each rank, plus the overall
+    /// sum at the end (`len + 1` entries), for class totals.
+    pub net_before: Vec<i128>,
+    /// The positive grand total `G`.
+    pub grand_total: i128,
+}
+
+/// How many customers fall in each class: the first `a` ranks are A, the next `b` B, the
+/// rest C (classes are monotone along the ranking).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub a: usize,
+    pub b: usize,
+    pub c: usize,
+}
+
+/// Customers and the sum of their totals in one class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassSummary {
+    pub customers: usize,
+    pub total: i128,
+}
+
+impl Ranking {
+    /// `totals` must be in rank order (see [`rank_order`]).
+    pub fn new(totals: Vec<i64>) -> Ranking {
+        let mut before = Vec::with_capacity(totals.len());
+        let mut net_before = Vec::with_capacity(totals.len() + 1);
+        let (mut pos_sum, mut net_sum) = (0i128, 0i128);
+        for &t in &totals {
+            before.push(pos_sum);
+            net_before.push(net_sum);
+            pos_sum += i128::from(t.max(0));
+            net_sum += i128::from(t);
+        }
+        net_before.push(net_sum);
+        Ranking {
+            totals,
+            before,
+            net_before,
+            grand_total: pos_sum,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.totals.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.totals.is_empty()
+    }
+
+    /// The rule of SEGMENTATION.md § Rule 6, in integers: a positive-total customer is A
+    /// while `100·S_before < a·G`, B while `100·S_before < b·G`; everyone else is C.
+    /// Both conditions hold on a prefix of the ranking, so each boundary is a binary search.
+    pub fn counts(&self, t: Thresholds) -> Counts {
+        let g = self.grand_total;
+        if g == 0 {
+            return Counts {
+                a: 0,
+                b: 0,
+                c: self.len(),
+            };
+        }
+        let positive = self.totals.partition_point(|&v| v > 0);
+        let under =
+            |bp: u32| self.before[..positive].partition_point(|&s| s * 10_000 < i128::from(bp) * g);
+        let a = under(t.a_bp);
+        let ab = under(t.b_bp);
+        Counts {
+            a,
+            b: ab - a,
+            c: self.len() - ab,
+        }
+    }
+
+    /// The class of the customer at 0-based `index` in rank order.
+    pub fn class_at(counts: Counts, index: usize) -> Class {
+        if index < counts.a {
             Class::A
-        } else if before * 10_000 < i128::from(t.b_bp) * g {
+        } else if index < counts.a + counts.b {
             Class::B
         } else {
             Class::C
-        };
-        before += pos;
-        out.push(Ranked {
-            code: code.clone(),
-            total: *total,
-            rank: u32::try_from(i + 1).unwrap_or(u32::MAX),
-            cumulative: before,
-            grand_total: g,
-            class,
-        });
+        }
     }
-    out
+
+    /// `S_before + pos` of the customer at `index`: its cumulative share is this over `G`.
+    pub fn cumulative(&self, index: usize) -> i128 {
+        self.before[index] + i128::from(self.totals[index].max(0))
+    }
+
+    /// Customers and total of each class (A, B, C).
+    pub fn summary(&self, counts: Counts) -> [ClassSummary; 3] {
+        let sum = |from: usize, to: usize| self.net_before[to] - self.net_before[from];
+        let ab = counts.a + counts.b;
+        [
+            ClassSummary {
+                customers: counts.a,
+                total: sum(0, counts.a),
+            },
+            ClassSummary {
+                customers: counts.b,
+                total: sum(counts.a, ab),
+            },
+            ClassSummary {
+                customers: counts.c,
+                total: sum(ab, self.len()),
+            },
+        ]
+    }
+}
+
+/// Classifies customers given as (code, total). Codes are expected to be unique.
+pub fn classify(totals: &[(String, i64)], t: Thresholds) -> Vec<Ranked> {
+    let order = rank_order(totals);
+    let ranking = Ranking::new(order.iter().map(|&i| totals[i].1).collect());
+    let counts = ranking.counts(t);
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(i, at)| Ranked {
+            code: totals[at].0.clone(),
+            total: totals[at].1,
+            rank: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            cumulative: ranking.cumulative(i),
+            grand_total: ranking.grand_total,
+            class: Ranking::class_at(counts, i),
+        })
+        .collect()
+}
+
+/// Share `part / whole` in basis points, rounded down; `None` when `whole` is not positive.
+pub fn share_bp(part: i128, whole: i128) -> Option<i64> {
+    (whole > 0).then(|| i64::try_from(part * 10_000 / whole).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
@@ -219,7 +344,49 @@ mod tests {
             .prop_filter_map("ordered", |(a, b)| Thresholds::new(a.min(b), a.max(b)).ok())
     }
 
+    /// The rule written as SEGMENTATION.md states it, customer by customer, to check the
+    /// binary-search boundaries of `Ranking::counts` against.
+    fn by_the_letter(totals: &[(String, i64)], t: Thresholds) -> Vec<(String, Class)> {
+        let mut order: Vec<&(String, i64)> = totals.iter().collect();
+        order.sort_by(|x, y| {
+            y.1.cmp(&x.1)
+                .then_with(|| x.0.as_bytes().cmp(y.0.as_bytes()))
+        });
+        let g: i128 = order.iter().map(|(_, v)| i128::from((*v).max(0))).sum();
+        let mut before = 0i128;
+        let mut out = Vec::new();
+        for (code, total) in order {
+            let class = if *total <= 0 || g == 0 {
+                C
+            } else if 100 * before * 100 < i128::from(t.a_bp) * g {
+                A
+            } else if 100 * before * 100 < i128::from(t.b_bp) * g {
+                B
+            } else {
+                C
+            };
+            before += i128::from((*total).max(0));
+            out.push((code.clone(), class));
+        }
+        out
+    }
+
     proptest! {
+        #[test]
+        fn binary_search_boundaries_agree_with_the_rule_customer_by_customer(totals in population(), t in thresholds()) {
+            let fast: Vec<(String, Class)> = classify(&totals, t).into_iter().map(|r| (r.code, r.class)).collect();
+            prop_assert_eq!(fast, by_the_letter(&totals, t));
+        }
+
+        #[test]
+        fn class_summaries_add_up_to_the_population(totals in population(), t in thresholds()) {
+            let order = rank_order(&totals);
+            let ranking = Ranking::new(order.iter().map(|&i| totals[i].1).collect());
+            let s = ranking.summary(ranking.counts(t));
+            prop_assert_eq!(s.iter().map(|c| c.customers).sum::<usize>(), totals.len());
+            prop_assert_eq!(s.iter().map(|c| c.total).sum::<i128>(), totals.iter().map(|(_, v)| i128::from(*v)).sum::<i128>());
+        }
+
         /// The invariants SEGMENTATION.md lists: A non-empty when some total is positive;
         /// A holds at least a % of G and A ∪ B at least b %; classes never go back along
         /// the ranking; every customer gets exactly one class.

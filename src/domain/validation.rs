@@ -58,6 +58,24 @@ pub enum FieldErrorCode {
     DuplicateCode,
     /// The file is not a JPEG, PNG or WebP image.
     NotAnImage,
+    /// A real date, but outside the accepted years (2000–2099).
+    DateOutOfRange,
+    /// The end of a period is before its start.
+    EndBeforeStart,
+    /// Units are counted in whole numbers.
+    NotWhole,
+    /// Zero is not a quantity here.
+    Zero,
+    /// A sale has amounts of zero or more, a return (negative quantity) of zero or less.
+    SignMismatch,
+    /// The price floor is above the list price.
+    FloorAboveList,
+    /// No product of the company has this SKU.
+    UnknownProduct,
+    /// A threshold must be above 0 and at most 100 %.
+    ThresholdOutOfRange,
+    /// The A threshold must be below the B threshold.
+    ThresholdOutOfOrder,
 }
 
 /// One refused field of a form.

@@ -9,6 +9,9 @@ use crate::features::customers::import_page::ImportPage;
 use crate::features::customers::list_page::CustomerListPage;
 use crate::features::customers::new_page::NewCustomerPage;
 use crate::features::dashboard::dashboard_page::DashboardPage;
+use crate::features::sales::products_page::ProductsPage;
+use crate::features::sales::sales_page::SalesPage;
+use crate::features::segmentation::page::SegmentationPage;
 use crate::features::staff::staff_page::StaffPage;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -62,6 +65,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("customers/new") view=NewCustomerPage ssr=SsrMode::Async />
                         <Route path=path!("customers/import") view=ImportPage ssr=SsrMode::Async />
                         <Route path=path!("customers/:id") view=CustomerDetailPage ssr=SsrMode::Async />
+                        <Route path=path!("sales") view=SalesPage ssr=SsrMode::Async />
+                        <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
+                        <Route path=path!("segmentation") view=SegmentationPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -111,6 +111,9 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
         FieldErrorCode::ThresholdOutOfOrder => {
             td_string!(locale, field_errors.threshold_out_of_order).to_string()
         }
+        FieldErrorCode::NoSalesInPeriod => {
+            td_string!(locale, field_errors.no_sales_in_period).to_string()
+        }
         FieldErrorCode::DuplicateCode => {
             td_string!(locale, field_errors.duplicate_code).to_string()
         }

@@ -67,6 +67,8 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
             <nav class="mainnav" aria-label=move || t_string!(i18n, nav.main).to_string()>
                 <A href="/" exact=true>{t!(i18n, nav.dashboard)}</A>
                 <A href="/customers">{t!(i18n, nav.customers)}</A>
+                <A href="/sales">{t!(i18n, nav.sales)}</A>
+                <A href="/segmentation">{t!(i18n, nav.segmentation)}</A>
                 {may_view_staff.then(|| view! { <A href="/staff">{t!(i18n, nav.staff)}</A> })}
             </nav>
             <div class="usermenu">

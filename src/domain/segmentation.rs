@@ -14,6 +14,7 @@
 //! // c2 crosses 80 % but the share before it is 70 %: still A
 //! assert_eq!(classes, [Class::A, Class::A, Class::B, Class::C]);
 //! ```
+use crate::domain::validation::{FieldError, FieldErrorCode};
 use serde::{Deserialize, Serialize};
 
 /// A customer's tier.
@@ -58,6 +59,70 @@ impl Thresholds {
         }
         Ok(Thresholds { a_bp, b_bp })
     }
+}
+
+impl Thresholds {
+    /// Reads A and B as percents typed by people or given on the command line (`80`,
+    /// `82.5`, `80%`), at most two decimals. Errors name the field (`a`, `b`).
+    pub fn parse(a: &str, b: &str) -> Result<Thresholds, Vec<FieldError>> {
+        let pa = percent_bp(a).map_err(|c| FieldError::new("a", c));
+        let pb = percent_bp(b).map_err(|c| FieldError::new("b", c));
+        match (pa, pb) {
+            (Ok(a), Ok(b)) => Thresholds::new(a, b).map_err(|e| {
+                vec![match e {
+                    ThresholdError::OutOfRange => FieldError::new(
+                        if a == 0 || a > 10_000 { "a" } else { "b" },
+                        FieldErrorCode::ThresholdOutOfRange,
+                    ),
+                    ThresholdError::OutOfOrder => {
+                        FieldError::new("b", FieldErrorCode::ThresholdOutOfOrder)
+                    }
+                }]
+            }),
+            (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect()),
+        }
+    }
+
+    /// `80`, `82.5`: the thresholds as percents, for display and the command line.
+    pub fn percent_text(bp: u32) -> String {
+        if bp.is_multiple_of(100) {
+            (bp / 100).to_string()
+        } else if bp.is_multiple_of(10) {
+            format!("{}.{}", bp / 100, (bp % 100) / 10)
+        } else {
+            format!("{}.{:02}", bp / 100, bp % 100)
+        }
+    }
+}
+
+/// A percent with at most two decimals, in basis points (`82.5` → 8250).
+fn percent_bp(raw: &str) -> Result<u32, FieldErrorCode> {
+    let t = raw.trim().trim_end_matches(['%', '％']).trim();
+    if t.is_empty() {
+        return Err(FieldErrorCode::Required);
+    }
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    if whole.is_empty() && frac.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(FieldErrorCode::InvalidNumber);
+    }
+    if frac.len() > 2 {
+        return Err(FieldErrorCode::TooManyDecimals);
+    }
+    if whole.len() > 3 {
+        return Err(FieldErrorCode::ThresholdOutOfRange);
+    }
+    let w: u32 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| FieldErrorCode::InvalidNumber)?
+    };
+    let f: u32 = format!("{frac:0<2}")
+        .parse()
+        .map_err(|_| FieldErrorCode::InvalidNumber)?;
+    Ok(w * 100 + f)
 }
 
 /// One customer's place in a classification.
@@ -245,6 +310,7 @@ pub fn share_bp(part: i128, whole: i128) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
     use super::*;
     use Class::{A, B, C};
     use proptest::prelude::*;
@@ -320,6 +386,54 @@ mod tests {
         assert_eq!(codes, ["10", "9", "a"]);
         assert_eq!(r.iter().map(|x| x.rank).collect::<Vec<_>>(), [1, 2, 3]);
         assert_eq!(r[2].cum_share_bp(), Some(10_000));
+    }
+
+    #[test]
+    fn thresholds_are_read_as_percents() {
+        assert_eq!(Thresholds::parse("80", "95"), Ok(Thresholds::DEFAULT));
+        assert_eq!(
+            Thresholds::parse("82.5%", "97.25"),
+            Ok(Thresholds {
+                a_bp: 8250,
+                b_bp: 9725
+            })
+        );
+        let codes = |a: &str, b: &str| -> Vec<(String, FieldErrorCode)> {
+            Thresholds::parse(a, b)
+                .unwrap_err()
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect()
+        };
+        assert_eq!(
+            codes("95", "80"),
+            [("b".into(), FieldErrorCode::ThresholdOutOfOrder)]
+        );
+        assert_eq!(
+            codes("0", "80"),
+            [("a".into(), FieldErrorCode::ThresholdOutOfRange)]
+        );
+        assert_eq!(
+            codes("80", "100.5"),
+            [("b".into(), FieldErrorCode::ThresholdOutOfRange)]
+        );
+        assert_eq!(
+            codes("abc", "95.123"),
+            [
+                ("a".into(), FieldErrorCode::InvalidNumber),
+                ("b".into(), FieldErrorCode::TooManyDecimals)
+            ]
+        );
+        assert_eq!(
+            codes("", "1000"),
+            [
+                ("a".into(), FieldErrorCode::Required),
+                ("b".into(), FieldErrorCode::ThresholdOutOfRange)
+            ]
+        );
+        assert_eq!(Thresholds::percent_text(8250), "82.5");
+        assert_eq!(Thresholds::percent_text(9725), "97.25");
+        assert_eq!(Thresholds::percent_text(8000), "80");
     }
 
     #[test]

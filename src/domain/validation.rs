@@ -76,6 +76,8 @@ pub enum FieldErrorCode {
     ThresholdOutOfRange,
     /// The A threshold must be below the B threshold.
     ThresholdOutOfOrder,
+    /// No sales lines in the chosen period.
+    NoSalesInPeriod,
 }
 
 /// One refused field of a form.

@@ -3,4 +3,6 @@
 pub mod auth;
 pub mod customers;
 pub mod dashboard;
+pub mod sales;
+pub mod segmentation;
 pub mod staff;

@@ -36,6 +36,26 @@ pub enum Command {
     /// Export data to a file or standard output.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Classify customers A/B/C over a period (SEGMENTATION.md) and print
+    /// code,name,total,rank,cum_share,class in rank order.
+    Segment {
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last day (included), YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_enum, default_value = "sales")]
+        by: MeasureArg,
+        /// A threshold, percent of the positive grand total.
+        #[arg(long, default_value = "80")]
+        a: String,
+        /// B threshold, percent.
+        #[arg(long, default_value = "95")]
+        b: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: TableFormat,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -48,6 +68,28 @@ pub enum ImportCommand {
         #[arg(long)]
         update: bool,
     },
+    /// Sales lines from CSV (UTF-8, GBK/GB18030) or .xlsx: columns order_date,
+    /// customer_code, product_sku, quantity, amount, cost [, product_name, rep_login]
+    /// (or their Chinese names). Exits non-zero, importing nothing, if any row is invalid.
+    Sales {
+        file: PathBuf,
+        /// Create products for unknown SKUs, named from the product_name column.
+        #[arg(long)]
+        create_products: bool,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MeasureArg {
+    Sales,
+    Profit,
+    Quantity,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -162,6 +204,18 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Customers { file, update }) => {
             import_customers(&config, &file, update).await
         }
+        Command::Import(ImportCommand::Sales {
+            file,
+            create_products,
+        }) => import_sales(&config, &file, create_products).await,
+        Command::Segment {
+            from,
+            to,
+            by,
+            a,
+            b,
+            format,
+        } => segment(&config, &from, &to, by, &a, &b, format).await,
         Command::Export(ExportCommand::Customers {
             format,
             output,
@@ -367,6 +421,180 @@ async fn export_customers(
             use std::io::Write as _;
             std::io::stdout().write_all(&bytes)?;
         }
+    }
+    Ok(())
+}
+
+async fn import_sales(
+    config: &Config,
+    file: &std::path::Path,
+    create_products: bool,
+) -> anyhow::Result<()> {
+    use crate::features::sales::transfer::{
+        SalesImportOptions, SalesImportOutcome, sales_problem_message,
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let pool = db::connect(&config.database_url).await?;
+    db::migrate(&pool).await?;
+    let company = the_company(&pool).await?;
+    let locale = cli_locale();
+    let started = std::time::Instant::now();
+    let who = crate::server::sales::ImportBy {
+        company,
+        by: None,
+        now: chrono::Utc::now(),
+        file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),
+    };
+    let mut tx = pool.begin().await?;
+    let options = SalesImportOptions {
+        create_products,
+        commit: true,
+    };
+    let report = match crate::server::sales::import(&mut tx, &who, &bytes, options).await? {
+        SalesImportOutcome::File(p) => {
+            bail!("{}: {}", file.display(), sales_problem_message(locale, &p))
+        }
+        SalesImportOutcome::Report(r) => r,
+    };
+    if !report.committed {
+        tx.rollback().await?;
+        for e in &report.errors {
+            eprintln!(
+                "{}:{}: {}: {}",
+                file.display(),
+                e.row,
+                e.column,
+                crate::components::error_view::field_message_in(locale, e.code)
+            );
+        }
+        bail!(
+            "{} errors in {} rows; nothing was imported",
+            report.error_count,
+            report.rows
+        );
+    }
+    tx.commit().await?;
+    println!(
+        "{} lines in {} orders imported ({} to {}), {} products created, in {:.2} s",
+        report.lines,
+        report.orders,
+        report.first_date.unwrap_or_default(),
+        report.last_date.unwrap_or_default(),
+        report.products_created,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The rows the command line prints for a classification: code, name, total (yuan with two
+/// decimals, or units), rank, cumulative share (fraction with four decimals, rounded
+/// down; empty when the positive grand total is 0) and class.
+pub fn segment_rows(
+    c: &crate::server::segmentation::Classification,
+    measure: crate::domain::sales::Measure,
+    t: crate::domain::segmentation::Thresholds,
+) -> Vec<[String; 6]> {
+    use crate::domain::segmentation::{Ranking, share_bp};
+    let counts = c.ranking.counts(t);
+    c.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let share = share_bp(c.ranking.cumulative(i), c.ranking.grand_total)
+                .map(|bp| format!("{}.{:04}", bp / 10_000, bp % 10_000))
+                .unwrap_or_default();
+            [
+                r.code.clone(),
+                r.name.clone(),
+                measure.format(r.total),
+                (i + 1).to_string(),
+                share,
+                crate::server::segmentation::class_letter(Ranking::class_at(counts, i)).to_owned(),
+            ]
+        })
+        .collect()
+}
+
+async fn segment(
+    config: &Config,
+    from: &str,
+    to: &str,
+    by: MeasureArg,
+    a: &str,
+    b: &str,
+    format: TableFormat,
+) -> anyhow::Result<()> {
+    use crate::domain::sales::{Measure, Period};
+    use crate::domain::segmentation::Thresholds;
+    let locale = cli_locale();
+    let explain = |errs: Vec<crate::domain::validation::FieldError>| {
+        let list: Vec<String> = errs
+            .iter()
+            .map(|e| {
+                format!(
+                    "--{}: {}",
+                    e.field,
+                    crate::components::error_view::field_message_in(locale, e.code)
+                )
+            })
+            .collect();
+        anyhow::anyhow!("{}", list.join("; "))
+    };
+    let period = Period::parse(from, to).map_err(explain)?;
+    let thresholds = Thresholds::parse(a, b).map_err(explain)?;
+    let measure = match by {
+        MeasureArg::Sales => Measure::Sales,
+        MeasureArg::Profit => Measure::Profit,
+        MeasureArg::Quantity => Measure::Quantity,
+    };
+    let pool = db::connect(&config.database_url).await?;
+    db::migrate(&pool).await?;
+    let company = the_company(&pool).await?;
+    let search = crate::server::search_index::SearchIndex::default();
+    let sales = crate::server::sales_index::SalesIndex::default();
+    let src = crate::server::segmentation::Sources {
+        pool: &pool,
+        search: &search,
+        sales: &sales,
+    };
+    let c = crate::server::segmentation::classify(
+        src,
+        company,
+        db::customers::Scope::All,
+        period,
+        measure,
+    )
+    .await?;
+    let rows = segment_rows(&c, measure, thresholds);
+    let mut out = std::io::stdout().lock();
+    match format {
+        TableFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(["code", "name", "total", "rank", "cum_share", "class"])?;
+            for r in &rows {
+                w.write_record(r)?;
+            }
+            w.flush()?;
+        }
+        TableFormat::Json => {
+            let list: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|[code, name, total, rank, share, class]| {
+                    serde_json::json!({
+                        "code": code, "name": name, "total": total,
+                        "rank": rank.parse::<u64>().unwrap_or_default(),
+                        "cum_share": if share.is_empty() { serde_json::Value::Null } else { share.clone().into() },
+                        "class": class,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &list)?;
+            use std::io::Write as _;
+            writeln!(out)?;
+        }
+    }
+    if rows.is_empty() {
+        eprintln!("no sales lines between {from} and {to}");
     }
     Ok(())
 }

@@ -329,3 +329,153 @@ pub async fn photo(
         }
     }
 }
+
+fn download(bytes: Vec<u8>, mime: &'static str, file_name: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `POST /api/sales/import?options=<json>` with the file as the body. Owner and
+/// managers only. Answers a [`SalesImportOutcome`].
+pub async fn import_sales(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    use crate::features::sales::transfer::{SalesImportOptions, SalesImportOutcome};
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    if !user.role.may(Action::ManageCustomers) {
+        return error(AppError::Forbidden);
+    }
+    let options: SalesImportOptions = match q.get("options").map(|o| serde_json::from_str(o)) {
+        None => SalesImportOptions::default(),
+        Some(Ok(o)) => o,
+        Some(Err(_)) => {
+            return error(AppError::ServerFn(
+                leptos::server_fn::error::ServerFnErrorErr::Args("options".into()),
+            ));
+        }
+    };
+    let who = crate::server::sales::ImportBy {
+        company: user.company_id,
+        by: Some(user.id),
+        now: chrono::Utc::now(),
+        file_name: q.get("name").map(|n| n.chars().take(200).collect()),
+    };
+    let mut tx = match state.pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return error(db::internal("begin")(e)),
+    };
+    let outcome = match crate::server::sales::import(&mut tx, &who, &body, options).await {
+        Ok(o) => o,
+        Err(e) => return error(db::internal("sales import")(e)),
+    };
+    let keep = matches!(&outcome, SalesImportOutcome::Report(r) if r.committed);
+    let done = if keep {
+        tx.commit().await
+    } else {
+        tx.rollback().await
+    };
+    if let Err(e) = done {
+        return error(db::internal("end sales import")(e));
+    }
+    if let SalesImportOutcome::Report(r) = &outcome
+        && keep
+    {
+        tracing::info!(by = %user.id, lines = r.lines, "sales imported");
+    }
+    Json(outcome).into_response()
+}
+
+/// `GET /api/segmentation/export?from&to&measure&a&b&format=csv|xlsx&headers=zh|en`:
+/// the classification as the user may see it, in rank order.
+pub async fn export_segmentation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    use crate::features::segmentation::api::{SegmentationQuery, imp as seg};
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let query = SegmentationQuery {
+        from: get("from"),
+        to: get("to"),
+        measure: get("measure"),
+        a: get("a"),
+        b: get("b"),
+    };
+    let (period, measure, t) = match seg::parse(&query) {
+        Ok(p) => p,
+        Err(e) => return error(e),
+    };
+    let c = match crate::server::segmentation::classify(
+        state.segmentation_sources(),
+        user.company_id,
+        imp::scope_of(&user),
+        period,
+        measure,
+    )
+    .await
+    {
+        Ok(c) => c,
+        Err(e) => return error(db::internal("classify for export")(e)),
+    };
+    let rows: Vec<Vec<String>> = crate::server::cli::segment_rows(&c, measure, t)
+        .into_iter()
+        .map(Vec::from)
+        .collect();
+    let heads: Vec<String> = if q.get("headers").map(String::as_str) == Some("en") {
+        ["code", "name", "total", "rank", "cum_share", "class"]
+            .map(str::to_owned)
+            .to_vec()
+    } else {
+        ["客户编码", "客户名称", "合计", "排名", "累计占比", "分级"]
+            .map(str::to_owned)
+            .to_vec()
+    };
+    let stem = format!(
+        "abc-{}-{}",
+        period.from.format("%Y%m%d"),
+        period.to.format("%Y%m%d")
+    );
+    if q.get("format").map(String::as_str) == Some("xlsx") {
+        match transfer::table_xlsx("abc", &heads, &rows) {
+            Ok(b) => download(
+                b,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                &format!("{stem}.xlsx"),
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "xlsx export");
+                error(AppError::Internal)
+            }
+        }
+    } else {
+        match transfer::table_csv(&heads, &rows) {
+            Ok(b) => download(b, "text/csv; charset=utf-8", &format!("{stem}.csv")),
+            Err(e) => {
+                tracing::error!(error = %e, "csv export");
+                error(AppError::Internal)
+            }
+        }
+    }
+}

@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.upload_limit_bytes;
     let uploads = Router::new()
         .route("/api/customers/import", post(files::import))
+        .route("/api/sales/import", post(files::import_sales))
         .route("/api/customers/{id}/photos", post(files::upload_photo))
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit))
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker_js))
         .route("/api/customers/export", get(files::export))
+        .route("/api/segmentation/export", get(files::export_segmentation))
         .route("/photos/{id}", get(files::photo))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let opts = opts.clone();

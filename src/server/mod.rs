@@ -7,8 +7,11 @@ pub mod customers;
 pub mod db;
 pub mod files;
 pub mod http;
+pub mod sales;
+pub mod sales_index;
 pub mod search_index;
 pub mod seed;
+pub mod segmentation;
 pub mod state;
 pub mod transfer;
 

@@ -18,6 +18,19 @@ pub struct AppState {
     pub service_worker: Arc<str>,
     /// In-memory customer search, checked against the database on every use.
     pub search_index: Arc<crate::server::search_index::SearchIndex>,
+    /// In-memory monthly sales rollups, checked against the database on every use.
+    pub sales_index: Arc<crate::server::sales_index::SalesIndex>,
+}
+
+impl AppState {
+    /// What a classification reads.
+    pub fn segmentation_sources(&self) -> crate::server::segmentation::Sources<'_> {
+        crate::server::segmentation::Sources {
+            pool: &self.pool,
+            search: &self.search_index,
+            sales: &self.sales_index,
+        }
+    }
 }
 
 impl AppState {
@@ -42,6 +55,7 @@ impl AppState {
             leptos_options,
             service_worker,
             search_index: Arc::default(),
+            sales_index: Arc::default(),
         })
     }
 }

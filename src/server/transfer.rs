@@ -427,23 +427,52 @@ fn unguard(v: &str) -> &str {
     }
 }
 
-/// CSV, UTF-8 with BOM (so Excel shows Chinese correctly), CRLF line ends.
+fn record_cells(
+    headers: &[(&'static str, String)],
+    rows: &[CustomerRecord],
+) -> (Vec<String>, Vec<Vec<String>>) {
+    (
+        headers.iter().map(|(_, h)| h.clone()).collect(),
+        rows.iter()
+            .map(|r| {
+                headers
+                    .iter()
+                    .map(|(k, _)| r.values.get(*k).cloned().unwrap_or_default())
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// Customers as CSV (see [`table_csv`]).
 pub fn to_csv(
     headers: &[(&'static str, String)],
     rows: &[CustomerRecord],
 ) -> Result<Vec<u8>, csv::Error> {
+    let (h, cells) = record_cells(headers, rows);
+    table_csv(&h, &cells)
+}
+
+/// Customers as one worksheet (see [`table_xlsx`]).
+pub fn to_xlsx(
+    headers: &[(&'static str, String)],
+    rows: &[CustomerRecord],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let (h, cells) = record_cells(headers, rows);
+    table_xlsx("customers", &h, &cells)
+}
+
+/// CSV, UTF-8 with BOM (so Excel shows Chinese correctly), CRLF line ends, formula-like
+/// cells guarded.
+pub fn table_csv(headers: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
-        w.write_record(headers.iter().map(|(_, h)| h.as_str()))?;
+        w.write_record(headers)?;
         for r in rows {
-            w.write_record(
-                headers
-                    .iter()
-                    .map(|(k, _)| guard(r.values.get(*k).map_or("", String::as_str)).into_owned()),
-            )?;
+            w.write_record(r.iter().map(|v| guard(v).into_owned()))?;
         }
         w.flush()?;
     }
@@ -451,23 +480,24 @@ pub fn to_csv(
 }
 
 /// One worksheet, header row frozen, every cell text (codes like `0012` keep their zeros).
-pub fn to_xlsx(
-    headers: &[(&'static str, String)],
-    rows: &[CustomerRecord],
+pub fn table_xlsx(
+    sheet_name: &str,
+    headers: &[String],
+    rows: &[Vec<String>],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name("customers")?;
+    sheet.set_name(sheet_name)?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (c, (_, h)) in headers.iter().enumerate() {
+    for (c, h) in headers.iter().enumerate() {
         let c = u16::try_from(c).unwrap_or(u16::MAX);
         sheet.write_string_with_format(0, c, h, &bold)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    for (r, rec) in rows.iter().enumerate() {
+    for (r, cells) in rows.iter().enumerate() {
         let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
-        for (c, (k, _)) in headers.iter().enumerate() {
-            if let Some(v) = rec.values.get(*k) {
+        for (c, v) in cells.iter().enumerate() {
+            if !v.is_empty() {
                 let c = u16::try_from(c).unwrap_or(u16::MAX);
                 sheet.write_string(r, c, v)?;
             }

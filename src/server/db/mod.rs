@@ -6,6 +6,7 @@
 pub mod companies;
 pub mod customers;
 pub mod employees;
+pub mod sales;
 pub mod sessions;
 
 use anyhow::Context as _;

@@ -1,0 +1,353 @@
+//! Server functions of the sales ledger: products (owner and managers edit the
+//! catalogue), orders typed in the app (any user, for customers they may see), the
+//! ledger list, deleting an order (owner and managers). Imports are a plain route
+//! (`POST /api/sales/import`, raw file body) in `server::files`.
+use crate::domain::sales::{ProductInput, SaleLineInput};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// A product as lists show it (prices as yuan text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductSummary {
+    pub id: String,
+    pub sku: String,
+    pub name: String,
+    pub category: String,
+    pub unit: String,
+    pub list_price: String,
+    pub price_floor: String,
+    pub version: i64,
+}
+
+/// An order typed in the app: one customer, one date, one or more lines.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OrderInput {
+    pub customer_code: String,
+    pub order_date: String,
+    /// Product SKU, quantity, amount, cost as typed.
+    pub lines: Vec<OrderLineInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OrderLineInput {
+    pub product_sku: String,
+    pub quantity: String,
+    pub amount: String,
+    pub cost: String,
+}
+
+/// A line of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineSummary {
+    pub order_id: String,
+    pub line_no: i64,
+    pub order_date: String,
+    pub customer_id: String,
+    pub customer_code: String,
+    pub customer_name: String,
+    pub sku: String,
+    pub product_name: String,
+    pub quantity: i64,
+    /// Yuan text.
+    pub amount: String,
+    pub profit: String,
+    pub rep_name: Option<String>,
+}
+
+/// Lines per page of the ledger.
+pub const LEDGER_PAGE: i64 = 50;
+
+#[server(endpoint = "sales/products", input = Json)]
+pub async fn list_products() -> Result<Vec<ProductSummary>, AppError> {
+    crate::server::context::respond(imp::products().await)
+}
+
+/// Creates a product (`id` empty) or updates one still at `version`.
+#[server(endpoint = "sales/save_product", input = Json)]
+pub async fn save_product(
+    id: String,
+    version: i64,
+    input: ProductInput,
+) -> Result<ProductSummary, AppError> {
+    crate::server::context::respond(imp::save_product(id, version, input).await)
+}
+
+/// Newest lines first; `customer` (an id) narrows to one customer.
+#[server(endpoint = "sales/lines", input = Json)]
+pub async fn list_sales_lines(customer: String, page: u32) -> Result<Vec<LineSummary>, AppError> {
+    crate::server::context::respond(imp::lines(customer, page).await)
+}
+
+/// Stores an order; answers its id. Errors name fields as `customer_code`, `order_date`
+/// and `lines.<n>.<field>`.
+#[server(endpoint = "sales/create_order", input = Json)]
+pub async fn create_order(order: OrderInput) -> Result<String, AppError> {
+    crate::server::context::respond(imp::create_order(order).await)
+}
+
+/// Deletes every line of an order (owner, managers).
+#[server(endpoint = "sales/delete_order", input = Json)]
+pub async fn delete_order(order_id: String) -> Result<u64, AppError> {
+    crate::server::context::respond(imp::delete_order(order_id).await)
+}
+
+/// The line input of one order line, for `SaleLine::parse`.
+pub fn line_input(order: &OrderInput, line: &OrderLineInput) -> SaleLineInput {
+    SaleLineInput {
+        order_date: order.order_date.clone(),
+        customer_code: order.customer_code.clone(),
+        product_sku: line.product_sku.clone(),
+        quantity: line.quantity.clone(),
+        amount: line.amount.clone(),
+        cost: line.cost.clone(),
+        ..Default::default()
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod imp {
+    use super::*;
+    use crate::domain::money::Money;
+    use crate::domain::sales::{ProductFields, SaleLine};
+    use crate::domain::staff::Action;
+    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::error::Conflict;
+    use crate::features::customers::api::imp::scope_of;
+    use crate::server::context;
+    use crate::server::db::{self, customers::Scope, sales as repo};
+    use uuid::Uuid;
+
+    fn summary(p: repo::ProductRow) -> ProductSummary {
+        let yuan = |v: Option<i64>| v.map(|f| Money(f).to_yuan_string()).unwrap_or_default();
+        ProductSummary {
+            id: p.id.to_string(),
+            sku: p.sku,
+            name: p.name,
+            category: p.category.unwrap_or_default(),
+            unit: p.unit.unwrap_or_default(),
+            list_price: yuan(p.list_price),
+            price_floor: yuan(p.price_floor),
+            version: p.version,
+        }
+    }
+
+    pub async fn products() -> Result<Vec<ProductSummary>, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        Ok(repo::products(&mut conn, user.company_id)
+            .await
+            .map_err(db::internal("products"))?
+            .into_iter()
+            .map(summary)
+            .collect())
+    }
+
+    pub async fn save_product(
+        id: String,
+        version: i64,
+        input: ProductInput,
+    ) -> Result<ProductSummary, AppError> {
+        let (state, user) = context::authorize(Action::ManageCustomers).await?;
+        let fields = ProductFields::parse(&input).map_err(AppError::Validation)?;
+        let now = chrono::Utc::now();
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let id = if id.trim().is_empty() {
+            let id = Uuid::now_v7();
+            repo::insert_product(&mut tx, user.company_id, id, &fields, now)
+                .await
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Validation(
+                        vec![FieldError::new("sku", FieldErrorCode::DuplicateCode)],
+                    ),
+                    _ => db::internal("insert product")(e),
+                })?;
+            id
+        } else {
+            let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+            let done = repo::update_product(&mut tx, user.company_id, id, version, &fields, now)
+                .await
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Validation(
+                        vec![FieldError::new("sku", FieldErrorCode::DuplicateCode)],
+                    ),
+                    _ => db::internal("update product")(e),
+                })?;
+            if !done {
+                return Err(AppError::Conflict(Conflict::StaleVersion));
+            }
+            id
+        };
+        let saved = repo::products(&mut tx, user.company_id)
+            .await
+            .map_err(db::internal("products"))?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or(AppError::NotFound)?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        Ok(summary(saved))
+    }
+
+    pub async fn lines(customer: String, page: u32) -> Result<Vec<LineSummary>, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let customer = match customer.trim() {
+            "" => None,
+            s => Some(crate::domain::ids::CustomerId(
+                s.parse().map_err(|_| AppError::NotFound)?,
+            )),
+        };
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        let offset = i64::from(page.max(1) - 1) * LEDGER_PAGE;
+        let rows = repo::recent_lines(
+            &mut conn,
+            user.company_id,
+            scope_of(&user),
+            customer,
+            LEDGER_PAGE,
+            offset,
+        )
+        .await
+        .map_err(db::internal("sales lines"))?;
+        Ok(rows
+            .into_iter()
+            .map(|l| LineSummary {
+                order_id: l.order_id.to_string(),
+                line_no: l.line_no,
+                order_date: l.order_date,
+                customer_id: l.customer_id.to_string(),
+                customer_code: l.customer_code,
+                customer_name: l.customer_name,
+                sku: l.sku,
+                product_name: l.product_name,
+                quantity: l.quantity,
+                amount: Money(l.amount).to_yuan_string(),
+                profit: Money(l.amount - l.cost).to_yuan_string(),
+                rep_name: l.rep_name,
+            })
+            .collect())
+    }
+
+    pub async fn create_order(order: OrderInput) -> Result<String, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let scope = scope_of(&user);
+        let mut errors: Vec<FieldError> = Vec::new();
+        if order.lines.is_empty() {
+            errors.push(FieldError::new(
+                "lines.0.product_sku",
+                FieldErrorCode::Required,
+            ));
+        }
+        let mut parsed = Vec::new();
+        for (i, l) in order.lines.iter().enumerate() {
+            match SaleLine::parse(&line_input(&order, l)) {
+                Ok(p) => parsed.push(p),
+                Err(es) => {
+                    for e in es {
+                        let field = match e.field.as_str() {
+                            "order_date" | "customer_code" => e.field.clone(),
+                            f => format!("lines.{i}.{f}"),
+                        };
+                        if !errors.iter().any(|x| x.field == field) {
+                            errors.push(FieldError::new(&field, e.code));
+                        }
+                    }
+                }
+            }
+        }
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let company = user.company_id;
+        let customer = repo::customer_codes(&mut tx, company)
+            .await
+            .map_err(db::internal("customers"))?
+            .into_iter()
+            .find(|(code, _, rep)| *code == order.customer_code.trim() && scope.sees(*rep));
+        if customer.is_none() && !order.customer_code.trim().is_empty() {
+            errors.push(FieldError::new(
+                "customer_code",
+                FieldErrorCode::UnknownCustomer,
+            ));
+        }
+        let products: std::collections::HashMap<String, Uuid> = repo::products(&mut tx, company)
+            .await
+            .map_err(db::internal("products"))?
+            .into_iter()
+            .map(|p| (p.sku, p.id))
+            .collect();
+        for (i, l) in order.lines.iter().enumerate() {
+            let sku = l.product_sku.trim();
+            if !sku.is_empty() && !products.contains_key(sku) {
+                errors.push(FieldError::new(
+                    &format!("lines.{i}.product_sku"),
+                    FieldErrorCode::UnknownProduct,
+                ));
+            }
+        }
+        let Some((_, customer_id, rep_id)) = customer.filter(|_| errors.is_empty()) else {
+            return Err(AppError::Validation(errors));
+        };
+        let order_id = Uuid::now_v7();
+        let batch = Uuid::now_v7();
+        let now = chrono::Utc::now();
+        repo::insert_batch(&mut tx, company, batch, "order", None, Some(user.id), now)
+            .await
+            .map_err(db::internal("batch"))?;
+        let lines: Vec<repo::NewLine> = parsed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                Some(repo::NewLine {
+                    order_id,
+                    line_no: i64::try_from(i + 1).ok()?,
+                    order_date: l.order_date,
+                    customer_id,
+                    product_id: *products.get(&l.product_sku)?,
+                    rep_id: match scope {
+                        Scope::Rep(me) => Some(me.0),
+                        Scope::All => rep_id,
+                    },
+                    quantity: l.quantity,
+                    amount: l.amount.0,
+                    cost: l.cost.0,
+                })
+            })
+            .collect();
+        repo::insert_lines(&mut tx, company, batch, &lines)
+            .await
+            .map_err(db::internal("insert order"))?;
+        repo::set_batch_count(
+            &mut tx,
+            company,
+            batch,
+            i64::try_from(lines.len()).unwrap_or(0),
+        )
+        .await
+        .map_err(db::internal("batch count"))?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, order = %order_id, lines = lines.len(), "order entered");
+        Ok(order_id.to_string())
+    }
+
+    pub async fn delete_order(order_id: String) -> Result<u64, AppError> {
+        let (state, user) = context::authorize(Action::ManageCustomers).await?;
+        let id: Uuid = order_id.parse().map_err(|_| AppError::NotFound)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let gone = repo::delete_order(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("delete order"))?;
+        if gone == 0 {
+            return Err(AppError::NotFound);
+        }
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, order = %id, lines = gone, "order deleted");
+        Ok(gone)
+    }
+}

@@ -1,0 +1,133 @@
+//! The product catalogue (`/products`): everyone sees it (order entry picks from it);
+//! owner and managers add and edit products.
+use super::api::{ProductSummary, list_products, save_product};
+use crate::components::error_view::{error_message, field_message};
+use crate::components::layout::use_current_user;
+use crate::domain::sales::ProductInput;
+use crate::domain::staff::Action as Permission;
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn ProductsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let may_manage = use_current_user().is_some_and(|u| u.role.may(Permission::ManageCustomers));
+    let list = Resource::new(|| (), |()| list_products());
+    // (id, version) of the product being edited; empty id: a new one
+    let editing = RwSignal::new(None::<(String, i64, ProductInput)>);
+    view! {
+        <Title text=crate::components::head_text(move || t_string!(i18n, sales.products).to_string()) />
+        <div class="page-head">
+            <h1>{t!(i18n, sales.products)}</h1>
+            {may_manage.then(|| view! {
+                <div class="page-actions">
+                    <button type="button" class="button button-primary" on:click=move |_| editing.set(Some((String::new(), 0, ProductInput::default())))>
+                        {t!(i18n, sales.new_product)}
+                    </button>
+                </div>
+            })}
+        </div>
+        {move || editing.get().map(|(id, version, input)| view! {
+            <ProductForm id=id version=version input=input on_done=Callback::new(move |saved: bool| {
+                editing.set(None);
+                if saved { list.refetch(); }
+            }) />
+        })}
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Ok(items) if items.is_empty() => Either::Right(Either::Left(view! { <p class="muted empty-state">{t!(i18n, sales.no_products)}</p> })),
+                    Ok(items) => Either::Right(Either::Right(view! {
+                        <div class="table-wrap"><table class="data-table">
+                            <thead><tr>
+                                <th>{t!(i18n, sales.sku)}</th><th>{t!(i18n, sales.product_name)}</th>
+                                <th>{t!(i18n, sales.category)}</th><th>{t!(i18n, sales.unit)}</th>
+                                <th class="num">{t!(i18n, sales.list_price)}</th><th class="num">{t!(i18n, sales.price_floor)}</th>
+                                {may_manage.then(|| view! { <th></th> })}
+                            </tr></thead>
+                            <tbody>{items.into_iter().map(|p: ProductSummary| {
+                                let input = ProductInput { sku: p.sku.clone(), name: p.name.clone(), category: p.category.clone(), unit: p.unit.clone(), list_price: p.list_price.clone(), price_floor: p.price_floor.clone() };
+                                let (id, version) = (p.id.clone(), p.version);
+                                view! {
+                                    <tr>
+                                        <td>{p.sku}</td><td>{p.name}</td><td>{p.category}</td><td>{p.unit}</td>
+                                        <td class="num">{p.list_price}</td><td class="num">{p.price_floor}</td>
+                                        {may_manage.then(|| view! {
+                                            <td><button type="button" class="button button-small" on:click=move |_| editing.set(Some((id.clone(), version, input.clone())))>{t!(i18n, sales.edit)}</button></td>
+                                        })}
+                                    </tr>
+                                }
+                            }).collect_view()}</tbody>
+                        </table></div>
+                    })),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProductForm(
+    id: String,
+    version: i64,
+    input: ProductInput,
+    on_done: Callback<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let value = RwSignal::new(input);
+    let errors = RwSignal::new(Vec::<crate::domain::validation::FieldError>::new());
+    let failure = RwSignal::new(None::<String>);
+    let id = StoredValue::new(id);
+    let save =
+        Action::new(move |p: &ProductInput| save_product(id.get_value(), version, p.clone()));
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => on_done.run(true),
+        Some(Err(AppError::Validation(e))) => errors.set(e),
+        Some(Err(e)) => failure.set(Some(error_message(i18n, &e))),
+        None => {}
+    });
+    let err = move |f: &'static str| {
+        errors.with(|e| {
+            e.iter()
+                .find(|x| x.field == f)
+                .map(|x| field_message(i18n, x.code))
+        })
+    };
+    let field = move |name: &'static str,
+                      label: String,
+                      mode: &'static str,
+                      get: fn(&ProductInput) -> String,
+                      set: fn(&mut ProductInput, String)| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input name=name inputmode=mode aria-invalid=move || err(name).is_some().to_string()
+                    prop:value=move || value.with(get) on:input=move |ev| { let v = event_target_value(&ev); value.update(|p| set(p, v)); } />
+                <small class="field-error">{move || err(name)}</small>
+            </label>
+        }
+    };
+    view! {
+        <form class="card product-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(value.get_untracked()); }>
+            <div class="form-row">
+                {field("sku", t_string!(i18n, sales.sku).to_string(), "text", |p| p.sku.clone(), |p, v| p.sku = v)}
+                {field("name", t_string!(i18n, sales.product_name).to_string(), "text", |p| p.name.clone(), |p, v| p.name = v)}
+                {field("category", t_string!(i18n, sales.category).to_string(), "text", |p| p.category.clone(), |p, v| p.category = v)}
+            </div>
+            <div class="form-row">
+                {field("unit", t_string!(i18n, sales.unit).to_string(), "text", |p| p.unit.clone(), |p, v| p.unit = v)}
+                {field("list_price", t_string!(i18n, sales.list_price).to_string(), "decimal", |p| p.list_price.clone(), |p, v| p.list_price = v)}
+                {field("price_floor", t_string!(i18n, sales.price_floor).to_string(), "decimal", |p| p.price_floor.clone(), |p, v| p.price_floor = v)}
+            </div>
+            <p class="banner banner-error" role="alert" hidden=move || failure.get().is_none()>{move || failure.get().unwrap_or_default()}</p>
+            <div class="page-actions">
+                <button type="button" class="button" on:click=move |_| on_done.run(false)>{t!(i18n, common.cancel)}</button>
+                <button type="submit" class="button button-primary" disabled=move || save.pending().get()>{t!(i18n, common.save)}</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,323 @@
+//! The sales ledger page (`/sales`): enter an order (one customer, one date, lines of
+//! product, quantity, amount, cost), import a sales file (owner, managers: preview, then
+//! import — one transaction), and the newest lines with deletion of an order (owner,
+//! managers). A rep sees and enters only their own customers' sales.
+use super::api::{
+    LineSummary, OrderInput, OrderLineInput, create_order, delete_order, list_products,
+    list_sales_lines,
+};
+use super::transfer::{
+    SalesImportOptions, SalesImportOutcome, SalesImportReport, column_label, sales_problem_message,
+};
+use crate::components::error_view::{error_message, field_message};
+use crate::components::layout::use_current_user;
+use crate::components::upload::{PickedFile, picked_file, post_file};
+use crate::domain::staff::Action as Permission;
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn SalesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let may_manage = use_current_user().is_some_and(|u| u.role.may(Permission::ManageCustomers));
+    let page = RwSignal::new(1u32);
+    let lines = Resource::new(move || page.get(), |p| list_sales_lines(String::new(), p));
+    let changed = Callback::new(move |()| lines.refetch());
+    view! {
+        <Title text=crate::components::head_text(move || t_string!(i18n, sales.title).to_string()) />
+        <div class="page-head">
+            <h1>{t!(i18n, sales.title)}</h1>
+            <div class="page-actions">
+                <A href="/products" attr:class="button">{t!(i18n, sales.products)}</A>
+                <A href="/segmentation" attr:class="button">{t!(i18n, nav.segmentation)}</A>
+            </div>
+        </div>
+        <OrderForm on_saved=changed />
+        {may_manage.then(|| view! { <SalesImport on_done=changed /> })}
+        <h2>{t!(i18n, sales.recent)}</h2>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match lines.await {
+                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Ok(rows) => Either::Right(view! { <Ledger rows=rows may_manage=may_manage on_deleted=changed /> }),
+                }
+            })}
+        </Transition>
+        <nav class="pager">
+            <button type="button" class="button" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{t!(i18n, segmentation.prev)}</button>
+            <span>{move || page.get()}</span>
+            <button type="button" class="button" on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, segmentation.next)}</button>
+        </nav>
+    }
+}
+
+#[component]
+fn Ledger(rows: Vec<LineSummary>, may_manage: bool, on_deleted: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    if rows.is_empty() {
+        return Either::Left(view! { <p class="muted empty-state">{t!(i18n, sales.no_lines)}</p> });
+    }
+    let remove = Action::new(move |id: &String| delete_order(id.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = remove.value().get() {
+            on_deleted.run(());
+        }
+    });
+    Either::Right(view! {
+        {move || remove.value().get().and_then(Result::err).map(|e| view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> })}
+        <div class="table-wrap"><table class="data-table sales-table">
+            <thead><tr>
+                <th>{t!(i18n, sales.order_date)}</th>
+                <th>{t!(i18n, sales.customer)}</th>
+                <th>{t!(i18n, sales.product)}</th>
+                <th class="num">{t!(i18n, sales.quantity)}</th>
+                <th class="num">{t!(i18n, sales.amount)}</th>
+                <th class="num">{t!(i18n, sales.profit)}</th>
+                <th>{t!(i18n, sales.rep)}</th>
+                {may_manage.then(|| view! { <th></th> })}
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|l| {
+                    let order = l.order_id.clone();
+                    let first = l.line_no == 1;
+                    view! {
+                        <tr class:sales-return=l.quantity < 0>
+                            <td>{l.order_date}</td>
+                            <td><a href=format!("/customers/{}", l.customer_id)>{format!("{} {}", l.customer_code, l.customer_name)}</a></td>
+                            <td>{format!("{} {}", l.sku, l.product_name)}</td>
+                            <td class="num">{l.quantity}</td>
+                            <td class="num">{l.amount}</td>
+                            <td class="num">{l.profit}</td>
+                            <td>{l.rep_name.unwrap_or_default()}</td>
+                            {may_manage.then(|| view! {
+                                <td>{first.then(|| view! {
+                                    <button type="button" class="button button-small" on:click=move |_| {
+                                        let ok = window().confirm_with_message(t_string!(i18n, sales.confirm_delete)).unwrap_or(false);
+                                        if ok { remove.dispatch(order.clone()); }
+                                    }>{t!(i18n, sales.delete_order)}</button>
+                                })}</td>
+                            })}
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    })
+}
+
+/// Typing an order: customer code, date, then lines.
+#[component]
+fn OrderForm(on_saved: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let products = Resource::new(|| (), |()| list_products());
+    let customer = RwSignal::new(String::new());
+    let date = RwSignal::new(String::new());
+    let lines = RwSignal::new(vec![OrderLineInput::default()]);
+    let errors = RwSignal::new(Vec::<crate::domain::validation::FieldError>::new());
+    let notice = RwSignal::new(None::<String>);
+    let save = Action::new(move |o: &OrderInput| create_order(o.clone()));
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => {
+            errors.set(Vec::new());
+            lines.set(vec![OrderLineInput::default()]);
+            notice.set(Some(t_string!(i18n, sales.order_saved).to_string()));
+            on_saved.run(());
+        }
+        Some(Err(AppError::Validation(e))) => {
+            notice.set(None);
+            errors.set(e);
+            crate::components::form::focus_first_invalid();
+        }
+        Some(Err(e)) => {
+            notice.set(Some(error_message(i18n, &e)));
+        }
+        None => {}
+    });
+    let err = move |field: String| {
+        errors.with(|e| {
+            e.iter()
+                .find(|x| x.field == field)
+                .map(|x| field_message(i18n, x.code))
+        })
+    };
+    let set_line = move |i: usize, f: fn(&mut OrderLineInput, String)| {
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            lines.update(|ls| {
+                if let Some(l) = ls.get_mut(i) {
+                    f(l, v);
+                }
+            });
+        }
+    };
+    view! {
+        <form class="card sales-order" on:submit=move |ev| {
+            ev.prevent_default();
+            save.dispatch(OrderInput { customer_code: customer.get_untracked(), order_date: date.get_untracked(), lines: lines.get_untracked() });
+        }>
+            <h2>{t!(i18n, sales.new_order)}</h2>
+            <div class="form-row">
+                <label class="field">
+                    <span>{t!(i18n, sales.customer_code)}</span>
+                    <input name="customer_code" autocomplete="off" aria-invalid=move || err("customer_code".into()).is_some().to_string()
+                        prop:value=move || customer.get() on:input=move |ev| customer.set(event_target_value(&ev)) />
+                    <small class="field-error">{move || err("customer_code".into())}</small>
+                </label>
+                <label class="field">
+                    <span>{t!(i18n, sales.order_date)}</span>
+                    <input name="order_date" type="date" aria-invalid=move || err("order_date".into()).is_some().to_string()
+                        prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+                    <small class="field-error">{move || err("order_date".into())}</small>
+                </label>
+            </div>
+            <datalist id="sales-products">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        products.await.unwrap_or_default().into_iter().map(|p| view! {
+                            <option value=p.sku.clone()>{format!("{} {}", p.name, p.list_price)}</option>
+                        }).collect_view()
+                    })}
+                </Transition>
+            </datalist>
+            {move || (0..lines.with(Vec::len)).map(|i| {
+                let field = move |name: &str| format!("lines.{i}.{name}");
+                let cell = move |name: &'static str, label: String, mode: &'static str, get: fn(&OrderLineInput) -> String, set: fn(&mut OrderLineInput, String)| view! {
+                    <label class="field">
+                        <span>{label}</span>
+                        <input name=field(name) inputmode=mode list=(name == "product_sku").then_some("sales-products") autocomplete="off"
+                            aria-invalid=move || err(field(name)).is_some().to_string()
+                            prop:value=move || lines.with(|ls| ls.get(i).map(get).unwrap_or_default())
+                            on:input=set_line(i, set) />
+                        <small class="field-error">{move || err(field(name))}</small>
+                    </label>
+                };
+                view! {
+                    <div class="form-row sales-line">
+                        {cell("product_sku", t_string!(i18n, sales.sku).to_string(), "text", |l| l.product_sku.clone(), |l, v| l.product_sku = v)}
+                        {cell("quantity", t_string!(i18n, sales.quantity).to_string(), "numeric", |l| l.quantity.clone(), |l, v| l.quantity = v)}
+                        {cell("amount", t_string!(i18n, sales.amount_yuan).to_string(), "decimal", |l| l.amount.clone(), |l, v| l.amount = v)}
+                        {cell("cost", t_string!(i18n, sales.cost_yuan).to_string(), "decimal", |l| l.cost.clone(), |l, v| l.cost = v)}
+                        <button type="button" class="button" aria-label=move || t_string!(i18n, sales.remove_line).to_string()
+                            disabled=move || lines.with(Vec::len) <= 1
+                            on:click=move |_| lines.update(|ls| { if ls.len() > 1 { ls.remove(i); } })>"×"</button>
+                    </div>
+                }
+            }).collect_view()}
+            <div class="page-actions">
+                <button type="button" class="button" on:click=move |_| lines.update(|ls| ls.push(OrderLineInput::default()))>{t!(i18n, sales.add_line)}</button>
+                <button type="submit" class="button button-primary" disabled=move || save.pending().get()>{t!(i18n, sales.save_order)}</button>
+            </div>
+            <p class="banner banner-success" role="status" hidden=move || notice.get().is_none()>{move || notice.get().unwrap_or_default()}</p>
+        </form>
+    }
+}
+
+/// Importing a sales file: preview, then import.
+#[component]
+fn SalesImport(on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let file = RwSignal::new_local(None::<PickedFile>);
+    let create_products = RwSignal::new(false);
+    let report = RwSignal::new(None::<SalesImportReport>);
+    let problem = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<SalesImportReport>);
+    let busy = RwSignal::new(false);
+    let run = move |commit: bool| {
+        let Some(f) = file.get_untracked() else {
+            return;
+        };
+        let options = SalesImportOptions {
+            create_products: create_products.get_untracked(),
+            commit,
+        };
+        let Ok(json) = serde_json::to_string(&options) else {
+            return;
+        };
+        let url = format!(
+            "/api/sales/import?options={}&name={}",
+            crate::features::customers::api::percent_encode(&json),
+            crate::features::customers::api::percent_encode(&f.name)
+        );
+        busy.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            let r = post_file(&url, &f).await;
+            busy.set(false);
+            let locale = i18n.get_locale_untracked();
+            match r {
+                Ok((_, body)) => match serde_json::from_str::<SalesImportOutcome>(&body) {
+                    Ok(SalesImportOutcome::Report(rep)) if rep.committed => {
+                        done.set(Some(rep));
+                        report.set(None);
+                        file.set(None);
+                        on_done.run(());
+                    }
+                    Ok(SalesImportOutcome::Report(rep)) => report.set(Some(rep)),
+                    Ok(SalesImportOutcome::File(p)) => {
+                        report.set(None);
+                        problem.set(Some(sales_problem_message(locale, &p)));
+                    }
+                    Err(_) => {
+                        let e =
+                            serde_json::from_str::<AppError>(&body).unwrap_or(AppError::Internal);
+                        problem.set(Some(error_message(i18n, &e)));
+                    }
+                },
+                Err(()) => problem.set(Some(t_string!(i18n, errors.network).to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card sales-import">
+            <h2>{t!(i18n, sales.import_title)}</h2>
+            <p class="muted">{t!(i18n, sales.import_hint)}</p>
+            <div class="form-row">
+                <label class="button file-button">
+                    {t!(i18n, sales.pick_file)}
+                    <input type="file" name="sales_file" accept=".csv,.xlsx,.txt" on:change=move |ev| {
+                        if let Some(f) = picked_file(&ev) {
+                            file.set(Some(f));
+                            done.set(None);
+                            run(false);
+                        }
+                    } />
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="create_products" prop:checked=move || create_products.get()
+                        on:change=move |ev| { create_products.set(event_target_checked(&ev)); run(false); } />
+                    {t!(i18n, sales.create_products)}
+                </label>
+                <span class="muted">{move || file.with(|f| f.as_ref().map(|f| f.name.clone()))}</span>
+            </div>
+            <p class="muted" hidden=move || !busy.get()>{t!(i18n, common.loading)}</p>
+            <p class="banner banner-error" role="alert" hidden=move || problem.get().is_none()>{move || problem.get().unwrap_or_default()}</p>
+            {move || done.get().map(|r| view! {
+                <p class="banner banner-success" role="status">{t_string!(i18n, sales.imported, lines = r.lines, orders = r.orders).to_string()}</p>
+            })}
+            {move || report.get().map(|r| {
+                let ok = r.error_count == 0;
+                view! {
+                    <div class="import-report" data-testid="sales-preview">
+                        <p>{t_string!(i18n, sales.preview_summary, rows = r.rows, lines = r.lines, orders = r.orders, errors = r.error_count).to_string()}</p>
+                        {(r.products_created > 0).then(|| view! { <p class="muted">{t_string!(i18n, sales.products_to_create, count = r.products_created).to_string()}</p> })}
+                        {(!r.errors.is_empty()).then(|| view! {
+                            <div class="table-wrap"><table class="data-table">
+                                <thead><tr><th>{t!(i18n, import.col_row)}</th><th>{t!(i18n, import.col_column)}</th><th>{t!(i18n, import.col_problem)}</th></tr></thead>
+                                <tbody>{r.errors.iter().map(|e| view! {
+                                    <tr><td>{e.row}</td><td>{column_label(i18n.get_locale_untracked(), &e.column)}</td><td>{field_message(i18n, e.code)}</td></tr>
+                                }).collect_view()}</tbody>
+                            </table></div>
+                        })}
+                        <button type="button" class="button button-primary" disabled=move || !ok || busy.get() on:click=move |_| run(true)>
+                            {t!(i18n, sales.import_now)}
+                        </button>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}

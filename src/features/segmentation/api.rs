@@ -1,0 +1,276 @@
+//! Server functions of the segmentation page: classify a period (the page recomputes
+//! classes for new thresholds itself, from the ranked totals sent here), save the result
+//! as the official tiers, list saved snapshots.
+//!
+//! A rep classifies their own customers only (the totals of other reps' customers never
+//! leave the server); owners and managers the whole company. Only they save snapshots.
+use crate::domain::sales::Measure;
+use crate::domain::segmentation::{Counts, Thresholds};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// What the page asks for, as typed (it comes from the URL).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SegmentationQuery {
+    pub from: String,
+    pub to: String,
+    /// `sales`, `profit`, `quantity`.
+    pub measure: String,
+    /// Percents, e.g. `80`.
+    pub a: String,
+    pub b: String,
+}
+
+/// One ranked customer: id, code, name, total (fen or units). A tuple, so 100 000 of them
+/// travel as compact JSON arrays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentRow(pub String, pub String, pub String, pub i64);
+
+/// A classification as the page draws it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentationData {
+    pub from: String,
+    pub to: String,
+    pub measure: Measure,
+    pub thresholds: Thresholds,
+    /// In rank order.
+    pub rows: Vec<SegmentRow>,
+    /// Classes at `thresholds` (the page recomputes them when the lines are dragged).
+    pub counts: Counts,
+    /// Only the signed-in rep's customers.
+    pub own_customers_only: bool,
+}
+
+/// A saved classification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotSummary {
+    pub id: String,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    pub measure: Measure,
+    pub thresholds: Thresholds,
+    pub ranked: i64,
+    pub counts: Counts,
+    pub created_by: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[server(endpoint = "segmentation/classify", input = Json)]
+pub async fn classify_customers(query: SegmentationQuery) -> Result<SegmentationData, AppError> {
+    crate::server::context::respond(imp::classify(query).await)
+}
+
+/// Saves the classification of `query` as the official tiers (owner, managers).
+#[server(endpoint = "segmentation/save", input = Json)]
+pub async fn save_tier_snapshot(
+    query: SegmentationQuery,
+    name: String,
+) -> Result<SnapshotSummary, AppError> {
+    crate::server::context::respond(imp::save(query, name).await)
+}
+
+/// The saved snapshots, newest first (owner, managers; a rep gets none).
+#[server(endpoint = "segmentation/snapshots", input = Json)]
+pub async fn list_tier_snapshots() -> Result<Vec<SnapshotSummary>, AppError> {
+    crate::server::context::respond(imp::snapshots().await)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod imp {
+    use super::*;
+    use crate::domain::sales::Period;
+    use crate::domain::staff::Action;
+    use crate::domain::validation::{FieldError, FieldErrorCode, optional_text};
+    use crate::features::customers::api::imp::scope_of;
+    use crate::server::context;
+    use crate::server::db::{self, customers::Scope, sales as repo};
+    use crate::server::segmentation::{self as svc, Classification, SnapshotRequest};
+
+    /// Period, measure and thresholds of a query, every refused field reported at once.
+    pub fn parse(q: &SegmentationQuery) -> Result<(Period, Measure, Thresholds), AppError> {
+        let mut errors = Vec::new();
+        let period = if q.from.trim().is_empty() && q.to.trim().is_empty() {
+            // the default: the last twelve whole months, by the calendar in Beijing
+            let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+            Period::last_12_months(today)
+        } else {
+            Period::parse(&q.from, &q.to)
+                .map_err(|e| errors.extend(e))
+                .ok()
+        };
+        let measure = if q.measure.trim().is_empty() {
+            Some(Measure::Sales)
+        } else {
+            Measure::parse(&q.measure)
+                .map_err(|c| errors.push(FieldError::new("measure", c)))
+                .ok()
+        };
+        let or_default = |s: &str, d: &str| {
+            if s.trim().is_empty() {
+                d.to_owned()
+            } else {
+                s.to_owned()
+            }
+        };
+        let thresholds = Thresholds::parse(&or_default(&q.a, "80"), &or_default(&q.b, "95"))
+            .map_err(|e| errors.extend(e))
+            .ok();
+        match (period, measure, thresholds) {
+            (Some(p), Some(m), Some(t)) => Ok((p, m, t)),
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+
+    fn data(
+        c: Classification,
+        p: Period,
+        m: Measure,
+        t: Thresholds,
+        own: bool,
+    ) -> SegmentationData {
+        SegmentationData {
+            from: p.from.format("%Y-%m-%d").to_string(),
+            to: p.to.format("%Y-%m-%d").to_string(),
+            measure: m,
+            thresholds: t,
+            counts: c.ranking.counts(t),
+            rows: c
+                .rows
+                .into_iter()
+                .map(|r| SegmentRow(r.id.to_string(), r.code, r.name, r.total))
+                .collect(),
+            own_customers_only: own,
+        }
+    }
+
+    pub async fn classify(q: SegmentationQuery) -> Result<SegmentationData, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (period, measure, t) = parse(&q)?;
+        let scope = scope_of(&user);
+        let started = std::time::Instant::now();
+        let c = svc::classify(
+            state.segmentation_sources(),
+            user.company_id,
+            scope,
+            period,
+            measure,
+        )
+        .await
+        .map_err(db::internal("classify"))?;
+        tracing::debug!(
+            customers = c.rows.len(),
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            "classified"
+        );
+        Ok(data(c, period, measure, t, scope != Scope::All))
+    }
+
+    pub async fn save(q: SegmentationQuery, name: String) -> Result<SnapshotSummary, AppError> {
+        let (state, user) = context::authorize(Action::ManageCustomers).await?;
+        let parsed = parse(&q);
+        let name = optional_text(&name, 60).map_err(|c| FieldError::new("name", c));
+        let ((period, measure, t), name) = match (parsed, name) {
+            (Ok(p), Ok(n)) => (p, n),
+            (Err(AppError::Validation(mut e)), n) => {
+                e.extend(n.err());
+                return Err(AppError::Validation(e));
+            }
+            (Err(e), _) => return Err(e),
+            (Ok(_), Err(e)) => return Err(AppError::Validation(vec![e])),
+        };
+        let name = name.unwrap_or_else(|| {
+            format!(
+                "{} – {} {}",
+                period.from.format("%Y-%m-%d"),
+                period.to.format("%Y-%m-%d"),
+                measure.as_str()
+            )
+        });
+        let now = chrono::Utc::now();
+        let saved = svc::save_snapshot(
+            state.segmentation_sources(),
+            user.company_id,
+            SnapshotRequest {
+                name: &name,
+                period,
+                measure,
+                thresholds: t,
+                by: Some(user.id),
+                now,
+            },
+        )
+        .await
+        .map_err(db::internal("save snapshot"))?;
+        let Some((id, c)) = saved else {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "from",
+                FieldErrorCode::NoSalesInPeriod,
+            )]));
+        };
+        tracing::info!(by = %user.id, snapshot = %id, ranked = c.rows.len(), "tier snapshot saved");
+        Ok(SnapshotSummary {
+            id: id.to_string(),
+            name,
+            from: period.from.format("%Y-%m-%d").to_string(),
+            to: period.to.format("%Y-%m-%d").to_string(),
+            measure,
+            thresholds: t,
+            ranked: i64::try_from(c.rows.len()).unwrap_or(i64::MAX),
+            counts: c.ranking.counts(t),
+            created_by: Some(user.name.clone()),
+            created_at: now,
+        })
+    }
+
+    pub async fn snapshots() -> Result<Vec<SnapshotSummary>, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        if !user.role.may(Action::ManageCustomers) {
+            return Ok(Vec::new());
+        }
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        let rows = repo::snapshots(&mut conn, user.company_id)
+            .await
+            .map_err(db::internal("snapshots"))?;
+        let counts = repo::snapshot_counts(&mut conn, user.company_id)
+            .await
+            .map_err(db::internal("snapshot counts"))?;
+        Ok(rows
+            .into_iter()
+            .map(|s| {
+                let get = |class: &str| {
+                    counts
+                        .iter()
+                        .find(|(id, c, _)| *id == s.id && c == class)
+                        .map_or(0, |(_, _, n)| usize::try_from(*n).unwrap_or(0))
+                };
+                SnapshotSummary {
+                    id: s.id.to_string(),
+                    from: s.period_from.clone(),
+                    to: s.period_to.clone(),
+                    measure: Measure::parse(&s.measure).unwrap_or_default(),
+                    thresholds: Thresholds {
+                        a_bp: u32::try_from(s.a_bp).unwrap_or(8000),
+                        b_bp: u32::try_from(s.b_bp).unwrap_or(9500),
+                    },
+                    ranked: s.ranked,
+                    counts: Counts {
+                        a: get("A"),
+                        b: get("B"),
+                        c: get("C"),
+                    },
+                    created_by: s.created_by_name,
+                    created_at: s.created_at,
+                    name: s.name,
+                }
+            })
+            .collect())
+    }
+}

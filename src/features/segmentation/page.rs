@@ -1,0 +1,537 @@
+//! The segmentation page (`/segmentation`): period, measure and thresholds; the Pareto
+//! chart with draggable A/B lines; class summary; the ranked table; export; saving the
+//! result as the official tiers. Period and measure live in the URL and are classified
+//! on the server; thresholds are applied in the browser by `Ranking::counts`.
+use super::api::{
+    SegmentationData, SegmentationQuery, SnapshotSummary, classify_customers, list_tier_snapshots,
+    save_tier_snapshot,
+};
+use super::chart::{ParetoChart, now_ms};
+use crate::components::error_view::{error_message, field_message};
+use crate::components::layout::use_current_user;
+use crate::domain::sales::{Measure, Period};
+use crate::domain::segmentation::{Class, Counts, Ranking, Thresholds, share_bp};
+use crate::domain::staff::Action as Permission;
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+const TABLE_PAGE: usize = 50;
+
+fn pct(bp: Option<i64>) -> String {
+    bp.map(|b| format!("{}.{}%", b / 100, (b % 100) / 10))
+        .unwrap_or_else(|| "—".to_owned())
+}
+
+fn measure_label(i18n: leptos_i18n::I18nContext<Locale>, m: Measure) -> String {
+    match m {
+        Measure::Sales => t_string!(i18n, segmentation.measure_sales).to_string(),
+        Measure::Profit => t_string!(i18n, segmentation.measure_profit).to_string(),
+        Measure::Quantity => t_string!(i18n, segmentation.measure_quantity).to_string(),
+    }
+}
+
+fn query_url(q: &SegmentationQuery) -> String {
+    use crate::features::customers::api::percent_encode;
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("from", &q.from),
+        ("to", &q.to),
+        ("measure", &q.measure),
+        ("a", &q.a),
+        ("b", &q.b),
+    ] {
+        if !v.is_empty() {
+            parts.push(format!("{k}={}", percent_encode(v)));
+        }
+    }
+    parts.join("&")
+}
+
+#[component]
+pub fn SegmentationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_query_map();
+    // thresholds are left out: moving them never asks the server
+    let query = Memo::new(move |_| {
+        params.with(|p| SegmentationQuery {
+            from: p.get("from").unwrap_or_default(),
+            to: p.get("to").unwrap_or_default(),
+            measure: p.get("measure").unwrap_or_default(),
+            a: p.get("a").unwrap_or_default(),
+            b: p.get("b").unwrap_or_default(),
+        })
+    });
+    let fetch_key = Memo::new(move |_| {
+        let q = query.get();
+        SegmentationQuery {
+            a: String::new(),
+            b: String::new(),
+            ..q
+        }
+    });
+    let data = Resource::new(move || fetch_key.get(), classify_customers);
+    let may_manage = use_current_user().is_some_and(|u| u.role.may(Permission::ManageCustomers));
+    view! {
+        <Title text=crate::components::head_text(move || t_string!(i18n, segmentation.title).to_string()) />
+        <div class="page-head">
+            <h1>{t!(i18n, segmentation.title)}</h1>
+        </div>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => Either::Left(view! {
+                        <PeriodForm query=query current=None />
+                        <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div>
+                    }),
+                    Ok(d) => {
+                        let q = query.get_untracked();
+                        let t = Thresholds::parse(
+                            if q.a.is_empty() { "80" } else { &q.a },
+                            if q.b.is_empty() { "95" } else { &q.b },
+                        ).unwrap_or(d.thresholds);
+                        Either::Right(view! {
+                            <PeriodForm query=query current=Some((d.from.clone(), d.to.clone(), d.measure)) />
+                            <Classified data=d thresholds=t may_manage=may_manage />
+                        })
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Period kind, its fields, measure; "apply" puts them in the URL.
+#[component]
+fn PeriodForm(
+    query: Memo<SegmentationQuery>,
+    current: Option<(String, String, Measure)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let (from0, to0, measure0) = current.clone().unwrap_or_default();
+    let kind = RwSignal::new(guess_kind(&from0, &to0));
+    let month = RwSignal::new(from0.get(..7).unwrap_or_default().to_owned());
+    let year = RwSignal::new(from0.get(..4).unwrap_or("2026").to_owned());
+    let quarter = RwSignal::new(
+        from0
+            .get(5..7)
+            .and_then(|m| m.parse::<u32>().ok())
+            .map_or(1, |m| (m - 1) / 3 + 1)
+            .to_string(),
+    );
+    let from = RwSignal::new(from0.clone());
+    let to = RwSignal::new(to0.clone());
+    let measure = RwSignal::new(measure0.as_str().to_owned());
+    let error = RwSignal::new(None::<String>);
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let y = year.get_untracked().trim().parse::<i32>().ok();
+        let period = match kind.get_untracked().as_str() {
+            "month" => month
+                .get_untracked()
+                .split_once('-')
+                .and_then(|(y, m)| Period::month(y.parse().ok()?, m.parse().ok()?)),
+            "quarter" => y.and_then(|y| Period::quarter(y, quarter.get_untracked().parse().ok()?)),
+            "year" => y.and_then(Period::year),
+            "last12" => Some(Period {
+                from: chrono::NaiveDate::MIN,
+                to: chrono::NaiveDate::MIN,
+            }),
+            _ => Period::parse(&from.get_untracked(), &to.get_untracked()).ok(),
+        };
+        let Some(p) = period else {
+            let code = match kind.get_untracked().as_str() {
+                "custom" => Period::parse(&from.get_untracked(), &to.get_untracked())
+                    .err()
+                    .and_then(|e| e.first().map(|e| e.code)),
+                _ => None,
+            };
+            error.set(Some(code.map_or_else(
+                || t_string!(i18n, field_errors.invalid_date).to_string(),
+                |c| field_message(i18n, c),
+            )));
+            return;
+        };
+        error.set(None);
+        let mut q = query.get_untracked();
+        if p.from == chrono::NaiveDate::MIN {
+            // the server's default: the last twelve whole months
+            q.from.clear();
+            q.to.clear();
+        } else {
+            q.from = p.from.format("%Y-%m-%d").to_string();
+            q.to = p.to.format("%Y-%m-%d").to_string();
+        }
+        q.measure = measure.get_untracked();
+        navigate(
+            &format!("/segmentation?{}", query_url(&q)),
+            NavigateOptions {
+                scroll: false,
+                ..NavigateOptions::default()
+            },
+        );
+    };
+    view! {
+        <form class="seg-controls" on:submit=apply>
+            <label class="field">
+                <span>{t!(i18n, segmentation.period)}</span>
+                <select name="kind" on:change=move |ev| kind.set(event_target_value(&ev)) prop:value=move || kind.get()>
+                    <option value="month">{t!(i18n, segmentation.kind_month)}</option>
+                    <option value="quarter">{t!(i18n, segmentation.kind_quarter)}</option>
+                    <option value="year">{t!(i18n, segmentation.kind_year)}</option>
+                    <option value="last12">{t!(i18n, segmentation.kind_last12)}</option>
+                    <option value="custom">{t!(i18n, segmentation.kind_custom)}</option>
+                </select>
+            </label>
+            <label class="field" hidden=move || kind.get() != "month">
+                <span>{t!(i18n, segmentation.month)}</span>
+                <input type="month" name="month" prop:value=move || month.get() on:input=move |ev| month.set(event_target_value(&ev)) />
+            </label>
+            <label class="field" hidden=move || !matches!(kind.get().as_str(), "quarter" | "year")>
+                <span>{t!(i18n, segmentation.year)}</span>
+                <input type="number" name="year" inputmode="numeric" min="2000" max="2099" prop:value=move || year.get() on:input=move |ev| year.set(event_target_value(&ev)) />
+            </label>
+            <label class="field" hidden=move || kind.get() != "quarter">
+                <span>{t!(i18n, segmentation.quarter)}</span>
+                <select name="quarter" prop:value=move || quarter.get() on:change=move |ev| quarter.set(event_target_value(&ev))>
+                    <option value="1">"Q1"</option><option value="2">"Q2"</option>
+                    <option value="3">"Q3"</option><option value="4">"Q4"</option>
+                </select>
+            </label>
+            <label class="field" hidden=move || kind.get() != "custom">
+                <span>{t!(i18n, segmentation.from)}</span>
+                <input type="date" name="from" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) />
+            </label>
+            <label class="field" hidden=move || kind.get() != "custom">
+                <span>{t!(i18n, segmentation.to)}</span>
+                <input type="date" name="to" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) />
+            </label>
+            <label class="field">
+                <span>{t!(i18n, segmentation.measure)}</span>
+                <select name="measure" prop:value=move || measure.get() on:change=move |ev| measure.set(event_target_value(&ev))>
+                    {Measure::ALL.map(|m| view! { <option value=m.as_str()>{move || measure_label(i18n, m)}</option> })}
+                </select>
+            </label>
+            <button type="submit" class="button button-primary">{t!(i18n, segmentation.apply)}</button>
+            <p class="field-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().unwrap_or_default()}</p>
+        </form>
+    }
+}
+
+fn guess_kind(from: &str, to: &str) -> String {
+    let (Ok(f), Ok(t)) = (
+        chrono::NaiveDate::parse_from_str(from, "%Y-%m-%d"),
+        chrono::NaiveDate::parse_from_str(to, "%Y-%m-%d"),
+    ) else {
+        return "last12".into();
+    };
+    use chrono::Datelike;
+    let p = Some(Period { from: f, to: t });
+    if Period::month(f.year(), f.month()) == p {
+        "month".into()
+    } else if Period::quarter(f.year(), f.month0() / 3 + 1) == p {
+        "quarter".into()
+    } else if Period::year(f.year()) == p {
+        "year".into()
+    } else if f.day() == 1
+        && t.succ_opt().is_some_and(|n| n.day() == 1)
+        && (t - f).num_days() >= 364
+        && (t - f).num_days() <= 365
+    {
+        "last12".into()
+    } else {
+        "custom".into()
+    }
+}
+
+#[component]
+fn Classified(data: SegmentationData, thresholds: Thresholds, may_manage: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    if data.rows.is_empty() {
+        return view! {
+            <div class="empty-state" role="status">
+                <p>{t!(i18n, segmentation.empty)}</p>
+                <p class="muted">{format!("{} – {}", data.from, data.to)}</p>
+            </div>
+        }
+        .into_any();
+    }
+    let measure = data.measure;
+    let ranking = StoredValue::new(Ranking::new(data.rows.iter().map(|r| r.3).collect()));
+    let rows = StoredValue::new(data.rows);
+    let a_bp = RwSignal::new(thresholds.a_bp);
+    let b_bp = RwSignal::new(thresholds.b_bp);
+    let counts: Memo<Counts> = Memo::new(move |_| {
+        let t = Thresholds {
+            a_bp: a_bp.get(),
+            b_bp: b_bp.get(),
+        };
+        ranking.with_value(|r| r.counts(t))
+    });
+    let recompute_ms = RwSignal::new(0.0f64);
+    let tab = RwSignal::new(None::<Class>);
+    let page = RwSignal::new(0usize);
+    let n = ranking.with_value(|r| r.len());
+    let g = ranking.with_value(|r| r.grand_total);
+    let net = ranking.with_value(|r| r.net_before[r.len()]);
+    let base = StoredValue::new(SegmentationQuery {
+        from: data.from.clone(),
+        to: data.to.clone(),
+        measure: measure.as_str().to_owned(),
+        a: String::new(),
+        b: String::new(),
+    });
+    let current_query = move || {
+        let mut q = base.get_value();
+        q.a = Thresholds::percent_text(a_bp.get());
+        q.b = Thresholds::percent_text(b_bp.get());
+        q
+    };
+    let export = move |format: &str| {
+        let headers = if i18n.get_locale() == Locale::en {
+            "en"
+        } else {
+            "zh"
+        };
+        format!(
+            "/api/segmentation/export?format={format}&headers={headers}&{}",
+            query_url(&current_query())
+        )
+    };
+    let percent_input = move |sig: RwSignal<u32>, other: RwSignal<u32>, is_a: bool| {
+        let text = RwSignal::new(Thresholds::percent_text(sig.get_untracked()));
+        Effect::new(move |_| text.set(Thresholds::percent_text(sig.get())));
+        let err = RwSignal::new(None::<String>);
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            text.set(v.clone());
+            let (a, b) = if is_a {
+                (v, Thresholds::percent_text(other.get_untracked()))
+            } else {
+                (Thresholds::percent_text(other.get_untracked()), v)
+            };
+            let started = now_ms();
+            match Thresholds::parse(&a, &b) {
+                Ok(t) => {
+                    err.set(None);
+                    a_bp.set(t.a_bp);
+                    b_bp.set(t.b_bp);
+                    let _ = counts.get_untracked();
+                    recompute_ms.set(now_ms() - started);
+                }
+                Err(e) => err.set(e.first().map(|e| field_message(i18n, e.code))),
+            }
+        }
+    };
+    let a_input = percent_input(a_bp, b_bp, true);
+    let b_input = percent_input(b_bp, a_bp, false);
+    let summary = move || {
+        let c = counts.get();
+        let s = ranking.with_value(|r| r.summary(c));
+        [(Class::A, s[0]), (Class::B, s[1]), (Class::C, s[2])]
+    };
+    let range = move || {
+        let c = counts.get();
+        match tab.get() {
+            None => (0, n),
+            Some(Class::A) => (0, c.a),
+            Some(Class::B) => (c.a, c.a + c.b),
+            Some(Class::C) => (c.a + c.b, n),
+        }
+    };
+    view! {
+        <p class="muted seg-scope">
+            {format!("{} – {} · {}", data.from, data.to, measure_label(i18n, measure))}
+            {data.own_customers_only.then(|| view! { " · " {t!(i18n, segmentation.own_only)} })}
+        </p>
+        <div class="seg-layout">
+            <div class="seg-chart-box" data-recompute-ms=move || format!("{:.3}", recompute_ms.get())>
+                <ParetoChart ranking=ranking counts=counts a_bp=a_bp b_bp=b_bp recompute_ms=recompute_ms />
+            </div>
+            <div class="seg-thresholds">
+                <label class="field">
+                    <span>{t!(i18n, segmentation.threshold_a)}</span>
+                    <input name="a" type="text" inputmode="decimal" prop:value=move || Thresholds::percent_text(a_bp.get()) on:change=a_input />
+                </label>
+                <label class="field">
+                    <span>{t!(i18n, segmentation.threshold_b)}</span>
+                    <input name="b" type="text" inputmode="decimal" prop:value=move || Thresholds::percent_text(b_bp.get()) on:change=b_input />
+                </label>
+                <p class="muted">{t!(i18n, segmentation.drag_hint)}</p>
+            </div>
+        </div>
+        <div class="seg-summary">
+            {move || summary().into_iter().map(|(class, s)| {
+                let letter = match class { Class::A => "A", Class::B => "B", Class::C => "C" };
+                view! {
+                    <section class=format!("seg-card seg-card-{}", letter.to_lowercase()) data-class=letter>
+                        <h2>{format!("{letter} ")}{move || t_string!(i18n, segmentation.class_word).to_string()}</h2>
+                        <p class="seg-count" data-testid=format!("count-{letter}")>{s.customers}</p>
+                        <p class="muted">{move || t_string!(i18n, segmentation.share_customers).to_string()} " "
+                            {pct(share_bp(s.customers as i128, n as i128))}</p>
+                        <p>{move || t_string!(i18n, segmentation.total).to_string()} " " {measure.format(i64::try_from(s.total).unwrap_or(i64::MAX))}</p>
+                        <p class="muted">{move || t_string!(i18n, segmentation.share_total).to_string()} " " {pct(share_bp(s.total, net))}</p>
+                    </section>
+                }
+            }).collect_view()}
+        </div>
+        <div class="page-actions seg-actions">
+            <a class="button" rel="external" download="" href=move || export("xlsx")>{t!(i18n, segmentation.export_xlsx)}</a>
+            <a class="button" rel="external" download="" href=move || export("csv")>{t!(i18n, segmentation.export_csv)}</a>
+        </div>
+        {may_manage.then(|| view! { <SaveSnapshot current=Signal::derive(current_query) /> })}
+        <div class="seg-tabs" role="tablist">
+            {[None, Some(Class::A), Some(Class::B), Some(Class::C)].map(|c| {
+                let label = match c { None => t_string!(i18n, segmentation.all).to_string(), Some(Class::A) => "A".into(), Some(Class::B) => "B".into(), Some(Class::C) => "C".into() };
+                view! {
+                    <button type="button" role="tab" class="button" aria-selected=move || (tab.get() == c).to_string()
+                        on:click=move |_| { tab.set(c); page.set(0); }>{label}</button>
+                }
+            })}
+        </div>
+        <div class="table-wrap">
+            <table class="data-table seg-table">
+                <thead><tr>
+                    <th>{t!(i18n, segmentation.rank)}</th>
+                    <th>{t!(i18n, segmentation.code)}</th>
+                    <th>{t!(i18n, segmentation.name)}</th>
+                    <th class="num">{t!(i18n, segmentation.total)}</th>
+                    <th class="num">{t!(i18n, segmentation.share)}</th>
+                    <th class="num">{t!(i18n, segmentation.cum_share)}</th>
+                    <th>{t!(i18n, segmentation.class_word)}</th>
+                </tr></thead>
+                <tbody>
+                    {move || {
+                        let (start, end) = range();
+                        let from = (start + page.get() * TABLE_PAGE).min(end);
+                        let to = (from + TABLE_PAGE).min(end);
+                        let c = counts.get();
+                        (from..to).map(|i| {
+                            let (id, code, name, total) = rows.with_value(|r| { let x = &r[i]; (x.0.clone(), x.1.clone(), x.2.clone(), x.3) });
+                            let cum = ranking.with_value(|r| r.cumulative(i));
+                            let class = Ranking::class_at(c, i);
+                            let letter = match class { Class::A => "A", Class::B => "B", Class::C => "C" };
+                            view! {
+                                <tr>
+                                    <td class="num">{i + 1}</td>
+                                    <td>{code}</td>
+                                    <td><a href=format!("/customers/{id}")>{name}</a></td>
+                                    <td class="num">{measure.format(total)}</td>
+                                    <td class="num">{pct(share_bp(i128::from(total.max(0)), g))}</td>
+                                    <td class="num">{pct(share_bp(cum, g))}</td>
+                                    <td><span class=format!("tier-badge tier-{}", letter.to_lowercase())>{letter}</span></td>
+                                </tr>
+                            }
+                        }).collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label=move || t_string!(i18n, segmentation.pages).to_string()>
+            <button type="button" class="button" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, segmentation.prev)}</button>
+            <span>{move || {
+                let (s, e) = range();
+                let pages = (e - s).div_ceil(TABLE_PAGE).max(1);
+                format!("{} / {}", page.get() + 1, pages)
+            }}</span>
+            <button type="button" class="button" disabled=move || { let (s, e) = range(); (page.get() + 1) * TABLE_PAGE >= e - s } on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, segmentation.next)}</button>
+        </nav>
+        {may_manage.then(|| view! { <Snapshots /> })}
+    }
+    .into_any()
+}
+
+/// Saving the classification on screen as the official tiers.
+#[component]
+fn SaveSnapshot(current: Signal<SegmentationQuery>) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(String::new());
+    let save = Action::new(move |(q, n): &(SegmentationQuery, String)| {
+        save_tier_snapshot(q.clone(), n.clone())
+    });
+    let message = move || {
+        save.value()
+            .get()
+            .map(|r: Result<SnapshotSummary, AppError>| match r {
+                Ok(s) => Ok(t_string!(
+                    i18n,
+                    segmentation.saved,
+                    a = s.counts.a,
+                    b = s.counts.b,
+                    c = s.counts.c
+                )
+                .to_string()),
+                Err(e) => Err(match &e {
+                    AppError::Validation(errs) => errs
+                        .first()
+                        .map_or_else(|| error_message(i18n, &e), |f| field_message(i18n, f.code)),
+                    _ => error_message(i18n, &e),
+                }),
+            })
+    };
+    view! {
+        <form class="seg-save" on:submit=move |ev| {
+            ev.prevent_default();
+            save.dispatch((current.get_untracked(), name.get_untracked()));
+        }>
+            <label class="field">
+                <span>{t!(i18n, segmentation.snapshot_name)}</span>
+                <input name="snapshot_name" maxlength="60" placeholder=move || t_string!(i18n, segmentation.snapshot_placeholder).to_string()
+                    prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+            </label>
+            <button type="submit" class="button button-primary" disabled=move || save.pending().get()>
+                {move || if save.pending().get() { t_string!(i18n, common.saving).to_string() } else { t_string!(i18n, segmentation.save_snapshot).to_string() }}
+            </button>
+            {move || message().map(|m| match m {
+                Ok(text) => Either::Left(view! { <p class="banner banner-success" role="status">{text}</p> }),
+                Err(text) => Either::Right(view! { <p class="banner banner-error" role="alert">{text}</p> }),
+            })}
+        </form>
+    }
+}
+
+#[component]
+fn Snapshots() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = Resource::new(|| (), |()| list_tier_snapshots());
+    view! {
+        <h2>{t!(i18n, segmentation.snapshots)}</h2>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => Either::Left(view! { <p class="banner banner-error">{error_message(i18n, &e)}</p> }),
+                    Ok(items) if items.is_empty() => Either::Right(Either::Left(view! { <p class="muted">{t!(i18n, segmentation.no_snapshots)}</p> })),
+                    Ok(items) => Either::Right(Either::Right(view! {
+                        <div class="table-wrap"><table class="data-table">
+                            <thead><tr>
+                                <th>{t!(i18n, segmentation.snapshot_name)}</th>
+                                <th>{t!(i18n, segmentation.period)}</th>
+                                <th>{t!(i18n, segmentation.measure)}</th>
+                                <th>"A / B"</th>
+                                <th class="num">"A"</th><th class="num">"B"</th><th class="num">"C"</th>
+                                <th>{t!(i18n, segmentation.saved_by)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {items.into_iter().map(|s| view! {
+                                    <tr>
+                                        <td>{s.name}</td>
+                                        <td>{format!("{} – {}", s.from, s.to)}</td>
+                                        <td>{measure_label(i18n, s.measure)}</td>
+                                        <td>{format!("{}% / {}%", Thresholds::percent_text(s.thresholds.a_bp), Thresholds::percent_text(s.thresholds.b_bp))}</td>
+                                        <td class="num">{s.counts.a}</td><td class="num">{s.counts.b}</td><td class="num">{s.counts.c}</td>
+                                        <td>{format!("{} · {}", s.created_by.unwrap_or_default(), (s.created_at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M"))}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table></div>
+                    })),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,523 @@
+//! Products, the sales ledger, its monthly rollups and tier snapshots.
+//!
+//! Rollups (`sales_monthly`) are written only by the triggers of the migration
+//! `create_sales_monthly`; nothing here writes them.
+use crate::domain::ids::{CompanyId, CustomerId, EmployeeId};
+use crate::domain::sales::ProductFields;
+use crate::server::db::DbConn;
+use crate::server::db::customers::Scope;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{QueryBuilder, Sqlite};
+use uuid::Uuid;
+
+/// A product of the catalogue.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProductRow {
+    pub id: Uuid,
+    pub sku: String,
+    pub name: String,
+    pub category: Option<String>,
+    pub unit: Option<String>,
+    pub list_price: Option<i64>,
+    pub price_floor: Option<i64>,
+    pub version: i64,
+}
+
+/// The company's products by SKU order.
+pub async fn products(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Vec<ProductRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, sku, name, category, unit, list_price, price_floor, version FROM products \
+         WHERE company_id = ? ORDER BY sku",
+    )
+    .bind(company.0)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn insert_product(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    p: &ProductFields,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO products (company_id, id, sku, name, category, unit, list_price, price_floor, \
+         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(company.0)
+    .bind(id)
+    .bind(&p.sku)
+    .bind(&p.name)
+    .bind(&p.category)
+    .bind(&p.unit)
+    .bind(p.list_price.map(|m| m.0))
+    .bind(p.price_floor.map(|m| m.0))
+    .bind(now)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Updates a product if it is still at `version`; false when it changed meanwhile (or
+/// does not exist).
+pub async fn update_product(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    version: i64,
+    p: &ProductFields,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE products SET sku = ?, name = ?, category = ?, unit = ?, list_price = ?, \
+         price_floor = ?, version = version + 1, updated_at = ? \
+         WHERE company_id = ? AND id = ? AND version = ?",
+    )
+    .bind(&p.sku)
+    .bind(&p.name)
+    .bind(&p.category)
+    .bind(&p.unit)
+    .bind(p.list_price.map(|m| m.0))
+    .bind(p.price_floor.map(|m| m.0))
+    .bind(now)
+    .bind(company.0)
+    .bind(id)
+    .bind(version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records where a set of lines came from.
+pub async fn insert_batch(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    source: &str,
+    file_name: Option<&str>,
+    by: Option<EmployeeId>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sales_batches (company_id, id, source, file_name, line_count, created_by, created_at) \
+         VALUES (?, ?, ?, ?, 0, ?, ?)",
+    )
+    .bind(company.0)
+    .bind(id)
+    .bind(source)
+    .bind(file_name)
+    .bind(by.map(|e| e.0))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_batch_count(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    lines: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sales_batches SET line_count = ? WHERE company_id = ? AND id = ?")
+        .bind(lines)
+        .bind(company.0)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// One line ready to store: every reference resolved within the company.
+#[derive(Debug, Clone, Copy)]
+pub struct NewLine {
+    pub order_id: Uuid,
+    pub line_no: i64,
+    pub order_date: NaiveDate,
+    pub customer_id: Uuid,
+    pub product_id: Uuid,
+    pub rep_id: Option<Uuid>,
+    pub quantity: i64,
+    pub amount: i64,
+    pub cost: i64,
+}
+
+/// Stores lines, many per statement (SQLite's limit is 32 766 bound values).
+pub async fn insert_lines(
+    conn: &mut DbConn,
+    company: CompanyId,
+    batch: Uuid,
+    lines: &[NewLine],
+) -> Result<(), sqlx::Error> {
+    for chunk in lines.chunks(2_000) {
+        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+            "INSERT INTO sales_lines (company_id, order_id, line_no, order_date, customer_id, \
+             product_id, rep_id, quantity, amount, cost, batch_id) ",
+        );
+        q.push_values(chunk, |mut b, l| {
+            b.push_bind(company.0)
+                .push_bind(l.order_id)
+                .push_bind(l.line_no)
+                .push_bind(l.order_date.format("%Y-%m-%d").to_string())
+                .push_bind(l.customer_id)
+                .push_bind(l.product_id)
+                .push_bind(l.rep_id)
+                .push_bind(l.quantity)
+                .push_bind(l.amount)
+                .push_bind(l.cost)
+                .push_bind(batch);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A line of the ledger as lists show it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LineRow {
+    pub order_id: Uuid,
+    pub line_no: i64,
+    pub order_date: String,
+    pub customer_id: Uuid,
+    pub customer_code: String,
+    pub customer_name: String,
+    pub sku: String,
+    pub product_name: String,
+    pub quantity: i64,
+    pub amount: i64,
+    pub cost: i64,
+    pub rep_name: Option<String>,
+}
+
+/// The newest lines first, of customers within `scope` (optionally one customer).
+pub async fn recent_lines(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    customer: Option<CustomerId>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<LineRow>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        "SELECT l.order_id, l.line_no, l.order_date, l.customer_id, c.code AS customer_code, \
+         c.name AS customer_name, p.sku, p.name AS product_name, l.quantity, l.amount, l.cost, \
+         e.name AS rep_name FROM sales_lines l \
+         JOIN customers c ON c.company_id = l.company_id AND c.id = l.customer_id \
+         JOIN products p ON p.company_id = l.company_id AND p.id = l.product_id \
+         LEFT JOIN employees e ON e.company_id = l.company_id AND e.id = l.rep_id \
+         WHERE l.company_id = ",
+    );
+    q.push_bind(company.0);
+    if let Scope::Rep(rep) = scope {
+        q.push(" AND c.rep_id = ").push_bind(rep.0);
+    }
+    if let Some(c) = customer {
+        q.push(" AND l.customer_id = ").push_bind(c.0);
+    }
+    q.push(" ORDER BY l.order_date DESC, l.order_id DESC, l.line_no LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    q.build_query_as().fetch_all(conn).await
+}
+
+/// The customer an order belongs to, if the order exists.
+pub async fn order_customer(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order: Uuid,
+) -> Result<Option<(Uuid, Option<Uuid>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT l.customer_id, c.rep_id FROM sales_lines l JOIN customers c \
+         ON c.company_id = l.company_id AND c.id = l.customer_id \
+         WHERE l.company_id = ? AND l.order_id = ? LIMIT 1",
+    )
+    .bind(company.0)
+    .bind(order)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Deletes every line of an order; how many went.
+pub async fn delete_order(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order: Uuid,
+) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM sales_lines WHERE company_id = ? AND order_id = ?")
+            .bind(company.0)
+            .bind(order)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// The company's sales counter (moved by every change to its lines).
+pub async fn revision(conn: &mut DbConn, company: CompanyId) -> Result<i64, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar("SELECT rev FROM sales_revisions WHERE company_id = ?")
+            .bind(company.0)
+            .fetch_optional(conn)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+/// One customer-month of the rollups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct MonthRow {
+    pub customer_id: Uuid,
+    pub month: i64,
+    pub amount: i64,
+    pub cost: i64,
+    pub quantity: i64,
+    pub lines: i64,
+}
+
+/// Rollup rows changed after `after_rev` (0: all).
+pub async fn months_changed(
+    conn: &mut DbConn,
+    company: CompanyId,
+    after_rev: i64,
+) -> Result<Vec<MonthRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT customer_id, month, amount, cost, quantity, lines FROM sales_monthly \
+         WHERE company_id = ? AND rev > ?",
+    )
+    .bind(company.0)
+    .bind(after_rev)
+    .fetch_all(conn)
+    .await
+}
+
+/// The same shape summed straight from the lines, for checking the rollups.
+pub async fn months_from_lines(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Vec<MonthRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT customer_id, \
+         CAST(substr(order_date, 1, 4) AS INTEGER) * 12 + CAST(substr(order_date, 6, 2) AS INTEGER) - 1 AS month, \
+         sum(amount) AS amount, sum(cost) AS cost, sum(quantity) AS quantity, count(*) AS lines \
+         FROM sales_lines WHERE company_id = ? GROUP BY customer_id, month ORDER BY customer_id, month",
+    )
+    .bind(company.0)
+    .fetch_all(conn)
+    .await
+}
+
+/// Per-customer sums of the lines dated `[from, to]` (both included); `month` is 0.
+pub async fn day_range_sums(
+    conn: &mut DbConn,
+    company: CompanyId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<MonthRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT customer_id, 0 AS month, sum(amount) AS amount, sum(cost) AS cost, \
+         sum(quantity) AS quantity, count(*) AS lines FROM sales_lines \
+         WHERE company_id = ? AND order_date BETWEEN ? AND ? GROUP BY customer_id",
+    )
+    .bind(company.0)
+    .bind(from.format("%Y-%m-%d").to_string())
+    .bind(to.format("%Y-%m-%d").to_string())
+    .fetch_all(conn)
+    .await
+}
+
+/// Ids of the customers assigned to a rep — the SQL side of a rep's scope.
+pub async fn rep_customer_ids(
+    conn: &mut DbConn,
+    company: CompanyId,
+    rep: EmployeeId,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM customers WHERE company_id = ? AND rep_id = ?")
+        .bind(company.0)
+        .bind(rep.0)
+        .fetch_all(conn)
+        .await
+}
+
+/// A saved classification.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SnapshotRow {
+    pub id: Uuid,
+    pub name: String,
+    pub period_from: String,
+    pub period_to: String,
+    pub measure: String,
+    pub a_bp: i64,
+    pub b_bp: i64,
+    pub ranked: i64,
+    pub grand_total: i64,
+    pub created_by_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What is saved with a snapshot.
+#[derive(Debug, Clone)]
+pub struct NewSnapshot<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub measure: &'a str,
+    pub a_bp: u32,
+    pub b_bp: u32,
+    pub ranked: i64,
+    pub grand_total: i64,
+    pub by: Option<EmployeeId>,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_snapshot(
+    conn: &mut DbConn,
+    company: CompanyId,
+    s: &NewSnapshot<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO tier_snapshots (company_id, id, name, period_from, period_to, measure, a_bp, \
+         b_bp, ranked, grand_total, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(company.0)
+    .bind(s.id)
+    .bind(s.name)
+    .bind(s.from.format("%Y-%m-%d").to_string())
+    .bind(s.to.format("%Y-%m-%d").to_string())
+    .bind(s.measure)
+    .bind(i64::from(s.a_bp))
+    .bind(i64::from(s.b_bp))
+    .bind(s.ranked)
+    .bind(s.grand_total)
+    .bind(s.by.map(|e| e.0))
+    .bind(s.at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Stores the tiers of a snapshot: `(customer, class, total, rank)` for the ranked
+/// customers; every other customer of the company gets C with total 0 and no rank. Then
+/// sets each customer's tier in force.
+pub async fn insert_tiers(
+    conn: &mut DbConn,
+    company: CompanyId,
+    snapshot: Uuid,
+    ranked: &[(Uuid, &'static str, i64, i64)],
+) -> Result<(), sqlx::Error> {
+    for chunk in ranked.chunks(5_000) {
+        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+            "INSERT INTO customer_tiers (company_id, customer_id, snapshot_id, class, total, rank) ",
+        );
+        q.push_values(chunk, |mut b, (c, class, total, rank)| {
+            b.push_bind(company.0)
+                .push_bind(*c)
+                .push_bind(snapshot)
+                .push_bind(*class)
+                .push_bind(*total)
+                .push_bind(*rank);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    sqlx::query(
+        "INSERT INTO customer_tiers (company_id, customer_id, snapshot_id, class, total, rank) \
+         SELECT company_id, id, ?, 'C', 0, NULL FROM customers c WHERE company_id = ? \
+         AND NOT EXISTS (SELECT 1 FROM customer_tiers t WHERE t.company_id = c.company_id \
+         AND t.customer_id = c.id AND t.snapshot_id = ?)",
+    )
+    .bind(snapshot)
+    .bind(company.0)
+    .bind(snapshot)
+    .execute(&mut *conn)
+    .await?;
+    // only rows whose tier changes are written (and move the list index)
+    sqlx::query(
+        "UPDATE customers SET tier = t.class FROM customer_tiers t \
+         WHERE t.company_id = customers.company_id AND t.customer_id = customers.id \
+         AND t.snapshot_id = ? AND customers.company_id = ? AND customers.tier IS NOT t.class",
+    )
+    .bind(snapshot)
+    .bind(company.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The company's snapshots, newest first.
+pub async fn snapshots(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Vec<SnapshotRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, s.name, s.period_from, s.period_to, s.measure, s.a_bp, s.b_bp, s.ranked, \
+         s.grand_total, e.name AS created_by_name, s.created_at FROM tier_snapshots s \
+         LEFT JOIN employees e ON e.company_id = s.company_id AND e.id = s.created_by \
+         WHERE s.company_id = ? ORDER BY s.created_at DESC",
+    )
+    .bind(company.0)
+    .fetch_all(conn)
+    .await
+}
+
+/// One customer's tier in one snapshot.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TierRow {
+    pub snapshot_name: String,
+    pub period_from: String,
+    pub period_to: String,
+    pub measure: String,
+    pub class: String,
+    pub total: i64,
+    pub rank: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A customer's tiers, newest snapshot first.
+pub async fn tier_history(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: CustomerId,
+) -> Result<Vec<TierRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.name AS snapshot_name, s.period_from, s.period_to, s.measure, t.class, t.total, \
+         t.rank, s.created_at FROM customer_tiers t JOIN tier_snapshots s \
+         ON s.company_id = t.company_id AND s.id = t.snapshot_id \
+         WHERE t.company_id = ? AND t.customer_id = ? ORDER BY s.created_at DESC",
+    )
+    .bind(company.0)
+    .bind(customer.0)
+    .fetch_all(conn)
+    .await
+}
+
+/// Every customer of the company as (code, id, rep): how sales files name customers.
+pub async fn customer_codes(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Vec<(String, Uuid, Option<Uuid>)>, sqlx::Error> {
+    sqlx::query_as("SELECT code, id, rep_id FROM customers WHERE company_id = ?")
+        .bind(company.0)
+        .fetch_all(conn)
+        .await
+}
+
+/// Customers per class of every snapshot: (snapshot, class, customers).
+pub async fn snapshot_counts(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Vec<(Uuid, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT snapshot_id, class, count(*) FROM customer_tiers WHERE company_id = ? \
+         GROUP BY snapshot_id, class",
+    )
+    .bind(company.0)
+    .fetch_all(conn)
+    .await
+}

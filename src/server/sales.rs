@@ -1,0 +1,332 @@
+//! Writing the sales ledger: imports (the page, the command line) and orders typed in the
+//! app. Every line is parsed by `domain::sales::SaleLine::parse`; customers are matched by
+//! code, products by SKU, reps by login, all within the company. One transaction: the
+//! caller commits only a report that says `committed`.
+use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::sales::{ProductFields, ProductInput, SaleLine, SaleLineInput};
+use crate::domain::validation::{FieldError, FieldErrorCode};
+use crate::features::customers::transfer::{FileProblem, MAX_LISTED_ERRORS, RowError};
+use crate::features::sales::transfer::{
+    COLUMNS, SalesImportOptions, SalesImportOutcome, SalesImportReport, column_for_header,
+};
+use crate::server::db::DbConn;
+use crate::server::db::customers as customer_repo;
+use crate::server::db::sales::{self as repo, NewLine};
+use crate::server::transfer::{Table, decode, read_table};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Who imports, and when.
+#[derive(Debug, Clone)]
+pub struct ImportBy {
+    pub company: CompanyId,
+    pub by: Option<EmployeeId>,
+    pub now: DateTime<Utc>,
+    pub file_name: Option<String>,
+}
+
+/// Rows of a file, read a chunk at a time so a CSV of ten million lines is never held
+/// as cells all at once.
+enum Rows {
+    Table(std::vec::IntoIter<Vec<String>>),
+    Csv(csv::Reader<std::io::Cursor<Vec<u8>>>),
+}
+
+impl Rows {
+    fn open(bytes: &[u8]) -> Result<Rows, FileProblem> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(FileProblem::Empty);
+        }
+        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            let Table { rows } = read_table(bytes)?;
+            return Ok(Rows::Table(rows.into_iter()));
+        }
+        let text = decode(bytes)?;
+        let first = text.lines().next().unwrap_or_default();
+        let delimiter = [b',', b'\t', b';']
+            .into_iter()
+            .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+            .unwrap_or(b',');
+        Ok(Rows::Csv(
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delimiter)
+                .from_reader(std::io::Cursor::new(text.into_bytes())),
+        ))
+    }
+
+    fn next(&mut self) -> Option<Result<Vec<String>, FileProblem>> {
+        match self {
+            Rows::Table(it) => it.next().map(Ok),
+            Rows::Csv(r) => {
+                let mut rec = csv::StringRecord::new();
+                match r.read_record(&mut rec) {
+                    Ok(true) => Some(Ok(rec.iter().map(|c| c.trim().to_owned()).collect())),
+                    Ok(false) => None,
+                    Err(_) => Some(Err(FileProblem::Unreadable)),
+                }
+            }
+        }
+    }
+}
+
+/// Lines are written in groups of this many rows.
+const CHUNK: usize = 20_000;
+
+/// Runs an import of `bytes`. Writes through `conn` (products created, lines stored);
+/// the caller commits only when the report says `committed`.
+pub async fn import(
+    conn: &mut DbConn,
+    who: &ImportBy,
+    bytes: &[u8],
+    options: SalesImportOptions,
+) -> Result<SalesImportOutcome, sqlx::Error> {
+    let mut rows = match Rows::open(bytes) {
+        Ok(r) => r,
+        Err(p) => return Ok(SalesImportOutcome::File(p)),
+    };
+    // the header: the first of the first ten rows naming two known columns
+    let mut seen = 0usize;
+    let header = loop {
+        match rows.next() {
+            None => return Ok(SalesImportOutcome::File(FileProblem::NoHeaderRow)),
+            Some(Err(p)) => return Ok(SalesImportOutcome::File(p)),
+            Some(Ok(r)) => {
+                seen += 1;
+                if r.iter().filter(|h| column_for_header(h).is_some()).count() >= 2 {
+                    break r;
+                }
+                if seen >= 10 {
+                    return Ok(SalesImportOutcome::File(FileProblem::NoHeaderRow));
+                }
+            }
+        }
+    };
+    let mut at: HashMap<&'static str, usize> = HashMap::new();
+    for (i, h) in header.iter().enumerate() {
+        if let Some(key) = column_for_header(h)
+            && at.insert(key, i).is_some()
+        {
+            return Ok(SalesImportOutcome::File(FileProblem::DuplicateColumn(
+                h.trim().to_owned(),
+            )));
+        }
+    }
+    let missing: Vec<String> = COLUMNS
+        .iter()
+        .filter(|(key, required, _)| *required && !at.contains_key(key))
+        .map(|(key, _, _)| (*key).to_owned())
+        .collect();
+    if !missing.is_empty() {
+        return Ok(SalesImportOutcome::File(FileProblem::MissingColumns(
+            missing,
+        )));
+    }
+    let header_of = |key: &str| {
+        at.get(key).and_then(|&i| header.get(i)).map_or_else(
+            || key.to_owned(),
+            |h| h.trim_start_matches('\u{feff}').trim().to_owned(),
+        )
+    };
+
+    let company = who.company;
+    let customers: HashMap<String, (Uuid, Option<Uuid>)> = repo::customer_codes(conn, company)
+        .await?
+        .into_iter()
+        .map(|(code, id, rep)| (code, (id, rep)))
+        .collect();
+    let mut products: HashMap<String, Uuid> = repo::products(conn, company)
+        .await?
+        .into_iter()
+        .map(|p| (p.sku, p.id))
+        .collect();
+    let logins: HashMap<String, Uuid> = customer_repo::active_logins(conn, company)
+        .await?
+        .into_iter()
+        .collect();
+    let batch = Uuid::now_v7();
+    repo::insert_batch(
+        conn,
+        company,
+        batch,
+        "import",
+        who.file_name.as_deref(),
+        who.by,
+        who.now,
+    )
+    .await?;
+
+    let mut report = SalesImportReport::default();
+    let mut pending: Vec<NewLine> = Vec::with_capacity(CHUNK);
+    let mut order: Option<(Uuid, NaiveDate, Uuid, i64)> = None;
+    let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
+    let cell = |r: &[String], key: &str| -> String {
+        at.get(key)
+            .and_then(|&i| r.get(i))
+            .map(|s| s.trim_start_matches('\'').to_owned())
+            .unwrap_or_default()
+    };
+    let mut number = seen;
+    while let Some(next) = rows.next() {
+        number += 1;
+        let r = match next {
+            Ok(r) => r,
+            Err(p) => return Ok(SalesImportOutcome::File(p)),
+        };
+        if r.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        report.rows += 1;
+        let input = SaleLineInput {
+            order_date: cell(&r, "order_date"),
+            customer_code: cell(&r, "customer_code"),
+            product_sku: cell(&r, "product_sku"),
+            quantity: cell(&r, "quantity"),
+            amount: cell(&r, "amount"),
+            cost: cell(&r, "cost"),
+            product_name: cell(&r, "product_name"),
+            rep_login: cell(&r, "rep_login"),
+        };
+        let mut errors: Vec<FieldError> = Vec::new();
+        let line = SaleLine::parse(&input).map_err(|e| errors = e).ok();
+        let customer = match &line {
+            Some(l) => match customers.get(&l.customer_code) {
+                Some(c) => Some(*c),
+                None => {
+                    errors.push(FieldError::new(
+                        "customer_code",
+                        FieldErrorCode::UnknownCustomer,
+                    ));
+                    None
+                }
+            },
+            None => None,
+        };
+        let mut product = None;
+        if let Some(l) = &line {
+            product = products.get(&l.product_sku).copied();
+            if product.is_none() {
+                match (&l.product_name, options.create_products) {
+                    (Some(name), true) => {
+                        let fields = ProductFields::parse(&ProductInput {
+                            sku: l.product_sku.clone(),
+                            name: name.clone(),
+                            ..Default::default()
+                        });
+                        match fields {
+                            Ok(f) => {
+                                let id = Uuid::now_v7();
+                                repo::insert_product(conn, company, id, &f, who.now).await?;
+                                products.insert(l.product_sku.clone(), id);
+                                report.products_created += 1;
+                                product = Some(id);
+                            }
+                            Err(e) => errors.extend(e.into_iter().map(|e| {
+                                FieldError::new(
+                                    if e.field == "name" {
+                                        "product_name"
+                                    } else {
+                                        "product_sku"
+                                    },
+                                    e.code,
+                                )
+                            })),
+                        }
+                    }
+                    (None, true) => {
+                        errors.push(FieldError::new("product_name", FieldErrorCode::Required));
+                    }
+                    (_, false) => {
+                        errors.push(FieldError::new(
+                            "product_sku",
+                            FieldErrorCode::UnknownProduct,
+                        ));
+                    }
+                }
+            }
+        }
+        let rep = match line.as_ref().and_then(|l| l.rep_login.as_ref()) {
+            Some(login) => match logins.get(login) {
+                Some(id) => Some(Some(*id)),
+                None => {
+                    errors.push(FieldError::new(
+                        "rep_login",
+                        FieldErrorCode::UnknownEmployee,
+                    ));
+                    None
+                }
+            },
+            None => customer.map(|c| c.1),
+        };
+        if !errors.is_empty() {
+            report.error_count += errors.len();
+            for e in errors {
+                if report.errors.len() < MAX_LISTED_ERRORS {
+                    report.errors.push(RowError {
+                        row: number,
+                        column: header_of(&e.field),
+                        code: e.code,
+                    });
+                }
+            }
+            continue;
+        }
+        let (Some(l), Some((customer_id, _)), Some(product_id), Some(rep_id)) =
+            (line, customer, product, rep)
+        else {
+            continue;
+        };
+        // consecutive lines of one customer and date form one order
+        let (order_id, line_no) = match order {
+            Some((c, d, id, n)) if c == customer_id && d == l.order_date => (id, n + 1),
+            _ => {
+                report.orders += 1;
+                (Uuid::now_v7(), 1)
+            }
+        };
+        order = Some((customer_id, l.order_date, order_id, line_no));
+        first = Some(first.map_or(l.order_date, |f| f.min(l.order_date)));
+        last = Some(last.map_or(l.order_date, |f| f.max(l.order_date)));
+        report.lines += 1;
+        report.amount = report.amount.saturating_add(l.amount.0);
+        if report.error_count == 0 {
+            pending.push(NewLine {
+                order_id,
+                line_no,
+                order_date: l.order_date,
+                customer_id,
+                product_id,
+                rep_id,
+                quantity: l.quantity,
+                amount: l.amount.0,
+                cost: l.cost.0,
+            });
+            if pending.len() >= CHUNK {
+                repo::insert_lines(conn, company, batch, &pending).await?;
+                pending.clear();
+            }
+        } else {
+            // an error earlier: nothing more is written, every row is still checked
+            pending.clear();
+        }
+    }
+    if report.rows == 0 {
+        return Ok(SalesImportOutcome::File(FileProblem::Empty));
+    }
+    if report.error_count == 0 {
+        repo::insert_lines(conn, company, batch, &pending).await?;
+        repo::set_batch_count(
+            conn,
+            company,
+            batch,
+            i64::try_from(report.lines).unwrap_or(i64::MAX),
+        )
+        .await?;
+    }
+    report.first_date = first.map(|d| d.format("%Y-%m-%d").to_string());
+    report.last_date = last.map(|d| d.format("%Y-%m-%d").to_string());
+    report.committed = options.commit && report.error_count == 0;
+    Ok(SalesImportOutcome::Report(report))
+}

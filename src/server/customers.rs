@@ -255,6 +255,7 @@ fn write_of<'a>(
     parent: Option<Uuid>,
     rep: Option<Uuid>,
     search: &'a str,
+    tier_a: bool,
 ) -> CustomerWrite<'a> {
     let kind = values
         .get("kind")
@@ -265,7 +266,7 @@ fn write_of<'a>(
         parent_id: parent,
         rep_id: rep,
         search_text: search,
-        completeness: profile::completeness(values, kind, false).percent,
+        completeness: profile::completeness(values, kind, tier_a).percent,
     }
 }
 
@@ -281,7 +282,7 @@ pub async fn create(
         .resolve(id, draft, author.scope, None)
         .map_err(SaveError::Invalid)?;
     let search = search_text(draft.values());
-    let w = write_of(draft.values(), parent, rep, &search);
+    let w = write_of(draft.values(), parent, rep, &search, false);
     customers::insert(conn, author.company, id, &w, author.now).await?;
     customers::record_change(
         conn,
@@ -314,6 +315,8 @@ pub struct Current<'a> {
     pub version: i64,
     pub values: &'a Values,
     pub parent_id: Option<Uuid>,
+    /// Whether the customer is an A customer now (A profiles expect more fields).
+    pub tier_a: bool,
 }
 
 /// Saves `draft` over customer `id` if it is still at `current.version`, recording each
@@ -335,7 +338,7 @@ pub async fn update(
         .resolve(id, draft, author.scope, current.parent_id)
         .map_err(SaveError::Invalid)?;
     let search = search_text(draft.values());
-    let w = write_of(draft.values(), parent, rep, &search);
+    let w = write_of(draft.values(), parent, rep, &search, current.tier_a);
     if !customers::update(
         conn,
         author.company,

@@ -79,8 +79,272 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
         }
     }
     seed_customers(&mut tx, now).await?;
+    seed_sales(&mut tx, now).await?;
     tx.commit().await?;
+    // official tiers of the last twelve months, so lists and profiles show them at once
+    let search = crate::server::search_index::SearchIndex::default();
+    let sales = crate::server::sales_index::SalesIndex::default();
+    let today = (now + chrono::Duration::hours(8)).date_naive();
+    if let Some(period) = crate::domain::sales::Period::last_12_months(today) {
+        crate::server::segmentation::save_snapshot(
+            crate::server::segmentation::Sources {
+                pool,
+                search: &search,
+                sales: &sales,
+            },
+            DEMO_COMPANY_ID,
+            crate::server::segmentation::SnapshotRequest {
+                name: "近12个月销售额分级（演示）",
+                period,
+                measure: crate::domain::sales::Measure::Sales,
+                thresholds: crate::domain::segmentation::Thresholds::DEFAULT,
+                by: Some(demo_employee_id(0)),
+                now,
+            },
+        )
+        .await?;
+    }
     Ok(())
+}
+
+/// (SKU, name, category, unit, list price fen, floor fen, cost share ‰, seasonal: beer
+/// sells in summer)
+const DEMO_PRODUCTS: [(&str, &str, &str, &str, i64, i64, i64, bool); 12] = [
+    (
+        "BJ-500",
+        "江津老白干 500ml",
+        "白酒",
+        "瓶",
+        8_800,
+        7_900,
+        780,
+        false,
+    ),
+    (
+        "BJ-250",
+        "江津老白干 250ml",
+        "白酒",
+        "瓶",
+        4_600,
+        4_100,
+        790,
+        false,
+    ),
+    (
+        "BJ-GIFT",
+        "老白干礼盒 2×500ml",
+        "白酒",
+        "盒",
+        26_800,
+        23_800,
+        720,
+        false,
+    ),
+    (
+        "PJ-330",
+        "山城啤酒 330ml×24",
+        "啤酒",
+        "箱",
+        7_200,
+        6_500,
+        830,
+        true,
+    ),
+    (
+        "PJ-500",
+        "山城啤酒 500ml×12",
+        "啤酒",
+        "箱",
+        5_400,
+        4_900,
+        840,
+        true,
+    ),
+    (
+        "YL-ZS",
+        "天府可乐 330ml×24",
+        "饮料",
+        "箱",
+        6_000,
+        5_400,
+        820,
+        true,
+    ),
+    (
+        "YL-WL",
+        "王老吉 310ml×24",
+        "饮料",
+        "箱",
+        8_400,
+        7_600,
+        850,
+        true,
+    ),
+    (
+        "SS-MN",
+        "纯牛奶 250ml×24",
+        "乳品",
+        "箱",
+        6_600,
+        6_000,
+        860,
+        false,
+    ),
+    ("LY-5L", "菜籽油 5L", "粮油", "桶", 9_900, 9_100, 880, false),
+    (
+        "MF-10",
+        "挂面 1kg×10",
+        "粮油",
+        "件",
+        5_200,
+        4_700,
+        870,
+        false,
+    ),
+    (
+        "TL-HG",
+        "火锅底料 400g×20",
+        "调味品",
+        "件",
+        12_000,
+        10_800,
+        760,
+        false,
+    ),
+    (
+        "TL-JY",
+        "酱油 1.9L×6",
+        "调味品",
+        "件",
+        7_800,
+        7_000,
+        800,
+        false,
+    ),
+];
+
+/// Three years of sales for the demo customers: a heavy tail (a few sub-distributors and
+/// big supermarkets carry most of the volume), a Spring Festival peak (the month before
+/// the festival), a Mid-Autumn bump for liquor gift boxes, summer for beer and drinks,
+/// and an occasional return.
+pub async fn seed_sales(
+    conn: &mut crate::server::db::DbConn,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<usize> {
+    use crate::domain::sales::{ProductFields, month_of, month_start};
+    use crate::server::db::sales::{self as repo, NewLine};
+    use chrono::Datelike;
+    let company = DEMO_COMPANY_ID;
+    let mut rng = Lcg(20_260_128);
+    let mut products = Vec::new();
+    for (sku, name, category, unit, list, floor, cost, seasonal) in DEMO_PRODUCTS {
+        let id = uuid::Uuid::now_v7();
+        let fields = ProductFields {
+            sku: sku.into(),
+            name: name.into(),
+            category: Some(category.into()),
+            unit: Some(unit.into()),
+            list_price: Some(crate::domain::money::Money(list)),
+            price_floor: Some(crate::domain::money::Money(floor)),
+        };
+        repo::insert_product(conn, company, id, &fields, now).await?;
+        products.push((id, list, cost, seasonal, sku.starts_with("BJ-GIFT")));
+    }
+    let customers = repo::customer_codes(conn, company).await?;
+    let batch = uuid::Uuid::now_v7();
+    repo::insert_batch(conn, company, batch, "demo", None, None, now).await?;
+    // the month before Spring Festival (2024-02-10, 2025-01-29, 2026-02-17, 2027-02-06)
+    let festival_peaks = [2024 * 12, 2024 * 12 + 11, 2026 * 12, 2027 * 12];
+    let today = (now + chrono::Duration::hours(8)).date_naive();
+    let last_month = month_of(today);
+    let first_month = last_month - 35;
+    let mut lines = Vec::new();
+    for (code, customer_id, rep_id) in &customers {
+        // Pareto weight: 1 / u^(1/1.16), the 80/20 shape; sub-distributors buy more
+        let u = (rng.below(10_000) as f64 + 1.0) / 10_001.0;
+        let (big, cap) = if code.starts_with("EP") {
+            (8.0, 300.0)
+        } else {
+            (1.0, 40.0)
+        };
+        let weight = (big / u.powf(1.0 / 1.16)).min(cap);
+        // a few customers start late or stop (churn and new customers for the story)
+        let start = first_month
+            + if rng.chance(15) {
+                rng.below(24) as i32
+            } else {
+                0
+            };
+        let stop = if rng.chance(8) {
+            last_month - rng.below(12) as i32
+        } else {
+            last_month
+        };
+        for m in start..=stop {
+            let month = m.rem_euclid(12) + 1;
+            let mut factor = 1.0;
+            if festival_peaks.contains(&m) {
+                factor *= 2.4;
+            }
+            if month == 9 {
+                factor *= 1.3;
+            }
+            let orders = ((weight * factor / 6.0).round() as usize).clamp(0, 6);
+            let orders = if orders == 0 && rng.below(100) < (weight * 60.0) as usize {
+                1
+            } else {
+                orders
+            };
+            let Some(first_day) = month_start(m) else {
+                continue;
+            };
+            let days = if m == last_month {
+                i64::from(today.day()) - 1
+            } else {
+                month_start(m + 1).map_or(28, |next| (next - first_day).num_days())
+            };
+            if days == 0 {
+                continue;
+            }
+            for _ in 0..orders {
+                let date = first_day + chrono::Duration::days(rng.below(days as usize) as i64);
+                if date >= today {
+                    continue;
+                }
+                let order_id = uuid::Uuid::now_v7();
+                let n_lines = 1 + rng.below(3);
+                for line_no in 1..=n_lines {
+                    let (product_id, list, cost, seasonal, gift) =
+                        products[rng.below(products.len())];
+                    let mut qty = 1 + rng.below((weight * 2.0) as usize + 3) as i64;
+                    if seasonal && (6..=8).contains(&month) {
+                        qty *= 2;
+                    }
+                    if gift && (month == 9 || festival_peaks.contains(&m)) {
+                        qty *= 3;
+                    }
+                    // negotiated prices: list price down to 6 % below
+                    let price = list - list * rng.below(7) as i64 / 100;
+                    let sign = if rng.chance(1) { -1 } else { 1 };
+                    let qty = qty * sign;
+                    lines.push(NewLine {
+                        order_id,
+                        line_no: line_no as i64,
+                        order_date: date,
+                        customer_id: *customer_id,
+                        product_id,
+                        rep_id: *rep_id,
+                        quantity: qty,
+                        amount: price * qty,
+                        cost: list * cost / 1000 * qty,
+                    });
+                }
+            }
+        }
+    }
+    repo::insert_lines(conn, company, batch, &lines).await?;
+    repo::set_batch_count(conn, company, batch, lines.len() as i64).await?;
+    Ok(lines.len())
 }
 
 /// (district, rep login or "" for unassigned, townships, roads)

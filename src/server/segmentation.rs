@@ -155,7 +155,27 @@ pub async fn save_snapshot(
         },
     )
     .await?;
+    let before = repo::current_tiers(&mut tx, company).await?;
     repo::insert_tiers(&mut tx, company, id, &tiers).await?;
+    // A profiles are expected to be fuller: completeness moves with A-ness
+    let now_a: HashSet<Uuid> = tiers.iter().filter(|t| t.1 == "A").map(|t| t.0).collect();
+    let changed: Vec<Uuid> = before
+        .into_iter()
+        .filter(|(c, t)| (t.as_deref() == Some("A")) != now_a.contains(c))
+        .map(|(c, _)| c)
+        .collect();
+    for chunk in changed.chunks(500) {
+        for r in crate::server::db::customers::by_ids(&mut tx, company, Scope::All, chunk).await? {
+            let kind = r
+                .values
+                .get("kind")
+                .and_then(|k| crate::domain::customer::CustomerKind::parse(k).ok())
+                .unwrap_or(crate::domain::customer::CustomerKind::Terminal);
+            let pct = crate::domain::profile::completeness(&r.values, kind, now_a.contains(&r.id))
+                .percent;
+            repo::set_completeness(&mut tx, company, r.id, i64::from(pct)).await?;
+        }
+    }
     tx.commit().await?;
     Ok(Some((id, c)))
 }

@@ -368,6 +368,7 @@ async fn update_existing(
         version: current.version,
         values: &current.values,
         parent_id: current.parent_id,
+        tier_a: current.tier.as_deref() == Some("A"),
     };
     let changes = svc::update(conn, author, dir, id, base, &draft).await?;
     if let Some(r) = repo::find_by_code(conn, author.company, Scope::All, existing_code).await? {

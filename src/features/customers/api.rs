@@ -36,6 +36,8 @@ pub struct CustomerQuery {
     pub desc: bool,
     /// 1-based.
     pub page: u32,
+    /// `A`, `B`, `C`, or `none` (not classified yet).
+    pub tier: String,
 }
 
 impl CustomerQuery {
@@ -51,6 +53,7 @@ impl CustomerQuery {
             ("township", &self.township),
             ("rep", &self.rep),
             ("parent", &self.parent),
+            ("tier", &self.tier),
             ("sort", &self.sort),
         ] {
             if !v.is_empty() {
@@ -78,6 +81,7 @@ impl CustomerQuery {
             township: s("township"),
             rep: s("rep"),
             parent: s("parent"),
+            tier: s("tier"),
             sort: s("sort"),
             desc: s("desc") == "1",
             page: s("page").parse().unwrap_or(1).max(1),
@@ -123,6 +127,8 @@ pub struct CustomerSummary {
     pub rep_name: Option<String>,
     pub parent_name: Option<String>,
     pub completeness: i64,
+    /// The tier in force, if classified.
+    pub tier: Option<String>,
 }
 
 /// One page of the list.
@@ -188,10 +194,28 @@ pub struct CustomerDetail {
     /// `source` of each history entry, same order (create, edit, import, restore).
     pub history_sources: Vec<String>,
     pub photos: Vec<PhotoSummary>,
+    /// The tier in force and the tiers of every saved snapshot, newest first.
+    pub tier: Option<String>,
+    pub tiers: Vec<TierEntry>,
     pub personal_visible: bool,
     pub may_manage: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A customer's tier in one saved classification ("tier at date").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierEntry {
+    pub snapshot: String,
+    pub from: String,
+    pub to: String,
+    pub measure: crate::domain::sales::Measure,
+    pub class: String,
+    /// Fen or units.
+    pub total: i64,
+    /// `None`: no sales in that period.
+    pub rank: Option<i64>,
+    pub saved_at: DateTime<Utc>,
 }
 
 #[server(endpoint = "customers/list", input = Json)]
@@ -298,6 +322,7 @@ pub(crate) mod imp {
                 s => Some(Some(s.parse::<Uuid>().unwrap_or(Uuid::nil()))),
             },
             parent: opt(&q.parent).map(|p| p.parse::<Uuid>().unwrap_or(Uuid::nil())),
+            tier: opt(&q.tier),
         }
     }
 
@@ -339,6 +364,7 @@ pub(crate) mod imp {
             rep_name: r.rep_name,
             parent_name: r.parent_name,
             completeness: r.completeness,
+            tier: r.tier,
         }
     }
 
@@ -490,6 +516,21 @@ pub(crate) mod imp {
                 }
             }
         }
+        let tiers = crate::server::db::sales::tier_history(conn, company, CustomerId(id))
+            .await
+            .map_err(db::internal("tier history"))?
+            .into_iter()
+            .map(|t| TierEntry {
+                snapshot: t.snapshot_name,
+                from: t.period_from,
+                to: t.period_to,
+                measure: crate::domain::sales::Measure::parse(&t.measure).unwrap_or_default(),
+                class: t.class,
+                total: t.total,
+                rank: t.rank,
+                saved_at: t.created_at,
+            })
+            .collect();
         let photos = repo::photos(conn, company, id)
             .await
             .map_err(db::internal("photos"))?
@@ -502,7 +543,9 @@ pub(crate) mod imp {
             .collect();
         Ok(CustomerDetail {
             id: CustomerId(r.id),
-            completeness: profile::completeness(&values, kind, false),
+            completeness: profile::completeness(&values, kind, r.tier.as_deref() == Some("A")),
+            tier: r.tier,
+            tiers,
             values,
             version: r.version,
             parent: r
@@ -641,6 +684,7 @@ pub(crate) mod imp {
             version,
             values: &current.values,
             parent_id: current.parent_id,
+            tier_a: current.tier.as_deref() == Some("A"),
         };
         match svc::update(&mut tx, author, &dir, id, base, &draft).await {
             Ok(_) => {}
@@ -764,6 +808,7 @@ pub(crate) mod imp {
                 version: current.version,
                 values: &current.values,
                 parent_id: current.parent_id,
+                tier_a: current.tier.as_deref() == Some("A"),
             };
             let changes = svc::update(&mut tx, author, &dir, id.0, base, &draft)
                 .await

@@ -183,3 +183,14 @@ pub fn KindBadge(kind: String, terminal_type: Option<String>) -> impl IntoView {
         </span>
     }
 }
+
+/// The tier in force: a coloured letter, or nothing before the first classification.
+#[component]
+pub fn TierBadge(tier: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    tier.map(|t| {
+        let class = format!("tier-badge tier-{}", t.to_lowercase());
+        let title = format!("{t} {}", t_string!(i18n, customers.tier_word));
+        view! { <span class=class title=title data-tier=t.clone()>{t.clone()}</span> }
+    })
+}

@@ -8,7 +8,7 @@ use super::api::{
     CustomerDetail, FilterChoices, customer_filters, delete_customer_photo, get_customer,
     restore_customer_field, update_customer,
 };
-use super::components::{CompletenessBar, KindBadge, ProfileInput};
+use super::components::{CompletenessBar, KindBadge, ProfileInput, TierBadge};
 use super::labels::{display_value, field_label, group_label};
 use crate::components::error_view::{ErrorBanner, error_message};
 use crate::components::form::focus_first_invalid;
@@ -89,7 +89,7 @@ fn Profile(initial: CustomerDetail, choices: Option<FilterChoices>) -> impl Into
         <p class="crumbs"><A href="/customers">{t!(i18n, customers.back_to_list)}</A></p>
         <div class="page-head cust-head">
             <div>
-                <h1>{name}</h1>
+                <h1>{move || detail.with(|d| view! { <TierBadge tier=d.tier.clone() /> })} " " {name}</h1>
                 <p class="muted">
                     {move || detail.with(|d| d.values.get("code").cloned().unwrap_or_default())}
                     " "
@@ -126,6 +126,7 @@ fn Profile(initial: CustomerDetail, choices: Option<FilterChoices>) -> impl Into
             }}
         </section>
         {Group::ALL.into_iter().map(|g| view! { <GroupSection group=g detail=detail choices=choices editing=editing notice=notice reload=reload /> }).collect_view()}
+        <Tiers detail=detail />
         <Children detail=detail />
         <Photos detail=detail reload=reload />
         <History detail=detail notice=notice />
@@ -540,5 +541,43 @@ fn shanghai_time(at: chrono::DateTime<chrono::Utc>) -> String {
     match chrono::FixedOffset::east_opt(8 * 3600) {
         Some(tz) => at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
         None => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
+/// The customer's tier in each saved classification, newest first.
+#[component]
+fn Tiers(detail: RwSignal<CustomerDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="cust-tiers" aria-labelledby="tiers-h">
+            <h2 id="tiers-h">{t!(i18n, customers.tier_history)}</h2>
+            {move || detail.with(|d| {
+                if d.tiers.is_empty() {
+                    return Either::Left(view! { <p class="muted">{t!(i18n, customers.tier_none)}</p> });
+                }
+                Either::Right(view! {
+                    <table class="table">
+                        <tbody>
+                            {d.tiers.iter().map(|t| {
+                                let class = format!("tier-badge tier-{}", t.class.to_lowercase());
+                                view! {
+                                    <tr>
+                                        <td><span class=class>{t.class.clone()}</span></td>
+                                        <td>{t.snapshot.clone()}</td>
+                                        <td>{format!("{} – {}", t.from, t.to)}</td>
+                                        <td class="num">{t.measure.format(t.total)}</td>
+                                        <td>{match t.rank {
+                                            Some(r) => format!("{} {r}", t_string!(i18n, customers.tier_rank)),
+                                            None => t_string!(i18n, customers.tier_no_sales).to_string(),
+                                        }}</td>
+                                        <td class="muted">{(t.saved_at + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string()}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })
+            })}
+        </section>
     }
 }

@@ -4,7 +4,7 @@
 use super::api::{
     CustomerPage, CustomerQuery, FilterChoices, assign_customers, customer_filters, list_customers,
 };
-use super::components::{CompletenessBar, KindBadge};
+use super::components::{CompletenessBar, KindBadge, TierBadge};
 use super::labels::{kind_label, status_label, terminal_type_label};
 use crate::components::error_view::error_message;
 use crate::domain::customer::{CustomerKind, TerminalType};
@@ -259,12 +259,27 @@ fn Filters(
             ),
         ]
     });
+    let tiers = Signal::derive(move || {
+        std::iter::once(any())
+            .chain(["A", "B", "C"].map(|t| {
+                (
+                    t.to_owned(),
+                    format!("{t} {}", t_string!(i18n, customers.tier_word)),
+                )
+            }))
+            .chain(std::iter::once((
+                "none".to_owned(),
+                t_string!(i18n, customers.unclassified).to_string(),
+            )))
+            .collect::<Vec<_>>()
+    });
     let v = move |f: fn(&CustomerQuery) -> String| Signal::derive(move || f(&query.get()));
     let may_manage = choices.may_manage;
     view! {
         <div class="cust-filters">
             <FilterSelect id="flt-kind" label=Signal::derive(move || t_string!(i18n, customers.filter_kind).to_string()) options=kinds value=v(|q| q.kind.clone()) on_pick=set(|q, v| q.kind = v) />
             <FilterSelect id="flt-type" label=Signal::derive(move || t_string!(i18n, customers.filter_type).to_string()) options=types value=v(|q| q.terminal_type.clone()) on_pick=set(|q, v| q.terminal_type = v) />
+            <FilterSelect id="flt-tier" label=Signal::derive(move || t_string!(i18n, customers.filter_tier).to_string()) options=tiers value=v(|q| q.tier.clone()) on_pick=set(|q, v| q.tier = v) />
             <FilterSelect id="flt-status" label=Signal::derive(move || t_string!(i18n, customers.filter_status).to_string()) options=statuses value=v(|q| q.status.clone()) on_pick=set(|q, v| q.status = v) />
             <FilterSelect id="flt-district" label=Signal::derive(move || t_string!(i18n, customers.filter_district).to_string()) options=districts value=v(|q| q.district.clone()) on_pick=set(|q, v| { q.district = v; q.township.clear(); }) />
             <FilterSelect id="flt-township" label=Signal::derive(move || t_string!(i18n, customers.filter_township).to_string()) options=townships value=v(|q| q.township.clone()) on_pick=set(|q, v| q.township = v) />
@@ -356,6 +371,7 @@ fn Results(
                             })}
                             <td data-label=move || t_string!(i18n, fields.code).to_string()>{c.code.clone()}</td>
                             <td data-label=move || t_string!(i18n, fields.name).to_string()>
+                                <TierBadge tier=c.tier.clone() />
                                 <A href=format!("/customers/{id}") attr:class="cust-name">{c.name.clone()}</A>
                                 {(status != "active").then(|| view! { <span class="badge badge-off">{move || status_label(i18n.get_locale(), &status)}</span> })}
                             </td>

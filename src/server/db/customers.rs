@@ -67,6 +67,8 @@ pub struct CustomerRecord {
     pub parent_rep_id: Option<Uuid>,
     pub rep_id: Option<Uuid>,
     pub rep_name: Option<String>,
+    /// The tier in force (latest snapshot); `None` before the first.
+    pub tier: Option<String>,
     pub completeness: i64,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -128,6 +130,7 @@ fn record(row: &SqliteRow) -> Result<CustomerRecord, sqlx::Error> {
         parent_rep_id: row.try_get("parent_rep_id")?,
         rep_id: row.try_get("rep_id")?,
         rep_name: row.try_get("rep_name")?,
+        tier: row.try_get("tier")?,
         completeness: row.try_get("completeness")?,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
@@ -308,6 +311,8 @@ pub struct ListFilter {
     /// `Some(None)`: customers with no rep.
     pub rep: Option<Option<Uuid>>,
     pub parent: Option<Uuid>,
+    /// `A`, `B`, `C`, or `none` for customers not classified yet.
+    pub tier: Option<String>,
 }
 
 /// Sort columns a list may ask for (never raw SQL from the client).
@@ -381,6 +386,15 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, company: CompanyId, scope: Scop
     }
     if let Some(p) = f.parent {
         q.push(" AND c.parent_id = ").push_bind(p);
+    }
+    match f.tier.as_deref() {
+        Some("none") => {
+            q.push(" AND c.tier IS NULL");
+        }
+        Some(t) => {
+            q.push(" AND c.tier = ").push_bind(t.to_owned());
+        }
+        None => {}
     }
 }
 
@@ -716,7 +730,7 @@ pub async fn list_entries(
     after_rev: i64,
 ) -> Result<Vec<crate::server::search_index::Entry>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, rep_id, parent_id, kind, status, terminal_type, district, township, \
+        "SELECT id, rep_id, parent_id, kind, status, terminal_type, district, township, tier, \
          name, code, completeness, updated_at, search_text FROM customers \
          WHERE company_id = ? AND list_rev > ?",
     )

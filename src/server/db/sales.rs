@@ -521,3 +521,31 @@ pub async fn snapshot_counts(
     .fetch_all(conn)
     .await
 }
+
+/// Every customer's tier in force: (id, tier).
+pub async fn current_tiers(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Vec<(Uuid, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, tier FROM customers WHERE company_id = ?")
+        .bind(company.0)
+        .fetch_all(conn)
+        .await
+}
+
+/// Stores a recomputed completeness (A customers are expected to have fuller profiles).
+pub async fn set_completeness(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    percent: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET completeness = ? WHERE company_id = ? AND id = ? AND completeness <> ?")
+        .bind(percent)
+        .bind(company.0)
+        .bind(id)
+        .bind(percent)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

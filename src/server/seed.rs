@@ -109,7 +109,17 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
 
 /// (SKU, name, category, unit, list price fen, floor fen, cost share ‰, seasonal: beer
 /// sells in summer)
-const DEMO_PRODUCTS: [(&str, &str, &str, &str, i64, i64, i64, bool); 12] = [
+type DemoProduct = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    i64,
+    bool,
+);
+const DEMO_PRODUCTS: [DemoProduct; 12] = [
     (
         "BJ-500",
         "江津老白干 500ml",

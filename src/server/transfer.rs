@@ -412,8 +412,14 @@ const FORMULA_START: [char; 4] = ['=', '+', '-', '@'];
 /// A CSV cell that a spreadsheet would run as a formula (`=HYPERLINK(…)` typed as a shop
 /// name) is written with a leading `'`, which Excel shows as plain text.
 fn guard(v: &str) -> std::borrow::Cow<'_, str> {
+    // a negative amount (`-14.24`) is a number, not a formula
+    let number = v.strip_prefix('-').is_some_and(|d| {
+        !d.is_empty()
+            && d.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && d.bytes().filter(|b| *b == b'.').count() <= 1
+    });
     // a value that already looks guarded gets one more quote, so reading strips one
-    if v.trim_start_matches('\'').starts_with(FORMULA_START) {
+    if !number && v.trim_start_matches('\'').starts_with(FORMULA_START) {
         format!("'{v}").into()
     } else {
         v.into()

@@ -8,4 +8,5 @@ mod customer_import;
 mod customers;
 mod helpers;
 mod platform;
+mod sales;
 mod staff;

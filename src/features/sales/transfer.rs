@@ -48,6 +48,7 @@ pub fn column_for_header(header: &str) -> Option<&'static str> {
 
 /// Choices sent with the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SalesImportOptions {
     /// Create products for unknown SKUs from the `product_name` column.
     pub create_products: bool,

@@ -1,0 +1,712 @@
+//! The sales ledger and A/B/C segmentation over HTTP (and the command line) on the demo
+//! company: imports that save all or nothing, rollups that always equal the lines, the
+//! page's classification equal to the command line's, reps confined to their customers,
+//! snapshots that set the tiers lists filter by.
+use crate::helpers::{TestApp, spawn_app};
+use qudao::domain::segmentation::{Class, Ranking, Thresholds, classify};
+use qudao::server::db::sales as repo;
+use qudao::server::seed::DEMO_COMPANY_ID;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+async fn import(app: &TestApp, c: &Client, bytes: Vec<u8>, options: Value) -> (StatusCode, Value) {
+    let r = c
+        .post(format!("{}/api/sales/import", app.base))
+        .query(&[("options", options.to_string())])
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap())
+}
+
+async fn line_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM sales_lines")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// Rollup rows that hold lines, against sums computed straight from the lines.
+async fn assert_rollups_match(app: &TestApp) {
+    let mut conn = app.pool.acquire().await.unwrap();
+    let mut rolled: Vec<repo::MonthRow> = repo::months_changed(&mut conn, DEMO_COMPANY_ID, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.lines > 0)
+        .collect();
+    rolled.sort_by_key(|r| (r.customer_id, r.month));
+    let raw = repo::months_from_lines(&mut conn, DEMO_COMPANY_ID)
+        .await
+        .unwrap();
+    assert_eq!(rolled.len(), raw.len());
+    assert!(rolled == raw, "rollups differ from the sums of the lines");
+    // and no rollup row claims amounts without lines
+    let orphans: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sales_monthly WHERE lines = 0 AND (amount <> 0 OR cost <> 0 OR quantity <> 0)",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(orphans, 0);
+}
+
+const GOOD: &str = "订单日期,客户编码,商品编码,数量,金额,成本,商品名称\n\
+2026-03-02,EP001,BJ-500,10,880.00,686.40,\n\
+2026-03-02,EP001,PJ-330,5,360,300,\n\
+2026-03-05,ZD00001,NEW-1,2,50.5,40,新品试销装\n\
+2026-03-06,ZD00001,BJ-500,-1,-88,-68.64,\n";
+
+#[tokio::test]
+async fn a_sales_file_with_any_bad_row_imports_nothing_and_names_every_problem() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let before = line_count(&app).await;
+    let bad = "订单日期,客户编码,商品编码,数量,金额,成本\n\
+2026-03-02,EP001,BJ-500,10,880.00,686.40\n\
+2026-03-02,NOPE,BJ-500,1,1,1\n\
+2026-03-02,EP001,NOPE,1,1,1\n\
+1899-12-31,EP001,BJ-500,1,1.234,1\n\
+2026-03-02,EP001,BJ-500,十,1,1\n\
+2026-03-02,EP001,BJ-500,-1,5,-1\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(bad);
+    let (status, body) = import(
+        &app,
+        &m,
+        gbk.to_vec(),
+        json!({ "create_products": false, "commit": true }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let r = &body["Report"];
+    assert_eq!(r["committed"], false);
+    assert_eq!(r["rows"], 6);
+    let errors: Vec<(u64, String, String)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["column"].as_str().unwrap().to_owned(),
+                e["code"].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (3, "客户编码".into(), "\"UnknownCustomer\"".into()),
+            (4, "商品编码".into(), "\"UnknownProduct\"".into()),
+            (5, "订单日期".into(), "\"InvalidDate\"".into()),
+            (5, "金额".into(), "\"TooManyDecimals\"".into()),
+            (6, "数量".into(), "\"InvalidNumber\"".into()),
+            (7, "金额".into(), "\"SignMismatch\"".into()),
+        ]
+    );
+    assert_eq!(line_count(&app).await, before, "nothing half-imported");
+    // a date beyond the accepted years
+    let (_, body) = import(&app, &m, "order_date,customer_code,product_sku,quantity,amount,cost\n2100-06-01,EP001,BJ-500,1,1,1\n".into(), json!({})).await;
+    assert_eq!(
+        body["Report"]["errors"][0]["code"], "DateOutOfRange",
+        "{body}"
+    );
+    // missing columns are named
+    let (_, body) = import(
+        &app,
+        &m,
+        "订单日期,客户编码,数量\n2026-01-01,EP001,1\n".into(),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        body["File"]["MissingColumns"],
+        json!(["product_sku", "amount", "cost"])
+    );
+}
+
+#[tokio::test]
+async fn a_good_file_previews_then_imports_creating_products_on_request() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let before = line_count(&app).await;
+    // without --create-products the unknown SKU is an error
+    let (_, body) = import(
+        &app,
+        &m,
+        GOOD.into(),
+        json!({ "create_products": false, "commit": false }),
+    )
+    .await;
+    assert_eq!(body["Report"]["error_count"], 1);
+    assert_eq!(body["Report"]["errors"][0]["code"], "UnknownProduct");
+    let (_, body) = import(
+        &app,
+        &m,
+        GOOD.into(),
+        json!({ "create_products": true, "commit": false }),
+    )
+    .await;
+    let r = &body["Report"];
+    assert_eq!(
+        (
+            r["lines"].as_u64(),
+            r["orders"].as_u64(),
+            r["products_created"].as_u64()
+        ),
+        (Some(4), Some(3), Some(1))
+    );
+    assert_eq!(r["committed"], false);
+    assert_eq!(line_count(&app).await, before, "a preview saves nothing");
+    let (_, body) = import(
+        &app,
+        &m,
+        GOOD.into(),
+        json!({ "create_products": true, "commit": true }),
+    )
+    .await;
+    assert_eq!(body["Report"]["committed"], true);
+    assert_eq!(line_count(&app).await, before + 4);
+    let (name, rep, customer_rep): (String, Option<uuid::Uuid>, Option<uuid::Uuid>) = sqlx::query_as(
+        "SELECT p.name, l.rep_id, c.rep_id FROM sales_lines l JOIN products p ON p.id = l.product_id AND p.company_id = l.company_id \
+         JOIN customers c ON c.id = l.customer_id WHERE p.sku = 'NEW-1'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(name, "新品试销装");
+    assert!(rep.is_some());
+    assert_eq!(rep, customer_rep, "credited to the customer's rep");
+    assert_rollups_match(&app).await;
+    // reps do not import
+    let z = app.signed_in("zhangwei").await;
+    let (status, _) = import(&app, &z, GOOD.into(), json!({ "commit": true })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn rollups_equal_the_lines_after_orders_imports_edits_and_deletes() {
+    let app = spawn_app().await;
+    assert_rollups_match(&app).await;
+    let m = app.signed_in("liumin").await;
+    let r = app
+        .call(
+            &m,
+            "sales/create_order",
+            json!({ "order": {
+            "customer_code": "EP002", "order_date": "2026-02-27",
+            "lines": [
+                { "product_sku": "BJ-500", "quantity": "3", "amount": "264", "cost": "205.92" },
+                { "product_sku": "LY-5L", "quantity": "-1", "amount": "-99", "cost": "-87.12" }
+            ] } }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let order: String = r.json().await.unwrap();
+    assert_rollups_match(&app).await;
+    import(
+        &app,
+        &m,
+        GOOD.into(),
+        json!({ "create_products": true, "commit": true }),
+    )
+    .await;
+    assert_rollups_match(&app).await;
+    // a line moved to another month and customer by hand (raw SQL: triggers still hold)
+    sqlx::query("UPDATE sales_lines SET order_date = '2025-07-31', amount = amount + 100 WHERE line_no = 2 AND order_id = (SELECT order_id FROM sales_lines WHERE order_date = '2026-03-02' LIMIT 1)")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_rollups_match(&app).await;
+    let r = app
+        .call(&m, "sales/delete_order", json!({ "order_id": order }))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<u64>().await.unwrap(), 2);
+    assert_rollups_match(&app).await;
+    let r = app
+        .call(&m, "sales/delete_order", json!({ "order_id": order }))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // reps cannot delete orders
+    let z = app.signed_in("zhangwei").await;
+    let r = app
+        .call(
+            &z,
+            "sales/delete_order",
+            json!({ "order_id": uuid::Uuid::nil().to_string() }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_bad_order_is_refused_field_by_field_and_a_rep_orders_only_for_their_customers() {
+    let app = spawn_app().await;
+    let z = app.signed_in("zhangwei").await;
+    let before = line_count(&app).await;
+    let r = app
+        .call(&z, "sales/create_order", json!({ "order": {
+            "customer_code": "EP001", "order_date": "2026-13-01",
+            "lines": [ { "product_sku": "NOPE", "quantity": "1.5", "amount": "abc", "cost": "1" } ] } }))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = body["Validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in [
+        "order_date",
+        "lines.0.quantity",
+        "lines.0.amount",
+        "lines.0.product_sku",
+    ] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    // EP001 is zhangwei's; a customer of another rep does not exist for him
+    let other: String = sqlx::query_scalar(
+        "SELECT c.code FROM customers c JOIN employees e ON e.id = c.rep_id WHERE e.login <> 'zhangwei' LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let r = app
+        .call(&z, "sales/create_order", json!({ "order": {
+            "customer_code": other, "order_date": "2026-03-01",
+            "lines": [ { "product_sku": "BJ-500", "quantity": "1", "amount": "88", "cost": "70" } ] } }))
+        .await;
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["Validation"][0],
+        json!({ "field": "customer_code", "code": "UnknownCustomer" })
+    );
+    assert_eq!(line_count(&app).await, before);
+}
+
+/// Classifies through the server function; (code, total, rank, class) per row.
+async fn page_rows(
+    app: &TestApp,
+    c: &Client,
+    q: Value,
+) -> (Value, Vec<(String, i64, usize, Class)>) {
+    let r = app
+        .call(c, "segmentation/classify", json!({ "query": q }))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    let totals: Vec<i64> = body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[3].as_i64().unwrap())
+        .collect();
+    let ranking = Ranking::new(totals);
+    let t = Thresholds {
+        a_bp: body["thresholds"]["a_bp"].as_u64().unwrap() as u32,
+        b_bp: body["thresholds"]["b_bp"].as_u64().unwrap() as u32,
+    };
+    let counts = ranking.counts(t);
+    let rows = body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            (
+                r[1].as_str().unwrap().to_owned(),
+                r[3].as_i64().unwrap(),
+                i + 1,
+                Ranking::class_at(counts, i),
+            )
+        })
+        .collect();
+    (body, rows)
+}
+
+fn letter(c: Class) -> &'static str {
+    match c {
+        Class::A => "A",
+        Class::B => "B",
+        Class::C => "C",
+    }
+}
+
+#[tokio::test]
+async fn the_page_the_export_and_the_command_line_give_the_same_classification() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    // day-aligned at both ends: whole months from the rollups, loose days from the lines
+    for (from, to, measure, a, b) in [
+        ("2025-01-15", "2025-12-20", "sales", "80", "95"),
+        ("2025-11-01", "2026-10-31", "profit", "70", "90"),
+        ("2026-02-03", "2026-02-27", "quantity", "82.5", "97.5"),
+    ] {
+        let (body, rows) = page_rows(
+            &app,
+            &m,
+            json!({ "from": from, "to": to, "measure": measure, "a": a, "b": b }),
+        )
+        .await;
+        assert!(!rows.is_empty());
+        // straight from the lines, through the domain classifier
+        let sums: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT c.code, sum({}) FROM sales_lines l JOIN customers c ON c.id = l.customer_id AND c.company_id = l.company_id \
+             WHERE l.order_date BETWEEN ? AND ? GROUP BY c.code",
+            match measure { "sales" => "l.amount", "profit" => "l.amount - l.cost", _ => "l.quantity" }
+        ))
+        .bind(from)
+        .bind(to)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        let t = Thresholds::parse(a, b).unwrap();
+        let expected: Vec<(String, i64, usize, Class)> = classify(&sums, t)
+            .into_iter()
+            .map(|r| (r.code, r.total, r.rank as usize, r.class))
+            .collect();
+        assert_eq!(rows, expected, "{from}..{to} {measure}");
+        assert_eq!(body["own_customers_only"], false);
+        // the command line, as the operator runs it
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_qudao"))
+            .args([
+                "segment", "--from", from, "--to", to, "--by", measure, "--a", a, "--b", b,
+            ])
+            .env(
+                "QUDAO_DATABASE_URL",
+                format!("sqlite://{}", app.db_path.display()),
+            )
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let cli = String::from_utf8(out.stdout).unwrap();
+        let mut reader = csv::Reader::from_reader(cli.as_bytes());
+        let cli_rows: Vec<(String, String, usize, String)> = reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                (
+                    r[0].to_owned(),
+                    r[2].to_owned(),
+                    r[3].parse().unwrap(),
+                    r[5].to_owned(),
+                )
+            })
+            .collect();
+        let is_money = measure != "quantity";
+        let page_as_cli: Vec<(String, String, usize, String)> = rows
+            .iter()
+            .map(|(code, total, rank, class)| {
+                let total = if is_money {
+                    qudao::domain::money::Money(*total).to_yuan_string()
+                } else {
+                    total.to_string()
+                };
+                (code.clone(), total, *rank, letter(*class).to_owned())
+            })
+            .collect();
+        assert_eq!(cli_rows, page_as_cli, "CLI vs page {from}..{to} {measure}");
+        // the export the page links to
+        let csv_bytes = m
+            .get(format!("{}/api/segmentation/export", app.base))
+            .query(&[
+                ("from", from),
+                ("to", to),
+                ("measure", measure),
+                ("a", a),
+                ("b", b),
+                ("format", "csv"),
+                ("headers", "en"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let text =
+            String::from_utf8(csv_bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap().to_vec()).unwrap();
+        let export_lines: Vec<&str> = text.lines().collect();
+        let cli_lines: Vec<&str> = cli.lines().collect();
+        assert_eq!(export_lines.len(), cli_lines.len(), "export vs CLI rows");
+        if let Some((e, c)) = export_lines.iter().zip(&cli_lines).find(|(e, c)| e != c) {
+            panic!("export vs CLI differ: {e} / {c}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_rep_classifies_only_their_own_customers() {
+    let app = spawn_app().await;
+    let z = app.signed_in("zhangwei").await;
+    let q = json!({ "from": "2025-11-01", "to": "2026-10-31" });
+    let (body, rows) = page_rows(&app, &z, q.clone()).await;
+    assert_eq!(body["own_customers_only"], true);
+    let mine: Vec<String> = sqlx::query_scalar(
+        "SELECT c.code FROM customers c JOIN employees e ON e.id = c.rep_id WHERE e.login = 'zhangwei'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|(code, ..)| mine.contains(code)),
+        "only zhangwei's customers"
+    );
+    // their own population: the first is A, and the shares are of their own total
+    assert_eq!(rows[0].3, Class::A);
+    let export = z
+        .get(format!("{}/api/segmentation/export", app.base))
+        .query(&[
+            ("from", "2025-11-01"),
+            ("to", "2026-10-31"),
+            ("headers", "en"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(export.lines().count(), rows.len() + 1);
+    // snapshots are for managers
+    let r = app
+        .call(&z, "segmentation/save", json!({ "query": q, "name": "" }))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = app.call(&z, "segmentation/snapshots", json!({})).await;
+    assert_eq!(r.json::<Value>().await.unwrap(), json!([]));
+    // another company sees no sales of this one
+    app.add_company("另一家经销商", "other_boss").await;
+    let o = app.signed_in("other_boss").await;
+    let (_, rows) = page_rows(&app, &o, q).await;
+    assert!(rows.is_empty());
+    // signed out: nothing
+    let r = app
+        .call(
+            &app.client(),
+            "segmentation/classify",
+            json!({ "query": {} }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn bad_periods_and_thresholds_get_field_errors_and_an_empty_period_is_empty() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let errors = |body: Value| -> Vec<(String, String)> {
+        body["Validation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    };
+    for (q, expected) in [
+        (
+            json!({ "from": "2026-03-01", "to": "2026-02-01" }),
+            vec![("to", "EndBeforeStart")],
+        ),
+        (
+            json!({ "from": "2026-01-01", "to": "2026-02-01", "a": "95", "b": "80" }),
+            vec![("b", "ThresholdOutOfOrder")],
+        ),
+        (
+            json!({ "from": "2026-01-01", "to": "2026-02-01", "a": "0" }),
+            vec![("a", "ThresholdOutOfRange")],
+        ),
+        (
+            json!({ "from": "1999-01-01", "to": "x", "measure": "volume" }),
+            vec![
+                ("from", "DateOutOfRange"),
+                ("to", "InvalidDate"),
+                ("measure", "InvalidChoice"),
+            ],
+        ),
+    ] {
+        let r = app
+            .call(&m, "segmentation/classify", json!({ "query": q }))
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        let got = errors(r.json().await.unwrap());
+        let want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(f, c)| ((*f).to_owned(), (*c).to_owned()))
+            .collect();
+        assert_eq!(got, want, "{q}");
+    }
+    let empty = json!({ "from": "2001-01-01", "to": "2001-12-31" });
+    let (body, rows) = page_rows(&app, &m, empty.clone()).await;
+    assert!(rows.is_empty());
+    assert_eq!(body["counts"], json!({ "a": 0, "b": 0, "c": 0 }));
+    let r = app
+        .call(
+            &m,
+            "segmentation/save",
+            json!({ "query": empty, "name": "空" }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        errors(r.json().await.unwrap()),
+        [("from".to_owned(), "NoSalesInPeriod".to_owned())]
+    );
+    // no period: the last twelve whole months
+    let (body, _) = page_rows(&app, &m, json!({})).await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let p = qudao::domain::sales::Period::last_12_months(today).unwrap();
+    assert_eq!(body["from"], p.from.format("%Y-%m-%d").to_string());
+    assert_eq!(body["to"], p.to.format("%Y-%m-%d").to_string());
+}
+
+#[tokio::test]
+async fn a_snapshot_sets_every_customers_tier_and_the_list_filters_by_it() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let q = json!({ "from": "2025-01-01", "to": "2025-12-31", "measure": "profit", "a": "70", "b": "90" });
+    let (_, rows) = page_rows(&app, &m, q.clone()).await;
+    let r = app
+        .call(
+            &m,
+            "segmentation/save",
+            json!({ "query": q, "name": "2025 毛利分级" }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let saved: Value = r.json().await.unwrap();
+    let count = |c: Class| rows.iter().filter(|r| r.3 == c).count() as u64;
+    let customers: i64 = sqlx::query_scalar("SELECT count(*) FROM customers")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let unranked = customers as u64 - rows.len() as u64;
+    assert_eq!(
+        saved["counts"],
+        json!({ "a": count(Class::A), "b": count(Class::B), "c": count(Class::C) })
+    );
+    // the list: filter by tier, counts add up to every customer (the unranked are C)
+    let mut listed = 0;
+    for (tier, want) in [
+        ("A", count(Class::A)),
+        ("B", count(Class::B)),
+        ("C", count(Class::C) + unranked),
+    ] {
+        let r = app
+            .call(&m, "customers/list", json!({ "query": { "tier": tier } }))
+            .await;
+        let page: Value = r.json().await.unwrap();
+        assert_eq!(page["total"].as_u64(), Some(want), "tier {tier}");
+        assert!(
+            page["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["tier"] == tier)
+        );
+        listed += want;
+    }
+    assert_eq!(listed, customers as u64);
+    let r = app
+        .call(&m, "customers/list", json!({ "query": { "tier": "none" } }))
+        .await;
+    assert_eq!(r.json::<Value>().await.unwrap()["total"], 0);
+    // the first-ranked customer's profile shows the tier and its history (demo + this)
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM customers WHERE code = ?")
+        .bind(&rows[0].0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let r = app.call(&m, "customers/get", json!({ "id": id })).await;
+    let d: Value = r.json().await.unwrap();
+    assert_eq!(d["tier"], "A");
+    assert_eq!(d["tiers"][0]["snapshot"], "2025 毛利分级");
+    assert_eq!(d["tiers"][0]["rank"], 1);
+    assert_eq!(d["tiers"][0]["total"], rows[0].1);
+    assert_eq!(d["tiers"].as_array().unwrap().len(), 2);
+    let r = app.call(&m, "segmentation/snapshots", json!({})).await;
+    let list: Value = r.json().await.unwrap();
+    assert_eq!(list[0]["name"], "2025 毛利分级");
+    assert_eq!(list.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn the_command_line_imports_sales_or_lists_every_bad_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_qudao"))
+            .args(args)
+            .env("QUDAO_DATABASE_URL", &db)
+            .env("LANG", "en_US.UTF-8")
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["seed-demo"]).status.success());
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "order_date,customer_code,product_sku,quantity,amount,cost\n2026-01-01,EP001,BJ-500,2,1.999,1\n2026-01-01,EP001,XX-1,2,1,1\n").unwrap();
+    let out = run(&["import", "sales", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.csv:2: amount: Amounts have at most two decimals"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad.csv:3: product_sku: No product has this SKU"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "order_date,customer_code,product_sku,quantity,amount,cost,product_name\n2026-01-01,EP001,XX-1,2,10,8,试销品\n").unwrap();
+    let out = run(&[
+        "import",
+        "sales",
+        good.to_str().unwrap(),
+        "--create-products",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 lines in 1 orders"));
+    let out = run(&[
+        "segment",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-01-01",
+        "--format",
+        "json",
+    ]);
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ep001 = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "EP001")
+        .unwrap();
+    assert_eq!(ep001["rank"].as_u64().map(|r| r >= 1), Some(true));
+    let out = run(&["segment", "--from", "2026-02-01", "--to", "2026-01-01"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--to: The end date cannot be before the start date")
+    );
+}

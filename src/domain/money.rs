@@ -72,12 +72,35 @@ impl Money {
         Ok(Money(if negative { -fen } else { fen }))
     }
 
+    /// `1,234.50`: for reading on screen (thousands grouped); never parsed back.
+    pub fn to_display_string(self) -> String {
+        let canonical = self.to_yuan_string();
+        let (sign, rest) = match canonical.strip_prefix('-') {
+            Some(r) => ("-", r),
+            None => ("", canonical.as_str()),
+        };
+        let (whole, frac) = rest.split_once('.').unwrap_or((rest, "00"));
+        format!("{sign}{}.{frac}", group_thousands(whole))
+    }
+
     /// `1234.50`, `-0.05`: the canonical text, which [`Money::parse_yuan`] reads back.
     pub fn to_yuan_string(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
         format!("{sign}{}.{:02}", abs / 100, abs % 100)
     }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn group_thousands(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -93,6 +116,15 @@ mod tests {
         assert_eq!(Money::parse_yuan("5000元"), Ok(Money(500_000)));
         assert_eq!(Money::parse_yuan("-0.5"), Ok(Money(-50)));
         assert_eq!(Money::parse_yuan(".5"), Ok(Money(50)));
+    }
+
+    #[test]
+    fn amounts_on_screen_group_thousands() {
+        assert_eq!(Money(2_437_645_897).to_display_string(), "24,376,458.97");
+        assert_eq!(Money(-123_456).to_display_string(), "-1,234.56");
+        assert_eq!(Money(5).to_display_string(), "0.05");
+        assert_eq!(Money(100_000).to_display_string(), "1,000.00");
+        assert_eq!(group_thousands("123456"), "123,456");
     }
 
     #[test]

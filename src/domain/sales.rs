@@ -67,7 +67,21 @@ impl Measure {
         }
     }
 
-    /// A total as people read it: yuan with two decimals, or whole units.
+    /// A total for the screen: yuan with thousands grouped, or units grouped.
+    pub fn display(self, total: i64) -> String {
+        if self.is_money() {
+            Money(total).to_display_string()
+        } else {
+            let t = total.to_string();
+            match t.strip_prefix('-') {
+                Some(d) => format!("-{}", crate::domain::money::group_thousands(d)),
+                None => crate::domain::money::group_thousands(&t),
+            }
+        }
+    }
+
+    /// A total as files and the command line write it: yuan with two decimals, or whole
+    /// units.
     pub fn format(self, total: i64) -> String {
         if self.is_money() {
             Money(total).to_yuan_string()

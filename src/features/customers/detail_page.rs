@@ -565,7 +565,7 @@ fn Tiers(detail: RwSignal<CustomerDetail>) -> impl IntoView {
                                         <td><span class=class>{t.class.clone()}</span></td>
                                         <td>{t.snapshot.clone()}</td>
                                         <td>{format!("{} – {}", t.from, t.to)}</td>
-                                        <td class="num">{t.measure.format(t.total)}</td>
+                                        <td class="num">{t.measure.display(t.total)}</td>
                                         <td>{match t.rank {
                                             Some(r) => format!("{} {r}", t_string!(i18n, customers.tier_rank)),
                                             None => t_string!(i18n, customers.tier_no_sales).to_string(),

@@ -229,8 +229,8 @@ pub(crate) mod imp {
                 sku: l.sku,
                 product_name: l.product_name,
                 quantity: l.quantity,
-                amount: Money(l.amount).to_yuan_string(),
-                profit: Money(l.amount - l.cost).to_yuan_string(),
+                amount: Money(l.amount).to_display_string(),
+                profit: Money(l.amount - l.cost).to_display_string(),
                 rep_name: l.rep_name,
             })
             .collect())

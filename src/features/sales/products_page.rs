@@ -42,7 +42,7 @@ pub fn ProductsPage() -> impl IntoView {
                     Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
                     Ok(items) if items.is_empty() => Either::Right(Either::Left(view! { <p class="muted empty-state">{t!(i18n, sales.no_products)}</p> })),
                     Ok(items) => Either::Right(Either::Right(view! {
-                        <div class="table-wrap"><table class="data-table">
+                        <div class="table-wrap"><table class="table">
                             <thead><tr>
                                 <th>{t!(i18n, sales.sku)}</th><th>{t!(i18n, sales.product_name)}</th>
                                 <th>{t!(i18n, sales.category)}</th><th>{t!(i18n, sales.unit)}</th>

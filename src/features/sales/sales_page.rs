@@ -69,7 +69,7 @@ fn Ledger(rows: Vec<LineSummary>, may_manage: bool, on_deleted: Callback<()>) ->
     });
     Either::Right(view! {
         {move || remove.value().get().and_then(Result::err).map(|e| view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> })}
-        <div class="table-wrap"><table class="data-table sales-table">
+        <div class="table-wrap"><table class="table sales-table">
             <thead><tr>
                 <th>{t!(i18n, sales.order_date)}</th>
                 <th>{t!(i18n, sales.customer)}</th>
@@ -77,7 +77,7 @@ fn Ledger(rows: Vec<LineSummary>, may_manage: bool, on_deleted: Callback<()>) ->
                 <th class="num">{t!(i18n, sales.quantity)}</th>
                 <th class="num">{t!(i18n, sales.amount)}</th>
                 <th class="num">{t!(i18n, sales.profit)}</th>
-                <th>{t!(i18n, sales.rep)}</th>
+                <th class="nowrap">{t!(i18n, sales.rep)}</th>
                 {may_manage.then(|| view! { <th></th> })}
             </tr></thead>
             <tbody>
@@ -86,16 +86,16 @@ fn Ledger(rows: Vec<LineSummary>, may_manage: bool, on_deleted: Callback<()>) ->
                     let first = l.line_no == 1;
                     view! {
                         <tr class:sales-return=l.quantity < 0>
-                            <td>{l.order_date}</td>
+                            <td class="nowrap">{l.order_date}</td>
                             <td><a href=format!("/customers/{}", l.customer_id)>{format!("{} {}", l.customer_code, l.customer_name)}</a></td>
                             <td>{format!("{} {}", l.sku, l.product_name)}</td>
                             <td class="num">{l.quantity}</td>
                             <td class="num">{l.amount}</td>
                             <td class="num">{l.profit}</td>
-                            <td>{l.rep_name.unwrap_or_default()}</td>
+                            <td class="nowrap">{l.rep_name.unwrap_or_default()}</td>
                             {may_manage.then(|| view! {
                                 <td>{first.then(|| view! {
-                                    <button type="button" class="button button-small" on:click=move |_| {
+                                    <button type="button" class="button button-small nowrap" on:click=move |_| {
                                         let ok = window().confirm_with_message(t_string!(i18n, sales.confirm_delete)).unwrap_or(false);
                                         if ok { remove.dispatch(order.clone()); }
                                     }>{t!(i18n, sales.delete_order)}</button>
@@ -276,7 +276,7 @@ fn SalesImport(on_done: Callback<()>) -> impl IntoView {
             <h2>{t!(i18n, sales.import_title)}</h2>
             <p class="muted">{t!(i18n, sales.import_hint)}</p>
             <div class="form-row">
-                <label class="button file-button">
+                <label class="button cust-file">
                     {t!(i18n, sales.pick_file)}
                     <input type="file" name="sales_file" accept=".csv,.xlsx,.txt" on:change=move |ev| {
                         if let Some(f) = picked_file(&ev) {
@@ -305,7 +305,7 @@ fn SalesImport(on_done: Callback<()>) -> impl IntoView {
                         <p>{t_string!(i18n, sales.preview_summary, rows = r.rows, lines = r.lines, orders = r.orders, errors = r.error_count).to_string()}</p>
                         {(r.products_created > 0).then(|| view! { <p class="muted">{t_string!(i18n, sales.products_to_create, count = r.products_created).to_string()}</p> })}
                         {(!r.errors.is_empty()).then(|| view! {
-                            <div class="table-wrap"><table class="data-table">
+                            <div class="table-wrap"><table class="table">
                                 <thead><tr><th>{t!(i18n, import.col_row)}</th><th>{t!(i18n, import.col_column)}</th><th>{t!(i18n, import.col_problem)}</th></tr></thead>
                                 <tbody>{r.errors.iter().map(|e| view! {
                                     <tr><td>{e.row}</td><td>{column_label(i18n.get_locale_untracked(), &e.column)}</td><td>{field_message(i18n, e.code)}</td></tr>

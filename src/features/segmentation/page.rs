@@ -76,6 +76,10 @@ pub fn SegmentationPage() -> impl IntoView {
     });
     let data = Resource::new(move || fetch_key.get(), classify_customers);
     let may_manage = use_current_user().is_some_and(|u| u.role.may(Permission::ManageCustomers));
+    // created with the page (not inside the classification's Suspense), so the server
+    // and the hydrating browser create resources in the same order
+    let snapshots = Resource::new(|| (), |()| list_tier_snapshots());
+    let saved = Callback::new(move |()| snapshots.refetch());
     view! {
         <Title text=crate::components::head_text(move || t_string!(i18n, segmentation.title).to_string()) />
         <div class="page-head">
@@ -96,12 +100,13 @@ pub fn SegmentationPage() -> impl IntoView {
                         ).unwrap_or(d.thresholds);
                         Either::Right(view! {
                             <PeriodForm query=query current=Some((d.from.clone(), d.to.clone(), d.measure)) />
-                            <Classified data=d thresholds=t may_manage=may_manage />
+                            <Classified data=d thresholds=t may_manage=may_manage on_saved=saved />
                         })
                     }
                 }
             })}
         </Transition>
+        {may_manage.then(|| view! { <Snapshots list=snapshots /> })}
     }
 }
 
@@ -250,7 +255,12 @@ fn guess_kind(from: &str, to: &str) -> String {
 }
 
 #[component]
-fn Classified(data: SegmentationData, thresholds: Thresholds, may_manage: bool) -> impl IntoView {
+fn Classified(
+    data: SegmentationData,
+    thresholds: Thresholds,
+    may_manage: bool,
+    on_saved: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     if data.rows.is_empty() {
         return view! {
@@ -303,13 +313,14 @@ fn Classified(data: SegmentationData, thresholds: Thresholds, may_manage: bool) 
             query_url(&current_query())
         )
     };
-    let percent_input = move |sig: RwSignal<u32>, other: RwSignal<u32>, is_a: bool| {
-        let text = RwSignal::new(Thresholds::percent_text(sig.get_untracked()));
-        Effect::new(move |_| text.set(Thresholds::percent_text(sig.get())));
-        let err = RwSignal::new(None::<String>);
+    // a refused threshold keeps what was typed beside its reason; the chart keeps the last
+    // good value
+    let a_err = RwSignal::new(None::<String>);
+    let b_err = RwSignal::new(None::<String>);
+    let percent_input = move |other: RwSignal<u32>, is_a: bool| {
+        let err = if is_a { a_err } else { b_err };
         move |ev: leptos::ev::Event| {
             let v = event_target_value(&ev);
-            text.set(v.clone());
             let (a, b) = if is_a {
                 (v, Thresholds::percent_text(other.get_untracked()))
             } else {
@@ -318,7 +329,8 @@ fn Classified(data: SegmentationData, thresholds: Thresholds, may_manage: bool) 
             let started = now_ms();
             match Thresholds::parse(&a, &b) {
                 Ok(t) => {
-                    err.set(None);
+                    a_err.set(None);
+                    b_err.set(None);
                     a_bp.set(t.a_bp);
                     b_bp.set(t.b_bp);
                     let _ = counts.get_untracked();
@@ -328,8 +340,8 @@ fn Classified(data: SegmentationData, thresholds: Thresholds, may_manage: bool) 
             }
         }
     };
-    let a_input = percent_input(a_bp, b_bp, true);
-    let b_input = percent_input(b_bp, a_bp, false);
+    let a_input = percent_input(b_bp, true);
+    let b_input = percent_input(a_bp, false);
     let summary = move || {
         let c = counts.get();
         let s = ranking.with_value(|r| r.summary(c));
@@ -356,11 +368,15 @@ fn Classified(data: SegmentationData, thresholds: Thresholds, may_manage: bool) 
             <div class="seg-thresholds">
                 <label class="field">
                     <span>{t!(i18n, segmentation.threshold_a)}</span>
-                    <input name="a" type="text" inputmode="decimal" prop:value=move || Thresholds::percent_text(a_bp.get()) on:change=a_input />
+                    <input name="a" type="text" inputmode="decimal" aria-invalid=move || a_err.get().is_some().to_string()
+                        prop:value=move || Thresholds::percent_text(a_bp.get()) on:change=a_input />
+                    <small class="field-error" role="alert">{move || a_err.get()}</small>
                 </label>
                 <label class="field">
                     <span>{t!(i18n, segmentation.threshold_b)}</span>
-                    <input name="b" type="text" inputmode="decimal" prop:value=move || Thresholds::percent_text(b_bp.get()) on:change=b_input />
+                    <input name="b" type="text" inputmode="decimal" aria-invalid=move || b_err.get().is_some().to_string()
+                        prop:value=move || Thresholds::percent_text(b_bp.get()) on:change=b_input />
+                    <small class="field-error" role="alert">{move || b_err.get()}</small>
                 </label>
                 <p class="muted">{t!(i18n, segmentation.drag_hint)}</p>
             </div>
@@ -374,7 +390,7 @@ fn Classified(data: SegmentationData, thresholds: Thresholds, may_manage: bool) 
                         <p class="seg-count" data-testid=format!("count-{letter}")>{s.customers}</p>
                         <p class="muted">{move || t_string!(i18n, segmentation.share_customers).to_string()} " "
                             {pct(share_bp(s.customers as i128, n as i128))}</p>
-                        <p>{move || t_string!(i18n, segmentation.total).to_string()} " " {measure.format(i64::try_from(s.total).unwrap_or(i64::MAX))}</p>
+                        <p>{move || t_string!(i18n, segmentation.total).to_string()} " " {measure.display(i64::try_from(s.total).unwrap_or(i64::MAX))}</p>
                         <p class="muted">{move || t_string!(i18n, segmentation.share_total).to_string()} " " {pct(share_bp(s.total, net))}</p>
                     </section>
                 }
@@ -384,7 +400,7 @@ fn Classified(data: SegmentationData, thresholds: Thresholds, may_manage: bool) 
             <a class="button" rel="external" download="" href=move || export("xlsx")>{t!(i18n, segmentation.export_xlsx)}</a>
             <a class="button" rel="external" download="" href=move || export("csv")>{t!(i18n, segmentation.export_csv)}</a>
         </div>
-        {may_manage.then(|| view! { <SaveSnapshot current=Signal::derive(current_query) /> })}
+        {may_manage.then(|| view! { <SaveSnapshot current=Signal::derive(current_query) on_saved=on_saved /> })}
         <div class="seg-tabs" role="tablist">
             {[None, Some(Class::A), Some(Class::B), Some(Class::C)].map(|c| {
                 let label = match c { None => t_string!(i18n, segmentation.all).to_string(), Some(Class::A) => "A".into(), Some(Class::B) => "B".into(), Some(Class::C) => "C".into() };
@@ -395,7 +411,7 @@ fn Classified(data: SegmentationData, thresholds: Thresholds, may_manage: bool) 
             })}
         </div>
         <div class="table-wrap">
-            <table class="data-table seg-table">
+            <table class="table seg-table">
                 <thead><tr>
                     <th>{t!(i18n, segmentation.rank)}</th>
                     <th>{t!(i18n, segmentation.code)}</th>
@@ -421,7 +437,7 @@ fn Classified(data: SegmentationData, thresholds: Thresholds, may_manage: bool) 
                                     <td class="num">{i + 1}</td>
                                     <td>{code}</td>
                                     <td><a href=format!("/customers/{id}")>{name}</a></td>
-                                    <td class="num">{measure.format(total)}</td>
+                                    <td class="num">{measure.display(total)}</td>
                                     <td class="num">{pct(share_bp(i128::from(total.max(0)), g))}</td>
                                     <td class="num">{pct(share_bp(cum, g))}</td>
                                     <td><span class=format!("tier-badge tier-{}", letter.to_lowercase())>{letter}</span></td>
@@ -441,18 +457,22 @@ fn Classified(data: SegmentationData, thresholds: Thresholds, may_manage: bool) 
             }}</span>
             <button type="button" class="button" disabled=move || { let (s, e) = range(); (page.get() + 1) * TABLE_PAGE >= e - s } on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, segmentation.next)}</button>
         </nav>
-        {may_manage.then(|| view! { <Snapshots /> })}
     }
     .into_any()
 }
 
 /// Saving the classification on screen as the official tiers.
 #[component]
-fn SaveSnapshot(current: Signal<SegmentationQuery>) -> impl IntoView {
+fn SaveSnapshot(current: Signal<SegmentationQuery>, on_saved: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let save = Action::new(move |(q, n): &(SegmentationQuery, String)| {
         save_tier_snapshot(q.clone(), n.clone())
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            on_saved.run(());
+        }
     });
     let message = move || {
         save.value()
@@ -496,9 +516,8 @@ fn SaveSnapshot(current: Signal<SegmentationQuery>) -> impl IntoView {
 }
 
 #[component]
-fn Snapshots() -> impl IntoView {
+fn Snapshots(list: Resource<Result<Vec<SnapshotSummary>, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(|| (), |()| list_tier_snapshots());
     view! {
         <h2>{t!(i18n, segmentation.snapshots)}</h2>
         <Transition fallback=|| ()>
@@ -507,7 +526,7 @@ fn Snapshots() -> impl IntoView {
                     Err(e) => Either::Left(view! { <p class="banner banner-error">{error_message(i18n, &e)}</p> }),
                     Ok(items) if items.is_empty() => Either::Right(Either::Left(view! { <p class="muted">{t!(i18n, segmentation.no_snapshots)}</p> })),
                     Ok(items) => Either::Right(Either::Right(view! {
-                        <div class="table-wrap"><table class="data-table">
+                        <div class="table-wrap"><table class="table">
                             <thead><tr>
                                 <th>{t!(i18n, segmentation.snapshot_name)}</th>
                                 <th>{t!(i18n, segmentation.period)}</th>

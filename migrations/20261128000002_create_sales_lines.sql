@@ -41,6 +41,8 @@ CREATE TABLE sales_lines (
     FOREIGN KEY (company_id, batch_id) REFERENCES sales_batches (company_id, id)
 ) STRICT, WITHOUT ROWID;
 -- Day ranges that are not whole months (a classification from the 15th), the ledger list.
-CREATE INDEX sales_lines_date ON sales_lines (company_id, order_date);
--- A customer's orders on the profile.
-CREATE INDEX sales_lines_customer ON sales_lines (company_id, customer_id, order_date);
+-- Covering (customer and figures included), so summing the loose days of a period reads
+-- the index alone instead of one table lookup per line. The only secondary index: at 10
+-- million lines each index costs a B-tree insert per line; a customer's figures come from
+-- the monthly rollups instead.
+CREATE INDEX sales_lines_date ON sales_lines (company_id, order_date, customer_id, amount, cost, quantity);

@@ -152,14 +152,28 @@ impl Ranked {
 /// The order of a classification: indices into `totals` by total descending, ties by
 /// code compared byte-wise (`"B" < "a"`, `"10" < "9"`).
 pub fn rank_order<S: AsRef<str>>(totals: &[(S, i64)]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..totals.len()).collect();
-    order.sort_unstable_by(|&x, &y| {
-        let (cx, vx) = &totals[x];
-        let (cy, vy) = &totals[y];
-        vy.cmp(vx)
-            .then_with(|| cx.as_ref().as_bytes().cmp(cy.as_ref().as_bytes()))
+    let mut keyed: Vec<(i64, &str, usize)> = totals
+        .iter()
+        .enumerate()
+        .map(|(i, (code, total))| (*total, code.as_ref(), i))
+        .collect();
+    sort_ranked(&mut keyed, |k| k.0, |k| k.1);
+    keyed.into_iter().map(|k| k.2).collect()
+}
+
+/// Sorts `items` into rank order in place, given each one's total and code — the same
+/// order as [`rank_order`], for callers that keep their rows compact (the total beside
+/// the row, the code read only to break ties).
+pub fn sort_ranked<T, F, G>(items: &mut [T], total: F, code: G)
+where
+    F: Fn(&T) -> i64,
+    G: Fn(&T) -> &str,
+{
+    items.sort_unstable_by(|x, y| {
+        total(y)
+            .cmp(&total(x))
+            .then_with(|| code(x).as_bytes().cmp(code(y).as_bytes()))
     });
-    order
 }
 
 /// Totals already in rank order, with what the rule needs precomputed, so that new

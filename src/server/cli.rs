@@ -446,6 +446,11 @@ async fn import_sales(
         file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),
     };
     let mut tx = pool.begin().await?;
+    // a bulk load touches rollup and index pages all over the file: give this one
+    // connection a large page cache (1 GiB) rather than re-reading them
+    sqlx::query("PRAGMA cache_size = -1048576")
+        .execute(&mut *tx)
+        .await?;
     let options = SalesImportOptions {
         create_products,
         commit: true,
@@ -504,8 +509,8 @@ pub fn segment_rows(
                 .map(|bp| format!("{}.{:04}", bp / 10_000, bp % 10_000))
                 .unwrap_or_default();
             [
-                r.code.clone(),
-                r.name.clone(),
+                c.entry(r).code.clone(),
+                c.entry(r).name.clone(),
                 measure.format(r.total),
                 (i + 1).to_string(),
                 share,

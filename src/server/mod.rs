@@ -47,6 +47,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
         tracing::info!("seeded the demo company into an empty database");
     }
     let state = AppState::new(pool.clone(), config)?;
+    warm_up(state.clone());
     let app = http::router(state);
     tracing::info!(
         "Qudao listening on http://{addr} (ready in {} ms)",
@@ -64,6 +65,41 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     pool.close().await;
     tracing::info!("shut down cleanly");
     Ok(())
+}
+
+/// Loads the in-memory customer and sales indexes in the background, so the first list
+/// or classification after a start does not pay for reading every row. Requests that
+/// come first simply load them themselves.
+fn warm_up(state: AppState) {
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        let company = match state.pool.acquire().await {
+            Ok(mut conn) => db::companies::single(&mut conn)
+                .await
+                .ok()
+                .flatten()
+                .map(|c| c.0),
+            Err(_) => None,
+        };
+        let Some(company) = company else { return };
+        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+        let Some(period) = crate::domain::sales::Period::last_12_months(today) else {
+            return;
+        };
+        let search = state.search_index.snapshot(&state.pool, company).await;
+        let sales = state
+            .sales_index
+            .period_totals(&state.pool, company, period)
+            .await;
+        match (search, sales) {
+            (Ok(_), Ok(_)) => {
+                tracing::info!(ms = started.elapsed().as_millis() as u64, "indexes loaded")
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "warming the indexes failed; they load on first use")
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

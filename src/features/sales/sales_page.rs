@@ -25,7 +25,7 @@ pub fn SalesPage() -> impl IntoView {
     let i18n = use_i18n();
     let may_manage = use_current_user().is_some_and(|u| u.role.may(Permission::ManageCustomers));
     let page = RwSignal::new(1u32);
-    let lines = Resource::new(move || page.get(), |p| list_sales_lines(String::new(), p));
+    let lines = Resource::new(move || page.get(), list_sales_lines);
     let changed = Callback::new(move |()| lines.refetch());
     view! {
         <Title text=crate::components::head_text(move || t_string!(i18n, sales.title).to_string()) />

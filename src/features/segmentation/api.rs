@@ -140,8 +140,11 @@ pub(crate) mod imp {
             counts: c.ranking.counts(t),
             rows: c
                 .rows
-                .into_iter()
-                .map(|r| SegmentRow(r.id.to_string(), r.code, r.name, r.total))
+                .iter()
+                .map(|r| {
+                    let e = c.entry(r);
+                    SegmentRow(e.id.to_string(), e.code.clone(), e.name.clone(), r.total)
+                })
                 .collect(),
             own_customers_only: own,
         }

@@ -571,10 +571,15 @@ mod tests {
     #[test]
     fn formula_like_cells_are_written_inert_and_read_back_unchanged() {
         assert_eq!(guard("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(guard("-5"), "'-5");
+        // a negative amount stays a number; anything more after the minus is guarded
+        assert_eq!(guard("-5"), "-5");
+        assert_eq!(guard("-12.50"), "-12.50");
+        assert_eq!(guard("-2+3+cmd|' /C calc'!A0"), "'-2+3+cmd|' /C calc'!A0");
+        assert_eq!(guard("-"), "'-");
         assert_eq!(guard("重庆百货"), "重庆百货");
         for v in [
-            "=1+1", "+86 138", "-A1", "@sum", "plain", "'quoted", "'=abc", "''-x",
+            "=1+1", "+86 138", "-A1", "@sum", "plain", "'quoted", "'=abc", "''-x", "-5", "'-5",
+            "-1.2.3",
         ] {
             assert_eq!(unguard(&guard(v)), v);
         }

@@ -89,8 +89,9 @@ fn Profile(initial: CustomerDetail, choices: Option<FilterChoices>) -> impl Into
         <p class="crumbs"><A href="/customers">{t!(i18n, customers.back_to_list)}</A></p>
         <div class="page-head cust-head">
             <div>
-                <h1>{move || detail.with(|d| view! { <TierBadge tier=d.tier.clone() /> })} " " {name}</h1>
+                <h1>{name}</h1>
                 <p class="muted">
+                    {move || detail.with(|d| view! { <TierBadge tier=d.tier.clone() /> })}
                     {move || detail.with(|d| d.values.get("code").cloned().unwrap_or_default())}
                     " "
                     {move || detail.with(|d| view! {

@@ -50,3 +50,24 @@ pub async fn post_file(url: &str, file: &PickedFile) -> Result<(u16, String), ()
         Err(())
     }
 }
+
+/// A signal holding the picked file. In the browser a `File` handle is not `Send`, so
+/// the signal is thread-local there; on the server (where nothing is ever picked) it is
+/// an ordinary signal — a thread-local value in a server-rendered page would be dropped
+/// by whichever worker thread cleans the page up, which panics.
+#[cfg(feature = "hydrate")]
+pub type FileSignal = leptos::prelude::RwSignal<Option<PickedFile>, leptos::prelude::LocalStorage>;
+#[cfg(not(feature = "hydrate"))]
+pub type FileSignal = leptos::prelude::RwSignal<Option<PickedFile>>;
+
+/// An empty [`FileSignal`].
+pub fn file_signal() -> FileSignal {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::RwSignal::new_local(None)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        leptos::prelude::RwSignal::new(None)
+    }
+}

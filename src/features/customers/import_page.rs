@@ -5,7 +5,7 @@
 use super::labels::field_label;
 use super::transfer::{ImportOptions, ImportOutcome, ImportReport, OnDuplicate, problem_message};
 use crate::components::error_view::{error_message, field_message};
-use crate::components::upload::{PickedFile, picked_file, post_file};
+use crate::components::upload::{file_signal, picked_file, post_file};
 use crate::domain::profile::FIELDS;
 use crate::domain::staff::Action;
 use crate::error::AppError;
@@ -27,7 +27,7 @@ pub fn ImportPage() -> impl IntoView {
 #[component]
 fn ImportForm() -> impl IntoView {
     let i18n = use_i18n();
-    let file = RwSignal::new_local(None::<PickedFile>);
+    let file = file_signal();
     let on_duplicate = RwSignal::new(OnDuplicate::Skip);
     let mapping = RwSignal::new(Vec::<(usize, String)>::new());
     let report = RwSignal::new(None::<ImportReport>);

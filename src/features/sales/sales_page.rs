@@ -11,7 +11,7 @@ use super::transfer::{
 };
 use crate::components::error_view::{error_message, field_message};
 use crate::components::layout::use_current_user;
-use crate::components::upload::{PickedFile, picked_file, post_file};
+use crate::components::upload::{file_signal, picked_file, post_file};
 use crate::domain::staff::Action as Permission;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -220,7 +220,7 @@ fn OrderForm(on_saved: Callback<()>) -> impl IntoView {
 #[component]
 fn SalesImport(on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let file = RwSignal::new_local(None::<PickedFile>);
+    let file = file_signal();
     let create_products = RwSignal::new(false);
     let report = RwSignal::new(None::<SalesImportReport>);
     let problem = RwSignal::new(None::<String>);

@@ -8,6 +8,7 @@ pub mod money;
 pub mod profile;
 pub mod sales;
 pub mod segmentation;
+pub mod sla;
 pub mod staff;
 pub mod throttle;
 pub mod validation;

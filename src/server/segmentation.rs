@@ -130,13 +130,37 @@ pub struct SnapshotRequest<'a> {
 /// transaction: the snapshot, a tier row for every customer, and each customer's tier
 /// in force. Returns the snapshot id and the classification; `None` (nothing saved) when
 /// the period has no sales — everyone would be C.
+///
+/// The snapshot row is written first, which takes SQLite's write lock: no line can be
+/// written between the classification (read on other connections) and the tiers.
 pub async fn save_snapshot(
     src: Sources<'_>,
     company: CompanyId,
     req: SnapshotRequest<'_>,
 ) -> Result<Option<(Uuid, Classification)>, sqlx::Error> {
+    let id = Uuid::now_v7();
+    let mut tx = src.pool.begin().await?;
+    repo::insert_snapshot(
+        &mut tx,
+        company,
+        &NewSnapshot {
+            id,
+            name: req.name,
+            from: req.period.from,
+            to: req.period.to,
+            measure: req.measure.as_str(),
+            a_bp: req.thresholds.a_bp,
+            b_bp: req.thresholds.b_bp,
+            ranked: 0,
+            grand_total: 0,
+            by: req.by,
+            at: req.now,
+        },
+    )
+    .await?;
     let c = classify(src, company, Scope::All, req.period, req.measure).await?;
     if c.rows.is_empty() {
+        tx.rollback().await?;
         return Ok(None);
     }
     let counts = c.ranking.counts(req.thresholds);
@@ -153,24 +177,12 @@ pub async fn save_snapshot(
             )
         })
         .collect();
-    let id = Uuid::now_v7();
-    let mut tx = src.pool.begin().await?;
-    repo::insert_snapshot(
+    repo::set_snapshot_totals(
         &mut tx,
         company,
-        &NewSnapshot {
-            id,
-            name: req.name,
-            from: req.period.from,
-            to: req.period.to,
-            measure: req.measure.as_str(),
-            a_bp: req.thresholds.a_bp,
-            b_bp: req.thresholds.b_bp,
-            ranked: i64::try_from(c.rows.len()).unwrap_or(i64::MAX),
-            grand_total: i64::try_from(c.ranking.grand_total).unwrap_or(i64::MAX),
-            by: req.by,
-            at: req.now,
-        },
+        id,
+        i64::try_from(c.rows.len()).unwrap_or(i64::MAX),
+        i64::try_from(c.ranking.grand_total).unwrap_or(i64::MAX),
     )
     .await?;
     let before = repo::current_tiers(&mut tx, company).await?;

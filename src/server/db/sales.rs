@@ -534,3 +534,23 @@ pub async fn set_completeness(
         .await?;
     Ok(())
 }
+
+/// Records how many customers a snapshot ranked and its positive grand total.
+pub async fn set_snapshot_totals(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    ranked: i64,
+    grand_total: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE tier_snapshots SET ranked = ?, grand_total = ? WHERE company_id = ? AND id = ?",
+    )
+    .bind(ranked)
+    .bind(grand_total)
+    .bind(company.0)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -71,3 +71,20 @@ pub fn file_signal() -> FileSignal {
         leptos::prelude::RwSignal::new(None)
     }
 }
+
+/// POSTs `file` to `url` and reads the answer as `T`; an answer that is not a `T` is read
+/// as the server's [`AppError`](crate::error::AppError), a failed network as a request
+/// error (shown as "network unavailable").
+pub async fn post_file_for<T: serde::de::DeserializeOwned>(
+    url: &str,
+    file: &PickedFile,
+) -> Result<T, crate::error::AppError> {
+    use crate::error::AppError;
+    let (_, body) = post_file(url, file).await.map_err(|()| {
+        AppError::ServerFn(leptos::server_fn::error::ServerFnErrorErr::Request(
+            "network".into(),
+        ))
+    })?;
+    serde_json::from_str::<T>(&body)
+        .map_err(|_| serde_json::from_str::<AppError>(&body).unwrap_or(AppError::Internal))
+}

@@ -11,4 +11,5 @@ pub mod segmentation;
 pub mod sla;
 pub mod staff;
 pub mod throttle;
+pub mod time;
 pub mod validation;

@@ -377,19 +377,10 @@ fn take<T>(errors: &mut Vec<FieldError>, name: &str, r: Result<T, FieldErrorCode
     r.map_err(|c| errors.push(FieldError::new(name, c))).ok()
 }
 
-/// A customer code or SKU: 1–32 characters without spaces or control characters.
+/// A customer code or SKU: the customer-code rule (1–32 characters, no spaces or control
+/// characters, case kept).
 pub fn code(raw: &str) -> Result<String, FieldErrorCode> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return Err(FieldErrorCode::Required);
-    }
-    if t.chars().count() > 32 {
-        return Err(FieldErrorCode::TooLong { max: 32 });
-    }
-    if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(FieldErrorCode::InvalidCode);
-    }
-    Ok(t.to_owned())
+    crate::domain::customer::CustomerCode::parse(raw).map(|c| c.as_str().to_owned())
 }
 
 /// A product of the catalogue, as typed.

@@ -371,20 +371,13 @@ async fn import_customers(
     };
     if !report.committed {
         tx.rollback().await?;
-        for e in &report.errors {
-            eprintln!(
-                "{}:{}: {}: {}",
-                file.display(),
-                e.row,
-                e.column,
-                crate::components::error_view::field_message_in(locale, e.code)
-            );
-        }
-        bail!(
-            "{} errors in {} rows; nothing was imported",
+        return Err(refused(
+            file,
+            locale,
+            &report.errors,
             report.error_count,
-            report.rows
-        );
+            report.rows,
+        ));
     }
     tx.commit().await?;
     println!(
@@ -439,6 +432,26 @@ async fn export_customers(
     Ok(())
 }
 
+/// Prints each refused cell as `file:row: column: message` and says nothing was imported.
+fn refused(
+    file: &std::path::Path,
+    locale: crate::i18n::Locale,
+    errors: &[crate::features::customers::transfer::RowError],
+    count: usize,
+    rows: usize,
+) -> anyhow::Error {
+    for e in errors {
+        eprintln!(
+            "{}:{}: {}: {}",
+            file.display(),
+            e.row,
+            e.column,
+            crate::components::error_view::field_message_in(locale, e.code)
+        );
+    }
+    anyhow::anyhow!("{count} errors in {rows} rows; nothing was imported")
+}
+
 async fn import_sales(
     config: &Config,
     file: &std::path::Path,
@@ -477,20 +490,13 @@ async fn import_sales(
     };
     if !report.committed {
         tx.rollback().await?;
-        for e in &report.errors {
-            eprintln!(
-                "{}:{}: {}: {}",
-                file.display(),
-                e.row,
-                e.column,
-                crate::components::error_view::field_message_in(locale, e.code)
-            );
-        }
-        bail!(
-            "{} errors in {} rows; nothing was imported",
+        return Err(refused(
+            file,
+            locale,
+            &report.errors,
             report.error_count,
-            report.rows
-        );
+            report.rows,
+        ));
     }
     tx.commit().await?;
     println!(
@@ -503,35 +509,6 @@ async fn import_sales(
         started.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-/// The rows the command line prints for a classification: code, name, total (yuan with two
-/// decimals, or units), rank, cumulative share (fraction with four decimals, rounded
-/// down; empty when the positive grand total is 0) and class.
-pub fn segment_rows(
-    c: &crate::server::segmentation::Classification,
-    measure: crate::domain::sales::Measure,
-    t: crate::domain::segmentation::Thresholds,
-) -> Vec<[String; 6]> {
-    use crate::domain::segmentation::{Ranking, share_bp};
-    let counts = c.ranking.counts(t);
-    c.rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let share = share_bp(c.ranking.cumulative(i), c.ranking.grand_total)
-                .map(|bp| format!("{}.{:04}", bp / 10_000, bp % 10_000))
-                .unwrap_or_default();
-            [
-                c.entry(r).code.clone(),
-                c.entry(r).name.clone(),
-                measure.format(r.total),
-                (i + 1).to_string(),
-                share,
-                crate::server::segmentation::class_letter(Ranking::class_at(counts, i)).to_owned(),
-            ]
-        })
-        .collect()
 }
 
 async fn segment(
@@ -584,7 +561,7 @@ async fn segment(
         measure,
     )
     .await?;
-    let rows = segment_rows(&c, measure, thresholds);
+    let rows = crate::server::segmentation::table_rows(&c, measure, thresholds);
     let mut out = std::io::stdout().lock();
     match format {
         TableFormat::Csv => {

@@ -28,6 +28,30 @@ fn error(e: AppError) -> Response {
     (code, Json(e)).into_response()
 }
 
+/// The signed-in owner or manager of an import request and its `options` parameter
+/// (JSON; absent means the defaults), or the error answer.
+async fn import_request<T: serde::de::DeserializeOwned + Default>(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: &HashMap<String, String>,
+) -> Result<(crate::features::auth::api::CurrentUser, T), Response> {
+    let user = context::user_from_headers(state, headers)
+        .await
+        .map_err(error)?;
+    if !user.role.may(Action::ManageCustomers) {
+        return Err(error(AppError::Forbidden));
+    }
+    let options = match q.get("options") {
+        None => T::default(),
+        Some(o) => serde_json::from_str(o).map_err(|_| {
+            error(AppError::ServerFn(
+                leptos::server_fn::error::ServerFnErrorErr::Args("options".into()),
+            ))
+        })?,
+    };
+    Ok((user, options))
+}
+
 /// `POST /api/customers/import?options=<json>` with the file as the body. Owner and
 /// managers only. Answers an [`ImportOutcome`].
 pub async fn import(
@@ -36,21 +60,9 @@ pub async fn import(
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let user = match context::user_from_headers(&state, &headers).await {
-        Ok(u) => u,
-        Err(e) => return error(e),
-    };
-    if !user.role.may(Action::ManageCustomers) {
-        return error(AppError::Forbidden);
-    }
-    let options: ImportOptions = match q.get("options").map(|o| serde_json::from_str(o)) {
-        None => ImportOptions::default(),
-        Some(Ok(o)) => o,
-        Some(Err(_)) => {
-            return error(AppError::ServerFn(
-                leptos::server_fn::error::ServerFnErrorErr::Args("options".into()),
-            ));
-        }
+    let (user, options) = match import_request::<ImportOptions>(&state, &headers, &q).await {
+        Ok(r) => r,
+        Err(response) => return response,
     };
     let author = Author {
         company: user.company_id,
@@ -356,21 +368,9 @@ pub async fn import_sales(
     body: Bytes,
 ) -> Response {
     use crate::features::sales::transfer::{SalesImportOptions, SalesImportOutcome};
-    let user = match context::user_from_headers(&state, &headers).await {
-        Ok(u) => u,
-        Err(e) => return error(e),
-    };
-    if !user.role.may(Action::ManageCustomers) {
-        return error(AppError::Forbidden);
-    }
-    let options: SalesImportOptions = match q.get("options").map(|o| serde_json::from_str(o)) {
-        None => SalesImportOptions::default(),
-        Some(Ok(o)) => o,
-        Some(Err(_)) => {
-            return error(AppError::ServerFn(
-                leptos::server_fn::error::ServerFnErrorErr::Args("options".into()),
-            ));
-        }
+    let (user, options) = match import_request::<SalesImportOptions>(&state, &headers, &q).await {
+        Ok(r) => r,
+        Err(response) => return response,
     };
     let who = crate::server::sales::ImportBy {
         company: user.company_id,
@@ -439,7 +439,7 @@ pub async fn export_segmentation(
         Ok(c) => c,
         Err(e) => return error(db::internal("classify for export")(e)),
     };
-    let rows: Vec<Vec<String>> = crate::server::cli::segment_rows(&c, measure, t)
+    let rows: Vec<Vec<String>> = crate::server::segmentation::table_rows(&c, measure, t)
         .into_iter()
         .map(Vec::from)
         .collect();

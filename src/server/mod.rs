@@ -82,7 +82,7 @@ fn warm_up(state: AppState) {
             Err(_) => None,
         };
         let Some(company) = company else { return };
-        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+        let today = crate::domain::time::beijing_date(chrono::Utc::now());
         let Some(period) = crate::domain::sales::Period::last_12_months(today) else {
             return;
         };

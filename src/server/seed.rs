@@ -84,7 +84,7 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
     // official tiers of the last twelve months, so lists and profiles show them at once
     let search = crate::server::search_index::SearchIndex::default();
     let sales = crate::server::sales_index::SalesIndex::default();
-    let today = (now + chrono::Duration::hours(8)).date_naive();
+    let today = crate::domain::time::beijing_date(now);
     if let Some(period) = crate::domain::sales::Period::last_12_months(today) {
         crate::server::segmentation::save_snapshot(
             crate::server::segmentation::Sources {
@@ -265,7 +265,7 @@ pub async fn seed_sales(
     repo::insert_batch(conn, company, batch, "demo", None, None, now).await?;
     // the month before Spring Festival (2024-02-10, 2025-01-29, 2026-02-17, 2027-02-06)
     let festival_peaks = [2024 * 12, 2024 * 12 + 11, 2026 * 12, 2027 * 12];
-    let today = (now + chrono::Duration::hours(8)).date_naive();
+    let today = crate::domain::time::beijing_date(now);
     let last_month = month_of(today);
     let first_month = last_month - 35;
     let mut lines = Vec::new();

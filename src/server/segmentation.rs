@@ -116,6 +116,35 @@ pub fn class_letter(c: Class) -> &'static str {
     }
 }
 
+/// A classification as the command line prints it and the export writes it: code, name, total (yuan with two
+/// decimals, or units), rank, cumulative share (fraction with four decimals, rounded
+/// down; empty when the positive grand total is 0) and class.
+pub fn table_rows(
+    c: &crate::server::segmentation::Classification,
+    measure: crate::domain::sales::Measure,
+    t: crate::domain::segmentation::Thresholds,
+) -> Vec<[String; 6]> {
+    use crate::domain::segmentation::{Ranking, share_bp};
+    let counts = c.ranking.counts(t);
+    c.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let share = share_bp(c.ranking.cumulative(i), c.ranking.grand_total)
+                .map(|bp| format!("{}.{:04}", bp / 10_000, bp % 10_000))
+                .unwrap_or_default();
+            [
+                c.entry(r).code.clone(),
+                c.entry(r).name.clone(),
+                measure.format(r.total),
+                (i + 1).to_string(),
+                share,
+                class_letter(Ranking::class_at(counts, i)).to_owned(),
+            ]
+        })
+        .collect()
+}
+
 /// What a snapshot is made of.
 pub struct SnapshotRequest<'a> {
     pub name: &'a str,

@@ -568,7 +568,7 @@ async fn bad_periods_and_thresholds_get_field_errors_and_an_empty_period_is_empt
     );
     // no period: the last twelve whole months
     let (body, _) = page_rows(&app, &m, json!({})).await;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = qudao::domain::time::beijing_date(chrono::Utc::now());
     let p = qudao::domain::sales::Period::last_12_months(today).unwrap();
     assert_eq!(body["from"], p.from.format("%Y-%m-%d").to_string());
     assert_eq!(body["to"], p.to.format("%Y-%m-%d").to_string());

@@ -537,12 +537,9 @@ fn History(detail: RwSignal<CustomerDetail>, notice: RwSignal<Option<String>>) -
     }
 }
 
-/// A moment as the distributor reads it (Asia/Shanghai, UTC+8, no daylight saving).
+/// A moment as the distributor reads it (Beijing time).
 fn shanghai_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    match chrono::FixedOffset::east_opt(8 * 3600) {
-        Some(tz) => at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
-        None => at.format("%Y-%m-%d %H:%M UTC").to_string(),
-    }
+    crate::domain::time::beijing_minute(at)
 }
 
 /// The customer's tier in each saved classification, newest first.
@@ -571,7 +568,7 @@ fn Tiers(detail: RwSignal<CustomerDetail>) -> impl IntoView {
                                             Some(r) => format!("{} {r}", t_string!(i18n, customers.tier_rank)),
                                             None => t_string!(i18n, customers.tier_no_sales).to_string(),
                                         }}</td>
-                                        <td class="muted">{(t.saved_at + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string()}</td>
+                                        <td class="muted">{crate::domain::time::beijing_date(t.saved_at).to_string()}</td>
                                     </tr>
                                 }
                             }).collect_view()}

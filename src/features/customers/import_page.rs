@@ -5,10 +5,9 @@
 use super::labels::field_label;
 use super::transfer::{ImportOptions, ImportOutcome, ImportReport, OnDuplicate, problem_message};
 use crate::components::error_view::{error_message, field_message};
-use crate::components::upload::{file_signal, picked_file, post_file};
+use crate::components::upload::{file_signal, picked_file, post_file_for};
 use crate::domain::profile::FIELDS;
 use crate::domain::staff::Action;
-use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -54,31 +53,24 @@ fn ImportForm() -> impl IntoView {
         busy.set(true);
         problem.set(None);
         leptos::task::spawn_local(async move {
-            let r = post_file(&url, &f).await;
+            let r = post_file_for(&url, &f).await;
             busy.set(false);
             let locale = i18n.get_locale_untracked();
             match r {
-                Ok((_, body)) => match serde_json::from_str::<ImportOutcome>(&body) {
-                    Ok(ImportOutcome::Report(rep)) => {
-                        if rep.committed {
-                            done.set(Some(rep));
-                            report.set(None);
-                            file.set(None);
-                        } else {
-                            report.set(Some(rep));
-                        }
-                    }
-                    Ok(ImportOutcome::File(p)) => {
+                Ok(ImportOutcome::Report(rep)) => {
+                    if rep.committed {
+                        done.set(Some(rep));
                         report.set(None);
-                        problem.set(Some(problem_message(locale, &p)));
+                        file.set(None);
+                    } else {
+                        report.set(Some(rep));
                     }
-                    Err(_) => {
-                        let e =
-                            serde_json::from_str::<AppError>(&body).unwrap_or(AppError::Internal);
-                        problem.set(Some(error_message(i18n, &e)));
-                    }
-                },
-                Err(()) => problem.set(Some(t_string!(i18n, errors.network).to_string())),
+                }
+                Ok(ImportOutcome::File(p)) => {
+                    report.set(None);
+                    problem.set(Some(problem_message(locale, &p)));
+                }
+                Err(e) => problem.set(Some(error_message(i18n, &e))),
             }
         });
     };

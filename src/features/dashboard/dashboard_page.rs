@@ -3,15 +3,8 @@ use crate::components::error_view::error_message;
 use crate::components::layout::{role_name, use_current_user};
 use crate::features::dashboard::api::get_dashboard;
 use crate::i18n::*;
-use chrono::FixedOffset;
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// Beijing time, for showing timestamps (the company's zone becomes configurable later).
-const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
-    Some(offset) => offset,
-    None => panic!("UTC+8 is a valid offset"),
-};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -53,7 +46,7 @@ pub fn DashboardPage() -> impl IntoView {
                                     <p class="tile-text">
                                         {move || match last {
                                             Some(t) => {
-                                                let time = t.with_timezone(&BEIJING).format("%Y-%m-%d %H:%M").to_string();
+                                                let time = crate::domain::time::beijing_minute(t);
                                                 t_string!(i18n, dashboard.freshness_at, time = time).to_string()
                                             }
                                             None => t_string!(i18n, dashboard.freshness_never).to_string(),

@@ -258,11 +258,17 @@ pub(crate) mod imp {
         }
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let company = user.company_id;
-        let customer = repo::customer_codes(&mut tx, company)
-            .await
-            .map_err(db::internal("customers"))?
-            .into_iter()
-            .find(|(code, _, rep)| *code == order.customer_code.trim() && scope.sees(*rep));
+        // one customer by code, within the user's scope (a rep's order for another
+        // rep's customer finds nothing)
+        let customer = crate::server::db::customers::find_by_code(
+            &mut tx,
+            company,
+            scope,
+            order.customer_code.trim(),
+        )
+        .await
+        .map_err(db::internal("customer"))?
+        .map(|c| (c.id, c.rep_id));
         if customer.is_none() && !order.customer_code.trim().is_empty() {
             errors.push(FieldError::new(
                 "customer_code",
@@ -284,7 +290,7 @@ pub(crate) mod imp {
                 ));
             }
         }
-        let Some((_, customer_id, rep_id)) = customer.filter(|_| errors.is_empty()) else {
+        let Some((customer_id, rep_id)) = customer.filter(|_| errors.is_empty()) else {
             return Err(AppError::Validation(errors));
         };
         let order_id = Uuid::now_v7();

@@ -11,7 +11,7 @@ use super::transfer::{
 };
 use crate::components::error_view::{error_message, field_message};
 use crate::components::layout::use_current_user;
-use crate::components::upload::{file_signal, picked_file, post_file};
+use crate::components::upload::{file_signal, picked_file, post_file_for};
 use crate::domain::staff::Action as Permission;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -245,29 +245,22 @@ fn SalesImport(on_done: Callback<()>) -> impl IntoView {
         busy.set(true);
         problem.set(None);
         leptos::task::spawn_local(async move {
-            let r = post_file(&url, &f).await;
+            let r = post_file_for(&url, &f).await;
             busy.set(false);
             let locale = i18n.get_locale_untracked();
             match r {
-                Ok((_, body)) => match serde_json::from_str::<SalesImportOutcome>(&body) {
-                    Ok(SalesImportOutcome::Report(rep)) if rep.committed => {
-                        done.set(Some(rep));
-                        report.set(None);
-                        file.set(None);
-                        on_done.run(());
-                    }
-                    Ok(SalesImportOutcome::Report(rep)) => report.set(Some(rep)),
-                    Ok(SalesImportOutcome::File(p)) => {
-                        report.set(None);
-                        problem.set(Some(sales_problem_message(locale, &p)));
-                    }
-                    Err(_) => {
-                        let e =
-                            serde_json::from_str::<AppError>(&body).unwrap_or(AppError::Internal);
-                        problem.set(Some(error_message(i18n, &e)));
-                    }
-                },
-                Err(()) => problem.set(Some(t_string!(i18n, errors.network).to_string())),
+                Ok(SalesImportOutcome::Report(rep)) if rep.committed => {
+                    done.set(Some(rep));
+                    report.set(None);
+                    file.set(None);
+                    on_done.run(());
+                }
+                Ok(SalesImportOutcome::Report(rep)) => report.set(Some(rep)),
+                Ok(SalesImportOutcome::File(p)) => {
+                    report.set(None);
+                    problem.set(Some(sales_problem_message(locale, &p)));
+                }
+                Err(e) => problem.set(Some(error_message(i18n, &e))),
             }
         });
     };

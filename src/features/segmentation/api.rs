@@ -95,7 +95,7 @@ pub(crate) mod imp {
         let mut errors = Vec::new();
         let period = if q.from.trim().is_empty() && q.to.trim().is_empty() {
             // the default: the last twelve whole months, by the calendar in Beijing
-            let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+            let today = crate::domain::time::beijing_date(chrono::Utc::now());
             Period::last_12_months(today)
         } else {
             Period::parse(&q.from, &q.to)

@@ -78,7 +78,16 @@ pub fn SegmentationPage() -> impl IntoView {
     let may_manage = use_current_user().is_some_and(|u| u.role.may(Permission::ManageCustomers));
     // created with the page (not inside the classification's Suspense), so the server
     // and the hydrating browser create resources in the same order
-    let snapshots = Resource::new(|| (), |()| list_tier_snapshots());
+    let snapshots = Resource::new(
+        move || may_manage,
+        |manages| async move {
+            if manages {
+                list_tier_snapshots().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
     let saved = Callback::new(move |()| snapshots.refetch());
     view! {
         <Title text=crate::components::head_text(move || t_string!(i18n, segmentation.title).to_string()) />
@@ -543,7 +552,7 @@ fn Snapshots(list: Resource<Result<Vec<SnapshotSummary>, AppError>>) -> impl Int
                                         <td>{measure_label(i18n, s.measure)}</td>
                                         <td>{format!("{}% / {}%", Thresholds::percent_text(s.thresholds.a_bp), Thresholds::percent_text(s.thresholds.b_bp))}</td>
                                         <td class="num">{s.counts.a}</td><td class="num">{s.counts.b}</td><td class="num">{s.counts.c}</td>
-                                        <td>{format!("{} · {}", s.created_by.unwrap_or_default(), (s.created_at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M"))}</td>
+                                        <td>{format!("{} · {}", s.created_by.unwrap_or_default(), crate::domain::time::beijing_minute(s.created_at))}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

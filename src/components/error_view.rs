@@ -117,6 +117,27 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
         FieldErrorCode::DuplicateCode => {
             td_string!(locale, field_errors.duplicate_code).to_string()
         }
+        FieldErrorCode::HitsOutOfRange => {
+            td_string!(locale, field_errors.hits_out_of_range).to_string()
+        }
+        FieldErrorCode::OverlappingVersion => {
+            td_string!(locale, field_errors.overlapping_version).to_string()
+        }
+        FieldErrorCode::InFuture => {
+            td_string!(locale, field_errors.in_future).to_string()
+        }
+        FieldErrorCode::InvalidTransition => {
+            td_string!(locale, field_errors.invalid_transition).to_string()
+        }
+        FieldErrorCode::OnlyWhenPenalised => {
+            td_string!(locale, field_errors.only_when_penalised).to_string()
+        }
+        FieldErrorCode::SameClassification => {
+            td_string!(locale, field_errors.same_classification).to_string()
+        }
+        FieldErrorCode::MeasureMismatch => {
+            td_string!(locale, field_errors.measure_mismatch).to_string()
+        }
     }
 }
 

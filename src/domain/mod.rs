@@ -3,6 +3,8 @@
 //! Nothing in here touches leptos, sqlx, the clock or any I/O: time arrives as a `now`
 //! argument, input arrives as plain data and leaves as domain types or field errors.
 pub mod customer;
+pub mod discipline;
+pub mod growth;
 pub mod ids;
 pub mod money;
 pub mod profile;
@@ -11,5 +13,6 @@ pub mod segmentation;
 pub mod sla;
 pub mod staff;
 pub mod throttle;
+pub mod tier;
 pub mod time;
 pub mod validation;

@@ -78,6 +78,20 @@ pub enum FieldErrorCode {
     ThresholdOutOfOrder,
     /// No sales lines in the chosen period.
     NoSalesInPeriod,
+    /// "In N of the last M periods" needs 1 ≤ N ≤ M.
+    HitsOutOfRange,
+    /// Another version of this tier's policy takes effect the same day.
+    OverlappingVersion,
+    /// A date that has not come yet.
+    InFuture,
+    /// The record cannot move to this status from where it stands.
+    InvalidTransition,
+    /// A penalty is recorded only when penalising.
+    OnlyWhenPenalised,
+    /// A classification compared with itself.
+    SameClassification,
+    /// The saved classification was made with another measure.
+    MeasureMismatch,
 }
 
 /// One refused field of a form.

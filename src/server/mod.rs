@@ -6,6 +6,7 @@ pub mod context;
 pub mod customers;
 pub mod db;
 pub mod files;
+pub mod growth;
 pub mod http;
 pub mod sales;
 pub mod sales_index;
@@ -14,6 +15,7 @@ pub mod seed;
 pub mod segmentation;
 pub mod state;
 pub mod transfer;
+pub mod transitions;
 
 use anyhow::Context as _;
 use state::AppState;

@@ -127,6 +127,53 @@ impl Cube {
     }
 }
 
+impl Cube {
+    /// The customer a slot of [`Cube::slot_sums`] is about.
+    pub fn customers(&self) -> &[Uuid] {
+        &self.customers
+    }
+
+    /// Where a customer's sums are in [`Cube::slot_sums`].
+    pub fn slot(&self, customer: &Uuid) -> Option<usize> {
+        self.index.get(customer).map(|&i| i as usize)
+    }
+
+    /// Per customer slot, a bit for each month of `[first, first + 63]` with a sale
+    /// (a positive amount): bit 0 is `first`.
+    pub fn months_with_sales(&self, first: i32, last: i32) -> Vec<u64> {
+        let mut acc = vec![0u64; self.customers.len()];
+        let last = last.min(first + 63);
+        if first <= last {
+            for (m, month) in self.months.range(first..=last) {
+                let bit = 1u64 << (m - first);
+                for (cust, t) in &month.cells {
+                    if t.amount > 0
+                        && let Some(a) = acc.get_mut(*cust as usize)
+                    {
+                        *a |= bit;
+                    }
+                }
+            }
+        }
+        acc
+    }
+
+    /// Sums over whole months `[first, last]` for every customer slot (zero where none).
+    pub fn slot_sums(&self, first: i32, last: i32) -> Vec<Totals> {
+        let mut acc = vec![Totals::default(); self.customers.len()];
+        if first <= last {
+            for (_, month) in self.months.range(first..=last) {
+                for (cust, t) in &month.cells {
+                    if let Some(a) = acc.get_mut(*cust as usize) {
+                        a.add(t);
+                    }
+                }
+            }
+        }
+        acc
+    }
+}
+
 /// The per-company copies.
 #[derive(Debug, Default)]
 pub struct SalesIndex {
@@ -134,6 +181,48 @@ pub struct SalesIndex {
 }
 
 impl SalesIndex {
+    /// The company's rollups, brought up to date within `tx` (whose read transaction
+    /// then sees the same lines).
+    async fn fresh(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        company: CompanyId,
+    ) -> Result<Arc<Cube>, sqlx::Error> {
+        let cached = self
+            .companies
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&company).cloned());
+        let rev = sales::revision(tx, company).await?;
+        Ok(match cached {
+            Some(c) if c.rev == rev => c,
+            base => {
+                let base = base.unwrap_or_default();
+                let rows = sales::months_changed(tx, company, base.rev).await?;
+                let cube = Arc::new(base.patched(rev, &rows));
+                if let Ok(mut m) = self.companies.lock()
+                    && m.get(&company).is_none_or(|c| c.rev <= cube.rev)
+                {
+                    m.insert(company, cube.clone());
+                }
+                cube
+            }
+        })
+    }
+
+    /// The company's monthly rollups, up to date (growth comparisons work on whole
+    /// months only).
+    pub async fn cube(
+        &self,
+        pool: &sqlx::SqlitePool,
+        company: CompanyId,
+    ) -> Result<Arc<Cube>, sqlx::Error> {
+        let mut tx = pool.begin().await?;
+        let cube = self.fresh(&mut tx, company).await?;
+        tx.rollback().await?;
+        Ok(cube)
+    }
+
     /// Per-customer sums of the lines of `period`, for every customer with a line in it:
     /// whole months from the rollups (brought up to date first), loose days from the
     /// lines, both read in one transaction.
@@ -143,32 +232,8 @@ impl SalesIndex {
         company: CompanyId,
         period: Period,
     ) -> Result<Vec<(Uuid, Totals)>, sqlx::Error> {
-        let cached = self
-            .companies
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&company).cloned());
         let mut tx = pool.begin().await?;
-        let rev = sales::revision(&mut tx, company).await?;
-        let cube = match cached {
-            Some(c) if c.rev == rev => c,
-            _ => {
-                let base = self
-                    .companies
-                    .lock()
-                    .ok()
-                    .and_then(|m| m.get(&company).cloned())
-                    .unwrap_or_default();
-                let rows = sales::months_changed(&mut tx, company, base.rev).await?;
-                let cube = Arc::new(base.patched(rev, &rows));
-                if let Ok(mut m) = self.companies.lock()
-                    && m.get(&company).is_none_or(|c| c.rev <= cube.rev)
-                {
-                    m.insert(company, cube.clone());
-                }
-                cube
-            }
-        };
+        let cube = self.fresh(&mut tx, company).await?;
         let parts = period.parts();
         let mut extra = Vec::new();
         for (from, to) in parts.days.into_iter().flatten() {

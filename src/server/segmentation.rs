@@ -216,6 +216,22 @@ pub async fn save_snapshot(
     .await?;
     let before = repo::current_tiers(&mut tx, company).await?;
     repo::insert_tiers(&mut tx, company, id, &tiers).await?;
+    // the policy each new tier brings: the version in force on the day of the snapshot
+    let versions: Vec<(Class, chrono::NaiveDate, Uuid)> =
+        crate::server::db::tiers::policies(&mut tx, company)
+            .await?
+            .into_iter()
+            .filter_map(|p| {
+                let tier = crate::domain::tier::parse_class(&p.tier).ok()?;
+                let from = chrono::NaiveDate::parse_from_str(&p.effective_from, "%Y-%m-%d").ok()?;
+                Some((tier, from, p.id))
+            })
+            .collect();
+    let day = crate::domain::time::beijing_date(req.now);
+    let policy =
+        [Class::A, Class::B, Class::C].map(|c| crate::domain::tier::in_force(&versions, c, day).copied());
+    crate::server::db::tiers::record_changes(&mut tx, company, id, policy, req.now).await?;
+    repo::apply_tiers(&mut tx, company, id).await?;
     // A profiles are expected to be fuller: completeness moves with A-ness
     let now_a: HashSet<Uuid> = tiers.iter().filter(|t| t.1 == "A").map(|t| t.0).collect();
     let changed: Vec<Uuid> = before

@@ -5,9 +5,11 @@
 //! transaction) and never commit; server functions own the transaction.
 pub mod companies;
 pub mod customers;
+pub mod discipline;
 pub mod employees;
 pub mod sales;
 pub mod sessions;
+pub mod tiers;
 
 use anyhow::Context as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -422,6 +422,15 @@ pub async fn insert_tiers(
     .bind(snapshot)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Makes the classes of `snapshot` the customers' tiers in force.
+pub async fn apply_tiers(
+    conn: &mut DbConn,
+    company: CompanyId,
+    snapshot: Uuid,
+) -> Result<(), sqlx::Error> {
     // only rows whose tier changes are written (and move the list index)
     sqlx::query(
         "UPDATE customers SET tier = t.class FROM customer_tiers t \

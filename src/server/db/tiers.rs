@@ -1,0 +1,275 @@
+//! Tier policies (versions), tier-change records, snapshot tiers for transitions, and the
+//! company's growth-watch rule.
+use crate::domain::growth::CandidateRule;
+use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::tier::TierPolicy;
+use crate::server::db::DbConn;
+use crate::server::db::customers::Scope;
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite};
+use uuid::Uuid;
+
+/// A stored policy version.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PolicyRow {
+    pub id: Uuid,
+    pub tier: String,
+    pub effective_from: String,
+    pub visits_per_month: i64,
+    pub supports: String,
+    pub budget_share_bp: i64,
+    pub credit_limit: i64,
+    pub credit_days: i64,
+    pub notes: Option<String>,
+    pub created_by_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Every version of every tier, newest effective date first.
+pub async fn policies(conn: &mut DbConn, company: CompanyId) -> Result<Vec<PolicyRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.tier, p.effective_from, p.visits_per_month, p.supports, \
+         p.budget_share_bp, p.credit_limit, p.credit_days, p.notes, e.name AS created_by_name, \
+         p.created_at FROM tier_policies p LEFT JOIN employees e \
+         ON e.company_id = p.company_id AND e.id = p.created_by \
+         WHERE p.company_id = ? ORDER BY p.tier, p.effective_from DESC",
+    )
+    .bind(company.0)
+    .fetch_all(conn)
+    .await
+}
+
+/// Adds a version. A second version of a tier on the same day breaks the unique key
+/// (the caller checks first; the key settles races).
+pub async fn insert_policy(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    p: &TierPolicy,
+    by: EmployeeId,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let supports: Vec<&str> = p.supports.iter().map(|s| s.as_str()).collect();
+    sqlx::query(
+        "INSERT INTO tier_policies (company_id, id, tier, effective_from, visits_per_month, \
+         supports, budget_share_bp, credit_limit, credit_days, notes, created_by, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(company.0)
+    .bind(id)
+    .bind(crate::server::segmentation::class_letter(p.tier))
+    .bind(p.effective_from.format("%Y-%m-%d").to_string())
+    .bind(i64::from(p.visits_per_month))
+    .bind(supports.join(","))
+    .bind(i64::from(p.budget_share_bp))
+    .bind(p.credit_limit.0)
+    .bind(i64::from(p.credit_days))
+    .bind(p.notes.as_deref())
+    .bind(by.0)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes a tier-change record for every customer whose tier in force differs from its
+/// class in `snapshot` — to be called after the snapshot's tiers are inserted and before
+/// the customers' tiers are updated. `policy` is the version in force per class
+/// (A, B, C) that the change brings.
+pub async fn record_changes(
+    conn: &mut DbConn,
+    company: CompanyId,
+    snapshot: Uuid,
+    policy: [Option<Uuid>; 3],
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO tier_changes (company_id, snapshot_id, customer_id, old_tier, new_tier, \
+         policy_id, rep_id, created_at) \
+         SELECT c.company_id, t.snapshot_id, c.id, c.tier, t.class, \
+         CASE t.class WHEN 'A' THEN ? WHEN 'B' THEN ? ELSE ? END, c.rep_id, ? \
+         FROM customer_tiers t JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
+         WHERE t.company_id = ? AND t.snapshot_id = ? AND c.tier IS NOT t.class",
+    )
+    .bind(policy[0])
+    .bind(policy[1])
+    .bind(policy[2])
+    .bind(now)
+    .bind(company.0)
+    .bind(snapshot)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// A tier change as listed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChangeRow {
+    pub customer_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub old_tier: Option<String>,
+    pub new_tier: String,
+    pub snapshot_name: String,
+    pub policy_id: Option<Uuid>,
+    pub rep_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Tier changes, newest first: a rep's are those of the customers they had when the
+/// change was made (and still have). `first` leaves out first classifications.
+pub async fn changes(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    snapshot: Option<Uuid>,
+    only_moves: bool,
+    limit: i64,
+) -> Result<Vec<ChangeRow>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        "SELECT x.customer_id, c.code, c.name, x.old_tier, x.new_tier, s.name AS snapshot_name, \
+         x.policy_id, e.name AS rep_name, x.created_at FROM tier_changes x \
+         JOIN customers c ON c.company_id = x.company_id AND c.id = x.customer_id \
+         JOIN tier_snapshots s ON s.company_id = x.company_id AND s.id = x.snapshot_id \
+         LEFT JOIN employees e ON e.company_id = x.company_id AND e.id = x.rep_id \
+         WHERE x.company_id = ",
+    );
+    q.push_bind(company.0);
+    if let Scope::Rep(rep) = scope {
+        q.push(" AND x.rep_id = ").push_bind(rep.0);
+        q.push(" AND c.rep_id = ").push_bind(rep.0);
+    }
+    if let Some(s) = snapshot {
+        q.push(" AND x.snapshot_id = ").push_bind(s);
+    }
+    if only_moves {
+        q.push(" AND x.old_tier IS NOT NULL");
+    }
+    q.push(" ORDER BY x.created_at DESC, x.new_tier, c.code LIMIT ")
+        .push_bind(limit);
+    q.build_query_as().fetch_all(conn).await
+}
+
+/// Counts of the changes of one snapshot by (old, new).
+pub async fn change_counts(
+    conn: &mut DbConn,
+    company: CompanyId,
+    snapshot: Uuid,
+) -> Result<Vec<(Option<String>, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT old_tier, new_tier, count(*) FROM tier_changes WHERE company_id = ? \
+         AND snapshot_id = ? GROUP BY old_tier, new_tier",
+    )
+    .bind(company.0)
+    .bind(snapshot)
+    .fetch_all(conn)
+    .await
+}
+
+/// A customer's classes in a snapshot: `(customer, class, total)` for the customers
+/// ranked in it (with lines in its period), within `scope`.
+pub async fn snapshot_classes(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    snapshot: Uuid,
+) -> Result<Vec<(Uuid, String, i64)>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        "SELECT t.customer_id, t.class, t.total FROM customer_tiers t \
+         JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
+         WHERE t.rank IS NOT NULL AND t.company_id = ",
+    );
+    q.push_bind(company.0);
+    q.push(" AND t.snapshot_id = ").push_bind(snapshot);
+    if let Scope::Rep(rep) = scope {
+        q.push(" AND c.rep_id = ").push_bind(rep.0);
+    }
+    q.build_query_as().fetch_all(conn).await
+}
+
+/// One saved snapshot's period and measure, if it belongs to the company.
+pub async fn snapshot(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+) -> Result<Option<(String, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT name, period_from, period_to, measure FROM tier_snapshots \
+         WHERE company_id = ? AND id = ?",
+    )
+    .bind(company.0)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The two newest snapshots, newest first.
+pub async fn latest_snapshots(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name FROM tier_snapshots WHERE company_id = ? \
+         ORDER BY created_at DESC, id DESC LIMIT 2",
+    )
+    .bind(company.0)
+    .fetch_all(conn)
+    .await
+}
+
+/// Customers per tier in force, within scope.
+pub async fn tier_counts(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+) -> Result<Vec<(Option<String>, i64)>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> =
+        QueryBuilder::new("SELECT c.tier, count(*) FROM customers c WHERE c.company_id = ");
+    q.push_bind(company.0);
+    if let Scope::Rep(rep) = scope {
+        q.push(" AND c.rep_id = ").push_bind(rep.0);
+    }
+    q.push(" GROUP BY c.tier");
+    q.build_query_as().fetch_all(conn).await
+}
+
+/// The company's saved candidate rule, if any.
+pub async fn candidate_rule(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Option<CandidateRule>, sqlx::Error> {
+    let row: Option<(Option<i64>, Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT candidate_min_growth_bp, candidate_hits, candidate_of_last, \
+         candidate_ordering_months FROM companies WHERE id = ?",
+    )
+    .bind(company.0)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.and_then(|(m, h, o, om)| {
+        Some(CandidateRule {
+            min_growth_bp: m?,
+            hits: u32::try_from(h?).ok()?,
+            of_last: u32::try_from(o?).ok()?,
+            ordering_months: u32::try_from(om?).ok()?,
+        })
+    }))
+}
+
+pub async fn set_candidate_rule(
+    conn: &mut DbConn,
+    company: CompanyId,
+    r: CandidateRule,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE companies SET candidate_min_growth_bp = ?, candidate_hits = ?, \
+         candidate_of_last = ?, candidate_ordering_months = ? WHERE id = ?",
+    )
+    .bind(r.min_growth_bp)
+    .bind(i64::from(r.hits))
+    .bind(i64::from(r.of_last))
+    .bind(i64::from(r.ordering_months))
+    .bind(company.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

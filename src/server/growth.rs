@@ -1,0 +1,185 @@
+//! The growth watch: each customer's total in a month, quarter or year against the same
+//! period last year (同比), the previous period (环比) and the years before, and the
+//! support-candidate rule. Whole months only, so everything is added up from the
+//! in-memory rollups ([`SalesIndex`](crate::server::sales_index::SalesIndex)).
+use crate::domain::growth::{CandidateReason, CandidateRule, Growth, Window, growth};
+use crate::domain::ids::CompanyId;
+use crate::domain::sales::Measure;
+use crate::server::db::customers::Scope;
+use crate::server::db::sales as sales_repo;
+use crate::server::sales_index::{Cube, Totals};
+use crate::server::search_index::Entry;
+use crate::server::segmentation::Sources;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// What to compare.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub window: Window,
+    pub measure: Measure,
+    /// Tiers in force to include (`None`: not classified yet).
+    pub tiers: Vec<Option<&'static str>>,
+    pub rule: CandidateRule,
+}
+
+/// One customer's figures.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub customer: Arc<Entry>,
+    pub current: i64,
+    pub last_year: i64,
+    pub previous: i64,
+    pub yoy: Growth,
+    pub mom: Growth,
+    /// The same period 3, 2 and 1 years before, oldest first.
+    pub years: [i64; 3],
+    pub candidate: Option<CandidateReason>,
+}
+
+struct Sums<'a> {
+    cube: &'a Cube,
+    cache: HashMap<(i32, i32), Vec<Totals>>,
+}
+
+impl Sums<'_> {
+    fn of(&mut self, w: Window) -> &Vec<Totals> {
+        let (a, b) = w.months();
+        self.cache
+            .entry((a, b))
+            .or_insert_with(|| self.cube.slot_sums(a, b))
+    }
+}
+
+/// The growth rows of the customers in scope whose tier in force is one of
+/// `req.tiers`, in index order.
+pub async fn watch(
+    src: Sources<'_>,
+    company: CompanyId,
+    scope: Scope,
+    req: &Request,
+) -> Result<Vec<Row>, sqlx::Error> {
+    let allowed: Option<HashSet<Uuid>> = match scope {
+        Scope::All => None,
+        Scope::Rep(rep) => {
+            let mut conn = src.pool.acquire().await?;
+            Some(
+                sales_repo::rep_customer_ids(&mut conn, company, rep)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            )
+        }
+    };
+    let customers = src.search.snapshot(src.pool, company).await?;
+    let cube = src.sales.cube(src.pool, company).await?;
+    let w = req.window;
+    let mut sums = Sums {
+        cube: &cube,
+        cache: HashMap::new(),
+    };
+    let periods = req.rule.of_last.max(1) as i32;
+    for k in 0..periods {
+        let p = w.back(k * w.len);
+        sums.of(p);
+        sums.of(p.last_year());
+    }
+    for back in [12, 24, 36] {
+        sums.of(w.back(back));
+    }
+    sums.of(w.previous());
+    let last_month = w.first + w.len - 1;
+    let om = i32::try_from(req.rule.ordering_months).unwrap_or(0).min(64);
+    let ordered_bits = cube.months_with_sales(last_month - om + 1, last_month);
+    let mut rows = Vec::new();
+    for e in &customers.entries {
+        if allowed.as_ref().is_some_and(|a| !a.contains(&e.id)) {
+            continue;
+        }
+        if !req.tiers.contains(&e.tier.as_deref().and_then(tier_static)) {
+            continue;
+        }
+        let slot = cube.slot(&e.id);
+        let mut value = |win: Window| -> i64 {
+            slot.map_or(0, |s| sums.of(win)[s].value(req.measure))
+        };
+        let current = value(w);
+        let last_year = value(w.last_year());
+        let previous = value(w.previous());
+        let years = [value(w.back(36)), value(w.back(24)), value(w.back(12))];
+        let growths: Vec<Growth> = (0..periods)
+            .rev()
+            .map(|k| {
+                let p = w.back(k * w.len);
+                growth(value(p), value(p.last_year()))
+            })
+            .collect();
+        let bits = slot.map_or(0, |s| ordered_bits[s]);
+        let ordered: Vec<bool> = (0..om).map(|i| bits & (1u64 << i) != 0).collect();
+        rows.push(Row {
+            customer: e.clone(),
+            current,
+            last_year,
+            previous,
+            yoy: growth(current, last_year),
+            mom: growth(current, previous),
+            years,
+            candidate: req.rule.check(&growths, &ordered),
+        });
+    }
+    Ok(rows)
+}
+
+fn tier_static(t: &str) -> Option<&'static str> {
+    match t {
+        "A" => Some("A"),
+        "B" => Some("B"),
+        "C" => Some("C"),
+        _ => None,
+    }
+}
+
+/// Sort keys of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Code,
+    Name,
+    Current,
+    LastYear,
+    Yoy,
+    Previous,
+    Mom,
+}
+
+impl SortKey {
+    pub fn parse(raw: &str) -> Option<SortKey> {
+        Some(match raw {
+            "code" => SortKey::Code,
+            "name" => SortKey::Name,
+            "current" => SortKey::Current,
+            "last_year" => SortKey::LastYear,
+            "yoy" => SortKey::Yoy,
+            "previous" => SortKey::Previous,
+            "mom" => SortKey::Mom,
+            _ => return None,
+        })
+    }
+}
+
+/// Sorts rows by `key` (ties by code, byte-wise, so the order is stable).
+pub fn sort(rows: &mut [Row], key: SortKey, descending: bool) {
+    rows.sort_by(|a, b| {
+        let o = match key {
+            SortKey::Code => a.customer.code.cmp(&b.customer.code),
+            SortKey::Name => a.customer.name.cmp(&b.customer.name),
+            SortKey::Current => a.current.cmp(&b.current),
+            SortKey::LastYear => a.last_year.cmp(&b.last_year),
+            SortKey::Yoy => a.yoy.sort_key().cmp(&b.yoy.sort_key()),
+            SortKey::Previous => a.previous.cmp(&b.previous),
+            SortKey::Mom => a.mom.sort_key().cmp(&b.mom.sort_key()),
+        };
+        let o = if descending { o.reverse() } else { o };
+        o.then_with(|| a.customer.code.cmp(&b.customer.code))
+    });
+}

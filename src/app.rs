@@ -12,7 +12,12 @@ use crate::features::dashboard::dashboard_page::DashboardPage;
 use crate::features::sales::products_page::ProductsPage;
 use crate::features::sales::sales_page::SalesPage;
 use crate::features::segmentation::page::SegmentationPage;
+use crate::features::discipline::page::DisciplinePage;
+use crate::features::growth::page::GrowthPage;
 use crate::features::staff::staff_page::StaffPage;
+use crate::features::tiers::changes_page::TierChangesPage;
+use crate::features::tiers::policies_page::PoliciesPage;
+use crate::features::tiers::transitions_page::TransitionsPage;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
@@ -68,6 +73,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("sales") view=SalesPage ssr=SsrMode::Async />
                         <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
                         <Route path=path!("segmentation") view=SegmentationPage ssr=SsrMode::Async />
+                        <Route path=path!("tiers") view=TransitionsPage ssr=SsrMode::Async />
+                        <Route path=path!("tiers/policies") view=PoliciesPage ssr=SsrMode::Async />
+                        <Route path=path!("tiers/changes") view=TierChangesPage ssr=SsrMode::Async />
+                        <Route path=path!("growth") view=GrowthPage ssr=SsrMode::Async />
+                        <Route path=path!("discipline") view=DisciplinePage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </Router>

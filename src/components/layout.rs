@@ -69,6 +69,9 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                 <A href="/customers">{t!(i18n, nav.customers)}</A>
                 <A href="/sales">{t!(i18n, nav.sales)}</A>
                 <A href="/segmentation">{t!(i18n, nav.segmentation)}</A>
+                <A href="/tiers">{t!(i18n, nav.tiers)}</A>
+                <A href="/growth">{t!(i18n, nav.growth)}</A>
+                <A href="/discipline">{t!(i18n, nav.discipline)}</A>
                 {may_view_staff.then(|| view! { <A href="/staff">{t!(i18n, nav.staff)}</A> })}
             </nav>
             <div class="usermenu">

@@ -34,6 +34,8 @@ pub enum Action {
     WorkWithCustomers,
     /// Every customer of the company: assign to reps, import, restore history.
     ManageCustomers,
+    /// Set the policy each tier gets (visit frequency, support, budget, credit).
+    SetTierPolicies,
 }
 
 impl Role {
@@ -66,6 +68,7 @@ impl Role {
             Action::ManageStaff => self == Role::Owner,
             Action::WorkWithCustomers => true,
             Action::ManageCustomers => matches!(self, Role::Owner | Role::Manager),
+            Action::SetTierPolicies => self == Role::Owner,
         }
     }
 }
@@ -234,6 +237,9 @@ mod tests {
             (Role::Manager, Action::ViewStaff, true),
             (Role::Rep, Action::ViewStaff, false),
             (Role::Rep, Action::ViewDashboard, true),
+            (Role::Owner, Action::SetTierPolicies, true),
+            (Role::Manager, Action::SetTierPolicies, false),
+            (Role::Rep, Action::SetTierPolicies, false),
         ];
         for (role, action, expected) in table {
             assert_eq!(role.may(action), expected, "{role:?} {action:?}");

@@ -208,7 +208,8 @@ pub fn transitions<K: Ord + Clone>(
     first: &[(K, Class, i64)],
     second: &[(K, Class, i64)],
 ) -> (Matrix, Vec<Move<K>>) {
-    let mut both: BTreeMap<K, (Option<(Class, i64)>, Option<(Class, i64)>)> = BTreeMap::new();
+    type Sides = (Option<(Class, i64)>, Option<(Class, i64)>);
+    let mut both: BTreeMap<K, Sides> = BTreeMap::new();
     for (k, c, t) in first {
         both.entry(k.clone()).or_default().0 = Some((*c, *t));
     }

@@ -3,6 +3,9 @@
 pub mod auth;
 pub mod customers;
 pub mod dashboard;
+pub mod discipline;
+pub mod growth;
 pub mod sales;
 pub mod segmentation;
 pub mod staff;
+pub mod tiers;

@@ -56,6 +56,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "csv")]
         format: TableFormat,
     },
+    /// Compare the A/B/C classes of two periods (SEGMENTATION.md § Transitions) and
+    /// print from_class,to_class,customers,total — with `new` (absent from the first)
+    /// and `lost` (absent from the second); totals of the second period (of the first
+    /// for `lost`).
+    Transitions {
+        /// First period, YYYY-MM-DD:YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Second period, YYYY-MM-DD:YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_enum, default_value = "sales")]
+        by: MeasureArg,
+        #[arg(long, default_value = "80")]
+        a: String,
+        #[arg(long, default_value = "95")]
+        b: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: TableFormat,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -230,6 +250,14 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             b,
             format,
         } => segment(&config, &from, &to, by, &a, &b, format).await,
+        Command::Transitions {
+            from,
+            to,
+            by,
+            a,
+            b,
+            format,
+        } => transitions(&config, &from, &to, by, &a, &b, format).await,
         Command::Export(ExportCommand::Customers {
             format,
             output,
@@ -591,6 +619,128 @@ async fn segment(
     }
     if rows.is_empty() {
         eprintln!("no sales lines between {from} and {to}");
+    }
+    Ok(())
+}
+
+async fn transitions(
+    config: &Config,
+    from: &str,
+    to: &str,
+    by: MeasureArg,
+    a: &str,
+    b: &str,
+    format: TableFormat,
+) -> anyhow::Result<()> {
+    use crate::domain::sales::{Measure, Period};
+    use crate::domain::segmentation::Thresholds;
+    use crate::domain::tier::{Dest, Origin};
+    use crate::server::transitions::{Side, classes};
+    let locale = cli_locale();
+    let explain = |flag: &str, errs: Vec<crate::domain::validation::FieldError>| {
+        let list: Vec<String> = errs
+            .iter()
+            .map(|e| {
+                format!(
+                    "--{flag}: {}",
+                    crate::components::error_view::field_message_in(locale, e.code)
+                )
+            })
+            .collect();
+        anyhow::anyhow!("{}", list.join("; "))
+    };
+    let period = |flag: &str, raw: &str| -> anyhow::Result<Period> {
+        let Some((x, y)) = raw.split_once(':') else {
+            return Err(explain(
+                flag,
+                vec![crate::domain::validation::FieldError::new(
+                    flag,
+                    crate::domain::validation::FieldErrorCode::InvalidDate,
+                )],
+            ));
+        };
+        Period::parse(x, y).map_err(|e| explain(flag, e))
+    };
+    let first = period("from", from)?;
+    let second = period("to", to)?;
+    if first == second {
+        bail!(
+            "--to: {}",
+            crate::components::error_view::field_message_in(
+                locale,
+                crate::domain::validation::FieldErrorCode::SameClassification
+            )
+        );
+    }
+    let thresholds = Thresholds::parse(a, b).map_err(|e| explain("a", e))?;
+    let measure = match by {
+        MeasureArg::Sales => Measure::Sales,
+        MeasureArg::Profit => Measure::Profit,
+        MeasureArg::Quantity => Measure::Quantity,
+    };
+    let pool = db::connect(&config.database_url).await?;
+    db::migrate(&pool).await?;
+    let company = the_company(&pool).await?;
+    let search = crate::server::search_index::SearchIndex::default();
+    let sales = crate::server::sales_index::SalesIndex::default();
+    let src = crate::server::segmentation::Sources {
+        pool: &pool,
+        search: &search,
+        sales: &sales,
+    };
+    let mut sides = Vec::new();
+    for (flag, p) in [("from", first), ("to", second)] {
+        let c = classes(src, company, db::customers::Scope::All, Side::Period(p), measure, thresholds)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no classification"))?;
+        if c.rows.is_empty() {
+            bail!(
+                "--{flag}: {}",
+                crate::components::error_view::field_message_in(
+                    locale,
+                    crate::domain::validation::FieldErrorCode::NoSalesInPeriod
+                )
+            );
+        }
+        sides.push(c);
+    }
+    let (matrix, _) = crate::domain::tier::transitions(&sides[0].rows, &sides[1].rows);
+    let rows: Vec<(Origin, Dest)> = Origin::ALL
+        .iter()
+        .flat_map(|&f| Dest::ALL.iter().map(move |&t| (f, t)))
+        .filter(|&(f, t)| !(f == Origin::New && t == Dest::Lost))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    match format {
+        TableFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(["from_class", "to_class", "customers", "total"])?;
+            for (f, t) in rows {
+                let c = matrix.cell(f, t);
+                w.write_record([
+                    f.as_str().to_owned(),
+                    t.as_str().to_owned(),
+                    c.customers.to_string(),
+                    measure.format(c.total),
+                ])?;
+            }
+            w.flush()?;
+        }
+        TableFormat::Json => {
+            let list: Vec<serde_json::Value> = rows
+                .into_iter()
+                .map(|(f, t)| {
+                    let c = matrix.cell(f, t);
+                    serde_json::json!({
+                        "from_class": f.as_str(), "to_class": t.as_str(),
+                        "customers": c.customers, "total": measure.format(c.total),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &list)?;
+            use std::io::Write as _;
+            writeln!(out)?;
+        }
     }
     Ok(())
 }

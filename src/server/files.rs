@@ -227,21 +227,9 @@ pub async fn upload_photo(
         Some("display") => "display",
         _ => "storefront",
     };
-    if body.len() > MAX_PHOTO_BYTES {
-        return error(AppError::Validation(vec![
-            crate::domain::validation::FieldError::new(
-                "photo",
-                crate::domain::validation::FieldErrorCode::TooLarge,
-            ),
-        ]));
-    }
-    let Some(content_type) = sniff_image(&body) else {
-        return error(AppError::Validation(vec![
-            crate::domain::validation::FieldError::new(
-                "photo",
-                crate::domain::validation::FieldErrorCode::NotAnImage,
-            ),
-        ]));
+    let content_type = match check_image(&body) {
+        Ok(c) => c,
+        Err(e) => return error(e),
     };
     let scope = imp::scope_of(&user);
     let mut tx = match state.pool.begin().await {
@@ -254,20 +242,10 @@ pub async fn upload_photo(
         Err(e) => return error(db::internal("get customer")(e)),
     }
     let id = PhotoId::new_random();
-    let path = photo_path(&state.config.photo_dir, user.company_id, id.0, content_type);
-    // file first, row second: a crash between leaves an orphan file, never a row
-    // pointing at nothing
-    let written = async {
-        if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await?;
-        }
-        tokio::fs::write(&path, &body).await
-    }
-    .await;
-    if let Err(e) = written {
-        tracing::error!(error = %e, path = %path.display(), "photo not written");
-        return error(AppError::Internal);
-    }
+    let path = match write_image(&state, user.company_id, id.0, content_type, &body).await {
+        Ok(p) => p,
+        Err(e) => return error(e),
+    };
     let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
     let saved = repo::insert_photo(
         &mut tx,
@@ -312,18 +290,58 @@ pub async fn photo(
         Ok(None) => return error(AppError::NotFound),
         Err(e) => return error(db::internal("get photo")(e)),
     };
-    let path = photo_path(
-        &state.config.photo_dir,
-        user.company_id,
-        row.id,
-        &row.content_type,
-    );
+    serve_image(&state, user.company_id, row.id, &row.content_type).await
+}
+
+/// The image's type if `body` is an acceptable photo, or the error answer.
+fn check_image(body: &[u8]) -> Result<&'static str, AppError> {
+    use crate::domain::validation::{FieldError, FieldErrorCode};
+    if body.len() > MAX_PHOTO_BYTES {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "photo",
+            FieldErrorCode::TooLarge,
+        )]));
+    }
+    sniff_image(body).ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new("photo", FieldErrorCode::NotAnImage)])
+    })
+}
+
+/// Writes an image to the photo folder. File first, row second (the caller's): a crash
+/// between leaves an orphan file, never a row pointing at nothing.
+async fn write_image(
+    state: &AppState,
+    company: CompanyId,
+    id: Uuid,
+    content_type: &str,
+    body: &[u8],
+) -> Result<PathBuf, AppError> {
+    let path = photo_path(&state.config.photo_dir, company, id, content_type);
+    let written = async {
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        tokio::fs::write(&path, body).await
+    }
+    .await;
+    match written {
+        Ok(()) => Ok(path),
+        Err(e) => {
+            tracing::error!(error = %e, path = %path.display(), "photo not written");
+            Err(AppError::Internal)
+        }
+    }
+}
+
+/// The stored image `id`, privately cacheable.
+async fn serve_image(state: &AppState, company: CompanyId, id: Uuid, content_type: &str) -> Response {
+    let path = photo_path(&state.config.photo_dir, company, id, content_type);
     match tokio::fs::read(&path).await {
         Ok(bytes) => (
             [
                 (
                     header::CONTENT_TYPE,
-                    HeaderValue::from_str(&row.content_type)
+                    HeaderValue::from_str(content_type)
                         .unwrap_or(HeaderValue::from_static("image/jpeg")),
                 ),
                 // private: a shared cache must never hand it to another user
@@ -476,6 +494,189 @@ pub async fn export_segmentation(
                 tracing::error!(error = %e, "csv export");
                 error(AppError::Internal)
             }
+        }
+    }
+}
+
+/// `POST /api/violations/{id}/photos` with an image as the body: evidence for a
+/// violation whose customer the user may see. Answers the photo's id.
+pub async fn upload_violation_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(violation): Path<Uuid>,
+    body: Bytes,
+) -> Response {
+    use crate::server::db::discipline;
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    let content_type = match check_image(&body) {
+        Ok(c) => c,
+        Err(e) => return error(e),
+    };
+    let mut tx = match state.pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return error(db::internal("begin")(e)),
+    };
+    match discipline::violation(&mut tx, user.company_id, imp::scope_of(&user), violation).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return error(AppError::NotFound),
+        Err(e) => return error(db::internal("get violation")(e)),
+    }
+    let id = Uuid::now_v7();
+    let path = match write_image(&state, user.company_id, id, content_type, &body).await {
+        Ok(p) => p,
+        Err(e) => return error(e),
+    };
+    let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
+    let saved = discipline::insert_photo(
+        &mut tx,
+        user.company_id,
+        id,
+        violation,
+        content_type,
+        size,
+        user.id,
+        chrono::Utc::now(),
+    )
+    .await;
+    let committed = match saved {
+        Ok(()) => tx.commit().await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = committed {
+        let _ = tokio::fs::remove_file(&path).await;
+        return error(db::internal("insert violation photo")(e));
+    }
+    tracing::info!(by = %user.id, %violation, photo = %id, "evidence photo uploaded");
+    (StatusCode::CREATED, Json(id.to_string())).into_response()
+}
+
+/// `GET /violation-photos/{id}`: evidence, only to users who may see the customer.
+pub async fn violation_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> Response {
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    let mut conn = match state.pool.acquire().await {
+        Ok(c) => c,
+        Err(e) => return error(db::internal("acquire")(e)),
+    };
+    match crate::server::db::discipline::photo(&mut conn, user.company_id, imp::scope_of(&user), id)
+        .await
+    {
+        Ok(Some(content_type)) => serve_image(&state, user.company_id, id, &content_type).await,
+        Ok(None) => error(AppError::NotFound),
+        Err(e) => error(db::internal("get violation photo")(e)),
+    }
+}
+
+/// `GET /api/growth/export?…` (the page's query): every row of the growth watch as an
+/// Excel sheet, within the user's scope.
+pub async fn export_growth(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    use crate::features::growth::api::{GrowthQuery, imp as growth};
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let query = GrowthQuery {
+        kind: get("kind"),
+        anchor: get("anchor"),
+        measure: get("measure"),
+        tiers: get("tiers"),
+        min_growth: get("min_growth"),
+        hits: get("hits"),
+        of_last: get("of_last"),
+        ordering_months: get("ordering_months"),
+        sort: get("sort"),
+        asc: get("asc") == "1",
+        candidates_only: get("candidates") == "1",
+        page: 1,
+    };
+    let (p, rows) = match growth::rows(&query, &state, &user).await {
+        Ok(r) => r,
+        Err(e) => return error(e),
+    };
+    let m = p.measure;
+    let pct = |g: crate::domain::growth::Growth| match g {
+        crate::domain::growth::Growth::New => "new".to_owned(),
+        crate::domain::growth::Growth::Flat => String::new(),
+        g => g.percent_text().unwrap_or_default(),
+    };
+    let en = q.get("headers").map(String::as_str) == Some("en");
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .filter(|r| !query.candidates_only || r.candidate.is_some())
+        .map(|r| {
+            let reason = r.candidate.map(|c| {
+                if en {
+                    format!(
+                        "+{}% or more in {} of the last {} periods; orders in each of the last {} months",
+                        c.min_growth_bp as f64 / 100.0,
+                        c.hits,
+                        c.of_last,
+                        c.ordering_months
+                    )
+                } else {
+                    format!(
+                        "近 {} 期中 {} 期同比增长 ≥ {}%，近 {} 个月每月都有订货",
+                        c.of_last,
+                        c.hits,
+                        c.min_growth_bp as f64 / 100.0,
+                        c.ordering_months
+                    )
+                }
+            });
+            vec![
+                r.customer.code.clone(),
+                r.customer.name.clone(),
+                r.customer.tier.clone().unwrap_or_default(),
+                m.format(r.current),
+                m.format(r.last_year),
+                pct(r.yoy),
+                m.format(r.previous),
+                pct(r.mom),
+                m.format(r.years[0]),
+                m.format(r.years[1]),
+                m.format(r.years[2]),
+                reason.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let heads: Vec<String> = if en {
+        [
+            "code", "name", "tier", "current", "same_period_last_year", "yoy", "previous", "mom",
+            "3_years_before", "2_years_before", "1_year_before", "support_candidate",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    } else {
+        [
+            "客户编码", "客户名称", "分级", "本期", "去年同期", "同比", "上期", "环比", "三年前同期",
+            "两年前同期", "一年前同期", "扶持候选",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    match transfer::table_xlsx("growth", &heads, &table) {
+        Ok(b) => download(
+            b,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("growth-{}-{}.xlsx", p.kind.as_str(), p.window.anchor()),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "xlsx export");
+            error(AppError::Internal)
         }
     }
 }

@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/customers/import", post(files::import))
         .route("/api/sales/import", post(files::import_sales))
         .route("/api/customers/{id}/photos", post(files::upload_photo))
+        .route("/api/violations/{id}/photos", post(files::upload_violation_photo))
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
@@ -44,7 +45,9 @@ pub fn router(state: AppState) -> Router {
         .route("/sw.js", get(service_worker_js))
         .route("/api/customers/export", get(files::export))
         .route("/api/segmentation/export", get(files::export_segmentation))
+        .route("/api/growth/export", get(files::export_growth))
         .route("/photos/{id}", get(files::photo))
+        .route("/violation-photos/{id}", get(files::violation_photo))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let opts = opts.clone();
             move || shell(opts.clone())

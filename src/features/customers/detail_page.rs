@@ -128,6 +128,7 @@ fn Profile(initial: CustomerDetail, choices: Option<FilterChoices>) -> impl Into
         </section>
         {Group::ALL.into_iter().map(|g| view! { <GroupSection group=g detail=detail choices=choices editing=editing notice=notice reload=reload /> }).collect_view()}
         <Tiers detail=detail />
+        <crate::features::discipline::components::CustomerDisciplineSection customer_id=detail.with_untracked(|d| d.id.to_string()) />
         <Children detail=detail />
         <Photos detail=detail reload=reload />
         <History detail=detail notice=notice />
@@ -549,6 +550,20 @@ fn Tiers(detail: RwSignal<CustomerDetail>) -> impl IntoView {
     view! {
         <section class="cust-tiers" aria-labelledby="tiers-h">
             <h2 id="tiers-h">{t!(i18n, customers.tier_history)}</h2>
+            // the timeline: oldest first, one badge per saved classification
+            {move || detail.with(|d| (!d.tiers.is_empty()).then(|| view! {
+                <ol class="tier-timeline" aria-label=move || t_string!(i18n, customers.tier_history).to_string()>
+                    {d.tiers.iter().rev().map(|t| {
+                        let class = format!("tier-badge tier-{}", t.class.to_lowercase());
+                        view! {
+                            <li title=t.snapshot.clone()>
+                                <span class=class>{t.class.clone()}</span>
+                                <small>{t.to.get(..7).unwrap_or_default().to_owned()}</small>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            }))}
             {move || detail.with(|d| {
                 if d.tiers.is_empty() {
                     return Either::Left(view! { <p class="muted">{t!(i18n, customers.tier_none)}</p> });

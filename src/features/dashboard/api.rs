@@ -15,6 +15,16 @@ pub struct DashboardSummary {
     pub active_by_role: Vec<(Role, i64)>,
     /// When the company's data last changed (data freshness).
     pub last_change: Option<DateTime<Utc>>,
+    /// Customers per tier in force (within the user's scope): A, B, C, not classified.
+    pub tiers: [i64; 4],
+    /// Changes of the newest snapshot: up, down, first classified; `None` without one.
+    pub movement: Option<(i64, i64, i64)>,
+    /// Support candidates among B and C customers in the last whole month, by the
+    /// company's rule, and that month (`2026-10`).
+    pub candidates: u64,
+    pub candidates_month: String,
+    /// Open violation records within scope.
+    pub open_violations: i64,
 }
 
 /// Figures for the signed-in user's company.
@@ -37,11 +47,83 @@ async fn summary() -> Result<DashboardSummary, AppError> {
     let s = employees::stats(&mut conn, user.company_id)
         .await
         .map_err(db::internal("staff stats"))?;
+    let scope = crate::features::customers::api::imp::scope_of(&user);
+    let mut tiers = [0i64; 4];
+    for (t, n) in crate::server::db::tiers::tier_counts(&mut conn, user.company_id, scope)
+        .await
+        .map_err(db::internal("tier counts"))?
+    {
+        let at = match t.as_deref() {
+            Some("A") => 0,
+            Some("B") => 1,
+            Some("C") => 2,
+            _ => 3,
+        };
+        tiers[at] += n;
+    }
+    let latest = crate::server::db::tiers::latest_snapshots(&mut conn, user.company_id)
+        .await
+        .map_err(db::internal("latest snapshot"))?;
+    let movement = match latest.first() {
+        None => None,
+        Some((id, _)) => {
+            let counts =
+                crate::server::db::tiers::change_counts(&mut conn, user.company_id, scope, *id)
+                    .await
+                    .map_err(db::internal("change counts"))?;
+            let rank = |t: &str| ["A", "B", "C"].iter().position(|x| *x == t);
+            let (mut up, mut down, mut first) = (0, 0, 0);
+            for (old, new, n) in counts {
+                match old.as_deref().and_then(rank).zip(rank(&new)) {
+                    None => first += n,
+                    Some((o, n2)) if n2 < o => up += n,
+                    Some(_) => down += n,
+                }
+            }
+            Some((up, down, first))
+        }
+    };
+    let open_violations =
+        crate::server::db::discipline::open_count(&mut conn, user.company_id, scope)
+            .await
+            .map_err(db::internal("open violations"))?;
+    drop(conn);
+    let rule = {
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        crate::server::db::tiers::candidate_rule(&mut conn, user.company_id)
+            .await
+            .map_err(db::internal("candidate rule"))?
+            .unwrap_or_default()
+    };
+    let today = crate::domain::time::beijing_date(chrono::Utc::now());
+    let month = crate::domain::growth::Window::containing(
+        crate::domain::growth::PeriodKind::Month,
+        today,
+    )
+    .previous();
+    let rows = crate::server::growth::watch(
+        state.segmentation_sources(),
+        user.company_id,
+        scope,
+        &crate::server::growth::Request {
+            window: month,
+            measure: crate::domain::sales::Measure::Sales,
+            tiers: vec![Some("B"), Some("C")],
+            rule,
+        },
+    )
+    .await
+    .map_err(db::internal("growth watch"))?;
     Ok(DashboardSummary {
         company_name: user.company_name,
         staff_total: s.total,
         staff_active: s.active,
         active_by_role: s.active_by_role,
         last_change: s.last_change,
+        tiers,
+        movement,
+        candidates: rows.iter().filter(|r| r.candidate.is_some()).count() as u64,
+        candidates_month: month.anchor(),
+        open_violations,
     })
 }

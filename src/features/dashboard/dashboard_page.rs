@@ -53,6 +53,29 @@ pub fn DashboardPage() -> impl IntoView {
                                         }}
                                     </p>
                                 </article>
+                                <article class="tile" data-tile="tiers">
+                                    <h2><a href="/tiers">{t!(i18n, dashboard.tiers_tile)}</a></h2>
+                                    <ul class="tile-list">
+                                        {["A", "B", "C"].into_iter().zip(s.tiers).map(|(l, n)| view! {
+                                            <li><span class=format!("tier-badge tier-{}", l.to_lowercase())>{l}</span><strong data-testid=format!("tier-count-{l}")>{n}</strong></li>
+                                        }).collect_view()}
+                                        {(s.tiers[3] > 0).then(|| view! { <li><span>{t!(i18n, dashboard.unclassified)}</span><strong>{s.tiers[3]}</strong></li> })}
+                                    </ul>
+                                    <p class="muted small">{move || match s.movement {
+                                        Some((up, down, first)) => t_string!(i18n, dashboard.movement, up = up, down = down, first = first).to_string(),
+                                        None => t_string!(i18n, dashboard.no_snapshot).to_string(),
+                                    }}</p>
+                                </article>
+                                <article class="tile" data-tile="candidates">
+                                    <h2><a href="/growth?candidates=1">{t!(i18n, dashboard.candidates_tile)}</a></h2>
+                                    <p class="tile-figure">{s.candidates}</p>
+                                    <p class="tile-label">{t_string!(i18n, dashboard.candidates_label, period = s.candidates_month.clone()).to_string()}</p>
+                                </article>
+                                <article class="tile" data-tile="violations">
+                                    <h2><a href="/discipline">{t!(i18n, dashboard.violations_tile)}</a></h2>
+                                    <p class="tile-figure">{s.open_violations}</p>
+                                    <p class="tile-label">{t!(i18n, dashboard.open_violations)}</p>
+                                </article>
                                 <article class="tile tile-muted" data-tile="coming">
                                     <h2>{t!(i18n, dashboard.coming_tile)}</h2>
                                     <p class="tile-text">{t!(i18n, dashboard.coming)}</p>

@@ -311,6 +311,22 @@ pub async fn open_count(
     q.build_query_scalar().fetch_one(conn).await
 }
 
+/// Open violations of one customer.
+pub async fn open_count_of(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM violations WHERE company_id = ? AND customer_id = ? \
+         AND status IN ('reported', 'confirmed')",
+    )
+    .bind(company.0)
+    .bind(customer)
+    .fetch_one(conn)
+    .await
+}
+
 #[expect(clippy::too_many_arguments, reason = "one column each")]
 pub async fn insert_photo(
     conn: &mut DbConn,

@@ -150,20 +150,24 @@ pub async fn changes(
     q.build_query_as().fetch_all(conn).await
 }
 
-/// Counts of the changes of one snapshot by (old, new).
+/// Counts of the changes of one snapshot by (old, new), within scope (a rep: the
+/// changes recorded for them).
 pub async fn change_counts(
     conn: &mut DbConn,
     company: CompanyId,
+    scope: Scope,
     snapshot: Uuid,
 ) -> Result<Vec<(Option<String>, String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT old_tier, new_tier, count(*) FROM tier_changes WHERE company_id = ? \
-         AND snapshot_id = ? GROUP BY old_tier, new_tier",
-    )
-    .bind(company.0)
-    .bind(snapshot)
-    .fetch_all(conn)
-    .await
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        "SELECT old_tier, new_tier, count(*) FROM tier_changes WHERE company_id = ",
+    );
+    q.push_bind(company.0);
+    q.push(" AND snapshot_id = ").push_bind(snapshot);
+    if let Scope::Rep(rep) = scope {
+        q.push(" AND rep_id = ").push_bind(rep.0);
+    }
+    q.push(" GROUP BY old_tier, new_tier");
+    q.build_query_as().fetch_all(conn).await
 }
 
 /// A customer's classes in a snapshot: `(customer, class, total)` for the customers
@@ -238,7 +242,8 @@ pub async fn candidate_rule(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Option<CandidateRule>, sqlx::Error> {
-    let row: Option<(Option<i64>, Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+    type Stored = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+    let row: Option<Stored> = sqlx::query_as(
         "SELECT candidate_min_growth_bp, candidate_hits, candidate_of_last, \
          candidate_ordering_months FROM companies WHERE id = ?",
     )
@@ -272,4 +277,20 @@ pub async fn set_candidate_rule(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// A customer's tier in force.
+pub async fn customer_tier(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+) -> Result<Option<String>, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar("SELECT tier FROM customers WHERE company_id = ? AND id = ?")
+            .bind(company.0)
+            .bind(customer)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
 }

@@ -1,0 +1,434 @@
+//! Server functions of channel discipline (渠道秩序): violation records (reported by
+//! anyone who sees the customer, decided by the owner and managers), the automatic
+//! signals to review, and customers' territories. Evidence photos are uploaded to
+//! `POST /api/violations/{id}/photos` and served from `/violation-photos/{id}`.
+use crate::domain::discipline::{Territory, ViolationInput, ViolationKind, ViolationStatus};
+use crate::domain::segmentation::Class;
+use crate::error::AppError;
+use crate::features::tiers::api::PolicySummary;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// A violation record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViolationSummary {
+    pub id: String,
+    pub customer_id: String,
+    pub code: String,
+    pub name: String,
+    pub tier: Option<Class>,
+    pub kind: ViolationKind,
+    pub status: ViolationStatus,
+    pub occurred_on: String,
+    pub product: Option<String>,
+    pub place: Option<String>,
+    pub description: String,
+    /// Fen.
+    pub penalty: Option<i64>,
+    pub notes: Option<String>,
+    pub reported_by: Option<String>,
+    pub decided_by: Option<String>,
+    pub version: i64,
+    pub photos: Vec<String>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A line sold below its product's floor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BelowFloorSignal {
+    pub date: String,
+    pub customer_id: String,
+    pub code: String,
+    pub name: String,
+    pub sku: String,
+    pub product: String,
+    pub quantity: i64,
+    /// Fen.
+    pub amount: i64,
+    pub floor: i64,
+}
+
+/// A terminal served by a sub-distributor outside that sub-distributor's territory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerritorySignal {
+    pub terminal_id: String,
+    pub terminal_code: String,
+    pub terminal_name: String,
+    pub place: String,
+    pub sub_id: String,
+    pub sub_code: String,
+    pub sub_name: String,
+    pub territories: Vec<Territory>,
+}
+
+/// Signals for review (never punished automatically).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signals {
+    pub from: String,
+    pub to: String,
+    pub below_floor: Vec<BelowFloorSignal>,
+    pub outside_territory: Vec<TerritorySignal>,
+}
+
+/// The discipline side of a profile: territories, the tier policy in force, open records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerDiscipline {
+    pub territories: Vec<Territory>,
+    pub policy: Option<PolicySummary>,
+    pub open_violations: usize,
+    pub may_edit_territories: bool,
+}
+
+/// Violations within the user's scope, newest first. `status` empty: all; `open`.
+#[server(endpoint = "discipline/violations", input = Json)]
+pub async fn list_violations(status: String) -> Result<Vec<ViolationSummary>, AppError> {
+    crate::server::context::respond(imp::list(status).await)
+}
+
+#[server(endpoint = "discipline/report", input = Json)]
+pub async fn report_violation(input: ViolationInput) -> Result<ViolationSummary, AppError> {
+    crate::server::context::respond(imp::report(input).await)
+}
+
+/// Moves a record on (owner, managers): confirm, penalise (with the penalty) or dismiss.
+#[server(endpoint = "discipline/decide", input = Json)]
+pub async fn decide_violation(
+    id: String,
+    version: i64,
+    status: String,
+    penalty: String,
+    note: String,
+) -> Result<ViolationSummary, AppError> {
+    crate::server::context::respond(imp::decide(id, version, status, penalty, note).await)
+}
+
+/// Lines below the floor in the last `days` days (1–366; default 31) and terminals
+/// outside their sub-distributor's territory.
+#[server(endpoint = "discipline/signals", input = Json)]
+pub async fn discipline_signals(days: u32) -> Result<Signals, AppError> {
+    crate::server::context::respond(imp::signals(days).await)
+}
+
+#[server(endpoint = "discipline/customer", input = Json)]
+pub async fn get_customer_discipline(customer_id: String) -> Result<CustomerDiscipline, AppError> {
+    crate::server::context::respond(imp::customer(customer_id).await)
+}
+
+/// Replaces a customer's territories (owner, managers): `(district, township)` pairs,
+/// township empty for the whole district.
+#[server(endpoint = "discipline/territories", input = Json)]
+pub async fn save_territories(
+    customer_id: String,
+    territories: Vec<(String, String)>,
+) -> Result<Vec<Territory>, AppError> {
+    crate::server::context::respond(imp::save_territories(customer_id, territories).await)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod imp {
+    use super::*;
+    use crate::domain::discipline::{ViolationReport, covers, decide as decide_rule};
+    use crate::domain::staff::Action;
+    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::features::customers::api::imp::scope_of;
+    use crate::server::context;
+    use crate::server::db::{self, customers as customers_repo, discipline as repo};
+    use uuid::Uuid;
+
+    fn summary(r: repo::ViolationRow, photos: Vec<String>) -> Option<ViolationSummary> {
+        Some(ViolationSummary {
+            id: r.id.to_string(),
+            customer_id: r.customer_id.to_string(),
+            code: r.code,
+            name: r.name,
+            tier: r.tier.as_deref().and_then(|t| crate::domain::tier::parse_class(t).ok()),
+            kind: ViolationKind::parse(&r.kind).ok()?,
+            status: ViolationStatus::parse(&r.status).ok()?,
+            occurred_on: r.occurred_on,
+            product: r.sku.map(|s| format!("{s} {}", r.product_name.unwrap_or_default())),
+            place: r.place,
+            description: r.description,
+            penalty: r.penalty,
+            notes: r.notes,
+            reported_by: r.reported_by_name,
+            decided_by: r.decided_by_name,
+            version: r.version,
+            photos,
+            updated_at: r.updated_at,
+        })
+    }
+
+    async fn with_photos(
+        conn: &mut db::DbConn,
+        company: crate::domain::ids::CompanyId,
+        r: repo::ViolationRow,
+    ) -> Result<Option<ViolationSummary>, AppError> {
+        let photos = repo::photos(conn, company, r.id)
+            .await
+            .map_err(db::internal("violation photos"))?
+            .into_iter()
+            .map(|(id, _)| id.to_string())
+            .collect();
+        Ok(summary(r, photos))
+    }
+
+    pub async fn list(status: String) -> Result<Vec<ViolationSummary>, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (status, open) = match status.trim() {
+            "" => (None, false),
+            "open" => (None, true),
+            s => (
+                Some(ViolationStatus::parse(s).map_err(|c| {
+                    AppError::Validation(vec![FieldError::new("status", c)])
+                })?),
+                false,
+            ),
+        };
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let rows = repo::violations(&mut conn, user.company_id, scope_of(&user), status, open, 500)
+            .await
+            .map_err(db::internal("violations"))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.extend(with_photos(&mut conn, user.company_id, r).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn report(input: ViolationInput) -> Result<ViolationSummary, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let today = crate::domain::time::beijing_date(chrono::Utc::now());
+        let r = ViolationReport::parse(&input, today).map_err(AppError::Validation)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        // a customer the reporter may not see is, to them, a customer that does not exist
+        let customer =
+            customers_repo::find_by_code(&mut tx, user.company_id, scope_of(&user), &r.customer_code)
+                .await
+                .map_err(db::internal("find customer"))?;
+        let mut errors = Vec::new();
+        if customer.is_none() {
+            errors.push(FieldError::new("customer", FieldErrorCode::UnknownCustomer));
+        }
+        let product = match &r.product_sku {
+            Some(sku) => {
+                let p = repo::product_id(&mut tx, user.company_id, sku)
+                    .await
+                    .map_err(db::internal("find product"))?;
+                if p.is_none() {
+                    errors.push(FieldError::new("product", FieldErrorCode::UnknownProduct));
+                }
+                p
+            }
+            None => None,
+        };
+        let Some(customer) = customer.filter(|_| errors.is_empty()) else {
+            return Err(AppError::Validation(errors));
+        };
+        let id = Uuid::now_v7();
+        repo::insert_violation(
+            &mut tx,
+            user.company_id,
+            &repo::NewViolation {
+                id,
+                customer: customer.id,
+                kind: r.kind,
+                occurred_on: r.occurred_on,
+                product,
+                place: r.place.as_deref(),
+                description: &r.description,
+                by: user.id,
+                now: chrono::Utc::now(),
+            },
+        )
+        .await
+        .map_err(db::internal("insert violation"))?;
+        let row = repo::violation(&mut tx, user.company_id, scope_of(&user), id)
+            .await
+            .map_err(db::internal("read violation"))?
+            .ok_or(AppError::Internal)?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, violation = %id, "violation reported");
+        summary(row, Vec::new()).ok_or(AppError::Internal)
+    }
+
+    pub async fn decide(
+        id: String,
+        version: i64,
+        status: String,
+        penalty: String,
+        note: String,
+    ) -> Result<ViolationSummary, AppError> {
+        let (state, user) = context::authorize(Action::ManageCustomers).await?;
+        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let row = repo::violation(&mut tx, user.company_id, scope_of(&user), id)
+            .await
+            .map_err(db::internal("read violation"))?
+            .ok_or(AppError::NotFound)?;
+        let current = ViolationStatus::parse(&row.status).map_err(|_| AppError::Internal)?;
+        if row.version != version {
+            return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+        }
+        let d = decide_rule(current, &status, &penalty, &note).map_err(AppError::Validation)?;
+        // a note adds to the record's notes, it never replaces what others wrote
+        let notes = match (row.notes.as_deref(), d.note.as_deref()) {
+            (Some(old), Some(new)) => Some(format!("{old}\n{new}")),
+            (old, new) => old.or(new).map(str::to_owned),
+        };
+        let done = repo::decide(
+            &mut tx,
+            user.company_id,
+            id,
+            version,
+            d.status,
+            d.penalty.map(|m| m.0),
+            notes.as_deref(),
+            user.id,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(db::internal("decide violation"))?;
+        if !done {
+            return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+        }
+        let row = repo::violation(&mut tx, user.company_id, scope_of(&user), id)
+            .await
+            .map_err(db::internal("read violation"))?
+            .ok_or(AppError::Internal)?;
+        let out = with_photos(&mut tx, user.company_id, row).await?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, violation = %id, status = d.status.as_str(), "violation decided");
+        out.ok_or(AppError::Internal)
+    }
+
+    pub async fn signals(days: u32) -> Result<Signals, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let days = if days == 0 { 31 } else { days.min(366) };
+        let today = crate::domain::time::beijing_date(chrono::Utc::now());
+        let from = today - chrono::Days::new(u64::from(days - 1));
+        let scope = scope_of(&user);
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let lines = repo::below_floor_lines(&mut conn, user.company_id, scope, from, today, 200)
+            .await
+            .map_err(db::internal("below floor"))?;
+        let (served, territories) = repo::served_terminals(&mut conn, user.company_id, scope)
+            .await
+            .map_err(db::internal("served terminals"))?;
+        let mut outside = Vec::new();
+        for t in served {
+            let of_sub: Vec<Territory> = territories
+                .iter()
+                .filter(|(c, _)| *c == t.parent_id)
+                .map(|(_, x)| x.clone())
+                .collect();
+            let district = t.district.clone().unwrap_or_default();
+            if !covers(&of_sub, &district, t.township.as_deref()) {
+                outside.push(TerritorySignal {
+                    terminal_id: t.id.to_string(),
+                    terminal_code: t.code,
+                    terminal_name: t.name,
+                    place: [t.district, t.township].into_iter().flatten().collect::<Vec<_>>().join(" "),
+                    sub_id: t.parent_id.to_string(),
+                    sub_code: t.parent_code,
+                    sub_name: t.parent_name,
+                    territories: of_sub,
+                });
+            }
+        }
+        Ok(Signals {
+            from: from.to_string(),
+            to: today.to_string(),
+            below_floor: lines
+                .into_iter()
+                .filter(|l| crate::domain::discipline::below_floor(l.amount, l.quantity, l.price_floor))
+                .map(|l| BelowFloorSignal {
+                    date: l.order_date,
+                    customer_id: l.customer_id.to_string(),
+                    code: l.code,
+                    name: l.name,
+                    sku: l.sku,
+                    product: l.product_name,
+                    quantity: l.quantity,
+                    amount: l.amount,
+                    floor: l.price_floor,
+                })
+                .collect(),
+            outside_territory: outside,
+        })
+    }
+
+    async fn visible(
+        conn: &mut db::DbConn,
+        user: &crate::features::auth::api::CurrentUser,
+        id: &str,
+    ) -> Result<Uuid, AppError> {
+        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        customers_repo::get(conn, user.company_id, scope_of(user), id)
+            .await
+            .map_err(db::internal("get customer"))?
+            .ok_or(AppError::NotFound)?;
+        Ok(id)
+    }
+
+    pub async fn customer(customer_id: String) -> Result<CustomerDiscipline, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let id = visible(&mut conn, &user, &customer_id).await?;
+        let tier = crate::server::db::tiers::customer_tier(&mut conn, user.company_id, id)
+            .await
+            .map_err(db::internal("tier"))?;
+        let territories = repo::territories(&mut conn, user.company_id, id)
+            .await
+            .map_err(db::internal("territories"))?;
+        let versions = crate::features::tiers::api::imp::versions(&mut conn, user.company_id).await?;
+        let today = crate::domain::time::beijing_date(chrono::Utc::now());
+        let policy = tier
+            .as_deref()
+            .and_then(|t| crate::domain::tier::parse_class(t).ok())
+            .and_then(|c| crate::features::tiers::api::imp::policy_on(&versions, c, today));
+        let open = repo::open_count_of(&mut conn, user.company_id, id)
+            .await
+            .map_err(db::internal("open violations"))?;
+        Ok(CustomerDiscipline {
+            territories,
+            policy,
+            open_violations: usize::try_from(open).unwrap_or(0),
+            may_edit_territories: user.role.may(Action::ManageCustomers),
+        })
+    }
+
+    pub async fn save_territories(
+        customer_id: String,
+        list: Vec<(String, String)>,
+    ) -> Result<Vec<Territory>, AppError> {
+        let (state, user) = context::authorize(Action::ManageCustomers).await?;
+        let mut errors = Vec::new();
+        let mut parsed = Vec::new();
+        for (i, (d, t)) in list.iter().enumerate() {
+            match Territory::parse(d, t) {
+                Ok(x) if !parsed.contains(&x) => parsed.push(x),
+                Ok(_) => {}
+                Err(e) => errors.extend(e.into_iter().map(|mut f| {
+                    f.field = format!("territories.{i}.{}", f.field);
+                    f
+                })),
+            }
+        }
+        if parsed.len() > 50 {
+            errors.push(FieldError::new("territories", FieldErrorCode::TooLarge));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        parsed.sort();
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let id = visible(&mut tx, &user, &customer_id).await?;
+        repo::set_territories(&mut tx, user.company_id, id, &parsed)
+            .await
+            .map_err(db::internal("set territories"))?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, customer = %id, n = parsed.len(), "territories saved");
+        Ok(parsed)
+    }
+}

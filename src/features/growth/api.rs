@@ -1,0 +1,300 @@
+//! Server functions of the growth watch (成长观察): B and C customers (or any tier)
+//! compared with the same period last year, the previous period and the years before,
+//! with the support-candidate rule applied. A rep sees their own customers only.
+//!
+//! The rule is the company's saved one (the owner and managers save it) unless the query
+//! carries another to try out.
+use crate::domain::growth::{CandidateReason, CandidateRule, Growth};
+use crate::domain::sales::Measure;
+use crate::domain::segmentation::Class;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// Rows per page.
+pub const GROWTH_PAGE: u32 = 50;
+
+/// What the page asks for, as typed (from the URL). Empty: defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GrowthQuery {
+    /// `month` (default), `quarter`, `year`.
+    pub kind: String,
+    /// `2026-10`, `2026-Q3`, `2026`; default: the last whole period.
+    pub anchor: String,
+    pub measure: String,
+    /// Tiers in force, e.g. `B,C` (default), `A,B,C,none`.
+    pub tiers: String,
+    /// A rule to try out instead of the company's (all four, or none).
+    pub min_growth: String,
+    pub hits: String,
+    pub of_last: String,
+    pub ordering_months: String,
+    /// `code`, `name`, `current`, `last_year`, `yoy` (default), `previous`, `mom`.
+    pub sort: String,
+    pub asc: bool,
+    pub candidates_only: bool,
+    /// From 1.
+    pub page: u32,
+}
+
+/// One customer's line of the table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrowthRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub tier: Option<Class>,
+    pub current: i64,
+    pub last_year: i64,
+    pub yoy: Growth,
+    pub previous: i64,
+    pub mom: Growth,
+    /// The same period 3, 2 and 1 years before, oldest first.
+    pub years: [i64; 3],
+    pub candidate: Option<CandidateReason>,
+}
+
+/// A page of the table with what it was computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrowthData {
+    pub kind: String,
+    pub anchor: String,
+    pub from: String,
+    pub to: String,
+    pub measure: Measure,
+    pub tiers: String,
+    pub rule: CandidateRule,
+    /// The rule is the company's saved one.
+    pub rule_saved: bool,
+    pub rows: Vec<GrowthRow>,
+    pub count: u64,
+    pub candidates: u64,
+    pub own_customers_only: bool,
+    pub may_save_rule: bool,
+}
+
+#[server(endpoint = "growth/watch", input = Json)]
+pub async fn growth_watch(query: GrowthQuery) -> Result<GrowthData, AppError> {
+    crate::server::context::respond(imp::watch(query).await)
+}
+
+/// Saves the candidate rule as the company's (owner, managers).
+#[server(endpoint = "growth/rule", input = Json)]
+pub async fn save_candidate_rule(
+    min_growth: String,
+    hits: String,
+    of_last: String,
+    ordering_months: String,
+) -> Result<CandidateRule, AppError> {
+    crate::server::context::respond(imp::save_rule(min_growth, hits, of_last, ordering_months).await)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod imp {
+    use super::*;
+    use crate::domain::growth::{PeriodKind, Window};
+    use crate::domain::staff::Action;
+    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::features::auth::api::CurrentUser;
+    use crate::features::customers::api::imp::scope_of;
+    use crate::server::context;
+    use crate::server::db::{self, customers::Scope, tiers as repo};
+    use crate::server::growth::{self as svc, Request, SortKey};
+    use crate::server::state::AppState;
+
+    /// Everything a query means, checked.
+    pub struct Parsed {
+        pub kind: PeriodKind,
+        pub window: Window,
+        pub measure: Measure,
+        pub tiers: Vec<Option<&'static str>>,
+        pub tiers_text: String,
+        pub rule: CandidateRule,
+        pub rule_saved: bool,
+        pub sort: SortKey,
+    }
+
+    pub async fn parse(
+        q: &GrowthQuery,
+        state: &AppState,
+        user: &CurrentUser,
+    ) -> Result<Parsed, AppError> {
+        let mut errors = Vec::new();
+        let kind = if q.kind.trim().is_empty() {
+            Some(PeriodKind::Month)
+        } else {
+            PeriodKind::parse(&q.kind)
+                .map_err(|c| errors.push(FieldError::new("kind", c)))
+                .ok()
+        };
+        let window = kind.and_then(|k| {
+            if q.anchor.trim().is_empty() {
+                // the last whole period, by the calendar in Beijing
+                let today = crate::domain::time::beijing_date(chrono::Utc::now());
+                Some(Window::containing(k, today).previous())
+            } else {
+                Window::parse(k, &q.anchor)
+                    .map_err(|c| errors.push(FieldError::new("anchor", c)))
+                    .ok()
+            }
+        });
+        let measure = if q.measure.trim().is_empty() {
+            Some(Measure::Sales)
+        } else {
+            Measure::parse(&q.measure)
+                .map_err(|c| errors.push(FieldError::new("measure", c)))
+                .ok()
+        };
+        let tiers_text = if q.tiers.trim().is_empty() {
+            "B,C".to_owned()
+        } else {
+            q.tiers.trim().to_owned()
+        };
+        let mut tiers = Vec::new();
+        for t in tiers_text.split(',') {
+            match t.trim() {
+                "A" => tiers.push(Some("A")),
+                "B" => tiers.push(Some("B")),
+                "C" => tiers.push(Some("C")),
+                "none" => tiers.push(None),
+                _ => errors.push(FieldError::new("tiers", FieldErrorCode::InvalidChoice)),
+            }
+        }
+        let typed = [&q.min_growth, &q.hits, &q.of_last, &q.ordering_months];
+        let (rule, rule_saved) = if typed.iter().all(|s| s.trim().is_empty()) {
+            let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+            let saved = repo::candidate_rule(&mut conn, user.company_id)
+                .await
+                .map_err(db::internal("candidate rule"))?;
+            (Some(saved.unwrap_or_default()), true)
+        } else {
+            (
+                CandidateRule::parse(&q.min_growth, &q.hits, &q.of_last, &q.ordering_months)
+                    .map_err(|e| errors.extend(e))
+                    .ok(),
+                false,
+            )
+        };
+        let sort = if q.sort.is_empty() {
+            Some(SortKey::Yoy)
+        } else {
+            let s = SortKey::parse(&q.sort);
+            if s.is_none() {
+                errors.push(FieldError::new("sort", FieldErrorCode::InvalidChoice));
+            }
+            s
+        };
+        match (kind, window, measure, rule, sort) {
+            (Some(kind), Some(window), Some(measure), Some(rule), Some(sort))
+                if errors.is_empty() =>
+            {
+                Ok(Parsed {
+                    kind,
+                    window,
+                    measure,
+                    tiers,
+                    tiers_text,
+                    rule,
+                    rule_saved,
+                    sort,
+                })
+            }
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+
+    /// Every row of a query, sorted (the page shows one page, the export all).
+    pub async fn rows(
+        q: &GrowthQuery,
+        state: &AppState,
+        user: &CurrentUser,
+    ) -> Result<(Parsed, Vec<svc::Row>), AppError> {
+        let p = parse(q, state, user).await?;
+        let mut rows = svc::watch(
+            state.segmentation_sources(),
+            user.company_id,
+            scope_of(user),
+            &Request {
+                window: p.window,
+                measure: p.measure,
+                tiers: p.tiers.clone(),
+                rule: p.rule,
+            },
+        )
+        .await
+        .map_err(db::internal("growth watch"))?;
+        svc::sort(&mut rows, p.sort, !q.asc);
+        Ok((p, rows))
+    }
+
+    fn class(t: Option<&str>) -> Option<Class> {
+        t.and_then(|t| crate::domain::tier::parse_class(t).ok())
+    }
+
+    pub fn row(r: &svc::Row) -> GrowthRow {
+        GrowthRow {
+            id: r.customer.id.to_string(),
+            code: r.customer.code.clone(),
+            name: r.customer.name.clone(),
+            tier: class(r.customer.tier.as_deref()),
+            current: r.current,
+            last_year: r.last_year,
+            yoy: r.yoy,
+            previous: r.previous,
+            mom: r.mom,
+            years: r.years,
+            candidate: r.candidate,
+        }
+    }
+
+    pub async fn watch(q: GrowthQuery) -> Result<GrowthData, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (p, rows) = rows(&q, &state, &user).await?;
+        let candidates = rows.iter().filter(|r| r.candidate.is_some()).count() as u64;
+        let shown: Vec<&svc::Row> = rows
+            .iter()
+            .filter(|r| !q.candidates_only || r.candidate.is_some())
+            .collect();
+        let start = (q.page.max(1) - 1) as usize * GROWTH_PAGE as usize;
+        let period = p.window.period();
+        Ok(GrowthData {
+            kind: p.kind.as_str().to_owned(),
+            anchor: p.window.anchor(),
+            from: period.map(|x| x.from.to_string()).unwrap_or_default(),
+            to: period.map(|x| x.to.to_string()).unwrap_or_default(),
+            measure: p.measure,
+            tiers: p.tiers_text,
+            rule: p.rule,
+            rule_saved: p.rule_saved,
+            count: shown.len() as u64,
+            candidates,
+            rows: shown
+                .into_iter()
+                .skip(start)
+                .take(GROWTH_PAGE as usize)
+                .map(row)
+                .collect(),
+            own_customers_only: scope_of(&user) != Scope::All,
+            may_save_rule: user.role.may(Action::ManageCustomers),
+        })
+    }
+
+    pub async fn save_rule(
+        min_growth: String,
+        hits: String,
+        of_last: String,
+        ordering_months: String,
+    ) -> Result<CandidateRule, AppError> {
+        let (state, user) = context::authorize(Action::ManageCustomers).await?;
+        let rule = CandidateRule::parse(&min_growth, &hits, &of_last, &ordering_months)
+            .map_err(AppError::Validation)?;
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        repo::set_candidate_rule(&mut conn, user.company_id, rule)
+            .await
+            .map_err(db::internal("save candidate rule"))?;
+        tracing::info!(by = %user.id, ?rule, "candidate rule saved");
+        Ok(rule)
+    }
+}

@@ -1,0 +1,626 @@
+//! Server functions of managing by tier: transitions between two classifications (with
+//! the customers of any cell and the at-risk / rising lists), tier policy versions, and
+//! tier-change records.
+//!
+//! A side of a comparison is `snapshot:<id>` (a saved classification) or
+//! `YYYY-MM-DD:YYYY-MM-DD` (a period classified on the fly). Between two snapshots the
+//! measure is theirs; a period compared with a snapshot is classified by the snapshot's
+//! measure. A rep compares their own customers only. Only the owner sets policies.
+use crate::domain::growth::Growth;
+use crate::domain::sales::Measure;
+use crate::domain::segmentation::{Class, Thresholds};
+use crate::domain::tier::{Matrix, SupportType, TierPolicyInput};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// Customers listed per page of a cell.
+pub const MOVED_PAGE: u32 = 50;
+/// Customers sent per watch list.
+pub const WATCH_LIMIT: usize = 50;
+
+/// A comparison as typed (it comes from the URL).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TransitionQuery {
+    /// `snapshot:<id>` or `YYYY-MM-DD:YYYY-MM-DD`; both empty: the two newest snapshots,
+    /// or else the last 12 months against the 12 before.
+    pub from: String,
+    pub to: String,
+    /// For two periods: `sales`, `profit`, `quantity`.
+    pub measure: String,
+    /// Thresholds for periods, percent.
+    pub a: String,
+    pub b: String,
+    /// "A at risk" when down by this percent or more year on year (default 20).
+    pub risk: String,
+}
+
+/// One side as compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SideInfo {
+    /// As in the query.
+    pub key: String,
+    pub label: String,
+    pub from: String,
+    pub to: String,
+    pub customers: usize,
+}
+
+/// A saved classification to choose from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotChoice {
+    pub id: String,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    pub measure: Measure,
+}
+
+/// A customer on the at-risk or rising list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub class: Class,
+    pub total: i64,
+    pub last_year: i64,
+    pub growth: Growth,
+}
+
+/// A comparison as the page draws it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransitionData {
+    pub first: SideInfo,
+    pub second: SideInfo,
+    pub measure: Measure,
+    pub thresholds: Thresholds,
+    pub matrix: Matrix,
+    /// Year-on-year growth of A, B and C of the second side as a whole.
+    pub tier_growth: [Growth; 3],
+    pub risk_bp: i64,
+    pub at_risk: Vec<WatchRow>,
+    pub at_risk_count: usize,
+    pub rising: Vec<WatchRow>,
+    pub rising_count: usize,
+    pub own_customers_only: bool,
+    pub snapshots: Vec<SnapshotChoice>,
+}
+
+/// A customer of a cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovedRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub total: i64,
+}
+
+/// One page of a cell's customers, largest total first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovedPage {
+    pub rows: Vec<MovedRow>,
+    pub count: u64,
+    pub measure: Measure,
+}
+
+/// A policy version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicySummary {
+    pub id: String,
+    pub tier: Class,
+    pub effective_from: String,
+    pub visits_per_month: u32,
+    pub supports: Vec<SupportType>,
+    pub budget_share_bp: u32,
+    /// Fen.
+    pub credit_limit: i64,
+    pub credit_days: u32,
+    pub notes: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// All versions, and the one in force today per tier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyOverview {
+    pub today: String,
+    /// A, B, C.
+    pub in_force: [Option<PolicySummary>; 3],
+    /// Per tier, newest effective date first.
+    pub versions: Vec<PolicySummary>,
+    pub may_edit: bool,
+}
+
+/// A tier change as the rep sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierChangeSummary {
+    pub customer_id: String,
+    pub code: String,
+    pub name: String,
+    pub old_tier: Option<Class>,
+    pub new_tier: Class,
+    pub snapshot: String,
+    pub policy: Option<PolicySummary>,
+    pub rep: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[server(endpoint = "tiers/transitions", input = Json)]
+pub async fn compare_tiers(query: TransitionQuery) -> Result<TransitionData, AppError> {
+    crate::server::context::respond(imp::compare(query).await)
+}
+
+/// The customers of cell `(from, to)` (`A|B|C|new`, `A|B|C|lost`), page from 1.
+#[server(endpoint = "tiers/moved", input = Json)]
+pub async fn list_moved_customers(
+    query: TransitionQuery,
+    from: String,
+    to: String,
+    page: u32,
+) -> Result<MovedPage, AppError> {
+    crate::server::context::respond(imp::moved(query, from, to, page).await)
+}
+
+#[server(endpoint = "tiers/policies", input = Json)]
+pub async fn list_tier_policies() -> Result<PolicyOverview, AppError> {
+    crate::server::context::respond(imp::policies().await)
+}
+
+/// Adds a policy version (owner).
+#[server(endpoint = "tiers/policies/save", input = Json)]
+pub async fn save_tier_policy(input: TierPolicyInput) -> Result<PolicySummary, AppError> {
+    crate::server::context::respond(imp::save_policy(input).await)
+}
+
+/// Tier changes, newest first: a rep's own customers', everyone's for managers.
+/// `moves_only` leaves out first classifications.
+#[server(endpoint = "tiers/changes", input = Json)]
+pub async fn list_tier_changes(moves_only: bool) -> Result<Vec<TierChangeSummary>, AppError> {
+    crate::server::context::respond(imp::changes(moves_only).await)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod imp {
+    use super::*;
+    use crate::domain::sales::Period;
+    use crate::domain::staff::Action;
+    use crate::domain::tier::{Dest, Origin, TierPolicy, check_new_version, in_force, parse_class};
+    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::features::customers::api::imp::scope_of;
+    use crate::server::context;
+    use crate::server::db::{self, customers::Scope, tiers as repo};
+    use crate::server::transitions::{self as svc, Classes, Comparison, Side};
+    use chrono::NaiveDate;
+    use uuid::Uuid;
+
+    fn side(field: &str, raw: &str) -> Result<Side, FieldError> {
+        let raw = raw.trim();
+        if let Some(id) = raw.strip_prefix("snapshot:") {
+            return Uuid::parse_str(id.trim())
+                .map(Side::Snapshot)
+                .map_err(|_| FieldError::new(field, FieldErrorCode::InvalidChoice));
+        }
+        let Some((a, b)) = raw.split_once(':') else {
+            return Err(FieldError::new(
+                field,
+                if raw.is_empty() {
+                    FieldErrorCode::Required
+                } else {
+                    FieldErrorCode::InvalidDate
+                },
+            ));
+        };
+        Period::parse(a, b).map(Side::Period).map_err(|e| {
+            FieldError::new(
+                field,
+                e.first().map_or(FieldErrorCode::InvalidDate, |e| e.code),
+            )
+        })
+    }
+
+    /// The period key of the query form.
+    pub fn period_key(p: Period) -> String {
+        format!("{}:{}", p.from.format("%Y-%m-%d"), p.to.format("%Y-%m-%d"))
+    }
+
+    /// Parsed query: sides (defaults filled), measure, thresholds, risk limit.
+    pub struct Parsed {
+        pub from: (String, Side),
+        pub to: (String, Side),
+        pub measure: Measure,
+        pub thresholds: Thresholds,
+        pub risk_bp: i64,
+    }
+
+    pub async fn parse(
+        q: &TransitionQuery,
+        conn: &mut db::DbConn,
+        company: crate::domain::ids::CompanyId,
+    ) -> Result<Parsed, AppError> {
+        let mut errors = Vec::new();
+        let (from_raw, to_raw) = if q.from.trim().is_empty() && q.to.trim().is_empty() {
+            let latest = repo::latest_snapshots(conn, company)
+                .await
+                .map_err(db::internal("latest snapshots"))?;
+            match latest.as_slice() {
+                [newest, older] => (
+                    format!("snapshot:{}", older.0),
+                    format!("snapshot:{}", newest.0),
+                ),
+                _ => {
+                    let today = crate::domain::time::beijing_date(chrono::Utc::now());
+                    let now = Period::last_12_months(today);
+                    let before = now.and_then(svc::year_before);
+                    match (before, now) {
+                        (Some(b), Some(n)) => (period_key(b), period_key(n)),
+                        _ => (String::new(), String::new()),
+                    }
+                }
+            }
+        } else {
+            (q.from.clone(), q.to.clone())
+        };
+        let from = side("from", &from_raw).map_err(|e| errors.push(e)).ok();
+        let to = side("to", &to_raw).map_err(|e| errors.push(e)).ok();
+        if from.is_some() && from == to {
+            errors.push(FieldError::new("to", FieldErrorCode::SameClassification));
+        }
+        let measure = if q.measure.trim().is_empty() {
+            Some(Measure::Sales)
+        } else {
+            Measure::parse(&q.measure)
+                .map_err(|c| errors.push(FieldError::new("measure", c)))
+                .ok()
+        };
+        let or = |s: &str, d: &str| if s.trim().is_empty() { d.to_owned() } else { s.to_owned() };
+        let thresholds = Thresholds::parse(&or(&q.a, "80"), &or(&q.b, "95"))
+            .map_err(|e| errors.extend(e))
+            .ok();
+        let risk = match crate::domain::growth::parse_percent_bp(&or(&q.risk, "20")) {
+            Ok(bp) if bp <= 0 || bp > 10_000 => {
+                errors.push(FieldError::new("risk", FieldErrorCode::ThresholdOutOfRange));
+                None
+            }
+            Ok(bp) => Some(bp),
+            Err(c) => {
+                errors.push(FieldError::new("risk", c));
+                None
+            }
+        };
+        match (from, to, measure, thresholds, risk) {
+            (Some(f), Some(t), Some(m), Some(th), Some(r)) if errors.is_empty() => Ok(Parsed {
+                from: (from_raw.trim().to_owned(), f),
+                to: (to_raw.trim().to_owned(), t),
+                measure: m,
+                thresholds: th,
+                risk_bp: r,
+            }),
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+
+    /// Both sides' classes, checked: the snapshots exist, share a measure, and periods
+    /// have sales.
+    pub async fn sides(
+        state: &crate::server::state::AppState,
+        company: crate::domain::ids::CompanyId,
+        scope: Scope,
+        p: &Parsed,
+    ) -> Result<(Classes, Classes, Measure), AppError> {
+        let src = state.segmentation_sources();
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        // the measure: a snapshot's, if any side is one
+        let mut snapshot_measures = Vec::new();
+        for (field, s) in [("from", p.from.1), ("to", p.to.1)] {
+            if let Side::Snapshot(id) = s {
+                match repo::snapshot(&mut conn, company, id)
+                    .await
+                    .map_err(db::internal("snapshot"))?
+                {
+                    Some((_, _, _, m)) => {
+                        snapshot_measures.push(Measure::parse(&m).unwrap_or_default())
+                    }
+                    None => {
+                        return Err(AppError::Validation(vec![FieldError::new(
+                            field,
+                            FieldErrorCode::InvalidChoice,
+                        )]));
+                    }
+                }
+            }
+        }
+        drop(conn);
+        if let [a, b] = snapshot_measures.as_slice()
+            && a != b
+        {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "to",
+                FieldErrorCode::MeasureMismatch,
+            )]));
+        }
+        let measure = snapshot_measures.first().copied().unwrap_or(p.measure);
+        let mut out = Vec::new();
+        for (field, s) in [("from", p.from.1), ("to", p.to.1)] {
+            let c = svc::classes(src, company, scope, s, measure, p.thresholds)
+                .await
+                .map_err(db::internal("classes"))?
+                .ok_or_else(|| {
+                    AppError::Validation(vec![FieldError::new(field, FieldErrorCode::InvalidChoice)])
+                })?;
+            if matches!(s, Side::Period(_)) && c.rows.is_empty() {
+                return Err(AppError::Validation(vec![FieldError::new(
+                    field,
+                    FieldErrorCode::NoSalesInPeriod,
+                )]));
+            }
+            out.push(c);
+        }
+        let second = out.pop().ok_or(AppError::Internal)?;
+        let first = out.pop().ok_or(AppError::Internal)?;
+        Ok((first, second, measure))
+    }
+
+    fn info(key: &str, c: &Classes) -> SideInfo {
+        SideInfo {
+            key: key.to_owned(),
+            label: c.label.clone(),
+            from: c.period.from.format("%Y-%m-%d").to_string(),
+            to: c.period.to.format("%Y-%m-%d").to_string(),
+            customers: c.rows.len(),
+        }
+    }
+
+    pub async fn compare(q: TransitionQuery) -> Result<TransitionData, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let scope = scope_of(&user);
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let p = parse(&q, &mut conn, user.company_id).await?;
+        let snapshots = crate::server::db::sales::snapshots(&mut conn, user.company_id)
+            .await
+            .map_err(db::internal("snapshots"))?
+            .into_iter()
+            .map(|s| SnapshotChoice {
+                id: s.id.to_string(),
+                name: s.name,
+                from: s.period_from,
+                to: s.period_to,
+                measure: Measure::parse(&s.measure).unwrap_or_default(),
+            })
+            .collect();
+        drop(conn);
+        let (first, second, measure) = sides(&state, user.company_id, scope, &p).await?;
+        let c: Comparison = svc::compare(
+            state.segmentation_sources(),
+            user.company_id,
+            first,
+            second,
+            p.risk_bp,
+        )
+        .await
+        .map_err(db::internal("compare"))?;
+        let customers = state
+            .search_index
+            .snapshot(&state.pool, user.company_id)
+            .await
+            .map_err(db::internal("customers"))?;
+        let watch = |list: &[svc::Watched]| -> Vec<WatchRow> {
+            list.iter()
+                .take(WATCH_LIMIT)
+                .filter_map(|w| {
+                    let e = &customers.entries[*customers.position.get(&w.customer)?];
+                    Some(WatchRow {
+                        id: e.id.to_string(),
+                        code: e.code.clone(),
+                        name: e.name.clone(),
+                        class: w.class,
+                        total: w.total,
+                        last_year: w.last_year,
+                        growth: w.growth,
+                    })
+                })
+                .collect()
+        };
+        Ok(TransitionData {
+            first: info(&p.from.0, &c.first),
+            second: info(&p.to.0, &c.second),
+            measure,
+            thresholds: p.thresholds,
+            matrix: c.matrix.clone(),
+            tier_growth: c.tier_growth,
+            risk_bp: p.risk_bp,
+            at_risk: watch(&c.at_risk),
+            at_risk_count: c.at_risk.len(),
+            rising: watch(&c.rising),
+            rising_count: c.rising.len(),
+            own_customers_only: scope != Scope::All,
+            snapshots,
+        })
+    }
+
+    pub async fn moved(
+        q: TransitionQuery,
+        from: String,
+        to: String,
+        page: u32,
+    ) -> Result<MovedPage, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let scope = scope_of(&user);
+        let (Ok(f), Ok(t)) = (Origin::parse(&from), Dest::parse(&to)) else {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "cell",
+                FieldErrorCode::InvalidChoice,
+            )]));
+        };
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let p = parse(&q, &mut conn, user.company_id).await?;
+        drop(conn);
+        let (first, second, measure) = sides(&state, user.company_id, scope, &p).await?;
+        let (_, moves) = crate::domain::tier::transitions(&first.rows, &second.rows);
+        let customers = state
+            .search_index
+            .snapshot(&state.pool, user.company_id)
+            .await
+            .map_err(db::internal("customers"))?;
+        let mut rows: Vec<(i64, &crate::server::search_index::Entry)> = moves
+            .iter()
+            .filter(|m| m.from == f && m.to == t)
+            .filter_map(|m| {
+                let at = *customers.position.get(&m.key)?;
+                Some((m.total, &*customers.entries[at]))
+            })
+            .collect();
+        rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.code.cmp(&b.1.code)));
+        let start = (page.max(1) - 1) as usize * MOVED_PAGE as usize;
+        Ok(MovedPage {
+            count: rows.len() as u64,
+            measure,
+            rows: rows
+                .into_iter()
+                .skip(start)
+                .take(MOVED_PAGE as usize)
+                .map(|(total, e)| MovedRow {
+                    id: e.id.to_string(),
+                    code: e.code.clone(),
+                    name: e.name.clone(),
+                    total,
+                })
+                .collect(),
+        })
+    }
+
+    /// A stored version as sent.
+    pub fn summary(r: repo::PolicyRow) -> Option<PolicySummary> {
+        Some(PolicySummary {
+            id: r.id.to_string(),
+            tier: parse_class(&r.tier).ok()?,
+            effective_from: r.effective_from,
+            visits_per_month: u32::try_from(r.visits_per_month).ok()?,
+            supports: r
+                .supports
+                .split(',')
+                .filter_map(|s| SupportType::parse(s).ok())
+                .collect(),
+            budget_share_bp: u32::try_from(r.budget_share_bp).ok()?,
+            credit_limit: r.credit_limit,
+            credit_days: u32::try_from(r.credit_days).ok()?,
+            notes: r.notes,
+            created_by: r.created_by_name,
+            created_at: r.created_at,
+        })
+    }
+
+    /// All versions of the company, as sent.
+    pub async fn versions(
+        conn: &mut db::DbConn,
+        company: crate::domain::ids::CompanyId,
+    ) -> Result<Vec<PolicySummary>, AppError> {
+        Ok(repo::policies(conn, company)
+            .await
+            .map_err(db::internal("policies"))?
+            .into_iter()
+            .filter_map(summary)
+            .collect())
+    }
+
+    /// The version in force for `tier` on `day` among `versions`.
+    pub fn policy_on(versions: &[PolicySummary], tier: Class, day: NaiveDate) -> Option<PolicySummary> {
+        let keyed: Vec<(Class, NaiveDate, &PolicySummary)> = versions
+            .iter()
+            .filter_map(|v| {
+                Some((v.tier, NaiveDate::parse_from_str(&v.effective_from, "%Y-%m-%d").ok()?, v))
+            })
+            .collect();
+        in_force(&keyed, tier, day).map(|v| (*v).clone())
+    }
+
+    pub async fn policies() -> Result<PolicyOverview, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let versions = versions(&mut conn, user.company_id).await?;
+        let today = crate::domain::time::beijing_date(chrono::Utc::now());
+        Ok(PolicyOverview {
+            today: today.format("%Y-%m-%d").to_string(),
+            in_force: [Class::A, Class::B, Class::C].map(|c| policy_on(&versions, c, today)),
+            versions,
+            may_edit: user.role.may(Action::SetTierPolicies),
+        })
+    }
+
+    pub async fn save_policy(input: TierPolicyInput) -> Result<PolicySummary, AppError> {
+        let (state, user) = context::authorize(Action::SetTierPolicies).await?;
+        let p = TierPolicy::parse(&input).map_err(AppError::Validation)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let existing: Vec<(Class, NaiveDate)> = repo::policies(&mut tx, user.company_id)
+            .await
+            .map_err(db::internal("policies"))?
+            .into_iter()
+            .filter_map(|r| {
+                Some((
+                    parse_class(&r.tier).ok()?,
+                    NaiveDate::parse_from_str(&r.effective_from, "%Y-%m-%d").ok()?,
+                ))
+            })
+            .collect();
+        check_new_version(&existing, p.tier, p.effective_from)
+            .map_err(|e| AppError::Validation(vec![e]))?;
+        let id = Uuid::now_v7();
+        let now = chrono::Utc::now();
+        match repo::insert_policy(&mut tx, user.company_id, id, &p, user.id, now).await {
+            Ok(()) => {}
+            // a version saved meanwhile for the same day
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(AppError::Validation(vec![FieldError::new(
+                    "effective_from",
+                    FieldErrorCode::OverlappingVersion,
+                )]));
+            }
+            Err(e) => return Err(db::internal("insert policy")(e)),
+        }
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, policy = %id, tier = ?p.tier, "tier policy version saved");
+        Ok(PolicySummary {
+            id: id.to_string(),
+            tier: p.tier,
+            effective_from: p.effective_from.format("%Y-%m-%d").to_string(),
+            visits_per_month: p.visits_per_month,
+            supports: p.supports,
+            budget_share_bp: p.budget_share_bp,
+            credit_limit: p.credit_limit.0,
+            credit_days: p.credit_days,
+            notes: p.notes,
+            created_by: Some(user.name),
+            created_at: now,
+        })
+    }
+
+    pub async fn changes(moves_only: bool) -> Result<Vec<TierChangeSummary>, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let versions = versions(&mut conn, user.company_id).await?;
+        let rows = repo::changes(&mut conn, user.company_id, scope_of(&user), None, moves_only, 500)
+            .await
+            .map_err(db::internal("tier changes"))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let policy = r
+                    .policy_id
+                    .and_then(|id| versions.iter().find(|v| v.id == id.to_string()).cloned());
+                Some(TierChangeSummary {
+                    customer_id: r.customer_id.to_string(),
+                    code: r.code,
+                    name: r.name,
+                    old_tier: r.old_tier.as_deref().and_then(|t| parse_class(t).ok()),
+                    new_tier: parse_class(&r.new_tier).ok()?,
+                    snapshot: r.snapshot_name,
+                    policy,
+                    rep: r.rep_name,
+                    at: r.created_at,
+                })
+            })
+            .collect())
+    }
+}

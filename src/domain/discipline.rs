@@ -272,18 +272,19 @@ pub fn decide(
     note: &str,
 ) -> Result<Decision, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let next = match ViolationStatus::parse(status) {
-        Ok(s) if current.next().contains(&s) => Some(s),
-        Ok(_) => {
+    let requested = ViolationStatus::parse(status)
+        .map_err(|c| errors.push(FieldError::new("status", c)))
+        .ok();
+    let next = match requested {
+        Some(s) if current.next().contains(&s) => Some(s),
+        Some(_) => {
             errors.push(FieldError::new("status", FieldErrorCode::InvalidTransition));
             None
         }
-        Err(c) => {
-            errors.push(FieldError::new("status", c));
-            None
-        }
+        None => None,
     };
-    let penalty = match (next, penalty.trim().is_empty()) {
+    // the penalty is judged against the status asked for, allowed or not
+    let penalty = match (requested, penalty.trim().is_empty()) {
         (Some(ViolationStatus::Penalised), true) => {
             errors.push(FieldError::new("penalty", FieldErrorCode::Required));
             None
@@ -363,8 +364,11 @@ mod tests {
         assert_eq!(ok.note.as_deref(), Some("已核实"));
         let p = decide(Confirmed, "penalised", "500", "").unwrap();
         assert_eq!(p.penalty, Some(Money(50_000)));
-        let e = decide(Reported, "penalised", "", "").unwrap_err();
-        assert_eq!(e[0].code, FieldErrorCode::InvalidTransition);
+        let e = decide(Reported, "penalised", "100", "").unwrap_err();
+        assert_eq!(
+            e.iter().map(|e| e.code).collect::<Vec<_>>(),
+            [FieldErrorCode::InvalidTransition]
+        );
         assert_eq!(
             decide(Confirmed, "penalised", "", "").unwrap_err()[0].code,
             FieldErrorCode::Required

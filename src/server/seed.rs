@@ -80,12 +80,20 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
     }
     seed_customers(&mut tx, now).await?;
     seed_sales(&mut tx, now).await?;
+    seed_policies(&mut tx, now).await?;
     tx.commit().await?;
-    // official tiers of the last twelve months, so lists and profiles show them at once
+    // official tiers: the year before (saved a month ago) and the last twelve months, so
+    // lists, profiles and the transitions page show them at once
     let search = crate::server::search_index::SearchIndex::default();
     let sales = crate::server::sales_index::SalesIndex::default();
     let today = crate::domain::time::beijing_date(now);
-    if let Some(period) = crate::domain::sales::Period::last_12_months(today) {
+    let current = crate::domain::sales::Period::last_12_months(today);
+    let before = current.and_then(crate::server::transitions::year_before);
+    for (name, period, at) in [
+        ("上一年度销售额分级（演示）", before, now - chrono::Duration::days(30)),
+        ("近12个月销售额分级（演示）", current, now),
+    ] {
+        let Some(period) = period else { continue };
         crate::server::segmentation::save_snapshot(
             crate::server::segmentation::Sources {
                 pool,
@@ -94,11 +102,118 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
             },
             DEMO_COMPANY_ID,
             crate::server::segmentation::SnapshotRequest {
-                name: "近12个月销售额分级（演示）",
+                name,
                 period,
                 measure: crate::domain::sales::Measure::Sales,
                 thresholds: crate::domain::segmentation::Thresholds::DEFAULT,
                 by: Some(demo_employee_id(0)),
+                now: at,
+            },
+        )
+        .await?;
+    }
+    let mut tx = pool.begin().await?;
+    seed_discipline(&mut tx, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Tier policies in force since 1 January, as the article suggests them: A gets
+/// consulting, management support, territory extension, exclusive categories and
+/// promotion money at terminals; B management and knowledge; C knowledge and material.
+async fn seed_policies(
+    conn: &mut crate::server::db::DbConn,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use crate::domain::tier::{TierPolicy, TierPolicyInput};
+    use chrono::Datelike;
+    let year = crate::domain::time::beijing_date(now).year();
+    let policies = [
+        ("A", "4", &["consulting", "management", "territory_extension", "exclusive_categories", "terminal_promotion"][..], "60", "300000", "45"),
+        ("B", "2", &["management", "knowledge"][..], "30", "100000", "30"),
+        ("C", "1", &["knowledge", "material"][..], "10", "20000", "15"),
+    ];
+    for (tier, visits, supports, share, limit, days) in policies {
+        let p = TierPolicy::parse(&TierPolicyInput {
+            tier: tier.into(),
+            effective_from: format!("{year}-01-01"),
+            visits_per_month: visits.into(),
+            supports: supports.iter().map(|s| (*s).to_owned()).collect(),
+            budget_share: share.into(),
+            credit_limit: limit.into(),
+            credit_days: days.into(),
+            notes: String::new(),
+        })
+        .map_err(|e| anyhow::anyhow!("demo policy invalid: {e:?}"))?;
+        crate::server::db::tiers::insert_policy(
+            conn,
+            DEMO_COMPANY_ID,
+            uuid::Uuid::now_v7(),
+            &p,
+            demo_employee_id(0),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Territories (every sub-distributor its district, two only their own township), a few
+/// sales today below the price floor, and two violation records.
+async fn seed_discipline(
+    conn: &mut crate::server::db::DbConn,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use crate::domain::discipline::{Territory, ViolationKind};
+    use crate::server::db::{discipline, sales};
+    let company = DEMO_COMPANY_ID;
+    let subs = discipline::sub_distributor_places(conn, company).await?;
+    for (i, (id, district, township, _)) in subs.iter().enumerate() {
+        let Some(district) = district.clone() else { continue };
+        let township = if i < 2 { township.clone() } else { None };
+        discipline::set_territories(conn, company, *id, &[Territory { district, township }]).await?;
+    }
+    let today = crate::domain::time::beijing_date(now);
+    let products = sales::products(conn, company).await?;
+    let (Some((sub, _, _, rep)), Some(product)) = (subs.first(), products.first()) else {
+        return Ok(());
+    };
+    let rep = *rep;
+    let floor = product.price_floor.unwrap_or(0);
+    let batch = uuid::Uuid::now_v7();
+    sales::insert_batch(conn, company, batch, "demo", None, None, now).await?;
+    let order = uuid::Uuid::now_v7();
+    let line = sales::NewLine {
+        order_id: order,
+        line_no: 1,
+        order_date: today,
+        customer_id: *sub,
+        product_id: product.id,
+        rep_id: rep,
+        quantity: 60,
+        // 15 % under the floor: 窜货 stock dumped at a price
+        amount: floor * 85 / 100 * 60,
+        cost: floor * 70 / 100 * 60,
+    };
+    sales::insert_lines(conn, company, batch, &[line]).await?;
+    sales::set_batch_count(conn, company, batch, 1).await?;
+    let reports = [
+        (ViolationKind::CrossRegion, today - chrono::Days::new(9), Some("江北区"), "在江北区观音桥一带以低于区域价出货，有经销商投诉。"),
+        (ViolationKind::BelowFloor, today - chrono::Days::new(3), None, "白酒按最低限价八五折出货 60 瓶。"),
+    ];
+    for (kind, day, place, text) in reports {
+        discipline::insert_violation(
+            conn,
+            company,
+            &discipline::NewViolation {
+                id: uuid::Uuid::now_v7(),
+                customer: *sub,
+                kind,
+                occurred_on: day,
+                product: (kind == ViolationKind::BelowFloor).then_some(product.id),
+                place,
+                description: text,
+                by: demo_employee_id(3),
                 now,
             },
         )

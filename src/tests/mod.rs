@@ -10,3 +10,4 @@ mod helpers;
 mod platform;
 mod sales;
 mod staff;
+mod tiers;

@@ -625,7 +625,8 @@ async fn a_snapshot_sets_every_customers_tier_and_the_list_filters_by_it() {
         .call(&m, "customers/list", json!({ "query": { "tier": "none" } }))
         .await;
     assert_eq!(r.json::<Value>().await.unwrap()["total"], 0);
-    // the first-ranked customer's profile shows the tier and its history (demo + this)
+    // the first-ranked customer's profile shows the tier and its history (the demo's two
+    // snapshots + this)
     let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM customers WHERE code = ?")
         .bind(&rows[0].0)
         .fetch_one(&app.pool)
@@ -637,11 +638,11 @@ async fn a_snapshot_sets_every_customers_tier_and_the_list_filters_by_it() {
     assert_eq!(d["tiers"][0]["snapshot"], "2025 毛利分级");
     assert_eq!(d["tiers"][0]["rank"], 1);
     assert_eq!(d["tiers"][0]["total"], rows[0].1);
-    assert_eq!(d["tiers"].as_array().unwrap().len(), 2);
+    assert_eq!(d["tiers"].as_array().unwrap().len(), 3);
     let r = app.call(&m, "segmentation/snapshots", json!({})).await;
     let list: Value = r.json().await.unwrap();
     assert_eq!(list[0]["name"], "2025 毛利分级");
-    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list.as_array().unwrap().len(), 3);
 }
 
 #[tokio::test]

@@ -401,3 +401,17 @@ pub async fn product_id(
         .fetch_optional(conn)
         .await
 }
+
+/// Every sub-distributor's id, district, township and rep, by code.
+pub async fn sub_distributor_places(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Vec<(Uuid, Option<String>, Option<String>, Option<Uuid>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, district, township, rep_id FROM customers WHERE company_id = ? \
+         AND kind = 'sub_distributor' ORDER BY code",
+    )
+    .bind(company.0)
+    .fetch_all(conn)
+    .await
+}

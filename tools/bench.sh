@@ -162,6 +162,26 @@ runs.sort()
 print(f"baseline, SQL GROUP BY over the raw lines (no rollups), sums only: median {runs[2]:.0f} ms for {len(rows)} customers")
 PY
 echo
+echo "## Managing by tier at that scale (round trip on loopback, ms, 21 runs)"
+call() { # $1 = endpoint, $2 = JSON body
+  curl -s -o /dev/null -w '%{time_total}\n' -b "$jar" -H 'content-type: application/json' \
+    -H "origin: http://$ADDR" -d "$2" "http://$ADDR/api/$1"
+}
+printf '%-66s %8s %8s\n' request p50 p95
+for spec in 'segmentation/classify|{"query":{"from":"2025-11-01","to":"2026-10-31"}}' \
+            'tiers/transitions|{"query":{"from":"2024-11-01:2025-10-31","to":"2025-11-01:2026-10-31"}}' \
+            'tiers/moved|{"query":{"from":"2024-11-01:2025-10-31","to":"2025-11-01:2026-10-31"},"from":"C","to":"B","page":1}' \
+            'growth/watch|{"query":{"kind":"month","anchor":"2026-10"}}' \
+            'growth/watch|{"query":{"kind":"quarter","anchor":"2026-Q3","tiers":"A,B,C,none","sort":"name"}}' \
+            'dashboard|{}'; do
+  ep=${spec%%|*}; body=${spec#*|}
+  for _ in 1 2 3; do call "$ep" "$body" > /dev/null; done
+  samples=$(for _ in $(seq 1 21); do call "$ep" "$body"; done | sort -n)
+  label="$ep $(cut -c1-50 <<< "${body#\{\"query\":}")"
+  printf '%-66s %8.1f %8.1f\n' "$label" "$(bc <<< "$(sed -n 11p <<< "$samples")*1000")" "$(bc <<< "$(sed -n 20p <<< "$samples")*1000")"
+done
+echo "(a transition classifies two periods: compare with two classifications above)"
+echo
 echo "## Threshold moves in Chromium at that scale"
 (cd end2end && node bench/recompute.mjs "http://$ADDR" 2025-11-01 2026-10-31) || echo "(browser bench failed)"
 echo "(target: ≤ 16 ms, one frame)"

@@ -821,3 +821,34 @@ async fn the_dashboard_counts_tiers_movement_candidates_and_open_violations_in_s
         assert_eq!(r.status(), StatusCode::OK, "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_transitions_command_refuses_bad_periods_in_the_users_language() {
+    let app = spawn_app().await;
+    let run = |args: &[&str], lang: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_qudao"))
+            .arg("transitions")
+            .args(args)
+            .env("QUDAO_DATABASE_URL", format!("sqlite://{}", app.db_path.display()))
+            .env("LC_ALL", lang)
+            .output()
+            .unwrap()
+    };
+    let p = months_back(12, 1);
+    let period = format!("{}:{}", p.0, p.1);
+    let same = run(&["--from", &period, "--to", &period], "zh_CN.UTF-8");
+    assert!(!same.status.success());
+    assert!(String::from_utf8_lossy(&same.stderr).contains("请选择两个不同的分级进行对比"));
+    let bad = run(&["--from", "2026-01-01", "--to", &period], "en_US.UTF-8");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--from: Enter a valid date"), "{}", String::from_utf8_lossy(&bad.stderr));
+    let empty = run(&["--from", "2001-01-01:2001-12-31", "--to", &period, "--format", "json"], "en_US.UTF-8");
+    assert!(!empty.status.success());
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("--from:"));
+    let json = run(&["--from", &format!("{}:{}", months_back(24, 13).0, months_back(24, 13).1), "--to", &period, "--format", "json"], "en_US.UTF-8");
+    assert!(json.status.success());
+    let rows: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(rows.len(), 15, "4 × 4 cells without new → lost");
+    assert!(rows.iter().any(|r| r["from_class"] == "new"));
+    assert!(rows.iter().any(|r| r["to_class"] == "lost"));
+}

@@ -294,7 +294,8 @@ fn Table(query: Memo<GrowthQuery>, data: GrowthData) -> impl IntoView {
                     view! {
                         <tr class:growth-candidate=is_candidate>
                             <td>{r.code}</td>
-                            <td><a href=format!("/customers/{}", r.id)>{r.name}</a></td>
+                            <td><a href=format!("/customers/{}", r.id)>{r.name}</a>
+                                {reason.clone().map(|text| view! { <br /><small class="muted growth-reason">{text}</small> })}</td>
                             <td>{r.tier.map(|t| { let l = class_letter(t); view! { <span class=format!("tier-badge tier-{}", l.to_lowercase())>{l}</span> } })}</td>
                             <td class="num">{m.display(r.current)}</td>
                             <td class="num">{m.display(r.last_year)}</td>
@@ -302,7 +303,7 @@ fn Table(query: Memo<GrowthQuery>, data: GrowthData) -> impl IntoView {
                             <td class="num">{m.display(r.previous)}</td>
                             <td class="num">{growth_text(i18n, r.mom)}</td>
                             <td class="num small">{r.years.iter().map(|v| m.display(*v)).collect::<Vec<_>>().join(" → ")}</td>
-                            <td>{reason.map(|text| view! { <span class="badge badge-candidate" title=text.clone()>{t!(i18n, growth.candidate_badge)}</span><br /><small class="muted">{text}</small> })}</td>
+                            <td>{reason.map(|text| view! { <span class="badge badge-candidate" title=text>{t!(i18n, growth.candidate_badge)}</span> })}</td>
                         </tr>
                     }
                 }).collect_view()}

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 /// Customers listed per page of a cell.
 pub const MOVED_PAGE: u32 = 50;
 /// Customers sent per watch list.
-pub const WATCH_LIMIT: usize = 50;
+pub const WATCH_LIMIT: usize = 20;
 
 /// A comparison as typed (it comes from the URL).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

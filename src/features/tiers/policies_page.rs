@@ -59,6 +59,9 @@ pub fn PoliciesPage() -> impl IntoView {
     let i18n = use_i18n();
     let overview = Resource::new(|| (), |()| list_tier_policies());
     let saved = Callback::new(move |()| overview.refetch());
+    let today = Signal::derive(move || overview.get().and_then(Result::ok).map(|o| o.today));
+    let may_edit = crate::components::layout::use_current_user()
+        .is_some_and(|u| u.role.may(crate::domain::staff::Action::SetTierPolicies));
     view! {
         <Title text=crate::components::head_text(move || t_string!(i18n, tiers.policies_title).to_string()) />
         <div class="page-head"><h1>{t!(i18n, tiers.title)}</h1></div>
@@ -67,15 +70,23 @@ pub fn PoliciesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match overview.await {
                     Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
-                    Ok(o) => Either::Right(view! { <Overview overview=o on_saved=saved /> }),
+                    Ok(o) => Either::Right(view! { <InForce overview=o /> }),
                 }
+            })}
+        </Transition>
+        // outside the overview's Transition: reloading the versions after a save keeps
+        // what was typed and the confirmation
+        {may_edit.then(|| view! { <PolicyForm on_saved=saved today=today /> })}
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                overview.await.ok().map(|o| view! { <Versions overview=o /> })
             })}
         </Transition>
     }
 }
 
 #[component]
-fn Overview(overview: PolicyOverview, on_saved: Callback<()>) -> impl IntoView {
+fn InForce(overview: PolicyOverview) -> impl IntoView {
     let i18n = use_i18n();
     let today = overview.today.clone();
     view! {
@@ -94,7 +105,14 @@ fn Overview(overview: PolicyOverview, on_saved: Callback<()>) -> impl IntoView {
                 }
             }).collect_view()}
         </div>
-        {overview.may_edit.then(|| view! { <PolicyForm today=today.clone() on_saved=on_saved /> })}
+    }
+}
+
+#[component]
+fn Versions(overview: PolicyOverview) -> impl IntoView {
+    let i18n = use_i18n();
+    let today = overview.today.clone();
+    view! {
         <h2>{t!(i18n, tiers.versions)}</h2>
         {if overview.versions.is_empty() {
             Either::Left(view! { <p class="muted">{t!(i18n, tiers.no_versions)}</p> })
@@ -143,12 +161,21 @@ fn Overview(overview: PolicyOverview, on_saved: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn PolicyForm(today: String, on_saved: Callback<()>) -> impl IntoView {
+fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let input = RwSignal::new(TierPolicyInput {
         tier: "A".into(),
-        effective_from: today,
         ..TierPolicyInput::default()
+    });
+    // today in Beijing, as the server counts it, until the owner picks another day
+    Effect::new(move |_| {
+        if let Some(t) = today.get() {
+            input.update(|i| {
+                if i.effective_from.is_empty() {
+                    i.effective_from = t;
+                }
+            });
+        }
     });
     let save = Action::new(move |i: &TierPolicyInput| save_tier_policy(i.clone()));
     let errors = move || match save.value().get() {

@@ -123,9 +123,7 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
         FieldErrorCode::OverlappingVersion => {
             td_string!(locale, field_errors.overlapping_version).to_string()
         }
-        FieldErrorCode::InFuture => {
-            td_string!(locale, field_errors.in_future).to_string()
-        }
+        FieldErrorCode::InFuture => td_string!(locale, field_errors.in_future).to_string(),
         FieldErrorCode::InvalidTransition => {
             td_string!(locale, field_errors.invalid_transition).to_string()
         }

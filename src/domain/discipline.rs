@@ -302,7 +302,10 @@ pub fn decide(
         },
         (_, true) => Some(None),
         (_, false) => {
-            errors.push(FieldError::new("penalty", FieldErrorCode::OnlyWhenPenalised));
+            errors.push(FieldError::new(
+                "penalty",
+                FieldErrorCode::OnlyWhenPenalised,
+            ));
             None
         }
     };

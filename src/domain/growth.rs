@@ -16,7 +16,7 @@
 //! rollups store them): a month, a quarter or a year, shifted back by their own length
 //! (the previous period, 环比) or by twelve months (the same period last year, 同比).
 use crate::domain::sales::{Period, month_start};
-use crate::domain::validation::{FieldError, FieldErrorCode};
+use crate::domain::validation::{FieldError, FieldErrorCode, whole_count};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -67,7 +67,13 @@ impl Growth {
     /// `+12.3%`, `-100.0%`; "new" and "flat" are words the page translates.
     pub fn percent_text(self) -> Option<String> {
         self.bp().map(|bp| {
-            let sign = if bp > 0 { "+" } else if bp < 0 { "-" } else { "" };
+            let sign = if bp > 0 {
+                "+"
+            } else if bp < 0 {
+                "-"
+            } else {
+                ""
+            };
             let a = bp.unsigned_abs();
             format!("{sign}{}.{}%", a / 100, (a % 100) / 10)
         })
@@ -140,7 +146,10 @@ impl Window {
         let (year, month) = match kind {
             PeriodKind::Month => {
                 let (y, m) = a.split_once('-').ok_or(FieldErrorCode::InvalidDate)?;
-                (y.parse::<i32>(), m.parse::<u32>().ok().filter(|m| (1..=12).contains(m)))
+                (
+                    y.parse::<i32>(),
+                    m.parse::<u32>().ok().filter(|m| (1..=12).contains(m)),
+                )
             }
             PeriodKind::Quarter => {
                 let (y, q) = a
@@ -239,23 +248,6 @@ pub struct CandidateReason {
     pub ordering_months: u32,
 }
 
-fn whole(field: &str, raw: &str, max: u32, errors: &mut Vec<FieldError>) -> Option<u32> {
-    let t = raw.trim();
-    if t.is_empty() {
-        errors.push(FieldError::new(field, FieldErrorCode::Required));
-        return None;
-    }
-    match t.parse::<i64>() {
-        Ok(v) if v < 0 => errors.push(FieldError::new(field, FieldErrorCode::Negative)),
-        Ok(v) if v > i64::from(max) => {
-            errors.push(FieldError::new(field, FieldErrorCode::TooLarge))
-        }
-        Ok(v) => return u32::try_from(v).ok(),
-        Err(_) => errors.push(FieldError::new(field, FieldErrorCode::NotWhole)),
-    }
-    None
-}
-
 /// A percent as typed (`10`, `12.5`, `-5`, with or without `%`) in basis points.
 pub fn parse_percent_bp(raw: &str) -> Result<i64, FieldErrorCode> {
     let t = raw.trim().trim_end_matches(['%', '％']).trim();
@@ -301,9 +293,9 @@ impl CandidateRule {
         let min = parse_percent_bp(min_growth)
             .map_err(|c| errors.push(FieldError::new("min_growth", c)))
             .ok();
-        let h = whole("hits", hits, 24, &mut errors);
-        let of = whole("of_last", of_last, 24, &mut errors);
-        let om = whole("ordering_months", ordering_months, 36, &mut errors);
+        let h = whole_count("hits", hits, 24, &mut errors);
+        let of = whole_count("of_last", of_last, 24, &mut errors);
+        let om = whole_count("ordering_months", ordering_months, 36, &mut errors);
         if let Some(0) = of {
             errors.push(FieldError::new("of_last", FieldErrorCode::Zero));
         }
@@ -393,7 +385,10 @@ mod tests {
         assert_eq!(y.previous().anchor(), "2024");
         assert_eq!(y.period().unwrap().to.to_string(), "2025-12-31");
         let day = NaiveDate::from_ymd_opt(2026, 8, 15).unwrap();
-        assert_eq!(Window::containing(PeriodKind::Quarter, day).anchor(), "2026-Q3");
+        assert_eq!(
+            Window::containing(PeriodKind::Quarter, day).anchor(),
+            "2026-Q3"
+        );
         assert_eq!(
             Window::parse(PeriodKind::Month, "2026-13"),
             Err(FieldErrorCode::InvalidDate)
@@ -414,15 +409,26 @@ mod tests {
         let g = |v: &[i64]| v.iter().map(|&b| Growth::Pct(b)).collect::<Vec<_>>();
         let every = [true; 6];
         // 3 of the last 4 at +10 % or more
-        let r = rule.check(&g(&[-500, 1_200, 1_000, 900, 1_500]), &every).unwrap();
+        let r = rule
+            .check(&g(&[-500, 1_200, 1_000, 900, 1_500]), &every)
+            .unwrap();
         assert_eq!(r.hits, 3);
         // only 2 of the last 4 (the old +50 % is outside the window)
-        assert!(rule.check(&g(&[5_000, 1_200, 999, 1_000, 900]), &every).is_none());
+        assert!(
+            rule.check(&g(&[5_000, 1_200, 999, 1_000, 900]), &every)
+                .is_none()
+        );
         // a month without orders
         let gap = [true, true, false, true, true, true];
-        assert!(rule.check(&g(&[1_000, 1_000, 1_000, 1_000]), &gap).is_none());
+        assert!(
+            rule.check(&g(&[1_000, 1_000, 1_000, 1_000]), &gap)
+                .is_none()
+        );
         // not enough known months
-        assert!(rule.check(&g(&[1_000, 1_000, 1_000, 1_000]), &[true; 5]).is_none());
+        assert!(
+            rule.check(&g(&[1_000, 1_000, 1_000, 1_000]), &[true; 5])
+                .is_none()
+        );
         // "new" is not growth: no base to grow from
         let news = [Growth::New, Growth::New, Growth::New, Growth::New];
         assert!(rule.check(&news, &every).is_none());
@@ -435,7 +441,9 @@ mod tests {
             CandidateRule::default()
         );
         assert_eq!(
-            CandidateRule::parse("12.5%", "1", "1", "0").unwrap().min_growth_bp,
+            CandidateRule::parse("12.5%", "1", "1", "0")
+                .unwrap()
+                .min_growth_bp,
             1_250
         );
         let e = CandidateRule::parse("abc", "5", "4", "-1").unwrap_err();
@@ -449,8 +457,14 @@ mod tests {
             ]
         );
         let e = CandidateRule::parse("10", "0", "0", "1.5").unwrap_err();
-        assert!(e.iter().any(|e| e.field == "of_last" && e.code == FieldErrorCode::Zero));
-        assert!(e.iter().any(|e| e.field == "ordering_months" && e.code == FieldErrorCode::NotWhole));
+        assert!(
+            e.iter()
+                .any(|e| e.field == "of_last" && e.code == FieldErrorCode::Zero)
+        );
+        assert!(
+            e.iter()
+                .any(|e| e.field == "ordering_months" && e.code == FieldErrorCode::NotWhole)
+        );
     }
 
     proptest! {

@@ -25,7 +25,7 @@
 use crate::domain::growth::Growth;
 use crate::domain::money::Money;
 use crate::domain::segmentation::Class;
-use crate::domain::validation::{FieldError, FieldErrorCode, optional_text};
+use crate::domain::validation::{FieldError, FieldErrorCode, optional_text, whole_count};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -352,26 +352,6 @@ pub fn parse_class(raw: &str) -> Result<Class, FieldErrorCode> {
     }
 }
 
-fn count(field: &str, raw: &str, max: u32, errors: &mut Vec<FieldError>) -> Option<u32> {
-    let t = raw.trim();
-    if t.is_empty() {
-        errors.push(FieldError::new(field, FieldErrorCode::Required));
-        return None;
-    }
-    match t.parse::<i64>() {
-        Ok(v) if v < 0 => errors.push(FieldError::new(field, FieldErrorCode::Negative)),
-        Ok(v) if v > i64::from(max) => {
-            errors.push(FieldError::new(field, FieldErrorCode::TooLarge))
-        }
-        Ok(v) => return u32::try_from(v).ok(),
-        Err(_) if t.parse::<f64>().is_ok() => {
-            errors.push(FieldError::new(field, FieldErrorCode::NotWhole))
-        }
-        Err(_) => errors.push(FieldError::new(field, FieldErrorCode::InvalidNumber)),
-    }
-    None
-}
-
 impl TierPolicy {
     /// Checks a version; every refused field is reported at once.
     pub fn parse(input: &TierPolicyInput) -> Result<TierPolicy, Vec<FieldError>> {
@@ -391,7 +371,7 @@ impl TierPolicy {
                 ))
             })
             .ok();
-        let visits = count("visits_per_month", &input.visits_per_month, 31, &mut errors);
+        let visits = whole_count("visits_per_month", &input.visits_per_month, 31, &mut errors);
         let mut supports = Vec::new();
         for s in &input.supports {
             match SupportType::parse(s) {
@@ -434,13 +414,20 @@ impl TierPolicy {
         let credit_days = if input.credit_days.trim().is_empty() {
             Some(0)
         } else {
-            count("credit_days", &input.credit_days, 365, &mut errors)
+            whole_count("credit_days", &input.credit_days, 365, &mut errors)
         };
         let notes = optional_text(&input.notes, 500)
             .map_err(|c| errors.push(FieldError::new("notes", c)))
             .ok()
             .flatten();
-        match (tier, effective_from, visits, share, credit_limit, credit_days) {
+        match (
+            tier,
+            effective_from,
+            visits,
+            share,
+            credit_limit,
+            credit_days,
+        ) {
             (Some(tier), Some(effective_from), Some(v), Some(s), Some(cl), Some(cd))
                 if errors.is_empty() =>
             {
@@ -530,7 +517,13 @@ mod tests {
         assert_eq!(cell(Origin::New, Dest::C), (1, 5));
         assert_eq!(cell(Origin::New, Dest::Lost), (0, 0));
         assert_eq!(m.from_total(Origin::A).customers, 2);
-        assert_eq!(m.to_total(Dest::A), Cell { customers: 2, total: 1000 });
+        assert_eq!(
+            m.to_total(Dest::A),
+            Cell {
+                customers: 2,
+                total: 1000
+            }
+        );
         assert_eq!(m.to_total(Dest::Lost).customers, 1);
         assert_eq!(moves.len(), 7);
         let c3 = moves.iter().find(|m| m.key == "c3").unwrap();
@@ -547,7 +540,10 @@ mod tests {
         let (m, _) = transitions(&one, &one);
         assert_eq!(m.cell(Origin::A, Dest::A).customers, 1);
         assert_eq!(m.cell(Origin::C, Dest::C).customers, 1);
-        assert_eq!(m.to_total(Dest::Lost).customers + m.from_total(Origin::New).customers, 0);
+        assert_eq!(
+            m.to_total(Dest::Lost).customers + m.from_total(Origin::New).customers,
+            0
+        );
     }
 
     #[test]
@@ -570,7 +566,11 @@ mod tests {
             tier: "A".into(),
             effective_from: "2026-01-01".into(),
             visits_per_month: "4".into(),
-            supports: vec!["consulting".into(), "terminal_promotion".into(), "consulting".into()],
+            supports: vec![
+                "consulting".into(),
+                "terminal_promotion".into(),
+                "consulting".into(),
+            ],
             budget_share: "60".into(),
             credit_limit: "200000".into(),
             credit_days: "30".into(),
@@ -637,7 +637,9 @@ mod tests {
         assert_eq!(in_force(&v, Class::C, d("2026-12-01")), None);
         let existing: Vec<_> = v.iter().map(|(t, f, _)| (*t, *f)).collect();
         assert_eq!(
-            check_new_version(&existing, Class::A, d("2026-07-01")).unwrap_err().code,
+            check_new_version(&existing, Class::A, d("2026-07-01"))
+                .unwrap_err()
+                .code,
             FieldErrorCode::OverlappingVersion
         );
         assert!(check_new_version(&existing, Class::B, d("2026-07-01")).is_ok());

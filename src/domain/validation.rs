@@ -111,6 +111,25 @@ impl FieldError {
     }
 }
 
+/// A whole number from 0 to `max` as typed (visits per month, days, periods); a refusal is
+/// pushed to `errors` under `field`: required, negative, too large, not whole, not a number.
+pub fn whole_count(field: &str, raw: &str, max: u32, errors: &mut Vec<FieldError>) -> Option<u32> {
+    let t = raw.trim();
+    if t.is_empty() {
+        errors.push(FieldError::new(field, FieldErrorCode::Required));
+        return None;
+    }
+    let code = match t.parse::<i64>() {
+        Ok(v) if v < 0 => FieldErrorCode::Negative,
+        Ok(v) if v > i64::from(max) => FieldErrorCode::TooLarge,
+        Ok(v) => return u32::try_from(v).ok(),
+        Err(_) if t.parse::<f64>().is_ok() => FieldErrorCode::NotWhole,
+        Err(_) => FieldErrorCode::InvalidNumber,
+    };
+    errors.push(FieldError::new(field, code));
+    None
+}
+
 /// Trims `raw` and checks it is printable text of at most `max` characters; `None` when
 /// it is empty after trimming.
 pub fn optional_text(raw: &str, max: u32) -> Result<Option<String>, FieldErrorCode> {

@@ -106,6 +106,16 @@ pub enum MeasureArg {
     Quantity,
 }
 
+impl From<MeasureArg> for crate::domain::sales::Measure {
+    fn from(m: MeasureArg) -> Self {
+        match m {
+            MeasureArg::Sales => crate::domain::sales::Measure::Sales,
+            MeasureArg::Profit => crate::domain::sales::Measure::Profit,
+            MeasureArg::Quantity => crate::domain::sales::Measure::Quantity,
+        }
+    }
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TableFormat {
     Csv,
@@ -566,16 +576,14 @@ async fn segment(
     };
     let period = Period::parse(from, to).map_err(explain)?;
     let thresholds = Thresholds::parse(a, b).map_err(explain)?;
-    let measure = match by {
-        MeasureArg::Sales => Measure::Sales,
-        MeasureArg::Profit => Measure::Profit,
-        MeasureArg::Quantity => Measure::Quantity,
-    };
+    let measure = Measure::from(by);
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
     let company = the_company(&pool).await?;
-    let search = crate::server::search_index::SearchIndex::default();
-    let sales = crate::server::sales_index::SalesIndex::default();
+    let (search, sales) = (
+        crate::server::search_index::SearchIndex::default(),
+        crate::server::sales_index::SalesIndex::default(),
+    );
     let src = crate::server::segmentation::Sources {
         pool: &pool,
         search: &search,
@@ -673,11 +681,7 @@ async fn transitions(
         );
     }
     let thresholds = Thresholds::parse(a, b).map_err(|e| explain("a", e))?;
-    let measure = match by {
-        MeasureArg::Sales => Measure::Sales,
-        MeasureArg::Profit => Measure::Profit,
-        MeasureArg::Quantity => Measure::Quantity,
-    };
+    let measure = Measure::from(by);
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
     let company = the_company(&pool).await?;
@@ -690,9 +694,16 @@ async fn transitions(
     };
     let mut sides = Vec::new();
     for (flag, p) in [("from", first), ("to", second)] {
-        let c = classes(src, company, db::customers::Scope::All, Side::Period(p), measure, thresholds)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("no classification"))?;
+        let c = classes(
+            src,
+            company,
+            db::customers::Scope::All,
+            Side::Period(p),
+            measure,
+            thresholds,
+        )
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no classification"))?;
         if c.rows.is_empty() {
             bail!(
                 "--{flag}: {}",

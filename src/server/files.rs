@@ -334,7 +334,12 @@ async fn write_image(
 }
 
 /// The stored image `id`, privately cacheable.
-async fn serve_image(state: &AppState, company: CompanyId, id: Uuid, content_type: &str) -> Response {
+async fn serve_image(
+    state: &AppState,
+    company: CompanyId,
+    id: Uuid,
+    content_type: &str,
+) -> Response {
     let path = photo_path(&state.config.photo_dir, company, id, content_type);
     match tokio::fs::read(&path).await {
         Ok(bytes) => (
@@ -476,17 +481,7 @@ pub async fn export_segmentation(
         period.to.format("%Y%m%d")
     );
     if q.get("format").map(String::as_str) == Some("xlsx") {
-        match transfer::table_xlsx("abc", &heads, &rows) {
-            Ok(b) => download(
-                b,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &format!("{stem}.xlsx"),
-            ),
-            Err(e) => {
-                tracing::error!(error = %e, "xlsx export");
-                error(AppError::Internal)
-            }
-        }
+        xlsx_download("abc", &heads, &rows, &format!("{stem}.xlsx"))
     } else {
         match transfer::table_csv(&heads, &rows) {
             Ok(b) => download(b, "text/csv; charset=utf-8", &format!("{stem}.csv")),
@@ -655,24 +650,54 @@ pub async fn export_growth(
         .collect();
     let heads: Vec<String> = if en {
         [
-            "code", "name", "tier", "current", "same_period_last_year", "yoy", "previous", "mom",
-            "3_years_before", "2_years_before", "1_year_before", "support_candidate",
+            "code",
+            "name",
+            "tier",
+            "current",
+            "same_period_last_year",
+            "yoy",
+            "previous",
+            "mom",
+            "3_years_before",
+            "2_years_before",
+            "1_year_before",
+            "support_candidate",
         ]
         .map(str::to_owned)
         .to_vec()
     } else {
         [
-            "客户编码", "客户名称", "分级", "本期", "去年同期", "同比", "上期", "环比", "三年前同期",
-            "两年前同期", "一年前同期", "扶持候选",
+            "客户编码",
+            "客户名称",
+            "分级",
+            "本期",
+            "去年同期",
+            "同比",
+            "上期",
+            "环比",
+            "三年前同期",
+            "两年前同期",
+            "一年前同期",
+            "扶持候选",
         ]
         .map(str::to_owned)
         .to_vec()
     };
-    match transfer::table_xlsx("growth", &heads, &table) {
+    xlsx_download(
+        "growth",
+        &heads,
+        &table,
+        &format!("growth-{}-{}.xlsx", p.kind.as_str(), p.window.anchor()),
+    )
+}
+
+/// A table as an Excel download (one sheet, bold headers).
+fn xlsx_download(sheet: &str, heads: &[String], rows: &[Vec<String>], file_name: &str) -> Response {
+    match transfer::table_xlsx(sheet, heads, rows) {
         Ok(b) => download(
             b,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            &format!("growth-{}-{}.xlsx", p.kind.as_str(), p.window.anchor()),
+            file_name,
         ),
         Err(e) => {
             tracing::error!(error = %e, "xlsx export");

@@ -6,13 +6,11 @@ use crate::domain::growth::{CandidateReason, CandidateRule, Growth, Window, grow
 use crate::domain::ids::CompanyId;
 use crate::domain::sales::Measure;
 use crate::server::db::customers::Scope;
-use crate::server::db::sales as sales_repo;
 use crate::server::sales_index::{Cube, Totals};
 use crate::server::search_index::Entry;
 use crate::server::segmentation::Sources;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// What to compare.
 #[derive(Debug, Clone)]
@@ -60,18 +58,7 @@ pub async fn watch(
     scope: Scope,
     req: &Request,
 ) -> Result<Vec<Row>, sqlx::Error> {
-    let allowed: Option<HashSet<Uuid>> = match scope {
-        Scope::All => None,
-        Scope::Rep(rep) => {
-            let mut conn = src.pool.acquire().await?;
-            Some(
-                sales_repo::rep_customer_ids(&mut conn, company, rep)
-                    .await?
-                    .into_iter()
-                    .collect(),
-            )
-        }
-    };
+    let allowed = crate::server::segmentation::allowed_customers(src.pool, company, scope).await?;
     let customers = src.search.snapshot(src.pool, company).await?;
     let cube = src.sales.cube(src.pool, company).await?;
     let w = req.window;
@@ -101,9 +88,8 @@ pub async fn watch(
             continue;
         }
         let slot = cube.slot(&e.id);
-        let mut value = |win: Window| -> i64 {
-            slot.map_or(0, |s| sums.of(win)[s].value(req.measure))
-        };
+        let mut value =
+            |win: Window| -> i64 { slot.map_or(0, |s| sums.of(win)[s].value(req.measure)) };
         let current = value(w);
         let last_year = value(w.last_year());
         let previous = value(w.previous());

@@ -34,7 +34,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/customers/import", post(files::import))
         .route("/api/sales/import", post(files::import_sales))
         .route("/api/customers/{id}/photos", post(files::upload_photo))
-        .route("/api/violations/{id}/photos", post(files::upload_violation_photo))
+        .route(
+            "/api/violations/{id}/photos",
+            post(files::upload_violation_photo),
+        )
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(middleware::from_fn(move |req: Request, next: Next| {

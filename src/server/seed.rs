@@ -90,7 +90,11 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
     let current = crate::domain::sales::Period::last_12_months(today);
     let before = current.and_then(crate::server::transitions::year_before);
     for (name, period, at) in [
-        ("上一年度销售额分级（演示）", before, now - chrono::Duration::days(30)),
+        (
+            "上一年度销售额分级（演示）",
+            before,
+            now - chrono::Duration::days(30),
+        ),
         ("近12个月销售额分级（演示）", current, now),
     ] {
         let Some(period) = period else { continue };
@@ -129,9 +133,36 @@ async fn seed_policies(
     use chrono::Datelike;
     let year = crate::domain::time::beijing_date(now).year();
     let policies = [
-        ("A", "4", &["consulting", "management", "territory_extension", "exclusive_categories", "terminal_promotion"][..], "60", "300000", "45"),
-        ("B", "2", &["management", "knowledge"][..], "30", "100000", "30"),
-        ("C", "1", &["knowledge", "material"][..], "10", "20000", "15"),
+        (
+            "A",
+            "4",
+            &[
+                "consulting",
+                "management",
+                "territory_extension",
+                "exclusive_categories",
+                "terminal_promotion",
+            ][..],
+            "60",
+            "300000",
+            "45",
+        ),
+        (
+            "B",
+            "2",
+            &["management", "knowledge"][..],
+            "30",
+            "100000",
+            "30",
+        ),
+        (
+            "C",
+            "1",
+            &["knowledge", "material"][..],
+            "10",
+            "20000",
+            "15",
+        ),
     ];
     for (tier, visits, supports, share, limit, days) in policies {
         let p = TierPolicy::parse(&TierPolicyInput {
@@ -169,9 +200,12 @@ async fn seed_discipline(
     let company = DEMO_COMPANY_ID;
     let subs = discipline::sub_distributor_places(conn, company).await?;
     for (i, (id, district, township, _)) in subs.iter().enumerate() {
-        let Some(district) = district.clone() else { continue };
+        let Some(district) = district.clone() else {
+            continue;
+        };
         let township = if i < 2 { township.clone() } else { None };
-        discipline::set_territories(conn, company, *id, &[Territory { district, township }]).await?;
+        discipline::set_territories(conn, company, *id, &[Territory { district, township }])
+            .await?;
     }
     let today = crate::domain::time::beijing_date(now);
     let products = sales::products(conn, company).await?;
@@ -198,8 +232,18 @@ async fn seed_discipline(
     sales::insert_lines(conn, company, batch, &[line]).await?;
     sales::set_batch_count(conn, company, batch, 1).await?;
     let reports = [
-        (ViolationKind::CrossRegion, today - chrono::Days::new(9), Some("江北区"), "在江北区观音桥一带以低于区域价出货，有经销商投诉。"),
-        (ViolationKind::BelowFloor, today - chrono::Days::new(3), None, "白酒按最低限价八五折出货 60 瓶。"),
+        (
+            ViolationKind::CrossRegion,
+            today - chrono::Days::new(9),
+            Some("江北区"),
+            "在江北区观音桥一带以低于区域价出货，有经销商投诉。",
+        ),
+        (
+            ViolationKind::BelowFloor,
+            today - chrono::Days::new(3),
+            None,
+            "白酒按最低限价八五折出货 60 瓶。",
+        ),
     ];
     for (kind, day, place, text) in reports {
         discipline::insert_violation(

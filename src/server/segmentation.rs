@@ -46,6 +46,26 @@ pub struct Sources<'a> {
     pub sales: &'a SalesIndex,
 }
 
+/// The customers a scope allows, read from SQL (`None`: all of the company's).
+pub async fn allowed_customers(
+    pool: &sqlx::SqlitePool,
+    company: CompanyId,
+    scope: Scope,
+) -> Result<Option<HashSet<Uuid>>, sqlx::Error> {
+    Ok(match scope {
+        Scope::All => None,
+        Scope::Rep(rep) => {
+            let mut conn = pool.acquire().await?;
+            Some(
+                repo::rep_customer_ids(&mut conn, company, rep)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            )
+        }
+    })
+}
+
 /// Ranks the customers within `scope` that have lines in `period` by `measure`.
 /// A rep's classification is of their own customers only: totals of other reps'
 /// customers never reach them, not even as a grand total.
@@ -59,18 +79,7 @@ pub async fn classify(
     let t0 = std::time::Instant::now();
     let totals = src.sales.period_totals(src.pool, company, period).await?;
     let t_totals = t0.elapsed();
-    let allowed: Option<HashSet<Uuid>> = match scope {
-        Scope::All => None,
-        Scope::Rep(rep) => {
-            let mut conn = src.pool.acquire().await?;
-            Some(
-                repo::rep_customer_ids(&mut conn, company, rep)
-                    .await?
-                    .into_iter()
-                    .collect(),
-            )
-        }
-    };
+    let allowed = allowed_customers(src.pool, company, scope).await?;
     let customers = src.search.snapshot(src.pool, company).await?;
     let t_customers = t0.elapsed();
     // kept compact while sorting: the total inline, the entry (its code) read only on ties
@@ -228,8 +237,8 @@ pub async fn save_snapshot(
             })
             .collect();
     let day = crate::domain::time::beijing_date(req.now);
-    let policy =
-        [Class::A, Class::B, Class::C].map(|c| crate::domain::tier::in_force(&versions, c, day).copied());
+    let policy = [Class::A, Class::B, Class::C]
+        .map(|c| crate::domain::tier::in_force(&versions, c, day).copied());
     crate::server::db::tiers::record_changes(&mut tx, company, id, policy, req.now).await?;
     repo::apply_tiers(&mut tx, company, id).await?;
     // A profiles are expected to be fuller: completeness moves with A-ness

@@ -169,12 +169,19 @@ pub async fn compare(
     for w in watched {
         if at_risk(w.class, w.growth, risk_bp) {
             at.push(w);
-        } else if w.class != Class::A && rising(w.class, w.growth, tier_growth[w.class as usize - 1]) {
+        } else if w.class != Class::A
+            && rising(w.class, w.growth, tier_growth[w.class as usize - 1])
+        {
             up.push(w);
         }
     }
     at.sort_by_key(|w| (w.growth.sort_key(), std::cmp::Reverse(w.last_year)));
-    up.sort_by_key(|w| (std::cmp::Reverse(w.growth.sort_key()), std::cmp::Reverse(w.total)));
+    up.sort_by_key(|w| {
+        (
+            std::cmp::Reverse(w.growth.sort_key()),
+            std::cmp::Reverse(w.total),
+        )
+    });
     Ok(Comparison {
         first,
         second,

@@ -23,6 +23,22 @@ fn errors(body: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The ids of the customers assigned to a demo rep.
+async fn own_customers(app: &TestApp, login: &str) -> HashSet<String> {
+    let rep_id: uuid::Uuid = app.demo_employee_id(login).await.parse().unwrap();
+    sqlx::query_scalar::<_, uuid::Uuid>(
+        "SELECT id FROM customers WHERE company_id = ? AND rep_id = ?",
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .bind(rep_id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|u| u.to_string())
+    .collect()
+}
+
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
@@ -33,7 +49,12 @@ async fn ok(app: &TestApp, c: &Client, path: &str, body: Value) -> Value {
     let r = app.call(c, path, body).await;
     let status = r.status();
     let text = r.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{path}: {}", &text[..text.len().min(400)]);
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{path}: {}",
+        &text[..text.len().min(400)]
+    );
     serde_json::from_str(&text).unwrap()
 }
 
@@ -44,7 +65,12 @@ async fn refused(app: &TestApp, c: &Client, path: &str, body: Value) -> (StatusC
 }
 
 /// Classes of a period straight from the segmentation page's ranked rows, by customer id.
-async fn classes_of(app: &TestApp, c: &Client, from: &str, to: &str) -> BTreeMap<String, (Class, i64)> {
+async fn classes_of(
+    app: &TestApp,
+    c: &Client,
+    from: &str,
+    to: &str,
+) -> BTreeMap<String, (Class, i64)> {
     let body = ok(
         app,
         c,
@@ -152,7 +178,10 @@ async fn transitions_of_two_periods_match_a_hand_count_the_cell_lists_and_the_co
     }
     // a cell's list holds exactly its customers, largest total first
     let (f, t) = ("B", "A");
-    let (n, _) = expected.get(&(f.to_owned(), t.to_owned())).copied().unwrap_or((0, 0));
+    let (n, _) = expected
+        .get(&(f.to_owned(), t.to_owned()))
+        .copied()
+        .unwrap_or((0, 0));
     assert!(n > 0, "the demo has customers moving up from B to A");
     let page = ok(
         &app,
@@ -162,12 +191,22 @@ async fn transitions_of_two_periods_match_a_hand_count_the_cell_lists_and_the_co
     )
     .await;
     assert_eq!(page["count"].as_u64().unwrap(), n);
-    let listed: Vec<&str> = page["rows"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let listed: Vec<&str> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     for id in &listed {
         assert_eq!(first[*id].0, Class::B);
         assert_eq!(second[*id].0, Class::A);
     }
-    let totals: Vec<i64> = page["rows"].as_array().unwrap().iter().map(|r| r["total"].as_i64().unwrap()).collect();
+    let totals: Vec<i64> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["total"].as_i64().unwrap())
+        .collect();
     assert!(totals.windows(2).all(|w| w[0] >= w[1]));
     // lost customers are listed with their first-period totals
     let lost = ok(
@@ -193,11 +232,21 @@ async fn transitions_of_two_periods_match_a_hand_count_the_cell_lists_and_the_co
             "--by",
             "sales",
         ])
-        .env("QUDAO_DATABASE_URL", format!("sqlite://{}", app.db_path.display()))
+        .env(
+            "QUDAO_DATABASE_URL",
+            format!("sqlite://{}", app.db_path.display()),
+        )
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n"), csv_expected);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n"),
+        csv_expected
+    );
 }
 
 #[tokio::test]
@@ -244,7 +293,8 @@ async fn at_risk_and_rising_lists_follow_year_on_year_growth() {
         .filter(|(id, (c, now))| {
             let then = before.get(*id).map_or(0, |x| x.1);
             *c == Class::A && then > 0 && {
-                let bp = ((i128::from(*now) - i128::from(then)) * 10_000).div_euclid(i128::from(then));
+                let bp =
+                    ((i128::from(*now) - i128::from(then)) * 10_000).div_euclid(i128::from(then));
                 bp <= -1000
             }
         })
@@ -261,21 +311,29 @@ async fn bad_comparisons_get_clear_messages() {
     let same = format!("snapshot:{newest}");
     let recent = months_back(12, 1);
     for (query, expected) in [
-        (json!({ "from": same, "to": same }), vec![("to", "SameClassification")]),
+        (
+            json!({ "from": same, "to": same }),
+            vec![("to", "SameClassification")],
+        ),
         (
             json!({ "from": "2001-01-01:2001-12-31", "to": format!("{}:{}", recent.0, recent.1) }),
             vec![("from", "NoSalesInPeriod")],
         ),
         (
             json!({ "from": "2026-03-01:2026-02-01", "to": "soon", "risk": "0" }),
-            vec![("from", "EndBeforeStart"), ("to", "InvalidDate"), ("risk", "ThresholdOutOfRange")],
+            vec![
+                ("from", "EndBeforeStart"),
+                ("to", "InvalidDate"),
+                ("risk", "ThresholdOutOfRange"),
+            ],
         ),
         (
             json!({ "from": format!("snapshot:{}", uuid::Uuid::nil()), "to": same }),
             vec![("from", "InvalidChoice")],
         ),
     ] {
-        let (status, body) = refused(&app, &m, "tiers/transitions", json!({ "query": query })).await;
+        let (status, body) =
+            refused(&app, &m, "tiers/transitions", json!({ "query": query })).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
         assert_eq!(errors(&body), pairs(&expected), "{query}");
     }
@@ -291,25 +349,17 @@ async fn bad_comparisons_get_clear_messages() {
     // no query: the two newest snapshots of the demo
     let d = ok(&app, &m, "tiers/transitions", json!({ "query": {} })).await;
     assert_eq!(d["second"]["key"], same);
-    assert_eq!(d["first"]["key"], format!("snapshot:{}", snaps[1]["id"].as_str().unwrap()));
+    assert_eq!(
+        d["first"]["key"],
+        format!("snapshot:{}", snaps[1]["id"].as_str().unwrap())
+    );
 }
 
 #[tokio::test]
 async fn a_rep_compares_and_lists_only_their_own_customers() {
     let app = spawn_app().await;
     let rep = app.signed_in("zhangwei").await;
-    let rep_id: uuid::Uuid = app.demo_employee_id("zhangwei").await.parse().unwrap();
-    let own: HashSet<String> = sqlx::query_scalar::<_, uuid::Uuid>(
-        "SELECT id FROM customers WHERE company_id = ? AND rep_id = ?",
-    )
-    .bind(DEMO_COMPANY_ID.0)
-    .bind(rep_id)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|u| u.to_string())
-    .collect();
+    let own = own_customers(&app, "zhangwei").await;
     let d = ok(&app, &rep, "tiers/transitions", json!({ "query": {} })).await;
     assert_eq!(d["own_customers_only"], true);
     let mut seen = 0u64;
@@ -343,7 +393,8 @@ async fn a_rep_compares_and_lists_only_their_own_customers() {
 }
 
 #[tokio::test]
-async fn policy_versions_take_effect_by_date_only_the_owner_sets_them_and_snapshots_record_the_policy() {
+async fn policy_versions_take_effect_by_date_only_the_owner_sets_them_and_snapshots_record_the_policy()
+ {
     let app = spawn_app().await;
     let owner = app.signed_in("laoban").await;
     let manager = app.signed_in("liumin").await;
@@ -355,7 +406,13 @@ async fn policy_versions_take_effect_by_date_only_the_owner_sets_them_and_snapsh
             "credit_limit": "50000", "credit_days": "20", "notes": "" } })
     };
     // managers and reps may not set policies
-    let (status, _) = refused(&app, &manager, "tiers/policies/save", input("B", today.to_string(), "3")).await;
+    let (status, _) = refused(
+        &app,
+        &manager,
+        "tiers/policies/save",
+        input("B", today.to_string(), "3"),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // bad input, every field at once
     let (status, body) = refused(
@@ -380,11 +437,26 @@ async fn policy_versions_take_effect_by_date_only_the_owner_sets_them_and_snapsh
     let jan1 = format!("{}-01-01", chrono::Datelike::year(&today));
     let (status, body) = refused(&app, &owner, "tiers/policies/save", input("B", jan1, "3")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(errors(&body), pairs(&[("effective_from", "OverlappingVersion")]));
+    assert_eq!(
+        errors(&body),
+        pairs(&[("effective_from", "OverlappingVersion")])
+    );
     // a version from today is in force at once; one from tomorrow is scheduled
-    ok(&app, &owner, "tiers/policies/save", input("B", today.to_string(), "3")).await;
+    ok(
+        &app,
+        &owner,
+        "tiers/policies/save",
+        input("B", today.to_string(), "3"),
+    )
+    .await;
     let tomorrow = today.succ_opt().unwrap();
-    ok(&app, &owner, "tiers/policies/save", input("B", tomorrow.to_string(), "5")).await;
+    ok(
+        &app,
+        &owner,
+        "tiers/policies/save",
+        input("B", tomorrow.to_string(), "5"),
+    )
+    .await;
     let o = ok(&app, &manager, "tiers/policies", json!({})).await;
     assert_eq!(o["in_force"][1]["visits_per_month"], 3);
     assert_eq!(o["in_force"][1]["effective_from"], today.to_string());
@@ -427,7 +499,13 @@ async fn policy_versions_take_effect_by_date_only_the_owner_sets_them_and_snapsh
     // the profile shows the policy in force for the customer's tier
     let (customer, _, new, _) = records.iter().find(|r| r.2 == "B").unwrap();
     assert_eq!(new, "B");
-    let info = ok(&app, &manager, "discipline/customer", json!({ "customer_id": customer.to_string() })).await;
+    let info = ok(
+        &app,
+        &manager,
+        "discipline/customer",
+        json!({ "customer_id": customer.to_string() }),
+    )
+    .await;
     assert_eq!(info["policy"]["id"], b_policy.to_string());
 }
 
@@ -448,7 +526,9 @@ async fn the_growth_watch_adds_up_the_ledger_and_flags_candidates_by_the_rule() 
             .fetch_all(&pool)
             .await
             .unwrap();
-            rows.into_iter().map(|(c, s)| (c.to_string(), s)).collect::<HashMap<_, _>>()
+            rows.into_iter()
+                .map(|(c, s)| (c.to_string(), s))
+                .collect::<HashMap<_, _>>()
         }
     };
     let this = months_back(2, 2);
@@ -481,12 +561,18 @@ async fn the_growth_watch_adds_up_the_ledger_and_flags_candidates_by_the_rule() 
         let rows = d["rows"].as_array().unwrap();
         for r in rows {
             let id = r["id"].as_str().unwrap();
-            assert!(matches!(tiers[id].as_deref(), Some("B" | "C")), "B and C by default");
+            assert!(
+                matches!(tiers[id].as_deref(), Some("B" | "C")),
+                "B and C by default"
+            );
             let cur = now.get(id).copied().unwrap_or(0);
             let ly = last_year.get(id).copied().unwrap_or(0);
             assert_eq!(r["current"].as_i64().unwrap(), cur);
             assert_eq!(r["last_year"].as_i64().unwrap(), ly);
-            assert_eq!(r["previous"].as_i64().unwrap(), previous.get(id).copied().unwrap_or(0));
+            assert_eq!(
+                r["previous"].as_i64().unwrap(),
+                previous.get(id).copied().unwrap_or(0)
+            );
             // growth from nothing is "new", never a number
             if ly <= 0 && cur > 0 {
                 assert_eq!(r["yoy"], "New");
@@ -545,7 +631,11 @@ async fn the_growth_watch_adds_up_the_ledger_and_flags_candidates_by_the_rule() 
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         errors(&body),
-        pairs(&[("anchor", "InvalidDate"), ("min_growth", "InvalidNumber"), ("hits", "HitsOutOfRange")])
+        pairs(&[
+            ("anchor", "InvalidDate"),
+            ("min_growth", "InvalidNumber"),
+            ("hits", "HitsOutOfRange")
+        ])
     );
     // saving the rule: managers may, reps may not; the saved rule is then used
     let rep = app.signed_in("zhangwei").await;
@@ -553,29 +643,33 @@ async fn the_growth_watch_adds_up_the_ledger_and_flags_candidates_by_the_rule() 
     let (status, _) = refused(&app, &rep, "growth/rule", rule.clone()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     ok(&app, &m, "growth/rule", rule).await;
-    let d = ok(&app, &m, "growth/watch", json!({ "query": { "kind": "month", "anchor": anchor } })).await;
+    let d = ok(
+        &app,
+        &m,
+        "growth/watch",
+        json!({ "query": { "kind": "month", "anchor": anchor } }),
+    )
+    .await;
     assert_eq!(d["rule_saved"], true);
     assert_eq!(d["candidates"].as_u64().unwrap() as usize, expected);
     // a rep's watch holds their customers only; the export too
-    let rep_id: uuid::Uuid = app.demo_employee_id("zhangwei").await.parse().unwrap();
-    let own: HashSet<String> = sqlx::query_scalar::<_, uuid::Uuid>(
-        "SELECT id FROM customers WHERE company_id = ? AND rep_id = ?",
+    let own = own_customers(&app, "zhangwei").await;
+    let d = ok(
+        &app,
+        &rep,
+        "growth/watch",
+        json!({ "query": { "kind": "month", "anchor": anchor } }),
     )
-    .bind(DEMO_COMPANY_ID.0)
-    .bind(rep_id)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|u| u.to_string())
-    .collect();
-    let d = ok(&app, &rep, "growth/watch", json!({ "query": { "kind": "month", "anchor": anchor } })).await;
+    .await;
     assert!(d["count"].as_u64().unwrap() > 0);
     for r in d["rows"].as_array().unwrap() {
         assert!(own.contains(r["id"].as_str().unwrap()));
     }
     let x = rep
-        .get(format!("{}/api/growth/export?kind=month&anchor={anchor}&headers=en", app.base))
+        .get(format!(
+            "{}/api/growth/export?kind=month&anchor={anchor}&headers=en",
+            app.base
+        ))
         .send()
         .await
         .unwrap();
@@ -618,7 +712,13 @@ async fn violations_are_reported_in_scope_decided_by_managers_and_only_move_forw
             "product": "", "place": "江北区", "description": "跨区出货" } })
     };
     // a customer the rep may not see is, to them, unknown
-    let (status, body) = refused(&app, &rep, "discipline/report", report(&lina_code, today.to_string())).await;
+    let (status, body) = refused(
+        &app,
+        &rep,
+        "discipline/report",
+        report(&lina_code, today.to_string()),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(errors(&body), pairs(&[("customer", "UnknownCustomer")]));
     let (_, body) = refused(
@@ -631,9 +731,19 @@ async fn violations_are_reported_in_scope_decided_by_managers_and_only_move_forw
     .await;
     assert_eq!(
         errors(&body),
-        pairs(&[("kind", "InvalidChoice"), ("occurred_on", "InFuture"), ("description", "Required")])
+        pairs(&[
+            ("kind", "InvalidChoice"),
+            ("occurred_on", "InFuture"),
+            ("description", "Required")
+        ])
     );
-    let v = ok(&app, &rep, "discipline/report", report(&own_code, today.to_string())).await;
+    let v = ok(
+        &app,
+        &rep,
+        "discipline/report",
+        report(&own_code, today.to_string()),
+    )
+    .await;
     assert_eq!(v["status"], "Reported");
     let id = v["id"].as_str().unwrap().to_owned();
     // evidence: the reporter uploads, another rep cannot see it, a manager can
@@ -652,46 +762,123 @@ async fn violations_are_reported_in_scope_decided_by_managers_and_only_move_forw
         .await
         .unwrap();
     assert_eq!(not_image.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let theirs = other.post(format!("{}/api/violations/{id}/photos", app.base)).body(PNG.to_vec()).send().await.unwrap();
+    let theirs = other
+        .post(format!("{}/api/violations/{id}/photos", app.base))
+        .body(PNG.to_vec())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
-    let get = |c: &Client| c.get(format!("{}/violation-photos/{photo}", app.base)).send();
+    let get = |c: &Client| {
+        c.get(format!("{}/violation-photos/{photo}", app.base))
+            .send()
+    };
     assert_eq!(get(&other).await.unwrap().status(), StatusCode::NOT_FOUND);
     let seen = get(&manager).await.unwrap();
     assert_eq!(seen.status(), StatusCode::OK);
     assert_eq!(seen.bytes().await.unwrap().as_ref(), PNG);
     // lists: the other rep does not see it; the manager does
-    let lina_list = ok(&app, &other, "discipline/violations", json!({ "status": "" })).await;
-    assert!(lina_list.as_array().unwrap().iter().all(|x| x["id"] != id.as_str()));
-    let open = ok(&app, &manager, "discipline/violations", json!({ "status": "open" })).await;
-    let mine = open.as_array().unwrap().iter().find(|x| x["id"] == id.as_str()).unwrap();
+    let lina_list = ok(
+        &app,
+        &other,
+        "discipline/violations",
+        json!({ "status": "" }),
+    )
+    .await;
+    assert!(
+        lina_list
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["id"] != id.as_str())
+    );
+    let open = ok(
+        &app,
+        &manager,
+        "discipline/violations",
+        json!({ "status": "open" }),
+    )
+    .await;
+    let mine = open
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id.as_str())
+        .unwrap();
     assert_eq!(mine["photos"].as_array().unwrap().len(), 1);
     // deciding: not the rep; forward only; a penalty only when penalising
-    let decide = |status: &str, version: i64, penalty: &str| {
-        json!({ "id": id, "version": version, "status": status, "penalty": penalty, "note": "核实" })
-    };
+    let decide = |status: &str, version: i64, penalty: &str| json!({ "id": id, "version": version, "status": status, "penalty": penalty, "note": "核实" });
     let (status, _) = refused(&app, &rep, "discipline/decide", decide("confirmed", 1, "")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (_, body) = refused(&app, &manager, "discipline/decide", decide("penalised", 1, "100")).await;
+    let (_, body) = refused(
+        &app,
+        &manager,
+        "discipline/decide",
+        decide("penalised", 1, "100"),
+    )
+    .await;
     assert_eq!(errors(&body), pairs(&[("status", "InvalidTransition")]));
-    let (_, body) = refused(&app, &manager, "discipline/decide", decide("confirmed", 1, "100")).await;
+    let (_, body) = refused(
+        &app,
+        &manager,
+        "discipline/decide",
+        decide("confirmed", 1, "100"),
+    )
+    .await;
     assert_eq!(errors(&body), pairs(&[("penalty", "OnlyWhenPenalised")]));
-    let v = ok(&app, &manager, "discipline/decide", decide("confirmed", 1, "")).await;
+    let v = ok(
+        &app,
+        &manager,
+        "discipline/decide",
+        decide("confirmed", 1, ""),
+    )
+    .await;
     assert_eq!(v["status"], "Confirmed");
     // a stale page cannot decide again
-    let (status, _) = refused(&app, &manager, "discipline/decide", decide("dismissed", 1, "")).await;
+    let (status, _) = refused(
+        &app,
+        &manager,
+        "discipline/decide",
+        decide("dismissed", 1, ""),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let (_, body) = refused(&app, &manager, "discipline/decide", decide("penalised", 2, "-5")).await;
+    let (_, body) = refused(
+        &app,
+        &manager,
+        "discipline/decide",
+        decide("penalised", 2, "-5"),
+    )
+    .await;
     assert_eq!(errors(&body), pairs(&[("penalty", "Negative")]));
-    let v = ok(&app, &manager, "discipline/decide", decide("penalised", 2, "2000")).await;
+    let v = ok(
+        &app,
+        &manager,
+        "discipline/decide",
+        decide("penalised", 2, "2000"),
+    )
+    .await;
     assert_eq!(v["status"], "Penalised");
     assert_eq!(v["penalty"], 200_000);
     assert_eq!(v["notes"], "核实\n核实");
-    let (_, body) = refused(&app, &manager, "discipline/decide", decide("dismissed", 3, "")).await;
+    let (_, body) = refused(
+        &app,
+        &manager,
+        "discipline/decide",
+        decide("dismissed", 3, ""),
+    )
+    .await;
     assert_eq!(errors(&body), pairs(&[("status", "InvalidTransition")]));
     // another company sees none of it
     app.add_company("另一家经销商", "boss2").await;
     let boss2 = app.signed_in("boss2").await;
-    let theirs = ok(&app, &boss2, "discipline/violations", json!({ "status": "" })).await;
+    let theirs = ok(
+        &app,
+        &boss2,
+        "discipline/violations",
+        json!({ "status": "" }),
+    )
+    .await;
     assert!(theirs.as_array().unwrap().is_empty());
     assert_eq!(get(&boss2).await.unwrap().status(), StatusCode::NOT_FOUND);
     let policies = ok(&app, &boss2, "tiers/policies", json!({})).await;
@@ -708,7 +895,10 @@ async fn signals_list_sales_below_the_floor_and_terminals_outside_territory_with
     let below = s["below_floor"].as_array().unwrap();
     assert!(!below.is_empty());
     for l in below {
-        assert!(l["amount"].as_i64().unwrap() < l["floor"].as_i64().unwrap() * l["quantity"].as_i64().unwrap());
+        assert!(
+            l["amount"].as_i64().unwrap()
+                < l["floor"].as_i64().unwrap() * l["quantity"].as_i64().unwrap()
+        );
     }
     // a sub-distributor limited to one township: its terminals elsewhere are listed
     let outside = s["outside_territory"].as_array().unwrap();
@@ -733,7 +923,10 @@ async fn signals_list_sales_below_the_floor_and_terminals_outside_territory_with
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(errors(&body), pairs(&[("territories.0.district", "Required")]));
+    assert_eq!(
+        errors(&body),
+        pairs(&[("territories.0.district", "Required")])
+    );
     let (status, _) = refused(
         &app,
         &rep,
@@ -751,20 +944,15 @@ async fn signals_list_sales_below_the_floor_and_terminals_outside_territory_with
     .await;
     assert_eq!(saved[0]["township"], Value::Null);
     let s2 = ok(&app, &manager, "discipline/signals", json!({ "days": 31 })).await;
-    assert!(s2["outside_territory"].as_array().unwrap().iter().all(|t| t["sub_id"] != sub.as_str()));
+    assert!(
+        s2["outside_territory"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["sub_id"] != sub.as_str())
+    );
     // a rep's signals are about their customers only
-    let rep_id: uuid::Uuid = app.demo_employee_id("zhangwei").await.parse().unwrap();
-    let own: HashSet<String> = sqlx::query_scalar::<_, uuid::Uuid>(
-        "SELECT id FROM customers WHERE company_id = ? AND rep_id = ?",
-    )
-    .bind(DEMO_COMPANY_ID.0)
-    .bind(rep_id)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|u| u.to_string())
-    .collect();
+    let own = own_customers(&app, "zhangwei").await;
     let rs = ok(&app, &rep, "discipline/signals", json!({ "days": 31 })).await;
     for l in rs["below_floor"].as_array().unwrap() {
         assert!(own.contains(l["customer_id"].as_str().unwrap()));
@@ -780,18 +968,24 @@ async fn the_dashboard_counts_tiers_movement_candidates_and_open_violations_in_s
     let app = spawn_app().await;
     let owner = app.signed_in("laoban").await;
     let d = ok(&app, &owner, "dashboard", json!({})).await;
-    let tiers: Vec<i64> = d["tiers"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    let tiers: Vec<i64> = d["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
     let all: i64 = sqlx::query_scalar("SELECT count(*) FROM customers WHERE company_id = ?")
         .bind(DEMO_COMPANY_ID.0)
         .fetch_one(&app.pool)
         .await
         .unwrap();
     assert_eq!(tiers.iter().sum::<i64>(), all);
-    let a: i64 = sqlx::query_scalar("SELECT count(*) FROM customers WHERE company_id = ? AND tier = 'A'")
-        .bind(DEMO_COMPANY_ID.0)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let a: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM customers WHERE company_id = ? AND tier = 'A'")
+            .bind(DEMO_COMPANY_ID.0)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(tiers[0], a);
     let (up, down, first) = (
         d["movement"][0].as_i64().unwrap(),
@@ -809,14 +1003,28 @@ async fn the_dashboard_counts_tiers_movement_candidates_and_open_violations_in_s
     assert_eq!(d["open_violations"], 2);
     // the rep of the demo's offending sub-distributor sees them; another rep does not
     let zw = app.signed_in("zhangwei").await;
-    assert_eq!(ok(&app, &zw, "dashboard", json!({})).await["open_violations"], 2);
+    assert_eq!(
+        ok(&app, &zw, "dashboard", json!({})).await["open_violations"],
+        2
+    );
     let lina = app.signed_in("lina").await;
     let dl = ok(&app, &lina, "dashboard", json!({})).await;
     assert_eq!(dl["open_violations"], 0);
-    let lina_tiers: i64 = dl["tiers"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).sum();
+    let lina_tiers: i64 = dl["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
     assert!(lina_tiers < all);
     // the pages render for a signed-in user
-    for path in ["/tiers", "/tiers/policies", "/tiers/changes", "/growth", "/discipline"] {
+    for path in [
+        "/tiers",
+        "/tiers/policies",
+        "/tiers/changes",
+        "/growth",
+        "/discipline",
+    ] {
         let r = app.get(&lina, path).await;
         assert_eq!(r.status(), StatusCode::OK, "{path}");
     }
@@ -829,7 +1037,10 @@ async fn the_transitions_command_refuses_bad_periods_in_the_users_language() {
         std::process::Command::new(env!("CARGO_BIN_EXE_qudao"))
             .arg("transitions")
             .args(args)
-            .env("QUDAO_DATABASE_URL", format!("sqlite://{}", app.db_path.display()))
+            .env(
+                "QUDAO_DATABASE_URL",
+                format!("sqlite://{}", app.db_path.display()),
+            )
             .env("LC_ALL", lang)
             .output()
             .unwrap()
@@ -841,11 +1052,35 @@ async fn the_transitions_command_refuses_bad_periods_in_the_users_language() {
     assert!(String::from_utf8_lossy(&same.stderr).contains("请选择两个不同的分级进行对比"));
     let bad = run(&["--from", "2026-01-01", "--to", &period], "en_US.UTF-8");
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("--from: Enter a valid date"), "{}", String::from_utf8_lossy(&bad.stderr));
-    let empty = run(&["--from", "2001-01-01:2001-12-31", "--to", &period, "--format", "json"], "en_US.UTF-8");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--from: Enter a valid date"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let empty = run(
+        &[
+            "--from",
+            "2001-01-01:2001-12-31",
+            "--to",
+            &period,
+            "--format",
+            "json",
+        ],
+        "en_US.UTF-8",
+    );
     assert!(!empty.status.success());
     assert!(String::from_utf8_lossy(&empty.stderr).contains("--from:"));
-    let json = run(&["--from", &format!("{}:{}", months_back(24, 13).0, months_back(24, 13).1), "--to", &period, "--format", "json"], "en_US.UTF-8");
+    let json = run(
+        &[
+            "--from",
+            &format!("{}:{}", months_back(24, 13).0, months_back(24, 13).1),
+            "--to",
+            &period,
+            "--format",
+            "json",
+        ],
+        "en_US.UTF-8",
+    );
     assert!(json.status.success());
     let rows: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(rows.len(), 15, "4 × 4 cells without new → lost");

@@ -89,18 +89,20 @@ async fn summary() -> Result<DashboardSummary, AppError> {
             .map_err(db::internal("open violations"))?;
     drop(conn);
     let rule = {
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         crate::server::db::tiers::candidate_rule(&mut conn, user.company_id)
             .await
             .map_err(db::internal("candidate rule"))?
             .unwrap_or_default()
     };
     let today = crate::domain::time::beijing_date(chrono::Utc::now());
-    let month = crate::domain::growth::Window::containing(
-        crate::domain::growth::PeriodKind::Month,
-        today,
-    )
-    .previous();
+    let month =
+        crate::domain::growth::Window::containing(crate::domain::growth::PeriodKind::Month, today)
+            .previous();
     let rows = crate::server::growth::watch(
         state.segmentation_sources(),
         user.company_id,

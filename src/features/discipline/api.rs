@@ -142,11 +142,16 @@ pub(crate) mod imp {
             customer_id: r.customer_id.to_string(),
             code: r.code,
             name: r.name,
-            tier: r.tier.as_deref().and_then(|t| crate::domain::tier::parse_class(t).ok()),
+            tier: r
+                .tier
+                .as_deref()
+                .and_then(|t| crate::domain::tier::parse_class(t).ok()),
             kind: ViolationKind::parse(&r.kind).ok()?,
             status: ViolationStatus::parse(&r.status).ok()?,
             occurred_on: r.occurred_on,
-            product: r.sku.map(|s| format!("{s} {}", r.product_name.unwrap_or_default())),
+            product: r
+                .sku
+                .map(|s| format!("{s} {}", r.product_name.unwrap_or_default())),
             place: r.place,
             description: r.description,
             penalty: r.penalty,
@@ -179,16 +184,28 @@ pub(crate) mod imp {
             "" => (None, false),
             "open" => (None, true),
             s => (
-                Some(ViolationStatus::parse(s).map_err(|c| {
-                    AppError::Validation(vec![FieldError::new("status", c)])
-                })?),
+                Some(
+                    ViolationStatus::parse(s)
+                        .map_err(|c| AppError::Validation(vec![FieldError::new("status", c)]))?,
+                ),
                 false,
             ),
         };
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
-        let rows = repo::violations(&mut conn, user.company_id, scope_of(&user), status, open, 500)
+        let mut conn = state
+            .pool
+            .acquire()
             .await
-            .map_err(db::internal("violations"))?;
+            .map_err(db::internal("acquire"))?;
+        let rows = repo::violations(
+            &mut conn,
+            user.company_id,
+            scope_of(&user),
+            status,
+            open,
+            500,
+        )
+        .await
+        .map_err(db::internal("violations"))?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             out.extend(with_photos(&mut conn, user.company_id, r).await?);
@@ -202,10 +219,14 @@ pub(crate) mod imp {
         let r = ViolationReport::parse(&input, today).map_err(AppError::Validation)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         // a customer the reporter may not see is, to them, a customer that does not exist
-        let customer =
-            customers_repo::find_by_code(&mut tx, user.company_id, scope_of(&user), &r.customer_code)
-                .await
-                .map_err(db::internal("find customer"))?;
+        let customer = customers_repo::find_by_code(
+            &mut tx,
+            user.company_id,
+            scope_of(&user),
+            &r.customer_code,
+        )
+        .await
+        .map_err(db::internal("find customer"))?;
         let mut errors = Vec::new();
         if customer.is_none() {
             errors.push(FieldError::new("customer", FieldErrorCode::UnknownCustomer));
@@ -308,7 +329,11 @@ pub(crate) mod imp {
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         let from = today - chrono::Days::new(u64::from(days - 1));
         let scope = scope_of(&user);
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         let lines = repo::below_floor_lines(&mut conn, user.company_id, scope, from, today, 200)
             .await
             .map_err(db::internal("below floor"))?;
@@ -328,7 +353,11 @@ pub(crate) mod imp {
                     terminal_id: t.id.to_string(),
                     terminal_code: t.code,
                     terminal_name: t.name,
-                    place: [t.district, t.township].into_iter().flatten().collect::<Vec<_>>().join(" "),
+                    place: [t.district, t.township]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     sub_id: t.parent_id.to_string(),
                     sub_code: t.parent_code,
                     sub_name: t.parent_name,
@@ -341,7 +370,9 @@ pub(crate) mod imp {
             to: today.to_string(),
             below_floor: lines
                 .into_iter()
-                .filter(|l| crate::domain::discipline::below_floor(l.amount, l.quantity, l.price_floor))
+                .filter(|l| {
+                    crate::domain::discipline::below_floor(l.amount, l.quantity, l.price_floor)
+                })
                 .map(|l| BelowFloorSignal {
                     date: l.order_date,
                     customer_id: l.customer_id.to_string(),
@@ -373,7 +404,11 @@ pub(crate) mod imp {
 
     pub async fn customer(customer_id: String) -> Result<CustomerDiscipline, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         let id = visible(&mut conn, &user, &customer_id).await?;
         let tier = crate::server::db::tiers::customer_tier(&mut conn, user.company_id, id)
             .await
@@ -381,7 +416,8 @@ pub(crate) mod imp {
         let territories = repo::territories(&mut conn, user.company_id, id)
             .await
             .map_err(db::internal("territories"))?;
-        let versions = crate::features::tiers::api::imp::versions(&mut conn, user.company_id).await?;
+        let versions =
+            crate::features::tiers::api::imp::versions(&mut conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         let policy = tier
             .as_deref()

@@ -45,14 +45,18 @@ fn Body(data: CustomerDiscipline, customer_id: String) -> impl IntoView {
     let rows = RwSignal::new(Vec::<(String, String)>::new());
     let failure = RwSignal::new(None::<String>);
     let id = StoredValue::new(customer_id);
-    let save = Action::new(move |list: &Vec<(String, String)>| save_territories(id.get_value(), list.clone()));
+    let save = Action::new(move |list: &Vec<(String, String)>| {
+        save_territories(id.get_value(), list.clone())
+    });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(saved)) => {
             territories.set(saved);
             editing.set(false);
             failure.set(None);
         }
-        Some(Err(AppError::Validation(e))) => failure.set(e.first().map(|f| field_message(i18n, f.code))),
+        Some(Err(AppError::Validation(e))) => {
+            failure.set(e.first().map(|f| field_message(i18n, f.code)))
+        }
         Some(Err(e)) => failure.set(Some(error_message(i18n, &e))),
         None => {}
     });

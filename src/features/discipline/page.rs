@@ -119,13 +119,19 @@ fn ReportForm(form: RwSignal<ViolationInput>, on_saved: Callback<()>) -> impl In
             on_saved.run(());
         }
     });
-    let field = move |name: &'static str, label: String, get: fn(&ViolationInput) -> String, set: fn(&mut ViolationInput, String), ty: &'static str| view! {
-        <label class="field">
-            <span>{label}</span>
-            <input name=name type=ty aria-invalid=move || message_for(i18n, &errors(), name).is_some().to_string()
-                prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev))) />
-            <small class="field-error" role="alert">{move || message_for(i18n, &errors(), name)}</small>
-        </label>
+    let field = move |name: &'static str,
+                      label: String,
+                      get: fn(&ViolationInput) -> String,
+                      set: fn(&mut ViolationInput, String),
+                      ty: &'static str| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input name=name type=ty aria-invalid=move || message_for(i18n, &errors(), name).is_some().to_string()
+                    prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev))) />
+                <small class="field-error" role="alert">{move || message_for(i18n, &errors(), name)}</small>
+            </label>
+        }
     };
     view! {
         <form class="violation-form" on:submit=move |ev| { ev.prevent_default(); report.dispatch(form.get_untracked()); }>
@@ -172,7 +178,13 @@ fn ViolationCard(initial: ViolationSummary, may_decide: bool) -> impl IntoView {
     let failure = RwSignal::new(None::<String>);
     let decide = Action::new(move |target: &ViolationStatus| {
         let cur = v.get_untracked();
-        decide_violation(cur.id, cur.version, target.as_str().to_owned(), penalty.get_untracked(), note.get_untracked())
+        decide_violation(
+            cur.id,
+            cur.version,
+            target.as_str().to_owned(),
+            penalty.get_untracked(),
+            note.get_untracked(),
+        )
     });
     Effect::new(move |_| match decide.value().get() {
         Some(Ok(saved)) => {
@@ -181,9 +193,10 @@ fn ViolationCard(initial: ViolationSummary, may_decide: bool) -> impl IntoView {
             note.set(String::new());
             failure.set(None);
         }
-        Some(Err(AppError::Validation(e))) => {
-            failure.set(e.first().map(|f| crate::components::error_view::field_message(i18n, f.code)))
-        }
+        Some(Err(AppError::Validation(e))) => failure.set(
+            e.first()
+                .map(|f| crate::components::error_view::field_message(i18n, f.code)),
+        ),
         Some(Err(e)) => failure.set(Some(error_message(i18n, &e))),
         None => {}
     });
@@ -201,7 +214,10 @@ fn ViolationCard(initial: ViolationSummary, may_decide: bool) -> impl IntoView {
                     failure.set(None);
                 }
                 Err(e) => failure.set(Some(match &e {
-                    AppError::Validation(errs) => errs.first().map_or_else(|| error_message(i18n, &e), |f| crate::components::error_view::field_message(i18n, f.code)),
+                    AppError::Validation(errs) => errs.first().map_or_else(
+                        || error_message(i18n, &e),
+                        |f| crate::components::error_view::field_message(i18n, f.code),
+                    ),
                     _ => error_message(i18n, &e),
                 })),
             }
@@ -275,7 +291,11 @@ fn ViolationCard(initial: ViolationSummary, may_decide: bool) -> impl IntoView {
 }
 
 #[component]
-fn SignalLists(signals: Signals, form: RwSignal<ViolationInput>, form_open: RwSignal<bool>) -> impl IntoView {
+fn SignalLists(
+    signals: Signals,
+    form: RwSignal<ViolationInput>,
+    form_open: RwSignal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let prefill = move |input: ViolationInput| {
         form.set(input);

@@ -88,7 +88,9 @@ pub async fn save_candidate_rule(
     of_last: String,
     ordering_months: String,
 ) -> Result<CandidateRule, AppError> {
-    crate::server::context::respond(imp::save_rule(min_growth, hits, of_last, ordering_months).await)
+    crate::server::context::respond(
+        imp::save_rule(min_growth, hits, of_last, ordering_months).await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -164,7 +166,11 @@ pub(crate) mod imp {
         }
         let typed = [&q.min_growth, &q.hits, &q.of_last, &q.ordering_months];
         let (rule, rule_saved) = if typed.iter().all(|s| s.trim().is_empty()) {
-            let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+            let mut conn = state
+                .pool
+                .acquire()
+                .await
+                .map_err(db::internal("acquire"))?;
             let saved = repo::candidate_rule(&mut conn, user.company_id)
                 .await
                 .map_err(db::internal("candidate rule"))?;
@@ -290,7 +296,11 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
         let rule = CandidateRule::parse(&min_growth, &hits, &of_last, &ordering_months)
             .map_err(AppError::Validation)?;
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         repo::set_candidate_rule(&mut conn, user.company_id, rule)
             .await
             .map_err(db::internal("save candidate rule"))?;

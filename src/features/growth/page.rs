@@ -124,16 +124,26 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
     let i18n = use_i18n();
     let navigate = use_navigate();
     let q = query.get_untracked();
-    let pick = |from_data: Option<String>, typed: &str| from_data.unwrap_or_else(|| typed.to_owned());
+    let pick =
+        |from_data: Option<String>, typed: &str| from_data.unwrap_or_else(|| typed.to_owned());
     let kind = RwSignal::new(pick(data.as_ref().map(|d| d.kind.clone()), &q.kind));
     let anchor = RwSignal::new(pick(data.as_ref().map(|d| d.anchor.clone()), &q.anchor));
-    let measure = RwSignal::new(pick(data.as_ref().map(|d| d.measure.as_str().to_owned()), &q.measure));
+    let measure = RwSignal::new(pick(
+        data.as_ref().map(|d| d.measure.as_str().to_owned()),
+        &q.measure,
+    ));
     let tiers = RwSignal::new(pick(data.as_ref().map(|d| d.tiers.clone()), &q.tiers));
     let rule = data.as_ref().map(|d| d.rule);
-    let min_growth = RwSignal::new(pick(rule.map(|r| Thresholds::percent_text(r.min_growth_bp.max(0) as u32)), &q.min_growth));
+    let min_growth = RwSignal::new(pick(
+        rule.map(|r| Thresholds::percent_text(r.min_growth_bp.max(0) as u32)),
+        &q.min_growth,
+    ));
     let hits = RwSignal::new(pick(rule.map(|r| r.hits.to_string()), &q.hits));
     let of_last = RwSignal::new(pick(rule.map(|r| r.of_last.to_string()), &q.of_last));
-    let ordering = RwSignal::new(pick(rule.map(|r| r.ordering_months.to_string()), &q.ordering_months));
+    let ordering = RwSignal::new(pick(
+        rule.map(|r| r.ordering_months.to_string()),
+        &q.ordering_months,
+    ));
     let candidates_only = RwSignal::new(q.candidates_only);
     let may_save = data.as_ref().is_some_and(|d| d.may_save_rule);
     let save = Action::new(move |(a, b, c, d): &(String, String, String, String)| {
@@ -156,28 +166,43 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
     let next2 = next.clone();
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        navigate(&format!("/growth?{}", query_url(&next())), NavigateOptions { scroll: false, ..NavigateOptions::default() });
+        navigate(
+            &format!("/growth?{}", query_url(&next())),
+            NavigateOptions {
+                scroll: false,
+                ..NavigateOptions::default()
+            },
+        );
     };
-    let tier_box = move |t: &'static str, label: String| view! {
-        <label class="check">
-            <input type="checkbox" name="tiers" value=t
-                prop:checked=move || tiers.with(|s| s.split(',').any(|x| x == t))
-                on:change=move |ev| {
-                    let on = event_target_checked(&ev);
-                    tiers.update(|s| {
-                        let mut v: Vec<&str> = s.split(',').filter(|x| !x.is_empty() && *x != t).collect();
-                        if on { v.push(t); }
-                        let order = ["A", "B", "C", "none"];
-                        v.sort_by_key(|x| order.iter().position(|o| o == x));
-                        *s = v.join(",");
-                    });
-                } />
-            <span>{label}</span>
-        </label>
+    let tier_box = move |t: &'static str, label: String| {
+        view! {
+            <label class="check">
+                <input type="checkbox" name="tiers" value=t
+                    prop:checked=move || tiers.with(|s| s.split(',').any(|x| x == t))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        tiers.update(|s| {
+                            let mut v: Vec<&str> = s.split(',').filter(|x| !x.is_empty() && *x != t).collect();
+                            if on { v.push(t); }
+                            let order = ["A", "B", "C", "none"];
+                            v.sort_by_key(|x| order.iter().position(|o| o == x));
+                            *s = v.join(",");
+                        });
+                    } />
+                <span>{label}</span>
+            </label>
+        }
     };
     let export = move || {
-        let headers = if i18n.get_locale() == Locale::en { "en" } else { "zh" };
-        format!("/api/growth/export?headers={headers}&{}", query_url(&next2()))
+        let headers = if i18n.get_locale() == Locale::en {
+            "en"
+        } else {
+            "zh"
+        };
+        format!(
+            "/api/growth/export?headers={headers}&{}",
+            query_url(&next2())
+        )
     };
     view! {
         <form class="growth-controls" on:submit=apply>
@@ -244,17 +269,40 @@ fn Table(query: Memo<GrowthQuery>, data: GrowthData) -> impl IntoView {
     let m = data.measure;
     let q0 = query.get_untracked();
     let go = StoredValue::new(move |q: GrowthQuery| {
-        navigate(&format!("/growth?{}", query_url(&q)), NavigateOptions { scroll: false, ..NavigateOptions::default() });
+        navigate(
+            &format!("/growth?{}", query_url(&q)),
+            NavigateOptions {
+                scroll: false,
+                ..NavigateOptions::default()
+            },
+        );
     });
-    let current_sort = if q0.sort.is_empty() { "yoy".to_owned() } else { q0.sort.clone() };
+    let current_sort = if q0.sort.is_empty() {
+        "yoy".to_owned()
+    } else {
+        q0.sort.clone()
+    };
     let header = {
         let current_sort = current_sort.clone();
         move |key: &'static str, label: String, num: bool| {
             let active = current_sort == key;
             let asc = q0.asc;
-            let arrow = if active { if asc { " ▲" } else { " ▼" } } else { "" };
-            let sort = if active { if asc { "ascending" } else { "descending" } } else { "none" };
-            let next = move || GrowthQuery { sort: key.to_owned(), asc: active && !asc, page: 1, ..query.get_untracked() };
+            let arrow = if active {
+                if asc { " ▲" } else { " ▼" }
+            } else {
+                ""
+            };
+            let sort = if active {
+                if asc { "ascending" } else { "descending" }
+            } else {
+                "none"
+            };
+            let next = move || GrowthQuery {
+                sort: key.to_owned(),
+                asc: active && !asc,
+                page: 1,
+                ..query.get_untracked()
+            };
             view! {
                 <th class=if num { "num" } else { "" } aria-sort=sort>
                     <button type="button" class="th-sort" data-sort=key on:click=move |_| go.with_value(|g| g(next()))>{label}{arrow}</button>

@@ -275,7 +275,13 @@ pub(crate) mod imp {
                 .map_err(|c| errors.push(FieldError::new("measure", c)))
                 .ok()
         };
-        let or = |s: &str, d: &str| if s.trim().is_empty() { d.to_owned() } else { s.to_owned() };
+        let or = |s: &str, d: &str| {
+            if s.trim().is_empty() {
+                d.to_owned()
+            } else {
+                s.to_owned()
+            }
+        };
         let thresholds = Thresholds::parse(&or(&q.a, "80"), &or(&q.b, "95"))
             .map_err(|e| errors.extend(e))
             .ok();
@@ -311,7 +317,11 @@ pub(crate) mod imp {
         p: &Parsed,
     ) -> Result<(Classes, Classes, Measure), AppError> {
         let src = state.segmentation_sources();
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         // the measure: a snapshot's, if any side is one
         let mut snapshot_measures = Vec::new();
         for (field, s) in [("from", p.from.1), ("to", p.to.1)] {
@@ -348,7 +358,10 @@ pub(crate) mod imp {
                 .await
                 .map_err(db::internal("classes"))?
                 .ok_or_else(|| {
-                    AppError::Validation(vec![FieldError::new(field, FieldErrorCode::InvalidChoice)])
+                    AppError::Validation(vec![FieldError::new(
+                        field,
+                        FieldErrorCode::InvalidChoice,
+                    )])
                 })?;
             if matches!(s, Side::Period(_)) && c.rows.is_empty() {
                 return Err(AppError::Validation(vec![FieldError::new(
@@ -376,7 +389,11 @@ pub(crate) mod imp {
     pub async fn compare(q: TransitionQuery) -> Result<TransitionData, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let scope = scope_of(&user);
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         let p = parse(&q, &mut conn, user.company_id).await?;
         let snapshots = crate::server::db::sales::snapshots(&mut conn, user.company_id)
             .await
@@ -454,7 +471,11 @@ pub(crate) mod imp {
                 FieldErrorCode::InvalidChoice,
             )]));
         };
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         let p = parse(&q, &mut conn, user.company_id).await?;
         drop(conn);
         let (first, second, measure) = sides(&state, user.company_id, scope, &p).await?;
@@ -526,11 +547,19 @@ pub(crate) mod imp {
     }
 
     /// The version in force for `tier` on `day` among `versions`.
-    pub fn policy_on(versions: &[PolicySummary], tier: Class, day: NaiveDate) -> Option<PolicySummary> {
+    pub fn policy_on(
+        versions: &[PolicySummary],
+        tier: Class,
+        day: NaiveDate,
+    ) -> Option<PolicySummary> {
         let keyed: Vec<(Class, NaiveDate, &PolicySummary)> = versions
             .iter()
             .filter_map(|v| {
-                Some((v.tier, NaiveDate::parse_from_str(&v.effective_from, "%Y-%m-%d").ok()?, v))
+                Some((
+                    v.tier,
+                    NaiveDate::parse_from_str(&v.effective_from, "%Y-%m-%d").ok()?,
+                    v,
+                ))
             })
             .collect();
         in_force(&keyed, tier, day).map(|v| (*v).clone())
@@ -538,7 +567,11 @@ pub(crate) mod imp {
 
     pub async fn policies() -> Result<PolicyOverview, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         let versions = versions(&mut conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         Ok(PolicyOverview {
@@ -598,11 +631,22 @@ pub(crate) mod imp {
 
     pub async fn changes(moves_only: bool) -> Result<Vec<TierChangeSummary>, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
-        let versions = versions(&mut conn, user.company_id).await?;
-        let rows = repo::changes(&mut conn, user.company_id, scope_of(&user), None, moves_only, 500)
+        let mut conn = state
+            .pool
+            .acquire()
             .await
-            .map_err(db::internal("tier changes"))?;
+            .map_err(db::internal("acquire"))?;
+        let versions = versions(&mut conn, user.company_id).await?;
+        let rows = repo::changes(
+            &mut conn,
+            user.company_id,
+            scope_of(&user),
+            None,
+            moves_only,
+            500,
+        )
+        .await
+        .map_err(db::internal("tier changes"))?;
         Ok(rows
             .into_iter()
             .filter_map(|r| {

@@ -204,8 +204,18 @@ mod tests {
 
     #[test]
     fn bands_fill_their_nodes_exactly_on_both_sides() {
-        let first = [(1, Class::A, 500), (2, Class::A, 300), (3, Class::B, 100), (4, Class::C, 50)];
-        let second = [(1, Class::A, 600), (2, Class::B, 200), (3, Class::A, 400), (5, Class::C, 10)];
+        let first = [
+            (1, Class::A, 500),
+            (2, Class::A, 300),
+            (3, Class::B, 100),
+            (4, Class::C, 50),
+        ];
+        let second = [
+            (1, Class::A, 600),
+            (2, Class::B, 200),
+            (3, Class::A, 400),
+            (5, Class::C, 10),
+        ];
         let (m, _) = transitions(&first, &second);
         for by_amount in [false, true] {
             let l = layout(&m, by_amount);
@@ -222,10 +232,22 @@ mod tests {
         }
         // by customers A→A and A→B are equal; by amount A→A is three times A→B
         let l = layout(&m, true);
-        let h = |f, t| l.bands.iter().find(|b| b.from == f && b.to == t).map(|b| b.h).unwrap_or(0.0);
+        let h = |f, t| {
+            l.bands
+                .iter()
+                .find(|b| b.from == f && b.to == t)
+                .map(|b| b.h)
+                .unwrap_or(0.0)
+        };
         assert!((h(Origin::A, Dest::A) - 3.0 * h(Origin::A, Dest::B)).abs() < 1e-9);
         let l = layout(&m, false);
-        let h = |f, t| l.bands.iter().find(|b| b.from == f && b.to == t).map(|b| b.h).unwrap_or(0.0);
+        let h = |f, t| {
+            l.bands
+                .iter()
+                .find(|b| b.from == f && b.to == t)
+                .map(|b| b.h)
+                .unwrap_or(0.0)
+        };
         assert!((h(Origin::A, Dest::A) - h(Origin::A, Dest::B)).abs() < 1e-9);
     }
 }

@@ -187,7 +187,11 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
             on_saved.run(());
         }
     });
-    let text = move |label: String, name: &'static str, get: fn(&TierPolicyInput) -> String, set: fn(&mut TierPolicyInput, String), kind: &'static str| {
+    let text = move |label: String,
+                     name: &'static str,
+                     get: fn(&TierPolicyInput) -> String,
+                     set: fn(&mut TierPolicyInput, String),
+                     kind: &'static str| {
         view! {
             <label class="field">
                 <span>{label}</span>

@@ -207,7 +207,10 @@ fn SideForm(query: Memo<TransitionQuery>, data: Option<TransitionData>) -> impl 
     let i18n = use_i18n();
     let navigate = use_navigate();
     let q = query.get_untracked();
-    let snapshots = data.as_ref().map(|d| d.snapshots.clone()).unwrap_or_default();
+    let snapshots = data
+        .as_ref()
+        .map(|d| d.snapshots.clone())
+        .unwrap_or_default();
     let (k1, k2) = match &data {
         Some(d) => (d.first.key.clone(), d.second.key.clone()),
         None => (q.from.clone(), q.to.clone()),
@@ -403,7 +406,12 @@ fn MovedList(
     }
 }
 
-fn watch_table(i18n: leptos_i18n::I18nContext<Locale>, rows: Vec<WatchRow>, measure: Measure, testid: &'static str) -> impl IntoView {
+fn watch_table(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    rows: Vec<WatchRow>,
+    measure: Measure,
+    testid: &'static str,
+) -> impl IntoView {
     view! {
         <div class="table-wrap"><table class="table" data-testid=testid>
             <thead><tr>

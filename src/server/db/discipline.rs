@@ -151,7 +151,8 @@ pub async fn below_floor_lines(
         .push(" AND ")
         .push_bind(to.format("%Y-%m-%d").to_string());
     scoped(&mut q, scope, "c");
-    q.push(" ORDER BY l.order_date DESC, c.code LIMIT ").push_bind(limit);
+    q.push(" ORDER BY l.order_date DESC, c.code LIMIT ")
+        .push_bind(limit);
     q.build_query_as().fetch_all(conn).await
 }
 
@@ -247,7 +248,8 @@ pub async fn violations(
     if open {
         q.push(" AND v.status IN ('reported', 'confirmed')");
     }
-    q.push(" ORDER BY v.created_at DESC, v.id LIMIT ").push_bind(limit);
+    q.push(" ORDER BY v.created_at DESC, v.id LIMIT ")
+        .push_bind(limit);
     q.build_query_as().fetch_all(conn).await
 }
 

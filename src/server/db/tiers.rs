@@ -26,7 +26,10 @@ pub struct PolicyRow {
 }
 
 /// Every version of every tier, newest effective date first.
-pub async fn policies(conn: &mut DbConn, company: CompanyId) -> Result<Vec<PolicyRow>, sqlx::Error> {
+pub async fn policies(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Vec<PolicyRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id, p.tier, p.effective_from, p.visits_per_month, p.supports, \
          p.budget_share_bp, p.credit_limit, p.credit_days, p.notes, e.name AS created_by_name, \

@@ -8,9 +8,19 @@ test("the owner opens the flow picture, taps a band and sees exactly its custome
   await page.getByRole("link", { name: "分级管理" }).click();
   await expect(page).toHaveURL(/\/tiers$/);
   await hydrated(page);
-  // the demo's two snapshots are compared by default
+  // the two newest snapshots are compared by default; pick the demo's two (another
+  // journey may have saved one since)
   await expect(page.locator("svg.flow-chart")).toBeVisible();
   await expect(page.locator('select[name="second"]')).toHaveValue(/^snapshot:/);
+  const pick = async (side: string, name: string) => {
+    const select = page.locator(`select[name="${side}"]`);
+    const value = await select.locator("option", { hasText: name }).getAttribute("value");
+    await select.selectOption(value!);
+  };
+  await pick("first", "上一年度销售额分级（演示）");
+  await pick("second", "近12个月销售额分级（演示）");
+  await page.getByRole("button", { name: "对比" }).click();
+  await expect(page).toHaveURL(/from=snapshot/);
   const band = page.locator('path.flow-band[data-from="B"][data-to="A"]');
   await expect(band).toHaveCount(1);
   if (shots) await page.screenshot({ path: `${shots}/tiers-1024.png`, fullPage: true });

@@ -6,10 +6,9 @@ use crate::domain::growth::{CandidateReason, CandidateRule, Growth, Window, grow
 use crate::domain::ids::CompanyId;
 use crate::domain::sales::Measure;
 use crate::server::db::customers::Scope;
-use crate::server::sales_index::{Cube, Totals};
+use crate::server::sales_index::Totals;
 use crate::server::search_index::Entry;
 use crate::server::segmentation::Sources;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What to compare.
@@ -36,20 +35,6 @@ pub struct Row {
     pub candidate: Option<CandidateReason>,
 }
 
-struct Sums<'a> {
-    cube: &'a Cube,
-    cache: HashMap<(i32, i32), Vec<Totals>>,
-}
-
-impl Sums<'_> {
-    fn of(&mut self, w: Window) -> &Vec<Totals> {
-        let (a, b) = w.months();
-        self.cache
-            .entry((a, b))
-            .or_insert_with(|| self.cube.slot_sums(a, b))
-    }
-}
-
 /// The growth rows of the customers in scope whose tier in force is one of
 /// `req.tiers`, in index order.
 pub async fn watch(
@@ -62,23 +47,35 @@ pub async fn watch(
     let customers = src.search.snapshot(src.pool, company).await?;
     let cube = src.sales.cube(src.pool, company).await?;
     let w = req.window;
-    let mut sums = Sums {
-        cube: &cube,
-        cache: HashMap::new(),
-    };
+    // every window's sums once, by position: this period, last year, previous, 3/2/1
+    // years before, then each of the rule's periods and its year before
     let periods = req.rule.of_last.max(1) as i32;
-    for k in 0..periods {
+    let mut windows = vec![
+        w,
+        w.last_year(),
+        w.previous(),
+        w.back(36),
+        w.back(24),
+        w.back(12),
+    ];
+    for k in (0..periods).rev() {
         let p = w.back(k * w.len);
-        sums.of(p);
-        sums.of(p.last_year());
+        windows.push(p);
+        windows.push(p.last_year());
     }
-    for back in [12, 24, 36] {
-        sums.of(w.back(back));
-    }
-    sums.of(w.previous());
+    let sums: Vec<Vec<Totals>> = windows
+        .iter()
+        .map(|x| {
+            let (a, b) = x.months();
+            cube.slot_sums(a, b)
+        })
+        .collect();
     let last_month = w.first + w.len - 1;
     let om = i32::try_from(req.rule.ordering_months).unwrap_or(0).min(64);
     let ordered_bits = cube.months_with_sales(last_month - om + 1, last_month);
+    let mut values = vec![0i64; windows.len()];
+    let mut growths = Vec::with_capacity(periods as usize);
+    let mut ordered = Vec::with_capacity(om as usize);
     let mut rows = Vec::new();
     for e in &customers.entries {
         if allowed.as_ref().is_some_and(|a| !a.contains(&e.id)) {
@@ -88,29 +85,22 @@ pub async fn watch(
             continue;
         }
         let slot = cube.slot(&e.id);
-        let mut value =
-            |win: Window| -> i64 { slot.map_or(0, |s| sums.of(win)[s].value(req.measure)) };
-        let current = value(w);
-        let last_year = value(w.last_year());
-        let previous = value(w.previous());
-        let years = [value(w.back(36)), value(w.back(24)), value(w.back(12))];
-        let growths: Vec<Growth> = (0..periods)
-            .rev()
-            .map(|k| {
-                let p = w.back(k * w.len);
-                growth(value(p), value(p.last_year()))
-            })
-            .collect();
-        let bits = slot.map_or(0, |s| ordered_bits[s]);
-        let ordered: Vec<bool> = (0..om).map(|i| bits & (1u64 << i) != 0).collect();
+        for (v, s) in values.iter_mut().zip(&sums) {
+            *v = slot.map_or(0, |at| s[at].value(req.measure));
+        }
+        growths.clear();
+        growths.extend(values[6..].chunks(2).map(|p| growth(p[0], p[1])));
+        let bits = slot.map_or(0, |at| ordered_bits[at]);
+        ordered.clear();
+        ordered.extend((0..om).map(|i| bits & (1u64 << i) != 0));
         rows.push(Row {
             customer: e.clone(),
-            current,
-            last_year,
-            previous,
-            yoy: growth(current, last_year),
-            mom: growth(current, previous),
-            years,
+            current: values[0],
+            last_year: values[1],
+            previous: values[2],
+            yoy: growth(values[0], values[1]),
+            mom: growth(values[0], values[2]),
+            years: [values[3], values[4], values[5]],
             candidate: req.rule.check(&growths, &ordered),
         });
     }

@@ -206,11 +206,21 @@ pub(crate) mod imp {
         )
         .await
         .map_err(db::internal("violations"))?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.extend(with_photos(&mut conn, user.company_id, r).await?);
-        }
-        Ok(out)
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let photos = repo::photos_of(&mut conn, user.company_id, &ids)
+            .await
+            .map_err(db::internal("violation photos"))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let mine = photos
+                    .iter()
+                    .filter(|(v, _)| *v == r.id)
+                    .map(|(_, p)| p.to_string())
+                    .collect();
+                summary(r, mine)
+            })
+            .collect())
     }
 
     pub async fn report(input: ViolationInput) -> Result<ViolationSummary, AppError> {

@@ -372,6 +372,31 @@ pub async fn photos(
     .await
 }
 
+/// The evidence photos of several violations: `(violation, photo)`, oldest first.
+pub async fn photos_of(
+    conn: &mut DbConn,
+    company: CompanyId,
+    violations: &[Uuid],
+) -> Result<Vec<(Uuid, Uuid)>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in violations.chunks(500) {
+        let mut q: QueryBuilder<'_, Sqlite> =
+            QueryBuilder::new("SELECT violation_id, id FROM violation_photos WHERE company_id = ");
+        q.push_bind(company.0).push(" AND violation_id IN (");
+        let mut list = q.separated(", ");
+        for v in chunk {
+            list.push_bind(*v);
+        }
+        q.push(") ORDER BY created_at, id");
+        out.extend(
+            q.build_query_as::<(Uuid, Uuid)>()
+                .fetch_all(&mut *conn)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
 /// One evidence photo's content type, if its violation's customer is within scope.
 pub async fn photo(
     conn: &mut DbConn,

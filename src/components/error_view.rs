@@ -136,6 +136,9 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
         FieldErrorCode::MeasureMismatch => {
             td_string!(locale, field_errors.measure_mismatch).to_string()
         }
+        FieldErrorCode::NotStricter => td_string!(locale, field_errors.not_stricter).to_string(),
+        FieldErrorCode::AnswerFirst => td_string!(locale, field_errors.answer_first).to_string(),
+        FieldErrorCode::BeforeStart => td_string!(locale, field_errors.before_start).to_string(),
     }
 }
 

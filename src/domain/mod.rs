@@ -13,6 +13,7 @@ pub mod segmentation;
 pub mod sla;
 pub mod staff;
 pub mod throttle;
+pub mod tickets;
 pub mod tier;
 pub mod time;
 pub mod validation;

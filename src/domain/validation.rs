@@ -92,6 +92,12 @@ pub enum FieldErrorCode {
     SameClassification,
     /// The saved classification was made with another measure.
     MeasureMismatch,
+    /// A tier may only be held to a stricter (shorter) limit than the standard.
+    NotStricter,
+    /// An objection is answered before it is resolved.
+    AnswerFirst,
+    /// A time before the one it follows (delivered before ordered, answered before raised).
+    BeforeStart,
 }
 
 /// One refused field of a form.

@@ -3,6 +3,7 @@
 //! Nothing in here touches leptos, sqlx, the clock or any I/O: time arrives as a `now`
 //! argument, input arrives as plain data and leaves as domain types or field errors.
 pub mod customer;
+pub mod development;
 pub mod discipline;
 pub mod growth;
 pub mod ids;

@@ -16,7 +16,7 @@
 //! rollups store them): a month, a quarter or a year, shifted back by their own length
 //! (the previous period, 环比) or by twelve months (the same period last year, 同比).
 use crate::domain::sales::{Period, month_start};
-use crate::domain::validation::{FieldError, FieldErrorCode, whole_count};
+use crate::domain::validation::{FieldError, FieldErrorCode, parse_percent_bp, whole_count};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -246,39 +246,6 @@ pub struct CandidateReason {
     pub of_last: u32,
     pub min_growth_bp: i64,
     pub ordering_months: u32,
-}
-
-/// A percent as typed (`10`, `12.5`, `-5`, with or without `%`) in basis points.
-pub fn parse_percent_bp(raw: &str) -> Result<i64, FieldErrorCode> {
-    let t = raw.trim().trim_end_matches(['%', '％']).trim();
-    if t.is_empty() {
-        return Err(FieldErrorCode::Required);
-    }
-    let (neg, digits) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty() && frac.is_empty()
-        || !int.chars().all(|c| c.is_ascii_digit())
-        || !frac.chars().all(|c| c.is_ascii_digit())
-    {
-        return Err(FieldErrorCode::InvalidNumber);
-    }
-    if frac.len() > 2 {
-        return Err(FieldErrorCode::TooManyDecimals);
-    }
-    let int: i64 = if int.is_empty() {
-        0
-    } else {
-        int.parse().map_err(|_| FieldErrorCode::TooLarge)?
-    };
-    if int > 100_000 {
-        return Err(FieldErrorCode::TooLarge);
-    }
-    let frac_bp: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
-    let bp = int * 100 + frac_bp;
-    Ok(if neg { -bp } else { bp })
 }
 
 impl CandidateRule {

@@ -53,6 +53,15 @@ impl Measure {
             .ok_or(FieldErrorCode::InvalidChoice)
     }
 
+    /// As [`Measure::parse`], empty meaning sales (the default everywhere).
+    pub fn parse_or_default(raw: &str) -> Result<Measure, FieldErrorCode> {
+        if raw.trim().is_empty() {
+            Ok(Measure::Sales)
+        } else {
+            Measure::parse(raw)
+        }
+    }
+
     /// Whether totals of this measure are money (fen) rather than units.
     pub fn is_money(self) -> bool {
         self != Measure::Quantity

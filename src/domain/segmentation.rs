@@ -25,6 +25,17 @@ pub enum Class {
     C,
 }
 
+impl Class {
+    /// `A`, `B`, `C`: the stored, exported and displayed form.
+    pub fn letter(self) -> &'static str {
+        match self {
+            Class::A => "A",
+            Class::B => "B",
+            Class::C => "C",
+        }
+    }
+}
+
 /// The A and B thresholds in basis points of the positive grand total (80 % = 8000), so
 /// thresholds that are not whole percents stay exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +94,14 @@ impl Thresholds {
         }
     }
 
+    /// As [`Thresholds::parse`], an empty field taking its default (80, 95).
+    pub fn parse_or_default(a: &str, b: &str) -> Result<Thresholds, Vec<FieldError>> {
+        fn or<'a>(s: &'a str, d: &'a str) -> &'a str {
+            if s.trim().is_empty() { d } else { s }
+        }
+        Thresholds::parse(or(a, "80"), or(b, "95"))
+    }
+
     /// `80`, `82.5`: the thresholds as percents, for display and the command line.
     pub fn percent_text(bp: u32) -> String {
         if bp.is_multiple_of(100) {
@@ -95,34 +114,18 @@ impl Thresholds {
     }
 }
 
-/// A percent with at most two decimals, in basis points (`82.5` → 8250).
+/// A threshold percent with at most two decimals, in basis points (`82.5` → 8250); no
+/// sign, and anything beyond any percent is out of range.
 fn percent_bp(raw: &str) -> Result<u32, FieldErrorCode> {
-    let t = raw.trim().trim_end_matches(['%', '％']).trim();
-    if t.is_empty() {
-        return Err(FieldErrorCode::Required);
-    }
-    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    if whole.is_empty() && frac.is_empty()
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-    {
+    if raw.trim().starts_with(['-', '+']) {
         return Err(FieldErrorCode::InvalidNumber);
     }
-    if frac.len() > 2 {
-        return Err(FieldErrorCode::TooManyDecimals);
+    match crate::domain::validation::parse_percent_bp(raw) {
+        Ok(bp) if bp > 10_000 => Err(FieldErrorCode::ThresholdOutOfRange),
+        Ok(bp) => u32::try_from(bp).map_err(|_| FieldErrorCode::ThresholdOutOfRange),
+        Err(FieldErrorCode::TooLarge) => Err(FieldErrorCode::ThresholdOutOfRange),
+        Err(c) => Err(c),
     }
-    if whole.len() > 3 {
-        return Err(FieldErrorCode::ThresholdOutOfRange);
-    }
-    let w: u32 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().map_err(|_| FieldErrorCode::InvalidNumber)?
-    };
-    let f: u32 = format!("{frac:0<2}")
-        .parse()
-        .map_err(|_| FieldErrorCode::InvalidNumber)?;
-    Ok(w * 100 + f)
 }
 
 /// One customer's place in a classification.

@@ -381,7 +381,7 @@ impl TierPolicy {
             }
         }
         supports.sort();
-        let share = match crate::domain::growth::parse_percent_bp(&input.budget_share) {
+        let share = match crate::domain::validation::parse_percent_bp(&input.budget_share) {
             Ok(bp) if bp < 0 => {
                 errors.push(FieldError::new("budget_share", FieldErrorCode::Negative));
                 None

@@ -117,6 +117,40 @@ impl FieldError {
     }
 }
 
+/// A percent as typed (`10`, `12.5`, `-5`, with or without `%`) in basis points: the one
+/// percent reader of the app (thresholds, growth rules, budget shares, risk limits).
+pub fn parse_percent_bp(raw: &str) -> Result<i64, FieldErrorCode> {
+    let t = raw.trim().trim_end_matches(['%', '％']).trim();
+    if t.is_empty() {
+        return Err(FieldErrorCode::Required);
+    }
+    let (neg, digits) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() && frac.is_empty()
+        || !int.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(FieldErrorCode::InvalidNumber);
+    }
+    if frac.len() > 2 {
+        return Err(FieldErrorCode::TooManyDecimals);
+    }
+    let int: i64 = if int.is_empty() {
+        0
+    } else {
+        int.parse().map_err(|_| FieldErrorCode::TooLarge)?
+    };
+    if int > 100_000 {
+        return Err(FieldErrorCode::TooLarge);
+    }
+    let frac_bp: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
+    let bp = int * 100 + frac_bp;
+    Ok(if neg { -bp } else { bp })
+}
+
 /// A whole number from 0 to `max` as typed (visits per month, days, periods); a refusal is
 /// pushed to `errors` under `field`: required, negative, too large, not whole, not a number.
 pub fn whole_count(field: &str, raw: &str, max: u32, errors: &mut Vec<FieldError>) -> Option<u32> {

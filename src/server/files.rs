@@ -583,20 +583,10 @@ pub async fn export_growth(
         Ok(u) => u,
         Err(e) => return error(e),
     };
-    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    // the whole table, whatever page the screen was on
     let query = GrowthQuery {
-        kind: get("kind"),
-        anchor: get("anchor"),
-        measure: get("measure"),
-        tiers: get("tiers"),
-        min_growth: get("min_growth"),
-        hits: get("hits"),
-        of_last: get("of_last"),
-        ordering_months: get("ordering_months"),
-        sort: get("sort"),
-        asc: get("asc") == "1",
-        candidates_only: get("candidates") == "1",
         page: 1,
+        ..GrowthQuery::from_params(|k| q.get(k).cloned())
     };
     let (p, rows) = match growth::rows(&query, &state, &user).await {
         Ok(r) => r,

@@ -116,15 +116,6 @@ pub async fn classify(
     })
 }
 
-/// The letter of a class as stored.
-pub fn class_letter(c: Class) -> &'static str {
-    match c {
-        Class::A => "A",
-        Class::B => "B",
-        Class::C => "C",
-    }
-}
-
 /// A classification as the command line prints it and the export writes it: code, name, total (yuan with two
 /// decimals, or units), rank, cumulative share (fraction with four decimals, rounded
 /// down; empty when the positive grand total is 0) and class.
@@ -148,7 +139,7 @@ pub fn table_rows(
                 measure.format(r.total),
                 (i + 1).to_string(),
                 share,
-                class_letter(Ranking::class_at(counts, i)).to_owned(),
+                Ranking::class_at(counts, i).letter().to_owned(),
             ]
         })
         .collect()
@@ -209,7 +200,7 @@ pub async fn save_snapshot(
         .map(|(i, r)| {
             (
                 c.entry(r).id,
-                class_letter(Ranking::class_at(counts, i)),
+                Ranking::class_at(counts, i).letter(),
                 r.total,
                 i64::try_from(i + 1).unwrap_or(i64::MAX),
             )

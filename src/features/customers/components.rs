@@ -194,3 +194,9 @@ pub fn TierBadge(tier: Option<String>) -> impl IntoView {
         view! { <span class=class title=title data-tier=t.clone()>{t.clone()}</span> }
     })
 }
+
+/// The badge of a class (as [`TierBadge`], from the domain's `Class`).
+#[component]
+pub fn ClassBadge(class: crate::domain::segmentation::Class) -> impl IntoView {
+    view! { <TierBadge tier=Some(class.letter().to_owned()) /> }
+}

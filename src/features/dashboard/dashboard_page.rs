@@ -57,7 +57,7 @@ pub fn DashboardPage() -> impl IntoView {
                                     <h2><a href="/tiers">{t!(i18n, dashboard.tiers_tile)}</a></h2>
                                     <ul class="tile-list">
                                         {["A", "B", "C"].into_iter().zip(s.tiers).map(|(l, n)| view! {
-                                            <li><span class=format!("tier-badge tier-{}", l.to_lowercase())>{l}</span><strong data-testid=format!("tier-count-{l}")>{n}</strong></li>
+                                            <li><crate::features::customers::components::TierBadge tier=Some(l.to_owned()) /><strong data-testid=format!("tier-count-{l}")>{n}</strong></li>
                                         }).collect_view()}
                                         {(s.tiers[3] > 0).then(|| view! { <li><span>{t!(i18n, dashboard.unclassified)}</span><strong>{s.tiers[3]}</strong></li> })}
                                     </ul>

@@ -12,7 +12,7 @@ use crate::domain::discipline::{ViolationInput, ViolationKind, ViolationStatus};
 use crate::domain::money::Money;
 use crate::domain::staff::Action as Permission;
 use crate::error::AppError;
-use crate::features::tiers::transitions_page::class_letter;
+use crate::features::customers::components::ClassBadge;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -227,7 +227,7 @@ fn ViolationCard(initial: ViolationSummary, may_decide: bool) -> impl IntoView {
     view! {
         <li class="violation" data-status=move || v.with(|x| x.status.as_str())>
             {move || v.with(|x| {
-                let tier = x.tier.map(|t| { let l = class_letter(t); view! { <span class=format!("tier-badge tier-{}", l.to_lowercase())>{l}</span> } });
+                let tier = x.tier.map(|t| view! { <ClassBadge class=t /> });
                 view! {
                     <div class="violation-head">
                         <strong>{tier}" "<a href=format!("/customers/{}", x.customer_id)>{x.name.clone()}</a></strong>

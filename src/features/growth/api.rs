@@ -39,6 +39,58 @@ pub struct GrowthQuery {
     pub page: u32,
 }
 
+impl GrowthQuery {
+    /// The query from URL parameters (the page's address, the export's link).
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> GrowthQuery {
+        let text = |k: &str| get(k).unwrap_or_default();
+        GrowthQuery {
+            kind: text("kind"),
+            anchor: text("anchor"),
+            measure: text("measure"),
+            tiers: text("tiers"),
+            min_growth: text("min_growth"),
+            hits: text("hits"),
+            of_last: text("of_last"),
+            ordering_months: text("ordering_months"),
+            sort: text("sort"),
+            asc: get("asc").is_some_and(|v| v == "1"),
+            candidates_only: get("candidates").is_some_and(|v| v == "1"),
+            page: get("page").and_then(|v| v.parse().ok()).unwrap_or(1),
+        }
+    }
+
+    /// The query as URL pairs (empty values left out); [`GrowthQuery::from_params`]
+    /// reads them back.
+    pub fn to_url(&self) -> String {
+        use crate::features::customers::api::percent_encode;
+        let mut parts: Vec<String> = [
+            ("kind", &self.kind),
+            ("anchor", &self.anchor),
+            ("measure", &self.measure),
+            ("tiers", &self.tiers),
+            ("min_growth", &self.min_growth),
+            ("hits", &self.hits),
+            ("of_last", &self.of_last),
+            ("ordering_months", &self.ordering_months),
+            ("sort", &self.sort),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+        .collect();
+        if self.asc {
+            parts.push("asc=1".into());
+        }
+        if self.candidates_only {
+            parts.push("candidates=1".into());
+        }
+        if self.page > 1 {
+            parts.push(format!("page={}", self.page));
+        }
+        parts.join("&")
+    }
+}
+
 /// One customer's line of the table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrowthRow {
@@ -73,6 +125,36 @@ pub struct GrowthData {
     pub candidates: u64,
     pub own_customers_only: bool,
     pub may_save_rule: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_survives_its_url() {
+        let q = GrowthQuery {
+            kind: "quarter".into(),
+            anchor: "2026-Q3".into(),
+            tiers: "B,C".into(),
+            min_growth: "12.5".into(),
+            sort: "mom".into(),
+            asc: true,
+            candidates_only: true,
+            page: 3,
+            ..GrowthQuery::default()
+        };
+        let url = q.to_url();
+        let pairs: Vec<(String, String)> = url
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.replace("%2C", ",")))
+            .collect();
+        let back = GrowthQuery::from_params(|k| {
+            pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone())
+        });
+        assert_eq!(back, q);
+    }
 }
 
 #[server(endpoint = "growth/watch", input = Json)]
@@ -142,13 +224,9 @@ pub(crate) mod imp {
                     .ok()
             }
         });
-        let measure = if q.measure.trim().is_empty() {
-            Some(Measure::Sales)
-        } else {
-            Measure::parse(&q.measure)
-                .map_err(|c| errors.push(FieldError::new("measure", c)))
-                .ok()
-        };
+        let measure = Measure::parse_or_default(&q.measure)
+            .map_err(|c| errors.push(FieldError::new("measure", c)))
+            .ok();
         let tiers_text = if q.tiers.trim().is_empty() {
             "B,C".to_owned()
         } else {

@@ -7,43 +7,15 @@ use crate::domain::growth::CandidateReason;
 use crate::domain::sales::Measure;
 use crate::domain::segmentation::Thresholds;
 use crate::error::AppError;
-use crate::features::tiers::transitions_page::{class_letter, growth_text, measure_label};
+use crate::features::customers::components::ClassBadge;
+use crate::features::segmentation::page::measure_label;
+use crate::features::tiers::transitions_page::growth_text;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
-
-/// The query as URL pairs (empty values left out).
-pub fn query_url(q: &GrowthQuery) -> String {
-    use crate::features::customers::api::percent_encode;
-    let mut parts: Vec<String> = [
-        ("kind", &q.kind),
-        ("anchor", &q.anchor),
-        ("measure", &q.measure),
-        ("tiers", &q.tiers),
-        ("min_growth", &q.min_growth),
-        ("hits", &q.hits),
-        ("of_last", &q.of_last),
-        ("ordering_months", &q.ordering_months),
-        ("sort", &q.sort),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.is_empty())
-    .map(|(k, v)| format!("{k}={}", percent_encode(v)))
-    .collect();
-    if q.asc {
-        parts.push("asc=1".into());
-    }
-    if q.candidates_only {
-        parts.push("candidates=1".into());
-    }
-    if q.page > 1 {
-        parts.push(format!("page={}", q.page));
-    }
-    parts.join("&")
-}
 
 pub fn reason_text(i18n: leptos_i18n::I18nContext<Locale>, r: &CandidateReason) -> String {
     t_string!(
@@ -61,22 +33,7 @@ pub fn reason_text(i18n: leptos_i18n::I18nContext<Locale>, r: &CandidateReason) 
 pub fn GrowthPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_query_map();
-    let query = Memo::new(move |_| {
-        params.with(|p| GrowthQuery {
-            kind: p.get("kind").unwrap_or_default(),
-            anchor: p.get("anchor").unwrap_or_default(),
-            measure: p.get("measure").unwrap_or_default(),
-            tiers: p.get("tiers").unwrap_or_default(),
-            min_growth: p.get("min_growth").unwrap_or_default(),
-            hits: p.get("hits").unwrap_or_default(),
-            of_last: p.get("of_last").unwrap_or_default(),
-            ordering_months: p.get("ordering_months").unwrap_or_default(),
-            sort: p.get("sort").unwrap_or_default(),
-            asc: p.get("asc").is_some_and(|v| v == "1"),
-            candidates_only: p.get("candidates").is_some_and(|v| v == "1"),
-            page: p.get("page").and_then(|v| v.parse().ok()).unwrap_or(1),
-        })
-    });
+    let query = Memo::new(move |_| params.with(|p| GrowthQuery::from_params(|k| p.get(k))));
     let data = Resource::new(move || query.get(), growth_watch);
     view! {
         <Title text=crate::components::head_text(move || t_string!(i18n, growth.title).to_string()) />
@@ -167,7 +124,7 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         navigate(
-            &format!("/growth?{}", query_url(&next())),
+            &format!("/growth?{}", next().to_url()),
             NavigateOptions {
                 scroll: false,
                 ..NavigateOptions::default()
@@ -199,10 +156,7 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
         } else {
             "zh"
         };
-        format!(
-            "/api/growth/export?headers={headers}&{}",
-            query_url(&next2())
-        )
+        format!("/api/growth/export?headers={headers}&{}", next2().to_url())
     };
     view! {
         <form class="growth-controls" on:submit=apply>
@@ -270,7 +224,7 @@ fn Table(query: Memo<GrowthQuery>, data: GrowthData) -> impl IntoView {
     let q0 = query.get_untracked();
     let go = StoredValue::new(move |q: GrowthQuery| {
         navigate(
-            &format!("/growth?{}", query_url(&q)),
+            &format!("/growth?{}", q.to_url()),
             NavigateOptions {
                 scroll: false,
                 ..NavigateOptions::default()
@@ -344,7 +298,7 @@ fn Table(query: Memo<GrowthQuery>, data: GrowthData) -> impl IntoView {
                             <td>{r.code}</td>
                             <td><a href=format!("/customers/{}", r.id)>{r.name}</a>
                                 {reason.clone().map(|text| view! { <br /><small class="muted growth-reason">{text}</small> })}</td>
-                            <td>{r.tier.map(|t| { let l = class_letter(t); view! { <span class=format!("tier-badge tier-{}", l.to_lowercase())>{l}</span> } })}</td>
+                            <td>{r.tier.map(|t| view! { <ClassBadge class=t /> })}</td>
                             <td class="num">{m.display(r.current)}</td>
                             <td class="num">{m.display(r.last_year)}</td>
                             <td class="num" data-col="yoy">{growth_text(i18n, r.yoy)}</td>

@@ -102,21 +102,10 @@ pub(crate) mod imp {
                 .map_err(|e| errors.extend(e))
                 .ok()
         };
-        let measure = if q.measure.trim().is_empty() {
-            Some(Measure::Sales)
-        } else {
-            Measure::parse(&q.measure)
-                .map_err(|c| errors.push(FieldError::new("measure", c)))
-                .ok()
-        };
-        let or_default = |s: &str, d: &str| {
-            if s.trim().is_empty() {
-                d.to_owned()
-            } else {
-                s.to_owned()
-            }
-        };
-        let thresholds = Thresholds::parse(&or_default(&q.a, "80"), &or_default(&q.b, "95"))
+        let measure = Measure::parse_or_default(&q.measure)
+            .map_err(|c| errors.push(FieldError::new("measure", c)))
+            .ok();
+        let thresholds = Thresholds::parse_or_default(&q.a, &q.b)
             .map_err(|e| errors.extend(e))
             .ok();
         match (period, measure, thresholds) {

@@ -13,6 +13,7 @@ use crate::domain::sales::{Measure, Period};
 use crate::domain::segmentation::{Class, Counts, Ranking, Thresholds, share_bp};
 use crate::domain::staff::Action as Permission;
 use crate::error::AppError;
+use crate::features::customers::components::ClassBadge;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -27,7 +28,8 @@ fn pct(bp: Option<i64>) -> String {
         .unwrap_or_else(|| "—".to_owned())
 }
 
-fn measure_label(i18n: leptos_i18n::I18nContext<Locale>, m: Measure) -> String {
+/// A measure's name in the user's language (every page with a measure picker).
+pub fn measure_label(i18n: leptos_i18n::I18nContext<Locale>, m: Measure) -> String {
     match m {
         Measure::Sales => t_string!(i18n, segmentation.measure_sales).to_string(),
         Measure::Profit => t_string!(i18n, segmentation.measure_profit).to_string(),
@@ -392,7 +394,7 @@ fn Classified(
         </div>
         <div class="seg-summary">
             {move || summary().into_iter().map(|(class, s)| {
-                let letter = match class { Class::A => "A", Class::B => "B", Class::C => "C" };
+                let letter = class.letter();
                 view! {
                     <section class=format!("seg-card seg-card-{}", letter.to_lowercase()) data-class=letter>
                         <h2>{format!("{letter} ")}{move || t_string!(i18n, segmentation.class_word).to_string()}</h2>
@@ -440,7 +442,6 @@ fn Classified(
                             let (id, code, name, total) = rows.with_value(|r| { let x = &r[i]; (x.0.clone(), x.1.clone(), x.2.clone(), x.3) });
                             let cum = ranking.with_value(|r| r.cumulative(i));
                             let class = Ranking::class_at(c, i);
-                            let letter = match class { Class::A => "A", Class::B => "B", Class::C => "C" };
                             view! {
                                 <tr>
                                     <td class="num">{i + 1}</td>
@@ -449,7 +450,7 @@ fn Classified(
                                     <td class="num">{measure.display(total)}</td>
                                     <td class="num">{pct(share_bp(i128::from(total.max(0)), g))}</td>
                                     <td class="num">{pct(share_bp(cum, g))}</td>
-                                    <td><span class=format!("tier-badge tier-{}", letter.to_lowercase())>{letter}</span></td>
+                                    <td><ClassBadge class=class /></td>
                                 </tr>
                             }
                         }).collect_view()

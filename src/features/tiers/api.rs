@@ -268,24 +268,17 @@ pub(crate) mod imp {
         if from.is_some() && from == to {
             errors.push(FieldError::new("to", FieldErrorCode::SameClassification));
         }
-        let measure = if q.measure.trim().is_empty() {
-            Some(Measure::Sales)
-        } else {
-            Measure::parse(&q.measure)
-                .map_err(|c| errors.push(FieldError::new("measure", c)))
-                .ok()
-        };
-        let or = |s: &str, d: &str| {
-            if s.trim().is_empty() {
-                d.to_owned()
-            } else {
-                s.to_owned()
-            }
-        };
-        let thresholds = Thresholds::parse(&or(&q.a, "80"), &or(&q.b, "95"))
+        let measure = Measure::parse_or_default(&q.measure)
+            .map_err(|c| errors.push(FieldError::new("measure", c)))
+            .ok();
+        let thresholds = Thresholds::parse_or_default(&q.a, &q.b)
             .map_err(|e| errors.extend(e))
             .ok();
-        let risk = match crate::domain::growth::parse_percent_bp(&or(&q.risk, "20")) {
+        let risk = match crate::domain::validation::parse_percent_bp(if q.risk.trim().is_empty() {
+            "20"
+        } else {
+            &q.risk
+        }) {
             Ok(bp) if bp <= 0 || bp > 10_000 => {
                 errors.push(FieldError::new("risk", FieldErrorCode::ThresholdOutOfRange));
                 None

@@ -2,9 +2,10 @@
 //! now gets. A rep sees the changes of their own customers — their to-do list after a
 //! new classification.
 use super::api::list_tier_changes;
-use super::transitions_page::{TierTabs, class_letter};
+use super::transitions_page::TierTabs;
 use crate::components::error_view::error_message;
 use crate::domain::segmentation::Class;
+use crate::features::customers::components::ClassBadge;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -48,7 +49,6 @@ pub fn TierChangesPage() -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|c| {
-                                    let new = class_letter(c.new_tier);
                                     let direction = match c.old_tier {
                                         None => "tier-move-first",
                                         Some(o) if rank(c.new_tier) < rank(o) => "tier-move-up",
@@ -64,11 +64,11 @@ pub fn TierChangesPage() -> impl IntoView {
                                             <td><a href=format!("/customers/{}", c.customer_id)>{c.name}</a><br /><small class="muted">{c.code}</small></td>
                                             <td>
                                                 {match c.old_tier {
-                                                    Some(o) => { let l = class_letter(o); Either::Left(view! { <span class=format!("tier-badge tier-{}", l.to_lowercase())>{l}</span> }) }
+                                                    Some(o) => Either::Left(view! { <ClassBadge class=o /> }),
                                                     None => Either::Right(view! { <span class="muted">{t!(i18n, tiers.first_time)}</span> }),
                                                 }}
                                                 " → "
-                                                <span class=format!("tier-badge tier-{}", new.to_lowercase())>{new}</span>
+                                                <ClassBadge class=c.new_tier />
                                             </td>
                                             <td>{c.snapshot}</td>
                                             <td>{policy.unwrap_or_else(|| t_string!(i18n, tiers.no_policy).to_string())}</td>

@@ -1,12 +1,13 @@
 //! Tier policies (`/tiers/policies`): the version in force per tier, the owner's form
 //! for a new version with its effective date, and every version.
 use super::api::{PolicyOverview, PolicySummary, list_tier_policies, save_tier_policy};
-use super::transitions_page::{TierTabs, class_letter};
+use super::transitions_page::TierTabs;
 use crate::components::error_view::{error_message, message_for};
 use crate::domain::money::Money;
 use crate::domain::segmentation::{Class, Thresholds};
 use crate::domain::tier::{SupportType, TierPolicyInput};
 use crate::error::AppError;
+use crate::features::customers::components::ClassBadge;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -93,10 +94,10 @@ fn InForce(overview: PolicyOverview) -> impl IntoView {
         <p class="muted">{t_string!(i18n, tiers.in_force_on, day = today.clone()).to_string()}</p>
         <div class="policy-cards">
             {[Class::A, Class::B, Class::C].into_iter().zip(overview.in_force.clone()).map(|(c, p)| {
-                let letter = class_letter(c);
+                let letter = c.letter();
                 view! {
                     <section class=format!("policy-card seg-card-{}", letter.to_lowercase()) data-tier=letter>
-                        <h2><span class=format!("tier-badge tier-{}", letter.to_lowercase())>{letter}</span>" "{t!(i18n, tiers.policy_word)}</h2>
+                        <h2><ClassBadge class=c />" "{t!(i18n, tiers.policy_word)}</h2>
                         {match p {
                             Some(p) => Either::Left(view! { <PolicyFacts policy=p /> }),
                             None => Either::Right(view! { <p class="muted">{t!(i18n, tiers.no_policy)}</p> }),
@@ -132,7 +133,6 @@ fn Versions(overview: PolicyOverview) -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {overview.versions.into_iter().map(|v| {
-                            let letter = class_letter(v.tier);
                             let state = if in_force.contains(&v.id) {
                                 t_string!(i18n, tiers.state_in_force).to_string()
                             } else if v.effective_from > today {
@@ -142,7 +142,7 @@ fn Versions(overview: PolicyOverview) -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td><span class=format!("tier-badge tier-{}", letter.to_lowercase())>{letter}</span></td>
+                                    <td><ClassBadge class=v.tier /></td>
                                     <td>{v.effective_from.clone()}</td>
                                     <td class="num">{v.visits_per_month}</td>
                                     <td>{v.supports.iter().map(|s| support_label(i18n, *s)).collect::<Vec<_>>().join("、")}</td>
@@ -247,7 +247,7 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
                 </button>
             </div>
             {move || match save.value().get() {
-                Some(Ok(p)) => Some(Either::Left(view! { <p class="banner banner-success" role="status">{t_string!(i18n, tiers.version_saved, tier = class_letter(p.tier), day = p.effective_from).to_string()}</p> })),
+                Some(Ok(p)) => Some(Either::Left(view! { <p class="banner banner-success" role="status">{t_string!(i18n, tiers.version_saved, tier = p.tier.letter(), day = p.effective_from).to_string()}</p> })),
                 Some(Err(AppError::Validation(_))) | None => None,
                 Some(Err(e)) => Some(Either::Right(view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> })),
             }}

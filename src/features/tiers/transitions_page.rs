@@ -10,9 +10,10 @@ use super::flow::{TierFlow, dest_label, origin_label};
 use crate::components::error_view::{error_message, field_message};
 use crate::domain::growth::Growth;
 use crate::domain::sales::Measure;
-use crate::domain::segmentation::Class;
 use crate::domain::tier::{Dest, Origin};
 use crate::error::AppError;
+use crate::features::customers::components::ClassBadge;
+use crate::features::segmentation::page::measure_label;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -44,14 +45,6 @@ pub fn growth_text(i18n: leptos_i18n::I18nContext<Locale>, g: Growth) -> String 
         Growth::New => t_string!(i18n, tiers.growth_new).to_string(),
         Growth::Flat => "—".to_owned(),
         g => g.percent_text().unwrap_or_default(),
-    }
-}
-
-pub fn class_letter(c: Class) -> &'static str {
-    match c {
-        Class::A => "A",
-        Class::B => "B",
-        Class::C => "C",
     }
 }
 
@@ -268,7 +261,7 @@ fn SideForm(query: Memo<TransitionQuery>, data: Option<TransitionData>) -> impl 
             <label class="field" hidden=move || !both_periods()>
                 <span>{t!(i18n, segmentation.measure)}</span>
                 <select name="measure" prop:value=move || measure.get() on:change=move |ev| measure.set(event_target_value(&ev))>
-                    {Measure::ALL.map(|m| view! { <option value=m.as_str()>{move || crate::features::tiers::transitions_page::measure_label(i18n, m)}</option> })}
+                    {Measure::ALL.map(|m| view! { <option value=m.as_str()>{move || measure_label(i18n, m)}</option> })}
                 </select>
             </label>
             <label class="field tier-risk">
@@ -277,14 +270,6 @@ fn SideForm(query: Memo<TransitionQuery>, data: Option<TransitionData>) -> impl 
             </label>
             <button type="submit" class="button button-primary">{t!(i18n, tiers.compare)}</button>
         </form>
-    }
-}
-
-pub fn measure_label(i18n: leptos_i18n::I18nContext<Locale>, m: Measure) -> String {
-    match m {
-        Measure::Sales => t_string!(i18n, segmentation.measure_sales).to_string(),
-        Measure::Profit => t_string!(i18n, segmentation.measure_profit).to_string(),
-        Measure::Quantity => t_string!(i18n, segmentation.measure_quantity).to_string(),
     }
 }
 
@@ -424,12 +409,11 @@ fn watch_table(
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|r| {
-                    let letter = class_letter(r.class);
                     view! {
                         <tr>
                             <td>{r.code}</td>
                             <td><a href=format!("/customers/{}", r.id)>{r.name}</a></td>
-                            <td><span class=format!("tier-badge tier-{}", letter.to_lowercase())>{letter}</span></td>
+                            <td><ClassBadge class=r.class /></td>
                             <td class="num">{measure.display(r.total)}</td>
                             <td class="num">{measure.display(r.last_year)}</td>
                             <td class="num">{growth_text(i18n, r.growth)}</td>

@@ -60,7 +60,7 @@ pub async fn insert_policy(
     )
     .bind(company.0)
     .bind(id)
-    .bind(crate::server::segmentation::class_letter(p.tier))
+    .bind(p.tier.letter())
     .bind(p.effective_from.format("%Y-%m-%d").to_string())
     .bind(i64::from(p.visits_per_month))
     .bind(supports.join(","))

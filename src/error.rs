@@ -57,6 +57,8 @@ pub enum Conflict {
     LastOwner,
     /// Nobody may deactivate their own account (they would lock themself out).
     OwnAccount,
+    /// A published handbook edition never changes; edit the draft and publish anew.
+    PublishedEdition,
 }
 
 impl AppError {

@@ -27,6 +27,9 @@ pub fn error_message(i18n: I18nContext<Locale>, e: &AppError) -> String {
         }
         AppError::Conflict(Conflict::LastOwner) => t_string!(i18n, errors.last_owner).to_string(),
         AppError::Conflict(Conflict::OwnAccount) => t_string!(i18n, errors.own_account).to_string(),
+        AppError::Conflict(Conflict::PublishedEdition) => {
+            t_string!(i18n, errors.published_edition).to_string()
+        }
         AppError::Internal => t_string!(i18n, errors.internal).to_string(),
         AppError::ServerFn(ServerFnErrorErr::Request(_)) => {
             t_string!(i18n, errors.network).to_string()
@@ -139,6 +142,10 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
         FieldErrorCode::NotStricter => td_string!(locale, field_errors.not_stricter).to_string(),
         FieldErrorCode::AnswerFirst => td_string!(locale, field_errors.answer_first).to_string(),
         FieldErrorCode::BeforeStart => td_string!(locale, field_errors.before_start).to_string(),
+        FieldErrorCode::InvalidTime => td_string!(locale, field_errors.invalid_time).to_string(),
+        FieldErrorCode::CloseBeforeOpen => {
+            td_string!(locale, field_errors.close_before_open).to_string()
+        }
     }
 }
 

@@ -147,6 +147,77 @@ pub fn quarter_hours<K: Ord + Clone>(
     out
 }
 
+/// Where an improvement suggestion stands: `new → accepted → done`, or `declined`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SuggestionStatus {
+    New,
+    Accepted,
+    Done,
+    Declined,
+}
+
+impl SuggestionStatus {
+    pub const ALL: [SuggestionStatus; 4] = [
+        SuggestionStatus::New,
+        SuggestionStatus::Accepted,
+        SuggestionStatus::Done,
+        SuggestionStatus::Declined,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuggestionStatus::New => "new",
+            SuggestionStatus::Accepted => "accepted",
+            SuggestionStatus::Done => "done",
+            SuggestionStatus::Declined => "declined",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<SuggestionStatus, FieldErrorCode> {
+        SuggestionStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw.trim())
+            .ok_or(FieldErrorCode::InvalidChoice)
+    }
+
+    /// Whether a suggestion may move from `self` to `to`: forward only; done and
+    /// declined are final.
+    pub fn may_become(self, to: SuggestionStatus) -> bool {
+        matches!(
+            (self, to),
+            (SuggestionStatus::New, SuggestionStatus::Accepted)
+                | (SuggestionStatus::New, SuggestionStatus::Declined)
+                | (SuggestionStatus::New, SuggestionStatus::Done)
+                | (SuggestionStatus::Accepted, SuggestionStatus::Done)
+                | (SuggestionStatus::Accepted, SuggestionStatus::Declined)
+        )
+    }
+}
+
+/// A suggestion's title (required, ≤ 80) and text (≤ 2000).
+pub fn parse_suggestion(title: &str, body: &str) -> Result<(String, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let title = required_text(title, 80)
+        .map_err(|c| errors.push(FieldError::new("title", c)))
+        .unwrap_or_default();
+    if body.trim().chars().count() > 2000 {
+        errors.push(FieldError::new(
+            "body",
+            FieldErrorCode::TooLong { max: 2000 },
+        ));
+    }
+    if errors.is_empty() {
+        Ok((title, body.trim().to_owned()))
+    } else {
+        Err(errors)
+    }
+}
+
+/// A skill's name for the matrix: required, at most 30 characters.
+pub fn parse_skill(raw: &str) -> Result<String, FieldErrorCode> {
+    required_text(raw, 30)
+}
+
 #[cfg(test)]
 mod tests {
     #![expect(clippy::unwrap_used)]
@@ -200,6 +271,23 @@ mod tests {
         assert_eq!(parse_level("6"), Err(FieldErrorCode::TooLarge));
         assert_eq!(parse_level(""), Err(FieldErrorCode::Required));
         assert_eq!(parse_level("高"), Err(FieldErrorCode::InvalidNumber));
+    }
+
+    #[test]
+    fn suggestions_move_forward_and_end_done_or_declined() {
+        use SuggestionStatus::*;
+        assert!(New.may_become(Accepted));
+        assert!(Accepted.may_become(Done));
+        assert!(!Done.may_become(Accepted));
+        assert!(!Declined.may_become(New));
+        assert!(!Accepted.may_become(New));
+        assert_eq!(SuggestionStatus::parse("done"), Ok(Done));
+        assert!(parse_suggestion(" ", "").is_err());
+        assert_eq!(
+            parse_suggestion(" 早会改到八点 ", "").unwrap().0,
+            "早会改到八点"
+        );
+        assert_eq!(parse_skill(""), Err(FieldErrorCode::Required));
     }
 
     proptest! {

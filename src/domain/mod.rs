@@ -6,6 +6,7 @@ pub mod customer;
 pub mod development;
 pub mod discipline;
 pub mod growth;
+pub mod handbook;
 pub mod ids;
 pub mod money;
 pub mod profile;

@@ -16,6 +16,7 @@
 //! let ticket = Clock { started: at(6, 16), pauses: vec![], done: None };
 //! assert_eq!(status(&ticket, &std, &cal, at(9, 10)), Status::DueSoon { remaining_minutes: 60, due: at(9, 11) });
 //! ```
+use crate::domain::validation::{FieldError, FieldErrorCode};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -106,6 +107,160 @@ impl Calendar {
             day = day.succ_opt()?;
         }
         None
+    }
+}
+
+/// A day off or a day worked instead, with its name (`国庆节`, `国庆调休`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WorkDay {
+    pub day: NaiveDate,
+    /// `true`: a holiday (no work); `false`: a weekend day worked (调休).
+    pub holiday: bool,
+    pub name: String,
+}
+
+/// The working calendar as the owner types it: `09:00`, `18:00`, weekdays as ISO digits
+/// (`123456` = Monday to Saturday), and dated exceptions `(day, "holiday"|"workday", name)`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CalendarInput {
+    pub open: String,
+    pub close: String,
+    pub weekdays: String,
+    pub days: Vec<(String, String, String)>,
+}
+
+/// A checked working calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkCalendar {
+    pub open: NaiveTime,
+    pub close: NaiveTime,
+    /// ISO weekday numbers, 1 = Monday … 7 = Sunday, ascending.
+    pub weekdays: Vec<u8>,
+    pub days: Vec<WorkDay>,
+}
+
+/// `HH:MM`, 24-hour clock.
+pub fn parse_time_of_day(raw: &str) -> Result<NaiveTime, FieldErrorCode> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(FieldErrorCode::Required);
+    }
+    NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| FieldErrorCode::InvalidTime)
+}
+
+impl WorkCalendar {
+    /// Checks the calendar; every refused field is reported at once (a day's fields as
+    /// `days.{i}.day` / `days.{i}.kind`).
+    pub fn parse(input: &CalendarInput) -> Result<WorkCalendar, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let open = parse_time_of_day(&input.open)
+            .map_err(|c| errors.push(FieldError::new("open", c)))
+            .ok();
+        let close = parse_time_of_day(&input.close)
+            .map_err(|c| errors.push(FieldError::new("close", c)))
+            .ok();
+        if let (Some(o), Some(c)) = (open, close)
+            && c <= o
+        {
+            errors.push(FieldError::new("close", FieldErrorCode::CloseBeforeOpen));
+        }
+        let mut weekdays = Vec::new();
+        for ch in input
+            .weekdays
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != ',')
+        {
+            match ch.to_digit(10) {
+                Some(d @ 1..=7) => weekdays.push(d as u8),
+                _ => {
+                    errors.push(FieldError::new("weekdays", FieldErrorCode::InvalidChoice));
+                    break;
+                }
+            }
+        }
+        weekdays.sort_unstable();
+        weekdays.dedup();
+        if weekdays.is_empty() && !errors.iter().any(|e| e.field == "weekdays") {
+            errors.push(FieldError::new("weekdays", FieldErrorCode::Required));
+        }
+        let mut days: Vec<WorkDay> = Vec::new();
+        for (i, (day, kind, name)) in input.days.iter().enumerate() {
+            let parsed = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d");
+            let holiday = match kind.trim() {
+                "holiday" => Some(true),
+                "workday" => Some(false),
+                _ => None,
+            };
+            match parsed {
+                Err(_) if day.trim().is_empty() => errors.push(FieldError::new(
+                    &format!("days.{i}.day"),
+                    FieldErrorCode::Required,
+                )),
+                Err(_) => errors.push(FieldError::new(
+                    &format!("days.{i}.day"),
+                    FieldErrorCode::InvalidDate,
+                )),
+                Ok(d) if days.iter().any(|w| w.day == d) => errors.push(FieldError::new(
+                    &format!("days.{i}.day"),
+                    FieldErrorCode::DuplicateCode,
+                )),
+                Ok(d) => {
+                    if let Some(holiday) = holiday {
+                        days.push(WorkDay {
+                            day: d,
+                            holiday,
+                            name: name.trim().chars().take(40).collect(),
+                        });
+                    }
+                }
+            }
+            if holiday.is_none() {
+                errors.push(FieldError::new(
+                    &format!("days.{i}.kind"),
+                    FieldErrorCode::InvalidChoice,
+                ));
+            }
+        }
+        days.sort();
+        match (open, close) {
+            (Some(open), Some(close)) if errors.is_empty() => Ok(WorkCalendar {
+                open,
+                close,
+                weekdays,
+                days,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The timer calendar.
+    pub fn calendar(&self) -> Calendar {
+        Calendar {
+            open: Some((self.open, self.close)),
+            weekdays: self
+                .weekdays
+                .iter()
+                .filter_map(|d| Weekday::try_from(d.wrapping_sub(1)).ok())
+                .collect(),
+            holidays: self
+                .days
+                .iter()
+                .filter(|d| d.holiday)
+                .map(|d| d.day)
+                .collect(),
+            extra_workdays: self
+                .days
+                .iter()
+                .filter(|d| !d.holiday)
+                .map(|d| d.day)
+                .collect(),
+        }
+    }
+
+    /// The weekdays as stored: `123456`.
+    pub fn weekday_digits(&self) -> String {
+        self.weekdays.iter().map(|d| d.to_string()).collect()
     }
 }
 
@@ -426,6 +581,60 @@ mod tests {
                 due: at(3, 4, 10, 0)
             }
         );
+    }
+
+    #[test]
+    fn a_calendar_is_typed_with_times_weekdays_and_named_days() {
+        let input = CalendarInput {
+            open: "08:30".into(),
+            close: "17:30".into(),
+            weekdays: "1,2,3,4,5,6".into(),
+            days: vec![
+                ("2026-10-01".into(), "holiday".into(), "国庆节".into()),
+                ("2026-09-27".into(), "workday".into(), "国庆调休".into()),
+            ],
+        };
+        let c = WorkCalendar::parse(&input).unwrap();
+        assert_eq!(c.weekday_digits(), "123456");
+        assert_eq!(c.days[0].name, "国庆调休");
+        let cal = c.calendar();
+        assert!(!cal.works_on(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()));
+        assert!(cal.works_on(NaiveDate::from_ymd_opt(2026, 9, 27).unwrap())); // a Sunday
+        assert!(cal.works_on(NaiveDate::from_ymd_opt(2026, 10, 3).unwrap())); // a Saturday
+        assert!(!cal.works_on(NaiveDate::from_ymd_opt(2026, 10, 4).unwrap()));
+        let bad = CalendarInput {
+            open: "9点".into(),
+            close: "".into(),
+            weekdays: "8".into(),
+            days: vec![
+                ("2026-13-01".into(), "holiday".into(), String::new()),
+                ("2026-10-01".into(), "off".into(), String::new()),
+            ],
+        };
+        let got: Vec<_> = WorkCalendar::parse(&bad)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("open".to_owned(), FieldErrorCode::InvalidTime),
+                ("close".to_owned(), FieldErrorCode::Required),
+                ("weekdays".to_owned(), FieldErrorCode::InvalidChoice),
+                ("days.0.day".to_owned(), FieldErrorCode::InvalidDate),
+                ("days.1.kind".to_owned(), FieldErrorCode::InvalidChoice),
+            ]
+        );
+        let e = WorkCalendar::parse(&CalendarInput {
+            open: "18:00".into(),
+            close: "09:00".into(),
+            weekdays: String::new(),
+            days: Vec::new(),
+        })
+        .unwrap_err();
+        assert_eq!(e[0].code, FieldErrorCode::CloseBeforeOpen);
+        assert_eq!(e[1].code, FieldErrorCode::Required);
     }
 
     proptest! {

@@ -98,6 +98,10 @@ pub enum FieldErrorCode {
     AnswerFirst,
     /// A time before the one it follows (delivered before ordered, answered before raised).
     BeforeStart,
+    /// Not a time of day (HH:MM).
+    InvalidTime,
+    /// Closing time not after opening time.
+    CloseBeforeOpen,
 }
 
 /// One refused field of a form.

@@ -36,6 +36,8 @@ pub enum Action {
     ManageCustomers,
     /// Set the policy each tier gets (visit frequency, support, budget, credit).
     SetTierPolicies,
+    /// Set the service standards and working calendar; edit and publish the handbook.
+    SetStandards,
 }
 
 impl Role {
@@ -69,6 +71,7 @@ impl Role {
             Action::WorkWithCustomers => true,
             Action::ManageCustomers => matches!(self, Role::Owner | Role::Manager),
             Action::SetTierPolicies => self == Role::Owner,
+            Action::SetStandards => self == Role::Owner,
         }
     }
 }
@@ -240,6 +243,9 @@ mod tests {
             (Role::Owner, Action::SetTierPolicies, true),
             (Role::Manager, Action::SetTierPolicies, false),
             (Role::Rep, Action::SetTierPolicies, false),
+            (Role::Owner, Action::SetStandards, true),
+            (Role::Manager, Action::SetStandards, false),
+            (Role::Rep, Action::SetStandards, false),
         ];
         for (role, action, expected) in table {
             assert_eq!(role.may(action), expected, "{role:?} {action:?}");

@@ -3,9 +3,13 @@
 pub mod auth;
 pub mod customers;
 pub mod dashboard;
+pub mod development;
 pub mod discipline;
 pub mod growth;
+pub mod handbook;
 pub mod sales;
 pub mod segmentation;
 pub mod staff;
+pub mod standards;
+pub mod tickets;
 pub mod tiers;

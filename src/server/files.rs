@@ -695,3 +695,97 @@ fn xlsx_download(sheet: &str, heads: &[String], rows: &[Vec<String>], file_name:
         }
     }
 }
+
+/// `POST /api/tickets/{kind}/{id}/photos` (`kind`: `objection` or `delivery`) with an image
+/// as the body: evidence or proof of delivery for a ticket whose customer the user may
+/// see. Answers the photo's id.
+pub async fn upload_ticket_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((kind, ticket)): Path<(String, Uuid)>,
+    body: Bytes,
+) -> Response {
+    use crate::server::db::tickets;
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    let kind = match kind.as_str() {
+        "objection" => "objection",
+        "delivery" => "delivery",
+        _ => return error(AppError::NotFound),
+    };
+    let content_type = match check_image(&body) {
+        Ok(c) => c,
+        Err(e) => return error(e),
+    };
+    let mut tx = match state.pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return error(db::internal("begin")(e)),
+    };
+    let scope = imp::scope_of(&user);
+    let found = if kind == "objection" {
+        tickets::objection(&mut tx, user.company_id, scope, ticket)
+            .await
+            .map(|r| r.is_some())
+    } else {
+        tickets::delivery(&mut tx, user.company_id, scope, ticket)
+            .await
+            .map(|r| r.is_some())
+    };
+    match found {
+        Ok(true) => {}
+        Ok(false) => return error(AppError::NotFound),
+        Err(e) => return error(db::internal("get ticket")(e)),
+    }
+    let id = Uuid::now_v7();
+    let path = match write_image(&state, user.company_id, id, content_type, &body).await {
+        Ok(p) => p,
+        Err(e) => return error(e),
+    };
+    let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
+    let saved = tickets::insert_photo(
+        &mut tx,
+        user.company_id,
+        id,
+        kind,
+        ticket,
+        content_type,
+        size,
+        user.id,
+        chrono::Utc::now(),
+    )
+    .await;
+    let committed = match saved {
+        Ok(()) => tx.commit().await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = committed {
+        let _ = tokio::fs::remove_file(&path).await;
+        return error(db::internal("insert ticket photo")(e));
+    }
+    tracing::info!(by = %user.id, %ticket, photo = %id, kind, "ticket photo uploaded");
+    (StatusCode::CREATED, Json(id.to_string())).into_response()
+}
+
+/// `GET /ticket-photos/{id}`: only to users who may see the ticket's customer.
+pub async fn ticket_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> Response {
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    let mut conn = match state.pool.acquire().await {
+        Ok(c) => c,
+        Err(e) => return error(db::internal("acquire")(e)),
+    };
+    match crate::server::db::tickets::photo(&mut conn, user.company_id, imp::scope_of(&user), id).await
+    {
+        Ok(Some(content_type)) => serve_image(&state, user.company_id, id, &content_type).await,
+        Ok(None) => error(AppError::NotFound),
+        Err(e) => error(db::internal("get ticket photo")(e)),
+    }
+}

@@ -38,6 +38,10 @@ pub fn router(state: AppState) -> Router {
             "/api/violations/{id}/photos",
             post(files::upload_violation_photo),
         )
+        .route(
+            "/api/tickets/{kind}/{id}/photos",
+            post(files::upload_ticket_photo),
+        )
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
@@ -51,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/growth/export", get(files::export_growth))
         .route("/photos/{id}", get(files::photo))
         .route("/violation-photos/{id}", get(files::violation_photo))
+        .route("/ticket-photos/{id}", get(files::ticket_photo))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let opts = opts.clone();
             move || shell(opts.clone())

@@ -8,6 +8,7 @@ pub mod db;
 pub mod files;
 pub mod growth;
 pub mod http;
+pub mod jobs;
 pub mod sales;
 pub mod sales_index;
 pub mod search_index;
@@ -50,6 +51,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     }
     let state = AppState::new(pool.clone(), config)?;
     warm_up(state.clone());
+    jobs::spawn_overdue(pool.clone());
     let app = http::router(state);
     tracing::info!(
         "Qudao listening on http://{addr} (ready in {} ms)",

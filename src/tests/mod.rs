@@ -8,6 +8,7 @@ mod customer_import;
 mod customers;
 mod helpers;
 mod platform;
+mod service;
 mod sales;
 mod staff;
 mod tiers;

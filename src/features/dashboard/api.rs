@@ -25,6 +25,9 @@ pub struct DashboardSummary {
     pub candidates_month: String,
     /// Open violation records within scope.
     pub open_violations: i64,
+    /// Tickets that breached their standard today (Beijing), and unfinished tickets.
+    pub breaches_today: i64,
+    pub open_tickets: i64,
 }
 
 /// Figures for the signed-in user's company.
@@ -87,6 +90,20 @@ async fn summary() -> Result<DashboardSummary, AppError> {
         crate::server::db::discipline::open_count(&mut conn, user.company_id, scope)
             .await
             .map_err(db::internal("open violations"))?;
+    let today = crate::domain::time::beijing_date(chrono::Utc::now());
+    let midnight = crate::domain::time::from_beijing(today.and_time(chrono::NaiveTime::MIN));
+    let breaches_today = crate::server::db::tickets::breached_between(
+        &mut conn,
+        user.company_id,
+        scope,
+        midnight,
+        midnight + chrono::Duration::days(1),
+    )
+    .await
+    .map_err(db::internal("breaches today"))?;
+    let open_tickets = crate::server::db::tickets::open_count(&mut conn, user.company_id, scope)
+        .await
+        .map_err(db::internal("open tickets"))?;
     drop(conn);
     let rule = {
         let mut conn = state
@@ -99,7 +116,6 @@ async fn summary() -> Result<DashboardSummary, AppError> {
             .map_err(db::internal("candidate rule"))?
             .unwrap_or_default()
     };
-    let today = crate::domain::time::beijing_date(chrono::Utc::now());
     let month =
         crate::domain::growth::Window::containing(crate::domain::growth::PeriodKind::Month, today)
             .previous();
@@ -127,5 +143,7 @@ async fn summary() -> Result<DashboardSummary, AppError> {
         candidates: rows.iter().filter(|r| r.candidate.is_some()).count() as u64,
         candidates_month: month.anchor(),
         open_violations,
+        breaches_today,
+        open_tickets,
     })
 }

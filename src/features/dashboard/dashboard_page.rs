@@ -76,9 +76,11 @@ pub fn DashboardPage() -> impl IntoView {
                                     <p class="tile-figure">{s.open_violations}</p>
                                     <p class="tile-label">{t!(i18n, dashboard.open_violations)}</p>
                                 </article>
-                                <article class="tile tile-muted" data-tile="coming">
-                                    <h2>{t!(i18n, dashboard.coming_tile)}</h2>
-                                    <p class="tile-text">{t!(i18n, dashboard.coming)}</p>
+                                <article class={if s.breaches_today > 0 { "tile tile-alert" } else { "tile" }} data-tile="service">
+                                    <h2><a href="/tickets">{t!(i18n, dashboard.service_tile)}</a></h2>
+                                    <p class="tile-figure">{s.breaches_today}</p>
+                                    <p class="tile-label">{t!(i18n, dashboard.breaches_today)}</p>
+                                    <p class="tile-text">{t!(i18n, dashboard.open_tickets, count = s.open_tickets)}</p>
                                 </article>
                             </section>
                         }.into_any()

@@ -5,10 +5,14 @@
 //! transaction) and never commit; server functions own the transaction.
 pub mod companies;
 pub mod customers;
+pub mod development;
 pub mod discipline;
 pub mod employees;
+pub mod handbook;
 pub mod sales;
+pub mod service;
 pub mod sessions;
+pub mod tickets;
 pub mod tiers;
 
 use anyhow::Context as _;

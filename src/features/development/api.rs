@@ -1,0 +1,439 @@
+//! Server functions of staff development (Pillar 1, "employees are the first customer"):
+//! training records and the skills matrix (kept by the owner and managers), improvement
+//! suggestions (made by anyone, answered by the owner and managers), each employee's page
+//! (the employee sees their own; the owner and managers everyone's), and training hours
+//! per person per quarter.
+use crate::domain::development::{SuggestionStatus, TrainingInput};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingView {
+    pub id: String,
+    pub employee_id: String,
+    pub employee: String,
+    pub date: String,
+    pub topic: String,
+    /// Tenths of an hour.
+    pub tenths: i64,
+    pub trainer: Option<String>,
+    pub external: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuggestionView {
+    pub id: String,
+    pub employee_id: String,
+    pub employee: String,
+    pub title: String,
+    pub body: String,
+    pub status: SuggestionStatus,
+    pub response: Option<String>,
+    pub version: i64,
+    pub date: String,
+}
+
+/// One employee's development record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployeeDevelopment {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub territory: Option<String>,
+    pub trainings: Vec<TrainingView>,
+    /// Tenths per quarter label (`2026 Q4`), newest first.
+    pub quarters: Vec<(String, i64)>,
+    pub skills: Vec<(String, u8)>,
+    pub suggestions: Vec<SuggestionView>,
+    pub may_manage: bool,
+}
+
+/// The owner's overview: hours per person per quarter (the last four quarters), the
+/// skills matrix, and suggestions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevelopmentOverview {
+    /// `2026 Q1` … oldest first.
+    pub quarters: Vec<String>,
+    /// `(employee id, name, tenths per quarter)`.
+    pub hours: Vec<(String, String, Vec<i64>)>,
+    pub skills: Vec<String>,
+    /// `(employee id, name, level per skill)`.
+    pub matrix: Vec<(String, String, Vec<Option<u8>>)>,
+    pub suggestions: Vec<SuggestionView>,
+    pub may_manage: bool,
+}
+
+/// The overview for the owner and managers; for a rep, their own suggestions only.
+#[server(endpoint = "development/overview", input = Json)]
+pub async fn get_development() -> Result<DevelopmentOverview, AppError> {
+    crate::server::context::respond(imp::overview().await)
+}
+
+/// An employee's page (`id` empty: the user's own).
+#[server(endpoint = "development/employee", input = Json)]
+pub async fn get_employee_development(id: String) -> Result<EmployeeDevelopment, AppError> {
+    crate::server::context::respond(imp::employee(id).await)
+}
+
+/// Records a training session for an employee (owner, managers).
+#[server(endpoint = "development/training", input = Json)]
+pub async fn add_training(employee: String, input: TrainingInput) -> Result<EmployeeDevelopment, AppError> {
+    crate::server::context::respond(imp::add_training(employee, input).await)
+}
+
+/// Sets a skill's level (1–5) for an employee, or clears it with an empty level.
+#[server(endpoint = "development/skill", input = Json)]
+pub async fn set_skill(employee: String, skill: String, level: String) -> Result<EmployeeDevelopment, AppError> {
+    crate::server::context::respond(imp::set_skill(employee, skill, level).await)
+}
+
+/// Anyone suggests an improvement (持续改进).
+#[server(endpoint = "development/suggest", input = Json)]
+pub async fn make_suggestion(title: String, body: String) -> Result<SuggestionView, AppError> {
+    crate::server::context::respond(imp::suggest(title, body).await)
+}
+
+/// The owner or a manager moves a suggestion on, with an answer.
+#[server(endpoint = "development/suggestion-status", input = Json)]
+pub async fn decide_suggestion(
+    id: String,
+    version: i64,
+    status: String,
+    response: String,
+) -> Result<SuggestionView, AppError> {
+    crate::server::context::respond(imp::decide(id, version, status, response).await)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod imp {
+    use super::*;
+    use crate::domain::development::{
+        Training, parse_level, parse_skill, parse_suggestion, quarter_hours,
+    };
+    use crate::domain::ids::EmployeeId;
+    use crate::domain::staff::Action;
+    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::features::auth::api::CurrentUser;
+    use crate::server::context;
+    use crate::server::db::{self, DbConn, development as repo, employees};
+    use chrono::{Datelike, NaiveDate};
+    use std::collections::BTreeSet;
+    use uuid::Uuid;
+
+    fn training_view(r: repo::TrainingRow) -> TrainingView {
+        TrainingView {
+            id: r.id.to_string(),
+            employee_id: r.employee_id.to_string(),
+            employee: r.employee_name,
+            date: r.day,
+            topic: r.topic,
+            tenths: r.tenths,
+            trainer: r.trainer,
+            external: r.external,
+        }
+    }
+
+    fn suggestion_view(r: repo::SuggestionRow) -> Option<SuggestionView> {
+        Some(SuggestionView {
+            id: r.id.to_string(),
+            employee_id: r.employee_id.to_string(),
+            employee: r.employee_name,
+            title: r.title,
+            body: r.body,
+            status: SuggestionStatus::parse(&r.status).ok()?,
+            response: r.response,
+            version: r.version,
+            date: crate::domain::time::beijing_date(r.created_at).to_string(),
+        })
+    }
+
+    fn today() -> NaiveDate {
+        crate::domain::time::beijing_date(chrono::Utc::now())
+    }
+
+    /// The last four quarters, oldest first: `(year, quarter)`.
+    fn last_quarters(today: NaiveDate) -> Vec<(i32, u32)> {
+        let mut y = today.year();
+        let mut q = today.month0() / 3 + 1;
+        let mut out = Vec::new();
+        for _ in 0..4 {
+            out.push((y, q));
+            if q == 1 {
+                q = 4;
+                y -= 1;
+            } else {
+                q -= 1;
+            }
+        }
+        out.reverse();
+        out
+    }
+
+    pub async fn overview() -> Result<DevelopmentOverview, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let manage = user.role.may(Action::ViewStaff);
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mine = (!manage).then_some(user.id);
+        let suggestions = repo::suggestions(&mut conn, user.company_id, mine)
+            .await
+            .map_err(db::internal("suggestions"))?
+            .into_iter()
+            .filter_map(suggestion_view)
+            .collect();
+        if !manage {
+            return Ok(DevelopmentOverview {
+                quarters: Vec::new(),
+                hours: Vec::new(),
+                skills: Vec::new(),
+                matrix: Vec::new(),
+                suggestions,
+                may_manage: false,
+            });
+        }
+        let quarters = last_quarters(today());
+        let since = NaiveDate::from_ymd_opt(quarters[0].0, (quarters[0].1 - 1) * 3 + 1, 1);
+        let staff: Vec<employees::EmployeeRow> = employees::list(&mut conn, user.company_id)
+            .await
+            .map_err(db::internal("employees"))?
+            .into_iter()
+            .filter(|e| e.active)
+            .collect();
+        let trainings = repo::trainings(&mut conn, user.company_id, None, since)
+            .await
+            .map_err(db::internal("trainings"))?;
+        let sessions: Vec<(Uuid, NaiveDate, i64)> = trainings
+            .iter()
+            .filter_map(|t| Some((t.employee_id, NaiveDate::parse_from_str(&t.day, "%Y-%m-%d").ok()?, t.tenths)))
+            .collect();
+        let sums = quarter_hours(&sessions);
+        let hours = staff
+            .iter()
+            .map(|e| {
+                (
+                    e.id.to_string(),
+                    e.name.clone(),
+                    quarters
+                        .iter()
+                        .map(|(y, q)| sums.get(&(e.id, *y, *q)).copied().unwrap_or(0))
+                        .collect(),
+                )
+            })
+            .collect();
+        let cells = repo::skills(&mut conn, user.company_id, None)
+            .await
+            .map_err(db::internal("skills"))?;
+        let skills: Vec<String> = cells
+            .iter()
+            .map(|(_, s, _)| s.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let matrix = staff
+            .iter()
+            .map(|e| {
+                (
+                    e.id.to_string(),
+                    e.name.clone(),
+                    skills
+                        .iter()
+                        .map(|s| {
+                            cells
+                                .iter()
+                                .find(|(who, k, _)| *who == e.id && k == s)
+                                .and_then(|(_, _, l)| u8::try_from(*l).ok())
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        Ok(DevelopmentOverview {
+            quarters: quarters.iter().map(|(y, q)| format!("{y} Q{q}")).collect(),
+            hours,
+            skills,
+            matrix,
+            suggestions,
+            may_manage: true,
+        })
+    }
+
+    /// The employee `id` if the user may see their record: their own, or anyone's for the
+    /// owner and managers. Others are "not found" (a rep learns nothing of colleagues).
+    async fn visible_employee(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        id: &str,
+    ) -> Result<employees::EmployeeRow, AppError> {
+        let id = if id.trim().is_empty() {
+            user.id
+        } else {
+            EmployeeId(Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?)
+        };
+        if id != user.id && !user.role.may(Action::ViewStaff) {
+            return Err(AppError::NotFound);
+        }
+        employees::get(conn, user.company_id, id)
+            .await
+            .map_err(db::internal("employee"))?
+            .ok_or(AppError::NotFound)
+    }
+
+    async fn record(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        e: employees::EmployeeRow,
+    ) -> Result<EmployeeDevelopment, AppError> {
+        let who = EmployeeId(e.id);
+        let trainings: Vec<TrainingView> = repo::trainings(conn, user.company_id, Some(who), None)
+            .await
+            .map_err(db::internal("trainings"))?
+            .into_iter()
+            .map(training_view)
+            .collect();
+        let sessions: Vec<((), NaiveDate, i64)> = trainings
+            .iter()
+            .filter_map(|t| Some(((), NaiveDate::parse_from_str(&t.date, "%Y-%m-%d").ok()?, t.tenths)))
+            .collect();
+        let mut quarters: Vec<(String, i64)> = quarter_hours(&sessions)
+            .into_iter()
+            .map(|(((), y, q), t)| (format!("{y} Q{q}"), t))
+            .collect();
+        quarters.reverse();
+        let skills = repo::skills(conn, user.company_id, Some(who))
+            .await
+            .map_err(db::internal("skills"))?
+            .into_iter()
+            .filter_map(|(_, s, l)| Some((s, u8::try_from(l).ok()?)))
+            .collect();
+        let suggestions = repo::suggestions(conn, user.company_id, Some(who))
+            .await
+            .map_err(db::internal("suggestions"))?
+            .into_iter()
+            .filter_map(suggestion_view)
+            .collect();
+        Ok(EmployeeDevelopment {
+            id: e.id.to_string(),
+            name: e.name,
+            role: e.role,
+            territory: e.territory,
+            trainings,
+            quarters,
+            skills,
+            suggestions,
+            may_manage: user.role.may(Action::ViewStaff),
+        })
+    }
+
+    pub async fn employee(id: String) -> Result<EmployeeDevelopment, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let e = visible_employee(&mut conn, &user, &id).await?;
+        record(&mut conn, &user, e).await
+    }
+
+    pub async fn add_training(employee: String, input: TrainingInput) -> Result<EmployeeDevelopment, AppError> {
+        let (state, user) = context::authorize(Action::ViewStaff).await?;
+        let t = Training::parse(&input, today()).map_err(AppError::Validation)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let e = visible_employee(&mut tx, &user, &employee).await?;
+        repo::insert_training(&mut tx, user.company_id, EmployeeId(e.id), &t, user.id, chrono::Utc::now())
+            .await
+            .map_err(db::internal("insert training"))?;
+        let out = record(&mut tx, &user, e).await?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        Ok(out)
+    }
+
+    pub async fn set_skill(employee: String, skill: String, level: String) -> Result<EmployeeDevelopment, AppError> {
+        let (state, user) = context::authorize(Action::ViewStaff).await?;
+        let mut errors = Vec::new();
+        let skill = parse_skill(&skill)
+            .map_err(|c| errors.push(FieldError::new("skill", c)))
+            .ok();
+        let level = if level.trim().is_empty() {
+            None
+        } else {
+            parse_level(&level)
+                .map_err(|c| errors.push(FieldError::new("level", c)))
+                .ok()
+        };
+        let Some(skill) = skill.filter(|_| errors.is_empty()) else {
+            return Err(AppError::Validation(errors));
+        };
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let e = visible_employee(&mut tx, &user, &employee).await?;
+        repo::set_skill(&mut tx, user.company_id, EmployeeId(e.id), &skill, level, chrono::Utc::now())
+            .await
+            .map_err(db::internal("set skill"))?;
+        let out = record(&mut tx, &user, e).await?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        Ok(out)
+    }
+
+    pub async fn suggest(title: String, body: String) -> Result<SuggestionView, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (title, body) = parse_suggestion(&title, &body).map_err(AppError::Validation)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let id = repo::insert_suggestion(&mut tx, user.company_id, user.id, &title, &body, chrono::Utc::now())
+            .await
+            .map_err(db::internal("insert suggestion"))?;
+        let row = repo::suggestion(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("suggestion"))?
+            .and_then(suggestion_view)
+            .ok_or(AppError::Internal)?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        Ok(row)
+    }
+
+    pub async fn decide(id: String, version: i64, status: String, response: String) -> Result<SuggestionView, AppError> {
+        let (state, user) = context::authorize(Action::ViewStaff).await?;
+        let to = SuggestionStatus::parse(&status)
+            .map_err(|c| AppError::Validation(vec![FieldError::new("status", c)]))?;
+        let response = response.trim();
+        if response.chars().count() > 2000 {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "response",
+                FieldErrorCode::TooLong { max: 2000 },
+            )]));
+        }
+        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let row = repo::suggestion(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("suggestion"))?
+            .ok_or(AppError::NotFound)?;
+        let current = SuggestionStatus::parse(&row.status).map_err(|_| AppError::Internal)?;
+        if row.version != version {
+            return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+        }
+        if !current.may_become(to) {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "status",
+                FieldErrorCode::InvalidTransition,
+            )]));
+        }
+        let done = repo::set_suggestion_status(
+            &mut tx,
+            user.company_id,
+            id,
+            version,
+            to,
+            Some(response).filter(|r| !r.is_empty()),
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(db::internal("suggestion status"))?;
+        if !done {
+            return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+        }
+        let out = repo::suggestion(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("suggestion"))?
+            .and_then(suggestion_view)
+            .ok_or(AppError::Internal)?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,299 @@
+//! Server functions of the handbook (手册): the owner edits a draft of the written
+//! chapters and publishes; publishing compiles the draft with the standards, working
+//! calendar and tier policies in force into the next numbered, immutable edition.
+//! Everyone reads the current edition and acknowledges it; the owner and managers see
+//! who has not.
+use crate::domain::handbook::{Draft, Handbook};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// A published edition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edition {
+    pub number: i64,
+    pub published_on: String,
+    pub published_by: Option<String>,
+    pub content: Handbook,
+    /// Chapters changed since the edition before (empty for the first).
+    pub changed: Vec<String>,
+}
+
+/// Who acknowledged the current edition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    pub employee_id: String,
+    pub name: String,
+    pub role: String,
+    pub at: Option<String>,
+}
+
+/// The handbook page: the edition shown, all editions, the user's acknowledgement, the
+/// draft (owner only) and everyone's acknowledgements (owner and managers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandbookPage {
+    pub edition: Option<Edition>,
+    pub latest: Option<i64>,
+    pub editions: Vec<(i64, String)>,
+    pub acknowledged: bool,
+    pub draft: Option<(Draft, i64)>,
+    pub acknowledgements: Option<Vec<Acknowledgement>>,
+}
+
+/// Edition `number` (0: the latest).
+#[server(endpoint = "handbook/get", input = Json)]
+pub async fn get_handbook(number: i64) -> Result<HandbookPage, AppError> {
+    crate::server::context::respond(imp::get(number).await)
+}
+
+/// Saves the draft (owner) if it is still at `version` (0 for the first save).
+#[server(endpoint = "handbook/draft", input = Json)]
+pub async fn save_handbook_draft(
+    draft: Draft,
+    version: i64,
+) -> Result<HandbookPage, AppError> {
+    crate::server::context::respond(imp::save_draft(draft, version).await)
+}
+
+/// Publishes the saved draft as the next edition (owner).
+#[server(endpoint = "handbook/publish", input = Json)]
+pub async fn publish_handbook() -> Result<HandbookPage, AppError> {
+    crate::server::context::respond(imp::publish().await)
+}
+
+/// Records that the user has read edition `number` (it must be the current one).
+#[server(endpoint = "handbook/acknowledge", input = Json)]
+pub async fn acknowledge_handbook(number: i64) -> Result<HandbookPage, AppError> {
+    crate::server::context::respond(imp::acknowledge(number).await)
+}
+
+/// Changing a published edition: always refused — an edition never changes.
+#[server(endpoint = "handbook/edit-edition", input = Json)]
+pub async fn edit_handbook_edition(number: i64, draft: Draft) -> Result<HandbookPage, AppError> {
+    crate::server::context::respond(imp::edit_edition(number, draft).await)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod imp {
+    use super::*;
+    use crate::domain::handbook::{PolicyChapter, next_number};
+    use crate::domain::segmentation::Class;
+    use crate::domain::staff::Action;
+    use crate::features::auth::api::CurrentUser;
+    use crate::server::context;
+    use crate::server::db::{self, DbConn, handbook as repo, service};
+
+    fn parse_content(raw: &str) -> Result<Handbook, AppError> {
+        serde_json::from_str(raw).map_err(|e| {
+            tracing::error!(error = %e, "stored handbook edition does not parse");
+            AppError::Internal
+        })
+    }
+
+    async fn page(conn: &mut DbConn, user: &CurrentUser, number: i64) -> Result<HandbookPage, AppError> {
+        let latest = repo::latest_number(conn, user.company_id)
+            .await
+            .map_err(db::internal("latest edition"))?;
+        let row = repo::edition(conn, user.company_id, (number > 0).then_some(number))
+            .await
+            .map_err(db::internal("edition"))?;
+        if number > 0 && row.is_none() {
+            return Err(AppError::NotFound);
+        }
+        let edition = match row {
+            Some(r) => {
+                let content = parse_content(&r.content)?;
+                let changed = match repo::edition(conn, user.company_id, Some(r.number - 1))
+                    .await
+                    .map_err(db::internal("previous edition"))?
+                {
+                    Some(p) => content
+                        .changed_since(&parse_content(&p.content)?)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                    None => Vec::new(),
+                };
+                Some(Edition {
+                    number: r.number,
+                    published_on: crate::domain::time::beijing_date(r.published_at).to_string(),
+                    published_by: r.published_by,
+                    content,
+                    changed,
+                })
+            }
+            None => None,
+        };
+        let editions = repo::editions(conn, user.company_id)
+            .await
+            .map_err(db::internal("editions"))?
+            .into_iter()
+            .map(|(n, at)| (n, crate::domain::time::beijing_date(at).to_string()))
+            .collect();
+        let (acknowledged, acknowledgements) = match latest {
+            Some(n) => {
+                let all = repo::acknowledgements(conn, user.company_id, n)
+                    .await
+                    .map_err(db::internal("acknowledgements"))?;
+                let mine = all.iter().any(|(id, _, _, at)| *id == user.id.0 && at.is_some());
+                let list = user.role.may(Action::ViewStaff).then(|| {
+                    all.into_iter()
+                        .map(|(id, name, role, at)| Acknowledgement {
+                            employee_id: id.to_string(),
+                            name,
+                            role,
+                            at: at.map(crate::domain::time::beijing_minute),
+                        })
+                        .collect()
+                });
+                (mine, list)
+            }
+            None => (false, None),
+        };
+        let draft = if user.role.may(Action::SetStandards) {
+            Some(
+                repo::draft(conn, user.company_id)
+                    .await
+                    .map_err(db::internal("draft"))?
+                    .unwrap_or_default(),
+            )
+        } else {
+            None
+        };
+        Ok(HandbookPage {
+            edition,
+            latest,
+            editions,
+            acknowledged,
+            draft,
+            acknowledgements,
+        })
+    }
+
+    pub async fn get(number: i64) -> Result<HandbookPage, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        page(&mut conn, &user, number).await
+    }
+
+    pub async fn save_draft(draft: Draft, version: i64) -> Result<HandbookPage, AppError> {
+        let (state, user) = context::authorize(Action::SetStandards).await?;
+        let d = Draft::parse(&draft.foreword, &draft.visit_procedure, &draft.channel_rules)
+            .map_err(AppError::Validation)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let saved = repo::save_draft(&mut tx, user.company_id, &d, version, user.id, chrono::Utc::now())
+            .await
+            .map_err(db::internal("save draft"))?;
+        if !saved {
+            return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+        }
+        let out = page(&mut tx, &user, 0).await?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        Ok(out)
+    }
+
+    /// The handbook as it would be published now.
+    pub async fn compile(conn: &mut DbConn, user: &CurrentUser, draft: Draft) -> Result<Handbook, AppError> {
+        let standards = service::standards(conn, user.company_id)
+            .await
+            .map_err(db::internal("standards"))?;
+        let calendar = service::calendar(conn, user.company_id)
+            .await
+            .map_err(db::internal("calendar"))?;
+        let versions = crate::features::tiers::api::imp::versions(conn, user.company_id).await?;
+        let today = crate::domain::time::beijing_date(chrono::Utc::now());
+        let policies = [Class::A, Class::B, Class::C]
+            .into_iter()
+            .filter_map(|c| crate::features::tiers::api::imp::policy_on(&versions, c, today))
+            .map(|p| PolicyChapter {
+                tier: p.tier,
+                effective_from: p.effective_from,
+                visits_per_month: p.visits_per_month,
+                supports: p.supports,
+                budget_share_bp: p.budget_share_bp,
+                credit_limit: p.credit_limit,
+                credit_days: p.credit_days,
+                notes: p.notes,
+            })
+            .collect();
+        Ok(Handbook {
+            company: user.company_name.clone(),
+            draft,
+            standards,
+            calendar: Some(calendar),
+            policies,
+        })
+    }
+
+    pub async fn publish() -> Result<HandbookPage, AppError> {
+        let (state, user) = context::authorize(Action::SetStandards).await?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let draft = repo::draft(&mut tx, user.company_id)
+            .await
+            .map_err(db::internal("draft"))?
+            .map(|(d, _)| d)
+            .unwrap_or_default();
+        // the draft as saved must still be publishable (nothing written: refused)
+        let draft = Draft::parse(&draft.foreword, &draft.visit_procedure, &draft.channel_rules)
+            .map_err(AppError::Validation)?;
+        let content = compile(&mut tx, &user, draft).await?;
+        let json = serde_json::to_string(&content).map_err(|e| {
+            tracing::error!(error = %e, "handbook does not serialize");
+            AppError::Internal
+        })?;
+        let latest = repo::latest_number(&mut tx, user.company_id)
+            .await
+            .map_err(db::internal("latest edition"))?;
+        let number = next_number(latest);
+        repo::insert_edition(&mut tx, user.company_id, number, &json, user.id, chrono::Utc::now())
+            .await
+            .map_err(|e| match e {
+                // another owner's publish took the number first
+                sqlx::Error::Database(d) if d.is_unique_violation() => {
+                    AppError::Conflict(crate::error::Conflict::StaleVersion)
+                }
+                e => db::internal("insert edition")(e),
+            })?;
+        let out = page(&mut tx, &user, number).await?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, number, "handbook edition published");
+        Ok(out)
+    }
+
+    pub async fn acknowledge(number: i64) -> Result<HandbookPage, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let latest = repo::latest_number(&mut tx, user.company_id)
+            .await
+            .map_err(db::internal("latest edition"))?;
+        if latest != Some(number) {
+            // only the edition in force can be acknowledged; an old page is stale
+            return Err(match latest {
+                None => AppError::NotFound,
+                Some(_) => AppError::Conflict(crate::error::Conflict::StaleVersion),
+            });
+        }
+        repo::acknowledge(&mut tx, user.company_id, number, user.id, chrono::Utc::now())
+            .await
+            .map_err(db::internal("acknowledge"))?;
+        let out = page(&mut tx, &user, number).await?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, number, "handbook acknowledged");
+        Ok(out)
+    }
+
+    pub async fn edit_edition(number: i64, _draft: Draft) -> Result<HandbookPage, AppError> {
+        let (state, user) = context::authorize(Action::SetStandards).await?;
+        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let exists = repo::edition(&mut conn, user.company_id, Some(number))
+            .await
+            .map_err(db::internal("edition"))?
+            .is_some();
+        if !exists {
+            return Err(AppError::NotFound);
+        }
+        tracing::warn!(by = %user.id, number, "refused to change a published handbook edition");
+        Err(AppError::Conflict(crate::error::Conflict::PublishedEdition))
+    }
+}

@@ -1,0 +1,2 @@
+//! Service standards and the working calendar (`/standards`).
+pub mod api;

@@ -1,0 +1,1080 @@
+//! Server functions of service tickets (Pillar 5): objections (异议) with their answer and
+//! resolution timers, deliveries (配送) with theirs, the board, and compliance. A rep
+//! works with the tickets of their own customers only; an assignee or driver must be
+//! someone who may see the customer (the owner, a manager, or the customer's rep).
+//! Photos are uploaded to `POST /api/tickets/{kind}/{id}/photos` and served from
+//! `/ticket-photos/{id}`.
+use crate::domain::segmentation::Class;
+use crate::domain::sla::{Calendar, Clock, Standard, Status};
+use crate::domain::tickets::{
+    DeliveryInput, ObjectionCategory, ObjectionInput, ObjectionStatus, StandardKind, Tally,
+};
+use crate::error::AppError;
+use chrono::NaiveDateTime;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// Which kind of ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TicketKind {
+    Objection,
+    Delivery,
+}
+
+impl TicketKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketKind::Objection => "objection",
+            TicketKind::Delivery => "delivery",
+        }
+    }
+}
+
+/// One timer of a ticket: the clock, the standard it runs against (none while the owner
+/// has not set that standard), and its status at the server's `now`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timer {
+    pub standard: StandardKind,
+    pub clock: Clock,
+    pub limit: Option<Standard>,
+    pub status: Option<Status>,
+}
+
+/// A line of the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardItem {
+    pub kind: TicketKind,
+    pub id: String,
+    pub customer_id: String,
+    pub code: String,
+    pub name: String,
+    pub tier: Option<Class>,
+    pub rep: Option<String>,
+    /// The assignee of an objection, the driver of a delivery.
+    pub handler: Option<String>,
+    pub category: Option<ObjectionCategory>,
+    pub order_ref: Option<String>,
+    pub summary: String,
+    pub objection_status: Option<ObjectionStatus>,
+    /// The timer that matters now (the pending one).
+    pub timer: Timer,
+    pub version: i64,
+}
+
+/// The board: open tickets, most urgent first, with what the browser needs to count down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    /// Beijing time when the server answered; the browser counts on from here.
+    pub now: NaiveDateTime,
+    pub calendar: Calendar,
+    pub items: Vec<BoardItem>,
+    pub breached: usize,
+    /// `(id, name)` of reps for the filter (empty for a rep).
+    pub reps: Vec<(String, String)>,
+}
+
+/// A step of an objection's history or a comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub kind: String,
+    pub body: String,
+    pub author: Option<String>,
+    pub at: String,
+}
+
+/// Everything about one objection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectionDetail {
+    pub item: BoardItem,
+    pub description: String,
+    pub status: ObjectionStatus,
+    pub opened_at: String,
+    pub answered_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub paused: bool,
+    pub assignee_id: Option<String>,
+    pub created_by: Option<String>,
+    /// First answer, resolution.
+    pub timers: Vec<Timer>,
+    pub comments: Vec<CommentView>,
+    pub photos: Vec<String>,
+    pub now: NaiveDateTime,
+    pub calendar: Calendar,
+}
+
+/// A delivery with its proof photos.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryDetail {
+    pub item: BoardItem,
+    pub ordered_at: String,
+    pub promised_at: Option<String>,
+    pub delivered_at: Option<String>,
+    pub note: Option<String>,
+    pub photos: Vec<String>,
+    pub now: NaiveDateTime,
+    pub calendar: Calendar,
+}
+
+/// Compliance over the last months: per rep and standard, and per month and standard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compliance {
+    /// `2026-11`, oldest first.
+    pub months: Vec<String>,
+    /// Per month, per standard (in [`StandardKind::ALL`] order).
+    pub by_month: Vec<[Tally; 3]>,
+    /// `(rep name, per standard, all standards)`; tickets of customers without a rep
+    /// under an empty name.
+    pub by_rep: Vec<(String, [Tally; 3], Tally)>,
+    pub total: Tally,
+}
+
+/// Someone a ticket may be given to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handler {
+    pub id: String,
+    pub name: String,
+}
+
+/// Open tickets, most urgent first. `rep` (employee id), `tier` (`A`/`B`/`C`/`none`)
+/// and `standard` narrow the board; empty means all. A rep always sees only their own.
+#[server(endpoint = "tickets/board", input = Json)]
+pub async fn ticket_board(rep: String, tier: String, standard: String) -> Result<Board, AppError> {
+    crate::server::context::respond(imp::board(rep, tier, standard).await)
+}
+
+#[server(endpoint = "tickets/objections/open", input = Json)]
+pub async fn open_objection(input: ObjectionInput) -> Result<String, AppError> {
+    crate::server::context::respond(imp::open_objection(input).await)
+}
+
+#[server(endpoint = "tickets/objections/get", input = Json)]
+pub async fn get_objection(id: String) -> Result<ObjectionDetail, AppError> {
+    crate::server::context::respond(imp::objection_detail(id).await)
+}
+
+/// Moves an objection on: `answered` (with the answer given), `resolved`, `closed`.
+#[server(endpoint = "tickets/objections/advance", input = Json)]
+pub async fn advance_objection(
+    id: String,
+    version: i64,
+    to: String,
+    note: String,
+) -> Result<ObjectionDetail, AppError> {
+    crate::server::context::respond(imp::advance(id, version, to, note).await)
+}
+
+/// Stops the clock while waiting for the customer (`paused`), or starts it again.
+#[server(endpoint = "tickets/objections/pause", input = Json)]
+pub async fn pause_objection(
+    id: String,
+    version: i64,
+    paused: bool,
+    note: String,
+) -> Result<ObjectionDetail, AppError> {
+    crate::server::context::respond(imp::pause(id, version, paused, note).await)
+}
+
+#[server(endpoint = "tickets/objections/comment", input = Json)]
+pub async fn comment_objection(id: String, body: String) -> Result<ObjectionDetail, AppError> {
+    crate::server::context::respond(imp::comment(id, body).await)
+}
+
+/// Gives the objection to someone who may see its customer.
+#[server(endpoint = "tickets/objections/assign", input = Json)]
+pub async fn assign_objection(
+    id: String,
+    version: i64,
+    assignee: String,
+) -> Result<ObjectionDetail, AppError> {
+    crate::server::context::respond(imp::assign(id, version, assignee).await)
+}
+
+#[server(endpoint = "tickets/deliveries/open", input = Json)]
+pub async fn open_delivery(input: DeliveryInput) -> Result<String, AppError> {
+    crate::server::context::respond(imp::open_delivery(input).await)
+}
+
+#[server(endpoint = "tickets/deliveries/get", input = Json)]
+pub async fn get_delivery(id: String) -> Result<DeliveryDetail, AppError> {
+    crate::server::context::respond(imp::delivery_detail(id).await)
+}
+
+/// Records the delivery (`delivered_at` empty: now).
+#[server(endpoint = "tickets/deliveries/complete", input = Json)]
+pub async fn complete_delivery(
+    id: String,
+    version: i64,
+    delivered_at: String,
+    note: String,
+) -> Result<DeliveryDetail, AppError> {
+    crate::server::context::respond(imp::complete_delivery(id, version, delivered_at, note).await)
+}
+
+/// Compliance over the last `months` months (1–24; default 6), within the user's scope.
+#[server(endpoint = "tickets/compliance", input = Json)]
+pub async fn ticket_compliance(months: u32) -> Result<Compliance, AppError> {
+    crate::server::context::respond(imp::compliance(months).await)
+}
+
+/// Who may handle tickets of customer `code` (for the assignee and driver choices).
+#[server(endpoint = "tickets/handlers", input = Json)]
+pub async fn ticket_handlers(customer: String) -> Result<Vec<Handler>, AppError> {
+    crate::server::context::respond(imp::handlers(customer).await)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod imp {
+    use super::*;
+    use crate::domain::ids::{CompanyId, EmployeeId};
+    use crate::domain::sla::{self, WorkCalendar};
+    use crate::domain::staff::{Action, Role};
+    use crate::domain::tickets::{
+        self, NewDelivery, NewObjection, Objection, ServiceStandard, objection_clocks,
+        pending_standard, urgency,
+    };
+    use crate::domain::time::{beijing_minute, from_beijing, to_beijing};
+    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::features::auth::api::CurrentUser;
+    use crate::features::customers::api::imp::scope_of;
+    use crate::server::context;
+    use crate::server::db::customers::Scope;
+    use crate::server::db::{self, DbConn, customers as customers_repo, service, tickets as repo};
+    use chrono::{DateTime, Utc};
+    use std::collections::BTreeMap;
+    use uuid::Uuid;
+
+    /// The standards and calendar the timers of a company run on.
+    pub struct Rules {
+        pub standards: Vec<ServiceStandard>,
+        pub calendar: Calendar,
+    }
+
+    impl Rules {
+        pub async fn load(conn: &mut DbConn, company: CompanyId) -> Result<Rules, AppError> {
+            let standards = service::standards(conn, company)
+                .await
+                .map_err(db::internal("standards"))?;
+            let calendar: WorkCalendar = service::calendar(conn, company)
+                .await
+                .map_err(db::internal("calendar"))?;
+            Ok(Rules {
+                standards,
+                calendar: calendar.calendar(),
+            })
+        }
+
+        fn limit(&self, kind: StandardKind, tier: Option<Class>) -> Option<Standard> {
+            self.standards
+                .iter()
+                .find(|s| s.kind == kind)
+                .map(|s| s.for_tier(tier))
+        }
+
+        pub fn timer(
+            &self,
+            kind: StandardKind,
+            clock: Clock,
+            tier: Option<Class>,
+            now: NaiveDateTime,
+        ) -> Timer {
+            let limit = self.limit(kind, tier);
+            Timer {
+                standard: kind,
+                status: limit.map(|l| sla::status(&clock, &l, &self.calendar, now)),
+                clock,
+                limit,
+            }
+        }
+
+        /// The moment a timer's standard fell due, if it has a standard.
+        pub fn due(&self, t: &Timer) -> Option<NaiveDateTime> {
+            t.limit
+                .and_then(|l| sla::deadline(&t.clock, &l, &self.calendar))
+        }
+    }
+
+    fn tier_of(raw: Option<&str>) -> Option<Class> {
+        raw.and_then(|t| crate::domain::tier::parse_class(t).ok())
+    }
+
+    /// An objection's milestones and pauses in Beijing time.
+    pub fn objection_of(
+        r: &repo::ObjectionRow,
+        pauses: &[(Uuid, DateTime<Utc>, DateTime<Utc>)],
+    ) -> (Objection, Vec<(NaiveDateTime, Option<NaiveDateTime>)>) {
+        let o = Objection {
+            opened: to_beijing(r.opened_at),
+            answered: r.answered_at.map(to_beijing),
+            resolved: r.resolved_at.map(to_beijing),
+            closed: r.closed_at.map(to_beijing),
+        };
+        let mut p: Vec<(NaiveDateTime, Option<NaiveDateTime>)> = pauses
+            .iter()
+            .filter(|(id, _, _)| *id == r.id)
+            .map(|(_, from, to)| (to_beijing(*from), Some(to_beijing(*to))))
+            .collect();
+        if let Some(open) = r.paused_at {
+            p.push((to_beijing(open), None));
+        }
+        (o, p)
+    }
+
+    /// Both timers of an objection: first answer, resolution.
+    pub fn objection_timers(
+        rules: &Rules,
+        r: &repo::ObjectionRow,
+        pauses: &[(Uuid, DateTime<Utc>, DateTime<Utc>)],
+        now: NaiveDateTime,
+    ) -> (Objection, [Timer; 2]) {
+        let (o, p) = objection_of(r, pauses);
+        let (first, resolution) = objection_clocks(&o, &p);
+        let tier = tier_of(r.tier.as_deref());
+        (
+            o,
+            [
+                rules.timer(StandardKind::FirstAnswer, first, tier, now),
+                rules.timer(StandardKind::Resolution, resolution, tier, now),
+            ],
+        )
+    }
+
+    fn objection_item(
+        rules: &Rules,
+        r: &repo::ObjectionRow,
+        pauses: &[(Uuid, DateTime<Utc>, DateTime<Utc>)],
+        now: NaiveDateTime,
+    ) -> BoardItem {
+        let (o, [first, resolution]) = objection_timers(rules, r, pauses, now);
+        let timer = match pending_standard(&o) {
+            Some(StandardKind::FirstAnswer) => first,
+            _ => resolution,
+        };
+        BoardItem {
+            kind: TicketKind::Objection,
+            id: r.id.to_string(),
+            customer_id: r.customer_id.to_string(),
+            code: r.code.clone(),
+            name: r.name.clone(),
+            tier: tier_of(r.tier.as_deref()),
+            rep: r.rep_name.clone(),
+            handler: r.assignee_name.clone(),
+            category: ObjectionCategory::parse(&r.category).ok(),
+            order_ref: None,
+            summary: r.description.chars().take(80).collect(),
+            objection_status: Some(o.status()),
+            timer,
+            version: r.version,
+        }
+    }
+
+    pub fn delivery_timer(rules: &Rules, r: &repo::DeliveryRow, now: NaiveDateTime) -> Timer {
+        rules.timer(
+            StandardKind::Delivery,
+            Clock {
+                started: to_beijing(r.ordered_at),
+                pauses: Vec::new(),
+                done: r.delivered_at.map(to_beijing),
+            },
+            tier_of(r.tier.as_deref()),
+            now,
+        )
+    }
+
+    fn delivery_item(rules: &Rules, r: &repo::DeliveryRow, now: NaiveDateTime) -> BoardItem {
+        BoardItem {
+            kind: TicketKind::Delivery,
+            id: r.id.to_string(),
+            customer_id: r.customer_id.to_string(),
+            code: r.code.clone(),
+            name: r.name.clone(),
+            tier: tier_of(r.tier.as_deref()),
+            rep: r.rep_name.clone(),
+            handler: r.driver_name.clone(),
+            category: None,
+            order_ref: Some(r.order_ref.clone()),
+            summary: r.order_ref.clone(),
+            objection_status: None,
+            timer: delivery_timer(rules, r, now),
+            version: r.version,
+        }
+    }
+
+    fn now_pair() -> (DateTime<Utc>, NaiveDateTime) {
+        let now = Utc::now();
+        let trimmed = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+        (trimmed, to_beijing(trimmed))
+    }
+
+    async fn acquire(state: &crate::server::state::AppState) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, AppError> {
+        state.pool.acquire().await.map_err(db::internal("acquire"))
+    }
+
+    pub async fn board(rep: String, tier: String, standard: String) -> Result<Board, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (_, now) = now_pair();
+        let scope = scope_of(&user);
+        let mut errors = Vec::new();
+        let rep_filter = match rep.trim() {
+            "" => None,
+            r => match Uuid::parse_str(r) {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    errors.push(FieldError::new("rep", FieldErrorCode::UnknownEmployee));
+                    None
+                }
+            },
+        };
+        let tier_filter: Option<Option<Class>> = match tier.trim() {
+            "" => None,
+            "none" => Some(None),
+            t => match crate::domain::tier::parse_class(t) {
+                Ok(c) => Some(Some(c)),
+                Err(c) => {
+                    errors.push(FieldError::new("tier", c));
+                    None
+                }
+            },
+        };
+        let standard_filter = match standard.trim() {
+            "" => None,
+            s => match StandardKind::parse(s) {
+                Ok(k) => Some(k),
+                Err(c) => {
+                    errors.push(FieldError::new("standard", c));
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let mut conn = acquire(&state).await?;
+        let rules = Rules::load(&mut conn, user.company_id).await?;
+        let filter = repo::Filter {
+            open_only: true,
+            limit: 2000,
+            ..repo::Filter::default()
+        };
+        let objections = repo::objections(&mut conn, user.company_id, scope, &filter)
+            .await
+            .map_err(db::internal("objections"))?;
+        let ids: Vec<Uuid> = objections.iter().map(|o| o.id).collect();
+        let pauses = repo::pauses_of(&mut conn, user.company_id, &ids)
+            .await
+            .map_err(db::internal("pauses"))?;
+        let deliveries = repo::deliveries(&mut conn, user.company_id, scope, &filter)
+            .await
+            .map_err(db::internal("deliveries"))?;
+        let rep_of = |r: Option<Uuid>| rep_filter.is_none_or(|want| r == Some(want));
+        let mut items: Vec<BoardItem> = objections
+            .iter()
+            .filter(|o| rep_of(o.rep_id))
+            .map(|o| objection_item(&rules, o, &pauses, now))
+            .chain(
+                deliveries
+                    .iter()
+                    .filter(|d| rep_of(d.rep_id))
+                    .map(|d| delivery_item(&rules, d, now)),
+            )
+            .filter(|i| tier_filter.is_none_or(|t| i.tier == t))
+            .filter(|i| standard_filter.is_none_or(|k| i.timer.standard == k))
+            .collect();
+        // untimed tickets (no standard set) after every timed one
+        items.sort_by_key(|i| {
+            (
+                i.timer.status.as_ref().map_or((5, 0), urgency),
+                i.timer.clock.started,
+            )
+        });
+        let breached = items
+            .iter()
+            .filter(|i| matches!(i.timer.status, Some(Status::Breached { .. })))
+            .count();
+        let reps = if matches!(scope, Scope::All) {
+            db::employees::list(&mut conn, user.company_id)
+                .await
+                .map_err(db::internal("employees"))?
+                .into_iter()
+                .filter(|e| e.active && e.role == Role::Rep.as_str())
+                .map(|e| (e.id.to_string(), e.name))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Board {
+            now,
+            calendar: rules.calendar,
+            items,
+            breached,
+            reps,
+        })
+    }
+
+    /// The customer with `code` if the user may see it, else a field error.
+    async fn customer_by_code(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        code: &str,
+    ) -> Result<customers_repo::RefRow, AppError> {
+        customers_repo::find_by_code(conn, user.company_id, scope_of(user), code)
+            .await
+            .map_err(db::internal("find customer"))?
+            .ok_or_else(|| {
+                AppError::Validation(vec![FieldError::new(
+                    "customer",
+                    FieldErrorCode::UnknownCustomer,
+                )])
+            })
+    }
+
+    /// Whether employee `id` may handle tickets of a customer served by `rep`: active, and
+    /// the owner, a manager or that rep.
+    async fn handler_allowed(
+        conn: &mut DbConn,
+        company: CompanyId,
+        id: &str,
+        rep: Option<Uuid>,
+    ) -> Result<Option<Uuid>, AppError> {
+        let Ok(id) = Uuid::parse_str(id.trim()) else {
+            return Ok(None);
+        };
+        let e = db::employees::get(conn, company, EmployeeId(id))
+            .await
+            .map_err(db::internal("employee"))?;
+        Ok(e.filter(|e| {
+            e.active && (e.role != Role::Rep.as_str() || Some(e.id) == rep)
+        })
+        .map(|e| e.id))
+    }
+
+    pub async fn handlers(customer: String) -> Result<Vec<Handler>, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = acquire(&state).await?;
+        let c = customer_by_code(&mut conn, &user, customer.trim()).await?;
+        Ok(db::employees::list(&mut conn, user.company_id)
+            .await
+            .map_err(db::internal("employees"))?
+            .into_iter()
+            .filter(|e| e.active && (e.role != Role::Rep.as_str() || Some(e.id) == c.rep_id))
+            .map(|e| Handler {
+                id: e.id.to_string(),
+                name: e.name,
+            })
+            .collect())
+    }
+
+    pub async fn open_objection(input: ObjectionInput) -> Result<String, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (now_utc, now) = now_pair();
+        let o = NewObjection::parse(&input, now).map_err(AppError::Validation)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let c = customer_by_code(&mut tx, &user, &o.customer_code).await?;
+        let assignee = match &o.assignee {
+            None => None,
+            Some(a) => Some(
+                handler_allowed(&mut tx, user.company_id, a, c.rep_id)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::Validation(vec![FieldError::new(
+                            "assignee",
+                            FieldErrorCode::UnknownEmployee,
+                        )])
+                    })?,
+            ),
+        };
+        let id = Uuid::now_v7();
+        repo::insert_objection(
+            &mut tx,
+            user.company_id,
+            &repo::NewObjection {
+                id,
+                customer: c.id,
+                category: o.category.as_str(),
+                description: &o.description,
+                assignee,
+                opened_at: from_beijing(o.opened_at),
+                by: user.id,
+                now: now_utc,
+            },
+        )
+        .await
+        .map_err(db::internal("insert objection"))?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, objection = %id, customer = %c.id, "objection opened");
+        Ok(id.to_string())
+    }
+
+    async fn objection_row(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        id: &str,
+    ) -> Result<repo::ObjectionRow, AppError> {
+        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        repo::objection(conn, user.company_id, scope_of(user), id)
+            .await
+            .map_err(db::internal("objection"))?
+            .ok_or(AppError::NotFound)
+    }
+
+    async fn detail_of(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        r: repo::ObjectionRow,
+    ) -> Result<ObjectionDetail, AppError> {
+        let (_, now) = now_pair();
+        let rules = Rules::load(conn, user.company_id).await?;
+        let pauses = repo::pauses_of(conn, user.company_id, &[r.id])
+            .await
+            .map_err(db::internal("pauses"))?;
+        let (o, timers) = objection_timers(&rules, &r, &pauses, now);
+        let comments = repo::comments(conn, user.company_id, r.id)
+            .await
+            .map_err(db::internal("comments"))?
+            .into_iter()
+            .map(|c| CommentView {
+                kind: c.kind,
+                body: c.body,
+                author: c.author,
+                at: beijing_minute(c.created_at),
+            })
+            .collect();
+        let photos = repo::photos_of(conn, user.company_id, "objection", &[r.id])
+            .await
+            .map_err(db::internal("photos"))?
+            .into_iter()
+            .map(|(_, p)| p.to_string())
+            .collect();
+        let item = objection_item(&rules, &r, &pauses, now);
+        Ok(ObjectionDetail {
+            item,
+            description: r.description,
+            status: o.status(),
+            opened_at: beijing_minute(r.opened_at),
+            answered_at: r.answered_at.map(beijing_minute),
+            resolved_at: r.resolved_at.map(beijing_minute),
+            closed_at: r.closed_at.map(beijing_minute),
+            paused: r.paused_at.is_some(),
+            assignee_id: r.assignee_id.map(|a| a.to_string()),
+            created_by: r.created_by_name,
+            timers: timers.to_vec(),
+            comments,
+            photos,
+            now,
+            calendar: rules.calendar,
+        })
+    }
+
+    pub async fn objection_detail(id: String) -> Result<ObjectionDetail, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = acquire(&state).await?;
+        let r = objection_row(&mut conn, &user, &id).await?;
+        detail_of(&mut conn, &user, r).await
+    }
+
+    fn step_of(r: &repo::ObjectionRow) -> repo::Step {
+        repo::Step {
+            answered_at: r.answered_at,
+            resolved_at: r.resolved_at,
+            closed_at: r.closed_at,
+            paused_at: r.paused_at,
+            breached_at: r.breached_at,
+            assignee: r.assignee_id,
+        }
+    }
+
+    /// Writes `step`, refusing a stale version, and returns the fresh detail.
+    async fn save_step(
+        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        user: &CurrentUser,
+        r: &repo::ObjectionRow,
+        version: i64,
+        step: &repo::Step,
+        comment: Option<(&str, &str)>,
+        now: DateTime<Utc>,
+    ) -> Result<ObjectionDetail, AppError> {
+        if r.version != version {
+            return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+        }
+        let done = repo::update_objection(&mut tx, user.company_id, r.id, version, step, now)
+            .await
+            .map_err(db::internal("update objection"))?;
+        if !done {
+            return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+        }
+        if let Some((kind, body)) = comment {
+            repo::insert_comment(&mut tx, user.company_id, r.id, kind, body, user.id, now)
+                .await
+                .map_err(db::internal("comment"))?;
+        }
+        let fresh = objection_row(&mut tx, user, &r.id.to_string()).await?;
+        let out = detail_of(&mut tx, user, fresh).await?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        Ok(out)
+    }
+
+    fn note_text(note: &str, required: bool) -> Result<String, AppError> {
+        let t = note.trim();
+        if t.is_empty() && required {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "note",
+                FieldErrorCode::Required,
+            )]));
+        }
+        if t.chars().count() > 2000 {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "note",
+                FieldErrorCode::TooLong { max: 2000 },
+            )]));
+        }
+        Ok(t.to_owned())
+    }
+
+    pub async fn advance(
+        id: String,
+        version: i64,
+        to: String,
+        note: String,
+    ) -> Result<ObjectionDetail, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (now_utc, now) = now_pair();
+        let to = ObjectionStatus::parse(&to)
+            .map_err(|c| AppError::Validation(vec![FieldError::new("status", c)]))?;
+        // the answer given to the customer is part of the record
+        let note = note_text(&note, to == ObjectionStatus::Answered)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let r = objection_row(&mut tx, &user, &id).await?;
+        let (o, mut pauses) = objection_of(&r, &[]);
+        let next = o
+            .advance(to, now)
+            .map_err(|e| AppError::Validation(vec![e]))?;
+        let mut step = step_of(&r);
+        step.answered_at = next.answered.map(from_beijing);
+        step.resolved_at = next.resolved.map(from_beijing);
+        step.closed_at = next.closed.map(from_beijing);
+        // resolving ends a pause: nothing is awaited any more
+        if to == ObjectionStatus::Resolved
+            && let Some(from) = r.paused_at
+        {
+            repo::insert_pause(&mut tx, user.company_id, r.id, from, now_utc)
+                .await
+                .map_err(db::internal("pause"))?;
+            step.paused_at = None;
+            pauses.clear();
+        }
+        let body = if note.is_empty() { String::new() } else { note };
+        let out = save_step(tx, &user, &r, version, &step, Some((to.as_str(), &body)), now_utc).await?;
+        tracing::info!(by = %user.id, objection = %r.id, to = to.as_str(), "objection advanced");
+        Ok(out)
+    }
+
+    pub async fn pause(
+        id: String,
+        version: i64,
+        paused: bool,
+        note: String,
+    ) -> Result<ObjectionDetail, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (now_utc, _) = now_pair();
+        let note = note_text(&note, false)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let r = objection_row(&mut tx, &user, &id).await?;
+        if r.resolved_at.is_some() || r.paused_at.is_some() == paused {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "status",
+                FieldErrorCode::InvalidTransition,
+            )]));
+        }
+        let mut step = step_of(&r);
+        if paused {
+            step.paused_at = Some(now_utc);
+        } else if let Some(from) = r.paused_at {
+            repo::insert_pause(&mut tx, user.company_id, r.id, from, now_utc.max(from))
+                .await
+                .map_err(db::internal("pause"))?;
+            step.paused_at = None;
+        }
+        let kind = if paused { "paused" } else { "resumed" };
+        save_step(tx, &user, &r, version, &step, Some((kind, &note)), now_utc).await
+    }
+
+    pub async fn comment(id: String, body: String) -> Result<ObjectionDetail, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (now_utc, _) = now_pair();
+        let body = note_text(&body, true)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let r = objection_row(&mut tx, &user, &id).await?;
+        repo::insert_comment(&mut tx, user.company_id, r.id, "comment", &body, user.id, now_utc)
+            .await
+            .map_err(db::internal("comment"))?;
+        let out = detail_of(&mut tx, &user, r).await?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        Ok(out)
+    }
+
+    pub async fn assign(id: String, version: i64, assignee: String) -> Result<ObjectionDetail, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (now_utc, _) = now_pair();
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let r = objection_row(&mut tx, &user, &id).await?;
+        let who = handler_allowed(&mut tx, user.company_id, &assignee, r.rep_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::Validation(vec![FieldError::new(
+                    "assignee",
+                    FieldErrorCode::UnknownEmployee,
+                )])
+            })?;
+        let mut step = step_of(&r);
+        step.assignee = Some(who);
+        save_step(tx, &user, &r, version, &step, None, now_utc).await
+    }
+
+    pub async fn open_delivery(input: DeliveryInput) -> Result<String, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (now_utc, now) = now_pair();
+        let d = NewDelivery::parse(&input, now).map_err(AppError::Validation)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let c = customer_by_code(&mut tx, &user, &d.customer_code).await?;
+        let driver = match &d.driver {
+            None => None,
+            Some(a) => Some(
+                handler_allowed(&mut tx, user.company_id, a, c.rep_id)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::Validation(vec![FieldError::new(
+                            "driver",
+                            FieldErrorCode::UnknownEmployee,
+                        )])
+                    })?,
+            ),
+        };
+        let id = Uuid::now_v7();
+        let inserted = repo::insert_delivery(
+            &mut tx,
+            user.company_id,
+            &repo::NewDelivery {
+                id,
+                customer: c.id,
+                order_ref: &d.order_ref,
+                ordered_at: from_beijing(d.ordered_at),
+                promised_at: d.promised_at.map(from_beijing),
+                driver,
+                by: user.id,
+                now: now_utc,
+            },
+        )
+        .await
+        .map_err(db::internal("insert delivery"))?;
+        if !inserted {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "order_ref",
+                FieldErrorCode::DuplicateCode,
+            )]));
+        }
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, delivery = %id, "delivery opened");
+        Ok(id.to_string())
+    }
+
+    async fn delivery_row(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        id: &str,
+    ) -> Result<repo::DeliveryRow, AppError> {
+        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        repo::delivery(conn, user.company_id, scope_of(user), id)
+            .await
+            .map_err(db::internal("delivery"))?
+            .ok_or(AppError::NotFound)
+    }
+
+    async fn delivery_of(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        r: repo::DeliveryRow,
+    ) -> Result<DeliveryDetail, AppError> {
+        let (_, now) = now_pair();
+        let rules = Rules::load(conn, user.company_id).await?;
+        let photos = repo::photos_of(conn, user.company_id, "delivery", &[r.id])
+            .await
+            .map_err(db::internal("photos"))?
+            .into_iter()
+            .map(|(_, p)| p.to_string())
+            .collect();
+        Ok(DeliveryDetail {
+            item: delivery_item(&rules, &r, now),
+            ordered_at: beijing_minute(r.ordered_at),
+            promised_at: r.promised_at.map(beijing_minute),
+            delivered_at: r.delivered_at.map(beijing_minute),
+            note: r.note,
+            photos,
+            now,
+            calendar: rules.calendar,
+        })
+    }
+
+    pub async fn delivery_detail(id: String) -> Result<DeliveryDetail, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = acquire(&state).await?;
+        let r = delivery_row(&mut conn, &user, &id).await?;
+        delivery_of(&mut conn, &user, r).await
+    }
+
+    pub async fn complete_delivery(
+        id: String,
+        version: i64,
+        delivered_at: String,
+        note: String,
+    ) -> Result<DeliveryDetail, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (now_utc, now) = now_pair();
+        let note = note_text(&note, false)?;
+        let at = if delivered_at.trim().is_empty() {
+            now
+        } else {
+            let at = tickets::parse_local_minute(&delivered_at).map_err(|c| {
+                AppError::Validation(vec![FieldError::new("delivered_at", c)])
+            })?;
+            if at > now + chrono::Duration::minutes(1) {
+                return Err(AppError::Validation(vec![FieldError::new(
+                    "delivered_at",
+                    FieldErrorCode::InFuture,
+                )]));
+            }
+            at
+        };
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let r = delivery_row(&mut tx, &user, &id).await?;
+        if r.delivered_at.is_some() {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "delivered_at",
+                FieldErrorCode::InvalidTransition,
+            )]));
+        }
+        tickets::check_delivery(to_beijing(r.ordered_at), Some(at))
+            .map_err(|e| AppError::Validation(vec![e]))?;
+        if r.version != version {
+            return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+        }
+        // a late delivery is a breach even if the job never saw it open
+        let rules = Rules::load(&mut tx, user.company_id).await?;
+        let mut done_row = r.clone();
+        done_row.delivered_at = Some(from_beijing(at));
+        let timer = delivery_timer(&rules, &done_row, now);
+        let breached_at = r.breached_at.or_else(|| match timer.status {
+            Some(Status::Late { .. }) => rules.due(&timer).map(from_beijing),
+            _ => None,
+        });
+        let done = repo::complete_delivery(
+            &mut tx,
+            user.company_id,
+            r.id,
+            version,
+            from_beijing(at),
+            Some(note.as_str()).filter(|n| !n.is_empty()),
+            breached_at,
+            now_utc,
+        )
+        .await
+        .map_err(db::internal("complete delivery"))?;
+        if !done {
+            return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+        }
+        let fresh = delivery_row(&mut tx, &user, &id).await?;
+        let out = delivery_of(&mut tx, &user, fresh).await?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, delivery = %r.id, "delivered");
+        Ok(out)
+    }
+
+    /// The month (`2026-11`) a timer is measured in: the month it fell due.
+    fn month_of(rules: &Rules, t: &Timer) -> Option<String> {
+        rules.due(t).map(|d| d.format("%Y-%m").to_string())
+    }
+
+    pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let months = if months == 0 { 6 } else { months.min(24) };
+        let (_, now) = now_pair();
+        let scope = scope_of(&user);
+        let first_month = now
+            .date()
+            .with_day(1)
+            .and_then(|d| d.checked_sub_months(chrono::Months::new(months - 1)))
+            .unwrap_or(now.date());
+        let labels: Vec<String> = (0..months)
+            .filter_map(|i| first_month.checked_add_months(chrono::Months::new(i)))
+            .map(|d| d.format("%Y-%m").to_string())
+            .collect();
+        // tickets raised up to 31 days before the window can fall due inside it
+        let since = from_beijing(first_month.and_hms_opt(0, 0, 0).unwrap_or(now)) - chrono::Duration::days(31);
+        let mut conn = acquire(&state).await?;
+        let rules = Rules::load(&mut conn, user.company_id).await?;
+        let filter = repo::Filter {
+            since: Some(since),
+            limit: 200_000,
+            ..repo::Filter::default()
+        };
+        let objections = repo::objections(&mut conn, user.company_id, scope, &filter)
+            .await
+            .map_err(db::internal("objections"))?;
+        let ids: Vec<Uuid> = objections.iter().map(|o| o.id).collect();
+        let pauses = repo::pauses_of(&mut conn, user.company_id, &ids)
+            .await
+            .map_err(db::internal("pauses"))?;
+        let deliveries = repo::deliveries(&mut conn, user.company_id, scope, &filter)
+            .await
+            .map_err(db::internal("deliveries"))?;
+        // (rep, standard index, month) → status
+        let mut measured: Vec<((String, usize, String), Status)> = Vec::new();
+        let mut push = |rep: Option<&String>, t: &Timer| {
+            let (Some(status), Some(month)) = (t.status, month_of(&rules, t)) else {
+                return;
+            };
+            if !labels.contains(&month) {
+                return;
+            }
+            let k = StandardKind::ALL
+                .iter()
+                .position(|x| *x == t.standard)
+                .unwrap_or(0);
+            measured.push(((rep.cloned().unwrap_or_default(), k, month), status));
+        };
+        for o in &objections {
+            let (_, timers) = objection_timers(&rules, o, &pauses, now);
+            for t in &timers {
+                push(o.rep_name.as_ref(), t);
+            }
+        }
+        for d in &deliveries {
+            push(d.rep_name.as_ref(), &delivery_timer(&rules, d, now));
+        }
+        let cells = tickets::compliance(measured);
+        let mut by_month = vec![[Tally::default(); 3]; labels.len()];
+        let mut by_rep: BTreeMap<String, ([Tally; 3], Tally)> = BTreeMap::new();
+        let mut total = Tally::default();
+        for ((rep, k, month), t) in cells {
+            let add = |a: &mut Tally| {
+                a.met += t.met;
+                a.measured += t.measured;
+            };
+            if let Some(i) = labels.iter().position(|m| *m == month) {
+                add(&mut by_month[i][k]);
+            }
+            let e = by_rep.entry(rep).or_default();
+            add(&mut e.0[k]);
+            add(&mut e.1);
+            add(&mut total);
+        }
+        Ok(Compliance {
+            months: labels,
+            by_month,
+            by_rep: by_rep.into_iter().map(|(r, (s, t))| (r, s, t)).collect(),
+            total,
+        })
+    }
+
+    use chrono::Datelike as _;
+}

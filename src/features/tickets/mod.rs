@@ -1,0 +1,3 @@
+//! Service tickets: the board (`/tickets`), an objection (`/tickets/objections/:id`), a
+//! delivery (`/tickets/deliveries/:id`), compliance (`/tickets/compliance`).
+pub mod api;

@@ -1,0 +1,534 @@
+//! Delivery and objection tickets, their comments, pauses and photos. Every read joins
+//! the ticket's customer so a rep's scope is enforced in SQL.
+use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::server::db::DbConn;
+use crate::server::db::customers::Scope;
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite};
+use uuid::Uuid;
+
+fn scoped(q: &mut QueryBuilder<'_, Sqlite>, scope: Scope) {
+    if let Scope::Rep(rep) = scope {
+        q.push(" AND c.rep_id = ").push_bind(rep.0);
+    }
+}
+
+/// Which tickets to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    /// Not yet finished (objections not resolved, deliveries not delivered).
+    pub open_only: bool,
+    /// Raised (ordered) at or after.
+    pub since: Option<DateTime<Utc>>,
+    pub customer: Option<Uuid>,
+    pub limit: i64,
+}
+
+fn filtered(q: &mut QueryBuilder<'_, Sqlite>, f: &Filter, start: &str, done: &str) {
+    if f.open_only {
+        q.push(format!(" AND t.{done} IS NULL"));
+    }
+    if let Some(since) = f.since {
+        q.push(format!(" AND t.{start} >= ")).push_bind(since);
+    }
+    if let Some(c) = f.customer {
+        q.push(" AND t.customer_id = ").push_bind(c);
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ObjectionRow {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub tier: Option<String>,
+    pub rep_id: Option<Uuid>,
+    pub rep_name: Option<String>,
+    pub category: String,
+    pub description: String,
+    pub assignee_id: Option<Uuid>,
+    pub assignee_name: Option<String>,
+    pub opened_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub paused_at: Option<DateTime<Utc>>,
+    pub breached_at: Option<DateTime<Utc>>,
+    pub created_by_name: Option<String>,
+    pub version: i64,
+}
+
+const OBJECTION: &str = "SELECT t.id, t.customer_id, c.code, c.name, c.tier, c.rep_id, r.name AS rep_name, \
+     t.category, t.description, t.assignee_id, a.name AS assignee_name, t.opened_at, t.answered_at, \
+     t.resolved_at, t.closed_at, t.paused_at, t.breached_at, b.name AS created_by_name, t.version \
+     FROM objections t JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
+     LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
+     LEFT JOIN employees a ON a.company_id = t.company_id AND a.id = t.assignee_id \
+     LEFT JOIN employees b ON b.company_id = t.company_id AND b.id = t.created_by \
+     WHERE t.company_id = ";
+
+/// Objections within `scope`, oldest raised first.
+pub async fn objections(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    f: &Filter,
+) -> Result<Vec<ObjectionRow>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(OBJECTION);
+    q.push_bind(company.0);
+    scoped(&mut q, scope);
+    filtered(&mut q, f, "opened_at", "resolved_at");
+    q.push(" ORDER BY t.opened_at LIMIT ").push_bind(f.limit);
+    q.build_query_as().fetch_all(conn).await
+}
+
+pub async fn objection(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    id: Uuid,
+) -> Result<Option<ObjectionRow>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(OBJECTION);
+    q.push_bind(company.0).push(" AND t.id = ").push_bind(id);
+    scoped(&mut q, scope);
+    q.build_query_as().fetch_optional(conn).await
+}
+
+pub struct NewObjection<'a> {
+    pub id: Uuid,
+    pub customer: Uuid,
+    pub category: &'a str,
+    pub description: &'a str,
+    pub assignee: Option<Uuid>,
+    pub opened_at: DateTime<Utc>,
+    pub by: EmployeeId,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn insert_objection(
+    conn: &mut DbConn,
+    company: CompanyId,
+    o: &NewObjection<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO objections (company_id, id, customer_id, category, description, assignee_id, \
+         opened_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(company.0)
+    .bind(o.id)
+    .bind(o.customer)
+    .bind(o.category)
+    .bind(o.description)
+    .bind(o.assignee)
+    .bind(o.opened_at)
+    .bind(o.by.0)
+    .bind(o.now)
+    .bind(o.now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The milestones and pause state after a step; `false` if someone else changed the
+/// objection since `version`.
+pub struct Step {
+    pub answered_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub paused_at: Option<DateTime<Utc>>,
+    pub breached_at: Option<DateTime<Utc>>,
+    pub assignee: Option<Uuid>,
+}
+
+pub async fn update_objection(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    version: i64,
+    s: &Step,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE objections SET answered_at = ?, resolved_at = ?, closed_at = ?, paused_at = ?, \
+         breached_at = ?, assignee_id = ?, version = version + 1, updated_at = ? \
+         WHERE company_id = ? AND id = ? AND version = ?",
+    )
+    .bind(s.answered_at)
+    .bind(s.resolved_at)
+    .bind(s.closed_at)
+    .bind(s.paused_at)
+    .bind(s.breached_at)
+    .bind(s.assignee)
+    .bind(now)
+    .bind(company.0)
+    .bind(id)
+    .bind(version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Finished pauses of these objections: `(objection, paused, resumed)`.
+pub async fn pauses_of(
+    conn: &mut DbConn,
+    company: CompanyId,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+            "SELECT objection_id, paused_at, resumed_at FROM objection_pauses WHERE company_id = ",
+        );
+        q.push_bind(company.0).push(" AND objection_id IN (");
+        let mut sep = q.separated(", ");
+        for id in chunk {
+            sep.push_bind(*id);
+        }
+        q.push(") ORDER BY paused_at");
+        out.extend(
+            q.build_query_as::<(Uuid, DateTime<Utc>, DateTime<Utc>)>()
+                .fetch_all(&mut *conn)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+pub async fn insert_pause(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO objection_pauses (company_id, objection_id, paused_at, resumed_at) \
+         VALUES (?, ?, ?, ?)",
+    )
+    .bind(company.0)
+    .bind(id)
+    .bind(from)
+    .bind(to)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CommentRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub body: String,
+    pub author: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn comments(
+    conn: &mut DbConn,
+    company: CompanyId,
+    objection: Uuid,
+) -> Result<Vec<CommentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.id, m.kind, m.body, e.name AS author, m.created_at FROM objection_comments m \
+         LEFT JOIN employees e ON e.company_id = m.company_id AND e.id = m.author_id \
+         WHERE m.company_id = ? AND m.objection_id = ? ORDER BY m.created_at, m.id",
+    )
+    .bind(company.0)
+    .bind(objection)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn insert_comment(
+    conn: &mut DbConn,
+    company: CompanyId,
+    objection: Uuid,
+    kind: &str,
+    body: &str,
+    by: EmployeeId,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO objection_comments (company_id, id, objection_id, kind, body, author_id, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(company.0)
+    .bind(Uuid::now_v7())
+    .bind(objection)
+    .bind(kind)
+    .bind(body)
+    .bind(by.0)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeliveryRow {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub tier: Option<String>,
+    pub rep_id: Option<Uuid>,
+    pub rep_name: Option<String>,
+    pub order_ref: String,
+    pub ordered_at: DateTime<Utc>,
+    pub promised_at: Option<DateTime<Utc>>,
+    pub driver_id: Option<Uuid>,
+    pub driver_name: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+    pub breached_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+const DELIVERY: &str = "SELECT t.id, t.customer_id, c.code, c.name, c.tier, c.rep_id, r.name AS rep_name, \
+     t.order_ref, t.ordered_at, t.promised_at, t.driver_id, d.name AS driver_name, t.delivered_at, \
+     t.note, t.breached_at, t.version \
+     FROM deliveries t JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
+     LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
+     LEFT JOIN employees d ON d.company_id = t.company_id AND d.id = t.driver_id \
+     WHERE t.company_id = ";
+
+pub async fn deliveries(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    f: &Filter,
+) -> Result<Vec<DeliveryRow>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(DELIVERY);
+    q.push_bind(company.0);
+    scoped(&mut q, scope);
+    filtered(&mut q, f, "ordered_at", "delivered_at");
+    q.push(" ORDER BY t.ordered_at LIMIT ").push_bind(f.limit);
+    q.build_query_as().fetch_all(conn).await
+}
+
+pub async fn delivery(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    id: Uuid,
+) -> Result<Option<DeliveryRow>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(DELIVERY);
+    q.push_bind(company.0).push(" AND t.id = ").push_bind(id);
+    scoped(&mut q, scope);
+    q.build_query_as().fetch_optional(conn).await
+}
+
+pub struct NewDelivery<'a> {
+    pub id: Uuid,
+    pub customer: Uuid,
+    pub order_ref: &'a str,
+    pub ordered_at: DateTime<Utc>,
+    pub promised_at: Option<DateTime<Utc>>,
+    pub driver: Option<Uuid>,
+    pub by: EmployeeId,
+    pub now: DateTime<Utc>,
+}
+
+/// Inserts a delivery; `false` when the order already has one.
+pub async fn insert_delivery(
+    conn: &mut DbConn,
+    company: CompanyId,
+    d: &NewDelivery<'_>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO deliveries (company_id, id, customer_id, order_ref, ordered_at, promised_at, \
+         driver_id, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (company_id, order_ref) DO NOTHING",
+    )
+    .bind(company.0)
+    .bind(d.id)
+    .bind(d.customer)
+    .bind(d.order_ref)
+    .bind(d.ordered_at)
+    .bind(d.promised_at)
+    .bind(d.driver)
+    .bind(d.by.0)
+    .bind(d.now)
+    .bind(d.now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records the delivery; `false` if it changed since `version`.
+#[expect(clippy::too_many_arguments, reason = "one row's columns")]
+pub async fn complete_delivery(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    version: i64,
+    delivered_at: DateTime<Utc>,
+    note: Option<&str>,
+    breached_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET delivered_at = ?, note = ?, breached_at = ?, version = version + 1, \
+         updated_at = ? WHERE company_id = ? AND id = ? AND version = ? AND delivered_at IS NULL",
+    )
+    .bind(delivered_at)
+    .bind(note)
+    .bind(breached_at)
+    .bind(now)
+    .bind(company.0)
+    .bind(id)
+    .bind(version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks a ticket breached at `at` (once; the overdue job).
+pub async fn mark_breached(
+    conn: &mut DbConn,
+    company: CompanyId,
+    kind: &str,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let table = if kind == "delivery" { "deliveries" } else { "objections" };
+    let done = sqlx::query(&format!(
+        "UPDATE {table} SET breached_at = ? WHERE company_id = ? AND id = ? AND breached_at IS NULL"
+    ))
+    .bind(at)
+    .bind(company.0)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Tickets that breached in `[from, to)`, within `scope`.
+pub async fn breached_between(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let mut total = 0;
+    for table in ["objections", "deliveries"] {
+        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
+            "SELECT COUNT(*) FROM {table} t JOIN customers c ON c.company_id = t.company_id \
+             AND c.id = t.customer_id WHERE t.company_id = "
+        ));
+        q.push_bind(company.0)
+            .push(" AND t.breached_at >= ")
+            .push_bind(from)
+            .push(" AND t.breached_at < ")
+            .push_bind(to);
+        scoped(&mut q, scope);
+        let n: i64 = q.build_query_scalar().fetch_one(&mut *conn).await?;
+        total += n;
+    }
+    Ok(total)
+}
+
+/// Companies with unfinished tickets (for the overdue job).
+pub async fn companies_with_open_tickets(conn: &mut DbConn) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT company_id FROM objections WHERE resolved_at IS NULL AND breached_at IS NULL \
+         UNION SELECT company_id FROM deliveries WHERE delivered_at IS NULL AND breached_at IS NULL",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+#[expect(clippy::too_many_arguments, reason = "one row's columns")]
+pub async fn insert_photo(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    kind: &str,
+    ticket: Uuid,
+    content_type: &str,
+    size: i64,
+    by: EmployeeId,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO ticket_photos (company_id, id, ticket_kind, ticket_id, content_type, size_bytes, \
+         uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(company.0)
+    .bind(id)
+    .bind(kind)
+    .bind(ticket)
+    .bind(content_type)
+    .bind(size)
+    .bind(by.0)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Photos of these tickets: `(ticket, photo)`, oldest first.
+pub async fn photos_of(
+    conn: &mut DbConn,
+    company: CompanyId,
+    kind: &str,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, Uuid)>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut q: QueryBuilder<'_, Sqlite> =
+            QueryBuilder::new("SELECT ticket_id, id FROM ticket_photos WHERE company_id = ");
+        q.push_bind(company.0)
+            .push(" AND ticket_kind = ")
+            .push_bind(kind.to_owned())
+            .push(" AND ticket_id IN (");
+        let mut sep = q.separated(", ");
+        for id in chunk {
+            sep.push_bind(*id);
+        }
+        q.push(") ORDER BY created_at, id");
+        out.extend(
+            q.build_query_as::<(Uuid, Uuid)>()
+                .fetch_all(&mut *conn)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// A photo's type, if the user may see its ticket's customer.
+pub async fn photo(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    id: Uuid,
+) -> Result<Option<String>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        "SELECT p.content_type FROM ticket_photos p \
+         LEFT JOIN objections o ON p.ticket_kind = 'objection' AND o.company_id = p.company_id AND o.id = p.ticket_id \
+         LEFT JOIN deliveries d ON p.ticket_kind = 'delivery' AND d.company_id = p.company_id AND d.id = p.ticket_id \
+         JOIN customers c ON c.company_id = p.company_id AND c.id = COALESCE(o.customer_id, d.customer_id) \
+         WHERE p.company_id = ",
+    );
+    q.push_bind(company.0).push(" AND p.id = ").push_bind(id);
+    scoped(&mut q, scope);
+    q.build_query_scalar().fetch_optional(conn).await
+}
+
+/// Unfinished tickets (objections not resolved, deliveries not delivered) within `scope`.
+pub async fn open_count(conn: &mut DbConn, company: CompanyId, scope: Scope) -> Result<i64, sqlx::Error> {
+    let mut total = 0;
+    for (table, done) in [("objections", "resolved_at"), ("deliveries", "delivered_at")] {
+        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
+            "SELECT COUNT(*) FROM {table} t JOIN customers c ON c.company_id = t.company_id \
+             AND c.id = t.customer_id WHERE t.{done} IS NULL AND t.company_id = "
+        ));
+        q.push_bind(company.0);
+        scoped(&mut q, scope);
+        let n: i64 = q.build_query_scalar().fetch_one(&mut *conn).await?;
+        total += n;
+    }
+    Ok(total)
+}

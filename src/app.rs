@@ -9,12 +9,18 @@ use crate::features::customers::import_page::ImportPage;
 use crate::features::customers::list_page::CustomerListPage;
 use crate::features::customers::new_page::NewCustomerPage;
 use crate::features::dashboard::dashboard_page::DashboardPage;
+use crate::features::development::page::{DevelopmentPage, EmployeeDevelopmentPage};
 use crate::features::discipline::page::DisciplinePage;
 use crate::features::growth::page::GrowthPage;
+use crate::features::handbook::page::HandbookPage;
 use crate::features::sales::products_page::ProductsPage;
 use crate::features::sales::sales_page::SalesPage;
 use crate::features::segmentation::page::SegmentationPage;
 use crate::features::staff::staff_page::StaffPage;
+use crate::features::standards::page::StandardsPage;
+use crate::features::tickets::board_page::TicketBoardPage;
+use crate::features::tickets::compliance_page::CompliancePage;
+use crate::features::tickets::detail_page::{DeliveryPage, ObjectionPage};
 use crate::features::tiers::changes_page::TierChangesPage;
 use crate::features::tiers::policies_page::PoliciesPage;
 use crate::features::tiers::transitions_page::TransitionsPage;
@@ -78,6 +84,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tiers/changes") view=TierChangesPage ssr=SsrMode::Async />
                         <Route path=path!("growth") view=GrowthPage ssr=SsrMode::Async />
                         <Route path=path!("discipline") view=DisciplinePage ssr=SsrMode::Async />
+                        <Route path=path!("tickets") view=TicketBoardPage ssr=SsrMode::Async />
+                        <Route path=path!("tickets/compliance") view=CompliancePage ssr=SsrMode::Async />
+                        <Route path=path!("tickets/objections/:id") view=ObjectionPage ssr=SsrMode::Async />
+                        <Route path=path!("tickets/deliveries/:id") view=DeliveryPage ssr=SsrMode::Async />
+                        <Route path=path!("standards") view=StandardsPage ssr=SsrMode::Async />
+                        <Route path=path!("handbook") view=HandbookPage ssr=SsrMode::Async />
+                        <Route path=path!("development") view=DevelopmentPage ssr=SsrMode::Async />
+                        <Route path=path!("development/:id") view=EmployeeDevelopmentPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -72,6 +72,8 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                 <A href="/tiers">{t!(i18n, nav.tiers)}</A>
                 <A href="/growth">{t!(i18n, nav.growth)}</A>
                 <A href="/discipline">{t!(i18n, nav.discipline)}</A>
+                <A href="/tickets">{t!(i18n, nav.tickets)}</A>
+                <A href="/development">{t!(i18n, nav.development)}</A>
                 {may_view_staff.then(|| view! { <A href="/staff">{t!(i18n, nav.staff)}</A> })}
             </nav>
             <div class="usermenu">

@@ -782,7 +782,8 @@ pub async fn ticket_photo(
         Ok(c) => c,
         Err(e) => return error(db::internal("acquire")(e)),
     };
-    match crate::server::db::tickets::photo(&mut conn, user.company_id, imp::scope_of(&user), id).await
+    match crate::server::db::tickets::photo(&mut conn, user.company_id, imp::scope_of(&user), id)
+        .await
     {
         Ok(Some(content_type)) => serve_image(&state, user.company_id, id, &content_type).await,
         Ok(None) => error(AppError::NotFound),

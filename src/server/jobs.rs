@@ -26,7 +26,11 @@ pub async fn mark_overdue(pool: &SqlitePool, now: DateTime<Utc>) -> anyhow::Resu
     Ok(marked)
 }
 
-async fn mark_company(pool: &SqlitePool, company: CompanyId, now: DateTime<Utc>) -> anyhow::Result<usize> {
+async fn mark_company(
+    pool: &SqlitePool,
+    company: CompanyId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
     let local = to_beijing(now);
     let mut tx = pool.begin().await.context("begin")?;
     let rules = Rules::load(&mut tx, company)
@@ -41,13 +45,20 @@ async fn mark_company(pool: &SqlitePool, company: CompanyId, now: DateTime<Utc>)
         .await
         .context("objections")?;
     let ids: Vec<Uuid> = objections.iter().map(|o| o.id).collect();
-    let pauses = repo::pauses_of(&mut tx, company, &ids).await.context("pauses")?;
+    let pauses = repo::pauses_of(&mut tx, company, &ids)
+        .await
+        .context("pauses")?;
     let mut due: Vec<(&str, Uuid, DateTime<Utc>)> = Vec::new();
     for o in objections.iter().filter(|o| o.breached_at.is_none()) {
         let (_, timers) = objection_timers(&rules, o, &pauses, local);
         let first = timers
             .iter()
-            .filter(|t| matches!(t.status, Some(Status::Breached { .. } | Status::Late { .. })))
+            .filter(|t| {
+                matches!(
+                    t.status,
+                    Some(Status::Breached { .. } | Status::Late { .. })
+                )
+            })
             .filter_map(|t| rules.due(t))
             .min();
         if let Some(at) = first {

@@ -81,6 +81,7 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
     seed_customers(&mut tx, now).await?;
     seed_sales(&mut tx, now).await?;
     seed_policies(&mut tx, now).await?;
+    seed_service(&mut tx, now).await?;
     tx.commit().await?;
     // official tiers: the year before (saved a month ago) and the last twelve months, so
     // lists, profiles and the transitions page show them at once
@@ -119,6 +120,267 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     seed_discipline(&mut tx, now).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Service standards, the working calendar with holidays, the handbook's draft, tickets
+/// over the last months (so the board counts down and compliance has a history), and
+/// staff development records.
+async fn seed_service(
+    conn: &mut crate::server::db::DbConn,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use crate::domain::handbook::Draft;
+    use crate::domain::sla::{CalendarInput, WorkCalendar};
+    use crate::domain::tickets::{ServiceStandard, StandardInput};
+    use crate::server::db::{development, handbook, service, tickets};
+    use chrono::Duration;
+    let owner = demo_employee_id(0);
+    for (kind, hours, a, working) in [
+        ("delivery", "24", "12", false),
+        ("first_answer", "4", "2", true),
+        ("resolution", "48", "24", false),
+    ] {
+        let s = ServiceStandard::parse(&StandardInput {
+            kind: kind.into(),
+            hours: hours.into(),
+            tier_a_hours: a.into(),
+            working_hours_only: working,
+            ..StandardInput::default()
+        })
+        .map_err(|e| anyhow::anyhow!("demo standard {kind}: {e:?}"))?;
+        service::save_standard(conn, DEMO_COMPANY_ID, &s, owner, now).await?;
+    }
+    let holidays = [
+        ("2026-10-01", "holiday", "国庆节"),
+        ("2026-10-02", "holiday", "国庆节"),
+        ("2026-10-03", "holiday", "国庆节"),
+        ("2027-01-01", "holiday", "元旦"),
+        ("2027-02-06", "holiday", "春节"),
+        ("2027-02-07", "holiday", "春节"),
+        ("2027-02-08", "holiday", "春节"),
+    ];
+    let calendar = WorkCalendar::parse(&CalendarInput {
+        open: "09:00".into(),
+        close: "18:00".into(),
+        weekdays: "123456".into(),
+        days: holidays
+            .iter()
+            .map(|(d, k, n)| ((*d).into(), (*k).into(), (*n).into()))
+            .collect(),
+    })
+    .map_err(|e| anyhow::anyhow!("demo calendar: {e:?}"))?;
+    service::save_calendar(conn, DEMO_COMPANY_ID, &calendar, now).await?;
+    let draft = Draft::parse(
+        "本手册汇总本公司的服务标准、分级政策、拜访流程与渠道规则。每位员工入职时阅读并确认，标准更新后重新发布。",
+        "1. 出发前查看客户档案与上次拜访记录\n2. 进店问候，检查库存与陈列\n3. 记录货架价格与竞品\n4. 了解客户需求与异议，当场登记\n5. 约定下次拜访时间",
+        "严禁跨区域供货（窜货）；不得低于最低限价销售；发现违规当日登记并附照片。",
+    )
+    .map_err(|e| anyhow::anyhow!("demo handbook: {e:?}"))?;
+    handbook::save_draft(conn, DEMO_COMPANY_ID, &draft, 0, owner, now).await?;
+
+    // tickets: a few customers of each of four reps
+    let mut n = 0u32;
+    for rep in [3usize, 4, 5, 6] {
+        let customers: Vec<(Uuid,)> = sqlx::query_as(
+            "SELECT id FROM customers WHERE company_id = ? AND rep_id = ? AND status <> 'closed' ORDER BY code LIMIT 8",
+        )
+        .bind(DEMO_COMPANY_ID.0)
+        .bind(demo_employee_id(rep).0)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (customer,) in &customers {
+            n += 1;
+            // history: answered within 1–6 hours, resolved within 10–60 hours, over five months
+            let opened =
+                now - Duration::days(i64::from(n % 150) + 3) - Duration::hours(i64::from(n % 7));
+            let id = Uuid::now_v7();
+            let categories = [
+                "quality", "price", "delivery", "display", "service", "other",
+            ];
+            tickets::insert_objection(
+                conn,
+                DEMO_COMPANY_ID,
+                &tickets::NewObjection {
+                    id,
+                    customer: *customer,
+                    category: categories[n as usize % categories.len()],
+                    description: "客户反映问题，已登记跟进（演示）",
+                    assignee: Some(demo_employee_id(rep).0),
+                    opened_at: opened,
+                    by: demo_employee_id(rep),
+                    now,
+                },
+            )
+            .await?;
+            let answered = opened + Duration::hours(i64::from(1 + n % 6));
+            let resolved = answered + Duration::hours(i64::from(10 + (n * 7) % 50));
+            tickets::update_objection(
+                conn,
+                DEMO_COMPANY_ID,
+                id,
+                1,
+                &tickets::Step {
+                    answered_at: Some(answered),
+                    resolved_at: Some(resolved),
+                    closed_at: Some(resolved),
+                    paused_at: None,
+                    breached_at: None,
+                    assignee: Some(demo_employee_id(rep).0),
+                },
+                now,
+            )
+            .await?;
+            for (kind, body, at) in [
+                ("answered", "已电话答复客户", answered),
+                ("resolved", "已处理完毕", resolved),
+            ] {
+                tickets::insert_comment(
+                    conn,
+                    DEMO_COMPANY_ID,
+                    id,
+                    kind,
+                    body,
+                    demo_employee_id(rep),
+                    at,
+                )
+                .await?;
+            }
+            // deliveries: most within the day, some late
+            let ordered = now - Duration::days(i64::from((n * 3) % 150) + 2);
+            let delivery = Uuid::now_v7();
+            tickets::insert_delivery(
+                conn,
+                DEMO_COMPANY_ID,
+                &tickets::NewDelivery {
+                    id: delivery,
+                    customer: *customer,
+                    order_ref: &format!("SO-DEMO-{n:04}"),
+                    ordered_at: ordered,
+                    promised_at: None,
+                    driver: Some(demo_employee_id(9).0),
+                    by: demo_employee_id(rep),
+                    now,
+                },
+            )
+            .await?;
+            let took = if n % 5 == 0 {
+                30
+            } else {
+                4 + i64::from(n % 16)
+            };
+            tickets::complete_delivery(
+                conn,
+                DEMO_COMPANY_ID,
+                delivery,
+                1,
+                ordered + Duration::hours(took),
+                None,
+                None,
+                now,
+            )
+            .await?;
+        }
+        // open tickets today: one waiting for an answer, one delivery on its way
+        if let Some((customer,)) = customers.first() {
+            tickets::insert_objection(
+                conn,
+                DEMO_COMPANY_ID,
+                &tickets::NewObjection {
+                    id: Uuid::now_v7(),
+                    customer: *customer,
+                    category: "quality",
+                    description: "上批货有三箱外包装破损，要求换货。",
+                    assignee: Some(demo_employee_id(rep).0),
+                    opened_at: now - Duration::hours(rep as i64 - 2),
+                    by: demo_employee_id(rep),
+                    now,
+                },
+            )
+            .await?;
+        }
+        if let Some((customer,)) = customers.get(1) {
+            n += 1;
+            tickets::insert_delivery(
+                conn,
+                DEMO_COMPANY_ID,
+                &tickets::NewDelivery {
+                    id: Uuid::now_v7(),
+                    customer: *customer,
+                    order_ref: &format!("SO-DEMO-{n:04}"),
+                    ordered_at: now - Duration::hours(6 * rep as i64 - 8),
+                    promised_at: None,
+                    driver: Some(demo_employee_id(9).0),
+                    by: demo_employee_id(rep),
+                    now,
+                },
+            )
+            .await?;
+        }
+    }
+
+    // staff development: training over the last year, a skills matrix, suggestions
+    let today = crate::domain::time::beijing_date(now);
+    let topics = [
+        ("新品知识", "厂家培训师", true),
+        ("陈列标准", "刘敏", false),
+        ("异议处理话术", "王强", false),
+        ("安全驾驶", "交通安全中心", true),
+    ];
+    for rep in 3..=9usize {
+        for (k, (topic, trainer, external)) in topics.iter().enumerate() {
+            if (rep + k) % 3 == 0 {
+                continue;
+            }
+            let day = today - chrono::Days::new(((rep * 37 + k * 71) % 330) as u64);
+            let t = crate::domain::development::Training {
+                date: day,
+                topic: (*topic).into(),
+                tenths: 10 + ((rep + k) % 4) as i64 * 5,
+                trainer: Some((*trainer).into()),
+                external: *external,
+            };
+            development::insert_training(
+                conn,
+                DEMO_COMPANY_ID,
+                demo_employee_id(rep),
+                &t,
+                owner,
+                now,
+            )
+            .await?;
+        }
+        for (k, skill) in ["产品知识", "陈列", "谈判", "收款"].iter().enumerate() {
+            let level = 1 + ((rep * 3 + k * 2) % 5) as u8;
+            development::set_skill(
+                conn,
+                DEMO_COMPANY_ID,
+                demo_employee_id(rep),
+                skill,
+                Some(level),
+                now,
+            )
+            .await?;
+        }
+    }
+    development::insert_suggestion(
+        conn,
+        DEMO_COMPANY_ID,
+        demo_employee_id(3),
+        "早会改到八点",
+        "避开早高峰，九点前就能到第一家店。",
+        now - Duration::days(5),
+    )
+    .await?;
+    development::insert_suggestion(
+        conn,
+        DEMO_COMPANY_ID,
+        demo_employee_id(9),
+        "配送单加客户收货时段",
+        "很多餐饮店只在上午十点前收货。",
+        now - Duration::days(2),
+    )
+    .await?;
     Ok(())
 }
 

@@ -748,12 +748,14 @@ async fn a_list_never_shows_an_older_state_than_the_database() {
     );
     // a deletion (none in the app yet; an operator's SQL) is noticed too
     let before = list(&app, &m, json!({})).await["total"].as_i64().unwrap();
-    // its sales, rollups and tiers first: the ledger keeps customers from vanishing under it
+    // its sales, rollups, tiers and tickets first: they keep customers from vanishing
     for table in [
         "sales_lines",
         "sales_monthly",
         "customer_tiers",
         "tier_changes",
+        "objections",
+        "deliveries",
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE customer_id = ?"))
             .bind(id.parse::<uuid::Uuid>().unwrap())

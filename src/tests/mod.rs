@@ -8,7 +8,7 @@ mod customer_import;
 mod customers;
 mod helpers;
 mod platform;
-mod service;
 mod sales;
+mod service;
 mod staff;
 mod tiers;

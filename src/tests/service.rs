@@ -29,7 +29,12 @@ async fn ok(app: &TestApp, c: &Client, path: &str, body: Value) -> Value {
     let r = app.call(c, path, body).await;
     let status = r.status();
     let text = r.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{path}: {}", &text[..text.len().min(400)]);
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{path}: {}",
+        &text[..text.len().min(400)]
+    );
     serde_json::from_str(&text).unwrap()
 }
 
@@ -43,17 +48,25 @@ async fn refused(app: &TestApp, c: &Client, path: &str, body: Value) -> (StatusC
 /// A customer code served by a demo rep.
 async fn code_of(app: &TestApp, login: &str) -> String {
     let rep: uuid::Uuid = app.demo_employee_id(login).await.parse().unwrap();
-    sqlx::query_scalar("SELECT code FROM customers WHERE company_id = ? AND rep_id = ? ORDER BY code LIMIT 1")
-        .bind(DEMO_COMPANY_ID.0)
-        .bind(rep)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    sqlx::query_scalar(
+        "SELECT code FROM customers WHERE company_id = ? AND rep_id = ? ORDER BY code LIMIT 1",
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .bind(rep)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
 }
 
 /// The demo's tickets out of the way, so counts below are this test's own.
 async fn clear_tickets(app: &TestApp) {
-    for table in ["objection_comments", "objection_pauses", "ticket_photos", "objections", "deliveries"] {
+    for table in [
+        "objection_comments",
+        "objection_pauses",
+        "ticket_photos",
+        "objections",
+        "deliveries",
+    ] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&app.pool)
             .await
@@ -68,7 +81,11 @@ fn beijing_minus(minutes: i64) -> String {
 }
 
 async fn set_standards(app: &TestApp, owner: &Client) {
-    for (kind, hours, a) in [("delivery", "24", ""), ("first_answer", "4", "2"), ("resolution", "48", "")] {
+    for (kind, hours, a) in [
+        ("delivery", "24", ""),
+        ("first_answer", "4", "2"),
+        ("resolution", "48", ""),
+    ] {
         ok(
             app,
             owner,
@@ -91,9 +108,15 @@ async fn the_owner_sets_standards_and_bad_hours_are_refused() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(errors(&v), vec![("hours".to_owned(), "Zero".to_owned())]);
     let (_, v) = refused(&app, &owner, "standards/save", input("-2", "")).await;
-    assert_eq!(errors(&v), vec![("hours".to_owned(), "Negative".to_owned())]);
+    assert_eq!(
+        errors(&v),
+        vec![("hours".to_owned(), "Negative".to_owned())]
+    );
     let (_, v) = refused(&app, &owner, "standards/save", input("4", "6")).await;
-    assert_eq!(errors(&v), vec![("tier_a_hours".to_owned(), "NotStricter".to_owned())]);
+    assert_eq!(
+        errors(&v),
+        vec![("tier_a_hours".to_owned(), "NotStricter".to_owned())]
+    );
     let v = ok(&app, &owner, "standards/save", input("4", "2")).await;
     let saved = v["standards"]
         .as_array()
@@ -113,7 +136,10 @@ async fn the_owner_sets_standards_and_bad_hours_are_refused() {
         json!({ "input": { "open": "18:00", "close": "09:00", "weekdays": "12345", "days": [] } }),
     )
     .await;
-    assert_eq!(errors(&v), vec![("close".to_owned(), "CloseBeforeOpen".to_owned())]);
+    assert_eq!(
+        errors(&v),
+        vec![("close".to_owned(), "CloseBeforeOpen".to_owned())]
+    );
     ok(
         &app,
         &owner,
@@ -142,11 +168,17 @@ async fn an_objection_is_answered_before_it_is_resolved_and_only_its_reps_see_it
     // a customer the rep may not see does not exist for them
     let (s, v) = refused(&app, &rep, "tickets/objections/open", open(&theirs, "")).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(errors(&v), vec![("customer".to_owned(), "UnknownCustomer".to_owned())]);
+    assert_eq!(
+        errors(&v),
+        vec![("customer".to_owned(), "UnknownCustomer".to_owned())]
+    );
     // nor may it be given to another rep
     let lina_id = app.demo_employee_id("lina").await;
     let (_, v) = refused(&app, &rep, "tickets/objections/open", open(&mine, &lina_id)).await;
-    assert_eq!(errors(&v), vec![("assignee".to_owned(), "UnknownEmployee".to_owned())]);
+    assert_eq!(
+        errors(&v),
+        vec![("assignee".to_owned(), "UnknownEmployee".to_owned())]
+    );
     let (_, v) = refused(
         &app,
         &rep,
@@ -163,10 +195,24 @@ async fn an_objection_is_answered_before_it_is_resolved_and_only_its_reps_see_it
         ]
     );
     let me = app.demo_employee_id("zhangwei").await;
-    let id: String = serde_json::from_value(ok(&app, &rep, "tickets/objections/open", open(&mine, &me)).await).unwrap();
+    let id: String =
+        serde_json::from_value(ok(&app, &rep, "tickets/objections/open", open(&mine, &me)).await)
+            .unwrap();
     // the board: the rep sees it counting down to the first answer; the other rep does not
-    let board = ok(&app, &rep, "tickets/board", json!({ "rep": "", "tier": "", "standard": "" })).await;
-    let item = board["items"].as_array().unwrap().iter().find(|i| i["id"] == id.as_str()).unwrap().clone();
+    let board = ok(
+        &app,
+        &rep,
+        "tickets/board",
+        json!({ "rep": "", "tier": "", "standard": "" }),
+    )
+    .await;
+    let item = board["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .unwrap()
+        .clone();
     assert_eq!(item["timer"]["standard"], "FirstAnswer");
     let status = &item["timer"]["status"];
     let left = status["OnTrack"]["remaining_minutes"]
@@ -174,65 +220,208 @@ async fn an_objection_is_answered_before_it_is_resolved_and_only_its_reps_see_it
         .or_else(|| status["DueSoon"]["remaining_minutes"].as_i64())
         .unwrap();
     let limit = item["timer"]["limit"]["minutes"].as_i64().unwrap();
-    assert!((limit - 31..=limit - 29).contains(&left), "{left} of {limit}");
-    let theirs_board = ok(&app, &other, "tickets/board", json!({ "rep": "", "tier": "", "standard": "" })).await;
-    assert!(theirs_board["items"].as_array().unwrap().iter().all(|i| i["id"] != id.as_str()));
+    assert!(
+        (limit - 31..=limit - 29).contains(&left),
+        "{left} of {limit}"
+    );
+    let theirs_board = ok(
+        &app,
+        &other,
+        "tickets/board",
+        json!({ "rep": "", "tier": "", "standard": "" }),
+    )
+    .await;
+    assert!(
+        theirs_board["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["id"] != id.as_str())
+    );
     let (s, _) = refused(&app, &other, "tickets/objections/get", json!({ "id": id })).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = refused(&app, &other, "tickets/objections/comment", json!({ "id": id, "body": "看看" })).await;
+    let (s, _) = refused(
+        &app,
+        &other,
+        "tickets/objections/comment",
+        json!({ "id": id, "body": "看看" }),
+    )
+    .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // the standard filter keeps it, another standard's filter drops it
-    let only_delivery = ok(&app, &rep, "tickets/board", json!({ "rep": "", "tier": "", "standard": "delivery" })).await;
+    let only_delivery = ok(
+        &app,
+        &rep,
+        "tickets/board",
+        json!({ "rep": "", "tier": "", "standard": "delivery" }),
+    )
+    .await;
     assert!(only_delivery["items"].as_array().unwrap().is_empty());
-    let (s, _) = refused(&app, &rep, "tickets/board", json!({ "rep": "", "tier": "X", "standard": "" })).await;
+    let (s, _) = refused(
+        &app,
+        &rep,
+        "tickets/board",
+        json!({ "rep": "", "tier": "X", "standard": "" }),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     // resolving before answering, answering without saying what
     let d = ok(&app, &rep, "tickets/objections/get", json!({ "id": id })).await;
     let v1 = d["item"]["version"].as_i64().unwrap();
-    let (_, v) = refused(&app, &rep, "tickets/objections/advance", json!({ "id": id, "version": v1, "to": "resolved", "note": "" })).await;
-    assert_eq!(errors(&v), vec![("status".to_owned(), "AnswerFirst".to_owned())]);
-    let (_, v) = refused(&app, &rep, "tickets/objections/advance", json!({ "id": id, "version": v1, "to": "answered", "note": " " })).await;
+    let (_, v) = refused(
+        &app,
+        &rep,
+        "tickets/objections/advance",
+        json!({ "id": id, "version": v1, "to": "resolved", "note": "" }),
+    )
+    .await;
+    assert_eq!(
+        errors(&v),
+        vec![("status".to_owned(), "AnswerFirst".to_owned())]
+    );
+    let (_, v) = refused(
+        &app,
+        &rep,
+        "tickets/objections/advance",
+        json!({ "id": id, "version": v1, "to": "answered", "note": " " }),
+    )
+    .await;
     assert_eq!(errors(&v), vec![("note".to_owned(), "Required".to_owned())]);
-    let d = ok(&app, &rep, "tickets/objections/advance", json!({ "id": id, "version": v1, "to": "answered", "note": "明天上午换货" })).await;
+    let d = ok(
+        &app,
+        &rep,
+        "tickets/objections/advance",
+        json!({ "id": id, "version": v1, "to": "answered", "note": "明天上午换货" }),
+    )
+    .await;
     assert_eq!(d["status"], "Answered");
-    assert!(d["timers"][0]["status"]["Met"].is_object(), "{}", d["timers"][0]);
+    assert!(
+        d["timers"][0]["status"]["Met"].is_object(),
+        "{}",
+        d["timers"][0]
+    );
     assert_eq!(d["item"]["timer"]["standard"], "Resolution");
     // an old page cannot overwrite the step
-    let (s, _) = refused(&app, &rep, "tickets/objections/advance", json!({ "id": id, "version": v1, "to": "resolved", "note": "" })).await;
+    let (s, _) = refused(
+        &app,
+        &rep,
+        "tickets/objections/advance",
+        json!({ "id": id, "version": v1, "to": "resolved", "note": "" }),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT);
     let v2 = d["item"]["version"].as_i64().unwrap();
     // waiting for the customer stops the clock
-    let d = ok(&app, &rep, "tickets/objections/pause", json!({ "id": id, "version": v2, "paused": true, "note": "等客户确认" })).await;
-    assert!(d["item"]["timer"]["status"]["Paused"].is_object(), "{}", d["item"]["timer"]);
-    let (_, v) = refused(&app, &rep, "tickets/objections/pause", json!({ "id": id, "version": d["item"]["version"], "paused": true, "note": "" })).await;
-    assert_eq!(errors(&v), vec![("status".to_owned(), "InvalidTransition".to_owned())]);
-    let d = ok(&app, &rep, "tickets/objections/pause", json!({ "id": id, "version": d["item"]["version"], "paused": false, "note": "" })).await;
-    let d = ok(&app, &rep, "tickets/objections/advance", json!({ "id": id, "version": d["item"]["version"], "to": "resolved", "note": "已换货" })).await;
+    let d = ok(
+        &app,
+        &rep,
+        "tickets/objections/pause",
+        json!({ "id": id, "version": v2, "paused": true, "note": "等客户确认" }),
+    )
+    .await;
+    assert!(
+        d["item"]["timer"]["status"]["Paused"].is_object(),
+        "{}",
+        d["item"]["timer"]
+    );
+    let (_, v) = refused(
+        &app,
+        &rep,
+        "tickets/objections/pause",
+        json!({ "id": id, "version": d["item"]["version"], "paused": true, "note": "" }),
+    )
+    .await;
+    assert_eq!(
+        errors(&v),
+        vec![("status".to_owned(), "InvalidTransition".to_owned())]
+    );
+    let d = ok(
+        &app,
+        &rep,
+        "tickets/objections/pause",
+        json!({ "id": id, "version": d["item"]["version"], "paused": false, "note": "" }),
+    )
+    .await;
+    let d = ok(
+        &app,
+        &rep,
+        "tickets/objections/advance",
+        json!({ "id": id, "version": d["item"]["version"], "to": "resolved", "note": "已换货" }),
+    )
+    .await;
     assert_eq!(d["status"], "Resolved");
     assert!(d["timers"][1]["status"]["Met"].is_object());
-    let d = ok(&app, &owner, "tickets/objections/advance", json!({ "id": id, "version": d["item"]["version"], "to": "closed", "note": "" })).await;
+    let d = ok(
+        &app,
+        &owner,
+        "tickets/objections/advance",
+        json!({ "id": id, "version": d["item"]["version"], "to": "closed", "note": "" }),
+    )
+    .await;
     assert_eq!(d["status"], "Closed");
-    let kinds: Vec<&str> = d["comments"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, vec!["answered", "paused", "resumed", "resolved", "closed"]);
+    let kinds: Vec<&str> = d["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["answered", "paused", "resumed", "resolved", "closed"]
+    );
     assert_eq!(d["comments"][0]["body"], "明天上午换货");
     // finished: off the board
-    let board = ok(&app, &rep, "tickets/board", json!({ "rep": "", "tier": "", "standard": "" })).await;
-    assert!(board["items"].as_array().unwrap().iter().all(|i| i["id"] != id.as_str()));
+    let board = ok(
+        &app,
+        &rep,
+        "tickets/board",
+        json!({ "rep": "", "tier": "", "standard": "" }),
+    )
+    .await;
+    assert!(
+        board["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["id"] != id.as_str())
+    );
     // evidence photos: the rep uploads, the other rep neither uploads nor sees
-    let up = rep.post(format!("{}/api/tickets/objection/{id}/photos", app.base)).body(PNG.to_vec()).send().await.unwrap();
+    let up = rep
+        .post(format!("{}/api/tickets/objection/{id}/photos", app.base))
+        .body(PNG.to_vec())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(up.status(), StatusCode::CREATED);
     let photo: String = up.json().await.unwrap();
-    let theirs_up = other.post(format!("{}/api/tickets/objection/{id}/photos", app.base)).body(PNG.to_vec()).send().await.unwrap();
+    let theirs_up = other
+        .post(format!("{}/api/tickets/objection/{id}/photos", app.base))
+        .body(PNG.to_vec())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(theirs_up.status(), StatusCode::NOT_FOUND);
     let get = |c: &Client| c.get(format!("{}/ticket-photos/{photo}", app.base)).send();
     assert_eq!(get(&other).await.unwrap().status(), StatusCode::NOT_FOUND);
-    assert_eq!(get(&owner).await.unwrap().bytes().await.unwrap().as_ref(), PNG);
+    assert_eq!(
+        get(&owner).await.unwrap().bytes().await.unwrap().as_ref(),
+        PNG
+    );
     // another company's owner cannot reach it at all
     app.add_company("另一家经销商", "other-owner").await;
     let stranger = app.signed_in("other-owner").await;
-    let (s, _) = refused(&app, &stranger, "tickets/objections/get", json!({ "id": id })).await;
+    let (s, _) = refused(
+        &app,
+        &stranger,
+        "tickets/objections/get",
+        json!({ "id": id }),
+    )
+    .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    assert_eq!(get(&stranger).await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&stranger).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -245,22 +434,66 @@ async fn a_late_delivery_breaches_and_compliance_counts_it() {
     let mine = code_of(&app, "zhangwei").await;
     let open = |order: &str, ordered: String| json!({ "input": { "customer": mine, "order_ref": order, "ordered_at": ordered, "promised_at": "", "driver": "" } });
     // ordered 25 hours ago against 24 hours (A customers may be held to less, never more)
-    let late: String = serde_json::from_value(ok(&app, &rep, "tickets/deliveries/open", open("SO-LATE", beijing_minus(25 * 60))).await).unwrap();
-    let (_, v) = refused(&app, &rep, "tickets/deliveries/open", open("SO-LATE", beijing_minus(10))).await;
-    assert_eq!(errors(&v), vec![("order_ref".to_owned(), "DuplicateCode".to_owned())]);
-    let (_, v) = refused(&app, &rep, "tickets/deliveries/open", open("SO-FUTURE", "2099-01-01T09:00".into())).await;
-    assert_eq!(errors(&v), vec![("ordered_at".to_owned(), "InFuture".to_owned())]);
-    let board = ok(&app, &rep, "tickets/board", json!({ "rep": "", "tier": "", "standard": "" })).await;
+    let late: String = serde_json::from_value(
+        ok(
+            &app,
+            &rep,
+            "tickets/deliveries/open",
+            open("SO-LATE", beijing_minus(25 * 60)),
+        )
+        .await,
+    )
+    .unwrap();
+    let (_, v) = refused(
+        &app,
+        &rep,
+        "tickets/deliveries/open",
+        open("SO-LATE", beijing_minus(10)),
+    )
+    .await;
+    assert_eq!(
+        errors(&v),
+        vec![("order_ref".to_owned(), "DuplicateCode".to_owned())]
+    );
+    let (_, v) = refused(
+        &app,
+        &rep,
+        "tickets/deliveries/open",
+        open("SO-FUTURE", "2099-01-01T09:00".into()),
+    )
+    .await;
+    assert_eq!(
+        errors(&v),
+        vec![("ordered_at".to_owned(), "InFuture".to_owned())]
+    );
+    let board = ok(
+        &app,
+        &rep,
+        "tickets/board",
+        json!({ "rep": "", "tier": "", "standard": "" }),
+    )
+    .await;
     assert_eq!(board["breached"], 1);
     assert!(board["items"][0]["timer"]["status"]["Breached"].is_object());
     // the overdue job records the moment it breached, once
     let now = chrono::Utc::now();
-    assert_eq!(qudao::server::jobs::mark_overdue(&app.pool, now).await.unwrap(), 1);
-    assert_eq!(qudao::server::jobs::mark_overdue(&app.pool, now).await.unwrap(), 0);
-    let breached_at: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("SELECT breached_at FROM deliveries WHERE order_ref = 'SO-LATE'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    assert_eq!(
+        qudao::server::jobs::mark_overdue(&app.pool, now)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        qudao::server::jobs::mark_overdue(&app.pool, now)
+            .await
+            .unwrap(),
+        0
+    );
+    let breached_at: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT breached_at FROM deliveries WHERE order_ref = 'SO-LATE'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let dash = ok(&app, &rep, "dashboard", json!({})).await;
     let today = qudao::domain::time::beijing_date(now);
     let expected = i64::from(qudao::domain::time::beijing_date(breached_at) == today);
@@ -270,26 +503,89 @@ async fn a_late_delivery_breaches_and_compliance_counts_it() {
     let d = ok(&app, &rep, "tickets/deliveries/get", json!({ "id": late })).await;
     let version = d["item"]["version"].as_i64().unwrap();
     let (_, v) = refused(&app, &rep, "tickets/deliveries/complete", json!({ "id": late, "version": version, "delivered_at": beijing_minus(26 * 60), "note": "" })).await;
-    assert_eq!(errors(&v), vec![("delivered_at".to_owned(), "BeforeStart".to_owned())]);
-    let (_, v) = refused(&app, &rep, "tickets/deliveries/complete", json!({ "id": late, "version": version, "delivered_at": "2099-01-01T09:00", "note": "" })).await;
-    assert_eq!(errors(&v), vec![("delivered_at".to_owned(), "InFuture".to_owned())]);
+    assert_eq!(
+        errors(&v),
+        vec![("delivered_at".to_owned(), "BeforeStart".to_owned())]
+    );
+    let (_, v) = refused(
+        &app,
+        &rep,
+        "tickets/deliveries/complete",
+        json!({ "id": late, "version": version, "delivered_at": "2099-01-01T09:00", "note": "" }),
+    )
+    .await;
+    assert_eq!(
+        errors(&v),
+        vec![("delivered_at".to_owned(), "InFuture".to_owned())]
+    );
     let other = app.signed_in("lina").await;
-    let (s, _) = refused(&app, &other, "tickets/deliveries/complete", json!({ "id": late, "version": version, "delivered_at": "", "note": "" })).await;
+    let (s, _) = refused(
+        &app,
+        &other,
+        "tickets/deliveries/complete",
+        json!({ "id": late, "version": version, "delivered_at": "", "note": "" }),
+    )
+    .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let d = ok(&app, &rep, "tickets/deliveries/complete", json!({ "id": late, "version": version, "delivered_at": "", "note": "已签收" })).await;
-    assert!(d["item"]["timer"]["status"]["Late"].is_object(), "{}", d["item"]["timer"]);
-    let (_, v) = refused(&app, &rep, "tickets/deliveries/complete", json!({ "id": late, "version": d["item"]["version"], "delivered_at": "", "note": "" })).await;
-    assert_eq!(errors(&v), vec![("delivered_at".to_owned(), "InvalidTransition".to_owned())]);
+    let d = ok(
+        &app,
+        &rep,
+        "tickets/deliveries/complete",
+        json!({ "id": late, "version": version, "delivered_at": "", "note": "已签收" }),
+    )
+    .await;
+    assert!(
+        d["item"]["timer"]["status"]["Late"].is_object(),
+        "{}",
+        d["item"]["timer"]
+    );
+    let (_, v) = refused(
+        &app,
+        &rep,
+        "tickets/deliveries/complete",
+        json!({ "id": late, "version": d["item"]["version"], "delivered_at": "", "note": "" }),
+    )
+    .await;
+    assert_eq!(
+        errors(&v),
+        vec![("delivered_at".to_owned(), "InvalidTransition".to_owned())]
+    );
     // an on-time delivery
-    let fine: String = serde_json::from_value(ok(&app, &rep, "tickets/deliveries/open", open("SO-FINE", beijing_minus(120))).await).unwrap();
+    let fine: String = serde_json::from_value(
+        ok(
+            &app,
+            &rep,
+            "tickets/deliveries/open",
+            open("SO-FINE", beijing_minus(120)),
+        )
+        .await,
+    )
+    .unwrap();
     let d = ok(&app, &rep, "tickets/deliveries/get", json!({ "id": fine })).await;
-    ok(&app, &rep, "tickets/deliveries/complete", json!({ "id": fine, "version": d["item"]["version"], "delivered_at": "", "note": "" })).await;
+    ok(
+        &app,
+        &rep,
+        "tickets/deliveries/complete",
+        json!({ "id": fine, "version": d["item"]["version"], "delivered_at": "", "note": "" }),
+    )
+    .await;
     // compliance: one of two deliveries on time, for 张伟 and in total
     let c = ok(&app, &owner, "tickets/compliance", json!({ "months": 3 })).await;
     assert_eq!(c["total"], json!({ "met": 1, "measured": 2 }));
-    let zhang = c["by_rep"].as_array().unwrap().iter().find(|r| r[0] == "张伟").unwrap().clone();
+    let zhang = c["by_rep"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[0] == "张伟")
+        .unwrap()
+        .clone();
     assert_eq!(zhang[1][0], json!({ "met": 1, "measured": 2 }));
-    let month_total: u64 = c["by_month"].as_array().unwrap().iter().map(|m| m[0]["measured"].as_u64().unwrap()).sum();
+    let month_total: u64 = c["by_month"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m[0]["measured"].as_u64().unwrap())
+        .sum();
     assert_eq!(month_total, 2);
     // another rep's compliance has none of it
     let c = ok(&app, &other, "tickets/compliance", json!({ "months": 3 })).await;
@@ -303,22 +599,60 @@ async fn handbook_editions_are_published_acknowledged_and_never_changed() {
     let rep = app.signed_in("zhangwei").await;
     set_standards(&app, &owner).await;
     let draft = |f: &str| json!({ "foreword": f, "visit_procedure": "1. 进店问候\n2. 检查陈列", "channel_rules": "严禁窜货" });
-    let (s, _) = refused(&app, &rep, "handbook/draft", json!({ "draft": draft("x"), "version": 0 })).await;
+    let (s, _) = refused(
+        &app,
+        &rep,
+        "handbook/draft",
+        json!({ "draft": draft("x"), "version": 0 }),
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = refused(&app, &rep, "handbook/publish", json!({})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (_, v) = refused(&app, &owner, "handbook/draft", json!({ "draft": { "foreword": " ", "visit_procedure": "", "channel_rules": "" }, "version": 0 })).await;
-    assert_eq!(errors(&v), vec![("foreword".to_owned(), "Required".to_owned())]);
-    let page = ok(&app, &owner, "handbook/draft", json!({ "draft": draft("服务第一"), "version": 0 })).await;
-    assert_eq!(page["draft"][1], 1);
-    let (s, _) = refused(&app, &owner, "handbook/draft", json!({ "draft": draft("旧页面"), "version": 0 })).await;
+    assert_eq!(
+        errors(&v),
+        vec![("foreword".to_owned(), "Required".to_owned())]
+    );
+    // no edition yet: the demo company has only a draft
+    let page = ok(&app, &owner, "handbook/get", json!({ "number": 0 })).await;
+    assert!(page["edition"].is_null());
+    let v0 = page["draft"][1].as_i64().unwrap();
+    let page = ok(
+        &app,
+        &owner,
+        "handbook/draft",
+        json!({ "draft": draft("服务第一"), "version": v0 }),
+    )
+    .await;
+    let v1 = page["draft"][1].as_i64().unwrap();
+    assert_eq!(v1, v0 + 1);
+    let (s, _) = refused(
+        &app,
+        &owner,
+        "handbook/draft",
+        json!({ "draft": draft("旧页面"), "version": v0 }),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT);
     let page = ok(&app, &owner, "handbook/publish", json!({})).await;
     assert_eq!(page["edition"]["number"], 1);
     assert_eq!(page["edition"]["content"]["draft"]["foreword"], "服务第一");
-    assert_eq!(page["edition"]["content"]["standards"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        page["edition"]["content"]["standards"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
     // the demo's tier policies are compiled in
-    assert_eq!(page["edition"]["content"]["policies"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        page["edition"]["content"]["policies"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
     // the rep reads it (no draft, no list of others) and acknowledges
     let seen = ok(&app, &rep, "handbook/get", json!({ "number": 0 })).await;
     assert_eq!(seen["acknowledged"], false);
@@ -331,22 +665,47 @@ async fn handbook_editions_are_published_acknowledged_and_never_changed() {
     assert!(by("张伟").is_string());
     assert!(by("李娜").is_null());
     // a second edition: what changed is named, the old edition can no longer be acknowledged
-    ok(&app, &owner, "handbook/draft", json!({ "draft": draft("客户第一"), "version": 1 })).await;
+    ok(
+        &app,
+        &owner,
+        "handbook/draft",
+        json!({ "draft": draft("客户第一"), "version": v1 }),
+    )
+    .await;
     let page = ok(&app, &owner, "handbook/publish", json!({})).await;
     assert_eq!(page["edition"]["number"], 2);
     assert_eq!(page["edition"]["changed"], json!(["foreword"]));
     let (s, _) = refused(&app, &rep, "handbook/acknowledge", json!({ "number": 1 })).await;
     assert_eq!(s, StatusCode::CONFLICT);
     let seen = ok(&app, &rep, "handbook/get", json!({ "number": 0 })).await;
-    assert_eq!(seen["acknowledged"], false, "a new edition needs a new acknowledgement");
+    assert_eq!(
+        seen["acknowledged"], false,
+        "a new edition needs a new acknowledgement"
+    );
     let old = ok(&app, &rep, "handbook/get", json!({ "number": 1 })).await;
     assert_eq!(old["edition"]["content"]["draft"]["foreword"], "服务第一");
     // a published edition cannot be changed — by the API or in the database
-    let (s, v) = refused(&app, &owner, "handbook/edit-edition", json!({ "number": 1, "draft": draft("改写历史") })).await;
+    let (s, v) = refused(
+        &app,
+        &owner,
+        "handbook/edit-edition",
+        json!({ "number": 1, "draft": draft("改写历史") }),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert_eq!(v["Conflict"], "PublishedEdition");
-    assert!(sqlx::query("UPDATE handbook_editions SET content = '{}' WHERE number = 1").execute(&app.pool).await.is_err());
-    assert!(sqlx::query("DELETE FROM handbook_editions").execute(&app.pool).await.is_err());
+    assert!(
+        sqlx::query("UPDATE handbook_editions SET content = '{}' WHERE number = 1")
+            .execute(&app.pool)
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("DELETE FROM handbook_editions")
+            .execute(&app.pool)
+            .await
+            .is_err()
+    );
     let old = ok(&app, &owner, "handbook/get", json!({ "number": 1 })).await;
     assert_eq!(old["edition"]["content"]["draft"]["foreword"], "服务第一");
     let (s, _) = refused(&app, &owner, "handbook/get", json!({ "number": 9 })).await;
@@ -362,25 +721,125 @@ async fn training_hours_add_up_per_quarter_and_staff_records_stay_private() {
     let lina = app.demo_employee_id("lina").await;
     let today = qudao::domain::time::beijing_date(chrono::Utc::now());
     let training = |date: String, hours: &str| json!({ "employee": zhang, "input": { "date": date, "topic": "陈列标准", "hours": hours, "trainer": "刘敏", "external": false } });
-    let (s, _) = refused(&app, &rep, "development/training", training(today.to_string(), "2")).await;
+    let (s, _) = refused(
+        &app,
+        &rep,
+        "development/training",
+        training(today.to_string(), "2"),
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (_, v) = refused(&app, &owner, "development/training", training((today + chrono::Days::new(3)).to_string(), "0")).await;
+    let (_, v) = refused(
+        &app,
+        &owner,
+        "development/training",
+        training((today + chrono::Days::new(3)).to_string(), "0"),
+    )
+    .await;
     assert_eq!(
         errors(&v),
-        vec![("date".to_owned(), "InFuture".to_owned()), ("hours".to_owned(), "Zero".to_owned())]
+        vec![
+            ("date".to_owned(), "InFuture".to_owned()),
+            ("hours".to_owned(), "Zero".to_owned())
+        ]
     );
-    ok(&app, &owner, "development/training", training(today.to_string(), "1.5")).await;
-    let rec = ok(&app, &owner, "development/training", training(today.to_string(), "2")).await;
-    assert_eq!(rec["trainings"].as_array().unwrap().len(), 2);
-    assert_eq!(rec["quarters"][0][1], 35);
+    // the demo already holds training records: measure what these two sessions add
+    let quarter = format!(
+        "{} Q{}",
+        chrono::Datelike::year(&today),
+        chrono::Datelike::month0(&today) / 3 + 1
+    );
+    let quarter_tenths = |rec: &Value| {
+        rec["quarters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q[0] == quarter.as_str())
+            .map_or(0, |q| q[1].as_i64().unwrap())
+    };
+    let before = ok(&app, &owner, "development/employee", json!({ "id": zhang })).await;
     let overview = ok(&app, &owner, "development/overview", json!({})).await;
-    let row = overview["hours"].as_array().unwrap().iter().find(|r| r[0] == zhang.as_str()).unwrap().clone();
-    assert_eq!(row[2].as_array().unwrap().last().unwrap(), 35);
+    let row_of = |o: &Value| {
+        o["hours"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r[0] == zhang.as_str())
+            .unwrap()[2]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .as_i64()
+            .unwrap()
+    };
+    let overview_before = row_of(&overview);
+    assert_eq!(
+        overview_before,
+        quarter_tenths(&before),
+        "overview and the employee's page agree"
+    );
+    ok(
+        &app,
+        &owner,
+        "development/training",
+        training(today.to_string(), "1.5"),
+    )
+    .await;
+    let rec = ok(
+        &app,
+        &owner,
+        "development/training",
+        training(today.to_string(), "2"),
+    )
+    .await;
+    assert_eq!(
+        rec["trainings"].as_array().unwrap().len(),
+        before["trainings"].as_array().unwrap().len() + 2
+    );
+    assert_eq!(quarter_tenths(&rec), quarter_tenths(&before) + 35);
+    let overview = ok(&app, &owner, "development/overview", json!({})).await;
+    assert_eq!(row_of(&overview), overview_before + 35);
     // skills: levels 1–5 only
-    let (_, v) = refused(&app, &owner, "development/skill", json!({ "employee": zhang, "skill": "陈列", "level": "6" })).await;
-    assert_eq!(errors(&v), vec![("level".to_owned(), "TooLarge".to_owned())]);
-    let rec = ok(&app, &owner, "development/skill", json!({ "employee": zhang, "skill": "陈列", "level": "4" })).await;
-    assert_eq!(rec["skills"], json!([["陈列", 4]]));
+    let (_, v) = refused(
+        &app,
+        &owner,
+        "development/skill",
+        json!({ "employee": zhang, "skill": "陈列", "level": "6" }),
+    )
+    .await;
+    assert_eq!(
+        errors(&v),
+        vec![("level".to_owned(), "TooLarge".to_owned())]
+    );
+    let rec = ok(
+        &app,
+        &owner,
+        "development/skill",
+        json!({ "employee": zhang, "skill": "理货", "level": "4" }),
+    )
+    .await;
+    assert!(
+        rec["skills"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(["理货", 4]))
+    );
+    let rec = ok(
+        &app,
+        &owner,
+        "development/skill",
+        json!({ "employee": zhang, "skill": "理货", "level": "" }),
+    )
+    .await;
+    assert!(
+        !rec["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s[0] == "理货"),
+        "an empty level clears the cell"
+    );
     // the rep sees their own page, not a colleague's
     let own = ok(&app, &rep, "development/employee", json!({ "id": "" })).await;
     assert_eq!(own["name"], "张伟");
@@ -388,16 +847,64 @@ async fn training_hours_add_up_per_quarter_and_staff_records_stay_private() {
     let (s, _) = refused(&app, &rep, "development/employee", json!({ "id": lina })).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // suggestions: anyone makes one; the owner answers; forward only
-    let (_, v) = refused(&app, &rep, "development/suggest", json!({ "title": " ", "body": "" })).await;
-    assert_eq!(errors(&v), vec![("title".to_owned(), "Required".to_owned())]);
-    let s1 = ok(&app, &rep, "development/suggest", json!({ "title": "早会改到八点", "body": "避开堵车" })).await;
-    let (s, _) = refused(&app, &rep, "development/suggestion-status", json!({ "id": s1["id"], "version": s1["version"], "status": "accepted", "response": "" })).await;
+    let (_, v) = refused(
+        &app,
+        &rep,
+        "development/suggest",
+        json!({ "title": " ", "body": "" }),
+    )
+    .await;
+    assert_eq!(
+        errors(&v),
+        vec![("title".to_owned(), "Required".to_owned())]
+    );
+    let s1 = ok(
+        &app,
+        &rep,
+        "development/suggest",
+        json!({ "title": "早会改到八点", "body": "避开堵车" }),
+    )
+    .await;
+    let (s, _) = refused(
+        &app,
+        &rep,
+        "development/suggestion-status",
+        json!({ "id": s1["id"], "version": s1["version"], "status": "accepted", "response": "" }),
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let s2 = ok(&app, &owner, "development/suggestion-status", json!({ "id": s1["id"], "version": s1["version"], "status": "done", "response": "下周起执行" })).await;
     assert_eq!(s2["status"], "Done");
-    let (_, v) = refused(&app, &owner, "development/suggestion-status", json!({ "id": s1["id"], "version": s2["version"], "status": "accepted", "response": "" })).await;
-    assert_eq!(errors(&v), vec![("status".to_owned(), "InvalidTransition".to_owned())]);
+    let (_, v) = refused(
+        &app,
+        &owner,
+        "development/suggestion-status",
+        json!({ "id": s1["id"], "version": s2["version"], "status": "accepted", "response": "" }),
+    )
+    .await;
+    assert_eq!(
+        errors(&v),
+        vec![("status".to_owned(), "InvalidTransition".to_owned())]
+    );
     let mine = ok(&app, &rep, "development/overview", json!({})).await;
-    assert_eq!(mine["suggestions"][0]["response"], "下周起执行");
-    assert!(mine["hours"].as_array().unwrap().is_empty(), "a rep sees no one's hours");
+    let answered = mine["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == s1["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(answered["response"], "下周起执行");
+    assert!(
+        mine["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["employee"] == "张伟"),
+        "a rep sees only their own suggestions"
+    );
+    assert!(
+        mine["hours"].as_array().unwrap().is_empty(),
+        "a rep sees no one's hours"
+    );
 }

@@ -79,13 +79,20 @@ pub async fn get_employee_development(id: String) -> Result<EmployeeDevelopment,
 
 /// Records a training session for an employee (owner, managers).
 #[server(endpoint = "development/training", input = Json)]
-pub async fn add_training(employee: String, input: TrainingInput) -> Result<EmployeeDevelopment, AppError> {
+pub async fn add_training(
+    employee: String,
+    input: TrainingInput,
+) -> Result<EmployeeDevelopment, AppError> {
     crate::server::context::respond(imp::add_training(employee, input).await)
 }
 
 /// Sets a skill's level (1–5) for an employee, or clears it with an empty level.
 #[server(endpoint = "development/skill", input = Json)]
-pub async fn set_skill(employee: String, skill: String, level: String) -> Result<EmployeeDevelopment, AppError> {
+pub async fn set_skill(
+    employee: String,
+    skill: String,
+    level: String,
+) -> Result<EmployeeDevelopment, AppError> {
     crate::server::context::respond(imp::set_skill(employee, skill, level).await)
 }
 
@@ -174,7 +181,11 @@ pub(crate) mod imp {
     pub async fn overview() -> Result<DevelopmentOverview, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let manage = user.role.may(Action::ViewStaff);
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         let mine = (!manage).then_some(user.id);
         let suggestions = repo::suggestions(&mut conn, user.company_id, mine)
             .await
@@ -205,7 +216,13 @@ pub(crate) mod imp {
             .map_err(db::internal("trainings"))?;
         let sessions: Vec<(Uuid, NaiveDate, i64)> = trainings
             .iter()
-            .filter_map(|t| Some((t.employee_id, NaiveDate::parse_from_str(&t.day, "%Y-%m-%d").ok()?, t.tenths)))
+            .filter_map(|t| {
+                Some((
+                    t.employee_id,
+                    NaiveDate::parse_from_str(&t.day, "%Y-%m-%d").ok()?,
+                    t.tenths,
+                ))
+            })
             .collect();
         let sums = quarter_hours(&sessions);
         let hours = staff
@@ -293,7 +310,13 @@ pub(crate) mod imp {
             .collect();
         let sessions: Vec<((), NaiveDate, i64)> = trainings
             .iter()
-            .filter_map(|t| Some(((), NaiveDate::parse_from_str(&t.date, "%Y-%m-%d").ok()?, t.tenths)))
+            .filter_map(|t| {
+                Some((
+                    (),
+                    NaiveDate::parse_from_str(&t.date, "%Y-%m-%d").ok()?,
+                    t.tenths,
+                ))
+            })
             .collect();
         let mut quarters: Vec<(String, i64)> = quarter_hours(&sessions)
             .into_iter()
@@ -327,25 +350,43 @@ pub(crate) mod imp {
 
     pub async fn employee(id: String) -> Result<EmployeeDevelopment, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         let e = visible_employee(&mut conn, &user, &id).await?;
         record(&mut conn, &user, e).await
     }
 
-    pub async fn add_training(employee: String, input: TrainingInput) -> Result<EmployeeDevelopment, AppError> {
+    pub async fn add_training(
+        employee: String,
+        input: TrainingInput,
+    ) -> Result<EmployeeDevelopment, AppError> {
         let (state, user) = context::authorize(Action::ViewStaff).await?;
         let t = Training::parse(&input, today()).map_err(AppError::Validation)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let e = visible_employee(&mut tx, &user, &employee).await?;
-        repo::insert_training(&mut tx, user.company_id, EmployeeId(e.id), &t, user.id, chrono::Utc::now())
-            .await
-            .map_err(db::internal("insert training"))?;
+        repo::insert_training(
+            &mut tx,
+            user.company_id,
+            EmployeeId(e.id),
+            &t,
+            user.id,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(db::internal("insert training"))?;
         let out = record(&mut tx, &user, e).await?;
         tx.commit().await.map_err(db::internal("commit"))?;
         Ok(out)
     }
 
-    pub async fn set_skill(employee: String, skill: String, level: String) -> Result<EmployeeDevelopment, AppError> {
+    pub async fn set_skill(
+        employee: String,
+        skill: String,
+        level: String,
+    ) -> Result<EmployeeDevelopment, AppError> {
         let (state, user) = context::authorize(Action::ViewStaff).await?;
         let mut errors = Vec::new();
         let skill = parse_skill(&skill)
@@ -363,9 +404,16 @@ pub(crate) mod imp {
         };
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let e = visible_employee(&mut tx, &user, &employee).await?;
-        repo::set_skill(&mut tx, user.company_id, EmployeeId(e.id), &skill, level, chrono::Utc::now())
-            .await
-            .map_err(db::internal("set skill"))?;
+        repo::set_skill(
+            &mut tx,
+            user.company_id,
+            EmployeeId(e.id),
+            &skill,
+            level,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(db::internal("set skill"))?;
         let out = record(&mut tx, &user, e).await?;
         tx.commit().await.map_err(db::internal("commit"))?;
         Ok(out)
@@ -375,9 +423,16 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (title, body) = parse_suggestion(&title, &body).map_err(AppError::Validation)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
-        let id = repo::insert_suggestion(&mut tx, user.company_id, user.id, &title, &body, chrono::Utc::now())
-            .await
-            .map_err(db::internal("insert suggestion"))?;
+        let id = repo::insert_suggestion(
+            &mut tx,
+            user.company_id,
+            user.id,
+            &title,
+            &body,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(db::internal("insert suggestion"))?;
         let row = repo::suggestion(&mut tx, user.company_id, id)
             .await
             .map_err(db::internal("suggestion"))?
@@ -387,7 +442,12 @@ pub(crate) mod imp {
         Ok(row)
     }
 
-    pub async fn decide(id: String, version: i64, status: String, response: String) -> Result<SuggestionView, AppError> {
+    pub async fn decide(
+        id: String,
+        version: i64,
+        status: String,
+        response: String,
+    ) -> Result<SuggestionView, AppError> {
         let (state, user) = context::authorize(Action::ViewStaff).await?;
         let to = SuggestionStatus::parse(&status)
             .map_err(|c| AppError::Validation(vec![FieldError::new("status", c)]))?;

@@ -1,1 +1,3 @@
+//! Staff development (`/development`, `/development/:id`).
 pub mod api;
+pub mod page;

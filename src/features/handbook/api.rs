@@ -49,10 +49,7 @@ pub async fn get_handbook(number: i64) -> Result<HandbookPage, AppError> {
 
 /// Saves the draft (owner) if it is still at `version` (0 for the first save).
 #[server(endpoint = "handbook/draft", input = Json)]
-pub async fn save_handbook_draft(
-    draft: Draft,
-    version: i64,
-) -> Result<HandbookPage, AppError> {
+pub async fn save_handbook_draft(draft: Draft, version: i64) -> Result<HandbookPage, AppError> {
     crate::server::context::respond(imp::save_draft(draft, version).await)
 }
 
@@ -91,7 +88,11 @@ pub(crate) mod imp {
         })
     }
 
-    async fn page(conn: &mut DbConn, user: &CurrentUser, number: i64) -> Result<HandbookPage, AppError> {
+    async fn page(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        number: i64,
+    ) -> Result<HandbookPage, AppError> {
         let latest = repo::latest_number(conn, user.company_id)
             .await
             .map_err(db::internal("latest edition"))?;
@@ -136,7 +137,9 @@ pub(crate) mod imp {
                 let all = repo::acknowledgements(conn, user.company_id, n)
                     .await
                     .map_err(db::internal("acknowledgements"))?;
-                let mine = all.iter().any(|(id, _, _, at)| *id == user.id.0 && at.is_some());
+                let mine = all
+                    .iter()
+                    .any(|(id, _, _, at)| *id == user.id.0 && at.is_some());
                 let list = user.role.may(Action::ViewStaff).then(|| {
                     all.into_iter()
                         .map(|(id, name, role, at)| Acknowledgement {
@@ -173,18 +176,33 @@ pub(crate) mod imp {
 
     pub async fn get(number: i64) -> Result<HandbookPage, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         page(&mut conn, &user, number).await
     }
 
     pub async fn save_draft(draft: Draft, version: i64) -> Result<HandbookPage, AppError> {
         let (state, user) = context::authorize(Action::SetStandards).await?;
-        let d = Draft::parse(&draft.foreword, &draft.visit_procedure, &draft.channel_rules)
-            .map_err(AppError::Validation)?;
+        let d = Draft::parse(
+            &draft.foreword,
+            &draft.visit_procedure,
+            &draft.channel_rules,
+        )
+        .map_err(AppError::Validation)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
-        let saved = repo::save_draft(&mut tx, user.company_id, &d, version, user.id, chrono::Utc::now())
-            .await
-            .map_err(db::internal("save draft"))?;
+        let saved = repo::save_draft(
+            &mut tx,
+            user.company_id,
+            &d,
+            version,
+            user.id,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(db::internal("save draft"))?;
         if !saved {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }
@@ -194,7 +212,11 @@ pub(crate) mod imp {
     }
 
     /// The handbook as it would be published now.
-    pub async fn compile(conn: &mut DbConn, user: &CurrentUser, draft: Draft) -> Result<Handbook, AppError> {
+    pub async fn compile(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        draft: Draft,
+    ) -> Result<Handbook, AppError> {
         let standards = service::standards(conn, user.company_id)
             .await
             .map_err(db::internal("standards"))?;
@@ -235,8 +257,12 @@ pub(crate) mod imp {
             .map(|(d, _)| d)
             .unwrap_or_default();
         // the draft as saved must still be publishable (nothing written: refused)
-        let draft = Draft::parse(&draft.foreword, &draft.visit_procedure, &draft.channel_rules)
-            .map_err(AppError::Validation)?;
+        let draft = Draft::parse(
+            &draft.foreword,
+            &draft.visit_procedure,
+            &draft.channel_rules,
+        )
+        .map_err(AppError::Validation)?;
         let content = compile(&mut tx, &user, draft).await?;
         let json = serde_json::to_string(&content).map_err(|e| {
             tracing::error!(error = %e, "handbook does not serialize");
@@ -246,15 +272,22 @@ pub(crate) mod imp {
             .await
             .map_err(db::internal("latest edition"))?;
         let number = next_number(latest);
-        repo::insert_edition(&mut tx, user.company_id, number, &json, user.id, chrono::Utc::now())
-            .await
-            .map_err(|e| match e {
-                // another owner's publish took the number first
-                sqlx::Error::Database(d) if d.is_unique_violation() => {
-                    AppError::Conflict(crate::error::Conflict::StaleVersion)
-                }
-                e => db::internal("insert edition")(e),
-            })?;
+        repo::insert_edition(
+            &mut tx,
+            user.company_id,
+            number,
+            &json,
+            user.id,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(|e| match e {
+            // another owner's publish took the number first
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                AppError::Conflict(crate::error::Conflict::StaleVersion)
+            }
+            e => db::internal("insert edition")(e),
+        })?;
         let out = page(&mut tx, &user, number).await?;
         tx.commit().await.map_err(db::internal("commit"))?;
         tracing::info!(by = %user.id, number, "handbook edition published");
@@ -274,9 +307,15 @@ pub(crate) mod imp {
                 Some(_) => AppError::Conflict(crate::error::Conflict::StaleVersion),
             });
         }
-        repo::acknowledge(&mut tx, user.company_id, number, user.id, chrono::Utc::now())
-            .await
-            .map_err(db::internal("acknowledge"))?;
+        repo::acknowledge(
+            &mut tx,
+            user.company_id,
+            number,
+            user.id,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(db::internal("acknowledge"))?;
         let out = page(&mut tx, &user, number).await?;
         tx.commit().await.map_err(db::internal("commit"))?;
         tracing::info!(by = %user.id, number, "handbook acknowledged");
@@ -285,7 +324,11 @@ pub(crate) mod imp {
 
     pub async fn edit_edition(number: i64, _draft: Draft) -> Result<HandbookPage, AppError> {
         let (state, user) = context::authorize(Action::SetStandards).await?;
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         let exists = repo::edition(&mut conn, user.company_id, Some(number))
             .await
             .map_err(db::internal("edition"))?

@@ -1,1 +1,3 @@
+//! The handbook (`/handbook`).
 pub mod api;
+pub mod page;

@@ -44,7 +44,10 @@ pub(crate) mod imp {
     use crate::server::context;
     use crate::server::db::{self, DbConn, service};
 
-    pub async fn detail(conn: &mut DbConn, user: &CurrentUser) -> Result<StandardsDetail, AppError> {
+    pub async fn detail(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+    ) -> Result<StandardsDetail, AppError> {
         let standards = service::standards(conn, user.company_id)
             .await
             .map_err(db::internal("standards"))?;
@@ -67,7 +70,11 @@ pub(crate) mod imp {
 
     pub async fn get() -> Result<StandardsDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state.pool.acquire().await.map_err(db::internal("acquire"))?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
         detail(&mut conn, &user).await
     }
 

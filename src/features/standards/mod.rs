@@ -1,2 +1,3 @@
 //! Service standards and the working calendar (`/standards`).
 pub mod api;
+pub mod page;

@@ -407,7 +407,9 @@ pub(crate) mod imp {
         (trimmed, to_beijing(trimmed))
     }
 
-    async fn acquire(state: &crate::server::state::AppState) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, AppError> {
+    async fn acquire(
+        state: &crate::server::state::AppState,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, AppError> {
         state.pool.acquire().await.map_err(db::internal("acquire"))
     }
 
@@ -543,10 +545,10 @@ pub(crate) mod imp {
         let e = db::employees::get(conn, company, EmployeeId(id))
             .await
             .map_err(db::internal("employee"))?;
-        Ok(e.filter(|e| {
-            e.active && (e.role != Role::Rep.as_str() || Some(e.id) == rep)
-        })
-        .map(|e| e.id))
+        Ok(
+            e.filter(|e| e.active && (e.role != Role::Rep.as_str() || Some(e.id) == rep))
+                .map(|e| e.id),
+        )
     }
 
     pub async fn handlers(customer: String) -> Result<Vec<Handler>, AppError> {
@@ -764,7 +766,16 @@ pub(crate) mod imp {
             pauses.clear();
         }
         let body = if note.is_empty() { String::new() } else { note };
-        let out = save_step(tx, &user, &r, version, &step, Some((to.as_str(), &body)), now_utc).await?;
+        let out = save_step(
+            tx,
+            &user,
+            &r,
+            version,
+            &step,
+            Some((to.as_str(), &body)),
+            now_utc,
+        )
+        .await?;
         tracing::info!(by = %user.id, objection = %r.id, to = to.as_str(), "objection advanced");
         Ok(out)
     }
@@ -805,15 +816,27 @@ pub(crate) mod imp {
         let body = note_text(&body, true)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let r = objection_row(&mut tx, &user, &id).await?;
-        repo::insert_comment(&mut tx, user.company_id, r.id, "comment", &body, user.id, now_utc)
-            .await
-            .map_err(db::internal("comment"))?;
+        repo::insert_comment(
+            &mut tx,
+            user.company_id,
+            r.id,
+            "comment",
+            &body,
+            user.id,
+            now_utc,
+        )
+        .await
+        .map_err(db::internal("comment"))?;
         let out = detail_of(&mut tx, &user, r).await?;
         tx.commit().await.map_err(db::internal("commit"))?;
         Ok(out)
     }
 
-    pub async fn assign(id: String, version: i64, assignee: String) -> Result<ObjectionDetail, AppError> {
+    pub async fn assign(
+        id: String,
+        version: i64,
+        assignee: String,
+    ) -> Result<ObjectionDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, _) = now_pair();
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
@@ -934,9 +957,8 @@ pub(crate) mod imp {
         let at = if delivered_at.trim().is_empty() {
             now
         } else {
-            let at = tickets::parse_local_minute(&delivered_at).map_err(|c| {
-                AppError::Validation(vec![FieldError::new("delivered_at", c)])
-            })?;
+            let at = tickets::parse_local_minute(&delivered_at)
+                .map_err(|c| AppError::Validation(vec![FieldError::new("delivered_at", c)]))?;
             if at > now + chrono::Duration::minutes(1) {
                 return Err(AppError::Validation(vec![FieldError::new(
                     "delivered_at",
@@ -1009,7 +1031,8 @@ pub(crate) mod imp {
             .map(|d| d.format("%Y-%m").to_string())
             .collect();
         // tickets raised up to 31 days before the window can fall due inside it
-        let since = from_beijing(first_month.and_hms_opt(0, 0, 0).unwrap_or(now)) - chrono::Duration::days(31);
+        let since = from_beijing(first_month.and_hms_opt(0, 0, 0).unwrap_or(now))
+            - chrono::Duration::days(31);
         let mut conn = acquire(&state).await?;
         let rules = Rules::load(&mut conn, user.company_id).await?;
         let filter = repo::Filter {

@@ -1,3 +1,7 @@
 //! Service tickets: the board (`/tickets`), an objection (`/tickets/objections/:id`), a
 //! delivery (`/tickets/deliveries/:id`), compliance (`/tickets/compliance`).
 pub mod api;
+pub mod board_page;
+pub mod compliance_page;
+pub mod components;
+pub mod detail_page;

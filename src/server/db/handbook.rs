@@ -117,7 +117,10 @@ pub async fn editions(
     .await
 }
 
-pub async fn latest_number(conn: &mut DbConn, company: CompanyId) -> Result<Option<i64>, sqlx::Error> {
+pub async fn latest_number(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT MAX(number) FROM handbook_editions WHERE company_id = ?")
         .bind(company.0)
         .fetch_one(conn)

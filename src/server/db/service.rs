@@ -74,19 +74,17 @@ pub async fn save_standard(
 
 /// The company's working calendar (defaults from the schema until the owner sets it).
 pub async fn calendar(conn: &mut DbConn, company: CompanyId) -> Result<WorkCalendar, sqlx::Error> {
-    let (open, close, weekdays): (String, String, String) = sqlx::query_as(
-        "SELECT work_open, work_close, work_weekdays FROM companies WHERE id = ?",
-    )
-    .bind(company.0)
-    .fetch_optional(&mut *conn)
-    .await?
-    .unwrap_or_else(|| ("09:00".into(), "18:00".into(), "123456".into()));
-    let days: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT day, kind, name FROM work_days WHERE company_id = ? ORDER BY day",
-    )
-    .bind(company.0)
-    .fetch_all(&mut *conn)
-    .await?;
+    let (open, close, weekdays): (String, String, String) =
+        sqlx::query_as("SELECT work_open, work_close, work_weekdays FROM companies WHERE id = ?")
+            .bind(company.0)
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or_else(|| ("09:00".into(), "18:00".into(), "123456".into()));
+    let days: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT day, kind, name FROM work_days WHERE company_id = ? ORDER BY day")
+            .bind(company.0)
+            .fetch_all(&mut *conn)
+            .await?;
     let time = |t: &str, d: (u32, u32)| {
         NaiveTime::parse_from_str(t, "%H:%M")
             .ok()

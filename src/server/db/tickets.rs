@@ -392,7 +392,11 @@ pub async fn mark_breached(
     id: Uuid,
     at: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let table = if kind == "delivery" { "deliveries" } else { "objections" };
+    let table = if kind == "delivery" {
+        "deliveries"
+    } else {
+        "objections"
+    };
     let done = sqlx::query(&format!(
         "UPDATE {table} SET breached_at = ? WHERE company_id = ? AND id = ? AND breached_at IS NULL"
     ))
@@ -518,9 +522,16 @@ pub async fn photo(
 }
 
 /// Unfinished tickets (objections not resolved, deliveries not delivered) within `scope`.
-pub async fn open_count(conn: &mut DbConn, company: CompanyId, scope: Scope) -> Result<i64, sqlx::Error> {
+pub async fn open_count(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+) -> Result<i64, sqlx::Error> {
     let mut total = 0;
-    for (table, done) in [("objections", "resolved_at"), ("deliveries", "delivered_at")] {
+    for (table, done) in [
+        ("objections", "resolved_at"),
+        ("deliveries", "delivered_at"),
+    ] {
         let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
             "SELECT COUNT(*) FROM {table} t JOIN customers c ON c.company_id = t.company_id \
              AND c.id = t.customer_id WHERE t.{done} IS NULL AND t.company_id = "

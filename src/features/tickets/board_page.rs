@@ -1,0 +1,329 @@
+//! The service board (`/tickets`): open objections and deliveries, most urgent first,
+//! breached ones highlighted, each counting down live; filters by rep, tier and
+//! standard; forms to open an objection or a delivery.
+use super::api::{
+    Board, BoardItem, Handler, TicketKind, open_delivery, open_objection, ticket_board,
+    ticket_handlers,
+};
+use super::components::{
+    Countdown, category_label, objection_status_label, standard_label, use_elapsed,
+};
+use crate::components::error_view::{error_message, message_for};
+use crate::domain::tickets::{DeliveryInput, ObjectionCategory, ObjectionInput, StandardKind};
+use crate::error::AppError;
+use crate::features::customers::components::ClassBadge;
+use crate::i18n::*;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn TicketTabs() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="tier-tabs" aria-label=move || t_string!(i18n, tickets.title).to_string()>
+            <A href="/tickets" exact=true attr:class="button">{t!(i18n, tickets.board)}</A>
+            <A href="/tickets/compliance" attr:class="button">{t!(i18n, tickets.compliance)}</A>
+            <A href="/standards" attr:class="button">{t!(i18n, standards.title)}</A>
+            <A href="/handbook" attr:class="button">{t!(i18n, handbook.title)}</A>
+        </nav>
+    }
+}
+
+#[component]
+pub fn TicketBoardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let rep = RwSignal::new(String::new());
+    let tier = RwSignal::new(String::new());
+    let standard = RwSignal::new(String::new());
+    let board = Resource::new(
+        move || (rep.get(), tier.get(), standard.get()),
+        |(r, t, s)| ticket_board(r, t, s),
+    );
+    let form = RwSignal::new(None::<TicketKind>);
+    let refresh = Callback::new(move |()| board.refetch());
+    view! {
+        <Title text=crate::components::head_text(move || t_string!(i18n, tickets.title).to_string()) />
+        <div class="page-head">
+            <h1>{t!(i18n, tickets.title)}</h1>
+            <div class="page-actions">
+                <button type="button" class="button button-primary" on:click=move |_| form.set(Some(TicketKind::Objection))>{t!(i18n, tickets.new_objection)}</button>
+                <button type="button" class="button" on:click=move |_| form.set(Some(TicketKind::Delivery))>{t!(i18n, tickets.new_delivery)}</button>
+            </div>
+        </div>
+        <TicketTabs />
+        {move || match form.get() {
+            Some(TicketKind::Objection) => Some(view! { <ObjectionForm on_done=Callback::new(move |()| { form.set(None); refresh.run(()); }) /> }.into_any()),
+            Some(TicketKind::Delivery) => Some(view! { <DeliveryForm on_done=Callback::new(move |()| { form.set(None); refresh.run(()); }) /> }.into_any()),
+            None => None,
+        }}
+        <div class="filters">
+            <label class="field field-inline">
+                <span>{t!(i18n, tickets.standard)}</span>
+                <select name="standard" on:change=move |ev| standard.set(event_target_value(&ev))>
+                    <option value="">{t!(i18n, segmentation.all)}</option>
+                    {StandardKind::ALL.map(|k| view! { <option value=k.as_str()>{move || standard_label(i18n, k)}</option> })}
+                </select>
+            </label>
+            <label class="field field-inline">
+                <span>{t!(i18n, tickets.tier)}</span>
+                <select name="tier" on:change=move |ev| tier.set(event_target_value(&ev))>
+                    <option value="">{t!(i18n, segmentation.all)}</option>
+                    <option value="A">"A"</option>
+                    <option value="B">"B"</option>
+                    <option value="C">"C"</option>
+                    <option value="none">{t!(i18n, tickets.unclassified)}</option>
+                </select>
+            </label>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    board.await.ok().filter(|b| !b.reps.is_empty()).map(|b| view! {
+                        <label class="field field-inline">
+                            <span>{t!(i18n, tickets.rep)}</span>
+                            <select name="rep" prop:value=move || rep.get() on:change=move |ev| rep.set(event_target_value(&ev))>
+                                <option value="">{t!(i18n, segmentation.all)}</option>
+                                {b.reps.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                            </select>
+                        </label>
+                    })
+                })}
+            </Transition>
+        </div>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match board.await {
+                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Ok(b) => Either::Right(view! { <BoardList board=b /> }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn BoardList(board: Board) -> impl IntoView {
+    let i18n = use_i18n();
+    let elapsed = use_elapsed();
+    let Board {
+        now,
+        calendar,
+        items,
+        breached,
+        ..
+    } = board;
+    if items.is_empty() {
+        return Either::Left(view! { <p class="muted">{t!(i18n, tickets.empty)}</p> });
+    }
+    let count = items.len();
+    Either::Right(view! {
+        <p class="board-summary">
+            {t_string!(i18n, tickets.summary, count = count).to_string()}
+            {(breached > 0).then(|| view! { " · " <strong class="text-danger">{t_string!(i18n, tickets.breached_count, count = breached).to_string()}</strong> })}
+        </p>
+        <ul class="board">
+            {items.into_iter().map(|i| view! { <BoardRow item=i now=now calendar=calendar.clone() elapsed=elapsed /> }).collect_view()}
+        </ul>
+    })
+}
+
+#[component]
+fn BoardRow(
+    item: BoardItem,
+    now: chrono::NaiveDateTime,
+    calendar: crate::domain::sla::Calendar,
+    elapsed: ReadSignal<i64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = match item.kind {
+        TicketKind::Objection => format!("/tickets/objections/{}", item.id),
+        TicketKind::Delivery => format!("/tickets/deliveries/{}", item.id),
+    };
+    let kind = item.kind;
+    let what = match (item.kind, item.category) {
+        (TicketKind::Objection, Some(c)) => Either::Left(move || {
+            format!(
+                "{} · {}",
+                t_string!(i18n, tickets.objection),
+                category_label(i18n, c)
+            )
+        }),
+        _ => Either::Right(move || {
+            format!(
+                "{} · {}",
+                t_string!(i18n, tickets.delivery),
+                item.order_ref.clone().unwrap_or_default()
+            )
+        }),
+    };
+    let state = item
+        .objection_status
+        .map(|s| move || objection_status_label(i18n, s));
+    let standard = item.timer.standard;
+    view! {
+        <li class="board-row" data-kind=kind.as_str()>
+            <A href=href attr:class="board-link">
+                <span class="board-what">{what}</span>
+                <span class="board-customer">
+                    {item.tier.map(|t| view! { <ClassBadge class=t /> })}
+                    {format!("{} {}", item.code, item.name)}
+                </span>
+                <span class="board-summary-text">{item.summary.clone()}</span>
+                <span class="board-meta muted">
+                    {move || standard_label(i18n, standard)}
+                    {state.map(|s| view! { " · " {s} })}
+                    {item.handler.clone().map(|h| format!(" · {h}"))}
+                </span>
+                <Countdown timer=item.timer.clone() now=now calendar=calendar elapsed=elapsed />
+            </A>
+        </li>
+    }
+}
+
+/// Assignee / driver choices for the customer typed so far.
+fn handlers_for(code: Signal<String>) -> Resource<Result<Vec<Handler>, AppError>> {
+    Resource::new(
+        move || code.get(),
+        |c: String| async move {
+            if c.trim().is_empty() {
+                Ok(Vec::new())
+            } else {
+                ticket_handlers(c).await
+            }
+        },
+    )
+}
+
+#[component]
+fn ObjectionForm(on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = RwSignal::new(ObjectionInput::default());
+    let save = Action::new(move |i: &ObjectionInput| open_objection(i.clone()));
+    let errors = move || match save.value().get() {
+        Some(Err(AppError::Validation(e))) => e,
+        _ => Vec::new(),
+    };
+    let failure = move || match save.value().get() {
+        Some(Err(AppError::Validation(_))) | Some(Ok(_)) | None => None,
+        Some(Err(e)) => Some(error_message(i18n, &e)),
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = save.value().get() {
+            on_done.run(());
+            let nav = leptos_router::hooks::use_navigate();
+            nav(&format!("/tickets/objections/{id}"), Default::default());
+        }
+    });
+    let code = Signal::derive(move || form.with(|f| f.customer.clone()));
+    let handlers = handlers_for(code);
+    view! {
+        <form class="ticket-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(form.get_untracked()); }>
+            <h2>{t!(i18n, tickets.new_objection)}</h2>
+            <div class="form-grid">
+                <label class="field">
+                    <span>{t!(i18n, tickets.customer_code)}</span>
+                    <input name="customer" prop:value=move || form.with(|f| f.customer.clone()) on:change=move |ev| form.update(|f| f.customer = event_target_value(&ev)) />
+                    <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "customer")}</small>
+                </label>
+                <label class="field">
+                    <span>{t!(i18n, tickets.category)}</span>
+                    <select name="category" on:change=move |ev| form.update(|f| f.category = event_target_value(&ev))>
+                        <option value="">{t!(i18n, discipline.choose)}</option>
+                        {ObjectionCategory::ALL.map(|c| view! { <option value=c.as_str()>{move || category_label(i18n, c)}</option> })}
+                    </select>
+                    <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "category")}</small>
+                </label>
+                <label class="field">
+                    <span>{t!(i18n, tickets.assignee)}</span>
+                    <select name="assignee" on:change=move |ev| form.update(|f| f.assignee = event_target_value(&ev))>
+                        <option value="">{t!(i18n, tickets.nobody)}</option>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                handlers.await.unwrap_or_default().into_iter().map(|h| view! { <option value=h.id>{h.name}</option> }).collect_view()
+                            })}
+                        </Transition>
+                    </select>
+                    <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "assignee")}</small>
+                </label>
+                <label class="field">
+                    <span>{t!(i18n, tickets.opened_at)}</span>
+                    <input type="datetime-local" name="opened_at" prop:value=move || form.with(|f| f.opened_at.clone()) on:input=move |ev| form.update(|f| f.opened_at = event_target_value(&ev)) />
+                    <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "opened_at")}</small>
+                </label>
+                <label class="field field-wide">
+                    <span>{t!(i18n, tickets.description)}</span>
+                    <textarea name="description" rows="3" prop:value=move || form.with(|f| f.description.clone()) on:input=move |ev| form.update(|f| f.description = event_target_value(&ev))></textarea>
+                    <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "description")}</small>
+                </label>
+            </div>
+            {move || failure().map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })}
+            <div class="form-actions">
+                <button type="submit" class="button button-primary" disabled=move || save.pending().get()>{t!(i18n, tickets.open_it)}</button>
+                <button type="button" class="button button-ghost" on:click=move |_| on_done.run(())>{t!(i18n, common.cancel)}</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn DeliveryForm(on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = RwSignal::new(DeliveryInput::default());
+    let save = Action::new(move |i: &DeliveryInput| open_delivery(i.clone()));
+    let errors = move || match save.value().get() {
+        Some(Err(AppError::Validation(e))) => e,
+        _ => Vec::new(),
+    };
+    let failure = move || match save.value().get() {
+        Some(Err(AppError::Validation(_))) | Some(Ok(_)) | None => None,
+        Some(Err(e)) => Some(error_message(i18n, &e)),
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            on_done.run(());
+        }
+    });
+    let code = Signal::derive(move || form.with(|f| f.customer.clone()));
+    let handlers = handlers_for(code);
+    let input = move |name: &'static str,
+                      label: String,
+                      ty: &'static str,
+                      get: fn(&DeliveryInput) -> String,
+                      set: fn(&mut DeliveryInput, String)| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input name=name type=ty prop:value=move || form.with(get) on:change=move |ev| form.update(|f| set(f, event_target_value(&ev))) />
+                <small class="field-error" role="alert">{move || message_for(i18n, &errors(), name)}</small>
+            </label>
+        }
+    };
+    view! {
+        <form class="ticket-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(form.get_untracked()); }>
+            <h2>{t!(i18n, tickets.new_delivery)}</h2>
+            <div class="form-grid">
+                {input("customer", t_string!(i18n, tickets.customer_code).to_string(), "text", |f| f.customer.clone(), |f, v| f.customer = v)}
+                {input("order_ref", t_string!(i18n, tickets.order_ref).to_string(), "text", |f| f.order_ref.clone(), |f, v| f.order_ref = v)}
+                {input("ordered_at", t_string!(i18n, tickets.ordered_at).to_string(), "datetime-local", |f| f.ordered_at.clone(), |f, v| f.ordered_at = v)}
+                {input("promised_at", t_string!(i18n, tickets.promised_at).to_string(), "datetime-local", |f| f.promised_at.clone(), |f, v| f.promised_at = v)}
+                <label class="field">
+                    <span>{t!(i18n, tickets.driver)}</span>
+                    <select name="driver" on:change=move |ev| form.update(|f| f.driver = event_target_value(&ev))>
+                        <option value="">{t!(i18n, tickets.nobody)}</option>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                handlers.await.unwrap_or_default().into_iter().map(|h| view! { <option value=h.id>{h.name}</option> }).collect_view()
+                            })}
+                        </Transition>
+                    </select>
+                    <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "driver")}</small>
+                </label>
+            </div>
+            {move || failure().map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })}
+            <div class="form-actions">
+                <button type="submit" class="button button-primary" disabled=move || save.pending().get()>{t!(i18n, tickets.open_it)}</button>
+                <button type="button" class="button button-ghost" on:click=move |_| on_done.run(())>{t!(i18n, common.cancel)}</button>
+            </div>
+        </form>
+    }
+}

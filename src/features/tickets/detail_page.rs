@@ -1,0 +1,333 @@
+//! One objection (`/tickets/objections/:id`): its timers counting down, the steps
+//! (answer with what was said, resolve, close), waiting for the customer, comments and
+//! evidence photos. One delivery (`/tickets/deliveries/:id`): its timer, marking it
+//! delivered, proof-of-delivery photos.
+use super::api::{
+    DeliveryDetail, ObjectionDetail, advance_objection, comment_objection, complete_delivery,
+    get_delivery, get_objection, pause_objection,
+};
+use super::board_page::TicketTabs;
+use super::components::{
+    Countdown, category_label, objection_status_label, standard_label, use_elapsed,
+};
+use crate::components::error_view::{error_message, message_for};
+use crate::components::upload::{picked_file, post_file_for};
+use crate::domain::tickets::ObjectionStatus;
+use crate::error::AppError;
+use crate::features::customers::components::ClassBadge;
+use crate::i18n::*;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+fn param_id() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()))
+}
+
+/// A photo strip with an upload button posting to `url`.
+#[component]
+fn Photos(photos: RwSignal<Vec<String>>, url: String, label: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let upload = move |ev: leptos::ev::Event| {
+        let Some(file) = picked_file(&ev) else { return };
+        busy.set(true);
+        let url = url.clone();
+        leptos::task::spawn_local(async move {
+            match post_file_for::<String>(&url, &file).await {
+                Ok(id) => {
+                    photos.update(|p| p.push(id));
+                    failure.set(None);
+                }
+                Err(AppError::Validation(e)) => failure.set(
+                    e.first()
+                        .map(|f| crate::components::error_view::field_message(i18n, f.code)),
+                ),
+                Err(e) => failure.set(Some(error_message(i18n, &e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="photos">
+            {move || photos.get().into_iter().map(|id| view! { <img src=format!("/ticket-photos/{id}") alt="" loading="lazy" /> }).collect_view()}
+            <label class="button button-small upload-button">
+                {move || if busy.get() { t_string!(i18n, customers.uploading).to_string() } else { label.clone() }}
+                <input type="file" name="photo" accept="image/jpeg,image/png,image/webp" capture="environment" on:change=upload disabled=move || busy.get() />
+            </label>
+            {move || failure.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn ObjectionPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = param_id();
+    let detail = Resource::new(move || id.get(), get_objection);
+    view! {
+        <Title text=crate::components::head_text(move || t_string!(i18n, tickets.objection).to_string()) />
+        <TicketTabs />
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Ok(d) => Either::Right(view! { <ObjectionView initial=d /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let elapsed = use_elapsed();
+    let d = RwSignal::new(initial.clone());
+    let photos = RwSignal::new(initial.photos.clone());
+    let note = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let step = Action::new(move |(to, text): &(String, String)| {
+        let (id, version) = d.with_untracked(|x| (x.item.id.clone(), x.item.version));
+        let (to, text) = (to.clone(), text.clone());
+        async move {
+            match to.as_str() {
+                "pause" => pause_objection(id, version, true, text).await,
+                "resume" => pause_objection(id, version, false, text).await,
+                "comment" => comment_objection(id, text).await,
+                _ => advance_objection(id, version, to, text).await,
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(fresh)) = step.value().get() {
+            d.set(fresh);
+            note.set(String::new());
+            comment.set(String::new());
+        }
+    });
+    let errors = move || match step.value().get() {
+        Some(Err(AppError::Validation(e))) => e,
+        _ => Vec::new(),
+    };
+    let failure = move || match step.value().get() {
+        Some(Err(AppError::Validation(e))) => e
+            .iter()
+            .find(|f| f.field == "status")
+            .map(|f| crate::components::error_view::field_message(i18n, f.code)),
+        Some(Err(e)) => Some(error_message(i18n, &e)),
+        _ => None,
+    };
+    let id = initial.item.id.clone();
+    view! {
+        {move || d.with(|x| {
+            let item = &x.item;
+            view! {
+                <div class="page-head">
+                    <h1>
+                        {t!(i18n, tickets.objection)} " · "
+                        {item.category.map(|c| category_label(i18n, c))}
+                    </h1>
+                    <span class="status-chip" data-status=x.status.as_str()>{objection_status_label(i18n, x.status)}</span>
+                </div>
+                <p class="ticket-customer">
+                    {item.tier.map(|t| view! { <ClassBadge class=t /> })}
+                    <a href=format!("/customers/{}", item.customer_id)>{format!("{} {}", item.code, item.name)}</a>
+                    {item.handler.clone().map(|h| format!(" · {} {h}", t_string!(i18n, tickets.assignee)))}
+                </p>
+                <p class="ticket-description">{x.description.clone()}</p>
+                <dl class="ticket-times">
+                    <dt>{t!(i18n, tickets.opened_at)}</dt><dd>{x.opened_at.clone()}</dd>
+                    <dt>{t!(i18n, tickets.st_answered)}</dt><dd>{x.answered_at.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{t!(i18n, tickets.st_resolved)}</dt><dd>{x.resolved_at.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{t!(i18n, tickets.st_closed)}</dt><dd>{x.closed_at.clone().unwrap_or_else(|| "—".into())}</dd>
+                </dl>
+                <div class="timers">
+                    {x.timers.iter().map(|t| {
+                        let k = t.standard;
+                        view! {
+                            <div class="timer">
+                                <span class="timer-label">{standard_label(i18n, k)}</span>
+                                <Countdown timer=t.clone() now=x.now calendar=x.calendar.clone() elapsed=elapsed />
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            }
+        })}
+        <section class="ticket-actions" aria-label=move || t_string!(i18n, tickets.actions).to_string()>
+            {move || failure().map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })}
+            {move || {
+                let status = d.with(|x| x.status);
+                let paused = d.with(|x| x.paused);
+                match status {
+                    ObjectionStatus::Open => Some(view! {
+                        <label class="field field-wide">
+                            <span>{t!(i18n, tickets.answer_text)}</span>
+                            <textarea name="note" rows="2" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                            <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "note")}</small>
+                        </label>
+                        <div class="form-actions">
+                            <button type="button" class="button button-primary" on:click=move |_| { step.dispatch(("answered".into(), note.get_untracked())); }>{t!(i18n, tickets.do_answer)}</button>
+                            <button type="button" class="button" on:click=move |_| { step.dispatch(("resolved".into(), note.get_untracked())); }>{t!(i18n, tickets.do_resolve)}</button>
+                            {pause_button(i18n, step, paused)}
+                        </div>
+                    }.into_any()),
+                    ObjectionStatus::Answered => Some(view! {
+                        <div class="form-actions">
+                            <button type="button" class="button button-primary" on:click=move |_| { step.dispatch(("resolved".into(), String::new())); }>{t!(i18n, tickets.do_resolve)}</button>
+                            {pause_button(i18n, step, paused)}
+                        </div>
+                    }.into_any()),
+                    ObjectionStatus::Resolved => Some(view! {
+                        <div class="form-actions">
+                            <button type="button" class="button button-primary" on:click=move |_| { step.dispatch(("closed".into(), String::new())); }>{t!(i18n, tickets.do_close)}</button>
+                        </div>
+                    }.into_any()),
+                    ObjectionStatus::Closed => None,
+                }
+            }}
+        </section>
+        <section aria-labelledby="photos-h">
+            <h2 id="photos-h">{t!(i18n, tickets.photos)}</h2>
+            <Photos photos=photos url=format!("/api/tickets/objection/{id}/photos") label=t_string!(i18n, tickets.add_photo).to_string() />
+        </section>
+        <section aria-labelledby="comments-h">
+            <h2 id="comments-h">{t!(i18n, tickets.history)}</h2>
+            <ol class="comments">
+                {move || d.with(|x| x.comments.iter().map(|c| {
+                    let kind = c.kind.clone();
+                    let label = match kind.as_str() {
+                        "answered" => t_string!(i18n, tickets.st_answered).to_string(),
+                        "resolved" => t_string!(i18n, tickets.st_resolved).to_string(),
+                        "closed" => t_string!(i18n, tickets.st_closed).to_string(),
+                        "paused" => t_string!(i18n, tickets.do_pause).to_string(),
+                        "resumed" => t_string!(i18n, tickets.do_resume).to_string(),
+                        _ => t_string!(i18n, tickets.comment).to_string(),
+                    };
+                    view! {
+                        <li data-kind=kind>
+                            <span class="muted">{format!("{} · {} · {}", c.at, c.author.clone().unwrap_or_default(), label)}</span>
+                            {(!c.body.is_empty()).then(|| view! { <p>{c.body.clone()}</p> })}
+                        </li>
+                    }
+                }).collect_view())}
+            </ol>
+            <form class="comment-form" on:submit=move |ev| { ev.prevent_default(); step.dispatch(("comment".into(), comment.get_untracked())); }>
+                <textarea name="comment" rows="2" aria-label=move || t_string!(i18n, tickets.comment).to_string() prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                <button type="submit" class="button">{t!(i18n, tickets.add_comment)}</button>
+            </form>
+        </section>
+    }
+}
+
+fn pause_button(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    step: Action<(String, String), Result<ObjectionDetail, AppError>>,
+    paused: bool,
+) -> impl IntoView {
+    if paused {
+        Either::Left(
+            view! { <button type="button" class="button button-ghost" on:click=move |_| { step.dispatch(("resume".into(), String::new())); }>{t!(i18n, tickets.do_resume)}</button> },
+        )
+    } else {
+        Either::Right(
+            view! { <button type="button" class="button button-ghost" on:click=move |_| { step.dispatch(("pause".into(), String::new())); }>{t!(i18n, tickets.do_pause)}</button> },
+        )
+    }
+}
+
+#[component]
+pub fn DeliveryPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = param_id();
+    let detail = Resource::new(move || id.get(), get_delivery);
+    view! {
+        <Title text=crate::components::head_text(move || t_string!(i18n, tickets.delivery).to_string()) />
+        <TicketTabs />
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Ok(d) => Either::Right(view! { <DeliveryView initial=d /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let elapsed = use_elapsed();
+    let d = RwSignal::new(initial.clone());
+    let photos = RwSignal::new(initial.photos.clone());
+    let at = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let done = Action::new(move |(at, note): &(String, String)| {
+        let (id, version) = d.with_untracked(|x| (x.item.id.clone(), x.item.version));
+        complete_delivery(id, version, at.clone(), note.clone())
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(fresh)) = done.value().get() {
+            d.set(fresh);
+        }
+    });
+    let errors = move || match done.value().get() {
+        Some(Err(AppError::Validation(e))) => e,
+        _ => Vec::new(),
+    };
+    let failure = move || match done.value().get() {
+        Some(Err(AppError::Validation(_))) | Some(Ok(_)) | None => None,
+        Some(Err(e)) => Some(error_message(i18n, &e)),
+    };
+    let id = initial.item.id.clone();
+    view! {
+        {move || d.with(|x| view! {
+            <div class="page-head">
+                <h1>{t!(i18n, tickets.delivery)} " · " {x.item.order_ref.clone()}</h1>
+            </div>
+            <p class="ticket-customer">
+                {x.item.tier.map(|t| view! { <ClassBadge class=t /> })}
+                <a href=format!("/customers/{}", x.item.customer_id)>{format!("{} {}", x.item.code, x.item.name)}</a>
+                {x.item.handler.clone().map(|h| format!(" · {} {h}", t_string!(i18n, tickets.driver)))}
+            </p>
+            <dl class="ticket-times">
+                <dt>{t!(i18n, tickets.ordered_at)}</dt><dd>{x.ordered_at.clone()}</dd>
+                <dt>{t!(i18n, tickets.promised_at)}</dt><dd>{x.promised_at.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t!(i18n, tickets.delivered_at)}</dt><dd>{x.delivered_at.clone().unwrap_or_else(|| "—".into())}</dd>
+            </dl>
+            {x.note.clone().map(|n| view! { <p class="ticket-description">{n}</p> })}
+            <div class="timers">
+                <div class="timer">
+                    <span class="timer-label">{standard_label(i18n, x.item.timer.standard)}</span>
+                    <Countdown timer=x.item.timer.clone() now=x.now calendar=x.calendar.clone() elapsed=elapsed />
+                </div>
+            </div>
+        })}
+        <Show when=move || d.with(|x| x.delivered_at.is_none())>
+            <form class="ticket-form" on:submit=move |ev| { ev.prevent_default(); done.dispatch((at.get_untracked(), note.get_untracked())); }>
+                <div class="form-grid">
+                    <label class="field">
+                        <span>{t!(i18n, tickets.delivered_at_hint)}</span>
+                        <input type="datetime-local" name="delivered_at" prop:value=move || at.get() on:input=move |ev| at.set(event_target_value(&ev)) />
+                        <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "delivered_at")}</small>
+                    </label>
+                    <label class="field">
+                        <span>{t!(i18n, tickets.note)}</span>
+                        <input name="note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                    </label>
+                </div>
+                {move || failure().map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })}
+                <button type="submit" class="button button-primary">{t!(i18n, tickets.do_deliver)}</button>
+            </form>
+        </Show>
+        <section aria-labelledby="photos-h">
+            <h2 id="photos-h">{t!(i18n, tickets.proof)}</h2>
+            <Photos photos=photos url=format!("/api/tickets/delivery/{id}/photos") label=t_string!(i18n, tickets.add_photo).to_string() />
+        </section>
+    }
+}

@@ -451,27 +451,31 @@ impl NewDelivery {
         now: NaiveDateTime,
     ) -> Result<NewDelivery, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let customer = required_text(&input.customer, 40)
-            .map_err(|c| errors.push(FieldError::new("customer", c)));
-        let order_ref = required_text(&input.order_ref, 40)
-            .map_err(|c| errors.push(FieldError::new("order_ref", c)));
+        let mut note = |field: &str, r: Result<(), FieldErrorCode>| {
+            if let Err(c) = r {
+                errors.push(FieldError::new(field, c));
+            }
+        };
+        let customer = required_text(&input.customer, 40);
+        note("customer", customer.as_ref().map(|_| ()).map_err(|c| *c));
+        let order_ref = required_text(&input.order_ref, 40);
+        note("order_ref", order_ref.as_ref().map(|_| ()).map_err(|c| *c));
         let ordered = if input.ordered_at.trim().is_empty() {
-            Err(errors.push(FieldError::new("ordered_at", FieldErrorCode::Required)))
+            Err(FieldErrorCode::Required)
         } else {
             moment_not_future(&input.ordered_at, now)
-                .map_err(|c| errors.push(FieldError::new("ordered_at", c)))
         };
+        note("ordered_at", ordered.map(|_| ()));
         let promised = if input.promised_at.trim().is_empty() {
             Ok(None)
         } else {
             match (parse_local_minute(&input.promised_at), &ordered) {
-                (Ok(p), Ok(o)) if p < *o => {
-                    Err(errors.push(FieldError::new("promised_at", FieldErrorCode::BeforeStart)))
-                }
+                (Ok(p), Ok(o)) if p < *o => Err(FieldErrorCode::BeforeStart),
                 (Ok(p), _) => Ok(Some(p)),
-                (Err(c), _) => Err(errors.push(FieldError::new("promised_at", c))),
+                (Err(c), _) => Err(c),
             }
         };
+        note("promised_at", promised.map(|_| ()));
         match (customer, order_ref, ordered, promised) {
             (Ok(customer_code), Ok(order_ref), Ok(ordered_at), Ok(promised_at)) => {
                 Ok(NewDelivery {
@@ -798,7 +802,7 @@ mod tests {
     #[test]
     fn the_board_puts_the_longest_breached_first_and_finished_last() {
         let due = at(5, 10, 0);
-        let mut list = vec![
+        let mut list = [
             Status::OnTrack {
                 remaining_minutes: 300,
                 due,

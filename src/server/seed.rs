@@ -264,7 +264,7 @@ async fn seed_service(
                 },
             )
             .await?;
-            let took = if n % 5 == 0 {
+            let took = if n.is_multiple_of(5) {
                 30
             } else {
                 4 + i64::from(n % 16)

@@ -47,12 +47,11 @@ pub fn DevelopmentPage() -> impl IntoView {
             <h1>{t!(i18n, development.title)}</h1>
             <div class="page-actions"><a class="button" href="/development/me">{t!(i18n, development.my_page)}</a></div>
         </div>
-        <SuggestionForm on_saved=refresh />
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
-                    Ok(d) => Either::Right(view! { <Overview d=d /> }),
+                    Ok(d) => Either::Right(view! { <Overview d=d on_saved=refresh /> }),
                 }
             })}
         </Transition>
@@ -60,7 +59,7 @@ pub fn DevelopmentPage() -> impl IntoView {
 }
 
 #[component]
-fn Overview(d: DevelopmentOverview) -> impl IntoView {
+fn Overview(d: DevelopmentOverview, on_saved: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let manage = d.may_manage;
     view! {
@@ -98,6 +97,7 @@ fn Overview(d: DevelopmentOverview) -> impl IntoView {
         })}
         <section aria-labelledby="suggestions-h">
             <h2 id="suggestions-h">{t!(i18n, development.suggestions)}</h2>
+            <SuggestionForm on_saved=on_saved />
             <SuggestionList items=d.suggestions manage=manage />
         </section>
     }
@@ -122,7 +122,7 @@ fn SuggestionForm(on_saved: Callback<()>) -> impl IntoView {
     };
     view! {
         <form class="suggestion-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch((title.get_untracked(), body.get_untracked())); }>
-            <h2>{t!(i18n, development.suggest)}</h2>
+            <h3>{t!(i18n, development.suggest)}</h3>
             <label class="field">
                 <span>{t!(i18n, development.s_title)}</span>
                 <input name="title" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />

@@ -11,6 +11,7 @@ use crate::domain::handbook::Draft;
 use crate::domain::money::Money;
 use crate::domain::segmentation::Thresholds;
 use crate::error::AppError;
+use crate::features::standards::page::weekday_label;
 use crate::features::tickets::board_page::TicketTabs;
 use crate::features::tickets::components::{duration_text, standard_label};
 use crate::features::tiers::policies_page::support_label;
@@ -179,7 +180,7 @@ fn EditionView(edition: Edition) -> impl IntoView {
             {calendar.map(|cal| view! {
                 <section>
                     <h2>{t!(i18n, standards.calendar)} {mark("calendar")}</h2>
-                    <p>{t_string!(i18n, handbook.hours_line, open = cal.open.format("%H:%M").to_string(), close = cal.close.format("%H:%M").to_string(), days = cal.weekday_digits()).to_string()}</p>
+                    <p>{t_string!(i18n, handbook.hours_line, open = cal.open.format("%H:%M").to_string(), close = cal.close.format("%H:%M").to_string(), days = cal.weekdays.iter().map(|d| weekday_label(i18n, *d)).collect::<Vec<_>>().join("、")).to_string()}</p>
                     {(!cal.days.is_empty()).then(|| view! {
                         <ul class="handbook-days">
                             {cal.days.iter().map(|d| view! { <li>{format!("{} {} ", d.day, d.name)}{if d.holiday { t_string!(i18n, standards.holiday) } else { t_string!(i18n, standards.workday) }}</li> }).collect_view()}

@@ -26,7 +26,7 @@ fn hours_text(minutes: i64) -> String {
     }
 }
 
-fn weekday_label(i18n: leptos_i18n::I18nContext<Locale>, d: u8) -> String {
+pub fn weekday_label(i18n: leptos_i18n::I18nContext<Locale>, d: u8) -> String {
     match d {
         1 => t_string!(i18n, standards.mon),
         2 => t_string!(i18n, standards.tue),
@@ -222,6 +222,8 @@ fn CalendarSection(detail: RwSignal<StandardsDetail>, may_edit: bool) -> impl In
         Some(Err(AppError::Validation(_))) | Some(Ok(_)) | None => None,
         Some(Err(e)) => Some(error_message(i18n, &e)),
     };
+    // rows are rebuilt only when a day is added or removed, never while typing in one
+    let day_count = Memo::new(move |_| form.with(|f| f.days.len()));
     let toggle = move |d: u8| {
         form.update(|f| {
             let c = char::from(b'0' + d);
@@ -263,12 +265,12 @@ fn CalendarSection(detail: RwSignal<StandardsDetail>, may_edit: bool) -> impl In
                     <table class="table days-table">
                         <thead><tr><th>{t!(i18n, standards.day)}</th><th>{t!(i18n, standards.day_kind)}</th><th>{t!(i18n, standards.day_name)}</th><th></th></tr></thead>
                         <tbody>
-                            {move || (0..form.with(|f| f.days.len())).map(|i| {
+                            {move || (0..day_count.get()).map(|i| {
                                 let errs = move || errors();
                                 view! {
                                     <tr>
                                         <td>
-                                            <input type="date" name=format!("days.{i}.day") prop:value=move || form.with(|f| f.days.get(i).map(|d| d.0.clone()).unwrap_or_default()) on:change=move |ev| form.update(|f| if let Some(d) = f.days.get_mut(i) { d.0 = event_target_value(&ev) }) />
+                                            <input type="date" name=format!("days.{i}.day") prop:value=move || form.with(|f| f.days.get(i).map(|d| d.0.clone()).unwrap_or_default()) on:input=move |ev| form.update(|f| if let Some(d) = f.days.get_mut(i) { d.0 = event_target_value(&ev) }) />
                                             <small class="field-error" role="alert">{move || message_for(i18n, &errs(), &format!("days.{i}.day"))}</small>
                                         </td>
                                         <td>
@@ -277,7 +279,7 @@ fn CalendarSection(detail: RwSignal<StandardsDetail>, may_edit: bool) -> impl In
                                                 <option value="workday">{t!(i18n, standards.workday)}</option>
                                             </select>
                                         </td>
-                                        <td><input name=format!("days.{i}.name") prop:value=move || form.with(|f| f.days.get(i).map(|d| d.2.clone()).unwrap_or_default()) on:change=move |ev| form.update(|f| if let Some(d) = f.days.get_mut(i) { d.2 = event_target_value(&ev) }) /></td>
+                                        <td><input name=format!("days.{i}.name") prop:value=move || form.with(|f| f.days.get(i).map(|d| d.2.clone()).unwrap_or_default()) on:input=move |ev| form.update(|f| if let Some(d) = f.days.get_mut(i) { d.2 = event_target_value(&ev) }) /></td>
                                         <td><button type="button" class="button button-ghost button-small" on:click=move |_| form.update(|f| { if i < f.days.len() { f.days.remove(i); } })>{t!(i18n, standards.remove)}</button></td>
                                     </tr>
                                 }

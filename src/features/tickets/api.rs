@@ -117,7 +117,8 @@ pub struct DeliveryDetail {
     pub calendar: Calendar,
 }
 
-/// Compliance over the last months: per rep and standard, and per month and standard.
+/// Compliance over the last months: per rep and standard, and per month and standard. A
+/// ticket counts in the month it was done, or — open and breached — the month it fell due.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Compliance {
     /// `2026-11`, oldest first.
@@ -1011,9 +1012,13 @@ pub(crate) mod imp {
         Ok(out)
     }
 
-    /// The month (`2026-11`) a timer is measured in: the month it fell due.
+    /// The month (`2026-11`) a timer is measured in: the month it was done (met or late),
+    /// or, still open and breached, the month it fell due.
     fn month_of(rules: &Rules, t: &Timer) -> Option<String> {
-        rules.due(t).map(|d| d.format("%Y-%m").to_string())
+        t.clock
+            .done
+            .or_else(|| rules.due(t))
+            .map(|d| d.format("%Y-%m").to_string())
     }
 
     pub async fn compliance(months: u32) -> Result<Compliance, AppError> {

@@ -214,15 +214,16 @@ fn ObjectionForm(on_done: Callback<()>) -> impl IntoView {
             nav(&format!("/tickets/objections/{id}"), Default::default());
         }
     });
-    let code = Signal::derive(move || form.with(|f| f.customer.clone()));
-    let handlers = handlers_for(code);
+    // the assignee choices follow the customer once its code is complete (on change)
+    let code = RwSignal::new(String::new());
+    let handlers = handlers_for(code.into());
     view! {
         <form class="ticket-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(form.get_untracked()); }>
             <h2>{t!(i18n, tickets.new_objection)}</h2>
             <div class="form-grid">
                 <label class="field">
                     <span>{t!(i18n, tickets.customer_code)}</span>
-                    <input name="customer" prop:value=move || form.with(|f| f.customer.clone()) on:change=move |ev| form.update(|f| f.customer = event_target_value(&ev)) />
+                    <input name="customer" prop:value=move || form.with(|f| f.customer.clone()) on:input=move |ev| form.update(|f| f.customer = event_target_value(&ev)) on:change=move |ev| code.set(event_target_value(&ev)) />
                     <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "customer")}</small>
                 </label>
                 <label class="field">

@@ -140,7 +140,7 @@ fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
                 </p>
                 <p class="ticket-description">{x.description.clone()}</p>
                 <dl class="ticket-times">
-                    <dt>{t!(i18n, tickets.opened_at)}</dt><dd>{x.opened_at.clone()}</dd>
+                    <dt>{t!(i18n, tickets.opened)}</dt><dd>{x.opened_at.clone()}</dd>
                     <dt>{t!(i18n, tickets.st_answered)}</dt><dd>{x.answered_at.clone().unwrap_or_else(|| "—".into())}</dd>
                     <dt>{t!(i18n, tickets.st_resolved)}</dt><dd>{x.resolved_at.clone().unwrap_or_else(|| "—".into())}</dd>
                     <dt>{t!(i18n, tickets.st_closed)}</dt><dd>{x.closed_at.clone().unwrap_or_else(|| "—".into())}</dd>
@@ -297,7 +297,7 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
             </p>
             <dl class="ticket-times">
                 <dt>{t!(i18n, tickets.ordered_at)}</dt><dd>{x.ordered_at.clone()}</dd>
-                <dt>{t!(i18n, tickets.promised_at)}</dt><dd>{x.promised_at.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t!(i18n, tickets.promised)}</dt><dd>{x.promised_at.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t!(i18n, tickets.delivered_at)}</dt><dd>{x.delivered_at.clone().unwrap_or_else(|| "—".into())}</dd>
             </dl>
             {x.note.clone().map(|n| view! { <p class="ticket-description">{n}</p> })}

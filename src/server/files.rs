@@ -242,33 +242,34 @@ pub async fn upload_photo(
         Err(e) => return error(db::internal("get customer")(e)),
     }
     let id = PhotoId::new_random();
-    let path = match write_image(&state, user.company_id, id.0, content_type, &body).await {
-        Ok(p) => p,
-        Err(e) => return error(e),
-    };
-    let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
-    let saved = repo::insert_photo(
-        &mut tx,
-        user.company_id,
+    let company = user.company_id;
+    let answer = store_image(
+        &state,
+        company,
+        tx,
         id.0,
-        customer,
-        kind,
         content_type,
-        size,
-        user.id,
-        chrono::Utc::now(),
+        &body,
+        async |conn, size| {
+            repo::insert_photo(
+                conn,
+                company,
+                id.0,
+                customer,
+                kind,
+                content_type,
+                size,
+                user.id,
+                chrono::Utc::now(),
+            )
+            .await
+        },
     )
     .await;
-    if let Err(e) = saved {
-        let _ = tokio::fs::remove_file(&path).await;
-        return error(db::internal("insert photo")(e));
+    if answer.status() == StatusCode::CREATED {
+        tracing::info!(by = %user.id, %customer, photo = %id, "photo uploaded");
     }
-    if let Err(e) = tx.commit().await {
-        let _ = tokio::fs::remove_file(&path).await;
-        return error(db::internal("commit photo")(e));
-    }
-    tracing::info!(by = %user.id, %customer, photo = %id, "photo uploaded");
-    (StatusCode::CREATED, Json(id)).into_response()
+    answer
 }
 
 /// `GET /photos/{id}`: the image, only to users who may see its customer.
@@ -331,6 +332,34 @@ async fn write_image(
             Err(AppError::Internal)
         }
     }
+}
+
+/// Writes the image `body` as photo `id` and records it with `insert` in `tx`, then
+/// commits; if recording or committing fails the file is removed again, so a photo is
+/// never half-saved. Answers `201` with the photo's id.
+async fn store_image(
+    state: &AppState,
+    company: CompanyId,
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    id: Uuid,
+    content_type: &'static str,
+    body: &[u8],
+    insert: impl AsyncFnOnce(&mut db::DbConn, i64) -> Result<(), sqlx::Error>,
+) -> Response {
+    let path = match write_image(state, company, id, content_type, body).await {
+        Ok(p) => p,
+        Err(e) => return error(e),
+    };
+    let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
+    let committed = match insert(&mut tx, size).await {
+        Ok(()) => tx.commit().await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = committed {
+        let _ = tokio::fs::remove_file(&path).await;
+        return error(db::internal("record photo")(e));
+    }
+    (StatusCode::CREATED, Json(id.to_string())).into_response()
 }
 
 /// The stored image `id`, privately cacheable.
@@ -520,32 +549,33 @@ pub async fn upload_violation_photo(
         Err(e) => return error(db::internal("get violation")(e)),
     }
     let id = Uuid::now_v7();
-    let path = match write_image(&state, user.company_id, id, content_type, &body).await {
-        Ok(p) => p,
-        Err(e) => return error(e),
-    };
-    let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
-    let saved = discipline::insert_photo(
-        &mut tx,
-        user.company_id,
+    let company = user.company_id;
+    let answer = store_image(
+        &state,
+        company,
+        tx,
         id,
-        violation,
         content_type,
-        size,
-        user.id,
-        chrono::Utc::now(),
+        &body,
+        async |conn, size| {
+            discipline::insert_photo(
+                conn,
+                company,
+                id,
+                violation,
+                content_type,
+                size,
+                user.id,
+                chrono::Utc::now(),
+            )
+            .await
+        },
     )
     .await;
-    let committed = match saved {
-        Ok(()) => tx.commit().await,
-        Err(e) => Err(e),
-    };
-    if let Err(e) = committed {
-        let _ = tokio::fs::remove_file(&path).await;
-        return error(db::internal("insert violation photo")(e));
+    if answer.status() == StatusCode::CREATED {
+        tracing::info!(by = %user.id, %violation, photo = %id, "evidence photo uploaded");
     }
-    tracing::info!(by = %user.id, %violation, photo = %id, "evidence photo uploaded");
-    (StatusCode::CREATED, Json(id.to_string())).into_response()
+    answer
 }
 
 /// `GET /violation-photos/{id}`: evidence, only to users who may see the customer.
@@ -739,33 +769,34 @@ pub async fn upload_ticket_photo(
         Err(e) => return error(db::internal("get ticket")(e)),
     }
     let id = Uuid::now_v7();
-    let path = match write_image(&state, user.company_id, id, content_type, &body).await {
-        Ok(p) => p,
-        Err(e) => return error(e),
-    };
-    let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
-    let saved = tickets::insert_photo(
-        &mut tx,
-        user.company_id,
+    let company = user.company_id;
+    let answer = store_image(
+        &state,
+        company,
+        tx,
         id,
-        kind,
-        ticket,
         content_type,
-        size,
-        user.id,
-        chrono::Utc::now(),
+        &body,
+        async |conn, size| {
+            tickets::insert_photo(
+                conn,
+                company,
+                id,
+                kind,
+                ticket,
+                content_type,
+                size,
+                user.id,
+                chrono::Utc::now(),
+            )
+            .await
+        },
     )
     .await;
-    let committed = match saved {
-        Ok(()) => tx.commit().await,
-        Err(e) => Err(e),
-    };
-    if let Err(e) = committed {
-        let _ = tokio::fs::remove_file(&path).await;
-        return error(db::internal("insert ticket photo")(e));
+    if answer.status() == StatusCode::CREATED {
+        tracing::info!(by = %user.id, %ticket, photo = %id, kind, "ticket photo uploaded");
     }
-    tracing::info!(by = %user.id, %ticket, photo = %id, kind, "ticket photo uploaded");
-    (StatusCode::CREATED, Json(id.to_string())).into_response()
+    answer
 }
 
 /// `GET /ticket-photos/{id}`: only to users who may see the ticket's customer.

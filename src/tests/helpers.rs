@@ -164,3 +164,42 @@ pub fn session_cookie(r: &Response) -> Option<String> {
         .find(|v| v.starts_with("qudao_session="))
         .map(str::to_owned)
 }
+
+/// The smallest valid PNG, for photo uploads.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+
+/// The `(field, code)` pairs of a validation answer.
+pub fn errors(body: &Value) -> Vec<(String, String)> {
+    body["Validation"]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or("").to_owned(),
+                e["code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Calls a server function that must succeed; its answer.
+pub async fn ok(app: &TestApp, c: &Client, path: &str, body: Value) -> Value {
+    let r = app.call(c, path, body).await;
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{path}: {}",
+        &text[..text.len().min(400)]
+    );
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Calls a server function expected to refuse; the status and the answer.
+pub async fn refused(app: &TestApp, c: &Client, path: &str, body: Value) -> (StatusCode, Value) {
+    let r = app.call(c, path, body).await;
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}

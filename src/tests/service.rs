@@ -3,47 +3,11 @@
 //! answered → resolved → closed with their timers, deliveries are timed and the overdue
 //! job records breaches, compliance adds up, handbook editions never change, training
 //! hours add up per quarter — and reps and other companies are kept out.
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{PNG, TestApp, errors, ok, refused, spawn_app};
 use qudao::domain::time::to_beijing;
 use qudao::server::seed::DEMO_COMPANY_ID;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
-
-fn errors(body: &Value) -> Vec<(String, String)> {
-    body["Validation"]
-        .as_array()
-        .unwrap_or(&Vec::new())
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap_or("").to_owned(),
-                e["code"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect()
-}
-
-async fn ok(app: &TestApp, c: &Client, path: &str, body: Value) -> Value {
-    let r = app.call(c, path, body).await;
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "{path}: {}",
-        &text[..text.len().min(400)]
-    );
-    serde_json::from_str(&text).unwrap()
-}
-
-async fn refused(app: &TestApp, c: &Client, path: &str, body: Value) -> (StatusCode, Value) {
-    let r = app.call(c, path, body).await;
-    let status = r.status();
-    let v = r.json().await.unwrap_or(Value::Null);
-    (status, v)
-}
 
 /// A customer code served by a demo rep.
 async fn code_of(app: &TestApp, login: &str) -> String {

@@ -2,26 +2,12 @@
 //! command line agree with classes computed independently), tier policies and their
 //! versions, tier-change records, the growth watch against the ledger, channel
 //! discipline, the dashboard tiles — and reps and other companies kept out.
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{PNG, TestApp, errors, ok, refused, spawn_app};
 use qudao::domain::segmentation::{Class, Ranking, Thresholds};
 use qudao::server::seed::DEMO_COMPANY_ID;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-fn errors(body: &Value) -> Vec<(String, String)> {
-    body["Validation"]
-        .as_array()
-        .unwrap_or(&Vec::new())
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap_or("").to_owned(),
-                e["code"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect()
-}
 
 /// The ids of the customers assigned to a demo rep.
 async fn own_customers(app: &TestApp, login: &str) -> HashSet<String> {
@@ -43,25 +29,6 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
         .collect()
-}
-
-async fn ok(app: &TestApp, c: &Client, path: &str, body: Value) -> Value {
-    let r = app.call(c, path, body).await;
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "{path}: {}",
-        &text[..text.len().min(400)]
-    );
-    serde_json::from_str(&text).unwrap()
-}
-
-async fn refused(app: &TestApp, c: &Client, path: &str, body: Value) -> (StatusCode, Value) {
-    let r = app.call(c, path, body).await;
-    let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
 }
 
 /// Classes of a period straight from the segmentation page's ranked rows, by customer id.
@@ -695,8 +662,6 @@ async fn demo_customer(app: &TestApp, rep: &str) -> (String, String) {
     .unwrap();
     (id.to_string(), code)
 }
-
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
 
 #[tokio::test]
 async fn violations_are_reported_in_scope_decided_by_managers_and_only_move_forward() {

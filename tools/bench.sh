@@ -6,6 +6,8 @@
 #   4. customer import (10k, 100k) and list latency at ~111 000 customers
 #   5. sales: 10 million lines imported for those customers, 12-month classification
 #      (server time, round trip, payload), SQL baseline, threshold moves in Chromium
+#   6. service tickets: 100 000 objections and deliveries over six months; the board, the
+#      compliance report and the overdue job's SLA arithmetic against a plain SQL count
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -188,6 +190,39 @@ for spec in 'segmentation/classify|{"query":{"from":"2025-11-01","to":"2026-10-3
   printf '%-66s %8.1f %8.1f\n' "$label" "$(bc <<< "$(sed -n 11p <<< "$samples")*1000")" "$(bc <<< "$(sed -n 20p <<< "$samples")*1000")"
 done
 echo "(a transition classifies two periods: compare with two classifications above)"
+echo
+echo "## Service tickets at that scale (${TICKETS:=50000} objections + $TICKETS deliveries, 500 of each open)"
+python3 tools/gen_tickets.py "$TMP/bench.db" "$TICKETS" 500
+for kind in delivery first_answer resolution; do
+  hours=24; [ "$kind" = first_answer ] && hours=4; [ "$kind" = resolution ] && hours=48
+  curl -s -o /dev/null -b "$jar" -H 'content-type: application/json' -H "origin: http://$ADDR" \
+    -d "{\"input\":{\"kind\":\"$kind\",\"hours\":\"$hours\",\"tier_a_hours\":\"\",\"tier_b_hours\":\"\",\"tier_c_hours\":\"\",\"working_hours_only\":$([ "$kind" = first_answer ] && echo true || echo false)}}" \
+    "http://$ADDR/api/standards/save"
+done
+printf '%-66s %8s %8s\n' request p50 p95
+for spec in 'tickets/board|{"rep":"","tier":"","standard":""}' \
+            'tickets/board|{"rep":"","tier":"A","standard":"first_answer"}' \
+            'tickets/compliance|{"months":6}' \
+            'tickets/compliance|{"months":12}' \
+            'dashboard|{}'; do
+  ep=${spec%%|*}; body=${spec#*|}
+  for _ in 1 2 3; do call "$ep" "$body" > /dev/null; done
+  samples=$(for _ in $(seq 1 21); do call "$ep" "$body"; done | sort -n)
+  printf '%-66s %8.1f %8.1f\n' "$ep $(cut -c1-50 <<< "$body")" "$(bc <<< "$(sed -n 11p <<< "$samples")*1000")" "$(bc <<< "$(sed -n 20p <<< "$samples")*1000")"
+done
+python3 - "$TMP/bench.db" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+q = ("SELECT substr(opened_at, 1, 7) AS m, COUNT(*), SUM(answered_at IS NOT NULL) FROM objections "
+     "GROUP BY m UNION ALL SELECT substr(ordered_at, 1, 7), COUNT(*), SUM(delivered_at IS NOT NULL) "
+     "FROM deliveries GROUP BY 1")
+runs = []
+for _ in range(5):
+    t = time.perf_counter(); db.execute(q).fetchall(); runs.append((time.perf_counter() - t) * 1000)
+runs.sort()
+print(f"baseline, plain SQL counts per month (no timers, no working hours): median {runs[2]:.1f} ms")
+PY
+echo "(compliance runs every ticket's timers — working hours, holidays, pauses — through domain::sla)"
 echo
 echo "## Threshold moves in Chromium at that scale"
 (cd end2end && node bench/recompute.mjs "http://$ADDR" 2025-11-01 2026-10-31) || echo "(browser bench failed)"

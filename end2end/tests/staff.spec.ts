@@ -3,7 +3,7 @@ import { expectNoHorizontalScroll, hydrated, signIn } from "./helpers";
 
 test("the owner adds an employee, who can then sign in; deactivation locks them out", async ({ page, browser }) => {
   await signIn(page, "laoban");
-  await page.getByRole("link", { name: "员工" }).click();
+  await page.getByRole("link", { name: "员工", exact: true }).click();
   await expect(page.getByRole("heading", { name: "员工", exact: true })).toBeVisible();
   await expect(page.locator("tr[data-login=huangtao]")).toContainText("已停用");
   await expectNoHorizontalScroll(page);
@@ -51,7 +51,7 @@ test("the owner adds an employee, who can then sign in; deactivation locks them 
 test("a rep has no staff link and cannot reach the staff page", async ({ page }) => {
   await signIn(page, "zhangwei");
   await expect(page.getByText("您好，张伟")).toBeVisible();
-  await expect(page.getByRole("navigation").getByRole("link", { name: "员工" })).toHaveCount(0);
+  await expect(page.getByRole("navigation").getByRole("link", { name: "员工", exact: true })).toHaveCount(0);
   const response = await page.goto("/staff");
   expect(response?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: "没有权限" })).toBeVisible();

@@ -872,3 +872,50 @@ async fn training_hours_add_up_per_quarter_and_staff_records_stay_private() {
         "a rep sees no one's hours"
     );
 }
+
+#[tokio::test]
+async fn an_answer_given_late_is_recorded_as_a_breach_at_its_deadline() {
+    let app = spawn_app().await;
+    clear_tickets(&app).await;
+    let owner = app.signed_in("laoban").await;
+    set_standards(&app, &owner).await;
+    let rep = app.signed_in("zhangwei").await;
+    let mine = code_of(&app, "zhangwei").await;
+    // raised five hours ago against four (two for A customers), around the clock
+    let id: String = serde_json::from_value(
+        ok(&app, &rep, "tickets/objections/open", json!({ "input": { "customer": mine, "category": "price", "description": "价格比别家高", "opened_at": beijing_minus(300) } })).await,
+    )
+    .unwrap();
+    let d = ok(&app, &rep, "tickets/objections/get", json!({ "id": id })).await;
+    let limit = d["timers"][0]["limit"]["minutes"].as_i64().unwrap();
+    let d = ok(&app, &rep, "tickets/objections/advance", json!({ "id": id, "version": d["item"]["version"], "to": "answered", "note": "已说明价格构成" })).await;
+    let late = d["timers"][0]["status"]["Late"]["overdue_minutes"]
+        .as_i64()
+        .unwrap();
+    assert!(
+        (300 - limit - 1..=300 - limit + 1).contains(&late),
+        "{late} minutes late of {limit}"
+    );
+    let breached_at: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT breached_at FROM objections")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let opened: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT opened_at FROM objections")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (breached_at - opened).num_minutes(),
+        limit,
+        "breached the moment its deadline passed"
+    );
+    // the overdue job finds nothing more to record
+    assert_eq!(
+        qudao::server::jobs::mark_overdue(&app.pool, chrono::Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
+}

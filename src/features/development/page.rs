@@ -51,15 +51,17 @@ pub fn DevelopmentPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
-                    Ok(d) => Either::Right(view! { <Overview d=d on_saved=refresh /> }),
+                    Ok(d) => Either::Right(view! { <Overview d=d /> }),
                 }
             })}
         </Transition>
+        // outside the refetching Transition: the confirmation survives the reload
+        <SuggestionForm on_saved=refresh />
     }
 }
 
 #[component]
-fn Overview(d: DevelopmentOverview, on_saved: Callback<()>) -> impl IntoView {
+fn Overview(d: DevelopmentOverview) -> impl IntoView {
     let i18n = use_i18n();
     let manage = d.may_manage;
     view! {
@@ -97,7 +99,6 @@ fn Overview(d: DevelopmentOverview, on_saved: Callback<()>) -> impl IntoView {
         })}
         <section aria-labelledby="suggestions-h">
             <h2 id="suggestions-h">{t!(i18n, development.suggestions)}</h2>
-            <SuggestionForm on_saved=on_saved />
             <SuggestionList items=d.suggestions manage=manage />
         </section>
     }

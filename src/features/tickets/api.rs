@@ -748,7 +748,7 @@ pub(crate) mod imp {
         let note = note_text(&note, to == ObjectionStatus::Answered)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let r = objection_row(&mut tx, &user, &id).await?;
-        let (o, mut pauses) = objection_of(&r, &[]);
+        let (o, _) = objection_of(&r, &[]);
         let next = o
             .advance(to, now)
             .map_err(|e| AppError::Validation(vec![e]))?;
@@ -764,7 +764,24 @@ pub(crate) mod imp {
                 .await
                 .map_err(db::internal("pause"))?;
             step.paused_at = None;
-            pauses.clear();
+        }
+        // a step done late is a breach even if the overdue job never saw it open
+        if step.breached_at.is_none() {
+            let rules = Rules::load(&mut tx, user.company_id).await?;
+            let mut done = r.clone();
+            done.answered_at = step.answered_at;
+            done.resolved_at = step.resolved_at;
+            done.paused_at = step.paused_at;
+            let stored = repo::pauses_of(&mut tx, user.company_id, &[r.id])
+                .await
+                .map_err(db::internal("pauses"))?;
+            let (_, timers) = objection_timers(&rules, &done, &stored, now);
+            step.breached_at = timers
+                .iter()
+                .filter(|t| matches!(t.status, Some(Status::Late { .. })))
+                .filter_map(|t| rules.due(t))
+                .min()
+                .map(from_beijing);
         }
         let body = if note.is_empty() { String::new() } else { note };
         let out = save_step(

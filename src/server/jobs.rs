@@ -4,7 +4,7 @@
 use crate::domain::ids::CompanyId;
 use crate::domain::sla::Status;
 use crate::domain::time::{from_beijing, to_beijing};
-use crate::features::tickets::api::imp::{Rules, delivery_timer, objection_timers};
+use crate::features::tickets::api::imp::{Rules, Times, delivery_timer, objection_timers};
 use crate::server::db::customers::Scope;
 use crate::server::db::tickets as repo;
 use anyhow::Context as _;
@@ -50,7 +50,7 @@ async fn mark_company(
         .context("pauses")?;
     let mut due: Vec<(&str, Uuid, DateTime<Utc>)> = Vec::new();
     for o in objections.iter().filter(|o| o.breached_at.is_none()) {
-        let (_, timers) = objection_timers(&rules, o, &pauses, local);
+        let (_, timers) = objection_timers(&rules, &Times::from(o), &pauses, local);
         let first = timers
             .iter()
             .filter(|t| {

@@ -300,10 +300,50 @@ pub(crate) mod imp {
         raw.and_then(|t| crate::domain::tier::parse_class(t).ok())
     }
 
+    /// What an objection's timers need: its milestones, its customer's tier, whether it
+    /// is waiting for the customer now.
+    pub struct Times {
+        pub id: Uuid,
+        pub tier: Option<Class>,
+        pub opened_at: DateTime<Utc>,
+        pub answered_at: Option<DateTime<Utc>>,
+        pub resolved_at: Option<DateTime<Utc>>,
+        pub closed_at: Option<DateTime<Utc>>,
+        pub paused_at: Option<DateTime<Utc>>,
+    }
+
+    impl From<&repo::ObjectionRow> for Times {
+        fn from(r: &repo::ObjectionRow) -> Times {
+            Times {
+                id: r.id,
+                tier: tier_of(r.tier.as_deref()),
+                opened_at: r.opened_at,
+                answered_at: r.answered_at,
+                resolved_at: r.resolved_at,
+                closed_at: r.closed_at,
+                paused_at: r.paused_at,
+            }
+        }
+    }
+
+    impl From<&repo::ObjectionClockRow> for Times {
+        fn from(r: &repo::ObjectionClockRow) -> Times {
+            Times {
+                id: r.id,
+                tier: tier_of(r.tier.as_deref()),
+                opened_at: r.opened_at,
+                answered_at: r.answered_at,
+                resolved_at: r.resolved_at,
+                closed_at: None,
+                paused_at: r.paused_at,
+            }
+        }
+    }
+
     /// An objection's milestones and pauses in Beijing time.
     pub fn objection_of(
-        r: &repo::ObjectionRow,
-        pauses: &[(Uuid, DateTime<Utc>, DateTime<Utc>)],
+        r: &Times,
+        pauses: &repo::Pauses,
     ) -> (Objection, Vec<(NaiveDateTime, Option<NaiveDateTime>)>) {
         let o = Objection {
             opened: to_beijing(r.opened_at),
@@ -312,9 +352,10 @@ pub(crate) mod imp {
             closed: r.closed_at.map(to_beijing),
         };
         let mut p: Vec<(NaiveDateTime, Option<NaiveDateTime>)> = pauses
-            .iter()
-            .filter(|(id, _, _)| *id == r.id)
-            .map(|(_, from, to)| (to_beijing(*from), Some(to_beijing(*to))))
+            .get(&r.id)
+            .into_iter()
+            .flatten()
+            .map(|(from, to)| (to_beijing(*from), Some(to_beijing(*to))))
             .collect();
         if let Some(open) = r.paused_at {
             p.push((to_beijing(open), None));
@@ -325,18 +366,17 @@ pub(crate) mod imp {
     /// Both timers of an objection: first answer, resolution.
     pub fn objection_timers(
         rules: &Rules,
-        r: &repo::ObjectionRow,
-        pauses: &[(Uuid, DateTime<Utc>, DateTime<Utc>)],
+        r: &Times,
+        pauses: &repo::Pauses,
         now: NaiveDateTime,
     ) -> (Objection, [Timer; 2]) {
         let (o, p) = objection_of(r, pauses);
         let (first, resolution) = objection_clocks(&o, &p);
-        let tier = tier_of(r.tier.as_deref());
         (
             o,
             [
-                rules.timer(StandardKind::FirstAnswer, first, tier, now),
-                rules.timer(StandardKind::Resolution, resolution, tier, now),
+                rules.timer(StandardKind::FirstAnswer, first, r.tier, now),
+                rules.timer(StandardKind::Resolution, resolution, r.tier, now),
             ],
         )
     }
@@ -344,10 +384,10 @@ pub(crate) mod imp {
     fn objection_item(
         rules: &Rules,
         r: &repo::ObjectionRow,
-        pauses: &[(Uuid, DateTime<Utc>, DateTime<Utc>)],
+        pauses: &repo::Pauses,
         now: NaiveDateTime,
     ) -> BoardItem {
-        let (o, [first, resolution]) = objection_timers(rules, r, pauses, now);
+        let (o, [first, resolution]) = objection_timers(rules, &Times::from(r), pauses, now);
         let timer = match pending_standard(&o) {
             Some(StandardKind::FirstAnswer) => first,
             _ => resolution,
@@ -371,14 +411,30 @@ pub(crate) mod imp {
     }
 
     pub fn delivery_timer(rules: &Rules, r: &repo::DeliveryRow, now: NaiveDateTime) -> Timer {
+        delivery_timer_of(
+            rules,
+            tier_of(r.tier.as_deref()),
+            r.ordered_at,
+            r.delivered_at,
+            now,
+        )
+    }
+
+    fn delivery_timer_of(
+        rules: &Rules,
+        tier: Option<Class>,
+        ordered_at: DateTime<Utc>,
+        delivered_at: Option<DateTime<Utc>>,
+        now: NaiveDateTime,
+    ) -> Timer {
         rules.timer(
             StandardKind::Delivery,
             Clock {
-                started: to_beijing(r.ordered_at),
+                started: to_beijing(ordered_at),
                 pauses: Vec::new(),
-                done: r.delivered_at.map(to_beijing),
+                done: delivered_at.map(to_beijing),
             },
-            tier_of(r.tier.as_deref()),
+            tier,
             now,
         )
     }
@@ -631,7 +687,7 @@ pub(crate) mod imp {
         let pauses = repo::pauses_of(conn, user.company_id, &[r.id])
             .await
             .map_err(db::internal("pauses"))?;
-        let (o, timers) = objection_timers(&rules, &r, &pauses, now);
+        let (o, timers) = objection_timers(&rules, &Times::from(&r), &pauses, now);
         let comments = repo::comments(conn, user.company_id, r.id)
             .await
             .map_err(db::internal("comments"))?
@@ -748,7 +804,7 @@ pub(crate) mod imp {
         let note = note_text(&note, to == ObjectionStatus::Answered)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let r = objection_row(&mut tx, &user, &id).await?;
-        let (o, _) = objection_of(&r, &[]);
+        let (o, _) = objection_of(&Times::from(&r), &repo::Pauses::new());
         let next = o
             .advance(to, now)
             .map_err(|e| AppError::Validation(vec![e]))?;
@@ -775,7 +831,7 @@ pub(crate) mod imp {
             let stored = repo::pauses_of(&mut tx, user.company_id, &[r.id])
                 .await
                 .map_err(db::internal("pauses"))?;
-            let (_, timers) = objection_timers(&rules, &done, &stored, now);
+            let (_, timers) = objection_timers(&rules, &Times::from(&done), &stored, now);
             step.breached_at = timers
                 .iter()
                 .filter(|t| matches!(t.status, Some(Status::Late { .. })))
@@ -1029,15 +1085,6 @@ pub(crate) mod imp {
         Ok(out)
     }
 
-    /// The month (`2026-11`) a timer is measured in: the month it was done (met or late),
-    /// or, still open and breached, the month it fell due.
-    fn month_of(rules: &Rules, t: &Timer) -> Option<String> {
-        t.clock
-            .done
-            .or_else(|| rules.due(t))
-            .map(|d| d.format("%Y-%m").to_string())
-    }
-
     pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let months = if months == 0 { 6 } else { months.min(24) };
@@ -1057,44 +1104,57 @@ pub(crate) mod imp {
             - chrono::Duration::days(31);
         let mut conn = acquire(&state).await?;
         let rules = Rules::load(&mut conn, user.company_id).await?;
-        let filter = repo::Filter {
-            since: Some(since),
-            limit: 200_000,
-            ..repo::Filter::default()
-        };
-        let objections = repo::objections(&mut conn, user.company_id, scope, &filter)
+        let objections = repo::objection_clocks(&mut conn, user.company_id, scope, since)
             .await
-            .map_err(db::internal("objections"))?;
-        let ids: Vec<Uuid> = objections.iter().map(|o| o.id).collect();
-        let pauses = repo::pauses_of(&mut conn, user.company_id, &ids)
+            .map_err(db::internal("objection clocks"))?;
+        let pauses = repo::pauses_since(&mut conn, user.company_id, since)
             .await
             .map_err(db::internal("pauses"))?;
-        let deliveries = repo::deliveries(&mut conn, user.company_id, scope, &filter)
+        let deliveries = repo::delivery_clocks(&mut conn, user.company_id, scope, since)
             .await
-            .map_err(db::internal("deliveries"))?;
-        // (rep, standard index, month) → status
-        let mut measured: Vec<((String, usize, String), Status)> = Vec::new();
-        let mut push = |rep: Option<&String>, t: &Timer| {
-            let (Some(status), Some(month)) = (t.status, month_of(&rules, t)) else {
+            .map_err(db::internal("delivery clocks"))?;
+        drop(conn);
+        // keys are small and copied: (rep, standard index, month index)
+        let first = first_month.year() * 12 + first_month.month0() as i32;
+        let month_index = |t: &Timer| -> Option<usize> {
+            let at = t.clock.done.or_else(|| rules.due(t))?;
+            let i = at.year() * 12 + at.month0() as i32 - first;
+            usize::try_from(i).ok().filter(|i| *i < labels.len())
+        };
+        let mut names: BTreeMap<Option<Uuid>, String> = BTreeMap::new();
+        type Key = (Option<Uuid>, usize, usize);
+        let mut measured: Vec<(Key, Status)> = Vec::new();
+        let mut push = |rep: Option<Uuid>, t: &Timer| {
+            let (Some(status), Some(month)) = (t.status, month_index(t)) else {
                 return;
             };
-            if !labels.contains(&month) {
-                return;
-            }
             let k = StandardKind::ALL
                 .iter()
                 .position(|x| *x == t.standard)
                 .unwrap_or(0);
-            measured.push(((rep.cloned().unwrap_or_default(), k, month), status));
+            measured.push(((rep, k, month), status));
         };
         for o in &objections {
-            let (_, timers) = objection_timers(&rules, o, &pauses, now);
+            let (_, timers) = objection_timers(&rules, &Times::from(o), &pauses, now);
             for t in &timers {
-                push(o.rep_name.as_ref(), t);
+                push(o.rep_id, t);
             }
+            names
+                .entry(o.rep_id)
+                .or_insert_with(|| o.rep_name.clone().unwrap_or_default());
         }
         for d in &deliveries {
-            push(d.rep_name.as_ref(), &delivery_timer(&rules, d, now));
+            let t = delivery_timer_of(
+                &rules,
+                tier_of(d.tier.as_deref()),
+                d.ordered_at,
+                d.delivered_at,
+                now,
+            );
+            push(d.rep_id, &t);
+            names
+                .entry(d.rep_id)
+                .or_insert_with(|| d.rep_name.clone().unwrap_or_default());
         }
         let cells = tickets::compliance(measured);
         let mut by_month = vec![[Tally::default(); 3]; labels.len()];
@@ -1105,10 +1165,12 @@ pub(crate) mod imp {
                 a.met += t.met;
                 a.measured += t.measured;
             };
-            if let Some(i) = labels.iter().position(|m| *m == month) {
-                add(&mut by_month[i][k]);
+            if let Some(cell) = by_month.get_mut(month) {
+                add(&mut cell[k]);
             }
-            let e = by_rep.entry(rep).or_default();
+            let e = by_rep
+                .entry(names.get(&rep).cloned().unwrap_or_default())
+                .or_default();
             add(&mut e.0[k]);
             add(&mut e.1);
             add(&mut total);

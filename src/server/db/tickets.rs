@@ -169,13 +169,22 @@ pub async fn update_objection(
     Ok(done.rows_affected() == 1)
 }
 
-/// Finished pauses of these objections: `(objection, paused, resumed)`.
+/// Finished pauses per objection: `(paused, resumed)`, in order.
+pub type Pauses = std::collections::HashMap<Uuid, Vec<(DateTime<Utc>, DateTime<Utc>)>>;
+
+fn group(rows: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>, into: &mut Pauses) {
+    for (id, from, to) in rows {
+        into.entry(id).or_default().push((from, to));
+    }
+}
+
+/// Finished pauses of these objections.
 pub async fn pauses_of(
     conn: &mut DbConn,
     company: CompanyId,
     ids: &[Uuid],
-) -> Result<Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>, sqlx::Error> {
-    let mut out = Vec::new();
+) -> Result<Pauses, sqlx::Error> {
+    let mut out = Pauses::new();
     for chunk in ids.chunks(500) {
         let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
             "SELECT objection_id, paused_at, resumed_at FROM objection_pauses WHERE company_id = ",
@@ -186,13 +195,93 @@ pub async fn pauses_of(
             sep.push_bind(*id);
         }
         q.push(") ORDER BY paused_at");
-        out.extend(
-            q.build_query_as::<(Uuid, DateTime<Utc>, DateTime<Utc>)>()
-                .fetch_all(&mut *conn)
-                .await?,
-        );
+        group(q.build_query_as().fetch_all(&mut *conn).await?, &mut out);
     }
     Ok(out)
+}
+
+/// Finished pauses of every objection raised since `since` (one query, for reports).
+pub async fn pauses_since(
+    conn: &mut DbConn,
+    company: CompanyId,
+    since: DateTime<Utc>,
+) -> Result<Pauses, sqlx::Error> {
+    let rows = sqlx::query_as(
+        "SELECT p.objection_id, p.paused_at, p.resumed_at FROM objection_pauses p \
+         JOIN objections o ON o.company_id = p.company_id AND o.id = p.objection_id \
+         WHERE p.company_id = ? AND o.opened_at >= ? ORDER BY p.paused_at",
+    )
+    .bind(company.0)
+    .bind(since)
+    .fetch_all(conn)
+    .await?;
+    let mut out = Pauses::new();
+    group(rows, &mut out);
+    Ok(out)
+}
+
+/// Just what an objection's timers need, for reports over many.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ObjectionClockRow {
+    pub id: Uuid,
+    pub tier: Option<String>,
+    pub rep_id: Option<Uuid>,
+    pub rep_name: Option<String>,
+    pub opened_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub paused_at: Option<DateTime<Utc>>,
+}
+
+/// The timer fields of objections raised since `since`, within `scope`.
+pub async fn objection_clocks(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    since: DateTime<Utc>,
+) -> Result<Vec<ObjectionClockRow>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        "SELECT t.id, c.tier, c.rep_id, r.name AS rep_name, t.opened_at, t.answered_at, \
+         t.resolved_at, t.paused_at FROM objections t \
+         JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
+         LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
+         WHERE t.company_id = ",
+    );
+    q.push_bind(company.0)
+        .push(" AND t.opened_at >= ")
+        .push_bind(since);
+    scoped(&mut q, scope);
+    q.build_query_as().fetch_all(conn).await
+}
+
+/// Just what a delivery's timer needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeliveryClockRow {
+    pub tier: Option<String>,
+    pub rep_id: Option<Uuid>,
+    pub rep_name: Option<String>,
+    pub ordered_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+/// The timer fields of deliveries ordered since `since`, within `scope`.
+pub async fn delivery_clocks(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    since: DateTime<Utc>,
+) -> Result<Vec<DeliveryClockRow>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        "SELECT c.tier, c.rep_id, r.name AS rep_name, t.ordered_at, t.delivered_at FROM deliveries t \
+         JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
+         LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
+         WHERE t.company_id = ",
+    );
+    q.push_bind(company.0)
+        .push(" AND t.ordered_at >= ")
+        .push_bind(since);
+    scoped(&mut q, scope);
+    q.build_query_as().fetch_all(conn).await
 }
 
 pub async fn insert_pause(

@@ -19,3 +19,4 @@ pub mod tickets;
 pub mod tier;
 pub mod time;
 pub mod validation;
+pub mod visits;

@@ -59,6 +59,8 @@ pub enum Conflict {
     OwnAccount,
     /// A published handbook edition never changes; edit the draft and publish anew.
     PublishedEdition,
+    /// The customer was given to another rep while the record waited on the tablet.
+    CustomerReassigned,
 }
 
 impl AppError {

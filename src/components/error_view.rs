@@ -30,6 +30,9 @@ pub fn error_message(i18n: I18nContext<Locale>, e: &AppError) -> String {
         AppError::Conflict(Conflict::PublishedEdition) => {
             t_string!(i18n, errors.published_edition).to_string()
         }
+        AppError::Conflict(Conflict::CustomerReassigned) => {
+            t_string!(i18n, errors.customer_reassigned).to_string()
+        }
         AppError::Internal => t_string!(i18n, errors.internal).to_string(),
         AppError::ServerFn(ServerFnErrorErr::Request(_)) => {
             t_string!(i18n, errors.network).to_string()

@@ -338,7 +338,7 @@ pub fn parse_local_minute(raw: &str) -> Result<NaiveDateTime, FieldErrorCode> {
 
 /// An optional moment that may not lie in the future (a minute's grace for clocks that
 /// disagree); empty means `now`.
-fn moment_not_future(raw: &str, now: NaiveDateTime) -> Result<NaiveDateTime, FieldErrorCode> {
+pub fn moment_not_future(raw: &str, now: NaiveDateTime) -> Result<NaiveDateTime, FieldErrorCode> {
     if raw.trim().is_empty() {
         return Ok(now);
     }
@@ -372,6 +372,10 @@ pub struct ObjectionInput {
     /// An employee id.
     pub assignee: String,
     pub opened_at: String,
+    /// A UUID minted by the tablet for a record made offline (empty: the server mints
+    /// one); a record sent twice is stored once.
+    #[serde(default)]
+    pub client_id: String,
 }
 
 /// A checked new objection.

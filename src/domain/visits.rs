@@ -11,6 +11,7 @@
 //! assert_eq!(next_due(Some(d(11, 20)), 4, d(11, 27)), d(11, 27)); // due today
 //! assert_eq!(next_due(None, 1, d(11, 27)), d(11, 27)); // never visited: due now
 //! ```
+use crate::domain::validation::{FieldError, FieldErrorCode, optional_text};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +35,34 @@ pub fn next_due(last: Option<NaiveDate>, per_month: u32, today: NaiveDate) -> Na
             .checked_add_days(chrono::Days::new(u64::from(interval)))
             .unwrap_or(NaiveDate::MAX),
     }
+}
+
+/// Visits planned in a window of `days` days for `per_month` visits a month (a month as
+/// 30 days), rounded half up: 4 a month → 4 in 28 days, 12 in 90.
+pub fn planned_in(per_month: u32, days: u32) -> u32 {
+    u32::try_from((u64::from(per_month) * u64::from(days) + 15) / 30).unwrap_or(u32::MAX)
+}
+
+/// Visits a month for a tier when the owner has no policy in force yet: A weekly, B every
+/// two weeks, C (and customers not yet classified) monthly.
+pub fn default_visits_per_month(tier: Option<crate::domain::segmentation::Class>) -> u32 {
+    use crate::domain::segmentation::Class;
+    match tier {
+        Some(Class::A) => 4,
+        Some(Class::B) => 2,
+        Some(Class::C) | None => 1,
+    }
+}
+
+/// Where a customer stands in the plan on `today`: the day the visit is due and the days
+/// it is overdue (0 when due today or later); `None` when no visit is planned.
+pub fn due_state(
+    last: Option<NaiveDate>,
+    per_month: u32,
+    today: NaiveDate,
+) -> Option<(NaiveDate, i64)> {
+    let due = next_due(last, per_month, today);
+    (due != NaiveDate::MAX).then(|| (due, (today - due).num_days().max(0)))
 }
 
 /// Visits made against visits planned, in permille, capped at 1000 (extra visits do not
@@ -175,6 +204,350 @@ pub fn health(
     }
 }
 
+/// Why the rep went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Purpose {
+    Routine,
+    Order,
+    Display,
+    Objection,
+    Relationship,
+    Collection,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 6] = [
+        Purpose::Routine,
+        Purpose::Order,
+        Purpose::Display,
+        Purpose::Objection,
+        Purpose::Relationship,
+        Purpose::Collection,
+    ];
+
+    /// The stored and wire form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Routine => "routine",
+            Purpose::Order => "order",
+            Purpose::Display => "display",
+            Purpose::Objection => "objection",
+            Purpose::Relationship => "relationship",
+            Purpose::Collection => "collection",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Purpose> {
+        Purpose::ALL.into_iter().find(|p| p.as_str() == raw.trim())
+    }
+}
+
+/// A shelf price as typed: product SKU and yuan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PriceInput {
+    pub sku: String,
+    pub price: String,
+}
+
+/// Where the tablet was at check-in, as the browser's geolocation reports it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct LocationInput {
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy: f64,
+}
+
+/// A checked location: micro-degrees and metres.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    pub lat_e6: i64,
+    pub lon_e6: i64,
+    pub accuracy_m: i64,
+}
+
+impl Location {
+    /// Degrees to micro-degrees; out-of-range or non-finite readings are refused.
+    pub fn parse(input: &LocationInput) -> Result<Location, FieldErrorCode> {
+        let ok = input.lat.is_finite()
+            && input.lon.is_finite()
+            && input.accuracy.is_finite()
+            && (-90.0..=90.0).contains(&input.lat)
+            && (-180.0..=180.0).contains(&input.lon)
+            && input.accuracy >= 0.0;
+        if !ok {
+            return Err(FieldErrorCode::InvalidNumber);
+        }
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "checked to lie within ±180° and to be finite above"
+        )]
+        let e6 = |deg: f64| (deg * 1_000_000.0).round() as i64;
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "a finite, non-negative accuracy; saturating cast is intended"
+        )]
+        let accuracy_m = input.accuracy.round().min(1_000_000.0) as i64;
+        Ok(Location {
+            lat_e6: e6(input.lat),
+            lon_e6: e6(input.lon),
+            accuracy_m,
+        })
+    }
+}
+
+/// The visit form as typed on the tablet. `checked_in_at` is the Beijing minute of the
+/// check-in (`YYYY-MM-DDTHH:MM`), filled in by the tablet when the rep checks in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VisitInput {
+    /// A UUID the tablet mints, so a visit sent twice is kept once.
+    pub id: String,
+    pub customer_id: String,
+    pub checked_in_at: String,
+    pub location: Option<LocationInput>,
+    pub purpose: String,
+    pub notes: String,
+    pub vivid_display: bool,
+    pub stack_display: bool,
+    pub indoor_ad: bool,
+    pub outdoor_ad: bool,
+    pub competitors: String,
+    pub prices: Vec<PriceInput>,
+    pub next_step: String,
+    pub next_step_on: String,
+}
+
+/// A checked visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVisit {
+    pub id: uuid::Uuid,
+    pub customer_id: uuid::Uuid,
+    pub checked_in_at: chrono::NaiveDateTime,
+    pub location: Option<Location>,
+    pub purpose: Purpose,
+    pub notes: String,
+    pub vivid_display: bool,
+    pub stack_display: bool,
+    pub indoor_ad: bool,
+    pub outdoor_ad: bool,
+    pub competitors: String,
+    /// SKU and fen.
+    pub prices: Vec<(String, crate::domain::money::Money)>,
+    pub next_step: String,
+    pub next_step_on: Option<NaiveDate>,
+}
+
+/// Longest notes; other free texts take 500 characters.
+pub const NOTES_MAX: u32 = 2000;
+
+impl NewVisit {
+    /// Checks the form at Beijing time `now`; every refused field is reported at once.
+    pub fn parse(
+        input: &VisitInput,
+        now: chrono::NaiveDateTime,
+    ) -> Result<NewVisit, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut take =
+            |field: &str, code: FieldErrorCode| errors.push(FieldError::new(field, code));
+        let id = input.id.trim().parse::<uuid::Uuid>().ok();
+        if id.is_none() {
+            take("id", FieldErrorCode::InvalidCode);
+        }
+        let customer_id = input.customer_id.trim().parse::<uuid::Uuid>().ok();
+        if customer_id.is_none() {
+            take("customer_id", FieldErrorCode::UnknownCustomer);
+        }
+        let checked_in_at = match crate::domain::tickets::parse_local_minute(&input.checked_in_at) {
+            Ok(at) if at > now + chrono::Duration::minutes(1) => {
+                take("checked_in_at", FieldErrorCode::InFuture);
+                None
+            }
+            Ok(at) => Some(at),
+            Err(c) => {
+                take("checked_in_at", c);
+                None
+            }
+        };
+        let location = match input.location.as_ref().map(Location::parse).transpose() {
+            Ok(l) => l,
+            Err(c) => {
+                take("location", c);
+                None
+            }
+        };
+        let purpose = Purpose::parse(&input.purpose);
+        if purpose.is_none() {
+            take(
+                "purpose",
+                if input.purpose.trim().is_empty() {
+                    FieldErrorCode::Required
+                } else {
+                    FieldErrorCode::InvalidChoice
+                },
+            );
+        }
+        let mut text = |field: &str, raw: &str, max: u32| match optional_text(raw, max) {
+            Ok(t) => t.unwrap_or_default(),
+            Err(c) => {
+                take(field, c);
+                String::new()
+            }
+        };
+        let notes = text("notes", &input.notes, NOTES_MAX);
+        let competitors = text("competitors", &input.competitors, 500);
+        let next_step = text("next_step", &input.next_step, 500);
+        let mut prices: Vec<(String, crate::domain::money::Money)> = Vec::new();
+        for (i, p) in input.prices.iter().enumerate() {
+            let sku = p.sku.trim();
+            if sku.is_empty() && p.price.trim().is_empty() {
+                continue;
+            }
+            if sku.is_empty() {
+                take(&format!("prices.{i}.sku"), FieldErrorCode::Required);
+                continue;
+            }
+            if prices.iter().any(|(s, _)| s == sku) {
+                take(&format!("prices.{i}.sku"), FieldErrorCode::DuplicateCode);
+                continue;
+            }
+            match crate::domain::money::Money::parse_yuan(&p.price) {
+                Ok(m) if m.0 == 0 => take(&format!("prices.{i}.price"), FieldErrorCode::Zero),
+                Ok(m) if m.0 < 0 => take(&format!("prices.{i}.price"), FieldErrorCode::Negative),
+                Ok(m) => prices.push((sku.to_string(), m)),
+                Err(c) => take(&format!("prices.{i}.price"), c),
+            }
+        }
+        let next_step_on = if input.next_step_on.trim().is_empty() {
+            None
+        } else {
+            match crate::domain::profile::parse_date(&input.next_step_on) {
+                Ok(d) if checked_in_at.is_some_and(|c| d < c.date()) => {
+                    take("next_step_on", FieldErrorCode::BeforeStart);
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(c) => {
+                    take("next_step_on", c);
+                    None
+                }
+            }
+        };
+        match (id, customer_id, checked_in_at, purpose) {
+            (Some(id), Some(customer_id), Some(checked_in_at), Some(purpose))
+                if errors.is_empty() =>
+            {
+                Ok(NewVisit {
+                    id,
+                    customer_id,
+                    checked_in_at,
+                    location,
+                    purpose,
+                    notes,
+                    vivid_display: input.vivid_display,
+                    stack_display: input.stack_display,
+                    indoor_ad: input.indoor_ad,
+                    outdoor_ad: input.outdoor_ad,
+                    competitors,
+                    prices,
+                    next_step,
+                    next_step_on,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A kind of touch in the relationship log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TouchKind {
+    Call,
+    Message,
+    Gift,
+    Meal,
+    Other,
+}
+
+impl TouchKind {
+    pub const ALL: [TouchKind; 5] = [
+        TouchKind::Call,
+        TouchKind::Message,
+        TouchKind::Gift,
+        TouchKind::Meal,
+        TouchKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TouchKind::Call => "call",
+            TouchKind::Message => "message",
+            TouchKind::Gift => "gift",
+            TouchKind::Meal => "meal",
+            TouchKind::Other => "other",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<TouchKind> {
+        TouchKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == raw.trim())
+    }
+}
+
+/// A checked touch: what, when (not in the future) and a note.
+pub fn parse_touch(
+    kind: &str,
+    on: &str,
+    note: &str,
+    today: NaiveDate,
+) -> Result<(TouchKind, NaiveDate, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let kind = TouchKind::parse(kind);
+    if kind.is_none() {
+        errors.push(FieldError::new("kind", FieldErrorCode::InvalidChoice));
+    }
+    let on = if on.trim().is_empty() {
+        Some(today)
+    } else {
+        match crate::domain::profile::parse_date(on) {
+            Ok(d) if d > today => {
+                errors.push(FieldError::new("touched_on", FieldErrorCode::InFuture));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(c) => {
+                errors.push(FieldError::new("touched_on", c));
+                None
+            }
+        }
+    };
+    let note = match crate::domain::validation::required_text(note, 500) {
+        Ok(n) => Some(n),
+        Err(c) => {
+            errors.push(FieldError::new("note", c));
+            None
+        }
+    };
+    match (kind, on, note) {
+        (Some(k), Some(d), Some(n)) if errors.is_empty() => Ok((k, d, n)),
+        _ => Err(errors),
+    }
+}
+
+impl Occasion {
+    /// The gift-list key of the occasion.
+    pub fn gift_key(self) -> &'static str {
+        match self {
+            Occasion::Birthday => "birthday",
+            Occasion::Anniversary { .. } => "anniversary",
+            Occasion::SpringFestival => "spring_festival",
+            Occasion::MidAutumn => "mid_autumn",
+        }
+    }
+}
+
+/// The gift-list occasions, in the order the owner's form shows them.
+pub const GIFT_OCCASIONS: [&str; 4] = ["birthday", "anniversary", "spring_festival", "mid_autumn"];
+
 #[cfg(test)]
 mod tests {
     #![expect(clippy::unwrap_used)]
@@ -196,6 +569,25 @@ mod tests {
         assert_eq!(next_due(Some(d(2026, 11, 26)), 2, today), d(2026, 12, 11));
         assert_eq!(next_due(None, 1, today), today);
         assert_eq!(next_due(Some(today), 0, today), NaiveDate::MAX);
+    }
+
+    #[test]
+    fn the_plan_counts_visits_per_window_and_overdue_days() {
+        assert_eq!(planned_in(4, 28), 4);
+        assert_eq!(planned_in(4, 90), 12);
+        assert_eq!(planned_in(1, 28), 1);
+        assert_eq!(planned_in(0, 90), 0);
+        let today = d(2026, 11, 27);
+        assert_eq!(
+            due_state(Some(d(2026, 11, 10)), 4, today),
+            Some((d(2026, 11, 17), 10))
+        );
+        assert_eq!(
+            due_state(Some(d(2026, 11, 25)), 4, today),
+            Some((d(2026, 12, 2), 0))
+        );
+        assert_eq!(due_state(None, 1, today), Some((today, 0)));
+        assert_eq!(due_state(Some(today), 0, today), None);
     }
 
     #[test]
@@ -245,6 +637,120 @@ mod tests {
             health(0, 0, 6, None, 0, 0).visits,
             100,
             "nothing planned, nothing missed"
+        );
+    }
+
+    fn form() -> VisitInput {
+        VisitInput {
+            id: "0190f3c0-0000-7000-8000-000000000001".into(),
+            customer_id: "0190f3c0-0000-7000-8000-000000000002".into(),
+            checked_in_at: "2026-11-27T10:05".into(),
+            location: Some(LocationInput {
+                lat: 31.230416,
+                lon: 121.473701,
+                accuracy: 12.4,
+            }),
+            purpose: "display".into(),
+            notes: "  堆头已搭好  ".into(),
+            vivid_display: true,
+            prices: vec![
+                PriceInput {
+                    sku: "BJ-500".into(),
+                    price: "4.50".into(),
+                },
+                PriceInput::default(),
+            ],
+            next_step_on: "2026-12-01".into(),
+            ..VisitInput::default()
+        }
+    }
+
+    fn now() -> chrono::NaiveDateTime {
+        d(2026, 11, 27).and_hms_opt(10, 30, 0).unwrap()
+    }
+
+    #[test]
+    fn a_visit_form_becomes_a_checked_visit() {
+        let v = NewVisit::parse(&form(), now()).unwrap();
+        assert_eq!(v.purpose, Purpose::Display);
+        assert_eq!(v.notes, "堆头已搭好");
+        assert_eq!(
+            v.location,
+            Some(Location {
+                lat_e6: 31_230_416,
+                lon_e6: 121_473_701,
+                accuracy_m: 12
+            })
+        );
+        assert_eq!(
+            v.prices,
+            vec![("BJ-500".to_string(), crate::domain::money::Money(450))]
+        );
+        assert_eq!(v.next_step_on, Some(d(2026, 12, 1)));
+        assert!(v.vivid_display && !v.stack_display);
+    }
+
+    #[test]
+    fn every_bad_visit_field_is_reported_at_once() {
+        let mut f = form();
+        f.id = "not-a-uuid".into();
+        f.checked_in_at = "2026-11-27T11:00".into();
+        f.location = Some(LocationInput {
+            lat: 91.0,
+            lon: 0.0,
+            accuracy: 5.0,
+        });
+        f.purpose = "lunch".into();
+        f.prices = vec![
+            PriceInput {
+                sku: "BJ-500".into(),
+                price: "0".into(),
+            },
+            PriceInput {
+                sku: "".into(),
+                price: "3".into(),
+            },
+        ];
+        f.notes = "字".repeat(2001);
+        let errors = NewVisit::parse(&f, now()).unwrap_err();
+        let fields: Vec<(&str, FieldErrorCode)> =
+            errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("id", FieldErrorCode::InvalidCode),
+                ("checked_in_at", FieldErrorCode::InFuture),
+                ("location", FieldErrorCode::InvalidNumber),
+                ("purpose", FieldErrorCode::InvalidChoice),
+                ("notes", FieldErrorCode::TooLong { max: 2000 }),
+                ("prices.0.price", FieldErrorCode::Zero),
+                ("prices.1.sku", FieldErrorCode::Required),
+            ]
+        );
+        let mut f = form();
+        f.next_step_on = "2026-11-20".into();
+        f.location = None;
+        let errors = NewVisit::parse(&f, now()).unwrap_err();
+        assert_eq!(errors[0].field, "next_step_on");
+        assert_eq!(errors[0].code, FieldErrorCode::BeforeStart);
+    }
+
+    #[test]
+    fn a_touch_needs_a_kind_a_past_day_and_a_note() {
+        let today = d(2026, 11, 27);
+        assert_eq!(
+            parse_touch("gift", "", "中秋月饼两盒", today).unwrap(),
+            (TouchKind::Gift, today, "中秋月饼两盒".to_string())
+        );
+        let errors = parse_touch("party", "2026-11-28", " ", today).unwrap_err();
+        let codes: Vec<FieldErrorCode> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(
+            codes,
+            vec![
+                FieldErrorCode::InvalidChoice,
+                FieldErrorCode::InFuture,
+                FieldErrorCode::Required
+            ]
         );
     }
 

@@ -13,3 +13,4 @@ pub mod staff;
 pub mod standards;
 pub mod tickets;
 pub mod tiers;
+pub mod visits;

@@ -821,3 +821,96 @@ pub async fn ticket_photo(
         Err(e) => error(db::internal("get ticket photo")(e)),
     }
 }
+
+/// `PUT /api/visits/{visit}/photos/{photo}` with an image as the body: a photo taken on
+/// a visit, with the id the tablet minted, so an upload retried after a broken
+/// connection is kept once (the second answer is `200` instead of `201`). Only for
+/// visits whose customer the user may see.
+pub async fn put_visit_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((visit, photo)): Path<(Uuid, Uuid)>,
+    body: Bytes,
+) -> Response {
+    use crate::server::db::visits;
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    let content_type = match check_image(&body) {
+        Ok(c) => c,
+        Err(e) => return error(e),
+    };
+    let mut tx = match state.pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return error(db::internal("begin")(e)),
+    };
+    let company = user.company_id;
+    match visits::visit_in_scope(&mut tx, company, imp::scope_of(&user), visit).await {
+        Ok(true) => {}
+        Ok(false) => return error(AppError::NotFound),
+        Err(e) => return error(db::internal("get visit")(e)),
+    }
+    match visits::photo_visit(&mut tx, company, photo).await {
+        Ok(Some((v, _))) if v == visit => {
+            return (StatusCode::OK, Json(photo.to_string())).into_response();
+        }
+        Ok(Some(_)) => return error(AppError::NotFound),
+        Ok(None) => {}
+        Err(e) => return error(db::internal("get visit photo")(e)),
+    }
+    let answer = store_image(
+        &state,
+        company,
+        tx,
+        photo,
+        content_type,
+        &body,
+        async |conn, size| {
+            visits::insert_photo(
+                conn,
+                company,
+                photo,
+                visit,
+                content_type,
+                size,
+                chrono::Utc::now(),
+            )
+            .await
+        },
+    )
+    .await;
+    if answer.status() == StatusCode::CREATED {
+        tracing::info!(by = %user.id, %visit, %photo, "visit photo uploaded");
+    }
+    answer
+}
+
+/// `GET /visit-photos/{id}`: only to users who may see the visit's customer.
+pub async fn visit_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> Response {
+    use crate::server::db::visits;
+    let user = match context::user_from_headers(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return error(e),
+    };
+    let mut conn = match state.pool.acquire().await {
+        Ok(c) => c,
+        Err(e) => return error(db::internal("acquire")(e)),
+    };
+    let found = match visits::photo_visit(&mut conn, user.company_id, id).await {
+        Ok(f) => f,
+        Err(e) => return error(db::internal("get visit photo")(e)),
+    };
+    let Some((visit, content_type)) = found else {
+        return error(AppError::NotFound);
+    };
+    match visits::visit_in_scope(&mut conn, user.company_id, imp::scope_of(&user), visit).await {
+        Ok(true) => serve_image(&state, user.company_id, id, &content_type).await,
+        Ok(false) => error(AppError::NotFound),
+        Err(e) => error(db::internal("get visit")(e)),
+    }
+}

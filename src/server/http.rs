@@ -42,6 +42,10 @@ pub fn router(state: AppState) -> Router {
             "/api/tickets/{kind}/{id}/photos",
             post(files::upload_ticket_photo),
         )
+        .route(
+            "/api/visits/{visit}/photos/{photo}",
+            axum::routing::put(files::put_visit_photo),
+        )
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
@@ -56,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/photos/{id}", get(files::photo))
         .route("/violation-photos/{id}", get(files::violation_photo))
         .route("/ticket-photos/{id}", get(files::ticket_photo))
+        .route("/visit-photos/{id}", get(files::visit_photo))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let opts = opts.clone();
             move || shell(opts.clone())

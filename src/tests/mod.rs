@@ -12,3 +12,4 @@ mod sales;
 mod service;
 mod staff;
 mod tiers;
+mod visits;

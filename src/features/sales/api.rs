@@ -28,6 +28,10 @@ pub struct OrderInput {
     pub order_date: String,
     /// Product SKU, quantity, amount, cost as typed.
     pub lines: Vec<OrderLineInput>,
+    /// A UUID minted by the tablet for an order taken offline (empty: the server mints
+    /// one); an order sent twice is stored once.
+    #[serde(default)]
+    pub client_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -230,8 +234,47 @@ pub(crate) mod imp {
     }
 
     pub async fn create_order(order: OrderInput) -> Result<String, AppError> {
+        create_order_once(order).await.map(|(id, _)| id)
+    }
+
+    /// Records an order; with a client id (taken offline) a second call finds the first
+    /// and answers its id with `false` (nothing new stored).
+    pub async fn create_order_once(order: OrderInput) -> Result<(String, bool), AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let scope = scope_of(&user);
+        let client_id = match order.client_id.trim() {
+            "" => None,
+            raw => Some(Uuid::parse_str(raw).map_err(|_| {
+                AppError::Validation(vec![FieldError::new(
+                    "client_id",
+                    FieldErrorCode::InvalidCode,
+                )])
+            })?),
+        };
+        if let Some(id) = client_id {
+            let mut conn = state
+                .pool
+                .acquire()
+                .await
+                .map_err(db::internal("acquire"))?;
+            let n: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM sales_lines WHERE company_id = ? AND order_id = ?",
+            )
+            .bind(user.company_id.0)
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db::internal("order by id"))?;
+            if n > 0 {
+                return Ok((id.to_string(), false));
+            }
+            crate::features::tickets::api::imp::reassigned_check(
+                &mut conn,
+                &user,
+                order.customer_code.trim(),
+            )
+            .await?;
+        }
         let mut errors: Vec<FieldError> = Vec::new();
         if order.lines.is_empty() {
             errors.push(FieldError::new(
@@ -293,7 +336,7 @@ pub(crate) mod imp {
         let Some((customer_id, rep_id)) = customer.filter(|_| errors.is_empty()) else {
             return Err(AppError::Validation(errors));
         };
-        let order_id = Uuid::now_v7();
+        let order_id = client_id.unwrap_or_else(Uuid::now_v7);
         let batch = Uuid::now_v7();
         let now = chrono::Utc::now();
         repo::insert_batch(&mut tx, company, batch, "order", None, Some(user.id), now)
@@ -332,7 +375,7 @@ pub(crate) mod imp {
         .map_err(db::internal("batch count"))?;
         tx.commit().await.map_err(db::internal("commit"))?;
         tracing::info!(by = %user.id, order = %order_id, lines = lines.len(), "order entered");
-        Ok(order_id.to_string())
+        Ok((order_id.to_string(), true))
     }
 
     pub async fn delete_order(order_id: String) -> Result<u64, AppError> {

@@ -157,7 +157,7 @@ fn OrderForm(on_saved: Callback<()>) -> impl IntoView {
     view! {
         <form class="card sales-order" on:submit=move |ev| {
             ev.prevent_default();
-            save.dispatch(OrderInput { customer_code: customer.get_untracked(), order_date: date.get_untracked(), lines: lines.get_untracked() });
+            save.dispatch(OrderInput { customer_code: customer.get_untracked(), order_date: date.get_untracked(), lines: lines.get_untracked(), client_id: String::new() });
         }>
             <h2>{t!(i18n, sales.new_order)}</h2>
             <div class="form-row">

@@ -625,10 +625,47 @@ pub(crate) mod imp {
     }
 
     pub async fn open_objection(input: ObjectionInput) -> Result<String, AppError> {
+        open_objection_once(input).await.map(|(id, _)| id)
+    }
+
+    /// Opens an objection; with a client id (a record made offline) a second call finds
+    /// the first and answers its id with `false` (nothing new stored), and a customer no
+    /// longer the user's answers `CustomerReassigned`.
+    pub async fn open_objection_once(input: ObjectionInput) -> Result<(String, bool), AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, now) = now_pair();
+        let client_id = match input.client_id.trim() {
+            "" => None,
+            raw => Some(Uuid::parse_str(raw).map_err(|_| {
+                AppError::Validation(vec![FieldError::new(
+                    "client_id",
+                    FieldErrorCode::InvalidCode,
+                )])
+            })?),
+        };
         let o = NewObjection::parse(&input, now).map_err(AppError::Validation)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        if let Some(id) = client_id {
+            let by: Option<Option<Uuid>> = sqlx::query_scalar(
+                "SELECT created_by FROM objections WHERE company_id = ? AND id = ?",
+            )
+            .bind(user.company_id.0)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db::internal("objection by id"))?;
+            match by {
+                Some(by) if by == Some(user.id.0) => return Ok((id.to_string(), false)),
+                Some(_) => {
+                    return Err(AppError::Validation(vec![FieldError::new(
+                        "client_id",
+                        FieldErrorCode::Taken,
+                    )]));
+                }
+                None => {}
+            }
+            reassigned_check(&mut tx, &user, &o.customer_code).await?;
+        }
         let c = customer_by_code(&mut tx, &user, &o.customer_code).await?;
         let assignee = match &o.assignee {
             None => None,
@@ -643,7 +680,7 @@ pub(crate) mod imp {
                     })?,
             ),
         };
-        let id = Uuid::now_v7();
+        let id = client_id.unwrap_or_else(Uuid::now_v7);
         repo::insert_objection(
             &mut tx,
             user.company_id,
@@ -662,7 +699,25 @@ pub(crate) mod imp {
         .map_err(db::internal("insert objection"))?;
         tx.commit().await.map_err(db::internal("commit"))?;
         tracing::info!(by = %user.id, objection = %id, customer = %c.id, "objection opened");
-        Ok(id.to_string())
+        Ok((id.to_string(), true))
+    }
+
+    /// For a record made offline: the customer `code` exists but is no longer the
+    /// user's — say so rather than "unknown customer".
+    pub(crate) async fn reassigned_check(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        code: &str,
+    ) -> Result<(), AppError> {
+        let any = customers_repo::find_by_code(conn, user.company_id, Scope::All, code)
+            .await
+            .map_err(db::internal("find customer"))?;
+        match any {
+            Some(c) if !scope_of(user).sees(c.rep_id) => Err(AppError::Conflict(
+                crate::error::Conflict::CustomerReassigned,
+            )),
+            _ => Ok(()),
+        }
     }
 
     async fn objection_row(

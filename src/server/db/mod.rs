@@ -14,6 +14,7 @@ pub mod service;
 pub mod sessions;
 pub mod tickets;
 pub mod tiers;
+pub mod visits;
 
 use anyhow::Context as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -1,0 +1,960 @@
+//! Server functions of visits and relationships (客户 + 朋友):
+//!
+//! - the visit plan: customers due or overdue by their tier's visits per month, in route
+//!   order (region, then name), and the coming week; plan against actual per rep;
+//! - recording a visit (idempotent: the tablet mints its id) and the touch log;
+//! - reminders (birthdays, opening anniversaries, 春节, 中秋) with each tier's gift list;
+//! - the relationship health score (`domain::visits::health`);
+//! - the tablet's offline bundle (only the signed-in user's own customers) and
+//!   `sync_outbox`, which plays a batch of offline records through the same idempotent
+//!   paths and answers per record: saved, already saved, or refused with the reason.
+//!
+//! A rep sees only their own customers: every query is scoped in SQL.
+use crate::domain::tickets::ObjectionInput;
+use crate::domain::visits::{Health, VisitInput};
+use crate::error::AppError;
+use crate::features::sales::api::OrderInput;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// A customer in the visit plan (and in the tablet's cache).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanCustomer {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub tier: Option<String>,
+    pub region: String,
+    pub address: String,
+    pub phone: String,
+    pub contact: String,
+    pub rep_name: Option<String>,
+    /// Key person's hobbies (only with consent).
+    pub hobbies: String,
+    /// The last visit's day, Beijing.
+    pub last_visit: Option<String>,
+    /// The day the next visit is due.
+    pub due: String,
+    pub overdue_days: i64,
+    pub visits_per_month: u32,
+}
+
+/// One day of the week view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanDay {
+    pub date: String,
+    pub customers: Vec<PlanCustomer>,
+}
+
+/// The plan: due today or overdue (route order), then the next six days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TodayPlan {
+    pub today: String,
+    pub due: Vec<PlanCustomer>,
+    pub week: Vec<PlanDay>,
+}
+
+/// Plan against actual for one rep over a window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepCompliance {
+    pub rep_id: Option<String>,
+    pub rep_name: Option<String>,
+    pub customers: u32,
+    pub planned: u32,
+    /// Visits counted against the plan (extra visits to one customer capped).
+    pub made: u32,
+    /// All visits made.
+    pub visits: u32,
+    pub permille: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShelfPrice {
+    pub sku: String,
+    pub product: String,
+    /// Yuan text.
+    pub price: String,
+    pub below_floor: bool,
+}
+
+/// A visit as the profile and the visit list show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitSummary {
+    pub id: String,
+    pub customer_id: String,
+    pub customer_code: String,
+    pub customer_name: String,
+    pub rep_name: Option<String>,
+    /// Beijing, `YYYY-MM-DD HH:MM`.
+    pub checked_in_at: String,
+    /// `lat,lon ±m` when the tablet's location was recorded.
+    pub location: Option<String>,
+    pub purpose: String,
+    pub notes: String,
+    pub vivid_display: bool,
+    pub stack_display: bool,
+    pub indoor_ad: bool,
+    pub outdoor_ad: bool,
+    pub competitors: String,
+    pub prices: Vec<ShelfPrice>,
+    pub photos: Vec<String>,
+    pub next_step: String,
+    pub next_step_on: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TouchView {
+    pub date: String,
+    pub kind: String,
+    pub note: String,
+    pub by: Option<String>,
+}
+
+/// A customer's relationship: health, reminders, visits and touches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relationship {
+    pub health: Health,
+    pub reminders: Vec<ReminderView>,
+    pub visits: Vec<VisitSummary>,
+    pub touches: Vec<TouchView>,
+}
+
+/// A reminder with the gift list of the customer's tier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderView {
+    pub date: String,
+    pub days_left: i64,
+    /// `birthday`, `anniversary`, `spring_festival`, `mid_autumn`.
+    pub occasion: String,
+    /// Years open, for an anniversary.
+    pub years: Option<i32>,
+    pub customer_id: String,
+    pub customer_code: String,
+    pub customer_name: String,
+    pub tier: Option<String>,
+    pub rep_name: Option<String>,
+    pub gifts: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiftList {
+    pub tier: String,
+    pub occasion: String,
+    pub gifts: String,
+}
+
+/// Reminders over the coming days and the gift lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminders {
+    pub reminders: Vec<ReminderView>,
+    pub gifts: Vec<GiftList>,
+    pub may_edit_gifts: bool,
+}
+
+/// A product for the tablet's order and shelf-price forms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductChoice {
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+}
+
+/// What the tablet keeps for working offline: only the signed-in user's own customers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineBundle {
+    pub user_id: String,
+    pub user_name: String,
+    /// UTC, RFC 3339.
+    pub generated_at: String,
+    pub plan: TodayPlan,
+    /// Every customer assigned to the user (the plan's lists hold the due ones).
+    pub customers: Vec<PlanCustomer>,
+    pub products: Vec<ProductChoice>,
+}
+
+/// A record made on the tablet, waiting in its outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "input", rename_all = "snake_case")]
+pub enum OutboxItem {
+    Visit(VisitInput),
+    Objection(ObjectionInput),
+    Order(OrderInput),
+}
+
+impl OutboxItem {
+    /// The id the tablet minted.
+    pub fn client_id(&self) -> &str {
+        match self {
+            OutboxItem::Visit(v) => &v.id,
+            OutboxItem::Objection(o) => &o.client_id,
+            OutboxItem::Order(o) => &o.client_id,
+        }
+    }
+}
+
+/// What became of one record of a sync batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SyncOutcome {
+    Saved,
+    /// Sent before (a retry): nothing new was stored.
+    AlreadySaved,
+    /// Refused; the tablet keeps the record and shows why.
+    Refused(AppError),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncResult {
+    pub id: String,
+    pub outcome: SyncOutcome,
+}
+
+/// Most records one sync call takes.
+pub const SYNC_BATCH_MAX: usize = 100;
+
+#[server(endpoint = "visits/today", input = Json)]
+pub async fn get_today(rep: String) -> Result<TodayPlan, AppError> {
+    crate::server::context::respond(imp::today(rep).await)
+}
+
+#[server(endpoint = "visits/compliance", input = Json)]
+pub async fn get_visit_compliance(days: u32) -> Result<Vec<RepCompliance>, AppError> {
+    crate::server::context::respond(imp::compliance(days).await)
+}
+
+#[server(endpoint = "visits/record", input = Json)]
+pub async fn record_visit(input: VisitInput) -> Result<SyncOutcome, AppError> {
+    crate::server::context::respond(imp::record_visit(input).await)
+}
+
+#[server(endpoint = "visits/list", input = Json)]
+pub async fn list_visits() -> Result<Vec<VisitSummary>, AppError> {
+    crate::server::context::respond(imp::list_visits().await)
+}
+
+#[server(endpoint = "visits/relationship", input = Json)]
+pub async fn get_relationship(customer_id: String) -> Result<Relationship, AppError> {
+    crate::server::context::respond(imp::relationship(customer_id).await)
+}
+
+#[server(endpoint = "visits/touch", input = Json)]
+pub async fn record_touch(
+    customer_id: String,
+    kind: String,
+    on: String,
+    note: String,
+) -> Result<(), AppError> {
+    crate::server::context::respond(imp::record_touch(customer_id, kind, on, note).await)
+}
+
+#[server(endpoint = "visits/reminders", input = Json)]
+pub async fn get_reminders(days: u32) -> Result<Reminders, AppError> {
+    crate::server::context::respond(imp::reminders(days).await)
+}
+
+#[server(endpoint = "visits/gifts", input = Json)]
+pub async fn save_gift_list(tier: String, occasion: String, gifts: String) -> Result<(), AppError> {
+    crate::server::context::respond(imp::save_gift_list(tier, occasion, gifts).await)
+}
+
+#[server(endpoint = "visits/offline_bundle", input = Json)]
+pub async fn get_offline_bundle() -> Result<OfflineBundle, AppError> {
+    crate::server::context::respond(imp::offline_bundle().await)
+}
+
+#[server(endpoint = "visits/sync", input = Json)]
+pub async fn sync_outbox(items: Vec<OutboxItem>) -> Result<Vec<SyncResult>, AppError> {
+    crate::server::context::respond(imp::sync(items).await)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod imp {
+    use super::*;
+    use crate::domain::growth::growth;
+    use crate::domain::ids::EmployeeId;
+    use crate::domain::money::Money;
+    use crate::domain::sales::month_of;
+    use crate::domain::segmentation::Class;
+    use crate::domain::staff::Action;
+    use crate::domain::tier::in_force;
+    use crate::domain::time::{from_beijing, to_beijing};
+    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::domain::visits::{
+        GIFT_OCCASIONS, NewVisit, Occasion, default_visits_per_month, due_state, health,
+        parse_touch, planned_in, reminders as reminders_of,
+    };
+    use crate::error::Conflict;
+    use crate::features::auth::api::CurrentUser;
+    use crate::features::customers::api::imp::scope_of;
+    use crate::server::context;
+    use crate::server::db::customers::Scope;
+    use crate::server::db::{self, DbConn, visits as repo};
+    use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+    use std::collections::HashMap;
+    use uuid::Uuid;
+
+    fn now_pair() -> (DateTime<Utc>, NaiveDateTime) {
+        let now = Utc::now();
+        let trimmed = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+        (trimmed, to_beijing(trimmed))
+    }
+
+    fn class(tier: Option<&str>) -> Option<Class> {
+        match tier {
+            Some("A") => Some(Class::A),
+            Some("B") => Some(Class::B),
+            Some("C") => Some(Class::C),
+            _ => None,
+        }
+    }
+
+    /// Visits a month per tier on `today`: the policy in force, or the default.
+    pub(crate) struct Frequencies(Vec<(Class, NaiveDate, u32)>);
+
+    impl Frequencies {
+        pub(crate) async fn load(
+            conn: &mut DbConn,
+            user: &CurrentUser,
+        ) -> Result<Frequencies, AppError> {
+            let rows = db::tiers::policies(conn, user.company_id)
+                .await
+                .map_err(db::internal("policies"))?;
+            Ok(Frequencies(
+                rows.into_iter()
+                    .filter_map(|r| {
+                        Some((
+                            class(Some(&r.tier))?,
+                            NaiveDate::parse_from_str(&r.effective_from, "%Y-%m-%d").ok()?,
+                            u32::try_from(r.visits_per_month).ok()?,
+                        ))
+                    })
+                    .collect(),
+            ))
+        }
+
+        pub(crate) fn per_month(&self, tier: Option<&str>, today: NaiveDate) -> u32 {
+            let c = class(tier);
+            in_force(&self.0, c.unwrap_or(Class::C), today)
+                .copied()
+                .unwrap_or_else(|| default_visits_per_month(c))
+        }
+    }
+
+    fn plan_customer(r: repo::PlanRow, freq: &Frequencies, today: NaiveDate) -> PlanCustomer {
+        let per_month = freq.per_month(r.tier.as_deref(), today);
+        let last = r.last_visit.map(|t| to_beijing(t).date());
+        let (due, overdue_days) = due_state(last, per_month, today).unwrap_or((NaiveDate::MAX, 0));
+        let region = [r.district.as_deref(), r.township.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        PlanCustomer {
+            id: r.id.to_string(),
+            code: r.code,
+            name: r.name,
+            kind: r.kind,
+            tier: r.tier,
+            region,
+            address: r.address.unwrap_or_default(),
+            phone: r.phone.unwrap_or_default(),
+            contact: r.contact.unwrap_or_default(),
+            rep_name: r.rep_name,
+            hobbies: r.hobbies.unwrap_or_default(),
+            last_visit: last.map(|d| d.to_string()),
+            due: if due == NaiveDate::MAX {
+                String::new()
+            } else {
+                due.to_string()
+            },
+            overdue_days,
+            visits_per_month: per_month,
+        }
+    }
+
+    /// Splits customers into "due today or overdue" (route order kept) and the next six
+    /// days.
+    fn plan_of(customers: &[PlanCustomer], today: NaiveDate) -> TodayPlan {
+        let today_s = today.to_string();
+        let due = customers
+            .iter()
+            .filter(|c| !c.due.is_empty() && c.due <= today_s)
+            .cloned()
+            .collect();
+        let week = (1..7)
+            .filter_map(|i| today.checked_add_days(chrono::Days::new(i)))
+            .map(|d| {
+                let ds = d.to_string();
+                PlanDay {
+                    customers: customers.iter().filter(|c| c.due == ds).cloned().collect(),
+                    date: ds,
+                }
+            })
+            .collect();
+        TodayPlan {
+            today: today_s,
+            due,
+            week,
+        }
+    }
+
+    fn rep_filter(user: &CurrentUser, rep: &str) -> Result<Option<EmployeeId>, AppError> {
+        let rep = rep.trim();
+        if rep.is_empty() {
+            return Ok(None);
+        }
+        if rep == "me" {
+            return Ok(Some(user.id));
+        }
+        Uuid::parse_str(rep)
+            .map(|u| Some(EmployeeId(u)))
+            .map_err(|_| {
+                AppError::Validation(vec![FieldError::new(
+                    "rep",
+                    FieldErrorCode::UnknownEmployee,
+                )])
+            })
+    }
+
+    async fn plan_customers(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        scope: Scope,
+        rep: Option<EmployeeId>,
+        today: NaiveDate,
+    ) -> Result<Vec<PlanCustomer>, AppError> {
+        let freq = Frequencies::load(conn, user).await?;
+        let rows = repo::plan(conn, user.company_id, scope, rep)
+            .await
+            .map_err(db::internal("plan"))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| plan_customer(r, &freq, today))
+            .collect())
+    }
+
+    pub async fn today(rep: String) -> Result<TodayPlan, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let rep = rep_filter(&user, &rep)?;
+        let (_, now) = now_pair();
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        let customers = plan_customers(&mut conn, &user, scope_of(&user), rep, now.date()).await?;
+        Ok(plan_of(&customers, now.date()))
+    }
+
+    pub async fn compliance(days: u32) -> Result<Vec<RepCompliance>, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        if !(7..=366).contains(&days) {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "days",
+                FieldErrorCode::InvalidChoice,
+            )]));
+        }
+        let (now_utc, now) = now_pair();
+        let since = now_utc - chrono::Duration::days(i64::from(days));
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        let freq = Frequencies::load(&mut conn, &user).await?;
+        let rows = repo::visits_since(&mut conn, user.company_id, scope_of(&user), since)
+            .await
+            .map_err(db::internal("visits since"))?;
+        let names: HashMap<Uuid, String> = db::employees::list(&mut conn, user.company_id)
+            .await
+            .map_err(db::internal("employees"))?
+            .into_iter()
+            .map(|e| (e.id, e.name))
+            .collect();
+        let mut per_rep: std::collections::BTreeMap<Option<Uuid>, RepCompliance> =
+            std::collections::BTreeMap::new();
+        for (_, rep, tier, visits) in rows {
+            let planned = planned_in(freq.per_month(tier.as_deref(), now.date()), days);
+            let made = u32::try_from(visits).unwrap_or(0);
+            let e = per_rep.entry(rep).or_insert_with(|| RepCompliance {
+                rep_id: rep.map(|r| r.to_string()),
+                rep_name: rep.and_then(|r| names.get(&r).cloned()),
+                customers: 0,
+                planned: 0,
+                made: 0,
+                visits: 0,
+                permille: None,
+            });
+            e.customers += 1;
+            e.planned += planned;
+            e.made += made.min(planned);
+            e.visits += made;
+        }
+        let mut out: Vec<RepCompliance> = per_rep
+            .into_values()
+            .map(|mut r| {
+                r.permille = crate::domain::visits::visit_compliance(r.planned, r.made);
+                r
+            })
+            .collect();
+        out.sort_by(|a, b| a.rep_name.cmp(&b.rep_name));
+        Ok(out)
+    }
+
+    /// Stores a visit once: a second call with the same id answers `AlreadySaved`. A
+    /// customer who is no longer the user's answers `CustomerReassigned`.
+    pub async fn record_visit(input: VisitInput) -> Result<SyncOutcome, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (now_utc, now) = now_pair();
+        let v = NewVisit::parse(&input, now).map_err(AppError::Validation)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let company = user.company_id;
+        if let Some((customer, rep)) = repo::visit_owner(&mut tx, company, v.id)
+            .await
+            .map_err(db::internal("visit owner"))?
+        {
+            return if customer == v.customer_id && rep == user.id.0 {
+                Ok(SyncOutcome::AlreadySaved)
+            } else {
+                Err(AppError::Validation(vec![FieldError::new(
+                    "id",
+                    FieldErrorCode::Taken,
+                )]))
+            };
+        }
+        match repo::customer_owner(&mut tx, company, v.customer_id)
+            .await
+            .map_err(db::internal("customer owner"))?
+        {
+            None => return Err(AppError::NotFound),
+            Some(rep) if !scope_of(&user).sees(rep) => {
+                return Err(AppError::Conflict(Conflict::CustomerReassigned));
+            }
+            Some(_) => {}
+        }
+        let products: HashMap<String, Uuid> = db::sales::products(&mut tx, company)
+            .await
+            .map_err(db::internal("products"))?
+            .into_iter()
+            .map(|p| (p.sku, p.id))
+            .collect();
+        let mut prices = Vec::new();
+        let mut errors = Vec::new();
+        for (i, (sku, Money(fen))) in v.prices.iter().enumerate() {
+            match products.get(sku) {
+                Some(p) => prices.push((*p, *fen)),
+                None => errors.push(FieldError::new(
+                    &format!("prices.{i}.sku"),
+                    FieldErrorCode::UnknownProduct,
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        repo::insert_visit(
+            &mut tx,
+            company,
+            &v,
+            user.id,
+            from_beijing(v.checked_in_at),
+            &prices,
+            now_utc,
+        )
+        .await
+        .map_err(db::internal("insert visit"))?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, visit = %v.id, customer = %v.customer_id, "visit recorded");
+        Ok(SyncOutcome::Saved)
+    }
+
+    async fn summaries(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        rows: Vec<repo::VisitRow>,
+    ) -> Result<Vec<VisitSummary>, AppError> {
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let prices = repo::prices(conn, user.company_id, &ids)
+            .await
+            .map_err(db::internal("visit prices"))?;
+        let photos = repo::photos(conn, user.company_id, &ids)
+            .await
+            .map_err(db::internal("visit photos"))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| VisitSummary {
+                id: r.id.to_string(),
+                customer_id: r.customer_id.to_string(),
+                customer_code: r.code,
+                customer_name: r.name,
+                rep_name: r.rep_name,
+                checked_in_at: to_beijing(r.checked_in_at)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                location: match (r.lat_e6, r.lon_e6) {
+                    (Some(lat), Some(lon)) => Some(format!(
+                        "{:.5}, {:.5} ±{} m",
+                        lat as f64 / 1e6,
+                        lon as f64 / 1e6,
+                        r.accuracy_m.unwrap_or(0)
+                    )),
+                    _ => None,
+                },
+                purpose: r.purpose,
+                notes: r.notes,
+                vivid_display: r.vivid_display,
+                stack_display: r.stack_display,
+                indoor_ad: r.indoor_ad,
+                outdoor_ad: r.outdoor_ad,
+                competitors: r.competitors,
+                prices: prices
+                    .iter()
+                    .filter(|p| p.visit_id == r.id)
+                    .map(|p| ShelfPrice {
+                        sku: p.sku.clone(),
+                        product: p.product_name.clone(),
+                        price: Money(p.price).to_display_string(),
+                        below_floor: p.price_floor.is_some_and(|f| p.price < f),
+                    })
+                    .collect(),
+                photos: photos
+                    .iter()
+                    .filter(|(v, _)| *v == r.id)
+                    .map(|(_, p)| p.to_string())
+                    .collect(),
+                next_step: r.next_step,
+                next_step_on: r.next_step_on,
+            })
+            .collect())
+    }
+
+    pub async fn list_visits() -> Result<Vec<VisitSummary>, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        let rows = repo::visits(&mut conn, user.company_id, scope_of(&user), None, 100)
+            .await
+            .map_err(db::internal("visits"))?;
+        summaries(&mut conn, &user, rows).await
+    }
+
+    /// Health for each customer id: visits over the last 90 days against the plan,
+    /// months with orders among the last six full months, the last 12 full months
+    /// against the 12 before, unresolved objections (breached ones twice).
+    pub(crate) async fn health_of(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        customers: &[Uuid],
+    ) -> Result<HashMap<Uuid, Health>, AppError> {
+        let (now_utc, now) = now_pair();
+        let freq = Frequencies::load(conn, user).await?;
+        let rows = repo::health_facts(
+            conn,
+            user.company_id,
+            customers,
+            now_utc - chrono::Duration::days(90),
+            month_of(now.date()),
+        )
+        .await
+        .map_err(db::internal("health facts"))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let planned = planned_in(freq.per_month(r.tier.as_deref(), now.date()), 90);
+                let h = health(
+                    planned,
+                    u32::try_from(r.visits).unwrap_or(0),
+                    u32::try_from(r.order_months).unwrap_or(0),
+                    growth(r.current, r.base).bp(),
+                    u32::try_from(r.open_objections).unwrap_or(0),
+                    u32::try_from(r.breached_objections).unwrap_or(0),
+                );
+                (r.id, h)
+            })
+            .collect())
+    }
+
+    async fn customer_in_scope(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        id: &str,
+    ) -> Result<Uuid, AppError> {
+        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        match repo::customer_owner(conn, user.company_id, id)
+            .await
+            .map_err(db::internal("customer owner"))?
+        {
+            Some(rep) if scope_of(user).sees(rep) => Ok(id),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    pub async fn relationship(customer_id: String) -> Result<Relationship, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        let id = customer_in_scope(&mut conn, &user, &customer_id).await?;
+        let health = health_of(&mut conn, &user, &[id])
+            .await?
+            .remove(&id)
+            .ok_or(AppError::NotFound)?;
+        let rows = repo::visits(&mut conn, user.company_id, scope_of(&user), Some(id), 20)
+            .await
+            .map_err(db::internal("visits"))?;
+        let visits = summaries(&mut conn, &user, rows).await?;
+        let touches = repo::touches(&mut conn, user.company_id, id)
+            .await
+            .map_err(db::internal("touches"))?
+            .into_iter()
+            .map(|t| TouchView {
+                date: t.touched_on,
+                kind: t.kind,
+                note: t.note,
+                by: t.employee_name,
+            })
+            .collect();
+        let reminders = reminder_views(&mut conn, &user, 60)
+            .await?
+            .into_iter()
+            .filter(|r| r.customer_id == id.to_string())
+            .collect();
+        Ok(Relationship {
+            health,
+            reminders,
+            visits,
+            touches,
+        })
+    }
+
+    pub async fn record_touch(
+        customer_id: String,
+        kind: String,
+        on: String,
+        note: String,
+    ) -> Result<(), AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (now_utc, now) = now_pair();
+        let (kind, on, note) =
+            parse_touch(&kind, &on, &note, now.date()).map_err(AppError::Validation)?;
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let id = customer_in_scope(&mut tx, &user, &customer_id).await?;
+        repo::insert_touch(
+            &mut tx,
+            user.company_id,
+            Uuid::now_v7(),
+            id,
+            user.id,
+            on,
+            kind.as_str(),
+            &note,
+            now_utc,
+        )
+        .await
+        .map_err(db::internal("insert touch"))?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        Ok(())
+    }
+
+    async fn reminder_views(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+        days: u32,
+    ) -> Result<Vec<ReminderView>, AppError> {
+        let (_, now) = now_pair();
+        let today = now.date();
+        let gifts: HashMap<(String, String), String> = repo::gift_lists(conn, user.company_id)
+            .await
+            .map_err(db::internal("gift lists"))?
+            .into_iter()
+            .map(|(t, o, g)| ((t, o), g))
+            .collect();
+        let rows = repo::plan(conn, user.company_id, scope_of(user), None)
+            .await
+            .map_err(db::internal("plan"))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let birthday = r
+                .birthday
+                .as_deref()
+                .and_then(|b| crate::domain::profile::parse_date(b).ok());
+            let opened = r
+                .opened_on
+                .as_deref()
+                .and_then(|b| crate::domain::profile::parse_date(b).ok());
+            // festivals are everyone's; the list shows them per customer only for A
+            // customers (gifts go to the key accounts), birthdays and anniversaries for all
+            for (date, occasion) in reminders_of(today, days, birthday, opened) {
+                let festival = matches!(occasion, Occasion::SpringFestival | Occasion::MidAutumn);
+                if festival && r.tier.as_deref() != Some("A") {
+                    continue;
+                }
+                let tier = r.tier.clone().unwrap_or_else(|| "C".into());
+                out.push(ReminderView {
+                    date: date.to_string(),
+                    days_left: (date - today).num_days(),
+                    occasion: occasion.gift_key().to_string(),
+                    years: match occasion {
+                        Occasion::Anniversary { years } => Some(years),
+                        _ => None,
+                    },
+                    customer_id: r.id.to_string(),
+                    customer_code: r.code.clone(),
+                    customer_name: r.name.clone(),
+                    tier: r.tier.clone(),
+                    rep_name: r.rep_name.clone(),
+                    gifts: gifts
+                        .get(&(tier, occasion.gift_key().to_string()))
+                        .cloned()
+                        .unwrap_or_default(),
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            a.date
+                .cmp(&b.date)
+                .then(a.customer_code.cmp(&b.customer_code))
+        });
+        Ok(out)
+    }
+
+    pub async fn reminders(days: u32) -> Result<Reminders, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let days = days.clamp(1, 90);
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        let reminders = reminder_views(&mut conn, &user, days).await?;
+        let gifts = repo::gift_lists(&mut conn, user.company_id)
+            .await
+            .map_err(db::internal("gift lists"))?
+            .into_iter()
+            .map(|(tier, occasion, gifts)| GiftList {
+                tier,
+                occasion,
+                gifts,
+            })
+            .collect();
+        Ok(Reminders {
+            reminders,
+            gifts,
+            may_edit_gifts: user.role.may(Action::SetTierPolicies),
+        })
+    }
+
+    pub async fn save_gift_list(
+        tier: String,
+        occasion: String,
+        gifts: String,
+    ) -> Result<(), AppError> {
+        let (state, user) = context::authorize(Action::SetTierPolicies).await?;
+        let mut errors = Vec::new();
+        if !["A", "B", "C"].contains(&tier.as_str()) {
+            errors.push(FieldError::new("tier", FieldErrorCode::InvalidChoice));
+        }
+        if !GIFT_OCCASIONS.contains(&occasion.as_str()) {
+            errors.push(FieldError::new("occasion", FieldErrorCode::InvalidChoice));
+        }
+        let gifts = match crate::domain::validation::optional_text(&gifts, 500) {
+            Ok(g) => g.unwrap_or_default(),
+            Err(c) => {
+                errors.push(FieldError::new("gifts", c));
+                String::new()
+            }
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let (now_utc, _) = now_pair();
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        repo::set_gift_list(&mut tx, user.company_id, &tier, &occasion, &gifts, now_utc)
+            .await
+            .map_err(db::internal("gift list"))?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        Ok(())
+    }
+
+    pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (now_utc, now) = now_pair();
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        // the device keeps the user's own customers only, whatever their role
+        let customers =
+            plan_customers(&mut conn, &user, Scope::Rep(user.id), None, now.date()).await?;
+        let products = db::sales::products(&mut conn, user.company_id)
+            .await
+            .map_err(db::internal("products"))?
+            .into_iter()
+            .map(|p| ProductChoice {
+                sku: p.sku,
+                name: p.name,
+                unit: p.unit.unwrap_or_default(),
+            })
+            .collect();
+        Ok(OfflineBundle {
+            user_id: user.id.0.to_string(),
+            user_name: user.name.clone(),
+            generated_at: now_utc.to_rfc3339(),
+            plan: plan_of(&customers, now.date()),
+            customers,
+            products,
+        })
+    }
+
+    pub async fn sync(items: Vec<OutboxItem>) -> Result<Vec<SyncResult>, AppError> {
+        // a signed-out tablet keeps its whole outbox: nothing is tried
+        let (_, user) = context::authorize(Action::WorkWithCustomers).await?;
+        if items.len() > SYNC_BATCH_MAX {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "items",
+                FieldErrorCode::TooLarge,
+            )]));
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let id = item.client_id().to_string();
+            let result = match item {
+                OutboxItem::Visit(v) => record_visit(v).await,
+                OutboxItem::Objection(o) => {
+                    crate::features::tickets::api::imp::open_objection_once(o)
+                        .await
+                        .map(|(_, created)| created)
+                        .map(saved_or_not)
+                }
+                OutboxItem::Order(o) => crate::features::sales::api::imp::create_order_once(o)
+                    .await
+                    .map(|(_, created)| created)
+                    .map(saved_or_not),
+            };
+            if let Err(e) = &result {
+                tracing::info!(by = %user.id, record = %id, error = ?e, "offline record refused");
+            }
+            out.push(SyncResult {
+                id,
+                outcome: result.unwrap_or_else(SyncOutcome::Refused),
+            });
+        }
+        Ok(out)
+    }
+
+    fn saved_or_not(created: bool) -> SyncOutcome {
+        if created {
+            SyncOutcome::Saved
+        } else {
+            SyncOutcome::AlreadySaved
+        }
+    }
+}

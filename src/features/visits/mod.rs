@@ -1,0 +1,4 @@
+//! Visits and relationships (`/today`, `/visits`, `/relationships`): the rep's plan and
+//! visit record, which work offline on the tablet, plan against actual for managers,
+//! reminders with gift lists, the touch log and the relationship health score.
+pub mod api;

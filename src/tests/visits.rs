@@ -1,0 +1,509 @@
+//! Visits, the offline outbox and relationships over HTTP on the demo company: a batch
+//! made offline and sent twice is stored once, a refused record does not stop the rest,
+//! a signed-out tablet stores nothing, a rep's bundle and lists hold only their own
+//! customers; the plan, compliance, reminders with gift lists, touches and health.
+use crate::helpers::{PNG, TestApp, errors, ok, refused, spawn_app};
+use qudao::domain::time::to_beijing;
+use qudao::server::seed::DEMO_COMPANY_ID;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn beijing_minus(minutes: i64) -> String {
+    to_beijing(chrono::Utc::now() - chrono::Duration::minutes(minutes))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// `(id, code)` of the active customers of a demo rep, by code.
+async fn customers_of(app: &TestApp, login: &str) -> Vec<(String, String)> {
+    let rep: uuid::Uuid = app.demo_employee_id(login).await.parse().unwrap();
+    let rows: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+        "SELECT id, code FROM customers WHERE company_id = ? AND rep_id = ? AND status = 'active' ORDER BY code",
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .bind(rep)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    rows.into_iter().map(|(i, c)| (i.to_string(), c)).collect()
+}
+
+async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
+    let id: uuid::Uuid = id.parse().unwrap();
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// A product with a price floor: `(sku, floor in fen)`.
+async fn floored_product(app: &TestApp) -> (String, i64) {
+    sqlx::query_as(
+        "SELECT sku, price_floor FROM products WHERE company_id = ? AND price_floor > 100 ORDER BY sku LIMIT 1",
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+fn visit(id: &str, customer: &str, purpose: &str, prices: Value) -> Value {
+    json!({ "kind": "visit", "input": {
+        "id": id, "customer_id": customer, "checked_in_at": beijing_minus(30),
+        "location": { "lat": 29.563, "lon": 106.551, "accuracy": 15.0 },
+        "purpose": purpose, "notes": "店主说下周加货", "vivid_display": true, "stack_display": false,
+        "indoor_ad": true, "outdoor_ad": false, "competitors": "农夫山泉", "prices": prices,
+        "next_step": "送新品海报", "next_step_on": ""
+    }})
+}
+
+fn outcome(results: &Value, i: usize) -> Value {
+    results[i]["outcome"].clone()
+}
+
+#[tokio::test]
+async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record() {
+    let app = spawn_app().await;
+    for table in [
+        "objection_comments",
+        "objection_pauses",
+        "ticket_photos",
+        "objections",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    let rep = app.signed_in("zhangwei").await;
+    let mine = customers_of(&app, "zhangwei").await;
+    let others = customers_of(&app, "lina").await;
+    let (sku, floor) = floored_product(&app).await;
+
+    // the bundle holds exactly the rep's own customers
+    let bundle = ok(&app, &rep, "visits/offline_bundle", json!({})).await;
+    let mut ids: Vec<String> = bundle["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    let mut expected: Vec<String> = mine.iter().map(|(i, _)| i.clone()).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert!(
+        bundle["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["sku"] == sku)
+    );
+
+    let visit_id = uuid::Uuid::new_v4().to_string();
+    let objection_id = uuid::Uuid::new_v4().to_string();
+    let order_id = uuid::Uuid::new_v4().to_string();
+    let below = format!("{}.{:02}", (floor - 50) / 100, (floor - 50) % 100);
+    let batch = json!({ "items": [
+        visit(&visit_id, &mine[0].0, "display", json!([{ "sku": sku, "price": below }])),
+        { "kind": "objection", "input": {
+            "client_id": objection_id, "customer": mine[0].1, "category": "quality",
+            "description": "两箱瓶盖漏气", "assignee": "", "opened_at": beijing_minus(25) } },
+        { "kind": "order", "input": {
+            "client_id": order_id, "customer_code": mine[0].1,
+            "order_date": to_beijing(chrono::Utc::now()).date().to_string(),
+            "lines": [{ "product_sku": sku, "quantity": "5", "amount": "100", "cost": "80" }] } },
+        visit(&uuid::Uuid::new_v4().to_string(), &mine[1].0, "lunch", json!([])),
+        visit(&uuid::Uuid::new_v4().to_string(), &others[0].0, "routine", json!([])),
+    ]});
+
+    // signed out (a revoked session): refused as a whole, nothing stored
+    let stranger = app.client();
+    let (status, _) = refused(&app, &stranger, "visits/sync", batch.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM visits WHERE id = ?", &visit_id).await,
+        0
+    );
+
+    let first = ok(&app, &rep, "visits/sync", batch.clone()).await;
+    assert_eq!(outcome(&first, 0), json!("Saved"));
+    assert_eq!(outcome(&first, 1), json!("Saved"));
+    assert_eq!(outcome(&first, 2), json!("Saved"));
+    assert_eq!(
+        errors(&outcome(&first, 3)["Refused"]),
+        vec![("purpose".to_owned(), "InvalidChoice".to_owned())]
+    );
+    assert_eq!(
+        outcome(&first, 4),
+        json!({ "Refused": { "Conflict": "CustomerReassigned" } })
+    );
+
+    // the same batch again (the answer was lost on the way): nothing new
+    let second = ok(&app, &rep, "visits/sync", batch).await;
+    for i in 0..3 {
+        assert_eq!(outcome(&second, i), json!("AlreadySaved"), "record {i}");
+    }
+    assert_eq!(outcome(&second, 4), outcome(&first, 4));
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM visits WHERE id = ?", &visit_id).await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM objections WHERE id = ?",
+            &objection_id
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM sales_lines WHERE order_id = ?",
+            &order_id
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM visit_prices WHERE visit_id = ?",
+            &visit_id
+        )
+        .await,
+        1
+    );
+
+    // photos: the tablet's id makes a retried upload harmless
+    let put = |c: &reqwest::Client, photo: &str| {
+        c.put(format!("{}/api/visits/{visit_id}/photos/{photo}", app.base))
+            .header("content-type", "image/png")
+            .body(PNG)
+            .send()
+    };
+    let photo = uuid::Uuid::new_v4().to_string();
+    assert_eq!(
+        put(&rep, &photo).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(put(&rep, &photo).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM visit_photos WHERE visit_id = ?",
+            &visit_id
+        )
+        .await,
+        1
+    );
+
+    // another rep sees none of it: not the visit, not its photo, not the customer
+    let lina = app.signed_in("lina").await;
+    assert_eq!(
+        put(&lina, &uuid::Uuid::new_v4().to_string())
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let photo_get = app.get(&lina, &format!("/visit-photos/{photo}")).await;
+    assert_eq!(photo_get.status(), StatusCode::NOT_FOUND);
+    let (status, _) = refused(
+        &app,
+        &lina,
+        "visits/relationship",
+        json!({ "customer_id": mine[0].0 }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let lina_visits = ok(&app, &lina, "visits/list", json!({})).await;
+    assert!(
+        !lina_visits
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["id"] == visit_id)
+    );
+    let lina_bundle = ok(&app, &lina, "visits/offline_bundle", json!({})).await;
+    assert!(
+        !lina_bundle["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == mine[0].0)
+    );
+
+    // the owner reads the visit with its below-floor shelf price and the photo
+    let owner = app.signed_in("laoban").await;
+    let rel = ok(
+        &app,
+        &owner,
+        "visits/relationship",
+        json!({ "customer_id": mine[0].0 }),
+    )
+    .await;
+    let v = rel["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == visit_id)
+        .unwrap()
+        .clone();
+    assert_eq!(v["purpose"], "display");
+    assert_eq!(v["prices"][0]["below_floor"], true);
+    assert_eq!(v["photos"], json!([photo]));
+    assert!(
+        v["location"]
+            .as_str()
+            .unwrap()
+            .starts_with("29.56300, 106.55100")
+    );
+    assert_eq!(
+        rel["health"]["objections"], 75,
+        "one open objection costs 25"
+    );
+    let owner_photo = app.get(&owner, &format!("/visit-photos/{photo}")).await;
+    assert_eq!(owner_photo.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
+    let app = spawn_app().await;
+    sqlx::query("DELETE FROM visit_prices")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM visit_photos")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM visits")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let rep = app.signed_in("zhangwei").await;
+    let mine = customers_of(&app, "zhangwei").await;
+
+    // never visited: everyone is due today
+    let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
+    let due: Vec<&str> = plan["due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(due.len(), mine.len());
+    // route order: by region
+    let regions: Vec<&str> = plan["due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["region"].as_str().unwrap())
+        .collect();
+    let mut sorted = regions.clone();
+    sorted.sort();
+    assert_eq!(regions, sorted);
+
+    let visited = &mine[0].0;
+    let id = uuid::Uuid::new_v4().to_string();
+    let answer = ok(
+        &app,
+        &rep,
+        "visits/record",
+        json!({ "input": visit(&id, visited, "routine", json!([]))["input"] }),
+    )
+    .await;
+    assert_eq!(answer, json!("Saved"));
+    let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
+    assert!(
+        !plan["due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == *visited)
+    );
+
+    // bad input is refused field by field, nothing stored
+    let mut bad = visit(
+        &uuid::Uuid::new_v4().to_string(),
+        visited,
+        "routine",
+        json!([{ "sku": "NO-SUCH", "price": "3" }]),
+    )["input"]
+        .clone();
+    let (status, body) =
+        refused(&app, &rep, "visits/record", json!({ "input": bad.clone() })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        errors(&body),
+        vec![("prices.0.sku".to_owned(), "UnknownProduct".to_owned())]
+    );
+    bad["checked_in_at"] = json!("2099-01-01T10:00");
+    bad["prices"] = json!([]);
+    let (_, body) = refused(&app, &rep, "visits/record", json!({ "input": bad })).await;
+    assert_eq!(
+        errors(&body),
+        vec![("checked_in_at".to_owned(), "InFuture".to_owned())]
+    );
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM visits")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+
+    // the manager sees plan against actual per rep; the rep only their own row
+    let manager = app.signed_in("liumin").await;
+    let rows = ok(&app, &manager, "visits/compliance", json!({ "days": 28 })).await;
+    let zhang = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rep_name"] == "张伟")
+        .unwrap();
+    assert_eq!(zhang["made"], 1);
+    assert_eq!(zhang["visits"], 1);
+    assert_eq!(zhang["customers"], mine.len());
+    let planned = zhang["planned"].as_u64().unwrap();
+    assert!(
+        planned >= mine.len() as u64,
+        "every customer is planned at least once in 4 weeks"
+    );
+    assert_eq!(zhang["permille"], json!(1000 / planned));
+    assert!(rows.as_array().unwrap().len() > 1);
+    let own = ok(&app, &rep, "visits/compliance", json!({ "days": 28 })).await;
+    assert_eq!(own.as_array().unwrap().len(), 1);
+    let (status, _) = refused(&app, &manager, "visits/compliance", json!({ "days": 1 })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn birthdays_come_with_the_tiers_gift_list_and_touches_are_logged() {
+    let app = spawn_app().await;
+    let rep = app.signed_in("zhangwei").await;
+    let owner = app.signed_in("laoban").await;
+    let mine = customers_of(&app, "zhangwei").await;
+    let (id, code) = mine[0].clone();
+    let today = to_beijing(chrono::Utc::now()).date();
+    let birthday = (today + chrono::Days::new(3)).with_year_keep(1980);
+    sqlx::query("UPDATE customers SET birthday = ?, personal_consent = 1, tier = 'A' WHERE id = ?")
+        .bind(birthday.to_string())
+        .bind(id.parse::<uuid::Uuid>().unwrap())
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let (status, _) = refused(
+        &app,
+        &rep,
+        "visits/gifts",
+        json!({ "tier": "A", "occasion": "birthday", "gifts": "茶叶" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, body) = refused(
+        &app,
+        &owner,
+        "visits/gifts",
+        json!({ "tier": "D", "occasion": "wedding", "gifts": "茶叶" }),
+    )
+    .await;
+    assert_eq!(
+        errors(&body),
+        vec![
+            ("tier".to_owned(), "InvalidChoice".to_owned()),
+            ("occasion".to_owned(), "InvalidChoice".to_owned())
+        ]
+    );
+    ok(
+        &app,
+        &owner,
+        "visits/gifts",
+        json!({ "tier": "A", "occasion": "birthday", "gifts": "茶叶礼盒、贺卡" }),
+    )
+    .await;
+
+    let r = ok(&app, &rep, "visits/reminders", json!({ "days": 7 })).await;
+    let mine_r = r["reminders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["customer_code"] == code && x["occasion"] == "birthday")
+        .unwrap()
+        .clone();
+    assert_eq!(mine_r["days_left"], 3);
+    assert_eq!(mine_r["gifts"], "茶叶礼盒、贺卡");
+    assert_eq!(r["may_edit_gifts"], false);
+    // another rep is not reminded of this customer
+    let lina = app.signed_in("lina").await;
+    let r = ok(&app, &lina, "visits/reminders", json!({ "days": 7 })).await;
+    assert!(
+        !r["reminders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["customer_code"] == code)
+    );
+
+    let (_, body) = refused(
+        &app,
+        &rep,
+        "visits/touch",
+        json!({ "customer_id": id, "kind": "party", "on": "", "note": "" }),
+    )
+    .await;
+    assert_eq!(
+        errors(&body),
+        vec![
+            ("kind".to_owned(), "InvalidChoice".to_owned()),
+            ("note".to_owned(), "Required".to_owned())
+        ]
+    );
+    ok(
+        &app,
+        &rep,
+        "visits/touch",
+        json!({ "customer_id": id, "kind": "gift", "on": "", "note": "送去生日蛋糕" }),
+    )
+    .await;
+    let (status, _) = refused(
+        &app,
+        &lina,
+        "visits/touch",
+        json!({ "customer_id": id, "kind": "call", "on": "", "note": "问候" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let rel = ok(
+        &app,
+        &rep,
+        "visits/relationship",
+        json!({ "customer_id": id }),
+    )
+    .await;
+    assert_eq!(rel["touches"][0]["note"], "送去生日蛋糕");
+    assert_eq!(rel["reminders"][0]["occasion"], "birthday");
+    let h = &rel["health"];
+    let weighted = (h["visits"].as_u64().unwrap() * 30
+        + h["orders"].as_u64().unwrap() * 30
+        + h["growth"].as_u64().unwrap() * 20
+        + h["objections"].as_u64().unwrap() * 20)
+        / 100;
+    assert_eq!(h["score"].as_u64().unwrap(), weighted);
+}
+
+trait KeepYear {
+    fn with_year_keep(self, year: i32) -> chrono::NaiveDate;
+}
+
+impl KeepYear for chrono::NaiveDate {
+    /// The same month and day in `year` (28 February for a 29th in a common year).
+    fn with_year_keep(self, year: i32) -> chrono::NaiveDate {
+        use chrono::Datelike;
+        self.with_year(year)
+            .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(year, 2, 28).unwrap())
+    }
+}

@@ -2,13 +2,32 @@
 // the current build (src/server/http.rs), so each deploy gets its own cache.
 //
 // - Precaches the app's hashed /pkg assets, icons, the manifest and the offline page.
-// - Pages (navigations): network first; without network, the offline page.
+// - Pages (navigations): network first; without network, the offline page — except the
+//   pages a rep works in offline (PAGES: "Today"), whose last good copy is kept (and
+//   dropped when the server answers with a redirect, i.e. the user signed out).
 // - /pkg assets: cache first (hashed names never change content).
 // - /api and everything else: straight to the network, never cached.
 const CACHE_VERSION = "__CACHE_VERSION__";
 const CACHE = "qudao-" + CACHE_VERSION;
 const PRECACHE = [/*__PRECACHE__*/];
 const OFFLINE_URL = "/offline.html";
+const PAGES = ["/today"];
+const PAGE_CACHE = "qudao-pages-" + CACHE_VERSION;
+
+function keepPage(path, res) {
+  return caches.open(PAGE_CACHE).then((c) =>
+    res.ok && !res.redirected ? c.put(path, res) : c.delete(path)
+  );
+}
+
+// The page asks for its own copy when it was reached by an in-app link (no navigation
+// request passed through here).
+self.addEventListener("message", (event) => {
+  const path = event.data && event.data.keepPage;
+  if (PAGES.includes(path)) {
+    event.waitUntil(fetch(path, { credentials: "same-origin" }).then((res) => keepPage(path, res)).catch(() => {}));
+  }
+});
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -22,7 +41,9 @@ self.addEventListener("activate", (event) => {
       .keys()
       .then((keys) =>
         Promise.all(
-          keys.filter((k) => k.startsWith("qudao-") && k !== CACHE).map((k) => caches.delete(k))
+          keys
+            .filter((k) => k.startsWith("qudao-") && k !== CACHE && k !== PAGE_CACHE)
+            .map((k) => caches.delete(k))
         )
       )
       .then(() => self.clients.claim())
@@ -37,10 +58,18 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/")) return;
 
   if (req.mode === "navigate") {
+    const kept = PAGES.includes(url.pathname);
     event.respondWith(
-      fetch(req).catch(() =>
-        caches.match(OFFLINE_URL).then((r) => r || new Response("offline", { status: 503 }))
-      )
+      fetch(req)
+        .then((res) => {
+          if (kept) event.waitUntil(keepPage(url.pathname, res.clone()));
+          return res;
+        })
+        .catch(() =>
+          (kept ? caches.open(PAGE_CACHE).then((c) => c.match(url.pathname)) : Promise.resolve(undefined))
+            .then((hit) => hit || caches.match(OFFLINE_URL))
+            .then((r) => r || new Response("offline", { status: 503 }))
+        )
     );
     return;
   }

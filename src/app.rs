@@ -24,6 +24,8 @@ use crate::features::tickets::detail_page::{DeliveryPage, ObjectionPage};
 use crate::features::tiers::changes_page::TierChangesPage;
 use crate::features::tiers::policies_page::PoliciesPage;
 use crate::features::tiers::transitions_page::TransitionsPage;
+use crate::features::visits::page::VisitsPage;
+use crate::features::visits::today_page::TodayPage;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
@@ -72,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
+                        <Route path=path!("today") view=TodayPage ssr=SsrMode::Async />
+                        <Route path=path!("visits") view=VisitsPage ssr=SsrMode::Async />
                         <Route path=path!("customers") view=CustomerListPage ssr=SsrMode::Async />
                         <Route path=path!("customers/new") view=NewCustomerPage ssr=SsrMode::Async />
                         <Route path=path!("customers/import") view=ImportPage ssr=SsrMode::Async />

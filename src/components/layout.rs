@@ -66,6 +66,7 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
             </div>
             <nav class="mainnav" aria-label=move || t_string!(i18n, nav.main).to_string()>
                 <A href="/" exact=true>{t!(i18n, nav.dashboard)}</A>
+                <A href="/today">{t!(i18n, nav.today)}</A>
                 <A href="/customers">{t!(i18n, nav.customers)}</A>
                 <A href="/sales">{t!(i18n, nav.sales)}</A>
                 <A href="/segmentation">{t!(i18n, nav.segmentation)}</A>
@@ -129,6 +130,10 @@ fn SignOutButton() -> impl IntoView {
             // Whatever the answer (even offline), leave: the cookie is HttpOnly and the
             // server drops the session when it hears of it.
             let _ = logout().await;
+            // the device forgets the customers it kept for offline use (records not yet
+            // sent stay, and go out when their author signs in again)
+            #[cfg(feature = "hydrate")]
+            crate::offline::outbox::forget_bundle().await;
             hard_navigate("/login");
         });
     };

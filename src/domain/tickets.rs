@@ -731,6 +731,7 @@ mod tests {
             description: "".into(),
             assignee: "".into(),
             opened_at: "2026-03-05T10:30".into(),
+            client_id: String::new(),
         };
         let got: Vec<_> = NewObjection::parse(&bad, now)
             .unwrap_err()

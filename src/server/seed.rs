@@ -82,6 +82,7 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
     seed_sales(&mut tx, now).await?;
     seed_policies(&mut tx, now).await?;
     seed_service(&mut tx, now).await?;
+    seed_visits(&mut tx, now).await?;
     tx.commit().await?;
     // official tiers: the year before (saved a month ago) and the last twelve months, so
     // lists, profiles and the transitions page show them at once
@@ -126,6 +127,67 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
 /// Service standards, the working calendar with holidays, the handbook's draft, tickets
 /// over the last months (so the board counts down and compliance has a history), and
 /// staff development records.
+/// Two months of visits (every customer's rep called on some of them, at irregular
+/// intervals, so Today shows a mix of overdue, due and recently visited customers), gift
+/// lists per tier and a few touches.
+async fn seed_visits(
+    conn: &mut crate::server::db::DbConn,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let customers: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT id, rep_id FROM customers WHERE company_id = ? AND rep_id IS NOT NULL \
+         AND status = 'active' ORDER BY code",
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let purposes = ["routine", "order", "display", "relationship", "collection"];
+    for (i, (customer, rep)) in customers.iter().enumerate() {
+        // every third customer has not been visited for two months: overdue
+        let count = if i % 3 == 0 { 0 } else { 1 + i % 4 };
+        for j in 0..count {
+            let days_ago = 2 + ((i * 7 + j * 13) % 50) as i64;
+            let at = now
+                - chrono::Duration::days(days_ago)
+                - chrono::Duration::minutes(((i * 37) % 480) as i64);
+            sqlx::query(
+                "INSERT INTO visits (company_id, id, customer_id, rep_id, checked_in_at, purpose, notes, \
+                 vivid_display, stack_display, indoor_ad, outdoor_ad, competitors, next_step, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(DEMO_COMPANY_ID.0)
+            .bind(Uuid::now_v7())
+            .bind(customer)
+            .bind(rep)
+            .bind(at)
+            .bind(purposes[(i + j) % purposes.len()])
+            .bind(["店主反映夏季啤酒走得快", "检查了冰柜陈列", "新品试饮反馈不错", ""][(i + j) % 4])
+            .bind(i % 2 == 0)
+            .bind(i % 5 == 0)
+            .bind(i % 3 == 1)
+            .bind(false)
+            .bind(["", "农夫山泉", "康师傅冰红茶", "百威"][i % 4])
+            .bind(["", "下次带新品海报", "跟进回款"][i % 3])
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    for (tier, occasion, gifts) in [
+        ("A", "birthday", "茶叶礼盒、生日贺卡"),
+        ("A", "anniversary", "开业周年花篮"),
+        ("A", "spring_festival", "年货礼盒、春联"),
+        ("A", "mid_autumn", "月饼礼盒"),
+        ("B", "birthday", "生日贺卡、小礼品"),
+        ("B", "spring_festival", "春联、台历"),
+        ("C", "spring_festival", "春联"),
+    ] {
+        crate::server::db::visits::set_gift_list(conn, DEMO_COMPANY_ID, tier, occasion, gifts, now)
+            .await?;
+    }
+    Ok(())
+}
+
 async fn seed_service(
     conn: &mut crate::server::db::DbConn,
     now: chrono::DateTime<chrono::Utc>,

@@ -49,7 +49,13 @@ pub fn CustomerDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let choices = filters.await.ok();
                 match detail.await {
-                    Ok(d) => Either::Left(view! { <Profile initial=d choices=choices /> }),
+                    Ok(d) => {
+                        let cid = d.id.0.to_string();
+                        Either::Left(view! {
+                            <Profile initial=d choices=choices />
+                            <crate::features::visits::page::RelationshipSection customer_id=cid />
+                        })
+                    }
                     Err(AppError::NotFound) => Either::Right(view! {
                         <div class="empty-state">
                             <p>{t!(i18n, customers.not_visible)}</p>

@@ -28,6 +28,10 @@ pub struct DashboardSummary {
     /// Tickets that breached their standard today (Beijing), and unfinished tickets.
     pub breaches_today: i64,
     pub open_tickets: i64,
+    /// Customers whose visit is overdue by their tier's frequency (within scope).
+    pub overdue_visits: u64,
+    /// Key persons' birthdays in the next seven days: `(date, customer name)`.
+    pub birthdays: Vec<(String, String)>,
 }
 
 /// Figures for the signed-in user's company.
@@ -104,6 +108,8 @@ async fn summary() -> Result<DashboardSummary, AppError> {
     let open_tickets = crate::server::db::tickets::open_count(&mut conn, user.company_id, scope)
         .await
         .map_err(db::internal("open tickets"))?;
+    let (overdue_visits, birthdays) =
+        crate::features::visits::api::imp::week_at_a_glance(&mut conn, &user).await?;
     drop(conn);
     let rule = {
         let mut conn = state
@@ -145,5 +151,7 @@ async fn summary() -> Result<DashboardSummary, AppError> {
         open_violations,
         breaches_today,
         open_tickets,
+        overdue_visits,
+        birthdays,
     })
 }

@@ -82,6 +82,16 @@ pub fn DashboardPage() -> impl IntoView {
                                     <p class="tile-label">{t!(i18n, dashboard.breaches_today)}</p>
                                     <p class="tile-text">{t!(i18n, dashboard.open_tickets, count = s.open_tickets)}</p>
                                 </article>
+                                <article class={if s.overdue_visits > 0 { "tile tile-alert" } else { "tile" }} data-tile="visits">
+                                    <h2><a href="/visits">{t!(i18n, dashboard.visits_tile)}</a></h2>
+                                    <p class="tile-figure">{s.overdue_visits}</p>
+                                    <p class="tile-label">{t!(i18n, dashboard.overdue_visits)}</p>
+                                    <p class="tile-text">{if s.birthdays.is_empty() {
+                                        t_string!(i18n, dashboard.no_birthdays).to_string()
+                                    } else {
+                                        format!("{}{}", t_string!(i18n, dashboard.birthdays), s.birthdays.iter().map(|(d, n)| format!("{n} ({})", d.get(5..).unwrap_or(d))).collect::<Vec<_>>().join(if i18n.get_locale() == Locale::en { ", " } else { "、" }))
+                                    }}</p>
+                                </article>
                             </section>
                         }.into_any()
                     }

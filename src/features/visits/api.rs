@@ -210,6 +210,27 @@ pub struct SyncResult {
     pub outcome: SyncOutcome,
 }
 
+/// A photo waiting on the tablet with its record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    pub id: String,
+    pub content_type: String,
+}
+
+/// A record in the tablet's outbox: what was recorded, by whom, when, and — once the
+/// server refused it — why (kept until the rep corrects or discards it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub id: String,
+    pub user_id: String,
+    /// Beijing minute the record was made on the tablet.
+    pub made_at: String,
+    pub customer_name: String,
+    pub item: OutboxItem,
+    pub photos: Vec<PhotoRef>,
+    pub refused: Option<AppError>,
+}
+
 /// Most records one sync call takes.
 pub const SYNC_BATCH_MAX: usize = 100;
 
@@ -823,6 +844,24 @@ pub(crate) mod imp {
                 .then(a.customer_code.cmp(&b.customer_code))
         });
         Ok(out)
+    }
+
+    /// The dashboard's visit tile: customers overdue for a visit, and this week's
+    /// birthdays `(date, customer)`.
+    pub async fn week_at_a_glance(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+    ) -> Result<(u64, Vec<(String, String)>), AppError> {
+        let (_, now) = now_pair();
+        let customers = plan_customers(conn, user, scope_of(user), None, now.date()).await?;
+        let overdue = customers.iter().filter(|c| c.overdue_days > 0).count() as u64;
+        let birthdays = reminder_views(conn, user, 6)
+            .await?
+            .into_iter()
+            .filter(|r| r.occasion == "birthday")
+            .map(|r| (r.date, r.customer_name))
+            .collect();
+        Ok((overdue, birthdays))
     }
 
     pub async fn reminders(days: u32) -> Result<Reminders, AppError> {

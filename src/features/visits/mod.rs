@@ -2,3 +2,5 @@
 //! visit record, which work offline on the tablet, plan against actual for managers,
 //! reminders with gift lists, the touch log and the relationship health score.
 pub mod api;
+pub mod page;
+pub mod today_page;

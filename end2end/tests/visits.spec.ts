@@ -1,0 +1,120 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expectNoHorizontalScroll, hydrated, signedIn } from "./helpers";
+
+const shots = process.env.QUDAO_SHOTS;
+
+// The smallest valid PNG: a "camera photo" for the visit.
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f80f00000101000518d84e0000000049454e44ae426082",
+  "hex",
+);
+
+test.use({
+  geolocation: { latitude: 29.563, longitude: 106.551, accuracy: 20 },
+  permissions: ["geolocation"],
+});
+
+/** Visits the signed-in user can read whose notes are `notes`. */
+async function visitsWithNotes(request: APIRequestContext, notes: string): Promise<number> {
+  const r = await request.post("/api/visits/list", { data: {} });
+  expect(r.ok()).toBeTruthy();
+  const list = (await r.json()) as Array<{ notes: string }>;
+  return list.filter((v) => v.notes === notes).length;
+}
+
+/** Open objections on the board whose summary mentions `text`. */
+async function objectionsWith(request: APIRequestContext, text: string): Promise<number> {
+  const r = await request.post("/api/tickets/board", { data: { rep: "", tier: "", standard: "" } });
+  expect(r.ok()).toBeTruthy();
+  const board = (await r.json()) as { items: Array<{ summary: string }> };
+  return board.items.filter((i) => i.summary.includes(text)).length;
+}
+
+async function indicator(page: Page) {
+  return page.locator(".sync-indicator");
+}
+
+test("a rep records a visit with a photo and an objection offline; both reach the server once and another rep never sees them", async ({ page, context, browser }) => {
+  const stamp = `离线拜访 ${Date.now()}`;
+  const complaint = `瓶盖漏气 ${Date.now()}`;
+  await signedIn(page, "zhangwei");
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  // the service worker is in control and has kept the page
+  await page.waitForFunction(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    return reg.active !== null && navigator.serviceWorker.controller !== null;
+  }, null, { timeout: 20_000 });
+  await page.reload();
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  const first = page.locator(".plan-list .plan-pick").first();
+  await expect(first).toBeVisible();
+  const name = ((await first.locator(".plan-title").textContent()) ?? "").trim();
+  if (shots) await page.screenshot({ path: `${shots}/today-online.png` });
+
+  // no network: the page comes from the service worker, the data from the device
+  await context.setOffline(true);
+  await page.reload();
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "offline");
+  await expect(page.locator(".device-copy")).toBeVisible();
+  await page.locator(".plan-pick", { hasText: name }).first().click();
+  await expect(page.getByRole("heading", { name: new RegExp(name) })).toBeVisible();
+
+  // the visit, with the tablet's location and a photo from the camera
+  await page.getByRole("button", { name: "签到并记录拜访" }).click();
+  await expect(page.locator(".today-form")).toContainText("29.56300, 106.55100");
+  await page.locator('select[name="purpose"]').selectOption("display");
+  await page.locator('textarea[name="notes"]').fill(stamp);
+  await page.getByLabel("生动化陈列").check();
+  await page.locator('input[name="competitors"]').fill("农夫山泉");
+  await page.locator('input[name="photos"]').setInputFiles({ name: "shelf.png", mimeType: "image/png", buffer: PNG });
+  await expect(page.locator(".today-form")).toContainText("已选 1 张");
+  await expectNoHorizontalScroll(page);
+  if (shots) await page.screenshot({ path: `${shots}/today-visit-form.png`, fullPage: true });
+  await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
+  await expect(page.locator(".outbox")).toContainText(name);
+  await expect(await indicator(page)).toContainText("1 条待同步");
+
+  // an objection: checked on the device first (a description is required)
+  await page.locator(".plan-pick", { hasText: name }).first().click();
+  await expect(page.locator(".today-card")).toContainText("已拜访（待同步）");
+  await page.getByRole("button", { name: "登记异议" }).click();
+  await page.locator('select[name="category"]').selectOption("quality");
+  await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
+  await expect(page.locator(".today-form .field-error").filter({ hasText: "必填" })).toBeVisible();
+  await page.locator('textarea[name="description"]').fill(complaint);
+  await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
+  await expect(await indicator(page)).toContainText("2 条待同步");
+  await expect(await indicator(page)).toHaveAttribute("data-state", "offline");
+  if (shots) await page.screenshot({ path: `${shots}/today-offline.png`, fullPage: true });
+
+  // the network returns: everything goes out, once
+  await context.setOffline(false);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced", { timeout: 20_000 });
+  await expect(page.locator(".outbox")).toHaveCount(0);
+  expect(await visitsWithNotes(page.request, stamp)).toBe(1);
+  expect(await objectionsWith(page.request, complaint)).toBe(1);
+  // a second start (another sync round) sends nothing again
+  await page.reload();
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  expect(await visitsWithNotes(page.request, stamp)).toBe(1);
+  expect(await objectionsWith(page.request, complaint)).toBe(1);
+  if (shots) await page.screenshot({ path: `${shots}/today-synced.png` });
+
+  // another rep sees neither the records nor the customer
+  const other = await browser.newContext();
+  const lina = await other.newPage();
+  await signedIn(lina, "lina");
+  expect(await visitsWithNotes(lina.request, stamp)).toBe(0);
+  expect(await objectionsWith(lina.request, complaint)).toBe(0);
+  await lina.goto("/today");
+  await hydrated(lina);
+  await expect(await indicator(lina)).toHaveAttribute("data-state", "synced");
+  await lina.getByRole("button", { name: "我的客户" }).click();
+  await expect(lina.locator(".plan-list")).not.toContainText(name);
+  await other.close();
+});

@@ -1,0 +1,175 @@
+//! The outbox: records made on the tablet wait here (IndexedDB) until the server has
+//! them. `sync` sends the signed-in user's waiting records in one batch to the
+//! idempotent `sync_outbox`; a record the server has (saved now or before) leaves the
+//! outbox once its photos are up, a refused one stays with the reason for the rep to
+//! correct or discard. A failed call (no network, signed out) changes nothing, so a
+//! record is never lost and — because ids are minted here — never stored twice.
+use super::store::{self, KV, OUTBOX, StoreError};
+use crate::error::AppError;
+use crate::features::visits::api::{
+    OfflineBundle, OutboxEntry, OutboxItem, PhotoRef, SYNC_BATCH_MAX, SyncOutcome, sync_outbox,
+};
+
+/// A new id from the browser's generator (`crypto.randomUUID`).
+pub fn new_id() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_default()
+}
+
+pub async fn load_bundle() -> Option<OfflineBundle> {
+    store::get_json(KV, "bundle").await.ok().flatten()
+}
+
+pub async fn save_bundle(b: &OfflineBundle) -> Result<(), StoreError> {
+    store::put_json(KV, "bundle", b).await
+}
+
+/// Forgets the cached customers (on sign-out): the outbox stays, so nothing recorded is
+/// lost; it is sent when its author signs in again.
+pub async fn forget_bundle() {
+    let _ = store::delete(KV, "bundle").await;
+}
+
+pub async fn entries() -> Result<Vec<OutboxEntry>, StoreError> {
+    let mut all: Vec<OutboxEntry> = store::all_json(OUTBOX).await?;
+    all.sort_by(|a, b| a.made_at.cmp(&b.made_at).then(a.id.cmp(&b.id)));
+    Ok(all)
+}
+
+/// Queues a record with its photos; if the record cannot be kept, neither are the
+/// photos (the form keeps what was typed).
+pub async fn add(entry: &OutboxEntry, photos: &[(PhotoRef, Vec<u8>)]) -> Result<(), StoreError> {
+    for (p, bytes) in photos {
+        if let Err(e) = store::put_bytes(&p.id, bytes).await {
+            for (q, _) in photos {
+                let _ = store::delete(store::PHOTOS, &q.id).await;
+            }
+            return Err(e);
+        }
+    }
+    if let Err(e) = store::put_json(OUTBOX, &entry.id, entry).await {
+        for (p, _) in photos {
+            let _ = store::delete(store::PHOTOS, &p.id).await;
+        }
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Replaces a refused record with its corrected form (same id) and queues it again.
+pub async fn replace(entry: &OutboxEntry) -> Result<(), StoreError> {
+    store::put_json(OUTBOX, &entry.id, entry).await
+}
+
+pub async fn discard(entry: &OutboxEntry) -> Result<(), StoreError> {
+    for p in &entry.photos {
+        store::delete(store::PHOTOS, &p.id).await?;
+    }
+    store::delete(OUTBOX, &entry.id).await
+}
+
+/// What one sync achieved.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub sent: usize,
+    pub refused: usize,
+    /// The call failed as a whole (no network, signed out): nothing changed.
+    pub failed: Option<AppError>,
+    /// A photo upload failed; its record waits for the next sync.
+    pub photos_waiting: usize,
+}
+
+async fn upload_photo(visit: &str, p: &PhotoRef) -> Result<(), AppError> {
+    let bytes = store::get_bytes(&p.id)
+        .await
+        .map_err(|_| AppError::Internal)?
+        // uploaded and removed before: nothing left to send
+        .unwrap_or_default();
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    let r = gloo_net::http::Request::put(&format!("/api/visits/{visit}/photos/{}", p.id))
+        .header("content-type", &p.content_type)
+        .body(array)
+        .map_err(|e| {
+            AppError::ServerFn(leptos::server_fn::error::ServerFnErrorErr::Request(
+                e.to_string(),
+            ))
+        })?
+        .send()
+        .await
+        .map_err(|e| {
+            AppError::ServerFn(leptos::server_fn::error::ServerFnErrorErr::Request(
+                e.to_string(),
+            ))
+        })?;
+    match r.status() {
+        200 | 201 => {
+            let _ = store::delete(store::PHOTOS, &p.id).await;
+            Ok(())
+        }
+        401 => Err(AppError::Unauthorized),
+        _ => Err(r
+            .text()
+            .await
+            .ok()
+            .and_then(|t| serde_json::from_str::<AppError>(&t).ok())
+            .unwrap_or(AppError::Internal)),
+    }
+}
+
+/// Sends `user_id`'s waiting records (not the refused ones) in batches.
+pub async fn sync(user_id: &str) -> Report {
+    let mut report = Report::default();
+    let waiting: Vec<OutboxEntry> = match entries().await {
+        Ok(all) => all
+            .into_iter()
+            .filter(|e| e.user_id == user_id && e.refused.is_none())
+            .collect(),
+        Err(_) => {
+            report.failed = Some(AppError::Internal);
+            return report;
+        }
+    };
+    for chunk in waiting.chunks(SYNC_BATCH_MAX) {
+        let items: Vec<OutboxItem> = chunk.iter().map(|e| e.item.clone()).collect();
+        let results = match sync_outbox(items).await {
+            Ok(r) => r,
+            Err(e) => {
+                report.failed = Some(e);
+                return report;
+            }
+        };
+        for r in results {
+            let Some(entry) = chunk.iter().find(|e| e.id == r.id) else {
+                continue;
+            };
+            match r.outcome {
+                SyncOutcome::Saved | SyncOutcome::AlreadySaved => {
+                    let mut photos_ok = true;
+                    for p in &entry.photos {
+                        if upload_photo(&entry.id, p).await.is_err() {
+                            photos_ok = false;
+                            report.photos_waiting += 1;
+                            break;
+                        }
+                    }
+                    if photos_ok {
+                        let _ = store::delete(OUTBOX, &entry.id).await;
+                        report.sent += 1;
+                    }
+                }
+                SyncOutcome::Refused(e) => {
+                    let mut kept = entry.clone();
+                    kept.refused = Some(e);
+                    let _ = store::put_json(OUTBOX, &kept.id, &kept).await;
+                    report.refused += 1;
+                }
+            }
+        }
+    }
+    report
+}

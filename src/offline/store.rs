@@ -1,0 +1,136 @@
+//! The device's IndexedDB database `qudao`: three object stores with keys given by the
+//! caller — `kv` (the offline bundle, as JSON text), `outbox` (records waiting to be
+//! sent, JSON text keyed by their client id) and `photos` (image bytes keyed by the
+//! photo's client id).
+use idb::builder::{DatabaseBuilder, ObjectStoreBuilder};
+use idb::{Database, TransactionMode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+
+pub const KV: &str = "kv";
+pub const OUTBOX: &str = "outbox";
+pub const PHOTOS: &str = "photos";
+
+/// Why the device could not keep something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The browser's storage quota is used up.
+    Full,
+    /// No IndexedDB (private mode, an old browser) or another failure, for the log.
+    Unavailable(String),
+}
+
+fn classify(e: impl std::fmt::Debug) -> StoreError {
+    let text = format!("{e:?}");
+    if text.contains("QuotaExceeded") {
+        StoreError::Full
+    } else {
+        StoreError::Unavailable(text)
+    }
+}
+
+async fn open() -> Result<Database, StoreError> {
+    DatabaseBuilder::new("qudao")
+        .version(1)
+        .add_object_store(ObjectStoreBuilder::new(KV))
+        .add_object_store(ObjectStoreBuilder::new(OUTBOX))
+        .add_object_store(ObjectStoreBuilder::new(PHOTOS))
+        .build()
+        .await
+        .map_err(classify)
+}
+
+async fn put_value(store: &str, key: &str, value: &JsValue) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db
+        .transaction(&[store], TransactionMode::ReadWrite)
+        .map_err(classify)?;
+    let s = tx.object_store(store).map_err(classify)?;
+    s.put(value, Some(&JsValue::from_str(key)))
+        .map_err(classify)?
+        .await
+        .map_err(classify)?;
+    tx.commit().map_err(classify)?.await.map_err(classify)?;
+    db.close();
+    Ok(())
+}
+
+async fn get_value(store: &str, key: &str) -> Result<Option<JsValue>, StoreError> {
+    let db = open().await?;
+    let tx = db
+        .transaction(&[store], TransactionMode::ReadOnly)
+        .map_err(classify)?;
+    let s = tx.object_store(store).map_err(classify)?;
+    let v = s
+        .get(JsValue::from_str(key))
+        .map_err(classify)?
+        .await
+        .map_err(classify)?;
+    db.close();
+    Ok(v)
+}
+
+/// Keeps `value` as JSON text under `key`.
+pub async fn put_json<T: Serialize>(store: &str, key: &str, value: &T) -> Result<(), StoreError> {
+    let text = serde_json::to_string(value).map_err(classify)?;
+    put_value(store, key, &JsValue::from_str(&text)).await
+}
+
+/// The value under `key`; `None` when missing or unreadable (an older app's format).
+pub async fn get_json<T: DeserializeOwned>(
+    store: &str,
+    key: &str,
+) -> Result<Option<T>, StoreError> {
+    Ok(get_value(store, key)
+        .await?
+        .and_then(|v| v.as_string())
+        .and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+/// Every readable value of `store`.
+pub async fn all_json<T: DeserializeOwned>(store: &str) -> Result<Vec<T>, StoreError> {
+    let db = open().await?;
+    let tx = db
+        .transaction(&[store], TransactionMode::ReadOnly)
+        .map_err(classify)?;
+    let s = tx.object_store(store).map_err(classify)?;
+    let values = s
+        .get_all(None, None)
+        .map_err(classify)?
+        .await
+        .map_err(classify)?;
+    db.close();
+    Ok(values
+        .into_iter()
+        .filter_map(|v| v.as_string())
+        .filter_map(|t| serde_json::from_str(&t).ok())
+        .collect())
+}
+
+pub async fn delete(store: &str, key: &str) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db
+        .transaction(&[store], TransactionMode::ReadWrite)
+        .map_err(classify)?;
+    let s = tx.object_store(store).map_err(classify)?;
+    s.delete(JsValue::from_str(key))
+        .map_err(classify)?
+        .await
+        .map_err(classify)?;
+    tx.commit().map_err(classify)?.await.map_err(classify)?;
+    db.close();
+    Ok(())
+}
+
+/// Keeps image bytes under `key`.
+pub async fn put_bytes(key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    let array = js_sys::Uint8Array::from(bytes);
+    put_value(PHOTOS, key, &array.into()).await
+}
+
+pub async fn get_bytes(key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(get_value(PHOTOS, key)
+        .await?
+        .map(|v| js_sys::Uint8Array::new(&v).to_vec()))
+}

@@ -79,12 +79,12 @@ test("a rep records a visit with a photo and an objection offline; both reach th
   await expect(await indicator(page)).toContainText("1 条待同步");
 
   // an objection: checked on the device first (a description is required)
-  await page.locator(".plan-pick", { hasText: name }).first().click();
+  // back on the customer's card, which now says it was visited
   await expect(page.locator(".today-card")).toContainText("已拜访（待同步）");
   await page.getByRole("button", { name: "登记异议" }).click();
   await page.locator('select[name="category"]').selectOption("quality");
   await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
-  await expect(page.locator(".today-form .field-error").filter({ hasText: "必填" })).toBeVisible();
+  await expect(page.locator(".today-form .field-error").filter({ hasText: "请填写此项" })).toBeVisible();
   await page.locator('textarea[name="description"]').fill(complaint);
   await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
   await expect(await indicator(page)).toContainText("2 条待同步");

@@ -118,3 +118,51 @@ test("a rep records a visit with a photo and an objection offline; both reach th
   await expect(lina.locator(".plan-list")).not.toContainText(name);
   await other.close();
 });
+
+test("a visit for a customer reassigned while the tablet was offline comes back refused, with the reason, and is discarded only when the rep says so", async ({ page, context, browser }) => {
+  const stamp = `改派冲突 ${Date.now()}`;
+  await signedIn(page, "zhangwei");
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  const me = ((await (await page.request.post("/api/visits/offline_bundle", { data: {} })).json()) as { user_id: string }).user_id;
+  const pick = page.locator(".plan-list .plan-pick").nth(1);
+  const customerId = (await pick.getAttribute("data-id"))!;
+  const name = ((await pick.locator(".plan-title").textContent()) ?? "").trim();
+
+  await context.setOffline(true);
+  await pick.click();
+  await page.getByRole("button", { name: "签到并记录拜访" }).click();
+  await page.locator('textarea[name="notes"]').fill(stamp);
+  await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
+  await expect(await indicator(page)).toContainText("1 条待同步");
+
+  // meanwhile the owner takes the customer off this rep
+  const office = await browser.newContext();
+  const owner = await office.newPage();
+  await signedIn(owner, "laoban");
+  const moved = await owner.request.post("/api/customers/assign", { data: { ids: [customerId], rep: null } });
+  expect(moved.ok()).toBeTruthy();
+
+  await context.setOffline(false);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "refused", { timeout: 20_000 });
+  const refused = page.locator(".outbox-refused");
+  await expect(refused).toContainText(name);
+  await expect(refused).toContainText("这位客户已转给其他业务员");
+  if (shots) await page.screenshot({ path: `${shots}/today-refused.png` });
+  expect(await visitsWithNotes(owner.request, stamp)).toBe(0);
+
+  // a dismissed question keeps the record; a confirmed one discards it
+  page.once("dialog", (d) => d.dismiss());
+  await refused.getByRole("button", { name: "放弃这条记录" }).click();
+  await expect(refused).toBeVisible();
+  page.once("dialog", (d) => d.accept());
+  await refused.getByRole("button", { name: "放弃这条记录" }).click();
+  await expect(page.locator(".outbox")).toHaveCount(0);
+  expect(await visitsWithNotes(owner.request, stamp)).toBe(0);
+
+  // the demo data is shared by the other journeys: give the customer back
+  const back = await owner.request.post("/api/customers/assign", { data: { ids: [customerId], rep: me } });
+  expect(back.ok()).toBeTruthy();
+  await office.close();
+});

@@ -478,6 +478,7 @@ fn PlanList(today: Today, tab: RwSignal<Tab>, on_pick: Callback<String>) -> impl
     let i18n = use_i18n();
     let row = move |c: PlanCustomer| {
         let id = c.id.clone();
+        let data_id = c.id.clone();
         let visited = today.visited_here(&c.id);
         let status = if visited {
             t_string!(i18n, visits.visited_waiting).to_string()
@@ -491,7 +492,7 @@ fn PlanList(today: Today, tab: RwSignal<Tab>, on_pick: Callback<String>) -> impl
         let overdue = c.overdue_days > 0 && !visited;
         view! {
             <li class="plan-item" class:plan-overdue=overdue class:plan-visited=visited>
-                <button type="button" class="plan-pick" on:click=move |_| on_pick.run(id.clone())>
+                <button type="button" class="plan-pick" data-id=data_id on:click=move |_| on_pick.run(id.clone())>
                     <span class="plan-name"><TierBadge tier=c.tier.clone() /> " " <span class="plan-title">{c.name.clone()}</span></span>
                     <span class="plan-meta">{c.region.clone()} " · " {c.address.clone()}</span>
                     <span class="plan-status">{status}</span>

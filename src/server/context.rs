@@ -152,6 +152,14 @@ pub fn current_user() -> impl Future<Output = Result<(AppState, CurrentUser), Ap
     }
 }
 
+/// The request's moment, to the whole second, in UTC and as Beijing wall-clock time:
+/// forms are checked against the second and stored in the first.
+pub fn now_pair() -> (chrono::DateTime<chrono::Utc>, chrono::NaiveDateTime) {
+    let now = chrono::Utc::now();
+    let trimmed = chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+    (trimmed, crate::domain::time::to_beijing(trimmed))
+}
+
 /// The state and the signed-in user if their role may do `action`;
 /// [`AppError::Forbidden`] otherwise. Every server function starts here.
 #[track_caller]

@@ -362,9 +362,14 @@ pub(crate) mod imp {
                 })
             })
             .collect();
-        repo::insert_lines(&mut tx, company, batch, &lines)
-            .await
-            .map_err(db::internal("insert order"))?;
+        match repo::insert_lines(&mut tx, company, batch, &lines).await {
+            Ok(_) => {}
+            // the same offline order sent twice at once: the other request stored it
+            Err(sqlx::Error::Database(d)) if d.is_unique_violation() && client_id.is_some() => {
+                return Ok((order_id.to_string(), false));
+            }
+            Err(e) => return Err(db::internal("insert order")(e)),
+        }
         repo::set_batch_count(
             &mut tx,
             company,

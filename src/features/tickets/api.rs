@@ -458,12 +458,6 @@ pub(crate) mod imp {
         }
     }
 
-    fn now_pair() -> (DateTime<Utc>, NaiveDateTime) {
-        let now = Utc::now();
-        let trimmed = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
-        (trimmed, to_beijing(trimmed))
-    }
-
     async fn acquire(
         state: &crate::server::state::AppState,
     ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, AppError> {
@@ -472,7 +466,7 @@ pub(crate) mod imp {
 
     pub async fn board(rep: String, tier: String, standard: String) -> Result<Board, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let (_, now) = now_pair();
+        let (_, now) = context::now_pair();
         let scope = scope_of(&user);
         let mut errors = Vec::new();
         let rep_filter = match rep.trim() {
@@ -633,7 +627,7 @@ pub(crate) mod imp {
     /// longer the user's answers `CustomerReassigned`.
     pub async fn open_objection_once(input: ObjectionInput) -> Result<(String, bool), AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let (now_utc, now) = now_pair();
+        let (now_utc, now) = context::now_pair();
         let client_id = match input.client_id.trim() {
             "" => None,
             raw => Some(Uuid::parse_str(raw).map_err(|_| {
@@ -681,7 +675,7 @@ pub(crate) mod imp {
             ),
         };
         let id = client_id.unwrap_or_else(Uuid::now_v7);
-        repo::insert_objection(
+        match repo::insert_objection(
             &mut tx,
             user.company_id,
             &repo::NewObjection {
@@ -696,7 +690,14 @@ pub(crate) mod imp {
             },
         )
         .await
-        .map_err(db::internal("insert objection"))?;
+        {
+            Ok(()) => {}
+            // the same offline record sent twice at once: the other request stored it
+            Err(sqlx::Error::Database(d)) if d.is_unique_violation() && client_id.is_some() => {
+                return Ok((id.to_string(), false));
+            }
+            Err(e) => return Err(db::internal("insert objection")(e)),
+        }
         tx.commit().await.map_err(db::internal("commit"))?;
         tracing::info!(by = %user.id, objection = %id, customer = %c.id, "objection opened");
         Ok((id.to_string(), true))
@@ -737,7 +738,7 @@ pub(crate) mod imp {
         user: &CurrentUser,
         r: repo::ObjectionRow,
     ) -> Result<ObjectionDetail, AppError> {
-        let (_, now) = now_pair();
+        let (_, now) = context::now_pair();
         let rules = Rules::load(conn, user.company_id).await?;
         let pauses = repo::pauses_of(conn, user.company_id, &[r.id])
             .await
@@ -852,7 +853,7 @@ pub(crate) mod imp {
         note: String,
     ) -> Result<ObjectionDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let (now_utc, now) = now_pair();
+        let (now_utc, now) = context::now_pair();
         let to = ObjectionStatus::parse(&to)
             .map_err(|c| AppError::Validation(vec![FieldError::new("status", c)]))?;
         // the answer given to the customer is part of the record
@@ -916,7 +917,7 @@ pub(crate) mod imp {
         note: String,
     ) -> Result<ObjectionDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let (now_utc, _) = now_pair();
+        let (now_utc, _) = context::now_pair();
         let note = note_text(&note, false)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let r = objection_row(&mut tx, &user, &id).await?;
@@ -941,7 +942,7 @@ pub(crate) mod imp {
 
     pub async fn comment(id: String, body: String) -> Result<ObjectionDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let (now_utc, _) = now_pair();
+        let (now_utc, _) = context::now_pair();
         let body = note_text(&body, true)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let r = objection_row(&mut tx, &user, &id).await?;
@@ -967,7 +968,7 @@ pub(crate) mod imp {
         assignee: String,
     ) -> Result<ObjectionDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let (now_utc, _) = now_pair();
+        let (now_utc, _) = context::now_pair();
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let r = objection_row(&mut tx, &user, &id).await?;
         let who = handler_allowed(&mut tx, user.company_id, &assignee, r.rep_id)
@@ -985,7 +986,7 @@ pub(crate) mod imp {
 
     pub async fn open_delivery(input: DeliveryInput) -> Result<String, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let (now_utc, now) = now_pair();
+        let (now_utc, now) = context::now_pair();
         let d = NewDelivery::parse(&input, now).map_err(AppError::Validation)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let c = customer_by_code(&mut tx, &user, &d.customer_code).await?;
@@ -1047,7 +1048,7 @@ pub(crate) mod imp {
         user: &CurrentUser,
         r: repo::DeliveryRow,
     ) -> Result<DeliveryDetail, AppError> {
-        let (_, now) = now_pair();
+        let (_, now) = context::now_pair();
         let rules = Rules::load(conn, user.company_id).await?;
         let photos = repo::photos_of(conn, user.company_id, "delivery", &[r.id])
             .await
@@ -1081,7 +1082,7 @@ pub(crate) mod imp {
         note: String,
     ) -> Result<DeliveryDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let (now_utc, now) = now_pair();
+        let (now_utc, now) = context::now_pair();
         let note = note_text(&note, false)?;
         let at = if delivered_at.trim().is_empty() {
             now
@@ -1143,7 +1144,7 @@ pub(crate) mod imp {
     pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let months = if months == 0 { 6 } else { months.min(24) };
-        let (_, now) = now_pair();
+        let (_, now) = context::now_pair();
         let scope = scope_of(&user);
         let first_month = now
             .date()

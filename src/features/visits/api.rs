@@ -311,23 +311,12 @@ pub(crate) mod imp {
     use crate::server::context;
     use crate::server::db::customers::Scope;
     use crate::server::db::{self, DbConn, visits as repo};
-    use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+    use chrono::NaiveDate;
     use std::collections::HashMap;
     use uuid::Uuid;
 
-    fn now_pair() -> (DateTime<Utc>, NaiveDateTime) {
-        let now = Utc::now();
-        let trimmed = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
-        (trimmed, to_beijing(trimmed))
-    }
-
     fn class(tier: Option<&str>) -> Option<Class> {
-        match tier {
-            Some("A") => Some(Class::A),
-            Some("B") => Some(Class::B),
-            Some("C") => Some(Class::C),
-            _ => None,
-        }
+        tier.and_then(|t| crate::domain::tier::parse_class(t).ok())
     }
 
     /// Visits a month per tier on `today`: the policy in force, or the default.
@@ -447,9 +436,17 @@ pub(crate) mod imp {
         today: NaiveDate,
     ) -> Result<Vec<PlanCustomer>, AppError> {
         let freq = Frequencies::load(conn, user).await?;
-        let rows = repo::plan(conn, user.company_id, scope, rep)
-            .await
-            .map_err(db::internal("plan"))?;
+        let rows = repo::plan(
+            conn,
+            user.company_id,
+            scope,
+            repo::PlanFilter {
+                rep,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(db::internal("plan"))?;
         Ok(rows
             .into_iter()
             .map(|r| plan_customer(r, &freq, today))
@@ -459,7 +456,7 @@ pub(crate) mod imp {
     pub async fn today(rep: String) -> Result<TodayPlan, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let rep = rep_filter(&user, &rep)?;
-        let (_, now) = now_pair();
+        let (_, now) = context::now_pair();
         let mut conn = state
             .pool
             .acquire()
@@ -477,7 +474,7 @@ pub(crate) mod imp {
                 FieldErrorCode::InvalidChoice,
             )]));
         }
-        let (now_utc, now) = now_pair();
+        let (now_utc, now) = context::now_pair();
         let since = now_utc - chrono::Duration::days(i64::from(days));
         let mut conn = state
             .pool
@@ -528,7 +525,7 @@ pub(crate) mod imp {
     /// customer who is no longer the user's answers `CustomerReassigned`.
     pub async fn record_visit(input: VisitInput) -> Result<SyncOutcome, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let (now_utc, now) = now_pair();
+        let (now_utc, now) = context::now_pair();
         let v = NewVisit::parse(&input, now).map_err(AppError::Validation)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let company = user.company_id;
@@ -575,7 +572,7 @@ pub(crate) mod imp {
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        repo::insert_visit(
+        match repo::insert_visit(
             &mut tx,
             company,
             &v,
@@ -585,7 +582,14 @@ pub(crate) mod imp {
             now_utc,
         )
         .await
-        .map_err(db::internal("insert visit"))?;
+        {
+            Ok(()) => {}
+            // the same record sent twice at once: the other request stored it
+            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+                return Ok(SyncOutcome::AlreadySaved);
+            }
+            Err(e) => return Err(db::internal("insert visit")(e)),
+        }
         tx.commit().await.map_err(db::internal("commit"))?;
         tracing::info!(by = %user.id, visit = %v.id, customer = %v.customer_id, "visit recorded");
         Ok(SyncOutcome::Saved)
@@ -672,7 +676,7 @@ pub(crate) mod imp {
         user: &CurrentUser,
         customers: &[Uuid],
     ) -> Result<HashMap<Uuid, Health>, AppError> {
-        let (now_utc, now) = now_pair();
+        let (now_utc, now) = context::now_pair();
         let freq = Frequencies::load(conn, user).await?;
         let rows = repo::health_facts(
             conn,
@@ -742,11 +746,7 @@ pub(crate) mod imp {
                 by: t.employee_name,
             })
             .collect();
-        let reminders = reminder_views(&mut conn, &user, 60)
-            .await?
-            .into_iter()
-            .filter(|r| r.customer_id == id.to_string())
-            .collect();
+        let reminders = reminder_views(&mut conn, &user, 60, Some(id)).await?;
         Ok(Relationship {
             health,
             reminders,
@@ -762,7 +762,7 @@ pub(crate) mod imp {
         note: String,
     ) -> Result<(), AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let (now_utc, now) = now_pair();
+        let (now_utc, now) = context::now_pair();
         let (kind, on, note) =
             parse_touch(&kind, &on, &note, now.date()).map_err(AppError::Validation)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
@@ -784,12 +784,14 @@ pub(crate) mod imp {
         Ok(())
     }
 
+    /// Reminders within `days` for the customers in scope (or one of them).
     async fn reminder_views(
         conn: &mut DbConn,
         user: &CurrentUser,
         days: u32,
+        customer: Option<Uuid>,
     ) -> Result<Vec<ReminderView>, AppError> {
-        let (_, now) = now_pair();
+        let (_, now) = context::now_pair();
         let today = now.date();
         let gifts: HashMap<(String, String), String> = repo::gift_lists(conn, user.company_id)
             .await
@@ -797,9 +799,18 @@ pub(crate) mod imp {
             .into_iter()
             .map(|(t, o, g)| ((t, o), g))
             .collect();
-        let rows = repo::plan(conn, user.company_id, scope_of(user), None)
-            .await
-            .map_err(db::internal("plan"))?;
+        let rows = repo::plan(
+            conn,
+            user.company_id,
+            scope_of(user),
+            repo::PlanFilter {
+                customer,
+                occasions_only: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(db::internal("plan"))?;
         let mut out = Vec::new();
         for r in rows {
             let birthday = r
@@ -852,10 +863,20 @@ pub(crate) mod imp {
         conn: &mut DbConn,
         user: &CurrentUser,
     ) -> Result<(u64, Vec<(String, String)>), AppError> {
-        let (_, now) = now_pair();
-        let customers = plan_customers(conn, user, scope_of(user), None, now.date()).await?;
-        let overdue = customers.iter().filter(|c| c.overdue_days > 0).count() as u64;
-        let birthdays = reminder_views(conn, user, 6)
+        let (_, now) = context::now_pair();
+        let today = now.date();
+        let freq = Frequencies::load(conn, user).await?;
+        let overdue = repo::last_visits(conn, user.company_id, scope_of(user))
+            .await
+            .map_err(db::internal("last visits"))?
+            .into_iter()
+            .filter(|(tier, last)| {
+                let per_month = freq.per_month(tier.as_deref(), today);
+                due_state(last.map(|t| to_beijing(t).date()), per_month, today)
+                    .is_some_and(|(_, overdue)| overdue > 0)
+            })
+            .count() as u64;
+        let birthdays = reminder_views(conn, user, 6, None)
             .await?
             .into_iter()
             .filter(|r| r.occasion == "birthday")
@@ -872,7 +893,7 @@ pub(crate) mod imp {
             .acquire()
             .await
             .map_err(db::internal("acquire"))?;
-        let reminders = reminder_views(&mut conn, &user, days).await?;
+        let reminders = reminder_views(&mut conn, &user, days, None).await?;
         let gifts = repo::gift_lists(&mut conn, user.company_id)
             .await
             .map_err(db::internal("gift lists"))?
@@ -913,7 +934,7 @@ pub(crate) mod imp {
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        let (now_utc, _) = now_pair();
+        let (now_utc, _) = context::now_pair();
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         repo::set_gift_list(&mut tx, user.company_id, &tier, &occasion, &gifts, now_utc)
             .await
@@ -924,7 +945,7 @@ pub(crate) mod imp {
 
     pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let (now_utc, now) = now_pair();
+        let (now_utc, now) = context::now_pair();
         let mut conn = state
             .pool
             .acquire()

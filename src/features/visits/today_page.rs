@@ -103,11 +103,14 @@ impl Today {
         })
     }
 
-    /// Customers with a visit waiting in the outbox count as visited today.
+    /// Customers with a visit waiting in the outbox count as visited today (a refused
+    /// one does not: it may never be stored).
     fn visited_here(self, customer: &str) -> bool {
         self.entries.with(|es| {
-            es.iter()
-                .any(|e| matches!(&e.item, OutboxItem::Visit(v) if v.customer_id == customer))
+            es.iter().any(|e| {
+                e.refused.is_none()
+                    && matches!(&e.item, OutboxItem::Visit(v) if v.customer_id == customer)
+            })
         })
     }
 

@@ -36,13 +36,24 @@ pub struct PlanRow {
     pub last_visit: Option<DateTime<Utc>>,
 }
 
+/// Which customers of the plan to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanFilter {
+    /// Narrows an owner's or manager's plan to one rep.
+    pub rep: Option<EmployeeId>,
+    pub customer: Option<Uuid>,
+    /// Only customers a reminder can be about (a birthday with consent, an opening
+    /// date, or tier A for the festivals).
+    pub occasions_only: bool,
+}
+
 /// Active customers within `scope` with their last visit, by region then name (the
-/// route order). `rep` narrows an owner's or manager's plan to one rep.
+/// route order).
 pub async fn plan(
     conn: &mut DbConn,
     company: CompanyId,
     scope: Scope,
-    rep: Option<EmployeeId>,
+    f: PlanFilter,
 ) -> Result<Vec<PlanRow>, sqlx::Error> {
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
         "SELECT c.id, c.code, c.name, c.kind, c.tier, c.district, c.township, c.address, \
@@ -56,10 +67,35 @@ pub async fn plan(
     );
     q.push_bind(company.0);
     scoped(&mut q, scope);
-    if let Some(r) = rep {
+    if let Some(r) = f.rep {
         q.push(" AND c.rep_id = ").push_bind(r.0);
     }
+    if let Some(c) = f.customer {
+        q.push(" AND c.id = ").push_bind(c);
+    }
+    if f.occasions_only {
+        q.push(
+            " AND ((c.personal_consent = 1 AND c.birthday IS NOT NULL) \
+             OR c.opened_on IS NOT NULL OR c.tier = 'A')",
+        );
+    }
     q.push(" ORDER BY coalesce(c.district, ''), coalesce(c.township, ''), c.name, c.id");
+    q.build_query_as().fetch_all(conn).await
+}
+
+/// Tier and last visit of every active customer within `scope`: what the overdue
+/// count needs, without the profile columns.
+pub async fn last_visits(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+) -> Result<Vec<(Option<String>, Option<DateTime<Utc>>)>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        "SELECT c.tier, (SELECT max(v.checked_in_at) FROM visits v WHERE v.company_id = c.company_id \
+         AND v.customer_id = c.id) FROM customers c WHERE c.status = 'active' AND c.company_id = ",
+    );
+    q.push_bind(company.0);
+    scoped(&mut q, scope);
     q.build_query_as().fetch_all(conn).await
 }
 

@@ -493,6 +493,17 @@ async fn birthdays_come_with_the_tiers_gift_list_and_touches_are_logged() {
         + h["objections"].as_u64().unwrap() * 20)
         / 100;
     assert_eq!(h["score"].as_u64().unwrap(), weighted);
+
+    // the list shows the same score beside the customer
+    let page = crate::customers::list(&app, &rep, json!({ "search": code })).await;
+    let row = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == code)
+        .unwrap()
+        .clone();
+    assert_eq!(row["health"], h["score"]);
 }
 
 trait KeepYear {

@@ -129,6 +129,8 @@ pub struct CustomerSummary {
     pub completeness: i64,
     /// The tier in force, if classified.
     pub tier: Option<String>,
+    /// The relationship health score 0–100 (`domain::visits::health`); lists fill it in.
+    pub health: Option<u32>,
 }
 
 /// One page of the list.
@@ -365,6 +367,7 @@ pub(crate) mod imp {
             parent_name: r.parent_name,
             completeness: r.completeness,
             tier: r.tier,
+            health: None,
         }
     }
 
@@ -409,8 +412,21 @@ pub(crate) mod imp {
         let rows = repo::by_ids(&mut conn, company, scope, &ids)
             .await
             .map_err(db::internal("list customers"))?;
+        // the relationship health of this page's rows only (a handful of indexed counts each)
+        let row_ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let health =
+            crate::features::visits::api::imp::health_of(&mut conn, &user, &row_ids).await?;
         Ok(CustomerPage {
-            rows: rows.into_iter().map(|r| summary(r, scope)).collect(),
+            rows: rows
+                .into_iter()
+                .map(|r| {
+                    let score = health.get(&r.id).map(|h| h.score);
+                    CustomerSummary {
+                        health: score,
+                        ..summary(r, scope)
+                    }
+                })
+                .collect(),
             total,
             page,
             per_page: PAGE_SIZE,

@@ -351,6 +351,7 @@ fn Results(
                     <th scope="col">{t!(i18n, customers.col_rep)}</th>
                     <th scope="col">{t!(i18n, customers.col_parent)}</th>
                     <th scope="col">{t!(i18n, customers.col_completeness)}</th>
+                    <th scope="col" title=move || t_string!(i18n, visits.health).to_string()>{t!(i18n, customers.col_health)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -382,6 +383,7 @@ fn Results(
                             <td data-label=move || t_string!(i18n, customers.col_rep).to_string()>{c.rep_name.clone().unwrap_or_default()}</td>
                             <td data-label=move || t_string!(i18n, customers.col_parent).to_string()>{c.parent_name.clone().unwrap_or_default()}</td>
                             <td data-label=move || t_string!(i18n, customers.col_completeness).to_string()><CompletenessBar percent=c.completeness /></td>
+                            <td data-label=move || t_string!(i18n, customers.col_health).to_string()>{c.health.map(|s| view! { <crate::features::visits::page::HealthBadge score=s /> })}</td>
                         </tr>
                     }
                 }).collect_view()}

@@ -268,6 +268,22 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     );
     let owner_photo = app.get(&owner, &format!("/visit-photos/{photo}")).await;
     assert_eq!(owner_photo.status(), StatusCode::OK);
+
+    // the shelf price under the floor feeds channel discipline's signals — for those
+    // who may see the customer
+    let shelf = |signals: &Value| {
+        signals["below_floor"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["on_shelf"] == true && s["customer_id"] == mine[0].0 && s["sku"] == sku)
+            .map(|s| (s["amount"].as_i64().unwrap(), s["floor"].as_i64().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let signals = ok(&app, &owner, "discipline/signals", json!({ "days": 7 })).await;
+    assert_eq!(shelf(&signals), vec![(floor - 50, floor)]);
+    let signals = ok(&app, &lina, "discipline/signals", json!({ "days": 7 })).await;
+    assert!(shelf(&signals).is_empty());
 }
 
 #[tokio::test]

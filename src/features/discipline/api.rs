@@ -47,6 +47,8 @@ pub struct BelowFloorSignal {
     /// Fen.
     pub amount: i64,
     pub floor: i64,
+    /// Seen on a shelf during a visit (one unit at the shelf price), not sold.
+    pub on_shelf: bool,
 }
 
 /// A terminal served by a sub-distributor outside that sub-distributor's territory.
@@ -347,6 +349,19 @@ pub(crate) mod imp {
         let lines = repo::below_floor_lines(&mut conn, user.company_id, scope, from, today, 200)
             .await
             .map_err(db::internal("below floor"))?;
+        // shelf prices seen on visits feed the same signal
+        let shelf = repo::below_floor_shelf(
+            &mut conn,
+            user.company_id,
+            scope,
+            crate::domain::time::from_beijing(from.and_time(chrono::NaiveTime::MIN)),
+            crate::domain::time::from_beijing(
+                (today + chrono::Days::new(1)).and_time(chrono::NaiveTime::MIN),
+            ),
+            200,
+        )
+        .await
+        .map_err(db::internal("below floor on shelves"))?;
         let (served, territories) = repo::served_terminals(&mut conn, user.company_id, scope)
             .await
             .map_err(db::internal("served terminals"))?;
@@ -393,7 +408,20 @@ pub(crate) mod imp {
                     quantity: l.quantity,
                     amount: l.amount,
                     floor: l.price_floor,
+                    on_shelf: false,
                 })
+                .chain(shelf.into_iter().map(|(at, l)| BelowFloorSignal {
+                    date: crate::domain::time::beijing_date(at).to_string(),
+                    customer_id: l.customer_id.to_string(),
+                    code: l.code,
+                    name: l.name,
+                    sku: l.sku,
+                    product: l.product_name,
+                    quantity: l.quantity,
+                    amount: l.amount,
+                    floor: l.price_floor,
+                    on_shelf: true,
+                }))
                 .collect(),
             outside_territory: outside,
         })

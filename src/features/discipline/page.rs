@@ -333,11 +333,16 @@ fn SignalLists(
                                     occurred_on: s.date.clone(),
                                     product: s.sku.clone(),
                                     place: String::new(),
-                                    description: t_string!(i18n, discipline.below_floor_text, qty = s.quantity, unit = unit.clone(), floor = floor.clone()).to_string(),
+                                    description: if s.on_shelf {
+                                        t_string!(i18n, discipline.below_floor_shelf_text, unit = unit.clone(), floor = floor.clone()).to_string()
+                                    } else {
+                                        t_string!(i18n, discipline.below_floor_text, qty = s.quantity, unit = unit.clone(), floor = floor.clone()).to_string()
+                                    },
                                 };
+                                let on_shelf = s.on_shelf;
                                 view! {
                                     <tr>
-                                        <td>{s.date}</td>
+                                        <td>{s.date}{on_shelf.then(|| view! { <br /><small class="badge">{t!(i18n, discipline.on_shelf)}</small> })}</td>
                                         <td><a href=format!("/customers/{}", s.customer_id)>{s.name}</a><br /><small class="muted">{s.code}</small></td>
                                         <td>{format!("{} {}", s.sku, s.product)}</td>
                                         <td class="num">{unit}</td>

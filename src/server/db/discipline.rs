@@ -156,6 +156,65 @@ pub async fn below_floor_lines(
     q.build_query_as().fetch_all(conn).await
 }
 
+/// Shelf prices seen on visits in `[from, to)` (UTC) below the product's floor, as
+/// rows of one unit (`amount` = the shelf price), newest first, at most `limit`.
+pub async fn below_floor_shelf(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+    limit: i64,
+) -> Result<Vec<(chrono::DateTime<chrono::Utc>, BelowFloorRow)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        checked_in_at: chrono::DateTime<chrono::Utc>,
+        customer_id: Uuid,
+        code: String,
+        name: String,
+        sku: String,
+        product_name: String,
+        price: i64,
+        price_floor: i64,
+    }
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        "SELECT v.checked_in_at, v.customer_id, c.code, c.name, p.sku, p.name AS product_name, \
+         vp.price, p.price_floor FROM visit_prices vp \
+         JOIN visits v ON v.company_id = vp.company_id AND v.id = vp.visit_id \
+         JOIN products p ON p.company_id = vp.company_id AND p.id = vp.product_id \
+         JOIN customers c ON c.company_id = v.company_id AND c.id = v.customer_id \
+         WHERE p.price_floor IS NOT NULL AND vp.price < p.price_floor AND vp.company_id = ",
+    );
+    q.push_bind(company.0);
+    q.push(" AND v.checked_in_at >= ")
+        .push_bind(from)
+        .push(" AND v.checked_in_at < ")
+        .push_bind(to);
+    scoped(&mut q, scope, "c");
+    q.push(" ORDER BY v.checked_in_at DESC, c.code LIMIT ")
+        .push_bind(limit);
+    let rows: Vec<Row> = q.build_query_as().fetch_all(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.checked_in_at,
+                BelowFloorRow {
+                    order_date: String::new(),
+                    customer_id: r.customer_id,
+                    code: r.code,
+                    name: r.name,
+                    sku: r.sku,
+                    product_name: r.product_name,
+                    quantity: 1,
+                    amount: r.price,
+                    price_floor: r.price_floor,
+                },
+            )
+        })
+        .collect())
+}
+
 /// A new violation record.
 pub struct NewViolation<'a> {
     pub id: Uuid,

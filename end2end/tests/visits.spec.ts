@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { expectNoHorizontalScroll, hydrated, signedIn } from "./helpers";
+import { expectNoHorizontalScroll, hydrated, signIn, signedIn } from "./helpers";
 
 const shots = process.env.QUDAO_SHOTS;
 
@@ -165,4 +165,33 @@ test("a visit for a customer reassigned while the tablet was offline comes back 
   const back = await owner.request.post("/api/customers/assign", { data: { ids: [customerId], rep: me } });
   expect(back.ok()).toBeTruthy();
   await office.close();
+});
+
+test("records made while the session ends stay on the tablet and go out once the rep signs in again", async ({ page, context }) => {
+  const stamp = `登录失效 ${Date.now()}`;
+  await signedIn(page, "zhangwei");
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  await context.setOffline(true);
+  await page.locator(".plan-list .plan-pick").nth(2).click();
+  await page.getByRole("button", { name: "签到并记录拜访" }).click();
+  await page.locator('textarea[name="notes"]').fill(stamp);
+  await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
+  await expect(await indicator(page)).toContainText("1 条待同步");
+
+  // the session is gone (revoked, expired) while the tablet was away
+  await context.clearCookies();
+  await context.setOffline(false);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "signed-out", { timeout: 20_000 });
+  await expect(await indicator(page)).toContainText("1 条待同步");
+  await expect(page.locator(".outbox")).toContainText("待同步");
+
+  await signIn(page, "zhangwei");
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced", { timeout: 20_000 });
+  await expect(page.locator(".outbox")).toHaveCount(0);
+  expect(await visitsWithNotes(page.request, stamp)).toBe(1);
 });

@@ -195,3 +195,38 @@ test("records made while the session ends stay on the tablet and go out once the
   await expect(page.locator(".outbox")).toHaveCount(0);
   expect(await visitsWithNotes(page.request, stamp)).toBe(1);
 });
+
+test("with the device's storage full the visit is not queued, the form keeps what was typed, and saving works once there is room", async ({ page, context }) => {
+  const stamp = `存储已满 ${Date.now()}`;
+  await signedIn(page, "zhangwei");
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  await context.setOffline(true);
+  await page.locator(".plan-list .plan-pick").nth(3).click();
+  await page.getByRole("button", { name: "签到并记录拜访" }).click();
+  await page.locator('textarea[name="notes"]').fill(stamp);
+
+  // the browser refuses every write as it does when the device is full (Chromium's
+  // quota override does not bite on writes this small)
+  await page.evaluate(() => {
+    const w = window as unknown as { realPut: typeof IDBObjectStore.prototype.put };
+    w.realPut = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+    };
+  });
+  await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
+  await expect(page.locator(".today-form .banner-error")).toContainText("设备存储已满");
+  await expect(page.locator('textarea[name="notes"]')).toHaveValue(stamp);
+  await expect(page.locator(".outbox")).toHaveCount(0);
+
+  await page.evaluate(() => {
+    IDBObjectStore.prototype.put = (window as unknown as { realPut: typeof IDBObjectStore.prototype.put }).realPut;
+  });
+  await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
+  await expect(await indicator(page)).toContainText("1 条待同步");
+  await context.setOffline(false);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced", { timeout: 20_000 });
+  expect(await visitsWithNotes(page.request, stamp)).toBe(1);
+});

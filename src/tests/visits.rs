@@ -371,8 +371,19 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
         .unwrap();
     assert_eq!(stored, 1);
 
-    // the manager sees plan against actual per rep; the rep only their own row
+    // a manager reads a rep's plan by naming the rep; unnamed, it is the manager's own
     let manager = app.signed_in("liumin").await;
+    let zhang_id = app.demo_employee_id("zhangwei").await;
+    let theirs = ok(&app, &manager, "visits/today", json!({ "rep": zhang_id })).await;
+    assert_eq!(theirs["due"].as_array().unwrap().len(), mine.len() - 1);
+    let own = ok(&app, &manager, "visits/today", json!({ "rep": "" })).await;
+    assert!(own["due"].as_array().unwrap().is_empty(), "the manager serves no customers");
+    // a rep naming a colleague sees nothing of theirs
+    let lina_id = app.demo_employee_id("lina").await;
+    let peek = ok(&app, &rep, "visits/today", json!({ "rep": lina_id })).await;
+    assert!(peek["due"].as_array().unwrap().is_empty());
+
+    // the manager sees plan against actual per rep; the rep only their own row
     let rows = ok(&app, &manager, "visits/compliance", json!({ "days": 28 })).await;
     let zhang = rows
         .as_array()

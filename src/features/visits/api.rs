@@ -410,12 +410,11 @@ pub(crate) mod imp {
         }
     }
 
+    /// Whose plan: a named rep, or the user's own (`""` or `me`) — an owner's plan of
+    /// the whole company would be every customer at once.
     fn rep_filter(user: &CurrentUser, rep: &str) -> Result<Option<EmployeeId>, AppError> {
         let rep = rep.trim();
-        if rep.is_empty() {
-            return Ok(None);
-        }
-        if rep == "me" {
+        if rep.is_empty() || rep == "me" {
             return Ok(Some(user.id));
         }
         Uuid::parse_str(rep)
@@ -746,7 +745,16 @@ pub(crate) mod imp {
                 by: t.employee_name,
             })
             .collect();
-        let reminders = reminder_views(&mut conn, &user, 60, Some(id)).await?;
+        let reminders = reminder_views(
+            &mut conn,
+            &user,
+            60,
+            repo::PlanFilter {
+                customer: Some(id),
+                ..Default::default()
+            },
+        )
+        .await?;
         Ok(Relationship {
             health,
             reminders,
@@ -784,12 +792,12 @@ pub(crate) mod imp {
         Ok(())
     }
 
-    /// Reminders within `days` for the customers in scope (or one of them).
+    /// Reminders within `days` for the customers `filter` picks within scope.
     async fn reminder_views(
         conn: &mut DbConn,
         user: &CurrentUser,
         days: u32,
-        customer: Option<Uuid>,
+        filter: repo::PlanFilter,
     ) -> Result<Vec<ReminderView>, AppError> {
         let (_, now) = context::now_pair();
         let today = now.date();
@@ -804,9 +812,8 @@ pub(crate) mod imp {
             user.company_id,
             scope_of(user),
             repo::PlanFilter {
-                customer,
                 occasions_only: true,
-                ..Default::default()
+                ..filter
             },
         )
         .await
@@ -876,12 +883,20 @@ pub(crate) mod imp {
                     .is_some_and(|(_, overdue)| overdue > 0)
             })
             .count() as u64;
-        let birthdays = reminder_views(conn, user, 6, None)
-            .await?
-            .into_iter()
-            .filter(|r| r.occasion == "birthday")
-            .map(|r| (r.date, r.customer_name))
-            .collect();
+        let birthdays = reminder_views(
+            conn,
+            user,
+            6,
+            repo::PlanFilter {
+                birthdays_only: true,
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .filter(|r| r.occasion == "birthday")
+        .map(|r| (r.date, r.customer_name))
+        .collect();
         Ok((overdue, birthdays))
     }
 
@@ -893,7 +908,7 @@ pub(crate) mod imp {
             .acquire()
             .await
             .map_err(db::internal("acquire"))?;
-        let reminders = reminder_views(&mut conn, &user, days, None).await?;
+        let reminders = reminder_views(&mut conn, &user, days, repo::PlanFilter::default()).await?;
         let gifts = repo::gift_lists(&mut conn, user.company_id)
             .await
             .map_err(db::internal("gift lists"))?

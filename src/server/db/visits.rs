@@ -45,6 +45,8 @@ pub struct PlanFilter {
     /// Only customers a reminder can be about (a birthday with consent, an opening
     /// date, or tier A for the festivals).
     pub occasions_only: bool,
+    /// Only customers whose key person's birthday is known (with consent).
+    pub birthdays_only: bool,
 }
 
 /// Active customers within `scope` with their last visit, by region then name (the
@@ -72,6 +74,9 @@ pub async fn plan(
     }
     if let Some(c) = f.customer {
         q.push(" AND c.id = ").push_bind(c);
+    }
+    if f.birthdays_only {
+        q.push(" AND c.personal_consent = 1 AND c.birthday IS NOT NULL");
     }
     if f.occasions_only {
         q.push(

@@ -230,3 +230,32 @@ test("with the device's storage full the visit is not queued, the form keeps wha
   await expect(await indicator(page)).toHaveAttribute("data-state", "synced", { timeout: 20_000 });
   expect(await visitsWithNotes(page.request, stamp)).toBe(1);
 });
+
+test("a visit refused for its check-in time (the tablet's clock ran ahead) is corrected on the tablet and resent under the same id", async ({ page }) => {
+  const stamp = `改正重发 ${Date.now()}`;
+  // from here the tablet's clock runs two hours ahead of the server's
+  await page.clock.install({ time: new Date(Date.now() + 2 * 3600_000) });
+  await signedIn(page, "zhangwei");
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  await page.locator(".plan-list .plan-pick").nth(4).click();
+  await page.getByRole("button", { name: "签到并记录拜访" }).click();
+  await page.locator('textarea[name="notes"]').fill(stamp);
+  await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
+
+  const refused = page.locator(".outbox-refused");
+  await expect(refused).toContainText("签到时间", { timeout: 20_000 });
+  await expect(await indicator(page)).toHaveAttribute("data-state", "refused");
+  expect(await visitsWithNotes(page.request, stamp)).toBe(0);
+
+  // the rep sets the real time; the record keeps its id and goes out once
+  await refused.getByRole("button", { name: "修改后重新提交" }).click();
+  await expect(page.locator('textarea[name="notes"]')).toHaveValue(stamp);
+  const beijing = new Date(Date.now() - 10 * 60_000 + 8 * 3600_000).toISOString().slice(0, 16);
+  await page.locator('input[name="checked_in_at"]').fill(beijing);
+  await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced", { timeout: 20_000 });
+  await expect(page.locator(".outbox")).toHaveCount(0);
+  expect(await visitsWithNotes(page.request, stamp)).toBe(1);
+});

@@ -377,7 +377,10 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
     let theirs = ok(&app, &manager, "visits/today", json!({ "rep": zhang_id })).await;
     assert_eq!(theirs["due"].as_array().unwrap().len(), mine.len() - 1);
     let own = ok(&app, &manager, "visits/today", json!({ "rep": "" })).await;
-    assert!(own["due"].as_array().unwrap().is_empty(), "the manager serves no customers");
+    assert!(
+        own["due"].as_array().unwrap().is_empty(),
+        "the manager serves no customers"
+    );
     // a rep naming a colleague sees nothing of theirs
     let lina_id = app.demo_employee_id("lina").await;
     let peek = ok(&app, &rep, "visits/today", json!({ "rep": lina_id })).await;

@@ -429,7 +429,7 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
                                             <div class="outbox-reason" role="alert">
                                                 <strong>{t!(i18n, visits.refused)}</strong>
                                                 " " {error_message(i18n, &err)}
-                                                {fields.iter().map(|f| view! { <span class="field-error">{format!(" {}：{}", f.field, field_message(i18n, f.code))}</span> }).collect_view()}
+                                                {fields.iter().map(|f| view! { <span class="field-error">{format!(" {}：{}", field_label(i18n, &f.field), field_message(i18n, f.code))}</span> }).collect_view()}
                                             </div>
                                             <div class="form-actions">
                                                 <button type="button" class="button" on:click=move |_| on_edit.run(edit_entry.clone())>{t!(i18n, visits.correct)}</button>
@@ -458,6 +458,27 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
                 </ul>
             </section>
         </Show>
+    }
+}
+
+/// The form's name for a refused field of an offline record.
+fn field_label(i18n: leptos_i18n::I18nContext<Locale>, field: &str) -> String {
+    match field.split('.').next().unwrap_or(field) {
+        "checked_in_at" => t_string!(i18n, visits.check_in_time).to_string(),
+        "purpose" => t_string!(i18n, visits.purpose).to_string(),
+        "notes" => t_string!(i18n, visits.notes).to_string(),
+        "competitors" => t_string!(i18n, visits.competitors).to_string(),
+        "prices" => t_string!(i18n, visits.shelf_prices).to_string(),
+        "next_step" => t_string!(i18n, visits.next_step).to_string(),
+        "next_step_on" => t_string!(i18n, visits.next_step_on).to_string(),
+        "category" => t_string!(i18n, tickets.category).to_string(),
+        "description" => t_string!(i18n, tickets.description).to_string(),
+        "opened_at" => t_string!(i18n, tickets.opened_at).to_string(),
+        "lines" => t_string!(i18n, visits.kind_order).to_string(),
+        "customer" | "customer_code" | "customer_id" => {
+            t_string!(i18n, visits.customer).to_string()
+        }
+        other => other.to_string(),
     }
 }
 
@@ -684,6 +705,15 @@ fn RecordForm(
                         }}
                     </p>
                     <div class="form-grid">
+                        // correcting a refused visit: the check-in time may be what was
+                        // wrong (a tablet whose clock ran ahead)
+                        {replace.then(|| view! {
+                            <label class="field">
+                                <span>{t!(i18n, visits.check_in_time)}</span>
+                                <input type="datetime-local" name="checked_in_at" prop:value=move || v.with(|x| x.checked_in_at.clone()) on:input=move |ev| v.update(|x| x.checked_in_at = event_target_value(&ev)) />
+                                <small class="field-error" role="alert">{err("checked_in_at")}</small>
+                            </label>
+                        })}
                         <label class="field">
                             <span>{t!(i18n, visits.purpose)}</span>
                             <select name="purpose" on:change=move |ev| v.update(|x| x.purpose = event_target_value(&ev)) aria-invalid=move || err("purpose")().is_some().to_string()>

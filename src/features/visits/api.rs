@@ -661,7 +661,7 @@ pub(crate) mod imp {
             .acquire()
             .await
             .map_err(db::internal("acquire"))?;
-        let rows = repo::visits(&mut conn, user.company_id, scope_of(&user), None, 100)
+        let rows = repo::visits(&mut conn, user.company_id, scope_of(&user), None, 30)
             .await
             .map_err(db::internal("visits"))?;
         summaries(&mut conn, &user, rows).await

@@ -30,6 +30,15 @@ pub fn occasion_label(i18n: leptos_i18n::I18nContext<Locale>, o: &str) -> String
     }
 }
 
+/// "today" or "in N days".
+fn days_left(i18n: leptos_i18n::I18nContext<Locale>, n: i64) -> String {
+    if n == 0 {
+        t_string!(i18n, visits.today_word).to_string()
+    } else {
+        t_string!(i18n, visits.in_days, n = n).to_string()
+    }
+}
+
 fn touch_label(i18n: leptos_i18n::I18nContext<Locale>, k: &str) -> String {
     match TouchKind::parse(k) {
         Some(TouchKind::Call) => t_string!(i18n, visits.touch_call),
@@ -179,7 +188,7 @@ fn ReminderList(r: Reminders) -> impl IntoView {
                                 };
                                 view! {
                                     <tr>
-                                        <td>{x.date.clone()} " " <small class="muted">{t!(i18n, visits.in_days, n = x.days_left)}</small></td>
+                                        <td>{x.date.clone()} " " <small class="muted">{days_left(i18n, x.days_left)}</small></td>
                                         <td>{occ}</td>
                                         <td><TierBadge tier=x.tier.clone() /> " " <a href=href>{x.customer_name.clone()}</a></td>
                                         <td>{x.rep_name.clone().unwrap_or_default()}</td>
@@ -339,7 +348,7 @@ fn RelationshipView(r: Relationship) -> impl IntoView {
         {(!r.reminders.is_empty()).then(|| view! {
             <ul class="reminder-list">
                 {r.reminders.iter().map(|x| view! {
-                    <li>{x.date.clone()} " " {occasion_label(i18n, &x.occasion)} " · " {t!(i18n, visits.in_days, n = x.days_left)}
+                    <li>{x.date.clone()} " " {occasion_label(i18n, &x.occasion)} " · " {days_left(i18n, x.days_left)}
                         {(!x.gifts.is_empty()).then(|| view! { " · " {t!(i18n, visits.gifts)} "：" {x.gifts.clone()} })}
                     </li>
                 }).collect_view()}

@@ -124,7 +124,7 @@ fn Profile(initial: CustomerDetail, choices: Option<FilterChoices>) -> impl Into
                             {missing.into_iter().map(|(g, keys)| view! {
                                 <li><strong>{group_label(locale, g.as_str())}</strong>" "
                                     {t!(i18n, customers.missing)}" "
-                                    {keys.iter().map(|k| field_label(locale, k)).collect::<Vec<_>>().join("、")}
+                                    {keys.iter().map(|k| field_label(locale, k)).collect::<Vec<_>>().join(td_string!(locale, common.list_sep))}
                                 </li>
                             }).collect_view()}
                         </ul>

@@ -118,7 +118,7 @@ pub fn problem_message(locale: crate::i18n::Locale, p: &FileProblem) -> String {
                 .iter()
                 .map(|c| super::labels::field_label(locale, c))
                 .collect();
-            let columns = names.join("、");
+            let columns = names.join(td_string!(locale, common.list_sep));
             td_string!(locale, import.problem_missing, columns = columns).to_string()
         }
         FileProblem::DuplicateColumn(c) => {

@@ -89,7 +89,7 @@ pub fn DashboardPage() -> impl IntoView {
                                     <p class="tile-text">{if s.birthdays.is_empty() {
                                         t_string!(i18n, dashboard.no_birthdays).to_string()
                                     } else {
-                                        format!("{}{}", t_string!(i18n, dashboard.birthdays), s.birthdays.iter().map(|(d, n)| format!("{n} ({})", d.get(5..).unwrap_or(d))).collect::<Vec<_>>().join(if i18n.get_locale() == Locale::en { ", " } else { "、" }))
+                                        format!("{}{}", t_string!(i18n, dashboard.birthdays), s.birthdays.iter().map(|(d, n)| format!("{n} ({})", d.get(5..).unwrap_or(d))).collect::<Vec<_>>().join(t_string!(i18n, common.list_sep)))
                                     }}</p>
                                 </article>
                             </section>

@@ -378,7 +378,7 @@ fn SignalLists(
                                     place: s.place.clone(),
                                     description: t_string!(i18n, discipline.outside_text, terminal = s.terminal_name.clone(), place = s.place.clone()).to_string(),
                                 };
-                                let ts = s.territories.iter().map(|t| match &t.township { Some(x) => format!("{} {x}", t.district), None => t.district.clone() }).collect::<Vec<_>>().join("、");
+                                let ts = s.territories.iter().map(|t| match &t.township { Some(x) => format!("{} {x}", t.district), None => t.district.clone() }).collect::<Vec<_>>().join(t_string!(i18n, common.list_sep));
                                 view! {
                                     <tr>
                                         <td><a href=format!("/customers/{}", s.sub_id)>{s.sub_name}</a></td>

@@ -106,7 +106,7 @@ pub fn sales_problem_message(locale: crate::i18n::Locale, p: &FileProblem) -> St
                 .iter()
                 .map(|c| column_label(locale, c))
                 .collect::<Vec<_>>()
-                .join("、");
+                .join(td_string!(locale, common.list_sep));
             td_string!(locale, import.problem_missing, columns = columns).to_string()
         }
         other => crate::features::customers::transfer::problem_message(locale, other),

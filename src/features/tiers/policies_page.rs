@@ -145,7 +145,7 @@ fn Versions(overview: PolicyOverview) -> impl IntoView {
                                     <td><ClassBadge class=v.tier /></td>
                                     <td>{v.effective_from.clone()}</td>
                                     <td class="num">{v.visits_per_month}</td>
-                                    <td>{v.supports.iter().map(|s| support_label(i18n, *s)).collect::<Vec<_>>().join("、")}</td>
+                                    <td>{v.supports.iter().map(|s| support_label(i18n, *s)).collect::<Vec<_>>().join(t_string!(i18n, common.list_sep))}</td>
                                     <td class="num">{format!("{}%", Thresholds::percent_text(v.budget_share_bp))}</td>
                                     <td>{t_string!(i18n, tiers.credit_terms, limit = Money(v.credit_limit).to_display_string(), days = v.credit_days).to_string()}</td>
                                     <td>{state}</td>

@@ -4,6 +4,7 @@
 use crate::domain::ids::{CompanyId, PhotoId};
 use crate::domain::staff::Action;
 use crate::error::AppError;
+use crate::features::auth::api::CurrentUser;
 use crate::features::customers::api::{CustomerQuery, imp};
 use crate::features::customers::transfer::{FileProblem, ImportOptions, ImportOutcome};
 use crate::server::context;
@@ -219,27 +220,17 @@ pub async fn upload_photo(
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let user = match context::user_from_headers(&state, &headers).await {
-        Ok(u) => u,
+    let (user, content_type, mut tx) = match begin_upload(&state, &headers, &body).await {
+        Ok(started) => started,
         Err(e) => return error(e),
     };
     let kind = match q.get("kind").map(String::as_str) {
         Some("display") => "display",
         _ => "storefront",
     };
-    let content_type = match check_image(&body) {
-        Ok(c) => c,
-        Err(e) => return error(e),
-    };
-    let scope = imp::scope_of(&user);
-    let mut tx = match state.pool.begin().await {
-        Ok(tx) => tx,
-        Err(e) => return error(db::internal("begin")(e)),
-    };
-    match repo::get(&mut tx, user.company_id, scope, customer).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return error(AppError::NotFound),
-        Err(e) => return error(db::internal("get customer")(e)),
+    let customer_found = repo::get(&mut tx, user.company_id, imp::scope_of(&user), customer).await;
+    if let Err(e) = found(customer_found.map(|c| c.is_some()), "get customer") {
+        return error(e);
     }
     let id = PhotoId::new_random();
     let company = user.company_id;
@@ -278,7 +269,54 @@ pub async fn photo(
     headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> Response {
-    let user = match context::user_from_headers(&state, &headers).await {
+    serve_photo(&state, &headers, id, "get photo", async |conn, user| {
+        let row = repo::photo(conn, user.company_id, imp::scope_of(user), id).await?;
+        Ok(row.map(|r| r.content_type))
+    })
+    .await
+}
+
+/// The first steps of every photo upload: the signed-in user, the image's type (checked
+/// by [`check_image`]) and a transaction in which the caller checks that what the photo
+/// belongs to is within the user's scope.
+async fn begin_upload(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<
+    (
+        CurrentUser,
+        &'static str,
+        sqlx::Transaction<'static, sqlx::Sqlite>,
+    ),
+    AppError,
+> {
+    let user = context::user_from_headers(state, headers).await?;
+    let content_type = check_image(body)?;
+    let tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+    Ok((user, content_type, tx))
+}
+
+/// `Ok` when a scoped lookup found its row. Otherwise not found (outside the user's scope
+/// looks the same as missing), or the logged internal error.
+fn found(lookup: Result<bool, sqlx::Error>, what: &'static str) -> Result<(), AppError> {
+    match lookup {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(AppError::NotFound),
+        Err(e) => Err(db::internal(what)(e)),
+    }
+}
+
+/// Serves stored photo `id` to the signed-in user if `lookup` finds it within the user's
+/// scope (answering its content type); `404` otherwise.
+async fn serve_photo(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: Uuid,
+    what: &'static str,
+    lookup: impl AsyncFnOnce(&mut db::DbConn, &CurrentUser) -> Result<Option<String>, sqlx::Error>,
+) -> Response {
+    let user = match context::user_from_headers(state, headers).await {
         Ok(u) => u,
         Err(e) => return error(e),
     };
@@ -286,12 +324,11 @@ pub async fn photo(
         Ok(c) => c,
         Err(e) => return error(db::internal("acquire")(e)),
     };
-    let row = match repo::photo(&mut conn, user.company_id, imp::scope_of(&user), id).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return error(AppError::NotFound),
-        Err(e) => return error(db::internal("get photo")(e)),
-    };
-    serve_image(&state, user.company_id, row.id, &row.content_type).await
+    match lookup(&mut conn, &user).await {
+        Ok(Some(content_type)) => serve_image(state, user.company_id, id, &content_type).await,
+        Ok(None) => error(AppError::NotFound),
+        Err(e) => error(db::internal(what)(e)),
+    }
 }
 
 /// The image's type if `body` is an acceptable photo, or the error answer.
@@ -531,22 +568,14 @@ pub async fn upload_violation_photo(
     body: Bytes,
 ) -> Response {
     use crate::server::db::discipline;
-    let user = match context::user_from_headers(&state, &headers).await {
-        Ok(u) => u,
+    let (user, content_type, mut tx) = match begin_upload(&state, &headers, &body).await {
+        Ok(started) => started,
         Err(e) => return error(e),
     };
-    let content_type = match check_image(&body) {
-        Ok(c) => c,
-        Err(e) => return error(e),
-    };
-    let mut tx = match state.pool.begin().await {
-        Ok(tx) => tx,
-        Err(e) => return error(db::internal("begin")(e)),
-    };
-    match discipline::violation(&mut tx, user.company_id, imp::scope_of(&user), violation).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return error(AppError::NotFound),
-        Err(e) => return error(db::internal("get violation")(e)),
+    let violation_found =
+        discipline::violation(&mut tx, user.company_id, imp::scope_of(&user), violation).await;
+    if let Err(e) = found(violation_found.map(|v| v.is_some()), "get violation") {
+        return error(e);
     }
     let id = Uuid::now_v7();
     let company = user.company_id;
@@ -584,21 +613,17 @@ pub async fn violation_photo(
     headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> Response {
-    let user = match context::user_from_headers(&state, &headers).await {
-        Ok(u) => u,
-        Err(e) => return error(e),
-    };
-    let mut conn = match state.pool.acquire().await {
-        Ok(c) => c,
-        Err(e) => return error(db::internal("acquire")(e)),
-    };
-    match crate::server::db::discipline::photo(&mut conn, user.company_id, imp::scope_of(&user), id)
-        .await
-    {
-        Ok(Some(content_type)) => serve_image(&state, user.company_id, id, &content_type).await,
-        Ok(None) => error(AppError::NotFound),
-        Err(e) => error(db::internal("get violation photo")(e)),
-    }
+    serve_photo(
+        &state,
+        &headers,
+        id,
+        "get violation photo",
+        async |conn, user| {
+            crate::server::db::discipline::photo(conn, user.company_id, imp::scope_of(user), id)
+                .await
+        },
+    )
+    .await
 }
 
 /// `GET /api/growth/export?…` (the page's query): every row of the growth watch as an
@@ -736,8 +761,8 @@ pub async fn upload_ticket_photo(
     body: Bytes,
 ) -> Response {
     use crate::server::db::tickets;
-    let user = match context::user_from_headers(&state, &headers).await {
-        Ok(u) => u,
+    let (user, content_type, mut tx) = match begin_upload(&state, &headers, &body).await {
+        Ok(started) => started,
         Err(e) => return error(e),
     };
     let kind = match kind.as_str() {
@@ -745,16 +770,8 @@ pub async fn upload_ticket_photo(
         "delivery" => "delivery",
         _ => return error(AppError::NotFound),
     };
-    let content_type = match check_image(&body) {
-        Ok(c) => c,
-        Err(e) => return error(e),
-    };
-    let mut tx = match state.pool.begin().await {
-        Ok(tx) => tx,
-        Err(e) => return error(db::internal("begin")(e)),
-    };
     let scope = imp::scope_of(&user);
-    let found = if kind == "objection" {
+    let ticket_found = if kind == "objection" {
         tickets::objection(&mut tx, user.company_id, scope, ticket)
             .await
             .map(|r| r.is_some())
@@ -763,10 +780,8 @@ pub async fn upload_ticket_photo(
             .await
             .map(|r| r.is_some())
     };
-    match found {
-        Ok(true) => {}
-        Ok(false) => return error(AppError::NotFound),
-        Err(e) => return error(db::internal("get ticket")(e)),
+    if let Err(e) = found(ticket_found, "get ticket") {
+        return error(e);
     }
     let id = Uuid::now_v7();
     let company = user.company_id;
@@ -805,21 +820,16 @@ pub async fn ticket_photo(
     headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> Response {
-    let user = match context::user_from_headers(&state, &headers).await {
-        Ok(u) => u,
-        Err(e) => return error(e),
-    };
-    let mut conn = match state.pool.acquire().await {
-        Ok(c) => c,
-        Err(e) => return error(db::internal("acquire")(e)),
-    };
-    match crate::server::db::tickets::photo(&mut conn, user.company_id, imp::scope_of(&user), id)
-        .await
-    {
-        Ok(Some(content_type)) => serve_image(&state, user.company_id, id, &content_type).await,
-        Ok(None) => error(AppError::NotFound),
-        Err(e) => error(db::internal("get ticket photo")(e)),
-    }
+    serve_photo(
+        &state,
+        &headers,
+        id,
+        "get ticket photo",
+        async |conn, user| {
+            crate::server::db::tickets::photo(conn, user.company_id, imp::scope_of(user), id).await
+        },
+    )
+    .await
 }
 
 /// `PUT /api/visits/{visit}/photos/{photo}` with an image as the body: a photo taken on
@@ -833,23 +843,14 @@ pub async fn put_visit_photo(
     body: Bytes,
 ) -> Response {
     use crate::server::db::visits;
-    let user = match context::user_from_headers(&state, &headers).await {
-        Ok(u) => u,
+    let (user, content_type, mut tx) = match begin_upload(&state, &headers, &body).await {
+        Ok(started) => started,
         Err(e) => return error(e),
-    };
-    let content_type = match check_image(&body) {
-        Ok(c) => c,
-        Err(e) => return error(e),
-    };
-    let mut tx = match state.pool.begin().await {
-        Ok(tx) => tx,
-        Err(e) => return error(db::internal("begin")(e)),
     };
     let company = user.company_id;
-    match visits::visit_in_scope(&mut tx, company, imp::scope_of(&user), visit).await {
-        Ok(true) => {}
-        Ok(false) => return error(AppError::NotFound),
-        Err(e) => return error(db::internal("get visit")(e)),
+    let visit_found = visits::visit_in_scope(&mut tx, company, imp::scope_of(&user), visit).await;
+    if let Err(e) = found(visit_found, "get visit") {
+        return error(e);
     }
     match visits::photo_visit(&mut tx, company, photo).await {
         Ok(Some((v, _))) if v == visit => {
@@ -893,24 +894,21 @@ pub async fn visit_photo(
     Path(id): Path<Uuid>,
 ) -> Response {
     use crate::server::db::visits;
-    let user = match context::user_from_headers(&state, &headers).await {
-        Ok(u) => u,
-        Err(e) => return error(e),
-    };
-    let mut conn = match state.pool.acquire().await {
-        Ok(c) => c,
-        Err(e) => return error(db::internal("acquire")(e)),
-    };
-    let found = match visits::photo_visit(&mut conn, user.company_id, id).await {
-        Ok(f) => f,
-        Err(e) => return error(db::internal("get visit photo")(e)),
-    };
-    let Some((visit, content_type)) = found else {
-        return error(AppError::NotFound);
-    };
-    match visits::visit_in_scope(&mut conn, user.company_id, imp::scope_of(&user), visit).await {
-        Ok(true) => serve_image(&state, user.company_id, id, &content_type).await,
-        Ok(false) => error(AppError::NotFound),
-        Err(e) => error(db::internal("get visit")(e)),
-    }
+    serve_photo(
+        &state,
+        &headers,
+        id,
+        "get visit photo",
+        async |conn, user| {
+            let Some((visit, content_type)) =
+                visits::photo_visit(conn, user.company_id, id).await?
+            else {
+                return Ok(None);
+            };
+            let visible =
+                visits::visit_in_scope(conn, user.company_id, imp::scope_of(user), visit).await?;
+            Ok(visible.then_some(content_type))
+        },
+    )
+    .await
 }

@@ -548,3 +548,36 @@ impl KeepYear for chrono::NaiveDate {
             .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(year, 2, 28).unwrap())
     }
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_as_overdue_exactly_the_customers_today_shows_overdue() {
+    let app = spawn_app().await;
+    for login in ["zhangwei", "lina"] {
+        let rep = app.signed_in(login).await;
+        let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
+        let overdue = plan["due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["overdue_days"].as_i64().unwrap() > 0)
+            .count();
+        assert!(overdue > 0, "the demo has overdue customers for {login}");
+        let dashboard = ok(&app, &rep, "dashboard", json!({})).await;
+        assert_eq!(dashboard["overdue_visits"], json!(overdue), "{login}");
+    }
+    // the owner's count covers every rep's customers: at least these two reps' overdue
+    let owner = app.signed_in("laoban").await;
+    let manager_view = ok(&app, &owner, "dashboard", json!({})).await;
+    let mut both = 0;
+    for login in ["zhangwei", "lina"] {
+        let id = app.demo_employee_id(login).await;
+        let plan = ok(&app, &owner, "visits/today", json!({ "rep": id })).await;
+        both += plan["due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["overdue_days"].as_i64().unwrap() > 0)
+            .count();
+    }
+    assert!(manager_view["overdue_visits"].as_u64().unwrap() >= both as u64);
+}

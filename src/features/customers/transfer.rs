@@ -133,3 +133,23 @@ pub fn problem_message(locale: crate::i18n::Locale, p: &FileProblem) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::customers::labels::field_label;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn missing_columns_are_listed_as_each_language_lists_things() {
+        let p = FileProblem::MissingColumns(vec!["code".into(), "name".into(), "kind".into()]);
+        for (locale, sep) in [(Locale::zh_CN, "、"), (Locale::en, ", ")] {
+            let listed = ["code", "name", "kind"]
+                .map(|k| field_label(locale, k))
+                .join(sep);
+            let message = problem_message(locale, &p);
+            assert!(message.contains(&listed), "{message}");
+        }
+        assert!(!problem_message(Locale::en, &p).contains('、'));
+    }
+}

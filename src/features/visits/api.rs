@@ -481,9 +481,9 @@ pub(crate) mod imp {
             .await
             .map_err(db::internal("acquire"))?;
         let freq = Frequencies::load(&mut conn, &user).await?;
-        let rows = repo::visits_since(&mut conn, user.company_id, scope_of(&user), since)
+        let rows = repo::visit_counts_since(&mut conn, user.company_id, scope_of(&user), since)
             .await
-            .map_err(db::internal("visits since"))?;
+            .map_err(db::internal("visit counts"))?;
         let names: HashMap<Uuid, String> = db::employees::list(&mut conn, user.company_id)
             .await
             .map_err(db::internal("employees"))?
@@ -492,7 +492,8 @@ pub(crate) mod imp {
             .collect();
         let mut per_rep: std::collections::BTreeMap<Option<Uuid>, RepCompliance> =
             std::collections::BTreeMap::new();
-        for (_, rep, tier, visits) in rows {
+        for (rep, tier, visits, customers) in rows {
+            let customers = u32::try_from(customers).unwrap_or(0);
             let planned = planned_in(freq.per_month(tier.as_deref(), now.date()), days);
             let made = u32::try_from(visits).unwrap_or(0);
             let e = per_rep.entry(rep).or_insert_with(|| RepCompliance {
@@ -504,10 +505,12 @@ pub(crate) mod imp {
                 visits: 0,
                 permille: None,
             });
-            e.customers += 1;
-            e.planned += planned;
-            e.made += made.min(planned);
-            e.visits += made;
+            e.customers += customers;
+            e.planned = e.planned.saturating_add(planned.saturating_mul(customers));
+            e.made = e
+                .made
+                .saturating_add(made.min(planned).saturating_mul(customers));
+            e.visits = e.visits.saturating_add(made.saturating_mul(customers));
         }
         let mut out: Vec<RepCompliance> = per_rep
             .into_values()
@@ -873,16 +876,19 @@ pub(crate) mod imp {
         let (_, now) = context::now_pair();
         let today = now.date();
         let freq = Frequencies::load(conn, user).await?;
-        let overdue = repo::last_visits(conn, user.company_id, scope_of(user))
+        let overdue = repo::last_visit_days(conn, user.company_id, scope_of(user))
             .await
             .map_err(db::internal("last visits"))?
             .into_iter()
-            .filter(|(tier, last)| {
+            .filter(|(tier, last, _)| {
                 let per_month = freq.per_month(tier.as_deref(), today);
-                due_state(last.map(|t| to_beijing(t).date()), per_month, today)
-                    .is_some_and(|(_, overdue)| overdue > 0)
+                let last = last
+                    .as_deref()
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                due_state(last, per_month, today).is_some_and(|(_, overdue)| overdue > 0)
             })
-            .count() as u64;
+            .map(|(_, _, customers)| u64::try_from(customers).unwrap_or(0))
+            .sum();
         let birthdays = reminder_views(
             conn,
             user,

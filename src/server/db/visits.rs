@@ -88,19 +88,23 @@ pub async fn plan(
     q.build_query_as().fetch_all(conn).await
 }
 
-/// Tier and last visit of every active customer within `scope`: what the overdue
-/// count needs, without the profile columns.
-pub async fn last_visits(
+/// Active customers within `scope` counted by tier and the Beijing day of their last
+/// visit (`None`: never visited): `(tier, day, customers)`. What the overdue count needs,
+/// a few hundred rows however many customers there are.
+pub async fn last_visit_days(
     conn: &mut DbConn,
     company: CompanyId,
     scope: Scope,
-) -> Result<Vec<(Option<String>, Option<DateTime<Utc>>)>, sqlx::Error> {
+) -> Result<Vec<(Option<String>, Option<String>, i64)>, sqlx::Error> {
+    // MATERIALIZED: otherwise SQLite evaluates the correlated subquery twice per row.
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT c.tier, (SELECT max(v.checked_in_at) FROM visits v WHERE v.company_id = c.company_id \
-         AND v.customer_id = c.id) FROM customers c WHERE c.status = 'active' AND c.company_id = ",
+        "WITH x AS MATERIALIZED (SELECT c.tier AS tier, (SELECT max(v.checked_in_at) FROM visits v \
+         WHERE v.company_id = c.company_id AND v.customer_id = c.id) AS last \
+         FROM customers c WHERE c.status = 'active' AND c.company_id = ",
     );
     q.push_bind(company.0);
     scoped(&mut q, scope);
+    q.push(") SELECT tier, date(last, '+8 hours'), count(*) FROM x GROUP BY 1, 2");
     q.build_query_as().fetch_all(conn).await
 }
 
@@ -338,22 +342,24 @@ pub async fn insert_photo(
     .map(|_| ())
 }
 
-/// Visits per customer (within `scope`) checked in from `since`, with the rep who owns
-/// the customer now: `(customer, rep, tier, visits)`, every active customer included.
-pub async fn visits_since(
+/// Active customers within `scope` counted by the rep who owns them now, tier, and the
+/// number of visits they had from `since`: `(rep, tier, visits, customers)`.
+pub async fn visit_counts_since(
     conn: &mut DbConn,
     company: CompanyId,
     scope: Scope,
     since: DateTime<Utc>,
-) -> Result<Vec<(Uuid, Option<Uuid>, Option<String>, i64)>, sqlx::Error> {
+) -> Result<Vec<(Option<Uuid>, Option<String>, i64, i64)>, sqlx::Error> {
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT c.id, c.rep_id, c.tier, (SELECT count(*) FROM visits v WHERE v.company_id = c.company_id \
-         AND v.customer_id = c.id AND v.checked_in_at >= ",
+        "WITH x AS MATERIALIZED (SELECT c.rep_id AS rep_id, c.tier AS tier, (SELECT count(*) \
+         FROM visits v WHERE v.company_id = c.company_id AND v.customer_id = c.id \
+         AND v.checked_in_at >= ",
     );
     q.push_bind(since)
-        .push(") FROM customers c WHERE c.status = 'active' AND c.company_id = ")
+        .push(") AS visits FROM customers c WHERE c.status = 'active' AND c.company_id = ")
         .push_bind(company.0);
     scoped(&mut q, scope);
+    q.push(") SELECT rep_id, tier, visits, count(*) FROM x GROUP BY 1, 2, 3");
     q.build_query_as().fetch_all(conn).await
 }
 

@@ -335,6 +335,28 @@ pub(crate) mod imp {
         out.ok_or(AppError::Internal)
     }
 
+    /// A line sold below its floor (`seen_at: None`), or a shelf price below the floor
+    /// seen on a visit at `seen_at`.
+    fn below_floor_signal(
+        l: repo::BelowFloorRow,
+        seen_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> BelowFloorSignal {
+        BelowFloorSignal {
+            date: seen_at.map_or(l.order_date, |at| {
+                crate::domain::time::beijing_date(at).to_string()
+            }),
+            customer_id: l.customer_id.to_string(),
+            code: l.code,
+            name: l.name,
+            sku: l.sku,
+            product: l.product_name,
+            quantity: l.quantity,
+            amount: l.amount,
+            floor: l.price_floor,
+            on_shelf: seen_at.is_some(),
+        }
+    }
+
     pub async fn signals(days: u32) -> Result<Signals, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let days = if days == 0 { 31 } else { days.min(366) };
@@ -398,30 +420,12 @@ pub(crate) mod imp {
                 .filter(|l| {
                     crate::domain::discipline::below_floor(l.amount, l.quantity, l.price_floor)
                 })
-                .map(|l| BelowFloorSignal {
-                    date: l.order_date,
-                    customer_id: l.customer_id.to_string(),
-                    code: l.code,
-                    name: l.name,
-                    sku: l.sku,
-                    product: l.product_name,
-                    quantity: l.quantity,
-                    amount: l.amount,
-                    floor: l.price_floor,
-                    on_shelf: false,
-                })
-                .chain(shelf.into_iter().map(|(at, l)| BelowFloorSignal {
-                    date: crate::domain::time::beijing_date(at).to_string(),
-                    customer_id: l.customer_id.to_string(),
-                    code: l.code,
-                    name: l.name,
-                    sku: l.sku,
-                    product: l.product_name,
-                    quantity: l.quantity,
-                    amount: l.amount,
-                    floor: l.price_floor,
-                    on_shelf: true,
-                }))
+                .map(|l| below_floor_signal(l, None))
+                .chain(
+                    shelf
+                        .into_iter()
+                        .map(|(at, l)| below_floor_signal(l, Some(at))),
+                )
                 .collect(),
             outside_territory: outside,
         })

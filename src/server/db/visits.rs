@@ -88,7 +88,8 @@ pub async fn plan(
     q.build_query_as().fetch_all(conn).await
 }
 
-/// Active customers within `scope` counted by tier and the Beijing day of their last
+/// Active customers within `scope` counted by tier and the Beijing day (UTC+8, as
+/// `domain::time::to_beijing`) of their last
 /// visit (`None`: never visited): `(tier, day, customers)`. What the overdue count needs,
 /// a few hundred rows however many customers there are.
 pub async fn last_visit_days(

@@ -5,24 +5,30 @@
 //! Every save names the version the page was opened at. If someone saved meanwhile the
 //! server refuses and sends their changes, which are shown above the still-filled form.
 use super::api::{
-    CustomerDetail, FilterChoices, customer_filters, delete_customer_photo, get_customer,
-    restore_customer_field, update_customer,
+    CustomerDetail, FilterChoices, UpdateCustomer, customer_filters, delete_customer_photo,
+    get_customer, restore_customer_field, update_customer,
 };
 use super::components::{CompletenessBar, KindBadge, ProfileInput, TierBadge};
 use super::labels::{display_value, field_label, group_label};
 use crate::components::error_view::{ErrorBanner, error_message};
-use crate::components::form::focus_first_invalid;
+use crate::components::form::{focus_first_invalid, posted_error};
 use crate::components::upload::{picked_file, post_file};
 use crate::domain::ids::CustomerId;
 use crate::domain::profile::{CustomerDraft, FieldSpec, Group, HistoryEntry, Values, group_fields};
 use crate::domain::validation::FieldError;
 use crate::error::AppError;
+use crate::features::discipline::api::{CustomerDiscipline, get_customer_discipline};
+use crate::features::discipline::components::CustomerDisciplineSection;
+use crate::features::visits::api::get_relationship;
+use crate::features::visits::page::RelationshipSection;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 #[component]
 pub fn CustomerDetailPage() -> impl IntoView {
@@ -44,6 +50,15 @@ pub fn CustomerDetailPage() -> impl IntoView {
         },
     );
     let filters = Resource::new(|| (), |()| customer_filters());
+    // Every resource of the page is created here, never inside the `Suspense` below. A
+    // resource created while a `Suspend` resolves does not find the server's data when
+    // the browser hydrates (server and browser do not agree on which serialized value is
+    // its own), so the browser drew "loading" where the server had drawn the section and
+    // hydration panicked on every full load. (A browser-only `LocalResource` there did the
+    // same: the server drew it as "loading", the browser expected a boundary.)
+    let id_text = move || id.get().map(|i| i.to_string()).unwrap_or_default();
+    let discipline = Resource::new(id_text, get_customer_discipline);
+    let relationship = Resource::new(id_text, get_relationship);
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
@@ -52,8 +67,8 @@ pub fn CustomerDetailPage() -> impl IntoView {
                     Ok(d) => {
                         let cid = d.id.0.to_string();
                         Either::Left(view! {
-                            <Profile initial=d choices=choices />
-                            <crate::features::visits::page::RelationshipSection customer_id=cid />
+                            <Profile initial=d choices=choices discipline=discipline />
+                            <RelationshipSection customer_id=cid data=relationship />
                         })
                     }
                     Err(AppError::NotFound) => Either::Right(view! {
@@ -70,7 +85,11 @@ pub fn CustomerDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn Profile(initial: CustomerDetail, choices: Option<FilterChoices>) -> impl IntoView {
+fn Profile(
+    initial: CustomerDetail,
+    choices: Option<FilterChoices>,
+    discipline: Resource<Result<CustomerDiscipline, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let detail = RwSignal::new(initial);
     // Reads the profile again in place (after a conflict, an upload): the page and any
@@ -85,8 +104,16 @@ fn Profile(initial: CustomerDetail, choices: Option<FilterChoices>) -> impl Into
         });
     });
     let choices = Signal::derive(move || choices.clone());
-    let editing = RwSignal::new(None::<Group>);
-    let notice = RwSignal::new(None::<String>);
+    // The group being edited is in the address (`?edit=basic`): the edit link works
+    // before the page's script has loaded, and a reload keeps the form open.
+    let query = use_query_map();
+    let editing = Memo::new(move |_| query.with(|q| q.get("edit").and_then(|g| Group::parse(&g))));
+    // `?saved=…` is where a plain form post lands after saving (see `update_customer`).
+    let notice = RwSignal::new(
+        query
+            .with_untracked(|q| q.get("saved").is_some())
+            .then(|| t_string!(i18n, customers.saved).to_string()),
+    );
     let name = move || detail.with(|d| d.values.get("name").cloned().unwrap_or_default());
     view! {
         // The title outlives this component by a moment when another profile opens
@@ -134,7 +161,7 @@ fn Profile(initial: CustomerDetail, choices: Option<FilterChoices>) -> impl Into
         </section>
         {Group::ALL.into_iter().map(|g| view! { <GroupSection group=g detail=detail choices=choices editing=editing notice=notice reload=reload /> }).collect_view()}
         <Tiers detail=detail />
-        <crate::features::discipline::components::CustomerDisciplineSection customer_id=detail.with_untracked(|d| d.id.to_string()) />
+        <CustomerDisciplineSection customer_id=detail.with_untracked(|d| d.id.to_string()) info=discipline />
         <Children detail=detail />
         <Photos detail=detail reload=reload />
         <History detail=detail notice=notice />
@@ -153,21 +180,27 @@ fn GroupSection(
     group: Group,
     detail: RwSignal<CustomerDetail>,
     choices: Signal<Option<FilterChoices>>,
-    editing: RwSignal<Option<Group>>,
+    editing: Memo<Option<Group>>,
     notice: RwSignal<Option<String>>,
     reload: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let heading_id = format!("grp-{}", group.as_str());
+    let edit_href = format!(
+        "/customers/{}?edit={}#grp-{}",
+        detail.with_untracked(|d| d.id),
+        group.as_str(),
+        group.as_str()
+    );
     let hidden_personal = move || group == Group::Personal && !detail.with(|d| d.personal_visible);
     view! {
         <section class="cust-group" aria-labelledby=heading_id.clone() data-group=group.as_str()>
             <div class="cust-group-head">
                 <h2 id=heading_id.clone()>{move || group_label(i18n.get_locale(), group.as_str())}</h2>
                 {move || (!hidden_personal() && editing.get() != Some(group)).then(|| view! {
-                    <button type="button" class="button button-small" on:click=move |_| { notice.set(None); editing.set(Some(group)) }>
+                    <A href=edit_href.clone() scroll=false attr:class="button button-small" on:click=move |_| notice.set(None)>
                         {t!(i18n, customers.edit)}
-                    </button>
+                    </A>
                 })}
             </div>
             {move || {
@@ -175,7 +208,7 @@ fn GroupSection(
                     return Either::Left(view! { <p class="muted">{t!(i18n, customers.personal_hidden)}</p> });
                 }
                 if editing.get() == Some(group) {
-                    Either::Right(Either::Left(view! { <GroupForm group=group detail=detail choices=choices editing=editing notice=notice reload=reload /> }))
+                    Either::Right(Either::Left(view! { <GroupForm group=group detail=detail choices=choices notice=notice reload=reload /> }))
                 } else {
                     Either::Right(Either::Right(view! { <GroupView group=group detail=detail /> }))
                 }
@@ -221,12 +254,28 @@ fn GroupForm(
     group: Group,
     detail: RwSignal<CustomerDetail>,
     choices: Signal<Option<FilterChoices>>,
-    editing: RwSignal<Option<Group>>,
     notice: RwSignal<Option<String>>,
     reload: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let start = detail.get_untracked();
+    let page_href = format!("/customers/{}", start.id);
+    let navigate = use_navigate();
+    let close = {
+        let (page_href, navigate) = (page_href.clone(), navigate.clone());
+        Callback::new(move |()| {
+            navigate(
+                &page_href,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..NavigateOptions::default()
+                },
+            );
+        })
+    };
+    // A save the browser posted by itself came back here with its error.
+    let posted = posted_error::<UpdateCustomer>();
     let inputs: Vec<(&'static FieldSpec, RwSignal<String>)> = visible_fields(group, &start)
         .into_iter()
         .map(|f| {
@@ -236,8 +285,14 @@ fn GroupForm(
             )
         })
         .collect();
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(match &posted {
+        Some(AppError::Validation(list)) => list.clone(),
+        _ => Vec::new(),
+    });
+    let failure = RwSignal::new(match &posted {
+        None | Some(AppError::Validation(_)) => None,
+        Some(e) => Some(error_message(i18n, e)),
+    });
     let conflict = RwSignal::new(None::<Vec<HistoryEntry>>);
     let busy = RwSignal::new(false);
     let form_inputs = inputs.clone();
@@ -282,7 +337,7 @@ fn GroupForm(
             match r {
                 Ok(saved) => {
                     detail.set(saved);
-                    editing.set(None);
+                    close.run(());
                     notice.set(Some(t_string!(i18n, customers.saved).to_string()));
                 }
                 Err(AppError::Validation(list)) => {
@@ -295,16 +350,20 @@ fn GroupForm(
         });
     };
     view! {
-        <form class="form cust-form" on:submit=submit novalidate>
+        <form class="form cust-form" method="post" action=UpdateCustomer::PATH on:submit=submit novalidate>
+            // what a plain form post needs besides the fields (see `update_customer`)
+            <input type="hidden" name="id" value=start.id.to_string() />
+            <input type="hidden" name="version" value=start.version.to_string() />
+            <input type="hidden" name="group" value=format!("{group:?}") />
             {(group == Group::Personal).then(|| view! { <p class="muted small">{t!(i18n, customers.personal_note)}</p> })}
             <div class="form-grid">
                 {inputs.into_iter().map(|(f, v)| view! { <ProfileInput spec=f value=v errors=errors filters=choices /> }).collect_view()}
             </div>
             // next to the save button, where the eyes are when it answers
             <ErrorBanner message=failure />
-            {move || conflict.get().map(|changes| view! { <ConflictPanel changes=changes reload=reload editing=editing /> })}
+            {move || conflict.get().map(|changes| view! { <ConflictPanel changes=changes reload=reload close=close /> })}
             <div class="form-actions">
-                <button type="button" class="button" on:click=move |_| editing.set(None)>{t!(i18n, common.cancel)}</button>
+                <A href=page_href.clone() scroll=false attr:class="button">{t!(i18n, common.cancel)}</A>
                 <button type="submit" class="button button-primary" disabled=move || busy.get()>
                     {move || if busy.get() { t_string!(i18n, common.saving).to_string() } else { t_string!(i18n, common.save).to_string() }}
                 </button>
@@ -318,7 +377,7 @@ fn GroupForm(
 fn ConflictPanel(
     changes: Vec<HistoryEntry>,
     reload: Callback<()>,
-    editing: RwSignal<Option<Group>>,
+    close: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
@@ -339,7 +398,7 @@ fn ConflictPanel(
                     }
                 }).collect_view()}
             </ul>
-            <button type="button" class="button" on:click=move |_| { editing.set(None); reload.run(()) }>{t!(i18n, customers.reload)}</button>
+            <button type="button" class="button" on:click=move |_| { close.run(()); reload.run(()) }>{t!(i18n, customers.reload)}</button>
         </div>
     }
 }

@@ -1,7 +1,8 @@
 //! The profile's "tier policy and channel" section: the policy the customer's tier gets
 //! today, its territories (edited by the owner and managers) and its open violations.
-//! Loaded in the browser after the profile, so the profile's first paint is not held up.
-use super::api::{CustomerDiscipline, get_customer_discipline, save_territories};
+//! Read with the profile: its resource is created by the profile page itself, beside the
+//! profile's own (see `CustomerDetailPage`).
+use super::api::{CustomerDiscipline, SaveTerritories, save_territories};
 use crate::components::error_view::{error_message, field_message};
 use crate::domain::discipline::Territory;
 use crate::error::AppError;
@@ -9,6 +10,7 @@ use crate::features::tiers::policies_page::PolicyFacts;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 
 fn territory_text(t: &Territory) -> String {
     match &t.township {
@@ -17,11 +19,15 @@ fn territory_text(t: &Territory) -> String {
     }
 }
 
+/// The section; `info` is a resource of the profile page (created with the page, not
+/// inside the profile's `Suspense`: see the module documentation).
 #[component]
-pub fn CustomerDisciplineSection(customer_id: String) -> impl IntoView {
+pub fn CustomerDisciplineSection(
+    customer_id: String,
+    info: Resource<Result<CustomerDiscipline, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = StoredValue::new(customer_id);
-    let info = LocalResource::new(move || get_customer_discipline(id.get_value()));
     view! {
         <section class="cust-group" aria-labelledby="policy-h">
             <div class="cust-group-head"><h2 id="policy-h">{t!(i18n, discipline.profile_section)}</h2></div>
@@ -80,18 +86,19 @@ fn Body(data: CustomerDiscipline, customer_id: String) -> impl IntoView {
         }}
         <h3>{t!(i18n, discipline.territories)}</h3>
         <Show when=move || !editing.get() fallback=move || view! {
-            <form class="territory-form" on:submit=move |ev| {
+            <form class="territory-form" method="post" action=SaveTerritories::PATH on:submit=move |ev| {
                 ev.prevent_default();
                 let list: Vec<(String, String)> = rows.get_untracked().into_iter().filter(|(d, t)| !(d.trim().is_empty() && t.trim().is_empty())).collect();
                 save.dispatch(list);
             }>
+                <input type="hidden" name="customer_id" value=id.get_value() />
                 <For each=indices key=|i| *i let:i>
                     <div class="territory-row">
                         <label class="field"><span>{t!(i18n, fields.district)}</span>
-                            <input name=format!("district_{i}") prop:value=move || rows.with(|r| r.get(i).map(|x| x.0.clone()).unwrap_or_default())
+                            <input name=format!("territories[{i}][0]") value=rows.with_untracked(|r| r.get(i).map(|x| x.0.clone()).unwrap_or_default()) prop:value=move || rows.with(|r| r.get(i).map(|x| x.0.clone()).unwrap_or_default())
                                 on:input=move |ev| rows.update(|r| if let Some(x) = r.get_mut(i) { x.0 = event_target_value(&ev) }) /></label>
                         <label class="field"><span>{t!(i18n, discipline.township_optional)}</span>
-                            <input name=format!("township_{i}") prop:value=move || rows.with(|r| r.get(i).map(|x| x.1.clone()).unwrap_or_default())
+                            <input name=format!("territories[{i}][1]") value=rows.with_untracked(|r| r.get(i).map(|x| x.1.clone()).unwrap_or_default()) prop:value=move || rows.with(|r| r.get(i).map(|x| x.1.clone()).unwrap_or_default())
                                 on:input=move |ev| rows.update(|r| if let Some(x) = r.get_mut(i) { x.1 = event_target_value(&ev) }) /></label>
                     </div>
                 </For>

@@ -4,8 +4,8 @@
 //! profile, [`RelationshipSection`] shows the health score with its parts, reminders,
 //! visits and the touch log.
 use super::api::{
-    GiftList, Relationship, Reminders, RepCompliance, VisitSummary, get_relationship,
-    get_reminders, get_visit_compliance, list_visits, record_touch, save_gift_list,
+    GiftList, RecordTouch, Relationship, Reminders, RepCompliance, SaveGiftList, VisitSummary,
+    get_reminders, get_visit_compliance, list_visits,
 };
 use super::today_page::purpose_label;
 use crate::components::error_view::{error_message, message_for};
@@ -15,6 +15,7 @@ use crate::features::customers::components::TierBadge;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 
 fn permille(p: Option<u32>) -> String {
@@ -237,8 +238,7 @@ fn GiftEditor(gifts: Vec<GiftList>) -> impl IntoView {
 fn GiftCell(tier: &'static str, occasion: &'static str, initial: String) -> impl IntoView {
     let i18n = use_i18n();
     let value = RwSignal::new(initial);
-    let save =
-        Action::new(move |g: &String| save_gift_list(tier.into(), occasion.into(), g.clone()));
+    let save = ServerAction::<SaveGiftList>::new();
     let state = move || match save.value().get() {
         Some(Ok(())) => t_string!(i18n, visits.saved).to_string(),
         Some(Err(AppError::Validation(e))) => message_for(i18n, &e, "gifts").unwrap_or_default(),
@@ -247,8 +247,10 @@ fn GiftCell(tier: &'static str, occasion: &'static str, initial: String) -> impl
     };
     let label = format!("{tier} {occasion}");
     view! {
-        <form class="gift-cell" on:submit=move |ev| { ev.prevent_default(); save.dispatch(value.get_untracked()); }>
-            <input name=label.clone() aria-label=label prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+        <form class="gift-cell" method="post" action=SaveGiftList::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(SaveGiftList { tier: tier.into(), occasion: occasion.into(), gifts: value.get_untracked() }); }>
+            <input type="hidden" name="tier" value=tier />
+            <input type="hidden" name="occasion" value=occasion />
+            <input name="gifts" aria-label=label value=value.get_untracked() prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
             <button type="submit" class="button" disabled=move || save.pending().get()>{t!(i18n, common.save)}</button>
             <small role="status">{state}</small>
         </form>
@@ -302,12 +304,15 @@ pub fn VisitLog(visits: Vec<VisitSummary>, with_customer: bool) -> impl IntoView
     })
 }
 
-/// The relationship block of a customer profile.
+/// The relationship block of a customer profile. Its data is a resource of the page
+/// (created with the page, not inside the profile's `Suspense`, so the server and the
+/// hydrating browser number their resources alike).
 #[component]
-pub fn RelationshipSection(customer_id: String) -> impl IntoView {
+pub fn RelationshipSection(
+    customer_id: String,
+    data: Resource<Result<Relationship, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let id = customer_id.clone();
-    let data = Resource::new(move || id.clone(), get_relationship);
     let refresh = Callback::new(move |()| data.refetch());
     view! {
         <section class="detail-group" aria-labelledby="relationship">
@@ -377,9 +382,8 @@ fn TouchForm(customer_id: String, on_saved: Callback<()>) -> impl IntoView {
     let kind = RwSignal::new("call".to_string());
     let on = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let save = Action::new(move |(c, k, d, n): &(String, String, String, String)| {
-        record_touch(c.clone(), k.clone(), d.clone(), n.clone())
-    });
+    // a ServerAction also shows what a plain form post (before the script ran) came back with
+    let save = ServerAction::<RecordTouch>::new();
     let errors = move || match save.value().get() {
         Some(Err(AppError::Validation(e))) => e,
         _ => Vec::new(),
@@ -391,23 +395,27 @@ fn TouchForm(customer_id: String, on_saved: Callback<()>) -> impl IntoView {
         }
     });
     view! {
-        <form class="touch-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch((customer_id.clone(), kind.get_untracked(), on.get_untracked(), note.get_untracked())); }>
+        <form class="touch-form" method="post" action=RecordTouch::PATH on:submit={
+            let customer_id = customer_id.clone();
+            move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save.dispatch(RecordTouch { customer_id: customer_id.clone(), kind: kind.get_untracked(), on: on.get_untracked(), note: note.get_untracked() }); }
+        }>
+            <input type="hidden" name="customer_id" value=customer_id.clone() />
             <h3>{t!(i18n, visits.add_touch)}</h3>
             <div class="form-grid">
                 <label class="field">
                     <span>{t!(i18n, visits.touch_kind)}</span>
-                    <select name="touch_kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <select name="kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                         {TouchKind::ALL.map(|k| view! { <option value=k.as_str()>{move || touch_label(i18n, k.as_str())}</option> })}
                     </select>
                 </label>
                 <label class="field">
                     <span>{t!(i18n, visits.touch_on)}</span>
-                    <input type="date" name="touched_on" prop:value=move || on.get() on:input=move |ev| on.set(event_target_value(&ev)) />
+                    <input type="date" name="on" value=on.get_untracked() prop:value=move || on.get() on:input=move |ev| on.set(event_target_value(&ev)) />
                     <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "touched_on")}</small>
                 </label>
                 <label class="field field-wide">
                     <span>{t!(i18n, visits.touch_note)}</span>
-                    <input name="touch_note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                    <input name="note" value=note.get_untracked() prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
                     <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "note")}</small>
                 </label>
             </div>

@@ -12,6 +12,7 @@ pub mod features;
 pub mod offline;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod wire;
 
 // Generated from `locales/*.json` by build.rs: compile-time-checked translation keys.
 #[allow(

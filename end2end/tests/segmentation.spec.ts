@@ -68,7 +68,7 @@ test("a manager drags the A line, sees the classes change in the browser, and sa
   await expect(page.locator(".seg-table tbody tr").first().locator(".tier-badge")).toHaveText("B");
 
   // save as the official tiers
-  await page.locator('input[name="snapshot_name"]').fill("E2E 测试分级");
+  await page.locator('.seg-save input[name="name"]').fill("E2E 测试分级");
   await page.getByRole("button", { name: "保存为正式分级" }).click();
   const aNow = await count(page, "A");
   await expect(page.getByRole("status").filter({ hasText: "已保存为正式分级" })).toContainText(`A 类 ${aNow} 家`);
@@ -124,15 +124,15 @@ test("an order typed on the sales page reaches the ledger, and a sales file impo
   await signedIn(page, "liumin");
   await page.goto("/sales");
   await hydrated(page);
-  await page.locator('input[name="customer_code"]').fill("EP001");
-  await page.locator('input[name="order_date"]').fill("2099-12-31");
-  await page.locator('input[name="lines.0.product_sku"]').fill("BJ-500");
-  await page.locator('input[name="lines.0.quantity"]').fill("abc");
-  await page.locator('input[name="lines.0.amount"]').fill("880");
-  await page.locator('input[name="lines.0.cost"]').fill("686.4");
+  await page.locator('input[name="order[customer_code]"]').fill("EP001");
+  await page.locator('input[name="order[order_date]"]').fill("2099-12-31");
+  await page.locator('input[name="order[lines][0][product_sku]"]').fill("BJ-500");
+  await page.locator('input[name="order[lines][0][quantity]"]').fill("abc");
+  await page.locator('input[name="order[lines][0][amount]"]').fill("880");
+  await page.locator('input[name="order[lines][0][cost]"]').fill("686.4");
   await page.getByRole("button", { name: "保存订单" }).click();
   await expect(page.getByText("请填写数字")).toBeVisible();
-  await page.locator('input[name="lines.0.quantity"]').fill("10");
+  await page.locator('input[name="order[lines][0][quantity]"]').fill("10");
   await page.getByRole("button", { name: "保存订单" }).click();
   await expect(page.getByRole("status").filter({ hasText: "订单已保存" })).toBeVisible();
   await expect(page.locator(".sales-table tbody tr").first()).toContainText("2099-12-31");

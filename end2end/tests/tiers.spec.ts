@@ -104,8 +104,8 @@ test("a manager confirms a reported violation and turns a signal into a report",
   // the demo's below-floor sale, reported in one tap
   await page.getByTestId("below-floor").getByRole("button", { name: "登记" }).first().click();
   const form = page.locator("form.violation-form");
-  await expect(form.locator('select[name="kind"]')).toHaveValue("below_floor");
-  await expect(form.locator('textarea[name="description"]')).toHaveValue(/低于最低限价/);
+  await expect(form.locator('select[name="input[kind]"]')).toHaveValue("below_floor");
+  await expect(form.locator('textarea[name="input[description]"]')).toHaveValue(/低于最低限价/);
   await form.getByRole("button", { name: "提交" }).click();
   await expect(form.getByRole("status")).toContainText("已登记");
   await expectNoHorizontalScroll(page);

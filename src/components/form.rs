@@ -45,7 +45,12 @@ pub fn TextField(
     /// The on-screen keyboard a tablet shows (`numeric`, `decimal`, `tel` …).
     #[prop(default = "text")]
     inputmode: &'static str,
+    /// The name the form posts the value under (the server function's argument, e.g.
+    /// `values[phone]`); the id when not given.
+    #[prop(optional, into)]
+    name: Option<String>,
 ) -> impl IntoView {
+    let name = name.unwrap_or_else(|| id.clone());
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let error = shown_until_edited(error);
@@ -71,7 +76,7 @@ pub fn TextField(
             </label>
             <input
                 id=id.clone()
-                name=id.clone()
+                name=name
                 type=input_type
                 autocomplete=autocomplete
                 required=required
@@ -79,6 +84,8 @@ pub fn TextField(
                 inputmode=inputmode
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=described
+                // drawn by the server too (bind: is browser-only): correct before hydration
+                value=value.get_untracked()
                 bind:value=value
                 on:input=move |_| error.edited.set(true)
             />
@@ -98,7 +105,11 @@ pub fn SelectField(
     value: RwSignal<String>,
     #[prop(into)] options: Signal<Vec<(String, String)>>,
     #[prop(into)] error: Signal<Option<String>>,
+    /// The name the form posts the value under; the id when not given.
+    #[prop(optional, into)]
+    name: Option<String>,
 ) -> impl IntoView {
+    let name = name.unwrap_or_else(|| id.clone());
     let error_id = format!("{id}-error");
     let error = shown_until_edited(error);
     view! {
@@ -106,7 +117,7 @@ pub fn SelectField(
             <label for=id.clone()>{label.run()}</label>
             <select
                 id=id.clone()
-                name=id.clone()
+                name=name
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
                 on:change=move |ev| {
@@ -148,4 +159,20 @@ pub fn focus_first_invalid() {
             }
         }
     });
+}
+
+/// The error a plain form post to server function `S` came back with, when this page
+/// load is the answer to one (the browser posted the form itself, before the page's
+/// script ran; the server sent it back here with the error in `__err`). Read once when
+/// the form is built; the server and the hydrating browser read the same address, so
+/// both draw the same error.
+pub fn posted_error<S>() -> Option<crate::error::AppError>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError>,
+{
+    use leptos::server::ServerActionError;
+    use leptos::server_fn::error::ServerFnUrlError;
+    use_context::<ServerActionError>()
+        .filter(|e| e.path() == S::PATH)
+        .map(|e| ServerFnUrlError::<crate::error::AppError>::decode_err(e.err()))
 }

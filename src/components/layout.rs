@@ -4,10 +4,11 @@ use crate::app::SessionResource;
 use crate::components::error_view::ServerErrorPage;
 use crate::components::hard_navigate;
 use crate::domain::staff::{Action, Role};
-use crate::features::auth::api::{CurrentUser, SessionInfo, logout};
+use crate::features::auth::api::{CurrentUser, Logout, SessionInfo, logout};
 use crate::i18n::*;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_i18n::I18nContext;
 use leptos_router::components::{A, Outlet, Redirect};
 
@@ -124,7 +125,8 @@ pub fn LanguageSwitch() -> impl IntoView {
 fn SignOutButton() -> impl IntoView {
     let i18n = use_i18n();
     let busy = RwSignal::new(false);
-    let sign_out = move |_| {
+    let sign_out = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
         busy.set(true);
         leptos::task::spawn_local(async move {
             // Whatever the answer (even offline), leave: the cookie is HttpOnly and the
@@ -137,9 +139,12 @@ fn SignOutButton() -> impl IntoView {
             hard_navigate("/login");
         });
     };
+    // A form, so signing out works before the page's script has loaded too.
     view! {
-        <button type="button" class="button button-ghost" on:click=sign_out disabled=move || busy.get()>
-            {t!(i18n, menu.sign_out)}
-        </button>
+        <form class="signout" method="post" action=Logout::PATH on:submit=sign_out>
+            <button type="submit" class="button button-ghost" disabled=move || busy.get()>
+                {t!(i18n, menu.sign_out)}
+            </button>
+        </form>
     }
 }

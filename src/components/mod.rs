@@ -3,6 +3,7 @@ pub mod dialog;
 pub mod error_view;
 pub mod form;
 pub mod layout;
+pub mod pager;
 pub mod upload;
 
 /// Leaves the single-page app and loads `path` afresh (used after sign-in and sign-out,

@@ -48,6 +48,11 @@ impl Group {
         Group::Personal,
     ];
 
+    /// Reads [`Group::as_str`] back.
+    pub fn parse(raw: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|g| g.as_str() == raw)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Group::Basic => "basic",

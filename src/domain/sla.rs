@@ -126,8 +126,33 @@ pub struct WorkDay {
 pub struct CalendarInput {
     pub open: String,
     pub close: String,
+    /// The digits of the working weekdays; a form posts one checkbox each (`["1","2"]`).
+    #[serde(deserialize_with = "digits_or_list")]
     pub weekdays: String,
     pub days: Vec<(String, String, String)>,
+}
+
+/// Weekdays as the app sends them (`"123456"`) or as a form posts its checkboxes
+/// (`["1", "2", …]`): one string of digits either way.
+fn digits_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct Digits;
+    impl<'de> serde::de::Visitor<'de> for Digits {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("weekday digits, as one string or a list")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
+            let mut out = String::new();
+            while let Some(part) = seq.next_element::<String>()? {
+                out.push_str(&part);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(Digits)
 }
 
 /// A checked working calendar.

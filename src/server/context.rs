@@ -199,3 +199,25 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     }
     result
 }
+
+/// Whether this request is a form the browser posted by itself (before the page's script
+/// ran, or with scripts off): it asks for HTML, where the app's own calls ask for JSON.
+pub fn is_plain_form_post() -> bool {
+    parts()
+        .and_then(|p| {
+            p.headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// After a change made by a plain form post, shows `path` next (a new record's page, the
+/// list after signing in) instead of the page the form was on. The app's own calls are
+/// left alone: they stay on their page and show the result in place.
+pub fn redirect_plain_form(path: &str) {
+    if is_plain_form_post() {
+        leptos_axum::redirect(path);
+    }
+}

@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes))
         .merge(uploads)
         .layer(middleware::from_fn(client_error_status))
+        .layer(middleware::from_fn(plain_form_post))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
@@ -166,6 +167,105 @@ async fn client_error_status(req: Request, next: Next) -> Response {
         parts.status = code;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A form the browser posts itself (before the page's script runs, or with scripts off)
+/// asks for HTML. The server-function layer answers it with a redirect back to the page
+/// (`Location`), carrying an error as `__err` in the query; our status code for the error
+/// would stop the browser from following it. So: `303 See Other` (the browser then GETs
+/// the page), no body. An error that names values (someone else's edit) is reduced to
+/// "changed meanwhile", so no field value ever lands in an address.
+async fn plain_form_post(req: Request, next: Next) -> Response {
+    let plain = req.method() == Method::POST
+        && req.uri().path().starts_with("/api/")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    let res = next.run(req).await;
+    if !plain {
+        return res;
+    }
+    let Some(location) = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(redirect_target)
+    else {
+        return res;
+    };
+    let mut out = StatusCode::SEE_OTHER.into_response();
+    for (name, value) in res.headers() {
+        if name == header::SET_COOKIE {
+            out.headers_mut().append(name, value.clone());
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        out.headers_mut().insert(header::LOCATION, v);
+    }
+    out.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out
+}
+
+/// Where a plain form post is sent back to: the same path on this site (an absolute
+/// `Referer` loses its origin), with an error that names values reduced to its kind.
+fn redirect_target(location: &str) -> String {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE;
+    let local = match location.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => location,
+    };
+    let Some((path, query)) = local.split_once('?') else {
+        return local.to_owned();
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some(("__err", v)) => {
+                let edit_conflict = URL_SAFE
+                    .decode(percent_decode(v))
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<AppError>(&b).ok())
+                    .is_some_and(|e| matches!(e, AppError::EditConflict(_)));
+                if edit_conflict {
+                    let plain = AppError::Conflict(crate::error::Conflict::StaleVersion);
+                    let json = serde_json::to_vec(&plain).unwrap_or_default();
+                    format!("__err={}", URL_SAFE.encode(json))
+                } else {
+                    pair.to_owned()
+                }
+            }
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{path}?{}", pairs.join("&"))
+}
+
+/// `%3D` → `=`: the base64 padding of `__err` arrives percent-encoded.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Refuses state-changing requests that a browser marks as coming from another site

@@ -2,6 +2,7 @@
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::staff::Role;
 use crate::error::AppError;
+use crate::wire::FormOrJson;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -35,16 +36,25 @@ pub async fn get_session() -> Result<SessionInfo, AppError> {
     context::respond(result.map(|(user, expired)| SessionInfo { user, expired }))
 }
 
-/// Signs in; on success the response sets a fresh session cookie.
-#[server(endpoint = "login", input = Json)]
+/// Signs in; on success the response sets a fresh session cookie. The sign-in form also
+/// posts here by itself before the page's script has loaded (`crate::wire`): it then goes
+/// on to the dashboard, or back to the form with the error.
+#[server(endpoint = "login", input = FormOrJson)]
 pub async fn login(login: String, password: String) -> Result<CurrentUser, AppError> {
-    crate::server::context::respond(sign_in(login, password).await)
+    let result = sign_in(login, password).await;
+    if result.is_ok() {
+        crate::server::context::redirect_plain_form("/");
+    }
+    crate::server::context::respond(result)
 }
 
-/// Signs out: ends the session on the server and clears the cookie.
-#[server(endpoint = "logout", input = Json)]
+/// Signs out: ends the session on the server and clears the cookie (a plain form post
+/// then lands on the sign-in page).
+#[server(endpoint = "logout", input = FormOrJson)]
 pub async fn logout() -> Result<(), AppError> {
-    crate::server::context::respond(sign_out().await)
+    let result = sign_out().await;
+    crate::server::context::redirect_plain_form("/login");
+    crate::server::context::respond(result)
 }
 
 #[cfg(feature = "ssr")]

@@ -1,13 +1,14 @@
 //! The sign-in page.
 use crate::app::SessionResource;
 use crate::components::error_view::{ErrorBanner, error_message, message_for};
-use crate::components::form::TextField;
+use crate::components::form::{TextField, posted_error};
 use crate::components::hard_navigate;
 use crate::components::layout::LanguageSwitch;
 use crate::error::AppError;
-use crate::features::auth::api::{SessionInfo, login};
+use crate::features::auth::api::{Login, SessionInfo, login};
 use crate::i18n::*;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
@@ -21,7 +22,9 @@ pub fn LoginPage() -> impl IntoView {
 
     let login_value = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
+    // A sign-in the browser posted by itself (before the script ran) comes back here
+    // with its error.
+    let error = RwSignal::new(posted_error::<Login>());
     let busy = RwSignal::new(false);
 
     let field_error = move |field: &'static str| {
@@ -68,7 +71,7 @@ pub fn LoginPage() -> impl IntoView {
             <div class="login-lang">
                 <LanguageSwitch />
             </div>
-            <form class="login-card" on:submit=submit novalidate>
+            <form class="login-card" method="post" action=Login::PATH on:submit=submit novalidate>
                 <img class="login-logo" src="/icons/icon-192.png" alt="" width="64" height="64" />
                 <h1>{t!(i18n, login.heading)}</h1>
                 <p class="login-tagline">{t!(i18n, app_tagline)}</p>

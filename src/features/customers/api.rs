@@ -8,6 +8,7 @@
 use crate::domain::ids::{CustomerId, EmployeeId, PhotoId};
 use crate::domain::profile::{Completeness, Group, HistoryEntry, Values};
 use crate::error::AppError;
+use crate::wire::FormOrJson;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -235,21 +236,35 @@ pub async fn get_customer(id: CustomerId) -> Result<CustomerDetail, AppError> {
     crate::server::context::respond(imp::get(id).await)
 }
 
-/// Creates a customer. A rep's new customers are assigned to the rep.
-#[server(endpoint = "customers/create", input = Json)]
+/// Creates a customer. A rep's new customers are assigned to the rep. A plain form post
+/// goes on to the new profile.
+#[server(endpoint = "customers/create", input = FormOrJson)]
 pub async fn create_customer(values: Values) -> Result<CustomerId, AppError> {
-    crate::server::context::respond(imp::create(values).await)
+    let result = imp::create(values).await;
+    if let Ok(id) = &result {
+        crate::server::context::redirect_plain_form(&format!("/customers/{id}"));
+    }
+    crate::server::context::respond(result)
 }
 
-/// Saves one group of the profile (fields of other groups in `values` are ignored).
-#[server(endpoint = "customers/update", input = Json)]
+/// Saves one group of the profile (fields of other groups in `values` are ignored). The
+/// profile's form also posts here by itself before the page's script has loaded
+/// (`crate::wire`); after saving it shows the profile with "saved".
+#[server(endpoint = "customers/update", input = FormOrJson)]
 pub async fn update_customer(
     id: CustomerId,
     version: i64,
     group: Group,
     values: Values,
 ) -> Result<CustomerDetail, AppError> {
-    crate::server::context::respond(imp::update(id, version, group, values).await)
+    let result = imp::update(id, version, group, values).await;
+    if result.is_ok() {
+        crate::server::context::redirect_plain_form(&format!(
+            "/customers/{id}?saved={g}#grp-{g}",
+            g = group.as_str()
+        ));
+    }
+    crate::server::context::respond(result)
 }
 
 /// Puts back the value a field had before the change recorded at `change_version`

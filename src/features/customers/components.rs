@@ -102,6 +102,8 @@ pub fn ProfileInput(
     let i18n = use_i18n();
     let key = spec.key;
     let id = format!("f-{key}");
+    // posted as the server function's `values` map (see `crate::wire`)
+    let name = format!("values[{key}]");
     let label = move || field_label(i18n.get_locale(), key);
     let error = field_error(errors, key);
     match spec.ty {
@@ -122,23 +124,23 @@ pub fn ProfileInput(
                 }
                 opts
             });
-            view! { <SelectField id=id label=move || label() value=value options=options error=error /> }.into_any()
+            view! { <SelectField id=id name=name label=move || label() value=value options=options error=error /> }.into_any()
         }
         FieldType::Date => {
-            view! { <TextField id=id label=move || label() value=value error=error input_type="date" /> }.into_any()
+            view! { <TextField id=id name=name label=move || label() value=value error=error input_type="date" /> }.into_any()
         }
         FieldType::Money => {
-            view! { <TextField id=id label=move || label() value=value error=error inputmode="decimal" /> }.into_any()
+            view! { <TextField id=id name=name label=move || label() value=value error=error inputmode="decimal" /> }.into_any()
         }
         FieldType::Area | FieldType::Count => {
-            view! { <TextField id=id label=move || label() value=value error=error inputmode="numeric" /> }.into_any()
+            view! { <TextField id=id name=name label=move || label() value=value error=error inputmode="numeric" /> }.into_any()
         }
         FieldType::Phone => {
-            view! { <TextField id=id label=move || label() value=value error=error input_type="tel" inputmode="tel" /> }.into_any()
+            view! { <TextField id=id name=name label=move || label() value=value error=error input_type="tel" inputmode="tel" /> }.into_any()
         }
         FieldType::Code | FieldType::Text(_) => {
             let required = matches!(key, "code" | "name");
-            view! { <TextField id=id label=move || label() value=value error=error required=required /> }.into_any()
+            view! { <TextField id=id name=name label=move || label() value=value error=error required=required /> }.into_any()
         }
     }
 }

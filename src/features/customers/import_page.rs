@@ -97,9 +97,9 @@ fn ImportForm() -> impl IntoView {
             </div>
             <fieldset class="field imp-dup">
                 <legend>{t!(i18n, import.on_duplicate)}</legend>
-                <label><input type="radio" name="dup" value="skip" prop:checked=move || on_duplicate.get() == OnDuplicate::Skip
+                <label><input type="radio" name="dup" value="skip" checked={on_duplicate.get_untracked() == OnDuplicate::Skip} prop:checked=move || on_duplicate.get() == OnDuplicate::Skip
                     on:change=move |_| { on_duplicate.set(OnDuplicate::Skip); run(false) } />{t!(i18n, import.skip)}</label>
-                <label><input type="radio" name="dup" value="update" prop:checked=move || on_duplicate.get() == OnDuplicate::Update
+                <label><input type="radio" name="dup" value="update" checked={on_duplicate.get_untracked() == OnDuplicate::Update} prop:checked=move || on_duplicate.get() == OnDuplicate::Update
                     on:change=move |_| { on_duplicate.set(OnDuplicate::Update); run(false) } />{t!(i18n, import.update)}</label>
             </fieldset>
             <div class="form-actions">

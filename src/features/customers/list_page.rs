@@ -7,6 +7,7 @@ use super::api::{
 use super::components::{CompletenessBar, KindBadge, TierBadge};
 use super::labels::{kind_label, status_label, terminal_type_label};
 use crate::components::error_view::error_message;
+use crate::components::pager::Pager;
 use crate::domain::customer::{CustomerKind, TerminalType};
 use crate::domain::ids::{CustomerId, EmployeeId};
 use crate::i18n::*;
@@ -82,7 +83,7 @@ pub fn CustomerListPage() -> impl IntoView {
                 match page.await {
                     Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
                     Ok(p) => Either::Right(view! {
-                        <Results page=p query=query go=go choices=choices selected=selected notice=notice on_assigned=Callback::new(move |()| page.refetch()) />
+                        <Results page=p query=query choices=choices selected=selected notice=notice on_assigned=Callback::new(move |()| page.refetch()) />
                     }),
                 }
             })}
@@ -114,11 +115,11 @@ fn SearchBar(query: Memo<CustomerQuery>, go: Callback<CustomerQuery>) -> impl In
         go.run(q);
     };
     view! {
-        <form class="cust-search" role="search" on:submit=submit>
+        <form class="cust-search" role="search" method="get" action="/customers" on:submit=submit>
             <label class="visually-hidden" for="cust-q">{t!(i18n, customers.search)}</label>
             <input id="cust-q" name="q" type="search" enterkeyhint="search"
                 placeholder=move || t_string!(i18n, customers.search_placeholder).to_string()
-                bind:value=text />
+                value=text.get_untracked() bind:value=text />
             <button type="submit" class="button button-primary">{t!(i18n, customers.search)}</button>
         </form>
     }
@@ -289,7 +290,7 @@ fn Filters(
             <FilterSelect id="flt-parent" label=Signal::derive(move || t_string!(i18n, customers.filter_parent).to_string()) options=parent_options value=v(|q| q.parent.clone()) on_pick=set(|q, v| q.parent = v) />
             <FilterSelect id="flt-sort" label=Signal::derive(move || t_string!(i18n, customers.sort).to_string()) options=sorts value=v(|q| q.sort.clone()) on_pick=set(|q, v| q.sort = v) />
             <label class="cust-check">
-                <input type="checkbox" prop:checked=move || query.get().desc
+                <input type="checkbox" checked=query.get_untracked().desc prop:checked=move || query.get().desc
                     on:change=move |ev| { let mut q = query.get_untracked(); q.desc = event_target_checked(&ev); go.run(q); } />
                 {t!(i18n, customers.descending)}
             </label>
@@ -304,7 +305,6 @@ fn Filters(
 fn Results(
     page: CustomerPage,
     query: Memo<CustomerQuery>,
-    go: Callback<CustomerQuery>,
     choices: Option<FilterChoices>,
     selected: RwSignal<BTreeSet<CustomerId>>,
     notice: RwSignal<Option<String>>,
@@ -317,11 +317,6 @@ fn Results(
     let pages = ((total + per_page - 1) / per_page).max(1);
     let current = i64::from(page.page);
     let ids: Vec<CustomerId> = page.rows.iter().map(|r| r.id).collect();
-    let goto = move |n: i64| {
-        let mut q = query.get_untracked();
-        q.page = u32::try_from(n).unwrap_or(1);
-        go.run(q);
-    };
     if page.rows.is_empty() {
         return Either::Left(view! { <p class="empty-state">{t!(i18n, customers.empty)}</p> });
     }
@@ -335,7 +330,7 @@ fn Results(
                     {may_manage.then(|| view! {
                         <th scope="col" class="cust-select">
                             <input type="checkbox" aria-label=move || t_string!(i18n, customers.select_page).to_string()
-                                prop:checked={ let ids = all_ids.clone(); move || { let s = selected.get(); ids.iter().all(|i| s.contains(i)) } }
+                                checked=false prop:checked={ let ids = all_ids.clone(); move || { let s = selected.get(); ids.iter().all(|i| s.contains(i)) } }
                                 on:change={ let ids = all_ids.clone(); move |ev| {
                                     let on = event_target_checked(&ev);
                                     selected.update(|s| for i in &ids { if on { s.insert(*i); } else { s.remove(i); } });
@@ -366,7 +361,7 @@ fn Results(
                                 <td class="cust-select">
                                     <input type="checkbox"
                                         aria-label=move || t_string!(i18n, customers.select_row, name = name.clone()).to_string()
-                                        prop:checked=move || selected.get().contains(&id)
+                                        checked=selected.with_untracked(|s| s.contains(&id)) prop:checked=move || selected.get().contains(&id)
                                         on:change=move |ev| { let on = event_target_checked(&ev); selected.update(|s| { if on { s.insert(id); } else { s.remove(&id); } }); } />
                                 </td>
                             })}
@@ -389,11 +384,11 @@ fn Results(
                 }).collect_view()}
             </tbody>
         </table>
-        <nav class="pager" aria-label=move || t_string!(i18n, customers.page, page = current, pages = pages).to_string()>
-            <button type="button" class="button" disabled=current <= 1 on:click=move |_| goto(current - 1)>{t!(i18n, customers.prev)}</button>
-            <span>{move || t_string!(i18n, customers.page, page = current, pages = pages).to_string()}</span>
-            <button type="button" class="button" disabled=current >= pages on:click=move |_| goto(current + 1)>{t!(i18n, customers.next)}</button>
-        </nav>
+        <Pager page=u32::try_from(current).unwrap_or(1) pages=u32::try_from(pages).unwrap_or(1) href=move |n| {
+            let mut q = query.get_untracked();
+            q.page = n;
+            format!("/customers?{}", q.to_query_string())
+        } />
     })
 }
 

@@ -1,15 +1,15 @@
 //! A new customer: the basic group, checked in the browser by the same `CustomerDraft`
 //! rule the server applies. From a sub-distributor's page, `?parent=CODE` starts a
 //! terminal it serves. A rep's new customers are assigned to the rep.
-use super::api::{create_customer, customer_filters};
+use super::api::{CreateCustomer, create_customer, customer_filters};
 use super::components::ProfileInput;
 use crate::components::error_view::{ErrorBanner, error_message};
-use crate::components::form::focus_first_invalid;
+use crate::components::form::{focus_first_invalid, posted_error};
 use crate::domain::profile::{CustomerDraft, FieldSpec, Group, Values, group_fields};
-use crate::domain::validation::FieldError;
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
@@ -53,8 +53,16 @@ fn NewCustomerForm(choices: Option<super::api::FilterChoices>, parent: String) -
             (f, RwSignal::new(start))
         })
         .collect();
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<String>);
+    // a plain form post (before the script ran) comes back here with its error
+    let posted = posted_error::<CreateCustomer>();
+    let errors = RwSignal::new(match &posted {
+        Some(AppError::Validation(list)) => list.clone(),
+        _ => Vec::new(),
+    });
+    let failure = RwSignal::new(match &posted {
+        None | Some(AppError::Validation(_)) => None,
+        Some(e) => Some(error_message(i18n, e)),
+    });
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
     let form_inputs = inputs.clone();
@@ -91,7 +99,7 @@ fn NewCustomerForm(choices: Option<super::api::FilterChoices>, parent: String) -
         });
     };
     view! {
-        <form class="form cust-form" on:submit=submit novalidate>
+        <form class="form cust-form" method="post" action=CreateCustomer::PATH on:submit=submit novalidate>
             <ErrorBanner message=failure />
             <div class="form-grid">
                 {inputs.into_iter().map(|(f, v)| {

@@ -5,6 +5,7 @@
 //! per person per quarter.
 use crate::domain::development::{SuggestionStatus, TrainingInput};
 use crate::error::AppError;
+use crate::wire::FormOrJson;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -78,7 +79,7 @@ pub async fn get_employee_development(id: String) -> Result<EmployeeDevelopment,
 }
 
 /// Records a training session for an employee (owner, managers).
-#[server(endpoint = "development/training", input = Json)]
+#[server(endpoint = "development/training", input = FormOrJson)]
 pub async fn add_training(
     employee: String,
     input: TrainingInput,
@@ -87,7 +88,7 @@ pub async fn add_training(
 }
 
 /// Sets a skill's level (1–5) for an employee, or clears it with an empty level.
-#[server(endpoint = "development/skill", input = Json)]
+#[server(endpoint = "development/skill", input = FormOrJson)]
 pub async fn set_skill(
     employee: String,
     skill: String,
@@ -97,7 +98,7 @@ pub async fn set_skill(
 }
 
 /// Anyone suggests an improvement (持续改进).
-#[server(endpoint = "development/suggest", input = Json)]
+#[server(endpoint = "development/suggest", input = FormOrJson)]
 pub async fn make_suggestion(title: String, body: String) -> Result<SuggestionView, AppError> {
     crate::server::context::respond(imp::suggest(title, body).await)
 }

@@ -3,8 +3,8 @@
 //! employee's page (`/development/:id`, `me` for one's own): training records, skills,
 //! suggestions.
 use super::api::{
-    DevelopmentOverview, EmployeeDevelopment, SuggestionView, add_training, decide_suggestion,
-    get_development, get_employee_development, make_suggestion, set_skill,
+    AddTraining, DevelopmentOverview, EmployeeDevelopment, MakeSuggestion, SetSkill,
+    SuggestionView, decide_suggestion, get_development, get_employee_development,
 };
 use crate::components::error_view::{error_message, message_for};
 use crate::domain::development::{SuggestionStatus, TrainingInput};
@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -109,7 +110,7 @@ fn SuggestionForm(on_saved: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let title = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
-    let save = Action::new(move |(t, b): &(String, String)| make_suggestion(t.clone(), b.clone()));
+    let save = ServerAction::<MakeSuggestion>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
             title.set(String::new());
@@ -122,16 +123,16 @@ fn SuggestionForm(on_saved: Callback<()>) -> impl IntoView {
         _ => Vec::new(),
     };
     view! {
-        <form class="suggestion-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch((title.get_untracked(), body.get_untracked())); }>
+        <form class="suggestion-form" method="post" action=MakeSuggestion::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(MakeSuggestion { title: title.get_untracked(), body: body.get_untracked() }); }>
             <h3>{t!(i18n, development.suggest)}</h3>
             <label class="field">
                 <span>{t!(i18n, development.s_title)}</span>
-                <input name="title" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                <input name="title" value=title.get_untracked() prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
                 <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "title")}</small>
             </label>
             <label class="field field-wide">
                 <span>{t!(i18n, development.s_body)}</span>
-                <textarea name="body" rows="2" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                <textarea name="body" rows="2" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))>{body.get_untracked()}</textarea>
                 <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "body")}</small>
             </label>
             {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="banner banner-success" role="status">{t!(i18n, development.suggested)}</p> })}
@@ -190,7 +191,7 @@ fn SuggestionItem(initial: SuggestionView, manage: bool) -> impl IntoView {
             })}
             {move || (manage && s.with(|x| matches!(x.status, SuggestionStatus::New | SuggestionStatus::Accepted))).then(|| view! {
                 <div class="decide">
-                    <input name="response" placeholder=move || t_string!(i18n, development.response).to_string() prop:value=move || response.get() on:input=move |ev| response.set(event_target_value(&ev)) />
+                    <input name="response" placeholder=move || t_string!(i18n, development.response).to_string() value=response.get_untracked() prop:value=move || response.get() on:input=move |ev| response.set(event_target_value(&ev)) />
                     {SuggestionStatus::ALL.into_iter().filter(|to| s.with_untracked(|x| x.status.may_become(*to))).map(|to| view! {
                         <button type="button" class="button button-small" on:click=move |_| { decide.dispatch(to); }>{move || suggestion_status_label(i18n, to)}</button>
                     }).collect_view()}
@@ -273,13 +274,11 @@ fn EmployeeView(initial: EmployeeDevelopment) -> impl IntoView {
 fn ManageForms(employee: String, d: RwSignal<EmployeeDevelopment>) -> impl IntoView {
     let i18n = use_i18n();
     let form = RwSignal::new(TrainingInput::default());
-    let emp = employee.clone();
-    let add = Action::new(move |i: &TrainingInput| add_training(emp.clone(), i.clone()));
+    let emp = StoredValue::new(employee.clone());
+    let add = ServerAction::<AddTraining>::new();
     let skill = RwSignal::new(String::new());
     let level = RwSignal::new(String::new());
-    let emp2 = employee.clone();
-    let set =
-        Action::new(move |(s, l): &(String, String)| set_skill(emp2.clone(), s.clone(), l.clone()));
+    let set = ServerAction::<SetSkill>::new();
     Effect::new(move |_| {
         if let Some(Ok(fresh)) = add.value().get() {
             d.set(fresh);
@@ -307,13 +306,14 @@ fn ManageForms(employee: String, d: RwSignal<EmployeeDevelopment>) -> impl IntoV
         view! {
             <label class="field">
                 <span>{label}</span>
-                <input name=name type=ty prop:value=move || form.with(get) on:input=move |ev| form.update(|f| put(f, event_target_value(&ev))) />
+                <input name=format!("input[{name}]") type=ty value=form.with_untracked(get) prop:value=move || form.with(get) on:input=move |ev| form.update(|f| put(f, event_target_value(&ev))) />
                 <small class="field-error" role="alert">{move || message_for(i18n, &errors(), name)}</small>
             </label>
         }
     };
     view! {
-        <form class="training-form" on:submit=move |ev| { ev.prevent_default(); add.dispatch(form.get_untracked()); }>
+        <form class="training-form" method="post" action=AddTraining::PATH on:submit=move |ev| { ev.prevent_default(); add.dispatch(AddTraining { employee: emp.get_value(), input: form.get_untracked() }); }>
+            <input type="hidden" name="employee" value=employee.clone() />
             <h2>{t!(i18n, development.add_training)}</h2>
             <div class="form-grid">
                 {field("date", t_string!(i18n, development.date).to_string(), "date", |f| f.date.clone(), |f, v| f.date = v)}
@@ -321,18 +321,19 @@ fn ManageForms(employee: String, d: RwSignal<EmployeeDevelopment>) -> impl IntoV
                 {field("hours", t_string!(i18n, development.hours).to_string(), "text", |f| f.hours.clone(), |f, v| f.hours = v)}
                 {field("trainer", t_string!(i18n, development.trainer).to_string(), "text", |f| f.trainer.clone(), |f, v| f.trainer = v)}
                 <label class="check">
-                    <input type="checkbox" name="external" prop:checked=move || form.with(|f| f.external) on:change=move |ev| form.update(|f| f.external = event_target_checked(&ev)) />
+                    <input type="checkbox" name="input[external]" value="true" checked=form.with_untracked(|f| f.external) prop:checked=move || form.with(|f| f.external) on:change=move |ev| form.update(|f| f.external = event_target_checked(&ev)) />
                     {t!(i18n, development.external)}
                 </label>
             </div>
             <button type="submit" class="button button-primary">{t!(i18n, development.save_training)}</button>
         </form>
-        <form class="skill-form" on:submit=move |ev| { ev.prevent_default(); set.dispatch((skill.get_untracked(), level.get_untracked())); }>
+        <form class="skill-form" method="post" action=SetSkill::PATH on:submit=move |ev| { ev.prevent_default(); set.dispatch(SetSkill { employee: emp.get_value(), skill: skill.get_untracked(), level: level.get_untracked() }); }>
+            <input type="hidden" name="employee" value=employee.clone() />
             <h2>{t!(i18n, development.set_skill)}</h2>
             <div class="form-grid">
                 <label class="field">
                     <span>{t!(i18n, development.skill)}</span>
-                    <input name="skill" prop:value=move || skill.get() on:input=move |ev| skill.set(event_target_value(&ev)) />
+                    <input name="skill" value=skill.get_untracked() prop:value=move || skill.get() on:input=move |ev| skill.set(event_target_value(&ev)) />
                     <small class="field-error" role="alert">{move || message_for(i18n, &skill_errors(), "skill")}</small>
                 </label>
                 <label class="field">

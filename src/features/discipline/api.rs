@@ -6,6 +6,7 @@ use crate::domain::discipline::{Territory, ViolationInput, ViolationKind, Violat
 use crate::domain::segmentation::Class;
 use crate::error::AppError;
 use crate::features::tiers::api::PolicySummary;
+use crate::wire::FormOrJson;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -88,7 +89,7 @@ pub async fn list_violations(status: String) -> Result<Vec<ViolationSummary>, Ap
     crate::server::context::respond(imp::list(status).await)
 }
 
-#[server(endpoint = "discipline/report", input = Json)]
+#[server(endpoint = "discipline/report", input = FormOrJson)]
 pub async fn report_violation(input: ViolationInput) -> Result<ViolationSummary, AppError> {
     crate::server::context::respond(imp::report(input).await)
 }
@@ -119,10 +120,11 @@ pub async fn get_customer_discipline(customer_id: String) -> Result<CustomerDisc
 
 /// Replaces a customer's territories (owner, managers): `(district, township)` pairs,
 /// township empty for the whole district.
-#[server(endpoint = "discipline/territories", input = Json)]
+#[server(endpoint = "discipline/territories", input = FormOrJson)]
 pub async fn save_territories(
     customer_id: String,
-    territories: Vec<(String, String)>,
+    // a form with every row removed posts none
+    #[server(default)] territories: Vec<(String, String)>,
 ) -> Result<Vec<Territory>, AppError> {
     crate::server::context::respond(imp::save_territories(customer_id, territories).await)
 }

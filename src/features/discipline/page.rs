@@ -2,8 +2,8 @@
 //! photos), the records by status with the owner's and managers' decisions, and the
 //! automatic signals to review — each can be turned into a report in one tap.
 use super::api::{
-    Signals, ViolationSummary, decide_violation, discipline_signals, list_violations,
-    report_violation,
+    ReportViolation, Signals, ViolationSummary, decide_violation, discipline_signals,
+    list_violations,
 };
 use crate::components::error_view::{error_message, message_for};
 use crate::components::layout::use_current_user;
@@ -16,6 +16,7 @@ use crate::features::customers::components::ClassBadge;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 
 pub fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, k: ViolationKind) -> String {
@@ -108,7 +109,8 @@ pub fn DisciplinePage() -> impl IntoView {
 #[component]
 fn ReportForm(form: RwSignal<ViolationInput>, on_saved: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let report = Action::new(move |i: &ViolationInput| report_violation(i.clone()));
+    // a ServerAction also shows what a plain form post (before the script ran) came back with
+    let report = ServerAction::<ReportViolation>::new();
     let errors = move || match report.value().get() {
         Some(Err(AppError::Validation(e))) => e,
         _ => Vec::new(),
@@ -127,20 +129,20 @@ fn ReportForm(form: RwSignal<ViolationInput>, on_saved: Callback<()>) -> impl In
         view! {
             <label class="field">
                 <span>{label}</span>
-                <input name=name type=ty aria-invalid=move || message_for(i18n, &errors(), name).is_some().to_string()
-                    prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev))) />
+                <input name=format!("input[{name}]") type=ty aria-invalid=move || message_for(i18n, &errors(), name).is_some().to_string()
+                    value=form.with_untracked(get) prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev))) />
                 <small class="field-error" role="alert">{move || message_for(i18n, &errors(), name)}</small>
             </label>
         }
     };
     view! {
-        <form class="violation-form" on:submit=move |ev| { ev.prevent_default(); report.dispatch(form.get_untracked()); }>
+        <form class="violation-form" method="post" action=ReportViolation::PATH on:submit=move |ev| { ev.prevent_default(); report.dispatch(ReportViolation { input: form.get_untracked() }); }>
             <h2>{t!(i18n, discipline.report)}</h2>
             <div class="form-grid">
                 {field("customer", t_string!(i18n, discipline.customer_code).to_string(), |f| f.customer.clone(), |f, v| f.customer = v, "text")}
                 <label class="field">
                     <span>{t!(i18n, discipline.kind)}</span>
-                    <select name="kind" aria-invalid=move || message_for(i18n, &errors(), "kind").is_some().to_string()
+                    <select name="input[kind]" aria-invalid=move || message_for(i18n, &errors(), "kind").is_some().to_string()
                         prop:value=move || form.with(|f| f.kind.clone()) on:change=move |ev| form.update(|f| f.kind = event_target_value(&ev))>
                         <option value="">{t!(i18n, discipline.choose)}</option>
                         {ViolationKind::ALL.map(|k| view! { <option value=k.as_str()>{move || kind_label(i18n, k)}</option> })}
@@ -153,8 +155,8 @@ fn ReportForm(form: RwSignal<ViolationInput>, on_saved: Callback<()>) -> impl In
             </div>
             <label class="field">
                 <span>{t!(i18n, discipline.description)}</span>
-                <textarea name="description" rows="3" aria-invalid=move || message_for(i18n, &errors(), "description").is_some().to_string()
-                    prop:value=move || form.with(|f| f.description.clone()) on:input=move |ev| form.update(|f| f.description = event_target_value(&ev))></textarea>
+                <textarea name="input[description]" rows="3" aria-invalid=move || message_for(i18n, &errors(), "description").is_some().to_string()
+                    prop:value=move || form.with(|f| f.description.clone()) on:input=move |ev| form.update(|f| f.description = event_target_value(&ev))>{form.with_untracked(|f| f.description.clone())}</textarea>
                 <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "description")}</small>
             </label>
             <div class="form-actions">
@@ -266,12 +268,12 @@ fn ViolationCard(initial: ViolationSummary, may_decide: bool) -> impl IntoView {
                     (may_decide && !next.is_empty()).then(|| view! {
                         <label class="field field-inline">
                             <span>{t!(i18n, discipline.note)}</span>
-                            <input name="note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                            <input name="note" value=note.get_untracked() prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
                         </label>
                         {next.contains(&ViolationStatus::Penalised).then(|| view! {
                             <label class="field field-inline">
                                 <span>{t!(i18n, discipline.penalty_yuan)}</span>
-                                <input name="penalty" inputmode="decimal" prop:value=move || penalty.get() on:input=move |ev| penalty.set(event_target_value(&ev)) />
+                                <input name="penalty" inputmode="decimal" value=penalty.get_untracked() prop:value=move || penalty.get() on:input=move |ev| penalty.set(event_target_value(&ev)) />
                             </label>
                         })}
                         {next.iter().map(|s| {

@@ -3,6 +3,7 @@
 //! candidates flagged with their reason; export to Excel.
 use super::api::{GROWTH_PAGE, GrowthData, GrowthQuery, growth_watch, save_candidate_rule};
 use crate::components::error_view::{error_message, field_message};
+use crate::components::pager::Pager;
 use crate::domain::growth::CandidateReason;
 use crate::domain::sales::Measure;
 use crate::domain::segmentation::Thresholds;
@@ -159,7 +160,7 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
         format!("/api/growth/export?headers={headers}&{}", next2().to_url())
     };
     view! {
-        <form class="growth-controls" on:submit=apply>
+        <form class="growth-controls" role="search" method="get" action="/growth" on:submit=apply>
             <label class="field">
                 <span>{t!(i18n, growth.period_kind)}</span>
                 <select name="kind" prop:value=move || kind.get() on:change=move |ev| { kind.set(event_target_value(&ev)); anchor.set(String::new()); }>
@@ -170,7 +171,7 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
             </label>
             <label class="field">
                 <span>{t!(i18n, growth.period)}</span>
-                <input name="anchor" prop:value=move || anchor.get() on:input=move |ev| anchor.set(event_target_value(&ev))
+                <input name="anchor" value=anchor.get_untracked() prop:value=move || anchor.get() on:input=move |ev| anchor.set(event_target_value(&ev))
                     placeholder=move || match kind.get().as_str() { "quarter" => "2026-Q3", "year" => "2026", _ => "2026-10" } />
             </label>
             <label class="field">
@@ -187,13 +188,13 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
             <fieldset class="growth-rule">
                 <legend>{t!(i18n, growth.rule)}</legend>
                 <label class="field"><span>{t!(i18n, growth.min_growth)}</span>
-                    <input name="min_growth" inputmode="decimal" prop:value=move || min_growth.get() on:input=move |ev| min_growth.set(event_target_value(&ev)) /></label>
+                    <input name="min_growth" inputmode="decimal" value=min_growth.get_untracked() prop:value=move || min_growth.get() on:input=move |ev| min_growth.set(event_target_value(&ev)) /></label>
                 <label class="field"><span>{t!(i18n, growth.hits)}</span>
-                    <input name="hits" inputmode="numeric" prop:value=move || hits.get() on:input=move |ev| hits.set(event_target_value(&ev)) /></label>
+                    <input name="hits" inputmode="numeric" value=hits.get_untracked() prop:value=move || hits.get() on:input=move |ev| hits.set(event_target_value(&ev)) /></label>
                 <label class="field"><span>{t!(i18n, growth.of_last)}</span>
-                    <input name="of_last" inputmode="numeric" prop:value=move || of_last.get() on:input=move |ev| of_last.set(event_target_value(&ev)) /></label>
+                    <input name="of_last" inputmode="numeric" value=of_last.get_untracked() prop:value=move || of_last.get() on:input=move |ev| of_last.set(event_target_value(&ev)) /></label>
                 <label class="field"><span>{t!(i18n, growth.ordering_months)}</span>
-                    <input name="ordering_months" inputmode="numeric" prop:value=move || ordering.get() on:input=move |ev| ordering.set(event_target_value(&ev)) /></label>
+                    <input name="ordering_months" inputmode="numeric" value=ordering.get_untracked() prop:value=move || ordering.get() on:input=move |ev| ordering.set(event_target_value(&ev)) /></label>
                 {may_save.then(|| view! {
                     <button type="button" class="button" on:click=move |_| {
                         save.dispatch((min_growth.get_untracked(), hits.get_untracked(), of_last.get_untracked(), ordering.get_untracked()));
@@ -311,10 +312,6 @@ fn Table(query: Memo<GrowthQuery>, data: GrowthData) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table></div>
-        <nav class="pager">
-            <button type="button" class="button" disabled=page <= 1 on:click=move |_| go.with_value(|g| g(GrowthQuery { page: page - 1, ..query.get_untracked() }))>{t!(i18n, segmentation.prev)}</button>
-            <span>{format!("{page} / {pages}")}</span>
-            <button type="button" class="button" disabled=page >= pages on:click=move |_| go.with_value(|g| g(GrowthQuery { page: page + 1, ..query.get_untracked() }))>{t!(i18n, segmentation.next)}</button>
-        </nav>
+        <Pager page=page pages=pages href=move |n| format!("/growth?{}", GrowthQuery { page: n, ..query.get_untracked() }.to_url()) />
     }
 }

@@ -5,6 +5,7 @@
 //! who has not.
 use crate::domain::handbook::{Draft, Handbook};
 use crate::error::AppError;
+use crate::wire::FormOrJson;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -48,7 +49,7 @@ pub async fn get_handbook(number: i64) -> Result<HandbookPage, AppError> {
 }
 
 /// Saves the draft (owner) if it is still at `version` (0 for the first save).
-#[server(endpoint = "handbook/draft", input = Json)]
+#[server(endpoint = "handbook/draft", input = FormOrJson)]
 pub async fn save_handbook_draft(draft: Draft, version: i64) -> Result<HandbookPage, AppError> {
     crate::server::context::respond(imp::save_draft(draft, version).await)
 }

@@ -3,8 +3,8 @@
 //! of the written chapters and publishing; for the owner and managers, who has not yet
 //! acknowledged.
 use super::api::{
-    Edition, HandbookPage as Page, acknowledge_handbook, get_handbook, publish_handbook,
-    save_handbook_draft,
+    Edition, HandbookPage as Page, SaveHandbookDraft, acknowledge_handbook, get_handbook,
+    publish_handbook, save_handbook_draft,
 };
 use crate::components::error_view::{error_message, message_for};
 use crate::domain::handbook::Draft;
@@ -18,6 +18,7 @@ use crate::features::tiers::policies_page::support_label;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -222,8 +223,8 @@ fn DraftEditor(draft: Draft, version: i64, page: RwSignal<Page>) -> impl IntoVie
     let i18n = use_i18n();
     let form = RwSignal::new(draft);
     let version = RwSignal::new(version);
-    let save =
-        Action::new(move |d: &Draft| save_handbook_draft(d.clone(), version.get_untracked()));
+    // a ServerAction also shows what a plain form post (before the script ran) came back with
+    let save = ServerAction::<SaveHandbookDraft>::new();
     // what is on screen is what gets published: save it first, then publish
     let publish = Action::new(move |()| {
         let d = form.get_untracked();
@@ -272,7 +273,7 @@ fn DraftEditor(draft: Draft, version: i64, page: RwSignal<Page>) -> impl IntoVie
         view! {
             <label class="field field-wide">
                 <span>{label}</span>
-                <textarea name=name rows="5" prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))></textarea>
+                <textarea name=format!("draft[{name}]") rows="5" prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))>{form.with_untracked(get)}</textarea>
                 <small class="field-error" role="alert">{move || message_for(i18n, &errors(), name)}</small>
             </label>
         }
@@ -281,7 +282,8 @@ fn DraftEditor(draft: Draft, version: i64, page: RwSignal<Page>) -> impl IntoVie
         <section class="no-print draft" aria-labelledby="draft-h">
             <h2 id="draft-h">{t!(i18n, handbook.draft)}</h2>
             <p class="muted">{t!(i18n, handbook.draft_hint)}</p>
-            <form on:submit=move |ev| { ev.prevent_default(); save.dispatch(form.get_untracked()); }>
+            <form method="post" action=SaveHandbookDraft::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(SaveHandbookDraft { draft: form.get_untracked(), version: version.get_untracked() }); }>
+                <input type="hidden" name="version" value=version.get_untracked().to_string() />
                 {area("foreword", t_string!(i18n, handbook.foreword).to_string(), |d| d.foreword.clone(), |d, v| d.foreword = v)}
                 {area("visit_procedure", t_string!(i18n, handbook.visit_procedure).to_string(), |d| d.visit_procedure.clone(), |d, v| d.visit_procedure = v)}
                 {area("channel_rules", t_string!(i18n, handbook.channel_rules).to_string(), |d| d.channel_rules.clone(), |d, v| d.channel_rules = v)}

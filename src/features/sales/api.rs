@@ -4,6 +4,7 @@
 //! (`POST /api/sales/import`, raw file body) in `server::files`.
 use crate::domain::sales::{ProductInput, SaleLineInput};
 use crate::error::AppError;
+use crate::wire::FormOrJson;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -69,7 +70,7 @@ pub async fn list_products() -> Result<Vec<ProductSummary>, AppError> {
 }
 
 /// Creates a product (`id` empty) or updates one still at `version`.
-#[server(endpoint = "sales/save_product", input = Json)]
+#[server(endpoint = "sales/save_product", input = FormOrJson)]
 pub async fn save_product(
     id: String,
     version: i64,
@@ -86,7 +87,7 @@ pub async fn list_sales_lines(page: u32) -> Result<Vec<LineSummary>, AppError> {
 
 /// Stores an order; answers its id. Errors name fields as `customer_code`, `order_date`
 /// and `lines.<n>.<field>`.
-#[server(endpoint = "sales/create_order", input = Json)]
+#[server(endpoint = "sales/create_order", input = FormOrJson)]
 pub async fn create_order(order: OrderInput) -> Result<String, AppError> {
     crate::server::context::respond(imp::create_order(order).await)
 }

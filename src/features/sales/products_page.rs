@@ -1,6 +1,6 @@
 //! The product catalogue (`/products`): everyone sees it (order entry picks from it);
 //! owner and managers add and edit products.
-use super::api::{ProductSummary, list_products, save_product};
+use super::api::{ProductSummary, SaveProduct, list_products};
 use crate::components::error_view::{error_message, field_message};
 use crate::components::layout::use_current_user;
 use crate::domain::sales::ProductInput;
@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 
 #[component]
@@ -82,8 +83,7 @@ fn ProductForm(
     let errors = RwSignal::new(Vec::<crate::domain::validation::FieldError>::new());
     let failure = RwSignal::new(None::<String>);
     let id = StoredValue::new(id);
-    let save =
-        Action::new(move |p: &ProductInput| save_product(id.get_value(), version, p.clone()));
+    let save = ServerAction::<SaveProduct>::new();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => on_done.run(true),
         Some(Err(AppError::Validation(e))) => errors.set(e),
@@ -105,14 +105,16 @@ fn ProductForm(
         view! {
             <label class="field">
                 <span>{label}</span>
-                <input name=name inputmode=mode aria-invalid=move || err(name).is_some().to_string()
-                    prop:value=move || value.with(get) on:input=move |ev| { let v = event_target_value(&ev); value.update(|p| set(p, v)); } />
+                <input name=format!("input[{name}]") inputmode=mode aria-invalid=move || err(name).is_some().to_string()
+                    value=value.with_untracked(get) prop:value=move || value.with(get) on:input=move |ev| { let v = event_target_value(&ev); value.update(|p| set(p, v)); } />
                 <small class="field-error">{move || err(name)}</small>
             </label>
         }
     };
     view! {
-        <form class="card product-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(value.get_untracked()); }>
+        <form class="card product-form" method="post" action=SaveProduct::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(SaveProduct { id: id.get_value(), version, input: value.get_untracked() }); }>
+            <input type="hidden" name="id" value=id.get_value() />
+            <input type="hidden" name="version" value=version.to_string() />
             <div class="form-row">
                 {field("sku", t_string!(i18n, sales.sku).to_string(), "text", |p| p.sku.clone(), |p, v| p.sku = v)}
                 {field("name", t_string!(i18n, sales.product_name).to_string(), "text", |p| p.name.clone(), |p, v| p.name = v)}

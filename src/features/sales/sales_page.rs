@@ -3,7 +3,7 @@
 //! import — one transaction), and the newest lines with deletion of an order (owner,
 //! managers). A rep sees and enters only their own customers' sales.
 use super::api::{
-    LineSummary, OrderInput, OrderLineInput, create_order, delete_order, list_products,
+    CreateOrder, LineSummary, OrderInput, OrderLineInput, delete_order, list_products,
     list_sales_lines,
 };
 use super::transfer::{
@@ -17,6 +17,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
@@ -119,7 +120,8 @@ fn OrderForm(on_saved: Callback<()>) -> impl IntoView {
     let lines = RwSignal::new(vec![OrderLineInput::default()]);
     let errors = RwSignal::new(Vec::<crate::domain::validation::FieldError>::new());
     let notice = RwSignal::new(None::<String>);
-    let save = Action::new(move |o: &OrderInput| create_order(o.clone()));
+    // a ServerAction also shows what a plain form post (before the script ran) came back with
+    let save = ServerAction::<CreateOrder>::new();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => {
             errors.set(Vec::new());
@@ -155,22 +157,22 @@ fn OrderForm(on_saved: Callback<()>) -> impl IntoView {
         }
     };
     view! {
-        <form class="card sales-order" on:submit=move |ev| {
+        <form class="card sales-order" method="post" action=CreateOrder::PATH on:submit=move |ev| {
             ev.prevent_default();
-            save.dispatch(OrderInput { customer_code: customer.get_untracked(), order_date: date.get_untracked(), lines: lines.get_untracked(), client_id: String::new() });
+            save.dispatch(CreateOrder { order: OrderInput { customer_code: customer.get_untracked(), order_date: date.get_untracked(), lines: lines.get_untracked(), client_id: String::new() } });
         }>
             <h2>{t!(i18n, sales.new_order)}</h2>
             <div class="form-row">
                 <label class="field">
                     <span>{t!(i18n, sales.customer_code)}</span>
-                    <input name="customer_code" autocomplete="off" aria-invalid=move || err("customer_code".into()).is_some().to_string()
-                        prop:value=move || customer.get() on:input=move |ev| customer.set(event_target_value(&ev)) />
+                    <input name="order[customer_code]" autocomplete="off" aria-invalid=move || err("customer_code".into()).is_some().to_string()
+                        value=customer.get_untracked() prop:value=move || customer.get() on:input=move |ev| customer.set(event_target_value(&ev)) />
                     <small class="field-error">{move || err("customer_code".into())}</small>
                 </label>
                 <label class="field">
                     <span>{t!(i18n, sales.order_date)}</span>
-                    <input name="order_date" type="date" aria-invalid=move || err("order_date".into()).is_some().to_string()
-                        prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+                    <input name="order[order_date]" type="date" aria-invalid=move || err("order_date".into()).is_some().to_string()
+                        value=date.get_untracked() prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
                     <small class="field-error">{move || err("order_date".into())}</small>
                 </label>
             </div>
@@ -188,8 +190,9 @@ fn OrderForm(on_saved: Callback<()>) -> impl IntoView {
                 let cell = move |name: &'static str, label: String, mode: &'static str, get: fn(&OrderLineInput) -> String, set: fn(&mut OrderLineInput, String)| view! {
                     <label class="field">
                         <span>{label}</span>
-                        <input name=field(name) inputmode=mode list=(name == "product_sku").then_some("sales-products") autocomplete="off"
+                        <input name=format!("order[lines][{i}][{name}]") inputmode=mode list=(name == "product_sku").then_some("sales-products") autocomplete="off"
                             aria-invalid=move || err(field(name)).is_some().to_string()
+                            value=lines.with_untracked(|ls| ls.get(i).map(get).unwrap_or_default())
                             prop:value=move || lines.with(|ls| ls.get(i).map(get).unwrap_or_default())
                             on:input=set_line(i, set) />
                         <small class="field-error">{move || err(field(name))}</small>

@@ -7,6 +7,7 @@
 use crate::domain::sales::Measure;
 use crate::domain::segmentation::{Counts, Thresholds};
 use crate::error::AppError;
+use crate::wire::FormOrJson;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -65,7 +66,7 @@ pub async fn classify_customers(query: SegmentationQuery) -> Result<Segmentation
 }
 
 /// Saves the classification of `query` as the official tiers (owner, managers).
-#[server(endpoint = "segmentation/save", input = Json)]
+#[server(endpoint = "segmentation/save", input = FormOrJson)]
 pub async fn save_tier_snapshot(
     query: SegmentationQuery,
     name: String,

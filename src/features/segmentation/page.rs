@@ -3,8 +3,8 @@
 //! result as the official tiers. Period and measure live in the URL and are classified
 //! on the server; thresholds are applied in the browser by `Ranking::counts`.
 use super::api::{
-    SegmentationData, SegmentationQuery, SnapshotSummary, classify_customers, list_tier_snapshots,
-    save_tier_snapshot,
+    SaveTierSnapshot, SegmentationData, SegmentationQuery, SnapshotSummary, classify_customers,
+    list_tier_snapshots,
 };
 use super::chart::{ParetoChart, now_ms};
 use crate::components::error_view::{error_message, field_message};
@@ -17,6 +17,7 @@ use crate::features::customers::components::ClassBadge;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -193,7 +194,7 @@ fn PeriodForm(
         );
     };
     view! {
-        <form class="seg-controls" on:submit=apply>
+        <form class="seg-controls" role="search" method="get" action="/segmentation" on:submit=apply>
             <label class="field">
                 <span>{t!(i18n, segmentation.period)}</span>
                 <select name="kind" on:change=move |ev| kind.set(event_target_value(&ev)) prop:value=move || kind.get()>
@@ -206,11 +207,11 @@ fn PeriodForm(
             </label>
             <label class="field" hidden=move || kind.get() != "month">
                 <span>{t!(i18n, segmentation.month)}</span>
-                <input type="month" name="month" prop:value=move || month.get() on:input=move |ev| month.set(event_target_value(&ev)) />
+                <input type="month" name="month" value=month.get_untracked() prop:value=move || month.get() on:input=move |ev| month.set(event_target_value(&ev)) />
             </label>
             <label class="field" hidden=move || !matches!(kind.get().as_str(), "quarter" | "year")>
                 <span>{t!(i18n, segmentation.year)}</span>
-                <input type="number" name="year" inputmode="numeric" min="2000" max="2099" prop:value=move || year.get() on:input=move |ev| year.set(event_target_value(&ev)) />
+                <input type="number" name="year" inputmode="numeric" min="2000" max="2099" value=year.get_untracked() prop:value=move || year.get() on:input=move |ev| year.set(event_target_value(&ev)) />
             </label>
             <label class="field" hidden=move || kind.get() != "quarter">
                 <span>{t!(i18n, segmentation.quarter)}</span>
@@ -221,11 +222,11 @@ fn PeriodForm(
             </label>
             <label class="field" hidden=move || kind.get() != "custom">
                 <span>{t!(i18n, segmentation.from)}</span>
-                <input type="date" name="from" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) />
+                <input type="date" name="from" value=from.get_untracked() prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) />
             </label>
             <label class="field" hidden=move || kind.get() != "custom">
                 <span>{t!(i18n, segmentation.to)}</span>
-                <input type="date" name="to" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) />
+                <input type="date" name="to" value=to.get_untracked() prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) />
             </label>
             <label class="field">
                 <span>{t!(i18n, segmentation.measure)}</span>
@@ -380,13 +381,13 @@ fn Classified(
                 <label class="field">
                     <span>{t!(i18n, segmentation.threshold_a)}</span>
                     <input name="a" type="text" inputmode="decimal" aria-invalid=move || a_err.get().is_some().to_string()
-                        prop:value=move || Thresholds::percent_text(a_bp.get()) on:change=a_input />
+                        value=Thresholds::percent_text(a_bp.get_untracked()) prop:value=move || Thresholds::percent_text(a_bp.get()) on:change=a_input />
                     <small class="field-error" role="alert">{move || a_err.get()}</small>
                 </label>
                 <label class="field">
                     <span>{t!(i18n, segmentation.threshold_b)}</span>
                     <input name="b" type="text" inputmode="decimal" aria-invalid=move || b_err.get().is_some().to_string()
-                        prop:value=move || Thresholds::percent_text(b_bp.get()) on:change=b_input />
+                        value=Thresholds::percent_text(b_bp.get_untracked()) prop:value=move || Thresholds::percent_text(b_bp.get()) on:change=b_input />
                     <small class="field-error" role="alert">{move || b_err.get()}</small>
                 </label>
                 <p class="muted">{t!(i18n, segmentation.drag_hint)}</p>
@@ -476,9 +477,8 @@ fn Classified(
 fn SaveSnapshot(current: Signal<SegmentationQuery>, on_saved: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
-    let save = Action::new(move |(q, n): &(SegmentationQuery, String)| {
-        save_tier_snapshot(q.clone(), n.clone())
-    });
+    // a ServerAction also shows what a plain form post (before the script ran) came back with
+    let save = ServerAction::<SaveTierSnapshot>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
             on_saved.run(());
@@ -505,14 +505,20 @@ fn SaveSnapshot(current: Signal<SegmentationQuery>, on_saved: Callback<()>) -> i
             })
     };
     view! {
-        <form class="seg-save" on:submit=move |ev| {
+        <form class="seg-save" method="post" action=SaveTierSnapshot::PATH on:submit=move |ev| {
             ev.prevent_default();
-            save.dispatch((current.get_untracked(), name.get_untracked()));
+            save.dispatch(SaveTierSnapshot { query: current.get_untracked(), name: name.get_untracked() });
         }>
+            // the classification on screen, for a plain form post
+            <input type="hidden" name="query[from]" value=move || current.with(|q| q.from.clone()) />
+            <input type="hidden" name="query[to]" value=move || current.with(|q| q.to.clone()) />
+            <input type="hidden" name="query[measure]" value=move || current.with(|q| q.measure.clone()) />
+            <input type="hidden" name="query[a]" value=move || current.with(|q| q.a.clone()) />
+            <input type="hidden" name="query[b]" value=move || current.with(|q| q.b.clone()) />
             <label class="field">
                 <span>{t!(i18n, segmentation.snapshot_name)}</span>
-                <input name="snapshot_name" maxlength="60" placeholder=move || t_string!(i18n, segmentation.snapshot_placeholder).to_string()
-                    prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                <input name="name" maxlength="60" placeholder=move || t_string!(i18n, segmentation.snapshot_placeholder).to_string()
+                    value=name.get_untracked() prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
             </label>
             <button type="submit" class="button button-primary" disabled=move || save.pending().get()>
                 {move || if save.pending().get() { t_string!(i18n, common.saving).to_string() } else { t_string!(i18n, segmentation.save_snapshot).to_string() }}

@@ -2,6 +2,7 @@
 use crate::domain::ids::EmployeeId;
 use crate::domain::staff::{EmployeeInput, Role};
 use crate::error::AppError;
+use crate::wire::FormOrJson;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -40,7 +41,7 @@ pub async fn list_staff() -> Result<Vec<EmployeeSummary>, AppError> {
 }
 
 /// Adds an employee with an initial password (owner only).
-#[server(endpoint = "staff/add", input = Json)]
+#[server(endpoint = "staff/add", input = FormOrJson)]
 pub async fn add_employee(
     input: EmployeeInput,
     password: String,
@@ -49,7 +50,7 @@ pub async fn add_employee(
 }
 
 /// Changes an employee's name, login, phone, role and territory (owner only).
-#[server(endpoint = "staff/update", input = Json)]
+#[server(endpoint = "staff/update", input = FormOrJson)]
 pub async fn update_employee(
     id: EmployeeId,
     version: i64,
@@ -69,7 +70,7 @@ pub async fn set_employee_active(
 }
 
 /// Sets a new password for an employee and ends their sessions (owner only).
-#[server(endpoint = "staff/reset-password", input = Json)]
+#[server(endpoint = "staff/reset-password", input = FormOrJson)]
 pub async fn reset_password(id: EmployeeId, password: String) -> Result<(), AppError> {
     crate::server::context::respond(imp::reset_password(id, password).await)
 }

@@ -8,11 +8,13 @@ use crate::domain::staff::{Action, EmployeeFields, EmployeeInput, Role, check_pa
 use crate::domain::validation::FieldError;
 use crate::error::AppError;
 use crate::features::staff::api::{
-    EmployeeSummary, add_employee, list_staff, reset_password, set_employee_active, update_employee,
+    AddEmployee, EmployeeSummary, ResetPassword, UpdateEmployee, add_employee, list_staff,
+    reset_password, set_employee_active, update_employee,
 };
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 
 /// Which dialog is open.
@@ -198,6 +200,15 @@ fn EmployeeForm(
         .as_ref()
         .map(|e| e.name.clone())
         .unwrap_or_default();
+    // where the browser posts the form by itself (before the script ran)
+    let form_action = if is_new {
+        AddEmployee::PATH
+    } else {
+        UpdateEmployee::PATH
+    };
+    let hidden_id = existing
+        .as_ref()
+        .map(|e| (e.id.to_string(), e.version.to_string()));
 
     let role_options = Signal::derive(move || {
         Role::ALL
@@ -258,14 +269,18 @@ fn EmployeeForm(
             }
             on_close=move |()| panel.set(Panel::Closed)
         >
-            <form class="form" on:submit=submit novalidate>
+            <form class="form" method="post" action=form_action on:submit=submit novalidate>
+                {hidden_id.map(|(id, version)| view! {
+                    <input type="hidden" name="id" value=id />
+                    <input type="hidden" name="version" value=version />
+                })}
                 <ErrorBanner message=failure />
                 <div class="form-grid">
-                    <TextField id="name" label=move || t!(i18n, staff.name) value=name error=field_signal(errors, "name") required=true autofocus=true />
-                    <TextField id="login" label=move || t!(i18n, staff.login) hint=move || t!(i18n, login.login_hint) value=login error=field_signal(errors, "login") required=true />
-                    <TextField id="phone" label=move || t!(i18n, staff.phone) value=phone error=field_signal(errors, "phone") input_type="tel" />
-                    <SelectField id="role" label=move || t!(i18n, staff.role) value=role options=role_options error=field_signal(errors, "role") />
-                    <TextField id="territory" label=move || t!(i18n, staff.territory) value=territory error=field_signal(errors, "territory") />
+                    <TextField id="name" name="input[name]" label=move || t!(i18n, staff.name) value=name error=field_signal(errors, "name") required=true autofocus=true />
+                    <TextField id="login" name="input[login]" label=move || t!(i18n, staff.login) hint=move || t!(i18n, login.login_hint) value=login error=field_signal(errors, "login") required=true />
+                    <TextField id="phone" name="input[phone]" label=move || t!(i18n, staff.phone) value=phone error=field_signal(errors, "phone") input_type="tel" />
+                    <SelectField id="role" name="input[role]" label=move || t!(i18n, staff.role) value=role options=role_options error=field_signal(errors, "role") />
+                    <TextField id="territory" name="input[territory]" label=move || t!(i18n, staff.territory) value=territory error=field_signal(errors, "territory") />
                     {is_new.then(|| view! {
                         <TextField id="password" label=move || t!(i18n, staff.password) hint=move || t!(i18n, staff.password_hint) value=password error=field_signal(errors, "password") input_type="password" autocomplete="new-password" required=true />
                     })}
@@ -293,6 +308,7 @@ fn ResetPasswordForm(
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let name = employee.name.clone();
+    let reset_id = employee.id.to_string();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let pw = password.get_untracked();
@@ -316,9 +332,10 @@ fn ResetPasswordForm(
     };
     view! {
         <Dialog title=move || t_string!(i18n, staff.reset_title, name = name.clone()).to_string() on_close=move |()| panel.set(Panel::Closed)>
-            <form class="form" on:submit=submit novalidate>
+            <form class="form" method="post" action=ResetPassword::PATH on:submit=submit novalidate>
+                <input type="hidden" name="id" value=reset_id />
                 <ErrorBanner message=failure />
-                <TextField id="new-password" label=move || t!(i18n, staff.new_password) hint=move || t!(i18n, staff.password_hint) value=password error=field_signal(errors, "password") input_type="password" autocomplete="new-password" required=true autofocus=true />
+                <TextField id="new-password" name="password" label=move || t!(i18n, staff.new_password) hint=move || t!(i18n, staff.password_hint) value=password error=field_signal(errors, "password") input_type="password" autocomplete="new-password" required=true autofocus=true />
                 <div class="form-actions">
                     <button type="button" class="button" on:click=move |_| panel.set(Panel::Closed)>{t!(i18n, common.cancel)}</button>
                     <button type="submit" class="button button-primary" disabled=move || busy.get()>{t!(i18n, common.save)}</button>

@@ -4,6 +4,7 @@
 use crate::domain::sla::{CalendarInput, WorkCalendar};
 use crate::domain::tickets::{ServiceStandard, StandardInput};
 use crate::error::AppError;
+use crate::wire::FormOrJson;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -24,13 +25,13 @@ pub async fn get_standards() -> Result<StandardsDetail, AppError> {
 }
 
 /// Saves one standard (owner).
-#[server(endpoint = "standards/save", input = Json)]
+#[server(endpoint = "standards/save", input = FormOrJson)]
 pub async fn save_standard(input: StandardInput) -> Result<StandardsDetail, AppError> {
     crate::server::context::respond(imp::save(input).await)
 }
 
 /// Replaces the working calendar (owner).
-#[server(endpoint = "standards/calendar", input = Json)]
+#[server(endpoint = "standards/calendar", input = FormOrJson)]
 pub async fn save_calendar(input: CalendarInput) -> Result<StandardsDetail, AppError> {
     crate::server::context::respond(imp::save_calendar(input).await)
 }

@@ -2,7 +2,7 @@
 //! per-tier limits, the visit frequency from the tier policies, and the working calendar
 //! (opening hours, working weekdays, holidays and 调休 days). The owner edits; everyone
 //! reads.
-use super::api::{StandardsDetail, get_standards, save_calendar, save_standard};
+use super::api::{SaveCalendar, SaveStandard, StandardsDetail, get_standards};
 use crate::components::error_view::{error_message, message_for};
 use crate::domain::sla::CalendarInput;
 use crate::domain::tickets::{ServiceStandard, StandardInput, StandardKind};
@@ -12,6 +12,7 @@ use crate::features::tickets::components::{duration_text, standard_label};
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 
 /// Minutes as the hours field shows them: `4`, `0.5`, `1.25`.
@@ -120,7 +121,7 @@ fn StandardCard(
             .unwrap_or_default(),
         working_hours_only: current.as_ref().is_some_and(|s| s.working_hours_only),
     });
-    let save = Action::new(move |i: &StandardInput| save_standard(i.clone()));
+    let save = ServerAction::<SaveStandard>::new();
     Effect::new(move |_| {
         if let Some(Ok(d)) = save.value().get() {
             shown.set(d.standards.iter().find(|s| s.kind == kind).cloned());
@@ -142,7 +143,7 @@ fn StandardCard(
         view! {
             <label class="field">
                 <span>{label}</span>
-                <input name=name inputmode="decimal" prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev))) />
+                <input name=format!("input[{name}]") inputmode="decimal" value=form.with_untracked(get) prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev))) />
                 <small class="field-error" role="alert">{move || message_for(i18n, &errors(), name)}</small>
             </label>
         }
@@ -168,7 +169,8 @@ fn StandardCard(
                 }}
             </p>
             {may_edit.then(|| view! {
-                <form class="standard-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(form.get_untracked()); }>
+                <form class="standard-form" method="post" action=SaveStandard::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(SaveStandard { input: form.get_untracked() }); }>
+                    <input type="hidden" name="input[kind]" value=kind.as_str() />
                     {field("hours", t_string!(i18n, standards.hours).to_string(), |f| f.hours.clone(), |f, v| f.hours = v)}
                     <div class="tier-hours">
                         {field("tier_a_hours", t_string!(i18n, standards.tier_hours, tier = "A").to_string(), |f| f.tier_a_hours.clone(), |f, v| f.tier_a_hours = v)}
@@ -176,7 +178,7 @@ fn StandardCard(
                         {field("tier_c_hours", t_string!(i18n, standards.tier_hours, tier = "C").to_string(), |f| f.tier_c_hours.clone(), |f, v| f.tier_c_hours = v)}
                     </div>
                     <label class="check">
-                        <input type="checkbox" name="working_hours_only" prop:checked=move || form.with(|f| f.working_hours_only) on:change=move |ev| form.update(|f| f.working_hours_only = event_target_checked(&ev)) />
+                        <input type="checkbox" name="input[working_hours_only]" value="true" checked=form.with_untracked(|f| f.working_hours_only) prop:checked=move || form.with(|f| f.working_hours_only) on:change=move |ev| form.update(|f| f.working_hours_only = event_target_checked(&ev)) />
                         {t!(i18n, standards.working_hours_only)}
                     </label>
                     {move || failure().map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })}
@@ -208,7 +210,7 @@ fn CalendarSection(detail: RwSignal<StandardsDetail>, may_edit: bool) -> impl In
             })
             .collect(),
     });
-    let save = Action::new(move |i: &CalendarInput| save_calendar(i.clone()));
+    let save = ServerAction::<SaveCalendar>::new();
     Effect::new(move |_| {
         if let Some(Ok(d)) = save.value().get() {
             detail.set(d);
@@ -238,17 +240,17 @@ fn CalendarSection(detail: RwSignal<StandardsDetail>, may_edit: bool) -> impl In
         <section class="calendar-section" aria-labelledby="calendar-h">
             <h2 id="calendar-h">{t!(i18n, standards.calendar)}</h2>
             <p class="muted">{t!(i18n, standards.calendar_hint)}</p>
-            <form class="calendar-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(form.get_untracked()); }>
+            <form class="calendar-form" method="post" action=SaveCalendar::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(SaveCalendar { input: form.get_untracked() }); }>
                 <fieldset disabled=!may_edit>
                     <div class="form-grid">
                         <label class="field">
                             <span>{t!(i18n, standards.open)}</span>
-                            <input type="time" name="open" prop:value=move || form.with(|f| f.open.clone()) on:input=move |ev| form.update(|f| f.open = event_target_value(&ev)) />
+                            <input type="time" name="input[open]" value=form.with_untracked(|f| f.open.clone()) prop:value=move || form.with(|f| f.open.clone()) on:input=move |ev| form.update(|f| f.open = event_target_value(&ev)) />
                             <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "open")}</small>
                         </label>
                         <label class="field">
                             <span>{t!(i18n, standards.close)}</span>
-                            <input type="time" name="close" prop:value=move || form.with(|f| f.close.clone()) on:input=move |ev| form.update(|f| f.close = event_target_value(&ev)) />
+                            <input type="time" name="input[close]" value=form.with_untracked(|f| f.close.clone()) prop:value=move || form.with(|f| f.close.clone()) on:input=move |ev| form.update(|f| f.close = event_target_value(&ev)) />
                             <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "close")}</small>
                         </label>
                     </div>
@@ -256,7 +258,7 @@ fn CalendarSection(detail: RwSignal<StandardsDetail>, may_edit: bool) -> impl In
                         <span>{t!(i18n, standards.weekdays)}</span>
                         {(1u8..=7).map(|d| view! {
                             <label class="check chip">
-                                <input type="checkbox" name=format!("weekday-{d}") prop:checked=move || form.with(|f| f.weekdays.contains(char::from(b'0' + d))) on:change=move |_| toggle(d) />
+                                <input type="checkbox" name="input[weekdays][]" value=d.to_string() checked=form.with_untracked(|f| f.weekdays.contains(char::from(b'0' + d))) prop:checked=move || form.with(|f| f.weekdays.contains(char::from(b'0' + d))) on:change=move |_| toggle(d) />
                                 {move || weekday_label(i18n, d)}
                             </label>
                         }).collect_view()}
@@ -270,16 +272,16 @@ fn CalendarSection(detail: RwSignal<StandardsDetail>, may_edit: bool) -> impl In
                                 view! {
                                     <tr>
                                         <td>
-                                            <input type="date" name=format!("days.{i}.day") prop:value=move || form.with(|f| f.days.get(i).map(|d| d.0.clone()).unwrap_or_default()) on:input=move |ev| form.update(|f| if let Some(d) = f.days.get_mut(i) { d.0 = event_target_value(&ev) }) />
+                                            <input type="date" name=format!("input[days][{i}][0]") value=form.with_untracked(|f| f.days.get(i).map(|d| d.0.clone()).unwrap_or_default()) prop:value=move || form.with(|f| f.days.get(i).map(|d| d.0.clone()).unwrap_or_default()) on:input=move |ev| form.update(|f| if let Some(d) = f.days.get_mut(i) { d.0 = event_target_value(&ev) }) />
                                             <small class="field-error" role="alert">{move || message_for(i18n, &errs(), &format!("days.{i}.day"))}</small>
                                         </td>
                                         <td>
-                                            <select name=format!("days.{i}.kind") prop:value=move || form.with(|f| f.days.get(i).map(|d| d.1.clone()).unwrap_or_default()) on:change=move |ev| form.update(|f| if let Some(d) = f.days.get_mut(i) { d.1 = event_target_value(&ev) })>
+                                            <select name=format!("input[days][{i}][1]") prop:value=move || form.with(|f| f.days.get(i).map(|d| d.1.clone()).unwrap_or_default()) on:change=move |ev| form.update(|f| if let Some(d) = f.days.get_mut(i) { d.1 = event_target_value(&ev) })>
                                                 <option value="holiday">{t!(i18n, standards.holiday)}</option>
-                                                <option value="workday">{t!(i18n, standards.workday)}</option>
+                                                <option value="workday" selected=form.with_untracked(|f| f.days.get(i).is_some_and(|d| d.1 == "workday"))>{t!(i18n, standards.workday)}</option>
                                             </select>
                                         </td>
-                                        <td><input name=format!("days.{i}.name") prop:value=move || form.with(|f| f.days.get(i).map(|d| d.2.clone()).unwrap_or_default()) on:input=move |ev| form.update(|f| if let Some(d) = f.days.get_mut(i) { d.2 = event_target_value(&ev) }) /></td>
+                                        <td><input name=format!("input[days][{i}][2]") value=form.with_untracked(|f| f.days.get(i).map(|d| d.2.clone()).unwrap_or_default()) prop:value=move || form.with(|f| f.days.get(i).map(|d| d.2.clone()).unwrap_or_default()) on:input=move |ev| form.update(|f| if let Some(d) = f.days.get_mut(i) { d.2 = event_target_value(&ev) }) /></td>
                                         <td><button type="button" class="button button-ghost button-small" on:click=move |_| form.update(|f| { if i < f.days.len() { f.days.remove(i); } })>{t!(i18n, standards.remove)}</button></td>
                                     </tr>
                                 }

@@ -10,6 +10,7 @@ use crate::domain::tickets::{
     DeliveryInput, ObjectionCategory, ObjectionInput, ObjectionStatus, StandardKind, Tally,
 };
 use crate::error::AppError;
+use crate::wire::FormOrJson;
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -145,9 +146,13 @@ pub async fn ticket_board(rep: String, tier: String, standard: String) -> Result
     crate::server::context::respond(imp::board(rep, tier, standard).await)
 }
 
-#[server(endpoint = "tickets/objections/open", input = Json)]
+#[server(endpoint = "tickets/objections/open", input = FormOrJson)]
 pub async fn open_objection(input: ObjectionInput) -> Result<String, AppError> {
-    crate::server::context::respond(imp::open_objection(input).await)
+    let result = imp::open_objection(input).await;
+    if let Ok(id) = &result {
+        crate::server::context::redirect_plain_form(&format!("/tickets/objections/{id}"));
+    }
+    crate::server::context::respond(result)
 }
 
 #[server(endpoint = "tickets/objections/get", input = Json)]
@@ -177,13 +182,13 @@ pub async fn pause_objection(
     crate::server::context::respond(imp::pause(id, version, paused, note).await)
 }
 
-#[server(endpoint = "tickets/objections/comment", input = Json)]
+#[server(endpoint = "tickets/objections/comment", input = FormOrJson)]
 pub async fn comment_objection(id: String, body: String) -> Result<ObjectionDetail, AppError> {
     crate::server::context::respond(imp::comment(id, body).await)
 }
 
 /// Gives the objection to someone who may see its customer.
-#[server(endpoint = "tickets/objections/assign", input = Json)]
+#[server(endpoint = "tickets/objections/assign", input = FormOrJson)]
 pub async fn assign_objection(
     id: String,
     version: i64,
@@ -192,7 +197,7 @@ pub async fn assign_objection(
     crate::server::context::respond(imp::assign(id, version, assignee).await)
 }
 
-#[server(endpoint = "tickets/deliveries/open", input = Json)]
+#[server(endpoint = "tickets/deliveries/open", input = FormOrJson)]
 pub async fn open_delivery(input: DeliveryInput) -> Result<String, AppError> {
     crate::server::context::respond(imp::open_delivery(input).await)
 }
@@ -203,7 +208,7 @@ pub async fn get_delivery(id: String) -> Result<DeliveryDetail, AppError> {
 }
 
 /// Records the delivery (`delivered_at` empty: now).
-#[server(endpoint = "tickets/deliveries/complete", input = Json)]
+#[server(endpoint = "tickets/deliveries/complete", input = FormOrJson)]
 pub async fn complete_delivery(
     id: String,
     version: i64,

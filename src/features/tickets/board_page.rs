@@ -2,7 +2,7 @@
 //! breached ones highlighted, each counting down live; filters by rep, tier and
 //! standard; forms to open an objection or a delivery.
 use super::api::{
-    Board, BoardItem, Handler, TicketKind, open_delivery, open_objection, ticket_board,
+    Board, BoardItem, Handler, OpenDelivery, OpenObjection, TicketKind, ticket_board,
     ticket_handlers,
 };
 use super::components::{
@@ -15,6 +15,7 @@ use crate::features::customers::components::ClassBadge;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
@@ -198,7 +199,7 @@ fn handlers_for(code: Signal<String>) -> Resource<Result<Vec<Handler>, AppError>
 fn ObjectionForm(on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let form = RwSignal::new(ObjectionInput::default());
-    let save = Action::new(move |i: &ObjectionInput| open_objection(i.clone()));
+    let save = ServerAction::<OpenObjection>::new();
     let errors = move || match save.value().get() {
         Some(Err(AppError::Validation(e))) => e,
         _ => Vec::new(),
@@ -218,17 +219,17 @@ fn ObjectionForm(on_done: Callback<()>) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let handlers = handlers_for(code.into());
     view! {
-        <form class="ticket-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(form.get_untracked()); }>
+        <form class="ticket-form" method="post" action=OpenObjection::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(OpenObjection { input: form.get_untracked() }); }>
             <h2>{t!(i18n, tickets.new_objection)}</h2>
             <div class="form-grid">
                 <label class="field">
                     <span>{t!(i18n, tickets.customer_code)}</span>
-                    <input name="customer" prop:value=move || form.with(|f| f.customer.clone()) on:input=move |ev| form.update(|f| f.customer = event_target_value(&ev)) on:change=move |ev| code.set(event_target_value(&ev)) />
+                    <input name="input[customer]" value=form.with_untracked(|f| f.customer.clone()) prop:value=move || form.with(|f| f.customer.clone()) on:input=move |ev| form.update(|f| f.customer = event_target_value(&ev)) on:change=move |ev| code.set(event_target_value(&ev)) />
                     <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "customer")}</small>
                 </label>
                 <label class="field">
                     <span>{t!(i18n, tickets.category)}</span>
-                    <select name="category" on:change=move |ev| form.update(|f| f.category = event_target_value(&ev))>
+                    <select name="input[category]" on:change=move |ev| form.update(|f| f.category = event_target_value(&ev))>
                         <option value="">{t!(i18n, discipline.choose)}</option>
                         {ObjectionCategory::ALL.map(|c| view! { <option value=c.as_str()>{move || category_label(i18n, c)}</option> })}
                     </select>
@@ -236,7 +237,7 @@ fn ObjectionForm(on_done: Callback<()>) -> impl IntoView {
                 </label>
                 <label class="field">
                     <span>{t!(i18n, tickets.assignee)}</span>
-                    <select name="assignee" on:change=move |ev| form.update(|f| f.assignee = event_target_value(&ev))>
+                    <select name="input[assignee]" on:change=move |ev| form.update(|f| f.assignee = event_target_value(&ev))>
                         <option value="">{t!(i18n, tickets.nobody)}</option>
                         <Transition fallback=|| ()>
                             {move || Suspend::new(async move {
@@ -248,12 +249,12 @@ fn ObjectionForm(on_done: Callback<()>) -> impl IntoView {
                 </label>
                 <label class="field">
                     <span>{t!(i18n, tickets.opened_at)}</span>
-                    <input type="datetime-local" name="opened_at" prop:value=move || form.with(|f| f.opened_at.clone()) on:input=move |ev| form.update(|f| f.opened_at = event_target_value(&ev)) />
+                    <input type="datetime-local" name="input[opened_at]" value=form.with_untracked(|f| f.opened_at.clone()) prop:value=move || form.with(|f| f.opened_at.clone()) on:input=move |ev| form.update(|f| f.opened_at = event_target_value(&ev)) />
                     <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "opened_at")}</small>
                 </label>
                 <label class="field field-wide">
                     <span>{t!(i18n, tickets.description)}</span>
-                    <textarea name="description" rows="3" prop:value=move || form.with(|f| f.description.clone()) on:input=move |ev| form.update(|f| f.description = event_target_value(&ev))></textarea>
+                    <textarea name="input[description]" rows="3" prop:value=move || form.with(|f| f.description.clone()) on:input=move |ev| form.update(|f| f.description = event_target_value(&ev))>{form.with_untracked(|f| f.description.clone())}</textarea>
                     <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "description")}</small>
                 </label>
             </div>
@@ -270,7 +271,7 @@ fn ObjectionForm(on_done: Callback<()>) -> impl IntoView {
 fn DeliveryForm(on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let form = RwSignal::new(DeliveryInput::default());
-    let save = Action::new(move |i: &DeliveryInput| open_delivery(i.clone()));
+    let save = ServerAction::<OpenDelivery>::new();
     let errors = move || match save.value().get() {
         Some(Err(AppError::Validation(e))) => e,
         _ => Vec::new(),
@@ -294,13 +295,13 @@ fn DeliveryForm(on_done: Callback<()>) -> impl IntoView {
         view! {
             <label class="field">
                 <span>{label}</span>
-                <input name=name type=ty prop:value=move || form.with(get) on:change=move |ev| form.update(|f| set(f, event_target_value(&ev))) />
+                <input name=format!("input[{name}]") type=ty value=form.with_untracked(get) prop:value=move || form.with(get) on:change=move |ev| form.update(|f| set(f, event_target_value(&ev))) />
                 <small class="field-error" role="alert">{move || message_for(i18n, &errors(), name)}</small>
             </label>
         }
     };
     view! {
-        <form class="ticket-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(form.get_untracked()); }>
+        <form class="ticket-form" method="post" action=OpenDelivery::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(OpenDelivery { input: form.get_untracked() }); }>
             <h2>{t!(i18n, tickets.new_delivery)}</h2>
             <div class="form-grid">
                 {input("customer", t_string!(i18n, tickets.customer_code).to_string(), "text", |f| f.customer.clone(), |f, v| f.customer = v)}
@@ -309,7 +310,7 @@ fn DeliveryForm(on_done: Callback<()>) -> impl IntoView {
                 {input("promised_at", t_string!(i18n, tickets.promised_at).to_string(), "datetime-local", |f| f.promised_at.clone(), |f, v| f.promised_at = v)}
                 <label class="field">
                     <span>{t!(i18n, tickets.driver)}</span>
-                    <select name="driver" on:change=move |ev| form.update(|f| f.driver = event_target_value(&ev))>
+                    <select name="input[driver]" on:change=move |ev| form.update(|f| f.driver = event_target_value(&ev))>
                         <option value="">{t!(i18n, tickets.nobody)}</option>
                         <Transition fallback=|| ()>
                             {move || Suspend::new(async move {

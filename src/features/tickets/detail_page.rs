@@ -3,8 +3,8 @@
 //! evidence photos. One delivery (`/tickets/deliveries/:id`): its timer, marking it
 //! delivered, proof-of-delivery photos.
 use super::api::{
-    DeliveryDetail, ObjectionDetail, advance_objection, comment_objection, complete_delivery,
-    get_delivery, get_objection, pause_objection,
+    CommentObjection, CompleteDelivery, DeliveryDetail, ObjectionDetail, advance_objection,
+    comment_objection, complete_delivery, get_delivery, get_objection, pause_objection,
 };
 use super::board_page::TicketTabs;
 use super::components::{
@@ -18,6 +18,7 @@ use crate::features::customers::components::ClassBadge;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -216,8 +217,9 @@ fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
                     }
                 }).collect_view())}
             </ol>
-            <form class="comment-form" on:submit=move |ev| { ev.prevent_default(); step.dispatch(("comment".into(), comment.get_untracked())); }>
-                <textarea name="comment" rows="2" aria-label=move || t_string!(i18n, tickets.comment).to_string() prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+            <form class="comment-form" method="post" action=CommentObjection::PATH on:submit=move |ev| { ev.prevent_default(); step.dispatch(("comment".into(), comment.get_untracked())); }>
+                <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
+                <textarea name="body" rows="2" aria-label=move || t_string!(i18n, tickets.comment).to_string() prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))>{comment.get_untracked()}</textarea>
                 <button type="submit" class="button">{t!(i18n, tickets.add_comment)}</button>
             </form>
         </section>
@@ -309,16 +311,18 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
             </div>
         })}
         <Show when=move || d.with(|x| x.delivered_at.is_none())>
-            <form class="ticket-form" on:submit=move |ev| { ev.prevent_default(); done.dispatch((at.get_untracked(), note.get_untracked())); }>
+            <form class="ticket-form" method="post" action=CompleteDelivery::PATH on:submit=move |ev| { ev.prevent_default(); done.dispatch((at.get_untracked(), note.get_untracked())); }>
+                <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
+                <input type="hidden" name="version" value=move || d.with(|x| x.item.version.to_string()) />
                 <div class="form-grid">
                     <label class="field">
                         <span>{t!(i18n, tickets.delivered_at_hint)}</span>
-                        <input type="datetime-local" name="delivered_at" prop:value=move || at.get() on:input=move |ev| at.set(event_target_value(&ev)) />
+                        <input type="datetime-local" name="delivered_at" value=at.get_untracked() prop:value=move || at.get() on:input=move |ev| at.set(event_target_value(&ev)) />
                         <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "delivered_at")}</small>
                     </label>
                     <label class="field">
                         <span>{t!(i18n, tickets.note)}</span>
-                        <input name="note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                        <input name="note" value=note.get_untracked() prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
                     </label>
                 </div>
                 {move || failure().map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })}

@@ -11,6 +11,7 @@ use crate::domain::sales::Measure;
 use crate::domain::segmentation::{Class, Thresholds};
 use crate::domain::tier::{Matrix, SupportType, TierPolicyInput};
 use crate::error::AppError;
+use crate::wire::FormOrJson;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -170,7 +171,7 @@ pub async fn list_tier_policies() -> Result<PolicyOverview, AppError> {
 }
 
 /// Adds a policy version (owner).
-#[server(endpoint = "tiers/policies/save", input = Json)]
+#[server(endpoint = "tiers/policies/save", input = FormOrJson)]
 pub async fn save_tier_policy(input: TierPolicyInput) -> Result<PolicySummary, AppError> {
     crate::server::context::respond(imp::save_policy(input).await)
 }

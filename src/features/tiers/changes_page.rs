@@ -29,7 +29,7 @@ pub fn TierChangesPage() -> impl IntoView {
         <div class="page-head"><h1>{t!(i18n, tiers.title)}</h1></div>
         <TierTabs active="changes" />
         <label class="check">
-            <input type="checkbox" name="moves_only" prop:checked=move || moves_only.get() on:change=move |ev| moves_only.set(event_target_checked(&ev)) />
+            <input type="checkbox" name="moves_only" checked=moves_only.get_untracked() prop:checked=move || moves_only.get() on:change=move |ev| moves_only.set(event_target_checked(&ev)) />
             <span>{t!(i18n, tiers.moves_only)}</span>
         </label>
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

@@ -144,7 +144,8 @@ fn movement_class(m: Movement) -> &'static str {
 pub fn TierFlow(
     matrix: Matrix,
     by_amount: Signal<bool>,
-    selected: RwSignal<Option<(Origin, Dest)>>,
+    selected: Memo<Option<(Origin, Dest)>>,
+    select: Callback<(Origin, Dest)>,
     #[prop(into)] left_title: String,
     #[prop(into)] right_title: String,
 ) -> impl IntoView {
@@ -170,8 +171,8 @@ pub fn TierFlow(
                     view! {
                         <path class=class d=band_path(b) data-from=f.as_str() data-to=t.as_str()
                             role="button" tabindex="0" aria-label=label.clone()
-                            on:click=move |_| selected.set(Some((f, t)))
-                            on:keydown=move |ev| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); selected.set(Some((f, t))); }>
+                            on:click=move |_| select.run((f, t))
+                            on:keydown=move |ev| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); select.run((f, t)); }>
                             <title>{label.clone()}</title>
                         </path>
                     }

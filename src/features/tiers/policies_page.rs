@@ -1,6 +1,6 @@
 //! Tier policies (`/tiers/policies`): the version in force per tier, the owner's form
 //! for a new version with its effective date, and every version.
-use super::api::{PolicyOverview, PolicySummary, list_tier_policies, save_tier_policy};
+use super::api::{PolicyOverview, PolicySummary, SaveTierPolicy, list_tier_policies};
 use super::transitions_page::TierTabs;
 use crate::components::error_view::{error_message, message_for};
 use crate::domain::money::Money;
@@ -11,6 +11,7 @@ use crate::features::customers::components::ClassBadge;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 
 pub fn support_label(i18n: leptos_i18n::I18nContext<Locale>, s: SupportType) -> String {
@@ -177,7 +178,8 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
             });
         }
     });
-    let save = Action::new(move |i: &TierPolicyInput| save_tier_policy(i.clone()));
+    // a ServerAction also shows what a plain form post (before the script ran) came back with
+    let save = ServerAction::<SaveTierPolicy>::new();
     let errors = move || match save.value().get() {
         Some(Err(AppError::Validation(e))) => e,
         _ => Vec::new(),
@@ -195,7 +197,7 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
         view! {
             <label class="field">
                 <span>{label}</span>
-                <input name=name type=kind inputmode=if kind == "text" { "decimal" } else { "text" }
+                <input name=format!("input[{name}]") type=kind inputmode=if kind == "text" { "decimal" } else { "text" }
                     aria-invalid=move || message_for(i18n, &errors(), name).is_some().to_string()
                     prop:value=move || input.with(get)
                     on:input=move |ev| input.update(|i| set(i, event_target_value(&ev))) />
@@ -204,12 +206,12 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
         }
     };
     view! {
-        <form class="policy-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(input.get_untracked()); }>
+        <form class="policy-form" method="post" action=SaveTierPolicy::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(SaveTierPolicy { input: input.get_untracked() }); }>
             <h2>{t!(i18n, tiers.new_version)}</h2>
             <div class="form-grid">
                 <label class="field">
                     <span>{t!(i18n, segmentation.class_word)}</span>
-                    <select name="tier" prop:value=move || input.with(|i| i.tier.clone()) on:change=move |ev| input.update(|i| i.tier = event_target_value(&ev))>
+                    <select name="input[tier]" prop:value=move || input.with(|i| i.tier.clone()) on:change=move |ev| input.update(|i| i.tier = event_target_value(&ev))>
                         <option value="A">"A"</option><option value="B">"B"</option><option value="C">"C"</option>
                     </select>
                 </label>
@@ -223,7 +225,7 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
                 <legend>{t!(i18n, tiers.supports)}</legend>
                 {SupportType::ALL.map(|s| view! {
                     <label class="check">
-                        <input type="checkbox" name="supports" value=s.as_str()
+                        <input type="checkbox" name="input[supports][]" value=s.as_str()
                             prop:checked=move || input.with(|i| i.supports.iter().any(|x| x == s.as_str()))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
@@ -239,7 +241,7 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
             </fieldset>
             <label class="field">
                 <span>{t!(i18n, tiers.notes)}</span>
-                <textarea name="notes" rows="2" prop:value=move || input.with(|i| i.notes.clone()) on:input=move |ev| input.update(|i| i.notes = event_target_value(&ev))></textarea>
+                <textarea name="input[notes]" rows="2" prop:value=move || input.with(|i| i.notes.clone()) on:input=move |ev| input.update(|i| i.notes = event_target_value(&ev))></textarea>
             </label>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || save.pending().get()>

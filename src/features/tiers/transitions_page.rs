@@ -8,6 +8,7 @@ use super::api::{
 };
 use super::flow::{TierFlow, dest_label, origin_label};
 use crate::components::error_view::{error_message, field_message};
+use crate::components::pager::Pager;
 use crate::domain::growth::Growth;
 use crate::domain::sales::Measure;
 use crate::domain::tier::{Dest, Origin};
@@ -63,6 +64,25 @@ fn query_url(q: &TransitionQuery) -> String {
     .join("&")
 }
 
+/// `B-A` (from B to A) as the cell it names.
+fn parse_cell(raw: &str) -> Option<(Origin, Dest)> {
+    let (f, t) = raw.split_once('-')?;
+    Some((Origin::parse(f).ok()?, Dest::parse(t).ok()?))
+}
+
+/// The page's address with a cell's customer list open at `page`.
+fn cell_url(q: &TransitionQuery, cell: Option<(Origin, Dest)>, page: u32) -> String {
+    let mut url = format!("/tiers?{}", query_url(q));
+    if let Some((f, t)) = cell {
+        let sep = if url.ends_with('?') { "" } else { "&" };
+        url.push_str(&format!("{sep}cell={}-{}", f.as_str(), t.as_str()));
+        if page > 1 {
+            url.push_str(&format!("&page={page}"));
+        }
+    }
+    url.trim_end_matches('?').to_owned()
+}
+
 #[component]
 pub fn TransitionsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -78,8 +98,27 @@ pub fn TransitionsPage() -> impl IntoView {
         })
     });
     let data = Resource::new(move || query.get(), compare_tiers);
-    let selected = RwSignal::new(None::<(Origin, Dest)>);
-    let page = RwSignal::new(1u32);
+    // The cell whose customers are listed, and the page of that list, live in the URL
+    // (`cell=B-A&page=2`): the back button, a reload and a shared link show the same list.
+    let selected = Memo::new(move |_| params.with(|p| p.get("cell").and_then(|c| parse_cell(&c))));
+    let page = Memo::new(move |_| {
+        params.with(|p| {
+            p.get("page")
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(1)
+                .max(1)
+        })
+    });
+    let navigate = use_navigate();
+    let select = Callback::new(move |(f, t): (Origin, Dest)| {
+        navigate(
+            &cell_url(&query.get_untracked(), Some((f, t)), 1),
+            NavigateOptions {
+                scroll: false,
+                ..NavigateOptions::default()
+            },
+        );
+    });
     // created with the page, not inside the comparison's Suspense (same order of
     // resources on the server and in the hydrating browser)
     let moved = Resource::new(
@@ -95,15 +134,6 @@ pub fn TransitionsPage() -> impl IntoView {
             }
         },
     );
-    Effect::new(move |_| {
-        query.track();
-        selected.set(None);
-        page.set(1);
-    });
-    Effect::new(move |_| {
-        selected.track();
-        page.set(1);
-    });
     let by_amount = RwSignal::new(false);
     view! {
         <Title text=crate::components::head_text(move || t_string!(i18n, tiers.title).to_string()) />
@@ -120,12 +150,12 @@ pub fn TransitionsPage() -> impl IntoView {
                     }),
                     Ok(d) => Either::Right(view! {
                         <SideForm query=query data=Some(d.clone()) />
-                        <Compared data=d selected=selected by_amount=by_amount />
+                        <Compared data=d selected=selected select=select by_amount=by_amount />
                     }),
                 }
             })}
         </Transition>
-        <MovedList selected=selected page=page moved=moved />
+        <MovedList query=query selected=selected page=page moved=moved />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 data.await.ok().map(|d| view! { <WatchLists data=d /> })
@@ -178,9 +208,9 @@ fn SidePicker(
             </label>
             <div class="tier-dates" hidden=move || choice.get() != "period">
                 <label class="field"><span>{t!(i18n, segmentation.from)}</span>
-                    <input type="date" name=format!("{name}_from") prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) /></label>
+                    <input type="date" name=format!("{name}_from") value=from.get_untracked() prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) /></label>
                 <label class="field"><span>{t!(i18n, segmentation.to)}</span>
-                    <input type="date" name=format!("{name}_to") prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) /></label>
+                    <input type="date" name=format!("{name}_to") value=to.get_untracked() prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) /></label>
             </div>
         </fieldset>
     }
@@ -254,7 +284,7 @@ fn SideForm(query: Memo<TransitionQuery>, data: Option<TransitionData>) -> impl 
         );
     };
     view! {
-        <form class="tier-controls" on:submit=apply>
+        <form class="tier-controls" role="search" method="get" action="/tiers" on:submit=apply>
             <SidePicker name="first" label=t_string!(i18n, tiers.first).to_string() snapshots=snapshots.clone() choice=choice1 from=from1 to=to1 />
             <span class="tier-arrow" aria-hidden="true">"→"</span>
             <SidePicker name="second" label=t_string!(i18n, tiers.second).to_string() snapshots=snapshots choice=choice2 from=from2 to=to2 />
@@ -266,7 +296,7 @@ fn SideForm(query: Memo<TransitionQuery>, data: Option<TransitionData>) -> impl 
             </label>
             <label class="field tier-risk">
                 <span>{t!(i18n, tiers.risk_limit)}</span>
-                <input name="risk" inputmode="decimal" prop:value=move || risk.get() on:input=move |ev| risk.set(event_target_value(&ev)) />
+                <input name="risk" inputmode="decimal" value=risk.get_untracked() prop:value=move || risk.get() on:input=move |ev| risk.set(event_target_value(&ev)) />
             </label>
             <button type="submit" class="button button-primary">{t!(i18n, tiers.compare)}</button>
         </form>
@@ -276,7 +306,8 @@ fn SideForm(query: Memo<TransitionQuery>, data: Option<TransitionData>) -> impl 
 #[component]
 fn Compared(
     data: TransitionData,
-    selected: RwSignal<Option<(Origin, Dest)>>,
+    selected: Memo<Option<(Origin, Dest)>>,
+    select: Callback<(Origin, Dest)>,
     by_amount: RwSignal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -292,7 +323,7 @@ fn Compared(
             <td class="num">
                 <button type="button" class="tier-cell" data-from=f.as_str() data-to=t.as_str()
                     aria-label=label aria-pressed=move || (selected.get() == Some((f, t))).to_string()
-                    on:click=move |_| selected.set(Some((f, t)))>
+                    on:click=move |_| select.run((f, t))>
                     <strong>{c.customers}</strong>
                     <small>{measure.display(c.total)}</small>
                 </button>
@@ -312,7 +343,7 @@ fn Compared(
                 <button type="button" class="button" aria-pressed=move || (!by_amount.get()).to_string() on:click=move |_| by_amount.set(false)>{t!(i18n, tiers.by_customers)}</button>
                 <button type="button" class="button" aria-pressed=move || by_amount.get().to_string() on:click=move |_| by_amount.set(true)>{t!(i18n, tiers.by_amount)}</button>
             </div>
-            <TierFlow matrix=data.matrix.clone() by_amount=by_amount.into() selected=selected
+            <TierFlow matrix=data.matrix.clone() by_amount=by_amount.into() selected=selected select=select
                 left_title=data.first.label.clone() right_title=data.second.label.clone() />
             <p class="muted small">{t!(i18n, tiers.flow_hint)}</p>
         </div>
@@ -343,8 +374,9 @@ fn Compared(
 
 #[component]
 fn MovedList(
-    selected: RwSignal<Option<(Origin, Dest)>>,
-    page: RwSignal<u32>,
+    query: Memo<TransitionQuery>,
+    selected: Memo<Option<(Origin, Dest)>>,
+    page: Memo<u32>,
     moved: Resource<Result<Option<MovedPage>, AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -377,11 +409,7 @@ fn MovedList(
                                         }).collect_view()}
                                     </tbody>
                                 </table></div>
-                                <nav class="pager">
-                                    <button type="button" class="button" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{t!(i18n, segmentation.prev)}</button>
-                                    <span>{move || format!("{} / {pages}", page.get())}</span>
-                                    <button type="button" class="button" disabled=move || page.get() >= pages on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, segmentation.next)}</button>
-                                </nav>
+                                <Pager page=page.get_untracked() pages=pages href=move |n| cell_url(&query.get_untracked(), selected.get_untracked(), n) />
                             }))
                         }
                     }

@@ -14,6 +14,7 @@ use crate::domain::tickets::ObjectionInput;
 use crate::domain::visits::{Health, VisitInput};
 use crate::error::AppError;
 use crate::features::sales::api::OrderInput;
+use crate::wire::FormOrJson;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -259,7 +260,7 @@ pub async fn get_relationship(customer_id: String) -> Result<Relationship, AppEr
     crate::server::context::respond(imp::relationship(customer_id).await)
 }
 
-#[server(endpoint = "visits/touch", input = Json)]
+#[server(endpoint = "visits/touch", input = FormOrJson)]
 pub async fn record_touch(
     customer_id: String,
     kind: String,
@@ -274,7 +275,7 @@ pub async fn get_reminders(days: u32) -> Result<Reminders, AppError> {
     crate::server::context::respond(imp::reminders(days).await)
 }
 
-#[server(endpoint = "visits/gifts", input = Json)]
+#[server(endpoint = "visits/gifts", input = FormOrJson)]
 pub async fn save_gift_list(tier: String, occasion: String, gifts: String) -> Result<(), AppError> {
     crate::server::context::respond(imp::save_gift_list(tier, occasion, gifts).await)
 }

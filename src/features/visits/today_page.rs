@@ -6,8 +6,10 @@
 //! corrected or discarded, never dropped silently.
 //!
 //! The server renders only the frame; everything else is read on the device after the
-//! page starts, so the same page works from the service worker's copy.
-use super::api::{OfflineBundle, OutboxEntry, OutboxItem, PhotoRef, PlanCustomer};
+//! page starts, so the same page works from the service worker's copy. Its forms exist
+//! only once the script runs and go to the outbox, never straight to the server; their
+//! `action` names the server function that finally stores the record.
+use super::api::{OfflineBundle, OutboxEntry, OutboxItem, PhotoRef, PlanCustomer, RecordVisit};
 use crate::components::error_view::{error_message, field_message, message_for};
 use crate::domain::tickets::{NewObjection, ObjectionCategory, ObjectionInput};
 use crate::domain::validation::FieldError;
@@ -16,10 +18,13 @@ use crate::domain::visits::LocationInput;
 use crate::domain::visits::{NewVisit, PriceInput, Purpose, VisitInput};
 use crate::error::AppError;
 use crate::features::customers::components::TierBadge;
+use crate::features::sales::api::CreateOrder;
 use crate::features::sales::api::{OrderInput, OrderLineInput, line_input};
+use crate::features::tickets::api::OpenObjection;
 use crate::features::tickets::components::category_label;
 use crate::i18n::*;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 
 /// Where the device and the server stand.
@@ -695,7 +700,7 @@ fn RecordForm(
                 }
             };
             view! {
-                <form class="ticket-form today-form" on:submit=submit novalidate>
+                <form class="ticket-form today-form" method="post" action=RecordVisit::PATH on:submit=submit novalidate>
                     <h2>{t!(i18n, visits.visit_form, name = customer.name.clone())}</h2>
                     <p class="muted">{t!(i18n, visits.checked_in_at, at = v.with_untracked(|v| v.checked_in_at.replace('T', " ")))}
                         " · " {move || match v.with(|v| v.location) {
@@ -803,7 +808,7 @@ fn RecordForm(
                 }
             };
             view! {
-                <form class="ticket-form today-form" on:submit=submit novalidate>
+                <form class="ticket-form today-form" method="post" action=OpenObjection::PATH on:submit=submit novalidate>
                     <h2>{t!(i18n, visits.objection_form, name = customer.name.clone())}</h2>
                     <div class="form-grid">
                         <label class="field">
@@ -875,7 +880,7 @@ fn RecordForm(
                 }
             };
             view! {
-                <form class="ticket-form today-form" on:submit=submit novalidate>
+                <form class="ticket-form today-form" method="post" action=CreateOrder::PATH on:submit=submit novalidate>
                     <h2>{t!(i18n, visits.order_form, name = customer.name.clone())}</h2>
                     <div class="form-grid">
                         <label class="field">

@@ -1,0 +1,37 @@
+//! Paging for long lists: "previous · page N of M · next" as links to the list's own
+//! address with another page, so paging works before the page's script has loaded, a
+//! reload or the back button show the same page, and a crawler can follow it.
+//!
+//! The caller says how to write the address of page `n` (the list's filters stay in it):
+//!
+//! ```ignore
+//! <Pager page=3 pages=17 href=move |n| format!("/customers?page={n}") />
+//! ```
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Prev / next links around "page N of M". At the ends the link becomes a disabled
+/// control (`aria-disabled`), so the layout does not jump.
+#[component]
+pub fn Pager(page: u32, pages: u32, href: impl Fn(u32) -> String + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let pages = pages.max(1);
+    let page = page.clamp(1, pages);
+    let prev = (page > 1).then(|| href(page - 1));
+    let next = (page < pages).then(|| href(page + 1));
+    let label = move || t_string!(i18n, common.page_of, page = page, pages = pages).to_string();
+    view! {
+        <nav class="pager" aria-label=label data-page=page data-pages=pages>
+            {match prev {
+                Some(h) => view! { <A href=h attr:class="button" attr:rel="prev" attr:data-pager="prev">{t!(i18n, common.prev)}</A> }.into_any(),
+                None => view! { <span class="button" aria-disabled="true" data-pager="prev">{t!(i18n, common.prev)}</span> }.into_any(),
+            }}
+            <span class="pager-at">{label}</span>
+            {match next {
+                Some(h) => view! { <A href=h attr:class="button" attr:rel="next" attr:data-pager="next">{t!(i18n, common.next)}</A> }.into_any(),
+                None => view! { <span class="button" aria-disabled="true" data-pager="next">{t!(i18n, common.next)}</span> }.into_any(),
+            }}
+        </nav>
+    }
+}

@@ -1,0 +1,144 @@
+//! How a server function's input crosses the wire.
+//!
+//! The app (hydrated) and the tablet's outbox send JSON. A form submitted before the
+//! page's script has loaded — or with scripts off — is posted by the browser itself as
+//! `application/x-www-form-urlencoded` to the same URL. [`FormOrJson`] accepts both, so
+//! every form works before hydration without a second endpoint, and the JSON clients
+//! (the tablet's stored outbox among them) keep working unchanged.
+//!
+//! The body tells which it is: a JSON input is always an object (`{…}`), while a form
+//! body is `name=value&…`, whose first byte can never be `{` (a browser percent-encodes
+//! it). Nested inputs use bracket names, as `serde_qs` reads them:
+//!
+//! ```
+//! use qudao::wire::decode_input;
+//! #[derive(serde::Deserialize, Debug, PartialEq)]
+//! struct Edit { id: String, values: std::collections::BTreeMap<String, String> }
+//! let form = b"id=7&values%5Bname%5D=%E5%BC%A0%E4%B8%89+%E5%BA%97";
+//! let json = br#"{"id":"7","values":{"name":"张三 店"}}"#;
+//! let a: Edit = decode_input(form).unwrap();
+//! let b: Edit = decode_input(json).unwrap();
+//! assert_eq!(a, b);
+//! assert_eq!(a.values["name"], "张三 店");
+//! ```
+use leptos::server_fn::Bytes;
+use leptos::server_fn::codec::Post;
+use leptos::server_fn::{ContentType, Decodes, Encodes, Format, FormatType};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// JSON from the app, or a browser's own form post; answers are JSON either way.
+pub type FormOrJson = Post<FormOrJsonEncoding>;
+
+/// See the module documentation.
+pub struct FormOrJsonEncoding;
+
+impl ContentType for FormOrJsonEncoding {
+    // What the app itself sends.
+    const CONTENT_TYPE: &'static str = "application/json";
+}
+
+impl FormatType for FormOrJsonEncoding {
+    const FORMAT_TYPE: Format = Format::Text;
+}
+
+impl<T: Serialize> Encodes<T> for FormOrJsonEncoding {
+    type Error = serde_json::Error;
+
+    fn encode(output: &T) -> Result<Bytes, Self::Error> {
+        serde_json::to_vec(output).map(Bytes::from)
+    }
+}
+
+impl<T: DeserializeOwned> Decodes<T> for FormOrJsonEncoding {
+    type Error = InputError;
+
+    fn decode(bytes: Bytes) -> Result<T, Self::Error> {
+        decode_input(&bytes)
+    }
+}
+
+/// An input that is neither valid JSON nor a valid form for the function.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("form: {0}")]
+    Form(String),
+}
+
+/// Reads a JSON object or a form-encoded body into `T` (see the module documentation).
+pub fn decode_input<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, InputError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'{') {
+        return Ok(serde_json::from_slice(bytes)?);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| InputError::Form(e.to_string()))?;
+    // Not strict: browsers percent-encode the brackets of nested names (`a%5Bb%5D`).
+    serde_qs::Config::new(5, false)
+        .deserialize_str(text)
+        .map_err(|e| InputError::Form(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used)]
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Login {
+        login: String,
+        password: String,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Nested {
+        id: String,
+        version: i64,
+        #[serde(default)]
+        flag: bool,
+        lines: Vec<Line>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Line {
+        sku: String,
+        quantity: String,
+    }
+
+    #[test]
+    fn a_browser_form_post_reads_like_the_apps_json() {
+        let form: Login = decode_input(b"login=laoban&password=p%26ss+word%3D1").unwrap();
+        let json: Login = decode_input(br#"{"login":"laoban","password":"p&ss word=1"}"#).unwrap();
+        assert_eq!(form, json);
+        assert_eq!(form.password, "p&ss word=1");
+    }
+
+    #[test]
+    fn nested_names_with_encoded_brackets_are_read() {
+        let body = "id=x&version=3&flag=true&lines%5B0%5D%5Bsku%5D=BEER-1&lines%5B0%5D%5Bquantity%5D=2\
+                    &lines%5B1%5D%5Bsku%5D=TEA&lines%5B1%5D%5Bquantity%5D=5";
+        let n: Nested = decode_input(body.as_bytes()).unwrap();
+        assert_eq!(n.version, 3);
+        assert!(n.flag);
+        assert_eq!(n.lines.len(), 2);
+        assert_eq!(n.lines[1].sku, "TEA");
+    }
+
+    #[test]
+    fn an_unchecked_box_is_absent_and_defaults() {
+        let n: Nested =
+            decode_input(b"id=x&version=1&lines%5B0%5D%5Bsku%5D=A&lines%5B0%5D%5Bquantity%5D=1")
+                .unwrap();
+        assert!(!n.flag);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(decode_input::<Login>(b"{not json").is_err());
+        assert!(decode_input::<Login>(b"login=only").is_err());
+        assert!(decode_input::<Login>(&[0xff, 0xfe, b'=']).is_err());
+        assert!(decode_input::<Nested>(b"").is_err());
+    }
+}

@@ -20,6 +20,7 @@ use crate::features::staff::staff_page::StaffPage;
 use crate::features::standards::page::StandardsPage;
 use crate::features::tickets::board_page::TicketBoardPage;
 use crate::features::tickets::compliance_page::CompliancePage;
+use crate::features::tickets::deliveries_page::MyDeliveriesPage;
 use crate::features::tickets::detail_page::{DeliveryPage, ObjectionPage};
 use crate::features::tiers::changes_page::TierChangesPage;
 use crate::features::tiers::policies_page::PoliciesPage;
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tickets/compliance") view=CompliancePage ssr=SsrMode::Async />
                         <Route path=path!("tickets/objections/:id") view=ObjectionPage ssr=SsrMode::Async />
                         <Route path=path!("tickets/deliveries/:id") view=DeliveryPage ssr=SsrMode::Async />
+                        <Route path=path!("deliveries") view=MyDeliveriesPage ssr=SsrMode::Async />
                         <Route path=path!("standards") view=StandardsPage ssr=SsrMode::Async />
                         <Route path=path!("handbook") view=HandbookPage ssr=SsrMode::Async />
                         <Route path=path!("development") view=DevelopmentPage ssr=SsrMode::Async />

@@ -92,6 +92,9 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
         FieldErrorCode::UnknownCustomer => {
             td_string!(locale, field_errors.unknown_customer).to_string()
         }
+        FieldErrorCode::StillServesCustomers => {
+            td_string!(locale, field_errors.still_serves_customers).to_string()
+        }
         FieldErrorCode::UnknownEmployee => {
             td_string!(locale, field_errors.unknown_employee).to_string()
         }

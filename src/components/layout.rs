@@ -18,6 +18,7 @@ pub fn role_name(i18n: I18nContext<Locale>, role: Role) -> String {
         Role::Owner => t_string!(i18n, roles.owner).to_string(),
         Role::Manager => t_string!(i18n, roles.manager).to_string(),
         Role::Rep => t_string!(i18n, roles.rep).to_string(),
+        Role::Driver => t_string!(i18n, roles.driver).to_string(),
     }
 }
 
@@ -53,6 +54,7 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
     let i18n = use_i18n();
     provide_context(user.clone());
     let may_view_staff = user.role.may(Action::ViewStaff);
+    let works_with_customers = user.role.may(Action::WorkWithCustomers);
     let role = user.role;
     let name = user.name.clone();
     view! {
@@ -66,17 +68,36 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                 </div>
             </div>
             <nav class="mainnav" aria-label=move || t_string!(i18n, nav.main).to_string()>
-                <A href="/" exact=true>{t!(i18n, nav.dashboard)}</A>
-                <A href="/today">{t!(i18n, nav.today)}</A>
-                <A href="/customers">{t!(i18n, nav.customers)}</A>
-                <A href="/sales">{t!(i18n, nav.sales)}</A>
-                <A href="/segmentation">{t!(i18n, nav.segmentation)}</A>
-                <A href="/tiers">{t!(i18n, nav.tiers)}</A>
-                <A href="/growth">{t!(i18n, nav.growth)}</A>
-                <A href="/discipline">{t!(i18n, nav.discipline)}</A>
-                <A href="/tickets">{t!(i18n, nav.tickets)}</A>
-                <A href="/development">{t!(i18n, nav.development)}</A>
-                {may_view_staff.then(|| view! { <A href="/staff">{t!(i18n, nav.staff)}</A> })}
+                {if works_with_customers {
+                    view! {
+                        <A href="/" exact=true>{t!(i18n, nav.dashboard)}</A>
+                        <A href="/today">{t!(i18n, nav.today)}</A>
+                        <A href="/visits">{t!(i18n, nav.visits)}</A>
+                        <A href="/customers">{t!(i18n, nav.customers)}</A>
+                        <A href="/sales">{t!(i18n, nav.sales)}</A>
+                        <A href="/segmentation">{t!(i18n, nav.segmentation)}</A>
+                        <A href="/tiers">{t!(i18n, nav.tiers)}</A>
+                        <A href="/growth">{t!(i18n, nav.growth)}</A>
+                        <A href="/discipline">{t!(i18n, nav.discipline)}</A>
+                        <A href="/tickets">{t!(i18n, nav.tickets)}</A>
+                        // the staff list and staff development are one section (tabs) for
+                        // those who see the staff; a rep has their own development page
+                        {if may_view_staff {
+                            view! { <A href="/staff">{t!(i18n, nav.staff)}</A> }.into_any()
+                        } else {
+                            view! { <A href="/development">{t!(i18n, nav.development)}</A> }.into_any()
+                        }}
+                    }
+                    .into_any()
+                } else {
+                    // a driver: their deliveries, and what every employee has
+                    view! {
+                        <A href="/deliveries">{t!(i18n, nav.deliveries)}</A>
+                        <A href="/handbook">{t!(i18n, nav.handbook)}</A>
+                        <A href="/development">{t!(i18n, nav.development)}</A>
+                    }
+                    .into_any()
+                }}
             </nav>
             <div class="usermenu">
                 <LanguageSwitch />
@@ -91,6 +112,22 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
             <Outlet />
         </main>
     }
+}
+
+/// The tabs of the staff section (Pillar 1), for those who see the staff: the list and
+/// their development.
+#[component]
+pub fn StaffTabs() -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = use_current_user().is_some_and(|u| u.role.may(Action::ViewStaff));
+    shown.then(|| {
+        view! {
+            <nav class="tier-tabs" aria-label=move || t_string!(i18n, nav.staff).to_string()>
+                <A href="/staff" attr:class="button">{t!(i18n, nav.staff)}</A>
+                <A href="/development" exact=true attr:class="button">{t!(i18n, nav.development)}</A>
+            </nav>
+        }
+    })
 }
 
 /// Switches between Chinese and English; the choice is kept in a cookie, so the server

@@ -13,14 +13,27 @@ use leptos_router::components::A;
 
 /// Prev / next links around "page N of M". At the ends the link becomes a disabled
 /// control (`aria-disabled`), so the layout does not jump.
+/// `open_ended`: the list has no count (the sales ledger), so "page N" without "of M";
+/// `pages` is then `page + 1` while there may be more.
 #[component]
-pub fn Pager(page: u32, pages: u32, href: impl Fn(u32) -> String + 'static) -> impl IntoView {
+pub fn Pager(
+    page: u32,
+    pages: u32,
+    href: impl Fn(u32) -> String + 'static,
+    #[prop(optional)] open_ended: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let pages = pages.max(1);
     let page = page.clamp(1, pages);
     let prev = (page > 1).then(|| href(page - 1));
     let next = (page < pages).then(|| href(page + 1));
-    let label = move || t_string!(i18n, common.page_of, page = page, pages = pages).to_string();
+    let label = move || {
+        if open_ended {
+            t_string!(i18n, common.page_n, page = page).to_string()
+        } else {
+            t_string!(i18n, common.page_of, page = page, pages = pages).to_string()
+        }
+    };
     view! {
         <nav class="pager" aria-label=label data-page=page data-pages=pages>
             {match prev {

@@ -2,8 +2,11 @@
 //! what.
 //!
 //! Roles: the **owner** (老板) sees and sets everything; a **manager** (主管) sees all
-//! customers and staff; a **rep** (业务员) sees only the customers assigned to them. Only
-//! the owner manages staff, and a company always keeps at least one active owner:
+//! customers and staff; a **rep** (业务员) sees only the customers assigned to them; a
+//! **driver** (司机) sees only the deliveries given to them — the order, the customer's
+//! name, address and phone — and records them, nothing of the customers besides. Every
+//! role reads the handbook and its own development record. Only the owner manages staff,
+//! and a company always keeps at least one active owner:
 //!
 //! ```
 //! use qudao::domain::staff::{keeps_an_active_owner, Role};
@@ -21,6 +24,8 @@ pub enum Role {
     Owner,
     Manager,
     Rep,
+    /// Delivers orders (配送): sees the deliveries given to them and nothing else.
+    Driver,
 }
 
 /// Things that need permission. One rule per action, asked by the server before it acts
@@ -38,17 +43,23 @@ pub enum Action {
     SetTierPolicies,
     /// Set the service standards and working calendar; edit and publish the handbook.
     SetStandards,
+    /// What every employee has: the handbook, one's own development record, suggestions.
+    UseStaffPages,
+    /// See the deliveries given to oneself and record them (any role may drive; a driver
+    /// does nothing else).
+    Deliver,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Owner, Role::Manager, Role::Rep];
+    pub const ALL: [Role; 4] = [Role::Owner, Role::Manager, Role::Rep, Role::Driver];
 
-    /// The stored and wire form: `owner`, `manager`, `rep`.
+    /// The stored and wire form: `owner`, `manager`, `rep`, `driver`.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Owner => "owner",
             Role::Manager => "manager",
             Role::Rep => "rep",
+            Role::Driver => "driver",
         }
     }
 
@@ -58,6 +69,7 @@ impl Role {
             "owner" => Ok(Role::Owner),
             "manager" => Ok(Role::Manager),
             "rep" => Ok(Role::Rep),
+            "driver" => Ok(Role::Driver),
             _ => Err(FieldErrorCode::InvalidRole),
         }
     }
@@ -65,13 +77,14 @@ impl Role {
     /// The one permission rule of the app for staff-level actions.
     pub fn may(self, action: Action) -> bool {
         match action {
-            Action::ViewDashboard => true,
+            Action::ViewDashboard => self != Role::Driver,
             Action::ViewStaff => matches!(self, Role::Owner | Role::Manager),
             Action::ManageStaff => self == Role::Owner,
-            Action::WorkWithCustomers => true,
+            Action::WorkWithCustomers => self != Role::Driver,
             Action::ManageCustomers => matches!(self, Role::Owner | Role::Manager),
             Action::SetTierPolicies => self == Role::Owner,
             Action::SetStandards => self == Role::Owner,
+            Action::UseStaffPages | Action::Deliver => true,
         }
     }
 }
@@ -246,6 +259,14 @@ mod tests {
             (Role::Owner, Action::SetStandards, true),
             (Role::Manager, Action::SetStandards, false),
             (Role::Rep, Action::SetStandards, false),
+            // a driver delivers and reads the handbook, and sees no customer or figure
+            (Role::Driver, Action::Deliver, true),
+            (Role::Driver, Action::UseStaffPages, true),
+            (Role::Driver, Action::WorkWithCustomers, false),
+            (Role::Driver, Action::ManageCustomers, false),
+            (Role::Driver, Action::ViewDashboard, false),
+            (Role::Driver, Action::ViewStaff, false),
+            (Role::Rep, Action::Deliver, true),
         ];
         for (role, action, expected) in table {
             assert_eq!(role.may(action), expected, "{role:?} {action:?}");
@@ -333,7 +354,12 @@ mod tests {
     }
 
     fn any_role() -> impl Strategy<Value = Role> {
-        prop_oneof![Just(Role::Owner), Just(Role::Manager), Just(Role::Rep)]
+        prop_oneof![
+            Just(Role::Owner),
+            Just(Role::Manager),
+            Just(Role::Rep),
+            Just(Role::Driver)
+        ]
     }
 
     proptest! {

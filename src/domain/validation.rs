@@ -54,6 +54,8 @@ pub enum FieldErrorCode {
     UnknownCustomer,
     /// No active employee of the company has this login.
     UnknownEmployee,
+    /// A driver serves no customers: this employee still does (reassign them first).
+    StillServesCustomers,
     /// Another customer of the company already has this code.
     DuplicateCode,
     /// The file is not a JPEG, PNG or WebP image.

@@ -73,6 +73,106 @@ pub fn visit_compliance(planned: u32, made: u32) -> Option<u32> {
     })
 }
 
+/// Visits a rep can make in a day when the owner has not said otherwise.
+pub const DEFAULT_DAILY_VISITS: u32 = 20;
+/// The most a company may set (more is not a day's work, it is a typo).
+pub const MAX_DAILY_VISITS: u32 = 60;
+
+/// The daily capacity as typed: a whole number from 1 to [`MAX_DAILY_VISITS`].
+///
+/// ```
+/// use qudao::domain::visits::parse_daily_visits;
+/// assert_eq!(parse_daily_visits(" 25 "), Ok(25));
+/// assert!(parse_daily_visits("0").is_err() && parse_daily_visits("61").is_err());
+/// ```
+pub fn parse_daily_visits(raw: &str) -> Result<u32, FieldErrorCode> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(FieldErrorCode::Required);
+    }
+    let n: u32 = t.parse().map_err(|_| {
+        if t.starts_with('-') {
+            FieldErrorCode::Negative
+        } else if t.contains(['.', ',']) {
+            FieldErrorCode::NotWhole
+        } else {
+            FieldErrorCode::InvalidNumber
+        }
+    })?;
+    match n {
+        0 => Err(FieldErrorCode::Zero),
+        n if n > MAX_DAILY_VISITS => Err(FieldErrorCode::TooLarge),
+        n => Ok(n),
+    }
+}
+
+/// A customer waiting in the plan: the day its visit falls due and how it ranks when a
+/// day is full — tier first (`0` for A, `1` B, `2` C, `3` not yet classified), then the
+/// earlier due day, then route order (`route`, the position in the rep's route).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiting {
+    pub due: NaiveDate,
+    pub tier_rank: u8,
+    pub route: usize,
+}
+
+/// Spreads visits over the days from `today` (inclusive) to `today + days - 1`, so that no
+/// day holds more than `capacity`: each working day (`works`) takes, among the customers
+/// due by then and not yet planned, those that rank first (see [`Waiting`]); the rest move
+/// to the next working day. Answers each customer's planned day, in the input's order, or
+/// `None` when it does not fit before the window ends (or falls due after it).
+///
+/// A rep with 63 customers due today and room for 20 visits a day gets 20 today, 20 on
+/// the next working day, and so on — A customers first, nobody dropped:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use qudao::domain::visits::{Waiting, schedule};
+/// let mon = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+/// let due = |tier_rank, route| Waiting { due: mon, tier_rank, route };
+/// let plan = schedule(&[due(2, 0), due(0, 1), due(1, 2)], mon, 2, 7, |_| true);
+/// let tue = mon.succ_opt();
+/// assert_eq!(plan, vec![tue, Some(mon), Some(mon)]); // the C customer waits a day
+/// ```
+pub fn schedule(
+    waiting: &[Waiting],
+    today: NaiveDate,
+    capacity: u32,
+    days: u32,
+    works: impl Fn(NaiveDate) -> bool,
+) -> Vec<Option<NaiveDate>> {
+    let mut planned: Vec<Option<NaiveDate>> = vec![None; waiting.len()];
+    // those not yet planned, best first; a day takes from the front whoever is due by then
+    let mut order: Vec<usize> = (0..waiting.len()).collect();
+    order.sort_by_key(|&i| {
+        let w = waiting[i];
+        (w.tier_rank, w.due, w.route, i)
+    });
+    let capacity = usize::try_from(capacity).unwrap_or(usize::MAX);
+    for offset in 0..days {
+        let Some(day) = today.checked_add_days(chrono::Days::new(u64::from(offset))) else {
+            break;
+        };
+        if !works(day) {
+            continue;
+        }
+        let mut taken = 0;
+        order.retain(|&i| {
+            if taken < capacity && waiting[i].due <= day {
+                planned[i] = Some(day);
+                taken += 1;
+                false
+            } else {
+                true
+            }
+        });
+        if order.is_empty() {
+            break;
+        }
+    }
+    planned
+}
+
 /// What a reminder is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Occasion {
@@ -553,6 +653,131 @@ mod tests {
     #![expect(clippy::unwrap_used)]
     use super::*;
     use proptest::prelude::*;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_full_day_moves_the_lowest_ranked_to_the_next_working_day() {
+        let mon = day(11, 30);
+        let sat = day(12, 5);
+        // 63 due today, 20 a day, Sundays off: 20 + 20 + 20 + 3, none dropped
+        let waiting: Vec<Waiting> = (0..63)
+            .map(|i| Waiting {
+                due: mon,
+                tier_rank: (i % 4) as u8,
+                route: i,
+            })
+            .collect();
+        let plan = schedule(&waiting, mon, 20, 7, |d| {
+            d.weekday() != chrono::Weekday::Sun
+        });
+        let on = |d: NaiveDate| plan.iter().filter(|p| **p == Some(d)).count();
+        assert_eq!(on(mon), 20);
+        assert_eq!(on(day(12, 1)), 20);
+        assert_eq!(on(day(12, 2)), 20);
+        assert_eq!(on(day(12, 3)), 3);
+        assert_eq!(on(sat), 0);
+        assert!(plan.iter().all(Option::is_some));
+        // today holds the A customers (16 of them) and the first B customers on the route
+        let today_ranks: Vec<u8> = (0..63)
+            .filter(|&i| plan[i] == Some(mon))
+            .map(|i| waiting[i].tier_rank)
+            .collect();
+        assert_eq!(today_ranks.iter().filter(|r| **r == 0).count(), 16);
+        assert!(today_ranks.iter().all(|r| *r <= 1));
+    }
+
+    #[test]
+    fn nobody_is_planned_before_their_day_nor_on_a_day_off() {
+        let sat = day(12, 5);
+        let waiting = [
+            Waiting {
+                due: day(12, 6),
+                tier_rank: 0,
+                route: 0,
+            }, // due on Sunday
+            Waiting {
+                due: day(12, 8),
+                tier_rank: 1,
+                route: 1,
+            },
+            Waiting {
+                due: day(12, 20),
+                tier_rank: 0,
+                route: 2,
+            }, // beyond the week
+        ];
+        let plan = schedule(&waiting, sat, 20, 7, |d| {
+            d.weekday() != chrono::Weekday::Sun
+        });
+        assert_eq!(plan, vec![Some(day(12, 7)), Some(day(12, 8)), None]);
+    }
+
+    proptest! {
+        /// Whatever is due and however small a day is: no day over capacity, nobody
+        /// before their due day or on a day off, nobody planned twice, and whoever is left
+        /// out could not have fitted (every working day after their due day is full).
+        #[test]
+        fn the_schedule_respects_capacity_days_and_drops_nobody_it_could_fit(
+            dues in proptest::collection::vec((0u32..12, 0u8..4), 0..80),
+            capacity in 1u32..25,
+            today_offset in 0u32..7,
+        ) {
+            let today = day(11, 23) + chrono::Days::new(u64::from(today_offset));
+            let start = day(11, 20);
+            let waiting: Vec<Waiting> = dues.iter().enumerate().map(|(i, (d, t))| Waiting {
+                due: start + chrono::Days::new(u64::from(*d)),
+                tier_rank: *t,
+                route: i,
+            }).collect();
+            let works = |d: NaiveDate| d.weekday() != chrono::Weekday::Sun;
+            let plan = schedule(&waiting, today, capacity, 7, works);
+            let last = today + chrono::Days::new(6);
+            let mut per_day = std::collections::BTreeMap::new();
+            for (w, p) in waiting.iter().zip(&plan) {
+                if let Some(p) = p {
+                    prop_assert!(*p >= w.due && *p >= today && *p <= last && works(*p));
+                    *per_day.entry(*p).or_insert(0u32) += 1;
+                }
+            }
+            prop_assert!(per_day.values().all(|n| *n <= capacity));
+            for (w, p) in waiting.iter().zip(&plan) {
+                if p.is_none() && w.due <= last {
+                    let mut d = w.due.max(today);
+                    while d <= last {
+                        if works(d) {
+                            prop_assert_eq!(per_day.get(&d).copied().unwrap_or(0), capacity);
+                        }
+                        d = d.succ_opt().unwrap();
+                    }
+                }
+            }
+        }
+
+        /// A lower tier never takes a day's place from a higher one that was waiting.
+        #[test]
+        fn a_higher_tier_waiting_is_never_passed_over(
+            ranks in proptest::collection::vec(0u8..4, 0..60),
+            capacity in 1u32..15,
+        ) {
+            let today = day(11, 30);
+            let waiting: Vec<Waiting> = ranks.iter().enumerate()
+                .map(|(i, t)| Waiting { due: today, tier_rank: *t, route: i }).collect();
+            let plan = schedule(&waiting, today, capacity, 7, |_| true);
+            for (a, pa) in waiting.iter().zip(&plan) {
+                for (b, pb) in waiting.iter().zip(&plan) {
+                    if a.tier_rank < b.tier_rank {
+                        // b planned means a was planned no later
+                        if let Some(pb) = pb {
+                            prop_assert!(pa.is_some_and(|pa| pa <= *pb));
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -30,6 +30,9 @@ pub enum Command {
     User(UserCommand),
     /// Write a consistent copy of the database to FILE (safe while serving).
     Backup { file: PathBuf },
+    /// Print the app's page routes, one per line (`/customers/:id`): what the end-to-end
+    /// crawl loads, so a new page is covered without a new test.
+    Routes,
     /// Import data from a file (one transaction: all rows or none).
     #[command(subcommand)]
     Import(ImportCommand),
@@ -171,6 +174,7 @@ pub enum RoleArg {
     Owner,
     Manager,
     Rep,
+    Driver,
 }
 
 /// Entry point of the binary: parse, run, report errors plainly with a non-zero exit.
@@ -239,6 +243,12 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Routes => {
+            for path in crate::server::http::page_routes() {
+                println!("{path}");
+            }
+            Ok(())
+        }
         Command::Backup { file } => {
             let pool = db::connect(&config.database_url).await?;
             let out = db::backup(&pool, &file).await?;
@@ -286,6 +296,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 RoleArg::Owner => "owner",
                 RoleArg::Manager => "manager",
                 RoleArg::Rep => "rep",
+                RoleArg::Driver => "driver",
             };
             let fields = EmployeeFields::parse(&EmployeeInput {
                 name,

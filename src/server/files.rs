@@ -770,12 +770,13 @@ pub async fn upload_ticket_photo(
         "delivery" => "delivery",
         _ => return error(AppError::NotFound),
     };
-    let scope = imp::scope_of(&user);
     let ticket_found = if kind == "objection" {
-        tickets::objection(&mut tx, user.company_id, scope, ticket)
+        tickets::objection(&mut tx, user.company_id, imp::scope_of(&user), ticket)
             .await
             .map(|r| r.is_some())
     } else {
+        // proof of delivery: also its driver's to add
+        let scope = tickets::DeliveryScope::of(user.role, user.id);
         tickets::delivery(&mut tx, user.company_id, scope, ticket)
             .await
             .map(|r| r.is_some())
@@ -814,7 +815,8 @@ pub async fn upload_ticket_photo(
     answer
 }
 
-/// `GET /ticket-photos/{id}`: only to users who may see the ticket's customer.
+/// `GET /ticket-photos/{id}`: only to users who may see the ticket's customer (and a
+/// delivery's photos to its driver).
 pub async fn ticket_photo(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -826,7 +828,8 @@ pub async fn ticket_photo(
         id,
         "get ticket photo",
         async |conn, user| {
-            crate::server::db::tickets::photo(conn, user.company_id, imp::scope_of(user), id).await
+            let scope = crate::server::db::tickets::DeliveryScope::of(user.role, user.id);
+            crate::server::db::tickets::photo(conn, user.company_id, scope, id).await
         },
     )
     .await

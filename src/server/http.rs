@@ -83,6 +83,17 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The page routes of the app as written in its router (`/customers/:id`), sorted.
+pub fn page_routes() -> Vec<String> {
+    let mut paths: Vec<String> = generate_route_list(App)
+        .iter()
+        .map(|r| r.path().to_owned())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
 /// An upload over the limit is answered with the limit, so the page can say it.
 async fn upload_too_large(limit: usize, req: Request, next: Next) -> Response {
     let declared = req
@@ -225,23 +236,34 @@ fn redirect_target(location: &str) -> String {
         .split('&')
         .map(|pair| match pair.split_once('=') {
             Some(("__err", v)) => {
-                let edit_conflict = URL_SAFE
+                let error = URL_SAFE
                     .decode(percent_decode(v))
                     .ok()
                     .and_then(|b| serde_json::from_slice::<AppError>(&b).ok())
-                    .is_some_and(|e| matches!(e, AppError::EditConflict(_)));
-                if edit_conflict {
-                    let plain = AppError::Conflict(crate::error::Conflict::StaleVersion);
-                    let json = serde_json::to_vec(&plain).unwrap_or_default();
-                    format!("__err={}", URL_SAFE.encode(json))
-                } else {
-                    pair.to_owned()
-                }
+                    .map_or(AppError::Internal, without_values);
+                let json = serde_json::to_vec(&error).unwrap_or_default();
+                format!("__err={}", URL_SAFE.encode(json))
             }
             _ => pair.to_owned(),
         })
         .collect();
     format!("{path}?{}", pairs.join("&"))
+}
+
+/// An error as it may travel in an address: the kind of error without any text that
+/// could quote what was posted (someone else's changes, a decoder's message).
+fn without_values(e: AppError) -> AppError {
+    use leptos::server_fn::error::ServerFnErrorErr as E;
+    match e {
+        AppError::EditConflict(_) => AppError::Conflict(crate::error::Conflict::StaleVersion),
+        AppError::ServerFn(e) => AppError::ServerFn(match e {
+            E::Args(_) => E::Args(String::new()),
+            E::MissingArg(_) => E::MissingArg(String::new()),
+            E::Deserialization(_) => E::Deserialization(String::new()),
+            _ => E::ServerError(String::new()),
+        }),
+        e => e,
+    }
 }
 
 /// `%3D` → `=`: the base64 padding of `__err` arrives percent-encoded.

@@ -33,7 +33,7 @@ pub const DEMO_STAFF: [(&str, &str, &str, &str, &str, bool); 11] = [
     ("sunli", "孙丽", "rep", "13908310014", "九龙坡区", true),
     ("zhoujie", "周杰", "rep", "13908310015", "南岸区", true),
     ("zhengfang", "郑芳", "rep", "13908310016", "巴南区", true),
-    ("wugang", "吴刚", "rep", "13908310017", "配送（司机）", true),
+    ("wugang", "吴刚", "driver", "13908310017", "配送", true),
     ("huangtao", "黄涛", "rep", "13908310018", "大渡口区", false),
 ];
 

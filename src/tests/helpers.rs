@@ -79,6 +79,27 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Posts a form the way a browser does before the page's script runs: URL-encoded
+    /// fields to `/api/{path}`, asking for HTML, from page `from` of this site.
+    pub async fn post_form(
+        &self,
+        client: &Client,
+        path: &str,
+        from: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        client
+            .post(format!("{}/api/{path}", self.base))
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .header("referer", format!("{}{from}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn sign_in(&self, client: &Client, login: &str, password: &str) -> Response {
         self.call(
             client,
@@ -167,6 +188,29 @@ pub fn session_cookie(r: &Response) -> Option<String> {
 
 /// The smallest valid PNG, for photo uploads.
 pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+
+/// Where a plain form post was sent back to, and the error it carries (`__err`, decoded).
+pub fn form_answer(r: &Response) -> (String, Option<Value>) {
+    use base64::Engine as _;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "a plain form post is answered with a redirect"
+    );
+    let location = r
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let err = location
+        .split(['?', '&', '#'])
+        .find_map(|p| p.strip_prefix("__err="))
+        .map(|v| v.replace("%3D", "="))
+        .and_then(|v| base64::engine::general_purpose::URL_SAFE.decode(v).ok())
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    (location, err)
+}
 
 /// The `(field, code)` pairs of a validation answer.
 pub fn errors(body: &Value) -> Vec<(String, String)> {

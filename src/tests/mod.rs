@@ -3,13 +3,16 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests may panic")]
 
 mod auth;
+mod browser_forms;
 mod cli;
 mod customer_import;
 mod customers;
+mod drivers;
 mod helpers;
 mod platform;
 mod sales;
 mod service;
 mod staff;
 mod tiers;
+mod views;
 mod visits;

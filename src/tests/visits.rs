@@ -304,7 +304,8 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
     let rep = app.signed_in("zhangwei").await;
     let mine = customers_of(&app, "zhangwei").await;
 
-    // never visited: everyone is due today
+    // never visited: everyone is due today — a day's worth planned today (the daily
+    // capacity), the rest moved to the next days
     let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
     let due: Vec<&str> = plan["due"]
         .as_array()
@@ -312,7 +313,11 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(due.len(), mine.len());
+    assert_eq!(
+        due.len() + plan["moved"].as_u64().unwrap() as usize,
+        mine.len()
+    );
+    assert_eq!(due.len(), plan["capacity"].as_u64().unwrap() as usize);
     // route order: by region
     let regions: Vec<&str> = plan["due"]
         .as_array()
@@ -324,7 +329,8 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
     sorted.sort();
     assert_eq!(regions, sorted);
 
-    let visited = &mine[0].0;
+    // one of today's customers
+    let visited = &due[0].to_owned();
     let id = uuid::Uuid::new_v4().to_string();
     let answer = ok(
         &app,
@@ -341,6 +347,11 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
             .unwrap()
             .iter()
             .any(|c| c["id"] == *visited)
+    );
+    // and someone moved to a later day takes its place today
+    assert_eq!(
+        plan["due"].as_array().unwrap().len(),
+        plan["capacity"].as_u64().unwrap() as usize
     );
 
     // bad input is refused field by field, nothing stored
@@ -375,7 +386,10 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
     let manager = app.signed_in("liumin").await;
     let zhang_id = app.demo_employee_id("zhangwei").await;
     let theirs = ok(&app, &manager, "visits/today", json!({ "rep": zhang_id })).await;
-    assert_eq!(theirs["due"].as_array().unwrap().len(), mine.len() - 1);
+    assert_eq!(
+        theirs["due"].as_array().unwrap().len() + theirs["moved"].as_u64().unwrap() as usize,
+        mine.len() - 1
+    );
     let own = ok(&app, &manager, "visits/today", json!({ "rep": "" })).await;
     assert!(
         own["due"].as_array().unwrap().is_empty(),
@@ -549,18 +563,29 @@ impl KeepYear for chrono::NaiveDate {
     }
 }
 
+/// Overdue customers in a rep's plan: today's and those the daily capacity moved to the
+/// coming days.
+fn overdue_in_plan(plan: &Value) -> usize {
+    std::iter::once(&plan["due"])
+        .chain(
+            plan["week"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| &d["customers"]),
+        )
+        .flat_map(|list| list.as_array().unwrap().iter())
+        .filter(|c| c["overdue_days"].as_i64().unwrap() > 0)
+        .count()
+}
+
 #[tokio::test]
 async fn the_dashboard_counts_as_overdue_exactly_the_customers_today_shows_overdue() {
     let app = spawn_app().await;
     for login in ["zhangwei", "lina"] {
         let rep = app.signed_in(login).await;
         let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
-        let overdue = plan["due"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["overdue_days"].as_i64().unwrap() > 0)
-            .count();
+        let overdue = overdue_in_plan(&plan);
         assert!(overdue > 0, "the demo has overdue customers for {login}");
         let dashboard = ok(&app, &rep, "dashboard", json!({})).await;
         assert_eq!(dashboard["overdue_visits"], json!(overdue), "{login}");
@@ -572,12 +597,7 @@ async fn the_dashboard_counts_as_overdue_exactly_the_customers_today_shows_overd
     for login in ["zhangwei", "lina"] {
         let id = app.demo_employee_id(login).await;
         let plan = ok(&app, &owner, "visits/today", json!({ "rep": id })).await;
-        both += plan["due"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["overdue_days"].as_i64().unwrap() > 0)
-            .count();
+        both += overdue_in_plan(&plan);
     }
     assert!(manager_view["overdue_visits"].as_u64().unwrap() >= both as u64);
 }

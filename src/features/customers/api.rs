@@ -468,7 +468,8 @@ pub(crate) mod imp {
                 .await
                 .map_err(db::internal("list employees"))?
                 .into_iter()
-                .filter(|e| e.active)
+                // a driver serves deliveries, never customers of their own
+                .filter(|e| e.active && e.role != Role::Driver.as_str())
                 .map(|e| RepOption {
                     id: EmployeeId(e.id),
                     name: e.name,
@@ -810,7 +811,7 @@ pub(crate) mod imp {
                 crate::server::db::employees::get(&mut tx, user.company_id, rep)
                     .await
                     .map_err(db::internal("get employee"))?
-                    .filter(|e| e.active)
+                    .filter(|e| e.active && e.role != Role::Driver.as_str())
                     .ok_or_else(|| {
                         AppError::Validation(vec![crate::domain::validation::FieldError::new(
                             "rep_login",

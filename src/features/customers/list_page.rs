@@ -324,7 +324,7 @@ fn Results(
     Either::Right(view! {
         <p class="muted" aria-live="polite">{move || t_string!(i18n, customers.count, count = total).to_string()}</p>
         {may_manage.then(|| view! { <AssignBar selected=selected choices=choices.clone() notice=notice on_assigned=on_assigned /> })}
-        <table class="table cust-table">
+        <div class="table-wrap"><table class="table cust-table">
             <thead>
                 <tr>
                     {may_manage.then(|| view! {
@@ -383,7 +383,7 @@ fn Results(
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
         <Pager page=u32::try_from(current).unwrap_or(1) pages=u32::try_from(pages).unwrap_or(1) href=move |n| {
             let mut q = query.get_untracked();
             q.page = n;

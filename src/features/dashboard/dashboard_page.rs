@@ -10,6 +10,13 @@ use leptos_meta::Title;
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
+    // A driver's morning page is their deliveries; the company's figures are not theirs.
+    if user
+        .as_ref()
+        .is_some_and(|u| !u.role.may(crate::domain::staff::Action::ViewDashboard))
+    {
+        return view! { <leptos_router::components::Redirect path="/deliveries" /> }.into_any();
+    }
     let summary = Resource::new(|| (), |()| get_dashboard());
     let name = user.map(|u| u.name).unwrap_or_default();
     view! {
@@ -99,4 +106,5 @@ pub fn DashboardPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }

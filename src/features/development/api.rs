@@ -180,7 +180,7 @@ pub(crate) mod imp {
     }
 
     pub async fn overview() -> Result<DevelopmentOverview, AppError> {
-        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (state, user) = context::authorize(Action::UseStaffPages).await?;
         let manage = user.role.may(Action::ViewStaff);
         let mut conn = state
             .pool
@@ -350,7 +350,7 @@ pub(crate) mod imp {
     }
 
     pub async fn employee(id: String) -> Result<EmployeeDevelopment, AppError> {
-        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (state, user) = context::authorize(Action::UseStaffPages).await?;
         let mut conn = state
             .pool
             .acquire()
@@ -421,7 +421,7 @@ pub(crate) mod imp {
     }
 
     pub async fn suggest(title: String, body: String) -> Result<SuggestionView, AppError> {
-        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (state, user) = context::authorize(Action::UseStaffPages).await?;
         let (title, body) = parse_suggestion(&title, &body).map_err(AppError::Validation)?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let id = repo::insert_suggestion(

@@ -48,6 +48,7 @@ pub fn DevelopmentPage() -> impl IntoView {
             <h1>{t!(i18n, development.title)}</h1>
             <div class="page-actions"><a class="button" href="/development/me">{t!(i18n, development.my_page)}</a></div>
         </div>
+        <crate::components::layout::StaffTabs />
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

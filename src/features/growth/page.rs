@@ -136,6 +136,7 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
         view! {
             <label class="check">
                 <input type="checkbox" name="tiers" value=t
+                    checked=tiers.with_untracked(|s| s.split(',').any(|x| x == t))
                     prop:checked=move || tiers.with(|s| s.split(',').any(|x| x == t))
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
@@ -206,7 +207,7 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
                 })}
             </fieldset>
             <label class="check">
-                <input type="checkbox" name="candidates" prop:checked=move || candidates_only.get() on:change=move |ev| candidates_only.set(event_target_checked(&ev)) />
+                <input type="checkbox" name="candidates" value="1" checked=candidates_only.get_untracked() prop:checked=move || candidates_only.get() on:change=move |ev| candidates_only.set(event_target_checked(&ev)) />
                 <span>{t!(i18n, growth.candidates_only)}</span>
             </label>
             <div class="form-actions">

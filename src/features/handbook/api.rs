@@ -176,7 +176,7 @@ pub(crate) mod imp {
     }
 
     pub async fn get(number: i64) -> Result<HandbookPage, AppError> {
-        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (state, user) = context::authorize(Action::UseStaffPages).await?;
         let mut conn = state
             .pool
             .acquire()
@@ -296,7 +296,7 @@ pub(crate) mod imp {
     }
 
     pub async fn acknowledge(number: i64) -> Result<HandbookPage, AppError> {
-        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (state, user) = context::authorize(Action::UseStaffPages).await?;
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let latest = repo::latest_number(&mut tx, user.company_id)
             .await

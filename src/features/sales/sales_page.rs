@@ -3,7 +3,7 @@
 //! import — one transaction), and the newest lines with deletion of an order (owner,
 //! managers). A rep sees and enters only their own customers' sales.
 use super::api::{
-    CreateOrder, LineSummary, OrderInput, OrderLineInput, delete_order, list_products,
+    CreateOrder, LEDGER_PAGE, LineSummary, OrderInput, OrderLineInput, delete_order, list_products,
     list_sales_lines,
 };
 use super::transfer::{
@@ -11,6 +11,7 @@ use super::transfer::{
 };
 use crate::components::error_view::{error_message, field_message};
 use crate::components::layout::use_current_user;
+use crate::components::pager::Pager;
 use crate::components::upload::{file_signal, picked_file, post_file_for};
 use crate::domain::staff::Action as Permission;
 use crate::error::AppError;
@@ -25,7 +26,16 @@ use leptos_router::components::A;
 pub fn SalesPage() -> impl IntoView {
     let i18n = use_i18n();
     let may_manage = use_current_user().is_some_and(|u| u.role.may(Permission::ManageCustomers));
-    let page = RwSignal::new(1u32);
+    // the ledger's page is in the address (`?page=2`), like every list's
+    let query = leptos_router::hooks::use_query_map();
+    let page = Memo::new(move |_| {
+        query.with(|q| {
+            q.get("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(1)
+                .max(1)
+        })
+    });
     let lines = Resource::new(move || page.get(), list_sales_lines);
     let changed = Callback::new(move |()| lines.refetch());
     view! {
@@ -44,15 +54,19 @@ pub fn SalesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match lines.await {
                     Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
-                    Ok(rows) => Either::Right(view! { <Ledger rows=rows may_manage=may_manage on_deleted=changed /> }),
+                    Ok(rows) => {
+                        // the ledger has no count: a full page means there may be another
+                        let at = page.get_untracked();
+                        let full = i64::try_from(rows.len()).is_ok_and(|n| n >= LEDGER_PAGE);
+                        let pages = if full { at + 1 } else { at };
+                        Either::Right(view! {
+                            <Ledger rows=rows may_manage=may_manage on_deleted=changed />
+                            <Pager page=at pages=pages open_ended=true href=|n| format!("/sales?page={n}") />
+                        })
+                    }
                 }
             })}
         </Transition>
-        <nav class="pager">
-            <button type="button" class="button" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{t!(i18n, segmentation.prev)}</button>
-            <span>{move || page.get()}</span>
-            <button type="button" class="button" on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, segmentation.next)}</button>
-        </nav>
     }
 }
 
@@ -283,7 +297,7 @@ fn SalesImport(on_done: Callback<()>) -> impl IntoView {
                     } />
                 </label>
                 <label class="check">
-                    <input type="checkbox" name="create_products" prop:checked=move || create_products.get()
+                    <input type="checkbox" name="create_products" checked=create_products.get_untracked() prop:checked=move || create_products.get()
                         on:change=move |ev| { create_products.set(event_target_checked(&ev)); run(false); } />
                     {t!(i18n, sales.create_products)}
                 </label>

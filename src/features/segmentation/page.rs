@@ -459,14 +459,15 @@ fn Classified(
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label=move || t_string!(i18n, segmentation.pages).to_string()>
-            <button type="button" class="button" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, segmentation.prev)}</button>
+        // paged in the browser (the whole ranking is here); same markup as the other pagers
+        <nav class="pager" data-page=move || page.get() + 1 aria-label=move || t_string!(i18n, segmentation.pages).to_string()>
+            <button type="button" class="button" data-pager="prev" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, segmentation.prev)}</button>
             <span>{move || {
                 let (s, e) = range();
                 let pages = (e - s).div_ceil(TABLE_PAGE).max(1);
                 format!("{} / {}", page.get() + 1, pages)
             }}</span>
-            <button type="button" class="button" disabled=move || { let (s, e) = range(); (page.get() + 1) * TABLE_PAGE >= e - s } on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, segmentation.next)}</button>
+            <button type="button" class="button" data-pager="next" disabled=move || { let (s, e) = range(); (page.get() + 1) * TABLE_PAGE >= e - s } on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, segmentation.next)}</button>
         </nav>
     }
     .into_any()

@@ -220,6 +220,19 @@ mod imp {
             (fields.role, active)
         })
         .await?;
+        // a driver sees no customer: one who still serves some keeps their role until
+        // the customers have gone to another rep
+        if fields.role == Role::Driver
+            && crate::server::db::customers::count_served_by(&mut tx, user.company_id, id)
+                .await
+                .map_err(db::internal("customers served"))?
+                > 0
+        {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "role",
+                FieldErrorCode::StillServesCustomers,
+            )]));
+        }
         if !employees::update(&mut tx, user.company_id, id, version, &fields, now)
             .await
             .map_err(login_taken)?

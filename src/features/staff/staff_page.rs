@@ -73,6 +73,7 @@ fn StaffList(can_manage: bool, me: crate::domain::ids::EmployeeId) -> impl IntoV
                 </button>
             })}
         </div>
+        <crate::components::layout::StaffTabs />
         {(!can_manage).then(|| view! { <p class="muted">{t!(i18n, staff.read_only)}</p> })}
         <div class="banner banner-success" role="status" hidden=move || notice.get().is_none()>
             {move || notice.get().unwrap_or_default()}

@@ -97,6 +97,8 @@ pub struct ObjectionDetail {
     pub paused: bool,
     pub assignee_id: Option<String>,
     pub created_by: Option<String>,
+    /// Who it may be given to (owner, managers, the customer's rep), while not closed.
+    pub assignees: Vec<Handler>,
     /// First answer, resolution.
     pub timers: Vec<Timer>,
     pub comments: Vec<CommentView>,
@@ -105,7 +107,8 @@ pub struct ObjectionDetail {
     pub calendar: Calendar,
 }
 
-/// A delivery with its proof photos.
+/// A delivery with its proof photos, and where it goes: the customer's address, phone
+/// and contact (all a driver sees of the customer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryDetail {
     pub item: BoardItem,
@@ -116,6 +119,43 @@ pub struct DeliveryDetail {
     pub photos: Vec<String>,
     pub now: NaiveDateTime,
     pub calendar: Calendar,
+    pub stop: Stop,
+    pub driver_id: Option<String>,
+    /// The viewer may give the delivery to another driver (owner, manager, the
+    /// customer's rep) …
+    pub may_assign: bool,
+    /// … one of these (while it is not delivered).
+    pub drivers: Vec<Handler>,
+    /// The viewer may open the customer's profile (not a driver).
+    pub may_open_customer: bool,
+}
+
+/// Where a delivery goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stop {
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub contact: Option<String>,
+}
+
+/// One delivery on the driver's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryStop {
+    pub item: BoardItem,
+    pub stop: Stop,
+    pub ordered_at: String,
+    pub promised_at: Option<String>,
+    pub delivered_at: Option<String>,
+}
+
+/// A driver's round, "my deliveries" (我的配送): those given to the signed-in user, open ones most urgent
+/// first, then the ones delivered in the last seven days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRound {
+    pub now: NaiveDateTime,
+    pub calendar: Calendar,
+    pub open: Vec<DeliveryStop>,
+    pub done: Vec<DeliveryStop>,
 }
 
 /// Compliance over the last months: per rep and standard, and per month and standard. A
@@ -161,7 +201,7 @@ pub async fn get_objection(id: String) -> Result<ObjectionDetail, AppError> {
 }
 
 /// Moves an objection on: `answered` (with the answer given), `resolved`, `closed`.
-#[server(endpoint = "tickets/objections/advance", input = Json)]
+#[server(endpoint = "tickets/objections/advance", input = FormOrJson)]
 pub async fn advance_objection(
     id: String,
     version: i64,
@@ -172,7 +212,7 @@ pub async fn advance_objection(
 }
 
 /// Stops the clock while waiting for the customer (`paused`), or starts it again.
-#[server(endpoint = "tickets/objections/pause", input = Json)]
+#[server(endpoint = "tickets/objections/pause", input = FormOrJson)]
 pub async fn pause_objection(
     id: String,
     version: i64,
@@ -224,10 +264,31 @@ pub async fn ticket_compliance(months: u32) -> Result<Compliance, AppError> {
     crate::server::context::respond(imp::compliance(months).await)
 }
 
-/// Who may handle tickets of customer `code` (for the assignee and driver choices).
+/// Who may handle tickets of customer `code`: for `kind` `delivery` the drivers who may
+/// take it (every driver, the owner, managers, the customer's rep), otherwise the
+/// assignees of an objection (the owner, managers, the customer's rep).
 #[server(endpoint = "tickets/handlers", input = Json)]
-pub async fn ticket_handlers(customer: String) -> Result<Vec<Handler>, AppError> {
-    crate::server::context::respond(imp::handlers(customer).await)
+pub async fn ticket_handlers(
+    customer: String,
+    #[server(default)] kind: String,
+) -> Result<Vec<Handler>, AppError> {
+    crate::server::context::respond(imp::handlers(customer, kind).await)
+}
+
+/// The deliveries given to the signed-in user (any role; all a driver has).
+#[server(endpoint = "tickets/deliveries/mine", input = Json)]
+pub async fn my_deliveries() -> Result<DeliveryRound, AppError> {
+    crate::server::context::respond(imp::my_deliveries().await)
+}
+
+/// Gives a delivery to another driver (the owner, a manager or the customer's rep).
+#[server(endpoint = "tickets/deliveries/assign", input = FormOrJson)]
+pub async fn assign_driver(
+    id: String,
+    version: i64,
+    driver: String,
+) -> Result<DeliveryDetail, AppError> {
+    crate::server::context::respond(imp::assign_driver(id, version, driver).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -522,9 +583,10 @@ pub(crate) mod imp {
         let pauses = repo::pauses_of(&mut conn, user.company_id, &ids)
             .await
             .map_err(db::internal("pauses"))?;
-        let deliveries = repo::deliveries(&mut conn, user.company_id, scope, &filter)
-            .await
-            .map_err(db::internal("deliveries"))?;
+        let deliveries =
+            repo::deliveries(&mut conn, user.company_id, delivery_scope(&user), &filter)
+                .await
+                .map_err(db::internal("deliveries"))?;
         let rep_of = |r: Option<Uuid>| rep_filter.is_none_or(|want| r == Some(want));
         let mut items: Vec<BoardItem> = objections
             .iter()
@@ -587,11 +649,29 @@ pub(crate) mod imp {
             })
     }
 
-    /// Whether employee `id` may handle tickets of a customer served by `rep`: active, and
-    /// the owner, a manager or that rep.
+    /// Which deliveries `user` may see (see [`repo::DeliveryScope`]).
+    pub fn delivery_scope(user: &CurrentUser) -> repo::DeliveryScope {
+        repo::DeliveryScope::of(user.role, user.id)
+    }
+
+    /// Who may handle a ticket of a customer served by `rep`: for an objection the owner,
+    /// a manager or that rep; for a delivery also any driver. Active employees only.
+    fn may_handle(kind: TicketKind, e: &db::employees::EmployeeRow, rep: Option<Uuid>) -> bool {
+        let role = Role::parse(&e.role).ok();
+        e.active
+            && match role {
+                Some(Role::Owner | Role::Manager) => true,
+                Some(Role::Rep) => Some(e.id) == rep,
+                Some(Role::Driver) => kind == TicketKind::Delivery,
+                None => false,
+            }
+    }
+
+    /// Employee `id` if they may handle a `kind` ticket of a customer served by `rep`.
     async fn handler_allowed(
         conn: &mut DbConn,
         company: CompanyId,
+        kind: TicketKind,
         id: &str,
         rep: Option<Uuid>,
     ) -> Result<Option<Uuid>, AppError> {
@@ -601,26 +681,46 @@ pub(crate) mod imp {
         let e = db::employees::get(conn, company, EmployeeId(id))
             .await
             .map_err(db::internal("employee"))?;
-        Ok(
-            e.filter(|e| e.active && (e.role != Role::Rep.as_str() || Some(e.id) == rep))
-                .map(|e| e.id),
-        )
+        Ok(e.filter(|e| may_handle(kind, e, rep)).map(|e| e.id))
     }
 
-    pub async fn handlers(customer: String) -> Result<Vec<Handler>, AppError> {
+    pub async fn handlers(customer: String, kind: String) -> Result<Vec<Handler>, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let kind = if kind.trim() == "delivery" {
+            TicketKind::Delivery
+        } else {
+            TicketKind::Objection
+        };
         let mut conn = acquire(&state).await?;
         let c = customer_by_code(&mut conn, &user, customer.trim()).await?;
-        Ok(db::employees::list(&mut conn, user.company_id)
+        handler_list(&mut conn, user.company_id, kind, c.rep_id).await
+    }
+
+    /// Who may handle a `kind` ticket of a customer served by `rep`; drivers first.
+    async fn handler_list(
+        conn: &mut DbConn,
+        company: CompanyId,
+        kind: TicketKind,
+        rep: Option<Uuid>,
+    ) -> Result<Vec<Handler>, AppError> {
+        let mut list: Vec<(bool, Handler)> = db::employees::list(conn, company)
             .await
             .map_err(db::internal("employees"))?
             .into_iter()
-            .filter(|e| e.active && (e.role != Role::Rep.as_str() || Some(e.id) == c.rep_id))
-            .map(|e| Handler {
-                id: e.id.to_string(),
-                name: e.name,
+            .filter(|e| may_handle(kind, e, rep))
+            .map(|e| {
+                (
+                    e.role != Role::Driver.as_str(),
+                    Handler {
+                        id: e.id.to_string(),
+                        name: e.name,
+                    },
+                )
             })
-            .collect())
+            .collect();
+        // drivers first on a delivery's list: they are who usually takes it
+        list.sort_by_key(|(not_driver, _)| *not_driver);
+        Ok(list.into_iter().map(|(_, h)| h).collect())
     }
 
     pub async fn open_objection(input: ObjectionInput) -> Result<String, AppError> {
@@ -669,7 +769,7 @@ pub(crate) mod imp {
         let assignee = match &o.assignee {
             None => None,
             Some(a) => Some(
-                handler_allowed(&mut tx, user.company_id, a, c.rep_id)
+                handler_allowed(&mut tx, user.company_id, TicketKind::Objection, a, c.rep_id)
                     .await?
                     .ok_or_else(|| {
                         AppError::Validation(vec![FieldError::new(
@@ -767,6 +867,12 @@ pub(crate) mod imp {
             .map(|(_, p)| p.to_string())
             .collect();
         let item = objection_item(&rules, &r, &pauses, now);
+        let may_assign = user.role.may(Action::ManageCustomers) || r.rep_id == Some(user.id.0);
+        let assignees = if may_assign && r.closed_at.is_none() {
+            handler_list(conn, user.company_id, TicketKind::Objection, r.rep_id).await?
+        } else {
+            Vec::new()
+        };
         Ok(ObjectionDetail {
             item,
             description: r.description,
@@ -778,6 +884,7 @@ pub(crate) mod imp {
             paused: r.paused_at.is_some(),
             assignee_id: r.assignee_id.map(|a| a.to_string()),
             created_by: r.created_by_name,
+            assignees,
             timers: timers.to_vec(),
             comments,
             photos,
@@ -976,14 +1083,20 @@ pub(crate) mod imp {
         let (now_utc, _) = context::now_pair();
         let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
         let r = objection_row(&mut tx, &user, &id).await?;
-        let who = handler_allowed(&mut tx, user.company_id, &assignee, r.rep_id)
-            .await?
-            .ok_or_else(|| {
-                AppError::Validation(vec![FieldError::new(
-                    "assignee",
-                    FieldErrorCode::UnknownEmployee,
-                )])
-            })?;
+        let who = handler_allowed(
+            &mut tx,
+            user.company_id,
+            TicketKind::Objection,
+            &assignee,
+            r.rep_id,
+        )
+        .await?
+        .ok_or_else(|| {
+            AppError::Validation(vec![FieldError::new(
+                "assignee",
+                FieldErrorCode::UnknownEmployee,
+            )])
+        })?;
         let mut step = step_of(&r);
         step.assignee = Some(who);
         save_step(tx, &user, &r, version, &step, None, now_utc).await
@@ -998,7 +1111,7 @@ pub(crate) mod imp {
         let driver = match &d.driver {
             None => None,
             Some(a) => Some(
-                handler_allowed(&mut tx, user.company_id, a, c.rep_id)
+                handler_allowed(&mut tx, user.company_id, TicketKind::Delivery, a, c.rep_id)
                     .await?
                     .ok_or_else(|| {
                         AppError::Validation(vec![FieldError::new(
@@ -1042,7 +1155,7 @@ pub(crate) mod imp {
         id: &str,
     ) -> Result<repo::DeliveryRow, AppError> {
         let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
-        repo::delivery(conn, user.company_id, scope_of(user), id)
+        repo::delivery(conn, user.company_id, delivery_scope(user), id)
             .await
             .map_err(db::internal("delivery"))?
             .ok_or(AppError::NotFound)
@@ -1061,20 +1174,132 @@ pub(crate) mod imp {
             .into_iter()
             .map(|(_, p)| p.to_string())
             .collect();
+        let may_assign = user.role.may(Action::ManageCustomers) || r.rep_id == Some(user.id.0);
+        let drivers = if may_assign && r.delivered_at.is_none() {
+            handler_list(conn, user.company_id, TicketKind::Delivery, r.rep_id).await?
+        } else {
+            Vec::new()
+        };
         Ok(DeliveryDetail {
             item: delivery_item(&rules, &r, now),
             ordered_at: beijing_minute(r.ordered_at),
             promised_at: r.promised_at.map(beijing_minute),
             delivered_at: r.delivered_at.map(beijing_minute),
+            stop: stop_of(&r),
+            driver_id: r.driver_id.map(|d| d.to_string()),
             note: r.note,
             photos,
             now,
             calendar: rules.calendar,
+            may_assign,
+            drivers,
+            may_open_customer: user.role.may(Action::WorkWithCustomers),
         })
     }
 
-    pub async fn delivery_detail(id: String) -> Result<DeliveryDetail, AppError> {
+    fn stop_of(r: &repo::DeliveryRow) -> Stop {
+        Stop {
+            address: r.address.clone(),
+            phone: r.phone.clone(),
+            contact: r.contact.clone(),
+        }
+    }
+
+    pub async fn my_deliveries() -> Result<DeliveryRound, AppError> {
+        let (state, user) = context::authorize(Action::Deliver).await?;
+        let (now_utc, now) = context::now_pair();
+        let mut conn = acquire(&state).await?;
+        let rules = Rules::load(&mut conn, user.company_id).await?;
+        let mine = repo::DeliveryScope::Driven(user.id);
+        let open = repo::deliveries(
+            &mut conn,
+            user.company_id,
+            mine,
+            &repo::Filter {
+                open_only: true,
+                limit: 500,
+                ..repo::Filter::default()
+            },
+        )
+        .await
+        .map_err(db::internal("my open deliveries"))?;
+        let recent = repo::delivered_since(
+            &mut conn,
+            user.company_id,
+            mine,
+            now_utc - chrono::Duration::days(7),
+            200,
+        )
+        .await
+        .map_err(db::internal("my recent deliveries"))?;
+        let stop = |r: &repo::DeliveryRow| DeliveryStop {
+            item: delivery_item(&rules, r, now),
+            stop: stop_of(r),
+            ordered_at: beijing_minute(r.ordered_at),
+            promised_at: r.promised_at.map(beijing_minute),
+            delivered_at: r.delivered_at.map(beijing_minute),
+        };
+        let mut open: Vec<DeliveryStop> = open.iter().map(stop).collect();
+        open.sort_by_key(|d| {
+            (
+                d.item.timer.status.as_ref().map_or((5, 0), urgency),
+                d.item.timer.clock.started,
+            )
+        });
+        Ok(DeliveryRound {
+            now,
+            calendar: rules.calendar.clone(),
+            open,
+            done: recent.iter().map(stop).collect(),
+        })
+    }
+
+    pub async fn assign_driver(
+        id: String,
+        version: i64,
+        driver: String,
+    ) -> Result<DeliveryDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (now_utc, _) = context::now_pair();
+        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let r = delivery_row(&mut tx, &user, &id).await?;
+        if !(user.role.may(Action::ManageCustomers) || r.rep_id == Some(user.id.0)) {
+            return Err(AppError::Forbidden);
+        }
+        if r.delivered_at.is_some() {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "driver",
+                FieldErrorCode::InvalidTransition,
+            )]));
+        }
+        let who = match driver.trim() {
+            "" => None,
+            d => Some(
+                handler_allowed(&mut tx, user.company_id, TicketKind::Delivery, d, r.rep_id)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::Validation(vec![FieldError::new(
+                            "driver",
+                            FieldErrorCode::UnknownEmployee,
+                        )])
+                    })?,
+            ),
+        };
+        if !repo::set_driver(&mut tx, user.company_id, r.id, version, who, now_utc)
+            .await
+            .map_err(db::internal("set driver"))?
+        {
+            return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+        }
+        let fresh = delivery_row(&mut tx, &user, &id).await?;
+        let out = delivery_of(&mut tx, &user, fresh).await?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, delivery = %r.id, driver = ?who, "driver assigned");
+        Ok(out)
+    }
+
+    pub async fn delivery_detail(id: String) -> Result<DeliveryDetail, AppError> {
+        let (state, user) = context::authorize(Action::Deliver).await?;
         let mut conn = acquire(&state).await?;
         let r = delivery_row(&mut conn, &user, &id).await?;
         delivery_of(&mut conn, &user, r).await
@@ -1086,7 +1311,7 @@ pub(crate) mod imp {
         delivered_at: String,
         note: String,
     ) -> Result<DeliveryDetail, AppError> {
-        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let (state, user) = context::authorize(Action::Deliver).await?;
         let (now_utc, now) = context::now_pair();
         let note = note_text(&note, false)?;
         let at = if delivered_at.trim().is_empty() {

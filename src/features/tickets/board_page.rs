@@ -22,6 +22,15 @@ use leptos_router::components::A;
 #[component]
 pub fn TicketTabs() -> impl IntoView {
     let i18n = use_i18n();
+    // a driver has none of these pages: the way back to their round instead
+    let driver = crate::components::layout::use_current_user()
+        .is_some_and(|u| !u.role.may(crate::domain::staff::Action::WorkWithCustomers));
+    if driver {
+        return view! {
+            <p class="crumbs"><A href="/deliveries">{t!(i18n, tickets.back_to_round)}</A></p>
+        }
+        .into_any();
+    }
     view! {
         <nav class="tier-tabs" aria-label=move || t_string!(i18n, tickets.title).to_string()>
             <A href="/tickets" exact=true attr:class="button">{t!(i18n, tickets.board)}</A>
@@ -30,6 +39,7 @@ pub fn TicketTabs() -> impl IntoView {
             <A href="/handbook" attr:class="button">{t!(i18n, handbook.title)}</A>
         </nav>
     }
+    .into_any()
 }
 
 #[component]
@@ -182,14 +192,17 @@ fn BoardRow(
 }
 
 /// Assignee / driver choices for the customer typed so far.
-fn handlers_for(code: Signal<String>) -> Resource<Result<Vec<Handler>, AppError>> {
+fn handlers_for(
+    code: Signal<String>,
+    kind: &'static str,
+) -> Resource<Result<Vec<Handler>, AppError>> {
     Resource::new(
         move || code.get(),
-        |c: String| async move {
+        move |c: String| async move {
             if c.trim().is_empty() {
                 Ok(Vec::new())
             } else {
-                ticket_handlers(c).await
+                ticket_handlers(c, kind.to_owned()).await
             }
         },
     )
@@ -217,7 +230,7 @@ fn ObjectionForm(on_done: Callback<()>) -> impl IntoView {
     });
     // the assignee choices follow the customer once its code is complete (on change)
     let code = RwSignal::new(String::new());
-    let handlers = handlers_for(code.into());
+    let handlers = handlers_for(code.into(), "objection");
     view! {
         <form class="ticket-form" method="post" action=OpenObjection::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(OpenObjection { input: form.get_untracked() }); }>
             <h2>{t!(i18n, tickets.new_objection)}</h2>
@@ -286,7 +299,7 @@ fn DeliveryForm(on_done: Callback<()>) -> impl IntoView {
         }
     });
     let code = Signal::derive(move || form.with(|f| f.customer.clone()));
-    let handlers = handlers_for(code);
+    let handlers = handlers_for(code, "delivery");
     let input = move |name: &'static str,
                       label: String,
                       ty: &'static str,

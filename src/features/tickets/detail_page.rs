@@ -3,8 +3,9 @@
 //! evidence photos. One delivery (`/tickets/deliveries/:id`): its timer, marking it
 //! delivered, proof-of-delivery photos.
 use super::api::{
-    CommentObjection, CompleteDelivery, DeliveryDetail, ObjectionDetail, advance_objection,
-    comment_objection, complete_delivery, get_delivery, get_objection, pause_objection,
+    AdvanceObjection, AssignDriver, AssignObjection, CommentObjection, CompleteDelivery,
+    DeliveryDetail, ObjectionDetail, PauseObjection, advance_objection, comment_objection,
+    get_delivery, get_objection, pause_objection,
 };
 use super::board_page::TicketTabs;
 use super::components::{
@@ -159,39 +160,52 @@ fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
                 </div>
             }
         })}
-        <section class="ticket-actions" aria-label=move || t_string!(i18n, tickets.actions).to_string()>
+        // The steps are one form: each button posts its step (`to`) — with the script by
+        // the action, before it by the browser itself (the pause buttons to their own
+        // server function through `formaction`).
+        <form class="ticket-actions" method="post" action=AdvanceObjection::PATH on:submit=|ev| ev.prevent_default()
+            aria-label=move || t_string!(i18n, tickets.actions).to_string()>
+            <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
+            <input type="hidden" name="version" value=move || d.with(|x| x.item.version.to_string()) />
             {move || failure().map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })}
             {move || {
                 let status = d.with(|x| x.status);
                 let paused = d.with(|x| x.paused);
+                let go = move |to: &'static str, text: bool| move |ev: leptos::ev::MouseEvent| {
+                    ev.prevent_default();
+                    step.dispatch((to.into(), if text { note.get_untracked() } else { String::new() }));
+                };
                 match status {
                     ObjectionStatus::Open => Some(view! {
                         <label class="field field-wide">
                             <span>{t!(i18n, tickets.answer_text)}</span>
-                            <textarea name="note" rows="2" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                            <textarea name="note" rows="2" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))>{note.get_untracked()}</textarea>
                             <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "note")}</small>
                         </label>
                         <div class="form-actions">
-                            <button type="button" class="button button-primary" on:click=move |_| { step.dispatch(("answered".into(), note.get_untracked())); }>{t!(i18n, tickets.do_answer)}</button>
-                            <button type="button" class="button" on:click=move |_| { step.dispatch(("resolved".into(), note.get_untracked())); }>{t!(i18n, tickets.do_resolve)}</button>
+                            <button type="submit" name="to" value="answered" class="button button-primary" on:click=go("answered", true)>{t!(i18n, tickets.do_answer)}</button>
+                            <button type="submit" name="to" value="resolved" class="button" on:click=go("resolved", true)>{t!(i18n, tickets.do_resolve)}</button>
                             {pause_button(i18n, step, paused)}
                         </div>
                     }.into_any()),
                     ObjectionStatus::Answered => Some(view! {
+                        <input type="hidden" name="note" value="" />
                         <div class="form-actions">
-                            <button type="button" class="button button-primary" on:click=move |_| { step.dispatch(("resolved".into(), String::new())); }>{t!(i18n, tickets.do_resolve)}</button>
+                            <button type="submit" name="to" value="resolved" class="button button-primary" on:click=go("resolved", false)>{t!(i18n, tickets.do_resolve)}</button>
                             {pause_button(i18n, step, paused)}
                         </div>
                     }.into_any()),
                     ObjectionStatus::Resolved => Some(view! {
+                        <input type="hidden" name="note" value="" />
                         <div class="form-actions">
-                            <button type="button" class="button button-primary" on:click=move |_| { step.dispatch(("closed".into(), String::new())); }>{t!(i18n, tickets.do_close)}</button>
+                            <button type="submit" name="to" value="closed" class="button button-primary" on:click=go("closed", false)>{t!(i18n, tickets.do_close)}</button>
                         </div>
                     }.into_any()),
                     ObjectionStatus::Closed => None,
                 }
             }}
-        </section>
+        </form>
+        {move || d.with(|x| (!x.assignees.is_empty()).then(|| view! { <ReassignForm d=d /> }))}
         <section aria-labelledby="photos-h">
             <h2 id="photos-h">{t!(i18n, tickets.photos)}</h2>
             <Photos photos=photos url=format!("/api/tickets/objection/{id}/photos") label=t_string!(i18n, tickets.add_photo).to_string() />
@@ -231,14 +245,71 @@ fn pause_button(
     step: Action<(String, String), Result<ObjectionDetail, AppError>>,
     paused: bool,
 ) -> impl IntoView {
-    if paused {
-        Either::Left(
-            view! { <button type="button" class="button button-ghost" on:click=move |_| { step.dispatch(("resume".into(), String::new())); }>{t!(i18n, tickets.do_resume)}</button> },
-        )
+    let (to, label) = if paused {
+        ("resume", t_string!(i18n, tickets.do_resume).to_string())
     } else {
-        Either::Right(
-            view! { <button type="button" class="button button-ghost" on:click=move |_| { step.dispatch(("pause".into(), String::new())); }>{t!(i18n, tickets.do_pause)}</button> },
-        )
+        ("pause", t_string!(i18n, tickets.do_pause).to_string())
+    };
+    view! {
+        <button type="submit" formaction=PauseObjection::PATH name="paused" value=(!paused).to_string()
+            class="button button-ghost"
+            on:click=move |ev| { ev.prevent_default(); step.dispatch((to.into(), String::new())); }>
+            {label}
+        </button>
+    }
+}
+
+/// Giving the objection to someone else (the owner, a manager or the customer's rep).
+#[component]
+fn ReassignForm(d: RwSignal<ObjectionDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    let assign = ServerAction::<AssignObjection>::new();
+    let chosen = RwSignal::new(d.with_untracked(|x| x.assignee_id.clone().unwrap_or_default()));
+    Effect::new(move |_| {
+        if let Some(Ok(fresh)) = assign.value().get() {
+            d.set(fresh);
+        }
+    });
+    let message = move || match assign.value().get() {
+        Some(Ok(x)) => Some((
+            true,
+            t_string!(
+                i18n,
+                tickets.reassigned,
+                name = x.item.handler.unwrap_or_default()
+            )
+            .to_string(),
+        )),
+        Some(Err(AppError::Validation(e))) => {
+            Some((false, message_for(i18n, &e, "assignee").unwrap_or_default()))
+        }
+        Some(Err(e)) => Some((false, error_message(i18n, &e))),
+        None => None,
+    };
+    view! {
+        <form class="ticket-form reassign-form" method="post" action=AssignObjection::PATH on:submit=move |ev| {
+            ev.prevent_default();
+            let (id, version) = d.with_untracked(|x| (x.item.id.clone(), x.item.version));
+            assign.dispatch(AssignObjection { id, version, assignee: chosen.get_untracked() });
+        }>
+            <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
+            <input type="hidden" name="version" value=move || d.with(|x| x.item.version.to_string()) />
+            <label class="field">
+                <span>{t!(i18n, tickets.reassign)}</span>
+                <select name="assignee" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    {move || d.with(|x| x.assignees.iter().map(|h| {
+                        let selected = x.assignee_id.as_deref() == Some(h.id.as_str());
+                        view! { <option value=h.id.clone() selected=selected>{h.name.clone()}</option> }
+                    }).collect_view())}
+                </select>
+            </label>
+            <button type="submit" class="button" disabled=move || assign.pending().get()>{t!(i18n, tickets.do_reassign)}</button>
+            {move || message().map(|(ok, m)| if ok {
+                Either::Left(view! { <p class="banner banner-success" role="status">{m}</p> })
+            } else {
+                Either::Right(view! { <p class="banner banner-error" role="alert">{m}</p> })
+            })}
+        </form>
     }
 }
 
@@ -269,10 +340,8 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
     let photos = RwSignal::new(initial.photos.clone());
     let at = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let done = Action::new(move |(at, note): &(String, String)| {
-        let (id, version) = d.with_untracked(|x| (x.item.id.clone(), x.item.version));
-        complete_delivery(id, version, at.clone(), note.clone())
-    });
+    // a ServerAction also shows what a plain form post (before the script ran) came back with
+    let done = ServerAction::<CompleteDelivery>::new();
     Effect::new(move |_| {
         if let Some(Ok(fresh)) = done.value().get() {
             d.set(fresh);
@@ -294,9 +363,23 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
             </div>
             <p class="ticket-customer">
                 {x.item.tier.map(|t| view! { <ClassBadge class=t /> })}
-                <a href=format!("/customers/{}", x.item.customer_id)>{format!("{} {}", x.item.code, x.item.name)}</a>
+                // a driver sees where to go, not the customer's profile
+                {if x.may_open_customer {
+                    Either::Left(view! { <a href=format!("/customers/{}", x.item.customer_id)>{format!("{} {}", x.item.code, x.item.name)}</a> })
+                } else {
+                    Either::Right(view! { <strong>{x.item.name.clone()}</strong> })
+                }}
                 {x.item.handler.clone().map(|h| format!(" · {} {h}", t_string!(i18n, tickets.driver)))}
             </p>
+            <dl class="ticket-times delivery-where" data-testid="destination">
+                <dt>{t!(i18n, tickets.destination)}</dt><dd>{x.stop.address.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t!(i18n, fields.contact)}</dt><dd>{x.stop.contact.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t!(i18n, fields.phone)}</dt>
+                <dd>{match x.stop.phone.clone() {
+                    Some(p) => Either::Left(view! { <a href=format!("tel:{p}") class="delivery-phone">{p.clone()}</a> }),
+                    None => Either::Right(view! { <span>"—"</span> }),
+                }}</dd>
+            </dl>
             <dl class="ticket-times">
                 <dt>{t!(i18n, tickets.ordered_at)}</dt><dd>{x.ordered_at.clone()}</dd>
                 <dt>{t!(i18n, tickets.promised)}</dt><dd>{x.promised_at.clone().unwrap_or_else(|| "—".into())}</dd>
@@ -311,7 +394,11 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
             </div>
         })}
         <Show when=move || d.with(|x| x.delivered_at.is_none())>
-            <form class="ticket-form" method="post" action=CompleteDelivery::PATH on:submit=move |ev| { ev.prevent_default(); done.dispatch((at.get_untracked(), note.get_untracked())); }>
+            <form class="ticket-form" method="post" action=CompleteDelivery::PATH on:submit=move |ev| {
+                ev.prevent_default();
+                let (id, version) = d.with_untracked(|x| (x.item.id.clone(), x.item.version));
+                done.dispatch(CompleteDelivery { id, version, delivered_at: at.get_untracked(), note: note.get_untracked() });
+            }>
                 <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
                 <input type="hidden" name="version" value=move || d.with(|x| x.item.version.to_string()) />
                 <div class="form-grid">
@@ -329,9 +416,65 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
                 <button type="submit" class="button button-primary">{t!(i18n, tickets.do_deliver)}</button>
             </form>
         </Show>
+        {move || d.with(|x| (!x.drivers.is_empty()).then(|| view! { <DriverForm d=d /> }))}
         <section aria-labelledby="photos-h">
             <h2 id="photos-h">{t!(i18n, tickets.proof)}</h2>
             <Photos photos=photos url=format!("/api/tickets/delivery/{id}/photos") label=t_string!(i18n, tickets.add_photo).to_string() />
         </section>
+    }
+}
+
+/// Giving a delivery to another driver (the owner, a manager or the customer's rep).
+#[component]
+fn DriverForm(d: RwSignal<DeliveryDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    let assign = ServerAction::<AssignDriver>::new();
+    let chosen = RwSignal::new(d.with_untracked(|x| x.driver_id.clone().unwrap_or_default()));
+    Effect::new(move |_| {
+        if let Some(Ok(fresh)) = assign.value().get() {
+            d.set(fresh);
+        }
+    });
+    let message = move || match assign.value().get() {
+        Some(Ok(x)) => Some((
+            true,
+            t_string!(
+                i18n,
+                tickets.driver_changed,
+                name = x.item.handler.unwrap_or_default()
+            )
+            .to_string(),
+        )),
+        Some(Err(AppError::Validation(e))) => {
+            Some((false, message_for(i18n, &e, "driver").unwrap_or_default()))
+        }
+        Some(Err(e)) => Some((false, error_message(i18n, &e))),
+        None => None,
+    };
+    view! {
+        <form class="ticket-form reassign-form" method="post" action=AssignDriver::PATH on:submit=move |ev| {
+            ev.prevent_default();
+            let (id, version) = d.with_untracked(|x| (x.item.id.clone(), x.item.version));
+            assign.dispatch(AssignDriver { id, version, driver: chosen.get_untracked() });
+        }>
+            <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
+            <input type="hidden" name="version" value=move || d.with(|x| x.item.version.to_string()) />
+            <label class="field">
+                <span>{t!(i18n, tickets.change_driver)}</span>
+                <select name="driver" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    <option value="">{t!(i18n, tickets.nobody)}</option>
+                    {move || d.with(|x| x.drivers.iter().map(|h| {
+                        let selected = x.driver_id.as_deref() == Some(h.id.as_str());
+                        view! { <option value=h.id.clone() selected=selected>{h.name.clone()}</option> }
+                    }).collect_view())}
+                </select>
+            </label>
+            <button type="submit" class="button" disabled=move || assign.pending().get()>{t!(i18n, tickets.do_change_driver)}</button>
+            {move || message().map(|(ok, m)| if ok {
+                Either::Left(view! { <p class="banner banner-success" role="status">{m}</p> })
+            } else {
+                Either::Right(view! { <p class="banner banner-error" role="alert">{m}</p> })
+            })}
+        </form>
     }
 }

@@ -199,7 +199,7 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
                 <span>{label}</span>
                 <input name=format!("input[{name}]") type=kind inputmode=if kind == "text" { "decimal" } else { "text" }
                     aria-invalid=move || message_for(i18n, &errors(), name).is_some().to_string()
-                    prop:value=move || input.with(get)
+                    value=input.with_untracked(get) prop:value=move || input.with(get)
                     on:input=move |ev| input.update(|i| set(i, event_target_value(&ev))) />
                 <small class="field-error" role="alert">{move || message_for(i18n, &errors(), name)}</small>
             </label>
@@ -226,6 +226,7 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
                 {SupportType::ALL.map(|s| view! {
                     <label class="check">
                         <input type="checkbox" name="input[supports][]" value=s.as_str()
+                            checked=input.with_untracked(|i| i.supports.iter().any(|x| x == s.as_str()))
                             prop:checked=move || input.with(|i| i.supports.iter().any(|x| x == s.as_str()))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
@@ -241,7 +242,7 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
             </fieldset>
             <label class="field">
                 <span>{t!(i18n, tiers.notes)}</span>
-                <textarea name="input[notes]" rows="2" prop:value=move || input.with(|i| i.notes.clone()) on:input=move |ev| input.update(|i| i.notes = event_target_value(&ev))></textarea>
+                <textarea name="input[notes]" rows="2" prop:value=move || input.with(|i| i.notes.clone()) on:input=move |ev| input.update(|i| i.notes = event_target_value(&ev))>{input.with_untracked(|i| i.notes.clone())}</textarea>
             </label>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || save.pending().get()>

@@ -38,6 +38,10 @@ pub struct PlanCustomer {
     pub last_visit: Option<String>,
     /// The day the next visit is due.
     pub due: String,
+    /// The day it is planned: the due day, or later when the days before are full (the
+    /// company's daily capacity); empty when it falls beyond the week.
+    #[serde(default)]
+    pub planned: String,
     pub overdue_days: i64,
     pub visits_per_month: u32,
 }
@@ -53,8 +57,16 @@ pub struct PlanDay {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TodayPlan {
     pub today: String,
+    /// Planned for today (due or overdue, as many as a day holds), in route order.
     pub due: Vec<PlanCustomer>,
     pub week: Vec<PlanDay>,
+    /// Visits a day holds (set by the owner).
+    #[serde(default)]
+    pub capacity: u32,
+    /// Customers due by today that the plan moved to a later day (today is full, or no
+    /// working day).
+    #[serde(default)]
+    pub moved: u32,
 }
 
 /// Plan against actual for one rep over a window.
@@ -280,6 +292,24 @@ pub async fn save_gift_list(tier: String, occasion: String, gifts: String) -> Re
     crate::server::context::respond(imp::save_gift_list(tier, occasion, gifts).await)
 }
 
+/// How many visits the plan puts on one day, and whether the user may change it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyVisits {
+    pub capacity: u32,
+    pub may_edit: bool,
+}
+
+#[server(endpoint = "visits/daily", input = Json)]
+pub async fn get_daily_visits() -> Result<DailyVisits, AppError> {
+    crate::server::context::respond(imp::daily_visits().await)
+}
+
+/// Sets how many visits a day's plan holds (owner; 1–60).
+#[server(endpoint = "visits/daily/save", input = FormOrJson)]
+pub async fn save_daily_visits(daily_visits: String) -> Result<DailyVisits, AppError> {
+    crate::server::context::respond(imp::save_daily_visits(daily_visits).await)
+}
+
 #[server(endpoint = "visits/offline_bundle", input = Json)]
 pub async fn get_offline_bundle() -> Result<OfflineBundle, AppError> {
     crate::server::context::respond(imp::offline_bundle().await)
@@ -382,24 +412,68 @@ pub(crate) mod imp {
             },
             overdue_days,
             visits_per_month: per_month,
+            planned: String::new(),
         }
     }
 
-    /// Splits customers into "due today or overdue" (route order kept) and the next six
-    /// days.
-    fn plan_of(customers: &[PlanCustomer], today: NaiveDate) -> TodayPlan {
+    /// Plans the customers over today and the next six days: no day holds more than the
+    /// company's `capacity`, days off in its working calendar hold none (see
+    /// [`crate::domain::visits::schedule`]). Sets each customer's planned day; today's
+    /// list and each day's keep route order.
+    fn plan_of(
+        customers: &mut [PlanCustomer],
+        today: NaiveDate,
+        capacity: u32,
+        calendar: &crate::domain::sla::Calendar,
+    ) -> TodayPlan {
+        use crate::domain::visits::{Waiting, schedule};
         let today_s = today.to_string();
-        let due = customers
+        let waiting: Vec<(usize, Waiting)> = customers
             .iter()
-            .filter(|c| !c.due.is_empty() && c.due <= today_s)
-            .cloned()
+            .enumerate()
+            .filter_map(|(route, c)| {
+                let due = NaiveDate::parse_from_str(&c.due, "%Y-%m-%d").ok()?;
+                let tier_rank = match c.tier.as_deref() {
+                    Some("A") => 0,
+                    Some("B") => 1,
+                    Some("C") => 2,
+                    _ => 3,
+                };
+                Some((
+                    route,
+                    Waiting {
+                        due,
+                        tier_rank,
+                        route,
+                    },
+                ))
+            })
             .collect();
+        let list: Vec<Waiting> = waiting.iter().map(|(_, w)| *w).collect();
+        let planned = schedule(&list, today, capacity, 7, |d| calendar.works_on(d));
+        for ((i, _), day) in waiting.iter().zip(planned) {
+            if let Some(c) = customers.get_mut(*i) {
+                c.planned = day.map(|d| d.to_string()).unwrap_or_default();
+            }
+        }
+        let moved = customers
+            .iter()
+            .filter(|c| !c.due.is_empty() && c.due <= today_s && c.planned != today_s)
+            .count();
+        let on = |day: &str| -> Vec<PlanCustomer> {
+            customers
+                .iter()
+                .filter(|c| c.planned == day)
+                .cloned()
+                .collect()
+        };
+        let due = on(&today_s);
         let week = (1..7)
             .filter_map(|i| today.checked_add_days(chrono::Days::new(i)))
             .map(|d| {
                 let ds = d.to_string();
                 PlanDay {
-                    customers: customers.iter().filter(|c| c.due == ds).cloned().collect(),
+                    customers: on(&ds),
                     date: ds,
                 }
             })
@@ -408,7 +482,24 @@ pub(crate) mod imp {
             today: today_s,
             due,
             week,
+            capacity,
+            moved: u32::try_from(moved).unwrap_or(u32::MAX),
         }
+    }
+
+    /// The daily capacity and working calendar a company plans with.
+    async fn plan_rules(
+        conn: &mut DbConn,
+        company: crate::domain::ids::CompanyId,
+    ) -> Result<(u32, crate::domain::sla::Calendar), AppError> {
+        let capacity = db::companies::daily_visits(conn, company)
+            .await
+            .map_err(db::internal("daily visits"))?;
+        let calendar = db::service::calendar(conn, company)
+            .await
+            .map_err(db::internal("calendar"))?
+            .calendar();
+        Ok((capacity, calendar))
     }
 
     /// Whose plan: a named rep, or the user's own (`""` or `me`) — an owner's plan of
@@ -462,8 +553,10 @@ pub(crate) mod imp {
             .acquire()
             .await
             .map_err(db::internal("acquire"))?;
-        let customers = plan_customers(&mut conn, &user, scope_of(&user), rep, now.date()).await?;
-        Ok(plan_of(&customers, now.date()))
+        let mut customers =
+            plan_customers(&mut conn, &user, scope_of(&user), rep, now.date()).await?;
+        let (capacity, calendar) = plan_rules(&mut conn, user.company_id).await?;
+        Ok(plan_of(&mut customers, now.date(), capacity, &calendar))
     }
 
     pub async fn compliance(days: u32) -> Result<Vec<RepCompliance>, AppError> {
@@ -965,6 +1058,42 @@ pub(crate) mod imp {
         Ok(())
     }
 
+    pub async fn daily_visits() -> Result<DailyVisits, AppError> {
+        let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        Ok(DailyVisits {
+            capacity: db::companies::daily_visits(&mut conn, user.company_id)
+                .await
+                .map_err(db::internal("daily visits"))?,
+            may_edit: user.role.may(Action::SetTierPolicies),
+        })
+    }
+
+    pub async fn save_daily_visits(raw: String) -> Result<DailyVisits, AppError> {
+        use crate::domain::visits::MAX_DAILY_VISITS;
+        let (state, user) = context::authorize(Action::SetTierPolicies).await?;
+        let n = crate::domain::visits::parse_daily_visits(&raw)
+            .map_err(|c| AppError::Validation(vec![FieldError::new("daily_visits", c)]))?;
+        let (now_utc, _) = context::now_pair();
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        db::companies::set_daily_visits(&mut conn, user.company_id, n, now_utc)
+            .await
+            .map_err(db::internal("set daily visits"))?;
+        tracing::info!(by = %user.id, n, max = MAX_DAILY_VISITS, "daily visits set");
+        Ok(DailyVisits {
+            capacity: n,
+            may_edit: true,
+        })
+    }
+
     pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, now) = context::now_pair();
@@ -974,8 +1103,10 @@ pub(crate) mod imp {
             .await
             .map_err(db::internal("acquire"))?;
         // the device keeps the user's own customers only, whatever their role
-        let customers =
+        let mut customers =
             plan_customers(&mut conn, &user, Scope::Rep(user.id), None, now.date()).await?;
+        let (capacity, calendar) = plan_rules(&mut conn, user.company_id).await?;
+        let plan = plan_of(&mut customers, now.date(), capacity, &calendar);
         let products = db::sales::products(&mut conn, user.company_id)
             .await
             .map_err(db::internal("products"))?
@@ -990,7 +1121,7 @@ pub(crate) mod imp {
             user_id: user.id.0.to_string(),
             user_name: user.name.clone(),
             generated_at: now_utc.to_rfc3339(),
-            plan: plan_of(&customers, now.date()),
+            plan,
             customers,
             products,
         })

@@ -4,8 +4,8 @@
 //! profile, [`RelationshipSection`] shows the health score with its parts, reminders,
 //! visits and the touch log.
 use super::api::{
-    GiftList, RecordTouch, Relationship, Reminders, RepCompliance, SaveGiftList, VisitSummary,
-    get_reminders, get_visit_compliance, list_visits,
+    DailyVisits, GiftList, RecordTouch, Relationship, Reminders, RepCompliance, SaveDailyVisits,
+    SaveGiftList, VisitSummary, get_daily_visits, get_reminders, get_visit_compliance, list_visits,
 };
 use super::today_page::purpose_label;
 use crate::components::error_view::{error_message, message_for};
@@ -82,10 +82,16 @@ pub fn VisitsPage() -> impl IntoView {
     let compliance = Resource::new(move || days.get(), get_visit_compliance);
     let reminders = Resource::new(|| (), |()| get_reminders(14));
     let visits = Resource::new(|| (), |()| list_visits());
+    let daily = Resource::new(|| (), |()| get_daily_visits());
     view! {
         <Title text=crate::components::head_text(move || t_string!(i18n, visits.office_title).to_string()) />
         <div class="page-head"><h1>{t!(i18n, visits.office_title)}</h1></div>
         <VisitTabs />
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                daily.await.ok().map(|d| view! { <DailyVisitsForm initial=d /> })
+            })}
+        </Transition>
         <section aria-labelledby="plan-actual">
             <div class="page-head">
                 <h2 id="plan-actual">{t!(i18n, visits.plan_actual)}</h2>
@@ -124,6 +130,56 @@ pub fn VisitsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// How many visits a day's plan holds: the owner sets it, everyone sees it.
+#[component]
+fn DailyVisitsForm(initial: DailyVisits) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveDailyVisits>::new();
+    let value = RwSignal::new(initial.capacity.to_string());
+    let shown = RwSignal::new(initial.capacity);
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = save.value().get() {
+            shown.set(d.capacity);
+        }
+    });
+    let message = move || match save.value().get() {
+        Some(Ok(d)) => Some((
+            true,
+            t_string!(i18n, visits.daily_saved, n = d.capacity).to_string(),
+        )),
+        Some(Err(AppError::Validation(e))) => Some((
+            false,
+            message_for(i18n, &e, "daily_visits").unwrap_or_default(),
+        )),
+        Some(Err(e)) => Some((false, error_message(i18n, &e))),
+        None => None,
+    };
+    view! {
+        <section class="daily-visits" aria-labelledby="daily-h">
+            <h2 id="daily-h">{t!(i18n, visits.daily_title)}</h2>
+            <p class="muted">{move || t_string!(i18n, visits.daily_rule, n = shown.get()).to_string()}</p>
+            {initial.may_edit.then(|| view! {
+                <form class="daily-form" method="post" action=SaveDailyVisits::PATH on:submit=move |ev| {
+                    ev.prevent_default();
+                    save.dispatch(SaveDailyVisits { daily_visits: value.get_untracked() });
+                }>
+                    <label class="field">
+                        <span>{t!(i18n, visits.daily_label)}</span>
+                        <input name="daily_visits" inputmode="numeric" value=value.get_untracked()
+                            prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+                    </label>
+                    <button type="submit" class="button" disabled=move || save.pending().get()>{t!(i18n, common.save)}</button>
+                    {move || message().map(|(ok, m)| if ok {
+                        Either::Left(view! { <p class="banner banner-success" role="status">{m}</p> })
+                    } else {
+                        Either::Right(view! { <p class="field-error" role="alert">{m}</p> })
+                    })}
+                </form>
+            })}
         </section>
     }
 }

@@ -224,6 +224,12 @@ impl Today {
 #[component]
 pub fn TodayPage() -> impl IntoView {
     let i18n = use_i18n();
+    // a driver has no customers to visit
+    if crate::components::layout::use_current_user()
+        .is_some_and(|u| !u.role.may(crate::domain::staff::Action::WorkWithCustomers))
+    {
+        return view! { <crate::components::error_view::ForbiddenPage /> }.into_any();
+    }
     let today = Today {
         bundle: RwSignal::new(None),
         from_device: RwSignal::new(true),
@@ -352,6 +358,7 @@ pub fn TodayPage() -> impl IntoView {
             }
         }}
     }
+    .into_any()
 }
 
 #[component]
@@ -538,6 +545,11 @@ fn PlanList(today: Today, tab: RwSignal<Tab>, on_pick: Callback<String>) -> impl
                     let n = due.iter().filter(|c| !today.visited_here(&c.id)).count();
                     view! {
                         <p class="muted">{t!(i18n, visits.due_count, n = n, date = b.plan.today.clone())}</p>
+                        {(b.plan.moved > 0).then(|| view! {
+                            <p class="banner banner-info" role="status" data-testid="plan-moved">
+                                {t_string!(i18n, visits.plan_moved, moved = b.plan.moved, cap = b.plan.capacity).to_string()}
+                            </p>
+                        })}
                         <ol class="plan-list" aria-label=move || t_string!(i18n, visits.tab_today).to_string()>{due.into_iter().map(row).collect_view()}</ol>
                     }.into_any()
                 }

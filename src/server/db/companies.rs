@@ -36,3 +36,28 @@ pub async fn single(conn: &mut DbConn) -> Result<Option<(CompanyId, String)>, sq
         _ => None,
     })
 }
+
+/// Visits a rep can make in a day (the plan's daily capacity).
+pub async fn daily_visits(conn: &mut DbConn, company: CompanyId) -> Result<u32, sqlx::Error> {
+    let n: Option<i64> = sqlx::query_scalar("SELECT daily_visits FROM companies WHERE id = ?")
+        .bind(company.0)
+        .fetch_optional(conn)
+        .await?;
+    Ok(n.and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(crate::domain::visits::DEFAULT_DAILY_VISITS))
+}
+
+pub async fn set_daily_visits(
+    conn: &mut DbConn,
+    company: CompanyId,
+    n: u32,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE companies SET daily_visits = ?, updated_at = ? WHERE id = ?")
+        .bind(i64::from(n))
+        .bind(now)
+        .bind(company.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

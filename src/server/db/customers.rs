@@ -288,14 +288,30 @@ pub async fn ancestors(
 }
 
 /// Active employees of the company by login: (login, id).
+/// How many customers `rep` serves.
+pub async fn count_served_by(
+    conn: &mut DbConn,
+    company: CompanyId,
+    rep: EmployeeId,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM customers WHERE company_id = ? AND rep_id = ?")
+        .bind(company.0)
+        .bind(rep.0)
+        .fetch_one(conn)
+        .await
+}
+
 pub async fn active_logins(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<(String, Uuid)>, sqlx::Error> {
-    sqlx::query_as("SELECT login, id FROM employees WHERE company_id = ? AND active = 1")
-        .bind(company.0)
-        .fetch_all(conn)
-        .await
+    // a driver serves deliveries, never customers of their own
+    sqlx::query_as(
+        "SELECT login, id FROM employees WHERE company_id = ? AND active = 1 AND role <> 'driver'",
+    )
+    .bind(company.0)
+    .fetch_all(conn)
+    .await
 }
 
 /// Filters, search and order of a customer list.

@@ -60,12 +60,12 @@ pub async fn insert(
     Ok(())
 }
 
-/// All employees of the company: active first, then by role (owner, manager, rep), then
+/// All employees of the company: active first, then by role (owner, manager, rep, driver), then
 /// by name.
 pub async fn list(conn: &mut DbConn, company: CompanyId) -> Result<Vec<EmployeeRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM employees WHERE company_id = ? \
-         ORDER BY active DESC, CASE role WHEN 'owner' THEN 0 WHEN 'manager' THEN 1 ELSE 2 END, name"
+         ORDER BY active DESC, CASE role WHEN 'owner' THEN 0 WHEN 'manager' THEN 1 WHEN 'rep' THEN 2 ELSE 3 END, name"
     ))
     .bind(company.0)
     .fetch_all(conn)

@@ -1,6 +1,7 @@
 //! Delivery and objection tickets, their comments, pauses and photos. Every read joins
 //! the ticket's customer so a rep's scope is enforced in SQL.
 use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::staff::Role;
 use crate::server::db::DbConn;
 use crate::server::db::customers::Scope;
 use chrono::{DateTime, Utc};
@@ -10,6 +11,47 @@ use uuid::Uuid;
 fn scoped(q: &mut QueryBuilder<'_, Sqlite>, scope: Scope) {
     if let Scope::Rep(rep) = scope {
         q.push(" AND c.rep_id = ").push_bind(rep.0);
+    }
+}
+
+/// Which deliveries a user may see. A delivery is also visible to whoever drives it,
+/// whosever customer it is: that is all a driver sees (with the customer's name, address
+/// and phone), and a rep who drives sees it beside their own customers'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryScope {
+    /// Owners and managers: every delivery of the company.
+    All,
+    /// A rep: the deliveries of their customers and those they drive.
+    Rep(EmployeeId),
+    /// Only the deliveries this employee drives (a driver; anyone's "my deliveries").
+    Driven(EmployeeId),
+}
+
+impl DeliveryScope {
+    /// The scope of a user with `role`.
+    pub fn of(role: Role, me: EmployeeId) -> DeliveryScope {
+        match role {
+            Role::Owner | Role::Manager => DeliveryScope::All,
+            Role::Rep => DeliveryScope::Rep(me),
+            Role::Driver => DeliveryScope::Driven(me),
+        }
+    }
+
+    /// `d` is the delivery (or `NULL` for a row that is not one), `c` its customer.
+    fn push(self, q: &mut QueryBuilder<'_, Sqlite>, d: &str) {
+        match self {
+            DeliveryScope::All => {}
+            DeliveryScope::Rep(me) => {
+                q.push(" AND (c.rep_id = ")
+                    .push_bind(me.0)
+                    .push(format!(" OR {d}.driver_id = "))
+                    .push_bind(me.0)
+                    .push(")");
+            }
+            DeliveryScope::Driven(me) => {
+                q.push(format!(" AND {d}.driver_id = ")).push_bind(me.0);
+            }
+        }
     }
 }
 
@@ -372,11 +414,15 @@ pub struct DeliveryRow {
     pub note: Option<String>,
     pub breached_at: Option<DateTime<Utc>>,
     pub version: i64,
+    /// Where it goes: the customer's address, phone and contact person.
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub contact: Option<String>,
 }
 
 const DELIVERY: &str = "SELECT t.id, t.customer_id, c.code, c.name, c.tier, c.rep_id, r.name AS rep_name, \
      t.order_ref, t.ordered_at, t.promised_at, t.driver_id, d.name AS driver_name, t.delivered_at, \
-     t.note, t.breached_at, t.version \
+     t.note, t.breached_at, t.version, c.address, c.phone, c.contact \
      FROM deliveries t JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
      LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
      LEFT JOIN employees d ON d.company_id = t.company_id AND d.id = t.driver_id \
@@ -385,12 +431,12 @@ const DELIVERY: &str = "SELECT t.id, t.customer_id, c.code, c.name, c.tier, c.re
 pub async fn deliveries(
     conn: &mut DbConn,
     company: CompanyId,
-    scope: Scope,
+    scope: DeliveryScope,
     f: &Filter,
 ) -> Result<Vec<DeliveryRow>, sqlx::Error> {
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(DELIVERY);
     q.push_bind(company.0);
-    scoped(&mut q, scope);
+    scope.push(&mut q, "t");
     filtered(&mut q, f, "ordered_at", "delivered_at");
     q.push(" ORDER BY t.ordered_at LIMIT ").push_bind(f.limit);
     q.build_query_as().fetch_all(conn).await
@@ -399,13 +445,55 @@ pub async fn deliveries(
 pub async fn delivery(
     conn: &mut DbConn,
     company: CompanyId,
-    scope: Scope,
+    scope: DeliveryScope,
     id: Uuid,
 ) -> Result<Option<DeliveryRow>, sqlx::Error> {
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(DELIVERY);
     q.push_bind(company.0).push(" AND t.id = ").push_bind(id);
-    scoped(&mut q, scope);
+    scope.push(&mut q, "t");
     q.build_query_as().fetch_optional(conn).await
+}
+
+/// Deliveries within `scope` delivered at or after `since`, newest first.
+pub async fn delivered_since(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: DeliveryScope,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<DeliveryRow>, sqlx::Error> {
+    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(DELIVERY);
+    q.push_bind(company.0);
+    scope.push(&mut q, "t");
+    q.push(" AND t.delivered_at >= ")
+        .push_bind(since)
+        .push(" ORDER BY t.delivered_at DESC LIMIT ")
+        .push_bind(limit);
+    q.build_query_as().fetch_all(conn).await
+}
+
+/// Gives an undelivered delivery to `driver` (or nobody); `false` if it changed since
+/// `version` or was delivered meanwhile.
+pub async fn set_driver(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    version: i64,
+    driver: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET driver_id = ?, version = version + 1, updated_at = ? \
+         WHERE company_id = ? AND id = ? AND version = ? AND delivered_at IS NULL",
+    )
+    .bind(driver)
+    .bind(now)
+    .bind(company.0)
+    .bind(id)
+    .bind(version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub struct NewDelivery<'a> {
@@ -592,10 +680,12 @@ pub async fn photos_of(
 }
 
 /// A photo's type, if the user may see its ticket's customer.
+/// A ticket photo's content type, if the user may see its ticket (an objection's photos
+/// by the customer's scope, a delivery's also by whoever drives it).
 pub async fn photo(
     conn: &mut DbConn,
     company: CompanyId,
-    scope: Scope,
+    scope: DeliveryScope,
     id: Uuid,
 ) -> Result<Option<String>, sqlx::Error> {
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
@@ -606,7 +696,7 @@ pub async fn photo(
          WHERE p.company_id = ",
     );
     q.push_bind(company.0).push(" AND p.id = ").push_bind(id);
-    scoped(&mut q, scope);
+    scope.push(&mut q, "d");
     q.build_query_scalar().fetch_optional(conn).await
 }
 

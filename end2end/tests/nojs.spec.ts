@@ -1,0 +1,78 @@
+// Before the page's script has run — on a slow tablet it takes seconds — or with scripts
+// off, the forms still work: the browser posts them itself (never as GET), and no
+// password or field ever appears in an address.
+import { expect, test, type Page } from "@playwright/test";
+import { PASSWORD } from "./helpers";
+
+/** Every request the page makes, to check that no posted value travels in an address. */
+function requests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("request", (r) => seen.push(`${r.method()} ${decodeURIComponent(r.url())}`));
+  return seen;
+}
+
+test.describe("with scripts off", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a rep signs in and saves a profile edit", async ({ page }) => {
+    const seen = requests(page);
+    await page.goto("/login");
+    await page.locator("#login").fill("zhangwei");
+    await page.locator("#password").fill("not-the-password");
+    await page.locator("form.login-card button[type=submit]").click();
+    await expect(page.getByRole("alert")).toHaveText("账号或密码不正确。");
+    await expect(page).toHaveURL(/\/login/);
+    await page.locator("#login").fill("zhangwei");
+    await page.locator("#password").fill(PASSWORD);
+    await page.locator("form.login-card button[type=submit]").click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole("heading", { name: "工作台" })).toBeVisible();
+
+    // the customer list: search and paging are links and a GET search (they belong in the address)
+    await page.getByRole("navigation").getByRole("link", { name: "客户" }).click();
+    await page.locator("[data-pager=next]").click();
+    await expect(page).toHaveURL(/page=2/);
+    await page.locator("tr[data-code] a.cust-name").first().click();
+    await expect(page.locator(".cust-head h1")).toBeVisible();
+    // edit the basic group: the link opens the form drawn by the server, fields filled
+    await page.locator("section[data-group=basic]").getByRole("link", { name: "编辑" }).click();
+    await expect(page).toHaveURL(/edit=basic/);
+    await expect(page.locator("#f-name")).not.toHaveValue("");
+    await page.locator("#f-contact").fill("无脚本联系人");
+    await page.locator("section[data-group=basic] button[type=submit]").click();
+    await expect(page.getByRole("status").filter({ hasText: "已保存" })).toBeVisible();
+    await expect(page.locator('[data-field="contact"] dd')).toHaveText("无脚本联系人");
+    // a required field emptied comes back with its message, nothing saved
+    await page.locator("section[data-group=basic]").getByRole("link", { name: "编辑" }).click();
+    const name = await page.locator("#f-name").inputValue();
+    await page.locator("#f-name").fill("");
+    await page.locator("section[data-group=basic] button[type=submit]").click();
+    await expect(page.locator("#f-name-error")).toHaveText("请填写此项");
+    await page.goto(page.url().split("?")[0]);
+    await expect(page.locator(".cust-head h1")).toHaveText(name);
+
+    for (const r of seen) {
+      expect(r).not.toContain(PASSWORD);
+      expect(r).not.toContain("not-the-password");
+      expect(r).not.toContain("无脚本联系人");
+      if (r.startsWith("GET") && r.includes("/api/")) throw new Error(`a GET to a server function: ${r}`);
+    }
+    // and signing out works the same way
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+  });
+});
+
+test("a tap on 登录 before the app has loaded posts the form, and the password stays out of the address", async ({ page }) => {
+  const seen = requests(page);
+  // the app's script never arrives (a tablet on a slow line): the page stays as drawn
+  await page.route("**/*.wasm", (route) => route.abort());
+  await page.goto("/login");
+  await page.locator("#login").fill("laoban");
+  await page.locator("#password").fill(PASSWORD);
+  await page.locator("form.login-card button[type=submit]").click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByText("您好，陈建国")).toBeVisible();
+  expect(seen.filter((r) => r.includes(PASSWORD))).toEqual([]);
+  expect(seen.some((r) => r.startsWith("POST") && r.endsWith("/api/login"))).toBe(true);
+});

@@ -1,0 +1,198 @@
+//! Forms the browser posts by itself — before the page's script has loaded, on a slow
+//! tablet, or with scripts off: signing in and a profile edit work that way, every
+//! answer is a redirect back to a page of this site, and nothing that was posted (a
+//! password, a field, someone else's edit) ever appears in an address.
+use crate::helpers::{PW, TestApp, form_answer, session_cookie, spawn_app};
+use qudao::server::seed::DEMO_COMPANY_ID;
+use reqwest::StatusCode;
+
+/// Id and version of the first customer of `login`.
+async fn customer_of(app: &TestApp, login: &str) -> (String, i64) {
+    let rep: uuid::Uuid = app.demo_employee_id(login).await.parse().unwrap();
+    let (id, version): (uuid::Uuid, i64) = sqlx::query_as(
+        "SELECT id, version FROM customers WHERE company_id = ? AND rep_id = ? ORDER BY code LIMIT 1",
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .bind(rep)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    (id.to_string(), version)
+}
+
+async fn post(
+    app: &TestApp,
+    c: &reqwest::Client,
+    from: &str,
+    fields: Vec<(&'static str, String)>,
+) -> reqwest::Response {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.post_form(c, "customers/update", from, &pairs).await
+}
+
+#[tokio::test]
+async fn signing_in_by_a_plain_form_post_opens_the_dashboard_and_a_wrong_password_comes_back() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let r = app
+        .post_form(
+            &c,
+            "login",
+            "/login",
+            &[("login", "laoban"), ("password", "wrong-password")],
+        )
+        .await;
+    assert!(session_cookie(&r).is_none());
+    let (back, err) = form_answer(&r);
+    assert!(back.starts_with("/login?"), "{back}");
+    assert_eq!(err, Some(serde_json::json!("SignInFailed")));
+    assert!(
+        !back.contains("laoban") && !back.contains("wrong-password"),
+        "{back}"
+    );
+
+    let r = app
+        .post_form(&c, "login", &back, &[("login", "laoban"), ("password", PW)])
+        .await;
+    assert!(session_cookie(&r).is_some(), "the session cookie is set");
+    let (next, err) = form_answer(&r);
+    assert_eq!((next.as_str(), err), ("/", None));
+    let page = app.get(&c, "/").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("陈建国"));
+
+    // signing out works the same way and lands on the sign-in page
+    let r = app.post_form(&c, "logout", "/", &[]).await;
+    assert_eq!(form_answer(&r).0, "/login");
+    assert_eq!(app.get(&c, "/").await.status(), StatusCode::FOUND);
+}
+
+#[tokio::test]
+async fn a_profile_edit_posted_by_the_browser_is_saved_and_a_bad_one_comes_back_with_its_error() {
+    let app = spawn_app().await;
+    let rep = app.signed_in("zhangwei").await;
+    let (id, version) = customer_of(&app, "zhangwei").await;
+    let page = format!("/customers/{id}?edit=basic");
+    // the edit form as the server drew it: every field is there with its value
+    let html = app.get(&rep, &page).await.text().await.unwrap();
+    assert!(
+        html.contains(r#"method="post""#) && html.contains(r#"action="/api/customers/update""#)
+    );
+    let stored: (String, String, String) =
+        sqlx::query_as("SELECT code, name, kind FROM customers WHERE company_id = ? AND id = ?")
+            .bind(DEMO_COMPANY_ID.0)
+            .bind(uuid::Uuid::parse_str(&id).unwrap())
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(
+        html.contains(&format!(r#"value="{}""#, stored.1)),
+        "the name is drawn in its field"
+    );
+    let version_text = version.to_string();
+    let fields = |contact: &'static str, name: &str| {
+        vec![
+            ("id", id.clone()),
+            ("version", version_text.clone()),
+            ("group", "Basic".to_owned()),
+            ("values[code]", stored.0.clone()),
+            ("values[name]", name.to_owned()),
+            ("values[kind]", stored.2.clone()),
+            ("values[contact]", contact.to_owned()),
+            ("values[address]", String::new()),
+        ]
+    };
+    // a required field left empty: back to the form with the field's error, nothing saved
+    let (back, err) = form_answer(&post(&app, &rep, &page, fields("王老板", "")).await);
+    assert!(back.starts_with(&page), "{back}");
+    assert!(
+        !back.contains("王老板"),
+        "no posted value in the address: {back}"
+    );
+    assert_eq!(err.unwrap()["Validation"][0]["field"], "name");
+
+    // a good edit: saved, and the profile says so
+    let (next, err) = form_answer(&post(&app, &rep, &page, fields("王老板", &stored.1)).await);
+    assert_eq!(err, None);
+    assert_eq!(next, format!("/customers/{id}?saved=basic#grp-basic"));
+    let contact: Option<String> =
+        sqlx::query_scalar("SELECT contact FROM customers WHERE company_id = ? AND id = ?")
+            .bind(DEMO_COMPANY_ID.0)
+            .bind(uuid::Uuid::parse_str(&id).unwrap())
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(contact.as_deref(), Some("王老板"));
+    let shown = app
+        .get(&rep, &next.replace("#grp-basic", ""))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(shown.contains("王老板") && shown.contains("已保存"));
+
+    // the same (now stale) version again: "changed meanwhile", without the other edit's values
+    let (_, err) = form_answer(&post(&app, &rep, &page, fields("李老板", &stored.1)).await);
+    assert_eq!(err, Some(serde_json::json!({ "Conflict": "StaleVersion" })));
+}
+
+/// The class guard: every server function, posted by a browser as a form with junk in it,
+/// answers with a redirect to a page of this site whose address holds no posted value
+/// (not even inside a quoted decoding error) — never a JSON page, never a 500.
+#[tokio::test]
+async fn every_server_function_answers_a_browsers_form_post_with_a_clean_redirect() {
+    let app = spawn_app().await;
+    let secret = "SECRET-5b1f";
+    let paths: Vec<&'static str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p)
+        .filter(|p| !p.ends_with("/logout"))
+        .collect();
+    assert!(
+        paths.len() > 60,
+        "server functions are registered: {}",
+        paths.len()
+    );
+    let c = app.signed_in("liumin").await;
+    for path in paths {
+        let r = app
+            .post_form(
+                &c,
+                path.trim_start_matches("/api/"),
+                "/customers?q=x",
+                &[
+                    ("id", secret),
+                    ("version", secret),
+                    ("input[name]", secret),
+                    (secret, secret),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        let (to, err) = form_answer(&r);
+        assert!(to.starts_with('/') && !to.starts_with("//"), "{path}: {to}");
+        assert!(!to.contains(secret), "{path}: {to}");
+        assert!(
+            !err.map(|e| e.to_string())
+                .unwrap_or_default()
+                .contains(secret),
+            "{path}: the error quotes the post"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_forged_referer_cannot_send_the_browser_to_another_site() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let r = c
+        .post(format!("{}/api/login", app.base))
+        .header("accept", "text/html")
+        .header("sec-fetch-site", "same-origin")
+        .header("referer", "https://evil.example/phish?x=1")
+        .form(&[("login", "laoban"), ("password", "nope-nope")])
+        .send()
+        .await
+        .unwrap();
+    let (to, _) = form_answer(&r);
+    assert!(to.starts_with("/phish?"), "{to}");
+}

@@ -3,10 +3,13 @@
 -- a transaction, where `PRAGMA foreign_keys = OFF` has no effect; instead the foreign-key
 -- checks are deferred to the commit: dropping the table counts each row other tables
 -- still point at, and putting the same keys back into the new `employees` settles them,
--- so the commit fails if any reference were lost. Columns, keys and index are those of
+-- so the commit fails if any reference were lost. The drop also runs the one cascading
+-- action on employees (sessions, ON DELETE CASCADE): the sessions are kept aside and put
+-- back, so nobody is signed out by the upgrade. Columns, keys and index are those of
 -- 20261126000002_create_employees.sql; only the role check is wider.
 PRAGMA defer_foreign_keys = ON;
 CREATE TEMP TABLE employees_copy AS SELECT * FROM employees;
+CREATE TEMP TABLE sessions_copy AS SELECT * FROM sessions;
 DROP TABLE employees;
 CREATE TABLE employees (
     company_id     BLOB    NOT NULL REFERENCES companies (id),
@@ -35,5 +38,7 @@ SELECT company_id, id, name, login, phone, role, territory, active, password_has
        version, created_at, updated_at
 FROM employees_copy;
 DROP TABLE employees_copy;
+INSERT INTO sessions SELECT * FROM sessions_copy;
+DROP TABLE sessions_copy;
 -- Sign-in finds candidates by login alone.
 CREATE INDEX employees_login ON employees (login);

@@ -58,8 +58,8 @@ test("two people edit the same profile: the later save shows what changed and ke
   await openCustomer(page, "ZD00002");
   await openCustomer(second, "ZD00002");
 
-  await page.locator("section[data-group=basic]").getByRole("button", { name: "编辑" }).click();
-  await second.locator("section[data-group=basic]").getByRole("button", { name: "编辑" }).click();
+  await page.locator("section[data-group=basic]").getByRole("link", { name: "编辑" }).click();
+  await second.locator("section[data-group=basic]").getByRole("link", { name: "编辑" }).click();
   await page.locator("#f-address").fill("重庆市渝北区第一次修改 1 号");
   await page.getByRole("button", { name: "保存" }).click();
   await expect(page.getByRole("status").filter({ hasText: "已保存" })).toBeVisible();
@@ -97,7 +97,7 @@ test("search by pinyin initials, filter by district, and restore a change from t
 
   await openCustomer(page, "ZD00003");
   const before = await page.locator(".cust-head h1").textContent();
-  await page.locator("section[data-group=basic]").getByRole("button", { name: "编辑" }).click();
+  await page.locator("section[data-group=basic]").getByRole("link", { name: "编辑" }).click();
   await page.locator("#f-name").fill("临时改名");
   await page.getByRole("button", { name: "保存" }).click();
   await expect(page.locator(".cust-head h1")).toHaveText("临时改名");

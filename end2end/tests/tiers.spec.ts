@@ -55,17 +55,17 @@ test("the owner adds a policy version; a wrong budget is refused in Chinese; the
   await hydrated(page);
   await expect(page.locator('section.policy-card[data-tier="B"] [data-testid="visits"]')).toHaveText("2");
   const form = page.locator("form.policy-form");
-  await form.locator('select[name="tier"]').selectOption("B");
+  await form.locator('select[name="input[tier]"]').selectOption("B");
   // today is prefilled; the demo's B version took effect on 1 January, so this is a new one
-  await form.locator('input[name="visits_per_month"]').fill("3");
-  await form.locator('input[name="budget_share"]').fill("-5");
-  await form.locator('input[name="credit_limit"]').fill("80000");
-  await form.locator('input[name="credit_days"]').fill("30");
+  await form.locator('input[name="input[visits_per_month]"]').fill("3");
+  await form.locator('input[name="input[budget_share]"]').fill("-5");
+  await form.locator('input[name="input[credit_limit]"]').fill("80000");
+  await form.locator('input[name="input[credit_days]"]').fill("30");
   await form.getByLabel("分销协助").check();
   await form.getByRole("button", { name: "保存政策版本" }).click();
-  await expect(form.locator('input[name="budget_share"]')).toHaveAttribute("aria-invalid", "true");
+  await expect(form.locator('input[name="input[budget_share]"]')).toHaveAttribute("aria-invalid", "true");
   await expect(form.getByText("不能为负数")).toBeVisible();
-  await form.locator('input[name="budget_share"]').fill("25");
+  await form.locator('input[name="input[budget_share]"]').fill("25");
   await form.getByRole("button", { name: "保存政策版本" }).click();
   await expect(form.getByRole("status")).toContainText("B 类政策已保存");
   await expect(page.locator('section.policy-card[data-tier="B"] [data-testid="visits"]')).toHaveText("3");

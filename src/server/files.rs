@@ -113,7 +113,7 @@ pub async fn export(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let user = match context::user_from_headers(&state, &headers).await {
+    let user = match user_who_may(&state, &headers, Action::WorkWithCustomers).await {
         Ok(u) => u,
         Err(e) => return error(e),
     };
@@ -220,10 +220,11 @@ pub async fn upload_photo(
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let (user, content_type, mut tx) = match begin_upload(&state, &headers, &body).await {
-        Ok(started) => started,
-        Err(e) => return error(e),
-    };
+    let (user, content_type, mut tx) =
+        match begin_upload(&state, &headers, Action::WorkWithCustomers, &body).await {
+            Ok(started) => started,
+            Err(e) => return error(e),
+        };
     let kind = match q.get("kind").map(String::as_str) {
         Some("display") => "display",
         _ => "storefront",
@@ -269,19 +270,43 @@ pub async fn photo(
     headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> Response {
-    serve_photo(&state, &headers, id, "get photo", async |conn, user| {
-        let row = repo::photo(conn, user.company_id, imp::scope_of(user), id).await?;
-        Ok(row.map(|r| r.content_type))
-    })
+    serve_photo(
+        &state,
+        &headers,
+        Action::WorkWithCustomers,
+        id,
+        "get photo",
+        async |conn, user| {
+            let row = repo::photo(conn, user.company_id, imp::scope_of(user), id).await?;
+            Ok(row.map(|r| r.content_type))
+        },
+    )
     .await
 }
 
 /// The first steps of every photo upload: the signed-in user, the image's type (checked
 /// by [`check_image`]) and a transaction in which the caller checks that what the photo
 /// belongs to is within the user's scope.
+/// The signed-in user of a plain handler if their role may do `action` (a driver may
+/// fetch and add only the proof photos of their deliveries; customers' photos, lists and
+/// exports are refused to them outright, whatever their scope).
+async fn user_who_may(
+    state: &AppState,
+    headers: &HeaderMap,
+    action: Action,
+) -> Result<CurrentUser, AppError> {
+    let user = context::user_from_headers(state, headers).await?;
+    if user.role.may(action) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 async fn begin_upload(
     state: &AppState,
     headers: &HeaderMap,
+    action: Action,
     body: &[u8],
 ) -> Result<
     (
@@ -291,7 +316,7 @@ async fn begin_upload(
     ),
     AppError,
 > {
-    let user = context::user_from_headers(state, headers).await?;
+    let user = user_who_may(state, headers, action).await?;
     let content_type = check_image(body)?;
     let tx = state.pool.begin().await.map_err(db::internal("begin"))?;
     Ok((user, content_type, tx))
@@ -312,11 +337,12 @@ fn found(lookup: Result<bool, sqlx::Error>, what: &'static str) -> Result<(), Ap
 async fn serve_photo(
     state: &AppState,
     headers: &HeaderMap,
+    action: Action,
     id: Uuid,
     what: &'static str,
     lookup: impl AsyncFnOnce(&mut db::DbConn, &CurrentUser) -> Result<Option<String>, sqlx::Error>,
 ) -> Response {
-    let user = match context::user_from_headers(state, headers).await {
+    let user = match user_who_may(state, headers, action).await {
         Ok(u) => u,
         Err(e) => return error(e),
     };
@@ -500,7 +526,7 @@ pub async fn export_segmentation(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     use crate::features::segmentation::api::{SegmentationQuery, imp as seg};
-    let user = match context::user_from_headers(&state, &headers).await {
+    let user = match user_who_may(&state, &headers, Action::WorkWithCustomers).await {
         Ok(u) => u,
         Err(e) => return error(e),
     };
@@ -568,10 +594,11 @@ pub async fn upload_violation_photo(
     body: Bytes,
 ) -> Response {
     use crate::server::db::discipline;
-    let (user, content_type, mut tx) = match begin_upload(&state, &headers, &body).await {
-        Ok(started) => started,
-        Err(e) => return error(e),
-    };
+    let (user, content_type, mut tx) =
+        match begin_upload(&state, &headers, Action::WorkWithCustomers, &body).await {
+            Ok(started) => started,
+            Err(e) => return error(e),
+        };
     let violation_found =
         discipline::violation(&mut tx, user.company_id, imp::scope_of(&user), violation).await;
     if let Err(e) = found(violation_found.map(|v| v.is_some()), "get violation") {
@@ -616,6 +643,7 @@ pub async fn violation_photo(
     serve_photo(
         &state,
         &headers,
+        Action::WorkWithCustomers,
         id,
         "get violation photo",
         async |conn, user| {
@@ -634,7 +662,7 @@ pub async fn export_growth(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     use crate::features::growth::api::{GrowthQuery, imp as growth};
-    let user = match context::user_from_headers(&state, &headers).await {
+    let user = match user_who_may(&state, &headers, Action::WorkWithCustomers).await {
         Ok(u) => u,
         Err(e) => return error(e),
     };
@@ -754,6 +782,15 @@ fn xlsx_download(sheet: &str, heads: &[String], rows: &[Vec<String>], file_name:
 /// `POST /api/tickets/{kind}/{id}/photos` (`kind`: `objection` or `delivery`) with an image
 /// as the body: evidence or proof of delivery for a ticket whose customer the user may
 /// see. Answers the photo's id.
+/// What adding a photo to a ticket of `kind` takes: proof of delivery is the driver's too.
+fn ticket_action(kind: &str) -> Action {
+    if kind == "delivery" {
+        Action::Deliver
+    } else {
+        Action::WorkWithCustomers
+    }
+}
+
 pub async fn upload_ticket_photo(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -761,10 +798,11 @@ pub async fn upload_ticket_photo(
     body: Bytes,
 ) -> Response {
     use crate::server::db::tickets;
-    let (user, content_type, mut tx) = match begin_upload(&state, &headers, &body).await {
-        Ok(started) => started,
-        Err(e) => return error(e),
-    };
+    let (user, content_type, mut tx) =
+        match begin_upload(&state, &headers, ticket_action(&kind), &body).await {
+            Ok(started) => started,
+            Err(e) => return error(e),
+        };
     let kind = match kind.as_str() {
         "objection" => "objection",
         "delivery" => "delivery",
@@ -825,6 +863,7 @@ pub async fn ticket_photo(
     serve_photo(
         &state,
         &headers,
+        Action::Deliver,
         id,
         "get ticket photo",
         async |conn, user| {
@@ -846,10 +885,11 @@ pub async fn put_visit_photo(
     body: Bytes,
 ) -> Response {
     use crate::server::db::visits;
-    let (user, content_type, mut tx) = match begin_upload(&state, &headers, &body).await {
-        Ok(started) => started,
-        Err(e) => return error(e),
-    };
+    let (user, content_type, mut tx) =
+        match begin_upload(&state, &headers, Action::WorkWithCustomers, &body).await {
+            Ok(started) => started,
+            Err(e) => return error(e),
+        };
     let company = user.company_id;
     let visit_found = visits::visit_in_scope(&mut tx, company, imp::scope_of(&user), visit).await;
     if let Err(e) = found(visit_found, "get visit") {
@@ -900,6 +940,7 @@ pub async fn visit_photo(
     serve_photo(
         &state,
         &headers,
+        Action::WorkWithCustomers,
         id,
         "get visit photo",
         async |conn, user| {

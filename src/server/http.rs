@@ -229,6 +229,12 @@ fn redirect_target(location: &str) -> String {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => location,
     };
+    // a path of this site only: `//host/…` or `/\host` would leave it
+    let local = if local.starts_with('/') && !local.starts_with("//") && !local.starts_with("/\\") {
+        local
+    } else {
+        "/"
+    };
     let Some((path, query)) = local.split_once('?') else {
         return local.to_owned();
     };

@@ -195,4 +195,21 @@ async fn a_forged_referer_cannot_send_the_browser_to_another_site() {
         .unwrap();
     let (to, _) = form_answer(&r);
     assert!(to.starts_with("/phish?"), "{to}");
+    for forged in [
+        "https://qudao.test//evil.example/x",
+        "//evil.example/x",
+        "/\\evil.example",
+    ] {
+        let r = c
+            .post(format!("{}/api/login", app.base))
+            .header("accept", "text/html")
+            .header("sec-fetch-site", "same-origin")
+            .header("referer", forged)
+            .form(&[("login", "laoban"), ("password", "nope-nope")])
+            .send()
+            .await
+            .unwrap();
+        let (to, _) = form_answer(&r);
+        assert!(to == "/" || to.starts_with("/?"), "{forged} → {to}");
+    }
 }

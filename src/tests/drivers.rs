@@ -27,6 +27,21 @@ fn an_hour_ago() -> String {
         .to_string()
 }
 
+/// The login of the rep serving the customer of delivery `id`, and the customer's id.
+async fn rep_of_delivery(app: &TestApp, id: &str) -> (String, String) {
+    let (login, customer): (String, uuid::Uuid) = sqlx::query_as(
+        "SELECT e.login, c.id FROM deliveries d JOIN customers c ON c.company_id = d.company_id \
+         AND c.id = d.customer_id JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
+         WHERE d.company_id = ? AND d.id = ?",
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .bind(uuid::Uuid::parse_str(id).unwrap())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    (login, customer.to_string())
+}
+
 async fn open_delivery(
     app: &TestApp,
     c: &Client,
@@ -50,16 +65,23 @@ async fn a_driver_sees_the_deliveries_given_to_him_and_nothing_else_of_any_custo
     let round = ok(&app, &driver, "tickets/deliveries/mine", json!({})).await;
     let open = round["open"].as_array().unwrap();
     assert!(!open.is_empty(), "the demo gives him open deliveries");
-    // deliveries of several reps' customers, each with where to go
-    let reps: std::collections::BTreeSet<String> = open
-        .iter()
-        .map(|d| d["item"]["rep"].as_str().unwrap_or("").to_owned())
-        .collect();
-    assert!(reps.len() > 1, "{reps:?}");
+    // deliveries of several reps' customers, each with where to go — and no more of the
+    // customer than that: no code, id, tier or rep
+    let mut reps = std::collections::BTreeSet::new();
     for d in open {
+        reps.insert(
+            rep_of_delivery(&app, d["item"]["id"].as_str().unwrap())
+                .await
+                .0,
+        );
         assert!(d["stop"]["address"].is_string() && d["stop"]["phone"].is_string());
+        assert!(d["item"]["name"].is_string());
         assert!(d["delivered_at"].is_null());
+        assert_eq!(d["item"]["code"], "");
+        assert_eq!(d["item"]["customer_id"], "");
+        assert!(d["item"]["tier"].is_null() && d["item"]["rep"].is_null());
     }
+    assert!(reps.len() > 1, "{reps:?}");
     let mine = open[0]["item"]["id"].as_str().unwrap().to_owned();
     let detail = ok(
         &app,
@@ -88,7 +110,7 @@ async fn a_driver_sees_the_deliveries_given_to_him_and_nothing_else_of_any_custo
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // and nothing of the customers: lists, profiles, board, plan, dashboard, figures
-    let customer = detail["item"]["customer_id"].as_str().unwrap().to_owned();
+    let customer = rep_of_delivery(&app, &mine).await.1;
     for (path, body) in [
         ("customers/list", json!({ "query": { "search": "" } })),
         ("customers/get", json!({ "id": customer })),
@@ -122,7 +144,19 @@ async fn a_driver_sees_the_deliveries_given_to_him_and_nothing_else_of_any_custo
         .send()
         .await
         .unwrap();
-    assert_eq!(seen.status(), StatusCode::NOT_FOUND);
+    assert_eq!(seen.status(), StatusCode::FORBIDDEN);
+    for export in [
+        "/api/customers/export?format=csv",
+        "/api/segmentation/export?format=csv",
+        "/api/growth/export",
+    ] {
+        let r = driver
+            .get(format!("{}{export}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{export}");
+    }
     // the handbook and his own development record are his like everyone's
     ok(&app, &driver, "handbook/get", json!({ "number": 0 })).await;
     ok(&app, &driver, "development/overview", json!({})).await;
@@ -151,7 +185,11 @@ async fn the_driver_records_a_delivery_once_with_a_proof_photo_others_cannot_add
         .unwrap();
     assert_eq!(got.bytes().await.unwrap().as_ref(), PNG);
     // a rep whose customer it is not neither sees the proof nor adds to it
-    let rep_name = d["item"]["rep"].as_str().unwrap();
+    let (theirs, _) = rep_of_delivery(&app, &id).await;
+    let outsider = ["zhangwei", "lina"]
+        .into_iter()
+        .find(|l| *l != theirs)
+        .unwrap();
     let outsider = ["zhangwei", "lina", "zhaolei"]
         .into_iter()
         .find(|l| {
@@ -176,8 +214,8 @@ async fn the_driver_records_a_delivery_once_with_a_proof_photo_others_cannot_add
         .unwrap();
     assert_eq!(added.status(), StatusCode::NOT_FOUND);
 
-    let complete =
-        |v: i64| json!({ "id": id, "version": v, "delivered_at": "", "note": "客户已签收" });
+    // a driver's time is the moment he records it: one typed in is not taken
+    let complete = |v: i64| json!({ "id": id, "version": v, "delivered_at": "2020-01-01T08:00", "note": "客户已签收" });
     let (s, _) = refused(
         &app,
         &driver,
@@ -193,7 +231,14 @@ async fn the_driver_records_a_delivery_once_with_a_proof_photo_others_cannot_add
         complete(version),
     )
     .await;
-    assert!(done["delivered_at"].is_string());
+    let today = qudao::domain::time::to_beijing(chrono::Utc::now())
+        .format("%Y-%m-%d")
+        .to_string();
+    assert!(
+        done["delivered_at"].as_str().unwrap().starts_with(&today),
+        "{}",
+        done["delivered_at"]
+    );
     let (s, v) = refused(
         &app,
         &driver,

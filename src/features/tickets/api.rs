@@ -252,7 +252,8 @@ pub async fn get_delivery(id: String) -> Result<DeliveryDetail, AppError> {
 pub async fn complete_delivery(
     id: String,
     version: i64,
-    delivered_at: String,
+    // a driver's form has no time: theirs is the moment it is recorded
+    #[server(default)] delivered_at: String,
     note: String,
 ) -> Result<DeliveryDetail, AppError> {
     crate::server::context::respond(imp::complete_delivery(id, version, delivered_at, note).await)
@@ -1181,7 +1182,7 @@ pub(crate) mod imp {
             Vec::new()
         };
         Ok(DeliveryDetail {
-            item: delivery_item(&rules, &r, now),
+            item: shown_to(user, delivery_item(&rules, &r, now)),
             ordered_at: beijing_minute(r.ordered_at),
             promised_at: r.promised_at.map(beijing_minute),
             delivered_at: r.delivered_at.map(beijing_minute),
@@ -1197,6 +1198,18 @@ pub(crate) mod imp {
         })
     }
 
+    /// A delivery as `user` may see it: a driver gets the order, the customer's name and
+    /// the timer, not the customer's code, id, tier or rep.
+    fn shown_to(user: &CurrentUser, mut item: BoardItem) -> BoardItem {
+        if !user.role.may(Action::WorkWithCustomers) {
+            item.customer_id = String::new();
+            item.code = String::new();
+            item.tier = None;
+            item.rep = None;
+        }
+        item
+    }
+
     fn stop_of(r: &repo::DeliveryRow) -> Stop {
         Stop {
             address: r.address.clone(),
@@ -1210,13 +1223,15 @@ pub(crate) mod imp {
         let (now_utc, now) = context::now_pair();
         let mut conn = acquire(&state).await?;
         let rules = Rules::load(&mut conn, user.company_id).await?;
-        let mine = repo::DeliveryScope::Driven(user.id);
+        // given to the user, and within what they may see at all
+        let scope = delivery_scope(&user);
         let open = repo::deliveries(
             &mut conn,
             user.company_id,
-            mine,
+            scope,
             &repo::Filter {
                 open_only: true,
+                driver: Some(user.id.0),
                 limit: 500,
                 ..repo::Filter::default()
             },
@@ -1226,14 +1241,15 @@ pub(crate) mod imp {
         let recent = repo::delivered_since(
             &mut conn,
             user.company_id,
-            mine,
+            scope,
+            user.id,
             now_utc - chrono::Duration::days(7),
             200,
         )
         .await
         .map_err(db::internal("my recent deliveries"))?;
         let stop = |r: &repo::DeliveryRow| DeliveryStop {
-            item: delivery_item(&rules, r, now),
+            item: shown_to(&user, delivery_item(&rules, r, now)),
             stop: stop_of(r),
             ordered_at: beijing_minute(r.ordered_at),
             promised_at: r.promised_at.map(beijing_minute),
@@ -1314,6 +1330,17 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::Deliver).await?;
         let (now_utc, now) = context::now_pair();
         let note = note_text(&note, false)?;
+        // a driver records a delivery as it happens (the timer they are measured by runs
+        // on it); the office may record one afterwards with its time
+        let claimed = delivered_at.trim();
+        if !user.role.may(Action::WorkWithCustomers) && !claimed.is_empty() {
+            tracing::info!(by = %user.id, claimed, "a driver's delivery time is the server's");
+        }
+        let delivered_at = if user.role.may(Action::WorkWithCustomers) {
+            delivered_at
+        } else {
+            String::new()
+        };
         let at = if delivered_at.trim().is_empty() {
             now
         } else {

@@ -205,7 +205,10 @@ fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
                 }
             }}
         </form>
-        {move || d.with(|x| (!x.assignees.is_empty()).then(|| view! { <ReassignForm d=d /> }))}
+        // shown while there is someone to hand it to; kept (with its answer) across saves
+        <Show when=move || d.with(|x| !x.assignees.is_empty())>
+            <ReassignForm d=d />
+        </Show>
         <section aria-labelledby="photos-h">
             <h2 id="photos-h">{t!(i18n, tickets.photos)}</h2>
             <Photos photos=photos url=format!("/api/tickets/objection/{id}/photos") label=t_string!(i18n, tickets.add_photo).to_string() />
@@ -355,6 +358,7 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
         Some(Err(AppError::Validation(_))) | Some(Ok(_)) | None => None,
         Some(Err(e)) => Some(error_message(i18n, &e)),
     };
+    let may_backdate = initial.may_open_customer;
     let id = initial.item.id.clone();
     view! {
         {move || d.with(|x| view! {
@@ -402,11 +406,14 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
                 <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
                 <input type="hidden" name="version" value=move || d.with(|x| x.item.version.to_string()) />
                 <div class="form-grid">
-                    <label class="field">
-                        <span>{t!(i18n, tickets.delivered_at_hint)}</span>
-                        <input type="datetime-local" name="delivered_at" value=at.get_untracked() prop:value=move || at.get() on:input=move |ev| at.set(event_target_value(&ev)) />
-                        <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "delivered_at")}</small>
-                    </label>
+                    // the office may record a delivery afterwards; a driver records it now
+                    {may_backdate.then(|| view! {
+                        <label class="field">
+                            <span>{t!(i18n, tickets.delivered_at_hint)}</span>
+                            <input type="datetime-local" name="delivered_at" value=at.get_untracked() prop:value=move || at.get() on:input=move |ev| at.set(event_target_value(&ev)) />
+                            <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "delivered_at")}</small>
+                        </label>
+                    })}
                     <label class="field">
                         <span>{t!(i18n, tickets.note)}</span>
                         <input name="note" value=note.get_untracked() prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
@@ -416,7 +423,9 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
                 <button type="submit" class="button button-primary">{t!(i18n, tickets.do_deliver)}</button>
             </form>
         </Show>
-        {move || d.with(|x| (!x.drivers.is_empty()).then(|| view! { <DriverForm d=d /> }))}
+        <Show when=move || d.with(|x| !x.drivers.is_empty())>
+            <DriverForm d=d />
+        </Show>
         <section aria-labelledby="photos-h">
             <h2 id="photos-h">{t!(i18n, tickets.proof)}</h2>
             <Photos photos=photos url=format!("/api/tickets/delivery/{id}/photos") label=t_string!(i18n, tickets.add_photo).to_string() />
@@ -438,12 +447,10 @@ fn DriverForm(d: RwSignal<DeliveryDetail>) -> impl IntoView {
     let message = move || match assign.value().get() {
         Some(Ok(x)) => Some((
             true,
-            t_string!(
-                i18n,
-                tickets.driver_changed,
-                name = x.item.handler.unwrap_or_default()
-            )
-            .to_string(),
+            match x.item.handler {
+                Some(name) => t_string!(i18n, tickets.driver_changed, name = name).to_string(),
+                None => t_string!(i18n, tickets.driver_cleared).to_string(),
+            },
         )),
         Some(Err(AppError::Validation(e))) => {
             Some((false, message_for(i18n, &e, "driver").unwrap_or_default()))

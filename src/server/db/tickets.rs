@@ -14,16 +14,17 @@ fn scoped(q: &mut QueryBuilder<'_, Sqlite>, scope: Scope) {
     }
 }
 
-/// Which deliveries a user may see. A delivery is also visible to whoever drives it,
-/// whosever customer it is: that is all a driver sees (with the customer's name, address
-/// and phone), and a rep who drives sees it beside their own customers'.
+/// Which deliveries a user may see. A driver sees the deliveries given to them, whosever
+/// customer they are (with the customer's name, address and phone): that is all they
+/// see. Everyone else sees deliveries by their customers, like every other ticket (a rep
+/// drives only their own customers' deliveries, so what they drive is among them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeliveryScope {
     /// Owners and managers: every delivery of the company.
     All,
-    /// A rep: the deliveries of their customers and those they drive.
+    /// A rep: the deliveries of their customers.
     Rep(EmployeeId),
-    /// Only the deliveries this employee drives (a driver; anyone's "my deliveries").
+    /// Only the deliveries this driver drives.
     Driven(EmployeeId),
 }
 
@@ -42,11 +43,7 @@ impl DeliveryScope {
         match self {
             DeliveryScope::All => {}
             DeliveryScope::Rep(me) => {
-                q.push(" AND (c.rep_id = ")
-                    .push_bind(me.0)
-                    .push(format!(" OR {d}.driver_id = "))
-                    .push_bind(me.0)
-                    .push(")");
+                q.push(" AND c.rep_id = ").push_bind(me.0);
             }
             DeliveryScope::Driven(me) => {
                 q.push(format!(" AND {d}.driver_id = ")).push_bind(me.0);
@@ -63,6 +60,8 @@ pub struct Filter {
     /// Raised (ordered) at or after.
     pub since: Option<DateTime<Utc>>,
     pub customer: Option<Uuid>,
+    /// Deliveries given to this driver.
+    pub driver: Option<Uuid>,
     pub limit: i64,
 }
 
@@ -75,6 +74,9 @@ fn filtered(q: &mut QueryBuilder<'_, Sqlite>, f: &Filter, start: &str, done: &st
     }
     if let Some(c) = f.customer {
         q.push(" AND t.customer_id = ").push_bind(c);
+    }
+    if let Some(d) = f.driver {
+        q.push(" AND t.driver_id = ").push_bind(d);
     }
 }
 
@@ -454,17 +456,20 @@ pub async fn delivery(
     q.build_query_as().fetch_optional(conn).await
 }
 
-/// Deliveries within `scope` delivered at or after `since`, newest first.
+/// Deliveries within `scope` given to `driver`, delivered at or after `since`, newest
+/// first.
 pub async fn delivered_since(
     conn: &mut DbConn,
     company: CompanyId,
     scope: DeliveryScope,
+    driver: EmployeeId,
     since: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<DeliveryRow>, sqlx::Error> {
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(DELIVERY);
     q.push_bind(company.0);
     scope.push(&mut q, "t");
+    q.push(" AND t.driver_id = ").push_bind(driver.0);
     q.push(" AND t.delivered_at >= ")
         .push_bind(since)
         .push(" ORDER BY t.delivered_at DESC LIMIT ")

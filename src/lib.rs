@@ -12,6 +12,8 @@ pub mod features;
 pub mod offline;
 #[cfg(feature = "ssr")]
 pub mod server;
+/// How server functions' inputs cross the wire: the app's JSON, or a form the browser
+/// posts by itself before hydration.
 pub mod wire;
 
 // Generated from `locales/*.json` by build.rs: compile-time-checked translation keys.

@@ -15,7 +15,7 @@
 //! #[derive(serde::Deserialize, Debug, PartialEq)]
 //! struct Edit { id: String, values: std::collections::BTreeMap<String, String> }
 //! let form = b"id=7&values%5Bname%5D=%E5%BC%A0%E4%B8%89+%E5%BA%97";
-//! let json = br#"{"id":"7","values":{"name":"张三 店"}}"#;
+//! let json = r#"{"id":"7","values":{"name":"张三 店"}}"#.as_bytes();
 //! let a: Edit = decode_input(form).unwrap();
 //! let b: Edit = decode_input(json).unwrap();
 //! assert_eq!(a, b);

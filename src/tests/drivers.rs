@@ -190,15 +190,6 @@ async fn the_driver_records_a_delivery_once_with_a_proof_photo_others_cannot_add
         .into_iter()
         .find(|l| *l != theirs)
         .unwrap();
-    let outsider = ["zhangwei", "lina", "zhaolei"]
-        .into_iter()
-        .find(|l| {
-            !matches!(
-                (*l, rep_name),
-                ("zhangwei", "张伟") | ("lina", "李娜") | ("zhaolei", "赵磊")
-            )
-        })
-        .unwrap();
     let other = app.signed_in(outsider).await;
     let seen = other
         .get(format!("{}/ticket-photos/{photo}", app.base))

@@ -235,8 +235,11 @@ fn redirect_target(location: &str) -> String {
     } else {
         "/"
     };
-    let Some((path, query)) = local.split_once('?') else {
-        return local.to_owned();
+    let (path, query) = match local.split_once('?') {
+        Some((path, query)) if !query.is_empty() => (path, query),
+        // no query (the server-function layer leaves a bare `?` when it strips an old error)
+        Some((path, _)) => return path.to_owned(),
+        None => return local.to_owned(),
     };
     let pairs: Vec<String> = query
         .split('&')

@@ -213,3 +213,72 @@ async fn a_forged_referer_cannot_send_the_browser_to_another_site() {
         assert!(to == "/" || to.starts_with("/?"), "{forged} → {to}");
     }
 }
+
+/// Forms with nested and repeated fields post the names the pages draw (`input[…]`,
+/// `input[supports][]`, `input[days][0][1]`, one checkbox per weekday) and are read as
+/// the app's own JSON would be.
+#[tokio::test]
+async fn nested_and_repeated_fields_posted_by_the_browser_are_read_whole() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("laoban").await;
+    let today = qudao::domain::time::beijing_date(chrono::Utc::now()).to_string();
+    let r = app
+        .post_form(
+            &owner,
+            "tiers/policies/save",
+            "/tiers/policies",
+            &[
+                ("input[tier]", "C"),
+                ("input[effective_from]", &today),
+                ("input[visits_per_month]", "2"),
+                ("input[budget_share]", "12.5"),
+                ("input[credit_limit]", "20000"),
+                ("input[credit_days]", "15"),
+                ("input[supports][]", "knowledge"),
+                ("input[supports][]", "material"),
+                ("input[notes]", "乡镇小店"),
+            ],
+        )
+        .await;
+    assert_eq!(form_answer(&r), ("/tiers/policies".to_owned(), None));
+    let (visits, supports): (i64, String) = sqlx::query_as(
+        "SELECT visits_per_month, supports FROM tier_policies WHERE company_id = ? AND tier = 'C' \
+         ORDER BY effective_from DESC LIMIT 1",
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(visits, 2);
+    assert!(
+        supports.contains("knowledge") && supports.contains("material"),
+        "{supports}"
+    );
+
+    let r = app
+        .post_form(
+            &owner,
+            "standards/calendar",
+            "/standards",
+            &[
+                ("input[open]", "08:30"),
+                ("input[close]", "17:30"),
+                ("input[weekdays][]", "1"),
+                ("input[weekdays][]", "2"),
+                ("input[weekdays][]", "3"),
+                ("input[weekdays][]", "4"),
+                ("input[weekdays][]", "5"),
+                ("input[days][0][0]", "2026-10-01"),
+                ("input[days][0][1]", "holiday"),
+                ("input[days][0][2]", "国庆节"),
+            ],
+        )
+        .await;
+    assert_eq!(form_answer(&r), ("/standards".to_owned(), None));
+    let weekdays: String = sqlx::query_scalar("SELECT work_weekdays FROM companies WHERE id = ?")
+        .bind(DEMO_COMPANY_ID.0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(weekdays, "12345");
+}

@@ -176,3 +176,21 @@ where
         .filter(|e| e.path() == S::PATH)
         .map(|e| ServerFnUrlError::<crate::error::AppError>::decode_err(e.err()))
 }
+
+/// [`posted_error`] split as a form shows it: the fields' errors beside their fields, any
+/// other error as a sentence above the buttons.
+pub fn posted_errors<S>(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+) -> (Vec<crate::domain::validation::FieldError>, Option<String>)
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError>,
+{
+    match posted_error::<S>() {
+        None => (Vec::new(), None),
+        Some(crate::error::AppError::Validation(list)) => (list, None),
+        Some(e) => (
+            Vec::new(),
+            Some(crate::components::error_view::error_message(i18n, &e)),
+        ),
+    }
+}

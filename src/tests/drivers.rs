@@ -4,22 +4,10 @@
 //! objections from one handler to another; a rep gives only their own customers'
 //! deliveries, and never to another rep; an employee who still serves customers cannot
 //! become a driver; and the plan of a rep's day holds no more than the owner allows.
-use crate::helpers::{PNG, TestApp, errors, ok, refused, spawn_app};
+use crate::helpers::{PNG, TestApp, code_of, errors, ok, refused, spawn_app};
 use qudao::server::seed::DEMO_COMPANY_ID;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-
-async fn code_of(app: &TestApp, login: &str) -> String {
-    let rep: uuid::Uuid = app.demo_employee_id(login).await.parse().unwrap();
-    sqlx::query_scalar(
-        "SELECT code FROM customers WHERE company_id = ? AND rep_id = ? ORDER BY code LIMIT 1",
-    )
-    .bind(DEMO_COMPANY_ID.0)
-    .bind(rep)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
-}
 
 fn an_hour_ago() -> String {
     qudao::domain::time::to_beijing(chrono::Utc::now() - chrono::Duration::hours(1))

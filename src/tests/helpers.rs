@@ -176,6 +176,19 @@ impl TestApp {
     }
 }
 
+/// The code of the first customer (by code) served by demo rep `login`.
+pub async fn code_of(app: &TestApp, login: &str) -> String {
+    let rep: uuid::Uuid = app.demo_employee_id(login).await.parse().unwrap();
+    sqlx::query_scalar(
+        "SELECT code FROM customers WHERE company_id = ? AND rep_id = ? ORDER BY code LIMIT 1",
+    )
+    .bind(seed::DEMO_COMPANY_ID.0)
+    .bind(rep)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
 /// The session token the client's sign-in response set.
 pub fn session_cookie(r: &Response) -> Option<String> {
     r.headers()

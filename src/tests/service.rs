@@ -3,24 +3,10 @@
 //! answered → resolved → closed with their timers, deliveries are timed and the overdue
 //! job records breaches, compliance adds up, handbook editions never change, training
 //! hours add up per quarter — and reps and other companies are kept out.
-use crate::helpers::{PNG, TestApp, errors, ok, refused, spawn_app};
+use crate::helpers::{PNG, TestApp, code_of, errors, ok, refused, spawn_app};
 use qudao::domain::time::to_beijing;
-use qudao::server::seed::DEMO_COMPANY_ID;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-
-/// A customer code served by a demo rep.
-async fn code_of(app: &TestApp, login: &str) -> String {
-    let rep: uuid::Uuid = app.demo_employee_id(login).await.parse().unwrap();
-    sqlx::query_scalar(
-        "SELECT code FROM customers WHERE company_id = ? AND rep_id = ? ORDER BY code LIMIT 1",
-    )
-    .bind(DEMO_COMPANY_ID.0)
-    .bind(rep)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
-}
 
 /// The demo's tickets out of the way, so counts below are this test's own.
 async fn clear_tickets(app: &TestApp) {

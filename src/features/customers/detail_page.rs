@@ -11,7 +11,7 @@ use super::api::{
 use super::components::{CompletenessBar, KindBadge, ProfileInput, TierBadge};
 use super::labels::{display_value, field_label, group_label};
 use crate::components::error_view::{ErrorBanner, error_message};
-use crate::components::form::{focus_first_invalid, posted_error};
+use crate::components::form::{focus_first_invalid, posted_errors};
 use crate::components::upload::{picked_file, post_file};
 use crate::domain::ids::CustomerId;
 use crate::domain::profile::{CustomerDraft, FieldSpec, Group, HistoryEntry, Values, group_fields};
@@ -275,7 +275,6 @@ fn GroupForm(
         })
     };
     // A save the browser posted by itself came back here with its error.
-    let posted = posted_error::<UpdateCustomer>();
     let inputs: Vec<(&'static FieldSpec, RwSignal<String>)> = visible_fields(group, &start)
         .into_iter()
         .map(|f| {
@@ -285,14 +284,9 @@ fn GroupForm(
             )
         })
         .collect();
-    let errors = RwSignal::new(match &posted {
-        Some(AppError::Validation(list)) => list.clone(),
-        _ => Vec::new(),
-    });
-    let failure = RwSignal::new(match &posted {
-        None | Some(AppError::Validation(_)) => None,
-        Some(e) => Some(error_message(i18n, e)),
-    });
+    let (posted_fields, posted_failure) = posted_errors::<UpdateCustomer>(i18n);
+    let errors = RwSignal::new(posted_fields);
+    let failure = RwSignal::new(posted_failure);
     let conflict = RwSignal::new(None::<Vec<HistoryEntry>>);
     let busy = RwSignal::new(false);
     let form_inputs = inputs.clone();

@@ -4,7 +4,7 @@
 use super::api::{CreateCustomer, create_customer, customer_filters};
 use super::components::ProfileInput;
 use crate::components::error_view::{ErrorBanner, error_message};
-use crate::components::form::{focus_first_invalid, posted_error};
+use crate::components::form::{focus_first_invalid, posted_errors};
 use crate::domain::profile::{CustomerDraft, FieldSpec, Group, Values, group_fields};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -54,15 +54,9 @@ fn NewCustomerForm(choices: Option<super::api::FilterChoices>, parent: String) -
         })
         .collect();
     // a plain form post (before the script ran) comes back here with its error
-    let posted = posted_error::<CreateCustomer>();
-    let errors = RwSignal::new(match &posted {
-        Some(AppError::Validation(list)) => list.clone(),
-        _ => Vec::new(),
-    });
-    let failure = RwSignal::new(match &posted {
-        None | Some(AppError::Validation(_)) => None,
-        Some(e) => Some(error_message(i18n, e)),
-    });
+    let (posted_fields, posted_failure) = posted_errors::<CreateCustomer>(i18n);
+    let errors = RwSignal::new(posted_fields);
+    let failure = RwSignal::new(posted_failure);
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
     let form_inputs = inputs.clone();

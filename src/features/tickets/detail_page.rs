@@ -4,7 +4,7 @@
 //! delivered, proof-of-delivery photos.
 use super::api::{
     AdvanceObjection, AssignDriver, AssignObjection, CommentObjection, CompleteDelivery,
-    DeliveryDetail, ObjectionDetail, PauseObjection, advance_objection, comment_objection,
+    DeliveryDetail, Handler, ObjectionDetail, PauseObjection, advance_objection, comment_objection,
     get_delivery, get_objection, pause_objection,
 };
 use super::board_page::TicketTabs;
@@ -262,57 +262,109 @@ fn pause_button(
     }
 }
 
-/// Giving the objection to someone else (the owner, a manager or the customer's rep).
+/// Handing a ticket on: a choice of people and a button, posted to server function
+/// `action` (a plain form post before hydration) or by `submit` with the choice.
 #[component]
-fn ReassignForm(d: RwSignal<ObjectionDetail>) -> impl IntoView {
-    let i18n = use_i18n();
-    let assign = ServerAction::<AssignObjection>::new();
-    let chosen = RwSignal::new(d.with_untracked(|x| x.assignee_id.clone().unwrap_or_default()));
-    Effect::new(move |_| {
-        if let Some(Ok(fresh)) = assign.value().get() {
-            d.set(fresh);
-        }
-    });
-    let message = move || match assign.value().get() {
-        Some(Ok(x)) => Some((
-            true,
-            t_string!(
-                i18n,
-                tickets.reassigned,
-                name = x.item.handler.unwrap_or_default()
-            )
-            .to_string(),
-        )),
-        Some(Err(AppError::Validation(e))) => {
-            Some((false, message_for(i18n, &e, "assignee").unwrap_or_default()))
-        }
-        Some(Err(e)) => Some((false, error_message(i18n, &e))),
-        None => None,
-    };
+#[expect(clippy::too_many_arguments, reason = "one form's parts")]
+fn HandOverForm(
+    action: &'static str,
+    field: &'static str,
+    label: String,
+    button: String,
+    /// `(id, version)` of the ticket.
+    ticket: Signal<(String, i64)>,
+    /// `(id, name)` to choose from, and who has it now.
+    choices: Signal<(Vec<Handler>, Option<String>)>,
+    /// "Nobody" as a choice, with this label.
+    nobody: Option<String>,
+    submit: Callback<String>,
+    pending: Signal<bool>,
+    /// `(saved, text)` after an answer.
+    message: Signal<Option<(bool, String)>>,
+) -> impl IntoView {
+    let chosen = RwSignal::new(choices.with_untracked(|(_, now)| now.clone().unwrap_or_default()));
     view! {
-        <form class="ticket-form reassign-form" method="post" action=AssignObjection::PATH on:submit=move |ev| {
+        <form class="ticket-form reassign-form" method="post" action=action on:submit=move |ev| {
             ev.prevent_default();
-            let (id, version) = d.with_untracked(|x| (x.item.id.clone(), x.item.version));
-            assign.dispatch(AssignObjection { id, version, assignee: chosen.get_untracked() });
+            submit.run(chosen.get_untracked());
         }>
-            <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
-            <input type="hidden" name="version" value=move || d.with(|x| x.item.version.to_string()) />
+            <input type="hidden" name="id" value=move || ticket.with(|t| t.0.clone()) />
+            <input type="hidden" name="version" value=move || ticket.with(|t| t.1.to_string()) />
             <label class="field">
-                <span>{t!(i18n, tickets.reassign)}</span>
-                <select name="assignee" on:change=move |ev| chosen.set(event_target_value(&ev))>
-                    {move || d.with(|x| x.assignees.iter().map(|h| {
-                        let selected = x.assignee_id.as_deref() == Some(h.id.as_str());
+                <span>{label}</span>
+                <select name=field on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    {nobody.map(|n| view! { <option value="">{n}</option> })}
+                    {move || choices.with(|(list, now)| list.iter().map(|h| {
+                        let selected = now.as_deref() == Some(h.id.as_str());
                         view! { <option value=h.id.clone() selected=selected>{h.name.clone()}</option> }
                     }).collect_view())}
                 </select>
             </label>
-            <button type="submit" class="button" disabled=move || assign.pending().get()>{t!(i18n, tickets.do_reassign)}</button>
-            {move || message().map(|(ok, m)| if ok {
+            <button type="submit" class="button" disabled=move || pending.get()>{button}</button>
+            {move || message.get().map(|(ok, m)| if ok {
                 Either::Left(view! { <p class="banner banner-success" role="status">{m}</p> })
             } else {
                 Either::Right(view! { <p class="banner banner-error" role="alert">{m}</p> })
             })}
         </form>
+    }
+}
+
+/// The answer of a hand-over as `(saved, text)`: `saved` names who has it now.
+fn hand_over_message<T>(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    answer: Option<Result<T, AppError>>,
+    field: &str,
+    saved: impl Fn(T) -> String,
+) -> Option<(bool, String)> {
+    match answer? {
+        Ok(x) => Some((true, saved(x))),
+        Err(AppError::Validation(e)) => {
+            Some((false, message_for(i18n, &e, field).unwrap_or_default()))
+        }
+        Err(e) => Some((false, error_message(i18n, &e))),
+    }
+}
+
+/// Giving the objection to someone else (the owner, a manager or the customer's rep).
+#[component]
+fn ReassignForm(d: RwSignal<ObjectionDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    let assign = ServerAction::<AssignObjection>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(fresh)) = assign.value().get() {
+            d.set(fresh);
+        }
+    });
+    let ticket = Signal::derive(move || d.with(|x| (x.item.id.clone(), x.item.version)));
+    let submit = Callback::new(move |assignee: String| {
+        let (id, version) = ticket.get_untracked();
+        assign.dispatch(AssignObjection {
+            id,
+            version,
+            assignee,
+        });
+    });
+    let message = Signal::derive(move || {
+        hand_over_message(
+            i18n,
+            assign.value().get(),
+            "assignee",
+            |x: ObjectionDetail| {
+                t_string!(
+                    i18n,
+                    tickets.reassigned,
+                    name = x.item.handler.unwrap_or_default()
+                )
+                .to_string()
+            },
+        )
+    });
+    view! {
+        <HandOverForm action=AssignObjection::PATH field="assignee"
+            label=t_string!(i18n, tickets.reassign).to_string() button=t_string!(i18n, tickets.do_reassign).to_string()
+            ticket=ticket choices=Signal::derive(move || d.with(|x| (x.assignees.clone(), x.assignee_id.clone())))
+            nobody=None submit=submit pending=assign.pending().into() message=message />
     }
 }
 
@@ -438,50 +490,35 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
 fn DriverForm(d: RwSignal<DeliveryDetail>) -> impl IntoView {
     let i18n = use_i18n();
     let assign = ServerAction::<AssignDriver>::new();
-    let chosen = RwSignal::new(d.with_untracked(|x| x.driver_id.clone().unwrap_or_default()));
     Effect::new(move |_| {
         if let Some(Ok(fresh)) = assign.value().get() {
             d.set(fresh);
         }
     });
-    let message = move || match assign.value().get() {
-        Some(Ok(x)) => Some((
-            true,
-            match x.item.handler {
+    let ticket = Signal::derive(move || d.with(|x| (x.item.id.clone(), x.item.version)));
+    let submit = Callback::new(move |driver: String| {
+        let (id, version) = ticket.get_untracked();
+        assign.dispatch(AssignDriver {
+            id,
+            version,
+            driver,
+        });
+    });
+    let message = Signal::derive(move || {
+        hand_over_message(
+            i18n,
+            assign.value().get(),
+            "driver",
+            |x: DeliveryDetail| match x.item.handler {
                 Some(name) => t_string!(i18n, tickets.driver_changed, name = name).to_string(),
                 None => t_string!(i18n, tickets.driver_cleared).to_string(),
             },
-        )),
-        Some(Err(AppError::Validation(e))) => {
-            Some((false, message_for(i18n, &e, "driver").unwrap_or_default()))
-        }
-        Some(Err(e)) => Some((false, error_message(i18n, &e))),
-        None => None,
-    };
+        )
+    });
     view! {
-        <form class="ticket-form reassign-form" method="post" action=AssignDriver::PATH on:submit=move |ev| {
-            ev.prevent_default();
-            let (id, version) = d.with_untracked(|x| (x.item.id.clone(), x.item.version));
-            assign.dispatch(AssignDriver { id, version, driver: chosen.get_untracked() });
-        }>
-            <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
-            <input type="hidden" name="version" value=move || d.with(|x| x.item.version.to_string()) />
-            <label class="field">
-                <span>{t!(i18n, tickets.change_driver)}</span>
-                <select name="driver" on:change=move |ev| chosen.set(event_target_value(&ev))>
-                    <option value="">{t!(i18n, tickets.nobody)}</option>
-                    {move || d.with(|x| x.drivers.iter().map(|h| {
-                        let selected = x.driver_id.as_deref() == Some(h.id.as_str());
-                        view! { <option value=h.id.clone() selected=selected>{h.name.clone()}</option> }
-                    }).collect_view())}
-                </select>
-            </label>
-            <button type="submit" class="button" disabled=move || assign.pending().get()>{t!(i18n, tickets.do_change_driver)}</button>
-            {move || message().map(|(ok, m)| if ok {
-                Either::Left(view! { <p class="banner banner-success" role="status">{m}</p> })
-            } else {
-                Either::Right(view! { <p class="banner banner-error" role="alert">{m}</p> })
-            })}
-        </form>
+        <HandOverForm action=AssignDriver::PATH field="driver"
+            label=t_string!(i18n, tickets.change_driver).to_string() button=t_string!(i18n, tickets.do_change_driver).to_string()
+            ticket=ticket choices=Signal::derive(move || d.with(|x| (x.drivers.clone(), x.driver_id.clone())))
+            nobody=Some(t_string!(i18n, tickets.nobody).to_string()) submit=submit pending=assign.pending().into() message=message />
     }
 }

@@ -21,6 +21,9 @@ pub fn Pager(
     pages: u32,
     href: impl Fn(u32) -> String + 'static,
     #[prop(optional)] open_ended: bool,
+    /// Keep the scroll position (a list further down a page that pages in place).
+    #[prop(optional)]
+    keep_scroll: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let pages = pages.max(1);
@@ -37,12 +40,12 @@ pub fn Pager(
     view! {
         <nav class="pager" aria-label=label data-page=page data-pages=pages>
             {match prev {
-                Some(h) => view! { <A href=h attr:class="button" attr:rel="prev" attr:data-pager="prev">{t!(i18n, common.prev)}</A> }.into_any(),
+                Some(h) => view! { <A href=h scroll=!keep_scroll attr:class="button" attr:rel="prev" attr:data-pager="prev">{t!(i18n, common.prev)}</A> }.into_any(),
                 None => view! { <span class="button" aria-disabled="true" data-pager="prev">{t!(i18n, common.prev)}</span> }.into_any(),
             }}
             <span class="pager-at">{label}</span>
             {match next {
-                Some(h) => view! { <A href=h attr:class="button" attr:rel="next" attr:data-pager="next">{t!(i18n, common.next)}</A> }.into_any(),
+                Some(h) => view! { <A href=h scroll=!keep_scroll attr:class="button" attr:rel="next" attr:data-pager="next">{t!(i18n, common.next)}</A> }.into_any(),
                 None => view! { <span class="button" aria-disabled="true" data-pager="next">{t!(i18n, common.next)}</span> }.into_any(),
             }}
         </nav>

@@ -117,10 +117,11 @@ pub struct Waiting {
 }
 
 /// Spreads visits over the days from `today` (inclusive) to `today + days - 1`, so that no
-/// day holds more than `capacity`: each working day (`works`) takes, among the customers
-/// due by then and not yet planned, those that rank first (see [`Waiting`]); the rest move
-/// to the next working day. Answers each customer's planned day, in the input's order, or
-/// `None` when it does not fit before the window ends (or falls due after it).
+/// day holds more than `capacity` — today less the `done_today` visits already made: each
+/// working day (`works`) takes, among the customers due by then and not yet planned,
+/// those that rank first (see [`Waiting`]); the rest move to the next working day.
+/// Answers each customer's planned day, in the input's order, or `None` when it does not
+/// fit before the window ends (or falls due after it).
 ///
 /// A rep with 63 customers due today and room for 20 visits a day gets 20 today, 20 on
 /// the next working day, and so on — A customers first, nobody dropped:
@@ -130,7 +131,7 @@ pub struct Waiting {
 /// use qudao::domain::visits::{Waiting, schedule};
 /// let mon = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
 /// let due = |tier_rank, route| Waiting { due: mon, tier_rank, route };
-/// let plan = schedule(&[due(2, 0), due(0, 1), due(1, 2)], mon, 2, 7, |_| true);
+/// let plan = schedule(&[due(2, 0), due(0, 1), due(1, 2)], mon, 2, 0, 7, |_| true);
 /// let tue = mon.succ_opt();
 /// assert_eq!(plan, vec![tue, Some(mon), Some(mon)]); // the C customer waits a day
 /// ```
@@ -138,6 +139,7 @@ pub fn schedule(
     waiting: &[Waiting],
     today: NaiveDate,
     capacity: u32,
+    done_today: u32,
     days: u32,
     works: impl Fn(NaiveDate) -> bool,
 ) -> Vec<Option<NaiveDate>> {
@@ -156,9 +158,15 @@ pub fn schedule(
         if !works(day) {
             continue;
         }
+        // the visits already made today used part of today
+        let room = if offset == 0 {
+            capacity.saturating_sub(usize::try_from(done_today).unwrap_or(usize::MAX))
+        } else {
+            capacity
+        };
         let mut taken = 0;
         order.retain(|&i| {
-            if taken < capacity && waiting[i].due <= day {
+            if taken < room && waiting[i].due <= day {
                 planned[i] = Some(day);
                 taken += 1;
                 false
@@ -670,7 +678,7 @@ mod tests {
                 route: i,
             })
             .collect();
-        let plan = schedule(&waiting, mon, 20, 7, |d| {
+        let plan = schedule(&waiting, mon, 20, 0, 7, |d| {
             d.weekday() != chrono::Weekday::Sun
         });
         let on = |d: NaiveDate| plan.iter().filter(|p| **p == Some(d)).count();
@@ -687,6 +695,25 @@ mod tests {
             .collect();
         assert_eq!(today_ranks.iter().filter(|r| **r == 0).count(), 16);
         assert!(today_ranks.iter().all(|r| *r <= 1));
+    }
+
+    #[test]
+    fn the_visits_made_today_count_against_todays_room() {
+        let mon = day(11, 30);
+        let waiting: Vec<Waiting> = (0..10)
+            .map(|i| Waiting {
+                due: mon,
+                tier_rank: 0,
+                route: i,
+            })
+            .collect();
+        // five a day, three already made: two more today, five tomorrow, three after
+        let plan = schedule(&waiting, mon, 5, 3, 7, |_| true);
+        let on = |d: NaiveDate| plan.iter().filter(|p| **p == Some(d)).count();
+        assert_eq!((on(mon), on(day(12, 1)), on(day(12, 2))), (2, 5, 3));
+        // more made than the day holds: nothing more today
+        let plan = schedule(&waiting, mon, 5, 9, 7, |_| true);
+        assert_eq!(plan.iter().filter(|p| **p == Some(mon)).count(), 0);
     }
 
     #[test]
@@ -709,7 +736,7 @@ mod tests {
                 route: 2,
             }, // beyond the week
         ];
-        let plan = schedule(&waiting, sat, 20, 7, |d| {
+        let plan = schedule(&waiting, sat, 20, 0, 7, |d| {
             d.weekday() != chrono::Weekday::Sun
         });
         assert_eq!(plan, vec![Some(day(12, 7)), Some(day(12, 8)), None]);
@@ -723,6 +750,7 @@ mod tests {
         fn the_schedule_respects_capacity_days_and_drops_nobody_it_could_fit(
             dues in proptest::collection::vec((0u32..12, 0u8..4), 0..80),
             capacity in 1u32..25,
+            done_today in 0u32..30,
             today_offset in 0u32..7,
         ) {
             let today = day(11, 23) + chrono::Days::new(u64::from(today_offset));
@@ -733,7 +761,7 @@ mod tests {
                 route: i,
             }).collect();
             let works = |d: NaiveDate| d.weekday() != chrono::Weekday::Sun;
-            let plan = schedule(&waiting, today, capacity, 7, works);
+            let plan = schedule(&waiting, today, capacity, done_today, 7, works);
             let last = today + chrono::Days::new(6);
             let mut per_day = std::collections::BTreeMap::new();
             for (w, p) in waiting.iter().zip(&plan) {
@@ -742,13 +770,15 @@ mod tests {
                     *per_day.entry(*p).or_insert(0u32) += 1;
                 }
             }
-            prop_assert!(per_day.values().all(|n| *n <= capacity));
+            // today holds what is left after the visits already made
+            let room = |d: NaiveDate| if d == today { capacity.saturating_sub(done_today) } else { capacity };
+            prop_assert!(per_day.iter().all(|(d, n)| *n <= room(*d)));
             for (w, p) in waiting.iter().zip(&plan) {
                 if p.is_none() && w.due <= last {
                     let mut d = w.due.max(today);
                     while d <= last {
                         if works(d) {
-                            prop_assert_eq!(per_day.get(&d).copied().unwrap_or(0), capacity);
+                            prop_assert_eq!(per_day.get(&d).copied().unwrap_or(0), room(d));
                         }
                         d = d.succ_opt().unwrap();
                     }
@@ -765,7 +795,7 @@ mod tests {
             let today = day(11, 30);
             let waiting: Vec<Waiting> = ranks.iter().enumerate()
                 .map(|(i, t)| Waiting { due: today, tier_rank: *t, route: i }).collect();
-            let plan = schedule(&waiting, today, capacity, 7, |_| true);
+            let plan = schedule(&waiting, today, capacity, 0, 7, |_| true);
             for (a, pa) in waiting.iter().zip(&plan) {
                 for (b, pb) in waiting.iter().zip(&plan) {
                     if a.tier_rank < b.tier_rank {

@@ -530,10 +530,14 @@ async fn the_days_plan_holds_no_more_than_the_owner_allows_and_says_how_many_mov
     let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
     assert_eq!(plan["capacity"], 5);
     let today = plan["due"].as_array().unwrap();
-    assert!(today.len() <= 5);
-    assert_eq!(
-        plan["moved"].as_u64().unwrap() as usize,
-        waiting - today.len()
+    let done = plan["done_today"].as_u64().unwrap() as usize;
+    assert_eq!(today.len() + done, 5, "today is full");
+    // those due by today sit on the coming days (moved) or, the week being full too, wait
+    let moved = plan["moved"].as_u64().unwrap() as usize;
+    assert_eq!(moved, due_by_today(&plan) - today.len());
+    assert!(
+        plan["unplanned"].as_u64().unwrap() > 0,
+        "five a day cannot hold the backlog"
     );
     for day in plan["week"].as_array().unwrap() {
         assert!(
@@ -542,8 +546,20 @@ async fn the_days_plan_holds_no_more_than_the_owner_allows_and_says_how_many_mov
             day["date"]
         );
     }
+    // a visit made today takes its place in today's five: one fewer left to do
+    let first = today[0]["id"].as_str().unwrap().to_owned();
+    let visit = json!({ "input": {
+        "id": uuid::Uuid::new_v4().to_string(), "customer_id": first,
+        "checked_in_at": qudao::domain::time::to_beijing(chrono::Utc::now()).format("%Y-%m-%dT%H:%M").to_string(),
+        "location": null, "purpose": "routine", "notes": "", "vivid_display": false, "stack_display": false,
+        "indoor_ad": false, "outdoor_ad": false, "competitors": "", "prices": [], "next_step": "", "next_step_on": ""
+    } });
+    ok(&app, &rep, "visits/record", visit).await;
+    let after = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
+    assert_eq!(after["done_today"].as_u64().unwrap() as usize, done + 1);
+    assert_eq!(after["due"].as_array().unwrap().len(), today.len() - 1);
     // the tablet's bundle carries the same plan
     let bundle = ok(&app, &rep, "visits/offline_bundle", json!({})).await;
-    assert_eq!(bundle["plan"]["due"], plan["due"]);
-    assert_eq!(bundle["plan"]["moved"], plan["moved"]);
+    assert_eq!(bundle["plan"]["due"], after["due"]);
+    assert_eq!(bundle["plan"]["moved"], after["moved"]);
 }

@@ -348,9 +348,10 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
             .iter()
             .any(|c| c["id"] == *visited)
     );
-    // and someone moved to a later day takes its place today
+    // the visit made counts in today's room: one fewer left to do today
+    assert_eq!(plan["done_today"], 1);
     assert_eq!(
-        plan["due"].as_array().unwrap().len(),
+        plan["due"].as_array().unwrap().len() + 1,
         plan["capacity"].as_u64().unwrap() as usize
     );
 

@@ -285,6 +285,11 @@ fn GroupForm(
         })
         .collect();
     let (posted_fields, posted_failure) = posted_errors::<UpdateCustomer>(i18n);
+    // the browser posted the form by itself and it came back refused: the fields show what
+    // is stored again, so say that nothing was saved
+    let posted_failure = posted_failure.or_else(|| {
+        (!posted_fields.is_empty()).then(|| t_string!(i18n, customers.not_saved).to_string())
+    });
     let errors = RwSignal::new(posted_fields);
     let failure = RwSignal::new(posted_failure);
     let conflict = RwSignal::new(None::<Vec<HistoryEntry>>);

@@ -317,8 +317,22 @@ fn Results(
     let pages = ((total + per_page - 1) / per_page).max(1);
     let current = i64::from(page.page);
     let ids: Vec<CustomerId> = page.rows.iter().map(|r| r.id).collect();
+    if page.rows.is_empty() && total > 0 {
+        // past the last page (an old link, or the list shrank meanwhile)
+        let mut q = query.get_untracked();
+        q.page = u32::try_from(pages).unwrap_or(1);
+        let href = format!("/customers?{}", q.to_query_string());
+        return Either::Left(view! {
+            <p class="empty-state">
+                {t!(i18n, customers.past_last_page)}" "
+                <A href=href attr:class="button">{t_string!(i18n, customers.to_last_page, page = pages).to_string()}</A>
+            </p>
+        }.into_any());
+    }
     if page.rows.is_empty() {
-        return Either::Left(view! { <p class="empty-state">{t!(i18n, customers.empty)}</p> });
+        return Either::Left(
+            view! { <p class="empty-state">{t!(i18n, customers.empty)}</p> }.into_any(),
+        );
     }
     let all_ids = ids.clone();
     Either::Right(view! {

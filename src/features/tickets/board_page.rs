@@ -37,6 +37,8 @@ pub fn TicketTabs() -> impl IntoView {
             <A href="/tickets/compliance" attr:class="button">{t!(i18n, tickets.compliance)}</A>
             <A href="/standards" attr:class="button">{t!(i18n, standards.title)}</A>
             <A href="/handbook" attr:class="button">{t!(i18n, handbook.title)}</A>
+            // whoever drives deliveries has their round here too
+            <A href="/deliveries" attr:class="button">{t!(i18n, tickets.my_deliveries)}</A>
         </nav>
     }
     .into_any()

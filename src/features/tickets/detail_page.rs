@@ -282,7 +282,18 @@ fn HandOverForm(
     /// `(saved, text)` after an answer.
     message: Signal<Option<(bool, String)>>,
 ) -> impl IntoView {
-    let chosen = RwSignal::new(choices.with_untracked(|(_, now)| now.clone().unwrap_or_default()));
+    // what the select shows at first: who has it now, else the first choice (or nobody)
+    let shown = choices.with_untracked(|(list, now)| {
+        now.clone()
+            .filter(|n| list.iter().any(|h| h.id == *n))
+            .or_else(|| {
+                (nobody.is_none())
+                    .then(|| list.first().map(|h| h.id.clone()))
+                    .flatten()
+            })
+            .unwrap_or_default()
+    });
+    let chosen = RwSignal::new(shown);
     view! {
         <form class="ticket-form reassign-form" method="post" action=action on:submit=move |ev| {
             ev.prevent_default();
@@ -406,11 +417,15 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
         Some(Err(AppError::Validation(e))) => e,
         _ => Vec::new(),
     };
+    let may_backdate = initial.may_open_customer;
     let failure = move || match done.value().get() {
+        // a driver's form has no time field: its refusal ("already delivered") goes here
+        Some(Err(AppError::Validation(e))) if !may_backdate => e
+            .first()
+            .map(|f| crate::components::error_view::field_message(i18n, f.code)),
         Some(Err(AppError::Validation(_))) | Some(Ok(_)) | None => None,
         Some(Err(e)) => Some(error_message(i18n, &e)),
     };
-    let may_backdate = initial.may_open_customer;
     let id = initial.item.id.clone();
     view! {
         {move || d.with(|x| view! {

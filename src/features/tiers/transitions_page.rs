@@ -409,7 +409,7 @@ fn MovedList(
                                         }).collect_view()}
                                     </tbody>
                                 </table></div>
-                                <Pager page=page.get_untracked() pages=pages href=move |n| cell_url(&query.get_untracked(), selected.get_untracked(), n) />
+                                <Pager page=page.get_untracked() pages=pages keep_scroll=true href=move |n| cell_url(&query.get_untracked(), selected.get_untracked(), n) />
                             }))
                         }
                     }

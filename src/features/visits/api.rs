@@ -63,10 +63,23 @@ pub struct TodayPlan {
     /// Visits a day holds (set by the owner).
     #[serde(default)]
     pub capacity: u32,
-    /// Customers due by today that the plan moved to a later day (today is full, or no
-    /// working day).
+    /// Customers due by today that the plan moved to a later day this week (today is
+    /// full, or a day off).
     #[serde(default)]
     pub moved: u32,
+    /// Customers due this week for whom no day of the week has room.
+    #[serde(default)]
+    pub unplanned: u32,
+    /// Visits already made today (they take their share of today's room).
+    #[serde(default)]
+    pub done_today: u32,
+    /// Today is a working day of the company calendar.
+    #[serde(default = "yes")]
+    pub works_today: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Plan against actual for one rep over a window.
@@ -450,7 +463,14 @@ pub(crate) mod imp {
             })
             .collect();
         let list: Vec<Waiting> = waiting.iter().map(|(_, w)| *w).collect();
-        let planned = schedule(&list, today, capacity, 7, |d| calendar.works_on(d));
+        let done_today = customers
+            .iter()
+            .filter(|c| c.last_visit.as_deref() == Some(today_s.as_str()))
+            .count();
+        let done_today = u32::try_from(done_today).unwrap_or(u32::MAX);
+        let planned = schedule(&list, today, capacity, done_today, 7, |d| {
+            calendar.works_on(d)
+        });
         for ((i, _), day) in waiting.iter().zip(planned) {
             if let Some(c) = customers.get_mut(*i) {
                 c.planned = day.map(|d| d.to_string()).unwrap_or_default();
@@ -458,7 +478,16 @@ pub(crate) mod imp {
         }
         let moved = customers
             .iter()
-            .filter(|c| !c.due.is_empty() && c.due <= today_s && c.planned != today_s)
+            .filter(|c| !c.due.is_empty() && c.due <= today_s && !c.planned.is_empty())
+            .filter(|c| c.planned != today_s)
+            .count();
+        let week_end = today
+            .checked_add_days(chrono::Days::new(6))
+            .unwrap_or(today)
+            .to_string();
+        let unplanned = customers
+            .iter()
+            .filter(|c| !c.due.is_empty() && c.due <= week_end && c.planned.is_empty())
             .count();
         let on = |day: &str| -> Vec<PlanCustomer> {
             customers
@@ -484,6 +513,9 @@ pub(crate) mod imp {
             week,
             capacity,
             moved: u32::try_from(moved).unwrap_or(u32::MAX),
+            unplanned: u32::try_from(unplanned).unwrap_or(u32::MAX),
+            done_today,
+            works_today: calendar.works_on(today),
         }
     }
 

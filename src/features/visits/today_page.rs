@@ -509,6 +509,42 @@ fn web_confirm(text: &str) -> bool {
     }
 }
 
+/// What the plan did with the customers a day could not hold: moved to the next days
+/// (a full day, a day off) and, if the week is full too, left for later.
+fn plan_note(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    plan: &super::api::TodayPlan,
+) -> Option<String> {
+    if plan.moved == 0 && plan.unplanned == 0 {
+        return None;
+    }
+    let mut text = if !plan.works_today {
+        t_string!(i18n, visits.plan_day_off, moved = plan.moved).to_string()
+    } else if plan.moved > 0 {
+        t_string!(
+            i18n,
+            visits.plan_moved,
+            moved = plan.moved,
+            cap = plan.capacity
+        )
+        .to_string()
+    } else {
+        String::new()
+    };
+    if plan.unplanned > 0 {
+        text.push_str(
+            &t_string!(
+                i18n,
+                visits.plan_unplanned,
+                n = plan.unplanned,
+                cap = plan.capacity
+            )
+            .to_string(),
+        );
+    }
+    Some(text.trim().to_owned())
+}
+
 #[component]
 fn PlanList(today: Today, tab: RwSignal<Tab>, on_pick: Callback<String>) -> impl IntoView {
     let i18n = use_i18n();
@@ -545,10 +581,8 @@ fn PlanList(today: Today, tab: RwSignal<Tab>, on_pick: Callback<String>) -> impl
                     let n = due.iter().filter(|c| !today.visited_here(&c.id)).count();
                     view! {
                         <p class="muted">{t!(i18n, visits.due_count, n = n, date = b.plan.today.clone())}</p>
-                        {(b.plan.moved > 0).then(|| view! {
-                            <p class="banner banner-info" role="status" data-testid="plan-moved">
-                                {t_string!(i18n, visits.plan_moved, moved = b.plan.moved, cap = b.plan.capacity).to_string()}
-                            </p>
+                        {plan_note(i18n, &b.plan).map(|text| view! {
+                            <p class="banner banner-info" role="status" data-testid="plan-moved">{text}</p>
                         })}
                         <ol class="plan-list" aria-label=move || t_string!(i18n, visits.tab_today).to_string()>{due.into_iter().map(row).collect_view()}</ol>
                     }.into_any()

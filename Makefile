@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # cargo-leptos builds the server with these; tests use the same so they reuse its build.
 TEST_ENV := RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=qudao
 
-.PHONY: run test setup build check fmt lint unit e2e bench clean-e2e
+.PHONY: run test setup build check fmt lint unit e2e bench fuzz clean-e2e
 
 ## make run: release build, then serve http://127.0.0.1:3000 with data/qudao.db
 run:
@@ -35,6 +35,13 @@ unit:
 e2e:
 	cargo leptos build --release
 	cd end2end && npx playwright test
+
+## make fuzz: a million generated CSV and XLSX files through the file reader; no panic,
+## no more than 256 MB held (a short run of the same test is part of `make unit`)
+fuzz:
+	tools/setup.sh rust
+	QUDAO_FUZZ_CASES=$${QUDAO_FUZZ_CASES:-1000000} $(TEST_ENV) cargo test --features ssr \
+	  --test hostile_files -- --nocapture
 
 ## make bench: sizes, latency under wrk, cold start (prints figures; never fails on timing)
 bench:

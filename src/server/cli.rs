@@ -414,10 +414,11 @@ async fn import_customers(
     let locale = cli_locale();
     let started = std::time::Instant::now();
     let mut tx = pool.begin().await?;
-    let report = match crate::server::transfer::import(&mut tx, author, &bytes, &options).await? {
-        ImportOutcome::File(p) => bail!("{}: {}", file.display(), problem_message(locale, &p)),
-        ImportOutcome::Report(r) => r,
-    };
+    let report =
+        match crate::server::transfer::import(&mut tx, author, bytes.into(), &options).await? {
+            ImportOutcome::File(p) => bail!("{}: {}", file.display(), problem_message(locale, &p)),
+            ImportOutcome::Report(r) => r,
+        };
     if !report.committed {
         tx.rollback().await?;
         return Err(refused(
@@ -531,7 +532,7 @@ async fn import_sales(
         create_products,
         commit: true,
     };
-    let report = match crate::server::sales::import(&mut tx, &who, &bytes, options).await? {
+    let report = match crate::server::sales::import(&mut tx, &who, bytes.into(), options).await? {
         SalesImportOutcome::File(p) => {
             bail!("{}: {}", file.display(), sales_problem_message(locale, &p))
         }

@@ -77,7 +77,7 @@ pub async fn import(
         Err(e) => return error(db::internal("begin")(e)),
     };
     let started = std::time::Instant::now();
-    let outcome = match transfer::import(&mut tx, author, &body, &options).await {
+    let outcome = match transfer::import(&mut tx, author, body, &options).await {
         Ok(o) => o,
         Err(e) => return error(db::internal("import")(e)),
     };
@@ -497,7 +497,7 @@ pub async fn import_sales(
         Ok(tx) => tx,
         Err(e) => return error(db::internal("begin")(e)),
     };
-    let outcome = match crate::server::sales::import(&mut tx, &who, &body, options).await {
+    let outcome = match crate::server::sales::import(&mut tx, &who, body, options).await {
         Ok(o) => o,
         Err(e) => return error(db::internal("sales import")(e)),
     };

@@ -14,6 +14,7 @@ pub mod sales_index;
 pub mod search_index;
 pub mod seed;
 pub mod segmentation;
+pub mod spreadsheet;
 pub mod state;
 pub mod transfer;
 pub mod transitions;

@@ -12,7 +12,9 @@ use crate::features::sales::transfer::{
 use crate::server::db::DbConn;
 use crate::server::db::customers as customer_repo;
 use crate::server::db::sales::{self as repo, NewLine};
-use crate::server::transfer::{Table, decode, read_table};
+use crate::server::spreadsheet::{
+    Table, check_csv_shape, csv_cells, decode, delimiter_of, read_table,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -30,11 +32,22 @@ pub struct ImportBy {
 /// as cells all at once.
 enum Rows {
     Table(std::vec::IntoIter<Vec<String>>),
-    Csv(csv::Reader<std::io::Cursor<Vec<u8>>>),
+    Csv(csv::Reader<std::io::Cursor<Vec<u8>>>, usize),
 }
 
 impl Rows {
-    fn open(bytes: &[u8]) -> Result<Rows, FileProblem> {
+    /// Opens `bytes` on a blocking thread (decoding a text file or reading a workbook
+    /// is CPU work); CSV records are then read one at a time.
+    async fn open(bytes: axum::body::Bytes) -> Result<Rows, FileProblem> {
+        tokio::task::spawn_blocking(move || Rows::open_now(&bytes))
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "sales file reader failed");
+                Err(FileProblem::Unreadable)
+            })
+    }
+
+    fn open_now(bytes: &[u8]) -> Result<Rows, FileProblem> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(FileProblem::Empty);
         }
@@ -43,27 +56,28 @@ impl Rows {
             return Ok(Rows::Table(rows.into_iter()));
         }
         let text = decode(bytes)?;
-        let first = text.lines().next().unwrap_or_default();
-        let delimiter = [b',', b'\t', b';']
-            .into_iter()
-            .max_by_key(|d| first.bytes().filter(|b| b == d).count())
-            .unwrap_or(b',');
+        let delimiter = delimiter_of(&text);
+        check_csv_shape(&text, delimiter, false)?;
         Ok(Rows::Csv(
             csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
                 .delimiter(delimiter)
                 .from_reader(std::io::Cursor::new(text.into_bytes())),
+            0,
         ))
     }
 
     fn next(&mut self) -> Option<Result<Vec<String>, FileProblem>> {
         match self {
             Rows::Table(it) => it.next().map(Ok),
-            Rows::Csv(r) => {
+            Rows::Csv(r, read) => {
                 let mut rec = csv::StringRecord::new();
                 match r.read_record(&mut rec) {
-                    Ok(true) => Some(Ok(rec.iter().map(|c| c.trim().to_owned()).collect())),
+                    Ok(true) => {
+                        *read += 1;
+                        Some(csv_cells(*read - 1, &rec))
+                    }
                     Ok(false) => None,
                     Err(_) => Some(Err(FileProblem::Unreadable)),
                 }
@@ -80,10 +94,10 @@ const CHUNK: usize = 20_000;
 pub async fn import(
     conn: &mut DbConn,
     who: &ImportBy,
-    bytes: &[u8],
+    bytes: axum::body::Bytes,
     options: SalesImportOptions,
 ) -> Result<SalesImportOutcome, sqlx::Error> {
-    let mut rows = match Rows::open(bytes) {
+    let mut rows = match Rows::open(bytes).await {
         Ok(r) => r,
         Err(p) => return Ok(SalesImportOutcome::File(p)),
     };

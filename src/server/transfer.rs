@@ -9,131 +9,10 @@ use crate::features::customers::transfer::*;
 use crate::server::customers::{self as svc, Author, Directory, SaveError};
 use crate::server::db::DbConn;
 use crate::server::db::customers::{self as repo, CustomerRecord, ListFilter, Scope, SortKey};
-use calamine::{Data, Reader, Xlsx};
 use std::collections::HashMap;
-use std::io::Cursor;
 use uuid::Uuid;
 
-/// A file read into text cells.
-#[derive(Debug, Clone, Default)]
-pub struct Table {
-    pub rows: Vec<Vec<String>>,
-}
-
-/// Reads `bytes` as a spreadsheet (zip signature → xlsx) or delimited text.
-pub fn read_table(bytes: &[u8]) -> Result<Table, FileProblem> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(FileProblem::Empty);
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return read_xlsx(bytes);
-    }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        // legacy .xls (OLE): ask for .xlsx or CSV
-        return Err(FileProblem::Unreadable);
-    }
-    read_csv(&decode(bytes)?)
-}
-
-/// Text of a CSV file in any of the encodings Chinese office software writes.
-pub fn decode(bytes: &[u8]) -> Result<String, FileProblem> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8(rest.to_vec()).map_err(|_| FileProblem::WrongEncoding);
-    }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let enc = if bytes[0] == 0xFF {
-            encoding_rs::UTF_16LE
-        } else {
-            encoding_rs::UTF_16BE
-        };
-        return enc
-            .decode_without_bom_handling_and_without_replacement(&bytes[2..])
-            .map(|c| c.into_owned())
-            .ok_or(FileProblem::WrongEncoding);
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_owned());
-    }
-    let text = encoding_rs::GB18030
-        .decode_without_bom_handling_and_without_replacement(bytes)
-        .ok_or(FileProblem::WrongEncoding)?;
-    // GB18030 decodes almost any byte soup; real Chinese text is mostly CJK, letters,
-    // digits and punctuation. Much else means a wrong guess (e.g. a Big5 or binary file).
-    let odd = text
-        .chars()
-        .filter(|c| {
-            !(c.is_ascii()
-                || ('\u{4e00}'..='\u{9fff}').contains(c)
-                || ('\u{3000}'..='\u{303f}').contains(c)
-                || ('\u{ff00}'..='\u{ffef}').contains(c))
-        })
-        .count();
-    if odd * 20 > text.chars().count() {
-        return Err(FileProblem::WrongEncoding);
-    }
-    Ok(text.into_owned())
-}
-
-fn read_csv(text: &str) -> Result<Table, FileProblem> {
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter = [b',', b'\t', b';']
-        .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|_| FileProblem::Unreadable)?;
-        rows.push(
-            record
-                .iter()
-                .map(|c| unguard(c.trim()).to_owned())
-                .collect(),
-        );
-        if rows.len() > MAX_IMPORT_ROWS + 10 {
-            return Err(FileProblem::TooManyRows(MAX_IMPORT_ROWS));
-        }
-    }
-    Ok(Table { rows })
-}
-
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => dt
-            .as_datetime()
-            .map(|d| d.date().format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
-    }
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Table, FileProblem> {
-    let mut book: Xlsx<_> =
-        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| FileProblem::Unreadable)?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or(FileProblem::Empty)?
-        .map_err(|_| FileProblem::Unreadable)?;
-    if range.height() > MAX_IMPORT_ROWS + 10 {
-        return Err(FileProblem::TooManyRows(MAX_IMPORT_ROWS));
-    }
-    Ok(Table {
-        rows: range
-            .rows()
-            .map(|r| r.iter().map(cell_text).collect())
-            .collect(),
-    })
-}
+pub use super::spreadsheet::{Table, decode, read_table};
 
 /// Finds the header row (the first of the first ten naming two known fields), and reads
 /// each column as a field, applying the user's mapping over the automatic one.
@@ -195,10 +74,10 @@ struct Row {
 pub async fn import(
     conn: &mut DbConn,
     author: Author,
-    bytes: &[u8],
+    bytes: axum::body::Bytes,
     options: &ImportOptions,
 ) -> Result<ImportOutcome, sqlx::Error> {
-    let table = match read_table(bytes) {
+    let table = match super::spreadsheet::read_table_off_thread(bytes).await {
         Ok(t) => t,
         Err(p) => return Ok(ImportOutcome::File(p)),
     };
@@ -427,7 +306,7 @@ fn guard(v: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Reading our own (or Excel's) guarded cells back: `'=…` is the text `=…`.
-fn unguard(v: &str) -> &str {
+pub(crate) fn unguard(v: &str) -> &str {
     match v.strip_prefix('\'') {
         Some(rest) if rest.trim_start_matches('\'').starts_with(FORMULA_START) => rest,
         _ => v,

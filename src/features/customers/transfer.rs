@@ -11,6 +11,12 @@ use serde::{Deserialize, Serialize};
 
 /// Most rows one import accepts.
 pub const MAX_IMPORT_ROWS: usize = 200_000;
+/// Most columns a file may have (real exports have a few dozen).
+pub const MAX_IMPORT_COLUMNS: usize = 200;
+/// Most cells (the widths of all rows added) a file may have.
+pub const MAX_IMPORT_CELLS: usize = 3_000_000;
+/// Longest text of one cell, in characters (Excel's own limit).
+pub const MAX_CELL_CHARS: usize = 32_767;
 /// Most row errors listed (the count is always exact).
 pub const MAX_LISTED_ERRORS: usize = 500;
 
@@ -33,6 +39,14 @@ pub enum FileProblem {
     TooManyRows(usize),
     /// Bigger than the upload limit (bytes).
     TooLarge(u64),
+    /// More columns than [`MAX_IMPORT_COLUMNS`].
+    TooManyColumns(usize),
+    /// More cells than [`MAX_IMPORT_CELLS`].
+    TooManyCells(usize),
+    /// A cell longer than [`MAX_CELL_CHARS`] (row number in the file, 1-based).
+    CellTooLong { row: usize, max: usize },
+    /// A workbook that unpacks to more than this many bytes (a damaged or hostile file).
+    TooLargeUnpacked(u64),
 }
 
 /// What to do with a row whose customer already exists.
@@ -130,6 +144,19 @@ pub fn problem_message(locale: crate::i18n::Locale, p: &FileProblem) -> String {
         FileProblem::TooLarge(bytes) => {
             let mb = bytes / (1024 * 1024);
             td_string!(locale, import.problem_too_large, mb = mb).to_string()
+        }
+        FileProblem::TooManyColumns(max) => {
+            td_string!(locale, import.problem_too_many_columns, max = max).to_string()
+        }
+        FileProblem::TooManyCells(max) => {
+            td_string!(locale, import.problem_too_many_cells, max = max).to_string()
+        }
+        FileProblem::CellTooLong { row, max } => {
+            td_string!(locale, import.problem_cell_too_long, row = row, max = max).to_string()
+        }
+        FileProblem::TooLargeUnpacked(bytes) => {
+            let mb = bytes / (1024 * 1024);
+            td_string!(locale, import.problem_unpacked, mb = mb).to_string()
         }
     }
 }

@@ -281,6 +281,8 @@ pub struct SaleLine {
 
 /// Largest quantity on one line.
 pub const MAX_QUANTITY: i64 = 100_000_000;
+/// Longest product name (retail catalogues run to 127 characters and more).
+pub const MAX_PRODUCT_NAME: u32 = 200;
 
 /// A whole number of units, possibly negative (a return), not zero.
 pub fn parse_quantity(raw: &str) -> Result<i64, FieldErrorCode> {
@@ -331,7 +333,7 @@ impl SaleLine {
         let product_name = take(
             &mut errors,
             "product_name",
-            optional_text(&input.product_name, 100),
+            optional_text(&input.product_name, MAX_PRODUCT_NAME),
         );
         let rep_login = take(
             &mut errors,
@@ -433,7 +435,7 @@ impl ProductFields {
         let name = take(
             &mut errors,
             "name",
-            crate::domain::validation::required_text(&input.name, 100),
+            crate::domain::validation::required_text(&input.name, MAX_PRODUCT_NAME),
         );
         let category = take(&mut errors, "category", optional_text(&input.category, 50));
         let unit = take(&mut errors, "unit", optional_text(&input.unit, 10));

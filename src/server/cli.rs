@@ -430,6 +430,16 @@ async fn import_customers(
         ));
     }
     tx.commit().await?;
+    if report.defaulted_terminal_type > 0 {
+        eprintln!(
+            "{}",
+            crate::i18n::td_string!(
+                locale,
+                import.defaulted_terminal_type,
+                count = report.defaulted_terminal_type
+            )
+        );
+    }
     println!(
         "{} rows: {} created, {} updated, {} skipped ({} already stored) in {:.2} s",
         report.rows,

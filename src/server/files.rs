@@ -24,7 +24,7 @@ use uuid::Uuid;
 /// Largest photo accepted (a tablet camera's JPEG is 2–6 MB).
 pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
 
-fn error(e: AppError) -> Response {
+pub(crate) fn error(e: AppError) -> Response {
     let code = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (code, Json(e)).into_response()
 }

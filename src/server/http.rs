@@ -50,7 +50,11 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             upload_too_large(upload_limit, req, next)
-        }));
+        }))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            signed_in_first,
+        ));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker_js))
@@ -109,6 +113,16 @@ async fn upload_too_large(limit: usize, req: Request, next: Next) -> Response {
         return files::too_large(limit);
     }
     res
+}
+
+/// Uploads answer a request without a valid session before a byte of its body is read:
+/// a stranger cannot make the server take in megabytes (each handler still checks the
+/// role and scope the upload needs).
+async fn signed_in_first(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match crate::server::context::user_from_headers(&state, req.headers()).await {
+        Ok(_) => next.run(req).await,
+        Err(e) => files::error(e),
+    }
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.

@@ -140,7 +140,24 @@ pub async fn import(
             }
         };
     for row in &rows {
-        let draft = match CustomerDraft::parse(&row.values) {
+        // a terminal without a 业态 is recorded as 其他 when it is created (an update
+        // keeps the type stored); the report counts them
+        let untyped_terminal = !row.values.contains_key("terminal_type")
+            && row
+                .values
+                .get("kind")
+                .and_then(|k| crate::domain::customer::CustomerKind::parse(k).ok())
+                == Some(crate::domain::customer::CustomerKind::Terminal);
+        let typed;
+        let values = if untyped_terminal {
+            let mut v = row.values.clone();
+            v.insert("terminal_type".to_owned(), "other".to_owned());
+            typed = v;
+            &typed
+        } else {
+            &row.values
+        };
+        let draft = match CustomerDraft::parse(values) {
             Ok(d) => d,
             Err(errors) => {
                 for e in errors {
@@ -178,6 +195,9 @@ pub async fn import(
                 svc::create(conn, author, &dir, id, &draft).await.map(|r| {
                     dir.add(r);
                     report.created += 1;
+                    if untyped_terminal {
+                        report.defaulted_terminal_type += 1;
+                    }
                 })
             }
             Some((id, existing_code, reason)) => {

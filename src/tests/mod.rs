@@ -9,6 +9,7 @@ mod customer_import;
 mod customers;
 mod drivers;
 mod helpers;
+mod hostile;
 mod migrations;
 mod platform;
 mod sales;

@@ -134,10 +134,12 @@ fn Preview(
     let error_count = report.error_count;
     let title_rows = report.skipped_title_rows;
     let dup_count = report.duplicates.len();
+    let defaulted = report.defaulted_terminal_type;
     view! {
         <section class="imp-preview">
             <p class="imp-summary" aria-live="polite">{move || t_string!(i18n, import.summary, rows = rows, created = created, updated = updated, skipped = skipped).to_string()}</p>
             {(title_rows > 0).then(|| view! { <p class="muted">{move || t_string!(i18n, import.title_rows, count = title_rows).to_string()}</p> })}
+            {(defaulted > 0).then(|| view! { <div class="banner banner-warning" role="status">{move || t_string!(i18n, import.defaulted_terminal_type, count = defaulted).to_string()}</div> })}
             {if error_count == 0 {
                 Either::Left(view! { <div class="banner banner-success" role="status">{t!(i18n, import.ready)}</div> })
             } else {

@@ -108,6 +108,10 @@ pub struct ImportReport {
     pub error_count: usize,
     pub errors: Vec<RowError>,
     pub duplicates: Vec<DuplicateRow>,
+    /// New terminals without a 业态 (terminal type) in the file, recorded as 其他 (ERPs
+    /// often export no such column).
+    #[serde(default)]
+    pub defaulted_terminal_type: usize,
     /// Whether the changes were saved (a commit with no errors).
     pub committed: bool,
 }

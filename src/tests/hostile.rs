@@ -1,0 +1,155 @@
+//! Hostile requests over HTTP: what a stranger or a broken client sends must not cost the
+//! server more than a refusal.
+use crate::helpers::spawn_app;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Sends the head of an upload declaring `declared` body bytes and only 1 KB of them,
+/// then waits for an answer: a server that reads the body first never answers.
+async fn answer_before_the_body(addr: std::net::SocketAddr, path: &str, cookie: &str) -> String {
+    let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: 5000000\r\n{cookie}\r\n"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    socket.write_all(&[b'x'; 1024]).await.unwrap();
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), socket.read(&mut answer))
+        .await
+        .expect("the server waited for the body before it checked who sends it")
+        .unwrap();
+    String::from_utf8_lossy(&answer[..n]).into_owned()
+}
+
+#[tokio::test]
+async fn every_upload_route_refuses_a_stranger_before_reading_the_body() {
+    let app = spawn_app().await;
+    let visit = uuid::Uuid::now_v7();
+    for path in [
+        "/api/customers/import".to_owned(),
+        "/api/sales/import".to_owned(),
+        format!("/api/customers/{visit}/photos"),
+        format!("/api/violations/{visit}/photos"),
+        format!("/api/tickets/delivery/{visit}/photos"),
+    ] {
+        let answer = answer_before_the_body(app.addr, &path, "").await;
+        assert!(answer.starts_with("HTTP/1.1 401"), "{path}: {answer}");
+        let answer =
+            answer_before_the_body(app.addr, &path, "Cookie: qudao_session=forged\r\n").await;
+        assert!(
+            answer.starts_with("HTTP/1.1 401"),
+            "{path} forged: {answer}"
+        );
+    }
+    // PUT, as the tablet sends a visit photo
+    let mut socket = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "PUT /api/visits/{visit}/photos/{visit} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5000000\r\n\r\n"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 256];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), socket.read(&mut answer))
+        .await
+        .expect("a visit photo without a session is answered at once")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 401"));
+}
+
+async fn post_file(
+    app: &crate::helpers::TestApp,
+    c: &reqwest::Client,
+    path: &str,
+    bytes: Vec<u8>,
+    options: serde_json::Value,
+) -> serde_json::Value {
+    let r = c
+        .post(format!("{}{path}", app.base))
+        .query(&[("options", options.to_string())])
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    r.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_customer_file_without_terminal_types_imports_them_as_other_and_says_how_many() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    // as an ERP exports it: no 业态 column at all
+    let file = "客户编码,客户名称,类型,电话\n\
+        ERP-S1,沙坪坝新二批,二批,13800001234\n\
+        ERP-T1,沙坪坝一号店,终端,13800001235\n\
+        ERP-T2,沙坪坝二号店,终端,\n";
+    let options = serde_json::json!({ "on_duplicate": "Skip", "mapping": [], "commit": false });
+    let preview = post_file(
+        &app,
+        &m,
+        "/api/customers/import",
+        file.into(),
+        options.clone(),
+    )
+    .await;
+    let r = &preview["Report"];
+    assert_eq!(
+        (r["error_count"].as_u64(), r["created"].as_u64()),
+        (Some(0), Some(3)),
+        "{preview}"
+    );
+    assert_eq!(
+        r["defaulted_terminal_type"], 2,
+        "the preview says how many took the default"
+    );
+    let mut commit = options;
+    commit["commit"] = true.into();
+    let done = post_file(&app, &m, "/api/customers/import", file.into(), commit).await;
+    assert_eq!(done["Report"]["committed"], true, "{done}");
+    let types: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT code, terminal_type FROM customers WHERE code LIKE 'ERP-%' ORDER BY code",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        types,
+        [
+            ("ERP-S1".to_owned(), None),
+            ("ERP-T1".to_owned(), Some("other".to_owned())),
+            ("ERP-T2".to_owned(), Some("other".to_owned())),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn product_names_as_long_as_real_catalogues_are_kept_whole() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let long: String = "长".repeat(127) + &"x".repeat(73);
+    assert_eq!(long.chars().count(), 200);
+    let too_long = format!("{long}y");
+    let file = format!(
+        "订单日期,客户编码,商品编码,数量,金额,成本,商品名称\n\
+         2026-03-05,ZD00001,LONG-1,2,50.5,40,{long}\n\
+         2026-03-05,ZD00001,LONG-2,2,50.5,40,{too_long}\n"
+    );
+    let options = serde_json::json!({ "create_products": true, "commit": false });
+    let r = post_file(&app, &m, "/api/sales/import", file.into(), options).await;
+    let errors = r["Report"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{r}");
+    assert_eq!(errors[0]["row"], 3);
+    assert_eq!(
+        errors[0]["code"],
+        serde_json::json!({ "TooLong": { "max": 200 } })
+    );
+    let file = format!(
+        "订单日期,客户编码,商品编码,数量,金额,成本,商品名称\n2026-03-05,ZD00001,LONG-1,2,50.5,40,{long}\n"
+    );
+    let options = serde_json::json!({ "create_products": true, "commit": true });
+    let r = post_file(&app, &m, "/api/sales/import", file.into(), options).await;
+    assert_eq!(r["Report"]["committed"], true, "{r}");
+    let name: String = sqlx::query_scalar("SELECT name FROM products WHERE sku = 'LONG-1'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(name, long);
+}

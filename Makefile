@@ -9,11 +9,12 @@ TEST_ENV := RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=qudao
 
 .PHONY: run test setup build check fmt lint unit e2e bench fuzz clean-e2e
 
-## make run: release build, then serve http://127.0.0.1:3000 with data/qudao.db
+## make run: release build, then serve http://127.0.0.1:3000 with data/qudao.db (the demo
+## company is seeded into an empty database; a production start does not do that)
 run:
 	tools/setup.sh rust node
 	cargo leptos build --release
-	LEPTOS_SITE_ROOT=target/site target/release/qudao serve
+	QUDAO_SEED_DEMO=true LEPTOS_SITE_ROOT=target/site target/release/qudao serve
 
 ## make test: formatting, lints (server and wasm), unit + integration tests, end-to-end
 test:

@@ -56,6 +56,8 @@ export default defineConfig({
       QUDAO_DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
       QUDAO_PHOTO_DIR: `${dataDir}/photos`,
       LEPTOS_SITE_ROOT: "target/site",
+      // the demo company is only ever seeded when asked for
+      QUDAO_SEED_DEMO: "true",
       RUST_LOG: "warn",
     },
   },

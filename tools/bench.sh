@@ -34,7 +34,7 @@ done
 echo "(budget at this stage: wasm ≤ 350 KB brotli)"
 echo
 
-start() { "$BIN" serve >"$TMP/server.log" 2>&1 & PID=$!; }
+start() { QUDAO_SEED_DEMO=true "$BIN" serve >"$TMP/server.log" 2>&1 & PID=$!; }
 ready() { until curl -sf -o /dev/null "http://$ADDR/healthz"; do sleep 0.002; done; }
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
 

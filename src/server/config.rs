@@ -6,7 +6,7 @@
 //! | `QUDAO_ADDR` | `127.0.0.1:3000` | address to listen on |
 //! | `QUDAO_SECURE_COOKIES` | `false` | add `Secure` to cookies (set `true` behind HTTPS) |
 //! | `QUDAO_SESSION_TTL_HOURS` | `336` | idle time after which a session ends (14 days) |
-//! | `QUDAO_SEED_DEMO` | `true` | seed the demo company into an empty database |
+//! | `QUDAO_SEED_DEMO` | `false` | seed the demo company (published passwords) into an empty database; `make run` sets it |
 //! | `QUDAO_REQUEST_TIMEOUT_SECS` | `30` | a request taking longer gets 408 |
 //! | `QUDAO_BODY_LIMIT_BYTES` | `1048576` | larger request bodies get 413 |
 //! | `QUDAO_UPLOAD_LIMIT_BYTES` | `20971520` | largest import file or photo upload (20 MB) |
@@ -42,7 +42,7 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             secure_cookies: false,
             session_ttl_secs: 336 * 3600,
-            seed_demo: true,
+            seed_demo: false,
             request_timeout_secs: 30,
             body_limit_bytes: 1024 * 1024,
             upload_limit_bytes: 20 * 1024 * 1024,
@@ -154,7 +154,8 @@ mod tests {
         let c = with(&[]).unwrap();
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
-        assert!(!c.secure_cookies && c.seed_demo);
+        // a production start never creates accounts with published passwords by itself
+        assert!(!c.secure_cookies && !c.seed_demo);
         // a 50 MB import is refused; a 10 MB tablet photo or a 100 000-row CSV is not
         assert_eq!(c.upload_limit_bytes, 20 * 1024 * 1024);
         assert_eq!(c.photo_dir, std::path::PathBuf::from("data/photos"));

@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(plain_form_post))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), needs_setup))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -114,6 +115,54 @@ async fn upload_too_large(limit: usize, req: Request, next: Next) -> Response {
     }
     res
 }
+
+/// A server started on a database without a company (a production install before its
+/// owner exists) serves nothing but how to create the owner: no page, no sign-in, no API.
+/// Once `qudao user add --role owner …` has run (from another shell), the next request
+/// finds the company and the app serves as usual, without a restart.
+async fn needs_setup(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use std::sync::atomic::Ordering;
+    if !state.set_up.load(Ordering::Relaxed) {
+        let found = sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM companies)")
+            .fetch_one(&state.pool)
+            .await;
+        match found {
+            Ok(true) => state.set_up.store(true, Ordering::Relaxed),
+            Ok(false) => {
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [
+                        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                        (header::CACHE_CONTROL, "no-store"),
+                    ],
+                    SETUP_PAGE,
+                )
+                    .into_response();
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "checking for a company");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// What an empty installation answers (both languages: nobody has chosen one yet).
+const SETUP_PAGE: &str = concat!(
+    "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+    "<title>渠道 Qudao — 尚未设置</title></head><body style=\"font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem\">",
+    "<h1>渠道 Qudao 尚未设置</h1>",
+    "<p>数据库中还没有公司。请在服务器上创建公司和老板账号，然后刷新本页：</p>",
+    "<pre>qudao user add --role owner --login 登录名 --name 姓名 --company-name \"公司名称\"</pre>",
+    "<p>只想试用？用 <code>QUDAO_SEED_DEMO=true</code> 启动，或运行 <code>qudao seed-demo</code>，即可载入演示公司。</p>",
+    "<hr><h2 lang=\"en\">Qudao is not set up yet</h2>",
+    "<p lang=\"en\">The database holds no company. On the server, create the company and its owner, then reload this page:</p>",
+    "<pre lang=\"en\">qudao user add --role owner --login LOGIN --name NAME --company-name \"COMPANY\"</pre>",
+    "<p lang=\"en\">Just trying it? Start with <code>QUDAO_SEED_DEMO=true</code> or run <code>qudao seed-demo</code> for the demo company.</p>",
+    "</body></html>"
+);
 
 /// Uploads answer a request without a valid session before a byte of its body is read:
 /// a stranger cannot make the server take in megabytes (each handler still checks the

@@ -44,11 +44,21 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
-    if config.seed_demo && seed::is_empty(&pool).await? {
+    let empty = seed::is_empty(&pool).await?;
+    let demo = config.seed_demo && empty;
+    if demo {
         seed::seed_demo(&pool)
             .await
             .context("seeding the demo company")?;
         tracing::info!("seeded the demo company into an empty database");
+    } else if empty {
+        eprintln!(
+            "The database holds no company: until its owner is created, every page answers \
+             with these instructions.\n\
+             Create the owner (from another shell, while this keeps running):\n  \
+             qudao user add --role owner --login LOGIN --name NAME --company-name \"COMPANY\"\n\
+             Or, to try the demo company, start with QUDAO_SEED_DEMO=true."
+        );
     }
     let state = AppState::new(pool.clone(), config)?;
     warm_up(state.clone());
@@ -59,7 +69,9 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
         started.elapsed().as_millis()
     );
     println!("Qudao 渠道 is running at http://{addr}");
-    println!("Demo sign-in: laoban / qudao2026 (owner) — see README for all demo accounts");
+    if demo || !empty && seed::is_demo(&pool).await.unwrap_or(false) {
+        println!("Demo sign-in: laoban / qudao2026 (owner) — see README for all demo accounts");
+    }
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -50,6 +50,16 @@ pub async fn is_empty(pool: &SqlitePool) -> anyhow::Result<bool> {
     Ok(companies::count(&mut conn).await? == 0)
 }
 
+/// Whether the demo company (with its published password) is in the database.
+pub async fn is_demo(pool: &SqlitePool) -> anyhow::Result<bool> {
+    Ok(
+        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM companies WHERE id = ?)")
+            .bind(DEMO_COMPANY_ID.0)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
 /// Creates the demo company and its staff in one transaction. Fails (changing nothing)
 /// if the demo company already exists.
 pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {

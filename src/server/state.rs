@@ -20,6 +20,8 @@ pub struct AppState {
     pub search_index: Arc<crate::server::search_index::SearchIndex>,
     /// In-memory monthly sales rollups, checked against the database on every use.
     pub sales_index: Arc<crate::server::sales_index::SalesIndex>,
+    /// Whether the database holds a company (set once seen; see `http::needs_setup`).
+    pub set_up: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             service_worker,
             search_index: Arc::default(),
             sales_index: Arc::default(),
+            set_up: Arc::default(),
         })
     }
 }

@@ -26,6 +26,16 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app on a fresh database seeded with the demo company, after letting the
 /// test adjust the configuration.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    spawn(adjust, true).await
+}
+
+/// Starts the app on a fresh, migrated database holding no company (a production
+/// install before its owner is created).
+pub async fn spawn_empty_app() -> TestApp {
+    spawn(|_| {}, false).await
+}
+
+async fn spawn(adjust: impl FnOnce(&mut Config), demo: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("qudao-test.db");
     let mut config = Config {
@@ -36,7 +46,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     adjust(&mut config);
     let pool = db::connect(&config.database_url).await.unwrap();
     db::migrate(&pool).await.unwrap();
-    seed::seed_demo(&pool).await.unwrap();
+    if demo {
+        seed::seed_demo(&pool).await.unwrap();
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     config.addr = addr;

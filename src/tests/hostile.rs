@@ -153,3 +153,45 @@ async fn product_names_as_long_as_real_catalogues_are_kept_whole() {
         .unwrap();
     assert_eq!(name, long);
 }
+
+#[tokio::test]
+async fn an_empty_installation_serves_only_how_to_create_its_owner() {
+    let app = crate::helpers::spawn_empty_app().await;
+    let c = app.client();
+    for path in [
+        "/",
+        "/login",
+        "/customers",
+        "/healthz",
+        "/api/customers/export",
+    ] {
+        let r = c.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(
+            r.status(),
+            reqwest::StatusCode::SERVICE_UNAVAILABLE,
+            "{path}"
+        );
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("qudao user add --role owner"),
+            "{path}: {page}"
+        );
+    }
+    // nobody can sign in, least of all with the demo's published password
+    let r = app.sign_in(&c, "laoban", "qudao2026").await;
+    assert_eq!(r.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+    let companies: i64 = sqlx::query_scalar("SELECT count(*) FROM companies")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(companies, 0, "nothing was seeded");
+    // once the owner exists (created from the command line), the app serves, unrestarted
+    app.add_company("某某商贸有限公司", "boss").await;
+    let r = c.get(format!("{}/login", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    let r = app.sign_in(&c, "boss", crate::helpers::PW).await;
+    assert!(
+        crate::helpers::session_cookie(&r).is_some(),
+        "the new owner signs in"
+    );
+}

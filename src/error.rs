@@ -61,6 +61,8 @@ pub enum Conflict {
     PublishedEdition,
     /// The customer was given to another rep while the record waited on the tablet.
     CustomerReassigned,
+    /// The id a client chose (a photo's, minted on the tablet) belongs to something else.
+    IdTaken,
 }
 
 impl AppError {

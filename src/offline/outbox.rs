@@ -79,6 +79,74 @@ pub struct Report {
     pub failed: Option<AppError>,
     /// A photo upload failed; its record waits for the next sync.
     pub photos_waiting: usize,
+    /// Records the server could not store for a passing fault, after every retry of this
+    /// run: they wait for the next sync (never marked refused).
+    pub try_later: usize,
+    /// Another sync was already running (a second tap, the timer and the online event
+    /// at once): this one did nothing.
+    pub busy: bool,
+}
+
+/// Waits before a retry, in the browser's event loop.
+async fn pause(ms: i32) {
+    let promise = wasm_bindgen_futures::js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+thread_local! {
+    /// Whether a sync run is under way in this tab.
+    static SYNCING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Clears [`SYNCING`] when a run ends, however it ends.
+struct RunGuard;
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        SYNCING.with(|s| s.set(false));
+    }
+}
+
+/// Pauses between attempts of one sync run when the server had a passing fault.
+const RETRY_PAUSES_MS: [i32; 3] = [1_000, 3_000, 9_000];
+
+/// Whether a failed call is worth trying again at once: a fault of the server, not a
+/// refusal, a sign-out or a missing network (that waits for the next sync).
+fn passing(e: &AppError) -> bool {
+    matches!(e, AppError::Internal)
+}
+
+/// Sends `user_id`'s waiting records (not the refused ones), one run at a time: a run
+/// asked for while another is under way does nothing (two runs would send the same
+/// photo twice at once). Records the server could not store for a passing fault are
+/// tried again after a pause, a few times, then wait for the next sync.
+pub async fn sync(user_id: &str) -> Report {
+    if SYNCING.with(|s| s.replace(true)) {
+        return Report {
+            busy: true,
+            ..Report::default()
+        };
+    }
+    let _guard = RunGuard;
+    let mut total = Report::default();
+    for pause_ms in RETRY_PAUSES_MS.into_iter().map(Some).chain([None]) {
+        let report = sync_once(user_id).await;
+        total.sent += report.sent;
+        total.refused += report.refused;
+        total.photos_waiting = report.photos_waiting;
+        total.try_later = report.try_later;
+        total.failed = report.failed;
+        let again = total.try_later > 0 || total.failed.as_ref().is_some_and(passing);
+        match pause_ms {
+            Some(ms) if again => pause(ms).await,
+            _ => break,
+        }
+    }
+    total
 }
 
 async fn upload_photo(visit: &str, p: &PhotoRef) -> Result<(), AppError> {
@@ -121,8 +189,8 @@ async fn upload_photo(visit: &str, p: &PhotoRef) -> Result<(), AppError> {
     }
 }
 
-/// Sends `user_id`'s waiting records (not the refused ones) in batches.
-pub async fn sync(user_id: &str) -> Report {
+/// One pass over `user_id`'s waiting records (not the refused ones), in batches.
+async fn sync_once(user_id: &str) -> Report {
     let mut report = Report::default();
     let waiting: Vec<OutboxEntry> = match entries().await {
         Ok(all) => all
@@ -162,6 +230,7 @@ pub async fn sync(user_id: &str) -> Report {
                         report.sent += 1;
                     }
                 }
+                SyncOutcome::TryLater => report.try_later += 1,
                 SyncOutcome::Refused(e) => {
                     let mut kept = entry.clone();
                     kept.refused = Some(e);

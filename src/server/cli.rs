@@ -320,7 +320,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let hash = tokio::task::spawn_blocking(move || auth::hash_password_blocking(&password))
                 .await?
                 .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::server::db::begin(&pool).await?;
             let company = match (companies::single(&mut tx).await?, company_name) {
                 (Some((id, _)), _) => id,
                 (None, Some(name)) if companies::count(&mut tx).await? == 0 => {
@@ -413,7 +413,7 @@ async fn import_customers(
     };
     let locale = cli_locale();
     let started = std::time::Instant::now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(&pool).await?;
     let report =
         match crate::server::transfer::import(&mut tx, author, bytes.into(), &options).await? {
             ImportOutcome::File(p) => bail!("{}: {}", file.display(), problem_message(locale, &p)),
@@ -532,7 +532,7 @@ async fn import_sales(
         now: chrono::Utc::now(),
         file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),
     };
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(&pool).await?;
     // a bulk load touches rollup and index pages all over the file: give this one
     // connection a large page cache (1 GiB) rather than re-reading them
     sqlx::query("PRAGMA cache_size = -1048576")

@@ -117,9 +117,12 @@ async fn session_user_for(
     // Slide the expiry at most once a minute: one write per active minute, not per call.
     if now - row.last_seen_at >= 60 {
         let expires = now + state.config.session_ttl_secs;
-        sessions::touch(&mut conn, &hash, now, expires)
-            .await
-            .map_err(db::internal("touch session"))?;
+        // sliding the expiry is a courtesy: a busy database (a long import) must not
+        // turn every request into an error, so a failed touch is logged and waits for
+        // the next minute
+        if let Err(e) = sessions::touch(&mut conn, &hash, now, expires).await {
+            tracing::warn!(error = %e, "session expiry not slid");
+        }
     }
     let role = Role::parse(&row.role).map_err(|_| {
         tracing::error!(role = %row.role, "employee has an unknown role");

@@ -72,7 +72,7 @@ pub async fn import(
         source: "import",
         now: chrono::Utc::now(),
     };
-    let mut tx = match state.pool.begin().await {
+    let mut tx = match db::begin(&state.pool).await {
         Ok(tx) => tx,
         Err(e) => return error(db::internal("begin")(e)),
     };
@@ -197,19 +197,97 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Where photo `id` of `company` is stored.
+/// What a photo belongs to: each kind has its own folder, so no upload of one kind can
+/// ever land on the file of another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoKind {
+    Customer,
+    Violation,
+    Ticket,
+    Visit,
+}
+
+impl PhotoKind {
+    pub const ALL: [PhotoKind; 4] = [
+        PhotoKind::Customer,
+        PhotoKind::Violation,
+        PhotoKind::Ticket,
+        PhotoKind::Visit,
+    ];
+
+    /// The folder (under the company's) and the table of this kind.
+    pub fn folder(self) -> &'static str {
+        match self {
+            PhotoKind::Customer => "customers",
+            PhotoKind::Violation => "violations",
+            PhotoKind::Ticket => "tickets",
+            PhotoKind::Visit => "visits",
+        }
+    }
+
+    pub fn table(self) -> &'static str {
+        match self {
+            PhotoKind::Customer => "customer_photos",
+            PhotoKind::Violation => "violation_photos",
+            PhotoKind::Ticket => "ticket_photos",
+            PhotoKind::Visit => "visit_photos",
+        }
+    }
+}
+
+fn extension(content_type: &str) -> &'static str {
+    match content_type {
+        "image/png" => "png",
+        "image/webp" => "webp",
+        _ => "jpg",
+    }
+}
+
+/// Where photo `id` of `kind` of `company` is stored.
 pub fn photo_path(
+    dir: &std::path::Path,
+    company: CompanyId,
+    kind: PhotoKind,
+    id: Uuid,
+    content_type: &str,
+) -> PathBuf {
+    dir.join(company.to_string())
+        .join(kind.folder())
+        .join(format!("{id}.{}", extension(content_type)))
+}
+
+/// Removes the file of a photo whose row was deleted (wherever it is stored).
+pub async fn remove_photo_file(
+    dir: &std::path::Path,
+    company: CompanyId,
+    kind: PhotoKind,
+    id: Uuid,
+    content_type: &str,
+) {
+    for path in [
+        photo_path(dir, company, kind, id, content_type),
+        legacy_photo_path(dir, company, id, content_type),
+    ] {
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => return,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::warn!(error = %e, path = %path.display(), "photo file not removed");
+                return;
+            }
+        }
+    }
+}
+
+/// Where photos were stored before each kind had its folder (read only, never written).
+fn legacy_photo_path(
     dir: &std::path::Path,
     company: CompanyId,
     id: Uuid,
     content_type: &str,
 ) -> PathBuf {
-    let ext = match content_type {
-        "image/png" => "png",
-        "image/webp" => "webp",
-        _ => "jpg",
-    };
-    dir.join(company.to_string()).join(format!("{id}.{ext}"))
+    dir.join(company.to_string())
+        .join(format!("{id}.{}", extension(content_type)))
 }
 
 /// `POST /api/customers/{id}/photos?kind=storefront|display` with the image as the body.
@@ -238,6 +316,7 @@ pub async fn upload_photo(
     let answer = store_image(
         &state,
         company,
+        PhotoKind::Customer,
         tx,
         id.0,
         content_type,
@@ -274,6 +353,7 @@ pub async fn photo(
         &state,
         &headers,
         Action::WorkWithCustomers,
+        PhotoKind::Customer,
         id,
         "get photo",
         async |conn, user| {
@@ -318,7 +398,9 @@ async fn begin_upload(
 > {
     let user = user_who_may(state, headers, action).await?;
     let content_type = check_image(body)?;
-    let tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+    let tx = db::begin(&state.pool)
+        .await
+        .map_err(db::internal("begin"))?;
     Ok((user, content_type, tx))
 }
 
@@ -338,6 +420,7 @@ async fn serve_photo(
     state: &AppState,
     headers: &HeaderMap,
     action: Action,
+    kind: PhotoKind,
     id: Uuid,
     what: &'static str,
     lookup: impl AsyncFnOnce(&mut db::DbConn, &CurrentUser) -> Result<Option<String>, sqlx::Error>,
@@ -351,7 +434,9 @@ async fn serve_photo(
         Err(e) => return error(db::internal("acquire")(e)),
     };
     match lookup(&mut conn, &user).await {
-        Ok(Some(content_type)) => serve_image(state, user.company_id, id, &content_type).await,
+        Ok(Some(content_type)) => {
+            serve_image(state, user.company_id, kind, id, &content_type).await
+        }
         Ok(None) => error(AppError::NotFound),
         Err(e) => error(db::internal(what)(e)),
     }
@@ -371,45 +456,51 @@ fn check_image(body: &[u8]) -> Result<&'static str, AppError> {
     })
 }
 
-/// Writes an image to the photo folder. File first, row second (the caller's): a crash
-/// between leaves an orphan file, never a row pointing at nothing.
-async fn write_image(
-    state: &AppState,
-    company: CompanyId,
-    id: Uuid,
-    content_type: &str,
-    body: &[u8],
-) -> Result<PathBuf, AppError> {
-    let path = photo_path(&state.config.photo_dir, company, id, content_type);
+/// Writes an image beside its final place under a name of its own (`….part`), so two
+/// uploads never write the same file and nothing is visible before its row is committed.
+async fn write_temp_image(path: &std::path::Path, body: &[u8]) -> Result<PathBuf, AppError> {
+    let temp = path.with_extension(format!("{}.part", Uuid::new_v4()));
     let written = async {
-        if let Some(dir) = path.parent() {
+        if let Some(dir) = temp.parent() {
             tokio::fs::create_dir_all(dir).await?;
         }
-        tokio::fs::write(&path, body).await
+        tokio::fs::write(&temp, body).await
     }
     .await;
     match written {
-        Ok(()) => Ok(path),
+        Ok(()) => Ok(temp),
         Err(e) => {
-            tracing::error!(error = %e, path = %path.display(), "photo not written");
+            tracing::error!(error = %e, path = %temp.display(), "photo not written");
+            let _ = tokio::fs::remove_file(&temp).await;
             Err(AppError::Internal)
         }
     }
 }
 
-/// Writes the image `body` as photo `id` and records it with `insert` in `tx`, then
-/// commits; if recording or committing fails the file is removed again, so a photo is
-/// never half-saved. Answers `201` with the photo's id.
+/// Writes the image `body` as photo `id` of `kind` and records it with `insert` in `tx`:
+/// the file goes to a temporary name, the row is committed, then the file is linked to
+/// its place — a link never replaces an existing file, so no photo is ever overwritten.
+/// An id already used by a photo of any kind is refused before anything is written.
+/// If recording fails the temporary file is removed: nothing is half-saved, and a
+/// failed upload never touches a file another upload wrote. Answers `201` with the id.
+#[expect(clippy::too_many_arguments, reason = "one call site per photo kind")]
 async fn store_image(
     state: &AppState,
     company: CompanyId,
+    kind: PhotoKind,
     mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
     id: Uuid,
     content_type: &'static str,
     body: &[u8],
     insert: impl AsyncFnOnce(&mut db::DbConn, i64) -> Result<(), sqlx::Error>,
 ) -> Response {
-    let path = match write_image(state, company, id, content_type, body).await {
+    match photo_id_taken(&mut tx, id).await {
+        Ok(false) => {}
+        Ok(true) => return error(AppError::Conflict(crate::error::Conflict::IdTaken)),
+        Err(e) => return error(db::internal("photo id")(e)),
+    }
+    let path = photo_path(&state.config.photo_dir, company, kind, id, content_type);
+    let temp = match write_temp_image(&path, body).await {
         Ok(p) => p,
         Err(e) => return error(e),
     };
@@ -419,21 +510,53 @@ async fn store_image(
         Err(e) => Err(e),
     };
     if let Err(e) = committed {
-        let _ = tokio::fs::remove_file(&path).await;
+        let _ = tokio::fs::remove_file(&temp).await;
+        if matches!(&e, sqlx::Error::Database(d) if d.is_unique_violation()) {
+            // another request recorded this id first (a retry racing its original)
+            return error(AppError::Conflict(crate::error::Conflict::IdTaken));
+        }
         return error(db::internal("record photo")(e));
     }
+    let placed = tokio::fs::hard_link(&temp, &path).await;
+    let _ = tokio::fs::remove_file(&temp).await;
+    if let Err(e) = placed {
+        tracing::error!(error = %e, path = %path.display(), "photo recorded but not placed");
+        return error(AppError::Internal);
+    }
     (StatusCode::CREATED, Json(id.to_string())).into_response()
+}
+
+/// Whether a photo of any kind, in any company, already has `id`.
+async fn photo_id_taken(conn: &mut db::DbConn, id: Uuid) -> Result<bool, sqlx::Error> {
+    let tables: Vec<String> = PhotoKind::ALL
+        .iter()
+        .map(|k| format!("SELECT 1 FROM {} WHERE id = ?", k.table()))
+        .collect();
+    let sql = format!("SELECT EXISTS ({})", tables.join(" UNION ALL "));
+    let mut q = sqlx::query_scalar::<_, bool>(&sql);
+    for _ in PhotoKind::ALL {
+        q = q.bind(id);
+    }
+    q.fetch_one(&mut *conn).await
 }
 
 /// The stored image `id`, privately cacheable.
 async fn serve_image(
     state: &AppState,
     company: CompanyId,
+    kind: PhotoKind,
     id: Uuid,
     content_type: &str,
 ) -> Response {
-    let path = photo_path(&state.config.photo_dir, company, id, content_type);
-    match tokio::fs::read(&path).await {
+    let path = photo_path(&state.config.photo_dir, company, kind, id, content_type);
+    let read = match tokio::fs::read(&path).await {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let legacy = legacy_photo_path(&state.config.photo_dir, company, id, content_type);
+            tokio::fs::read(&legacy).await
+        }
+        read => read,
+    };
+    match read {
         Ok(bytes) => (
             [
                 (
@@ -493,7 +616,7 @@ pub async fn import_sales(
         now: chrono::Utc::now(),
         file_name: q.get("name").map(|n| n.chars().take(200).collect()),
     };
-    let mut tx = match state.pool.begin().await {
+    let mut tx = match db::begin(&state.pool).await {
         Ok(tx) => tx,
         Err(e) => return error(db::internal("begin")(e)),
     };
@@ -609,6 +732,7 @@ pub async fn upload_violation_photo(
     let answer = store_image(
         &state,
         company,
+        PhotoKind::Violation,
         tx,
         id,
         content_type,
@@ -644,6 +768,7 @@ pub async fn violation_photo(
         &state,
         &headers,
         Action::WorkWithCustomers,
+        PhotoKind::Violation,
         id,
         "get violation photo",
         async |conn, user| {
@@ -827,6 +952,7 @@ pub async fn upload_ticket_photo(
     let answer = store_image(
         &state,
         company,
+        PhotoKind::Ticket,
         tx,
         id,
         content_type,
@@ -864,6 +990,7 @@ pub async fn ticket_photo(
         &state,
         &headers,
         Action::Deliver,
+        PhotoKind::Ticket,
         id,
         "get ticket photo",
         async |conn, user| {
@@ -906,6 +1033,7 @@ pub async fn put_visit_photo(
     let answer = store_image(
         &state,
         company,
+        PhotoKind::Visit,
         tx,
         photo,
         content_type,
@@ -941,6 +1069,7 @@ pub async fn visit_photo(
         &state,
         &headers,
         Action::WorkWithCustomers,
+        PhotoKind::Visit,
         id,
         "get visit photo",
         async |conn, user| {

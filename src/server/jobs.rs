@@ -32,7 +32,7 @@ async fn mark_company(
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let local = to_beijing(now);
-    let mut tx = pool.begin().await.context("begin")?;
+    let mut tx = crate::server::db::begin(pool).await.context("begin")?;
     let rules = Rules::load(&mut tx, company)
         .await
         .map_err(|e| anyhow::anyhow!("rules: {e:?}"))?;

@@ -69,7 +69,7 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
         .context("hashing task")?
         .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
     let now = chrono::Utc::now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     companies::insert(&mut tx, DEMO_COMPANY_ID, DEMO_COMPANY_NAME, now)
         .await
         .context("the demo company already exists (or the database is not writable)")?;
@@ -128,7 +128,7 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
         )
         .await?;
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     seed_discipline(&mut tx, now).await?;
     tx.commit().await?;
     Ok(())

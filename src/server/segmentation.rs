@@ -168,7 +168,7 @@ pub async fn save_snapshot(
     req: SnapshotRequest<'_>,
 ) -> Result<Option<(Uuid, Classification)>, sqlx::Error> {
     let id = Uuid::now_v7();
-    let mut tx = src.pool.begin().await?;
+    let mut tx = crate::server::db::begin(src.pool).await?;
     repo::insert_snapshot(
         &mut tx,
         company,

@@ -195,3 +195,115 @@ async fn an_empty_installation_serves_only_how_to_create_its_owner() {
         "the new owner signs in"
     );
 }
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                out.extend(files_under(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn no_photo_upload_replaces_another_and_racing_retries_store_one() {
+    use crate::helpers::PNG;
+    let app = spawn_app().await;
+    let rep = app.signed_in("zhangwei").await;
+    let rep_id: uuid::Uuid = app.demo_employee_id("zhangwei").await.parse().unwrap();
+    let (visit, customer): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "SELECT v.id, v.customer_id FROM visits v JOIN customers c ON c.id = v.customer_id \
+         WHERE c.rep_id = ? ORDER BY v.id LIMIT 1",
+    )
+    .bind(rep_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let up = rep
+        .post(format!("{}/api/customers/{customer}/photos", app.base))
+        .body(PNG.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(up.status(), reqwest::StatusCode::CREATED);
+    let storefront: String = up.json().await.unwrap();
+    let put = |c: &reqwest::Client, photo: &str, body: Vec<u8>| {
+        c.put(format!("{}/api/visits/{visit}/photos/{photo}", app.base))
+            .body(body)
+            .send()
+    };
+    // the storefront photo's id, chosen by the client for a visit photo of other bytes
+    let other = [PNG, b"other bytes".as_slice()].concat();
+    let r = put(&rep, &storefront, other.clone()).await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::CONFLICT);
+    let kept = app.get(&rep, &format!("/photos/{storefront}")).await;
+    assert_eq!(
+        kept.bytes().await.unwrap().as_ref(),
+        PNG,
+        "the first photo is untouched"
+    );
+    let r = app.get(&rep, &format!("/visit-photos/{storefront}")).await;
+    assert_eq!(r.status(), reqwest::StatusCode::NOT_FOUND);
+
+    // the tablet sends one photo eight times at once (retries over a flaky link)
+    let photo = uuid::Uuid::new_v4().to_string();
+    let mut sends = Vec::new();
+    for _ in 0..8 {
+        let (c, photo, body) = (rep.clone(), photo.clone(), other.clone());
+        let url = format!("{}/api/visits/{visit}/photos/{photo}", app.base);
+        sends.push(tokio::spawn(async move {
+            c.put(url)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for s in sends {
+        statuses.push(s.await.unwrap());
+    }
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [200, 200, 200, 200, 200, 200, 200, 201],
+        "one stored, the rest told it is"
+    );
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM visit_photos WHERE id = ?")
+        .bind(photo.parse::<uuid::Uuid>().unwrap())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+    let got = app.get(&rep, &format!("/visit-photos/{photo}")).await;
+    assert_eq!(got.status(), reqwest::StatusCode::OK);
+    assert_eq!(got.bytes().await.unwrap().as_ref(), other.as_slice());
+    let photos_dir = app.db_path.parent().unwrap().join("photos");
+    let files = files_under(&photos_dir);
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.to_string_lossy().ends_with(".part")),
+        "no temporary file is left: {files:?}"
+    );
+    // each kind in its own folder
+    assert!(
+        files
+            .iter()
+            .any(|f| f.to_string_lossy().contains("/customers/"))
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.to_string_lossy().contains("/visits/"))
+    );
+}

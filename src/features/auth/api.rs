@@ -142,7 +142,9 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
     // Always a new session id at sign-in; the one this browser had (if any) ends.
     let (token, hash) = auth::new_session_token();
     let now = db::unix_now();
-    let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+    let mut tx = db::begin(&state.pool)
+        .await
+        .map_err(db::internal("begin"))?;
     if let Some(old) = old_token {
         sessions::delete(&mut tx, &auth::token_hash(&old))
             .await

@@ -654,7 +654,9 @@ pub(crate) mod imp {
             values.insert("rep_login".into(), user.login.clone());
         }
         let draft = CustomerDraft::parse(&values)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let author = author(&user, "create");
         let dir = Directory::for_draft(&mut tx, user.company_id, &draft)
             .await
@@ -698,7 +700,9 @@ pub(crate) mod imp {
         edit: impl FnOnce(&CustomerRecord, &mut Values) -> Result<(), AppError>,
     ) -> Result<CustomerDetail, AppError> {
         let author = author(user, source);
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let current = repo::get(&mut tx, user.company_id, author.scope, id)
             .await
             .map_err(db::internal("get customer"))?
@@ -804,7 +808,9 @@ pub(crate) mod imp {
             ]));
         }
         let author = author(&user, "assign");
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let login = match rep {
             None => None,
             Some(rep) => Some(
@@ -856,7 +862,9 @@ pub(crate) mod imp {
 
     pub async fn delete_photo(id: PhotoId) -> Result<(), AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let photo = repo::photo(&mut tx, user.company_id, scope_of(&user), id.0)
             .await
             .map_err(db::internal("get photo"))?
@@ -865,15 +873,14 @@ pub(crate) mod imp {
             .await
             .map_err(db::internal("delete photo"))?;
         tx.commit().await.map_err(db::internal("commit"))?;
-        let path = crate::server::files::photo_path(
+        crate::server::files::remove_photo_file(
             &state.config.photo_dir,
             user.company_id,
+            crate::server::files::PhotoKind::Customer,
             photo.id,
             &photo.content_type,
-        );
-        if let Err(e) = tokio::fs::remove_file(&path).await {
-            tracing::warn!(error = %e, path = %path.display(), "photo file not removed");
-        }
+        )
+        .await;
         Ok(())
     }
 }

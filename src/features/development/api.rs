@@ -366,7 +366,9 @@ pub(crate) mod imp {
     ) -> Result<EmployeeDevelopment, AppError> {
         let (state, user) = context::authorize(Action::ViewStaff).await?;
         let t = Training::parse(&input, today()).map_err(AppError::Validation)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let e = visible_employee(&mut tx, &user, &employee).await?;
         repo::insert_training(
             &mut tx,
@@ -403,7 +405,9 @@ pub(crate) mod imp {
         let Some(skill) = skill.filter(|_| errors.is_empty()) else {
             return Err(AppError::Validation(errors));
         };
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let e = visible_employee(&mut tx, &user, &employee).await?;
         repo::set_skill(
             &mut tx,
@@ -423,7 +427,9 @@ pub(crate) mod imp {
     pub async fn suggest(title: String, body: String) -> Result<SuggestionView, AppError> {
         let (state, user) = context::authorize(Action::UseStaffPages).await?;
         let (title, body) = parse_suggestion(&title, &body).map_err(AppError::Validation)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let id = repo::insert_suggestion(
             &mut tx,
             user.company_id,
@@ -460,7 +466,9 @@ pub(crate) mod imp {
             )]));
         }
         let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let row = repo::suggestion(&mut tx, user.company_id, id)
             .await
             .map_err(db::internal("suggestion"))?

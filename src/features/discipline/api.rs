@@ -231,7 +231,9 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         let r = ViolationReport::parse(&input, today).map_err(AppError::Validation)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         // a customer the reporter may not see is, to them, a customer that does not exist
         let customer = customers_repo::find_by_code(
             &mut tx,
@@ -296,7 +298,9 @@ pub(crate) mod imp {
     ) -> Result<ViolationSummary, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
         let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let row = repo::violation(&mut tx, user.company_id, scope_of(&user), id)
             .await
             .map_err(db::internal("read violation"))?
@@ -502,7 +506,9 @@ pub(crate) mod imp {
             return Err(AppError::Validation(errors));
         }
         parsed.sort();
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let id = visible(&mut tx, &user, &customer_id).await?;
         repo::set_territories(&mut tx, user.company_id, id, &parsed)
             .await

@@ -193,7 +193,9 @@ pub(crate) mod imp {
             &draft.channel_rules,
         )
         .map_err(AppError::Validation)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let saved = repo::save_draft(
             &mut tx,
             user.company_id,
@@ -251,7 +253,9 @@ pub(crate) mod imp {
 
     pub async fn publish() -> Result<HandbookPage, AppError> {
         let (state, user) = context::authorize(Action::SetStandards).await?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let draft = repo::draft(&mut tx, user.company_id)
             .await
             .map_err(db::internal("draft"))?
@@ -297,7 +301,9 @@ pub(crate) mod imp {
 
     pub async fn acknowledge(number: i64) -> Result<HandbookPage, AppError> {
         let (state, user) = context::authorize(Action::UseStaffPages).await?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let latest = repo::latest_number(&mut tx, user.company_id)
             .await
             .map_err(db::internal("latest edition"))?;

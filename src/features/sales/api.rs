@@ -161,7 +161,9 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
         let fields = ProductFields::parse(&input).map_err(AppError::Validation)?;
         let now = chrono::Utc::now();
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let id = if id.trim().is_empty() {
             let id = Uuid::now_v7();
             repo::insert_product(&mut tx, user.company_id, id, &fields, now)
@@ -300,7 +302,9 @@ pub(crate) mod imp {
                 }
             }
         }
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let company = user.company_id;
         // one customer by code, within the user's scope (a rep's order for another
         // rep's customer finds nothing)
@@ -387,7 +391,9 @@ pub(crate) mod imp {
     pub async fn delete_order(order_id: String) -> Result<u64, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
         let id: Uuid = order_id.parse().map_err(|_| AppError::NotFound)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let gone = repo::delete_order(&mut tx, user.company_id, id)
             .await
             .map_err(db::internal("delete order"))?;

@@ -198,7 +198,9 @@ mod imp {
         let hash = auth::hash_password(password).await?;
         let id = EmployeeId::new_random();
         let now = chrono::Utc::now();
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         employees::insert(&mut tx, user.company_id, id, &fields, &hash, now)
             .await
             .map_err(login_taken)?;
@@ -215,7 +217,9 @@ mod imp {
         let (state, user) = context::authorize(Action::ManageStaff).await?;
         let fields = EmployeeFields::parse(&input)?;
         let now = chrono::Utc::now();
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         ensure_an_owner_remains(&mut tx, user.company_id, id, |_, active| {
             (fields.role, active)
         })
@@ -254,7 +258,9 @@ mod imp {
             return Err(AppError::Conflict(Conflict::OwnAccount));
         }
         let now = chrono::Utc::now();
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         ensure_an_owner_remains(&mut tx, user.company_id, id, |role, _| (role, active)).await?;
         if !employees::set_active(&mut tx, user.company_id, id, version, active, now)
             .await
@@ -277,7 +283,9 @@ mod imp {
         let (state, user) = context::authorize(Action::ManageStaff).await?;
         parse_password(&password)?;
         let hash = auth::hash_password(password).await?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         if !employees::set_password_hash(&mut tx, user.company_id, id, &hash, chrono::Utc::now())
             .await
             .map_err(db::internal("set password"))?

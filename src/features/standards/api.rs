@@ -82,7 +82,9 @@ pub(crate) mod imp {
     pub async fn save(input: StandardInput) -> Result<StandardsDetail, AppError> {
         let (state, user) = context::authorize(Action::SetStandards).await?;
         let s = ServiceStandard::parse(&input).map_err(AppError::Validation)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         service::save_standard(&mut tx, user.company_id, &s, user.id, chrono::Utc::now())
             .await
             .map_err(db::internal("save standard"))?;
@@ -103,7 +105,9 @@ pub(crate) mod imp {
             ]));
         }
         let c = WorkCalendar::parse(&input).map_err(AppError::Validation)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         service::save_calendar(&mut tx, user.company_id, &c, chrono::Utc::now())
             .await
             .map_err(db::internal("save calendar"))?;

@@ -744,7 +744,9 @@ pub(crate) mod imp {
             })?),
         };
         let o = NewObjection::parse(&input, now).map_err(AppError::Validation)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         if let Some(id) = client_id {
             let by: Option<Option<Uuid>> = sqlx::query_scalar(
                 "SELECT created_by FROM objections WHERE company_id = ? AND id = ?",
@@ -971,7 +973,9 @@ pub(crate) mod imp {
             .map_err(|c| AppError::Validation(vec![FieldError::new("status", c)]))?;
         // the answer given to the customer is part of the record
         let note = note_text(&note, to == ObjectionStatus::Answered)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let r = objection_row(&mut tx, &user, &id).await?;
         let (o, _) = objection_of(&Times::from(&r), &repo::Pauses::new());
         let next = o
@@ -1032,7 +1036,9 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, _) = context::now_pair();
         let note = note_text(&note, false)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let r = objection_row(&mut tx, &user, &id).await?;
         if r.resolved_at.is_some() || r.paused_at.is_some() == paused {
             return Err(AppError::Validation(vec![FieldError::new(
@@ -1057,7 +1063,9 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, _) = context::now_pair();
         let body = note_text(&body, true)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let r = objection_row(&mut tx, &user, &id).await?;
         repo::insert_comment(
             &mut tx,
@@ -1082,7 +1090,9 @@ pub(crate) mod imp {
     ) -> Result<ObjectionDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, _) = context::now_pair();
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let r = objection_row(&mut tx, &user, &id).await?;
         let who = handler_allowed(
             &mut tx,
@@ -1107,7 +1117,9 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, now) = context::now_pair();
         let d = NewDelivery::parse(&input, now).map_err(AppError::Validation)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let c = customer_by_code(&mut tx, &user, &d.customer_code).await?;
         let driver = match &d.driver {
             None => None,
@@ -1277,7 +1289,9 @@ pub(crate) mod imp {
     ) -> Result<DeliveryDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, _) = context::now_pair();
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let r = delivery_row(&mut tx, &user, &id).await?;
         if !(user.role.may(Action::ManageCustomers) || r.rep_id == Some(user.id.0)) {
             return Err(AppError::Forbidden);
@@ -1354,7 +1368,9 @@ pub(crate) mod imp {
             }
             at
         };
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let r = delivery_row(&mut tx, &user, &id).await?;
         if r.delivered_at.is_some() {
             return Err(AppError::Validation(vec![FieldError::new(

@@ -579,7 +579,9 @@ pub(crate) mod imp {
     pub async fn save_policy(input: TierPolicyInput) -> Result<PolicySummary, AppError> {
         let (state, user) = context::authorize(Action::SetTierPolicies).await?;
         let p = TierPolicy::parse(&input).map_err(AppError::Validation)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let existing: Vec<(Class, NaiveDate)> = repo::policies(&mut tx, user.company_id)
             .await
             .map_err(db::internal("policies"))?

@@ -228,6 +228,9 @@ pub enum SyncOutcome {
     AlreadySaved,
     /// Refused; the tablet keeps the record and shows why.
     Refused(AppError),
+    /// Not stored because of a passing fault on the server (a busy database, a restart):
+    /// the record stays waiting and is sent again, without asking the rep.
+    TryLater,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -655,7 +658,9 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, now) = context::now_pair();
         let v = NewVisit::parse(&input, now).map_err(AppError::Validation)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let company = user.company_id;
         if let Some((customer, rep)) = repo::visit_owner(&mut tx, company, v.id)
             .await
@@ -902,7 +907,9 @@ pub(crate) mod imp {
         let (now_utc, now) = context::now_pair();
         let (kind, on, note) =
             parse_touch(&kind, &on, &note, now.date()).map_err(AppError::Validation)?;
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         let id = customer_in_scope(&mut tx, &user, &customer_id).await?;
         repo::insert_touch(
             &mut tx,
@@ -1082,7 +1089,9 @@ pub(crate) mod imp {
             return Err(AppError::Validation(errors));
         }
         let (now_utc, _) = context::now_pair();
-        let mut tx = state.pool.begin().await.map_err(db::internal("begin"))?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
         repo::set_gift_list(&mut tx, user.company_id, &tier, &occasion, &gifts, now_utc)
             .await
             .map_err(db::internal("gift list"))?;
@@ -1184,13 +1193,19 @@ pub(crate) mod imp {
                     .map(|(_, created)| created)
                     .map(saved_or_not),
             };
-            if let Err(e) = &result {
-                tracing::info!(by = %user.id, record = %id, error = ?e, "offline record refused");
-            }
-            out.push(SyncResult {
-                id,
-                outcome: result.unwrap_or_else(SyncOutcome::Refused),
-            });
+            let outcome = match result {
+                Ok(o) => o,
+                // a fault of ours, not of the record: it is sent again later
+                Err(AppError::Internal) => {
+                    tracing::warn!(by = %user.id, record = %id, "offline record to be sent again");
+                    SyncOutcome::TryLater
+                }
+                Err(e) => {
+                    tracing::info!(by = %user.id, record = %id, error = ?e, "offline record refused");
+                    SyncOutcome::Refused(e)
+                }
+            };
+            out.push(SyncResult { id, outcome });
         }
         Ok(out)
     }

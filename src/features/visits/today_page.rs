@@ -164,6 +164,10 @@ impl Today {
         }
         self.status.set(SyncStatus::Syncing);
         let report = outbox::sync(&user).await;
+        if report.busy {
+            // another run is under way; it sets the status when it ends
+            return;
+        }
         self.reload_entries().await;
         match report.failed {
             Some(AppError::Unauthorized) => self.status.set(SyncStatus::SignedOut),
@@ -173,6 +177,13 @@ impl Today {
             Some(e) => self.status.set(SyncStatus::Failed(error_message(i18n, &e))),
             None if report.photos_waiting > 0 => {
                 self.status.set(SyncStatus::Offline);
+            }
+            None if report.try_later > 0 => {
+                let count = report.try_later;
+                self.status.set(SyncStatus::Failed(
+                    td_string!(i18n.get_locale_untracked(), visits.try_later, count = count)
+                        .to_string(),
+                ));
             }
             None => {
                 if report.sent > 0 {

@@ -23,6 +23,40 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+/// Starts a write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock at once, so
+/// a transaction that reads before it writes waits for the lock (the busy timeout)
+/// instead of failing at its first write with "database is locked" — which a deferred
+/// transaction does whenever another writer got in between, however long it would wait.
+/// When the lock stays taken past the busy timeout (a long import), it tries again a few
+/// times with growing pauses before giving up.
+pub async fn begin(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    let mut pause = Duration::from_millis(50);
+    for _ in 0..5 {
+        match pool.begin_with("BEGIN IMMEDIATE").await {
+            Err(e) if is_busy(&e) => {
+                tracing::warn!("database busy; trying again in {} ms", pause.as_millis());
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+            }
+            started => return started,
+        }
+    }
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// Whether `e` is SQLite's "busy" or "locked" (another connection holds the lock).
+pub fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => d
+            .code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 5 | 6)),
+        _ => false,
+    }
+}
+
 /// The connection type repositories work on.
 pub type DbConn = sqlx::SqliteConnection;
 

@@ -2,22 +2,23 @@
 //!
 //! Passwords are hashed with Argon2id on the blocking pool (hashing takes tens of
 //! milliseconds of CPU and must not stall the async workers).
-use crate::domain::throttle::{self, Failures, Policy, Verdict};
 use crate::error::AppError;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "qudao_session";
 
 /// Hashes a password with Argon2id and a fresh salt, off the async threads.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
+    let _permit = HASHING.acquire().await.map_err(|e| {
+        tracing::error!("hashing semaphore closed: {e}");
+        AppError::Internal
+    })?;
     tokio::task::spawn_blocking(move || hash_password_blocking(&password))
         .await
         .map_err(|e| {
@@ -46,6 +47,9 @@ pub fn hash_password_blocking(password: &str) -> Result<String, AppError> {
 /// Checks `password` against a stored PHC hash, off the async threads. A malformed stored
 /// hash counts as a mismatch (and is logged).
 pub async fn verify_password(password: String, hash: String) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || match PasswordHash::new(&hash) {
         Ok(parsed) => Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
@@ -115,101 +119,10 @@ pub fn token_from_cookies(headers: &http::HeaderMap) -> Option<String> {
         })
 }
 
-/// Failed sign-ins per login and per client address, in memory (a restart forgets them,
-/// which only ever helps a locked-out user).
-#[derive(Default)]
-pub struct Throttle {
-    accounts: Mutex<HashMap<String, Failures>>,
-    addresses: Mutex<HashMap<IpAddr, Failures>>,
-}
-
-/// Most entries kept per map before old ones are swept.
-const MAX_ENTRIES: usize = 10_000;
-
-impl Throttle {
-    /// The verdict for an attempt on `login` from `ip`: the stricter of the two.
-    pub fn check(
-        &self,
-        login: &str,
-        ip: Option<IpAddr>,
-        now: i64,
-        account: &Policy,
-        address: &Policy,
-    ) -> Verdict {
-        let a = lock(&self.accounts)
-            .get(login)
-            .copied()
-            .map_or(Verdict::Allow { delay_ms: 0 }, |f| {
-                throttle::verdict(Some(&f), now, account)
-            });
-        let b = ip
-            .and_then(|ip| lock(&self.addresses).get(&ip).copied())
-            .map_or(Verdict::Allow { delay_ms: 0 }, |f| {
-                throttle::verdict(Some(&f), now, address)
-            });
-        stricter(a, b)
-    }
-
-    /// Counts a failure against both the login and the address.
-    pub fn fail(
-        &self,
-        login: &str,
-        ip: Option<IpAddr>,
-        now: i64,
-        account: &Policy,
-        address: &Policy,
-    ) {
-        {
-            let mut map = lock(&self.accounts);
-            let f = throttle::record_failure(map.get(login).copied(), now, account);
-            map.insert(login.to_owned(), f);
-            sweep(&mut map, now, account);
-        }
-        if let Some(ip) = ip {
-            let mut map = lock(&self.addresses);
-            let f = throttle::record_failure(map.get(&ip).copied(), now, address);
-            map.insert(ip, f);
-            sweep(&mut map, now, address);
-        }
-    }
-
-    /// A successful sign-in clears the login's failures (not the address's).
-    pub fn succeed(&self, login: &str) {
-        lock(&self.accounts).remove(login);
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A panic while holding this lock cannot leave the map inconsistent (single inserts),
-    // so a poisoned lock is still usable.
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn sweep<K: Eq + std::hash::Hash>(map: &mut HashMap<K, Failures>, now: i64, p: &Policy) {
-    if map.len() > MAX_ENTRIES {
-        let keep = p.window_secs.max(p.lock_secs);
-        map.retain(|_, f| now - f.last_at < keep);
-    }
-}
-
-fn stricter(a: Verdict, b: Verdict) -> Verdict {
-    match (a, b) {
-        (
-            Verdict::Refuse {
-                retry_after_secs: x,
-            },
-            Verdict::Refuse {
-                retry_after_secs: y,
-            },
-        ) => Verdict::Refuse {
-            retry_after_secs: x.max(y),
-        },
-        (r @ Verdict::Refuse { .. }, _) | (_, r @ Verdict::Refuse { .. }) => r,
-        (Verdict::Allow { delay_ms: x }, Verdict::Allow { delay_ms: y }) => {
-            Verdict::Allow { delay_ms: x.max(y) }
-        }
-    }
-}
+/// Most Argon2 computations at once: each holds 19 MiB, and a burst of sign-ins (or an
+/// attack) must queue for the CPU rather than take the memory of hundreds of them.
+const MAX_HASHING: usize = 4;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_HASHING);
 
 #[cfg(test)]
 mod tests {
@@ -249,29 +162,5 @@ mod tests {
         let c = session_cookie("t", 60, true);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.ends_with("Secure"));
         assert!(!session_cookie("t", 60, false).contains("Secure"));
-    }
-
-    #[test]
-    fn address_and_account_limits_combine_to_the_stricter() {
-        let p = crate::server::config::Config::default().account_throttle;
-        let t = Throttle::default();
-        let ip: IpAddr = [127, 0, 0, 1].into();
-        for i in 0..5 {
-            t.fail("wang", Some(ip), i, &p, &p);
-        }
-        assert!(matches!(
-            t.check("wang", None, 10, &p, &p),
-            Verdict::Refuse { .. }
-        ));
-        // another login from the same address is refused too (the address is locked)
-        assert!(matches!(
-            t.check("li", Some(ip), 10, &p, &p),
-            Verdict::Refuse { .. }
-        ));
-        // from elsewhere, another login is fine
-        assert_eq!(
-            t.check("li", None, 10, &p, &p),
-            Verdict::Allow { delay_ms: 0 }
-        );
     }
 }

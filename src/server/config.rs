@@ -11,6 +11,7 @@
 //! | `QUDAO_BODY_LIMIT_BYTES` | `1048576` | larger request bodies get 413 |
 //! | `QUDAO_UPLOAD_LIMIT_BYTES` | `20971520` | largest import file or photo upload (20 MB) |
 //! | `QUDAO_PHOTO_DIR` | `data/photos` | where customer photos are stored |
+//! | `QUDAO_TRUSTED_PROXIES` | (none) | comma-separated addresses of reverse proxies whose `X-Forwarded-For` names the client (sign-in throttling per address) |
 use crate::domain::throttle::Policy;
 use anyhow::{Context as _, bail};
 use std::net::SocketAddr;
@@ -31,6 +32,8 @@ pub struct Config {
     pub account_throttle: Policy,
     /// Failed sign-ins per client address (looser: an office shares one address).
     pub address_throttle: Policy,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`QUDAO_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/qudao.db";
@@ -63,6 +66,7 @@ impl Default for Config {
                 base_delay_ms: 100,
                 max_delay_ms: 1000,
             },
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -122,6 +126,16 @@ impl Config {
         }
         if let Some(v) = var("QUDAO_PHOTO_DIR")? {
             c.photo_dir = v.into();
+        }
+        if let Some(v) = var("QUDAO_TRUSTED_PROXIES")? {
+            c.trusted_proxies = v
+                .split(',')
+                .map(|a| {
+                    a.trim().parse().with_context(|| {
+                        format!("QUDAO_TRUSTED_PROXIES: {a:?} is not an IP address")
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?;
         }
         Ok(c)
     }

@@ -32,10 +32,36 @@ fn parts() -> Option<Parts> {
 
 /// The address of the client (the socket peer).
 pub fn client_ip() -> Option<IpAddr> {
-    parts()?
+    let parts = parts()?;
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .map(|ci| ci.0.ip())
+        .map(|ci| ci.0.ip())?;
+    let trusted = use_context::<AppState>()
+        .map(|s| s.config.trusted_proxies.clone())
+        .unwrap_or_default();
+    Some(client_address(peer, &parts.headers, &trusted))
+}
+
+/// The client's address: the peer's, unless the peer is a trusted reverse proxy — then
+/// the nearest address in `X-Forwarded-For` that is not itself a trusted proxy (the
+/// entries further left are whatever the client chose to send, and are never believed).
+pub fn client_address(peer: IpAddr, headers: &http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map_while(|a| a.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
 }
 
 /// The `User-Agent` header, shortened, for the session list.

@@ -78,7 +78,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(client_error_status))
         .layer(middleware::from_fn(plain_form_post))
         .layer(middleware::from_fn(refuse_cross_site))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), needs_setup))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
@@ -399,7 +402,7 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
 }
 
 /// Security headers on every response, and long-lived caching for hashed assets.
-async fn security_headers(req: Request, next: Next) -> Response {
+async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let hashed_asset = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let cache_forever = hashed_asset && res.status().is_success();
@@ -425,6 +428,10 @@ async fn security_headers(req: Request, next: Next) -> Response {
     );
     if cache_forever {
         set("cache-control", "public, max-age=31536000, immutable");
+    }
+    // served over HTTPS (the cookie is marked Secure): browsers must never try plain HTTP
+    if state.config.secure_cookies {
+        set("strict-transport-security", "max-age=31536000");
     }
     res
 }

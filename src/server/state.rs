@@ -1,5 +1,4 @@
 //! Application state, handed to axum handlers and (through context) to server functions.
-use crate::server::auth::Throttle;
 use crate::server::config::Config;
 use crate::server::http::service_worker;
 use axum::extract::FromRef;
@@ -13,7 +12,6 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
-    pub throttle: Arc<Throttle>,
     /// `sw.js` with its precache list filled in from the built site (see `http.rs`).
     pub service_worker: Arc<str>,
     /// In-memory customer search, checked against the database on every use.
@@ -52,7 +50,6 @@ impl AppState {
         let service_worker = service_worker::build(&leptos_options).into();
         Ok(AppState {
             pool,
-            throttle: Arc::new(Throttle::default()),
             config: Arc::new(config),
             leptos_options,
             service_worker,

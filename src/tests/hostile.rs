@@ -307,3 +307,100 @@ async fn no_photo_upload_replaces_another_and_racing_retries_store_one() {
             .any(|f| f.to_string_lossy().contains("/visits/"))
     );
 }
+
+#[tokio::test]
+async fn parallel_wrong_passwords_cannot_pass_the_account_limit() {
+    let app = spawn_app().await;
+    let mut tries = Vec::new();
+    for _ in 0..16 {
+        let c = app.client();
+        let url = format!("{}/api/login", app.base);
+        tries.push(tokio::spawn(async move {
+            c.post(url)
+                .json(&serde_json::json!({ "login": "lina", "password": "wrong-password" }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tries {
+        statuses.push(t.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((checked, refused), (5, 11), "{statuses:?}");
+    let r = app.sign_in(&app.client(), "lina", crate::helpers::PW).await;
+    assert_eq!(
+        r.status(),
+        reqwest::StatusCode::TOO_MANY_REQUESTS,
+        "still locked"
+    );
+}
+
+#[tokio::test]
+async fn strangers_behind_an_office_address_cannot_lock_its_staff_out() {
+    // every test client shares 127.0.0.1, as an office behind NAT or a proxy does;
+    // short delays keep the test quick (the rule is the same)
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.address_throttle.base_delay_ms = 1;
+        c.address_throttle.max_delay_ms = 20;
+    })
+    .await;
+    let c = app.client();
+    for i in 0..40 {
+        let r = app.sign_in(&c, &format!("made-up-{i}"), "guess").await;
+        assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let counted: i64 =
+        sqlx::query_scalar("SELECT count FROM sign_in_failures WHERE key = 'addr:127.0.0.1'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(counted, 40, "the address is counted (and slowed)");
+    let r = app
+        .sign_in(&app.client(), "liumin", crate::helpers::PW)
+        .await;
+    assert_eq!(
+        r.status(),
+        reqwest::StatusCode::OK,
+        "the manager still signs in"
+    );
+    // the failures outlive the process: they are rows, not memory
+    let rows: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sign_in_failures WHERE key LIKE 'login:made-up-%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows, 40);
+}
+
+#[tokio::test]
+async fn a_forwarded_address_is_believed_only_from_a_trusted_proxy() {
+    for (trusted, expected) in [(false, "addr:127.0.0.1"), (true, "addr:203.0.113.9")] {
+        let app = crate::helpers::spawn_app_with(|c| {
+            if trusted {
+                c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+            }
+        })
+        .await;
+        let r = app
+            .client()
+            .post(format!("{}/api/login", app.base))
+            .header("x-forwarded-for", "10.9.9.9, 203.0.113.9")
+            .json(&serde_json::json!({ "login": "nobody-here", "password": "x" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED);
+        let keys: Vec<String> =
+            sqlx::query_scalar("SELECT key FROM sign_in_failures WHERE key LIKE 'addr:%'")
+                .fetch_all(&app.pool)
+                .await
+                .unwrap();
+        assert_eq!(keys, [expected], "trusted proxy: {trusted}");
+    }
+}

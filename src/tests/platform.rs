@@ -89,6 +89,11 @@ async fn responses_carry_security_headers() {
             .unwrap()
             .contains("frame-ancestors 'none'")
     );
+    // plain HTTP (a test or a LAN install): no HSTS, it would lock browsers out
+    assert!(h.get("strict-transport-security").is_none());
+    let secure = crate::helpers::spawn_app_with(|c| c.secure_cookies = true).await;
+    let r = secure.get(&secure.client(), "/login").await;
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
 }
 
 #[tokio::test]

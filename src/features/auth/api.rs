@@ -59,9 +59,8 @@ pub async fn logout() -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppError> {
-    use crate::domain::throttle::Verdict;
     use crate::domain::validation::{FieldError, FieldErrorCode};
-    use crate::server::db::{self, employees, sessions};
+    use crate::server::db::{self, employees, sessions, sign_in};
     use crate::server::{auth, context};
 
     let state = context::app_state()?;
@@ -85,18 +84,37 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
     let old_token = context::session_token();
     let user_agent = context::user_agent();
     let now = db::unix_now();
-    match state
-        .throttle
-        .check(&key, ip, now, &cfg.account_throttle, &cfg.address_throttle)
-    {
-        Verdict::Refuse { retry_after_secs } => {
+    let account_key = format!("login:{key}");
+    let address_key = ip.map(|ip| format!("addr:{ip}"));
+    // The attempt is counted against the login before the password is checked (one
+    // atomic statement), so parallel attempts cannot all pass a check made before any
+    // of them failed. The address is only ever slowed, never refused.
+    let (reservation, address_delay) = {
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        let reservation = sign_in::reserve(&mut conn, &account_key, now, &cfg.account_throttle)
+            .await
+            .map_err(db::internal("count sign-in attempt"))?;
+        let address_delay = match &address_key {
+            Some(k) => sign_in::address_delay(&mut conn, k, now, &cfg.address_throttle)
+                .await
+                .map_err(db::internal("address delay"))?,
+            None => 0,
+        };
+        (reservation, address_delay)
+    };
+    let delay_ms = match reservation {
+        sign_in::Reservation::Locked { retry_after_secs } => {
             tracing::warn!(login = %key, ?ip, "sign-in refused: too many failures");
             return Err(AppError::TooManyAttempts { retry_after_secs });
         }
-        Verdict::Allow { delay_ms } if delay_ms > 0 => {
-            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
-        }
-        Verdict::Allow { .. } => {}
+        sign_in::Reservation::Go { delay_ms } => delay_ms.max(address_delay),
+    };
+    if delay_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
     }
 
     let candidates = if plausible {
@@ -111,7 +129,8 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
     } else {
         Vec::new()
     };
-    if candidates.is_empty() {
+    let unknown_login = candidates.is_empty();
+    if unknown_login {
         // Same work as a wrong password, so timing does not reveal unknown logins.
         auth::verify_password(password.clone(), auth::decoy_hash().to_owned()).await;
     }
@@ -123,13 +142,18 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
         }
     }
     let Some(employee) = matched else {
-        state.throttle.fail(
-            &key,
-            ip,
-            db::unix_now(),
-            &cfg.account_throttle,
-            &cfg.address_throttle,
-        );
+        // the login's failure is already counted; a login matching nobody also slows
+        // its address (password spraying over made-up names)
+        if unknown_login && let Some(k) = &address_key {
+            let mut conn = state
+                .pool
+                .acquire()
+                .await
+                .map_err(db::internal("acquire"))?;
+            sign_in::count_address(&mut conn, k, db::unix_now(), &cfg.address_throttle)
+                .await
+                .map_err(db::internal("count address failure"))?;
+        }
         tracing::info!(login = %key, ?ip, "sign-in failed");
         return Err(AppError::SignInFailed);
     };
@@ -137,7 +161,16 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
         tracing::info!(login = %key, "sign-in by a deactivated employee");
         return Err(AppError::AccountDisabled);
     }
-    state.throttle.succeed(&key);
+    {
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        sign_in::clear(&mut conn, &account_key)
+            .await
+            .map_err(db::internal("clear sign-in failures"))?;
+    }
 
     // Always a new session id at sign-in; the one this browser had (if any) ends.
     let (token, hash) = auth::new_session_token();

@@ -12,6 +12,7 @@ pub mod handbook;
 pub mod sales;
 pub mod service;
 pub mod sessions;
+pub mod sign_in;
 pub mod tickets;
 pub mod tiers;
 pub mod visits;

@@ -99,6 +99,10 @@ pub enum ImportCommand {
         /// Create products for unknown SKUs, named from the product_name column.
         #[arg(long)]
         create_products: bool,
+        /// When this very file was imported before, take the earlier import's lines out
+        /// and store this one instead (without it, the file is refused).
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -261,7 +265,8 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Sales {
             file,
             create_products,
-        }) => import_sales(&config, &file, create_products).await,
+            replace,
+        }) => import_sales(&config, &file, create_products, replace).await,
         Command::Segment {
             from,
             to,
@@ -516,9 +521,10 @@ async fn import_sales(
     config: &Config,
     file: &std::path::Path,
     create_products: bool,
+    replace: bool,
 ) -> anyhow::Result<()> {
     use crate::features::sales::transfer::{
-        SalesImportOptions, SalesImportOutcome, sales_problem_message,
+        SalesImportOptions, SalesImportOutcome, already_imported_message, sales_problem_message,
     };
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let pool = db::connect(&config.database_url).await?;
@@ -541,10 +547,18 @@ async fn import_sales(
     let options = SalesImportOptions {
         create_products,
         commit: true,
+        replace,
     };
     let report = match crate::server::sales::import(&mut tx, &who, bytes.into(), options).await? {
         SalesImportOutcome::File(p) => {
             bail!("{}: {}", file.display(), sales_problem_message(locale, &p))
+        }
+        SalesImportOutcome::AlreadyImported(e) => {
+            bail!(
+                "{}: {} (--replace)",
+                file.display(),
+                already_imported_message(locale, &e)
+            )
         }
         SalesImportOutcome::Report(r) => r,
     };

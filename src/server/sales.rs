@@ -97,6 +97,19 @@ pub async fn import(
     bytes: axum::body::Bytes,
     options: SalesImportOptions,
 ) -> Result<SalesImportOutcome, sqlx::Error> {
+    use sha2::Digest as _;
+    // the same bytes imported twice would double the ledger
+    let fingerprint = format!("{:x}", sha2::Sha256::digest(&bytes));
+    let mut replaced_lines = 0usize;
+    if let Some((earlier, seen)) =
+        repo::batch_by_fingerprint(conn, who.company, &fingerprint).await?
+    {
+        if !options.replace {
+            return Ok(SalesImportOutcome::AlreadyImported(seen));
+        }
+        let n = repo::delete_batch(conn, who.company, earlier).await?;
+        replaced_lines = usize::try_from(n).unwrap_or(usize::MAX);
+    }
     let mut rows = match Rows::open(bytes).await {
         Ok(r) => r,
         Err(p) => return Ok(SalesImportOutcome::File(p)),
@@ -169,10 +182,14 @@ pub async fn import(
         who.file_name.as_deref(),
         who.by,
         who.now,
+        Some(&fingerprint),
     )
     .await?;
 
-    let mut report = SalesImportReport::default();
+    let mut report = SalesImportReport {
+        replaced_lines,
+        ..SalesImportReport::default()
+    };
     let mut pending: Vec<NewLine> = Vec::with_capacity(CHUNK);
     let mut order: Option<(Uuid, NaiveDate, Uuid, i64)> = None;
     let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);

@@ -549,7 +549,7 @@ async fn seed_discipline(
     let rep = *rep;
     let floor = product.price_floor.unwrap_or(0);
     let batch = uuid::Uuid::now_v7();
-    sales::insert_batch(conn, company, batch, "demo", None, None, now).await?;
+    sales::insert_batch(conn, company, batch, "demo", None, None, now, None).await?;
     let order = uuid::Uuid::now_v7();
     let line = sales::NewLine {
         order_id: order,
@@ -755,7 +755,7 @@ pub async fn seed_sales(
     }
     let customers = repo::customer_codes(conn, company).await?;
     let batch = uuid::Uuid::now_v7();
-    repo::insert_batch(conn, company, batch, "demo", None, None, now).await?;
+    repo::insert_batch(conn, company, batch, "demo", None, None, now, None).await?;
     // the month before Spring Festival (2024-02-10, 2025-01-29, 2026-02-17, 2027-02-06)
     let festival_peaks = [2024 * 12, 2024 * 12 + 11, 2026 * 12, 2027 * 12];
     let today = crate::domain::time::beijing_date(now);

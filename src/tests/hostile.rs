@@ -404,3 +404,54 @@ async fn a_forwarded_address_is_believed_only_from_a_trusted_proxy() {
         assert_eq!(keys, [expected], "trusted proxy: {trusted}");
     }
 }
+
+#[tokio::test]
+async fn the_same_sales_file_twice_is_refused_with_when_and_who_or_replaces_the_first() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let file = "订单日期,客户编码,商品编码,数量,金额,成本\n\
+        2026-03-02,EP001,BJ-500,10,880.00,686.40\n\
+        2026-03-02,EP001,PJ-330,5,360,300\n";
+    let lines = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sales_lines")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let monthly = || async {
+        sqlx::query_scalar::<_, i64>("SELECT coalesce(sum(amount), 0) FROM sales_monthly")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let before = (lines().await, monthly().await);
+    let commit = serde_json::json!({ "commit": true });
+    let first = post_file(&app, &m, "/api/sales/import", file.into(), commit.clone()).await;
+    assert_eq!(first["Report"]["committed"], true, "{first}");
+    let once = (lines().await, monthly().await);
+    assert_eq!(once.0, before.0 + 2);
+    // the same bytes again, preview or commit: refused, saying when and by whom
+    for options in [serde_json::json!({ "commit": false }), commit.clone()] {
+        let again = post_file(&app, &m, "/api/sales/import", file.into(), options).await;
+        let earlier = &again["AlreadyImported"];
+        assert_eq!(earlier["by"], "刘敏", "{again}");
+        assert_eq!(earlier["lines"], 2);
+        assert!(earlier["at"].as_str().unwrap().starts_with("20"));
+    }
+    assert_eq!((lines().await, monthly().await), once, "nothing doubled");
+    // asked to replace: the earlier import's lines go, this file's come, once
+    let replace = serde_json::json!({ "commit": true, "replace": true });
+    let r = post_file(&app, &m, "/api/sales/import", file.into(), replace).await;
+    assert_eq!(r["Report"]["replaced_lines"], 2, "{r}");
+    assert_eq!(
+        (lines().await, monthly().await),
+        once,
+        "replaced, not added"
+    );
+    let batches: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sales_batches WHERE fingerprint IS NOT NULL")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(batches, 1);
+}

@@ -344,9 +344,18 @@ pub(crate) mod imp {
         let order_id = client_id.unwrap_or_else(Uuid::now_v7);
         let batch = Uuid::now_v7();
         let now = chrono::Utc::now();
-        repo::insert_batch(&mut tx, company, batch, "order", None, Some(user.id), now)
-            .await
-            .map_err(db::internal("batch"))?;
+        repo::insert_batch(
+            &mut tx,
+            company,
+            batch,
+            "order",
+            None,
+            Some(user.id),
+            now,
+            None,
+        )
+        .await
+        .map_err(db::internal("batch"))?;
         let lines: Vec<repo::NewLine> = parsed
             .iter()
             .enumerate()

@@ -7,7 +7,8 @@ use super::api::{
     list_sales_lines,
 };
 use super::transfer::{
-    SalesImportOptions, SalesImportOutcome, SalesImportReport, column_label, sales_problem_message,
+    SalesImportOptions, SalesImportOutcome, SalesImportReport, already_imported_message,
+    column_label, sales_problem_message,
 };
 use crate::components::error_view::{error_message, field_message};
 use crate::components::layout::use_current_user;
@@ -239,6 +240,10 @@ fn SalesImport(on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let file = file_signal();
     let create_products = RwSignal::new(false);
+    // set when the server says this file was imported before and the user chooses to
+    // replace that import
+    let replace = RwSignal::new(false);
+    let seen_before = RwSignal::new(false);
     let report = RwSignal::new(None::<SalesImportReport>);
     let problem = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<SalesImportReport>);
@@ -250,6 +255,7 @@ fn SalesImport(on_done: Callback<()>) -> impl IntoView {
         let options = SalesImportOptions {
             create_products: create_products.get_untracked(),
             commit,
+            replace: replace.get_untracked(),
         };
         let Ok(json) = serde_json::to_string(&options) else {
             return;
@@ -277,6 +283,11 @@ fn SalesImport(on_done: Callback<()>) -> impl IntoView {
                     report.set(None);
                     problem.set(Some(sales_problem_message(locale, &p)));
                 }
+                Ok(SalesImportOutcome::AlreadyImported(e)) => {
+                    report.set(None);
+                    seen_before.set(true);
+                    problem.set(Some(already_imported_message(locale, &e)));
+                }
                 Err(e) => problem.set(Some(error_message(i18n, &e))),
             }
         });
@@ -292,6 +303,8 @@ fn SalesImport(on_done: Callback<()>) -> impl IntoView {
                         if let Some(f) = picked_file(&ev) {
                             file.set(Some(f));
                             done.set(None);
+                            replace.set(false);
+                            seen_before.set(false);
                             run(false);
                         }
                     } />
@@ -300,6 +313,11 @@ fn SalesImport(on_done: Callback<()>) -> impl IntoView {
                     <input type="checkbox" name="create_products" checked=create_products.get_untracked() prop:checked=move || create_products.get()
                         on:change=move |ev| { create_products.set(event_target_checked(&ev)); run(false); } />
                     {t!(i18n, sales.create_products)}
+                </label>
+                <label class="check" hidden=move || !seen_before.get()>
+                    <input type="checkbox" name="replace" prop:checked=move || replace.get()
+                        on:change=move |ev| { replace.set(event_target_checked(&ev)); run(false); } />
+                    {t!(i18n, sales.replace_earlier)}
                 </label>
                 <span class="muted">{move || file.with(|f| f.as_ref().map(|f| f.name.clone()))}</span>
             </div>
@@ -314,6 +332,7 @@ fn SalesImport(on_done: Callback<()>) -> impl IntoView {
                     <div class="import-report" data-testid="sales-preview">
                         <p>{t_string!(i18n, sales.preview_summary, rows = r.rows, lines = r.lines, orders = r.orders, errors = r.error_count).to_string()}</p>
                         {(r.products_created > 0).then(|| view! { <p class="muted">{t_string!(i18n, sales.products_to_create, count = r.products_created).to_string()}</p> })}
+                        {(r.replaced_lines > 0).then(|| view! { <p class="banner banner-warning" role="status">{t_string!(i18n, sales.replaces_lines, count = r.replaced_lines).to_string()}</p> })}
                         {(!r.errors.is_empty()).then(|| view! {
                             <div class="table-wrap"><table class="table">
                                 <thead><tr><th>{t!(i18n, import.col_row)}</th><th>{t!(i18n, import.col_column)}</th><th>{t!(i18n, import.col_problem)}</th></tr></thead>

@@ -53,6 +53,9 @@ pub struct SalesImportOptions {
     /// Create products for unknown SKUs from the `product_name` column.
     pub create_products: bool,
     pub commit: bool,
+    /// When this very file was imported before: take the earlier import's lines out and
+    /// store this one in their place (otherwise the file is refused).
+    pub replace: bool,
 }
 
 /// The result of a preview or a commit.
@@ -72,12 +75,28 @@ pub struct SalesImportReport {
     pub error_count: usize,
     pub errors: Vec<RowError>,
     pub committed: bool,
+    /// Lines of an earlier import of the same file taken out (with `replace`).
+    #[serde(default)]
+    pub replaced_lines: usize,
+}
+
+/// An earlier import of the same file (same bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierImport {
+    /// When, RFC 3339 (UTC).
+    pub at: String,
+    /// Who, by name; none for the command line.
+    pub by: Option<String>,
+    pub file_name: Option<String>,
+    pub lines: i64,
 }
 
 /// The answer to a sales import request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SalesImportOutcome {
     Report(SalesImportReport),
+    /// This file was imported before; nothing was done.
+    AlreadyImported(EarlierImport),
     File(FileProblem),
 }
 
@@ -98,6 +117,30 @@ pub fn column_label(locale: crate::i18n::Locale, key: &str) -> String {
 }
 
 /// A file problem of a sales import as a sentence (missing columns by their sales names).
+/// The refusal of a file imported before, in `locale`: when and by whom (Beijing time).
+pub fn already_imported_message(locale: crate::i18n::Locale, e: &EarlierImport) -> String {
+    use crate::i18n::*;
+    let at = chrono::DateTime::parse_from_rfc3339(&e.at)
+        .map(|t| {
+            crate::domain::time::to_beijing(t.with_timezone(&chrono::Utc))
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| e.at.clone());
+    let by =
+        e.by.clone()
+            .unwrap_or_else(|| td_string!(locale, sales.command_line).to_string());
+    let lines = e.lines;
+    td_string!(
+        locale,
+        sales.already_imported,
+        at = at,
+        by = by,
+        lines = lines
+    )
+    .to_string()
+}
+
 pub fn sales_problem_message(locale: crate::i18n::Locale, p: &FileProblem) -> String {
     use crate::i18n::*;
     match p {

@@ -102,10 +102,11 @@ pub async fn insert_batch(
     file_name: Option<&str>,
     by: Option<EmployeeId>,
     now: DateTime<Utc>,
+    fingerprint: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sales_batches (company_id, id, source, file_name, line_count, created_by, created_at) \
-         VALUES (?, ?, ?, ?, 0, ?, ?)",
+        "INSERT INTO sales_batches (company_id, id, source, file_name, line_count, created_by, created_at, fingerprint) \
+         VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
     )
     .bind(company.0)
     .bind(id)
@@ -113,9 +114,60 @@ pub async fn insert_batch(
     .bind(file_name)
     .bind(by.map(|e| e.0))
     .bind(now)
+    .bind(fingerprint)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The import of the file with `fingerprint`, if there was one: its id and what the
+/// refusal of a second import says.
+pub async fn batch_by_fingerprint(
+    conn: &mut DbConn,
+    company: CompanyId,
+    fingerprint: &str,
+) -> Result<Option<(Uuid, crate::features::sales::transfer::EarlierImport)>, sqlx::Error> {
+    let row: Option<(Uuid, DateTime<Utc>, Option<String>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT b.id, b.created_at, e.name, b.file_name, b.line_count FROM sales_batches b \
+         LEFT JOIN employees e ON e.company_id = b.company_id AND e.id = b.created_by \
+         WHERE b.company_id = ? AND b.fingerprint = ?",
+    )
+    .bind(company.0)
+    .bind(fingerprint)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(id, at, by, file_name, lines)| {
+        (
+            id,
+            crate::features::sales::transfer::EarlierImport {
+                at: at.to_rfc3339(),
+                by,
+                file_name,
+                lines,
+            },
+        )
+    }))
+}
+
+/// Takes a batch's lines out of the ledger (the rollups follow by trigger) and forgets
+/// the batch. Answers how many lines went.
+pub async fn delete_batch(
+    conn: &mut DbConn,
+    company: CompanyId,
+    batch: Uuid,
+) -> Result<u64, sqlx::Error> {
+    let lines = sqlx::query("DELETE FROM sales_lines WHERE company_id = ? AND batch_id = ?")
+        .bind(company.0)
+        .bind(batch)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    sqlx::query("DELETE FROM sales_batches WHERE company_id = ? AND id = ?")
+        .bind(company.0)
+        .bind(batch)
+        .execute(&mut *conn)
+        .await?;
+    Ok(lines)
 }
 
 pub async fn set_batch_count(

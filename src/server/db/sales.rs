@@ -94,6 +94,7 @@ pub async fn update_product(
 }
 
 /// Records where a set of lines came from.
+#[expect(clippy::too_many_arguments, reason = "one column each")]
 pub async fn insert_batch(
     conn: &mut DbConn,
     company: CompanyId,
@@ -127,7 +128,8 @@ pub async fn batch_by_fingerprint(
     company: CompanyId,
     fingerprint: &str,
 ) -> Result<Option<(Uuid, crate::features::sales::transfer::EarlierImport)>, sqlx::Error> {
-    let row: Option<(Uuid, DateTime<Utc>, Option<String>, Option<String>, i64)> = sqlx::query_as(
+    type Row = (Uuid, DateTime<Utc>, Option<String>, Option<String>, i64);
+    let row: Option<Row> = sqlx::query_as(
         "SELECT b.id, b.created_at, e.name, b.file_name, b.line_count FROM sales_batches b \
          LEFT JOIN employees e ON e.company_id = b.company_id AND e.id = b.created_by \
          WHERE b.company_id = ? AND b.fingerprint = ?",

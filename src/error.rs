@@ -43,6 +43,10 @@ pub enum AppError {
     /// Something failed on the server; details are in the server log only.
     #[error("internal error")]
     Internal,
+    /// The database stayed busy (another long write, such as an import): nothing was
+    /// saved, and the same request will work in a moment.
+    #[error("busy")]
+    Busy,
     /// The request itself failed: network down, malformed request, unreadable answer.
     #[error("request failed: {0}")]
     ServerFn(ServerFnErrorErr),
@@ -76,6 +80,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::Conflict(_) | AppError::EditConflict(_) => 409,
             AppError::Internal => 500,
+            AppError::Busy => 503,
             AppError::ServerFn(e) => match e {
                 ServerFnErrorErr::Args(_)
                 | ServerFnErrorErr::MissingArg(_)
@@ -118,6 +123,7 @@ mod tests {
                 retry_after_secs: 60,
             },
             AppError::Conflict(Conflict::StaleVersion),
+            AppError::Busy,
             AppError::ServerFn(ServerFnErrorErr::Args("x".into())),
         ];
         for e in cases {

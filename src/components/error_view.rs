@@ -35,6 +35,7 @@ pub fn error_message(i18n: I18nContext<Locale>, e: &AppError) -> String {
         }
         AppError::Conflict(Conflict::IdTaken) => t_string!(i18n, errors.id_taken).to_string(),
         AppError::Internal => t_string!(i18n, errors.internal).to_string(),
+        AppError::Busy => t_string!(i18n, errors.busy).to_string(),
         AppError::ServerFn(ServerFnErrorErr::Request(_)) => {
             t_string!(i18n, errors.network).to_string()
         }

@@ -114,10 +114,10 @@ impl Drop for RunGuard {
 /// Pauses between attempts of one sync run when the server had a passing fault.
 const RETRY_PAUSES_MS: [i32; 3] = [1_000, 3_000, 9_000];
 
-/// Whether a failed call is worth trying again at once: a fault of the server, not a
+/// Whether a failed call is worth trying again at once: a busy server, not a
 /// refusal, a sign-out or a missing network (that waits for the next sync).
 fn passing(e: &AppError) -> bool {
-    matches!(e, AppError::Internal)
+    matches!(e, AppError::Busy)
 }
 
 /// Sends `user_id`'s waiting records (not the refused ones), one run at a time: a run

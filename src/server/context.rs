@@ -50,18 +50,22 @@ pub fn client_address(peer: IpAddr, headers: &http::HeaderMap, trusted: &[IpAddr
     if !trusted.contains(&peer) {
         return peer;
     }
-    let forwarded: Vec<IpAddr> = headers
+    // from the right: each trusted proxy appended the address it saw; the first entry
+    // that is not a trusted proxy is the client (anything unreadable ends the walk)
+    let forwarded: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .map_while(|a| a.trim().parse().ok())
         .collect();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|a| !trusted.contains(a))
-        .unwrap_or(peer)
+    for entry in forwarded.into_iter().rev() {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(a) if trusted.contains(&a) => continue,
+            Ok(a) => return a,
+            Err(_) => break,
+        }
+    }
+    peer
 }
 
 /// The `User-Agent` header, shortened, for the session list.

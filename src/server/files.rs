@@ -526,6 +526,36 @@ async fn store_image(
     (StatusCode::CREATED, Json(id.to_string())).into_response()
 }
 
+/// Places the file of a recorded photo that has none (never replaces one).
+async fn place_if_missing(
+    state: &AppState,
+    company: CompanyId,
+    kind: PhotoKind,
+    id: Uuid,
+    content_type: &str,
+    body: &[u8],
+) -> Result<(), AppError> {
+    let path = photo_path(&state.config.photo_dir, company, kind, id, content_type);
+    let legacy = legacy_photo_path(&state.config.photo_dir, company, id, content_type);
+    if tokio::fs::try_exists(&path).await.unwrap_or(false)
+        || tokio::fs::try_exists(&legacy).await.unwrap_or(false)
+    {
+        return Ok(());
+    }
+    let temp = write_temp_image(&path, body).await?;
+    let placed = tokio::fs::hard_link(&temp, &path).await;
+    let _ = tokio::fs::remove_file(&temp).await;
+    match placed {
+        Ok(()) => Ok(()),
+        // another retry placed it meanwhile
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => {
+            tracing::error!(error = %e, path = %path.display(), "photo not placed");
+            Err(AppError::Internal)
+        }
+    }
+}
+
 /// Whether a photo of any kind, in any company, already has `id`.
 async fn photo_id_taken(conn: &mut db::DbConn, id: Uuid) -> Result<bool, sqlx::Error> {
     let tables: Vec<String> = PhotoKind::ALL
@@ -1023,7 +1053,23 @@ pub async fn put_visit_photo(
         return error(e);
     }
     match visits::photo_visit(&mut tx, company, photo).await {
-        Ok(Some((v, _))) if v == visit => {
+        Ok(Some((v, stored_type))) if v == visit => {
+            // recorded before; if its file was never placed (the first request died
+            // between commit and link), this retry's bytes put it in place — the tablet
+            // drops its copy after this answer
+            drop(tx);
+            if let Err(e) = place_if_missing(
+                &state,
+                company,
+                PhotoKind::Visit,
+                photo,
+                &stored_type,
+                &body,
+            )
+            .await
+            {
+                return error(e);
+            }
             return (StatusCode::OK, Json(photo.to_string())).into_response();
         }
         Ok(Some(_)) => return error(AppError::NotFound),

@@ -119,7 +119,12 @@ pub fn delimiter_of(text: &str) -> u8 {
 #[derive(Default)]
 struct Bounds {
     cells: usize,
+    text: usize,
 }
+
+/// Most bytes of text all kept cells may hold together (a shared string is copied into
+/// every cell that uses it, so a small file can name a long one a million times).
+pub const MAX_TABLE_TEXT_BYTES: usize = 96 * 1024 * 1024;
 
 impl Bounds {
     fn row(&mut self, row: usize, width: usize) -> Result<(), FileProblem> {
@@ -132,6 +137,15 @@ impl Bounds {
         self.cells += width;
         if self.cells > MAX_IMPORT_CELLS {
             return Err(FileProblem::TooManyCells(MAX_IMPORT_CELLS));
+        }
+        Ok(())
+    }
+
+    /// Counts the text of a kept cell against the table's budget.
+    fn keep(&mut self, text: &str) -> Result<(), FileProblem> {
+        self.text += text.len();
+        if self.text > MAX_TABLE_TEXT_BYTES {
+            return Err(FileProblem::TooLargeUnpacked(MAX_TABLE_TEXT_BYTES as u64));
         }
         Ok(())
     }
@@ -276,22 +290,90 @@ fn check_zip_directory(bytes: &[u8]) -> Result<(), FileProblem> {
     Ok(())
 }
 
-/// Whether the workbook reader keeps a part whole in memory (everything but the sheets
-/// it streams and the media it never opens).
-fn held_whole(name: &str) -> bool {
-    !(name.contains("worksheets/") || name.starts_with("xl/media/"))
+/// Where a byte of XML lies, for measuring tokens: the XML reader buffers one whole token
+/// (a tag with its attributes, a comment, CDATA, a processing instruction, or a run of
+/// text) however long, so no token may pass [`MAX_XML_RUN`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lex {
+    Text,
+    /// Just after `<`: what kind of markup is not known yet.
+    Open,
+    Tag {
+        quote: Option<u8>,
+    },
+    /// Inside `<!…` / `<?…`: ends at `>` for a declaration or processing instruction,
+    /// at `-->` for a comment, at `]]>` for CDATA (tracked by `tail`).
+    Special {
+        ends: &'static [u8],
+    },
 }
 
 /// A part being inflated, counted as it is read: refuses (as an I/O error carrying the
-/// problem) when the workbook passes the unpacked limit, when a part the reader holds
-/// whole passes its limit, or when XML runs too long without a `<`.
+/// problem) when the workbook passes the unpacked limit, when a part passes the limit of
+/// a part the reader keeps whole (checked after reading, once it is known whether the
+/// part is the sheet that is streamed), or when an XML token passes [`MAX_XML_RUN`].
 struct Counted<'a, R> {
     inner: R,
     total: &'a mut u64,
     size: u64,
     run: u64,
-    held: bool,
+    lex: Lex,
+    tail: [u8; 2],
     xml: bool,
+}
+
+impl<R: Read> Counted<'_, R> {
+    fn step(&mut self, b: u8) {
+        let (prev2, prev1) = (self.tail[0], self.tail[1]);
+        self.tail = [prev1, b];
+        self.run += 1;
+        self.lex = match self.lex {
+            Lex::Text if b == b'<' => {
+                self.run = 1;
+                Lex::Open
+            }
+            Lex::Text => Lex::Text,
+            Lex::Open => match b {
+                b'!' => Lex::Special { ends: b"" },
+                b'?' => Lex::Special { ends: b"?>" },
+                b'>' => self.end_token(),
+                _ => Lex::Tag { quote: None },
+            },
+            Lex::Tag { quote: Some(q) } if b == q => Lex::Tag { quote: None },
+            Lex::Tag { quote: Some(q) } => Lex::Tag { quote: Some(q) },
+            Lex::Tag { quote: None } => match b {
+                b'"' | b'\'' => Lex::Tag { quote: Some(b) },
+                b'>' => self.end_token(),
+                _ => Lex::Tag { quote: None },
+            },
+            // `<!` decides its end from the next bytes: `<!--` comment, `<![` CDATA,
+            // anything else a declaration ending at `>`
+            Lex::Special { ends: b"" } => match b {
+                b'-' => Lex::Special { ends: b"-->" },
+                b'[' => Lex::Special { ends: b"]]>" },
+                b'>' => self.end_token(),
+                _ => Lex::Special { ends: b">" },
+            },
+            Lex::Special { ends } => {
+                let done = match ends {
+                    b"-->" => prev2 == b'-' && prev1 == b'-' && b == b'>',
+                    b"]]>" => prev2 == b']' && prev1 == b']' && b == b'>',
+                    b"?>" => prev1 == b'?' && b == b'>',
+                    _ => b == b'>',
+                };
+                if done {
+                    self.end_token()
+                } else {
+                    Lex::Special { ends }
+                }
+            }
+        };
+    }
+
+    fn end_token(&mut self) -> Lex {
+        self.run = 0;
+        Lex::Text
+    }
 }
 
 impl<R: Read> Read for Counted<'_, R> {
@@ -299,17 +381,17 @@ impl<R: Read> Read for Counted<'_, R> {
         let n = self.inner.read(buf)?;
         self.size += n as u64;
         *self.total += n as u64;
-        if *self.total > MAX_UNPACKED_BYTES || (self.held && self.size > MAX_HELD_PART_BYTES) {
+        if *self.total > MAX_UNPACKED_BYTES {
             return Err(std::io::Error::other(Refused(
                 FileProblem::TooLargeUnpacked(MAX_UNPACKED_BYTES),
             )));
         }
         if self.xml {
             for &b in &buf[..n] {
-                self.run = if b == b'<' { 0 } else { self.run + 1 };
-            }
-            if self.run > MAX_XML_RUN {
-                return Err(std::io::Error::other(Refused(FileProblem::Unreadable)));
+                self.step(b);
+                if self.run > MAX_XML_RUN {
+                    return Err(std::io::Error::other(Refused(FileProblem::Unreadable)));
+                }
             }
         }
         Ok(n)
@@ -334,10 +416,23 @@ fn refusal(e: &std::io::Error) -> FileProblem {
         .map_or(FileProblem::Unreadable, |r| r.0.clone())
 }
 
-/// Inflates every part, counting (see [`Counted`]); a worksheet is also read as XML and
-/// each cell, row and dimension reference checked, so the workbook reader never meets a
-/// reference it would overflow on (a column of eight letters, a row of eleven digits, a
-/// range that ends before it starts).
+/// Parts that are not XML (pictures, printer settings); everything else is read as XML
+/// whatever its name, since the workbook names its parts through relationships.
+fn binary_part(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin",
+    ]
+    .iter()
+    .any(|ext| lower.ends_with(ext))
+}
+
+/// Inflates every part, counting (see [`Counted`]). Every XML part is also read as XML:
+/// cell, row and dimension references checked (the workbook reader overflows on a column
+/// of eight letters or a row of eleven digits, and on a range that ends before it
+/// starts), the declared string count checked (the reader reserves room for it), the
+/// text of one cell or shared string bounded; and every part but a worksheet (which the
+/// reader streams) kept within the size of a part held whole.
 fn check_unpacked(bytes: &[u8]) -> Result<(), FileProblem> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileProblem::Unreadable)?;
     if zip.len() > MAX_ZIP_ENTRIES {
@@ -350,63 +445,103 @@ fn check_unpacked(bytes: &[u8]) -> Result<(), FileProblem> {
             .name()
             .map_err(|_| FileProblem::Unreadable)?
             .into_owned();
-        let xml = name.ends_with(".xml") || name.ends_with(".rels");
+        let xml = !binary_part(&name);
         let mut counted = Counted {
             inner: part,
             total: &mut total,
             size: 0,
             run: 0,
-            held: held_whole(&name),
+            lex: Lex::Text,
+            tail: [0; 2],
             xml,
         };
-        if xml && name.contains("worksheets/") {
-            check_sheet(std::io::BufReader::new(&mut counted))?;
+        let streamed = if xml {
+            check_xml(std::io::BufReader::new(&mut counted))?
         } else {
             std::io::copy(&mut counted, &mut std::io::sink()).map_err(|e| refusal(&e))?;
+            false
+        };
+        if !streamed && counted.size > MAX_HELD_PART_BYTES {
+            return Err(FileProblem::TooLargeUnpacked(MAX_UNPACKED_BYTES));
         }
     }
     Ok(())
 }
 
-/// Reads a worksheet's XML and checks the references of its rows, cells and dimension.
-fn check_sheet<R: std::io::BufRead>(input: R) -> Result<(), FileProblem> {
+/// Most bytes of text inside one cell or one shared string (several runs of rich text
+/// are joined into one; four bytes per character of Excel's limit, and some markup).
+const MAX_CELL_TEXT_BYTES: usize = 4 * MAX_CELL_CHARS + 1024;
+
+/// Reads one XML part and checks it (see [`check_unpacked`]); answers whether it is a
+/// worksheet (which the workbook reader streams rather than holds).
+fn check_xml<R: std::io::BufRead>(input: R) -> Result<bool, FileProblem> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(input);
     let mut buf = Vec::new();
+    let mut worksheet = false;
+    let mut first = true;
+    // depth inside a `<c>` or `<si>`, and the text seen there
+    let (mut inside, mut text) = (0usize, 0usize);
     loop {
         let event = reader.read_event_into(&mut buf).map_err(|e| match e {
             quick_xml::Error::Io(io) => refusal(&io),
             _ => FileProblem::Unreadable,
         })?;
-        match event {
+        match &event {
             Event::Start(e) | Event::Empty(e) => {
-                let (key, range) = match e.local_name().as_ref() {
-                    "c" | "row" => ("r", false),
-                    "dimension" => ("ref", true),
-                    _ => {
-                        buf.clear();
-                        continue;
-                    }
+                let local = e.local_name();
+                let name: &str = local.as_ref();
+                if first {
+                    worksheet = name == "worksheet";
+                    first = false;
+                }
+                let checks: &[AttrCheck] = match name {
+                    "c" | "row" => &[("r", |v| cell_ref(v).is_some())],
+                    "dimension" => &[("ref", valid_range)],
+                    "sst" => &[("count", small_count), ("uniqueCount", small_count)],
+                    _ => &[],
                 };
                 for attr in e.attributes() {
                     let attr = attr.map_err(|_| FileProblem::Unreadable)?;
-                    if attr.key.local_name().as_ref() == key {
-                        let ok = if range {
-                            valid_range(attr.value.as_bytes())
-                        } else {
-                            cell_ref(attr.value.as_bytes()).is_some()
-                        };
-                        if !ok {
+                    let key = attr.key.local_name();
+                    for (wanted, ok) in checks {
+                        if key.as_ref() == *wanted && !ok(attr.value.as_bytes()) {
                             return Err(FileProblem::Unreadable);
                         }
                     }
                 }
+                if matches!(event, Event::Start(_)) {
+                    if inside > 0 {
+                        inside += 1;
+                    } else if name == "c" || name == "si" {
+                        inside = 1;
+                        text = 0;
+                    }
+                }
             }
-            Event::Eof => return Ok(()),
+            Event::End(_) if inside > 0 => inside -= 1,
+            Event::Text(t) if inside > 0 => text += t.len(),
+            Event::CData(t) if inside > 0 => text += t.len(),
+            Event::Eof => return Ok(worksheet),
             _ => {}
+        }
+        if text > MAX_CELL_TEXT_BYTES {
+            return Err(FileProblem::Unreadable);
         }
         buf.clear();
     }
+}
+
+/// An attribute to check on an element, and its test.
+type AttrCheck = (&'static str, fn(&[u8]) -> bool);
+
+/// A declared count the reader may reserve room for: a number no greater than the cell
+/// limit.
+fn small_count(v: &[u8]) -> bool {
+    std::str::from_utf8(v)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|n| n <= MAX_IMPORT_CELLS as u64)
 }
 
 /// A cell reference as Excel writes it (`A1`, `XFD1048576`, a row alone `7`), as
@@ -476,6 +611,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, FileProblem> {
             continue;
         }
         Bounds::cell(row, &text)?;
+        bounds.keep(&text)?;
         // the width this cell makes its row, counted before the row grows to it
         if col >= MAX_IMPORT_COLUMNS {
             return Err(FileProblem::TooManyColumns(MAX_IMPORT_COLUMNS));

@@ -15,7 +15,7 @@ use proptest::prelude::*;
 use qudao::features::customers::transfer::{
     FileProblem, MAX_CELL_CHARS, MAX_IMPORT_CELLS, MAX_IMPORT_COLUMNS, MAX_IMPORT_ROWS,
 };
-use qudao::server::spreadsheet::{MAX_UNPACKED_BYTES, read_table};
+use qudao::server::spreadsheet::{MAX_TABLE_TEXT_BYTES, MAX_UNPACKED_BYTES, read_table};
 use std::io::Write;
 use std::sync::Mutex;
 
@@ -312,6 +312,62 @@ fn csv_of_separators_is_refused_before_it_becomes_cells() {
     let newlines = vec![b'\n'; 20 * 1024 * 1024];
     let (result, peak) = read_measured(&[b"a\n".as_slice(), &newlines].concat());
     assert!(peak < PEAK_LIMIT, "{result:?} held {peak}");
+}
+
+#[test]
+fn small_files_that_would_expand_inside_the_reader_are_refused() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let sst = |count: &str, items: &str| {
+        format!(
+            r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" uniqueCount="{count}">{items}</sst>"#
+        )
+    };
+    // one long shared string used by thousands of cells: copied into each
+    let long = format!("<si><t>{}</t></si>", "x".repeat(MAX_CELL_CHARS));
+    let strings = sst("1", &long);
+    let row: String = (0..100).map(|_| r#"<c t="s"><v>0</v></c>"#).collect();
+    let sheet: String = (1..=40)
+        .map(|r| format!(r#"<row r="{r}">{row}</row>"#))
+        .collect();
+    let reused = Book {
+        dimension: None,
+        sheet: sheet.as_bytes(),
+        strings: Some(strings.as_bytes()),
+        level: Some(9),
+    }
+    .bytes();
+    assert_refused(
+        "a long string reused",
+        &reused,
+        &FileProblem::TooLargeUnpacked(MAX_TABLE_TEXT_BYTES as u64),
+    );
+    // a declared string count the reader would reserve room for
+    let declared = sst("100000000000", "<si><t>a</t></si>");
+    let bytes = Book {
+        dimension: None,
+        sheet: br#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
+        strings: Some(declared.as_bytes()),
+        level: None,
+    }
+    .bytes();
+    assert_refused("a huge uniqueCount", &bytes, &FileProblem::Unreadable);
+    // a comment full of angle brackets is one token to the XML reader
+    let comment = format!("<!-- {} -->", "<>".repeat(1024 * 1024));
+    assert_refused(
+        "a huge comment",
+        &book(None, comment.as_bytes()),
+        &FileProblem::Unreadable,
+    );
+    // many short runs of rich text joined into one cell
+    let runs: String = (0..200)
+        .map(|_| format!("<r><t>{}</t></r>", "y".repeat(1000)))
+        .collect();
+    let rich = format!(r#"<row r="1"><c r="A1" t="inlineStr"><is>{runs}</is></c></row>"#);
+    assert_refused(
+        "rich text runs",
+        &book(None, rich.as_bytes()),
+        &FileProblem::Unreadable,
+    );
 }
 
 // ----- the fuzz run -----

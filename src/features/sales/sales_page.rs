@@ -315,7 +315,7 @@ fn SalesImport(on_done: Callback<()>) -> impl IntoView {
                     {t!(i18n, sales.create_products)}
                 </label>
                 <label class="check" hidden=move || !seen_before.get()>
-                    <input type="checkbox" name="replace" prop:checked=move || replace.get()
+                    <input type="checkbox" name="replace" checked=replace.get_untracked() prop:checked=move || replace.get()
                         on:change=move |ev| { replace.set(event_target_checked(&ev)); run(false); } />
                     {t!(i18n, sales.replace_earlier)}
                 </label>

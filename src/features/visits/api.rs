@@ -228,7 +228,7 @@ pub enum SyncOutcome {
     AlreadySaved,
     /// Refused; the tablet keeps the record and shows why.
     Refused(AppError),
-    /// Not stored because of a passing fault on the server (a busy database, a restart):
+    /// Not stored because the server was busy (a long import holding the database):
     /// the record stays waiting and is sent again, without asking the rep.
     TryLater,
 }
@@ -1195,8 +1195,8 @@ pub(crate) mod imp {
             };
             let outcome = match result {
                 Ok(o) => o,
-                // a fault of ours, not of the record: it is sent again later
-                Err(AppError::Internal) => {
+                // a busy database, not a fault of the record: it is sent again later
+                Err(AppError::Busy) => {
                     tracing::warn!(by = %user.id, record = %id, "offline record to be sent again");
                     SyncOutcome::TryLater
                 }

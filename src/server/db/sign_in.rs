@@ -48,13 +48,17 @@ pub async fn reserve(
             })
         }
         None => {
-            let last_at: i64 =
+            let last_at: Option<i64> =
                 sqlx::query_scalar("SELECT last_at FROM sign_in_failures WHERE key = ?")
                     .bind(key)
-                    .fetch_one(&mut *conn)
+                    .fetch_optional(&mut *conn)
                     .await?;
-            Ok(Reservation::Locked {
-                retry_after_secs: (last_at + p.lock_secs - now).max(1),
+            Ok(match last_at {
+                Some(last_at) => Reservation::Locked {
+                    retry_after_secs: (last_at + p.lock_secs - now).max(1),
+                },
+                // cleared by a success in between: nothing holds the login any more
+                None => Reservation::Go { delay_ms: 0 },
             })
         }
     }

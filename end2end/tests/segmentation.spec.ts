@@ -151,7 +151,7 @@ test("an order typed on the sales page reaches the ledger, and a sales file impo
   await expect(page.locator(".sales-table tbody tr", { hasText: "2099-12-30" })).toContainText("216.00");
   // the same file again: refused, saying when and by whom, until the user replaces the first
   await page.locator('input[name="sales_file"]').setInputFiles({ name: "sales-again.csv", mimeType: "text/csv", buffer: Buffer.from(fixed) });
-  await expect(page.getByRole("alert")).toContainText("已导入过");
+  await expect(page.getByRole("alert")).toContainText("由刘敏导入过（1 行）");
   await page.getByLabel("替换先前的导入").check();
   await expect(page.getByTestId("sales-preview")).toContainText("将删除先前导入的 1 行");
   await page.getByRole("button", { name: "确认导入" }).click();

@@ -28,8 +28,12 @@ pub enum Command {
     /// Manage users (staff).
     #[command(subcommand)]
     User(UserCommand),
-    /// Write a consistent copy of the database to FILE (safe while serving).
-    Backup { file: PathBuf },
+    /// Write a backup into the new folder FOLDER: a consistent copy of the database and
+    /// the photo files it records (safe while serving).
+    Backup { folder: PathBuf },
+    /// Restore a backup folder into an empty data folder (the configured database must
+    /// not exist yet, the photo folder must be empty), then apply pending migrations.
+    Restore { folder: PathBuf },
     /// Print the app's page routes, one per line (`/customers/:id`): what the end-to-end
     /// crawl loads, so a new page is covered without a new test.
     Routes,
@@ -253,10 +257,37 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Backup { file } => {
+        Command::Backup { folder } => {
             let pool = db::connect(&config.database_url).await?;
-            let out = db::backup(&pool, &file).await?;
-            println!("backup written to {}", out.display());
+            let copied = crate::server::backup::backup(&pool, &config.photo_dir, &folder).await?;
+            println!(
+                "backup written to {}: the database and {} photos ({} bytes)",
+                folder.display(),
+                copied.photos,
+                copied.bytes
+            );
+            for m in &copied.missing {
+                eprintln!(
+                    "warning: photo file missing in the live folder: {}",
+                    m.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Restore { folder } => {
+            let copied =
+                crate::server::backup::restore(&folder, &config.database_url, &config.photo_dir)
+                    .await?;
+            println!(
+                "restored {} into {} with {} photos in {}",
+                folder.display(),
+                config.database_url,
+                copied.photos,
+                config.photo_dir.display()
+            );
+            for m in &copied.missing {
+                eprintln!("warning: photo file missing in the backup: {}", m.display());
+            }
             Ok(())
         }
         Command::Import(ImportCommand::Customers { file, update }) => {
@@ -418,14 +449,12 @@ async fn import_customers(
     };
     let locale = cli_locale();
     let started = std::time::Instant::now();
-    let mut tx = crate::server::db::begin(&pool).await?;
     let report =
-        match crate::server::transfer::import(&mut tx, author, bytes.into(), &options).await? {
+        match crate::server::transfer::import(&pool, author, bytes.into(), &options).await? {
             ImportOutcome::File(p) => bail!("{}: {}", file.display(), problem_message(locale, &p)),
             ImportOutcome::Report(r) => r,
         };
     if !report.committed {
-        tx.rollback().await?;
         return Err(refused(
             file,
             locale,
@@ -434,7 +463,6 @@ async fn import_customers(
             report.rows,
         ));
     }
-    tx.commit().await?;
     if report.defaulted_terminal_type > 0 {
         eprintln!(
             "{}",
@@ -563,7 +591,6 @@ async fn import_sales(
         SalesImportOutcome::Report(r) => r,
     };
     if !report.committed {
-        tx.rollback().await?;
         return Err(refused(
             file,
             locale,

@@ -1,5 +1,6 @@
 //! Server-only code: HTTP, database, sessions, CLI, start-up. Never compiled to wasm.
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod context;

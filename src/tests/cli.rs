@@ -33,24 +33,131 @@ async fn migrate_then_seed_creates_the_demo_company_once() {
     assert_eq!(staff, 11);
 }
 
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn files_of(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_path_buf();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
 #[tokio::test]
-async fn backup_writes_a_copy_and_refuses_to_overwrite_it() {
+async fn a_backup_restores_every_row_and_photo_into_an_empty_data_folder() {
+    use qudao::server::files::{PhotoKind, photo_path};
     let dir = tempfile::tempdir().unwrap();
-    let config = config_for(&dir, "live.db");
+    let mut config = config_for(&dir, "live.db");
+    config.photo_dir = dir.path().join("photos");
     qudao(&["seed-demo"], &config).await.unwrap();
-    let target = dir.path().join("copies").join("backup.db");
-    let target_arg = target.to_string_lossy().to_string();
-    qudao(&["backup", &target_arg], &config).await.unwrap();
-    let copy = db::connect(&format!("sqlite://{target_arg}"))
+    // photos of two kinds, as the app stores them
+    let live = db::connect(&config.database_url).await.unwrap();
+    let company = qudao::server::seed::DEMO_COMPANY_ID;
+    let customer: uuid::Uuid = sqlx::query_scalar("SELECT id FROM customers LIMIT 1")
+        .fetch_one(&live)
         .await
         .unwrap();
-    let staff: i64 = sqlx::query_scalar("SELECT count(*) FROM employees")
-        .fetch_one(&copy)
+    let owner: uuid::Uuid = sqlx::query_scalar("SELECT id FROM employees WHERE login = 'laoban'")
+        .fetch_one(&live)
         .await
         .unwrap();
-    assert_eq!(staff, 11);
-    let err = qudao(&["backup", &target_arg], &config).await.unwrap_err();
+    for (i, bytes) in [b"\x89PNG storefront".as_slice(), b"\x89PNG display"]
+        .into_iter()
+        .enumerate()
+    {
+        let id = uuid::Uuid::new_v4();
+        sqlx::query(
+            "INSERT INTO customer_photos (company_id, id, customer_id, kind, content_type, \
+             size_bytes, uploaded_by, created_at) VALUES (?, ?, ?, ?, 'image/png', ?, ?, ?)",
+        )
+        .bind(company.0)
+        .bind(id)
+        .bind(customer)
+        .bind(if i == 0 { "storefront" } else { "display" })
+        .bind(i64::try_from(bytes.len()).unwrap())
+        .bind(owner)
+        .bind(chrono::Utc::now())
+        .execute(&live)
+        .await
+        .unwrap();
+        let path = photo_path(
+            &config.photo_dir,
+            company,
+            PhotoKind::Customer,
+            id,
+            "image/png",
+        );
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+    }
+    // a leftover of an upload that never committed is not part of the backup
+    std::fs::write(config.photo_dir.join("stray.part"), b"half").unwrap();
+
+    let folder = dir.path().join("backups").join("monday");
+    let folder_arg = folder.to_string_lossy().to_string();
+    qudao(&["backup", &folder_arg], &config).await.unwrap();
+    assert!(folder.join("backup.txt").is_file());
+    let err = qudao(&["backup", &folder_arg], &config).await.unwrap_err();
+    assert!(err.to_string().contains("not empty"), "{err}");
+
+    // restore into a new, empty data folder
+    let mut fresh = config_for(&dir, "restored/qudao.db");
+    fresh.photo_dir = dir.path().join("restored").join("photos");
+    qudao(&["restore", &folder_arg], &fresh).await.unwrap();
+    // every row of every table is the same (one connection: ATTACH is per connection)
+    let mut conn = live.acquire().await.unwrap();
+    sqlx::query("ATTACH DATABASE ? AS restored")
+        .bind(
+            dir.path()
+                .join("restored/qudao.db")
+                .to_string_lossy()
+                .to_string(),
+        )
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert!(tables.len() > 20, "{tables:?}");
+    for t in &tables {
+        let differ: i64 = sqlx::query_scalar(&format!(
+            "SELECT (SELECT count(*) FROM (SELECT * FROM main.{t} EXCEPT SELECT * FROM restored.{t})) \
+                  + (SELECT count(*) FROM (SELECT * FROM restored.{t} EXCEPT SELECT * FROM main.{t})) \
+                  + abs((SELECT count(*) FROM main.{t}) - (SELECT count(*) FROM restored.{t}))"
+        ))
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(differ, 0, "table {t} differs after the round trip");
+    }
+    // every photo file is the same, and nothing else came along
+    let mut expected = files_of(&config.photo_dir);
+    expected.remove(std::path::Path::new("stray.part"));
+    assert_eq!(expected.len(), 2);
+    assert_eq!(files_of(&fresh.photo_dir), expected);
+    // never over a data folder in use
+    let err = qudao(&["restore", &folder_arg], &fresh).await.unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
+    let err = qudao(&["restore", &folder_arg], &config).await.unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    // a folder that is not a backup
+    let mut other = config_for(&dir, "elsewhere/qudao.db");
+    other.photo_dir = dir.path().join("elsewhere").join("photos");
+    let not_backup = dir.path().join("backups").to_string_lossy().to_string();
+    let err = qudao(&["restore", &not_backup], &other).await.unwrap_err();
+    assert!(err.to_string().contains("qudao backup"), "{err}");
 }
 
 #[tokio::test]

@@ -157,6 +157,19 @@ test("an order typed on the sales page reaches the ledger, and a sales file impo
   await page.getByRole("button", { name: "确认导入" }).click();
   await expect(page.getByText("已导入 1 条明细")).toBeVisible();
   await expect(page.locator(".sales-table tbody tr", { hasText: "2099-12-30" })).toHaveCount(1);
+  // the import is listed with its file, lines and author; undone whole after a confirmation
+  const imported = page.locator(".sales-imports tbody tr", { hasText: "sales-again.csv" });
+  await expect(imported).toContainText("刘敏");
+  await expect(imported.locator("td.num")).toHaveText("1");
   if (shots) await page.screenshot({ path: `${shots}/sales-1024.png`, fullPage: true });
   await expectNoHorizontalScroll(page);
+  page.once("dialog", (d) => d.accept());
+  await imported.getByRole("button", { name: "撤销导入" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "已撤销导入，删除了 1 行明细" })).toBeVisible();
+  await expect(page.locator(".sales-table tbody tr", { hasText: "2099-12-30" })).toHaveCount(0);
+  await expect(page.locator(".sales-imports tbody tr", { hasText: "sales-again.csv" })).toHaveCount(0);
+  // a full load shows the same
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator(".sales-table tbody tr", { hasText: "2099-12-30" })).toHaveCount(0);
 });

@@ -4,10 +4,11 @@
 //! caller commits only a report that says `committed`.
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::sales::{ProductFields, ProductInput, SaleLine, SaleLineInput};
-use crate::domain::validation::{FieldError, FieldErrorCode};
+use crate::domain::validation::{FieldError, FieldErrorCode, rounded_by_spreadsheet};
 use crate::features::customers::transfer::{FileProblem, MAX_LISTED_ERRORS, RowError};
 use crate::features::sales::transfer::{
-    COLUMNS, SalesImportOptions, SalesImportOutcome, SalesImportReport, column_for_header,
+    COLUMNS, MAX_DOCUMENT_NO, SalesImportOptions, SalesImportOutcome, SalesImportReport,
+    column_for_header,
 };
 use crate::server::db::DbConn;
 use crate::server::db::customers as customer_repo;
@@ -39,6 +40,7 @@ impl Rows {
     /// Opens `bytes` on a blocking thread (decoding a text file or reading a workbook
     /// is CPU work); CSV records are then read one at a time.
     async fn open(bytes: axum::body::Bytes) -> Result<Rows, FileProblem> {
+        let _turn = crate::server::spreadsheet::parse_turn().await;
         tokio::task::spawn_blocking(move || Rows::open_now(&bytes))
             .await
             .unwrap_or_else(|e| {
@@ -88,6 +90,61 @@ impl Rows {
 
 /// Lines are written in groups of this many rows.
 const CHUNK: usize = 20_000;
+
+/// Lines read but not yet written, and the document numbers (单据编号) of the rows read
+/// since the last write, with their row numbers.
+#[derive(Default)]
+struct Pending {
+    lines: Vec<NewLine>,
+    documents: Vec<(usize, String)>,
+}
+
+impl Pending {
+    fn full(&self) -> bool {
+        self.lines.len() >= CHUNK || self.documents.len() >= CHUNK
+    }
+
+    /// Refuses the rows whose document an earlier import brought; then, while the
+    /// import has no error, stores the lines and records the documents as this batch's.
+    async fn flush(
+        &mut self,
+        conn: &mut DbConn,
+        company: CompanyId,
+        batch: Uuid,
+        report: &mut SalesImportReport,
+        column: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mut distinct: Vec<&str> = self.documents.iter().map(|(_, d)| d.as_str()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if !distinct.is_empty() {
+            let taken: std::collections::HashSet<String> =
+                repo::documents_taken(conn, company, batch, &distinct)
+                    .await?
+                    .into_iter()
+                    .collect();
+            for (row, d) in &self.documents {
+                if taken.contains(d) {
+                    report.error_count += 1;
+                    if report.errors.len() < MAX_LISTED_ERRORS {
+                        report.errors.push(RowError {
+                            row: *row,
+                            column: column.to_owned(),
+                            code: FieldErrorCode::DocumentImported,
+                        });
+                    }
+                }
+            }
+        }
+        if report.error_count == 0 {
+            repo::insert_documents(conn, company, batch, &distinct).await?;
+            repo::insert_lines(conn, company, batch, &self.lines).await?;
+        }
+        self.lines.clear();
+        self.documents.clear();
+        Ok(())
+    }
+}
 
 /// Runs an import of `bytes`. Writes through `conn` (products created, lines stored);
 /// the caller commits only when the report says `committed`.
@@ -190,8 +247,9 @@ pub async fn import(
         replaced_lines,
         ..SalesImportReport::default()
     };
-    let mut pending: Vec<NewLine> = Vec::with_capacity(CHUNK);
-    let mut order: Option<(Uuid, NaiveDate, Uuid, i64)> = None;
+    let mut pending = Pending::default();
+    let document_column = header_of("document_no");
+    let mut order: Option<(Uuid, NaiveDate, String, Uuid, i64)> = None;
     let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
     let cell = |r: &[String], key: &str| -> String {
         at.get(key)
@@ -201,6 +259,11 @@ pub async fn import(
     };
     let mut number = seen;
     while let Some(next) = rows.next() {
+        if pending.full() {
+            pending
+                .flush(conn, company, batch, &mut report, &document_column)
+                .await?;
+        }
         number += 1;
         let r = match next {
             Ok(r) => r,
@@ -221,7 +284,28 @@ pub async fn import(
             rep_login: cell(&r, "rep_login"),
         };
         let mut errors: Vec<FieldError> = Vec::new();
-        let line = SaleLine::parse(&input).map_err(|e| errors = e).ok();
+        let mut line = SaleLine::parse(&input).map_err(|e| errors = e).ok();
+        // an identifier a spreadsheet rounded (9.15E+17) names nothing: refused as such
+        for key in ["customer_code", "product_sku", "document_no"] {
+            if rounded_by_spreadsheet(&cell(&r, key)) {
+                errors.retain(|e| e.field != key);
+                errors.push(FieldError::new(key, FieldErrorCode::RoundedNumber));
+                line = None;
+            }
+        }
+        let document = cell(&r, "document_no").trim().to_owned();
+        if document.chars().count() > MAX_DOCUMENT_NO {
+            errors.push(FieldError::new(
+                "document_no",
+                FieldErrorCode::TooLong {
+                    max: MAX_DOCUMENT_NO as u32,
+                },
+            ));
+        } else if document.chars().any(char::is_control) {
+            errors.push(FieldError::new("document_no", FieldErrorCode::InvalidText));
+        } else if !document.is_empty() {
+            pending.documents.push((number, document.clone()));
+        }
         let customer = match &line {
             Some(l) => match customers.get(&l.customer_code) {
                 Some(c) => Some(*c),
@@ -309,21 +393,25 @@ pub async fn import(
         else {
             continue;
         };
-        // consecutive lines of one customer and date form one order
-        let (order_id, line_no) = match order {
-            Some((c, d, id, n)) if c == customer_id && d == l.order_date => (id, n + 1),
+        // consecutive lines of one customer, date and document form one order
+        let (order_id, line_no) = match &order {
+            Some((c, d, doc, id, n))
+                if *c == customer_id && *d == l.order_date && *doc == document =>
+            {
+                (*id, n + 1)
+            }
             _ => {
                 report.orders += 1;
                 (Uuid::now_v7(), 1)
             }
         };
-        order = Some((customer_id, l.order_date, order_id, line_no));
+        order = Some((customer_id, l.order_date, document, order_id, line_no));
         first = Some(first.map_or(l.order_date, |f| f.min(l.order_date)));
         last = Some(last.map_or(l.order_date, |f| f.max(l.order_date)));
         report.lines += 1;
         report.amount = report.amount.saturating_add(l.amount.0);
         if report.error_count == 0 {
-            pending.push(NewLine {
+            pending.lines.push(NewLine {
                 order_id,
                 line_no,
                 order_date: l.order_date,
@@ -334,20 +422,19 @@ pub async fn import(
                 amount: l.amount.0,
                 cost: l.cost.0,
             });
-            if pending.len() >= CHUNK {
-                repo::insert_lines(conn, company, batch, &pending).await?;
-                pending.clear();
-            }
         } else {
             // an error earlier: nothing more is written, every row is still checked
-            pending.clear();
+            pending.lines.clear();
         }
     }
     if report.rows == 0 {
         return Ok(SalesImportOutcome::File(FileProblem::Empty));
     }
+    pending
+        .flush(conn, company, batch, &mut report, &document_column)
+        .await?;
+    report.errors.sort_by_key(|e| e.row);
     if report.error_count == 0 {
-        repo::insert_lines(conn, company, batch, &pending).await?;
         repo::set_batch_count(
             conn,
             company,

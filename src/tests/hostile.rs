@@ -449,3 +449,206 @@ async fn the_same_sales_file_twice_is_refused_with_when_and_who_or_replaces_the_
             .unwrap();
     assert_eq!(batches, 1);
 }
+
+#[tokio::test]
+async fn an_overlapping_erp_export_is_refused_by_document_and_an_import_is_undone_whole() {
+    use crate::helpers::{ok, refused};
+    use serde_json::json;
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let ledger = || async {
+        sqlx::query_as::<_, (i64, i64)>(
+            "SELECT (SELECT count(*) FROM sales_lines), \
+             (SELECT coalesce(sum(amount), 0) FROM sales_monthly)",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let before = ledger().await;
+    // an ERP's export for the first days of March: two documents, three lines
+    let march = "单据编号,订单日期,客户编码,商品编码,数量,金额,成本\n\
+        XS-0301-01,2026-03-02,EP001,BJ-500,10,880.00,686.40\n\
+        XS-0301-01,2026-03-02,EP001,PJ-330,5,360,300\n\
+        XS-0302-07,2026-03-03,EP002,BJ-500,2,176,137.28\n";
+    let commit = json!({ "commit": true });
+    let first = post_file(&app, &m, "/api/sales/import", march.into(), commit.clone()).await;
+    assert_eq!(first["Report"]["committed"], true, "{first}");
+    assert_eq!(first["Report"]["orders"], 2, "a document is one order");
+    let once = ledger().await;
+    assert_eq!(once.0, before.0 + 3);
+    // the next export overlaps it: a different file, but one document is already in
+    let overlap = "单据编号,订单日期,客户编码,商品编码,数量,金额,成本\n\
+        XS-0302-07,2026-03-03,EP002,BJ-500,2,176,137.28\n\
+        XS-0305-02,2026-03-05,EP001,BJ-500,1,88,68.64\n";
+    let refusal = post_file(
+        &app,
+        &m,
+        "/api/sales/import",
+        overlap.into(),
+        commit.clone(),
+    )
+    .await;
+    let r = &refusal["Report"];
+    assert_eq!(r["committed"], false, "{refusal}");
+    assert_eq!(r["error_count"], 1);
+    assert_eq!(r["errors"][0]["row"], 2);
+    assert_eq!(r["errors"][0]["column"], "单据编号");
+    assert_eq!(r["errors"][0]["code"], "DocumentImported");
+    assert_eq!(ledger().await, once, "nothing of the overlapping file kept");
+    // a document number longer than any ERP's is refused, not cut
+    let long = format!(
+        "单据编号,订单日期,客户编码,商品编码,数量,金额,成本\n{},2026-03-06,EP001,BJ-500,1,88,68.64\n",
+        "X".repeat(65)
+    );
+    let r = post_file(&app, &m, "/api/sales/import", long.into(), commit.clone()).await;
+    assert_eq!(
+        r["Report"]["errors"][0]["code"]["TooLong"]["max"], 64,
+        "{r}"
+    );
+
+    // the imports are listed for a manager, newest first; a rep may not list or undo them
+    let list = ok(&app, &m, "sales/batches", json!({ "page": 1 })).await;
+    assert_eq!(list["total"], 1, "{list}");
+    let batch = list["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(list["items"][0]["lines"], 3);
+    assert_eq!(list["items"][0]["by"], "刘敏");
+    let rep = app.signed_in("zhangwei").await;
+    for (path, body) in [
+        ("sales/batches", json!({ "page": 1 })),
+        ("sales/undo_import", json!({ "id": batch })),
+    ] {
+        let (status, _) = refused(&app, &rep, path, body).await;
+        assert_eq!(status, reqwest::StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(ledger().await, once);
+    // another company's manager: the batch does not exist for them
+    app.add_company("别家商贸", "bieren").await;
+    let stranger = app.signed_in("bieren").await;
+    let (status, _) = refused(&app, &stranger, "sales/undo_import", json!({ "id": batch })).await;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND);
+    // undone whole: its lines, its rollups and its documents go, so the overlapping
+    // export now imports
+    let gone = ok(&app, &m, "sales/undo_import", json!({ "id": batch })).await;
+    assert_eq!(gone, 3);
+    assert_eq!(
+        ledger().await,
+        before,
+        "the ledger and the rollups are back"
+    );
+    let (status, _) = refused(&app, &m, "sales/undo_import", json!({ "id": batch })).await;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND, "undone once");
+    let now = post_file(&app, &m, "/api/sales/import", overlap.into(), commit).await;
+    assert_eq!(now["Report"]["committed"], true, "{now}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_customer_import_leaves_tablets_orders_and_tickets_writing() {
+    use serde_json::json;
+    let app = spawn_app().await;
+    let manager = app.signed_in("liumin").await;
+    let rep = app.signed_in("zhangwei").await;
+    let beijing = |minutes: i64| {
+        qudao::domain::time::to_beijing(chrono::Utc::now() - chrono::Duration::minutes(minutes))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let (customer_id, customer_code): (uuid::Uuid, String) = sqlx::query_as(
+        "SELECT c.id, c.code FROM customers c JOIN employees e ON e.id = c.rep_id \
+         WHERE e.login = 'zhangwei' ORDER BY c.code LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let sku: String = sqlx::query_scalar("SELECT sku FROM products ORDER BY sku LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let me = app.demo_employee_id("zhangwei").await;
+    let objection: String = serde_json::from_value(
+        crate::helpers::ok(
+            &app,
+            &rep,
+            "tickets/objections/open",
+            json!({ "input": {
+            "customer": customer_code, "category": "quality", "description": "两箱破损",
+            "assignee": me, "opened_at": beijing(10) } }),
+        )
+        .await,
+    )
+    .unwrap();
+
+    let rows: i64 = 40_000;
+    let mut file = String::from("客户编码,客户名称,类型,业态,电话,区县\n");
+    for i in 0..rows {
+        file.push_str(&format!(
+            "IMP-{i:06},导入测试{i}号店,终端,便利店,139{i:08},渝北区\n"
+        ));
+    }
+    let options = json!({ "on_duplicate": "Skip", "mapping": [], "commit": true });
+    let started = std::time::Instant::now();
+    let import = {
+        let c = manager.clone();
+        let url = format!("{}/api/customers/import", app.base);
+        tokio::spawn(async move {
+            c.post(url)
+                .query(&[("options", options.to_string())])
+                .body(file)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        })
+    };
+    // while it runs: a tablet's sync, an order and a ticket step, again and again; each
+    // must be saved (a lock held for the import's whole run made them wait the busy
+    // timeout and fail), and none waits for the whole import (only for its short write)
+    let mut rounds_during = 0;
+    let mut slowest = std::time::Duration::ZERO;
+    while !import.is_finished() {
+        let started = std::time::Instant::now();
+        let visit = json!({ "items": [{ "kind": "visit", "input": {
+            "id": uuid::Uuid::new_v4(), "customer_id": customer_id, "checked_in_at": beijing(5),
+            "location": { "lat": 29.563, "lon": 106.551, "accuracy": 15.0 },
+            "purpose": "routine", "notes": "", "vivid_display": true, "stack_display": false,
+            "indoor_ad": false, "outdoor_ad": false, "competitors": "", "prices": [],
+            "next_step": "", "next_step_on": "" } }] });
+        let synced = crate::helpers::ok(&app, &rep, "visits/sync", visit).await;
+        assert_eq!(synced[0]["outcome"], "Saved", "{synced}");
+        let order = json!({ "order": { "customer_code": customer_code,
+            "order_date": qudao::domain::time::to_beijing(chrono::Utc::now()).date().to_string(),
+            "lines": [{ "product_sku": sku, "quantity": "2", "amount": "40", "cost": "30" }] } });
+        crate::helpers::ok(&app, &rep, "sales/create_order", order).await;
+        crate::helpers::ok(
+            &app,
+            &rep,
+            "tickets/objections/comment",
+            json!({ "id": objection, "body": "已联系仓库" }),
+        )
+        .await;
+        slowest = slowest.max(started.elapsed());
+        if !import.is_finished() {
+            rounds_during += 1;
+        }
+    }
+    let report = import.await.unwrap();
+    let import_took = started.elapsed();
+    assert_eq!(report["Report"]["committed"], true, "{report}");
+    assert_eq!(report["Report"]["created"], rows);
+    assert!(
+        rounds_during >= 2,
+        "the writes ran while the import did ({rounds_during} rounds)"
+    );
+    assert!(
+        slowest < import_took * 3 / 4,
+        "a round of three writes took {slowest:?}, the import {import_took:?}"
+    );
+    let imported: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM customers WHERE code LIKE 'IMP-%'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(imported, rows);
+}

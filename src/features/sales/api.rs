@@ -64,6 +64,40 @@ pub struct LineSummary {
 /// Lines per page of the ledger.
 pub const LEDGER_PAGE: i64 = 50;
 
+/// A sales import as the sales page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportBatch {
+    pub id: String,
+    pub file_name: Option<String>,
+    pub lines: i64,
+    pub by: Option<String>,
+    /// Beijing time, `YYYY-MM-DD HH:MM`.
+    pub at: String,
+}
+
+/// A page of imports, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ImportBatches {
+    pub items: Vec<ImportBatch>,
+    pub total: i64,
+}
+
+/// Imports per page of the list.
+pub const BATCH_PAGE: i64 = 10;
+
+/// The sales imports (owner, managers), newest first.
+#[server(endpoint = "sales/batches", input = Json)]
+pub async fn list_import_batches(page: u32) -> Result<ImportBatches, AppError> {
+    crate::server::context::respond(imp::batches(page).await)
+}
+
+/// Takes an import's lines out of the ledger, whole (owner, managers); answers how many
+/// lines went. The tiers computed from then on no longer count them.
+#[server(endpoint = "sales/undo_import", input = FormOrJson)]
+pub async fn undo_import(id: String) -> Result<u64, AppError> {
+    crate::server::context::respond(imp::undo_import(id).await)
+}
+
 #[server(endpoint = "sales/products", input = Json)]
 pub async fn list_products() -> Result<Vec<ProductSummary>, AppError> {
     crate::server::context::respond(imp::products().await)
@@ -395,6 +429,53 @@ pub(crate) mod imp {
         tx.commit().await.map_err(db::internal("commit"))?;
         tracing::info!(by = %user.id, order = %order_id, lines = lines.len(), "order entered");
         Ok((order_id.to_string(), true))
+    }
+
+    pub async fn batches(page: u32) -> Result<ImportBatches, AppError> {
+        let (state, user) = context::authorize(Action::ManageCustomers).await?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(db::internal("acquire"))?;
+        let offset = i64::from(page.max(1) - 1) * BATCH_PAGE;
+        let (rows, total) = repo::import_batches(&mut conn, user.company_id, BATCH_PAGE, offset)
+            .await
+            .map_err(db::internal("sales batches"))?;
+        let items = rows
+            .into_iter()
+            .map(|b| ImportBatch {
+                id: b.id.to_string(),
+                file_name: b.file_name,
+                lines: b.line_count,
+                by: b.by_name,
+                at: crate::domain::time::to_beijing(b.created_at)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+            })
+            .collect();
+        Ok(ImportBatches { items, total })
+    }
+
+    pub async fn undo_import(id: String) -> Result<u64, AppError> {
+        let (state, user) = context::authorize(Action::ManageCustomers).await?;
+        let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+        let mut tx = db::begin(&state.pool)
+            .await
+            .map_err(db::internal("begin"))?;
+        // only an import of this company: orders are deleted one by one, the demo stays
+        if !repo::is_import_batch(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("find batch"))?
+        {
+            return Err(AppError::NotFound);
+        }
+        let gone = repo::delete_batch(&mut tx, user.company_id, id)
+            .await
+            .map_err(db::internal("undo import"))?;
+        tx.commit().await.map_err(db::internal("commit"))?;
+        tracing::info!(by = %user.id, batch = %id, lines = gone, "sales import undone");
+        Ok(gone)
     }
 
     pub async fn delete_order(order_id: String) -> Result<u64, AppError> {

@@ -1,10 +1,11 @@
 //! The sales ledger page (`/sales`): enter an order (one customer, one date, lines of
 //! product, quantity, amount, cost), import a sales file (owner, managers: preview, then
-//! import — one transaction), and the newest lines with deletion of an order (owner,
-//! managers). A rep sees and enters only their own customers' sales.
+//! import — one transaction), the imports so far (owner, managers: each undone whole),
+//! and the newest lines with deletion of an order (owner, managers). A rep sees and
+//! enters only their own customers' sales.
 use super::api::{
-    CreateOrder, LEDGER_PAGE, LineSummary, OrderInput, OrderLineInput, delete_order, list_products,
-    list_sales_lines,
+    BATCH_PAGE, CreateOrder, ImportBatches, LEDGER_PAGE, LineSummary, OrderInput, OrderLineInput,
+    delete_order, list_import_batches, list_products, list_sales_lines, undo_import,
 };
 use super::transfer::{
     SalesImportOptions, SalesImportOutcome, SalesImportReport, already_imported_message,
@@ -37,8 +38,38 @@ pub fn SalesPage() -> impl IntoView {
                 .max(1)
         })
     });
+    // the imports' page too (`?imports=2`)
+    let imports_page = Memo::new(move |_| {
+        query.with(|q| {
+            q.get("imports")
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(1)
+                .max(1)
+        })
+    });
     let lines = Resource::new(move || page.get(), list_sales_lines);
-    let changed = Callback::new(move |()| lines.refetch());
+    let batches = Resource::new(
+        move || imports_page.get(),
+        move |p| async move {
+            if may_manage {
+                list_import_batches(p).await
+            } else {
+                Ok(ImportBatches::default())
+            }
+        },
+    );
+    let changed = Callback::new(move |()| {
+        lines.refetch();
+        batches.refetch();
+    });
+    // here, not in the list: the list is drawn anew when the imports reload, and the
+    // answer must stay on screen
+    let undo = Action::new(move |id: &String| undo_import(id.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = undo.value().get() {
+            changed.run(());
+        }
+    });
     view! {
         <Title text=crate::components::head_text(move || t_string!(i18n, sales.title).to_string()) />
         <div class="page-head">
@@ -50,6 +81,29 @@ pub fn SalesPage() -> impl IntoView {
         </div>
         <OrderForm on_saved=changed />
         {may_manage.then(|| view! { <SalesImport on_done=changed /> })}
+        {may_manage.then(|| view! {
+            <h2>{t!(i18n, sales.imports_title)}</h2>
+            {move || undo.value().get().map(|r| match r {
+                Ok(n) => view! { <p class="banner banner-success" role="status">{t_string!(i18n, sales.undone, lines = n).to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> }.into_any(),
+            })}
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match batches.await {
+                        Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                        Ok(b) => {
+                            let at = imports_page.get_untracked();
+                            let ledger = page.get_untracked();
+                            let pages = u32::try_from((b.total + BATCH_PAGE - 1) / BATCH_PAGE).unwrap_or(1);
+                            Either::Right(view! {
+                                <Imports batches=b undo=undo />
+                                <Pager page=at pages=pages keep_scroll=true href=move |n| format!("/sales?page={ledger}&imports={n}") />
+                            })
+                        }
+                    }
+                })}
+            </Transition>
+        })}
         <h2>{t!(i18n, sales.recent)}</h2>
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
@@ -62,13 +116,58 @@ pub fn SalesPage() -> impl IntoView {
                         let pages = if full { at + 1 } else { at };
                         Either::Right(view! {
                             <Ledger rows=rows may_manage=may_manage on_deleted=changed />
-                            <Pager page=at pages=pages open_ended=true href=|n| format!("/sales?page={n}") />
+                            <Pager page=at pages=pages open_ended=true href=move |n| format!("/sales?page={n}&imports={}", imports_page.get_untracked()) />
                         })
                     }
                 }
             })}
         </Transition>
     }
+}
+
+/// The sales imports, newest first, each with its undo (after a confirmation).
+#[component]
+fn Imports(batches: ImportBatches, undo: Action<String, Result<u64, AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    if batches.items.is_empty() {
+        return Either::Left(
+            view! { <p class="muted empty-state">{t!(i18n, sales.imports_empty)}</p> },
+        );
+    }
+    Either::Right(view! {
+        <div class="table-wrap"><table class="table sales-imports">
+            <thead><tr>
+                <th class="nowrap">{t!(i18n, sales.col_at)}</th>
+                <th>{t!(i18n, sales.col_file)}</th>
+                <th class="num">{t!(i18n, sales.col_lines)}</th>
+                <th class="nowrap">{t!(i18n, sales.col_by)}</th>
+                <th></th>
+            </tr></thead>
+            <tbody>
+                {batches.items.into_iter().map(|b| {
+                    let id = b.id.clone();
+                    let lines = b.lines;
+                    view! {
+                        <tr data-batch=b.id.clone()>
+                            <td class="nowrap">{b.at}</td>
+                            <td class="break">{b.file_name.unwrap_or_default()}</td>
+                            <td class="num">{b.lines}</td>
+                            <td class="nowrap">{match b.by {
+                                Some(name) => name.into_any(),
+                                None => t!(i18n, sales.cli_name).into_any(),
+                            }}</td>
+                            <td>
+                                <button type="button" class="button button-small nowrap" disabled=move || undo.pending().get() on:click=move |_| {
+                                    let ok = window().confirm_with_message(&t_string!(i18n, sales.confirm_undo, lines = lines).to_string()).unwrap_or(false);
+                                    if ok { undo.dispatch(id.clone()); }
+                                }>{t!(i18n, sales.undo_import)}</button>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    })
 }
 
 #[component]

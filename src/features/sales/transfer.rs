@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The columns of a sales file: key, required, and the headers read as it (besides the
 /// key itself), as Yonyou, Kingdee and people name them.
-pub const COLUMNS: [(&str, bool, &[&str]); 8] = [
+pub const COLUMNS: [(&str, bool, &[&str]); 9] = [
     (
         "order_date",
         true,
@@ -35,7 +35,22 @@ pub const COLUMNS: [(&str, bool, &[&str]); 8] = [
         &["商品名称", "存货名称", "物料名称", "品名"],
     ),
     ("rep_login", false, &["业务员账号", "业务员", "rep"]),
+    (
+        "document_no",
+        false,
+        &[
+            "单据编号",
+            "单据号",
+            "单号",
+            "销售单号",
+            "出库单号",
+            "document",
+        ],
+    ),
 ];
+
+/// Longest document number (单据编号) kept.
+pub const MAX_DOCUMENT_NO: usize = 64;
 
 /// The column key a header means, if any (case, spaces and a BOM ignored).
 pub fn column_for_header(header: &str) -> Option<&'static str> {
@@ -112,6 +127,7 @@ pub fn column_label(locale: crate::i18n::Locale, key: &str) -> String {
         "cost" => td_string!(locale, sales.cost).to_string(),
         "product_name" => td_string!(locale, sales.product_name).to_string(),
         "rep_login" => td_string!(locale, sales.rep_login).to_string(),
+        "document_no" => td_string!(locale, sales.document_no).to_string(),
         other => other.to_owned(),
     }
 }

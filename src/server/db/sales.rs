@@ -158,6 +158,11 @@ pub async fn delete_batch(
     company: CompanyId,
     batch: Uuid,
 ) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM sales_documents WHERE company_id = ? AND batch_id = ?")
+        .bind(company.0)
+        .bind(batch)
+        .execute(&mut *conn)
+        .await?;
     let lines = sqlx::query("DELETE FROM sales_lines WHERE company_id = ? AND batch_id = ?")
         .bind(company.0)
         .bind(batch)
@@ -229,6 +234,111 @@ pub async fn insert_lines(
         q.build().execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Which of `documents` an import other than `batch` already brought.
+pub async fn documents_taken(
+    conn: &mut DbConn,
+    company: CompanyId,
+    batch: Uuid,
+    documents: &[&str],
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut taken = Vec::new();
+    for chunk in documents.chunks(500) {
+        let mut q: QueryBuilder<'_, Sqlite> =
+            QueryBuilder::new("SELECT document_no FROM sales_documents WHERE company_id = ");
+        q.push_bind(company.0)
+            .push(" AND batch_id <> ")
+            .push_bind(batch)
+            .push(" AND document_no IN (");
+        let mut list = q.separated(", ");
+        for d in chunk {
+            list.push_bind((*d).to_owned());
+        }
+        q.push(")");
+        taken.extend(
+            q.build_query_scalar::<String>()
+                .fetch_all(&mut *conn)
+                .await?,
+        );
+    }
+    Ok(taken)
+}
+
+/// Records the documents of `batch` (those already recorded for it are kept).
+pub async fn insert_documents(
+    conn: &mut DbConn,
+    company: CompanyId,
+    batch: Uuid,
+    documents: &[&str],
+) -> Result<(), sqlx::Error> {
+    for chunk in documents.chunks(5_000) {
+        let mut q: QueryBuilder<'_, Sqlite> =
+            QueryBuilder::new("INSERT INTO sales_documents (company_id, document_no, batch_id) ");
+        q.push_values(chunk, |mut b, d| {
+            b.push_bind(company.0)
+                .push_bind((*d).to_owned())
+                .push_bind(batch);
+        });
+        q.push(" ON CONFLICT DO NOTHING");
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// An import as the sales page lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BatchRow {
+    pub id: Uuid,
+    pub file_name: Option<String>,
+    pub line_count: i64,
+    pub by_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The company's imports, newest first: a page of `limit` from `offset`, and how many
+/// there are.
+pub async fn import_batches(
+    conn: &mut DbConn,
+    company: CompanyId,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<BatchRow>, i64), sqlx::Error> {
+    let rows = sqlx::query_as(
+        "SELECT b.id, b.file_name, b.line_count, e.name AS by_name, b.created_at \
+         FROM sales_batches b \
+         LEFT JOIN employees e ON e.company_id = b.company_id AND e.id = b.created_by \
+         WHERE b.company_id = ? AND b.source = 'import' \
+         ORDER BY b.created_at DESC, b.id DESC LIMIT ? OFFSET ?",
+    )
+    .bind(company.0)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total = sqlx::query_scalar(
+        "SELECT count(*) FROM sales_batches WHERE company_id = ? AND source = 'import'",
+    )
+    .bind(company.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((rows, total))
+}
+
+/// Whether `batch` is an import of the company (only imports are undone whole).
+pub async fn is_import_batch(
+    conn: &mut DbConn,
+    company: CompanyId,
+    batch: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sales_batches WHERE company_id = ? AND id = ? AND source = 'import'",
+    )
+    .bind(company.0)
+    .bind(batch)
+    .fetch_one(conn)
+    .await?;
+    Ok(n == 1)
 }
 
 /// A line of the ledger as lists show it.

@@ -3,7 +3,8 @@
 #   1. release wasm / JS / CSS sizes: raw, gzip -9, brotli -q 11
 #   2. cold start with an existing database: process start → /healthz answers (median of 7)
 #   3. wrk (2 threads, 16 connections, 10 s) on the sign-in page and /healthz: p50, p99, req/s
-#   4. customer import (10k, 100k) and list latency at ~111 000 customers
+#   4. customer import (10k, 100k), writes (sync, order, ticket step) during a 100k
+#      import, and list latency at ~111 000 customers
 #   5. sales: 10 million lines imported for those customers, 12-month classification
 #      (server time, round trip, payload), SQL baseline, threshold moves in Chromium
 #   6. service tickets: 100 000 objections and deliveries over six months; the board, the
@@ -78,6 +79,18 @@ for f in c10k c100k; do
   printf '%-10s %10s %12s\n' "$rows" "$(bc <<< "scale=2; $ms/1000")" "$(( rows * 1000 / (ms > 0 ? ms : 1) ))"
 done
 echo "customers now: $(sqlite3 "$TMP/bench.db" 'select count(*) from customers' 2>/dev/null || echo '?')"
+echo
+
+echo "## Writes while 100 000 customers are imported (CLI import into a copy of that database)"
+# The import reads and checks the file outside SQLite's write lock and writes it in one
+# short transaction: a rep's sync, an order and a ticket step keep being saved meanwhile.
+cp "$TMP/bench.db" "$TMP/writes.db"
+python3 tools/gen_customers.py 100000 W > "$TMP/c100k-w.csv"
+QUDAO_DATABASE_URL="sqlite://$TMP/writes.db" start; ready
+python3 tools/bench_import_writes.py "http://$ADDR" \
+  env QUDAO_DATABASE_URL="sqlite://$TMP/writes.db" "$BIN" import customers "$TMP/c100k-w.csv" \
+  || echo "(writes-during-import bench failed)"
+stop; rm -f "$TMP"/writes.db*
 echo
 
 echo "## Customer list at ~111 000 customers: page of 50, search + filter (server round trip on loopback, ms)"

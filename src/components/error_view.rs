@@ -116,6 +116,12 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
         FieldErrorCode::UnknownProduct => {
             td_string!(locale, field_errors.unknown_product).to_string()
         }
+        FieldErrorCode::DocumentImported => {
+            td_string!(locale, field_errors.document_imported).to_string()
+        }
+        FieldErrorCode::RoundedNumber => {
+            td_string!(locale, field_errors.rounded_number).to_string()
+        }
         FieldErrorCode::ThresholdOutOfRange => {
             td_string!(locale, field_errors.threshold_out_of_range).to_string()
         }

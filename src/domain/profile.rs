@@ -117,6 +117,10 @@ macro_rules! f {
 
 use FieldType as T;
 
+/// Fields holding identifiers: a spreadsheet that took them for numbers rounds them, so
+/// an import refuses what looks rounded, and exports write them so they stay text.
+pub const IDENTIFIER_FIELDS: [&str; 4] = ["code", "parent_code", "phone", "licence_no"];
+
 /// Every profile field, in page and export order.
 pub const FIELDS: &[FieldSpec] = &[
     f!(

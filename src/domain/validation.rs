@@ -104,6 +104,12 @@ pub enum FieldErrorCode {
     InvalidTime,
     /// Closing time not after opening time.
     CloseBeforeOpen,
+    /// A sales document (单据编号) already in the ledger: imported before.
+    DocumentImported,
+    /// An identifier a spreadsheet stored as a number and rounded: more than 15
+    /// significant digits, exponent form, or only its last digits differ from the
+    /// stored value.
+    RoundedNumber,
 }
 
 /// One refused field of a form.
@@ -121,6 +127,44 @@ impl FieldError {
             code,
         }
     }
+}
+
+/// Significant digits a spreadsheet keeps of a number (Excel, WPS, LibreOffice: IEEE
+/// doubles shown to 15 digits).
+pub const SPREADSHEET_DIGITS: usize = 15;
+
+/// Whether an identifier's cell holds what a spreadsheet makes of a long number: the
+/// exponent form it shows and saves (`9.15E+17`), or digits longer than it keeps exactly.
+/// (A workbook's numeric cell of 16 digits or more is read in exponent form too.)
+pub fn rounded_by_spreadsheet(v: &str) -> bool {
+    let t = v.trim();
+    let Some(at) = t.find(['e', 'E']) else {
+        return false;
+    };
+    let (mantissa, exponent) = (&t[..at], &t[at + 1..]);
+    let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+    let mut parts = mantissa.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let fraction = parts.next().unwrap_or_default();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && !exponent.is_empty()
+        && exponent.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `incoming` is `stored` with the digits past the 15th turned to zeros: what a
+/// spreadsheet saves of a long number it held as a number (`915000000001324114` →
+/// `915000000001324000`).
+pub fn rounded_from(stored: &str, incoming: &str) -> bool {
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    stored != incoming
+        && stored.len() == incoming.len()
+        && stored.len() > SPREADSHEET_DIGITS
+        && digits(stored)
+        && digits(incoming)
+        && stored[..SPREADSHEET_DIGITS] == incoming[..SPREADSHEET_DIGITS]
+        && incoming[SPREADSHEET_DIGITS..].bytes().all(|b| b == b'0')
 }
 
 /// A percent as typed (`10`, `12.5`, `-5`, with or without `%`) in basis points: the one
@@ -200,6 +244,55 @@ pub fn required_text(raw: &str, max: u32) -> Result<String, FieldErrorCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_exponent_form_of_a_spreadsheet_is_seen_and_real_identifiers_are_not() {
+        for v in [
+            "9.15E+17",
+            "9.15e17",
+            "1E+15",
+            "9.15000000001324E17",
+            " 9.2E+17 ",
+        ] {
+            assert!(rounded_by_spreadsheet(v), "{v}");
+        }
+        for v in [
+            "915000000001324114",
+            "EP001",
+            "E1",
+            "1E",
+            "SKU-1E5",
+            "1.5E+X",
+            "13800001234",
+            "91500000MA5U1234X",
+        ] {
+            assert!(!rounded_by_spreadsheet(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn a_long_number_saved_with_zeros_past_fifteen_digits_is_seen() {
+        assert!(rounded_from("915000000001324114", "915000000001324000"));
+        // a real change, a short number, letters, the same value: not rounding
+        assert!(!rounded_from("915000000001324114", "915000000001324115"));
+        assert!(!rounded_from("915000000001324114", "915000000001399000"));
+        assert!(!rounded_from("13800001234", "13800001000"));
+        assert!(!rounded_from("91500000MA5U12341X", "91500000MA5U12000"));
+        assert!(!rounded_from("915000000001324000", "915000000001324000"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_long_number_a_spreadsheet_rounds_is_refused(digits in "[1-9][0-9]{15,19}") {
+            // what Excel keeps: 15 significant digits, the rest zeros; or its exponent form
+            let kept = format!("{}{}", &digits[..15], "0".repeat(digits.len() - 15));
+            proptest::prop_assert!(kept == digits || rounded_from(&digits, &kept));
+            let number: f64 = digits.parse().unwrap_or_default();
+            proptest::prop_assert!(number >= 1e15);
+            let shown = format!("{number:E}");
+            proptest::prop_assert!(rounded_by_spreadsheet(&shown), "{}", shown);
+        }
+    }
 
     #[test]
     fn text_is_trimmed_and_empty_becomes_none() {

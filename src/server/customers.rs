@@ -250,24 +250,68 @@ pub struct Author {
     pub now: DateTime<Utc>,
 }
 
-fn write_of<'a>(
-    values: &'a Values,
-    parent: Option<Uuid>,
-    rep: Option<Uuid>,
-    search: &'a str,
+/// A customer row ready to be written: its fields, resolved references and derived
+/// columns (search text, completeness). Preparing reads no database, so an import
+/// prepares every row before it takes the write lock.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub values: Values,
+    pub parent: Option<Uuid>,
+    pub rep: Option<Uuid>,
+    pub search: String,
+    pub completeness: u8,
+}
+
+impl Prepared {
+    pub fn write(&self) -> CustomerWrite<'_> {
+        CustomerWrite {
+            values: &self.values,
+            parent_id: self.parent,
+            rep_id: self.rep,
+            search_text: &self.search,
+            completeness: self.completeness,
+        }
+    }
+
+    /// The row as references to it see it (for a directory that later rows resolve in).
+    pub fn ref_row(&self, id: Uuid) -> RefRow {
+        let get = |k: &str| self.values.get(k).cloned();
+        RefRow {
+            id,
+            code: get("code").unwrap_or_default(),
+            kind: get("kind").unwrap_or_default(),
+            parent_id: self.parent,
+            rep_id: self.rep,
+            name: get("name").unwrap_or_default(),
+            phone: get("phone"),
+            licence_no: get("licence_no"),
+        }
+    }
+}
+
+/// Resolves `draft`'s references in `dir` (as [`Directory::resolve`]) and derives the
+/// stored columns, for customer `id`.
+pub fn prepare(
+    dir: &Directory,
+    id: Uuid,
+    draft: &CustomerDraft,
+    scope: Scope,
+    kept_parent: Option<Uuid>,
     tier_a: bool,
-) -> CustomerWrite<'a> {
+) -> Result<Prepared, Vec<FieldError>> {
+    let (parent, rep) = dir.resolve(id, draft, scope, kept_parent)?;
+    let values = draft.values().clone();
     let kind = values
         .get("kind")
         .and_then(|k| CustomerKind::parse(k).ok())
         .unwrap_or(CustomerKind::Terminal);
-    CustomerWrite {
+    Ok(Prepared {
+        search: search_text(&values),
+        completeness: profile::completeness(&values, kind, tier_a).percent,
         values,
-        parent_id: parent,
-        rep_id: rep,
-        search_text: search,
-        completeness: profile::completeness(values, kind, tier_a).percent,
-    }
+        parent,
+        rep,
+    })
 }
 
 /// Creates customer `id` from `draft`; returns the row as references see it.
@@ -278,12 +322,8 @@ pub async fn create(
     id: Uuid,
     draft: &CustomerDraft,
 ) -> Result<RefRow, SaveError> {
-    let (parent, rep) = dir
-        .resolve(id, draft, author.scope, None)
-        .map_err(SaveError::Invalid)?;
-    let search = search_text(draft.values());
-    let w = write_of(draft.values(), parent, rep, &search, false);
-    customers::insert(conn, author.company, id, &w, author.now).await?;
+    let row = prepare(dir, id, draft, author.scope, None, false).map_err(SaveError::Invalid)?;
+    customers::insert(conn, author.company, id, &row.write(), author.now).await?;
     customers::record_change(
         conn,
         author.company,
@@ -297,16 +337,7 @@ pub async fn create(
         author.now,
     )
     .await?;
-    Ok(RefRow {
-        id,
-        code: draft.code().to_owned(),
-        kind: draft.kind().as_str().to_owned(),
-        parent_id: parent,
-        rep_id: rep,
-        name: draft.get("name").unwrap_or_default().to_owned(),
-        phone: draft.get("phone").map(str::to_owned),
-        licence_no: draft.get("licence_no").map(str::to_owned),
-    })
+    Ok(row.ref_row(id))
 }
 
 /// The stored state an update starts from.
@@ -334,18 +365,22 @@ pub async fn update(
     if changes.is_empty() {
         return Ok(changes);
     }
-    let (parent, rep) = dir
-        .resolve(id, draft, author.scope, current.parent_id)
-        .map_err(SaveError::Invalid)?;
-    let search = search_text(draft.values());
-    let w = write_of(draft.values(), parent, rep, &search, current.tier_a);
+    let row = prepare(
+        dir,
+        id,
+        draft,
+        author.scope,
+        current.parent_id,
+        current.tier_a,
+    )
+    .map_err(SaveError::Invalid)?;
     if !customers::update(
         conn,
         author.company,
         author.scope,
         id,
         expected_version,
-        &w,
+        &row.write(),
         author.now,
     )
     .await?

@@ -53,10 +53,22 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, FileProblem> {
     read_csv(&decode(bytes)?)
 }
 
+/// Files read at once: each may take up to the reader's memory bound (256 MB), so a
+/// burst of uploads waits its turn instead of adding up.
+const PARSES_AT_ONCE: usize = 2;
+static PARSES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PARSES_AT_ONCE);
+
+/// Waits for a turn to read a file (held until the permit is dropped).
+pub async fn parse_turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
+    // the semaphore is never closed: `None` cannot happen, and would only skip the wait
+    PARSES.acquire().await.ok()
+}
+
 /// [`read_table`] on a blocking thread, so a large file never stalls the async workers.
 /// A panic inside the reader (a bug in a parser) is a file that cannot be read, not a
 /// dead request.
 pub async fn read_table_off_thread(bytes: axum::body::Bytes) -> Result<Table, FileProblem> {
+    let _turn = parse_turn().await;
     tokio::task::spawn_blocking(move || read_table(&bytes))
         .await
         .unwrap_or_else(|e| {
@@ -248,6 +260,9 @@ fn cell_text(d: &DataRef<'_>) -> String {
         DataRef::SharedString(s) => s.trim().to_owned(),
         DataRef::Int(i) => i.to_string(),
         DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        // more digits than a spreadsheet keeps exactly: read as it shows them (9.15E17),
+        // so an identifier it rounded is refused rather than believed
+        DataRef::Float(f) if f.abs() >= 1e15 => format!("{f:E}"),
         DataRef::Float(f) => f.to_string(),
         DataRef::Bool(b) => b.to_string(),
         DataRef::DateTime(dt) => dt

@@ -1,15 +1,20 @@
 //! Reading customer files (CSV in UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030 as Yonyou
-//! and Kingdee export them; `.xlsx`), running an import in one transaction, and writing
+//! and Kingdee export them; `.xlsx`), running an import (planned
+//! outside the write lock, written in one short transaction), and writing
 //! exports (CSV with BOM so Excel opens it as UTF-8, `.xlsx`). Used by the HTTP handlers
 //! and the command line alike.
+use crate::domain::customer::CustomerKind;
 use crate::domain::ids::CompanyId;
 use crate::domain::profile::{self, CustomerDraft, FIELDS, Values};
-use crate::domain::validation::FieldErrorCode;
+use crate::domain::validation::{FieldError, FieldErrorCode, rounded_by_spreadsheet, rounded_from};
 use crate::features::customers::transfer::*;
-use crate::server::customers::{self as svc, Author, Directory, SaveError};
+use crate::server::customers::{self as svc, Author, Directory};
 use crate::server::db::DbConn;
-use crate::server::db::customers::{self as repo, CustomerRecord, ListFilter, Scope, SortKey};
+use crate::server::db::customers::{
+    self as repo, CustomerRecord, ListFilter, RefRow, Scope, SortKey,
+};
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 pub use super::spreadsheet::{Table, decode, read_table};
@@ -64,37 +69,28 @@ fn columns(
     Ok((header_at, cols))
 }
 
-struct Row {
-    number: usize,
-    values: Values,
+/// The rows of an import file, in the order they are imported (sub-distributors first,
+/// so terminals can name a parent defined further down), each checked on its own.
+struct FileRows {
+    options: ImportOptions,
+    cols: Vec<ColumnInfo>,
+    header_at: usize,
+    rows: Vec<Row>,
 }
 
-/// Runs an import of `bytes` as `author` (whose scope must be `All`). Writes through
-/// `conn`, which the caller commits only when the report says `committed`.
-pub async fn import(
-    conn: &mut DbConn,
-    author: Author,
-    bytes: axum::body::Bytes,
-    options: &ImportOptions,
-) -> Result<ImportOutcome, sqlx::Error> {
-    let table = match super::spreadsheet::read_table_off_thread(bytes).await {
-        Ok(t) => t,
-        Err(p) => return Ok(ImportOutcome::File(p)),
-    };
-    let (header_at, cols) = match columns(&table, &options.mapping) {
-        Ok(c) => c,
-        Err(p) => return Ok(ImportOutcome::File(p)),
-    };
-    let mut report = ImportReport {
-        columns: cols.clone(),
-        skipped_title_rows: header_at,
-        ..ImportReport::default()
-    };
-    let header_of = |key: &str| {
-        cols.iter()
-            .find(|c| c.field.as_deref() == Some(key))
-            .map_or_else(|| key.to_owned(), |c| c.header.clone())
-    };
+struct Row {
+    number: usize,
+    /// The file's non-empty cells, by field.
+    values: Values,
+    /// The row as a new customer would be (a terminal without a 业态 as 其他), or why not.
+    draft: Result<CustomerDraft, Vec<FieldError>>,
+    /// A terminal without a 业态: recorded as 其他 if it is created.
+    untyped_terminal: bool,
+}
+
+/// Reads the rows of `table` under `options` (no database: runs on a blocking thread).
+fn file_rows(table: &Table, options: ImportOptions) -> Result<FileRows, FileProblem> {
+    let (header_at, cols) = columns(table, &options.mapping)?;
     let mut rows = Vec::new();
     for (i, cells) in table.rows.iter().enumerate().skip(header_at + 1) {
         if cells.iter().all(String::is_empty) {
@@ -108,172 +104,470 @@ pub async fn import(
                 values.insert(f.clone(), v.clone());
             }
         }
+        if rows.len() == MAX_IMPORT_ROWS {
+            return Err(FileProblem::TooManyRows(MAX_IMPORT_ROWS));
+        }
+        let kind = values.get("kind").and_then(|k| CustomerKind::parse(k).ok());
+        // a terminal without a 业态 is recorded as 其他 when it is created (an update
+        // keeps the type stored); the report counts them
+        let untyped_terminal =
+            !values.contains_key("terminal_type") && kind == Some(CustomerKind::Terminal);
+        let parsed = if untyped_terminal {
+            let mut typed = values.clone();
+            typed.insert("terminal_type".to_owned(), "other".to_owned());
+            CustomerDraft::parse(&typed)
+        } else {
+            CustomerDraft::parse(&values)
+        };
+        // an identifier a spreadsheet rounded is refused for that field, never believed
+        let rounded: Vec<FieldError> = profile::IDENTIFIER_FIELDS
+            .iter()
+            .filter(|k| values.get(**k).is_some_and(|v| rounded_by_spreadsheet(v)))
+            .map(|k| FieldError::new(k, FieldErrorCode::RoundedNumber))
+            .collect();
+        let draft = match (parsed, rounded.is_empty()) {
+            (parsed, true) => parsed,
+            (Ok(_), false) => Err(rounded),
+            (Err(others), false) => Err(rounded
+                .iter()
+                .cloned()
+                .chain(
+                    others
+                        .into_iter()
+                        .filter(|e| !rounded.iter().any(|r| r.field == e.field)),
+                )
+                .collect()),
+        };
         rows.push(Row {
             number: i + 1,
             values,
+            draft,
+            untyped_terminal,
         });
     }
     if rows.is_empty() {
-        return Ok(ImportOutcome::File(FileProblem::Empty));
+        return Err(FileProblem::Empty);
     }
-    if rows.len() > MAX_IMPORT_ROWS {
-        return Ok(ImportOutcome::File(FileProblem::TooManyRows(
-            MAX_IMPORT_ROWS,
-        )));
-    }
-    report.rows = rows.len();
-    // Sub-distributors first, so terminals can name a parent defined further down.
     rows.sort_by_key(|r| {
         let kind = r
             .values
             .get("kind")
-            .and_then(|k| crate::domain::customer::CustomerKind::parse(k).ok());
-        u8::from(kind != Some(crate::domain::customer::CustomerKind::SubDistributor))
+            .and_then(|k| CustomerKind::parse(k).ok());
+        u8::from(kind != Some(CustomerKind::SubDistributor))
     });
-    let mut dir = Directory::whole_company(conn, author.company).await?;
-    let mut codes_in_file: HashMap<String, usize> = HashMap::new();
-    let push_error =
-        |report: &mut ImportReport, row: usize, column: String, code: FieldErrorCode| {
-            report.error_count += 1;
-            if report.errors.len() < MAX_LISTED_ERRORS {
-                report.errors.push(RowError { row, column, code });
+    Ok(FileRows {
+        options,
+        cols,
+        header_at,
+        rows,
+    })
+}
+
+/// The existing customer a draft is the same as: by code, else a twin (same licence
+/// number, or same name and phone), with the reason.
+fn existing_for<'d>(
+    dir: &'d Directory,
+    draft: &CustomerDraft,
+) -> Option<(&'d RefRow, &'static str)> {
+    match dir.by_code(draft.code()) {
+        Some(r) => Some((r, "code")),
+        None => dir.twin_of(draft).map(|r| {
+            let same_licence = draft.get("licence_no").is_some()
+                && r.licence_no.as_deref() == draft.get("licence_no");
+            (
+                r,
+                if same_licence {
+                    "licence"
+                } else {
+                    "name_phone"
+                },
+            )
+        }),
+    }
+}
+
+/// What an import reads from the database: the company's references, and the stored
+/// profiles of the customers the file updates. Read in one snapshot.
+struct Snapshot {
+    dir: Directory,
+    current: HashMap<Uuid, CustomerRecord>,
+}
+
+impl Snapshot {
+    async fn read(
+        conn: &mut DbConn,
+        company: CompanyId,
+        file: &FileRows,
+    ) -> Result<Snapshot, sqlx::Error> {
+        let dir = Directory::whole_company(conn, company).await?;
+        let mut ids = Vec::new();
+        if file.options.on_duplicate == OnDuplicate::Update {
+            for row in &file.rows {
+                if let Ok(draft) = &row.draft
+                    && let Some((r, _)) = existing_for(&dir, draft)
+                {
+                    ids.push(r.id);
+                }
             }
-        };
-    for row in &rows {
-        // a terminal without a 业态 is recorded as 其他 when it is created (an update
-        // keeps the type stored); the report counts them
-        let untyped_terminal = !row.values.contains_key("terminal_type")
-            && row
-                .values
-                .get("kind")
-                .and_then(|k| crate::domain::customer::CustomerKind::parse(k).ok())
-                == Some(crate::domain::customer::CustomerKind::Terminal);
-        let typed;
-        let values = if untyped_terminal {
-            let mut v = row.values.clone();
-            v.insert("terminal_type".to_owned(), "other".to_owned());
-            typed = v;
-            &typed
-        } else {
-            &row.values
-        };
-        let draft = match CustomerDraft::parse(values) {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        let current = repo::get_many(conn, company, &ids)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        Ok(Snapshot { dir, current })
+    }
+}
+
+/// A customer as the plan goes: as stored, or as an earlier row of the file leaves it.
+#[derive(Clone)]
+struct Planned {
+    version: i64,
+    values: Values,
+    parent_id: Option<Uuid>,
+    tier_a: bool,
+}
+
+struct Update {
+    id: Uuid,
+    expected_version: i64,
+    row: svc::Prepared,
+    changes: Vec<profile::FieldChange>,
+}
+
+/// Everything an import writes, and its report.
+struct Plan {
+    report: ImportReport,
+    creates: Vec<(Uuid, svc::Prepared)>,
+    updates: Vec<Update>,
+}
+
+/// Checks, resolves and prepares every row against `snapshot` (no database: runs on a
+/// blocking thread). Later rows see what earlier rows of the file will write.
+fn plan(file: &FileRows, snapshot: Snapshot, author: Author) -> Plan {
+    let Snapshot { mut dir, current } = snapshot;
+    let cols = &file.cols;
+    let mut report = ImportReport {
+        columns: cols.clone(),
+        skipped_title_rows: file.header_at,
+        rows: file.rows.len(),
+        ..ImportReport::default()
+    };
+    let header_of = |key: &str| {
+        cols.iter()
+            .find(|c| c.field.as_deref() == Some(key))
+            .map_or_else(|| key.to_owned(), |c| c.header.clone())
+    };
+    let push_error = |report: &mut ImportReport, row: usize, field: &str, code| {
+        report.error_count += 1;
+        if report.errors.len() < MAX_LISTED_ERRORS {
+            report.errors.push(RowError {
+                row,
+                column: header_of(field),
+                code,
+            });
+        }
+    };
+    let push_errors = |report: &mut ImportReport, row: usize, errors: &[FieldError]| {
+        for e in errors {
+            push_error(report, row, &e.field, e.code);
+        }
+    };
+    let mut planned: HashMap<Uuid, Planned> = HashMap::new();
+    let mut creates = Vec::new();
+    let mut updates = Vec::new();
+    let mut codes_in_file: HashMap<&str, usize> = HashMap::new();
+    for row in &file.rows {
+        let draft = match &row.draft {
             Ok(d) => d,
             Err(errors) => {
-                for e in errors {
-                    push_error(&mut report, row.number, header_of(&e.field), e.code);
-                }
+                push_errors(&mut report, row.number, errors);
                 continue;
             }
         };
-        let code = draft.code().to_owned();
-        if codes_in_file.insert(code.clone(), row.number).is_some() {
+        let code = draft.code();
+        if codes_in_file.insert(code, row.number).is_some() {
             push_error(
                 &mut report,
                 row.number,
-                header_of("code"),
+                "code",
                 FieldErrorCode::DuplicateCode,
             );
             continue;
         }
-        let existing = match dir.by_code(&code) {
-            Some(r) => Some((r.id, r.code.clone(), "code")),
-            None => dir.twin_of(&draft).map(|r| {
-                let reason = if draft.get("licence_no").is_some()
-                    && r.licence_no.as_deref() == draft.get("licence_no")
-                {
-                    "licence"
-                } else {
-                    "name_phone"
-                };
-                (r.id, r.code.clone(), reason)
-            }),
-        };
-        let result = match existing {
-            None => {
-                let id = Uuid::new_v4();
-                svc::create(conn, author, &dir, id, &draft).await.map(|r| {
-                    dir.add(r);
+        let existing = existing_for(&dir, draft).map(|(r, why)| (r.id, r.code.clone(), why));
+        let Some((id, existing_code, reason)) = existing else {
+            let id = Uuid::new_v4();
+            match svc::prepare(&dir, id, draft, author.scope, None, false) {
+                Ok(p) => {
+                    dir.add(p.ref_row(id));
+                    let state = Planned {
+                        version: 1,
+                        values: p.values.clone(),
+                        parent_id: p.parent,
+                        tier_a: false,
+                    };
+                    planned.insert(id, state);
+                    creates.push((id, p));
                     report.created += 1;
-                    if untyped_terminal {
+                    if row.untyped_terminal {
                         report.defaulted_terminal_type += 1;
                     }
-                })
+                }
+                Err(errors) => push_errors(&mut report, row.number, &errors),
             }
-            Some((id, existing_code, reason)) => {
-                report.duplicates.push(DuplicateRow {
-                    row: row.number,
-                    code: code.clone(),
-                    name: draft.get("name").unwrap_or_default().to_owned(),
-                    existing_code: existing_code.clone(),
-                    reason: reason.to_owned(),
-                });
-                if options.on_duplicate == OnDuplicate::Skip {
-                    report.skipped += 1;
+            continue;
+        };
+        report.duplicates.push(DuplicateRow {
+            row: row.number,
+            code: code.to_owned(),
+            name: draft.get("name").unwrap_or_default().to_owned(),
+            existing_code: existing_code.clone(),
+            reason: reason.to_owned(),
+        });
+        if file.options.on_duplicate == OnDuplicate::Skip {
+            report.skipped += 1;
+            continue;
+        }
+        let before = match planned.get(&id) {
+            Some(p) => p.clone(),
+            None => match current.get(&id) {
+                Some(r) => Planned {
+                    version: r.version,
+                    values: r.values.clone(),
+                    parent_id: r.parent_id,
+                    tier_a: r.tier.as_deref() == Some("A"),
+                },
+                None => {
+                    push_error(
+                        &mut report,
+                        row.number,
+                        "code",
+                        FieldErrorCode::DuplicateCode,
+                    );
                     continue;
                 }
-                update_existing(conn, author, &mut dir, id, &existing_code, &row.values)
-                    .await
-                    .map(|changed| {
-                        if changed {
-                            report.updated += 1;
-                        } else {
-                            report.skipped += 1;
-                        }
-                    })
+            },
+        };
+        // a long number the spreadsheet saved with zeros past its 15th digit
+        let rounded: Vec<FieldError> = profile::IDENTIFIER_FIELDS
+            .iter()
+            .filter(|k| {
+                matches!(
+                    (before.values.get(**k), row.values.get(**k)),
+                    (Some(stored), Some(incoming)) if rounded_from(stored, incoming)
+                )
+            })
+            .map(|k| FieldError::new(k, FieldErrorCode::RoundedNumber))
+            .collect();
+        if !rounded.is_empty() {
+            push_errors(&mut report, row.number, &rounded);
+            continue;
+        }
+        // the file's non-empty cells over the stored profile, keeping its code
+        let mut after = before.values.clone();
+        for (k, v) in &row.values {
+            after.insert(k.clone(), v.clone());
+        }
+        after.insert("code".into(), existing_code);
+        let merged = match CustomerDraft::parse(&after) {
+            Ok(d) => d,
+            Err(errors) => {
+                push_errors(&mut report, row.number, &errors);
+                continue;
             }
         };
-        match result {
-            Ok(()) => {}
-            Err(SaveError::Invalid(errors)) => {
-                for e in errors {
-                    push_error(&mut report, row.number, header_of(&e.field), e.code);
-                }
+        let changes = profile::diff(&before.values, merged.values());
+        if changes.is_empty() {
+            report.skipped += 1;
+            continue;
+        }
+        let prepared = svc::prepare(
+            &dir,
+            id,
+            &merged,
+            author.scope,
+            before.parent_id,
+            before.tier_a,
+        );
+        match prepared {
+            Ok(p) => {
+                dir.add(p.ref_row(id));
+                let state = Planned {
+                    version: before.version + 1,
+                    values: p.values.clone(),
+                    parent_id: p.parent,
+                    tier_a: before.tier_a,
+                };
+                planned.insert(id, state);
+                updates.push(Update {
+                    id,
+                    expected_version: before.version,
+                    row: p,
+                    changes,
+                });
+                report.updated += 1;
             }
-            Err(SaveError::Stale) => push_error(
-                &mut report,
-                row.number,
-                header_of("code"),
-                FieldErrorCode::DuplicateCode,
-            ),
-            Err(SaveError::Db(e)) => return Err(e),
+            Err(errors) => push_errors(&mut report, row.number, &errors),
         }
     }
     report.errors.sort_by_key(|e| e.row);
     report.duplicates.sort_by_key(|d| d.row);
-    report.committed = options.commit && report.error_count == 0;
-    Ok(ImportOutcome::Report(report))
+    report.committed = file.options.commit && report.error_count == 0;
+    Plan {
+        report,
+        creates,
+        updates,
+    }
 }
 
-/// Overlays the file's non-empty cells on an existing customer (keeping its code).
-async fn update_existing(
-    conn: &mut DbConn,
+impl Plan {
+    /// Writes the plan. `false`: a customer it reads changed meanwhile (the caller rolls
+    /// back, and nothing of it stays).
+    async fn write(&self, conn: &mut DbConn, author: Author) -> Result<bool, sqlx::Error> {
+        let rows: Vec<_> = self
+            .creates
+            .iter()
+            .map(|(id, p)| (*id, p.write()))
+            .collect();
+        match repo::insert_many(conn, author.company, &rows, author.now).await {
+            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => return Ok(false),
+            written => written?,
+        }
+        for u in &self.updates {
+            let w = u.row.write();
+            let updated = repo::update(
+                conn,
+                author.company,
+                Scope::All,
+                u.id,
+                u.expected_version,
+                &w,
+                author.now,
+            )
+            .await?;
+            if !updated {
+                return Ok(false);
+            }
+        }
+        let mut changes: Vec<repo::Change<'_>> = self
+            .creates
+            .iter()
+            .map(|(id, _)| repo::Change {
+                customer: *id,
+                version: 1,
+                field: "",
+                old: None,
+                new: None,
+            })
+            .collect();
+        for u in &self.updates {
+            changes.extend(u.changes.iter().map(|c| repo::Change {
+                customer: u.id,
+                version: u.expected_version + 1,
+                field: &c.field,
+                old: c.old.as_deref(),
+                new: c.new.as_deref(),
+            }));
+        }
+        repo::record_changes(
+            conn,
+            author.company,
+            &changes,
+            author.by,
+            author.source,
+            author.now,
+        )
+        .await?;
+        Ok(true)
+    }
+}
+
+/// How many times an import plans again when customers changed between its snapshot
+/// and its write lock; the last time it plans under the lock.
+const PLAN_ATTEMPTS: usize = 3;
+
+/// A task on a blocking thread that ended in a panic: logged, and an error (the request
+/// answers 500; the process stays up).
+fn joined<T>(r: Result<T, tokio::task::JoinError>) -> Result<T, sqlx::Error> {
+    r.map_err(|e| {
+        tracing::error!(error = %e, "an import task failed");
+        sqlx::Error::WorkerCrashed
+    })
+}
+
+/// Runs an import of `bytes` as `author` (whose scope must be `All`). The file is read,
+/// and every row checked, resolved and prepared from one read snapshot, without the
+/// write lock (most of the work); then, if the report says `committed`, one short
+/// transaction writes it all. If a customer was saved between the snapshot and the
+/// write lock, it plans again; the last attempt plans under the lock, so it always ends.
+pub async fn import(
+    pool: &sqlx::SqlitePool,
     author: Author,
-    dir: &mut Directory,
-    id: Uuid,
-    existing_code: &str,
-    file_values: &Values,
-) -> Result<bool, SaveError> {
-    let current = repo::get(conn, author.company, Scope::All, id)
-        .await?
-        .ok_or(SaveError::Stale)?;
-    let mut after = current.values.clone();
-    for (k, v) in file_values {
-        after.insert(k.clone(), v.clone());
-    }
-    after.insert("code".into(), existing_code.to_owned());
-    let draft = CustomerDraft::parse(&after).map_err(SaveError::Invalid)?;
-    let base = svc::Current {
-        version: current.version,
-        values: &current.values,
-        parent_id: current.parent_id,
-        tier_a: current.tier.as_deref() == Some("A"),
+    bytes: axum::body::Bytes,
+    options: &ImportOptions,
+) -> Result<ImportOutcome, sqlx::Error> {
+    let table = match super::spreadsheet::read_table_off_thread(bytes).await {
+        Ok(t) => t,
+        Err(p) => return Ok(ImportOutcome::File(p)),
     };
-    let changes = svc::update(conn, author, dir, id, base, &draft).await?;
-    if let Some(r) = repo::find_by_code(conn, author.company, Scope::All, existing_code).await? {
-        dir.add(r);
+    let options = options.clone();
+    let read = tokio::task::spawn_blocking(move || file_rows(&table, options)).await;
+    let file = match joined(read)? {
+        Ok(f) => Arc::new(f),
+        Err(p) => return Ok(ImportOutcome::File(p)),
+    };
+    let started = std::time::Instant::now();
+    for attempt in 1..=PLAN_ATTEMPTS {
+        // the snapshot: a read transaction (the last attempt: the write transaction)
+        let mut tx = if attempt == PLAN_ATTEMPTS {
+            super::db::begin(pool).await?
+        } else {
+            pool.begin().await?
+        };
+        let snapshot = Snapshot::read(&mut tx, author.company, &file).await?;
+        let mark = repo::change_mark(&mut tx).await?;
+        let planning = {
+            let file = file.clone();
+            tokio::task::spawn_blocking(move || plan(&file, snapshot, author)).await
+        };
+        let plan = joined(planning)?;
+        tracing::debug!(
+            attempt,
+            ms = started.elapsed().as_millis() as u64,
+            "import planned"
+        );
+        if !plan.report.committed {
+            // a preview, or errors: nothing is written
+            tx.rollback().await?;
+            return Ok(ImportOutcome::Report(plan.report));
+        }
+        if attempt < PLAN_ATTEMPTS {
+            tx.rollback().await?;
+            tx = super::db::begin(pool).await?;
+        }
+        let locked = std::time::Instant::now();
+        if repo::change_mark(&mut tx).await? == mark && plan.write(&mut tx, author).await? {
+            tx.commit().await?;
+            tracing::info!(
+                rows = plan.report.rows,
+                total_ms = started.elapsed().as_millis() as u64,
+                write_lock_ms = locked.elapsed().as_millis() as u64,
+                "customer import written"
+            );
+            return Ok(ImportOutcome::Report(plan.report));
+        }
+        tx.rollback().await?;
+        tracing::info!(
+            attempt,
+            "customers changed while an import was planned; planning again"
+        );
     }
-    Ok(!changes.is_empty())
+    Err(sqlx::Error::Protocol(
+        "an import planned under the write lock still conflicted".into(),
+    ))
 }
 
 /// Header row of an export: field keys (`en`, what the CLI and other systems read) or
@@ -350,12 +644,182 @@ fn record_cells(
     )
 }
 
+/// What a streamed export lists, and under which headers.
+pub struct ExportJob {
+    pub company: CompanyId,
+    pub scope: Scope,
+    pub filter: ListFilter,
+    pub sort: SortKey,
+    pub desc: bool,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+/// A chunk of a streamed download, or the error that cuts it off.
+pub type Chunk = std::io::Result<axum::body::Bytes>;
+
+/// Bytes sent per chunk of a streamed export.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// One exported row: the record's cells under `headers`, the identifiers kept text for
+/// spreadsheet programs (`csv`: a leading tab; a workbook's cells are text anyway).
+fn export_cells(headers: &[(&'static str, String)], r: &CustomerRecord, csv: bool) -> Vec<String> {
+    headers
+        .iter()
+        .map(|(k, _)| {
+            let mut cell = r.values.get(*k).cloned().unwrap_or_default();
+            // a spreadsheet opening a CSV reads a cell of digits as a number: an 18-digit
+            // licence loses its last three digits, a code its leading zeros. A leading tab
+            // keeps the cell text there, and reading trims it.
+            if csv
+                && profile::IDENTIFIER_FIELDS.contains(k)
+                && !cell.is_empty()
+                && cell.bytes().all(|b| b.is_ascii_digit())
+            {
+                cell.insert(0, '\t');
+            }
+            cell
+        })
+        .collect()
+}
+
+/// Streams the customers of `job` to `out` as CSV (UTF-8 with BOM, CRLF, formula-like
+/// cells guarded), read one row at a time from one snapshot: memory stays the same
+/// whatever the company's size. A failure cuts the download off (logged).
+pub async fn stream_csv(
+    pool: sqlx::SqlitePool,
+    job: ExportJob,
+    out: tokio::sync::mpsc::Sender<Chunk>,
+) {
+    if let Err(e) = write_csv(&pool, &job, &out).await {
+        tracing::error!(error = %e, "csv export failed");
+        let _ = out.send(Err(std::io::Error::other("export failed"))).await;
+    }
+}
+
+fn csv_writer(start: &[u8]) -> csv::Writer<Vec<u8>> {
+    let mut buffer = Vec::with_capacity(CHUNK_BYTES + 16 * 1024);
+    buffer.extend_from_slice(start);
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(buffer)
+}
+
+async fn write_csv(
+    pool: &sqlx::SqlitePool,
+    job: &ExportJob,
+    out: &tokio::sync::mpsc::Sender<Chunk>,
+) -> anyhow::Result<()> {
+    use futures_util::TryStreamExt as _;
+    // a BOM, so Excel reads UTF-8
+    let mut w = csv_writer(b"\xEF\xBB\xBF");
+    w.write_record(job.headers.iter().map(|(_, h)| h))?;
+    let mut snapshot = pool.begin().await?;
+    let mut q = repo::list_query(job.company, job.scope, &job.filter, job.sort, job.desc);
+    let mut rows = q.build().fetch(&mut *snapshot);
+    while let Some(row) = rows.try_next().await? {
+        let mut r = repo::record(&row)?;
+        crate::features::customers::api::imp::hide_foreign_parent(&mut r, job.scope);
+        let cells = export_cells(&job.headers, &r, true);
+        w.write_record(cells.iter().map(|v| guard(v).into_owned()))?;
+        if w.get_ref().len() >= CHUNK_BYTES {
+            let chunk = std::mem::replace(&mut w, csv_writer(b"")).into_inner()?;
+            if out.send(Ok(chunk.into())).await.is_err() {
+                return Ok(()); // the browser went away
+            }
+        }
+    }
+    let _ = out.send(Ok(w.into_inner()?.into())).await;
+    Ok(())
+}
+
+/// Streams the customers of `job` to `out` as one worksheet: rows are read from one
+/// snapshot and written on a blocking thread into a worksheet kept on disk (constant
+/// memory), then the workbook is sent in chunks.
+pub async fn stream_xlsx(
+    pool: sqlx::SqlitePool,
+    job: ExportJob,
+    out: tokio::sync::mpsc::Sender<Chunk>,
+) {
+    if let Err(e) = write_xlsx(&pool, &job, &out).await {
+        tracing::error!(error = %e, "xlsx export failed");
+        let _ = out.send(Err(std::io::Error::other("export failed"))).await;
+    }
+}
+
+async fn write_xlsx(
+    pool: &sqlx::SqlitePool,
+    job: &ExportJob,
+    out: &tokio::sync::mpsc::Sender<Chunk>,
+) -> anyhow::Result<()> {
+    use futures_util::TryStreamExt as _;
+    let (rows_in, mut rows_out) = tokio::sync::mpsc::channel::<Vec<String>>(512);
+    let headers: Vec<String> = job.headers.iter().map(|(_, h)| h.clone()).collect();
+    let writer =
+        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet_with_constant_memory()?;
+            sheet.set_name("customers")?;
+            sheet.set_freeze_panes(1, 0)?;
+            let bold = rust_xlsxwriter::Format::new().set_bold();
+            for (c, h) in headers.iter().enumerate() {
+                sheet.write_string_with_format(
+                    0,
+                    u16::try_from(c).unwrap_or(u16::MAX),
+                    h,
+                    &bold,
+                )?;
+            }
+            let mut r: u32 = 0;
+            while let Some(cells) = rows_out.blocking_recv() {
+                r = r.saturating_add(1);
+                for (c, v) in cells.iter().enumerate() {
+                    if !v.is_empty() {
+                        sheet.write_string(r, u16::try_from(c).unwrap_or(u16::MAX), v)?;
+                    }
+                }
+            }
+            book.save_to_buffer()
+        });
+    {
+        let mut snapshot = pool.begin().await?;
+        let mut q = repo::list_query(job.company, job.scope, &job.filter, job.sort, job.desc);
+        let mut rows = q.build().fetch(&mut *snapshot);
+        while let Some(row) = rows.try_next().await? {
+            let mut r = repo::record(&row)?;
+            crate::features::customers::api::imp::hide_foreign_parent(&mut r, job.scope);
+            if rows_in
+                .send(export_cells(&job.headers, &r, false))
+                .await
+                .is_err()
+            {
+                break; // the writer failed: its error is below
+            }
+        }
+        drop(rows_in);
+    }
+    let book = writer.await??;
+    for chunk in book.chunks(CHUNK_BYTES) {
+        if out
+            .send(Ok(axum::body::Bytes::copy_from_slice(chunk)))
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// Customers as CSV (see [`table_csv`]).
 pub fn to_csv(
     headers: &[(&'static str, String)],
     rows: &[CustomerRecord],
 ) -> Result<Vec<u8>, csv::Error> {
-    let (h, cells) = record_cells(headers, rows);
+    let h: Vec<String> = headers.iter().map(|(_, h)| h.clone()).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| export_cells(headers, r, true))
+        .collect();
     table_csv(&h, &cells)
 }
 

@@ -371,3 +371,175 @@ async fn a_formula_typed_as_a_name_is_exported_inert_and_reads_back_as_typed() {
     assert_eq!(body["Report"]["updated"], 0, "{body}");
     assert_eq!(body["Report"]["skipped"], 1);
 }
+
+/// What a spreadsheet program makes of a CSV it opens and saves as `.xlsx`: a cell of
+/// digits (or a plain number) becomes a number, anything else stays text.
+fn as_a_spreadsheet_saves(csv_bytes: &[u8], edit: impl Fn(usize, &str, &mut String)) -> Vec<u8> {
+    let text = std::str::from_utf8(csv_bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap()).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let mut headers = Vec::new();
+    for (r, record) in reader.records().enumerate() {
+        let record = record.unwrap();
+        if r == 0 {
+            headers = record.iter().map(str::to_owned).collect();
+        }
+        for (c, cell) in record.iter().enumerate() {
+            let mut cell = cell.to_owned();
+            if r > 0 {
+                edit(r, &headers[c], &mut cell);
+            }
+            let (row, col) = (u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
+            match cell.parse::<f64>() {
+                Ok(n) if !cell.is_empty() && cell.bytes().all(|b| b.is_ascii_digit()) => {
+                    sheet.write_number(row, col, n).unwrap();
+                }
+                _ => {
+                    sheet.write_string(row, col, &cell).unwrap();
+                }
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+async fn history_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM customer_history")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_spreadsheet_round_trip_changes_exactly_the_edited_cell_and_never_a_rounded_licence() {
+    let app = spawn_app().await;
+    let m = app.signed_in("laoban").await;
+    let csv_export = m
+        .get(format!(
+            "{}/api/customers/export?format=csv&headers=zh",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let long_licences: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM customers WHERE length(licence_no) = 18 AND licence_no GLOB '[0-9]*' \
+         AND licence_no NOT GLOB '*[^0-9]*'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(long_licences > 0, "the demo has 18-digit licence numbers");
+    let licences = || async {
+        sqlx::query_as::<_, (String, Option<String>, Option<String>)>(
+            "SELECT code, licence_no, phone FROM customers ORDER BY code",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+    };
+    let before = licences().await;
+    let history = history_count(&app).await;
+
+    // the export keeps identifiers text in a spreadsheet: edit one contact, save, import
+    let first_code = before[0].0.clone();
+    let target_row = {
+        let text = std::str::from_utf8(&csv_export[3..]).unwrap();
+        text.lines()
+            .position(|l| {
+                l.trim_start_matches('\t')
+                    .starts_with(&format!("{first_code},"))
+            })
+            .unwrap()
+    };
+    let edited = as_a_spreadsheet_saves(&csv_export, |r, header, cell| {
+        if r == target_row && header == "联系人" {
+            *cell = "王新联系人".to_owned();
+        }
+    });
+    let (_, body) = import(
+        &app,
+        &m,
+        edited,
+        json!({ "commit": true, "on_duplicate": "Update" }),
+    )
+    .await;
+    let r = &body["Report"];
+    assert_eq!(r["error_count"], 0, "{}", r["errors"]);
+    assert_eq!(
+        (r["updated"].as_u64(), r["created"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(licences().await, before, "no licence or phone changed");
+    let changes: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT field, new_value FROM customer_history ORDER BY rowid DESC LIMIT ?")
+            .bind(history_count(&app).await - history)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        changes,
+        [("contact".to_owned(), Some("王新联系人".to_owned()))],
+        "exactly the edited cell"
+    );
+
+    // the same file as another tool writes it (no tab): the spreadsheet holds the
+    // licences as numbers and rounds them; every such cell is refused, nothing is written
+    let plain: Vec<u8> = String::from_utf8(csv_export.clone())
+        .unwrap()
+        .replace('\t', "")
+        .into_bytes();
+    let numeric = as_a_spreadsheet_saves(&plain, |_, _, _| {});
+    let (_, body) = import(
+        &app,
+        &m,
+        numeric,
+        json!({ "commit": true, "on_duplicate": "Update" }),
+    )
+    .await;
+    let r = &body["Report"];
+    assert_eq!(r["committed"], false);
+    assert_eq!(
+        r["error_count"].as_i64(),
+        Some(long_licences),
+        "{}",
+        r["errors"]
+    );
+    for e in r["errors"].as_array().unwrap() {
+        assert_eq!(e["column"], "营业执照号");
+        assert_eq!(e["code"], "RoundedNumber");
+    }
+    assert_eq!(licences().await, before);
+
+    // and saved back as CSV with the digits past the 15th as zeros: refused too
+    let (code, licence, _) = before
+        .iter()
+        .find(|(_, l, _)| {
+            l.as_deref()
+                .is_some_and(|l| l.len() == 18 && !l.ends_with("000"))
+        })
+        .cloned()
+        .unwrap();
+    let licence = licence.unwrap();
+    let zeros = format!("{}000", &licence[..15]);
+    let file = format!("客户编码,客户名称,类型,营业执照号\n{code},随便,二批,{zeros}\n");
+    let (_, body) = import(
+        &app,
+        &m,
+        file.into_bytes(),
+        json!({ "commit": true, "on_duplicate": "Update" }),
+    )
+    .await;
+    assert_eq!(
+        body["Report"]["errors"][0]["code"], "RoundedNumber",
+        "{body}"
+    );
+    assert_eq!(licences().await, before);
+}

@@ -115,7 +115,7 @@ const SELECT_RECORD: &str = "SELECT c.*, p.code AS parent_code, p.name AS parent
      LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
      WHERE c.company_id = ";
 
-fn record(row: &SqliteRow) -> Result<CustomerRecord, sqlx::Error> {
+pub fn record(row: &SqliteRow) -> Result<CustomerRecord, sqlx::Error> {
     let mut values = Values::new();
     for spec in FIELDS {
         if let Some(v) = read_value(row, spec)? {
@@ -163,27 +163,52 @@ pub async fn insert(
     w: &CustomerWrite<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let mut q = QueryBuilder::new(
-        "INSERT INTO customers (company_id, id, parent_id, rep_id, search_text, completeness, version, created_at, updated_at",
-    );
-    for spec in stored_fields() {
-        q.push(", ").push(spec.key);
+    insert_many(conn, company, &[(id, w.clone())], now).await
+}
+
+/// SQLite's limit on bound values in one statement (32 766 since 3.32); a batch stays
+/// under it.
+const MAX_BINDS: usize = 32_000;
+
+/// Inserts new customers, as many per statement as the bind limit allows (an import
+/// writes 100 000 in a few hundred statements).
+pub async fn insert_many(
+    conn: &mut DbConn,
+    company: CompanyId,
+    rows: &[(Uuid, CustomerWrite<'_>)],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let per_row = 9 + stored_fields().count();
+    for chunk in rows.chunks((MAX_BINDS / per_row).max(1)) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO customers (company_id, id, parent_id, rep_id, search_text, completeness, version, created_at, updated_at",
+        );
+        for spec in stored_fields() {
+            q.push(", ").push(spec.key);
+        }
+        q.push(") VALUES ");
+        for (i, (id, w)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push("(");
+            q.push_bind(company.0).push(", ").push_bind(*id);
+            q.push(", ")
+                .push_bind(w.parent_id)
+                .push(", ")
+                .push_bind(w.rep_id);
+            q.push(", ").push_bind(w.search_text.to_owned());
+            q.push(", ").push_bind(i64::from(w.completeness));
+            q.push(", ").push_bind(1_i64);
+            q.push(", ").push_bind(now).push(", ").push_bind(now);
+            for spec in stored_fields() {
+                q.push(", ");
+                bind_value(&mut q, spec, w.values.get(spec.key));
+            }
+            q.push(")");
+        }
+        q.build().execute(&mut *conn).await?;
     }
-    q.push(") VALUES (");
-    q.push_bind(company.0).push(", ").push_bind(id);
-    q.push(", ")
-        .push_bind(w.parent_id)
-        .push(", ")
-        .push_bind(w.rep_id);
-    q.push(", ").push_bind(w.search_text.to_owned());
-    q.push(", ").push_bind(i64::from(w.completeness));
-    q.push(", 1, ").push_bind(now).push(", ").push_bind(now);
-    for spec in stored_fields() {
-        q.push(", ");
-        bind_value(&mut q, spec, w.values.get(spec.key));
-    }
-    q.push(")");
-    q.build().execute(conn).await?;
     Ok(())
 }
 
@@ -438,6 +463,28 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<CustomerRecord>, sqlx::Error> {
+    let mut q = list_query(company, scope, f, sort, descending);
+    q.push(" LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    q.build()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(record)
+        .collect()
+}
+
+/// The query of [`list`] without its page: an export reads its rows one at a time
+/// (`fetch`, then [`record`] each).
+pub fn list_query(
+    company: CompanyId,
+    scope: Scope,
+    f: &ListFilter,
+    sort: SortKey,
+    descending: bool,
+) -> QueryBuilder<'static, Sqlite> {
     let mut q = QueryBuilder::new(
         "SELECT c.*, p.code AS parent_code, p.name AS parent_name, p.rep_id AS parent_rep_id, \
          e.login AS rep_login, e.name AS rep_name \
@@ -460,16 +507,7 @@ pub async fn list(
     } else {
         ", c.code ASC"
     });
-    q.push(" LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
-    q.build()
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(record)
-        .collect()
+    q
 }
 
 /// The customers with these ids that are within `scope`, in the order of `ids`.
@@ -547,22 +585,86 @@ pub async fn record_change(
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO customer_history (company_id, customer_id, version, field, old_value, \
-         new_value, employee_id, source, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(company.0)
-    .bind(customer)
-    .bind(version)
-    .bind(field)
-    .bind(old)
-    .bind(new)
-    .bind(by.map(|e| e.0))
-    .bind(source)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    let change = Change {
+        customer,
+        version,
+        field,
+        old,
+        new,
+    };
+    record_changes(conn, company, &[change], by, source, now).await
+}
+
+/// One line of a customer's history: `field` went from `old` to `new` at `version`
+/// (an empty field with no values: the customer was created).
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub customer: Uuid,
+    pub version: i64,
+    pub field: &'a str,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+}
+
+/// Records many history lines by one author at one time, a few thousand per statement.
+pub async fn record_changes(
+    conn: &mut DbConn,
+    company: CompanyId,
+    changes: &[Change<'_>],
+    by: Option<EmployeeId>,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    for chunk in changes.chunks(MAX_BINDS / 9) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO customer_history (company_id, customer_id, version, field, old_value, \
+             new_value, employee_id, source, changed_at) ",
+        );
+        q.push_values(chunk, |mut b, c| {
+            b.push_bind(company.0)
+                .push_bind(c.customer)
+                .push_bind(c.version)
+                .push_bind(c.field.to_owned())
+                .push_bind(c.old.map(str::to_owned))
+                .push_bind(c.new.map(str::to_owned))
+                .push_bind(by.map(|e| e.0))
+                .push_bind(source.to_owned())
+                .push_bind(now);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
     Ok(())
+}
+
+/// A mark that moves whenever any customer is created or changed (every such write
+/// records history): an import planned before it took the write lock checks, under
+/// the lock, that nothing moved meanwhile.
+pub async fn change_mark(conn: &mut DbConn) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT coalesce(max(rowid), 0) FROM customer_history")
+        .fetch_one(conn)
+        .await
+}
+
+/// The customers among `ids` (whole company scope), for an import's updates.
+pub async fn get_many(
+    conn: &mut DbConn,
+    company: CompanyId,
+    ids: &[Uuid],
+) -> Result<Vec<CustomerRecord>, sqlx::Error> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut q = QueryBuilder::new(SELECT_RECORD);
+        q.push_bind(company.0).push(" AND c.id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        for row in q.build().fetch_all(&mut *conn).await? {
+            out.push(record(&row)?);
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

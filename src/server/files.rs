@@ -72,27 +72,15 @@ pub async fn import(
         source: "import",
         now: chrono::Utc::now(),
     };
-    let mut tx = match db::begin(&state.pool).await {
-        Ok(tx) => tx,
-        Err(e) => return error(db::internal("begin")(e)),
-    };
     let started = std::time::Instant::now();
-    let outcome = match transfer::import(&mut tx, author, body, &options).await {
+    let outcome = match transfer::import(&state.pool, author, body, &options).await {
         Ok(o) => o,
         Err(e) => return error(db::internal("import")(e)),
     };
-    if let ImportOutcome::Report(r) = &outcome {
-        if r.committed {
-            if let Err(e) = tx.commit().await {
-                return error(db::internal("commit import")(e));
-            }
-            tracing::info!(by = %user.id, created = r.created, updated = r.updated, ms = started.elapsed().as_millis() as u64, "customers imported");
-        } else {
-            // preview, or errors: nothing of it stays
-            if let Err(e) = tx.rollback().await {
-                return error(db::internal("rollback import")(e));
-            }
-        }
+    if let ImportOutcome::Report(r) = &outcome
+        && r.committed
+    {
+        tracing::info!(by = %user.id, created = r.created, updated = r.updated, ms = started.elapsed().as_millis() as u64, "customers imported");
     }
     Json(outcome).into_response()
 }
@@ -120,53 +108,35 @@ pub async fn export(
     let query = CustomerQuery::from_lookup(|k| q.get(k).cloned());
     let xlsx = q.get("format").map(String::as_str) == Some("xlsx");
     let chinese = q.get("headers").map(String::as_str) != Some("en");
-    let scope = imp::scope_of(&user);
-    let mut conn = match state.pool.acquire().await {
-        Ok(c) => c,
-        Err(e) => return error(db::internal("acquire")(e)),
+    let job = transfer::ExportJob {
+        company: user.company_id,
+        // every row is one the user may see whole; reps see only their own customers,
+        // and not the codes of suppliers another rep looks after
+        scope: imp::scope_of(&user),
+        filter: imp::filter_of(&query),
+        sort: imp::sort_of(&query),
+        desc: query.desc,
+        headers: transfer::export_headers(chinese, true),
     };
-    let mut rows = match transfer::export_rows(
-        &mut conn,
-        user.company_id,
-        scope,
-        &imp::filter_of(&query),
-        imp::sort_of(&query),
-        query.desc,
-    )
-    .await
-    {
-        Ok(r) => r,
-        Err(e) => return error(db::internal("export")(e)),
-    };
-    // every row here is one the user may see whole; reps see only their own customers,
-    // and not the codes of suppliers another rep looks after
-    for r in &mut rows {
-        imp::hide_foreign_parent(r, scope);
-    }
-    let cols = transfer::export_headers(chinese, true);
-    let date = chrono::Utc::now().format("%Y%m%d");
-    let (bytes, mime, ext) = if xlsx {
-        match transfer::to_xlsx(&cols, &rows) {
-            Ok(b) => (
-                b,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "xlsx",
-            ),
-            Err(e) => {
-                tracing::error!(error = %e, "xlsx export");
-                return error(AppError::Internal);
-            }
-        }
+    // read and written a row at a time as the browser takes it: memory stays the same
+    // whatever the number of customers
+    let (out, chunks) = tokio::sync::mpsc::channel::<transfer::Chunk>(8);
+    let (mime, ext) = if xlsx {
+        tokio::spawn(transfer::stream_xlsx(state.pool.clone(), job, out));
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
     } else {
-        match transfer::to_csv(&cols, &rows) {
-            Ok(b) => (b, "text/csv; charset=utf-8", "csv"),
-            Err(e) => {
-                tracing::error!(error = %e, "csv export");
-                return error(AppError::Internal);
-            }
-        }
+        tokio::spawn(transfer::stream_csv(state.pool.clone(), job, out));
+        ("text/csv; charset=utf-8", "csv")
     };
-    tracing::info!(by = %user.id, rows = rows.len(), ext, "customers exported");
+    tracing::info!(by = %user.id, ext, "customers exported");
+    let body = axum::body::Body::from_stream(futures_util::stream::unfold(
+        chunks,
+        |mut chunks| async move { chunks.recv().await.map(|c| (c, chunks)) },
+    ));
+    let date = chrono::Utc::now().format("%Y%m%d");
     let disposition = format!("attachment; filename=\"customers-{date}.{ext}\"");
     (
         [
@@ -178,7 +148,7 @@ pub async fn export(
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
-        bytes,
+        body,
     )
         .into_response()
 }
@@ -726,15 +696,9 @@ pub async fn export_segmentation(
         period.to.format("%Y%m%d")
     );
     if q.get("format").map(String::as_str) == Some("xlsx") {
-        xlsx_download("abc", &heads, &rows, &format!("{stem}.xlsx"))
+        xlsx_download("abc", heads, rows, format!("{stem}.xlsx")).await
     } else {
-        match transfer::table_csv(&heads, &rows) {
-            Ok(b) => download(b, "text/csv; charset=utf-8", &format!("{stem}.csv")),
-            Err(e) => {
-                tracing::error!(error = %e, "csv export");
-                error(AppError::Internal)
-            }
-        }
+        csv_download(heads, rows, format!("{stem}.csv")).await
     }
 }
 
@@ -911,24 +875,47 @@ pub async fn export_growth(
         .map(str::to_owned)
         .to_vec()
     };
-    xlsx_download(
-        "growth",
-        &heads,
-        &table,
-        &format!("growth-{}-{}.xlsx", p.kind.as_str(), p.window.anchor()),
-    )
+    let name = format!("growth-{}-{}.xlsx", p.kind.as_str(), p.window.anchor());
+    xlsx_download("growth", heads, table, name).await
 }
 
-/// A table as an Excel download (one sheet, bold headers).
-fn xlsx_download(sheet: &str, heads: &[String], rows: &[Vec<String>], file_name: &str) -> Response {
-    match transfer::table_xlsx(sheet, heads, rows) {
-        Ok(b) => download(
+/// A table as an Excel download (one sheet, bold headers), written on a blocking thread.
+async fn xlsx_download(
+    sheet: &'static str,
+    heads: Vec<String>,
+    rows: Vec<Vec<String>>,
+    file_name: String,
+) -> Response {
+    let written =
+        tokio::task::spawn_blocking(move || transfer::table_xlsx(sheet, &heads, &rows)).await;
+    match written {
+        Ok(Ok(b)) => download(
             b,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            file_name,
+            &file_name,
         ),
-        Err(e) => {
+        Ok(Err(e)) => {
             tracing::error!(error = %e, "xlsx export");
+            error(AppError::Internal)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "xlsx export task");
+            error(AppError::Internal)
+        }
+    }
+}
+
+/// A table as a CSV download, written on a blocking thread.
+async fn csv_download(heads: Vec<String>, rows: Vec<Vec<String>>, file_name: String) -> Response {
+    let written = tokio::task::spawn_blocking(move || transfer::table_csv(&heads, &rows)).await;
+    match written {
+        Ok(Ok(b)) => download(b, "text/csv; charset=utf-8", &file_name),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "csv export");
+            error(AppError::Internal)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "csv export task");
             error(AppError::Internal)
         }
     }

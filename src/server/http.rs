@@ -401,6 +401,24 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
     }
 }
 
+/// The content security policy of a response with `script` as its script sources.
+fn csp(script: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' {script}'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+         manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; \
+         form-action 'self'; object-src 'none'"
+    )
+}
+
+static NO_INLINE_SCRIPT_CSP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| csp(""));
+
+/// The policy of a page: its inline scripts (hydration, resolved resources) carry
+/// `nonce`, fresh for every response; no other inline script runs (no 'unsafe-inline').
+pub fn page_csp(nonce: &str) -> String {
+    csp(&format!("'nonce-{nonce}' "))
+}
+
 /// Security headers on every response, and long-lived caching for hashed assets.
 async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let hashed_asset = req.uri().path().starts_with("/pkg/");
@@ -418,14 +436,9 @@ async fn security_headers(State(state): State<AppState>, req: Request, next: Nex
         "permissions-policy",
         "camera=(self), geolocation=(self), microphone=()",
     );
-    // Hydration needs one inline module script and WebAssembly compilation.
-    set(
-        "content-security-policy",
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
-         manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; \
-         form-action 'self'",
-    );
+    // Pages set their own policy with the nonce of their inline scripts (`page_csp`);
+    // everything else runs no inline script at all.
+    set("content-security-policy", NO_INLINE_SCRIPT_CSP.as_str());
     if cache_forever {
         set("cache-control", "public, max-age=31536000, immutable");
     }

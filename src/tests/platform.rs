@@ -96,6 +96,68 @@ async fn responses_carry_security_headers() {
     assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
 }
 
+/// The `script-src` of a content security policy.
+fn script_src(policy: &str) -> String {
+    policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src"))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn no_inline_script_runs_but_the_pages_own_with_a_fresh_nonce() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("laoban").await;
+    let mut nonces = std::collections::HashSet::new();
+    for (client, path) in [
+        (app.client(), "/login"),
+        (owner.clone(), "/"),
+        (owner.clone(), "/customers"),
+        (owner.clone(), "/sales"),
+        (owner.clone(), "/login"),
+    ] {
+        let r = app.get(&client, path).await;
+        let policy = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let scripts = script_src(&policy);
+        assert!(!scripts.contains("unsafe-inline"), "{path}: {policy}");
+        let nonce = scripts
+            .split_whitespace()
+            .find_map(|s| s.strip_prefix("'nonce-"))
+            .and_then(|s| s.strip_suffix('\''))
+            .unwrap_or_else(|| panic!("{path}: no nonce in {policy}"))
+            .to_owned();
+        assert!(nonces.insert(nonce.clone()), "a nonce is never reused");
+        // every inline script of the page carries it (else the browser refuses it); an
+        // empty one (leptos_i18n's placeholder) runs nothing and is never checked
+        let html = r.text().await.unwrap();
+        let mut inline = 0;
+        for tag in html.split("<script").skip(1) {
+            let head = &tag[..tag.find('>').unwrap()];
+            let empty = tag[head.len() + 1..].starts_with("</script>");
+            if !head.contains("src=") && !empty {
+                inline += 1;
+                assert!(
+                    head.contains(&format!("nonce=\"{nonce}\"")),
+                    "{path}: inline script without the nonce: <script{head}>"
+                );
+            }
+        }
+        assert!(inline > 0, "{path}: the hydration script is inline");
+    }
+    // an API answer runs no script at all
+    let r = app
+        .call(&owner, "sales/products", serde_json::json!({}))
+        .await;
+    let policy = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(!script_src(policy).contains("nonce-"), "{policy}");
+    assert!(!script_src(policy).contains("unsafe-inline"), "{policy}");
+}
+
 #[tokio::test]
 async fn the_service_worker_precaches_the_offline_page_and_never_api_calls() {
     let app = spawn_app().await;

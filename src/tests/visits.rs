@@ -602,3 +602,56 @@ async fn the_dashboard_counts_as_overdue_exactly_the_customers_today_shows_overd
     }
     assert!(manager_view["overdue_visits"].as_u64().unwrap() >= both as u64);
 }
+
+#[tokio::test]
+async fn an_owners_reminders_come_a_page_at_a_time() {
+    let app = spawn_app().await;
+    // every customer's opening anniversary in three days: 842 reminders for the owner
+    sqlx::query(
+        "UPDATE customers SET opened_on = '2015-' || strftime('%m-%d', 'now', '+8 hours', '+3 days')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let customers: usize = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM customers")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let owner = app.signed_in("laoban").await;
+    let first = ok(&app, &owner, "visits/reminders", json!({ "days": 14 })).await;
+    let total = first["total"].as_u64().unwrap() as usize;
+    // every customer but the closed ones
+    assert!(total > customers * 9 / 10, "{total} of {customers}");
+    let pages = total.div_ceil(50);
+    let mut seen = std::collections::HashSet::new();
+    for page in 1..=pages {
+        let r = ok(
+            &app,
+            &owner,
+            "visits/reminders",
+            json!({ "days": 14, "page": page }),
+        )
+        .await;
+        let items = r["reminders"].as_array().unwrap();
+        assert!(items.len() <= 50 && !items.is_empty(), "page {page}");
+        assert_eq!(r["page"], page);
+        for x in items {
+            assert!(
+                seen.insert((x["customer_code"].clone(), x["occasion"].clone())),
+                "no reminder twice"
+            );
+        }
+    }
+    assert_eq!(seen.len(), total, "every reminder on some page");
+    // a page past the end is the last page
+    let past = ok(
+        &app,
+        &owner,
+        "visits/reminders",
+        json!({ "days": 14, "page": pages + 5 }),
+    )
+    .await;
+    assert_eq!(past["page"], pages);
+}

@@ -174,7 +174,13 @@ pub struct GiftList {
 /// Reminders over the coming days and the gift lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reminders {
+    /// One page of the reminders, soonest first.
     pub reminders: Vec<ReminderView>,
+    /// Reminders in all pages.
+    #[serde(default)]
+    pub total: usize,
+    #[serde(default)]
+    pub page: u32,
     pub gifts: Vec<GiftList>,
     pub may_edit_gifts: bool,
 }
@@ -298,9 +304,12 @@ pub async fn record_touch(
     crate::server::context::respond(imp::record_touch(customer_id, kind, on, note).await)
 }
 
+/// Reminders per page (an owner of thousands of A customers has that many 春节 gifts).
+pub const REMINDER_PAGE: usize = 50;
+
 #[server(endpoint = "visits/reminders", input = Json)]
-pub async fn get_reminders(days: u32) -> Result<Reminders, AppError> {
-    crate::server::context::respond(imp::reminders(days).await)
+pub async fn get_reminders(days: u32, #[server(default)] page: u32) -> Result<Reminders, AppError> {
+    crate::server::context::respond(imp::reminders(days, page).await)
 }
 
 #[server(endpoint = "visits/gifts", input = FormOrJson)]
@@ -1039,7 +1048,7 @@ pub(crate) mod imp {
         Ok((overdue, birthdays))
     }
 
-    pub async fn reminders(days: u32) -> Result<Reminders, AppError> {
+    pub async fn reminders(days: u32, page: u32) -> Result<Reminders, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let days = days.clamp(1, 90);
         let mut conn = state
@@ -1047,7 +1056,15 @@ pub(crate) mod imp {
             .acquire()
             .await
             .map_err(db::internal("acquire"))?;
-        let reminders = reminder_views(&mut conn, &user, days, repo::PlanFilter::default()).await?;
+        let all = reminder_views(&mut conn, &user, days, repo::PlanFilter::default()).await?;
+        let total = all.len();
+        let pages = total.div_ceil(REMINDER_PAGE).max(1);
+        let page = usize::try_from(page).unwrap_or(1).clamp(1, pages);
+        let reminders = all
+            .into_iter()
+            .skip((page - 1) * REMINDER_PAGE)
+            .take(REMINDER_PAGE)
+            .collect();
         let gifts = repo::gift_lists(&mut conn, user.company_id)
             .await
             .map_err(db::internal("gift lists"))?
@@ -1060,6 +1077,8 @@ pub(crate) mod imp {
             .collect();
         Ok(Reminders {
             reminders,
+            total,
+            page: u32::try_from(page).unwrap_or(1),
             gifts,
             may_edit_gifts: user.role.may(Action::SetTierPolicies),
         })

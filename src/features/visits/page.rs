@@ -4,11 +4,13 @@
 //! profile, [`RelationshipSection`] shows the health score with its parts, reminders,
 //! visits and the touch log.
 use super::api::{
-    DailyVisits, GiftList, RecordTouch, Relationship, Reminders, RepCompliance, SaveDailyVisits,
-    SaveGiftList, VisitSummary, get_daily_visits, get_reminders, get_visit_compliance, list_visits,
+    DailyVisits, GiftList, REMINDER_PAGE, RecordTouch, Relationship, Reminders, RepCompliance,
+    SaveDailyVisits, SaveGiftList, VisitSummary, get_daily_visits, get_reminders,
+    get_visit_compliance, list_visits,
 };
 use super::today_page::purpose_label;
 use crate::components::error_view::{error_message, message_for};
+use crate::components::pager::Pager;
 use crate::domain::visits::{GIFT_OCCASIONS, Health, Purpose, TouchKind};
 use crate::error::AppError;
 use crate::features::customers::components::TierBadge;
@@ -80,7 +82,17 @@ pub fn VisitsPage() -> impl IntoView {
     let i18n = use_i18n();
     let days = RwSignal::new(28u32);
     let compliance = Resource::new(move || days.get(), get_visit_compliance);
-    let reminders = Resource::new(|| (), |()| get_reminders(14));
+    // the reminders' page is in the address (`?reminders=2`)
+    let query = leptos_router::hooks::use_query_map();
+    let reminder_page = Memo::new(move |_| {
+        query.with(|q| {
+            q.get("reminders")
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(1)
+                .max(1)
+        })
+    });
+    let reminders = Resource::new(move || reminder_page.get(), |p| get_reminders(14, p));
     let visits = Resource::new(|| (), |()| list_visits());
     let daily = Resource::new(|| (), |()| get_daily_visits());
     view! {
@@ -221,6 +233,10 @@ fn ReminderList(r: Reminders) -> impl IntoView {
     let i18n = use_i18n();
     let may_edit = r.may_edit_gifts;
     let gifts = r.gifts.clone();
+    let pager = (r.total > REMINDER_PAGE).then(|| {
+        let pages = u32::try_from(r.total.div_ceil(REMINDER_PAGE)).unwrap_or(1);
+        view! { <Pager page=r.page pages=pages keep_scroll=true href=|n| format!("/visits?reminders={n}") /> }
+    });
     view! {
         <section aria-labelledby="reminders">
             <h2 id="reminders">{t!(i18n, visits.reminders)}</h2>
@@ -257,6 +273,7 @@ fn ReminderList(r: Reminders) -> impl IntoView {
                     </table></div>
                 })
             }}
+            {pager}
             <p class="muted">{t!(i18n, visits.festival_rule)}</p>
         </section>
         {may_edit.then(|| view! { <GiftEditor gifts=gifts /> })}

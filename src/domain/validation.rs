@@ -134,23 +134,34 @@ impl FieldError {
 pub const SPREADSHEET_DIGITS: usize = 15;
 
 /// Whether an identifier's cell holds what a spreadsheet makes of a long number: the
-/// exponent form it shows and saves (`9.15E+17`), or digits longer than it keeps exactly.
-/// (A workbook's numeric cell of 16 digits or more is read in exponent form too.)
+/// exponent form it shows and saves (`9.15E+17`: a capital E and a signed exponent, so
+/// codes such as `1E5` stay codes). A workbook's numeric cell of 16 digits or more is
+/// read in that form too.
 pub fn rounded_by_spreadsheet(v: &str) -> bool {
     let t = v.trim();
-    let Some(at) = t.find(['e', 'E']) else {
+    let Some((mantissa, exponent)) = t.split_once('E') else {
         return false;
     };
-    let (mantissa, exponent) = (&t[..at], &t[at + 1..]);
-    let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-    let mut parts = mantissa.splitn(2, '.');
-    let whole = parts.next().unwrap_or_default();
-    let fraction = parts.next().unwrap_or_default();
+    let Some(exponent) = exponent.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     !whole.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && digits(whole)
+        && digits(fraction)
         && !exponent.is_empty()
-        && exponent.bytes().all(|b| b.is_ascii_digit())
+        && digits(exponent)
+}
+
+/// How a workbook's number too long for a spreadsheet is read: as the spreadsheet shows
+/// it (`9.15000000001324E+17`), which [`rounded_by_spreadsheet`] recognises.
+pub fn spreadsheet_exponent_form(n: f64) -> String {
+    let shown = format!("{n:E}");
+    match shown.split_once('E') {
+        Some((m, e)) if !e.starts_with('-') => format!("{m}E+{e}"),
+        _ => shown,
+    }
 }
 
 /// Whether `incoming` is `stored` with the digits past the 15th turned to zeros: what a
@@ -249,10 +260,10 @@ mod tests {
     fn the_exponent_form_of_a_spreadsheet_is_seen_and_real_identifiers_are_not() {
         for v in [
             "9.15E+17",
-            "9.15e17",
             "1E+15",
-            "9.15000000001324E17",
+            "9.15000000001324E+17",
             " 9.2E+17 ",
+            "1.2E-05",
         ] {
             assert!(rounded_by_spreadsheet(v), "{v}");
         }
@@ -265,6 +276,9 @@ mod tests {
             "1.5E+X",
             "13800001234",
             "91500000MA5U1234X",
+            "1E5",
+            "20E3",
+            "9.15e+17",
         ] {
             assert!(!rounded_by_spreadsheet(v), "{v}");
         }
@@ -289,7 +303,7 @@ mod tests {
             proptest::prop_assert!(kept == digits || rounded_from(&digits, &kept));
             let number: f64 = digits.parse().unwrap_or_default();
             proptest::prop_assert!(number >= 1e15);
-            let shown = format!("{number:E}");
+            let shown = spreadsheet_exponent_form(number);
             proptest::prop_assert!(rounded_by_spreadsheet(&shown), "{}", shown);
         }
     }

@@ -22,6 +22,8 @@ use std::str::FromStr as _;
 pub const DATABASE_FILE: &str = "qudao.db";
 /// The photo folder's name inside a backup folder.
 pub const PHOTO_FOLDER: &str = "photos";
+/// What a backup holds, for a person; written last, so a backup without it is partial.
+pub const ABOUT_FILE: &str = "backup.txt";
 
 /// What a backup or a restore copied.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -136,7 +138,7 @@ pub async fn backup(pool: &SqlitePool, photo_dir: &Path, target: &Path) -> anyho
         ));
     }
     about.push_str("restore: qudao restore <this folder> (into an empty data folder)\n");
-    std::fs::write(target.join("backup.txt"), about)
+    std::fs::write(target.join(ABOUT_FILE), about)
         .with_context(|| format!("cannot write {}", target.display()))?;
     Ok(copied)
 }
@@ -183,11 +185,22 @@ pub async fn restore(
             source.display()
         );
     }
-    if database.exists() {
+    // backup.txt is written last: without it the backup stopped half-way
+    if !source.join(ABOUT_FILE).is_file() {
         bail!(
-            "{} already exists; restore only into an empty data folder (move the old one away first)",
-            database.display()
+            "{} holds no {ABOUT_FILE}: the backup did not finish; use another one",
+            source.display()
         );
+    }
+    // a journal left beside the target would be replayed onto the restored file
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let file = PathBuf::from(format!("{}{suffix}", database.display()));
+        if file.exists() {
+            bail!(
+                "{} already exists; restore only into an empty data folder (move the old one away first)",
+                file.display()
+            );
+        }
     }
     if photo_dir.exists()
         && std::fs::read_dir(photo_dir)
@@ -216,12 +229,25 @@ pub async fn restore(
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let part = database.with_extension("restoring");
-    tokio::fs::copy(&backed_up, &part)
-        .await
-        .with_context(|| format!("copying {} to {}", backed_up.display(), part.display()))?;
-    let copied = copy_photos(&photos, &source.join(PHOTO_FOLDER), photo_dir).await?;
-    std::fs::rename(&part, &database)
-        .with_context(|| format!("cannot put {} in place", database.display()))?;
+    let placed = async {
+        tokio::fs::copy(&backed_up, &part)
+            .await
+            .with_context(|| format!("copying {} to {}", backed_up.display(), part.display()))?;
+        let copied = copy_photos(&photos, &source.join(PHOTO_FOLDER), photo_dir).await?;
+        std::fs::rename(&part, &database)
+            .with_context(|| format!("cannot put {} in place", database.display()))?;
+        anyhow::Ok(copied)
+    }
+    .await;
+    let copied = match placed {
+        Ok(c) => c,
+        Err(e) => {
+            // leave the data folder as empty as it was, so the restore can be run again
+            let _ = std::fs::remove_file(&part);
+            let _ = std::fs::remove_dir_all(photo_dir);
+            return Err(e);
+        }
+    };
     let pool = crate::server::db::connect(database_url).await?;
     crate::server::db::migrate(&pool).await?;
     pool.close().await;

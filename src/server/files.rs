@@ -118,24 +118,45 @@ pub async fn export(
         desc: query.desc,
         headers: transfer::export_headers(chinese, true),
     };
-    // read and written a row at a time as the browser takes it: memory stays the same
-    // whatever the number of customers
-    let (out, chunks) = tokio::sync::mpsc::channel::<transfer::Chunk>(8);
+    // written to a temporary file a row at a time (memory stays the same whatever the
+    // number of customers), then sent from it: a slow download holds no connection
+    let (file, rows) = match transfer::export_file(&state.pool, job, xlsx).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = %e, "customer export");
+            let busy = e.downcast_ref::<sqlx::Error>().is_some_and(db::is_busy);
+            return error(if busy {
+                AppError::Busy
+            } else {
+                AppError::Internal
+            });
+        }
+    };
     let (mime, ext) = if xlsx {
-        tokio::spawn(transfer::stream_xlsx(state.pool.clone(), job, out));
         (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         )
     } else {
-        tokio::spawn(transfer::stream_csv(state.pool.clone(), job, out));
         ("text/csv; charset=utf-8", "csv")
     };
-    tracing::info!(by = %user.id, ext, "customers exported");
-    let body = axum::body::Body::from_stream(futures_util::stream::unfold(
-        chunks,
-        |mut chunks| async move { chunks.recv().await.map(|c| (c, chunks)) },
-    ));
+    tracing::info!(by = %user.id, rows, ext, "customers exported");
+    let body =
+        axum::body::Body::from_stream(futures_util::stream::unfold(file, |mut file| async move {
+            use tokio::io::AsyncReadExt as _;
+            let mut chunk = vec![0u8; 64 * 1024];
+            match file.read(&mut chunk).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    chunk.truncate(n);
+                    Some((
+                        Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)),
+                        file,
+                    ))
+                }
+                Err(e) => Some((Err(e), file)),
+            }
+        }));
     let date = chrono::Utc::now().format("%Y%m%d");
     let disposition = format!("attachment; filename=\"customers-{date}.{ext}\"");
     (

@@ -40,13 +40,16 @@ impl Rows {
     /// Opens `bytes` on a blocking thread (decoding a text file or reading a workbook
     /// is CPU work); CSV records are then read one at a time.
     async fn open(bytes: axum::body::Bytes) -> Result<Rows, FileProblem> {
-        let _turn = crate::server::spreadsheet::parse_turn().await;
-        tokio::task::spawn_blocking(move || Rows::open_now(&bytes))
-            .await
-            .unwrap_or_else(|e| {
-                tracing::error!(error = %e, "sales file reader failed");
-                Err(FileProblem::Unreadable)
-            })
+        let turn = crate::server::spreadsheet::parse_turn().await;
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            Rows::open_now(&bytes)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "sales file reader failed");
+            Err(FileProblem::Unreadable)
+        })
     }
 
     fn open_now(bytes: &[u8]) -> Result<Rows, FileProblem> {

@@ -68,13 +68,18 @@ pub async fn parse_turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
 /// A panic inside the reader (a bug in a parser) is a file that cannot be read, not a
 /// dead request.
 pub async fn read_table_off_thread(bytes: axum::body::Bytes) -> Result<Table, FileProblem> {
-    let _turn = parse_turn().await;
-    tokio::task::spawn_blocking(move || read_table(&bytes))
-        .await
-        .unwrap_or_else(|e| {
-            tracing::error!(error = %e, "file reader failed");
-            Err(FileProblem::Unreadable)
-        })
+    // the turn goes with the work: a request given up (timeout) frees it only when the
+    // reading really ends
+    let turn = parse_turn().await;
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        read_table(&bytes)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        tracing::error!(error = %e, "file reader failed");
+        Err(FileProblem::Unreadable)
+    })
 }
 
 /// Text of a CSV file in any of the encodings Chinese office software writes.
@@ -262,7 +267,9 @@ fn cell_text(d: &DataRef<'_>) -> String {
         DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
         // more digits than a spreadsheet keeps exactly: read as it shows them (9.15E17),
         // so an identifier it rounded is refused rather than believed
-        DataRef::Float(f) if f.abs() >= 1e15 => format!("{f:E}"),
+        DataRef::Float(f) if f.abs() >= 1e15 => {
+            crate::domain::validation::spreadsheet_exponent_form(*f)
+        }
         DataRef::Float(f) => f.to_string(),
         DataRef::Bool(b) => b.to_string(),
         DataRef::DateTime(dt) => dt

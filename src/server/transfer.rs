@@ -485,6 +485,27 @@ impl Plan {
     }
 }
 
+/// What a plan was made from, besides the customers' rows: the company's customer
+/// revision (moved by triggers on every insert, update or delete of a customer, tier and
+/// completeness included) and the employees customers may be given to (an employee
+/// deactivated or made a driver meanwhile must not get them).
+#[derive(Debug, PartialEq, Eq)]
+struct Mark {
+    revision: i64,
+    reps: Vec<(String, Uuid)>,
+}
+
+impl Mark {
+    async fn read(conn: &mut DbConn, company: CompanyId) -> Result<Mark, sqlx::Error> {
+        let mut reps = repo::active_logins(conn, company).await?;
+        reps.sort_unstable();
+        Ok(Mark {
+            revision: repo::revision(conn, company).await?,
+            reps,
+        })
+    }
+}
+
 /// How many times an import plans again when customers changed between its snapshot
 /// and its write lock; the last time it plans under the lock.
 const PLAN_ATTEMPTS: usize = 3;
@@ -521,14 +542,25 @@ pub async fn import(
     };
     let started = std::time::Instant::now();
     for attempt in 1..=PLAN_ATTEMPTS {
-        // the snapshot: a read transaction (the last attempt: the write transaction)
-        let mut tx = if attempt == PLAN_ATTEMPTS {
-            super::db::begin(pool).await?
-        } else {
-            pool.begin().await?
+        let last = attempt == PLAN_ATTEMPTS;
+        // the snapshot: a read transaction, ended before planning (the last attempt: the
+        // write transaction, kept)
+        let mut held = None;
+        let (snapshot, mark) = {
+            let mut tx = if last {
+                super::db::begin(pool).await?
+            } else {
+                pool.begin().await?
+            };
+            let snapshot = Snapshot::read(&mut tx, author.company, &file).await?;
+            let mark = Mark::read(&mut tx, author.company).await?;
+            if last {
+                held = Some(tx);
+            } else {
+                tx.rollback().await?;
+            }
+            (snapshot, mark)
         };
-        let snapshot = Snapshot::read(&mut tx, author.company, &file).await?;
-        let mark = repo::change_mark(&mut tx).await?;
         let planning = {
             let file = file.clone();
             tokio::task::spawn_blocking(move || plan(&file, snapshot, author)).await
@@ -541,15 +573,18 @@ pub async fn import(
         );
         if !plan.report.committed {
             // a preview, or errors: nothing is written
-            tx.rollback().await?;
+            if let Some(tx) = held {
+                tx.rollback().await?;
+            }
             return Ok(ImportOutcome::Report(plan.report));
         }
-        if attempt < PLAN_ATTEMPTS {
-            tx.rollback().await?;
-            tx = super::db::begin(pool).await?;
-        }
+        let mut tx = match held {
+            Some(tx) => tx,
+            None => super::db::begin(pool).await?,
+        };
         let locked = std::time::Instant::now();
-        if repo::change_mark(&mut tx).await? == mark && plan.write(&mut tx, author).await? {
+        if Mark::read(&mut tx, author.company).await? == mark && plan.write(&mut tx, author).await?
+        {
             tx.commit().await?;
             tracing::info!(
                 rows = plan.report.rows,
@@ -654,11 +689,12 @@ pub struct ExportJob {
     pub headers: Vec<(&'static str, String)>,
 }
 
-/// A chunk of a streamed download, or the error that cuts it off.
-pub type Chunk = std::io::Result<axum::body::Bytes>;
-
-/// Bytes sent per chunk of a streamed export.
+/// Bytes written per chunk of an export.
 const CHUNK_BYTES: usize = 64 * 1024;
+
+/// Exports built at once: each holds a database connection while it reads (never
+/// while a browser downloads) and a temporary file.
+static EXPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// One exported row: the record's cells under `headers`, the identifiers kept text for
 /// spreadsheet programs (`csv`: a leading tab; a workbook's cells are text anyway).
@@ -682,18 +718,26 @@ fn export_cells(headers: &[(&'static str, String)], r: &CustomerRecord, csv: boo
         .collect()
 }
 
-/// Streams the customers of `job` to `out` as CSV (UTF-8 with BOM, CRLF, formula-like
-/// cells guarded), read one row at a time from one snapshot: memory stays the same
-/// whatever the company's size. A failure cuts the download off (logged).
-pub async fn stream_csv(
-    pool: sqlx::SqlitePool,
+/// Writes the customers of `job` into a temporary file (already unlinked: it goes with
+/// its last handle), reading them one row at a time from one snapshot: memory stays the
+/// same whatever the company's size, and the database connection is released before
+/// the download starts, however slowly the browser reads it. CSV is UTF-8 with BOM,
+/// CRLF, formula-like cells guarded; XLSX one worksheet kept on disk while written.
+pub async fn export_file(
+    pool: &sqlx::SqlitePool,
     job: ExportJob,
-    out: tokio::sync::mpsc::Sender<Chunk>,
-) {
-    if let Err(e) = write_csv(&pool, &job, &out).await {
-        tracing::error!(error = %e, "csv export failed");
-        let _ = out.send(Err(std::io::Error::other("export failed"))).await;
-    }
+    xlsx: bool,
+) -> anyhow::Result<(tokio::fs::File, usize)> {
+    let _turn = EXPORTS.acquire().await?;
+    let file = tempfile::tempfile()?;
+    let (file, rows) = if xlsx {
+        write_xlsx(pool, &job, file).await?
+    } else {
+        write_csv(pool, &job, file).await?
+    };
+    let mut file = tokio::fs::File::from_std(file);
+    tokio::io::AsyncSeekExt::rewind(&mut file).await?;
+    Ok((file, rows))
 }
 
 fn csv_writer(start: &[u8]) -> csv::Writer<Vec<u8>> {
@@ -707,55 +751,46 @@ fn csv_writer(start: &[u8]) -> csv::Writer<Vec<u8>> {
 async fn write_csv(
     pool: &sqlx::SqlitePool,
     job: &ExportJob,
-    out: &tokio::sync::mpsc::Sender<Chunk>,
-) -> anyhow::Result<()> {
+    file: std::fs::File,
+) -> anyhow::Result<(std::fs::File, usize)> {
     use futures_util::TryStreamExt as _;
+    use tokio::io::AsyncWriteExt as _;
+    let mut out = tokio::fs::File::from_std(file);
     // a BOM, so Excel reads UTF-8
     let mut w = csv_writer(b"\xEF\xBB\xBF");
     w.write_record(job.headers.iter().map(|(_, h)| h))?;
     let mut snapshot = pool.begin().await?;
     let mut q = repo::list_query(job.company, job.scope, &job.filter, job.sort, job.desc);
     let mut rows = q.build().fetch(&mut *snapshot);
+    let mut count = 0;
     while let Some(row) = rows.try_next().await? {
         let mut r = repo::record(&row)?;
         crate::features::customers::api::imp::hide_foreign_parent(&mut r, job.scope);
         let cells = export_cells(&job.headers, &r, true);
         w.write_record(cells.iter().map(|v| guard(v).into_owned()))?;
+        count += 1;
         if w.get_ref().len() >= CHUNK_BYTES {
             let chunk = std::mem::replace(&mut w, csv_writer(b"")).into_inner()?;
-            if out.send(Ok(chunk.into())).await.is_err() {
-                return Ok(()); // the browser went away
-            }
+            out.write_all(&chunk).await?;
         }
     }
-    let _ = out.send(Ok(w.into_inner()?.into())).await;
-    Ok(())
-}
-
-/// Streams the customers of `job` to `out` as one worksheet: rows are read from one
-/// snapshot and written on a blocking thread into a worksheet kept on disk (constant
-/// memory), then the workbook is sent in chunks.
-pub async fn stream_xlsx(
-    pool: sqlx::SqlitePool,
-    job: ExportJob,
-    out: tokio::sync::mpsc::Sender<Chunk>,
-) {
-    if let Err(e) = write_xlsx(&pool, &job, &out).await {
-        tracing::error!(error = %e, "xlsx export failed");
-        let _ = out.send(Err(std::io::Error::other("export failed"))).await;
-    }
+    drop(rows);
+    snapshot.rollback().await?;
+    out.write_all(&w.into_inner()?).await?;
+    out.flush().await?;
+    Ok((out.into_std().await, count))
 }
 
 async fn write_xlsx(
     pool: &sqlx::SqlitePool,
     job: &ExportJob,
-    out: &tokio::sync::mpsc::Sender<Chunk>,
-) -> anyhow::Result<()> {
+    mut file: std::fs::File,
+) -> anyhow::Result<(std::fs::File, usize)> {
     use futures_util::TryStreamExt as _;
     let (rows_in, mut rows_out) = tokio::sync::mpsc::channel::<Vec<String>>(512);
     let headers: Vec<String> = job.headers.iter().map(|(_, h)| h.clone()).collect();
-    let writer =
-        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let writer = tokio::task::spawn_blocking(
+        move || -> Result<std::fs::File, rust_xlsxwriter::XlsxError> {
             let mut book = rust_xlsxwriter::Workbook::new();
             let sheet = book.add_worksheet_with_constant_memory()?;
             sheet.set_name("customers")?;
@@ -778,8 +813,11 @@ async fn write_xlsx(
                     }
                 }
             }
-            book.save_to_buffer()
-        });
+            book.save_to_writer(&mut file)?;
+            Ok(file)
+        },
+    );
+    let mut count = 0;
     {
         let mut snapshot = pool.begin().await?;
         let mut q = repo::list_query(job.company, job.scope, &job.filter, job.sort, job.desc);
@@ -787,6 +825,7 @@ async fn write_xlsx(
         while let Some(row) = rows.try_next().await? {
             let mut r = repo::record(&row)?;
             crate::features::customers::api::imp::hide_foreign_parent(&mut r, job.scope);
+            count += 1;
             if rows_in
                 .send(export_cells(&job.headers, &r, false))
                 .await
@@ -795,19 +834,12 @@ async fn write_xlsx(
                 break; // the writer failed: its error is below
             }
         }
+        drop(rows);
+        snapshot.rollback().await?;
         drop(rows_in);
     }
-    let book = writer.await??;
-    for chunk in book.chunks(CHUNK_BYTES) {
-        if out
-            .send(Ok(axum::body::Bytes::copy_from_slice(chunk)))
-            .await
-            .is_err()
-        {
-            break;
-        }
-    }
-    Ok(())
+    let file = writer.await??;
+    Ok((file, count))
 }
 
 /// Customers as CSV (see [`table_csv`]).

@@ -207,7 +207,8 @@ pub async fn insert_many(
             }
             q.push(")");
         }
-        q.build().execute(&mut *conn).await?;
+        // a statement of ~32 000 parameters is not worth keeping in the statement cache
+        q.build().persistent(false).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -631,18 +632,9 @@ pub async fn record_changes(
                 .push_bind(source.to_owned())
                 .push_bind(now);
         });
-        q.build().execute(&mut *conn).await?;
+        q.build().persistent(false).execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-/// A mark that moves whenever any customer is created or changed (every such write
-/// records history): an import planned before it took the write lock checks, under
-/// the lock, that nothing moved meanwhile.
-pub async fn change_mark(conn: &mut DbConn) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT coalesce(max(rowid), 0) FROM customer_history")
-        .fetch_one(conn)
-        .await
 }
 
 /// The customers among `ids` (whole company scope), for an import's updates.

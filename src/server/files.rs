@@ -141,22 +141,22 @@ pub async fn export(
         ("text/csv; charset=utf-8", "csv")
     };
     tracing::info!(by = %user.id, rows, ext, "customers exported");
-    let body =
-        axum::body::Body::from_stream(futures_util::stream::unfold(file, |mut file| async move {
-            use tokio::io::AsyncReadExt as _;
-            let mut chunk = vec![0u8; 64 * 1024];
-            match file.read(&mut chunk).await {
-                Ok(0) => None,
-                Ok(n) => {
-                    chunk.truncate(n);
-                    Some((
-                        Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)),
-                        file,
-                    ))
-                }
-                Err(e) => Some((Err(e), file)),
+    let chunks = futures_util::stream::unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt as _;
+        let mut chunk = vec![0u8; 64 * 1024];
+        match file.read(&mut chunk).await {
+            Ok(0) => None,
+            Ok(n) => {
+                chunk.truncate(n);
+                let chunk = Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk));
+                Some((chunk, file))
             }
-        }));
+            Err(e) => Some((Err(e), file)),
+        }
+    });
+    // fused: a body layer (compression) polls once more after the end, which an
+    // unfused stream answers with a panic (the download was cut off)
+    let body = axum::body::Body::from_stream(futures_util::StreamExt::fuse(chunks));
     let date = chrono::Utc::now().format("%Y%m%d");
     let disposition = format!("attachment; filename=\"customers-{date}.{ext}\"");
     (

@@ -11,6 +11,20 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// The page a list is on, from the address parameter `name` (`?page=2`): 1 when it is
+/// missing or not a positive number.
+pub fn use_page_param(name: &'static str) -> Memo<u32> {
+    let query = leptos_router::hooks::use_query_map();
+    Memo::new(move |_| {
+        query.with(|q| {
+            q.get(name)
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(1)
+                .max(1)
+        })
+    })
+}
+
 /// Prev / next links around "page N of M". At the ends the link becomes a disabled
 /// control (`aria-disabled`), so the layout does not jump.
 /// `open_ended`: the list has no count (the sales ledger), so "page N" without "of M";

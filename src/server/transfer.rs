@@ -662,20 +662,15 @@ pub(crate) fn unguard(v: &str) -> &str {
     }
 }
 
+/// The header row and the rows of an in-memory export (the command line's).
 fn record_cells(
     headers: &[(&'static str, String)],
     rows: &[CustomerRecord],
+    csv: bool,
 ) -> (Vec<String>, Vec<Vec<String>>) {
     (
         headers.iter().map(|(_, h)| h.clone()).collect(),
-        rows.iter()
-            .map(|r| {
-                headers
-                    .iter()
-                    .map(|(k, _)| r.values.get(*k).cloned().unwrap_or_default())
-                    .collect()
-            })
-            .collect(),
+        rows.iter().map(|r| export_cells(headers, r, csv)).collect(),
     )
 }
 
@@ -847,11 +842,7 @@ pub fn to_csv(
     headers: &[(&'static str, String)],
     rows: &[CustomerRecord],
 ) -> Result<Vec<u8>, csv::Error> {
-    let h: Vec<String> = headers.iter().map(|(_, h)| h.clone()).collect();
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| export_cells(headers, r, true))
-        .collect();
+    let (h, cells) = record_cells(headers, rows, true);
     table_csv(&h, &cells)
 }
 
@@ -860,7 +851,7 @@ pub fn to_xlsx(
     headers: &[(&'static str, String)],
     rows: &[CustomerRecord],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let (h, cells) = record_cells(headers, rows);
+    let (h, cells) = record_cells(headers, rows, false);
     table_xlsx("customers", &h, &cells)
 }
 

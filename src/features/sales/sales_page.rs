@@ -13,7 +13,7 @@ use super::transfer::{
 };
 use crate::components::error_view::{error_message, field_message};
 use crate::components::layout::use_current_user;
-use crate::components::pager::Pager;
+use crate::components::pager::{Pager, use_page_param};
 use crate::components::upload::{file_signal, picked_file, post_file_for};
 use crate::domain::staff::Action as Permission;
 use crate::error::AppError;
@@ -28,25 +28,10 @@ use leptos_router::components::A;
 pub fn SalesPage() -> impl IntoView {
     let i18n = use_i18n();
     let may_manage = use_current_user().is_some_and(|u| u.role.may(Permission::ManageCustomers));
-    // the ledger's page is in the address (`?page=2`), like every list's
-    let query = leptos_router::hooks::use_query_map();
-    let page = Memo::new(move |_| {
-        query.with(|q| {
-            q.get("page")
-                .and_then(|p| p.parse::<u32>().ok())
-                .unwrap_or(1)
-                .max(1)
-        })
-    });
-    // the imports' page too (`?imports=2`)
-    let imports_page = Memo::new(move |_| {
-        query.with(|q| {
-            q.get("imports")
-                .and_then(|p| p.parse::<u32>().ok())
-                .unwrap_or(1)
-                .max(1)
-        })
-    });
+    // the ledger's page is in the address (`?page=2`), like every list's, and the
+    // imports' too (`?imports=2`)
+    let page = use_page_param("page");
+    let imports_page = use_page_param("imports");
     let lines = Resource::new(move || page.get(), list_sales_lines);
     let batches = Resource::new(
         move || imports_page.get(),

@@ -10,7 +10,7 @@ use super::api::{
 };
 use super::today_page::purpose_label;
 use crate::components::error_view::{error_message, message_for};
-use crate::components::pager::Pager;
+use crate::components::pager::{Pager, use_page_param};
 use crate::domain::visits::{GIFT_OCCASIONS, Health, Purpose, TouchKind};
 use crate::error::AppError;
 use crate::features::customers::components::TierBadge;
@@ -83,15 +83,7 @@ pub fn VisitsPage() -> impl IntoView {
     let days = RwSignal::new(28u32);
     let compliance = Resource::new(move || days.get(), get_visit_compliance);
     // the reminders' page is in the address (`?reminders=2`)
-    let query = leptos_router::hooks::use_query_map();
-    let reminder_page = Memo::new(move |_| {
-        query.with(|q| {
-            q.get("reminders")
-                .and_then(|p| p.parse::<u32>().ok())
-                .unwrap_or(1)
-                .max(1)
-        })
-    });
+    let reminder_page = use_page_param("reminders");
     let reminders = Resource::new(move || reminder_page.get(), |p| get_reminders(14, p));
     let visits = Resource::new(|| (), |()| list_visits());
     let daily = Resource::new(|| (), |()| get_daily_visits());

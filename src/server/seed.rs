@@ -1135,7 +1135,7 @@ pub async fn seed_customers(
                 );
             }
             let draft = save(v)?;
-            let row = svc::create(conn, author, &dir, uuid::Uuid::new_v4(), &draft)
+            let row = svc::create(conn, author, &dir, uuid::Uuid::now_v7(), &draft)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo customer {code} not saved: {e:?}"))?;
             dir.add(row);
@@ -1245,7 +1245,7 @@ pub async fn seed_customers(
                 set("credit_limit", format!("{}", rng.below(6) * 5_000));
             }
             let draft = save(v)?;
-            svc::create(conn, author, &dir, uuid::Uuid::new_v4(), &draft)
+            svc::create(conn, author, &dir, uuid::Uuid::now_v7(), &draft)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo customer {code} not saved: {e:?}"))?;
             count += 1;

@@ -299,7 +299,7 @@ fn plan(file: &FileRows, snapshot: Snapshot, author: Author) -> Plan {
         }
         let existing = existing_for(&dir, draft).map(|(r, why)| (r.id, r.code.clone(), why));
         let Some((id, existing_code, reason)) = existing else {
-            let id = Uuid::new_v4();
+            let id = Uuid::now_v7();
             match svc::prepare(&dir, id, draft, author.scope, None, false) {
                 Ok(p) => {
                     dir.add(p.ref_row(id));

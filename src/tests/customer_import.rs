@@ -1,5 +1,6 @@
 //! Importing and exporting customers over HTTP: encodings, spreadsheets, previews that
 //! save nothing, per-row errors, duplicates, all-or-nothing commits, limits, round trips.
+use crate::customers::list;
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -45,6 +46,10 @@ async fn a_preview_saves_nothing_and_a_commit_saves_every_row() {
     assert_eq!(report["committed"], false);
     assert_eq!(report["columns"][4]["field"], "parent_code");
     assert_eq!(total(&app).await, before, "a preview saves nothing");
+    // the list is read (and its in-memory copy taken) before the import: the rows an
+    // import writes, stamped once for the whole statement, must still be seen by it
+    let listed = |l: Value| l["total"].as_i64().unwrap();
+    assert_eq!(listed(list(&app, &m, json!({ "search": "new-" })).await), 0);
     let (_, body) = import(
         &app,
         &m,
@@ -54,6 +59,22 @@ async fn a_preview_saves_nothing_and_a_commit_saves_every_row() {
     .await;
     assert_eq!(body["Report"]["committed"], true);
     assert_eq!(total(&app).await, before + 3);
+    assert_eq!(listed(list(&app, &m, json!({ "search": "new-" })).await), 3);
+    assert_eq!(
+        listed(list(&app, &m, json!({ "search": "new-", "kind": "terminal" })).await),
+        2
+    );
+    // the sub-distributor picker lists the new 二批 and none of the new terminals
+    let r = app.call(&m, "customers/filters", json!({})).await;
+    let choices: Value = r.json().await.unwrap();
+    let picked: Vec<&str> = choices["sub_distributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s[1].as_str())
+        .filter(|code| code.starts_with("NEW-"))
+        .collect();
+    assert_eq!(picked, ["NEW-S1"]);
     let (parent, volume): (String, i64) = sqlx::query_as(
         "SELECT p.code, c.monthly_volume FROM customers c JOIN customers p ON p.id = c.parent_id WHERE c.code = 'NEW-T1'",
     )

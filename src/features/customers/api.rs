@@ -661,7 +661,7 @@ pub(crate) mod imp {
         let dir = Directory::for_draft(&mut tx, user.company_id, &draft)
             .await
             .map_err(db::internal("resolve references"))?;
-        let id = CustomerId(Uuid::new_v4());
+        let id = CustomerId(Uuid::now_v7());
         svc::create(&mut tx, author, &dir, id.0, &draft)
             .await
             .map_err(save_error)?;

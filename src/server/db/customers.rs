@@ -178,10 +178,22 @@ pub async fn insert_many(
     rows: &[(Uuid, CustomerWrite<'_>)],
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let per_row = 9 + stored_fields().count();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // one step of the company's counter for all the rows, stamped on them here: the
+    // per-row trigger (a step and an UPDATE each) skips rows inserted stamped
+    let rev: i64 = sqlx::query_scalar(
+        "INSERT INTO customer_revisions (company_id, rev) VALUES (?, 1) \
+         ON CONFLICT (company_id) DO UPDATE SET rev = customer_revisions.rev + 1 RETURNING rev",
+    )
+    .bind(company.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    let per_row = 10 + stored_fields().count();
     for chunk in rows.chunks((MAX_BINDS / per_row).max(1)) {
         let mut q = QueryBuilder::new(
-            "INSERT INTO customers (company_id, id, parent_id, rep_id, search_text, completeness, version, created_at, updated_at",
+            "INSERT INTO customers (company_id, id, parent_id, rep_id, search_text, completeness, version, list_rev, created_at, updated_at",
         );
         for spec in stored_fields() {
             q.push(", ").push(spec.key);
@@ -199,7 +211,7 @@ pub async fn insert_many(
                 .push_bind(w.rep_id);
             q.push(", ").push_bind(w.search_text.to_owned());
             q.push(", ").push_bind(i64::from(w.completeness));
-            q.push(", ").push_bind(1_i64);
+            q.push(", ").push_bind(1_i64).push(", ").push_bind(rev);
             q.push(", ").push_bind(now).push(", ").push_bind(now);
             for spec in stored_fields() {
                 q.push(", ");
@@ -559,16 +571,10 @@ pub async fn sub_distributors(
     scope: Scope,
 ) -> Result<Vec<(Uuid, String, String)>, sqlx::Error> {
     let mut q = QueryBuilder::new("SELECT c.id, c.code, c.name FROM customers c");
-    push_filter(
-        &mut q,
-        company,
-        scope,
-        &ListFilter {
-            kind: Some(CustomerKind::SubDistributor.as_str().to_owned()),
-            ..ListFilter::default()
-        },
-    );
-    q.push(" ORDER BY c.name LIMIT 5000");
+    push_filter(&mut q, company, scope, &ListFilter::default());
+    // the kind as a literal: that is what lets SQLite use the partial index of
+    // sub-distributors (a bound value cannot match an index's WHERE)
+    q.push(" AND c.kind = 'sub_distributor' ORDER BY c.name LIMIT 5000");
     q.build_query_as().fetch_all(conn).await
 }
 

@@ -104,6 +104,30 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// A database error, converted by `?`: logged here with the place of that `?` (the
+/// detail stays in the server log), answered as `Internal` — or as `Busy` when another
+/// writer held the database past the busy timeout (a passing state: the same request
+/// works in a moment).
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    #[track_caller]
+    fn from(e: sqlx::Error) -> Self {
+        let at = std::panic::Location::caller();
+        if crate::server::db::is_busy(&e) {
+            tracing::warn!(error = %e, %at, "database busy");
+            return AppError::Busy;
+        }
+        tracing::error!(error = %e, %at, "database error");
+        AppError::Internal
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::Validation(vec![e])
+    }
+}
+
 impl From<Vec<FieldError>> for AppError {
     fn from(errors: Vec<FieldError>) -> Self {
         AppError::Validation(errors)

@@ -127,15 +127,8 @@ async fn session_user_for(
     };
     let hash = auth::token_hash(&token);
     let now = db::unix_now();
-    let mut conn = state
-        .pool
-        .acquire()
-        .await
-        .map_err(db::internal("acquire connection"))?;
-    let Some(row) = sessions::find_live(&mut conn, &hash, now)
-        .await
-        .map_err(db::internal("find session"))?
-    else {
+    let mut conn = state.conn().await?;
+    let Some(row) = sessions::find_live(&mut conn, &hash, now).await? else {
         if let (Some(res), Ok(v)) = (
             response,
             HeaderValue::from_str(&auth::clear_session_cookie(state.config.secure_cookies)),

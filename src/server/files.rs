@@ -75,7 +75,7 @@ pub async fn import(
     let started = std::time::Instant::now();
     let outcome = match transfer::import(&state.pool, author, body, &options).await {
         Ok(o) => o,
-        Err(e) => return error(db::internal("import")(e)),
+        Err(e) => return error(AppError::from(e)),
     };
     if let ImportOutcome::Report(r) = &outcome
         && r.committed
@@ -299,7 +299,7 @@ pub async fn upload_photo(
         _ => "storefront",
     };
     let customer_found = repo::get(&mut tx, user.company_id, imp::scope_of(&user), customer).await;
-    if let Err(e) = found(customer_found.map(|c| c.is_some()), "get customer") {
+    if let Err(e) = found(customer_found.map(|c| c.is_some())) {
         return error(e);
     }
     let id = PhotoId::new_random();
@@ -346,7 +346,6 @@ pub async fn photo(
         Action::WorkWithCustomers,
         PhotoKind::Customer,
         id,
-        "get photo",
         async |conn, user| {
             let row = repo::photo(conn, user.company_id, imp::scope_of(user), id).await?;
             Ok(row.map(|r| r.content_type))
@@ -389,19 +388,17 @@ async fn begin_upload(
 > {
     let user = user_who_may(state, headers, action).await?;
     let content_type = check_image(body)?;
-    let tx = db::begin(&state.pool)
-        .await
-        .map_err(db::internal("begin"))?;
+    let tx = state.begin().await?;
     Ok((user, content_type, tx))
 }
 
 /// `Ok` when a scoped lookup found its row. Otherwise not found (outside the user's scope
 /// looks the same as missing), or the logged internal error.
-fn found(lookup: Result<bool, sqlx::Error>, what: &'static str) -> Result<(), AppError> {
+fn found(lookup: Result<bool, sqlx::Error>) -> Result<(), AppError> {
     match lookup {
         Ok(true) => Ok(()),
         Ok(false) => Err(AppError::NotFound),
-        Err(e) => Err(db::internal(what)(e)),
+        Err(e) => Err(AppError::from(e)),
     }
 }
 
@@ -413,7 +410,6 @@ async fn serve_photo(
     action: Action,
     kind: PhotoKind,
     id: Uuid,
-    what: &'static str,
     lookup: impl AsyncFnOnce(&mut db::DbConn, &CurrentUser) -> Result<Option<String>, sqlx::Error>,
 ) -> Response {
     let user = match user_who_may(state, headers, action).await {
@@ -422,14 +418,14 @@ async fn serve_photo(
     };
     let mut conn = match state.pool.acquire().await {
         Ok(c) => c,
-        Err(e) => return error(db::internal("acquire")(e)),
+        Err(e) => return error(AppError::from(e)),
     };
     match lookup(&mut conn, &user).await {
         Ok(Some(content_type)) => {
             serve_image(state, user.company_id, kind, id, &content_type).await
         }
         Ok(None) => error(AppError::NotFound),
-        Err(e) => error(db::internal(what)(e)),
+        Err(e) => error(AppError::from(e)),
     }
 }
 
@@ -488,7 +484,7 @@ async fn store_image(
     match photo_id_taken(&mut tx, id).await {
         Ok(false) => {}
         Ok(true) => return error(AppError::Conflict(crate::error::Conflict::IdTaken)),
-        Err(e) => return error(db::internal("photo id")(e)),
+        Err(e) => return error(AppError::from(e)),
     }
     let path = photo_path(&state.config.photo_dir, company, kind, id, content_type);
     let temp = match write_temp_image(&path, body).await {
@@ -506,7 +502,7 @@ async fn store_image(
             // another request recorded this id first (a retry racing its original)
             return error(AppError::Conflict(crate::error::Conflict::IdTaken));
         }
-        return error(db::internal("record photo")(e));
+        return error(AppError::from(e));
     }
     let placed = tokio::fs::hard_link(&temp, &path).await;
     let _ = tokio::fs::remove_file(&temp).await;
@@ -639,11 +635,11 @@ pub async fn import_sales(
     };
     let mut tx = match db::begin(&state.pool).await {
         Ok(tx) => tx,
-        Err(e) => return error(db::internal("begin")(e)),
+        Err(e) => return error(AppError::from(e)),
     };
     let outcome = match crate::server::sales::import(&mut tx, &who, body, options).await {
         Ok(o) => o,
-        Err(e) => return error(db::internal("sales import")(e)),
+        Err(e) => return error(AppError::from(e)),
     };
     let keep = matches!(&outcome, SalesImportOutcome::Report(r) if r.committed);
     let done = if keep {
@@ -652,7 +648,7 @@ pub async fn import_sales(
         tx.rollback().await
     };
     if let Err(e) = done {
-        return error(db::internal("end sales import")(e));
+        return error(AppError::from(e));
     }
     if let SalesImportOutcome::Report(r) = &outcome
         && keep
@@ -696,7 +692,7 @@ pub async fn export_segmentation(
     .await
     {
         Ok(c) => c,
-        Err(e) => return error(db::internal("classify for export")(e)),
+        Err(e) => return error(AppError::from(e)),
     };
     let rows: Vec<Vec<String>> = crate::server::segmentation::table_rows(&c, measure, t)
         .into_iter()
@@ -739,7 +735,7 @@ pub async fn upload_violation_photo(
         };
     let violation_found =
         discipline::violation(&mut tx, user.company_id, imp::scope_of(&user), violation).await;
-    if let Err(e) = found(violation_found.map(|v| v.is_some()), "get violation") {
+    if let Err(e) = found(violation_found.map(|v| v.is_some())) {
         return error(e);
     }
     let id = Uuid::now_v7();
@@ -785,7 +781,6 @@ pub async fn violation_photo(
         Action::WorkWithCustomers,
         PhotoKind::Violation,
         id,
-        "get violation photo",
         async |conn, user| {
             crate::server::db::discipline::photo(conn, user.company_id, imp::scope_of(user), id)
                 .await
@@ -982,7 +977,7 @@ pub async fn upload_ticket_photo(
             .await
             .map(|r| r.is_some())
     };
-    if let Err(e) = found(ticket_found, "get ticket") {
+    if let Err(e) = found(ticket_found) {
         return error(e);
     }
     let id = Uuid::now_v7();
@@ -1030,7 +1025,6 @@ pub async fn ticket_photo(
         Action::Deliver,
         PhotoKind::Ticket,
         id,
-        "get ticket photo",
         async |conn, user| {
             let scope = crate::server::db::tickets::DeliveryScope::of(user.role, user.id);
             crate::server::db::tickets::photo(conn, user.company_id, scope, id).await
@@ -1057,7 +1051,7 @@ pub async fn put_visit_photo(
         };
     let company = user.company_id;
     let visit_found = visits::visit_in_scope(&mut tx, company, imp::scope_of(&user), visit).await;
-    if let Err(e) = found(visit_found, "get visit") {
+    if let Err(e) = found(visit_found) {
         return error(e);
     }
     match visits::photo_visit(&mut tx, company, photo).await {
@@ -1082,7 +1076,7 @@ pub async fn put_visit_photo(
         }
         Ok(Some(_)) => return error(AppError::NotFound),
         Ok(None) => {}
-        Err(e) => return error(db::internal("get visit photo")(e)),
+        Err(e) => return error(AppError::from(e)),
     }
     let answer = store_image(
         &state,
@@ -1125,7 +1119,6 @@ pub async fn visit_photo(
         Action::WorkWithCustomers,
         PhotoKind::Visit,
         id,
-        "get visit photo",
         async |conn, user| {
             let Some((visit, content_type)) =
                 visits::photo_visit(conn, user.company_id, id).await?

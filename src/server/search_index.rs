@@ -3,7 +3,9 @@
 //! rows (tens of milliseconds).
 //!
 //! It is never stale: every change to `customers` moves the company's counter in
-//! `customer_revisions` and stamps the row with it (triggers, same transaction), and each
+//! `customer_revisions` and stamps the row with it (triggers, same transaction; a
+//! multi-row insert moves it once and stamps its rows itself, `customers::insert_many`),
+//! and each
 //! list reads that counter first — if it moved, the rows stamped above the copy's rev
 //! are read again and patched in (rev and rows read in one snapshot; a count that does
 //! not add up, i.e. a deletion, reloads everything). The page's rows are then read from

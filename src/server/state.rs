@@ -23,6 +23,18 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A connection from the pool. (The error stays a database error, so the caller's
+    /// `?` logs it with the caller's place: `AppError::from`.)
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// A write transaction (`BEGIN IMMEDIATE`, retried while the database is busy: see
+    /// `db::begin`).
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        crate::server::db::begin(&self.pool).await
+    }
+
     /// What a classification reads.
     pub fn segmentation_sources(&self) -> crate::server::segmentation::Sources<'_> {
         crate::server::segmentation::Sources {

@@ -97,18 +97,11 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
     // atomic statement), so parallel attempts cannot all pass a check made before any
     // of them failed. The address is only ever slowed, never refused.
     let (reservation, address_delay) = {
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
-        let reservation = sign_in::reserve(&mut conn, &account_key, now, &cfg.account_throttle)
-            .await
-            .map_err(db::internal("count sign-in attempt"))?;
+        let mut conn = state.conn().await?;
+        let reservation =
+            sign_in::reserve(&mut conn, &account_key, now, &cfg.account_throttle).await?;
         let address_delay = match &address_key {
-            Some(k) => sign_in::address_delay(&mut conn, k, now, &cfg.address_throttle)
-                .await
-                .map_err(db::internal("address delay"))?,
+            Some(k) => sign_in::address_delay(&mut conn, k, now, &cfg.address_throttle).await?,
             None => 0,
         };
         (reservation, address_delay)
@@ -125,14 +118,8 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
     }
 
     let candidates = if plausible {
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
-        employees::find_for_sign_in(&mut conn, &key)
-            .await
-            .map_err(db::internal("find employee for sign-in"))?
+        let mut conn = state.conn().await?;
+        employees::find_for_sign_in(&mut conn, &key).await?
     } else {
         Vec::new()
     };
@@ -152,14 +139,8 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
         // the login's failure is already counted; a login matching nobody also slows
         // its address (password spraying over made-up names)
         if unknown_login && let Some(k) = &address_key {
-            let mut conn = state
-                .pool
-                .acquire()
-                .await
-                .map_err(db::internal("acquire"))?;
-            sign_in::count_address(&mut conn, k, db::unix_now(), &cfg.address_throttle)
-                .await
-                .map_err(db::internal("count address failure"))?;
+            let mut conn = state.conn().await?;
+            sign_in::count_address(&mut conn, k, db::unix_now(), &cfg.address_throttle).await?;
         }
         tracing::info!(login = %key, ?ip, "sign-in failed");
         return Err(AppError::SignInFailed);
@@ -169,30 +150,18 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
         return Err(AppError::AccountDisabled);
     }
     {
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
-        sign_in::clear(&mut conn, &account_key)
-            .await
-            .map_err(db::internal("clear sign-in failures"))?;
+        let mut conn = state.conn().await?;
+        sign_in::clear(&mut conn, &account_key).await?;
     }
 
     // Always a new session id at sign-in; the one this browser had (if any) ends.
     let (token, hash) = auth::new_session_token();
     let now = db::unix_now();
-    let mut tx = db::begin(&state.pool)
-        .await
-        .map_err(db::internal("begin"))?;
+    let mut tx = state.begin().await?;
     if let Some(old) = old_token {
-        sessions::delete(&mut tx, &auth::token_hash(&old))
-            .await
-            .map_err(db::internal("delete old session"))?;
+        sessions::delete(&mut tx, &auth::token_hash(&old)).await?;
     }
-    sessions::delete_expired(&mut tx, now)
-        .await
-        .map_err(db::internal("delete expired sessions"))?;
+    sessions::delete_expired(&mut tx, now).await?;
     sessions::insert(
         &mut tx,
         &hash,
@@ -202,13 +171,11 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
         now + cfg.session_ttl_secs,
         user_agent.as_deref(),
     )
-    .await
-    .map_err(db::internal("insert session"))?;
+    .await?;
     let row = sessions::find_live(&mut tx, &hash, now)
-        .await
-        .map_err(db::internal("read new session"))?
+        .await?
         .ok_or(AppError::Internal)?;
-    tx.commit().await.map_err(db::internal("commit sign-in"))?;
+    tx.commit().await?;
     context::set_cookie(&auth::session_cookie(
         &token,
         cfg.session_ttl_secs,
@@ -227,18 +194,12 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
 
 #[cfg(feature = "ssr")]
 async fn sign_out() -> Result<(), AppError> {
-    use crate::server::db::{self, sessions};
+    use crate::server::db::sessions;
     use crate::server::{auth, context};
     let state = context::app_state()?;
     if let Some(token) = context::session_token() {
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
-        sessions::delete(&mut conn, &auth::token_hash(&token))
-            .await
-            .map_err(db::internal("delete session"))?;
+        let mut conn = state.conn().await?;
+        sessions::delete(&mut conn, &auth::token_hash(&token)).await?;
     }
     context::set_cookie(&auth::clear_session_cookie(state.config.secure_cookies));
     Ok(())

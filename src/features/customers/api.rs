@@ -303,8 +303,8 @@ pub(crate) mod imp {
     use crate::features::auth::api::CurrentUser;
     use crate::server::context;
     use crate::server::customers::{self as svc, Author, Directory, SaveError};
+    use crate::server::db::DbConn;
     use crate::server::db::customers::{self as repo, CustomerRecord, ListFilter, Scope, SortKey};
-    use crate::server::db::{self, DbConn};
     use crate::server::search_index;
     use uuid::Uuid;
 
@@ -386,23 +386,13 @@ pub(crate) mod imp {
         }
     }
 
-    async fn conn(
-        state: &crate::server::state::AppState,
-    ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, AppError> {
-        state.pool.acquire().await.map_err(db::internal("acquire"))
-    }
-
     pub async fn list(query: CustomerQuery) -> Result<CustomerPage, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let filter = filter_of(&query);
         let scope = scope_of(&user);
         let page = query.page.max(1);
         let company = user.company_id;
-        let snapshot = state
-            .search_index
-            .snapshot(&state.pool, company)
-            .await
-            .map_err(db::internal("customer search index"))?;
+        let snapshot = state.search_index.snapshot(&state.pool, company).await?;
         let (sort, desc) = (sort_of(&query), query.desc);
         let offset = (page as usize - 1) * PAGE_SIZE as usize;
         // a scan of ~100 000 entries: off the async threads
@@ -422,11 +412,9 @@ pub(crate) mod imp {
             tracing::error!(error = %e, "customer search task");
             AppError::Internal
         })?;
-        let mut conn = conn(&state).await?;
+        let mut conn = state.conn().await?;
         // the rows are read with the scope applied again: SQL stays the authority
-        let rows = repo::by_ids(&mut conn, company, scope, &ids)
-            .await
-            .map_err(db::internal("list customers"))?;
+        let rows = repo::by_ids(&mut conn, company, scope, &ids).await?;
         // the relationship health of this page's rows only (a handful of indexed counts each)
         let row_ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let health =
@@ -451,12 +439,9 @@ pub(crate) mod imp {
     pub async fn filters() -> Result<FilterChoices, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let scope = scope_of(&user);
-        let mut conn = conn(&state).await?;
+        let mut conn = state.conn().await?;
         let mut regions: Vec<(String, Vec<String>)> = Vec::new();
-        for (district, township) in repo::regions(&mut conn, user.company_id, scope)
-            .await
-            .map_err(db::internal("regions"))?
-        {
+        for (district, township) in repo::regions(&mut conn, user.company_id, scope).await? {
             match regions.last_mut() {
                 Some((d, ts)) if *d == district => ts.extend(township),
                 _ => regions.push((district, township.into_iter().collect())),
@@ -465,8 +450,7 @@ pub(crate) mod imp {
         let may_manage = user.role.may(Action::ManageCustomers);
         let reps = if may_manage {
             crate::server::db::employees::list(&mut conn, user.company_id)
-                .await
-                .map_err(db::internal("list employees"))?
+                .await?
                 .into_iter()
                 // a driver serves deliveries, never customers of their own
                 .filter(|e| e.active && e.role != Role::Driver.as_str())
@@ -480,8 +464,7 @@ pub(crate) mod imp {
             Vec::new()
         };
         let sub_distributors = repo::sub_distributors(&mut conn, user.company_id, scope)
-            .await
-            .map_err(db::internal("sub-distributors"))?
+            .await?
             .into_iter()
             .map(|(id, code, name)| (CustomerId(id), code, name))
             .collect();
@@ -502,8 +485,7 @@ pub(crate) mod imp {
         let scope = scope_of(user);
         let company = user.company_id;
         let mut r = repo::get(conn, company, scope, id)
-            .await
-            .map_err(db::internal("get customer"))?
+            .await?
             .ok_or(AppError::NotFound)?;
         let hidden_parent = r.parent_id.is_some() && !scope.sees(r.parent_rep_id);
         hide_foreign_parent(&mut r, scope);
@@ -520,8 +502,7 @@ pub(crate) mod imp {
             }
         }
         let children = repo::children(conn, company, scope, id)
-            .await
-            .map_err(db::internal("children"))?
+            .await?
             .into_iter()
             .map(|(id, code, name, terminal_type)| ChildSummary {
                 id: CustomerId(id),
@@ -530,9 +511,7 @@ pub(crate) mod imp {
                 terminal_type,
             })
             .collect();
-        let rows = repo::history(conn, company, id, 0, 300)
-            .await
-            .map_err(db::internal("history"))?;
+        let rows = repo::history(conn, company, id, 0, 300).await?;
         let (mut history, history_sources) = history_entries(rows, personal_visible);
         if scope != Scope::All {
             // codes of other reps' customers do not show through the history either
@@ -549,8 +528,7 @@ pub(crate) mod imp {
             }
         }
         let tiers = crate::server::db::sales::tier_history(conn, company, CustomerId(id))
-            .await
-            .map_err(db::internal("tier history"))?
+            .await?
             .into_iter()
             .map(|t| TierEntry {
                 snapshot: t.snapshot_name,
@@ -564,8 +542,7 @@ pub(crate) mod imp {
             })
             .collect();
         let photos = repo::photos(conn, company, id)
-            .await
-            .map_err(db::internal("photos"))?
+            .await?
             .into_iter()
             .map(|p| PhotoSummary {
                 id: PhotoId(p.id),
@@ -626,7 +603,7 @@ pub(crate) mod imp {
 
     pub async fn get(id: CustomerId) -> Result<CustomerDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = conn(&state).await?;
+        let mut conn = state.conn().await?;
         detail(&mut conn, &user, id.0).await
     }
 
@@ -644,7 +621,7 @@ pub(crate) mod imp {
         match e {
             SaveError::Invalid(errors) => AppError::Validation(errors),
             SaveError::Stale => AppError::NotFound,
-            SaveError::Db(e) => db::internal("save customer")(e),
+            SaveError::Db(e) => AppError::from(e),
         }
     }
 
@@ -654,18 +631,14 @@ pub(crate) mod imp {
             values.insert("rep_login".into(), user.login.clone());
         }
         let draft = CustomerDraft::parse(&values)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let author = author(&user, "create");
-        let dir = Directory::for_draft(&mut tx, user.company_id, &draft)
-            .await
-            .map_err(db::internal("resolve references"))?;
+        let dir = Directory::for_draft(&mut tx, user.company_id, &draft).await?;
         let id = CustomerId(Uuid::now_v7());
         svc::create(&mut tx, author, &dir, id.0, &draft)
             .await
             .map_err(save_error)?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, customer = %id, "customer created");
         Ok(id)
     }
@@ -683,10 +656,10 @@ pub(crate) mod imp {
                 Ok(rows) => AppError::EditConflict(
                     history_entries(rows, may_see_personal(user, r.rep_id)).0,
                 ),
-                Err(e) => db::internal("history")(e),
+                Err(e) => AppError::from(e),
             },
             Ok(None) => AppError::NotFound,
-            Err(e) => db::internal("re-read customer")(e),
+            Err(e) => AppError::from(e),
         }
     }
 
@@ -700,12 +673,9 @@ pub(crate) mod imp {
         edit: impl FnOnce(&CustomerRecord, &mut Values) -> Result<(), AppError>,
     ) -> Result<CustomerDetail, AppError> {
         let author = author(user, source);
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let current = repo::get(&mut tx, user.company_id, author.scope, id)
-            .await
-            .map_err(db::internal("get customer"))?
+            .await?
             .ok_or(AppError::NotFound)?;
         if current.version != version {
             return Err(edit_conflict(&mut tx, user, id, version).await);
@@ -713,9 +683,7 @@ pub(crate) mod imp {
         let mut after = current.values.clone();
         edit(&current, &mut after)?;
         let draft = CustomerDraft::parse(&after)?;
-        let dir = Directory::for_draft(&mut tx, user.company_id, &draft)
-            .await
-            .map_err(db::internal("resolve references"))?;
+        let dir = Directory::for_draft(&mut tx, user.company_id, &draft).await?;
         let base = svc::Current {
             version,
             values: &current.values,
@@ -728,7 +696,7 @@ pub(crate) mod imp {
             Err(e) => return Err(save_error(e)),
         }
         let detail = detail(&mut tx, user, id).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, customer = %id, source, "customer saved");
         Ok(detail)
     }
@@ -780,10 +748,9 @@ pub(crate) mod imp {
     ) -> Result<CustomerDetail, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
         let entry = {
-            let mut conn = conn(&state).await?;
+            let mut conn = state.conn().await?;
             repo::history_entry(&mut conn, user.company_id, id.0, change_version, &field)
-                .await
-                .map_err(db::internal("history entry"))?
+                .await?
                 .filter(|h| !h.field.is_empty())
                 .ok_or(AppError::NotFound)?
         };
@@ -808,15 +775,12 @@ pub(crate) mod imp {
             ]));
         }
         let author = author(&user, "assign");
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let login = match rep {
             None => None,
             Some(rep) => Some(
                 crate::server::db::employees::get(&mut tx, user.company_id, rep)
-                    .await
-                    .map_err(db::internal("get employee"))?
+                    .await?
                     .filter(|e| e.active && e.role != Role::Driver.as_str())
                     .ok_or_else(|| {
                         AppError::Validation(vec![crate::domain::validation::FieldError::new(
@@ -830,8 +794,7 @@ pub(crate) mod imp {
         let mut changed = 0u32;
         for id in ids {
             let current = repo::get(&mut tx, user.company_id, Scope::All, id.0)
-                .await
-                .map_err(db::internal("get customer"))?
+                .await?
                 .ok_or(AppError::NotFound)?;
             let mut after = current.values.clone();
             match &login {
@@ -839,9 +802,7 @@ pub(crate) mod imp {
                 None => after.remove("rep_login"),
             };
             let draft = CustomerDraft::parse(&after)?;
-            let dir = Directory::for_draft(&mut tx, user.company_id, &draft)
-                .await
-                .map_err(db::internal("resolve references"))?;
+            let dir = Directory::for_draft(&mut tx, user.company_id, &draft).await?;
             let base = svc::Current {
                 version: current.version,
                 values: &current.values,
@@ -855,24 +816,19 @@ pub(crate) mod imp {
                 changed += 1;
             }
         }
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, changed, "customers assigned");
         Ok(changed)
     }
 
     pub async fn delete_photo(id: PhotoId) -> Result<(), AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let photo = repo::photo(&mut tx, user.company_id, scope_of(&user), id.0)
-            .await
-            .map_err(db::internal("get photo"))?
+            .await?
             .ok_or(AppError::NotFound)?;
-        repo::delete_photo(&mut tx, user.company_id, photo.id)
-            .await
-            .map_err(db::internal("delete photo"))?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        repo::delete_photo(&mut tx, user.company_id, photo.id).await?;
+        tx.commit().await?;
         crate::server::files::remove_photo_file(
             &state.config.photo_dir,
             user.company_id,

@@ -44,22 +44,13 @@ pub async fn get_dashboard() -> Result<DashboardSummary, AppError> {
 async fn summary() -> Result<DashboardSummary, AppError> {
     use crate::domain::staff::Action;
     use crate::server::context;
-    use crate::server::db::{self, employees};
+    use crate::server::db::employees;
     let (state, user) = context::authorize(Action::ViewDashboard).await?;
-    let mut conn = state
-        .pool
-        .acquire()
-        .await
-        .map_err(db::internal("acquire"))?;
-    let s = employees::stats(&mut conn, user.company_id)
-        .await
-        .map_err(db::internal("staff stats"))?;
+    let mut conn = state.conn().await?;
+    let s = employees::stats(&mut conn, user.company_id).await?;
     let scope = crate::features::customers::api::imp::scope_of(&user);
     let mut tiers = [0i64; 4];
-    for (t, n) in crate::server::db::tiers::tier_counts(&mut conn, user.company_id, scope)
-        .await
-        .map_err(db::internal("tier counts"))?
-    {
+    for (t, n) in crate::server::db::tiers::tier_counts(&mut conn, user.company_id, scope).await? {
         let at = match t.as_deref() {
             Some("A") => 0,
             Some("B") => 1,
@@ -68,16 +59,13 @@ async fn summary() -> Result<DashboardSummary, AppError> {
         };
         tiers[at] += n;
     }
-    let latest = crate::server::db::tiers::latest_snapshots(&mut conn, user.company_id)
-        .await
-        .map_err(db::internal("latest snapshot"))?;
+    let latest = crate::server::db::tiers::latest_snapshots(&mut conn, user.company_id).await?;
     let movement = match latest.first() {
         None => None,
         Some((id, _)) => {
             let counts =
                 crate::server::db::tiers::change_counts(&mut conn, user.company_id, scope, *id)
-                    .await
-                    .map_err(db::internal("change counts"))?;
+                    .await?;
             let rank = |t: &str| ["A", "B", "C"].iter().position(|x| *x == t);
             let (mut up, mut down, mut first) = (0, 0, 0);
             for (old, new, n) in counts {
@@ -91,9 +79,7 @@ async fn summary() -> Result<DashboardSummary, AppError> {
         }
     };
     let open_violations =
-        crate::server::db::discipline::open_count(&mut conn, user.company_id, scope)
-            .await
-            .map_err(db::internal("open violations"))?;
+        crate::server::db::discipline::open_count(&mut conn, user.company_id, scope).await?;
     let today = crate::domain::time::beijing_date(chrono::Utc::now());
     let midnight = crate::domain::time::from_beijing(today.and_time(chrono::NaiveTime::MIN));
     let breaches_today = crate::server::db::tickets::breached_between(
@@ -103,23 +89,16 @@ async fn summary() -> Result<DashboardSummary, AppError> {
         midnight,
         midnight + chrono::Duration::days(1),
     )
-    .await
-    .map_err(db::internal("breaches today"))?;
-    let open_tickets = crate::server::db::tickets::open_count(&mut conn, user.company_id, scope)
-        .await
-        .map_err(db::internal("open tickets"))?;
+    .await?;
+    let open_tickets =
+        crate::server::db::tickets::open_count(&mut conn, user.company_id, scope).await?;
     let (overdue_visits, birthdays) =
         crate::features::visits::api::imp::week_at_a_glance(&mut conn, &user).await?;
     drop(conn);
     let rule = {
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         crate::server::db::tiers::candidate_rule(&mut conn, user.company_id)
-            .await
-            .map_err(db::internal("candidate rule"))?
+            .await?
             .unwrap_or_default()
     };
     let month =
@@ -136,8 +115,7 @@ async fn summary() -> Result<DashboardSummary, AppError> {
             rule,
         },
     )
-    .await
-    .map_err(db::internal("growth watch"))?;
+    .await?;
     Ok(DashboardSummary {
         company_name: user.company_name,
         staff_total: s.total,

@@ -125,7 +125,7 @@ pub(crate) mod imp {
     use crate::domain::validation::{FieldError, FieldErrorCode};
     use crate::features::auth::api::CurrentUser;
     use crate::server::context;
-    use crate::server::db::{self, DbConn, development as repo, employees};
+    use crate::server::db::{DbConn, development as repo, employees};
     use chrono::{Datelike, NaiveDate};
     use std::collections::BTreeSet;
     use uuid::Uuid;
@@ -182,15 +182,10 @@ pub(crate) mod imp {
     pub async fn overview() -> Result<DevelopmentOverview, AppError> {
         let (state, user) = context::authorize(Action::UseStaffPages).await?;
         let manage = user.role.may(Action::ViewStaff);
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let mine = (!manage).then_some(user.id);
         let suggestions = repo::suggestions(&mut conn, user.company_id, mine)
-            .await
-            .map_err(db::internal("suggestions"))?
+            .await?
             .into_iter()
             .filter_map(suggestion_view)
             .collect();
@@ -207,14 +202,11 @@ pub(crate) mod imp {
         let quarters = last_quarters(today());
         let since = NaiveDate::from_ymd_opt(quarters[0].0, (quarters[0].1 - 1) * 3 + 1, 1);
         let staff: Vec<employees::EmployeeRow> = employees::list(&mut conn, user.company_id)
-            .await
-            .map_err(db::internal("employees"))?
+            .await?
             .into_iter()
             .filter(|e| e.active)
             .collect();
-        let trainings = repo::trainings(&mut conn, user.company_id, None, since)
-            .await
-            .map_err(db::internal("trainings"))?;
+        let trainings = repo::trainings(&mut conn, user.company_id, None, since).await?;
         let sessions: Vec<(Uuid, NaiveDate, i64)> = trainings
             .iter()
             .filter_map(|t| {
@@ -239,9 +231,7 @@ pub(crate) mod imp {
                 )
             })
             .collect();
-        let cells = repo::skills(&mut conn, user.company_id, None)
-            .await
-            .map_err(db::internal("skills"))?;
+        let cells = repo::skills(&mut conn, user.company_id, None).await?;
         let skills: Vec<String> = cells
             .iter()
             .map(|(_, s, _)| s.clone())
@@ -292,8 +282,7 @@ pub(crate) mod imp {
             return Err(AppError::NotFound);
         }
         employees::get(conn, user.company_id, id)
-            .await
-            .map_err(db::internal("employee"))?
+            .await?
             .ok_or(AppError::NotFound)
     }
 
@@ -304,8 +293,7 @@ pub(crate) mod imp {
     ) -> Result<EmployeeDevelopment, AppError> {
         let who = EmployeeId(e.id);
         let trainings: Vec<TrainingView> = repo::trainings(conn, user.company_id, Some(who), None)
-            .await
-            .map_err(db::internal("trainings"))?
+            .await?
             .into_iter()
             .map(training_view)
             .collect();
@@ -325,14 +313,12 @@ pub(crate) mod imp {
             .collect();
         quarters.reverse();
         let skills = repo::skills(conn, user.company_id, Some(who))
-            .await
-            .map_err(db::internal("skills"))?
+            .await?
             .into_iter()
             .filter_map(|(_, s, l)| Some((s, u8::try_from(l).ok()?)))
             .collect();
         let suggestions = repo::suggestions(conn, user.company_id, Some(who))
-            .await
-            .map_err(db::internal("suggestions"))?
+            .await?
             .into_iter()
             .filter_map(suggestion_view)
             .collect();
@@ -351,11 +337,7 @@ pub(crate) mod imp {
 
     pub async fn employee(id: String) -> Result<EmployeeDevelopment, AppError> {
         let (state, user) = context::authorize(Action::UseStaffPages).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let e = visible_employee(&mut conn, &user, &id).await?;
         record(&mut conn, &user, e).await
     }
@@ -365,10 +347,8 @@ pub(crate) mod imp {
         input: TrainingInput,
     ) -> Result<EmployeeDevelopment, AppError> {
         let (state, user) = context::authorize(Action::ViewStaff).await?;
-        let t = Training::parse(&input, today()).map_err(AppError::Validation)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let t = Training::parse(&input, today())?;
+        let mut tx = state.begin().await?;
         let e = visible_employee(&mut tx, &user, &employee).await?;
         repo::insert_training(
             &mut tx,
@@ -378,10 +358,9 @@ pub(crate) mod imp {
             user.id,
             chrono::Utc::now(),
         )
-        .await
-        .map_err(db::internal("insert training"))?;
+        .await?;
         let out = record(&mut tx, &user, e).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         Ok(out)
     }
 
@@ -405,9 +384,7 @@ pub(crate) mod imp {
         let Some(skill) = skill.filter(|_| errors.is_empty()) else {
             return Err(AppError::Validation(errors));
         };
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let e = visible_employee(&mut tx, &user, &employee).await?;
         repo::set_skill(
             &mut tx,
@@ -417,19 +394,16 @@ pub(crate) mod imp {
             level,
             chrono::Utc::now(),
         )
-        .await
-        .map_err(db::internal("set skill"))?;
+        .await?;
         let out = record(&mut tx, &user, e).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         Ok(out)
     }
 
     pub async fn suggest(title: String, body: String) -> Result<SuggestionView, AppError> {
         let (state, user) = context::authorize(Action::UseStaffPages).await?;
-        let (title, body) = parse_suggestion(&title, &body).map_err(AppError::Validation)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let (title, body) = parse_suggestion(&title, &body)?;
+        let mut tx = state.begin().await?;
         let id = repo::insert_suggestion(
             &mut tx,
             user.company_id,
@@ -438,14 +412,12 @@ pub(crate) mod imp {
             &body,
             chrono::Utc::now(),
         )
-        .await
-        .map_err(db::internal("insert suggestion"))?;
+        .await?;
         let row = repo::suggestion(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("suggestion"))?
+            .await?
             .and_then(suggestion_view)
             .ok_or(AppError::Internal)?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         Ok(row)
     }
 
@@ -466,12 +438,9 @@ pub(crate) mod imp {
             )]));
         }
         let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let row = repo::suggestion(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("suggestion"))?
+            .await?
             .ok_or(AppError::NotFound)?;
         let current = SuggestionStatus::parse(&row.status).map_err(|_| AppError::Internal)?;
         if row.version != version {
@@ -492,17 +461,15 @@ pub(crate) mod imp {
             Some(response).filter(|r| !r.is_empty()),
             chrono::Utc::now(),
         )
-        .await
-        .map_err(db::internal("suggestion status"))?;
+        .await?;
         if !done {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }
         let out = repo::suggestion(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("suggestion"))?
+            .await?
             .and_then(suggestion_view)
             .ok_or(AppError::Internal)?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         Ok(out)
     }
 }

@@ -174,8 +174,7 @@ pub(crate) mod imp {
         r: repo::ViolationRow,
     ) -> Result<Option<ViolationSummary>, AppError> {
         let photos = repo::photos(conn, company, r.id)
-            .await
-            .map_err(db::internal("violation photos"))?
+            .await?
             .into_iter()
             .map(|(id, _)| id.to_string())
             .collect();
@@ -195,11 +194,7 @@ pub(crate) mod imp {
                 false,
             ),
         };
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let rows = repo::violations(
             &mut conn,
             user.company_id,
@@ -208,12 +203,9 @@ pub(crate) mod imp {
             open,
             500,
         )
-        .await
-        .map_err(db::internal("violations"))?;
+        .await?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let photos = repo::photos_of(&mut conn, user.company_id, &ids)
-            .await
-            .map_err(db::internal("violation photos"))?;
+        let photos = repo::photos_of(&mut conn, user.company_id, &ids).await?;
         Ok(rows
             .into_iter()
             .filter_map(|r| {
@@ -230,10 +222,8 @@ pub(crate) mod imp {
     pub async fn report(input: ViolationInput) -> Result<ViolationSummary, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
-        let r = ViolationReport::parse(&input, today).map_err(AppError::Validation)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let r = ViolationReport::parse(&input, today)?;
+        let mut tx = state.begin().await?;
         // a customer the reporter may not see is, to them, a customer that does not exist
         let customer = customers_repo::find_by_code(
             &mut tx,
@@ -241,17 +231,14 @@ pub(crate) mod imp {
             scope_of(&user),
             &r.customer_code,
         )
-        .await
-        .map_err(db::internal("find customer"))?;
+        .await?;
         let mut errors = Vec::new();
         if customer.is_none() {
             errors.push(FieldError::new("customer", FieldErrorCode::UnknownCustomer));
         }
         let product = match &r.product_sku {
             Some(sku) => {
-                let p = repo::product_id(&mut tx, user.company_id, sku)
-                    .await
-                    .map_err(db::internal("find product"))?;
+                let p = repo::product_id(&mut tx, user.company_id, sku).await?;
                 if p.is_none() {
                     errors.push(FieldError::new("product", FieldErrorCode::UnknownProduct));
                 }
@@ -278,13 +265,11 @@ pub(crate) mod imp {
                 now: chrono::Utc::now(),
             },
         )
-        .await
-        .map_err(db::internal("insert violation"))?;
+        .await?;
         let row = repo::violation(&mut tx, user.company_id, scope_of(&user), id)
-            .await
-            .map_err(db::internal("read violation"))?
+            .await?
             .ok_or(AppError::Internal)?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, violation = %id, "violation reported");
         summary(row, Vec::new()).ok_or(AppError::Internal)
     }
@@ -298,18 +283,15 @@ pub(crate) mod imp {
     ) -> Result<ViolationSummary, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
         let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let row = repo::violation(&mut tx, user.company_id, scope_of(&user), id)
-            .await
-            .map_err(db::internal("read violation"))?
+            .await?
             .ok_or(AppError::NotFound)?;
         let current = ViolationStatus::parse(&row.status).map_err(|_| AppError::Internal)?;
         if row.version != version {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }
-        let d = decide_rule(current, &status, &penalty, &note).map_err(AppError::Validation)?;
+        let d = decide_rule(current, &status, &penalty, &note)?;
         // a note adds to the record's notes, it never replaces what others wrote
         let notes = match (row.notes.as_deref(), d.note.as_deref()) {
             (Some(old), Some(new)) => Some(format!("{old}\n{new}")),
@@ -326,17 +308,15 @@ pub(crate) mod imp {
             user.id,
             chrono::Utc::now(),
         )
-        .await
-        .map_err(db::internal("decide violation"))?;
+        .await?;
         if !done {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }
         let row = repo::violation(&mut tx, user.company_id, scope_of(&user), id)
-            .await
-            .map_err(db::internal("read violation"))?
+            .await?
             .ok_or(AppError::Internal)?;
         let out = with_photos(&mut tx, user.company_id, row).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, violation = %id, status = d.status.as_str(), "violation decided");
         out.ok_or(AppError::Internal)
     }
@@ -369,14 +349,9 @@ pub(crate) mod imp {
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         let from = today - chrono::Days::new(u64::from(days - 1));
         let scope = scope_of(&user);
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
-        let lines = repo::below_floor_lines(&mut conn, user.company_id, scope, from, today, 200)
-            .await
-            .map_err(db::internal("below floor"))?;
+        let mut conn = state.conn().await?;
+        let lines =
+            repo::below_floor_lines(&mut conn, user.company_id, scope, from, today, 200).await?;
         // shelf prices seen on visits feed the same signal
         let shelf = repo::below_floor_shelf(
             &mut conn,
@@ -388,11 +363,9 @@ pub(crate) mod imp {
             ),
             200,
         )
-        .await
-        .map_err(db::internal("below floor on shelves"))?;
-        let (served, territories) = repo::served_terminals(&mut conn, user.company_id, scope)
-            .await
-            .map_err(db::internal("served terminals"))?;
+        .await?;
+        let (served, territories) =
+            repo::served_terminals(&mut conn, user.company_id, scope).await?;
         let mut outside = Vec::new();
         for t in served {
             let of_sub: Vec<Territory> = territories
@@ -444,26 +417,17 @@ pub(crate) mod imp {
     ) -> Result<Uuid, AppError> {
         let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
         customers_repo::get(conn, user.company_id, scope_of(user), id)
-            .await
-            .map_err(db::internal("get customer"))?
+            .await?
             .ok_or(AppError::NotFound)?;
         Ok(id)
     }
 
     pub async fn customer(customer_id: String) -> Result<CustomerDiscipline, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let id = visible(&mut conn, &user, &customer_id).await?;
-        let tier = crate::server::db::tiers::customer_tier(&mut conn, user.company_id, id)
-            .await
-            .map_err(db::internal("tier"))?;
-        let territories = repo::territories(&mut conn, user.company_id, id)
-            .await
-            .map_err(db::internal("territories"))?;
+        let tier = crate::server::db::tiers::customer_tier(&mut conn, user.company_id, id).await?;
+        let territories = repo::territories(&mut conn, user.company_id, id).await?;
         let versions =
             crate::features::tiers::api::imp::versions(&mut conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
@@ -471,9 +435,7 @@ pub(crate) mod imp {
             .as_deref()
             .and_then(|t| crate::domain::tier::parse_class(t).ok())
             .and_then(|c| crate::features::tiers::api::imp::policy_on(&versions, c, today));
-        let open = repo::open_count_of(&mut conn, user.company_id, id)
-            .await
-            .map_err(db::internal("open violations"))?;
+        let open = repo::open_count_of(&mut conn, user.company_id, id).await?;
         Ok(CustomerDiscipline {
             territories,
             policy,
@@ -506,14 +468,10 @@ pub(crate) mod imp {
             return Err(AppError::Validation(errors));
         }
         parsed.sort();
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let id = visible(&mut tx, &user, &customer_id).await?;
-        repo::set_territories(&mut tx, user.company_id, id, &parsed)
-            .await
-            .map_err(db::internal("set territories"))?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        repo::set_territories(&mut tx, user.company_id, id, &parsed).await?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, customer = %id, n = parsed.len(), "territories saved");
         Ok(parsed)
     }

@@ -184,7 +184,7 @@ pub(crate) mod imp {
     use crate::features::auth::api::CurrentUser;
     use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
-    use crate::server::db::{self, customers::Scope, tiers as repo};
+    use crate::server::db::{customers::Scope, tiers as repo};
     use crate::server::growth::{self as svc, Request, SortKey};
     use crate::server::state::AppState;
 
@@ -244,14 +244,8 @@ pub(crate) mod imp {
         }
         let typed = [&q.min_growth, &q.hits, &q.of_last, &q.ordering_months];
         let (rule, rule_saved) = if typed.iter().all(|s| s.trim().is_empty()) {
-            let mut conn = state
-                .pool
-                .acquire()
-                .await
-                .map_err(db::internal("acquire"))?;
-            let saved = repo::candidate_rule(&mut conn, user.company_id)
-                .await
-                .map_err(db::internal("candidate rule"))?;
+            let mut conn = state.conn().await?;
+            let saved = repo::candidate_rule(&mut conn, user.company_id).await?;
             (Some(saved.unwrap_or_default()), true)
         } else {
             (
@@ -307,8 +301,7 @@ pub(crate) mod imp {
                 rule: p.rule,
             },
         )
-        .await
-        .map_err(db::internal("growth watch"))?;
+        .await?;
         svc::sort(&mut rows, p.sort, !q.asc);
         Ok((p, rows))
     }
@@ -372,16 +365,9 @@ pub(crate) mod imp {
         ordering_months: String,
     ) -> Result<CandidateRule, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
-        let rule = CandidateRule::parse(&min_growth, &hits, &of_last, &ordering_months)
-            .map_err(AppError::Validation)?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
-        repo::set_candidate_rule(&mut conn, user.company_id, rule)
-            .await
-            .map_err(db::internal("save candidate rule"))?;
+        let rule = CandidateRule::parse(&min_growth, &hits, &of_last, &ordering_months)?;
+        let mut conn = state.conn().await?;
+        repo::set_candidate_rule(&mut conn, user.company_id, rule).await?;
         tracing::info!(by = %user.id, ?rule, "candidate rule saved");
         Ok(rule)
     }

@@ -80,7 +80,7 @@ pub(crate) mod imp {
     use crate::domain::staff::Action;
     use crate::features::auth::api::CurrentUser;
     use crate::server::context;
-    use crate::server::db::{self, DbConn, handbook as repo, service};
+    use crate::server::db::{DbConn, handbook as repo, service};
 
     fn parse_content(raw: &str) -> Result<Handbook, AppError> {
         serde_json::from_str(raw).map_err(|e| {
@@ -94,21 +94,15 @@ pub(crate) mod imp {
         user: &CurrentUser,
         number: i64,
     ) -> Result<HandbookPage, AppError> {
-        let latest = repo::latest_number(conn, user.company_id)
-            .await
-            .map_err(db::internal("latest edition"))?;
-        let row = repo::edition(conn, user.company_id, (number > 0).then_some(number))
-            .await
-            .map_err(db::internal("edition"))?;
+        let latest = repo::latest_number(conn, user.company_id).await?;
+        let row = repo::edition(conn, user.company_id, (number > 0).then_some(number)).await?;
         if number > 0 && row.is_none() {
             return Err(AppError::NotFound);
         }
         let edition = match row {
             Some(r) => {
                 let content = parse_content(&r.content)?;
-                let changed = match repo::edition(conn, user.company_id, Some(r.number - 1))
-                    .await
-                    .map_err(db::internal("previous edition"))?
+                let changed = match repo::edition(conn, user.company_id, Some(r.number - 1)).await?
                 {
                     Some(p) => content
                         .changed_since(&parse_content(&p.content)?)
@@ -128,16 +122,13 @@ pub(crate) mod imp {
             None => None,
         };
         let editions = repo::editions(conn, user.company_id)
-            .await
-            .map_err(db::internal("editions"))?
+            .await?
             .into_iter()
             .map(|(n, at)| (n, crate::domain::time::beijing_date(at).to_string()))
             .collect();
         let (acknowledged, acknowledgements) = match latest {
             Some(n) => {
-                let all = repo::acknowledgements(conn, user.company_id, n)
-                    .await
-                    .map_err(db::internal("acknowledgements"))?;
+                let all = repo::acknowledgements(conn, user.company_id, n).await?;
                 let mine = all
                     .iter()
                     .any(|(id, _, _, at)| *id == user.id.0 && at.is_some());
@@ -158,8 +149,7 @@ pub(crate) mod imp {
         let draft = if user.role.may(Action::SetStandards) {
             Some(
                 repo::draft(conn, user.company_id)
-                    .await
-                    .map_err(db::internal("draft"))?
+                    .await?
                     .unwrap_or_default(),
             )
         } else {
@@ -177,11 +167,7 @@ pub(crate) mod imp {
 
     pub async fn get(number: i64) -> Result<HandbookPage, AppError> {
         let (state, user) = context::authorize(Action::UseStaffPages).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         page(&mut conn, &user, number).await
     }
 
@@ -191,11 +177,8 @@ pub(crate) mod imp {
             &draft.foreword,
             &draft.visit_procedure,
             &draft.channel_rules,
-        )
-        .map_err(AppError::Validation)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        )?;
+        let mut tx = state.begin().await?;
         let saved = repo::save_draft(
             &mut tx,
             user.company_id,
@@ -204,13 +187,12 @@ pub(crate) mod imp {
             user.id,
             chrono::Utc::now(),
         )
-        .await
-        .map_err(db::internal("save draft"))?;
+        .await?;
         if !saved {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }
         let out = page(&mut tx, &user, 0).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         Ok(out)
     }
 
@@ -220,12 +202,8 @@ pub(crate) mod imp {
         user: &CurrentUser,
         draft: Draft,
     ) -> Result<Handbook, AppError> {
-        let standards = service::standards(conn, user.company_id)
-            .await
-            .map_err(db::internal("standards"))?;
-        let calendar = service::calendar(conn, user.company_id)
-            .await
-            .map_err(db::internal("calendar"))?;
+        let standards = service::standards(conn, user.company_id).await?;
+        let calendar = service::calendar(conn, user.company_id).await?;
         let versions = crate::features::tiers::api::imp::versions(conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         let policies = [Class::A, Class::B, Class::C]
@@ -253,12 +231,9 @@ pub(crate) mod imp {
 
     pub async fn publish() -> Result<HandbookPage, AppError> {
         let (state, user) = context::authorize(Action::SetStandards).await?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let draft = repo::draft(&mut tx, user.company_id)
-            .await
-            .map_err(db::internal("draft"))?
+            .await?
             .map(|(d, _)| d)
             .unwrap_or_default();
         // the draft as saved must still be publishable (nothing written: refused)
@@ -266,16 +241,13 @@ pub(crate) mod imp {
             &draft.foreword,
             &draft.visit_procedure,
             &draft.channel_rules,
-        )
-        .map_err(AppError::Validation)?;
+        )?;
         let content = compile(&mut tx, &user, draft).await?;
         let json = serde_json::to_string(&content).map_err(|e| {
             tracing::error!(error = %e, "handbook does not serialize");
             AppError::Internal
         })?;
-        let latest = repo::latest_number(&mut tx, user.company_id)
-            .await
-            .map_err(db::internal("latest edition"))?;
+        let latest = repo::latest_number(&mut tx, user.company_id).await?;
         let number = next_number(latest);
         repo::insert_edition(
             &mut tx,
@@ -291,22 +263,18 @@ pub(crate) mod imp {
             sqlx::Error::Database(d) if d.is_unique_violation() => {
                 AppError::Conflict(crate::error::Conflict::StaleVersion)
             }
-            e => db::internal("insert edition")(e),
+            e => AppError::from(e),
         })?;
         let out = page(&mut tx, &user, number).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, number, "handbook edition published");
         Ok(out)
     }
 
     pub async fn acknowledge(number: i64) -> Result<HandbookPage, AppError> {
         let (state, user) = context::authorize(Action::UseStaffPages).await?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
-        let latest = repo::latest_number(&mut tx, user.company_id)
-            .await
-            .map_err(db::internal("latest edition"))?;
+        let mut tx = state.begin().await?;
+        let latest = repo::latest_number(&mut tx, user.company_id).await?;
         if latest != Some(number) {
             // only the edition in force can be acknowledged; an old page is stale
             return Err(match latest {
@@ -321,24 +289,18 @@ pub(crate) mod imp {
             user.id,
             chrono::Utc::now(),
         )
-        .await
-        .map_err(db::internal("acknowledge"))?;
+        .await?;
         let out = page(&mut tx, &user, number).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, number, "handbook acknowledged");
         Ok(out)
     }
 
     pub async fn edit_edition(number: i64, _draft: Draft) -> Result<HandbookPage, AppError> {
         let (state, user) = context::authorize(Action::SetStandards).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let exists = repo::edition(&mut conn, user.company_id, Some(number))
-            .await
-            .map_err(db::internal("edition"))?
+            .await?
             .is_some();
         if !exists {
             return Err(AppError::NotFound);

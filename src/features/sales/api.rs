@@ -155,7 +155,7 @@ pub(crate) mod imp {
     use crate::error::Conflict;
     use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
-    use crate::server::db::{self, customers::Scope, sales as repo};
+    use crate::server::db::{customers::Scope, sales as repo};
     use uuid::Uuid;
 
     fn summary(p: repo::ProductRow) -> ProductSummary {
@@ -174,14 +174,9 @@ pub(crate) mod imp {
 
     pub async fn products() -> Result<Vec<ProductSummary>, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         Ok(repo::products(&mut conn, user.company_id)
-            .await
-            .map_err(db::internal("products"))?
+            .await?
             .into_iter()
             .map(summary)
             .collect())
@@ -193,11 +188,9 @@ pub(crate) mod imp {
         input: ProductInput,
     ) -> Result<ProductSummary, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
-        let fields = ProductFields::parse(&input).map_err(AppError::Validation)?;
+        let fields = ProductFields::parse(&input)?;
         let now = chrono::Utc::now();
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let id = if id.trim().is_empty() {
             let id = Uuid::now_v7();
             repo::insert_product(&mut tx, user.company_id, id, &fields, now)
@@ -206,7 +199,7 @@ pub(crate) mod imp {
                     sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Validation(
                         vec![FieldError::new("sku", FieldErrorCode::DuplicateCode)],
                     ),
-                    _ => db::internal("insert product")(e),
+                    _ => AppError::from(e),
                 })?;
             id
         } else {
@@ -217,7 +210,7 @@ pub(crate) mod imp {
                     sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Validation(
                         vec![FieldError::new("sku", FieldErrorCode::DuplicateCode)],
                     ),
-                    _ => db::internal("update product")(e),
+                    _ => AppError::from(e),
                 })?;
             if !done {
                 return Err(AppError::Conflict(Conflict::StaleVersion));
@@ -225,22 +218,17 @@ pub(crate) mod imp {
             id
         };
         let saved = repo::products(&mut tx, user.company_id)
-            .await
-            .map_err(db::internal("products"))?
+            .await?
             .into_iter()
             .find(|p| p.id == id)
             .ok_or(AppError::NotFound)?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         Ok(summary(saved))
     }
 
     pub async fn lines(page: u32) -> Result<Vec<LineSummary>, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let offset = i64::from(page.max(1) - 1) * LEDGER_PAGE;
         let rows = repo::recent_lines(
             &mut conn,
@@ -249,8 +237,7 @@ pub(crate) mod imp {
             LEDGER_PAGE,
             offset,
         )
-        .await
-        .map_err(db::internal("sales lines"))?;
+        .await?;
         Ok(rows
             .into_iter()
             .map(|l| LineSummary {
@@ -289,19 +276,14 @@ pub(crate) mod imp {
             })?),
         };
         if let Some(id) = client_id {
-            let mut conn = state
-                .pool
-                .acquire()
-                .await
-                .map_err(db::internal("acquire"))?;
+            let mut conn = state.conn().await?;
             let n: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM sales_lines WHERE company_id = ? AND order_id = ?",
             )
             .bind(user.company_id.0)
             .bind(id)
             .fetch_one(&mut *conn)
-            .await
-            .map_err(db::internal("order by id"))?;
+            .await?;
             if n > 0 {
                 return Ok((id.to_string(), false));
             }
@@ -336,9 +318,7 @@ pub(crate) mod imp {
                 }
             }
         }
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let company = user.company_id;
         // one customer by code, within the user's scope (a rep's order for another
         // rep's customer finds nothing)
@@ -348,8 +328,7 @@ pub(crate) mod imp {
             scope,
             order.customer_code.trim(),
         )
-        .await
-        .map_err(db::internal("customer"))?
+        .await?
         .map(|c| (c.id, c.rep_id));
         if customer.is_none() && !order.customer_code.trim().is_empty() {
             errors.push(FieldError::new(
@@ -358,8 +337,7 @@ pub(crate) mod imp {
             ));
         }
         let products: std::collections::HashMap<String, Uuid> = repo::products(&mut tx, company)
-            .await
-            .map_err(db::internal("products"))?
+            .await?
             .into_iter()
             .map(|p| (p.sku, p.id))
             .collect();
@@ -388,8 +366,7 @@ pub(crate) mod imp {
             now,
             None,
         )
-        .await
-        .map_err(db::internal("batch"))?;
+        .await?;
         let lines: Vec<repo::NewLine> = parsed
             .iter()
             .enumerate()
@@ -416,7 +393,7 @@ pub(crate) mod imp {
             Err(sqlx::Error::Database(d)) if d.is_unique_violation() && client_id.is_some() => {
                 return Ok((order_id.to_string(), false));
             }
-            Err(e) => return Err(db::internal("insert order")(e)),
+            Err(e) => return Err(AppError::from(e)),
         }
         repo::set_batch_count(
             &mut tx,
@@ -424,24 +401,18 @@ pub(crate) mod imp {
             batch,
             i64::try_from(lines.len()).unwrap_or(0),
         )
-        .await
-        .map_err(db::internal("batch count"))?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        .await?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, order = %order_id, lines = lines.len(), "order entered");
         Ok((order_id.to_string(), true))
     }
 
     pub async fn batches(page: u32) -> Result<ImportBatches, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let offset = i64::from(page.max(1) - 1) * BATCH_PAGE;
-        let (rows, total) = repo::import_batches(&mut conn, user.company_id, BATCH_PAGE, offset)
-            .await
-            .map_err(db::internal("sales batches"))?;
+        let (rows, total) =
+            repo::import_batches(&mut conn, user.company_id, BATCH_PAGE, offset).await?;
         let items = rows
             .into_iter()
             .map(|b| ImportBatch {
@@ -460,20 +431,13 @@ pub(crate) mod imp {
     pub async fn undo_import(id: String) -> Result<u64, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
         let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         // only an import of this company: orders are deleted one by one, the demo stays
-        if !repo::is_import_batch(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("find batch"))?
-        {
+        if !repo::is_import_batch(&mut tx, user.company_id, id).await? {
             return Err(AppError::NotFound);
         }
-        let gone = repo::delete_batch(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("undo import"))?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        let gone = repo::delete_batch(&mut tx, user.company_id, id).await?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, batch = %id, lines = gone, "sales import undone");
         Ok(gone)
     }
@@ -481,16 +445,12 @@ pub(crate) mod imp {
     pub async fn delete_order(order_id: String) -> Result<u64, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
         let id: Uuid = order_id.parse().map_err(|_| AppError::NotFound)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
-        let gone = repo::delete_order(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("delete order"))?;
+        let mut tx = state.begin().await?;
+        let gone = repo::delete_order(&mut tx, user.company_id, id).await?;
         if gone == 0 {
             return Err(AppError::NotFound);
         }
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, order = %id, lines = gone, "order deleted");
         Ok(gone)
     }

@@ -88,7 +88,7 @@ pub(crate) mod imp {
     use crate::domain::validation::{FieldError, FieldErrorCode, optional_text};
     use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
-    use crate::server::db::{self, customers::Scope, sales as repo};
+    use crate::server::db::{customers::Scope, sales as repo};
     use crate::server::segmentation::{self as svc, Classification, SnapshotRequest};
 
     /// Period, measure and thresholds of a query, every refused field reported at once.
@@ -152,8 +152,7 @@ pub(crate) mod imp {
             period,
             measure,
         )
-        .await
-        .map_err(db::internal("classify"))?;
+        .await?;
         tracing::debug!(
             customers = c.rows.len(),
             ms = started.elapsed().as_secs_f64() * 1e3,
@@ -196,8 +195,7 @@ pub(crate) mod imp {
                 now,
             },
         )
-        .await
-        .map_err(db::internal("save snapshot"))?;
+        .await?;
         let Some((id, c)) = saved else {
             return Err(AppError::Validation(vec![FieldError::new(
                 "from",
@@ -224,17 +222,9 @@ pub(crate) mod imp {
         if !user.role.may(Action::ManageCustomers) {
             return Ok(Vec::new());
         }
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
-        let rows = repo::snapshots(&mut conn, user.company_id)
-            .await
-            .map_err(db::internal("snapshots"))?;
-        let counts = repo::snapshot_counts(&mut conn, user.company_id)
-            .await
-            .map_err(db::internal("snapshot counts"))?;
+        let mut conn = state.conn().await?;
+        let rows = repo::snapshots(&mut conn, user.company_id).await?;
+        let counts = repo::snapshot_counts(&mut conn, user.company_id).await?;
         Ok(rows
             .into_iter()
             .map(|s| {

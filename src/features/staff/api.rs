@@ -85,7 +85,7 @@ mod imp {
     use crate::domain::validation::{FieldError, FieldErrorCode};
     use crate::error::{AppError, Conflict};
     use crate::server::db::employees::{self, EmployeeRow};
-    use crate::server::db::{self, DbConn, sessions};
+    use crate::server::db::{DbConn, sessions};
     use crate::server::{auth, context};
 
     fn summary(row: EmployeeRow) -> Result<EmployeeSummary, AppError> {
@@ -111,7 +111,7 @@ mod imp {
             sqlx::Error::Database(d) if d.is_unique_violation() => {
                 AppError::Validation(vec![FieldError::new("login", FieldErrorCode::Taken)])
             }
-            _ => db::internal("save employee")(e),
+            _ => AppError::from(e),
         }
     }
 
@@ -125,7 +125,7 @@ mod imp {
         match employees::get(conn, company, id).await {
             Ok(Some(_)) => AppError::Conflict(Conflict::StaleVersion),
             Ok(None) => AppError::NotFound,
-            Err(e) => db::internal("re-read employee")(e),
+            Err(e) => AppError::from(e),
         }
     }
 
@@ -138,13 +138,10 @@ mod imp {
         after: impl FnOnce(Role, bool) -> (Role, bool),
     ) -> Result<(), AppError> {
         let before = employees::get(conn, company, id)
-            .await
-            .map_err(db::internal("read employee"))?
+            .await?
             .ok_or(AppError::NotFound)?;
         let role = Role::parse(&before.role).map_err(|_| AppError::Internal)?;
-        let owners = employees::count_active_owners(conn, company)
-            .await
-            .map_err(db::internal("count owners"))?;
+        let owners = employees::count_active_owners(conn, company).await?;
         if keeps_an_active_owner(owners, (role, before.active), after(role, before.active)) {
             Ok(())
         } else {
@@ -159,23 +156,17 @@ mod imp {
         id: EmployeeId,
     ) -> Result<EmployeeSummary, AppError> {
         let row = employees::get(&mut tx, company, id)
-            .await
-            .map_err(db::internal("re-read employee"))?
+            .await?
             .ok_or(AppError::Internal)?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         summary(row)
     }
 
     pub async fn list() -> Result<Vec<EmployeeSummary>, AppError> {
         let (state, user) = context::authorize(Action::ViewStaff).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         employees::list(&mut conn, user.company_id)
-            .await
-            .map_err(db::internal("list employees"))?
+            .await?
             .into_iter()
             .map(summary)
             .collect()
@@ -198,9 +189,7 @@ mod imp {
         let hash = auth::hash_password(password).await?;
         let id = EmployeeId::new_random();
         let now = chrono::Utc::now();
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         employees::insert(&mut tx, user.company_id, id, &fields, &hash, now)
             .await
             .map_err(login_taken)?;
@@ -217,9 +206,7 @@ mod imp {
         let (state, user) = context::authorize(Action::ManageStaff).await?;
         let fields = EmployeeFields::parse(&input)?;
         let now = chrono::Utc::now();
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         ensure_an_owner_remains(&mut tx, user.company_id, id, |_, active| {
             (fields.role, active)
         })
@@ -227,9 +214,7 @@ mod imp {
         // a driver sees no customer: one who still serves some keeps their role until
         // the customers have gone to another rep
         if fields.role == Role::Driver
-            && crate::server::db::customers::count_served_by(&mut tx, user.company_id, id)
-                .await
-                .map_err(db::internal("customers served"))?
+            && crate::server::db::customers::count_served_by(&mut tx, user.company_id, id).await?
                 > 0
         {
             return Err(AppError::Validation(vec![FieldError::new(
@@ -258,21 +243,14 @@ mod imp {
             return Err(AppError::Conflict(Conflict::OwnAccount));
         }
         let now = chrono::Utc::now();
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         ensure_an_owner_remains(&mut tx, user.company_id, id, |role, _| (role, active)).await?;
-        if !employees::set_active(&mut tx, user.company_id, id, version, active, now)
-            .await
-            .map_err(db::internal("set active"))?
-        {
+        if !employees::set_active(&mut tx, user.company_id, id, version, active, now).await? {
             return Err(missing_or_stale(&mut tx, user.company_id, id).await);
         }
         if !active {
             // In the same transaction: the employee is out the moment this commits.
-            sessions::delete_for_employee(&mut tx, user.company_id, id)
-                .await
-                .map_err(db::internal("end sessions"))?;
+            sessions::delete_for_employee(&mut tx, user.company_id, id).await?;
         }
         let saved = commit_and_read(tx, user.company_id, id).await?;
         tracing::info!(by = %user.id, employee = %id, active, "employee activation changed");
@@ -283,19 +261,14 @@ mod imp {
         let (state, user) = context::authorize(Action::ManageStaff).await?;
         parse_password(&password)?;
         let hash = auth::hash_password(password).await?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         if !employees::set_password_hash(&mut tx, user.company_id, id, &hash, chrono::Utc::now())
-            .await
-            .map_err(db::internal("set password"))?
+            .await?
         {
             return Err(AppError::NotFound);
         }
-        sessions::delete_for_employee(&mut tx, user.company_id, id)
-            .await
-            .map_err(db::internal("end sessions"))?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        sessions::delete_for_employee(&mut tx, user.company_id, id).await?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, employee = %id, "password reset");
         Ok(())
     }

@@ -43,18 +43,14 @@ pub(crate) mod imp {
     use crate::domain::staff::Action;
     use crate::features::auth::api::CurrentUser;
     use crate::server::context;
-    use crate::server::db::{self, DbConn, service};
+    use crate::server::db::{DbConn, service};
 
     pub async fn detail(
         conn: &mut DbConn,
         user: &CurrentUser,
     ) -> Result<StandardsDetail, AppError> {
-        let standards = service::standards(conn, user.company_id)
-            .await
-            .map_err(db::internal("standards"))?;
-        let calendar = service::calendar(conn, user.company_id)
-            .await
-            .map_err(db::internal("calendar"))?;
+        let standards = service::standards(conn, user.company_id).await?;
+        let calendar = service::calendar(conn, user.company_id).await?;
         let versions = crate::features::tiers::api::imp::versions(conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         let visits = [Class::A, Class::B, Class::C].map(|c| {
@@ -71,25 +67,17 @@ pub(crate) mod imp {
 
     pub async fn get() -> Result<StandardsDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         detail(&mut conn, &user).await
     }
 
     pub async fn save(input: StandardInput) -> Result<StandardsDetail, AppError> {
         let (state, user) = context::authorize(Action::SetStandards).await?;
-        let s = ServiceStandard::parse(&input).map_err(AppError::Validation)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
-        service::save_standard(&mut tx, user.company_id, &s, user.id, chrono::Utc::now())
-            .await
-            .map_err(db::internal("save standard"))?;
+        let s = ServiceStandard::parse(&input)?;
+        let mut tx = state.begin().await?;
+        service::save_standard(&mut tx, user.company_id, &s, user.id, chrono::Utc::now()).await?;
         let out = detail(&mut tx, &user).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, kind = s.kind.as_str(), minutes = s.minutes, "standard saved");
         Ok(out)
     }
@@ -104,15 +92,11 @@ pub(crate) mod imp {
                 ),
             ]));
         }
-        let c = WorkCalendar::parse(&input).map_err(AppError::Validation)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
-        service::save_calendar(&mut tx, user.company_id, &c, chrono::Utc::now())
-            .await
-            .map_err(db::internal("save calendar"))?;
+        let c = WorkCalendar::parse(&input)?;
+        let mut tx = state.begin().await?;
+        service::save_calendar(&mut tx, user.company_id, &c, chrono::Utc::now()).await?;
         let out = detail(&mut tx, &user).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, days = c.days.len(), "calendar saved");
         Ok(out)
     }

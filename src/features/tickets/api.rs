@@ -321,12 +321,8 @@ pub(crate) mod imp {
 
     impl Rules {
         pub async fn load(conn: &mut DbConn, company: CompanyId) -> Result<Rules, AppError> {
-            let standards = service::standards(conn, company)
-                .await
-                .map_err(db::internal("standards"))?;
-            let calendar: WorkCalendar = service::calendar(conn, company)
-                .await
-                .map_err(db::internal("calendar"))?;
+            let standards = service::standards(conn, company).await?;
+            let calendar: WorkCalendar = service::calendar(conn, company).await?;
             Ok(Rules {
                 standards,
                 calendar: calendar.calendar(),
@@ -525,12 +521,6 @@ pub(crate) mod imp {
         }
     }
 
-    async fn acquire(
-        state: &crate::server::state::AppState,
-    ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, AppError> {
-        state.pool.acquire().await.map_err(db::internal("acquire"))
-    }
-
     pub async fn board(rep: String, tier: String, standard: String) -> Result<Board, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (_, now) = context::now_pair();
@@ -570,24 +560,18 @@ pub(crate) mod imp {
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        let mut conn = acquire(&state).await?;
+        let mut conn = state.conn().await?;
         let rules = Rules::load(&mut conn, user.company_id).await?;
         let filter = repo::Filter {
             open_only: true,
             limit: 2000,
             ..repo::Filter::default()
         };
-        let objections = repo::objections(&mut conn, user.company_id, scope, &filter)
-            .await
-            .map_err(db::internal("objections"))?;
+        let objections = repo::objections(&mut conn, user.company_id, scope, &filter).await?;
         let ids: Vec<Uuid> = objections.iter().map(|o| o.id).collect();
-        let pauses = repo::pauses_of(&mut conn, user.company_id, &ids)
-            .await
-            .map_err(db::internal("pauses"))?;
+        let pauses = repo::pauses_of(&mut conn, user.company_id, &ids).await?;
         let deliveries =
-            repo::deliveries(&mut conn, user.company_id, delivery_scope(&user), &filter)
-                .await
-                .map_err(db::internal("deliveries"))?;
+            repo::deliveries(&mut conn, user.company_id, delivery_scope(&user), &filter).await?;
         let rep_of = |r: Option<Uuid>| rep_filter.is_none_or(|want| r == Some(want));
         let mut items: Vec<BoardItem> = objections
             .iter()
@@ -615,8 +599,7 @@ pub(crate) mod imp {
             .count();
         let reps = if matches!(scope, Scope::All) {
             db::employees::list(&mut conn, user.company_id)
-                .await
-                .map_err(db::internal("employees"))?
+                .await?
                 .into_iter()
                 .filter(|e| e.active && e.role == Role::Rep.as_str())
                 .map(|e| (e.id.to_string(), e.name))
@@ -640,8 +623,7 @@ pub(crate) mod imp {
         code: &str,
     ) -> Result<customers_repo::RefRow, AppError> {
         customers_repo::find_by_code(conn, user.company_id, scope_of(user), code)
-            .await
-            .map_err(db::internal("find customer"))?
+            .await?
             .ok_or_else(|| {
                 AppError::Validation(vec![FieldError::new(
                     "customer",
@@ -679,9 +661,7 @@ pub(crate) mod imp {
         let Ok(id) = Uuid::parse_str(id.trim()) else {
             return Ok(None);
         };
-        let e = db::employees::get(conn, company, EmployeeId(id))
-            .await
-            .map_err(db::internal("employee"))?;
+        let e = db::employees::get(conn, company, EmployeeId(id)).await?;
         Ok(e.filter(|e| may_handle(kind, e, rep)).map(|e| e.id))
     }
 
@@ -692,7 +672,7 @@ pub(crate) mod imp {
         } else {
             TicketKind::Objection
         };
-        let mut conn = acquire(&state).await?;
+        let mut conn = state.conn().await?;
         let c = customer_by_code(&mut conn, &user, customer.trim()).await?;
         handler_list(&mut conn, user.company_id, kind, c.rep_id).await
     }
@@ -705,8 +685,7 @@ pub(crate) mod imp {
         rep: Option<Uuid>,
     ) -> Result<Vec<Handler>, AppError> {
         let mut list: Vec<(bool, Handler)> = db::employees::list(conn, company)
-            .await
-            .map_err(db::internal("employees"))?
+            .await?
             .into_iter()
             .filter(|e| may_handle(kind, e, rep))
             .map(|e| {
@@ -743,10 +722,8 @@ pub(crate) mod imp {
                 )])
             })?),
         };
-        let o = NewObjection::parse(&input, now).map_err(AppError::Validation)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let o = NewObjection::parse(&input, now)?;
+        let mut tx = state.begin().await?;
         if let Some(id) = client_id {
             let by: Option<Option<Uuid>> = sqlx::query_scalar(
                 "SELECT created_by FROM objections WHERE company_id = ? AND id = ?",
@@ -754,8 +731,7 @@ pub(crate) mod imp {
             .bind(user.company_id.0)
             .bind(id)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(db::internal("objection by id"))?;
+            .await?;
             match by {
                 Some(by) if by == Some(user.id.0) => return Ok((id.to_string(), false)),
                 Some(_) => {
@@ -804,9 +780,9 @@ pub(crate) mod imp {
             Err(sqlx::Error::Database(d)) if d.is_unique_violation() && client_id.is_some() => {
                 return Ok((id.to_string(), false));
             }
-            Err(e) => return Err(db::internal("insert objection")(e)),
+            Err(e) => return Err(AppError::from(e)),
         }
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, objection = %id, customer = %c.id, "objection opened");
         Ok((id.to_string(), true))
     }
@@ -818,9 +794,7 @@ pub(crate) mod imp {
         user: &CurrentUser,
         code: &str,
     ) -> Result<(), AppError> {
-        let any = customers_repo::find_by_code(conn, user.company_id, Scope::All, code)
-            .await
-            .map_err(db::internal("find customer"))?;
+        let any = customers_repo::find_by_code(conn, user.company_id, Scope::All, code).await?;
         match any {
             Some(c) if !scope_of(user).sees(c.rep_id) => Err(AppError::Conflict(
                 crate::error::Conflict::CustomerReassigned,
@@ -836,8 +810,7 @@ pub(crate) mod imp {
     ) -> Result<repo::ObjectionRow, AppError> {
         let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
         repo::objection(conn, user.company_id, scope_of(user), id)
-            .await
-            .map_err(db::internal("objection"))?
+            .await?
             .ok_or(AppError::NotFound)
     }
 
@@ -848,13 +821,10 @@ pub(crate) mod imp {
     ) -> Result<ObjectionDetail, AppError> {
         let (_, now) = context::now_pair();
         let rules = Rules::load(conn, user.company_id).await?;
-        let pauses = repo::pauses_of(conn, user.company_id, &[r.id])
-            .await
-            .map_err(db::internal("pauses"))?;
+        let pauses = repo::pauses_of(conn, user.company_id, &[r.id]).await?;
         let (o, timers) = objection_timers(&rules, &Times::from(&r), &pauses, now);
         let comments = repo::comments(conn, user.company_id, r.id)
-            .await
-            .map_err(db::internal("comments"))?
+            .await?
             .into_iter()
             .map(|c| CommentView {
                 kind: c.kind,
@@ -864,8 +834,7 @@ pub(crate) mod imp {
             })
             .collect();
         let photos = repo::photos_of(conn, user.company_id, "objection", &[r.id])
-            .await
-            .map_err(db::internal("photos"))?
+            .await?
             .into_iter()
             .map(|(_, p)| p.to_string())
             .collect();
@@ -898,7 +867,7 @@ pub(crate) mod imp {
 
     pub async fn objection_detail(id: String) -> Result<ObjectionDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = acquire(&state).await?;
+        let mut conn = state.conn().await?;
         let r = objection_row(&mut conn, &user, &id).await?;
         detail_of(&mut conn, &user, r).await
     }
@@ -927,20 +896,17 @@ pub(crate) mod imp {
         if r.version != version {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }
-        let done = repo::update_objection(&mut tx, user.company_id, r.id, version, step, now)
-            .await
-            .map_err(db::internal("update objection"))?;
+        let done =
+            repo::update_objection(&mut tx, user.company_id, r.id, version, step, now).await?;
         if !done {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }
         if let Some((kind, body)) = comment {
-            repo::insert_comment(&mut tx, user.company_id, r.id, kind, body, user.id, now)
-                .await
-                .map_err(db::internal("comment"))?;
+            repo::insert_comment(&mut tx, user.company_id, r.id, kind, body, user.id, now).await?;
         }
         let fresh = objection_row(&mut tx, user, &r.id.to_string()).await?;
         let out = detail_of(&mut tx, user, fresh).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         Ok(out)
     }
 
@@ -973,14 +939,10 @@ pub(crate) mod imp {
             .map_err(|c| AppError::Validation(vec![FieldError::new("status", c)]))?;
         // the answer given to the customer is part of the record
         let note = note_text(&note, to == ObjectionStatus::Answered)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let r = objection_row(&mut tx, &user, &id).await?;
         let (o, _) = objection_of(&Times::from(&r), &repo::Pauses::new());
-        let next = o
-            .advance(to, now)
-            .map_err(|e| AppError::Validation(vec![e]))?;
+        let next = o.advance(to, now)?;
         let mut step = step_of(&r);
         step.answered_at = next.answered.map(from_beijing);
         step.resolved_at = next.resolved.map(from_beijing);
@@ -989,9 +951,7 @@ pub(crate) mod imp {
         if to == ObjectionStatus::Resolved
             && let Some(from) = r.paused_at
         {
-            repo::insert_pause(&mut tx, user.company_id, r.id, from, now_utc)
-                .await
-                .map_err(db::internal("pause"))?;
+            repo::insert_pause(&mut tx, user.company_id, r.id, from, now_utc).await?;
             step.paused_at = None;
         }
         // a step done late is a breach even if the overdue job never saw it open
@@ -1001,9 +961,7 @@ pub(crate) mod imp {
             done.answered_at = step.answered_at;
             done.resolved_at = step.resolved_at;
             done.paused_at = step.paused_at;
-            let stored = repo::pauses_of(&mut tx, user.company_id, &[r.id])
-                .await
-                .map_err(db::internal("pauses"))?;
+            let stored = repo::pauses_of(&mut tx, user.company_id, &[r.id]).await?;
             let (_, timers) = objection_timers(&rules, &Times::from(&done), &stored, now);
             step.breached_at = timers
                 .iter()
@@ -1036,9 +994,7 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, _) = context::now_pair();
         let note = note_text(&note, false)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let r = objection_row(&mut tx, &user, &id).await?;
         if r.resolved_at.is_some() || r.paused_at.is_some() == paused {
             return Err(AppError::Validation(vec![FieldError::new(
@@ -1050,9 +1006,7 @@ pub(crate) mod imp {
         if paused {
             step.paused_at = Some(now_utc);
         } else if let Some(from) = r.paused_at {
-            repo::insert_pause(&mut tx, user.company_id, r.id, from, now_utc.max(from))
-                .await
-                .map_err(db::internal("pause"))?;
+            repo::insert_pause(&mut tx, user.company_id, r.id, from, now_utc.max(from)).await?;
             step.paused_at = None;
         }
         let kind = if paused { "paused" } else { "resumed" };
@@ -1063,9 +1017,7 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, _) = context::now_pair();
         let body = note_text(&body, true)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let r = objection_row(&mut tx, &user, &id).await?;
         repo::insert_comment(
             &mut tx,
@@ -1076,10 +1028,9 @@ pub(crate) mod imp {
             user.id,
             now_utc,
         )
-        .await
-        .map_err(db::internal("comment"))?;
+        .await?;
         let out = detail_of(&mut tx, &user, r).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         Ok(out)
     }
 
@@ -1090,9 +1041,7 @@ pub(crate) mod imp {
     ) -> Result<ObjectionDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, _) = context::now_pair();
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let r = objection_row(&mut tx, &user, &id).await?;
         let who = handler_allowed(
             &mut tx,
@@ -1116,10 +1065,8 @@ pub(crate) mod imp {
     pub async fn open_delivery(input: DeliveryInput) -> Result<String, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, now) = context::now_pair();
-        let d = NewDelivery::parse(&input, now).map_err(AppError::Validation)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let d = NewDelivery::parse(&input, now)?;
+        let mut tx = state.begin().await?;
         let c = customer_by_code(&mut tx, &user, &d.customer_code).await?;
         let driver = match &d.driver {
             None => None,
@@ -1149,15 +1096,14 @@ pub(crate) mod imp {
                 now: now_utc,
             },
         )
-        .await
-        .map_err(db::internal("insert delivery"))?;
+        .await?;
         if !inserted {
             return Err(AppError::Validation(vec![FieldError::new(
                 "order_ref",
                 FieldErrorCode::DuplicateCode,
             )]));
         }
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, delivery = %id, "delivery opened");
         Ok(id.to_string())
     }
@@ -1169,8 +1115,7 @@ pub(crate) mod imp {
     ) -> Result<repo::DeliveryRow, AppError> {
         let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
         repo::delivery(conn, user.company_id, delivery_scope(user), id)
-            .await
-            .map_err(db::internal("delivery"))?
+            .await?
             .ok_or(AppError::NotFound)
     }
 
@@ -1182,8 +1127,7 @@ pub(crate) mod imp {
         let (_, now) = context::now_pair();
         let rules = Rules::load(conn, user.company_id).await?;
         let photos = repo::photos_of(conn, user.company_id, "delivery", &[r.id])
-            .await
-            .map_err(db::internal("photos"))?
+            .await?
             .into_iter()
             .map(|(_, p)| p.to_string())
             .collect();
@@ -1233,7 +1177,7 @@ pub(crate) mod imp {
     pub async fn my_deliveries() -> Result<DeliveryRound, AppError> {
         let (state, user) = context::authorize(Action::Deliver).await?;
         let (now_utc, now) = context::now_pair();
-        let mut conn = acquire(&state).await?;
+        let mut conn = state.conn().await?;
         let rules = Rules::load(&mut conn, user.company_id).await?;
         // given to the user, and within what they may see at all
         let scope = delivery_scope(&user);
@@ -1248,8 +1192,7 @@ pub(crate) mod imp {
                 ..repo::Filter::default()
             },
         )
-        .await
-        .map_err(db::internal("my open deliveries"))?;
+        .await?;
         let recent = repo::delivered_since(
             &mut conn,
             user.company_id,
@@ -1258,8 +1201,7 @@ pub(crate) mod imp {
             now_utc - chrono::Duration::days(7),
             200,
         )
-        .await
-        .map_err(db::internal("my recent deliveries"))?;
+        .await?;
         let stop = |r: &repo::DeliveryRow| DeliveryStop {
             item: shown_to(&user, delivery_item(&rules, r, now)),
             stop: stop_of(r),
@@ -1289,9 +1231,7 @@ pub(crate) mod imp {
     ) -> Result<DeliveryDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, _) = context::now_pair();
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let r = delivery_row(&mut tx, &user, &id).await?;
         if !(user.role.may(Action::ManageCustomers) || r.rep_id == Some(user.id.0)) {
             return Err(AppError::Forbidden);
@@ -1315,22 +1255,19 @@ pub(crate) mod imp {
                     })?,
             ),
         };
-        if !repo::set_driver(&mut tx, user.company_id, r.id, version, who, now_utc)
-            .await
-            .map_err(db::internal("set driver"))?
-        {
+        if !repo::set_driver(&mut tx, user.company_id, r.id, version, who, now_utc).await? {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }
         let fresh = delivery_row(&mut tx, &user, &id).await?;
         let out = delivery_of(&mut tx, &user, fresh).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, delivery = %r.id, driver = ?who, "driver assigned");
         Ok(out)
     }
 
     pub async fn delivery_detail(id: String) -> Result<DeliveryDetail, AppError> {
         let (state, user) = context::authorize(Action::Deliver).await?;
-        let mut conn = acquire(&state).await?;
+        let mut conn = state.conn().await?;
         let r = delivery_row(&mut conn, &user, &id).await?;
         delivery_of(&mut conn, &user, r).await
     }
@@ -1368,9 +1305,7 @@ pub(crate) mod imp {
             }
             at
         };
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let mut tx = state.begin().await?;
         let r = delivery_row(&mut tx, &user, &id).await?;
         if r.delivered_at.is_some() {
             return Err(AppError::Validation(vec![FieldError::new(
@@ -1378,8 +1313,7 @@ pub(crate) mod imp {
                 FieldErrorCode::InvalidTransition,
             )]));
         }
-        tickets::check_delivery(to_beijing(r.ordered_at), Some(at))
-            .map_err(|e| AppError::Validation(vec![e]))?;
+        tickets::check_delivery(to_beijing(r.ordered_at), Some(at))?;
         if r.version != version {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }
@@ -1402,14 +1336,13 @@ pub(crate) mod imp {
             breached_at,
             now_utc,
         )
-        .await
-        .map_err(db::internal("complete delivery"))?;
+        .await?;
         if !done {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }
         let fresh = delivery_row(&mut tx, &user, &id).await?;
         let out = delivery_of(&mut tx, &user, fresh).await?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, delivery = %r.id, "delivered");
         Ok(out)
     }
@@ -1431,17 +1364,11 @@ pub(crate) mod imp {
         // tickets raised up to 31 days before the window can fall due inside it
         let since = from_beijing(first_month.and_hms_opt(0, 0, 0).unwrap_or(now))
             - chrono::Duration::days(31);
-        let mut conn = acquire(&state).await?;
+        let mut conn = state.conn().await?;
         let rules = Rules::load(&mut conn, user.company_id).await?;
-        let objections = repo::objection_clocks(&mut conn, user.company_id, scope, since)
-            .await
-            .map_err(db::internal("objection clocks"))?;
-        let pauses = repo::pauses_since(&mut conn, user.company_id, since)
-            .await
-            .map_err(db::internal("pauses"))?;
-        let deliveries = repo::delivery_clocks(&mut conn, user.company_id, scope, since)
-            .await
-            .map_err(db::internal("delivery clocks"))?;
+        let objections = repo::objection_clocks(&mut conn, user.company_id, scope, since).await?;
+        let pauses = repo::pauses_since(&mut conn, user.company_id, since).await?;
+        let deliveries = repo::delivery_clocks(&mut conn, user.company_id, scope, since).await?;
         drop(conn);
         // keys are small and copied: (rep, standard index, month index)
         let first = first_month.year() * 12 + first_month.month0() as i32;

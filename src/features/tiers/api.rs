@@ -243,9 +243,7 @@ pub(crate) mod imp {
     ) -> Result<Parsed, AppError> {
         let mut errors = Vec::new();
         let (from_raw, to_raw) = if q.from.trim().is_empty() && q.to.trim().is_empty() {
-            let latest = repo::latest_snapshots(conn, company)
-                .await
-                .map_err(db::internal("latest snapshots"))?;
+            let latest = repo::latest_snapshots(conn, company).await?;
             match latest.as_slice() {
                 [newest, older] => (
                     format!("snapshot:{}", older.0),
@@ -311,19 +309,12 @@ pub(crate) mod imp {
         p: &Parsed,
     ) -> Result<(Classes, Classes, Measure), AppError> {
         let src = state.segmentation_sources();
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         // the measure: a snapshot's, if any side is one
         let mut snapshot_measures = Vec::new();
         for (field, s) in [("from", p.from.1), ("to", p.to.1)] {
             if let Side::Snapshot(id) = s {
-                match repo::snapshot(&mut conn, company, id)
-                    .await
-                    .map_err(db::internal("snapshot"))?
-                {
+                match repo::snapshot(&mut conn, company, id).await? {
                     Some((_, _, _, m)) => {
                         snapshot_measures.push(Measure::parse(&m).unwrap_or_default())
                     }
@@ -349,8 +340,7 @@ pub(crate) mod imp {
         let mut out = Vec::new();
         for (field, s) in [("from", p.from.1), ("to", p.to.1)] {
             let c = svc::classes(src, company, scope, s, measure, p.thresholds)
-                .await
-                .map_err(db::internal("classes"))?
+                .await?
                 .ok_or_else(|| {
                     AppError::Validation(vec![FieldError::new(
                         field,
@@ -383,15 +373,10 @@ pub(crate) mod imp {
     pub async fn compare(q: TransitionQuery) -> Result<TransitionData, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let scope = scope_of(&user);
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let p = parse(&q, &mut conn, user.company_id).await?;
         let snapshots = crate::server::db::sales::snapshots(&mut conn, user.company_id)
-            .await
-            .map_err(db::internal("snapshots"))?
+            .await?
             .into_iter()
             .map(|s| SnapshotChoice {
                 id: s.id.to_string(),
@@ -410,13 +395,11 @@ pub(crate) mod imp {
             second,
             p.risk_bp,
         )
-        .await
-        .map_err(db::internal("compare"))?;
+        .await?;
         let customers = state
             .search_index
             .snapshot(&state.pool, user.company_id)
-            .await
-            .map_err(db::internal("customers"))?;
+            .await?;
         let watch = |list: &[svc::Watched]| -> Vec<WatchRow> {
             list.iter()
                 .take(WATCH_LIMIT)
@@ -465,11 +448,7 @@ pub(crate) mod imp {
                 FieldErrorCode::InvalidChoice,
             )]));
         };
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let p = parse(&q, &mut conn, user.company_id).await?;
         drop(conn);
         let (first, second, measure) = sides(&state, user.company_id, scope, &p).await?;
@@ -477,8 +456,7 @@ pub(crate) mod imp {
         let customers = state
             .search_index
             .snapshot(&state.pool, user.company_id)
-            .await
-            .map_err(db::internal("customers"))?;
+            .await?;
         let mut rows: Vec<(i64, &crate::server::search_index::Entry)> = moves
             .iter()
             .filter(|m| m.from == f && m.to == t)
@@ -533,8 +511,7 @@ pub(crate) mod imp {
         company: crate::domain::ids::CompanyId,
     ) -> Result<Vec<PolicySummary>, AppError> {
         Ok(repo::policies(conn, company)
-            .await
-            .map_err(db::internal("policies"))?
+            .await?
             .into_iter()
             .filter_map(summary)
             .collect())
@@ -561,11 +538,7 @@ pub(crate) mod imp {
 
     pub async fn policies() -> Result<PolicyOverview, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let versions = versions(&mut conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         Ok(PolicyOverview {
@@ -578,13 +551,10 @@ pub(crate) mod imp {
 
     pub async fn save_policy(input: TierPolicyInput) -> Result<PolicySummary, AppError> {
         let (state, user) = context::authorize(Action::SetTierPolicies).await?;
-        let p = TierPolicy::parse(&input).map_err(AppError::Validation)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let p = TierPolicy::parse(&input)?;
+        let mut tx = state.begin().await?;
         let existing: Vec<(Class, NaiveDate)> = repo::policies(&mut tx, user.company_id)
-            .await
-            .map_err(db::internal("policies"))?
+            .await?
             .into_iter()
             .filter_map(|r| {
                 Some((
@@ -593,8 +563,7 @@ pub(crate) mod imp {
                 ))
             })
             .collect();
-        check_new_version(&existing, p.tier, p.effective_from)
-            .map_err(|e| AppError::Validation(vec![e]))?;
+        check_new_version(&existing, p.tier, p.effective_from)?;
         let id = Uuid::now_v7();
         let now = chrono::Utc::now();
         match repo::insert_policy(&mut tx, user.company_id, id, &p, user.id, now).await {
@@ -606,9 +575,9 @@ pub(crate) mod imp {
                     FieldErrorCode::OverlappingVersion,
                 )]));
             }
-            Err(e) => return Err(db::internal("insert policy")(e)),
+            Err(e) => return Err(AppError::from(e)),
         }
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, policy = %id, tier = ?p.tier, "tier policy version saved");
         Ok(PolicySummary {
             id: id.to_string(),
@@ -627,11 +596,7 @@ pub(crate) mod imp {
 
     pub async fn changes(moves_only: bool) -> Result<Vec<TierChangeSummary>, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let versions = versions(&mut conn, user.company_id).await?;
         let rows = repo::changes(
             &mut conn,
@@ -641,8 +606,7 @@ pub(crate) mod imp {
             moves_only,
             500,
         )
-        .await
-        .map_err(db::internal("tier changes"))?;
+        .await?;
         Ok(rows
             .into_iter()
             .filter_map(|r| {

@@ -383,9 +383,7 @@ pub(crate) mod imp {
             conn: &mut DbConn,
             user: &CurrentUser,
         ) -> Result<Frequencies, AppError> {
-            let rows = db::tiers::policies(conn, user.company_id)
-                .await
-                .map_err(db::internal("policies"))?;
+            let rows = db::tiers::policies(conn, user.company_id).await?;
             Ok(Frequencies(
                 rows.into_iter()
                     .filter_map(|r| {
@@ -536,13 +534,8 @@ pub(crate) mod imp {
         conn: &mut DbConn,
         company: crate::domain::ids::CompanyId,
     ) -> Result<(u32, crate::domain::sla::Calendar), AppError> {
-        let capacity = db::companies::daily_visits(conn, company)
-            .await
-            .map_err(db::internal("daily visits"))?;
-        let calendar = db::service::calendar(conn, company)
-            .await
-            .map_err(db::internal("calendar"))?
-            .calendar();
+        let capacity = db::companies::daily_visits(conn, company).await?;
+        let calendar = db::service::calendar(conn, company).await?.calendar();
         Ok((capacity, calendar))
     }
 
@@ -580,8 +573,7 @@ pub(crate) mod imp {
                 ..Default::default()
             },
         )
-        .await
-        .map_err(db::internal("plan"))?;
+        .await?;
         Ok(rows
             .into_iter()
             .map(|r| plan_customer(r, &freq, today))
@@ -592,11 +584,7 @@ pub(crate) mod imp {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let rep = rep_filter(&user, &rep)?;
         let (_, now) = context::now_pair();
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let mut customers =
             plan_customers(&mut conn, &user, scope_of(&user), rep, now.date()).await?;
         let (capacity, calendar) = plan_rules(&mut conn, user.company_id).await?;
@@ -613,18 +601,12 @@ pub(crate) mod imp {
         }
         let (now_utc, now) = context::now_pair();
         let since = now_utc - chrono::Duration::days(i64::from(days));
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let freq = Frequencies::load(&mut conn, &user).await?;
-        let rows = repo::visit_counts_since(&mut conn, user.company_id, scope_of(&user), since)
-            .await
-            .map_err(db::internal("visit counts"))?;
+        let rows =
+            repo::visit_counts_since(&mut conn, user.company_id, scope_of(&user), since).await?;
         let names: HashMap<Uuid, String> = db::employees::list(&mut conn, user.company_id)
-            .await
-            .map_err(db::internal("employees"))?
+            .await?
             .into_iter()
             .map(|e| (e.id, e.name))
             .collect();
@@ -666,15 +648,10 @@ pub(crate) mod imp {
     pub async fn record_visit(input: VisitInput) -> Result<SyncOutcome, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, now) = context::now_pair();
-        let v = NewVisit::parse(&input, now).map_err(AppError::Validation)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let v = NewVisit::parse(&input, now)?;
+        let mut tx = state.begin().await?;
         let company = user.company_id;
-        if let Some((customer, rep)) = repo::visit_owner(&mut tx, company, v.id)
-            .await
-            .map_err(db::internal("visit owner"))?
-        {
+        if let Some((customer, rep)) = repo::visit_owner(&mut tx, company, v.id).await? {
             return if customer == v.customer_id && rep == user.id.0 {
                 Ok(SyncOutcome::AlreadySaved)
             } else {
@@ -684,10 +661,7 @@ pub(crate) mod imp {
                 )]))
             };
         }
-        match repo::customer_owner(&mut tx, company, v.customer_id)
-            .await
-            .map_err(db::internal("customer owner"))?
-        {
+        match repo::customer_owner(&mut tx, company, v.customer_id).await? {
             None => return Err(AppError::NotFound),
             Some(rep) if !scope_of(&user).sees(rep) => {
                 return Err(AppError::Conflict(Conflict::CustomerReassigned));
@@ -695,8 +669,7 @@ pub(crate) mod imp {
             Some(_) => {}
         }
         let products: HashMap<String, Uuid> = db::sales::products(&mut tx, company)
-            .await
-            .map_err(db::internal("products"))?
+            .await?
             .into_iter()
             .map(|p| (p.sku, p.id))
             .collect();
@@ -730,9 +703,9 @@ pub(crate) mod imp {
             Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
                 return Ok(SyncOutcome::AlreadySaved);
             }
-            Err(e) => return Err(db::internal("insert visit")(e)),
+            Err(e) => return Err(AppError::from(e)),
         }
-        tx.commit().await.map_err(db::internal("commit"))?;
+        tx.commit().await?;
         tracing::info!(by = %user.id, visit = %v.id, customer = %v.customer_id, "visit recorded");
         Ok(SyncOutcome::Saved)
     }
@@ -743,12 +716,8 @@ pub(crate) mod imp {
         rows: Vec<repo::VisitRow>,
     ) -> Result<Vec<VisitSummary>, AppError> {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let prices = repo::prices(conn, user.company_id, &ids)
-            .await
-            .map_err(db::internal("visit prices"))?;
-        let photos = repo::photos(conn, user.company_id, &ids)
-            .await
-            .map_err(db::internal("visit photos"))?;
+        let prices = repo::prices(conn, user.company_id, &ids).await?;
+        let photos = repo::photos(conn, user.company_id, &ids).await?;
         Ok(rows
             .into_iter()
             .map(|r| VisitSummary {
@@ -799,14 +768,8 @@ pub(crate) mod imp {
 
     pub async fn list_visits() -> Result<Vec<VisitSummary>, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
-        let rows = repo::visits(&mut conn, user.company_id, scope_of(&user), None, 30)
-            .await
-            .map_err(db::internal("visits"))?;
+        let mut conn = state.conn().await?;
+        let rows = repo::visits(&mut conn, user.company_id, scope_of(&user), None, 30).await?;
         summaries(&mut conn, &user, rows).await
     }
 
@@ -827,8 +790,7 @@ pub(crate) mod imp {
             now_utc - chrono::Duration::days(90),
             month_of(now.date()),
         )
-        .await
-        .map_err(db::internal("health facts"))?;
+        .await?;
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -852,10 +814,7 @@ pub(crate) mod imp {
         id: &str,
     ) -> Result<Uuid, AppError> {
         let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
-        match repo::customer_owner(conn, user.company_id, id)
-            .await
-            .map_err(db::internal("customer owner"))?
-        {
+        match repo::customer_owner(conn, user.company_id, id).await? {
             Some(rep) if scope_of(user).sees(rep) => Ok(id),
             _ => Err(AppError::NotFound),
         }
@@ -863,23 +822,16 @@ pub(crate) mod imp {
 
     pub async fn relationship(customer_id: String) -> Result<Relationship, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let id = customer_in_scope(&mut conn, &user, &customer_id).await?;
         let health = health_of(&mut conn, &user, &[id])
             .await?
             .remove(&id)
             .ok_or(AppError::NotFound)?;
-        let rows = repo::visits(&mut conn, user.company_id, scope_of(&user), Some(id), 20)
-            .await
-            .map_err(db::internal("visits"))?;
+        let rows = repo::visits(&mut conn, user.company_id, scope_of(&user), Some(id), 20).await?;
         let visits = summaries(&mut conn, &user, rows).await?;
         let touches = repo::touches(&mut conn, user.company_id, id)
-            .await
-            .map_err(db::internal("touches"))?
+            .await?
             .into_iter()
             .map(|t| TouchView {
                 date: t.touched_on,
@@ -914,11 +866,8 @@ pub(crate) mod imp {
     ) -> Result<(), AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, now) = context::now_pair();
-        let (kind, on, note) =
-            parse_touch(&kind, &on, &note, now.date()).map_err(AppError::Validation)?;
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
+        let (kind, on, note) = parse_touch(&kind, &on, &note, now.date())?;
+        let mut tx = state.begin().await?;
         let id = customer_in_scope(&mut tx, &user, &customer_id).await?;
         repo::insert_touch(
             &mut tx,
@@ -931,9 +880,8 @@ pub(crate) mod imp {
             &note,
             now_utc,
         )
-        .await
-        .map_err(db::internal("insert touch"))?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -947,8 +895,7 @@ pub(crate) mod imp {
         let (_, now) = context::now_pair();
         let today = now.date();
         let gifts: HashMap<(String, String), String> = repo::gift_lists(conn, user.company_id)
-            .await
-            .map_err(db::internal("gift lists"))?
+            .await?
             .into_iter()
             .map(|(t, o, g)| ((t, o), g))
             .collect();
@@ -961,8 +908,7 @@ pub(crate) mod imp {
                 ..filter
             },
         )
-        .await
-        .map_err(db::internal("plan"))?;
+        .await?;
         let mut out = Vec::new();
         for r in rows {
             let birthday = r
@@ -1019,8 +965,7 @@ pub(crate) mod imp {
         let today = now.date();
         let freq = Frequencies::load(conn, user).await?;
         let overdue = repo::last_visit_days(conn, user.company_id, scope_of(user))
-            .await
-            .map_err(db::internal("last visits"))?
+            .await?
             .into_iter()
             .filter(|(tier, last, _)| {
                 let per_month = freq.per_month(tier.as_deref(), today);
@@ -1051,11 +996,7 @@ pub(crate) mod imp {
     pub async fn reminders(days: u32, page: u32) -> Result<Reminders, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let days = days.clamp(1, 90);
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         let all = reminder_views(&mut conn, &user, days, repo::PlanFilter::default()).await?;
         let total = all.len();
         let pages = total.div_ceil(REMINDER_PAGE).max(1);
@@ -1066,8 +1007,7 @@ pub(crate) mod imp {
             .take(REMINDER_PAGE)
             .collect();
         let gifts = repo::gift_lists(&mut conn, user.company_id)
-            .await
-            .map_err(db::internal("gift lists"))?
+            .await?
             .into_iter()
             .map(|(tier, occasion, gifts)| GiftList {
                 tier,
@@ -1108,27 +1048,17 @@ pub(crate) mod imp {
             return Err(AppError::Validation(errors));
         }
         let (now_utc, _) = context::now_pair();
-        let mut tx = db::begin(&state.pool)
-            .await
-            .map_err(db::internal("begin"))?;
-        repo::set_gift_list(&mut tx, user.company_id, &tier, &occasion, &gifts, now_utc)
-            .await
-            .map_err(db::internal("gift list"))?;
-        tx.commit().await.map_err(db::internal("commit"))?;
+        let mut tx = state.begin().await?;
+        repo::set_gift_list(&mut tx, user.company_id, &tier, &occasion, &gifts, now_utc).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     pub async fn daily_visits() -> Result<DailyVisits, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         Ok(DailyVisits {
-            capacity: db::companies::daily_visits(&mut conn, user.company_id)
-                .await
-                .map_err(db::internal("daily visits"))?,
+            capacity: db::companies::daily_visits(&mut conn, user.company_id).await?,
             may_edit: user.role.may(Action::SetTierPolicies),
         })
     }
@@ -1139,14 +1069,8 @@ pub(crate) mod imp {
         let n = crate::domain::visits::parse_daily_visits(&raw)
             .map_err(|c| AppError::Validation(vec![FieldError::new("daily_visits", c)]))?;
         let (now_utc, _) = context::now_pair();
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
-        db::companies::set_daily_visits(&mut conn, user.company_id, n, now_utc)
-            .await
-            .map_err(db::internal("set daily visits"))?;
+        let mut conn = state.conn().await?;
+        db::companies::set_daily_visits(&mut conn, user.company_id, n, now_utc).await?;
         tracing::info!(by = %user.id, n, max = MAX_DAILY_VISITS, "daily visits set");
         Ok(DailyVisits {
             capacity: n,
@@ -1157,19 +1081,14 @@ pub(crate) mod imp {
     pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, now) = context::now_pair();
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(db::internal("acquire"))?;
+        let mut conn = state.conn().await?;
         // the device keeps the user's own customers only, whatever their role
         let mut customers =
             plan_customers(&mut conn, &user, Scope::Rep(user.id), None, now.date()).await?;
         let (capacity, calendar) = plan_rules(&mut conn, user.company_id).await?;
         let plan = plan_of(&mut customers, now.date(), capacity, &calendar);
         let products = db::sales::products(&mut conn, user.company_id)
-            .await
-            .map_err(db::internal("products"))?
+            .await?
             .into_iter()
             .map(|p| ProductChoice {
                 sku: p.sku,

@@ -8,7 +8,7 @@ use crate::domain::money::Money;
 use crate::domain::profile::{FIELDS, FieldSpec, FieldType, Values};
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{Connection as _, QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
 /// Which customers a user may see.
@@ -182,13 +182,16 @@ pub async fn insert_many(
         return Ok(());
     }
     // one step of the company's counter for all the rows, stamped on them here: the
-    // per-row trigger (a step and an UPDATE each) skips rows inserted stamped
+    // per-row trigger (a step and an UPDATE each) skips rows inserted stamped. Step and
+    // rows commit together (a savepoint inside the caller's transaction): a list must
+    // never see the step without every row it stamps.
+    let mut tx = conn.begin().await?;
     let rev: i64 = sqlx::query_scalar(
         "INSERT INTO customer_revisions (company_id, rev) VALUES (?, 1) \
          ON CONFLICT (company_id) DO UPDATE SET rev = customer_revisions.rev + 1 RETURNING rev",
     )
     .bind(company.0)
-    .fetch_one(&mut *conn)
+    .fetch_one(&mut *tx)
     .await?;
     let per_row = 10 + stored_fields().count();
     for chunk in rows.chunks((MAX_BINDS / per_row).max(1)) {
@@ -220,9 +223,9 @@ pub async fn insert_many(
             q.push(")");
         }
         // a statement of ~32 000 parameters is not worth keeping in the statement cache
-        q.build().persistent(false).execute(&mut *conn).await?;
+        q.build().persistent(false).execute(&mut *tx).await?;
     }
-    Ok(())
+    tx.commit().await
 }
 
 /// Overwrites every field if the row is still at `expected_version` (and within
@@ -424,7 +427,17 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, company: CompanyId, scope: Scop
             q.push(format!(" AND c.{col} = ")).push_bind(v.clone());
         }
     };
-    eq(q, "kind", &f.kind);
+    // the kind as a literal when it is one (so the partial index of sub-distributors
+    // serves an export of them); anything else is bound and matches nothing
+    let stored = [CustomerKind::SubDistributor, CustomerKind::Terminal]
+        .into_iter()
+        .find(|k| f.kind.as_deref() == Some(k.as_str()));
+    match stored {
+        Some(kind) => {
+            q.push(format!(" AND c.kind = '{}'", kind.as_str()));
+        }
+        None => eq(q, "kind", &f.kind),
+    }
     eq(q, "terminal_type", &f.terminal_type);
     eq(q, "status", &f.status);
     eq(q, "district", &f.district);

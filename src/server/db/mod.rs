@@ -134,20 +134,6 @@ pub async fn backup(pool: &SqlitePool, target: &Path) -> anyhow::Result<PathBuf>
     Ok(target.to_path_buf())
 }
 
-/// Logs a database error with its context and turns it into the opaque `Internal` error
-/// the browser sees.
-pub fn internal(context: &'static str) -> impl FnOnce(sqlx::Error) -> crate::error::AppError {
-    move |e| {
-        if is_busy(&e) {
-            // a passing state, not a fault: the user is told to try again in a moment
-            tracing::warn!(error = %e, "{context}: database busy");
-            return crate::error::AppError::Busy;
-        }
-        tracing::error!(error = %e, "{context}");
-        crate::error::AppError::Internal
-    }
-}
-
 /// Current time as unix seconds.
 pub fn unix_now() -> i64 {
     chrono::Utc::now().timestamp()

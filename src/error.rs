@@ -89,11 +89,6 @@ impl AppError {
             },
         }
     }
-
-    /// Whether the user must sign in (again) to go on.
-    pub fn needs_sign_in(&self) -> bool {
-        matches!(self, AppError::Unauthorized)
-    }
 }
 
 impl FromServerFnError for AppError {

@@ -88,16 +88,6 @@ pub enum FieldType {
     EmployeeRef,
 }
 
-impl FieldType {
-    /// Stored as an SQL integer (fen, m², counts, 0/1) rather than text.
-    pub fn is_integer(self) -> bool {
-        matches!(
-            self,
-            FieldType::Money | FieldType::Area | FieldType::Count | FieldType::Bool
-        )
-    }
-}
-
 /// One profile field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSpec {

@@ -39,6 +39,12 @@ impl CustomerKind {
         }
     }
 
+    /// The kind stored as `raw` (exactly [`CustomerKind::as_str`]); `None` for any other
+    /// text.
+    pub fn from_stored(raw: &str) -> Option<CustomerKind> {
+        CustomerKind::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+
     /// Accepts the canonical form and the Chinese words ERPs and people use.
     pub fn parse(raw: &str) -> Result<CustomerKind, FieldErrorCode> {
         match raw.trim().to_lowercase().as_str() {
@@ -204,7 +210,11 @@ mod tests {
         );
         for k in CustomerKind::ALL {
             assert_eq!(CustomerKind::parse(k.as_str()), Ok(k));
+            assert_eq!(CustomerKind::from_stored(k.as_str()), Some(k));
         }
+        // only the stored spelling: the words an import accepts are not stored forms
+        assert_eq!(CustomerKind::from_stored("二批"), None);
+        assert_eq!(CustomerKind::from_stored("Terminal"), None);
         for t in TerminalType::ALL {
             assert_eq!(TerminalType::parse(t.as_str()), Ok(t));
         }

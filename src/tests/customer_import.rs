@@ -1,7 +1,7 @@
 //! Importing and exporting customers over HTTP: encodings, spreadsheets, previews that
 //! save nothing, per-row errors, duplicates, all-or-nothing commits, limits, round trips.
 use crate::customers::list;
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, download, spawn_app, spawn_app_with};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -368,18 +368,11 @@ async fn a_formula_typed_as_a_name_is_exported_inert_and_reads_back_as_typed() {
         .call(&m, "customers/create", json!({ "values": { "code": "F-1", "name": "=HYPERLINK(\"http://x\",\"点我\")", "kind": "二批" } }))
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let csv = m
-        .get(format!(
-            "{}/api/customers/export?format=csv&headers=en&q=F-1",
-            app.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let csv = download(m.get(format!(
+        "{}/api/customers/export?format=csv&headers=en&q=F-1",
+        app.base
+    )))
+    .await;
     let text = String::from_utf8(csv.clone()).unwrap();
     assert!(text.contains("'=HYPERLINK"), "{text}");
     let (_, body) = import(
@@ -438,18 +431,11 @@ async fn history_count(app: &TestApp) -> i64 {
 async fn a_spreadsheet_round_trip_changes_exactly_the_edited_cell_and_never_a_rounded_licence() {
     let app = spawn_app().await;
     let m = app.signed_in("laoban").await;
-    let csv_export = m
-        .get(format!(
-            "{}/api/customers/export?format=csv&headers=zh",
-            app.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let csv_export = download(m.get(format!(
+        "{}/api/customers/export?format=csv&headers=zh",
+        app.base
+    )))
+    .await;
     let long_licences: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM customers WHERE length(licence_no) = 18 AND licence_no GLOB '[0-9]*' \
          AND licence_no NOT GLOB '*[^0-9]*'",
@@ -570,14 +556,8 @@ async fn an_export_downloads_whole_through_compression() {
     let app = spawn_app().await;
     let m = app.signed_in("laoban").await;
     for format in ["csv", "xlsx"] {
-        let plain = m
-            .get(format!("{}/api/customers/export?format={format}", app.base))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let plain =
+            download(m.get(format!("{}/api/customers/export?format={format}", app.base))).await;
         // what a browser asks for: the compression layer reads the body to its end and
         // once more; the download must still end cleanly, not be cut off
         for encoding in ["gzip", "br", "gzip, deflate, br, zstd"] {

@@ -272,3 +272,10 @@ pub async fn refused(app: &TestApp, c: &Client, path: &str, body: Value) -> (Sta
     let status = r.status();
     (status, r.json().await.unwrap_or(Value::Null))
 }
+
+/// The body of a download that must succeed (status 200).
+pub async fn download(request: reqwest::RequestBuilder) -> Vec<u8> {
+    let r = request.send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "a download");
+    r.bytes().await.unwrap().to_vec()
+}

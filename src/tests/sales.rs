@@ -2,7 +2,7 @@
 //! company: imports that save all or nothing, rollups that always equal the lines, the
 //! page's classification equal to the command line's, reps confined to their customers,
 //! snapshots that set the tiers lists filter by.
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, download, spawn_app};
 use qudao::domain::segmentation::{Class, Ranking, Thresholds, classify};
 use qudao::server::db::sales as repo;
 use qudao::server::seed::DEMO_COMPANY_ID;
@@ -415,23 +415,19 @@ async fn the_page_the_export_and_the_command_line_give_the_same_classification()
             .collect();
         assert_eq!(cli_rows, page_as_cli, "CLI vs page {from}..{to} {measure}");
         // the export the page links to
-        let csv_bytes = m
-            .get(format!("{}/api/segmentation/export", app.base))
-            .query(&[
-                ("from", from),
-                ("to", to),
-                ("measure", measure),
-                ("a", a),
-                ("b", b),
-                ("format", "csv"),
-                ("headers", "en"),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let csv_bytes = download(
+            m.get(format!("{}/api/segmentation/export", app.base))
+                .query(&[
+                    ("from", from),
+                    ("to", to),
+                    ("measure", measure),
+                    ("a", a),
+                    ("b", b),
+                    ("format", "csv"),
+                    ("headers", "en"),
+                ]),
+        )
+        .await;
         let text =
             String::from_utf8(csv_bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap().to_vec()).unwrap();
         let export_lines: Vec<&str> = text.lines().collect();

@@ -429,10 +429,7 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, company: CompanyId, scope: Scop
     };
     // the kind as a literal when it is one (so the partial index of sub-distributors
     // serves an export of them); anything else is bound and matches nothing
-    let stored = [CustomerKind::SubDistributor, CustomerKind::Terminal]
-        .into_iter()
-        .find(|k| f.kind.as_deref() == Some(k.as_str()));
-    match stored {
+    match f.kind.as_deref().and_then(CustomerKind::from_stored) {
         Some(kind) => {
             q.push(format!(" AND c.kind = '{}'", kind.as_str()));
         }
@@ -584,10 +581,12 @@ pub async fn sub_distributors(
     scope: Scope,
 ) -> Result<Vec<(Uuid, String, String)>, sqlx::Error> {
     let mut q = QueryBuilder::new("SELECT c.id, c.code, c.name FROM customers c");
-    push_filter(&mut q, company, scope, &ListFilter::default());
-    // the kind as a literal: that is what lets SQLite use the partial index of
-    // sub-distributors (a bound value cannot match an index's WHERE)
-    q.push(" AND c.kind = 'sub_distributor' ORDER BY c.name LIMIT 5000");
+    let only_sub_distributors = ListFilter {
+        kind: Some(CustomerKind::SubDistributor.as_str().to_owned()),
+        ..ListFilter::default()
+    };
+    push_filter(&mut q, company, scope, &only_sub_distributors);
+    q.push(" ORDER BY c.name LIMIT 5000");
     q.build_query_as().fetch_all(conn).await
 }
 

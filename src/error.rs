@@ -117,6 +117,15 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// A request the browser could not make or whose answer it could not read (the network
+/// is down): shown as "network unavailable".
+#[cfg(feature = "hydrate")]
+impl From<gloo_net::Error> for AppError {
+    fn from(e: gloo_net::Error) -> Self {
+        AppError::ServerFn(ServerFnErrorErr::Request(e.to_string()))
+    }
+}
+
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
         AppError::Validation(vec![e])

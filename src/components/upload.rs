@@ -2,6 +2,8 @@
 //! the raw body of a POST, with the session cookie. Browser only; on the server it is
 //! never called (file inputs exist only after hydration).
 
+use crate::error::AppError;
+
 /// A picked file: its size, and the handle the browser sends.
 #[derive(Clone)]
 pub struct PickedFile {
@@ -31,23 +33,25 @@ pub fn picked_file(ev: &leptos::ev::Event) -> Option<PickedFile> {
     }
 }
 
-/// POSTs `file` to `url`; the answer's status and body, or `Err` when the network failed.
-pub async fn post_file(url: &str, file: &PickedFile) -> Result<(u16, String), ()> {
+/// POSTs `file` to `url`; the answer's status and body, or the request error when the
+/// network failed.
+pub async fn post_file(url: &str, file: &PickedFile) -> Result<(u16, String), AppError> {
     #[cfg(feature = "hydrate")]
     {
         let request = gloo_net::http::Request::post(url)
             .header("Content-Type", "application/octet-stream")
-            .body(file.file.clone())
-            .map_err(|_| ())?;
-        let response = request.send().await.map_err(|_| ())?;
+            .body(file.file.clone())?;
+        let response = request.send().await?;
         let status = response.status();
-        let text = response.text().await.map_err(|_| ())?;
+        let text = response.text().await?;
         Ok((status, text))
     }
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (url, file);
-        Err(())
+        Err(AppError::ServerFn(
+            leptos::server_fn::error::ServerFnErrorErr::Request("no browser".into()),
+        ))
     }
 }
 
@@ -78,13 +82,8 @@ pub fn file_signal() -> FileSignal {
 pub async fn post_file_for<T: serde::de::DeserializeOwned>(
     url: &str,
     file: &PickedFile,
-) -> Result<T, crate::error::AppError> {
-    use crate::error::AppError;
-    let (_, body) = post_file(url, file).await.map_err(|()| {
-        AppError::ServerFn(leptos::server_fn::error::ServerFnErrorErr::Request(
-            "network".into(),
-        ))
-    })?;
+) -> Result<T, AppError> {
+    let (_, body) = post_file(url, file).await?;
     serde_json::from_str::<T>(&body)
         .map_err(|_| serde_json::from_str::<AppError>(&body).unwrap_or(AppError::Internal))
 }

@@ -15,7 +15,7 @@
 //! let sums = quarter_hours(&[("张伟", t.date, t.tenths), ("张伟", t.date, 5)]);
 //! assert_eq!(sums[&("张伟", 2026, 4)], 20);
 //! ```
-use crate::domain::validation::{FieldError, FieldErrorCode, optional_text, required_text};
+use crate::domain::validation::{FieldError, FieldErrorCode, optional_text, required_text, take};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -100,15 +100,9 @@ impl Training {
                 None
             }
         };
-        let topic = required_text(&input.topic, 80)
-            .map_err(|c| errors.push(FieldError::new("topic", c)))
-            .ok();
-        let tenths = parse_tenths(&input.hours)
-            .map_err(|c| errors.push(FieldError::new("hours", c)))
-            .ok();
-        let trainer = optional_text(&input.trainer, 40)
-            .map_err(|c| errors.push(FieldError::new("trainer", c)))
-            .ok();
+        let topic = take(&mut errors, "topic", required_text(&input.topic, 80));
+        let tenths = take(&mut errors, "hours", parse_tenths(&input.hours));
+        let trainer = take(&mut errors, "trainer", optional_text(&input.trainer, 40));
         match (date, topic, tenths, trainer) {
             (Some(date), Some(topic), Some(tenths), Some(trainer)) if errors.is_empty() => {
                 Ok(Training {

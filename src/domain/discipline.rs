@@ -18,7 +18,7 @@
 //! assert!(below_floor(1_000, 2, 600)); // 5.00 a unit under a 6.00 floor
 //! ```
 use crate::domain::money::Money;
-use crate::domain::validation::{FieldError, FieldErrorCode, optional_text};
+use crate::domain::validation::{FieldError, FieldErrorCode, optional_text, take};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -45,9 +45,7 @@ impl Territory {
                 None
             }
         };
-        let t = optional_text(township, 40)
-            .map_err(|c| errors.push(FieldError::new("township", c)))
-            .ok();
+        let t = take(&mut errors, "township", optional_text(township, 40));
         match (d, t) {
             (Some(district), Some(township)) if errors.is_empty() => {
                 Ok(Territory { district, township })
@@ -196,9 +194,7 @@ impl ViolationReport {
                 None
             }
         };
-        let kind = ViolationKind::parse(&input.kind)
-            .map_err(|c| errors.push(FieldError::new("kind", c)))
-            .ok();
+        let kind = take(&mut errors, "kind", ViolationKind::parse(&input.kind));
         let date = match crate::domain::sales::parse_order_date(&input.occurred_on) {
             Ok(d) if d > today => {
                 errors.push(FieldError::new("occurred_on", FieldErrorCode::InFuture));
@@ -220,14 +216,10 @@ impl ViolationReport {
         let product = if input.product.trim().is_empty() {
             Some(None)
         } else {
-            crate::domain::sales::code(&input.product)
-                .map(Some)
-                .map_err(|c| errors.push(FieldError::new("product", c)))
-                .ok()
+            let product = crate::domain::sales::code(&input.product).map(Some);
+            take(&mut errors, "product", product)
         };
-        let place = optional_text(&input.place, 80)
-            .map_err(|c| errors.push(FieldError::new("place", c)))
-            .ok();
+        let place = take(&mut errors, "place", optional_text(&input.place, 80));
         let description = match optional_text(&input.description, 1000) {
             Ok(Some(d)) => Some(d),
             Ok(None) => {
@@ -272,9 +264,7 @@ pub fn decide(
     note: &str,
 ) -> Result<Decision, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let requested = ViolationStatus::parse(status)
-        .map_err(|c| errors.push(FieldError::new("status", c)))
-        .ok();
+    let requested = take(&mut errors, "status", ViolationStatus::parse(status));
     let next = match requested {
         Some(s) if current.next().contains(&s) => Some(s),
         Some(_) => {
@@ -309,9 +299,7 @@ pub fn decide(
             None
         }
     };
-    let note = optional_text(note, 500)
-        .map_err(|c| errors.push(FieldError::new("note", c)))
-        .ok();
+    let note = take(&mut errors, "note", optional_text(note, 500));
     match (next, penalty, note) {
         (Some(status), Some(penalty), Some(note)) if errors.is_empty() => Ok(Decision {
             status,

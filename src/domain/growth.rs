@@ -16,7 +16,7 @@
 //! rollups store them): a month, a quarter or a year, shifted back by their own length
 //! (the previous period, 环比) or by twelve months (the same period last year, 同比).
 use crate::domain::sales::{Period, month_start};
-use crate::domain::validation::{FieldError, FieldErrorCode, parse_percent_bp, whole_count};
+use crate::domain::validation::{FieldError, FieldErrorCode, parse_percent_bp, take, whole_count};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -257,9 +257,7 @@ impl CandidateRule {
         ordering_months: &str,
     ) -> Result<CandidateRule, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let min = parse_percent_bp(min_growth)
-            .map_err(|c| errors.push(FieldError::new("min_growth", c)))
-            .ok();
+        let min = take(&mut errors, "min_growth", parse_percent_bp(min_growth));
         let h = whole_count("hits", hits, 24, &mut errors);
         let of = whole_count("of_last", of_last, 24, &mut errors);
         let om = whole_count("ordering_months", ordering_months, 36, &mut errors);

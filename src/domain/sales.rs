@@ -18,7 +18,7 @@
 //! assert!(q1.contains(line.order_date));
 //! ```
 use crate::domain::money::Money;
-use crate::domain::validation::{FieldError, FieldErrorCode, optional_text};
+use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _, optional_text, take};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -166,8 +166,8 @@ impl Period {
     /// Parses two dates; `from` must not be after `to`, both within the accepted range.
     /// Errors name the field (`from`, `to`).
     pub fn parse(from: &str, to: &str) -> Result<Period, Vec<FieldError>> {
-        let f = parse_order_date(from).map_err(|c| FieldError::new("from", c));
-        let t = parse_order_date(to).map_err(|c| FieldError::new("to", c));
+        let f = parse_order_date(from).for_field("from");
+        let t = parse_order_date(to).for_field("to");
         match (f, t) {
             (Ok(from), Ok(to)) if from <= to => Ok(Period { from, to }),
             (Ok(_), Ok(_)) => Err(vec![FieldError::new("to", FieldErrorCode::EndBeforeStart)]),
@@ -381,11 +381,6 @@ impl SaleLine {
     pub fn value(&self, m: Measure) -> i64 {
         m.of(self.amount.0, self.cost.0, self.quantity)
     }
-}
-
-/// The value of a field's parse, or `None` with its error recorded.
-fn take<T>(errors: &mut Vec<FieldError>, name: &str, r: Result<T, FieldErrorCode>) -> Option<T> {
-    r.map_err(|c| errors.push(FieldError::new(name, c))).ok()
 }
 
 /// A customer code or SKU: the customer-code rule (1–32 characters, no spaces or control

@@ -14,7 +14,7 @@
 //! // c2 crosses 80 % but the share before it is 70 %: still A
 //! assert_eq!(classes, [Class::A, Class::A, Class::B, Class::C]);
 //! ```
-use crate::domain::validation::{FieldError, FieldErrorCode};
+use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _};
 use serde::{Deserialize, Serialize};
 
 /// A customer's tier.
@@ -76,8 +76,8 @@ impl Thresholds {
     /// Reads A and B as percents typed by people or given on the command line (`80`,
     /// `82.5`, `80%`), at most two decimals. Errors name the field (`a`, `b`).
     pub fn parse(a: &str, b: &str) -> Result<Thresholds, Vec<FieldError>> {
-        let pa = percent_bp(a).map_err(|c| FieldError::new("a", c));
-        let pb = percent_bp(b).map_err(|c| FieldError::new("b", c));
+        let pa = percent_bp(a).for_field("a");
+        let pb = percent_bp(b).for_field("b");
         match (pa, pb) {
             (Ok(a), Ok(b)) => Thresholds::new(a, b).map_err(|e| {
                 vec![match e {

@@ -16,7 +16,7 @@
 //! let ticket = Clock { started: at(6, 16), pauses: vec![], done: None };
 //! assert_eq!(status(&ticket, &std, &cal, at(9, 10)), Status::DueSoon { remaining_minutes: 60, due: at(9, 11) });
 //! ```
-use crate::domain::validation::{FieldError, FieldErrorCode};
+use crate::domain::validation::{FieldError, FieldErrorCode, take};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -179,12 +179,8 @@ impl WorkCalendar {
     /// `days.{i}.day` / `days.{i}.kind`).
     pub fn parse(input: &CalendarInput) -> Result<WorkCalendar, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let open = parse_time_of_day(&input.open)
-            .map_err(|c| errors.push(FieldError::new("open", c)))
-            .ok();
-        let close = parse_time_of_day(&input.close)
-            .map_err(|c| errors.push(FieldError::new("close", c)))
-            .ok();
+        let open = take(&mut errors, "open", parse_time_of_day(&input.open));
+        let close = take(&mut errors, "close", parse_time_of_day(&input.close));
         if let (Some(o), Some(c)) = (open, close)
             && c <= o
         {

@@ -20,7 +20,7 @@
 //! ```
 use crate::domain::segmentation::Class;
 use crate::domain::sla::{Clock, Standard, Status};
-use crate::domain::validation::{FieldError, FieldErrorCode, required_text};
+use crate::domain::validation::{FieldError, FieldErrorCode, required_text, take};
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -129,12 +129,8 @@ impl ServiceStandard {
     /// Checks a standard; every refused field is reported at once.
     pub fn parse(input: &StandardInput) -> Result<ServiceStandard, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let kind = StandardKind::parse(&input.kind)
-            .map_err(|c| errors.push(FieldError::new("kind", c)))
-            .ok();
-        let minutes = parse_hours(&input.hours)
-            .map_err(|c| errors.push(FieldError::new("hours", c)))
-            .ok();
+        let kind = take(&mut errors, "kind", StandardKind::parse(&input.kind));
+        let minutes = take(&mut errors, "hours", parse_hours(&input.hours));
         let mut tier_minutes = [None; 3];
         for (i, (field, raw)) in [
             ("tier_a_hours", &input.tier_a_hours),

@@ -25,7 +25,7 @@
 use crate::domain::growth::Growth;
 use crate::domain::money::Money;
 use crate::domain::segmentation::Class;
-use crate::domain::validation::{FieldError, FieldErrorCode, optional_text, whole_count};
+use crate::domain::validation::{FieldError, FieldErrorCode, optional_text, take, whole_count};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -356,9 +356,7 @@ impl TierPolicy {
     /// Checks a version; every refused field is reported at once.
     pub fn parse(input: &TierPolicyInput) -> Result<TierPolicy, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let tier = parse_class(&input.tier)
-            .map_err(|c| errors.push(FieldError::new("tier", c)))
-            .ok();
+        let tier = take(&mut errors, "tier", parse_class(&input.tier));
         let effective_from = crate::domain::sales::parse_order_date(&input.effective_from)
             .map_err(|c| {
                 errors.push(FieldError::new(
@@ -416,10 +414,7 @@ impl TierPolicy {
         } else {
             whole_count("credit_days", &input.credit_days, 365, &mut errors)
         };
-        let notes = optional_text(&input.notes, 500)
-            .map_err(|c| errors.push(FieldError::new("notes", c)))
-            .ok()
-            .flatten();
+        let notes = take(&mut errors, "notes", optional_text(&input.notes, 500)).flatten();
         match (
             tier,
             effective_from,

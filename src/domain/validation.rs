@@ -129,6 +129,48 @@ impl FieldError {
     }
 }
 
+/// Names the field a value's problem belongs to: `parse(x).for_field("x")?`.
+pub trait ForField<T> {
+    fn for_field(self, field: &str) -> Result<T, FieldError>;
+}
+
+impl<T> ForField<T> for Result<T, FieldErrorCode> {
+    fn for_field(self, field: &str) -> Result<T, FieldError> {
+        match self {
+            Ok(v) => Ok(v),
+            Err(code) => Err(FieldError::new(field, code)),
+        }
+    }
+}
+
+/// The value of field `field`'s parse, or `None` with its problem recorded in `errors`:
+/// how a form checks every field and reports every problem at once.
+pub fn take<T>(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    r: Result<T, FieldErrorCode>,
+) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(code) => {
+            errors.push(FieldError::new(field, code));
+            None
+        }
+    }
+}
+
+/// The value of a part's parse (several fields at once), or `None` with its problems
+/// recorded in `errors`.
+pub fn take_all<T>(errors: &mut Vec<FieldError>, r: Result<T, Vec<FieldError>>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    }
+}
+
 /// Significant digits a spreadsheet keeps of a number (Excel, WPS, LibreOffice: IEEE
 /// doubles shown to 15 digits).
 pub const SPREADSHEET_DIGITS: usize = 15;

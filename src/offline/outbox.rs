@@ -151,8 +151,7 @@ pub async fn sync(user_id: &str) -> Report {
 
 async fn upload_photo(visit: &str, p: &PhotoRef) -> Result<(), AppError> {
     let bytes = store::get_bytes(&p.id)
-        .await
-        .map_err(|_| AppError::Internal)?
+        .await?
         // uploaded and removed before: nothing left to send
         .unwrap_or_default();
     if bytes.is_empty() {
@@ -161,19 +160,9 @@ async fn upload_photo(visit: &str, p: &PhotoRef) -> Result<(), AppError> {
     let array = js_sys::Uint8Array::from(bytes.as_slice());
     let r = gloo_net::http::Request::put(&format!("/api/visits/{visit}/photos/{}", p.id))
         .header("content-type", &p.content_type)
-        .body(array)
-        .map_err(|e| {
-            AppError::ServerFn(leptos::server_fn::error::ServerFnErrorErr::Request(
-                e.to_string(),
-            ))
-        })?
+        .body(array)?
         .send()
-        .await
-        .map_err(|e| {
-            AppError::ServerFn(leptos::server_fn::error::ServerFnErrorErr::Request(
-                e.to_string(),
-            ))
-        })?;
+        .await?;
     match r.status() {
         200 | 201 => {
             let _ = store::delete(store::PHOTOS, &p.id).await;

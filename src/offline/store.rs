@@ -30,50 +30,58 @@ fn classify(e: impl std::fmt::Debug) -> StoreError {
     }
 }
 
+/// The device could not keep or read a record: an internal error for the user (the
+/// detail goes to the browser's console where the caller logs it).
+impl From<StoreError> for crate::error::AppError {
+    fn from(_: StoreError) -> Self {
+        crate::error::AppError::Internal
+    }
+}
+
+impl From<idb::Error> for StoreError {
+    fn from(e: idb::Error) -> Self {
+        classify(e)
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        classify(e)
+    }
+}
+
 async fn open() -> Result<Database, StoreError> {
-    DatabaseBuilder::new("qudao")
+    Ok(DatabaseBuilder::new("qudao")
         .version(1)
         .add_object_store(ObjectStoreBuilder::new(KV))
         .add_object_store(ObjectStoreBuilder::new(OUTBOX))
         .add_object_store(ObjectStoreBuilder::new(PHOTOS))
         .build()
-        .await
-        .map_err(classify)
+        .await?)
 }
 
 async fn put_value(store: &str, key: &str, value: &JsValue) -> Result<(), StoreError> {
     let db = open().await?;
-    let tx = db
-        .transaction(&[store], TransactionMode::ReadWrite)
-        .map_err(classify)?;
-    let s = tx.object_store(store).map_err(classify)?;
-    s.put(value, Some(&JsValue::from_str(key)))
-        .map_err(classify)?
-        .await
-        .map_err(classify)?;
-    tx.commit().map_err(classify)?.await.map_err(classify)?;
+    let tx = db.transaction(&[store], TransactionMode::ReadWrite)?;
+    let s = tx.object_store(store)?;
+    s.put(value, Some(&JsValue::from_str(key)))?.await?;
+    tx.commit()?.await?;
     db.close();
     Ok(())
 }
 
 async fn get_value(store: &str, key: &str) -> Result<Option<JsValue>, StoreError> {
     let db = open().await?;
-    let tx = db
-        .transaction(&[store], TransactionMode::ReadOnly)
-        .map_err(classify)?;
-    let s = tx.object_store(store).map_err(classify)?;
-    let v = s
-        .get(JsValue::from_str(key))
-        .map_err(classify)?
-        .await
-        .map_err(classify)?;
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let s = tx.object_store(store)?;
+    let v = s.get(JsValue::from_str(key))?.await?;
     db.close();
     Ok(v)
 }
 
 /// Keeps `value` as JSON text under `key`.
 pub async fn put_json<T: Serialize>(store: &str, key: &str, value: &T) -> Result<(), StoreError> {
-    let text = serde_json::to_string(value).map_err(classify)?;
+    let text = serde_json::to_string(value)?;
     put_value(store, key, &JsValue::from_str(&text)).await
 }
 
@@ -91,15 +99,9 @@ pub async fn get_json<T: DeserializeOwned>(
 /// Every readable value of `store`.
 pub async fn all_json<T: DeserializeOwned>(store: &str) -> Result<Vec<T>, StoreError> {
     let db = open().await?;
-    let tx = db
-        .transaction(&[store], TransactionMode::ReadOnly)
-        .map_err(classify)?;
-    let s = tx.object_store(store).map_err(classify)?;
-    let values = s
-        .get_all(None, None)
-        .map_err(classify)?
-        .await
-        .map_err(classify)?;
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let s = tx.object_store(store)?;
+    let values = s.get_all(None, None)?.await?;
     db.close();
     Ok(values
         .into_iter()
@@ -110,15 +112,10 @@ pub async fn all_json<T: DeserializeOwned>(store: &str) -> Result<Vec<T>, StoreE
 
 pub async fn delete(store: &str, key: &str) -> Result<(), StoreError> {
     let db = open().await?;
-    let tx = db
-        .transaction(&[store], TransactionMode::ReadWrite)
-        .map_err(classify)?;
-    let s = tx.object_store(store).map_err(classify)?;
-    s.delete(JsValue::from_str(key))
-        .map_err(classify)?
-        .await
-        .map_err(classify)?;
-    tx.commit().map_err(classify)?.await.map_err(classify)?;
+    let tx = db.transaction(&[store], TransactionMode::ReadWrite)?;
+    let s = tx.object_store(store)?;
+    s.delete(JsValue::from_str(key))?.await?;
+    tx.commit()?.await?;
     db.close();
     Ok(())
 }

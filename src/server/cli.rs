@@ -2,7 +2,7 @@
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::staff::{EmployeeFields, EmployeeInput, check_password};
 use crate::server::config::Config;
-use crate::server::db::{self, companies, employees};
+use crate::server::db::{self, UniqueKey as _, companies, employees};
 use crate::server::{auth, seed};
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -380,11 +380,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 chrono::Utc::now(),
             )
             .await
-            .map_err(|e| match &e {
-                sqlx::Error::Database(d) if d.is_unique_violation() => {
-                    anyhow::anyhow!("the login {:?} is already taken", fields.login.as_str())
-                }
-                _ => anyhow::Error::new(e).context("saving the user"),
+            .unless_taken()
+            .context("saving the user")?
+            .ok_or_else(|| {
+                anyhow::anyhow!("the login {:?} is already taken", fields.login.as_str())
             })?;
             tx.commit().await?;
             println!("user {} ({}) added", fields.login.as_str(), role);

@@ -4,7 +4,7 @@
 //! Every server function starts with [`authorize`] (or [`current_user`]); none trusts the
 //! UI to have hidden a button.
 use crate::domain::ids::{CompanyId, EmployeeId};
-use crate::domain::staff::{Action, Role};
+use crate::domain::staff::Action;
 use crate::error::AppError;
 use crate::features::auth::api::CurrentUser;
 use crate::server::auth;
@@ -147,10 +147,6 @@ async fn session_user_for(
             tracing::warn!(error = %e, "session expiry not slid");
         }
     }
-    let role = Role::parse(&row.role).map_err(|_| {
-        tracing::error!(role = %row.role, "employee has an unknown role");
-        AppError::Internal
-    })?;
     Ok((
         Some(CurrentUser {
             id: EmployeeId(row.employee_id),
@@ -158,7 +154,7 @@ async fn session_user_for(
             company_name: row.company_name,
             name: row.name,
             login: row.login,
-            role,
+            role: row.role,
         }),
         false,
     ))
@@ -175,6 +171,26 @@ pub fn current_user() -> impl Future<Output = Result<(AppState, CurrentUser), Ap
             .0
             .ok_or(AppError::Unauthorized)?;
         Ok((state, user))
+    }
+}
+
+/// The id of a record a request names. Text that is no id names no record: "not found",
+/// the same answer as for an id outside the user's scope.
+pub fn record_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.trim().parse().map_err(|_| AppError::NotFound)
+}
+
+/// The id a tablet gave a record it made offline, so that the record sent twice (a retry
+/// after a timeout, two syncs at once) is saved once; `None` for a record made online.
+pub fn client_id(raw: &str) -> Result<Option<uuid::Uuid>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => Ok(Some(uuid::Uuid::parse_str(raw).map_err(|_| {
+            crate::domain::validation::FieldError::new(
+                "client_id",
+                crate::domain::validation::FieldErrorCode::InvalidCode,
+            )
+        })?)),
     }
 }
 

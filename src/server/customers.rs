@@ -6,8 +6,8 @@ use crate::domain::customer::{CustomerKind, check_parent};
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::profile::{self, CustomerDraft, FieldChange, Values};
 use crate::domain::validation::{FieldError, FieldErrorCode};
-use crate::server::db::DbConn;
 use crate::server::db::customers::{self, CustomerWrite, RefRow, Scope};
+use crate::server::db::{DbConn, UniqueKey as _};
 use chrono::{DateTime, Utc};
 use pinyin::ToPinyinMulti;
 use std::collections::HashMap;
@@ -230,13 +230,33 @@ pub enum SaveError {
 
 impl From<sqlx::Error> for SaveError {
     fn from(e: sqlx::Error) -> Self {
-        match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => {
-                SaveError::Invalid(vec![FieldError::new("code", FieldErrorCode::DuplicateCode)])
-            }
-            _ => SaveError::Db(e),
+        SaveError::Db(e)
+    }
+}
+
+impl From<Vec<FieldError>> for SaveError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        SaveError::Invalid(errors)
+    }
+}
+
+/// What the user hears: a refused field, "not found" for a record outside their scope or
+/// saved meanwhile (the caller tells the two apart where it can), or the logged
+/// internal error.
+impl From<SaveError> for crate::error::AppError {
+    #[track_caller]
+    fn from(e: SaveError) -> Self {
+        match e {
+            SaveError::Invalid(errors) => crate::error::AppError::Validation(errors),
+            SaveError::Stale => crate::error::AppError::NotFound,
+            SaveError::Db(e) => crate::error::AppError::from(e),
         }
     }
+}
+
+/// Another customer of the company has this code.
+fn duplicate_code() -> SaveError {
+    SaveError::Invalid(vec![FieldError::new("code", FieldErrorCode::DuplicateCode)])
 }
 
 /// Who is writing, and how.
@@ -322,8 +342,10 @@ pub async fn create(
     id: Uuid,
     draft: &CustomerDraft,
 ) -> Result<RefRow, SaveError> {
-    let row = prepare(dir, id, draft, author.scope, None, false).map_err(SaveError::Invalid)?;
-    customers::insert(conn, author.company, id, &row.write(), author.now).await?;
+    let row = prepare(dir, id, draft, author.scope, None, false)?;
+    customers::insert(conn, author.company, id, &row.write(), author.now)
+        .await
+        .or_taken(duplicate_code)?;
     customers::record_change(
         conn,
         author.company,
@@ -372,8 +394,7 @@ pub async fn update(
         author.scope,
         current.parent_id,
         current.tier_a,
-    )
-    .map_err(SaveError::Invalid)?;
+    )?;
     if !customers::update(
         conn,
         author.company,
@@ -383,7 +404,8 @@ pub async fn update(
         &row.write(),
         author.now,
     )
-    .await?
+    .await
+    .or_taken(duplicate_code)?
     {
         return Err(SaveError::Stale);
     }

@@ -9,7 +9,7 @@ use crate::features::customers::api::{CustomerQuery, imp};
 use crate::features::customers::transfer::{FileProblem, ImportOptions, ImportOutcome};
 use crate::server::context;
 use crate::server::customers::Author;
-use crate::server::db::{self, customers as repo};
+use crate::server::db::{self, UniqueKey as _, customers as repo};
 use crate::server::state::AppState;
 use crate::server::transfer;
 use axum::Json;
@@ -395,11 +395,7 @@ async fn begin_upload(
 /// `Ok` when a scoped lookup found its row. Otherwise not found (outside the user's scope
 /// looks the same as missing), or the logged internal error.
 fn found(lookup: Result<bool, sqlx::Error>) -> Result<(), AppError> {
-    match lookup {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(AppError::NotFound),
-        Err(e) => Err(AppError::from(e)),
-    }
+    lookup?.then_some(()).ok_or(AppError::NotFound)
 }
 
 /// Serves stored photo `id` to the signed-in user if `lookup` finds it within the user's
@@ -495,14 +491,12 @@ async fn store_image(
     let committed = match insert(&mut tx, size).await {
         Ok(()) => tx.commit().await,
         Err(e) => Err(e),
-    };
+    }
+    // another request recorded this id first (a retry racing its original)
+    .or_taken(|| AppError::Conflict(crate::error::Conflict::IdTaken));
     if let Err(e) = committed {
         let _ = tokio::fs::remove_file(&temp).await;
-        if matches!(&e, sqlx::Error::Database(d) if d.is_unique_violation()) {
-            // another request recorded this id first (a retry racing its original)
-            return error(AppError::Conflict(crate::error::Conflict::IdTaken));
-        }
-        return error(AppError::from(e));
+        return error(e);
     }
     let placed = tokio::fs::hard_link(&temp, &path).await;
     let _ = tokio::fs::remove_file(&temp).await;

@@ -9,10 +9,10 @@ use crate::domain::profile::{self, CustomerDraft, FIELDS, Values};
 use crate::domain::validation::{FieldError, FieldErrorCode, rounded_by_spreadsheet, rounded_from};
 use crate::features::customers::transfer::*;
 use crate::server::customers::{self as svc, Author, Directory};
-use crate::server::db::DbConn;
 use crate::server::db::customers::{
     self as repo, CustomerRecord, ListFilter, RefRow, Scope, SortKey,
 };
+use crate::server::db::{DbConn, UniqueKey as _};
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -432,9 +432,9 @@ impl Plan {
             .iter()
             .map(|(id, p)| (*id, p.write()))
             .collect();
-        match repo::insert_many(conn, author.company, &rows, author.now).await {
-            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => return Ok(false),
-            written => written?,
+        let inserted = repo::insert_many(conn, author.company, &rows, author.now).await;
+        if inserted.unless_taken()?.is_none() {
+            return Ok(false);
         }
         for u in &self.updates {
             let w = u.row.write();

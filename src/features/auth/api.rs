@@ -188,7 +188,7 @@ async fn sign_in(login: String, password: String) -> Result<CurrentUser, AppErro
         company_name: row.company_name,
         name: row.name,
         login: row.login,
-        role: Role::parse(&row.role).map_err(|_| AppError::Internal)?,
+        role: row.role,
     })
 }
 

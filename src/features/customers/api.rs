@@ -453,7 +453,7 @@ pub(crate) mod imp {
                 .await?
                 .into_iter()
                 // a driver serves deliveries, never customers of their own
-                .filter(|e| e.active && e.role != Role::Driver.as_str())
+                .filter(|e| e.active && e.role != Role::Driver)
                 .map(|e| RepOption {
                     id: EmployeeId(e.id),
                     name: e.name,
@@ -617,14 +617,6 @@ pub(crate) mod imp {
         }
     }
 
-    fn save_error(e: SaveError) -> AppError {
-        match e {
-            SaveError::Invalid(errors) => AppError::Validation(errors),
-            SaveError::Stale => AppError::NotFound,
-            SaveError::Db(e) => AppError::from(e),
-        }
-    }
-
     pub async fn create(mut values: Values) -> Result<CustomerId, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         if !user.role.may(Action::ManageCustomers) {
@@ -635,9 +627,7 @@ pub(crate) mod imp {
         let author = author(&user, "create");
         let dir = Directory::for_draft(&mut tx, user.company_id, &draft).await?;
         let id = CustomerId(Uuid::now_v7());
-        svc::create(&mut tx, author, &dir, id.0, &draft)
-            .await
-            .map_err(save_error)?;
+        svc::create(&mut tx, author, &dir, id.0, &draft).await?;
         tx.commit().await?;
         tracing::info!(by = %user.id, customer = %id, "customer created");
         Ok(id)
@@ -693,7 +683,7 @@ pub(crate) mod imp {
         match svc::update(&mut tx, author, &dir, id, base, &draft).await {
             Ok(_) => {}
             Err(SaveError::Stale) => return Err(edit_conflict(&mut tx, user, id, version).await),
-            Err(e) => return Err(save_error(e)),
+            Err(e) => return Err(e.into()),
         }
         let detail = detail(&mut tx, user, id).await?;
         tx.commit().await?;
@@ -781,7 +771,7 @@ pub(crate) mod imp {
             Some(rep) => Some(
                 crate::server::db::employees::get(&mut tx, user.company_id, rep)
                     .await?
-                    .filter(|e| e.active && e.role != Role::Driver.as_str())
+                    .filter(|e| e.active && e.role != Role::Driver)
                     .ok_or_else(|| {
                         AppError::Validation(vec![crate::domain::validation::FieldError::new(
                             "rep_login",
@@ -809,9 +799,7 @@ pub(crate) mod imp {
                 parent_id: current.parent_id,
                 tier_a: current.tier.as_deref() == Some("A"),
             };
-            let changes = svc::update(&mut tx, author, &dir, id.0, base, &draft)
-                .await
-                .map_err(save_error)?;
+            let changes = svc::update(&mut tx, author, &dir, id.0, base, &draft).await?;
             if !changes.is_empty() {
                 changed += 1;
             }

@@ -472,7 +472,7 @@ fn Photos(detail: RwSignal<CustomerDetail>, reload: Callback<()>) -> impl IntoVi
                     };
                     failure.set(Some(message));
                 }
-                Err(()) => failure.set(Some(t_string!(i18n, errors.network).to_string())),
+                Err(_) => failure.set(Some(t_string!(i18n, errors.network).to_string())),
             }
         });
     };

@@ -41,7 +41,7 @@ pub struct SuggestionView {
 pub struct EmployeeDevelopment {
     pub id: String,
     pub name: String,
-    pub role: String,
+    pub role: crate::domain::staff::Role,
     pub territory: Option<String>,
     pub trainings: Vec<TrainingView>,
     /// Tenths per quarter label (`2026 Q4`), newest first.
@@ -122,7 +122,7 @@ pub(crate) mod imp {
     };
     use crate::domain::ids::EmployeeId;
     use crate::domain::staff::Action;
-    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _, take};
     use crate::features::auth::api::CurrentUser;
     use crate::server::context;
     use crate::server::db::{DbConn, development as repo, employees};
@@ -150,7 +150,7 @@ pub(crate) mod imp {
             employee: r.employee_name,
             title: r.title,
             body: r.body,
-            status: SuggestionStatus::parse(&r.status).ok()?,
+            status: r.status,
             response: r.response,
             version: r.version,
             date: crate::domain::time::beijing_date(r.created_at).to_string(),
@@ -276,7 +276,7 @@ pub(crate) mod imp {
         let id = if id.trim().is_empty() {
             user.id
         } else {
-            EmployeeId(Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?)
+            context::record_id(&id)?
         };
         if id != user.id && !user.role.may(Action::ViewStaff) {
             return Err(AppError::NotFound);
@@ -371,15 +371,11 @@ pub(crate) mod imp {
     ) -> Result<EmployeeDevelopment, AppError> {
         let (state, user) = context::authorize(Action::ViewStaff).await?;
         let mut errors = Vec::new();
-        let skill = parse_skill(&skill)
-            .map_err(|c| errors.push(FieldError::new("skill", c)))
-            .ok();
+        let skill = take(&mut errors, "skill", parse_skill(&skill));
         let level = if level.trim().is_empty() {
             None
         } else {
-            parse_level(&level)
-                .map_err(|c| errors.push(FieldError::new("level", c)))
-                .ok()
+            take(&mut errors, "level", parse_level(&level))
         };
         let Some(skill) = skill.filter(|_| errors.is_empty()) else {
             return Err(AppError::Validation(errors));
@@ -428,8 +424,7 @@ pub(crate) mod imp {
         response: String,
     ) -> Result<SuggestionView, AppError> {
         let (state, user) = context::authorize(Action::ViewStaff).await?;
-        let to = SuggestionStatus::parse(&status)
-            .map_err(|c| AppError::Validation(vec![FieldError::new("status", c)]))?;
+        let to = SuggestionStatus::parse(&status).for_field("status")?;
         let response = response.trim();
         if response.chars().count() > 2000 {
             return Err(AppError::Validation(vec![FieldError::new(
@@ -437,12 +432,12 @@ pub(crate) mod imp {
                 FieldErrorCode::TooLong { max: 2000 },
             )]));
         }
-        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        let id: Uuid = context::record_id(&id)?;
         let mut tx = state.begin().await?;
         let row = repo::suggestion(&mut tx, user.company_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let current = SuggestionStatus::parse(&row.status).map_err(|_| AppError::Internal)?;
+        let current = row.status;
         if row.version != version {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }

@@ -134,7 +134,7 @@ pub(crate) mod imp {
     use super::*;
     use crate::domain::discipline::{ViolationReport, covers, decide as decide_rule};
     use crate::domain::staff::Action;
-    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _};
     use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
     use crate::server::db::{self, customers as customers_repo, discipline as repo};
@@ -151,7 +151,7 @@ pub(crate) mod imp {
                 .as_deref()
                 .and_then(|t| crate::domain::tier::parse_class(t).ok()),
             kind: ViolationKind::parse(&r.kind).ok()?,
-            status: ViolationStatus::parse(&r.status).ok()?,
+            status: r.status,
             occurred_on: r.occurred_on,
             product: r
                 .sku
@@ -186,13 +186,7 @@ pub(crate) mod imp {
         let (status, open) = match status.trim() {
             "" => (None, false),
             "open" => (None, true),
-            s => (
-                Some(
-                    ViolationStatus::parse(s)
-                        .map_err(|c| AppError::Validation(vec![FieldError::new("status", c)]))?,
-                ),
-                false,
-            ),
+            s => (Some(ViolationStatus::parse(s).for_field("status")?), false),
         };
         let mut conn = state.conn().await?;
         let rows = repo::violations(
@@ -282,12 +276,12 @@ pub(crate) mod imp {
         note: String,
     ) -> Result<ViolationSummary, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
-        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        let id: Uuid = context::record_id(&id)?;
         let mut tx = state.begin().await?;
         let row = repo::violation(&mut tx, user.company_id, scope_of(&user), id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let current = ViolationStatus::parse(&row.status).map_err(|_| AppError::Internal)?;
+        let current = row.status;
         if row.version != version {
             return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
         }
@@ -415,7 +409,7 @@ pub(crate) mod imp {
         user: &crate::features::auth::api::CurrentUser,
         id: &str,
     ) -> Result<Uuid, AppError> {
-        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        let id: Uuid = context::record_id(&id)?;
         customers_repo::get(conn, user.company_id, scope_of(user), id)
             .await?
             .ok_or(AppError::NotFound)?;

@@ -180,7 +180,7 @@ pub(crate) mod imp {
     use super::*;
     use crate::domain::growth::{PeriodKind, Window};
     use crate::domain::staff::Action;
-    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::domain::validation::{FieldError, FieldErrorCode, take, take_all};
     use crate::features::auth::api::CurrentUser;
     use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
@@ -209,9 +209,7 @@ pub(crate) mod imp {
         let kind = if q.kind.trim().is_empty() {
             Some(PeriodKind::Month)
         } else {
-            PeriodKind::parse(&q.kind)
-                .map_err(|c| errors.push(FieldError::new("kind", c)))
-                .ok()
+            take(&mut errors, "kind", PeriodKind::parse(&q.kind))
         };
         let window = kind.and_then(|k| {
             if q.anchor.trim().is_empty() {
@@ -219,14 +217,14 @@ pub(crate) mod imp {
                 let today = crate::domain::time::beijing_date(chrono::Utc::now());
                 Some(Window::containing(k, today).previous())
             } else {
-                Window::parse(k, &q.anchor)
-                    .map_err(|c| errors.push(FieldError::new("anchor", c)))
-                    .ok()
+                take(&mut errors, "anchor", Window::parse(k, &q.anchor))
             }
         });
-        let measure = Measure::parse_or_default(&q.measure)
-            .map_err(|c| errors.push(FieldError::new("measure", c)))
-            .ok();
+        let measure = take(
+            &mut errors,
+            "measure",
+            Measure::parse_or_default(&q.measure),
+        );
         let tiers_text = if q.tiers.trim().is_empty() {
             "B,C".to_owned()
         } else {
@@ -249,9 +247,10 @@ pub(crate) mod imp {
             (Some(saved.unwrap_or_default()), true)
         } else {
             (
-                CandidateRule::parse(&q.min_growth, &q.hits, &q.of_last, &q.ordering_months)
-                    .map_err(|e| errors.extend(e))
-                    .ok(),
+                take_all(
+                    &mut errors,
+                    CandidateRule::parse(&q.min_growth, &q.hits, &q.of_last, &q.ordering_months),
+                ),
                 false,
             )
         };

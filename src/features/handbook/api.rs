@@ -80,7 +80,7 @@ pub(crate) mod imp {
     use crate::domain::staff::Action;
     use crate::features::auth::api::CurrentUser;
     use crate::server::context;
-    use crate::server::db::{DbConn, handbook as repo, service};
+    use crate::server::db::{DbConn, UniqueKey as _, handbook as repo, service};
 
     fn parse_content(raw: &str) -> Result<Handbook, AppError> {
         serde_json::from_str(raw).map_err(|e| {
@@ -258,13 +258,8 @@ pub(crate) mod imp {
             chrono::Utc::now(),
         )
         .await
-        .map_err(|e| match e {
-            // another owner's publish took the number first
-            sqlx::Error::Database(d) if d.is_unique_violation() => {
-                AppError::Conflict(crate::error::Conflict::StaleVersion)
-            }
-            e => AppError::from(e),
-        })?;
+        // another owner's publish took the number first
+        .or_taken(|| AppError::Conflict(crate::error::Conflict::StaleVersion))?;
         let out = page(&mut tx, &user, number).await?;
         tx.commit().await?;
         tracing::info!(by = %user.id, number, "handbook edition published");

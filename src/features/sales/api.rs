@@ -155,7 +155,7 @@ pub(crate) mod imp {
     use crate::error::Conflict;
     use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
-    use crate::server::db::{customers::Scope, sales as repo};
+    use crate::server::db::{UniqueKey as _, customers::Scope, sales as repo};
     use uuid::Uuid;
 
     fn summary(p: repo::ProductRow) -> ProductSummary {
@@ -182,6 +182,11 @@ pub(crate) mod imp {
             .collect())
     }
 
+    /// Another product of the company has this SKU.
+    fn duplicate_sku() -> AppError {
+        FieldError::new("sku", FieldErrorCode::DuplicateCode).into()
+    }
+
     pub async fn save_product(
         id: String,
         version: i64,
@@ -195,23 +200,13 @@ pub(crate) mod imp {
             let id = Uuid::now_v7();
             repo::insert_product(&mut tx, user.company_id, id, &fields, now)
                 .await
-                .map_err(|e| match &e {
-                    sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Validation(
-                        vec![FieldError::new("sku", FieldErrorCode::DuplicateCode)],
-                    ),
-                    _ => AppError::from(e),
-                })?;
+                .or_taken(duplicate_sku)?;
             id
         } else {
-            let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+            let id: Uuid = context::record_id(&id)?;
             let done = repo::update_product(&mut tx, user.company_id, id, version, &fields, now)
                 .await
-                .map_err(|e| match &e {
-                    sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Validation(
-                        vec![FieldError::new("sku", FieldErrorCode::DuplicateCode)],
-                    ),
-                    _ => AppError::from(e),
-                })?;
+                .or_taken(duplicate_sku)?;
             if !done {
                 return Err(AppError::Conflict(Conflict::StaleVersion));
             }
@@ -266,15 +261,7 @@ pub(crate) mod imp {
     pub async fn create_order_once(order: OrderInput) -> Result<(String, bool), AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let scope = scope_of(&user);
-        let client_id = match order.client_id.trim() {
-            "" => None,
-            raw => Some(Uuid::parse_str(raw).map_err(|_| {
-                AppError::Validation(vec![FieldError::new(
-                    "client_id",
-                    FieldErrorCode::InvalidCode,
-                )])
-            })?),
-        };
+        let client_id = context::client_id(&order.client_id)?;
         if let Some(id) = client_id {
             let mut conn = state.conn().await?;
             let n: i64 = sqlx::query_scalar(
@@ -387,13 +374,10 @@ pub(crate) mod imp {
                 })
             })
             .collect();
-        match repo::insert_lines(&mut tx, company, batch, &lines).await {
-            Ok(_) => {}
+        let inserted = repo::insert_lines(&mut tx, company, batch, &lines).await;
+        if inserted.unless_resent(client_id)?.is_none() {
             // the same offline order sent twice at once: the other request stored it
-            Err(sqlx::Error::Database(d)) if d.is_unique_violation() && client_id.is_some() => {
-                return Ok((order_id.to_string(), false));
-            }
-            Err(e) => return Err(AppError::from(e)),
+            return Ok((order_id.to_string(), false));
         }
         repo::set_batch_count(
             &mut tx,
@@ -430,7 +414,7 @@ pub(crate) mod imp {
 
     pub async fn undo_import(id: String) -> Result<u64, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
-        let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+        let id: Uuid = context::record_id(&id)?;
         let mut tx = state.begin().await?;
         // only an import of this company: orders are deleted one by one, the demo stays
         if !repo::is_import_batch(&mut tx, user.company_id, id).await? {
@@ -444,7 +428,7 @@ pub(crate) mod imp {
 
     pub async fn delete_order(order_id: String) -> Result<u64, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
-        let id: Uuid = order_id.parse().map_err(|_| AppError::NotFound)?;
+        let id: Uuid = context::record_id(&order_id)?;
         let mut tx = state.begin().await?;
         let gone = repo::delete_order(&mut tx, user.company_id, id).await?;
         if gone == 0 {

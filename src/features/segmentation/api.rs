@@ -85,7 +85,9 @@ pub(crate) mod imp {
     use super::*;
     use crate::domain::sales::Period;
     use crate::domain::staff::Action;
-    use crate::domain::validation::{FieldError, FieldErrorCode, optional_text};
+    use crate::domain::validation::{
+        FieldError, FieldErrorCode, ForField as _, optional_text, take, take_all,
+    };
     use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
     use crate::server::db::{customers::Scope, sales as repo};
@@ -99,16 +101,14 @@ pub(crate) mod imp {
             let today = crate::domain::time::beijing_date(chrono::Utc::now());
             Period::last_12_months(today)
         } else {
-            Period::parse(&q.from, &q.to)
-                .map_err(|e| errors.extend(e))
-                .ok()
+            take_all(&mut errors, Period::parse(&q.from, &q.to))
         };
-        let measure = Measure::parse_or_default(&q.measure)
-            .map_err(|c| errors.push(FieldError::new("measure", c)))
-            .ok();
-        let thresholds = Thresholds::parse_or_default(&q.a, &q.b)
-            .map_err(|e| errors.extend(e))
-            .ok();
+        let measure = take(
+            &mut errors,
+            "measure",
+            Measure::parse_or_default(&q.measure),
+        );
+        let thresholds = take_all(&mut errors, Thresholds::parse_or_default(&q.a, &q.b));
         match (period, measure, thresholds) {
             (Some(p), Some(m), Some(t)) => Ok((p, m, t)),
             _ => Err(AppError::Validation(errors)),
@@ -164,7 +164,7 @@ pub(crate) mod imp {
     pub async fn save(q: SegmentationQuery, name: String) -> Result<SnapshotSummary, AppError> {
         let (state, user) = context::authorize(Action::ManageCustomers).await?;
         let parsed = parse(&q);
-        let name = optional_text(&name, 60).map_err(|c| FieldError::new("name", c));
+        let name = optional_text(&name, 60).for_field("name");
         let ((period, measure, t), name) = match (parsed, name) {
             (Ok(p), Ok(n)) => (p, n),
             (Err(AppError::Validation(mut e)), n) => {

@@ -82,23 +82,19 @@ mod imp {
     use crate::domain::staff::{
         Action, EmployeeFields, EmployeeInput, Role, check_password, keeps_an_active_owner,
     };
-    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _};
     use crate::error::{AppError, Conflict};
     use crate::server::db::employees::{self, EmployeeRow};
-    use crate::server::db::{DbConn, sessions};
+    use crate::server::db::{DbConn, UniqueKey as _, sessions};
     use crate::server::{auth, context};
 
     fn summary(row: EmployeeRow) -> Result<EmployeeSummary, AppError> {
-        let role = Role::parse(&row.role).map_err(|_| {
-            tracing::error!(role = %row.role, "unknown role in database");
-            AppError::Internal
-        })?;
         Ok(EmployeeSummary {
             id: EmployeeId(row.id),
             name: row.name,
             login: row.login,
             phone: row.phone,
-            role,
+            role: row.role,
             territory: row.territory,
             active: row.active,
             version: row.version,
@@ -106,18 +102,12 @@ mod imp {
     }
 
     /// A login already used in the company is a field error, not a 500.
-    fn login_taken(e: sqlx::Error) -> AppError {
-        match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => {
-                AppError::Validation(vec![FieldError::new("login", FieldErrorCode::Taken)])
-            }
-            _ => AppError::from(e),
-        }
+    fn login_taken() -> AppError {
+        FieldError::new("login", FieldErrorCode::Taken).into()
     }
 
     fn parse_password(password: &str) -> Result<(), AppError> {
-        check_password(password)
-            .map_err(|code| AppError::Validation(vec![FieldError::new("password", code)]))
+        Ok(check_password(password).for_field("password")?)
     }
 
     /// Why an update touched no row: the employee is gone, or someone saved first.
@@ -140,7 +130,7 @@ mod imp {
         let before = employees::get(conn, company, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let role = Role::parse(&before.role).map_err(|_| AppError::Internal)?;
+        let role = before.role;
         let owners = employees::count_active_owners(conn, company).await?;
         if keeps_an_active_owner(owners, (role, before.active), after(role, before.active)) {
             Ok(())
@@ -192,7 +182,7 @@ mod imp {
         let mut tx = state.begin().await?;
         employees::insert(&mut tx, user.company_id, id, &fields, &hash, now)
             .await
-            .map_err(login_taken)?;
+            .or_taken(login_taken)?;
         let saved = commit_and_read(tx, user.company_id, id).await?;
         tracing::info!(by = %user.id, employee = %id, "employee added");
         Ok(saved)
@@ -224,7 +214,7 @@ mod imp {
         }
         if !employees::update(&mut tx, user.company_id, id, version, &fields, now)
             .await
-            .map_err(login_taken)?
+            .or_taken(login_taken)?
         {
             return Err(missing_or_stale(&mut tx, user.company_id, id).await);
         }

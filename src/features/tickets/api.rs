@@ -303,12 +303,14 @@ pub(crate) mod imp {
         pending_standard, urgency,
     };
     use crate::domain::time::{beijing_minute, from_beijing, to_beijing};
-    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _};
     use crate::features::auth::api::CurrentUser;
     use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
     use crate::server::db::customers::Scope;
-    use crate::server::db::{self, DbConn, customers as customers_repo, service, tickets as repo};
+    use crate::server::db::{
+        self, DbConn, UniqueKey as _, customers as customers_repo, service, tickets as repo,
+    };
     use chrono::{DateTime, Utc};
     use std::collections::BTreeMap;
     use uuid::Uuid;
@@ -601,7 +603,7 @@ pub(crate) mod imp {
             db::employees::list(&mut conn, user.company_id)
                 .await?
                 .into_iter()
-                .filter(|e| e.active && e.role == Role::Rep.as_str())
+                .filter(|e| e.active && e.role == Role::Rep)
                 .map(|e| (e.id.to_string(), e.name))
                 .collect()
         } else {
@@ -640,13 +642,11 @@ pub(crate) mod imp {
     /// Who may handle a ticket of a customer served by `rep`: for an objection the owner,
     /// a manager or that rep; for a delivery also any driver. Active employees only.
     fn may_handle(kind: TicketKind, e: &db::employees::EmployeeRow, rep: Option<Uuid>) -> bool {
-        let role = Role::parse(&e.role).ok();
         e.active
-            && match role {
-                Some(Role::Owner | Role::Manager) => true,
-                Some(Role::Rep) => Some(e.id) == rep,
-                Some(Role::Driver) => kind == TicketKind::Delivery,
-                None => false,
+            && match e.role {
+                Role::Owner | Role::Manager => true,
+                Role::Rep => Some(e.id) == rep,
+                Role::Driver => kind == TicketKind::Delivery,
             }
     }
 
@@ -690,7 +690,7 @@ pub(crate) mod imp {
             .filter(|e| may_handle(kind, e, rep))
             .map(|e| {
                 (
-                    e.role != Role::Driver.as_str(),
+                    e.role != Role::Driver,
                     Handler {
                         id: e.id.to_string(),
                         name: e.name,
@@ -713,15 +713,7 @@ pub(crate) mod imp {
     pub async fn open_objection_once(input: ObjectionInput) -> Result<(String, bool), AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, now) = context::now_pair();
-        let client_id = match input.client_id.trim() {
-            "" => None,
-            raw => Some(Uuid::parse_str(raw).map_err(|_| {
-                AppError::Validation(vec![FieldError::new(
-                    "client_id",
-                    FieldErrorCode::InvalidCode,
-                )])
-            })?),
-        };
+        let client_id = context::client_id(&input.client_id)?;
         let o = NewObjection::parse(&input, now)?;
         let mut tx = state.begin().await?;
         if let Some(id) = client_id {
@@ -774,13 +766,11 @@ pub(crate) mod imp {
             },
         )
         .await
+        .unless_resent(client_id)?
         {
-            Ok(()) => {}
+            Some(()) => {}
             // the same offline record sent twice at once: the other request stored it
-            Err(sqlx::Error::Database(d)) if d.is_unique_violation() && client_id.is_some() => {
-                return Ok((id.to_string(), false));
-            }
-            Err(e) => return Err(AppError::from(e)),
+            None => return Ok((id.to_string(), false)),
         }
         tx.commit().await?;
         tracing::info!(by = %user.id, objection = %id, customer = %c.id, "objection opened");
@@ -808,7 +798,7 @@ pub(crate) mod imp {
         user: &CurrentUser,
         id: &str,
     ) -> Result<repo::ObjectionRow, AppError> {
-        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        let id: Uuid = context::record_id(&id)?;
         repo::objection(conn, user.company_id, scope_of(user), id)
             .await?
             .ok_or(AppError::NotFound)
@@ -935,8 +925,7 @@ pub(crate) mod imp {
     ) -> Result<ObjectionDetail, AppError> {
         let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
         let (now_utc, now) = context::now_pair();
-        let to = ObjectionStatus::parse(&to)
-            .map_err(|c| AppError::Validation(vec![FieldError::new("status", c)]))?;
+        let to = ObjectionStatus::parse(&to).for_field("status")?;
         // the answer given to the customer is part of the record
         let note = note_text(&note, to == ObjectionStatus::Answered)?;
         let mut tx = state.begin().await?;
@@ -1113,7 +1102,7 @@ pub(crate) mod imp {
         user: &CurrentUser,
         id: &str,
     ) -> Result<repo::DeliveryRow, AppError> {
-        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        let id: Uuid = context::record_id(&id)?;
         repo::delivery(conn, user.company_id, delivery_scope(user), id)
             .await?
             .ok_or(AppError::NotFound)
@@ -1295,8 +1284,7 @@ pub(crate) mod imp {
         let at = if delivered_at.trim().is_empty() {
             now
         } else {
-            let at = tickets::parse_local_minute(&delivered_at)
-                .map_err(|c| AppError::Validation(vec![FieldError::new("delivered_at", c)]))?;
+            let at = tickets::parse_local_minute(&delivered_at).for_field("delivered_at")?;
             if at > now + chrono::Duration::minutes(1) {
                 return Err(AppError::Validation(vec![FieldError::new(
                     "delivered_at",

@@ -189,10 +189,10 @@ pub(crate) mod imp {
     use crate::domain::sales::Period;
     use crate::domain::staff::Action;
     use crate::domain::tier::{Dest, Origin, TierPolicy, check_new_version, in_force, parse_class};
-    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::domain::validation::{FieldError, FieldErrorCode, take, take_all};
     use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
-    use crate::server::db::{self, customers::Scope, tiers as repo};
+    use crate::server::db::{self, UniqueKey as _, customers::Scope, tiers as repo};
     use crate::server::transitions::{self as svc, Classes, Comparison, Side};
     use chrono::NaiveDate;
     use uuid::Uuid;
@@ -267,12 +267,12 @@ pub(crate) mod imp {
         if from.is_some() && from == to {
             errors.push(FieldError::new("to", FieldErrorCode::SameClassification));
         }
-        let measure = Measure::parse_or_default(&q.measure)
-            .map_err(|c| errors.push(FieldError::new("measure", c)))
-            .ok();
-        let thresholds = Thresholds::parse_or_default(&q.a, &q.b)
-            .map_err(|e| errors.extend(e))
-            .ok();
+        let measure = take(
+            &mut errors,
+            "measure",
+            Measure::parse_or_default(&q.measure),
+        );
+        let thresholds = take_all(&mut errors, Thresholds::parse_or_default(&q.a, &q.b));
         let risk = match crate::domain::validation::parse_percent_bp(if q.risk.trim().is_empty() {
             "20"
         } else {
@@ -566,17 +566,15 @@ pub(crate) mod imp {
         check_new_version(&existing, p.tier, p.effective_from)?;
         let id = Uuid::now_v7();
         let now = chrono::Utc::now();
-        match repo::insert_policy(&mut tx, user.company_id, id, &p, user.id, now).await {
-            Ok(()) => {}
+        repo::insert_policy(&mut tx, user.company_id, id, &p, user.id, now)
+            .await
             // a version saved meanwhile for the same day
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Err(AppError::Validation(vec![FieldError::new(
+            .or_taken(|| {
+                AppError::from(FieldError::new(
                     "effective_from",
                     FieldErrorCode::OverlappingVersion,
-                )]));
-            }
-            Err(e) => return Err(AppError::from(e)),
-        }
+                ))
+            })?;
         tx.commit().await?;
         tracing::info!(by = %user.id, policy = %id, tier = ?p.tier, "tier policy version saved");
         Ok(PolicySummary {

@@ -356,7 +356,7 @@ pub(crate) mod imp {
     use crate::domain::staff::Action;
     use crate::domain::tier::in_force;
     use crate::domain::time::{from_beijing, to_beijing};
-    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _};
     use crate::domain::visits::{
         GIFT_OCCASIONS, NewVisit, Occasion, default_visits_per_month, due_state, health,
         parse_touch, planned_in, reminders as reminders_of,
@@ -366,7 +366,7 @@ pub(crate) mod imp {
     use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
     use crate::server::db::customers::Scope;
-    use crate::server::db::{self, DbConn, visits as repo};
+    use crate::server::db::{self, DbConn, UniqueKey as _, visits as repo};
     use chrono::NaiveDate;
     use std::collections::HashMap;
     use uuid::Uuid;
@@ -697,13 +697,11 @@ pub(crate) mod imp {
             now_utc,
         )
         .await
+        .unless_taken()?
         {
-            Ok(()) => {}
+            Some(()) => {}
             // the same record sent twice at once: the other request stored it
-            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
-                return Ok(SyncOutcome::AlreadySaved);
-            }
-            Err(e) => return Err(AppError::from(e)),
+            None => return Ok(SyncOutcome::AlreadySaved),
         }
         tx.commit().await?;
         tracing::info!(by = %user.id, visit = %v.id, customer = %v.customer_id, "visit recorded");
@@ -813,7 +811,7 @@ pub(crate) mod imp {
         user: &CurrentUser,
         id: &str,
     ) -> Result<Uuid, AppError> {
-        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+        let id: Uuid = context::record_id(&id)?;
         match repo::customer_owner(conn, user.company_id, id).await? {
             Some(rep) if scope_of(user).sees(rep) => Ok(id),
             _ => Err(AppError::NotFound),
@@ -1066,8 +1064,7 @@ pub(crate) mod imp {
     pub async fn save_daily_visits(raw: String) -> Result<DailyVisits, AppError> {
         use crate::domain::visits::MAX_DAILY_VISITS;
         let (state, user) = context::authorize(Action::SetTierPolicies).await?;
-        let n = crate::domain::visits::parse_daily_visits(&raw)
-            .map_err(|c| AppError::Validation(vec![FieldError::new("daily_visits", c)]))?;
+        let n = crate::domain::visits::parse_daily_visits(&raw).for_field("daily_visits")?;
         let (now_utc, _) = context::now_pair();
         let mut conn = state.conn().await?;
         db::companies::set_daily_visits(&mut conn, user.company_id, n, now_utc).await?;

@@ -131,7 +131,7 @@ pub struct SuggestionRow {
     pub employee_name: String,
     pub title: String,
     pub body: String,
-    pub status: String,
+    pub status: crate::domain::development::SuggestionStatus,
     pub response: Option<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,

@@ -263,7 +263,7 @@ pub struct ViolationRow {
     pub name: String,
     pub tier: Option<String>,
     pub kind: String,
-    pub status: String,
+    pub status: crate::domain::discipline::ViolationStatus,
     pub occurred_on: String,
     pub sku: Option<String>,
     pub product_name: Option<String>,

@@ -12,7 +12,7 @@ pub struct EmployeeRow {
     pub name: String,
     pub login: String,
     pub phone: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub territory: Option<String>,
     pub active: bool,
     pub version: i64,

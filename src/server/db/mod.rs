@@ -13,6 +13,7 @@ pub mod sales;
 pub mod service;
 pub mod sessions;
 pub mod sign_in;
+pub mod stored;
 pub mod tickets;
 pub mod tiers;
 pub mod visits;
@@ -55,6 +56,48 @@ pub fn is_busy(e: &sqlx::Error) -> bool {
             .and_then(|c| c.parse::<i32>().ok())
             .is_some_and(|c| matches!(c & 0xff, 5 | 6)),
         _ => false,
+    }
+}
+
+/// A write that may meet a unique key (a code, a login, a client's id sent twice): the
+/// one place that tells that refusal from other database errors.
+pub trait UniqueKey<T>: Sized {
+    /// `Ok(None)` when a row with the same key exists; other errors as they were.
+    fn unless_taken(self) -> Result<Option<T>, sqlx::Error>;
+
+    /// For a record that may come from a tablet's outbox with the id the tablet gave it
+    /// (`client_id`): `Ok(None)` when a row with that id exists — the same record sent
+    /// twice at once, and the other request stored it. Without a client id the key is
+    /// the server's own, and a clash is an error like any other.
+    fn unless_resent<Id>(self, client_id: Option<Id>) -> Result<Option<T>, sqlx::Error>;
+
+    /// The error `taken` gives when a row with the same key exists; other errors as the
+    /// caller's error type makes them (for [`AppError`](crate::error::AppError): logged,
+    /// answered as internal).
+    #[track_caller]
+    fn or_taken<E: From<sqlx::Error>>(self, taken: impl FnOnce() -> E) -> Result<T, E> {
+        match self.unless_taken() {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Err(taken()),
+            Err(e) => Err(E::from(e)),
+        }
+    }
+}
+
+impl<T> UniqueKey<T> for Result<T, sqlx::Error> {
+    fn unless_taken(self) -> Result<Option<T>, sqlx::Error> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn unless_resent<Id>(self, client_id: Option<Id>) -> Result<Option<T>, sqlx::Error> {
+        match client_id {
+            Some(_) => self.unless_taken(),
+            None => self.map(Some),
+        }
     }
 }
 

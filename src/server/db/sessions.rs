@@ -11,7 +11,7 @@ pub struct SessionUserRow {
     pub employee_id: Uuid,
     pub name: String,
     pub login: String,
-    pub role: String,
+    pub role: crate::domain::staff::Role,
     pub last_seen_at: i64,
 }
 

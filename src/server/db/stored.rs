@@ -1,0 +1,76 @@
+//! Domain enums kept in a TEXT column as their stored form (`Role::as_str`): rows read
+//! and bind them as themselves, so no row carries a role or a status as a string and no
+//! caller parses one again. A stored text that is none of them fails the row's decoding
+//! (a logged internal error), as it did when each caller parsed it.
+use crate::domain::development::SuggestionStatus;
+use crate::domain::discipline::ViolationStatus;
+use crate::domain::staff::Role;
+use sqlx::Sqlite;
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::sqlite::{SqliteArgumentValue, SqliteTypeInfo, SqliteValueRef};
+
+macro_rules! stored_as_text {
+    ($($t:ty),+ $(,)?) => {$(
+        impl sqlx::Type<Sqlite> for $t {
+            fn type_info() -> SqliteTypeInfo {
+                <str as sqlx::Type<Sqlite>>::type_info()
+            }
+
+            fn compatible(ty: &SqliteTypeInfo) -> bool {
+                <str as sqlx::Type<Sqlite>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, Sqlite> for $t {
+            fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+                let text = <&str as sqlx::Decode<Sqlite>>::decode(value)?;
+                match <$t>::parse(text) {
+                    Ok(v) => Ok(v),
+                    Err(_) => Err(format!("{text:?} is no {}", stringify!($t)).into()),
+                }
+            }
+        }
+
+        impl<'q> sqlx::Encode<'q, Sqlite> for $t {
+            fn encode_by_ref(
+                &self,
+                buf: &mut Vec<SqliteArgumentValue<'q>>,
+            ) -> Result<IsNull, BoxDynError> {
+                <&str as sqlx::Encode<'q, Sqlite>>::encode(self.as_str(), buf)
+            }
+        }
+    )+};
+}
+
+stored_as_text!(Role, ViolationStatus, SuggestionStatus);
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use sqlx::Connection as _;
+
+    #[tokio::test]
+    async fn a_role_reads_back_as_itself_and_a_strange_text_is_refused() {
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        for role in Role::ALL {
+            let back: Role = sqlx::query_scalar("SELECT ?")
+                .bind(role)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+            assert_eq!(back, role);
+            let stored: String = sqlx::query_scalar("SELECT ?")
+                .bind(role)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+            assert_eq!(stored, role.as_str());
+        }
+        let strange = sqlx::query_scalar::<_, Role>("SELECT 'boss'")
+            .fetch_one(&mut conn)
+            .await;
+        assert!(matches!(strange, Err(sqlx::Error::ColumnDecode { .. })), "{strange:?}");
+    }
+}

@@ -126,6 +126,33 @@ impl From<gloo_net::Error> for AppError {
     }
 }
 
+/// Failures of the server's own machinery (a hashing task that died, a closed
+/// semaphore, a hasher's refusal): logged with the place of the `?`, answered as
+/// internal.
+#[cfg(feature = "ssr")]
+macro_rules! internal_from {
+    ($($e:ty),+ $(,)?) => {$(
+        impl From<$e> for AppError {
+            #[track_caller]
+            fn from(e: $e) -> Self {
+                let at = std::panic::Location::caller();
+                tracing::error!(error = %e, %at, "internal failure");
+                AppError::Internal
+            }
+        }
+    )+};
+}
+
+#[cfg(feature = "ssr")]
+internal_from!(
+    tokio::task::JoinError,
+    tokio::sync::AcquireError,
+    argon2::password_hash::Error,
+    // the server's own JSON (a stored handbook edition); a client's JSON is refused as
+    // its request's error where it is read
+    serde_json::Error,
+);
+
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
         AppError::Validation(vec![e])

@@ -200,25 +200,25 @@ impl EmployeeFields {
     /// Checks every field and reports every problem at once.
     pub fn parse(input: &EmployeeInput) -> Result<EmployeeFields, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut check = |field: &str, r: Result<(), FieldErrorCode>| {
-            if let Err(code) = r {
-                errors.push(FieldError::new(field, code));
+        let mut check = |field: &str, problem: Option<&FieldErrorCode>| {
+            if let Some(code) = problem {
+                errors.push(FieldError::new(field, *code));
             }
         };
         let name = required_text(&input.name, 40);
-        check("name", name.as_ref().map(|_| ()).map_err(|e| *e));
+        check("name", name.as_ref().err());
         let login = Login::parse(&input.login);
-        check("login", login.as_ref().map(|_| ()).map_err(|e| *e));
+        check("login", login.as_ref().err());
         let phone = if input.phone.trim().is_empty() {
             Ok(None)
         } else {
             Phone::parse(&input.phone).map(Some)
         };
-        check("phone", phone.as_ref().map(|_| ()).map_err(|e| *e));
+        check("phone", phone.as_ref().err());
         let role = Role::parse(&input.role);
-        check("role", role.map(|_| ()));
+        check("role", role.as_ref().err());
         let territory = optional_text(&input.territory, 60);
-        check("territory", territory.as_ref().map(|_| ()).map_err(|e| *e));
+        check("territory", territory.as_ref().err());
         match (name, login, phone, role, territory) {
             (Ok(name), Ok(login), Ok(phone), Ok(role), Ok(territory)) if errors.is_empty() => {
                 Ok(EmployeeFields {

@@ -391,22 +391,19 @@ impl NewObjection {
         now: NaiveDateTime,
     ) -> Result<NewObjection, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut check = |field: &str, r: Result<(), FieldErrorCode>| {
-            if let Err(c) = r {
-                errors.push(FieldError::new(field, c));
+        let mut check = |field: &str, problem: Option<&FieldErrorCode>| {
+            if let Some(c) = problem {
+                errors.push(FieldError::new(field, *c));
             }
         };
         let customer = required_text(&input.customer, 40);
-        check("customer", customer.as_ref().map(|_| ()).map_err(|c| *c));
+        check("customer", customer.as_ref().err());
         let category = ObjectionCategory::parse(&input.category);
-        check("category", category.map(|_| ()));
+        check("category", category.as_ref().err());
         let description = required_note(&input.description, 2000);
-        check(
-            "description",
-            description.as_ref().map(|_| ()).map_err(|c| *c),
-        );
+        check("description", description.as_ref().err());
         let opened = moment_not_future(&input.opened_at, now);
-        check("opened_at", opened.map(|_| ()));
+        check("opened_at", opened.as_ref().err());
         match (customer, category, description, opened) {
             (Ok(customer_code), Ok(category), Ok(description), Ok(opened_at)) => Ok(NewObjection {
                 customer_code,
@@ -451,21 +448,21 @@ impl NewDelivery {
         now: NaiveDateTime,
     ) -> Result<NewDelivery, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut note = |field: &str, r: Result<(), FieldErrorCode>| {
-            if let Err(c) = r {
-                errors.push(FieldError::new(field, c));
+        let mut note = |field: &str, problem: Option<&FieldErrorCode>| {
+            if let Some(c) = problem {
+                errors.push(FieldError::new(field, *c));
             }
         };
         let customer = required_text(&input.customer, 40);
-        note("customer", customer.as_ref().map(|_| ()).map_err(|c| *c));
+        note("customer", customer.as_ref().err());
         let order_ref = required_text(&input.order_ref, 40);
-        note("order_ref", order_ref.as_ref().map(|_| ()).map_err(|c| *c));
+        note("order_ref", order_ref.as_ref().err());
         let ordered = if input.ordered_at.trim().is_empty() {
             Err(FieldErrorCode::Required)
         } else {
             moment_not_future(&input.ordered_at, now)
         };
-        note("ordered_at", ordered.map(|_| ()));
+        note("ordered_at", ordered.as_ref().err());
         let promised = if input.promised_at.trim().is_empty() {
             Ok(None)
         } else {
@@ -475,7 +472,7 @@ impl NewDelivery {
                 (Err(c), _) => Err(c),
             }
         };
-        note("promised_at", promised.map(|_| ()));
+        note("promised_at", promised.as_ref().err());
         match (customer, order_ref, ordered, promised) {
             (Ok(customer_code), Ok(order_ref), Ok(ordered_at), Ok(promised_at)) => {
                 Ok(NewDelivery {

@@ -15,33 +15,18 @@ pub const SESSION_COOKIE: &str = "qudao_session";
 
 /// Hashes a password with Argon2id and a fresh salt, off the async threads.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    let _permit = HASHING.acquire().await.map_err(|e| {
-        tracing::error!("hashing semaphore closed: {e}");
-        AppError::Internal
-    })?;
-    tokio::task::spawn_blocking(move || hash_password_blocking(&password))
-        .await
-        .map_err(|e| {
-            tracing::error!("password hashing task failed: {e}");
-            AppError::Internal
-        })?
+    let _permit = HASHING.acquire().await?;
+    tokio::task::spawn_blocking(move || hash_password_blocking(&password)).await?
 }
 
 /// The same, for callers already off the async threads (CLI, seeding).
 pub fn hash_password_blocking(password: &str) -> Result<String, AppError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|e| {
-        tracing::error!("salt encoding failed: {e}");
-        AppError::Internal
-    })?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| {
-            tracing::error!("password hashing failed: {e}");
-            AppError::Internal
-        })
+    let salt = SaltString::encode_b64(&salt)?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// Checks `password` against a stored PHC hash, off the async threads. A malformed stored

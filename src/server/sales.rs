@@ -4,7 +4,7 @@
 //! caller commits only a report that says `committed`.
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::sales::{ProductFields, ProductInput, SaleLine, SaleLineInput};
-use crate::domain::validation::{FieldError, FieldErrorCode, rounded_by_spreadsheet};
+use crate::domain::validation::{FieldError, FieldErrorCode, rounded_by_spreadsheet, take_all};
 use crate::features::customers::transfer::{FileProblem, MAX_LISTED_ERRORS, RowError};
 use crate::features::sales::transfer::{
     COLUMNS, MAX_DOCUMENT_NO, SalesImportOptions, SalesImportOutcome, SalesImportReport,
@@ -287,7 +287,7 @@ pub async fn import(
             rep_login: cell(&r, "rep_login"),
         };
         let mut errors: Vec<FieldError> = Vec::new();
-        let mut line = SaleLine::parse(&input).map_err(|e| errors = e).ok();
+        let mut line = take_all(&mut errors, SaleLine::parse(&input));
         // an identifier a spreadsheet rounded (9.15E+17) names nothing: refused as such
         for key in ["customer_code", "product_sku", "document_no"] {
             if rounded_by_spreadsheet(&cell(&r, key)) {

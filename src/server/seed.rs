@@ -10,6 +10,19 @@ use anyhow::Context as _;
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
+/// The demo's own data is valid by construction: a refusal is a bug in this file, reported
+/// with what was being built (a domain refusal is a list of field problems, not an error
+/// type `anyhow` takes by `?`).
+trait ExpectedValid<T> {
+    fn expected_valid(self, what: impl std::fmt::Display) -> anyhow::Result<T>;
+}
+
+impl<T, E: std::fmt::Debug> ExpectedValid<T> for Result<T, E> {
+    fn expected_valid(self, what: impl std::fmt::Display) -> anyhow::Result<T> {
+        self.map_err(|e| anyhow::anyhow!("{what}: {e:?}"))
+    }
+}
+
 pub const DEMO_PASSWORD: &str = "qudao2026";
 pub const DEMO_COMPANY_ID: CompanyId =
     CompanyId(Uuid::from_u128(0x0000_0001_0000_4000_8000_0000_0000_0001));
@@ -67,7 +80,7 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
     let hash = tokio::task::spawn_blocking(|| auth::hash_password_blocking(DEMO_PASSWORD))
         .await
         .context("hashing task")?
-        .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
+        .expected_valid("hashing the demo password")?;
     let now = chrono::Utc::now();
     let mut tx = crate::server::db::begin(pool).await?;
     companies::insert(&mut tx, DEMO_COMPANY_ID, DEMO_COMPANY_NAME, now)
@@ -81,7 +94,7 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
             role: (*role).into(),
             territory: (*territory).into(),
         })
-        .map_err(|e| anyhow::anyhow!("demo employee {login} is invalid: {e:?}"))?;
+        .expected_valid(format_args!("demo employee {login}"))?;
         let id = demo_employee_id(n);
         employees::insert(&mut tx, DEMO_COMPANY_ID, id, &fields, &hash, now).await?;
         if !active {
@@ -220,7 +233,7 @@ async fn seed_service(
             working_hours_only: working,
             ..StandardInput::default()
         })
-        .map_err(|e| anyhow::anyhow!("demo standard {kind}: {e:?}"))?;
+        .expected_valid(format_args!("demo standard {kind}"))?;
         service::save_standard(conn, DEMO_COMPANY_ID, &s, owner, now).await?;
     }
     let holidays = [
@@ -241,14 +254,14 @@ async fn seed_service(
             .map(|(d, k, n)| ((*d).into(), (*k).into(), (*n).into()))
             .collect(),
     })
-    .map_err(|e| anyhow::anyhow!("demo calendar: {e:?}"))?;
+    .expected_valid("demo calendar")?;
     service::save_calendar(conn, DEMO_COMPANY_ID, &calendar, now).await?;
     let draft = Draft::parse(
         "本手册汇总本公司的服务标准、分级政策、拜访流程与渠道规则。每位员工入职时阅读并确认，标准更新后重新发布。",
         "1. 出发前查看客户档案与上次拜访记录\n2. 进店问候，检查库存与陈列\n3. 记录货架价格与竞品\n4. 了解客户需求与异议，当场登记\n5. 约定下次拜访时间",
         "严禁跨区域供货（窜货）；不得低于最低限价销售；发现违规当日登记并附照片。",
     )
-    .map_err(|e| anyhow::anyhow!("demo handbook: {e:?}"))?;
+    .expected_valid("demo handbook")?;
     handbook::save_draft(conn, DEMO_COMPANY_ID, &draft, 0, owner, now).await?;
 
     // tickets: a few customers of each of four reps
@@ -509,7 +522,7 @@ async fn seed_policies(
             credit_days: days.into(),
             notes: String::new(),
         })
-        .map_err(|e| anyhow::anyhow!("demo policy invalid: {e:?}"))?;
+        .expected_valid("demo policy")?;
         crate::server::db::tiers::insert_policy(
             conn,
             DEMO_COMPANY_ID,
@@ -1011,7 +1024,7 @@ pub async fn seed_customers(
     };
     let mut subs: Vec<(String, &str, &str)> = Vec::new();
     let save = |values: Values| -> anyhow::Result<CustomerDraft> {
-        CustomerDraft::parse(&values).map_err(|e| anyhow::anyhow!("demo customer invalid: {e:?}"))
+        CustomerDraft::parse(&values).expected_valid("demo customer")
     };
     let mut s_no = 0;
     for (district, rep, townships, roads) in DEMO_REGIONS {
@@ -1137,7 +1150,7 @@ pub async fn seed_customers(
             let draft = save(v)?;
             let row = svc::create(conn, author, &dir, uuid::Uuid::now_v7(), &draft)
                 .await
-                .map_err(|e| anyhow::anyhow!("demo customer {code} not saved: {e:?}"))?;
+                .expected_valid(format_args!("demo customer {code} not saved"))?;
             dir.add(row);
             subs.push((code, district, rep));
             count += 1;
@@ -1247,7 +1260,7 @@ pub async fn seed_customers(
             let draft = save(v)?;
             svc::create(conn, author, &dir, uuid::Uuid::now_v7(), &draft)
                 .await
-                .map_err(|e| anyhow::anyhow!("demo customer {code} not saved: {e:?}"))?;
+                .expected_valid(format_args!("demo customer {code} not saved"))?;
             count += 1;
         }
     }

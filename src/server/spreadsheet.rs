@@ -438,6 +438,39 @@ fn refusal(e: &std::io::Error) -> FileProblem {
         .map_or(FileProblem::Unreadable, |r| r.0.clone())
 }
 
+/// A read cut short by a limit answers that limit; any other failure of the readers
+/// below means the file is not what it claims to be.
+impl From<std::io::Error> for FileProblem {
+    fn from(e: std::io::Error) -> Self {
+        refusal(&e)
+    }
+}
+
+impl From<quick_xml::Error> for FileProblem {
+    fn from(e: quick_xml::Error) -> Self {
+        match e {
+            quick_xml::Error::Io(io) => refusal(&io),
+            _ => FileProblem::Unreadable,
+        }
+    }
+}
+
+macro_rules! unreadable_from {
+    ($($e:ty),+ $(,)?) => {$(
+        impl From<$e> for FileProblem {
+            fn from(_: $e) -> Self {
+                FileProblem::Unreadable
+            }
+        }
+    )+};
+}
+
+unreadable_from!(
+    zip::result::ZipError,
+    quick_xml::events::attributes::AttrError,
+    calamine::XlsxError,
+);
+
 /// Parts that are not XML (pictures, printer settings); everything else is read as XML
 /// whatever its name, since the workbook names its parts through relationships.
 fn binary_part(name: &str) -> bool {
@@ -456,17 +489,14 @@ fn binary_part(name: &str) -> bool {
 /// text of one cell or shared string bounded; and every part but a worksheet (which the
 /// reader streams) kept within the size of a part held whole.
 fn check_unpacked(bytes: &[u8]) -> Result<(), FileProblem> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileProblem::Unreadable)?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))?;
     if zip.len() > MAX_ZIP_ENTRIES {
         return Err(FileProblem::Unreadable);
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let part = zip.by_index(i).map_err(|_| FileProblem::Unreadable)?;
-        let name = part
-            .name()
-            .map_err(|_| FileProblem::Unreadable)?
-            .into_owned();
+        let part = zip.by_index(i)?;
+        let name = part.name()?.into_owned();
         let xml = !binary_part(&name);
         let mut counted = Counted {
             inner: part,
@@ -480,7 +510,7 @@ fn check_unpacked(bytes: &[u8]) -> Result<(), FileProblem> {
         let streamed = if xml {
             check_xml(std::io::BufReader::new(&mut counted))?
         } else {
-            std::io::copy(&mut counted, &mut std::io::sink()).map_err(|e| refusal(&e))?;
+            std::io::copy(&mut counted, &mut std::io::sink())?;
             false
         };
         if !streamed && counted.size > MAX_HELD_PART_BYTES {
@@ -505,10 +535,7 @@ fn check_xml<R: std::io::BufRead>(input: R) -> Result<bool, FileProblem> {
     // depth inside a `<c>` or `<si>`, and the text seen there
     let (mut inside, mut text) = (0usize, 0usize);
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| match e {
-            quick_xml::Error::Io(io) => refusal(&io),
-            _ => FileProblem::Unreadable,
-        })?;
+        let event = reader.read_event_into(&mut buf)?;
         match &event {
             Event::Start(e) | Event::Empty(e) => {
                 let local = e.local_name();
@@ -524,7 +551,7 @@ fn check_xml<R: std::io::BufRead>(input: R) -> Result<bool, FileProblem> {
                     _ => &[],
                 };
                 for attr in e.attributes() {
-                    let attr = attr.map_err(|_| FileProblem::Unreadable)?;
+                    let attr = attr?;
                     let key = attr.key.local_name();
                     for (wanted, ok) in checks {
                         if key.as_ref() == *wanted && !ok(attr.value.as_bytes()) {
@@ -606,16 +633,13 @@ fn valid_range(v: &[u8]) -> bool {
 fn read_xlsx(bytes: &[u8]) -> Result<Table, FileProblem> {
     check_zip_directory(bytes)?;
     check_unpacked(bytes)?;
-    let mut book: Xlsx<_> =
-        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| FileProblem::Unreadable)?;
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))?;
     let first = book
         .sheet_names()
         .into_iter()
         .next()
         .ok_or(FileProblem::Empty)?;
-    let mut cells = book
-        .worksheet_cells_reader(&first)
-        .map_err(|_| FileProblem::Unreadable)?;
+    let mut cells = book.worksheet_cells_reader(&first)?;
     let declared = cells.dimensions();
     if declared.end.0 as usize >= MAX_IMPORT_ROWS + SLACK_ROWS {
         return Err(FileProblem::TooManyRows(MAX_IMPORT_ROWS));
@@ -625,7 +649,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, FileProblem> {
     }
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut bounds = Bounds::default();
-    while let Some(cell) = cells.next_cell().map_err(|_| FileProblem::Unreadable)? {
+    while let Some(cell) = cells.next_cell()? {
         let (row, col) = cell.get_position();
         let (row, col) = (row as usize, col as usize);
         let text = cell_text(cell.get_value());

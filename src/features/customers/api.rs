@@ -407,11 +407,7 @@ pub(crate) mod imp {
                 offset,
             )
         })
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "customer search task");
-            AppError::Internal
-        })?;
+        .await?;
         let mut conn = state.conn().await?;
         // the rows are read with the scope applied again: SQL stays the authority
         let rows = repo::by_ids(&mut conn, company, scope, &ids).await?;

@@ -276,7 +276,7 @@ pub(crate) mod imp {
         let id = if id.trim().is_empty() {
             user.id
         } else {
-            context::record_id(&id)?
+            context::record_id(id)?
         };
         if id != user.id && !user.role.may(Action::ViewStaff) {
             return Err(AppError::NotFound);

@@ -409,7 +409,7 @@ pub(crate) mod imp {
         user: &crate::features::auth::api::CurrentUser,
         id: &str,
     ) -> Result<Uuid, AppError> {
-        let id: Uuid = context::record_id(&id)?;
+        let id: Uuid = context::record_id(id)?;
         customers_repo::get(conn, user.company_id, scope_of(user), id)
             .await?
             .ok_or(AppError::NotFound)?;

@@ -82,11 +82,10 @@ pub(crate) mod imp {
     use crate::server::context;
     use crate::server::db::{DbConn, UniqueKey as _, handbook as repo, service};
 
+    /// A stored edition; one that does not parse is an internal error (logged).
+    #[track_caller]
     fn parse_content(raw: &str) -> Result<Handbook, AppError> {
-        serde_json::from_str(raw).map_err(|e| {
-            tracing::error!(error = %e, "stored handbook edition does not parse");
-            AppError::Internal
-        })
+        Ok(serde_json::from_str(raw)?)
     }
 
     async fn page(
@@ -243,10 +242,7 @@ pub(crate) mod imp {
             &draft.channel_rules,
         )?;
         let content = compile(&mut tx, &user, draft).await?;
-        let json = serde_json::to_string(&content).map_err(|e| {
-            tracing::error!(error = %e, "handbook does not serialize");
-            AppError::Internal
-        })?;
+        let json = serde_json::to_string(&content)?;
         let latest = repo::latest_number(&mut tx, user.company_id).await?;
         let number = next_number(latest);
         repo::insert_edition(

@@ -798,7 +798,7 @@ pub(crate) mod imp {
         user: &CurrentUser,
         id: &str,
     ) -> Result<repo::ObjectionRow, AppError> {
-        let id: Uuid = context::record_id(&id)?;
+        let id: Uuid = context::record_id(id)?;
         repo::objection(conn, user.company_id, scope_of(user), id)
             .await?
             .ok_or(AppError::NotFound)
@@ -1102,7 +1102,7 @@ pub(crate) mod imp {
         user: &CurrentUser,
         id: &str,
     ) -> Result<repo::DeliveryRow, AppError> {
-        let id: Uuid = context::record_id(&id)?;
+        let id: Uuid = context::record_id(id)?;
         repo::delivery(conn, user.company_id, delivery_scope(user), id)
             .await?
             .ok_or(AppError::NotFound)

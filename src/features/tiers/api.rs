@@ -197,29 +197,25 @@ pub(crate) mod imp {
     use chrono::NaiveDate;
     use uuid::Uuid;
 
-    fn side(field: &str, raw: &str) -> Result<Side, FieldError> {
+    /// One side of a comparison: `snapshot:<id>` or `<from>:<to>`.
+    fn side(raw: &str) -> Result<Side, FieldErrorCode> {
         let raw = raw.trim();
         if let Some(id) = raw.strip_prefix("snapshot:") {
             return Uuid::parse_str(id.trim())
                 .map(Side::Snapshot)
-                .map_err(|_| FieldError::new(field, FieldErrorCode::InvalidChoice));
+                .map_err(|_| FieldErrorCode::InvalidChoice);
         }
         let Some((a, b)) = raw.split_once(':') else {
-            return Err(FieldError::new(
-                field,
-                if raw.is_empty() {
-                    FieldErrorCode::Required
-                } else {
-                    FieldErrorCode::InvalidDate
-                },
-            ));
+            return Err(if raw.is_empty() {
+                FieldErrorCode::Required
+            } else {
+                FieldErrorCode::InvalidDate
+            });
         };
-        Period::parse(a, b).map(Side::Period).map_err(|e| {
-            FieldError::new(
-                field,
-                e.first().map_or(FieldErrorCode::InvalidDate, |e| e.code),
-            )
-        })
+        match Period::parse(a, b) {
+            Ok(p) => Ok(Side::Period(p)),
+            Err(e) => Err(e.first().map_or(FieldErrorCode::InvalidDate, |e| e.code)),
+        }
     }
 
     /// The period key of the query form.
@@ -262,8 +258,8 @@ pub(crate) mod imp {
         } else {
             (q.from.clone(), q.to.clone())
         };
-        let from = side("from", &from_raw).map_err(|e| errors.push(e)).ok();
-        let to = side("to", &to_raw).map_err(|e| errors.push(e)).ok();
+        let from = take(&mut errors, "from", side(&from_raw));
+        let to = take(&mut errors, "to", side(&to_raw));
         if from.is_some() && from == to {
             errors.push(FieldError::new("to", FieldErrorCode::SameClassification));
         }

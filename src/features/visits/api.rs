@@ -811,7 +811,7 @@ pub(crate) mod imp {
         user: &CurrentUser,
         id: &str,
     ) -> Result<Uuid, AppError> {
-        let id: Uuid = context::record_id(&id)?;
+        let id: Uuid = context::record_id(id)?;
         match repo::customer_owner(conn, user.company_id, id).await? {
             Some(rep) if scope_of(user).sees(rep) => Ok(id),
             _ => Err(AppError::NotFound),

@@ -53,7 +53,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_role_reads_back_as_itself_and_a_strange_text_is_refused() {
-        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
         for role in Role::ALL {
             let back: Role = sqlx::query_scalar("SELECT ?")
                 .bind(role)
@@ -71,6 +73,9 @@ mod tests {
         let strange = sqlx::query_scalar::<_, Role>("SELECT 'boss'")
             .fetch_one(&mut conn)
             .await;
-        assert!(matches!(strange, Err(sqlx::Error::ColumnDecode { .. })), "{strange:?}");
+        assert!(
+            matches!(strange, Err(sqlx::Error::ColumnDecode { .. })),
+            "{strange:?}"
+        );
     }
 }

@@ -91,6 +91,37 @@ impl AppError {
     }
 }
 
+/// The one place an error becomes an HTTP answer: its status, and for a sign-in lockout
+/// the `Retry-After` the client may wait for. Server functions' answers get it from the
+/// HTTP layer (`server::http`), file handlers' by `IntoResponse`, pages' from the error
+/// views.
+#[cfg(feature = "ssr")]
+impl AppError {
+    pub fn mark(&self, status: &mut http::StatusCode, headers: &mut http::HeaderMap) {
+        *status = http::StatusCode::from_u16(self.status_code())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::TooManyAttempts { retry_after_secs } = self
+            && let Ok(v) = http::HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            headers.insert(http::header::RETRY_AFTER, v);
+        }
+    }
+}
+
+/// An error as the answer of a file handler: its status (see [`AppError::mark`]) and
+/// the error as JSON, which the browser turns into a sentence.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let mut response = axum::Json(&self).into_response();
+        let (mut status, mut headers) = (response.status(), std::mem::take(response.headers_mut()));
+        self.mark(&mut status, &mut headers);
+        *response.status_mut() = status;
+        *response.headers_mut() = headers;
+        response
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -151,6 +182,9 @@ internal_from!(
     // the server's own JSON (a stored handbook edition); a client's JSON is refused as
     // its request's error where it is read
     serde_json::Error,
+    // writing an export
+    rust_xlsxwriter::XlsxError,
+    csv::Error,
 );
 
 impl From<FieldError> for AppError {

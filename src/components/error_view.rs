@@ -185,6 +185,16 @@ pub fn ErrorBanner(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVi
     }
 }
 
+/// The data of a page (or of a part of it) could not be loaded: the error in the user's
+/// language. A page rendered on the server with it answers with the error's status (a
+/// customer outside the rep's scope: 404), as the error page does.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    set_status(error.status_code());
+    let i18n = use_i18n();
+    view! { <div class="banner banner-error" role="alert">{error_message(i18n, &error)}</div> }
+}
+
 #[cfg(feature = "ssr")]
 fn set_status(code: u16) {
     if let (Some(res), Ok(code)) = (

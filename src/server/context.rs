@@ -11,7 +11,7 @@ use crate::server::auth;
 use crate::server::db::{self, sessions};
 use crate::server::state::AppState;
 use http::request::Parts;
-use http::{HeaderValue, StatusCode, header};
+use http::{HeaderValue, header};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use std::net::{IpAddr, SocketAddr};
@@ -174,6 +174,18 @@ pub fn current_user() -> impl Future<Output = Result<(AppState, CurrentUser), Ap
     }
 }
 
+/// Which customers `user` works with: every customer of the company for the owner and
+/// managers, only their own for a rep. Every read and write of customer data, and of what
+/// hangs off a customer (visits, tickets, photos, sales), is narrowed by it in SQL.
+pub fn scope_of(user: &CurrentUser) -> crate::server::db::customers::Scope {
+    use crate::server::db::customers::Scope;
+    if user.role.may(Action::ManageCustomers) {
+        Scope::All
+    } else {
+        Scope::Rep(user.id)
+    }
+}
+
 /// The id of a record a request names. Text that is no id names no record: "not found",
 /// the same answer as for an id outside the user's scope.
 pub fn record_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
@@ -218,28 +230,6 @@ pub fn authorize(
             Err(AppError::Forbidden)
         }
     }
-}
-
-/// Sets the HTTP status for an error result, so clients and logs see 401/403/422/…
-/// rather than a blanket 500. Every server function ends with this.
-pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(e) = &result {
-        if let (Some(res), Ok(code)) = (
-            use_context::<ResponseOptions>(),
-            StatusCode::from_u16(e.status_code()),
-        ) {
-            res.set_status(code);
-        }
-        if let AppError::TooManyAttempts { retry_after_secs } = e
-            && let (Some(res), Ok(v)) = (
-                use_context::<ResponseOptions>(),
-                HeaderValue::from_str(&retry_after_secs.to_string()),
-            )
-        {
-            res.insert_header(header::RETRY_AFTER, v);
-        }
-    }
-    result
 }
 
 /// Whether this request is a form the browser posted by itself (before the page's script

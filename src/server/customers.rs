@@ -428,6 +428,16 @@ pub async fn update(
     Ok(changes)
 }
 
+/// Removes the parent from what `scope` is shown when the parent belongs to another rep:
+/// a rep never sees another rep's customers, not even as a supplier's name.
+pub fn hide_foreign_parent(r: &mut customers::CustomerRecord, scope: Scope) {
+    if r.parent_id.is_some() && !scope.sees(r.parent_rep_id) {
+        r.values.remove("parent_code");
+        r.parent_id = None;
+        r.parent_name = None;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

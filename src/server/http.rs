@@ -173,7 +173,7 @@ const SETUP_PAGE: &str = concat!(
 async fn signed_in_first(State(state): State<AppState>, req: Request, next: Next) -> Response {
     match crate::server::context::user_from_headers(&state, req.headers()).await {
         Ok(_) => next.run(req).await,
-        Err(e) => files::error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -225,9 +225,10 @@ async fn service_worker_js(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Errors raised by the server-fn machinery itself (an undecodable body, a missing
-/// argument) come back as 500, though they are the client's fault: answer them with the
-/// status of the error instead. Errors from our own code already carry their status.
+/// A server function's error leaves the server-fn layer as `500` with the error as JSON:
+/// answer it with the error's own status (and `Retry-After` for a lockout) —
+/// [`AppError::mark`], the one place that decides. That covers the errors of the
+/// server-fn machinery too (an undecodable body, a missing argument: the client's fault).
 async fn client_error_status(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let res = next.run(req).await;
@@ -235,13 +236,16 @@ async fn client_error_status(req: Request, next: Next) -> Response {
         return res;
     }
     let (mut parts, body) = res.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .unwrap_or_default();
-    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes)
-        && let Ok(code) = StatusCode::from_u16(err.status_code())
-    {
-        parts.status = code;
+    // an error's JSON is small; an edit conflict's list of changes is the largest
+    let bytes = match axum::body::to_bytes(body, 4 * 1024 * 1024).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "an error answer could not be read");
+            return AppError::Internal.into_response();
+        }
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        err.mark(&mut parts.status, &mut parts.headers);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

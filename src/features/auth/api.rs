@@ -33,7 +33,7 @@ pub async fn get_session() -> Result<SessionInfo, AppError> {
         Ok(state) => context::session_user(&state).await,
         Err(e) => Err(e),
     };
-    context::respond(result.map(|(user, expired)| SessionInfo { user, expired }))
+    result.map(|(user, expired)| SessionInfo { user, expired })
 }
 
 /// Signs in; on success the response sets a fresh session cookie. The sign-in form also
@@ -45,7 +45,7 @@ pub async fn login(login: String, password: String) -> Result<CurrentUser, AppEr
     if result.is_ok() {
         crate::server::context::redirect_plain_form("/");
     }
-    crate::server::context::respond(result)
+    result
 }
 
 /// Signs out: ends the session on the server and clears the cookie (a plain form post
@@ -54,7 +54,7 @@ pub async fn login(login: String, password: String) -> Result<CurrentUser, AppEr
 pub async fn logout() -> Result<(), AppError> {
     let result = sign_out().await;
     crate::server::context::redirect_plain_form("/login");
-    crate::server::context::respond(result)
+    result
 }
 
 #[cfg(feature = "ssr")]

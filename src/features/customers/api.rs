@@ -223,17 +223,17 @@ pub struct TierEntry {
 
 #[server(endpoint = "customers/list", input = Json)]
 pub async fn list_customers(query: CustomerQuery) -> Result<CustomerPage, AppError> {
-    crate::server::context::respond(imp::list(query).await)
+    imp::list(query).await
 }
 
 #[server(endpoint = "customers/filters", input = Json)]
 pub async fn customer_filters() -> Result<FilterChoices, AppError> {
-    crate::server::context::respond(imp::filters().await)
+    imp::filters().await
 }
 
 #[server(endpoint = "customers/get", input = Json)]
 pub async fn get_customer(id: CustomerId) -> Result<CustomerDetail, AppError> {
-    crate::server::context::respond(imp::get(id).await)
+    imp::get(id).await
 }
 
 /// Creates a customer. A rep's new customers are assigned to the rep. A plain form post
@@ -244,7 +244,7 @@ pub async fn create_customer(values: Values) -> Result<CustomerId, AppError> {
     if let Ok(id) = &result {
         crate::server::context::redirect_plain_form(&format!("/customers/{id}"));
     }
-    crate::server::context::respond(result)
+    result
 }
 
 /// Saves one group of the profile (fields of other groups in `values` are ignored). The
@@ -264,7 +264,7 @@ pub async fn update_customer(
             g = group.as_str()
         ));
     }
-    crate::server::context::respond(result)
+    result
 }
 
 /// Puts back the value a field had before the change recorded at `change_version`
@@ -276,7 +276,7 @@ pub async fn restore_customer_field(
     change_version: i64,
     field: String,
 ) -> Result<CustomerDetail, AppError> {
-    crate::server::context::respond(imp::restore(id, version, change_version, field).await)
+    imp::restore(id, version, change_version, field).await
 }
 
 /// Assigns customers to a rep, or unassigns them (`rep: None`); owner or manager.
@@ -286,12 +286,12 @@ pub async fn assign_customers(
     ids: Vec<CustomerId>,
     rep: Option<EmployeeId>,
 ) -> Result<u32, AppError> {
-    crate::server::context::respond(imp::assign(ids, rep).await)
+    imp::assign(ids, rep).await
 }
 
 #[server(endpoint = "customers/delete-photo", input = Json)]
 pub async fn delete_customer_photo(id: PhotoId) -> Result<(), AppError> {
-    crate::server::context::respond(imp::delete_photo(id).await)
+    imp::delete_photo(id).await
 }
 
 #[cfg(feature = "ssr")]
@@ -309,13 +309,8 @@ pub(crate) mod imp {
     use uuid::Uuid;
 
     /// The customers `user` may see.
-    pub fn scope_of(user: &CurrentUser) -> Scope {
-        if user.role.may(Action::ManageCustomers) {
-            Scope::All
-        } else {
-            Scope::Rep(user.id)
-        }
-    }
+    pub use crate::server::context::scope_of;
+    use crate::server::customers::hide_foreign_parent;
 
     /// Personal data (group 5): managers, the owner and the rep the customer is
     /// assigned to.
@@ -350,16 +345,6 @@ pub(crate) mod imp {
             "updated" => SortKey::Updated,
             "completeness" => SortKey::Completeness,
             _ => SortKey::Name,
-        }
-    }
-
-    /// Removes the parent from what `scope` is shown when the parent belongs to another
-    /// rep: a rep never sees another rep's customers, not even as a supplier's name.
-    pub fn hide_foreign_parent(r: &mut CustomerRecord, scope: Scope) {
-        if r.parent_id.is_some() && !scope.sees(r.parent_rep_id) {
-            r.values.remove("parent_code");
-            r.parent_id = None;
-            r.parent_name = None;
         }
     }
 

@@ -10,7 +10,7 @@ use super::api::{
 };
 use super::components::{CompletenessBar, KindBadge, ProfileInput, TierBadge};
 use super::labels::{display_value, field_label, group_label};
-use crate::components::error_view::{ErrorBanner, error_message};
+use crate::components::error_view::{ErrorBanner, LoadError, error_message};
 use crate::components::form::{focus_first_invalid, posted_errors};
 use crate::components::upload::{picked_file, post_file};
 use crate::domain::ids::CustomerId;
@@ -77,7 +77,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
                             <A href="/customers" attr:class="button">{t!(i18n, customers.back_to_list)}</A>
                         </div>
                     }.into_any()),
-                    Err(e) => Either::Right(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }.into_any()),
+                    Err(e) => Either::Right(view! { <LoadError error=e /> }.into_any()),
                 }
             })}
         </Suspense>

@@ -6,7 +6,7 @@ use super::api::{
 };
 use super::components::{CompletenessBar, KindBadge, TierBadge};
 use super::labels::{kind_label, status_label, terminal_type_label};
-use crate::components::error_view::error_message;
+use crate::components::error_view::{LoadError, error_message};
 use crate::components::pager::Pager;
 use crate::domain::customer::{CustomerKind, TerminalType};
 use crate::domain::ids::{CustomerId, EmployeeId};
@@ -81,7 +81,7 @@ pub fn CustomerListPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let choices = filters.await.ok();
                 match page.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(p) => Either::Right(view! {
                         <Results page=p query=query choices=choices selected=selected notice=notice on_assigned=Callback::new(move |()| page.refetch()) />
                     }),

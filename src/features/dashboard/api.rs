@@ -37,7 +37,7 @@ pub struct DashboardSummary {
 /// Figures for the signed-in user's company.
 #[server(endpoint = "dashboard", input = Json)]
 pub async fn get_dashboard() -> Result<DashboardSummary, AppError> {
-    crate::server::context::respond(summary().await)
+    summary().await
 }
 
 #[cfg(feature = "ssr")]
@@ -48,7 +48,7 @@ async fn summary() -> Result<DashboardSummary, AppError> {
     let (state, user) = context::authorize(Action::ViewDashboard).await?;
     let mut conn = state.conn().await?;
     let s = employees::stats(&mut conn, user.company_id).await?;
-    let scope = crate::features::customers::api::imp::scope_of(&user);
+    let scope = crate::server::context::scope_of(&user);
     let mut tiers = [0i64; 4];
     for (t, n) in crate::server::db::tiers::tier_counts(&mut conn, user.company_id, scope).await? {
         let at = match t.as_deref() {

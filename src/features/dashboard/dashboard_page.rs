@@ -1,5 +1,5 @@
 //! The dashboard page: a grid of tiles.
-use crate::components::error_view::error_message;
+use crate::components::error_view::LoadError;
 use crate::components::layout::{role_name, use_current_user};
 use crate::features::dashboard::api::get_dashboard;
 use crate::i18n::*;
@@ -28,7 +28,7 @@ pub fn DashboardPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match summary.await {
-                    Err(e) => view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
                     Ok(s) => {
                         let inactive = s.staff_total - s.staff_active;
                         let by_role = s.active_by_role.clone();

@@ -69,13 +69,13 @@ pub struct DevelopmentOverview {
 /// The overview for the owner and managers; for a rep, their own suggestions only.
 #[server(endpoint = "development/overview", input = Json)]
 pub async fn get_development() -> Result<DevelopmentOverview, AppError> {
-    crate::server::context::respond(imp::overview().await)
+    imp::overview().await
 }
 
 /// An employee's page (`id` empty: the user's own).
 #[server(endpoint = "development/employee", input = Json)]
 pub async fn get_employee_development(id: String) -> Result<EmployeeDevelopment, AppError> {
-    crate::server::context::respond(imp::employee(id).await)
+    imp::employee(id).await
 }
 
 /// Records a training session for an employee (owner, managers).
@@ -84,7 +84,7 @@ pub async fn add_training(
     employee: String,
     input: TrainingInput,
 ) -> Result<EmployeeDevelopment, AppError> {
-    crate::server::context::respond(imp::add_training(employee, input).await)
+    imp::add_training(employee, input).await
 }
 
 /// Sets a skill's level (1–5) for an employee, or clears it with an empty level.
@@ -94,13 +94,13 @@ pub async fn set_skill(
     skill: String,
     level: String,
 ) -> Result<EmployeeDevelopment, AppError> {
-    crate::server::context::respond(imp::set_skill(employee, skill, level).await)
+    imp::set_skill(employee, skill, level).await
 }
 
 /// Anyone suggests an improvement (持续改进).
 #[server(endpoint = "development/suggest", input = FormOrJson)]
 pub async fn make_suggestion(title: String, body: String) -> Result<SuggestionView, AppError> {
-    crate::server::context::respond(imp::suggest(title, body).await)
+    imp::suggest(title, body).await
 }
 
 /// The owner or a manager moves a suggestion on, with an answer.
@@ -111,7 +111,7 @@ pub async fn decide_suggestion(
     status: String,
     response: String,
 ) -> Result<SuggestionView, AppError> {
-    crate::server::context::respond(imp::decide(id, version, status, response).await)
+    imp::decide(id, version, status, response).await
 }
 
 #[cfg(feature = "ssr")]

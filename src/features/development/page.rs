@@ -6,7 +6,7 @@ use super::api::{
     AddTraining, DevelopmentOverview, EmployeeDevelopment, MakeSuggestion, SetSkill,
     SuggestionView, decide_suggestion, get_development, get_employee_development,
 };
-use crate::components::error_view::{error_message, message_for};
+use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::domain::development::{SuggestionStatus, TrainingInput};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -52,7 +52,7 @@ pub fn DevelopmentPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(d) => Either::Right(view! { <Overview d=d /> }),
                 }
             })}
@@ -215,7 +215,7 @@ pub fn EmployeeDevelopmentPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(d) => Either::Right(view! { <EmployeeView initial=d /> }),
                 }
             })}

@@ -86,12 +86,12 @@ pub struct CustomerDiscipline {
 /// Violations within the user's scope, newest first. `status` empty: all; `open`.
 #[server(endpoint = "discipline/violations", input = Json)]
 pub async fn list_violations(status: String) -> Result<Vec<ViolationSummary>, AppError> {
-    crate::server::context::respond(imp::list(status).await)
+    imp::list(status).await
 }
 
 #[server(endpoint = "discipline/report", input = FormOrJson)]
 pub async fn report_violation(input: ViolationInput) -> Result<ViolationSummary, AppError> {
-    crate::server::context::respond(imp::report(input).await)
+    imp::report(input).await
 }
 
 /// Moves a record on (owner, managers): confirm, penalise (with the penalty) or dismiss.
@@ -103,19 +103,19 @@ pub async fn decide_violation(
     penalty: String,
     note: String,
 ) -> Result<ViolationSummary, AppError> {
-    crate::server::context::respond(imp::decide(id, version, status, penalty, note).await)
+    imp::decide(id, version, status, penalty, note).await
 }
 
 /// Lines below the floor in the last `days` days (1–366; default 31) and terminals
 /// outside their sub-distributor's territory.
 #[server(endpoint = "discipline/signals", input = Json)]
 pub async fn discipline_signals(days: u32) -> Result<Signals, AppError> {
-    crate::server::context::respond(imp::signals(days).await)
+    imp::signals(days).await
 }
 
 #[server(endpoint = "discipline/customer", input = Json)]
 pub async fn get_customer_discipline(customer_id: String) -> Result<CustomerDiscipline, AppError> {
-    crate::server::context::respond(imp::customer(customer_id).await)
+    imp::customer(customer_id).await
 }
 
 /// Replaces a customer's territories (owner, managers): `(district, township)` pairs,
@@ -126,7 +126,7 @@ pub async fn save_territories(
     // a form with every row removed posts none
     #[server(default)] territories: Vec<(String, String)>,
 ) -> Result<Vec<Territory>, AppError> {
-    crate::server::context::respond(imp::save_territories(customer_id, territories).await)
+    imp::save_territories(customer_id, territories).await
 }
 
 #[cfg(feature = "ssr")]
@@ -135,8 +135,8 @@ pub(crate) mod imp {
     use crate::domain::discipline::{ViolationReport, covers, decide as decide_rule};
     use crate::domain::staff::Action;
     use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _};
-    use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
+    use crate::server::context::scope_of;
     use crate::server::db::{self, customers as customers_repo, discipline as repo};
     use uuid::Uuid;
 
@@ -422,13 +422,12 @@ pub(crate) mod imp {
         let id = visible(&mut conn, &user, &customer_id).await?;
         let tier = crate::server::db::tiers::customer_tier(&mut conn, user.company_id, id).await?;
         let territories = repo::territories(&mut conn, user.company_id, id).await?;
-        let versions =
-            crate::features::tiers::api::imp::versions(&mut conn, user.company_id).await?;
+        let versions = crate::server::tiers::versions(&mut conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         let policy = tier
             .as_deref()
             .and_then(|t| crate::domain::tier::parse_class(t).ok())
-            .and_then(|c| crate::features::tiers::api::imp::policy_on(&versions, c, today));
+            .and_then(|c| crate::server::tiers::policy_on(&versions, c, today));
         let open = repo::open_count_of(&mut conn, user.company_id, id).await?;
         Ok(CustomerDiscipline {
             territories,

@@ -3,7 +3,7 @@
 //! Read with the profile: its resource is created by the profile page itself, beside the
 //! profile's own (see `CustomerDetailPage`).
 use super::api::{CustomerDiscipline, SaveTerritories, save_territories};
-use crate::components::error_view::{error_message, field_message};
+use crate::components::error_view::{LoadError, error_message, field_message};
 use crate::domain::discipline::Territory;
 use crate::error::AppError;
 use crate::features::tiers::policies_page::PolicyFacts;
@@ -34,7 +34,7 @@ pub fn CustomerDisciplineSection(
             <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match info.await {
-                        Err(e) => Either::Left(view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> }),
+                        Err(e) => Either::Left(view! { <LoadError error=e /> }),
                         Ok(d) => Either::Right(view! { <Body data=d customer_id=id.get_value() /> }),
                     }
                 })}

@@ -5,7 +5,7 @@ use super::api::{
     ReportViolation, Signals, ViolationSummary, decide_violation, discipline_signals,
     list_violations,
 };
-use crate::components::error_view::{error_message, message_for};
+use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::components::layout::use_current_user;
 use crate::components::upload::{file_signal, picked_file, post_file_for};
 use crate::domain::discipline::{ViolationInput, ViolationKind, ViolationStatus};
@@ -84,7 +84,7 @@ pub fn DisciplinePage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                        Err(e) => Either::Left(view! { <LoadError error=e /> }),
                         Ok(items) if items.is_empty() => Either::Right(Either::Left(view! { <p class="muted">{t!(i18n, discipline.no_records)}</p> })),
                         Ok(items) => Either::Right(Either::Right(view! {
                             <ul class="violations">
@@ -98,7 +98,7 @@ pub fn DisciplinePage() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match signals.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(s) => Either::Right(view! { <SignalLists signals=s form=form form_open=form_open /> }),
                 }
             })}
@@ -165,7 +165,7 @@ fn ReportForm(form: RwSignal<ViolationInput>, on_saved: Callback<()>) -> impl In
             {move || match report.value().get() {
                 Some(Ok(v)) => Some(Either::Left(view! { <p class="banner banner-success" role="status">{t_string!(i18n, discipline.reported, name = v.name).to_string()}</p> })),
                 Some(Err(AppError::Validation(_))) | None => None,
-                Some(Err(e)) => Some(Either::Right(view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> })),
+                Some(Err(e)) => Some(Either::Right(view! { <LoadError error=e /> })),
             }}
         </form>
     }

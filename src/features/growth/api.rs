@@ -159,7 +159,7 @@ mod tests {
 
 #[server(endpoint = "growth/watch", input = Json)]
 pub async fn growth_watch(query: GrowthQuery) -> Result<GrowthData, AppError> {
-    crate::server::context::respond(imp::watch(query).await)
+    imp::watch(query).await
 }
 
 /// Saves the candidate rule as the company's (owner, managers).
@@ -170,9 +170,7 @@ pub async fn save_candidate_rule(
     of_last: String,
     ordering_months: String,
 ) -> Result<CandidateRule, AppError> {
-    crate::server::context::respond(
-        imp::save_rule(min_growth, hits, of_last, ordering_months).await,
-    )
+    imp::save_rule(min_growth, hits, of_last, ordering_months).await
 }
 
 #[cfg(feature = "ssr")]
@@ -182,8 +180,8 @@ pub(crate) mod imp {
     use crate::domain::staff::Action;
     use crate::domain::validation::{FieldError, FieldErrorCode, take, take_all};
     use crate::features::auth::api::CurrentUser;
-    use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
+    use crate::server::context::scope_of;
     use crate::server::db::{customers::Scope, tiers as repo};
     use crate::server::growth::{self as svc, Request, SortKey};
     use crate::server::state::AppState;

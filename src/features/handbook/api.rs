@@ -45,31 +45,31 @@ pub struct HandbookPage {
 /// Edition `number` (0: the latest).
 #[server(endpoint = "handbook/get", input = Json)]
 pub async fn get_handbook(number: i64) -> Result<HandbookPage, AppError> {
-    crate::server::context::respond(imp::get(number).await)
+    imp::get(number).await
 }
 
 /// Saves the draft (owner) if it is still at `version` (0 for the first save).
 #[server(endpoint = "handbook/draft", input = FormOrJson)]
 pub async fn save_handbook_draft(draft: Draft, version: i64) -> Result<HandbookPage, AppError> {
-    crate::server::context::respond(imp::save_draft(draft, version).await)
+    imp::save_draft(draft, version).await
 }
 
 /// Publishes the saved draft as the next edition (owner).
 #[server(endpoint = "handbook/publish", input = Json)]
 pub async fn publish_handbook() -> Result<HandbookPage, AppError> {
-    crate::server::context::respond(imp::publish().await)
+    imp::publish().await
 }
 
 /// Records that the user has read edition `number` (it must be the current one).
 #[server(endpoint = "handbook/acknowledge", input = Json)]
 pub async fn acknowledge_handbook(number: i64) -> Result<HandbookPage, AppError> {
-    crate::server::context::respond(imp::acknowledge(number).await)
+    imp::acknowledge(number).await
 }
 
 /// Changing a published edition: always refused — an edition never changes.
 #[server(endpoint = "handbook/edit-edition", input = Json)]
 pub async fn edit_handbook_edition(number: i64, draft: Draft) -> Result<HandbookPage, AppError> {
-    crate::server::context::respond(imp::edit_edition(number, draft).await)
+    imp::edit_edition(number, draft).await
 }
 
 #[cfg(feature = "ssr")]
@@ -203,11 +203,11 @@ pub(crate) mod imp {
     ) -> Result<Handbook, AppError> {
         let standards = service::standards(conn, user.company_id).await?;
         let calendar = service::calendar(conn, user.company_id).await?;
-        let versions = crate::features::tiers::api::imp::versions(conn, user.company_id).await?;
+        let versions = crate::server::tiers::versions(conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         let policies = [Class::A, Class::B, Class::C]
             .into_iter()
-            .filter_map(|c| crate::features::tiers::api::imp::policy_on(&versions, c, today))
+            .filter_map(|c| crate::server::tiers::policy_on(&versions, c, today))
             .map(|p| PolicyChapter {
                 tier: p.tier,
                 effective_from: p.effective_from,

@@ -6,7 +6,7 @@ use super::api::{
     Edition, HandbookPage as Page, SaveHandbookDraft, acknowledge_handbook, get_handbook,
     publish_handbook, save_handbook_draft,
 };
-use crate::components::error_view::{error_message, message_for};
+use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::domain::handbook::Draft;
 use crate::domain::money::Money;
 use crate::domain::segmentation::Thresholds;
@@ -46,7 +46,7 @@ pub fn HandbookPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(p) => Either::Right(view! { <HandbookView initial=p /> }),
                 }
             })}

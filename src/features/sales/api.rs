@@ -88,19 +88,19 @@ pub const BATCH_PAGE: i64 = 10;
 /// The sales imports (owner, managers), newest first.
 #[server(endpoint = "sales/batches", input = Json)]
 pub async fn list_import_batches(page: u32) -> Result<ImportBatches, AppError> {
-    crate::server::context::respond(imp::batches(page).await)
+    imp::batches(page).await
 }
 
 /// Takes an import's lines out of the ledger, whole (owner, managers); answers how many
 /// lines went. The tiers computed from then on no longer count them.
 #[server(endpoint = "sales/undo_import", input = FormOrJson)]
 pub async fn undo_import(id: String) -> Result<u64, AppError> {
-    crate::server::context::respond(imp::undo_import(id).await)
+    imp::undo_import(id).await
 }
 
 #[server(endpoint = "sales/products", input = Json)]
 pub async fn list_products() -> Result<Vec<ProductSummary>, AppError> {
-    crate::server::context::respond(imp::products().await)
+    imp::products().await
 }
 
 /// Creates a product (`id` empty) or updates one still at `version`.
@@ -110,26 +110,26 @@ pub async fn save_product(
     version: i64,
     input: ProductInput,
 ) -> Result<ProductSummary, AppError> {
-    crate::server::context::respond(imp::save_product(id, version, input).await)
+    imp::save_product(id, version, input).await
 }
 
 /// Newest lines first, of the customers the user may see; pages of [`LEDGER_PAGE`].
 #[server(endpoint = "sales/lines", input = Json)]
 pub async fn list_sales_lines(page: u32) -> Result<Vec<LineSummary>, AppError> {
-    crate::server::context::respond(imp::lines(page).await)
+    imp::lines(page).await
 }
 
 /// Stores an order; answers its id. Errors name fields as `customer_code`, `order_date`
 /// and `lines.<n>.<field>`.
 #[server(endpoint = "sales/create_order", input = FormOrJson)]
 pub async fn create_order(order: OrderInput) -> Result<String, AppError> {
-    crate::server::context::respond(imp::create_order(order).await)
+    imp::create_order(order).await
 }
 
 /// Deletes every line of an order (owner, managers).
 #[server(endpoint = "sales/delete_order", input = Json)]
 pub async fn delete_order(order_id: String) -> Result<u64, AppError> {
-    crate::server::context::respond(imp::delete_order(order_id).await)
+    imp::delete_order(order_id).await
 }
 
 /// The line input of one order line, for `SaleLine::parse`.
@@ -153,8 +153,8 @@ pub(crate) mod imp {
     use crate::domain::staff::Action;
     use crate::domain::validation::{FieldError, FieldErrorCode};
     use crate::error::Conflict;
-    use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
+    use crate::server::context::scope_of;
     use crate::server::db::{UniqueKey as _, customers::Scope, sales as repo};
     use uuid::Uuid;
 

@@ -1,7 +1,7 @@
 //! The product catalogue (`/products`): everyone sees it (order entry picks from it);
 //! owner and managers add and edit products.
 use super::api::{ProductSummary, SaveProduct, list_products};
-use crate::components::error_view::{error_message, field_message};
+use crate::components::error_view::{LoadError, error_message, field_message};
 use crate::components::layout::use_current_user;
 use crate::domain::sales::ProductInput;
 use crate::domain::staff::Action as Permission;
@@ -40,7 +40,7 @@ pub fn ProductsPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(items) if items.is_empty() => Either::Right(Either::Left(view! { <p class="muted empty-state">{t!(i18n, sales.no_products)}</p> })),
                     Ok(items) => Either::Right(Either::Right(view! {
                         <div class="table-wrap"><table class="table">

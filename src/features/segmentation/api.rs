@@ -62,7 +62,7 @@ pub struct SnapshotSummary {
 
 #[server(endpoint = "segmentation/classify", input = Json)]
 pub async fn classify_customers(query: SegmentationQuery) -> Result<SegmentationData, AppError> {
-    crate::server::context::respond(imp::classify(query).await)
+    imp::classify(query).await
 }
 
 /// Saves the classification of `query` as the official tiers (owner, managers).
@@ -71,13 +71,13 @@ pub async fn save_tier_snapshot(
     query: SegmentationQuery,
     name: String,
 ) -> Result<SnapshotSummary, AppError> {
-    crate::server::context::respond(imp::save(query, name).await)
+    imp::save(query, name).await
 }
 
 /// The saved snapshots, newest first (owner, managers; a rep gets none).
 #[server(endpoint = "segmentation/snapshots", input = Json)]
 pub async fn list_tier_snapshots() -> Result<Vec<SnapshotSummary>, AppError> {
-    crate::server::context::respond(imp::snapshots().await)
+    imp::snapshots().await
 }
 
 #[cfg(feature = "ssr")]
@@ -88,8 +88,8 @@ pub(crate) mod imp {
     use crate::domain::validation::{
         FieldError, FieldErrorCode, ForField as _, optional_text, take, take_all,
     };
-    use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
+    use crate::server::context::scope_of;
     use crate::server::db::{customers::Scope, sales as repo};
     use crate::server::segmentation::{self as svc, Classification, SnapshotRequest};
 

@@ -7,7 +7,7 @@ use super::api::{
     list_tier_snapshots,
 };
 use super::chart::{ParetoChart, now_ms};
-use crate::components::error_view::{error_message, field_message};
+use crate::components::error_view::{LoadError, error_message, field_message};
 use crate::components::layout::use_current_user;
 use crate::domain::sales::{Measure, Period};
 use crate::domain::segmentation::{Class, Counts, Ranking, Thresholds, share_bp};
@@ -102,7 +102,7 @@ pub fn SegmentationPage() -> impl IntoView {
                 match data.await {
                     Err(e) => Either::Left(view! {
                         <PeriodForm query=query current=None />
-                        <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div>
+                        <LoadError error=e />
                     }),
                     Ok(d) => {
                         let q = query.get_untracked();

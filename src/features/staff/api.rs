@@ -37,7 +37,7 @@ impl EmployeeSummary {
 /// All employees of the signed-in user's company (owner and managers).
 #[server(endpoint = "staff/list", input = Json)]
 pub async fn list_staff() -> Result<Vec<EmployeeSummary>, AppError> {
-    crate::server::context::respond(imp::list().await)
+    imp::list().await
 }
 
 /// Adds an employee with an initial password (owner only).
@@ -46,7 +46,7 @@ pub async fn add_employee(
     input: EmployeeInput,
     password: String,
 ) -> Result<EmployeeSummary, AppError> {
-    crate::server::context::respond(imp::add(input, password).await)
+    imp::add(input, password).await
 }
 
 /// Changes an employee's name, login, phone, role and territory (owner only).
@@ -56,7 +56,7 @@ pub async fn update_employee(
     version: i64,
     input: EmployeeInput,
 ) -> Result<EmployeeSummary, AppError> {
-    crate::server::context::respond(imp::update(id, version, input).await)
+    imp::update(id, version, input).await
 }
 
 /// Deactivates (ending their sessions) or reactivates an employee (owner only).
@@ -66,13 +66,13 @@ pub async fn set_employee_active(
     version: i64,
     active: bool,
 ) -> Result<EmployeeSummary, AppError> {
-    crate::server::context::respond(imp::set_active(id, version, active).await)
+    imp::set_active(id, version, active).await
 }
 
 /// Sets a new password for an employee and ends their sessions (owner only).
 #[server(endpoint = "staff/reset-password", input = FormOrJson)]
 pub async fn reset_password(id: EmployeeId, password: String) -> Result<(), AppError> {
-    crate::server::context::respond(imp::reset_password(id, password).await)
+    imp::reset_password(id, password).await
 }
 
 #[cfg(feature = "ssr")]

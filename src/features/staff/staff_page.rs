@@ -1,7 +1,9 @@
 //! The staff page: the list for owner and managers; add, edit, deactivate / reactivate and
 //! password reset for the owner.
 use crate::components::dialog::Dialog;
-use crate::components::error_view::{ErrorBanner, ForbiddenPage, error_message, message_for};
+use crate::components::error_view::{
+    ErrorBanner, ForbiddenPage, LoadError, error_message, message_for,
+};
 use crate::components::form::{SelectField, TextField};
 use crate::components::layout::{role_name, use_current_user};
 use crate::domain::staff::{Action, EmployeeFields, EmployeeInput, Role, check_password};
@@ -82,7 +84,7 @@ fn StaffList(can_manage: bool, me: crate::domain::ids::EmployeeId) -> impl IntoV
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match staff.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(list) => {
                         let count = list.len();
                         Either::Right(view! {

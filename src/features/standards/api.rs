@@ -21,19 +21,19 @@ pub struct StandardsDetail {
 
 #[server(endpoint = "standards/get", input = Json)]
 pub async fn get_standards() -> Result<StandardsDetail, AppError> {
-    crate::server::context::respond(imp::get().await)
+    imp::get().await
 }
 
 /// Saves one standard (owner).
 #[server(endpoint = "standards/save", input = FormOrJson)]
 pub async fn save_standard(input: StandardInput) -> Result<StandardsDetail, AppError> {
-    crate::server::context::respond(imp::save(input).await)
+    imp::save(input).await
 }
 
 /// Replaces the working calendar (owner).
 #[server(endpoint = "standards/calendar", input = FormOrJson)]
 pub async fn save_calendar(input: CalendarInput) -> Result<StandardsDetail, AppError> {
-    crate::server::context::respond(imp::save_calendar(input).await)
+    imp::save_calendar(input).await
 }
 
 #[cfg(feature = "ssr")]
@@ -51,11 +51,10 @@ pub(crate) mod imp {
     ) -> Result<StandardsDetail, AppError> {
         let standards = service::standards(conn, user.company_id).await?;
         let calendar = service::calendar(conn, user.company_id).await?;
-        let versions = crate::features::tiers::api::imp::versions(conn, user.company_id).await?;
+        let versions = crate::server::tiers::versions(conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         let visits = [Class::A, Class::B, Class::C].map(|c| {
-            crate::features::tiers::api::imp::policy_on(&versions, c, today)
-                .map(|p| p.visits_per_month)
+            crate::server::tiers::policy_on(&versions, c, today).map(|p| p.visits_per_month)
         });
         Ok(StandardsDetail {
             standards,

@@ -3,7 +3,7 @@
 //! (opening hours, working weekdays, holidays and 调休 days). The owner edits; everyone
 //! reads.
 use super::api::{SaveCalendar, SaveStandard, StandardsDetail, get_standards};
-use crate::components::error_view::{error_message, message_for};
+use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::domain::sla::CalendarInput;
 use crate::domain::tickets::{ServiceStandard, StandardInput, StandardKind};
 use crate::error::AppError;
@@ -52,7 +52,7 @@ pub fn StandardsPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(d) => Either::Right(view! { <StandardsView initial=d /> }),
                 }
             })}

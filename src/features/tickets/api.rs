@@ -183,7 +183,7 @@ pub struct Handler {
 /// and `standard` narrow the board; empty means all. A rep always sees only their own.
 #[server(endpoint = "tickets/board", input = Json)]
 pub async fn ticket_board(rep: String, tier: String, standard: String) -> Result<Board, AppError> {
-    crate::server::context::respond(imp::board(rep, tier, standard).await)
+    imp::board(rep, tier, standard).await
 }
 
 #[server(endpoint = "tickets/objections/open", input = FormOrJson)]
@@ -192,12 +192,12 @@ pub async fn open_objection(input: ObjectionInput) -> Result<String, AppError> {
     if let Ok(id) = &result {
         crate::server::context::redirect_plain_form(&format!("/tickets/objections/{id}"));
     }
-    crate::server::context::respond(result)
+    result
 }
 
 #[server(endpoint = "tickets/objections/get", input = Json)]
 pub async fn get_objection(id: String) -> Result<ObjectionDetail, AppError> {
-    crate::server::context::respond(imp::objection_detail(id).await)
+    imp::objection_detail(id).await
 }
 
 /// Moves an objection on: `answered` (with the answer given), `resolved`, `closed`.
@@ -208,7 +208,7 @@ pub async fn advance_objection(
     to: String,
     note: String,
 ) -> Result<ObjectionDetail, AppError> {
-    crate::server::context::respond(imp::advance(id, version, to, note).await)
+    imp::advance(id, version, to, note).await
 }
 
 /// Stops the clock while waiting for the customer (`paused`), or starts it again.
@@ -219,12 +219,12 @@ pub async fn pause_objection(
     paused: bool,
     note: String,
 ) -> Result<ObjectionDetail, AppError> {
-    crate::server::context::respond(imp::pause(id, version, paused, note).await)
+    imp::pause(id, version, paused, note).await
 }
 
 #[server(endpoint = "tickets/objections/comment", input = FormOrJson)]
 pub async fn comment_objection(id: String, body: String) -> Result<ObjectionDetail, AppError> {
-    crate::server::context::respond(imp::comment(id, body).await)
+    imp::comment(id, body).await
 }
 
 /// Gives the objection to someone who may see its customer.
@@ -234,17 +234,17 @@ pub async fn assign_objection(
     version: i64,
     assignee: String,
 ) -> Result<ObjectionDetail, AppError> {
-    crate::server::context::respond(imp::assign(id, version, assignee).await)
+    imp::assign(id, version, assignee).await
 }
 
 #[server(endpoint = "tickets/deliveries/open", input = FormOrJson)]
 pub async fn open_delivery(input: DeliveryInput) -> Result<String, AppError> {
-    crate::server::context::respond(imp::open_delivery(input).await)
+    imp::open_delivery(input).await
 }
 
 #[server(endpoint = "tickets/deliveries/get", input = Json)]
 pub async fn get_delivery(id: String) -> Result<DeliveryDetail, AppError> {
-    crate::server::context::respond(imp::delivery_detail(id).await)
+    imp::delivery_detail(id).await
 }
 
 /// Records the delivery (`delivered_at` empty: now).
@@ -256,13 +256,13 @@ pub async fn complete_delivery(
     #[server(default)] delivered_at: String,
     note: String,
 ) -> Result<DeliveryDetail, AppError> {
-    crate::server::context::respond(imp::complete_delivery(id, version, delivered_at, note).await)
+    imp::complete_delivery(id, version, delivered_at, note).await
 }
 
 /// Compliance over the last `months` months (1–24; default 6), within the user's scope.
 #[server(endpoint = "tickets/compliance", input = Json)]
 pub async fn ticket_compliance(months: u32) -> Result<Compliance, AppError> {
-    crate::server::context::respond(imp::compliance(months).await)
+    imp::compliance(months).await
 }
 
 /// Who may handle tickets of customer `code`: for `kind` `delivery` the drivers who may
@@ -273,13 +273,13 @@ pub async fn ticket_handlers(
     customer: String,
     #[server(default)] kind: String,
 ) -> Result<Vec<Handler>, AppError> {
-    crate::server::context::respond(imp::handlers(customer, kind).await)
+    imp::handlers(customer, kind).await
 }
 
 /// The deliveries given to the signed-in user (any role; all a driver has).
 #[server(endpoint = "tickets/deliveries/mine", input = Json)]
 pub async fn my_deliveries() -> Result<DeliveryRound, AppError> {
-    crate::server::context::respond(imp::my_deliveries().await)
+    imp::my_deliveries().await
 }
 
 /// Gives a delivery to another driver (the owner, a manager or the customer's rep).
@@ -289,7 +289,7 @@ pub async fn assign_driver(
     version: i64,
     driver: String,
 ) -> Result<DeliveryDetail, AppError> {
-    crate::server::context::respond(imp::assign_driver(id, version, driver).await)
+    imp::assign_driver(id, version, driver).await
 }
 
 #[cfg(feature = "ssr")]
@@ -305,8 +305,8 @@ pub(crate) mod imp {
     use crate::domain::time::{beijing_minute, from_beijing, to_beijing};
     use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _};
     use crate::features::auth::api::CurrentUser;
-    use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
+    use crate::server::context::scope_of;
     use crate::server::db::customers::Scope;
     use crate::server::db::{
         self, DbConn, UniqueKey as _, customers as customers_repo, service, tickets as repo,

@@ -8,7 +8,7 @@ use super::api::{
 use super::components::{
     Countdown, category_label, objection_status_label, standard_label, use_elapsed,
 };
-use crate::components::error_view::{error_message, message_for};
+use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::domain::tickets::{DeliveryInput, ObjectionCategory, ObjectionInput, StandardKind};
 use crate::error::AppError;
 use crate::features::customers::components::ClassBadge;
@@ -106,7 +106,7 @@ pub fn TicketBoardPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match board.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(b) => Either::Right(view! { <BoardList board=b /> }),
                 }
             })}

@@ -3,7 +3,7 @@
 use super::api::{Compliance, ticket_compliance};
 use super::board_page::TicketTabs;
 use super::components::standard_label;
-use crate::components::error_view::error_message;
+use crate::components::error_view::LoadError;
 use crate::domain::tickets::{StandardKind, Tally};
 use crate::i18n::*;
 use leptos::either::Either;
@@ -37,7 +37,7 @@ pub fn CompliancePage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(c) => Either::Right(view! { <ComplianceView c=c /> }),
                 }
             })}

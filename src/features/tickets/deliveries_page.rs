@@ -5,7 +5,7 @@
 //! customers); a rep or a manager who drives sees their own round here too.
 use super::api::{DeliveryRound, DeliveryStop, my_deliveries};
 use super::components::{Countdown, use_elapsed};
-use crate::components::error_view::error_message;
+use crate::components::error_view::LoadError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -22,7 +22,7 @@ pub fn MyDeliveriesPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match round.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(r) => Either::Right(view! { <Round round=r /> }),
                 }
             })}

@@ -11,7 +11,7 @@ use super::board_page::TicketTabs;
 use super::components::{
     Countdown, category_label, objection_status_label, standard_label, use_elapsed,
 };
-use crate::components::error_view::{error_message, message_for};
+use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::components::upload::{picked_file, post_file_for};
 use crate::domain::tickets::ObjectionStatus;
 use crate::error::AppError;
@@ -76,7 +76,7 @@ pub fn ObjectionPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(d) => Either::Right(view! { <ObjectionView initial=d /> }),
                 }
             })}
@@ -390,7 +390,7 @@ pub fn DeliveryPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(d) => Either::Right(view! { <DeliveryView initial=d /> }),
                 }
             })}

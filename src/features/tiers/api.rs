@@ -151,7 +151,7 @@ pub struct TierChangeSummary {
 
 #[server(endpoint = "tiers/transitions", input = Json)]
 pub async fn compare_tiers(query: TransitionQuery) -> Result<TransitionData, AppError> {
-    crate::server::context::respond(imp::compare(query).await)
+    imp::compare(query).await
 }
 
 /// The customers of cell `(from, to)` (`A|B|C|new`, `A|B|C|lost`), page from 1.
@@ -162,25 +162,25 @@ pub async fn list_moved_customers(
     to: String,
     page: u32,
 ) -> Result<MovedPage, AppError> {
-    crate::server::context::respond(imp::moved(query, from, to, page).await)
+    imp::moved(query, from, to, page).await
 }
 
 #[server(endpoint = "tiers/policies", input = Json)]
 pub async fn list_tier_policies() -> Result<PolicyOverview, AppError> {
-    crate::server::context::respond(imp::policies().await)
+    imp::policies().await
 }
 
 /// Adds a policy version (owner).
 #[server(endpoint = "tiers/policies/save", input = FormOrJson)]
 pub async fn save_tier_policy(input: TierPolicyInput) -> Result<PolicySummary, AppError> {
-    crate::server::context::respond(imp::save_policy(input).await)
+    imp::save_policy(input).await
 }
 
 /// Tier changes, newest first: a rep's own customers', everyone's for managers.
 /// `moves_only` leaves out first classifications.
 #[server(endpoint = "tiers/changes", input = Json)]
 pub async fn list_tier_changes(moves_only: bool) -> Result<Vec<TierChangeSummary>, AppError> {
-    crate::server::context::respond(imp::changes(moves_only).await)
+    imp::changes(moves_only).await
 }
 
 #[cfg(feature = "ssr")]
@@ -188,11 +188,12 @@ pub(crate) mod imp {
     use super::*;
     use crate::domain::sales::Period;
     use crate::domain::staff::Action;
-    use crate::domain::tier::{Dest, Origin, TierPolicy, check_new_version, in_force, parse_class};
+    use crate::domain::tier::{Dest, Origin, TierPolicy, check_new_version, parse_class};
     use crate::domain::validation::{FieldError, FieldErrorCode, take, take_all};
-    use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
+    use crate::server::context::scope_of;
     use crate::server::db::{self, UniqueKey as _, customers::Scope, tiers as repo};
+    use crate::server::tiers::{policy_on, versions};
     use crate::server::transitions::{self as svc, Classes, Comparison, Side};
     use chrono::NaiveDate;
     use uuid::Uuid;
@@ -478,58 +479,6 @@ pub(crate) mod imp {
                 })
                 .collect(),
         })
-    }
-
-    /// A stored version as sent.
-    pub fn summary(r: repo::PolicyRow) -> Option<PolicySummary> {
-        Some(PolicySummary {
-            id: r.id.to_string(),
-            tier: parse_class(&r.tier).ok()?,
-            effective_from: r.effective_from,
-            visits_per_month: u32::try_from(r.visits_per_month).ok()?,
-            supports: r
-                .supports
-                .split(',')
-                .filter_map(|s| SupportType::parse(s).ok())
-                .collect(),
-            budget_share_bp: u32::try_from(r.budget_share_bp).ok()?,
-            credit_limit: r.credit_limit,
-            credit_days: u32::try_from(r.credit_days).ok()?,
-            notes: r.notes,
-            created_by: r.created_by_name,
-            created_at: r.created_at,
-        })
-    }
-
-    /// All versions of the company, as sent.
-    pub async fn versions(
-        conn: &mut db::DbConn,
-        company: crate::domain::ids::CompanyId,
-    ) -> Result<Vec<PolicySummary>, AppError> {
-        Ok(repo::policies(conn, company)
-            .await?
-            .into_iter()
-            .filter_map(summary)
-            .collect())
-    }
-
-    /// The version in force for `tier` on `day` among `versions`.
-    pub fn policy_on(
-        versions: &[PolicySummary],
-        tier: Class,
-        day: NaiveDate,
-    ) -> Option<PolicySummary> {
-        let keyed: Vec<(Class, NaiveDate, &PolicySummary)> = versions
-            .iter()
-            .filter_map(|v| {
-                Some((
-                    v.tier,
-                    NaiveDate::parse_from_str(&v.effective_from, "%Y-%m-%d").ok()?,
-                    v,
-                ))
-            })
-            .collect();
-        in_force(&keyed, tier, day).map(|v| (*v).clone())
     }
 
     pub async fn policies() -> Result<PolicyOverview, AppError> {

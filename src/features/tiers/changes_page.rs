@@ -3,7 +3,7 @@
 //! new classification.
 use super::api::list_tier_changes;
 use super::transitions_page::TierTabs;
-use crate::components::error_view::error_message;
+use crate::components::error_view::LoadError;
 use crate::domain::segmentation::Class;
 use crate::features::customers::components::ClassBadge;
 use crate::i18n::*;
@@ -35,7 +35,7 @@ pub fn TierChangesPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match changes.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(list) if list.is_empty() => Either::Right(Either::Left(view! { <p class="muted">{t!(i18n, tiers.no_changes)}</p> })),
                     Ok(list) => Either::Right(Either::Right(view! {
                         <div class="table-wrap"><table class="table tier-changes">

@@ -7,7 +7,7 @@ use super::api::{
     compare_tiers, list_moved_customers,
 };
 use super::flow::{TierFlow, dest_label, origin_label};
-use crate::components::error_view::{error_message, field_message};
+use crate::components::error_view::{LoadError, error_message, field_message};
 use crate::components::pager::Pager;
 use crate::domain::growth::Growth;
 use crate::domain::sales::Measure;
@@ -386,7 +386,7 @@ fn MovedList(
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match moved.await {
-                        Err(e) => Either::Left(view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> }),
+                        Err(e) => Either::Left(view! { <LoadError error=e /> }),
                         Ok(None) => Either::Right(Either::Left(())),
                         Ok(Some(p)) => {
                             let pages = (p.count as u32).div_ceil(MOVED_PAGE).max(1);

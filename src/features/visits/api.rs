@@ -271,27 +271,27 @@ pub const SYNC_BATCH_MAX: usize = 100;
 
 #[server(endpoint = "visits/today", input = Json)]
 pub async fn get_today(rep: String) -> Result<TodayPlan, AppError> {
-    crate::server::context::respond(imp::today(rep).await)
+    imp::today(rep).await
 }
 
 #[server(endpoint = "visits/compliance", input = Json)]
 pub async fn get_visit_compliance(days: u32) -> Result<Vec<RepCompliance>, AppError> {
-    crate::server::context::respond(imp::compliance(days).await)
+    imp::compliance(days).await
 }
 
 #[server(endpoint = "visits/record", input = Json)]
 pub async fn record_visit(input: VisitInput) -> Result<SyncOutcome, AppError> {
-    crate::server::context::respond(imp::record_visit(input).await)
+    imp::record_visit(input).await
 }
 
 #[server(endpoint = "visits/list", input = Json)]
 pub async fn list_visits() -> Result<Vec<VisitSummary>, AppError> {
-    crate::server::context::respond(imp::list_visits().await)
+    imp::list_visits().await
 }
 
 #[server(endpoint = "visits/relationship", input = Json)]
 pub async fn get_relationship(customer_id: String) -> Result<Relationship, AppError> {
-    crate::server::context::respond(imp::relationship(customer_id).await)
+    imp::relationship(customer_id).await
 }
 
 #[server(endpoint = "visits/touch", input = FormOrJson)]
@@ -301,7 +301,7 @@ pub async fn record_touch(
     on: String,
     note: String,
 ) -> Result<(), AppError> {
-    crate::server::context::respond(imp::record_touch(customer_id, kind, on, note).await)
+    imp::record_touch(customer_id, kind, on, note).await
 }
 
 /// Reminders per page (an owner of thousands of A customers has that many 春节 gifts).
@@ -309,12 +309,12 @@ pub const REMINDER_PAGE: usize = 50;
 
 #[server(endpoint = "visits/reminders", input = Json)]
 pub async fn get_reminders(days: u32, #[server(default)] page: u32) -> Result<Reminders, AppError> {
-    crate::server::context::respond(imp::reminders(days, page).await)
+    imp::reminders(days, page).await
 }
 
 #[server(endpoint = "visits/gifts", input = FormOrJson)]
 pub async fn save_gift_list(tier: String, occasion: String, gifts: String) -> Result<(), AppError> {
-    crate::server::context::respond(imp::save_gift_list(tier, occasion, gifts).await)
+    imp::save_gift_list(tier, occasion, gifts).await
 }
 
 /// How many visits the plan puts on one day, and whether the user may change it.
@@ -326,23 +326,23 @@ pub struct DailyVisits {
 
 #[server(endpoint = "visits/daily", input = Json)]
 pub async fn get_daily_visits() -> Result<DailyVisits, AppError> {
-    crate::server::context::respond(imp::daily_visits().await)
+    imp::daily_visits().await
 }
 
 /// Sets how many visits a day's plan holds (owner; 1–60).
 #[server(endpoint = "visits/daily/save", input = FormOrJson)]
 pub async fn save_daily_visits(daily_visits: String) -> Result<DailyVisits, AppError> {
-    crate::server::context::respond(imp::save_daily_visits(daily_visits).await)
+    imp::save_daily_visits(daily_visits).await
 }
 
 #[server(endpoint = "visits/offline_bundle", input = Json)]
 pub async fn get_offline_bundle() -> Result<OfflineBundle, AppError> {
-    crate::server::context::respond(imp::offline_bundle().await)
+    imp::offline_bundle().await
 }
 
 #[server(endpoint = "visits/sync", input = Json)]
 pub async fn sync_outbox(items: Vec<OutboxItem>) -> Result<Vec<SyncResult>, AppError> {
-    crate::server::context::respond(imp::sync(items).await)
+    imp::sync(items).await
 }
 
 #[cfg(feature = "ssr")]
@@ -363,8 +363,8 @@ pub(crate) mod imp {
     };
     use crate::error::Conflict;
     use crate::features::auth::api::CurrentUser;
-    use crate::features::customers::api::imp::scope_of;
     use crate::server::context;
+    use crate::server::context::scope_of;
     use crate::server::db::customers::Scope;
     use crate::server::db::{self, DbConn, UniqueKey as _, visits as repo};
     use chrono::NaiveDate;

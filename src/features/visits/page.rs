@@ -9,7 +9,7 @@ use super::api::{
     get_visit_compliance, list_visits,
 };
 use super::today_page::purpose_label;
-use crate::components::error_view::{error_message, message_for};
+use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::components::pager::{Pager, use_page_param};
 use crate::domain::visits::{GIFT_OCCASIONS, Health, Purpose, TouchKind};
 use crate::error::AppError;
@@ -110,7 +110,7 @@ pub fn VisitsPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match compliance.await {
-                        Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                        Err(e) => Either::Left(view! { <LoadError error=e /> }),
                         Ok(rows) => Either::Right(view! { <ComplianceTable rows=rows /> }),
                     }
                 })}
@@ -119,7 +119,7 @@ pub fn VisitsPage() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match reminders.await {
-                    Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(r) => Either::Right(view! { <ReminderList r=r /> }),
                 }
             })}
@@ -129,7 +129,7 @@ pub fn VisitsPage() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match visits.await {
-                        Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                        Err(e) => Either::Left(view! { <LoadError error=e /> }),
                         Ok(v) => Either::Right(view! { <VisitLog visits=v with_customer=true /> }),
                     }
                 })}
@@ -385,7 +385,7 @@ pub fn RelationshipSection(
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Err(e) => Either::Left(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                        Err(e) => Either::Left(view! { <LoadError error=e /> }),
                         Ok(r) => Either::Right(view! { <RelationshipView r=r /> }),
                     }
                 })}
@@ -486,7 +486,7 @@ fn TouchForm(customer_id: String, on_saved: Callback<()>) -> impl IntoView {
             </div>
             {move || match save.value().get() {
                 Some(Err(AppError::Validation(_))) | Some(Ok(())) | None => None,
-                Some(Err(e)) => Some(view! { <div class="banner banner-error" role="alert">{error_message(i18n, &e)}</div> }),
+                Some(Err(e)) => Some(view! { <LoadError error=e /> }),
             }}
             <div class="form-actions"><button type="submit" class="button" disabled=move || save.pending().get()>{t!(i18n, visits.add_touch)}</button></div>
         </form>

@@ -6,6 +6,7 @@ use crate::domain::customer::{CustomerKind, check_parent};
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::profile::{self, CustomerDraft, FieldChange, Values};
 use crate::domain::validation::{FieldError, FieldErrorCode};
+use crate::features::customers::api::CustomerQuery;
 use crate::server::db::customers::{self, CustomerWrite, RefRow, Scope};
 use crate::server::db::{DbConn, UniqueKey as _};
 use chrono::{DateTime, Utc};
@@ -426,6 +427,38 @@ pub async fn update(
         .await?;
     }
     Ok(changes)
+}
+
+/// The list filter a customer query asks for (the page's, an export's).
+pub fn filter_of(q: &CustomerQuery) -> customers::ListFilter {
+    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    customers::ListFilter {
+        words: search_words(&q.search),
+        kind: opt(&q.kind),
+        terminal_type: opt(&q.terminal_type),
+        status: opt(&q.status),
+        district: opt(&q.district),
+        township: opt(&q.township),
+        rep: match q.rep.trim() {
+            "" => None,
+            "none" => Some(None),
+            // an unknown id simply matches nothing
+            s => Some(Some(s.parse::<Uuid>().unwrap_or(Uuid::nil()))),
+        },
+        parent: opt(&q.parent).map(|p| p.parse::<Uuid>().unwrap_or(Uuid::nil())),
+        tier: opt(&q.tier),
+    }
+}
+
+/// The order a customer query asks for; anything unknown is by name.
+pub fn sort_of(q: &CustomerQuery) -> customers::SortKey {
+    match q.sort.as_str() {
+        "code" => customers::SortKey::Code,
+        "region" => customers::SortKey::Region,
+        "updated" => customers::SortKey::Updated,
+        "completeness" => customers::SortKey::Completeness,
+        _ => customers::SortKey::Name,
+    }
 }
 
 /// Removes the parent from what `scope` is shown when the parent belongs to another rep:

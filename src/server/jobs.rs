@@ -4,9 +4,9 @@
 use crate::domain::ids::CompanyId;
 use crate::domain::sla::Status;
 use crate::domain::time::{from_beijing, to_beijing};
-use crate::features::tickets::api::imp::{Rules, Times, delivery_timer, objection_timers};
 use crate::server::db::customers::Scope;
 use crate::server::db::tickets as repo;
+use crate::server::tickets::timers::{Rules, Times, delivery_timer, objection_timers};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;

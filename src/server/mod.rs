@@ -17,6 +17,7 @@ pub mod seed;
 pub mod segmentation;
 pub mod spreadsheet;
 pub mod state;
+pub mod tickets;
 pub mod tiers;
 pub mod transfer;
 pub mod transitions;

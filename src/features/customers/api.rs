@@ -304,48 +304,18 @@ pub(crate) mod imp {
     use crate::server::context;
     use crate::server::customers::{self as svc, Author, Directory, SaveError};
     use crate::server::db::DbConn;
-    use crate::server::db::customers::{self as repo, CustomerRecord, ListFilter, Scope, SortKey};
+    use crate::server::db::customers::{self as repo, CustomerRecord, Scope};
     use crate::server::search_index;
     use uuid::Uuid;
 
     /// The customers `user` may see.
     pub use crate::server::context::scope_of;
-    use crate::server::customers::hide_foreign_parent;
+    use crate::server::customers::{filter_of, hide_foreign_parent, sort_of};
 
     /// Personal data (group 5): managers, the owner and the rep the customer is
     /// assigned to.
     pub fn may_see_personal(user: &CurrentUser, rep: Option<Uuid>) -> bool {
         matches!(user.role, Role::Owner | Role::Manager) || rep == Some(user.id.0)
-    }
-
-    pub fn filter_of(q: &CustomerQuery) -> ListFilter {
-        let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-        ListFilter {
-            words: svc::search_words(&q.search),
-            kind: opt(&q.kind),
-            terminal_type: opt(&q.terminal_type),
-            status: opt(&q.status),
-            district: opt(&q.district),
-            township: opt(&q.township),
-            rep: match q.rep.trim() {
-                "" => None,
-                "none" => Some(None),
-                // an unknown id simply matches nothing
-                s => Some(Some(s.parse::<Uuid>().unwrap_or(Uuid::nil()))),
-            },
-            parent: opt(&q.parent).map(|p| p.parse::<Uuid>().unwrap_or(Uuid::nil())),
-            tier: opt(&q.tier),
-        }
-    }
-
-    pub fn sort_of(q: &CustomerQuery) -> SortKey {
-        match q.sort.as_str() {
-            "code" => SortKey::Code,
-            "region" => SortKey::Region,
-            "updated" => SortKey::Updated,
-            "completeness" => SortKey::Completeness,
-            _ => SortKey::Name,
-        }
     }
 
     pub fn summary(mut r: CustomerRecord, scope: Scope) -> CustomerSummary {

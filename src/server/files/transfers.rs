@@ -3,7 +3,7 @@ use super::user_who_may;
 use crate::domain::staff::Action;
 use crate::error::AppError;
 use crate::features::auth::api::CurrentUser;
-use crate::features::customers::api::{CustomerQuery, imp};
+use crate::features::customers::api::CustomerQuery;
 use crate::features::customers::transfer::{FileProblem, ImportOptions, ImportOutcome};
 use crate::server::context;
 use crate::server::customers::Author;
@@ -88,8 +88,8 @@ pub async fn export(
         // every row is one the user may see whole; reps see only their own customers,
         // and not the codes of suppliers another rep looks after
         scope: context::scope_of(&user),
-        filter: imp::filter_of(&query),
-        sort: imp::sort_of(&query),
+        filter: crate::server::customers::filter_of(&query),
+        sort: crate::server::customers::sort_of(&query),
         desc: query.desc,
         headers: transfer::export_headers(chinese, true),
     };

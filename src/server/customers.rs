@@ -461,6 +461,23 @@ pub fn sort_of(q: &CustomerQuery) -> customers::SortKey {
     }
 }
 
+/// For a record made offline: the customer `code` exists but is no longer the user's (it
+/// was given to another rep while the record waited on the tablet) — say so rather than
+/// "unknown customer".
+pub async fn reassigned_check(
+    conn: &mut DbConn,
+    user: &crate::features::auth::api::CurrentUser,
+    code: &str,
+) -> Result<(), crate::error::AppError> {
+    let any = customers::find_by_code(conn, user.company_id, Scope::All, code).await?;
+    match any {
+        Some(c) if !crate::server::context::scope_of(user).sees(c.rep_id) => Err(
+            crate::error::AppError::Conflict(crate::error::Conflict::CustomerReassigned),
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// Removes the parent from what `scope` is shown when the parent belongs to another rep:
 /// a rep never sees another rep's customers, not even as a supplier's name.
 pub fn hide_foreign_parent(r: &mut customers::CustomerRecord, scope: Scope) {

@@ -1,4 +1,25 @@
 //! Server-only code: HTTP, database, sessions, CLI, start-up. Never compiled to wasm.
+//!
+//! Where a feature's code lives — one shape for every feature:
+//!
+//! | place | holds |
+//! |---|---|
+//! | `features/<x>/api.rs` | the `#[server]` functions (one line each, calling the use case) and the DTOs they send |
+//! | `features/<x>/*_page.rs` | pages and widgets |
+//! | `server/<x>.rs` (or `server/<x>/`) | the use cases: transaction, repository calls, rules from `domain/`; called by server functions, file handlers, jobs and the CLI alike |
+//! | `server/db/<x>.rs` | SQL only |
+//! | `domain/<x>.rs` | pure rules |
+//!
+//! Written once here and used by every feature: the signed-in user and the rep scope
+//! (`context::current_user`, `context::authorize`, `context::scope_of`), a record's id
+//! and a tablet's client id (`context::record_id`, `context::client_id`), a unique key
+//! met and a record sent twice (`db::UniqueKey`), photo storage (`files`), and an
+//! error's HTTP status (`AppError::mark`). `server` imports from `features` only DTO
+//! types; no feature calls another feature's server code.
+//!
+//! Moving each feature's `imp` module (today inside `features/<x>/api.rs`) to
+//! `server/<x>.rs` is under way: `tiers` (policies in force) and `tickets` (timers) have
+//! started; the rest follow the same shape.
 pub mod auth;
 pub mod backup;
 pub mod cli;

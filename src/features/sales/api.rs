@@ -274,7 +274,7 @@ pub(crate) mod imp {
             if n > 0 {
                 return Ok((id.to_string(), false));
             }
-            crate::features::tickets::api::imp::reassigned_check(
+            crate::server::customers::reassigned_check(
                 &mut conn,
                 &user,
                 order.customer_code.trim(),

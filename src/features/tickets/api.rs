@@ -303,6 +303,7 @@ pub(crate) mod imp {
     use crate::features::auth::api::CurrentUser;
     use crate::server::context;
     use crate::server::context::scope_of;
+    use crate::server::customers::reassigned_check;
     use crate::server::db::customers::Scope;
     use crate::server::db::{
         self, DbConn, UniqueKey as _, customers as customers_repo, tickets as repo,
@@ -614,22 +615,6 @@ pub(crate) mod imp {
         tx.commit().await?;
         tracing::info!(by = %user.id, objection = %id, customer = %c.id, "objection opened");
         Ok((id.to_string(), true))
-    }
-
-    /// For a record made offline: the customer `code` exists but is no longer the
-    /// user's — say so rather than "unknown customer".
-    pub(crate) async fn reassigned_check(
-        conn: &mut DbConn,
-        user: &CurrentUser,
-        code: &str,
-    ) -> Result<(), AppError> {
-        let any = customers_repo::find_by_code(conn, user.company_id, Scope::All, code).await?;
-        match any {
-            Some(c) if !scope_of(user).sees(c.rep_id) => Err(AppError::Conflict(
-                crate::error::Conflict::CustomerReassigned,
-            )),
-            _ => Ok(()),
-        }
     }
 
     async fn objection_row(

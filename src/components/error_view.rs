@@ -190,13 +190,25 @@ pub fn ErrorBanner(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVi
 /// customer outside the rep's scope: 404), as the error page does.
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {
-    set_status(error.status_code());
+    page_status(error.status_code());
     let i18n = use_i18n();
     view! { <div class="banner banner-error" role="alert">{error_message(i18n, &error)}</div> }
 }
 
+/// What a form's action answered with an error: the error in the user's language. Unlike
+/// [`LoadError`] it leaves the page's status alone — the page itself loaded (a form posted
+/// before the script ran comes back to it with the error in the address).
+#[component]
+pub fn ActionError(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <div class="banner banner-error" role="alert">{error_message(i18n, &error)}</div> }
+}
+
+/// The status a page drawn on the server answers with when it shows an error instead of
+/// its data (the error views call it; a page with its own wording for an error calls it
+/// too). In the browser it does nothing.
 #[cfg(feature = "ssr")]
-fn set_status(code: u16) {
+pub fn page_status(code: u16) {
     if let (Some(res), Ok(code)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::StatusCode::from_u16(code),
@@ -205,8 +217,9 @@ fn set_status(code: u16) {
     }
 }
 
+/// In the browser the status is the server's answer: nothing to set.
 #[cfg(not(feature = "ssr"))]
-fn set_status(_code: u16) {}
+pub fn page_status(_code: u16) {}
 
 #[component]
 fn ErrorScreen(code: u16, title: String, body: String) -> impl IntoView {
@@ -225,7 +238,7 @@ fn ErrorScreen(code: u16, title: String, body: String) -> impl IntoView {
 /// 404: no such page.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    set_status(404);
+    page_status(404);
     let i18n = use_i18n();
     move || {
         view! {
@@ -241,7 +254,7 @@ pub fn NotFoundPage() -> impl IntoView {
 /// 403: signed in, but the role may not see this page.
 #[component]
 pub fn ForbiddenPage() -> impl IntoView {
-    set_status(403);
+    page_status(403);
     let i18n = use_i18n();
     move || {
         view! {
@@ -257,7 +270,7 @@ pub fn ForbiddenPage() -> impl IntoView {
 /// 500 (or the error's own status): the page's data could not be loaded.
 #[component]
 pub fn ServerErrorPage(error: AppError) -> impl IntoView {
-    set_status(error.status_code());
+    page_status(error.status_code());
     let i18n = use_i18n();
     move || {
         view! {

@@ -282,3 +282,46 @@ async fn nested_and_repeated_fields_posted_by_the_browser_are_read_whole() {
         .unwrap();
     assert_eq!(weekdays, "12345");
 }
+
+/// A page answers with the status of what it shows. A page that a refused form post comes
+/// back to (the error in its address) has loaded: 200, with the error on it — whatever
+/// the form. A customer page outside the rep's scope shows "not found" and answers 404.
+#[tokio::test]
+async fn a_page_answers_with_the_status_of_what_it_shows() {
+    let app = spawn_app().await;
+    let rep = app.signed_in("zhangwei").await;
+    let (own, _) = customer_of(&app, "zhangwei").await;
+    let (other, _) = customer_of(&app, "lina").await;
+    let own_page = format!("/customers/{own}");
+    let refused: [(&str, &str, &[(&str, &str)]); 3] = [
+        // a rep may not set tier policies
+        (
+            "tiers/policies/save",
+            "/tiers/policies",
+            &[("input[tier]", "C"), ("input[visits_per_month]", "2")],
+        ),
+        // a violation report without its fields
+        ("discipline/report", "/discipline", &[("input[kind]", "")]),
+        // a relationship touch for a customer the rep does not have
+        (
+            "visits/touch",
+            own_page.as_str(),
+            &[("customer_id", other.as_str()), ("kind", "call"), ("on", ""), ("note", "")],
+        ),
+    ];
+    for (function, page, fields) in refused {
+        let r = app.post_form(&rep, function, page, fields).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{function}");
+        let (back, err) = form_answer(&r);
+        assert!(err.is_some(), "{function} was refused");
+        let shown = app.get(&rep, &back).await;
+        assert_eq!(shown.status(), StatusCode::OK, "{back}");
+    }
+    assert_eq!(app.get(&rep, &own_page).await.status(), StatusCode::OK);
+    let r = app.get(&rep, &format!("/customers/{other}")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("没有这个客户"));
+    let owner = app.signed_in("laoban").await;
+    let r = app.get(&owner, &format!("/customers/{other}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+}

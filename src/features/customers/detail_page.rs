@@ -71,12 +71,15 @@ pub fn CustomerDetailPage() -> impl IntoView {
                             <RelationshipSection customer_id=cid data=relationship />
                         })
                     }
-                    Err(AppError::NotFound) => Either::Right(view! {
-                        <div class="empty-state">
-                            <p>{t!(i18n, customers.not_visible)}</p>
-                            <A href="/customers" attr:class="button">{t!(i18n, customers.back_to_list)}</A>
-                        </div>
-                    }.into_any()),
+                    Err(AppError::NotFound) => Either::Right({
+                        crate::components::error_view::page_status(404);
+                        view! {
+                            <div class="empty-state">
+                                <p>{t!(i18n, customers.not_visible)}</p>
+                                <A href="/customers" attr:class="button">{t!(i18n, customers.back_to_list)}</A>
+                            </div>
+                        }.into_any()
+                    }),
                     Err(e) => Either::Right(view! { <LoadError error=e /> }.into_any()),
                 }
             })}

@@ -5,7 +5,7 @@ use super::api::{
     ReportViolation, Signals, ViolationSummary, decide_violation, discipline_signals,
     list_violations,
 };
-use crate::components::error_view::{LoadError, error_message, message_for};
+use crate::components::error_view::{ActionError, LoadError, error_message, message_for};
 use crate::components::layout::use_current_user;
 use crate::components::upload::{file_signal, picked_file, post_file_for};
 use crate::domain::discipline::{ViolationInput, ViolationKind, ViolationStatus};
@@ -165,7 +165,7 @@ fn ReportForm(form: RwSignal<ViolationInput>, on_saved: Callback<()>) -> impl In
             {move || match report.value().get() {
                 Some(Ok(v)) => Some(Either::Left(view! { <p class="banner banner-success" role="status">{t_string!(i18n, discipline.reported, name = v.name).to_string()}</p> })),
                 Some(Err(AppError::Validation(_))) | None => None,
-                Some(Err(e)) => Some(Either::Right(view! { <LoadError error=e /> })),
+                Some(Err(e)) => Some(Either::Right(view! { <ActionError error=e /> })),
             }}
         </form>
     }

@@ -42,9 +42,12 @@ pub fn GrowthPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => Either::Left(view! {
-                        <Controls query=query data=None />
-                        <div class="banner banner-error" role="alert">{growth_error(i18n, &e)}</div>
+                    Err(e) => Either::Left({
+                        crate::components::error_view::page_status(e.status_code());
+                        view! {
+                            <Controls query=query data=None />
+                            <div class="banner banner-error" role="alert">{growth_error(i18n, &e)}</div>
+                        }
                     }),
                     Ok(d) => Either::Right(view! {
                         <Controls query=query data=Some(d.clone()) />

@@ -11,7 +11,7 @@ use super::transfer::{
     SalesImportOptions, SalesImportOutcome, SalesImportReport, already_imported_message,
     column_label, sales_problem_message,
 };
-use crate::components::error_view::{LoadError, error_message, field_message};
+use crate::components::error_view::{ActionError, LoadError, error_message, field_message};
 use crate::components::layout::use_current_user;
 use crate::components::pager::{Pager, use_page_param};
 use crate::components::upload::{file_signal, picked_file, post_file_for};
@@ -70,7 +70,7 @@ pub fn SalesPage() -> impl IntoView {
             <h2>{t!(i18n, sales.imports_title)}</h2>
             {move || undo.value().get().map(|r| match r {
                 Ok(n) => view! { <p class="banner banner-success" role="status">{t_string!(i18n, sales.undone, lines = n).to_string()}</p> }.into_any(),
-                Err(e) => view! { <LoadError error=e /> }.into_any(),
+                Err(e) => view! { <ActionError error=e /> }.into_any(),
             })}
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -168,7 +168,7 @@ fn Ledger(rows: Vec<LineSummary>, may_manage: bool, on_deleted: Callback<()>) ->
         }
     });
     Either::Right(view! {
-        {move || remove.value().get().and_then(Result::err).map(|e| view! { <LoadError error=e /> })}
+        {move || remove.value().get().and_then(Result::err).map(|e| view! { <ActionError error=e /> })}
         <div class="table-wrap"><table class="table sales-table">
             <thead><tr>
                 <th>{t!(i18n, sales.order_date)}</th>

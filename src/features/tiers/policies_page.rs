@@ -2,7 +2,7 @@
 //! for a new version with its effective date, and every version.
 use super::api::{PolicyOverview, PolicySummary, SaveTierPolicy, list_tier_policies};
 use super::transitions_page::TierTabs;
-use crate::components::error_view::{LoadError, message_for};
+use crate::components::error_view::{ActionError, LoadError, message_for};
 use crate::domain::money::Money;
 use crate::domain::segmentation::{Class, Thresholds};
 use crate::domain::tier::{SupportType, TierPolicyInput};
@@ -252,7 +252,7 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
             {move || match save.value().get() {
                 Some(Ok(p)) => Some(Either::Left(view! { <p class="banner banner-success" role="status">{t_string!(i18n, tiers.version_saved, tier = p.tier.letter(), day = p.effective_from).to_string()}</p> })),
                 Some(Err(AppError::Validation(_))) | None => None,
-                Some(Err(e)) => Some(Either::Right(view! { <LoadError error=e /> })),
+                Some(Err(e)) => Some(Either::Right(view! { <ActionError error=e /> })),
             }}
         </form>
     }

@@ -144,9 +144,12 @@ pub fn TransitionsPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => Either::Left(view! {
-                        <SideForm query=query data=None />
-                        <div class="banner banner-error" role="alert">{side_error(i18n, &e)}</div>
+                    Err(e) => Either::Left({
+                        crate::components::error_view::page_status(e.status_code());
+                        view! {
+                            <SideForm query=query data=None />
+                            <div class="banner banner-error" role="alert">{side_error(i18n, &e)}</div>
+                        }
                     }),
                     Ok(d) => Either::Right(view! {
                         <SideForm query=query data=Some(d.clone()) />

@@ -9,7 +9,7 @@ use super::api::{
     get_visit_compliance, list_visits,
 };
 use super::today_page::purpose_label;
-use crate::components::error_view::{LoadError, error_message, message_for};
+use crate::components::error_view::{ActionError, LoadError, error_message, message_for};
 use crate::components::pager::{Pager, use_page_param};
 use crate::domain::visits::{GIFT_OCCASIONS, Health, Purpose, TouchKind};
 use crate::error::AppError;
@@ -486,7 +486,7 @@ fn TouchForm(customer_id: String, on_saved: Callback<()>) -> impl IntoView {
             </div>
             {move || match save.value().get() {
                 Some(Err(AppError::Validation(_))) | Some(Ok(())) | None => None,
-                Some(Err(e)) => Some(view! { <LoadError error=e /> }),
+                Some(Err(e)) => Some(view! { <ActionError error=e /> }),
             }}
             <div class="form-actions"><button type="submit" class="button" disabled=move || save.pending().get()>{t!(i18n, visits.add_touch)}</button></div>
         </form>

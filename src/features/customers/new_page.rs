@@ -3,7 +3,7 @@
 //! terminal it serves. A rep's new customers are assigned to the rep.
 use super::api::{CreateCustomer, create_customer, customer_filters};
 use super::components::ProfileInput;
-use crate::components::error_view::{ErrorBanner, error_message};
+use crate::components::error_view::{ErrorBanner, ForbiddenPage, LoadError, error_message};
 use crate::components::form::{focus_first_invalid, posted_errors};
 use crate::domain::profile::{CustomerDraft, FieldSpec, Group, Values, group_fields};
 use crate::error::AppError;
@@ -29,8 +29,12 @@ pub fn NewCustomerPage() -> impl IntoView {
             {move || {
                 let parent = parent.clone();
                 Suspend::new(async move {
-                    let choices = filters.await.ok();
-                    view! { <NewCustomerForm choices=choices parent=parent /> }
+                    // the choices come only to those who may add customers (not a driver)
+                    match filters.await {
+                        Ok(choices) => view! { <NewCustomerForm choices=Some(choices) parent=parent /> }.into_any(),
+                        Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                    }
                 })
             }}
         </Suspense>

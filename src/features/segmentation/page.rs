@@ -540,7 +540,7 @@ fn Snapshots(list: Resource<Result<Vec<SnapshotSummary>, AppError>>) -> impl Int
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match list.await {
-                    Err(e) => Either::Left(view! { <p class="banner banner-error">{error_message(i18n, &e)}</p> }),
+                    Err(e) => Either::Left(view! { <LoadError error=e /> }),
                     Ok(items) if items.is_empty() => Either::Right(Either::Left(view! { <p class="muted">{t!(i18n, segmentation.no_snapshots)}</p> })),
                     Ok(items) => Either::Right(Either::Right(view! {
                         <div class="table-wrap"><table class="table">

@@ -293,7 +293,9 @@ async fn a_page_answers_with_the_status_of_what_it_shows() {
     let (own, _) = customer_of(&app, "zhangwei").await;
     let (other, _) = customer_of(&app, "lina").await;
     let own_page = format!("/customers/{own}");
-    let refused: [(&str, &str, &[(&str, &str)]); 3] = [
+    // (server function, the page its form is on, the fields posted)
+    type Post<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let refused: [Post<'_>; 3] = [
         // a rep may not set tier policies
         (
             "tiers/policies/save",
@@ -306,7 +308,12 @@ async fn a_page_answers_with_the_status_of_what_it_shows() {
         (
             "visits/touch",
             own_page.as_str(),
-            &[("customer_id", other.as_str()), ("kind", "call"), ("on", ""), ("note", "")],
+            &[
+                ("customer_id", other.as_str()),
+                ("kind", "call"),
+                ("on", ""),
+                ("note", ""),
+            ],
         ),
     ];
     for (function, page, fields) in refused {

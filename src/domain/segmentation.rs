@@ -26,12 +26,24 @@ pub enum Class {
 }
 
 impl Class {
-    /// `A`, `B`, `C`: the stored, exported and displayed form.
-    pub fn letter(self) -> &'static str {
+    pub const ALL: [Class; 3] = [Class::A, Class::B, Class::C];
+
+    /// `A`, `B`, `C`: the stored, exported, displayed and serialized form.
+    pub fn as_str(self) -> &'static str {
         match self {
             Class::A => "A",
             Class::B => "B",
             Class::C => "C",
+        }
+    }
+
+    /// `A`, `B` or `C` as typed (either case, spaces around ignored).
+    pub fn parse(raw: &str) -> Result<Class, FieldErrorCode> {
+        match raw.trim() {
+            "A" | "a" => Ok(Class::A),
+            "B" | "b" => Ok(Class::B),
+            "C" | "c" => Ok(Class::C),
+            _ => Err(FieldErrorCode::InvalidChoice),
         }
     }
 }

@@ -342,21 +342,11 @@ pub struct TierPolicy {
     pub notes: Option<String>,
 }
 
-/// `A`, `B` or `C`.
-pub fn parse_class(raw: &str) -> Result<Class, FieldErrorCode> {
-    match raw.trim() {
-        "A" | "a" => Ok(Class::A),
-        "B" | "b" => Ok(Class::B),
-        "C" | "c" => Ok(Class::C),
-        _ => Err(FieldErrorCode::InvalidChoice),
-    }
-}
-
 impl TierPolicy {
     /// Checks a version; every refused field is reported at once.
     pub fn parse(input: &TierPolicyInput) -> Result<TierPolicy, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let tier = take(&mut errors, "tier", parse_class(&input.tier));
+        let tier = take(&mut errors, "tier", Class::parse(&input.tier));
         let effective_from = crate::domain::sales::parse_order_date(&input.effective_from)
             .map_err(|c| {
                 errors.push(FieldError::new(

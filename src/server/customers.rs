@@ -5,6 +5,7 @@
 use crate::domain::customer::{CustomerKind, check_parent};
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::profile::{self, CustomerDraft, FieldChange, Values};
+use crate::domain::segmentation::Class;
 use crate::domain::validation::{FieldError, FieldErrorCode};
 use crate::features::customers::api::CustomerQuery;
 use crate::server::db::customers::{self, CustomerWrite, RefRow, Scope};
@@ -446,7 +447,13 @@ pub fn filter_of(q: &CustomerQuery) -> customers::ListFilter {
             s => Some(Some(s.parse::<Uuid>().unwrap_or(Uuid::nil()))),
         },
         parent: opt(&q.parent).map(|p| p.parse::<Uuid>().unwrap_or(Uuid::nil())),
-        tier: opt(&q.tier),
+        tier: match q.tier.trim() {
+            "" => None,
+            "none" => Some(customers::TierFilter::Unclassified),
+            t => Some(
+                Class::parse(t).map_or(customers::TierFilter::Unknown, customers::TierFilter::Of),
+            ),
+        },
     }
 }
 

@@ -17,7 +17,7 @@ pub struct Request {
     pub window: Window,
     pub measure: Measure,
     /// Tiers in force to include (`None`: not classified yet).
-    pub tiers: Vec<Option<&'static str>>,
+    pub tiers: Vec<Option<crate::domain::segmentation::Class>>,
     pub rule: CandidateRule,
 }
 
@@ -81,7 +81,7 @@ pub async fn watch(
         if allowed.as_ref().is_some_and(|a| !a.contains(&e.id)) {
             continue;
         }
-        if !req.tiers.contains(&e.tier.as_deref().and_then(tier_static)) {
+        if !req.tiers.contains(&e.tier) {
             continue;
         }
         let slot = cube.slot(&e.id);
@@ -105,15 +105,6 @@ pub async fn watch(
         });
     }
     Ok(rows)
-}
-
-fn tier_static(t: &str) -> Option<&'static str> {
-    match t {
-        "A" => Some("A"),
-        "B" => Some("B"),
-        "C" => Some("C"),
-        _ => None,
-    }
 }
 
 /// Sort keys of the table.

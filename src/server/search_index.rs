@@ -32,7 +32,7 @@ pub struct Entry {
     pub terminal_type: Option<String>,
     pub district: Option<String>,
     pub township: Option<String>,
-    pub tier: Option<String>,
+    pub tier: Option<crate::domain::segmentation::Class>,
     pub name: String,
     pub code: String,
     pub completeness: i64,
@@ -143,10 +143,7 @@ fn matches(e: &Entry, scope: Scope, f: &ListFilter) -> bool {
         && eq(e.township.as_deref(), &f.township)
         && f.rep.is_none_or(|r| e.rep_id == r)
         && f.parent.is_none_or(|p| e.parent_id == Some(p))
-        && f.tier.as_deref().is_none_or(|t| match t {
-            "none" => e.tier.is_none(),
-            t => e.tier.as_deref() == Some(t),
-        })
+        && f.tier.is_none_or(|t| t.keeps(e.tier))
         && f.words.iter().all(|w| e.search_text.contains(w.as_str()))
 }
 

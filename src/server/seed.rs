@@ -196,14 +196,15 @@ async fn seed_visits(
             .await?;
         }
     }
+    use crate::domain::segmentation::Class;
     for (tier, occasion, gifts) in [
-        ("A", "birthday", "茶叶礼盒、生日贺卡"),
-        ("A", "anniversary", "开业周年花篮"),
-        ("A", "spring_festival", "年货礼盒、春联"),
-        ("A", "mid_autumn", "月饼礼盒"),
-        ("B", "birthday", "生日贺卡、小礼品"),
-        ("B", "spring_festival", "春联、台历"),
-        ("C", "spring_festival", "春联"),
+        (Class::A, "birthday", "茶叶礼盒、生日贺卡"),
+        (Class::A, "anniversary", "开业周年花篮"),
+        (Class::A, "spring_festival", "年货礼盒、春联"),
+        (Class::A, "mid_autumn", "月饼礼盒"),
+        (Class::B, "birthday", "生日贺卡、小礼品"),
+        (Class::B, "spring_festival", "春联、台历"),
+        (Class::C, "spring_festival", "春联"),
     ] {
         crate::server::db::visits::set_gift_list(conn, DEMO_COMPANY_ID, tier, occasion, gifts, now)
             .await?;

@@ -139,7 +139,7 @@ pub fn table_rows(
                 measure.format(r.total),
                 (i + 1).to_string(),
                 share,
-                Ranking::class_at(counts, i).letter().to_owned(),
+                Ranking::class_at(counts, i).as_str().to_owned(),
             ]
         })
         .collect()
@@ -193,14 +193,14 @@ pub async fn save_snapshot(
         return Ok(None);
     }
     let counts = c.ranking.counts(req.thresholds);
-    let tiers: Vec<(Uuid, &'static str, i64, i64)> = c
+    let tiers: Vec<(Uuid, Class, i64, i64)> = c
         .rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
             (
                 c.entry(r).id,
-                Ranking::class_at(counts, i).letter(),
+                Ranking::class_at(counts, i),
                 r.total,
                 i64::try_from(i + 1).unwrap_or(i64::MAX),
             )
@@ -222,21 +222,23 @@ pub async fn save_snapshot(
             .await?
             .into_iter()
             .filter_map(|p| {
-                let tier = crate::domain::tier::parse_class(&p.tier).ok()?;
                 let from = chrono::NaiveDate::parse_from_str(&p.effective_from, "%Y-%m-%d").ok()?;
-                Some((tier, from, p.id))
+                Some((p.tier, from, p.id))
             })
             .collect();
     let day = crate::domain::time::beijing_date(req.now);
-    let policy = [Class::A, Class::B, Class::C]
-        .map(|c| crate::domain::tier::in_force(&versions, c, day).copied());
+    let policy = Class::ALL.map(|c| crate::domain::tier::in_force(&versions, c, day).copied());
     crate::server::db::tiers::record_changes(&mut tx, company, id, policy, req.now).await?;
     repo::apply_tiers(&mut tx, company, id).await?;
     // A profiles are expected to be fuller: completeness moves with A-ness
-    let now_a: HashSet<Uuid> = tiers.iter().filter(|t| t.1 == "A").map(|t| t.0).collect();
+    let now_a: HashSet<Uuid> = tiers
+        .iter()
+        .filter(|t| t.1 == Class::A)
+        .map(|t| t.0)
+        .collect();
     let changed: Vec<Uuid> = before
         .into_iter()
-        .filter(|(c, t)| (t.as_deref() == Some("A")) != now_a.contains(c))
+        .filter(|(c, t)| (*t == Some(Class::A)) != now_a.contains(c))
         .map(|(c, _)| c)
         .collect();
     for chunk in changed.chunks(500) {

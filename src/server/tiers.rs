@@ -2,7 +2,7 @@
 //! one in force for a tier on a day (the handbook, the service standards and violation
 //! penalties quote it).
 use crate::domain::segmentation::Class;
-use crate::domain::tier::{SupportType, in_force, parse_class};
+use crate::domain::tier::{SupportType, in_force};
 use crate::error::AppError;
 use crate::features::tiers::api::PolicySummary;
 use crate::server::db::{DbConn, tiers as repo};
@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 pub fn summary(r: repo::PolicyRow) -> Option<PolicySummary> {
     Some(PolicySummary {
         id: r.id.to_string(),
-        tier: parse_class(&r.tier).ok()?,
+        tier: r.tier,
         effective_from: r.effective_from,
         visits_per_month: u32::try_from(r.visits_per_month).ok()?,
         supports: r

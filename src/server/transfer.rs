@@ -338,7 +338,7 @@ fn plan(file: &FileRows, snapshot: Snapshot, author: Author) -> Plan {
                     version: r.version,
                     values: r.values.clone(),
                     parent_id: r.parent_id,
-                    tier_a: r.tier.as_deref() == Some("A"),
+                    tier_a: r.tier == Some(crate::domain::segmentation::Class::A),
                 },
                 None => {
                     push_error(

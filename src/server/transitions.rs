@@ -30,14 +30,6 @@ pub struct Classes {
     pub rows: Vec<(Uuid, Class, i64)>,
 }
 
-fn letter_class(s: &str) -> Class {
-    match s {
-        "A" => Class::A,
-        "B" => Class::B,
-        _ => Class::C,
-    }
-}
-
 fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
@@ -62,11 +54,7 @@ pub async fn classes(
             let (Some(from), Some(to)) = (date(&from), date(&to)) else {
                 return Ok(None);
             };
-            let rows = repo::snapshot_classes(&mut conn, company, scope, id)
-                .await?
-                .into_iter()
-                .map(|(c, class, total)| (c, letter_class(&class), total))
-                .collect();
+            let rows = repo::snapshot_classes(&mut conn, company, scope, id).await?;
             Ok(Some(Classes {
                 label: name,
                 period: Period { from, to },

@@ -555,6 +555,27 @@ async fn the_growth_watch_adds_up_the_ledger_and_flags_candidates_by_the_rule() 
         }
         page += 1;
     }
+    // the tiers asked for come back as the page's boxes name them
+    let d = ok(
+        &app,
+        &m,
+        "growth/watch",
+        json!({ "query": { "kind": "month", "anchor": anchor } }),
+    )
+    .await;
+    assert_eq!(d["tiers"], "B,C");
+    let d = ok(
+        &app,
+        &m,
+        "growth/watch",
+        json!({ "query": { "kind": "month", "anchor": anchor, "tiers": "a, none" } }),
+    )
+    .await;
+    assert_eq!(d["tiers"], "A,none");
+    assert!(d["rows"].as_array().unwrap().iter().all(|r| matches!(
+        tiers[r["id"].as_str().unwrap()].as_deref(),
+        Some("A") | None
+    )));
     // a rule to try: growth ≥ 0 % in 1 of the last 1 periods and orders in the last month
     let d = ok(
         &app,

@@ -7,6 +7,7 @@
 //! a stale edit is refused with the changes made meanwhile (`AppError::EditConflict`).
 use crate::domain::ids::{CustomerId, EmployeeId, PhotoId};
 use crate::domain::profile::{Completeness, Group, HistoryEntry, Values};
+use crate::domain::segmentation::Class;
 use crate::error::AppError;
 use crate::wire::FormOrJson;
 use chrono::{DateTime, Utc};
@@ -129,7 +130,7 @@ pub struct CustomerSummary {
     pub parent_name: Option<String>,
     pub completeness: i64,
     /// The tier in force, if classified.
-    pub tier: Option<String>,
+    pub tier: Option<Class>,
     /// The relationship health score 0–100 (`domain::visits::health`); lists fill it in.
     pub health: Option<u32>,
 }
@@ -198,7 +199,7 @@ pub struct CustomerDetail {
     pub history_sources: Vec<String>,
     pub photos: Vec<PhotoSummary>,
     /// The tier in force and the tiers of every saved snapshot, newest first.
-    pub tier: Option<String>,
+    pub tier: Option<Class>,
     pub tiers: Vec<TierEntry>,
     pub personal_visible: bool,
     pub may_manage: bool,
@@ -213,7 +214,7 @@ pub struct TierEntry {
     pub from: String,
     pub to: String,
     pub measure: crate::domain::sales::Measure,
-    pub class: String,
+    pub class: Class,
     /// Fen or units.
     pub total: i64,
     /// `None`: no sales in that period.
@@ -503,7 +504,7 @@ pub(crate) mod imp {
             .collect();
         Ok(CustomerDetail {
             id: CustomerId(r.id),
-            completeness: profile::completeness(&values, kind, r.tier.as_deref() == Some("A")),
+            completeness: profile::completeness(&values, kind, r.tier == Some(Class::A)),
             tier: r.tier,
             tiers,
             values,
@@ -629,7 +630,7 @@ pub(crate) mod imp {
             version,
             values: &current.values,
             parent_id: current.parent_id,
-            tier_a: current.tier.as_deref() == Some("A"),
+            tier_a: current.tier == Some(Class::A),
         };
         match svc::update(&mut tx, author, &dir, id, base, &draft).await {
             Ok(_) => {}
@@ -748,7 +749,7 @@ pub(crate) mod imp {
                 version: current.version,
                 values: &current.values,
                 parent_id: current.parent_id,
-                tier_a: current.tier.as_deref() == Some("A"),
+                tier_a: current.tier == Some(Class::A),
             };
             let changes = svc::update(&mut tx, author, &dir, id.0, base, &draft).await?;
             if !changes.is_empty() {

@@ -6,6 +6,7 @@ use crate::components::error_view::message_for;
 use crate::components::form::{SelectField, TextField};
 use crate::domain::customer::{CustomerKind, TerminalType};
 use crate::domain::profile::{FieldSpec, FieldType};
+use crate::domain::segmentation::Class;
 use crate::domain::validation::FieldError;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -188,17 +189,18 @@ pub fn KindBadge(kind: String, terminal_type: Option<String>) -> impl IntoView {
 
 /// The tier in force: a coloured letter, or nothing before the first classification.
 #[component]
-pub fn TierBadge(tier: Option<String>) -> impl IntoView {
+pub fn TierBadge(tier: Option<Class>) -> impl IntoView {
     let i18n = use_i18n();
     tier.map(|t| {
+        let t = t.as_str();
         let class = format!("tier-badge tier-{}", t.to_lowercase());
         let title = format!("{t} {}", t_string!(i18n, customers.tier_word));
-        view! { <span class=class title=title data-tier=t.clone()>{t.clone()}</span> }
+        view! { <span class=class title=title data-tier=t>{t}</span> }
     })
 }
 
-/// The badge of a class (as [`TierBadge`], from the domain's `Class`).
+/// The badge of a class (as [`TierBadge`], for a tier that is always there).
 #[component]
-pub fn ClassBadge(class: crate::domain::segmentation::Class) -> impl IntoView {
-    view! { <TierBadge tier=Some(class.letter().to_owned()) /> }
+pub fn ClassBadge(class: Class) -> impl IntoView {
+    view! { <TierBadge tier=Some(class) /> }
 }

@@ -127,7 +127,7 @@ fn Profile(
             <div>
                 <h1>{name}</h1>
                 <p class="muted">
-                    {move || detail.with(|d| view! { <TierBadge tier=d.tier.clone() /> })}
+                    {move || detail.with(|d| view! { <TierBadge tier=d.tier /> })}
                     {move || detail.with(|d| d.values.get("code").cloned().unwrap_or_default())}
                     " "
                     {move || detail.with(|d| view! {
@@ -621,10 +621,10 @@ fn Tiers(detail: RwSignal<CustomerDetail>) -> impl IntoView {
             {move || detail.with(|d| (!d.tiers.is_empty()).then(|| view! {
                 <ol class="tier-timeline" aria-label=move || t_string!(i18n, customers.tier_history).to_string()>
                     {d.tiers.iter().rev().map(|t| {
-                        let class = format!("tier-badge tier-{}", t.class.to_lowercase());
+                        let class = format!("tier-badge tier-{}", t.class.as_str().to_lowercase());
                         view! {
                             <li title=t.snapshot.clone()>
-                                <span class=class>{t.class.clone()}</span>
+                                <span class=class>{t.class.as_str()}</span>
                                 <small>{t.to.get(..7).unwrap_or_default().to_owned()}</small>
                             </li>
                         }
@@ -639,10 +639,10 @@ fn Tiers(detail: RwSignal<CustomerDetail>) -> impl IntoView {
                     <table class="table">
                         <tbody>
                             {d.tiers.iter().map(|t| {
-                                let class = format!("tier-badge tier-{}", t.class.to_lowercase());
+                                let class = format!("tier-badge tier-{}", t.class.as_str().to_lowercase());
                                 view! {
                                     <tr>
-                                        <td><span class=class>{t.class.clone()}</span></td>
+                                        <td><span class=class>{t.class.as_str()}</span></td>
                                         <td>{t.snapshot.clone()}</td>
                                         <td>{format!("{} – {}", t.from, t.to)}</td>
                                         <td class="num">{t.measure.display(t.total)}</td>

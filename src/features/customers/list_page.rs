@@ -381,7 +381,7 @@ fn Results(
                             })}
                             <td data-label=move || t_string!(i18n, fields.code).to_string()>{c.code.clone()}</td>
                             <td data-label=move || t_string!(i18n, fields.name).to_string()>
-                                <TierBadge tier=c.tier.clone() />
+                                <TierBadge tier=c.tier />
                                 <A href=format!("/customers/{id}") attr:class="cust-name">{c.name.clone()}</A>
                                 {(status != "active").then(|| view! { <span class="badge badge-off">{move || status_label(i18n.get_locale(), &status)}</span> })}
                             </td>

@@ -42,6 +42,7 @@ pub async fn get_dashboard() -> Result<DashboardSummary, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn summary() -> Result<DashboardSummary, AppError> {
+    use crate::domain::segmentation::Class;
     use crate::domain::staff::Action;
     use crate::server::context;
     use crate::server::db::employees;
@@ -51,11 +52,11 @@ async fn summary() -> Result<DashboardSummary, AppError> {
     let scope = crate::server::context::scope_of(&user);
     let mut tiers = [0i64; 4];
     for (t, n) in crate::server::db::tiers::tier_counts(&mut conn, user.company_id, scope).await? {
-        let at = match t.as_deref() {
-            Some("A") => 0,
-            Some("B") => 1,
-            Some("C") => 2,
-            _ => 3,
+        let at = match t {
+            Some(Class::A) => 0,
+            Some(Class::B) => 1,
+            Some(Class::C) => 2,
+            None => 3,
         };
         tiers[at] += n;
     }
@@ -66,12 +67,12 @@ async fn summary() -> Result<DashboardSummary, AppError> {
             let counts =
                 crate::server::db::tiers::change_counts(&mut conn, user.company_id, scope, *id)
                     .await?;
-            let rank = |t: &str| ["A", "B", "C"].iter().position(|x| *x == t);
             let (mut up, mut down, mut first) = (0, 0, 0);
             for (old, new, n) in counts {
-                match old.as_deref().and_then(rank).zip(rank(&new)) {
+                // A < B < C: a move up is to a smaller class
+                match old {
                     None => first += n,
-                    Some((o, n2)) if n2 < o => up += n,
+                    Some(o) if new < o => up += n,
                     Some(_) => down += n,
                 }
             }
@@ -111,7 +112,7 @@ async fn summary() -> Result<DashboardSummary, AppError> {
         &crate::server::growth::Request {
             window: month,
             measure: crate::domain::sales::Measure::Sales,
-            tiers: vec![Some("B"), Some("C")],
+            tiers: vec![Some(Class::B), Some(Class::C)],
             rule,
         },
     )

@@ -1,6 +1,7 @@
 //! The dashboard page: a grid of tiles.
 use crate::components::error_view::LoadError;
 use crate::components::layout::{role_name, use_current_user};
+use crate::domain::segmentation::Class;
 use crate::features::dashboard::api::get_dashboard;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -63,8 +64,8 @@ pub fn DashboardPage() -> impl IntoView {
                                 <article class="tile" data-tile="tiers">
                                     <h2><a href="/tiers">{t!(i18n, dashboard.tiers_tile)}</a></h2>
                                     <ul class="tile-list">
-                                        {["A", "B", "C"].into_iter().zip(s.tiers).map(|(l, n)| view! {
-                                            <li><crate::features::customers::components::TierBadge tier=Some(l.to_owned()) /><strong data-testid=format!("tier-count-{l}")>{n}</strong></li>
+                                        {Class::ALL.into_iter().zip(s.tiers).map(|(l, n)| view! {
+                                            <li><crate::features::customers::components::TierBadge tier=Some(l) /><strong data-testid=format!("tier-count-{}", l.as_str())>{n}</strong></li>
                                         }).collect_view()}
                                         {(s.tiers[3] > 0).then(|| view! { <li><span>{t!(i18n, dashboard.unclassified)}</span><strong>{s.tiers[3]}</strong></li> })}
                                     </ul>

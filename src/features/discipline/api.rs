@@ -146,10 +146,7 @@ pub(crate) mod imp {
             customer_id: r.customer_id.to_string(),
             code: r.code,
             name: r.name,
-            tier: r
-                .tier
-                .as_deref()
-                .and_then(|t| crate::domain::tier::parse_class(t).ok()),
+            tier: r.tier,
             kind: ViolationKind::parse(&r.kind).ok()?,
             status: r.status,
             occurred_on: r.occurred_on,
@@ -424,10 +421,7 @@ pub(crate) mod imp {
         let territories = repo::territories(&mut conn, user.company_id, id).await?;
         let versions = crate::server::tiers::versions(&mut conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
-        let policy = tier
-            .as_deref()
-            .and_then(|t| crate::domain::tier::parse_class(t).ok())
-            .and_then(|c| crate::server::tiers::policy_on(&versions, c, today));
+        let policy = tier.and_then(|c| crate::server::tiers::policy_on(&versions, c, today));
         let open = repo::open_count_of(&mut conn, user.company_id, id).await?;
         Ok(CustomerDiscipline {
             territories,

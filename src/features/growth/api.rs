@@ -191,7 +191,7 @@ pub(crate) mod imp {
         pub kind: PeriodKind,
         pub window: Window,
         pub measure: Measure,
-        pub tiers: Vec<Option<&'static str>>,
+        pub tiers: Vec<Option<Class>>,
         pub tiers_text: String,
         pub rule: CandidateRule,
         pub rule_saved: bool,
@@ -223,21 +223,24 @@ pub(crate) mod imp {
             "measure",
             Measure::parse_or_default(&q.measure),
         );
-        let tiers_text = if q.tiers.trim().is_empty() {
-            "B,C".to_owned()
+        let asked = if q.tiers.trim().is_empty() {
+            "B,C"
         } else {
-            q.tiers.trim().to_owned()
+            q.tiers.trim()
         };
         let mut tiers = Vec::new();
-        for t in tiers_text.split(',') {
+        for t in asked.split(',') {
             match t.trim() {
-                "A" => tiers.push(Some("A")),
-                "B" => tiers.push(Some("B")),
-                "C" => tiers.push(Some("C")),
                 "none" => tiers.push(None),
-                _ => errors.push(FieldError::new("tiers", FieldErrorCode::InvalidChoice)),
+                t => tiers.extend(take(&mut errors, "tiers", Class::parse(t)).map(Some)),
             }
         }
+        // as the page's boxes name them (`a` typed into the address ticks A)
+        let tiers_text = tiers
+            .iter()
+            .map(|t| t.map_or("none", Class::as_str))
+            .collect::<Vec<_>>()
+            .join(",");
         let typed = [&q.min_growth, &q.hits, &q.of_last, &q.ordering_months];
         let (rule, rule_saved) = if typed.iter().all(|s| s.trim().is_empty()) {
             let mut conn = state.conn().await?;
@@ -303,16 +306,12 @@ pub(crate) mod imp {
         Ok((p, rows))
     }
 
-    fn class(t: Option<&str>) -> Option<Class> {
-        t.and_then(|t| crate::domain::tier::parse_class(t).ok())
-    }
-
     pub fn row(r: &svc::Row) -> GrowthRow {
         GrowthRow {
             id: r.customer.id.to_string(),
             code: r.customer.code.clone(),
             name: r.customer.name.clone(),
-            tier: class(r.customer.tier.as_deref()),
+            tier: r.customer.tier,
             current: r.current,
             last_year: r.last_year,
             yoy: r.yoy,

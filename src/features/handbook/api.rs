@@ -205,7 +205,7 @@ pub(crate) mod imp {
         let calendar = service::calendar(conn, user.company_id).await?;
         let versions = crate::server::tiers::versions(conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
-        let policies = [Class::A, Class::B, Class::C]
+        let policies = Class::ALL
             .into_iter()
             .filter_map(|c| crate::server::tiers::policy_on(&versions, c, today))
             .map(|p| PolicyChapter {

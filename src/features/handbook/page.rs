@@ -197,7 +197,7 @@ fn EditionView(edition: Edition) -> impl IntoView {
                         <tbody>
                             {c.policies.iter().map(|p| view! {
                                 <tr>
-                                    <td>{p.tier.letter()}</td>
+                                    <td>{p.tier.as_str()}</td>
                                     <td>{p.visits_per_month}</td>
                                     <td>{p.supports.iter().map(|s| support_label(i18n, *s)).collect::<Vec<_>>().join(t_string!(i18n, common.list_sep))}</td>
                                     <td>{format!("{}%", Thresholds::percent_text(p.budget_share_bp))}</td>

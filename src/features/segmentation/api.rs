@@ -84,6 +84,7 @@ pub async fn list_tier_snapshots() -> Result<Vec<SnapshotSummary>, AppError> {
 pub(crate) mod imp {
     use super::*;
     use crate::domain::sales::Period;
+    use crate::domain::segmentation::Class;
     use crate::domain::staff::Action;
     use crate::domain::validation::{
         FieldError, FieldErrorCode, ForField as _, optional_text, take, take_all,
@@ -228,10 +229,10 @@ pub(crate) mod imp {
         Ok(rows
             .into_iter()
             .map(|s| {
-                let get = |class: &str| {
+                let get = |class: Class| {
                     counts
                         .iter()
-                        .find(|(id, c, _)| *id == s.id && c == class)
+                        .find(|(id, c, _)| *id == s.id && *c == class)
                         .map_or(0, |(_, _, n)| usize::try_from(*n).unwrap_or(0))
                 };
                 SnapshotSummary {
@@ -245,9 +246,9 @@ pub(crate) mod imp {
                     },
                     ranked: s.ranked,
                     counts: Counts {
-                        a: get("A"),
-                        b: get("B"),
-                        c: get("C"),
+                        a: get(Class::A),
+                        b: get(Class::B),
+                        c: get(Class::C),
                     },
                     created_by: s.created_by_name,
                     created_at: s.created_at,

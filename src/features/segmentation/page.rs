@@ -395,7 +395,7 @@ fn Classified(
         </div>
         <div class="seg-summary">
             {move || summary().into_iter().map(|(class, s)| {
-                let letter = class.letter();
+                let letter = class.as_str();
                 view! {
                     <section class=format!("seg-card seg-card-{}", letter.to_lowercase()) data-class=letter>
                         <h2>{format!("{letter} ")}{move || t_string!(i18n, segmentation.class_word).to_string()}</h2>

@@ -53,7 +53,7 @@ pub(crate) mod imp {
         let calendar = service::calendar(conn, user.company_id).await?;
         let versions = crate::server::tiers::versions(conn, user.company_id).await?;
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
-        let visits = [Class::A, Class::B, Class::C].map(|c| {
+        let visits = Class::ALL.map(|c| {
             crate::server::tiers::policy_on(&versions, c, today).map(|p| p.visits_per_month)
         });
         Ok(StandardsDetail {

@@ -309,7 +309,7 @@ pub(crate) mod imp {
         self, DbConn, UniqueKey as _, customers as customers_repo, tickets as repo,
     };
     use crate::server::tickets::timers::{
-        Rules, Times, delivery_timer, delivery_timer_of, objection_of, objection_timers, tier_of,
+        Rules, Times, delivery_timer, delivery_timer_of, objection_of, objection_timers,
     };
     use chrono::{DateTime, Utc};
     use std::collections::BTreeMap;
@@ -332,7 +332,7 @@ pub(crate) mod imp {
             customer_id: r.customer_id.to_string(),
             code: r.code.clone(),
             name: r.name.clone(),
-            tier: tier_of(r.tier.as_deref()),
+            tier: r.tier,
             rep: r.rep_name.clone(),
             handler: r.assignee_name.clone(),
             category: ObjectionCategory::parse(&r.category).ok(),
@@ -351,7 +351,7 @@ pub(crate) mod imp {
             customer_id: r.customer_id.to_string(),
             code: r.code.clone(),
             name: r.name.clone(),
-            tier: tier_of(r.tier.as_deref()),
+            tier: r.tier,
             rep: r.rep_name.clone(),
             handler: r.driver_name.clone(),
             category: None,
@@ -381,7 +381,7 @@ pub(crate) mod imp {
         let tier_filter: Option<Option<Class>> = match tier.trim() {
             "" => None,
             "none" => Some(None),
-            t => match crate::domain::tier::parse_class(t) {
+            t => match Class::parse(t) {
                 Ok(c) => Some(Some(c)),
                 Err(c) => {
                     errors.push(FieldError::new("tier", c));
@@ -1212,13 +1212,7 @@ pub(crate) mod imp {
                 .or_insert_with(|| o.rep_name.clone().unwrap_or_default());
         }
         for d in &deliveries {
-            let t = delivery_timer_of(
-                &rules,
-                tier_of(d.tier.as_deref()),
-                d.ordered_at,
-                d.delivered_at,
-                now,
-            );
+            let t = delivery_timer_of(&rules, d.tier, d.ordered_at, d.delivered_at, now);
             push(d.rep_id, &t);
             names
                 .entry(d.rep_id)

@@ -188,7 +188,7 @@ pub(crate) mod imp {
     use super::*;
     use crate::domain::sales::Period;
     use crate::domain::staff::Action;
-    use crate::domain::tier::{Dest, Origin, TierPolicy, check_new_version, parse_class};
+    use crate::domain::tier::{Dest, Origin, TierPolicy, check_new_version};
     use crate::domain::validation::{FieldError, FieldErrorCode, take, take_all};
     use crate::server::context;
     use crate::server::context::scope_of;
@@ -488,7 +488,7 @@ pub(crate) mod imp {
         let today = crate::domain::time::beijing_date(chrono::Utc::now());
         Ok(PolicyOverview {
             today: today.format("%Y-%m-%d").to_string(),
-            in_force: [Class::A, Class::B, Class::C].map(|c| policy_on(&versions, c, today)),
+            in_force: Class::ALL.map(|c| policy_on(&versions, c, today)),
             versions,
             may_edit: user.role.may(Action::SetTierPolicies),
         })
@@ -503,7 +503,7 @@ pub(crate) mod imp {
             .into_iter()
             .filter_map(|r| {
                 Some((
-                    parse_class(&r.tier).ok()?,
+                    r.tier,
                     NaiveDate::parse_from_str(&r.effective_from, "%Y-%m-%d").ok()?,
                 ))
             })
@@ -552,21 +552,21 @@ pub(crate) mod imp {
         .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|r| {
+            .map(|r| {
                 let policy = r
                     .policy_id
                     .and_then(|id| versions.iter().find(|v| v.id == id.to_string()).cloned());
-                Some(TierChangeSummary {
+                TierChangeSummary {
                     customer_id: r.customer_id.to_string(),
                     code: r.code,
                     name: r.name,
-                    old_tier: r.old_tier.as_deref().and_then(|t| parse_class(t).ok()),
-                    new_tier: parse_class(&r.new_tier).ok()?,
+                    old_tier: r.old_tier,
+                    new_tier: r.new_tier,
                     snapshot: r.snapshot_name,
                     policy,
                     rep: r.rep_name,
                     at: r.created_at,
-                })
+                }
             })
             .collect())
     }

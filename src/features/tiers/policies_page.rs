@@ -94,8 +94,8 @@ fn InForce(overview: PolicyOverview) -> impl IntoView {
     view! {
         <p class="muted">{t_string!(i18n, tiers.in_force_on, day = today.clone()).to_string()}</p>
         <div class="policy-cards">
-            {[Class::A, Class::B, Class::C].into_iter().zip(overview.in_force.clone()).map(|(c, p)| {
-                let letter = c.letter();
+            {Class::ALL.into_iter().zip(overview.in_force.clone()).map(|(c, p)| {
+                let letter = c.as_str();
                 view! {
                     <section class=format!("policy-card seg-card-{}", letter.to_lowercase()) data-tier=letter>
                         <h2><ClassBadge class=c />" "{t!(i18n, tiers.policy_word)}</h2>
@@ -250,7 +250,7 @@ fn PolicyForm(on_saved: Callback<()>, today: Signal<Option<String>>) -> impl Int
                 </button>
             </div>
             {move || match save.value().get() {
-                Some(Ok(p)) => Some(Either::Left(view! { <p class="banner banner-success" role="status">{t_string!(i18n, tiers.version_saved, tier = p.tier.letter(), day = p.effective_from).to_string()}</p> })),
+                Some(Ok(p)) => Some(Either::Left(view! { <p class="banner banner-success" role="status">{t_string!(i18n, tiers.version_saved, tier = p.tier.as_str(), day = p.effective_from).to_string()}</p> })),
                 Some(Err(AppError::Validation(_))) | None => None,
                 Some(Err(e)) => Some(Either::Right(view! { <ActionError error=e /> })),
             }}

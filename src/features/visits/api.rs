@@ -10,6 +10,7 @@
 //!   paths and answers per record: saved, already saved, or refused with the reason.
 //!
 //! A rep sees only their own customers: every query is scoped in SQL.
+use crate::domain::segmentation::Class;
 use crate::domain::tickets::ObjectionInput;
 use crate::domain::visits::{Health, VisitInput};
 use crate::error::AppError;
@@ -26,7 +27,7 @@ pub struct PlanCustomer {
     pub code: String,
     pub name: String,
     pub kind: String,
-    pub tier: Option<String>,
+    pub tier: Option<Class>,
     pub region: String,
     pub address: String,
     pub phone: String,
@@ -159,14 +160,14 @@ pub struct ReminderView {
     pub customer_id: String,
     pub customer_code: String,
     pub customer_name: String,
-    pub tier: Option<String>,
+    pub tier: Option<Class>,
     pub rep_name: Option<String>,
     pub gifts: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GiftList {
-    pub tier: String,
+    pub tier: Class,
     pub occasion: String,
     pub gifts: String,
 }
@@ -352,11 +353,10 @@ pub(crate) mod imp {
     use crate::domain::ids::EmployeeId;
     use crate::domain::money::Money;
     use crate::domain::sales::month_of;
-    use crate::domain::segmentation::Class;
     use crate::domain::staff::Action;
     use crate::domain::tier::in_force;
     use crate::domain::time::{from_beijing, to_beijing};
-    use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _};
+    use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _, take};
     use crate::domain::visits::{
         GIFT_OCCASIONS, NewVisit, Occasion, default_visits_per_month, due_state, health,
         parse_touch, planned_in, reminders as reminders_of,
@@ -371,10 +371,6 @@ pub(crate) mod imp {
     use std::collections::HashMap;
     use uuid::Uuid;
 
-    fn class(tier: Option<&str>) -> Option<Class> {
-        tier.and_then(|t| crate::domain::tier::parse_class(t).ok())
-    }
-
     /// Visits a month per tier on `today`: the policy in force, or the default.
     pub(crate) struct Frequencies(Vec<(Class, NaiveDate, u32)>);
 
@@ -388,7 +384,7 @@ pub(crate) mod imp {
                 rows.into_iter()
                     .filter_map(|r| {
                         Some((
-                            class(Some(&r.tier))?,
+                            r.tier,
                             NaiveDate::parse_from_str(&r.effective_from, "%Y-%m-%d").ok()?,
                             u32::try_from(r.visits_per_month).ok()?,
                         ))
@@ -397,16 +393,15 @@ pub(crate) mod imp {
             ))
         }
 
-        pub(crate) fn per_month(&self, tier: Option<&str>, today: NaiveDate) -> u32 {
-            let c = class(tier);
-            in_force(&self.0, c.unwrap_or(Class::C), today)
+        pub(crate) fn per_month(&self, tier: Option<Class>, today: NaiveDate) -> u32 {
+            in_force(&self.0, tier.unwrap_or(Class::C), today)
                 .copied()
-                .unwrap_or_else(|| default_visits_per_month(c))
+                .unwrap_or_else(|| default_visits_per_month(tier))
         }
     }
 
     fn plan_customer(r: repo::PlanRow, freq: &Frequencies, today: NaiveDate) -> PlanCustomer {
-        let per_month = freq.per_month(r.tier.as_deref(), today);
+        let per_month = freq.per_month(r.tier, today);
         let last = r.last_visit.map(|t| to_beijing(t).date());
         let (due, overdue_days) = due_state(last, per_month, today).unwrap_or((NaiveDate::MAX, 0));
         let region = [r.district.as_deref(), r.township.as_deref()]
@@ -456,11 +451,11 @@ pub(crate) mod imp {
             .enumerate()
             .filter_map(|(route, c)| {
                 let due = NaiveDate::parse_from_str(&c.due, "%Y-%m-%d").ok()?;
-                let tier_rank = match c.tier.as_deref() {
-                    Some("A") => 0,
-                    Some("B") => 1,
-                    Some("C") => 2,
-                    _ => 3,
+                let tier_rank = match c.tier {
+                    Some(Class::A) => 0,
+                    Some(Class::B) => 1,
+                    Some(Class::C) => 2,
+                    None => 3,
                 };
                 Some((
                     route,
@@ -614,7 +609,7 @@ pub(crate) mod imp {
             std::collections::BTreeMap::new();
         for (rep, tier, visits, customers) in rows {
             let customers = u32::try_from(customers).unwrap_or(0);
-            let planned = planned_in(freq.per_month(tier.as_deref(), now.date()), days);
+            let planned = planned_in(freq.per_month(tier, now.date()), days);
             let made = u32::try_from(visits).unwrap_or(0);
             let e = per_rep.entry(rep).or_insert_with(|| RepCompliance {
                 rep_id: rep.map(|r| r.to_string()),
@@ -792,7 +787,7 @@ pub(crate) mod imp {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let planned = planned_in(freq.per_month(r.tier.as_deref(), now.date()), 90);
+                let planned = planned_in(freq.per_month(r.tier, now.date()), 90);
                 let h = health(
                     planned,
                     u32::try_from(r.visits).unwrap_or(0),
@@ -892,7 +887,7 @@ pub(crate) mod imp {
     ) -> Result<Vec<ReminderView>, AppError> {
         let (_, now) = context::now_pair();
         let today = now.date();
-        let gifts: HashMap<(String, String), String> = repo::gift_lists(conn, user.company_id)
+        let gifts: HashMap<(Class, String), String> = repo::gift_lists(conn, user.company_id)
             .await?
             .into_iter()
             .map(|(t, o, g)| ((t, o), g))
@@ -921,10 +916,10 @@ pub(crate) mod imp {
             // customers (gifts go to the key accounts), birthdays and anniversaries for all
             for (date, occasion) in reminders_of(today, days, birthday, opened) {
                 let festival = matches!(occasion, Occasion::SpringFestival | Occasion::MidAutumn);
-                if festival && r.tier.as_deref() != Some("A") {
+                if festival && r.tier != Some(Class::A) {
                     continue;
                 }
-                let tier = r.tier.clone().unwrap_or_else(|| "C".into());
+                let tier = r.tier.unwrap_or(Class::C);
                 out.push(ReminderView {
                     date: date.to_string(),
                     days_left: (date - today).num_days(),
@@ -936,7 +931,7 @@ pub(crate) mod imp {
                     customer_id: r.id.to_string(),
                     customer_code: r.code.clone(),
                     customer_name: r.name.clone(),
-                    tier: r.tier.clone(),
+                    tier: r.tier,
                     rep_name: r.rep_name.clone(),
                     gifts: gifts
                         .get(&(tier, occasion.gift_key().to_string()))
@@ -966,7 +961,7 @@ pub(crate) mod imp {
             .await?
             .into_iter()
             .filter(|(tier, last, _)| {
-                let per_month = freq.per_month(tier.as_deref(), today);
+                let per_month = freq.per_month(*tier, today);
                 let last = last
                     .as_deref()
                     .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
@@ -1029,9 +1024,7 @@ pub(crate) mod imp {
     ) -> Result<(), AppError> {
         let (state, user) = context::authorize(Action::SetTierPolicies).await?;
         let mut errors = Vec::new();
-        if !["A", "B", "C"].contains(&tier.as_str()) {
-            errors.push(FieldError::new("tier", FieldErrorCode::InvalidChoice));
-        }
+        let tier = take(&mut errors, "tier", Class::parse(&tier));
         if !GIFT_OCCASIONS.contains(&occasion.as_str()) {
             errors.push(FieldError::new("occasion", FieldErrorCode::InvalidChoice));
         }
@@ -1042,12 +1035,12 @@ pub(crate) mod imp {
                 String::new()
             }
         };
-        if !errors.is_empty() {
+        let Some(tier) = tier.filter(|_| errors.is_empty()) else {
             return Err(AppError::Validation(errors));
-        }
+        };
         let (now_utc, _) = context::now_pair();
         let mut tx = state.begin().await?;
-        repo::set_gift_list(&mut tx, user.company_id, &tier, &occasion, &gifts, now_utc).await?;
+        repo::set_gift_list(&mut tx, user.company_id, tier, &occasion, &gifts, now_utc).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -11,6 +11,7 @@ use super::api::{
 use super::today_page::purpose_label;
 use crate::components::error_view::{ActionError, LoadError, error_message, message_for};
 use crate::components::pager::{Pager, use_page_param};
+use crate::domain::segmentation::Class;
 use crate::domain::visits::{GIFT_OCCASIONS, Health, Purpose, TouchKind};
 use crate::error::AppError;
 use crate::features::customers::components::TierBadge;
@@ -255,7 +256,7 @@ fn ReminderList(r: Reminders) -> impl IntoView {
                                     <tr>
                                         <td>{x.date.clone()} " " <small class="muted">{days_left(i18n, x.days_left)}</small></td>
                                         <td>{occ}</td>
-                                        <td><TierBadge tier=x.tier.clone() /> " " <a href=href>{x.customer_name.clone()}</a></td>
+                                        <td><TierBadge tier=x.tier /> " " <a href=href>{x.customer_name.clone()}</a></td>
                                         <td>{x.rep_name.clone().unwrap_or_default()}</td>
                                         <td>{if x.gifts.is_empty() { "—".to_string() } else { x.gifts.clone() }}</td>
                                     </tr>
@@ -284,9 +285,9 @@ fn GiftEditor(gifts: Vec<GiftList>) -> impl IntoView {
                     {GIFT_OCCASIONS.map(|o| view! { <th>{move || occasion_label(i18n, o)}</th> })}
                 </tr></thead>
                 <tbody>
-                    {["A", "B", "C"].map(|tier| view! {
+                    {Class::ALL.map(|tier| view! {
                         <tr>
-                            <th scope="row">{tier}</th>
+                            <th scope="row">{tier.as_str()}</th>
                             {GIFT_OCCASIONS.map(|o| {
                                 let now = gifts.iter().find(|g| g.tier == tier && g.occasion == o).map(|g| g.gifts.clone()).unwrap_or_default();
                                 view! { <td><GiftCell tier=tier occasion=o initial=now /></td> }
@@ -300,7 +301,7 @@ fn GiftEditor(gifts: Vec<GiftList>) -> impl IntoView {
 }
 
 #[component]
-fn GiftCell(tier: &'static str, occasion: &'static str, initial: String) -> impl IntoView {
+fn GiftCell(tier: Class, occasion: &'static str, initial: String) -> impl IntoView {
     let i18n = use_i18n();
     let value = RwSignal::new(initial);
     let save = ServerAction::<SaveGiftList>::new();
@@ -310,10 +311,10 @@ fn GiftCell(tier: &'static str, occasion: &'static str, initial: String) -> impl
         Some(Err(e)) => error_message(i18n, &e),
         None => String::new(),
     };
-    let label = format!("{tier} {occasion}");
+    let label = format!("{} {occasion}", tier.as_str());
     view! {
-        <form class="gift-cell" method="post" action=SaveGiftList::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(SaveGiftList { tier: tier.into(), occasion: occasion.into(), gifts: value.get_untracked() }); }>
-            <input type="hidden" name="tier" value=tier />
+        <form class="gift-cell" method="post" action=SaveGiftList::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(SaveGiftList { tier: tier.as_str().into(), occasion: occasion.into(), gifts: value.get_untracked() }); }>
+            <input type="hidden" name="tier" value=tier.as_str() />
             <input type="hidden" name="occasion" value=occasion />
             <input name="gifts" aria-label=label value=value.get_untracked() prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
             <button type="submit" class="button" disabled=move || save.pending().get()>{t!(i18n, common.save)}</button>

@@ -576,7 +576,7 @@ fn PlanList(today: Today, tab: RwSignal<Tab>, on_pick: Callback<String>) -> impl
         view! {
             <li class="plan-item" class:plan-overdue=overdue class:plan-visited=visited>
                 <button type="button" class="plan-pick" data-id=data_id on:click=move |_| on_pick.run(id.clone())>
-                    <span class="plan-name"><TierBadge tier=c.tier.clone() /> " " <span class="plan-title">{c.name.clone()}</span></span>
+                    <span class="plan-name"><TierBadge tier=c.tier /> " " <span class="plan-title">{c.name.clone()}</span></span>
                     <span class="plan-meta">{c.region.clone()} " · " {c.address.clone()}</span>
                     <span class="plan-status">{status}</span>
                 </button>
@@ -633,7 +633,7 @@ fn CustomerCard(
     view! {
         <article class="today-card">
             <button type="button" class="button button-ghost" on:click=move |_| on_back.run(())>{t!(i18n, visits.back)}</button>
-            <h2><TierBadge tier=c.tier.clone() /> " " {c.name.clone()} <small class="muted">" " {c.code.clone()}</small></h2>
+            <h2><TierBadge tier=c.tier /> " " {c.name.clone()} <small class="muted">" " {c.code.clone()}</small></h2>
             <dl class="today-facts">
                 <dt>{t!(i18n, visits.region)}</dt><dd>{c.region.clone()} " " {c.address.clone()}</dd>
                 <dt>{t!(i18n, visits.contact)}</dt><dd>{c.contact.clone()} " " <a href=tel>{c.phone.clone()}</a></dd>

@@ -6,6 +6,7 @@ use crate::domain::customer::CustomerKind;
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::money::Money;
 use crate::domain::profile::{FIELDS, FieldSpec, FieldType, Values};
+use crate::domain::segmentation::Class;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Connection as _, QueryBuilder, Row, Sqlite};
@@ -68,7 +69,7 @@ pub struct CustomerRecord {
     pub rep_id: Option<Uuid>,
     pub rep_name: Option<String>,
     /// The tier in force (latest snapshot); `None` before the first.
-    pub tier: Option<String>,
+    pub tier: Option<Class>,
     pub completeness: i64,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -368,8 +369,28 @@ pub struct ListFilter {
     /// `Some(None)`: customers with no rep.
     pub rep: Option<Option<Uuid>>,
     pub parent: Option<Uuid>,
-    /// `A`, `B`, `C`, or `none` for customers not classified yet.
-    pub tier: Option<String>,
+    pub tier: Option<TierFilter>,
+}
+
+/// The tier a list asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierFilter {
+    Of(Class),
+    /// Customers not classified yet.
+    Unclassified,
+    /// A tier that does not exist (typed into the address): matches nothing.
+    Unknown,
+}
+
+impl TierFilter {
+    /// Whether a customer with tier `tier` is kept.
+    pub fn keeps(self, tier: Option<Class>) -> bool {
+        match self {
+            TierFilter::Of(c) => tier == Some(c),
+            TierFilter::Unclassified => tier.is_none(),
+            TierFilter::Unknown => false,
+        }
+    }
 }
 
 /// Sort columns a list may ask for (never raw SQL from the client).
@@ -451,12 +472,15 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, company: CompanyId, scope: Scop
     if let Some(p) = f.parent {
         q.push(" AND c.parent_id = ").push_bind(p);
     }
-    match f.tier.as_deref() {
-        Some("none") => {
+    match f.tier {
+        Some(TierFilter::Of(t)) => {
+            q.push(" AND c.tier = ").push_bind(t);
+        }
+        Some(TierFilter::Unclassified) => {
             q.push(" AND c.tier IS NULL");
         }
-        Some(t) => {
-            q.push(" AND c.tier = ").push_bind(t.to_owned());
+        Some(TierFilter::Unknown) => {
+            q.push(" AND 0");
         }
         None => {}
     }

@@ -261,7 +261,7 @@ pub struct ViolationRow {
     pub customer_id: Uuid,
     pub code: String,
     pub name: String,
-    pub tier: Option<String>,
+    pub tier: Option<crate::domain::segmentation::Class>,
     pub kind: String,
     pub status: crate::domain::discipline::ViolationStatus,
     pub occurred_on: String,

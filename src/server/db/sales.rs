@@ -559,7 +559,7 @@ pub async fn insert_tiers(
     conn: &mut DbConn,
     company: CompanyId,
     snapshot: Uuid,
-    ranked: &[(Uuid, &'static str, i64, i64)],
+    ranked: &[(Uuid, crate::domain::segmentation::Class, i64, i64)],
 ) -> Result<(), sqlx::Error> {
     for chunk in ranked.chunks(5_000) {
         let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
@@ -631,7 +631,7 @@ pub struct TierRow {
     pub period_from: String,
     pub period_to: String,
     pub measure: String,
-    pub class: String,
+    pub class: crate::domain::segmentation::Class,
     pub total: i64,
     pub rank: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -670,7 +670,7 @@ pub async fn customer_codes(
 pub async fn snapshot_counts(
     conn: &mut DbConn,
     company: CompanyId,
-) -> Result<Vec<(Uuid, String, i64)>, sqlx::Error> {
+) -> Result<Vec<(Uuid, crate::domain::segmentation::Class, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT snapshot_id, class, count(*) FROM customer_tiers WHERE company_id = ? \
          GROUP BY snapshot_id, class",
@@ -684,7 +684,7 @@ pub async fn snapshot_counts(
 pub async fn current_tiers(
     conn: &mut DbConn,
     company: CompanyId,
-) -> Result<Vec<(Uuid, Option<String>)>, sqlx::Error> {
+) -> Result<Vec<(Uuid, Option<crate::domain::segmentation::Class>)>, sqlx::Error> {
     sqlx::query_as("SELECT id, tier FROM customers WHERE company_id = ?")
         .bind(company.0)
         .fetch_all(conn)

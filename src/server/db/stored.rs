@@ -1,9 +1,10 @@
 //! Domain enums kept in a TEXT column as their stored form (`Role::as_str`): rows read
-//! and bind them as themselves, so no row carries a role or a status as a string and no
-//! caller parses one again. A stored text that is none of them fails the row's decoding
+//! and bind them as themselves, so no row carries a role, a tier or a status as a string
+//! and no caller parses one again. A stored text that is none of them fails the row's decoding
 //! (a logged internal error), as it did when each caller parsed it.
 use crate::domain::development::SuggestionStatus;
 use crate::domain::discipline::ViolationStatus;
+use crate::domain::segmentation::Class;
 use crate::domain::staff::Role;
 use sqlx::Sqlite;
 use sqlx::encode::IsNull;
@@ -43,7 +44,7 @@ macro_rules! stored_as_text {
     )+};
 }
 
-stored_as_text!(Role, ViolationStatus, SuggestionStatus);
+stored_as_text!(Role, ViolationStatus, SuggestionStatus, Class);
 
 #[cfg(test)]
 mod tests {
@@ -77,5 +78,29 @@ mod tests {
             matches!(strange, Err(sqlx::Error::ColumnDecode { .. })),
             "{strange:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_tier_reads_back_as_itself_and_a_missing_one_as_none() {
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        for class in Class::ALL {
+            let back: Option<Class> = sqlx::query_scalar("SELECT ?")
+                .bind(class)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+            assert_eq!(back, Some(class));
+        }
+        let none: Option<Class> = sqlx::query_scalar("SELECT NULL")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(none, None);
+        let strange = sqlx::query_scalar::<_, Class>("SELECT 'D'")
+            .fetch_one(&mut conn)
+            .await;
+        assert!(matches!(strange, Err(sqlx::Error::ColumnDecode { .. })));
     }
 }

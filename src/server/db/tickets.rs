@@ -1,6 +1,7 @@
 //! Delivery and objection tickets, their comments, pauses and photos. Every read joins
 //! the ticket's customer so a rep's scope is enforced in SQL.
 use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::segmentation::Class;
 use crate::domain::staff::Role;
 use crate::server::db::DbConn;
 use crate::server::db::customers::Scope;
@@ -86,7 +87,7 @@ pub struct ObjectionRow {
     pub customer_id: Uuid,
     pub code: String,
     pub name: String,
-    pub tier: Option<String>,
+    pub tier: Option<Class>,
     pub rep_id: Option<Uuid>,
     pub rep_name: Option<String>,
     pub category: String,
@@ -268,7 +269,7 @@ pub async fn pauses_since(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ObjectionClockRow {
     pub id: Uuid,
-    pub tier: Option<String>,
+    pub tier: Option<Class>,
     pub rep_id: Option<Uuid>,
     pub rep_name: Option<String>,
     pub opened_at: DateTime<Utc>,
@@ -301,7 +302,7 @@ pub async fn objection_clocks(
 /// Just what a delivery's timer needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeliveryClockRow {
-    pub tier: Option<String>,
+    pub tier: Option<Class>,
     pub rep_id: Option<Uuid>,
     pub rep_name: Option<String>,
     pub ordered_at: DateTime<Utc>,
@@ -404,7 +405,7 @@ pub struct DeliveryRow {
     pub customer_id: Uuid,
     pub code: String,
     pub name: String,
-    pub tier: Option<String>,
+    pub tier: Option<Class>,
     pub rep_id: Option<Uuid>,
     pub rep_name: Option<String>,
     pub order_ref: String,

@@ -2,6 +2,7 @@
 //! company's growth-watch rule.
 use crate::domain::growth::CandidateRule;
 use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::segmentation::Class;
 use crate::domain::tier::TierPolicy;
 use crate::server::db::DbConn;
 use crate::server::db::customers::Scope;
@@ -13,7 +14,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PolicyRow {
     pub id: Uuid,
-    pub tier: String,
+    pub tier: Class,
     pub effective_from: String,
     pub visits_per_month: i64,
     pub supports: String,
@@ -60,7 +61,7 @@ pub async fn insert_policy(
     )
     .bind(company.0)
     .bind(id)
-    .bind(p.tier.letter())
+    .bind(p.tier)
     .bind(p.effective_from.format("%Y-%m-%d").to_string())
     .bind(i64::from(p.visits_per_month))
     .bind(supports.join(","))
@@ -111,8 +112,8 @@ pub struct ChangeRow {
     pub customer_id: Uuid,
     pub code: String,
     pub name: String,
-    pub old_tier: Option<String>,
-    pub new_tier: String,
+    pub old_tier: Option<Class>,
+    pub new_tier: Class,
     pub snapshot_name: String,
     pub policy_id: Option<Uuid>,
     pub rep_name: Option<String>,
@@ -160,7 +161,7 @@ pub async fn change_counts(
     company: CompanyId,
     scope: Scope,
     snapshot: Uuid,
-) -> Result<Vec<(Option<String>, String, i64)>, sqlx::Error> {
+) -> Result<Vec<(Option<Class>, Class, i64)>, sqlx::Error> {
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
         "SELECT old_tier, new_tier, count(*) FROM tier_changes WHERE company_id = ",
     );
@@ -180,7 +181,7 @@ pub async fn snapshot_classes(
     company: CompanyId,
     scope: Scope,
     snapshot: Uuid,
-) -> Result<Vec<(Uuid, String, i64)>, sqlx::Error> {
+) -> Result<Vec<(Uuid, Class, i64)>, sqlx::Error> {
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
         "SELECT t.customer_id, t.class, t.total FROM customer_tiers t \
          JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
@@ -229,7 +230,7 @@ pub async fn tier_counts(
     conn: &mut DbConn,
     company: CompanyId,
     scope: Scope,
-) -> Result<Vec<(Option<String>, i64)>, sqlx::Error> {
+) -> Result<Vec<(Option<Class>, i64)>, sqlx::Error> {
     let mut q: QueryBuilder<'_, Sqlite> =
         QueryBuilder::new("SELECT c.tier, count(*) FROM customers c WHERE c.company_id = ");
     q.push_bind(company.0);
@@ -287,7 +288,7 @@ pub async fn customer_tier(
     conn: &mut DbConn,
     company: CompanyId,
     customer: Uuid,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<Class>, sqlx::Error> {
     Ok(
         sqlx::query_scalar("SELECT tier FROM customers WHERE company_id = ? AND id = ?")
             .bind(company.0)

@@ -2,6 +2,7 @@
 //! visit plan and the relationship health score are computed from. A rep's scope is
 //! enforced in SQL by joining the customer (`c.rep_id = ?`).
 use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::segmentation::Class;
 use crate::domain::visits::NewVisit;
 use crate::server::db::DbConn;
 use crate::server::db::customers::Scope;
@@ -22,7 +23,7 @@ pub struct PlanRow {
     pub code: String,
     pub name: String,
     pub kind: String,
-    pub tier: Option<String>,
+    pub tier: Option<Class>,
     pub district: Option<String>,
     pub township: Option<String>,
     pub address: Option<String>,
@@ -96,7 +97,7 @@ pub async fn last_visit_days(
     conn: &mut DbConn,
     company: CompanyId,
     scope: Scope,
-) -> Result<Vec<(Option<String>, Option<String>, i64)>, sqlx::Error> {
+) -> Result<Vec<(Option<Class>, Option<String>, i64)>, sqlx::Error> {
     // MATERIALIZED: otherwise SQLite evaluates the correlated subquery twice per row.
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
         "WITH x AS MATERIALIZED (SELECT c.tier AS tier, (SELECT max(v.checked_in_at) FROM visits v \
@@ -350,7 +351,7 @@ pub async fn visit_counts_since(
     company: CompanyId,
     scope: Scope,
     since: DateTime<Utc>,
-) -> Result<Vec<(Option<Uuid>, Option<String>, i64, i64)>, sqlx::Error> {
+) -> Result<Vec<(Option<Uuid>, Option<Class>, i64, i64)>, sqlx::Error> {
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
         "WITH x AS MATERIALIZED (SELECT c.rep_id AS rep_id, c.tier AS tier, (SELECT count(*) \
          FROM visits v WHERE v.company_id = c.company_id AND v.customer_id = c.id \
@@ -368,7 +369,7 @@ pub async fn visit_counts_since(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HealthRow {
     pub id: Uuid,
-    pub tier: Option<String>,
+    pub tier: Option<Class>,
     pub visits: i64,
     pub order_months: i64,
     pub current: i64,
@@ -495,7 +496,7 @@ pub async fn insert_touch(
 pub async fn gift_lists(
     conn: &mut DbConn,
     company: CompanyId,
-) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+) -> Result<Vec<(Class, String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT tier, occasion, gifts FROM gift_lists WHERE company_id = ? ORDER BY tier, occasion",
     )
@@ -508,7 +509,7 @@ pub async fn gift_lists(
 pub async fn set_gift_list(
     conn: &mut DbConn,
     company: CompanyId,
-    tier: &str,
+    tier: Class,
     occasion: &str,
     gifts: &str,
     now: DateTime<Utc>,

@@ -285,7 +285,7 @@ pub async fn export_growth(
             vec![
                 r.customer.code.clone(),
                 r.customer.name.clone(),
-                r.customer.tier.clone().unwrap_or_default(),
+                r.customer.tier.map(|t| t.as_str()).unwrap_or_default().to_owned(),
                 m.format(r.current),
                 m.format(r.last_year),
                 pct(r.yoy),

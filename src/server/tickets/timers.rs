@@ -58,11 +58,6 @@ impl Rules {
     }
 }
 
-/// A stored tier.
-pub fn tier_of(raw: Option<&str>) -> Option<Class> {
-    raw.and_then(|t| crate::domain::tier::parse_class(t).ok())
-}
-
 /// What an objection's timers need: its milestones, its customer's tier, whether it
 /// is waiting for the customer now.
 pub struct Times {
@@ -79,7 +74,7 @@ impl From<&repo::ObjectionRow> for Times {
     fn from(r: &repo::ObjectionRow) -> Times {
         Times {
             id: r.id,
-            tier: tier_of(r.tier.as_deref()),
+            tier: r.tier,
             opened_at: r.opened_at,
             answered_at: r.answered_at,
             resolved_at: r.resolved_at,
@@ -93,7 +88,7 @@ impl From<&repo::ObjectionClockRow> for Times {
     fn from(r: &repo::ObjectionClockRow) -> Times {
         Times {
             id: r.id,
-            tier: tier_of(r.tier.as_deref()),
+            tier: r.tier,
             opened_at: r.opened_at,
             answered_at: r.answered_at,
             resolved_at: r.resolved_at,
@@ -145,13 +140,7 @@ pub fn objection_timers(
 }
 
 pub fn delivery_timer(rules: &Rules, r: &repo::DeliveryRow, now: NaiveDateTime) -> Timer {
-    delivery_timer_of(
-        rules,
-        tier_of(r.tier.as_deref()),
-        r.ordered_at,
-        r.delivered_at,
-        now,
-    )
+    delivery_timer_of(rules, r.tier, r.ordered_at, r.delivered_at, now)
 }
 
 pub fn delivery_timer_of(

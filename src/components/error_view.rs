@@ -191,8 +191,7 @@ pub fn ErrorBanner(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVi
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {
     page_status(error.status_code());
-    let i18n = use_i18n();
-    view! { <div class="banner banner-error" role="alert">{error_message(i18n, &error)}</div> }
+    view! { <ActionError error=error /> }
 }
 
 /// What a form's action answered with an error: the error in the user's language. Unlike

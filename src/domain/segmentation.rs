@@ -46,6 +46,20 @@ impl Class {
             _ => Err(FieldErrorCode::InvalidChoice),
         }
     }
+
+    /// A tier as a filter names it: `A`, `B`, `C`, or `none` for a customer not classified
+    /// yet (`Ok(None)`). The customer list, the growth watch and the ticket board read it.
+    pub fn parse_filter(raw: &str) -> Result<Option<Class>, FieldErrorCode> {
+        match raw.trim() {
+            "none" => Ok(None),
+            t => Class::parse(t).map(Some),
+        }
+    }
+
+    /// [`Class::parse_filter`]'s text for a tier or for "not classified".
+    pub fn filter_text(tier: Option<Class>) -> &'static str {
+        tier.map_or("none", Class::as_str)
+    }
 }
 
 /// The A and B thresholds in basis points of the positive grand total (80 % = 8000), so
@@ -363,6 +377,25 @@ mod tests {
 
     /// (code, total) in, (code, class) expected.
     type Vector<'a> = (&'a [(&'a str, i64)], &'a [(&'a str, Class)]);
+
+    #[test]
+    fn a_tier_filter_reads_a_tier_in_either_case_or_none_and_writes_it_back() {
+        use crate::domain::validation::FieldErrorCode::InvalidChoice;
+        for (raw, want) in [
+            ("A", Ok(Some(A))),
+            (" b ", Ok(Some(B))),
+            ("c", Ok(Some(C))),
+            ("none", Ok(None)),
+            ("D", Err(InvalidChoice)),
+            ("AB", Err(InvalidChoice)),
+            ("", Err(InvalidChoice)),
+        ] {
+            assert_eq!(Class::parse_filter(raw), want, "{raw:?}");
+        }
+        for tier in [None, Some(A), Some(B), Some(C)] {
+            assert_eq!(Class::parse_filter(Class::filter_text(tier)), Ok(tier));
+        }
+    }
 
     #[test]
     fn every_test_vector_of_the_spec() {

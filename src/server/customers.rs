@@ -447,13 +447,11 @@ pub fn filter_of(q: &CustomerQuery) -> customers::ListFilter {
             s => Some(Some(s.parse::<Uuid>().unwrap_or(Uuid::nil()))),
         },
         parent: opt(&q.parent).map(|p| p.parse::<Uuid>().unwrap_or(Uuid::nil())),
-        tier: match q.tier.trim() {
-            "" => None,
-            "none" => Some(customers::TierFilter::Unclassified),
-            t => Some(
-                Class::parse(t).map_or(customers::TierFilter::Unknown, customers::TierFilter::Of),
-            ),
-        },
+        tier: (!q.tier.trim().is_empty()).then(|| match Class::parse_filter(&q.tier) {
+            Ok(Some(c)) => customers::TierFilter::Of(c),
+            Ok(None) => customers::TierFilter::Unclassified,
+            Err(_) => customers::TierFilter::Unknown,
+        }),
     }
 }
 

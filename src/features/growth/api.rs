@@ -230,15 +230,12 @@ pub(crate) mod imp {
         };
         let mut tiers = Vec::new();
         for t in asked.split(',') {
-            match t.trim() {
-                "none" => tiers.push(None),
-                t => tiers.extend(take(&mut errors, "tiers", Class::parse(t)).map(Some)),
-            }
+            tiers.extend(take(&mut errors, "tiers", Class::parse_filter(t)));
         }
         // as the page's boxes name them (`a` typed into the address ticks A)
         let tiers_text = tiers
             .iter()
-            .map(|t| t.map_or("none", Class::as_str))
+            .map(|t| Class::filter_text(*t))
             .collect::<Vec<_>>()
             .join(",");
         let typed = [&q.min_growth, &q.hits, &q.of_last, &q.ordering_months];

@@ -299,7 +299,7 @@ pub(crate) mod imp {
     use crate::domain::staff::{Action, Role};
     use crate::domain::tickets::{self, NewDelivery, NewObjection, pending_standard, urgency};
     use crate::domain::time::{beijing_minute, from_beijing, to_beijing};
-    use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _};
+    use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _, take};
     use crate::features::auth::api::CurrentUser;
     use crate::server::context;
     use crate::server::context::scope_of;
@@ -380,14 +380,7 @@ pub(crate) mod imp {
         };
         let tier_filter: Option<Option<Class>> = match tier.trim() {
             "" => None,
-            "none" => Some(None),
-            t => match Class::parse(t) {
-                Ok(c) => Some(Some(c)),
-                Err(c) => {
-                    errors.push(FieldError::new("tier", c));
-                    None
-                }
-            },
+            t => take(&mut errors, "tier", Class::parse_filter(t)),
         };
         let standard_filter = match standard.trim() {
             "" => None,

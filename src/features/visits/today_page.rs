@@ -194,6 +194,23 @@ impl Today {
         }
     }
 
+    /// Syncs when the device says it is back online. The first requests often still meet
+    /// the network down (the radio reconnects after the event): while they do, try again
+    /// after 2, 4, 8 and 16 seconds rather than leave the records to the half-minute round.
+    #[cfg(feature = "hydrate")]
+    fn sync_after_reconnect(self, i18n: leptos_i18n::I18nContext<Locale>, attempt: u32) {
+        const RETRIES: u32 = 4;
+        leptos::task::spawn_local(async move {
+            self.sync(i18n).await;
+            if attempt < RETRIES && self.status.get_untracked() == SyncStatus::Offline {
+                set_timeout(
+                    move || self.sync_after_reconnect(i18n, attempt + 1),
+                    std::time::Duration::from_secs(2u64 << attempt),
+                );
+            }
+        });
+    }
+
     /// Puts a record in the outbox (or replaces a refused one) and tries to send it.
     #[allow(unused_variables, reason = "the browser build uses every argument")]
     fn queue(
@@ -269,7 +286,7 @@ pub fn TodayPage() -> impl IntoView {
             });
         });
         let online = window_event_listener(leptos::ev::online, move |_| {
-            leptos::task::spawn_local(today.sync(i18n));
+            today.sync_after_reconnect(i18n, 0);
         });
         let offline = window_event_listener(leptos::ev::offline, move |_| {
             today.status.set(SyncStatus::Offline);

@@ -430,7 +430,7 @@ async fn import_customers(
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
     let company = the_company(&pool).await?;
-    let author = crate::server::customers::Author {
+    let author = crate::server::customers::writes::Author {
         company,
         by: None,
         scope: db::customers::Scope::All,
@@ -559,7 +559,7 @@ async fn import_sales(
     let company = the_company(&pool).await?;
     let locale = cli_locale();
     let started = std::time::Instant::now();
-    let who = crate::server::sales::ImportBy {
+    let who = crate::server::sales::ledger::ImportBy {
         company,
         by: None,
         now: chrono::Utc::now(),
@@ -576,19 +576,20 @@ async fn import_sales(
         commit: true,
         replace,
     };
-    let report = match crate::server::sales::import(&mut tx, &who, bytes.into(), options).await? {
-        SalesImportOutcome::File(p) => {
-            bail!("{}: {}", file.display(), sales_problem_message(locale, &p))
-        }
-        SalesImportOutcome::AlreadyImported(e) => {
-            bail!(
-                "{}: {} (--replace)",
-                file.display(),
-                already_imported_message(locale, &e)
-            )
-        }
-        SalesImportOutcome::Report(r) => r,
-    };
+    let report =
+        match crate::server::sales::ledger::import(&mut tx, &who, bytes.into(), options).await? {
+            SalesImportOutcome::File(p) => {
+                bail!("{}: {}", file.display(), sales_problem_message(locale, &p))
+            }
+            SalesImportOutcome::AlreadyImported(e) => {
+                bail!(
+                    "{}: {} (--replace)",
+                    file.display(),
+                    already_imported_message(locale, &e)
+                )
+            }
+            SalesImportOutcome::Report(r) => r,
+        };
     if !report.committed {
         return Err(refused(
             file,
@@ -646,12 +647,12 @@ async fn segment(
         crate::server::search_index::SearchIndex::default(),
         crate::server::sales_index::SalesIndex::default(),
     );
-    let src = crate::server::segmentation::Sources {
+    let src = crate::server::segmentation::classification::Sources {
         pool: &pool,
         search: &search,
         sales: &sales,
     };
-    let c = crate::server::segmentation::classify(
+    let c = crate::server::segmentation::classification::classify(
         src,
         company,
         db::customers::Scope::All,
@@ -659,7 +660,7 @@ async fn segment(
         measure,
     )
     .await?;
-    let rows = crate::server::segmentation::table_rows(&c, measure, thresholds);
+    let rows = crate::server::segmentation::classification::table_rows(&c, measure, thresholds);
     let mut out = std::io::stdout().lock();
     match format {
         TableFormat::Csv => {
@@ -749,7 +750,7 @@ async fn transitions(
     let company = the_company(&pool).await?;
     let search = crate::server::search_index::SearchIndex::default();
     let sales = crate::server::sales_index::SalesIndex::default();
-    let src = crate::server::segmentation::Sources {
+    let src = crate::server::segmentation::classification::Sources {
         pool: &pool,
         search: &search,
         sales: &sales,

@@ -123,14 +123,14 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
         ("近12个月销售额分级（演示）", current, now),
     ] {
         let Some(period) = period else { continue };
-        crate::server::segmentation::save_snapshot(
-            crate::server::segmentation::Sources {
+        crate::server::segmentation::classification::save_snapshot(
+            crate::server::segmentation::classification::Sources {
                 pool,
                 search: &search,
                 sales: &sales,
             },
             DEMO_COMPANY_ID,
-            crate::server::segmentation::SnapshotRequest {
+            crate::server::segmentation::classification::SnapshotRequest {
                 name,
                 period,
                 measure: crate::domain::sales::Measure::Sales,
@@ -1006,7 +1006,7 @@ pub async fn seed_customers(
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<usize> {
     use crate::domain::profile::{CustomerDraft, Values};
-    use crate::server::customers::{self as svc, Author, Directory};
+    use crate::server::customers::writes::{self as svc, Author, Directory};
     let author = Author {
         company: DEMO_COMPANY_ID,
         by: None,

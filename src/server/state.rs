@@ -36,8 +36,8 @@ impl AppState {
     }
 
     /// What a classification reads.
-    pub fn segmentation_sources(&self) -> crate::server::segmentation::Sources<'_> {
-        crate::server::segmentation::Sources {
+    pub fn segmentation_sources(&self) -> crate::server::segmentation::classification::Sources<'_> {
+        crate::server::segmentation::classification::Sources {
             pool: &self.pool,
             search: &self.search_index,
             sales: &self.sales_index,

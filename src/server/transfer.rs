@@ -8,7 +8,7 @@ use crate::domain::ids::CompanyId;
 use crate::domain::profile::{self, CustomerDraft, FIELDS, Values};
 use crate::domain::validation::{FieldError, FieldErrorCode, rounded_by_spreadsheet, rounded_from};
 use crate::features::customers::transfer::*;
-use crate::server::customers::{self as svc, Author, Directory};
+use crate::server::customers::writes::{self as svc, Author, Directory};
 use crate::server::db::customers::{
     self as repo, CustomerRecord, ListFilter, RefRow, Scope, SortKey,
 };
@@ -760,7 +760,7 @@ async fn write_csv(
     let mut count = 0;
     while let Some(row) = rows.try_next().await? {
         let mut r = repo::record(&row)?;
-        crate::server::customers::hide_foreign_parent(&mut r, job.scope);
+        crate::server::customers::writes::hide_foreign_parent(&mut r, job.scope);
         let cells = export_cells(&job.headers, &r, true);
         w.write_record(cells.iter().map(|v| guard(v).into_owned()))?;
         count += 1;
@@ -819,7 +819,7 @@ async fn write_xlsx(
         let mut rows = q.build().fetch(&mut *snapshot);
         while let Some(row) = rows.try_next().await? {
             let mut r = repo::record(&row)?;
-            crate::server::customers::hide_foreign_parent(&mut r, job.scope);
+            crate::server::customers::writes::hide_foreign_parent(&mut r, job.scope);
             count += 1;
             if rows_in
                 .send(export_cells(&job.headers, &r, false))

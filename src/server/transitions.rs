@@ -8,7 +8,7 @@ use crate::domain::segmentation::{Class, Ranking, Thresholds};
 use crate::domain::tier::{Matrix, Move, at_risk, rising, transitions};
 use crate::server::db::customers::Scope;
 use crate::server::db::tiers as repo;
-use crate::server::segmentation::{Sources, classify};
+use crate::server::segmentation::classification::{Sources, classify};
 use chrono::{Months, NaiveDate};
 use std::collections::HashMap;
 use uuid::Uuid;

@@ -6,7 +6,7 @@ use crate::features::auth::api::CurrentUser;
 use crate::features::customers::api::CustomerQuery;
 use crate::features::customers::transfer::{FileProblem, ImportOptions, ImportOutcome};
 use crate::server::context;
-use crate::server::customers::Author;
+use crate::server::customers::writes::Author;
 use crate::server::db::{self, customers as repo};
 use crate::server::state::AppState;
 use crate::server::transfer;
@@ -88,8 +88,8 @@ pub async fn export(
         // every row is one the user may see whole; reps see only their own customers,
         // and not the codes of suppliers another rep looks after
         scope: context::scope_of(&user),
-        filter: crate::server::customers::filter_of(&query),
-        sort: crate::server::customers::sort_of(&query),
+        filter: crate::server::customers::writes::filter_of(&query),
+        sort: crate::server::customers::writes::sort_of(&query),
         desc: query.desc,
         headers: transfer::export_headers(chinese, true),
     };
@@ -164,14 +164,14 @@ pub async fn import_sales(
 ) -> Result<Response, AppError> {
     use crate::features::sales::transfer::{SalesImportOptions, SalesImportOutcome};
     let (user, options) = import_request::<SalesImportOptions>(&state, &headers, &q).await?;
-    let who = crate::server::sales::ImportBy {
+    let who = crate::server::sales::ledger::ImportBy {
         company: user.company_id,
         by: Some(user.id),
         now: chrono::Utc::now(),
         file_name: q.get("name").map(|n| n.chars().take(200).collect()),
     };
     let mut tx = db::begin(&state.pool).await?;
-    let outcome = crate::server::sales::import(&mut tx, &who, body, options).await?;
+    let outcome = crate::server::sales::ledger::import(&mut tx, &who, body, options).await?;
     let keep = matches!(&outcome, SalesImportOutcome::Report(r) if r.committed);
     if keep {
         tx.commit().await?;
@@ -193,7 +193,8 @@ pub async fn export_segmentation(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    use crate::features::segmentation::api::{SegmentationQuery, imp as seg};
+    use crate::features::segmentation::api::SegmentationQuery;
+    use crate::server::segmentation as seg;
     let user = user_who_may(&state, &headers, Action::WorkWithCustomers).await?;
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
     let query = SegmentationQuery {
@@ -204,7 +205,7 @@ pub async fn export_segmentation(
         b: get("b"),
     };
     let (period, measure, t) = seg::parse(&query)?;
-    let c = crate::server::segmentation::classify(
+    let c = crate::server::segmentation::classification::classify(
         state.segmentation_sources(),
         user.company_id,
         context::scope_of(&user),
@@ -212,10 +213,11 @@ pub async fn export_segmentation(
         measure,
     )
     .await?;
-    let rows: Vec<Vec<String>> = crate::server::segmentation::table_rows(&c, measure, t)
-        .into_iter()
-        .map(Vec::from)
-        .collect();
+    let rows: Vec<Vec<String>> =
+        crate::server::segmentation::classification::table_rows(&c, measure, t)
+            .into_iter()
+            .map(Vec::from)
+            .collect();
     let heads: Vec<String> = if q.get("headers").map(String::as_str) == Some("en") {
         ["code", "name", "total", "rank", "cum_share", "class"]
             .map(str::to_owned)
@@ -244,7 +246,8 @@ pub async fn export_growth(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    use crate::features::growth::api::{GrowthQuery, imp as growth};
+    use crate::features::growth::api::GrowthQuery;
+    use crate::server::growth;
     let user = user_who_may(&state, &headers, Action::WorkWithCustomers).await?;
     // the whole table, whatever page the screen was on
     let query = GrowthQuery {

@@ -120,7 +120,7 @@ pub async fn classify(
 /// decimals, or units), rank, cumulative share (fraction with four decimals, rounded
 /// down; empty when the positive grand total is 0) and class.
 pub fn table_rows(
-    c: &crate::server::segmentation::Classification,
+    c: &crate::server::segmentation::classification::Classification,
     measure: crate::domain::sales::Measure,
     t: crate::domain::segmentation::Thresholds,
 ) -> Vec<[String; 6]> {

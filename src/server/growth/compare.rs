@@ -8,7 +8,7 @@ use crate::domain::sales::Measure;
 use crate::server::db::customers::Scope;
 use crate::server::sales_index::Totals;
 use crate::server::search_index::Entry;
-use crate::server::segmentation::Sources;
+use crate::server::segmentation::classification::Sources;
 use std::sync::Arc;
 
 /// What to compare.
@@ -43,7 +43,9 @@ pub async fn watch(
     scope: Scope,
     req: &Request,
 ) -> Result<Vec<Row>, sqlx::Error> {
-    let allowed = crate::server::segmentation::allowed_customers(src.pool, company, scope).await?;
+    let allowed =
+        crate::server::segmentation::classification::allowed_customers(src.pool, company, scope)
+            .await?;
     let customers = src.search.snapshot(src.pool, company).await?;
     let cube = src.sales.cube(src.pool, company).await?;
     let w = req.window;

@@ -1,0 +1,98 @@
+//! The use case of the owner's and managers' dashboard: the counts it shows, each in the
+//! viewer's scope.
+use crate::error::AppError;
+use crate::features::dashboard::api::DashboardSummary;
+
+pub async fn summary() -> Result<DashboardSummary, AppError> {
+    use crate::domain::segmentation::Class;
+    use crate::domain::staff::Action;
+    use crate::server::context;
+    use crate::server::db::employees;
+    let (state, user) = context::authorize(Action::ViewDashboard).await?;
+    let mut conn = state.conn().await?;
+    let s = employees::stats(&mut conn, user.company_id).await?;
+    let scope = crate::server::context::scope_of(&user);
+    let mut tiers = [0i64; 4];
+    for (t, n) in crate::server::db::tiers::tier_counts(&mut conn, user.company_id, scope).await? {
+        let at = match t {
+            Some(Class::A) => 0,
+            Some(Class::B) => 1,
+            Some(Class::C) => 2,
+            None => 3,
+        };
+        tiers[at] += n;
+    }
+    let latest = crate::server::db::tiers::latest_snapshots(&mut conn, user.company_id).await?;
+    let movement = match latest.first() {
+        None => None,
+        Some((id, _)) => {
+            let counts =
+                crate::server::db::tiers::change_counts(&mut conn, user.company_id, scope, *id)
+                    .await?;
+            let (mut up, mut down, mut first) = (0, 0, 0);
+            for (old, new, n) in counts {
+                // A < B < C: a move up is to a smaller class
+                match old {
+                    None => first += n,
+                    Some(o) if new < o => up += n,
+                    Some(_) => down += n,
+                }
+            }
+            Some((up, down, first))
+        }
+    };
+    let open_violations =
+        crate::server::db::discipline::open_count(&mut conn, user.company_id, scope).await?;
+    let today = crate::domain::time::beijing_date(chrono::Utc::now());
+    let midnight = crate::domain::time::from_beijing(today.and_time(chrono::NaiveTime::MIN));
+    let breaches_today = crate::server::db::tickets::breached_between(
+        &mut conn,
+        user.company_id,
+        scope,
+        midnight,
+        midnight + chrono::Duration::days(1),
+    )
+    .await?;
+    let open_tickets =
+        crate::server::db::tickets::open_count(&mut conn, user.company_id, scope).await?;
+    let (overdue_visits, birthdays) =
+        crate::server::visits::week_at_a_glance(&mut conn, &user).await?;
+    drop(conn);
+    let rule = {
+        let mut conn = state.conn().await?;
+        crate::server::db::tiers::candidate_rule(&mut conn, user.company_id)
+            .await?
+            .unwrap_or_default()
+    };
+    let month =
+        crate::domain::growth::Window::containing(crate::domain::growth::PeriodKind::Month, today)
+            .previous();
+    let rows = crate::server::growth::compare::watch(
+        state.segmentation_sources(),
+        user.company_id,
+        scope,
+        &crate::server::growth::compare::Request {
+            window: month,
+            measure: crate::domain::sales::Measure::Sales,
+            tiers: vec![Some(Class::B), Some(Class::C)],
+            rule,
+        },
+    )
+    .await?;
+    Ok(DashboardSummary {
+        company_name: user.company_name,
+        staff_total: s.total,
+        staff_active: s.active,
+        active_by_role: s.active_by_role,
+        last_change: s.last_change,
+        tiers,
+        movement,
+        candidates: rows.iter().filter(|r| r.candidate.is_some()).count() as u64,
+        candidates_month: month.anchor(),
+        open_violations,
+        breaches_today,
+        open_tickets,
+        overdue_visits,
+        birthdays,
+    })
+}

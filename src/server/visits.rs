@@ -1,0 +1,794 @@
+//! The use cases of the visits feature: what its server functions (`features/visits/api.rs`)
+//! do, each in its own transaction, with the rules from `domain/`.
+use crate::domain::growth::growth;
+use crate::domain::ids::EmployeeId;
+use crate::domain::money::Money;
+use crate::domain::sales::month_of;
+use crate::domain::segmentation::Class;
+use crate::domain::staff::Action;
+use crate::domain::tier::in_force;
+use crate::domain::time::{from_beijing, to_beijing};
+use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _, take};
+use crate::domain::visits::{
+    GIFT_OCCASIONS, NewVisit, Occasion, default_visits_per_month, due_state, health, parse_touch,
+    planned_in, reminders as reminders_of,
+};
+use crate::domain::visits::{Health, VisitInput};
+use crate::error::AppError;
+use crate::error::Conflict;
+use crate::features::auth::api::CurrentUser;
+use crate::features::visits::api::*;
+use crate::server::context;
+use crate::server::context::scope_of;
+use crate::server::db::customers::Scope;
+use crate::server::db::{self, DbConn, UniqueKey as _, visits as repo};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Visits a month per tier on `today`: the policy in force, or the default.
+pub(crate) struct Frequencies(Vec<(Class, NaiveDate, u32)>);
+
+impl Frequencies {
+    pub(crate) async fn load(
+        conn: &mut DbConn,
+        user: &CurrentUser,
+    ) -> Result<Frequencies, AppError> {
+        let rows = db::tiers::policies(conn, user.company_id).await?;
+        Ok(Frequencies(
+            rows.into_iter()
+                .filter_map(|r| {
+                    Some((
+                        r.tier,
+                        NaiveDate::parse_from_str(&r.effective_from, "%Y-%m-%d").ok()?,
+                        u32::try_from(r.visits_per_month).ok()?,
+                    ))
+                })
+                .collect(),
+        ))
+    }
+
+    pub(crate) fn per_month(&self, tier: Option<Class>, today: NaiveDate) -> u32 {
+        in_force(&self.0, tier.unwrap_or(Class::C), today)
+            .copied()
+            .unwrap_or_else(|| default_visits_per_month(tier))
+    }
+}
+
+fn plan_customer(r: repo::PlanRow, freq: &Frequencies, today: NaiveDate) -> PlanCustomer {
+    let per_month = freq.per_month(r.tier, today);
+    let last = r.last_visit.map(|t| to_beijing(t).date());
+    let (due, overdue_days) = due_state(last, per_month, today).unwrap_or((NaiveDate::MAX, 0));
+    let region = [r.district.as_deref(), r.township.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    PlanCustomer {
+        id: r.id.to_string(),
+        code: r.code,
+        name: r.name,
+        kind: r.kind,
+        tier: r.tier,
+        region,
+        address: r.address.unwrap_or_default(),
+        phone: r.phone.unwrap_or_default(),
+        contact: r.contact.unwrap_or_default(),
+        rep_name: r.rep_name,
+        hobbies: r.hobbies.unwrap_or_default(),
+        last_visit: last.map(|d| d.to_string()),
+        due: if due == NaiveDate::MAX {
+            String::new()
+        } else {
+            due.to_string()
+        },
+        overdue_days,
+        visits_per_month: per_month,
+        planned: String::new(),
+    }
+}
+
+/// Plans the customers over today and the next six days: no day holds more than the
+/// company's `capacity`, days off in its working calendar hold none (see
+/// [`crate::domain::visits::schedule`]). Sets each customer's planned day; today's
+/// list and each day's keep route order.
+fn plan_of(
+    customers: &mut [PlanCustomer],
+    today: NaiveDate,
+    capacity: u32,
+    calendar: &crate::domain::sla::Calendar,
+) -> TodayPlan {
+    use crate::domain::visits::{Waiting, schedule};
+    let today_s = today.to_string();
+    let waiting: Vec<(usize, Waiting)> = customers
+        .iter()
+        .enumerate()
+        .filter_map(|(route, c)| {
+            let due = NaiveDate::parse_from_str(&c.due, "%Y-%m-%d").ok()?;
+            let tier_rank = match c.tier {
+                Some(Class::A) => 0,
+                Some(Class::B) => 1,
+                Some(Class::C) => 2,
+                None => 3,
+            };
+            Some((
+                route,
+                Waiting {
+                    due,
+                    tier_rank,
+                    route,
+                },
+            ))
+        })
+        .collect();
+    let list: Vec<Waiting> = waiting.iter().map(|(_, w)| *w).collect();
+    let done_today = customers
+        .iter()
+        .filter(|c| c.last_visit.as_deref() == Some(today_s.as_str()))
+        .count();
+    let done_today = u32::try_from(done_today).unwrap_or(u32::MAX);
+    let planned = schedule(&list, today, capacity, done_today, 7, |d| {
+        calendar.works_on(d)
+    });
+    for ((i, _), day) in waiting.iter().zip(planned) {
+        if let Some(c) = customers.get_mut(*i) {
+            c.planned = day.map(|d| d.to_string()).unwrap_or_default();
+        }
+    }
+    let moved = customers
+        .iter()
+        .filter(|c| !c.due.is_empty() && c.due <= today_s && !c.planned.is_empty())
+        .filter(|c| c.planned != today_s)
+        .count();
+    let week_end = today
+        .checked_add_days(chrono::Days::new(6))
+        .unwrap_or(today)
+        .to_string();
+    let unplanned = customers
+        .iter()
+        .filter(|c| !c.due.is_empty() && c.due <= week_end && c.planned.is_empty())
+        .count();
+    let on = |day: &str| -> Vec<PlanCustomer> {
+        customers
+            .iter()
+            .filter(|c| c.planned == day)
+            .cloned()
+            .collect()
+    };
+    let due = on(&today_s);
+    let week = (1..7)
+        .filter_map(|i| today.checked_add_days(chrono::Days::new(i)))
+        .map(|d| {
+            let ds = d.to_string();
+            PlanDay {
+                customers: on(&ds),
+                date: ds,
+            }
+        })
+        .collect();
+    TodayPlan {
+        today: today_s,
+        due,
+        week,
+        capacity,
+        moved: u32::try_from(moved).unwrap_or(u32::MAX),
+        unplanned: u32::try_from(unplanned).unwrap_or(u32::MAX),
+        done_today,
+        works_today: calendar.works_on(today),
+    }
+}
+
+/// The daily capacity and working calendar a company plans with.
+async fn plan_rules(
+    conn: &mut DbConn,
+    company: crate::domain::ids::CompanyId,
+) -> Result<(u32, crate::domain::sla::Calendar), AppError> {
+    let capacity = db::companies::daily_visits(conn, company).await?;
+    let calendar = db::service::calendar(conn, company).await?.calendar();
+    Ok((capacity, calendar))
+}
+
+/// Whose plan: a named rep, or the user's own (`""` or `me`) — an owner's plan of
+/// the whole company would be every customer at once.
+fn rep_filter(user: &CurrentUser, rep: &str) -> Result<Option<EmployeeId>, AppError> {
+    let rep = rep.trim();
+    if rep.is_empty() || rep == "me" {
+        return Ok(Some(user.id));
+    }
+    Uuid::parse_str(rep)
+        .map(|u| Some(EmployeeId(u)))
+        .map_err(|_| {
+            AppError::Validation(vec![FieldError::new(
+                "rep",
+                FieldErrorCode::UnknownEmployee,
+            )])
+        })
+}
+
+async fn plan_customers(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    scope: Scope,
+    rep: Option<EmployeeId>,
+    today: NaiveDate,
+) -> Result<Vec<PlanCustomer>, AppError> {
+    let freq = Frequencies::load(conn, user).await?;
+    let rows = repo::plan(
+        conn,
+        user.company_id,
+        scope,
+        repo::PlanFilter {
+            rep,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| plan_customer(r, &freq, today))
+        .collect())
+}
+
+pub async fn today(rep: String) -> Result<TodayPlan, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let rep = rep_filter(&user, &rep)?;
+    let (_, now) = context::now_pair();
+    let mut conn = state.conn().await?;
+    let mut customers = plan_customers(&mut conn, &user, scope_of(&user), rep, now.date()).await?;
+    let (capacity, calendar) = plan_rules(&mut conn, user.company_id).await?;
+    Ok(plan_of(&mut customers, now.date(), capacity, &calendar))
+}
+
+pub async fn compliance(days: u32) -> Result<Vec<RepCompliance>, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    if !(7..=366).contains(&days) {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "days",
+            FieldErrorCode::InvalidChoice,
+        )]));
+    }
+    let (now_utc, now) = context::now_pair();
+    let since = now_utc - chrono::Duration::days(i64::from(days));
+    let mut conn = state.conn().await?;
+    let freq = Frequencies::load(&mut conn, &user).await?;
+    let rows = repo::visit_counts_since(&mut conn, user.company_id, scope_of(&user), since).await?;
+    let names: HashMap<Uuid, String> = db::employees::list(&mut conn, user.company_id)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
+    let mut per_rep: std::collections::BTreeMap<Option<Uuid>, RepCompliance> =
+        std::collections::BTreeMap::new();
+    for (rep, tier, visits, customers) in rows {
+        let customers = u32::try_from(customers).unwrap_or(0);
+        let planned = planned_in(freq.per_month(tier, now.date()), days);
+        let made = u32::try_from(visits).unwrap_or(0);
+        let e = per_rep.entry(rep).or_insert_with(|| RepCompliance {
+            rep_id: rep.map(|r| r.to_string()),
+            rep_name: rep.and_then(|r| names.get(&r).cloned()),
+            customers: 0,
+            planned: 0,
+            made: 0,
+            visits: 0,
+            permille: None,
+        });
+        e.customers += customers;
+        e.planned = e.planned.saturating_add(planned.saturating_mul(customers));
+        e.made = e
+            .made
+            .saturating_add(made.min(planned).saturating_mul(customers));
+        e.visits = e.visits.saturating_add(made.saturating_mul(customers));
+    }
+    let mut out: Vec<RepCompliance> = per_rep
+        .into_values()
+        .map(|mut r| {
+            r.permille = crate::domain::visits::visit_compliance(r.planned, r.made);
+            r
+        })
+        .collect();
+    out.sort_by(|a, b| a.rep_name.cmp(&b.rep_name));
+    Ok(out)
+}
+
+/// Stores a visit once: a second call with the same id answers `AlreadySaved`. A
+/// customer who is no longer the user's answers `CustomerReassigned`.
+pub async fn record_visit(input: VisitInput) -> Result<SyncOutcome, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let (now_utc, now) = context::now_pair();
+    let v = NewVisit::parse(&input, now)?;
+    let mut tx = state.begin().await?;
+    let company = user.company_id;
+    if let Some((customer, rep)) = repo::visit_owner(&mut tx, company, v.id).await? {
+        return if customer == v.customer_id && rep == user.id.0 {
+            Ok(SyncOutcome::AlreadySaved)
+        } else {
+            Err(AppError::Validation(vec![FieldError::new(
+                "id",
+                FieldErrorCode::Taken,
+            )]))
+        };
+    }
+    match repo::customer_owner(&mut tx, company, v.customer_id).await? {
+        None => return Err(AppError::NotFound),
+        Some(rep) if !scope_of(&user).sees(rep) => {
+            return Err(AppError::Conflict(Conflict::CustomerReassigned));
+        }
+        Some(_) => {}
+    }
+    let products: HashMap<String, Uuid> = db::sales::products(&mut tx, company)
+        .await?
+        .into_iter()
+        .map(|p| (p.sku, p.id))
+        .collect();
+    let mut prices = Vec::new();
+    let mut errors = Vec::new();
+    for (i, (sku, Money(fen))) in v.prices.iter().enumerate() {
+        match products.get(sku) {
+            Some(p) => prices.push((*p, *fen)),
+            None => errors.push(FieldError::new(
+                &format!("prices.{i}.sku"),
+                FieldErrorCode::UnknownProduct,
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    match repo::insert_visit(
+        &mut tx,
+        company,
+        &v,
+        user.id,
+        from_beijing(v.checked_in_at),
+        &prices,
+        now_utc,
+    )
+    .await
+    .unless_taken()?
+    {
+        Some(()) => {}
+        // the same record sent twice at once: the other request stored it
+        None => return Ok(SyncOutcome::AlreadySaved),
+    }
+    tx.commit().await?;
+    tracing::info!(by = %user.id, visit = %v.id, customer = %v.customer_id, "visit recorded");
+    Ok(SyncOutcome::Saved)
+}
+
+async fn summaries(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    rows: Vec<repo::VisitRow>,
+) -> Result<Vec<VisitSummary>, AppError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let prices = repo::prices(conn, user.company_id, &ids).await?;
+    let photos = repo::photos(conn, user.company_id, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| VisitSummary {
+            id: r.id.to_string(),
+            customer_id: r.customer_id.to_string(),
+            customer_code: r.code,
+            customer_name: r.name,
+            rep_name: r.rep_name,
+            checked_in_at: to_beijing(r.checked_in_at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            location: match (r.lat_e6, r.lon_e6) {
+                (Some(lat), Some(lon)) => Some(format!(
+                    "{:.5}, {:.5} ±{} m",
+                    lat as f64 / 1e6,
+                    lon as f64 / 1e6,
+                    r.accuracy_m.unwrap_or(0)
+                )),
+                _ => None,
+            },
+            purpose: r.purpose,
+            notes: r.notes,
+            vivid_display: r.vivid_display,
+            stack_display: r.stack_display,
+            indoor_ad: r.indoor_ad,
+            outdoor_ad: r.outdoor_ad,
+            competitors: r.competitors,
+            prices: prices
+                .iter()
+                .filter(|p| p.visit_id == r.id)
+                .map(|p| ShelfPrice {
+                    sku: p.sku.clone(),
+                    product: p.product_name.clone(),
+                    price: Money(p.price).to_display_string(),
+                    below_floor: p.price_floor.is_some_and(|f| p.price < f),
+                })
+                .collect(),
+            photos: photos
+                .iter()
+                .filter(|(v, _)| *v == r.id)
+                .map(|(_, p)| p.to_string())
+                .collect(),
+            next_step: r.next_step,
+            next_step_on: r.next_step_on,
+        })
+        .collect())
+}
+
+pub async fn list_visits() -> Result<Vec<VisitSummary>, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let mut conn = state.conn().await?;
+    let rows = repo::visits(&mut conn, user.company_id, scope_of(&user), None, 30).await?;
+    summaries(&mut conn, &user, rows).await
+}
+
+/// Health for each customer id: visits over the last 90 days against the plan,
+/// months with orders among the last six full months, the last 12 full months
+/// against the 12 before, unresolved objections (breached ones twice).
+pub(crate) async fn health_of(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    customers: &[Uuid],
+) -> Result<HashMap<Uuid, Health>, AppError> {
+    let (now_utc, now) = context::now_pair();
+    let freq = Frequencies::load(conn, user).await?;
+    let rows = repo::health_facts(
+        conn,
+        user.company_id,
+        customers,
+        now_utc - chrono::Duration::days(90),
+        month_of(now.date()),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let planned = planned_in(freq.per_month(r.tier, now.date()), 90);
+            let h = health(
+                planned,
+                u32::try_from(r.visits).unwrap_or(0),
+                u32::try_from(r.order_months).unwrap_or(0),
+                growth(r.current, r.base).bp(),
+                u32::try_from(r.open_objections).unwrap_or(0),
+                u32::try_from(r.breached_objections).unwrap_or(0),
+            );
+            (r.id, h)
+        })
+        .collect())
+}
+
+async fn customer_in_scope(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<Uuid, AppError> {
+    let id: Uuid = context::record_id(id)?;
+    match repo::customer_owner(conn, user.company_id, id).await? {
+        Some(rep) if scope_of(user).sees(rep) => Ok(id),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub async fn relationship(customer_id: String) -> Result<Relationship, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let mut conn = state.conn().await?;
+    let id = customer_in_scope(&mut conn, &user, &customer_id).await?;
+    let health = health_of(&mut conn, &user, &[id])
+        .await?
+        .remove(&id)
+        .ok_or(AppError::NotFound)?;
+    let rows = repo::visits(&mut conn, user.company_id, scope_of(&user), Some(id), 20).await?;
+    let visits = summaries(&mut conn, &user, rows).await?;
+    let touches = repo::touches(&mut conn, user.company_id, id)
+        .await?
+        .into_iter()
+        .map(|t| TouchView {
+            date: t.touched_on,
+            kind: t.kind,
+            note: t.note,
+            by: t.employee_name,
+        })
+        .collect();
+    let reminders = reminder_views(
+        &mut conn,
+        &user,
+        60,
+        repo::PlanFilter {
+            customer: Some(id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(Relationship {
+        health,
+        reminders,
+        visits,
+        touches,
+    })
+}
+
+pub async fn record_touch(
+    customer_id: String,
+    kind: String,
+    on: String,
+    note: String,
+) -> Result<(), AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let (now_utc, now) = context::now_pair();
+    let (kind, on, note) = parse_touch(&kind, &on, &note, now.date())?;
+    let mut tx = state.begin().await?;
+    let id = customer_in_scope(&mut tx, &user, &customer_id).await?;
+    repo::insert_touch(
+        &mut tx,
+        user.company_id,
+        Uuid::now_v7(),
+        id,
+        user.id,
+        on,
+        kind.as_str(),
+        &note,
+        now_utc,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Reminders within `days` for the customers `filter` picks within scope.
+async fn reminder_views(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    days: u32,
+    filter: repo::PlanFilter,
+) -> Result<Vec<ReminderView>, AppError> {
+    let (_, now) = context::now_pair();
+    let today = now.date();
+    let gifts: HashMap<(Class, String), String> = repo::gift_lists(conn, user.company_id)
+        .await?
+        .into_iter()
+        .map(|(t, o, g)| ((t, o), g))
+        .collect();
+    let rows = repo::plan(
+        conn,
+        user.company_id,
+        scope_of(user),
+        repo::PlanFilter {
+            occasions_only: true,
+            ..filter
+        },
+    )
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let birthday = r
+            .birthday
+            .as_deref()
+            .and_then(|b| crate::domain::profile::parse_date(b).ok());
+        let opened = r
+            .opened_on
+            .as_deref()
+            .and_then(|b| crate::domain::profile::parse_date(b).ok());
+        // festivals are everyone's; the list shows them per customer only for A
+        // customers (gifts go to the key accounts), birthdays and anniversaries for all
+        for (date, occasion) in reminders_of(today, days, birthday, opened) {
+            let festival = matches!(occasion, Occasion::SpringFestival | Occasion::MidAutumn);
+            if festival && r.tier != Some(Class::A) {
+                continue;
+            }
+            let tier = r.tier.unwrap_or(Class::C);
+            out.push(ReminderView {
+                date: date.to_string(),
+                days_left: (date - today).num_days(),
+                occasion: occasion.gift_key().to_string(),
+                years: match occasion {
+                    Occasion::Anniversary { years } => Some(years),
+                    _ => None,
+                },
+                customer_id: r.id.to_string(),
+                customer_code: r.code.clone(),
+                customer_name: r.name.clone(),
+                tier: r.tier,
+                rep_name: r.rep_name.clone(),
+                gifts: gifts
+                    .get(&(tier, occasion.gift_key().to_string()))
+                    .cloned()
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then(a.customer_code.cmp(&b.customer_code))
+    });
+    Ok(out)
+}
+
+/// The dashboard's visit tile: customers overdue for a visit, and this week's
+/// birthdays `(date, customer)`.
+pub async fn week_at_a_glance(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+) -> Result<(u64, Vec<(String, String)>), AppError> {
+    let (_, now) = context::now_pair();
+    let today = now.date();
+    let freq = Frequencies::load(conn, user).await?;
+    let overdue = repo::last_visit_days(conn, user.company_id, scope_of(user))
+        .await?
+        .into_iter()
+        .filter(|(tier, last, _)| {
+            let per_month = freq.per_month(*tier, today);
+            let last = last
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            due_state(last, per_month, today).is_some_and(|(_, overdue)| overdue > 0)
+        })
+        .map(|(_, _, customers)| u64::try_from(customers).unwrap_or(0))
+        .sum();
+    let birthdays = reminder_views(
+        conn,
+        user,
+        6,
+        repo::PlanFilter {
+            birthdays_only: true,
+            ..Default::default()
+        },
+    )
+    .await?
+    .into_iter()
+    .filter(|r| r.occasion == "birthday")
+    .map(|r| (r.date, r.customer_name))
+    .collect();
+    Ok((overdue, birthdays))
+}
+
+pub async fn reminders(days: u32, page: u32) -> Result<Reminders, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let days = days.clamp(1, 90);
+    let mut conn = state.conn().await?;
+    let all = reminder_views(&mut conn, &user, days, repo::PlanFilter::default()).await?;
+    let total = all.len();
+    let pages = total.div_ceil(REMINDER_PAGE).max(1);
+    let page = usize::try_from(page).unwrap_or(1).clamp(1, pages);
+    let reminders = all
+        .into_iter()
+        .skip((page - 1) * REMINDER_PAGE)
+        .take(REMINDER_PAGE)
+        .collect();
+    let gifts = repo::gift_lists(&mut conn, user.company_id)
+        .await?
+        .into_iter()
+        .map(|(tier, occasion, gifts)| GiftList {
+            tier,
+            occasion,
+            gifts,
+        })
+        .collect();
+    Ok(Reminders {
+        reminders,
+        total,
+        page: u32::try_from(page).unwrap_or(1),
+        gifts,
+        may_edit_gifts: user.role.may(Action::SetTierPolicies),
+    })
+}
+
+pub async fn save_gift_list(tier: String, occasion: String, gifts: String) -> Result<(), AppError> {
+    let (state, user) = context::authorize(Action::SetTierPolicies).await?;
+    let mut errors = Vec::new();
+    let tier = take(&mut errors, "tier", Class::parse(&tier));
+    if !GIFT_OCCASIONS.contains(&occasion.as_str()) {
+        errors.push(FieldError::new("occasion", FieldErrorCode::InvalidChoice));
+    }
+    let gifts = match crate::domain::validation::optional_text(&gifts, 500) {
+        Ok(g) => g.unwrap_or_default(),
+        Err(c) => {
+            errors.push(FieldError::new("gifts", c));
+            String::new()
+        }
+    };
+    let Some(tier) = tier.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let (now_utc, _) = context::now_pair();
+    let mut tx = state.begin().await?;
+    repo::set_gift_list(&mut tx, user.company_id, tier, &occasion, &gifts, now_utc).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn daily_visits() -> Result<DailyVisits, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let mut conn = state.conn().await?;
+    Ok(DailyVisits {
+        capacity: db::companies::daily_visits(&mut conn, user.company_id).await?,
+        may_edit: user.role.may(Action::SetTierPolicies),
+    })
+}
+
+pub async fn save_daily_visits(raw: String) -> Result<DailyVisits, AppError> {
+    use crate::domain::visits::MAX_DAILY_VISITS;
+    let (state, user) = context::authorize(Action::SetTierPolicies).await?;
+    let n = crate::domain::visits::parse_daily_visits(&raw).for_field("daily_visits")?;
+    let (now_utc, _) = context::now_pair();
+    let mut conn = state.conn().await?;
+    db::companies::set_daily_visits(&mut conn, user.company_id, n, now_utc).await?;
+    tracing::info!(by = %user.id, n, max = MAX_DAILY_VISITS, "daily visits set");
+    Ok(DailyVisits {
+        capacity: n,
+        may_edit: true,
+    })
+}
+
+pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let (now_utc, now) = context::now_pair();
+    let mut conn = state.conn().await?;
+    // the device keeps the user's own customers only, whatever their role
+    let mut customers =
+        plan_customers(&mut conn, &user, Scope::Rep(user.id), None, now.date()).await?;
+    let (capacity, calendar) = plan_rules(&mut conn, user.company_id).await?;
+    let plan = plan_of(&mut customers, now.date(), capacity, &calendar);
+    let products = db::sales::products(&mut conn, user.company_id)
+        .await?
+        .into_iter()
+        .map(|p| ProductChoice {
+            sku: p.sku,
+            name: p.name,
+            unit: p.unit.unwrap_or_default(),
+        })
+        .collect();
+    Ok(OfflineBundle {
+        user_id: user.id.0.to_string(),
+        user_name: user.name.clone(),
+        generated_at: now_utc.to_rfc3339(),
+        plan,
+        customers,
+        products,
+    })
+}
+
+pub async fn sync(items: Vec<OutboxItem>) -> Result<Vec<SyncResult>, AppError> {
+    // a signed-out tablet keeps its whole outbox: nothing is tried
+    let (_, user) = context::authorize(Action::WorkWithCustomers).await?;
+    if items.len() > SYNC_BATCH_MAX {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "items",
+            FieldErrorCode::TooLarge,
+        )]));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let id = item.client_id().to_string();
+        let result = match item {
+            OutboxItem::Visit(v) => record_visit(v).await,
+            OutboxItem::Objection(o) => crate::server::tickets::open_objection_once(o)
+                .await
+                .map(|(_, created)| created)
+                .map(saved_or_not),
+            OutboxItem::Order(o) => crate::server::sales::create_order_once(o)
+                .await
+                .map(|(_, created)| created)
+                .map(saved_or_not),
+        };
+        let outcome = match result {
+            Ok(o) => o,
+            // a busy database, not a fault of the record: it is sent again later
+            Err(AppError::Busy) => {
+                tracing::warn!(by = %user.id, record = %id, "offline record to be sent again");
+                SyncOutcome::TryLater
+            }
+            Err(e) => {
+                tracing::info!(by = %user.id, record = %id, error = ?e, "offline record refused");
+                SyncOutcome::Refused(e)
+            }
+        };
+        out.push(SyncResult { id, outcome });
+    }
+    Ok(out)
+}
+
+fn saved_or_not(created: bool) -> SyncOutcome {
+    if created {
+        SyncOutcome::Saved
+    } else {
+        SyncOutcome::AlreadySaved
+    }
+}

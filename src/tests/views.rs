@@ -16,7 +16,8 @@
 //!   exist only in the browser: the server writes no value, so before hydration (or with
 //!   scripts off) an edit form shows empty fields — and posting it would clear them. An
 //!   input with one of them also carries a `value` (`checked`) attribute, a textarea its
-//!   text. (The tablet's `/today` forms are drawn on the device only and are exempt.)
+//!   text. (The tablet's `/today` forms, in `today_page.rs` and `record_forms.rs`, are
+//!   drawn on the device only and are exempt.)
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use rstml::node::{Node, NodeAttribute, NodeElement};
 use std::path::{Path, PathBuf};
@@ -76,6 +77,7 @@ fn check_nodes(nodes: &[Node], file: &Path, problems: &mut Vec<String>) {
 /// Pages whose forms the server never draws (they are built from the device's data).
 fn drawn_on_device_only(file: &Path) -> bool {
     file.ends_with("features/visits/today_page.rs")
+        || file.ends_with("features/visits/record_forms.rs")
 }
 
 fn has_attr(el: &NodeElement<rstml::Infallible>, name: &str) -> bool {

@@ -3,4 +3,6 @@
 //! reminders with gift lists, the touch log and the relationship health score.
 pub mod api;
 pub mod page;
+pub mod record_forms;
 pub mod today_page;
+pub mod today_sync;

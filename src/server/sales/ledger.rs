@@ -149,6 +149,277 @@ impl Pending {
     }
 }
 
+/// The header row: where each known column is, and how the file names it.
+struct Header {
+    cells: Vec<String>,
+    at: HashMap<&'static str, usize>,
+}
+
+impl Header {
+    /// Reads up to the header (the first of the first ten rows naming two known
+    /// columns) and checks it: no column twice, every required column present.
+    /// Returns the header and the number of rows it took.
+    fn read(rows: &mut Rows) -> Result<(Header, usize), FileProblem> {
+        let mut seen = 0usize;
+        let cells = loop {
+            let r = rows.next().ok_or(FileProblem::NoHeaderRow)??;
+            seen += 1;
+            if r.iter().filter(|h| column_for_header(h).is_some()).count() >= 2 {
+                break r;
+            }
+            if seen >= 10 {
+                return Err(FileProblem::NoHeaderRow);
+            }
+        };
+        let mut at: HashMap<&'static str, usize> = HashMap::new();
+        for (i, h) in cells.iter().enumerate() {
+            if let Some(key) = column_for_header(h)
+                && at.insert(key, i).is_some()
+            {
+                return Err(FileProblem::DuplicateColumn(h.trim().to_owned()));
+            }
+        }
+        let missing: Vec<String> = COLUMNS
+            .iter()
+            .filter(|(key, required, _)| *required && !at.contains_key(key))
+            .map(|(key, _, _)| (*key).to_owned())
+            .collect();
+        if !missing.is_empty() {
+            return Err(FileProblem::MissingColumns(missing));
+        }
+        Ok((Header { cells, at }, seen))
+    }
+
+    /// The column's name as the file writes it (for error reports).
+    fn name_of(&self, key: &str) -> String {
+        self.at
+            .get(key)
+            .and_then(|&i| self.cells.get(i))
+            .map_or_else(
+                || key.to_owned(),
+                |h| h.trim_start_matches('\u{feff}').trim().to_owned(),
+            )
+    }
+
+    /// The row's cell under `key` (a spreadsheet's leading quote removed).
+    fn cell(&self, r: &[String], key: &str) -> String {
+        self.at
+            .get(key)
+            .and_then(|&i| r.get(i))
+            .map(|s| s.trim_start_matches('\'').to_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// The company's customers (with their reps), products and reps' logins, by the codes a
+/// file names them with. Products the import creates are added as it goes.
+struct Names {
+    customers: HashMap<String, (Uuid, Option<Uuid>)>,
+    products: HashMap<String, Uuid>,
+    logins: HashMap<String, Uuid>,
+}
+
+/// A line ready to store: who bought what, sold by whom.
+struct Matched {
+    line: SaleLine,
+    customer: Uuid,
+    product: Uuid,
+    rep: Option<Uuid>,
+}
+
+impl Names {
+    async fn load(conn: &mut DbConn, company: CompanyId) -> Result<Names, sqlx::Error> {
+        Ok(Names {
+            customers: repo::customer_codes(conn, company)
+                .await?
+                .into_iter()
+                .map(|(code, id, rep)| (code, (id, rep)))
+                .collect(),
+            products: repo::products(conn, company)
+                .await?
+                .into_iter()
+                .map(|p| (p.sku, p.id))
+                .collect(),
+            logins: customer_repo::active_logins(conn, company)
+                .await?
+                .into_iter()
+                .collect(),
+        })
+    }
+
+    /// The product a line names, created from its name when the options allow it.
+    async fn product(
+        &mut self,
+        conn: &mut DbConn,
+        who: &ImportBy,
+        l: &SaleLine,
+        create: bool,
+        report: &mut SalesImportReport,
+        errors: &mut Vec<FieldError>,
+    ) -> Result<Option<Uuid>, sqlx::Error> {
+        if let Some(id) = self.products.get(&l.product_sku) {
+            return Ok(Some(*id));
+        }
+        match (&l.product_name, create) {
+            (Some(name), true) => {
+                let fields = ProductFields::parse(&ProductInput {
+                    sku: l.product_sku.clone(),
+                    name: name.clone(),
+                    ..Default::default()
+                });
+                match fields {
+                    Ok(f) => {
+                        let id = Uuid::now_v7();
+                        repo::insert_product(conn, who.company, id, &f, who.now).await?;
+                        self.products.insert(l.product_sku.clone(), id);
+                        report.products_created += 1;
+                        return Ok(Some(id));
+                    }
+                    Err(e) => errors.extend(e.into_iter().map(|e| {
+                        let field = if e.field == "name" {
+                            "product_name"
+                        } else {
+                            "product_sku"
+                        };
+                        FieldError::new(field, e.code)
+                    })),
+                }
+            }
+            (None, true) => errors.push(FieldError::new("product_name", FieldErrorCode::Required)),
+            (_, false) => errors.push(FieldError::new(
+                "product_sku",
+                FieldErrorCode::UnknownProduct,
+            )),
+        }
+        Ok(None)
+    }
+
+    /// Matches a parsed line's customer, product and rep; every problem found goes to
+    /// `errors`. A line is returned only when the row has no problem at all.
+    async fn resolve(
+        &mut self,
+        conn: &mut DbConn,
+        who: &ImportBy,
+        line: SaleLine,
+        create_products: bool,
+        report: &mut SalesImportReport,
+        errors: &mut Vec<FieldError>,
+    ) -> Result<Option<Matched>, sqlx::Error> {
+        let customer = self.customers.get(&line.customer_code).copied();
+        if customer.is_none() {
+            errors.push(FieldError::new(
+                "customer_code",
+                FieldErrorCode::UnknownCustomer,
+            ));
+        }
+        let product = self
+            .product(conn, who, &line, create_products, report, errors)
+            .await?;
+        // the rep named on the line, else the customer's own
+        let rep = match &line.rep_login {
+            Some(login) => {
+                let id = self.logins.get(login).copied();
+                if id.is_none() {
+                    errors.push(FieldError::new(
+                        "rep_login",
+                        FieldErrorCode::UnknownEmployee,
+                    ));
+                }
+                id.map(Some)
+            }
+            None => customer.map(|c| c.1),
+        };
+        Ok(match (customer, product, rep) {
+            (Some((customer, _)), Some(product), Some(rep)) if errors.is_empty() => Some(Matched {
+                line,
+                customer,
+                product,
+                rep,
+            }),
+            _ => None,
+        })
+    }
+}
+
+/// Parses a row's line; an identifier a spreadsheet rounded (9.15E+17) names nothing
+/// and is refused as such.
+fn parse_row(header: &Header, r: &[String], errors: &mut Vec<FieldError>) -> Option<SaleLine> {
+    let cell = |key: &str| header.cell(r, key);
+    let input = SaleLineInput {
+        order_date: cell("order_date"),
+        customer_code: cell("customer_code"),
+        product_sku: cell("product_sku"),
+        quantity: cell("quantity"),
+        amount: cell("amount"),
+        cost: cell("cost"),
+        product_name: cell("product_name"),
+        rep_login: cell("rep_login"),
+    };
+    let mut line = take_all(errors, SaleLine::parse(&input));
+    for key in ["customer_code", "product_sku", "document_no"] {
+        if rounded_by_spreadsheet(&cell(key)) {
+            errors.retain(|e| e.field != key);
+            errors.push(FieldError::new(key, FieldErrorCode::RoundedNumber));
+            line = None;
+        }
+    }
+    line
+}
+
+/// The document number (单据编号) of a row: checked, and noted to be refused if an
+/// earlier import brought it.
+fn document_of(
+    header: &Header,
+    r: &[String],
+    number: usize,
+    pending: &mut Pending,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    let document = header.cell(r, "document_no").trim().to_owned();
+    if document.chars().count() > MAX_DOCUMENT_NO {
+        errors.push(FieldError::new(
+            "document_no",
+            FieldErrorCode::TooLong {
+                max: MAX_DOCUMENT_NO as u32,
+            },
+        ));
+    } else if document.chars().any(char::is_control) {
+        errors.push(FieldError::new("document_no", FieldErrorCode::InvalidText));
+    } else if !document.is_empty() {
+        pending.documents.push((number, document.clone()));
+    }
+    document
+}
+
+/// Consecutive lines of one customer, date and document form one order.
+#[derive(Default)]
+struct Orders {
+    current: Option<(Uuid, NaiveDate, String, Uuid, i64)>,
+}
+
+impl Orders {
+    /// The order and line number of the next line; a new order is counted in `report`.
+    fn place(
+        &mut self,
+        customer: Uuid,
+        day: NaiveDate,
+        document: String,
+        report: &mut SalesImportReport,
+    ) -> (Uuid, i64) {
+        let (order_id, line_no) = match &self.current {
+            Some((c, d, doc, id, n)) if *c == customer && *d == day && *doc == document => {
+                (*id, n + 1)
+            }
+            _ => {
+                report.orders += 1;
+                (Uuid::now_v7(), 1)
+            }
+        };
+        self.current = Some((customer, day, document, order_id, line_no));
+        (order_id, line_no)
+    }
+}
+
 /// Runs an import of `bytes`. Writes through `conn` (products created, lines stored);
 /// the caller commits only when the report says `committed`.
 pub async fn import(
@@ -174,69 +445,14 @@ pub async fn import(
         Ok(r) => r,
         Err(p) => return Ok(SalesImportOutcome::File(p)),
     };
-    // the header: the first of the first ten rows naming two known columns
-    let mut seen = 0usize;
-    let header = loop {
-        match rows.next() {
-            None => return Ok(SalesImportOutcome::File(FileProblem::NoHeaderRow)),
-            Some(Err(p)) => return Ok(SalesImportOutcome::File(p)),
-            Some(Ok(r)) => {
-                seen += 1;
-                if r.iter().filter(|h| column_for_header(h).is_some()).count() >= 2 {
-                    break r;
-                }
-                if seen >= 10 {
-                    return Ok(SalesImportOutcome::File(FileProblem::NoHeaderRow));
-                }
-            }
-        }
+    let (header, number) = match Header::read(&mut rows) {
+        Ok(h) => h,
+        Err(p) => return Ok(SalesImportOutcome::File(p)),
     };
-    let mut at: HashMap<&'static str, usize> = HashMap::new();
-    for (i, h) in header.iter().enumerate() {
-        if let Some(key) = column_for_header(h)
-            && at.insert(key, i).is_some()
-        {
-            return Ok(SalesImportOutcome::File(FileProblem::DuplicateColumn(
-                h.trim().to_owned(),
-            )));
-        }
-    }
-    let missing: Vec<String> = COLUMNS
-        .iter()
-        .filter(|(key, required, _)| *required && !at.contains_key(key))
-        .map(|(key, _, _)| (*key).to_owned())
-        .collect();
-    if !missing.is_empty() {
-        return Ok(SalesImportOutcome::File(FileProblem::MissingColumns(
-            missing,
-        )));
-    }
-    let header_of = |key: &str| {
-        at.get(key).and_then(|&i| header.get(i)).map_or_else(
-            || key.to_owned(),
-            |h| h.trim_start_matches('\u{feff}').trim().to_owned(),
-        )
-    };
-
-    let company = who.company;
-    let customers: HashMap<String, (Uuid, Option<Uuid>)> = repo::customer_codes(conn, company)
-        .await?
-        .into_iter()
-        .map(|(code, id, rep)| (code, (id, rep)))
-        .collect();
-    let mut products: HashMap<String, Uuid> = repo::products(conn, company)
-        .await?
-        .into_iter()
-        .map(|p| (p.sku, p.id))
-        .collect();
-    let logins: HashMap<String, Uuid> = customer_repo::active_logins(conn, company)
-        .await?
-        .into_iter()
-        .collect();
     let batch = Uuid::now_v7();
     repo::insert_batch(
         conn,
-        company,
+        who.company,
         batch,
         "import",
         who.file_name.as_deref(),
@@ -245,22 +461,45 @@ pub async fn import(
         Some(&fingerprint),
     )
     .await?;
-
-    let mut report = SalesImportReport {
+    let report = SalesImportReport {
         replaced_lines,
         ..SalesImportReport::default()
     };
-    let mut pending = Pending::default();
-    let document_column = header_of("document_no");
-    let mut order: Option<(Uuid, NaiveDate, String, Uuid, i64)> = None;
-    let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
-    let cell = |r: &[String], key: &str| -> String {
-        at.get(key)
-            .and_then(|&i| r.get(i))
-            .map(|s| s.trim_start_matches('\'').to_owned())
-            .unwrap_or_default()
+    let file = Opened {
+        rows,
+        header,
+        number,
     };
-    let mut number = seen;
+    write_lines(conn, who, &options, file, batch, report).await
+}
+
+/// A file opened and its header read: the rows left, and the number of rows read.
+struct Opened {
+    rows: Rows,
+    header: Header,
+    number: usize,
+}
+
+/// Checks every row and, while none has a problem, writes the lines under `batch`.
+async fn write_lines(
+    conn: &mut DbConn,
+    who: &ImportBy,
+    options: &SalesImportOptions,
+    file: Opened,
+    batch: Uuid,
+    mut report: SalesImportReport,
+) -> Result<SalesImportOutcome, sqlx::Error> {
+    let Opened {
+        mut rows,
+        header,
+        mut number,
+    } = file;
+    let company = who.company;
+    let mut names = Names::load(conn, company).await?;
+    let mut pending = Pending::default();
+    let document_column = header.name_of("document_no");
+    let mut orders = Orders::default();
+    let mut dates = Dates::default();
     while let Some(next) = rows.next() {
         if pending.full() {
             pending
@@ -276,141 +515,41 @@ pub async fn import(
             continue;
         }
         report.rows += 1;
-        let input = SaleLineInput {
-            order_date: cell(&r, "order_date"),
-            customer_code: cell(&r, "customer_code"),
-            product_sku: cell(&r, "product_sku"),
-            quantity: cell(&r, "quantity"),
-            amount: cell(&r, "amount"),
-            cost: cell(&r, "cost"),
-            product_name: cell(&r, "product_name"),
-            rep_login: cell(&r, "rep_login"),
-        };
         let mut errors: Vec<FieldError> = Vec::new();
-        let mut line = take_all(&mut errors, SaleLine::parse(&input));
-        // an identifier a spreadsheet rounded (9.15E+17) names nothing: refused as such
-        for key in ["customer_code", "product_sku", "document_no"] {
-            if rounded_by_spreadsheet(&cell(&r, key)) {
-                errors.retain(|e| e.field != key);
-                errors.push(FieldError::new(key, FieldErrorCode::RoundedNumber));
-                line = None;
+        // problems in the order the columns are read: the line, its document, then
+        // what it names
+        let line = parse_row(&header, &r, &mut errors);
+        let document = document_of(&header, &r, number, &mut pending, &mut errors);
+        let matched = match line {
+            Some(line) => {
+                names
+                    .resolve(
+                        conn,
+                        who,
+                        line,
+                        options.create_products,
+                        &mut report,
+                        &mut errors,
+                    )
+                    .await?
             }
-        }
-        let document = cell(&r, "document_no").trim().to_owned();
-        if document.chars().count() > MAX_DOCUMENT_NO {
-            errors.push(FieldError::new(
-                "document_no",
-                FieldErrorCode::TooLong {
-                    max: MAX_DOCUMENT_NO as u32,
-                },
-            ));
-        } else if document.chars().any(char::is_control) {
-            errors.push(FieldError::new("document_no", FieldErrorCode::InvalidText));
-        } else if !document.is_empty() {
-            pending.documents.push((number, document.clone()));
-        }
-        let customer = match &line {
-            Some(l) => match customers.get(&l.customer_code) {
-                Some(c) => Some(*c),
-                None => {
-                    errors.push(FieldError::new(
-                        "customer_code",
-                        FieldErrorCode::UnknownCustomer,
-                    ));
-                    None
-                }
-            },
             None => None,
         };
-        let mut product = None;
-        if let Some(l) = &line {
-            product = products.get(&l.product_sku).copied();
-            if product.is_none() {
-                match (&l.product_name, options.create_products) {
-                    (Some(name), true) => {
-                        let fields = ProductFields::parse(&ProductInput {
-                            sku: l.product_sku.clone(),
-                            name: name.clone(),
-                            ..Default::default()
-                        });
-                        match fields {
-                            Ok(f) => {
-                                let id = Uuid::now_v7();
-                                repo::insert_product(conn, company, id, &f, who.now).await?;
-                                products.insert(l.product_sku.clone(), id);
-                                report.products_created += 1;
-                                product = Some(id);
-                            }
-                            Err(e) => errors.extend(e.into_iter().map(|e| {
-                                FieldError::new(
-                                    if e.field == "name" {
-                                        "product_name"
-                                    } else {
-                                        "product_sku"
-                                    },
-                                    e.code,
-                                )
-                            })),
-                        }
-                    }
-                    (None, true) => {
-                        errors.push(FieldError::new("product_name", FieldErrorCode::Required));
-                    }
-                    (_, false) => {
-                        errors.push(FieldError::new(
-                            "product_sku",
-                            FieldErrorCode::UnknownProduct,
-                        ));
-                    }
-                }
-            }
-        }
-        let rep = match line.as_ref().and_then(|l| l.rep_login.as_ref()) {
-            Some(login) => match logins.get(login) {
-                Some(id) => Some(Some(*id)),
-                None => {
-                    errors.push(FieldError::new(
-                        "rep_login",
-                        FieldErrorCode::UnknownEmployee,
-                    ));
-                    None
-                }
-            },
-            None => customer.map(|c| c.1),
-        };
         if !errors.is_empty() {
-            report.error_count += errors.len();
-            for e in errors {
-                if report.errors.len() < MAX_LISTED_ERRORS {
-                    report.errors.push(RowError {
-                        row: number,
-                        column: header_of(&e.field),
-                        code: e.code,
-                    });
-                }
-            }
+            refuse_row(&mut report, number, errors, |field| header.name_of(field));
             continue;
         }
-        let (Some(l), Some((customer_id, _)), Some(product_id), Some(rep_id)) =
-            (line, customer, product, rep)
+        let Some(Matched {
+            line: l,
+            customer,
+            product,
+            rep,
+        }) = matched
         else {
             continue;
         };
-        // consecutive lines of one customer, date and document form one order
-        let (order_id, line_no) = match &order {
-            Some((c, d, doc, id, n))
-                if *c == customer_id && *d == l.order_date && *doc == document =>
-            {
-                (*id, n + 1)
-            }
-            _ => {
-                report.orders += 1;
-                (Uuid::now_v7(), 1)
-            }
-        };
-        order = Some((customer_id, l.order_date, document, order_id, line_no));
-        first = Some(first.map_or(l.order_date, |f| f.min(l.order_date)));
-        last = Some(last.map_or(l.order_date, |f| f.max(l.order_date)));
+        let (order_id, line_no) = orders.place(customer, l.order_date, document, &mut report);
+        dates.include(l.order_date);
         report.lines += 1;
         report.amount = report.amount.saturating_add(l.amount.0);
         if report.error_count == 0 {
@@ -418,9 +557,9 @@ pub async fn import(
                 order_id,
                 line_no,
                 order_date: l.order_date,
-                customer_id,
-                product_id,
-                rep_id,
+                customer_id: customer,
+                product_id: product,
+                rep_id: rep,
                 quantity: l.quantity,
                 amount: l.amount.0,
                 cost: l.cost.0,
@@ -446,8 +585,42 @@ pub async fn import(
         )
         .await?;
     }
-    report.first_date = first.map(|d| d.format("%Y-%m-%d").to_string());
-    report.last_date = last.map(|d| d.format("%Y-%m-%d").to_string());
+    report.first_date = dates.first.map(|d| d.format("%Y-%m-%d").to_string());
+    report.last_date = dates.last.map(|d| d.format("%Y-%m-%d").to_string());
     report.committed = options.commit && report.error_count == 0;
     Ok(SalesImportOutcome::Report(report))
+}
+
+/// The first and last order dates met.
+#[derive(Default)]
+struct Dates {
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+}
+
+impl Dates {
+    fn include(&mut self, d: NaiveDate) {
+        self.first = Some(self.first.map_or(d, |f| f.min(d)));
+        self.last = Some(self.last.map_or(d, |l| l.max(d)));
+    }
+}
+
+/// Counts a row's problems and lists them (up to the listed maximum), each under the
+/// column's name as the file writes it.
+fn refuse_row(
+    report: &mut SalesImportReport,
+    row: usize,
+    errors: Vec<FieldError>,
+    column: impl Fn(&str) -> String,
+) {
+    report.error_count += errors.len();
+    for e in errors {
+        if report.errors.len() < MAX_LISTED_ERRORS {
+            report.errors.push(RowError {
+                row,
+                column: column(&e.field),
+                code: e.code,
+            });
+        }
+    }
 }

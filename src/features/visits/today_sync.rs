@@ -1,0 +1,223 @@
+//! The tablet's side of "Today": what the page holds (the plan from the device or the
+//! server, the outbox) and how it syncs with the server — at start, when the device
+//! comes back online (trying again within seconds while the network is still down),
+//! and every half minute while records wait.
+use super::api::{OfflineBundle, OutboxEntry, OutboxItem, PhotoRef, ProductChoice};
+#[cfg(feature = "hydrate")]
+use crate::components::error_view::error_message;
+#[cfg(feature = "hydrate")]
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// Where the device and the server stand.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncStatus {
+    /// Reading the device.
+    Starting,
+    Offline,
+    Syncing,
+    Synced,
+    /// The session ended: records stay on the device until the rep signs in again.
+    SignedOut,
+    /// The device's storage is full: the record was not kept (the form still holds it).
+    StorageFull,
+    Failed(String),
+}
+
+/// The Beijing minute now, from the device's clock.
+pub(super) fn now_beijing() -> chrono::NaiveDateTime {
+    #[cfg(feature = "ssr")]
+    let now = chrono::Utc::now();
+    #[cfg(not(feature = "ssr"))]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "milliseconds since 1970 fit in i64"
+    )]
+    let now =
+        chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+    crate::domain::time::to_beijing(now)
+}
+
+pub(super) fn minute_text(at: chrono::NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// What the page holds: the plan from the device or the server, the outbox, and the
+/// sync status. Copied into every widget of the page.
+#[derive(Clone, Copy)]
+pub struct Today {
+    pub(super) bundle: RwSignal<Option<OfflineBundle>>,
+    pub(super) from_device: RwSignal<bool>,
+    pub(super) entries: RwSignal<Vec<OutboxEntry>>,
+    pub(super) status: RwSignal<SyncStatus>,
+}
+
+impl Today {
+    pub(super) fn user_id(self) -> Option<String> {
+        self.bundle
+            .with_untracked(|b| b.as_ref().map(|b| b.user_id.clone()))
+    }
+
+    /// The products of the bundle, for the forms' choices.
+    pub(super) fn products(self) -> Vec<ProductChoice> {
+        self.bundle
+            .with_untracked(|b| b.as_ref().map(|b| b.products.clone()).unwrap_or_default())
+    }
+
+    /// Records of the signed-in user: `(waiting, refused)`.
+    pub(super) fn counts(self) -> (usize, usize) {
+        let me = self.bundle.with(|b| b.as_ref().map(|b| b.user_id.clone()));
+        self.entries.with(|es| {
+            es.iter()
+                .filter(|e| Some(&e.user_id) == me.as_ref())
+                .fold((0, 0), |(w, r), e| {
+                    if e.refused.is_some() {
+                        (w, r + 1)
+                    } else {
+                        (w + 1, r)
+                    }
+                })
+        })
+    }
+
+    /// Customers with a visit waiting in the outbox count as visited today (a refused
+    /// one does not: it may never be stored).
+    pub(super) fn visited_here(self, customer: &str) -> bool {
+        self.entries.with(|es| {
+            es.iter().any(|e| {
+                e.refused.is_none()
+                    && matches!(&e.item, OutboxItem::Visit(v) if v.customer_id == customer)
+            })
+        })
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub(super) async fn reload_entries(self) {
+        if let Ok(es) = crate::offline::outbox::entries().await {
+            self.entries.set(es);
+        }
+    }
+
+    /// Fetches a fresh bundle (the server's view of the plan) and keeps it on the device.
+    #[cfg(feature = "hydrate")]
+    pub(super) async fn refresh(self, i18n: leptos_i18n::I18nContext<Locale>) -> bool {
+        match super::api::get_offline_bundle().await {
+            Ok(b) => {
+                if crate::offline::outbox::save_bundle(&b).await.is_err() {
+                    self.status.set(SyncStatus::StorageFull);
+                }
+                self.bundle.set(Some(b));
+                self.from_device.set(false);
+                true
+            }
+            Err(AppError::Unauthorized) => {
+                self.status.set(SyncStatus::SignedOut);
+                false
+            }
+            Err(AppError::ServerFn(leptos::server_fn::error::ServerFnErrorErr::Request(_))) => {
+                self.status.set(SyncStatus::Offline);
+                false
+            }
+            Err(e) => {
+                self.status.set(SyncStatus::Failed(error_message(i18n, &e)));
+                false
+            }
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub(super) async fn sync(self, i18n: leptos_i18n::I18nContext<Locale>) {
+        use crate::offline::outbox;
+        let Some(user) = self.user_id() else {
+            return;
+        };
+        if self.from_device.get_untracked() && !self.refresh(i18n).await {
+            return;
+        }
+        self.status.set(SyncStatus::Syncing);
+        let report = outbox::sync(&user).await;
+        if report.busy {
+            // another run is under way; it sets the status when it ends
+            return;
+        }
+        self.reload_entries().await;
+        match report.failed {
+            Some(AppError::Unauthorized) => self.status.set(SyncStatus::SignedOut),
+            Some(AppError::ServerFn(leptos::server_fn::error::ServerFnErrorErr::Request(_))) => {
+                self.status.set(SyncStatus::Offline);
+            }
+            Some(e) => self.status.set(SyncStatus::Failed(error_message(i18n, &e))),
+            None if report.photos_waiting > 0 => {
+                self.status.set(SyncStatus::Offline);
+            }
+            None if report.try_later > 0 => {
+                let count = report.try_later;
+                self.status.set(SyncStatus::Failed(
+                    td_string!(i18n.get_locale_untracked(), visits.try_later, count = count)
+                        .to_string(),
+                ));
+            }
+            None => {
+                if report.sent > 0 {
+                    self.refresh(i18n).await;
+                }
+                self.status.set(SyncStatus::Synced);
+            }
+        }
+    }
+
+    /// Syncs when the device says it is back online. The first requests often still meet
+    /// the network down (the radio reconnects after the event): while they do, try again
+    /// after 2, 4, 8 and 16 seconds rather than leave the records to the half-minute round.
+    #[cfg(feature = "hydrate")]
+    pub(super) fn sync_after_reconnect(self, i18n: leptos_i18n::I18nContext<Locale>, attempt: u32) {
+        const RETRIES: u32 = 4;
+        leptos::task::spawn_local(async move {
+            self.sync(i18n).await;
+            if attempt < RETRIES && self.status.get_untracked() == SyncStatus::Offline {
+                set_timeout(
+                    move || self.sync_after_reconnect(i18n, attempt + 1),
+                    std::time::Duration::from_secs(2u64 << attempt),
+                );
+            }
+        });
+    }
+
+    /// Puts a record in the outbox (or replaces a refused one) and tries to send it.
+    #[allow(unused_variables, reason = "the browser build uses every argument")]
+    pub(super) fn queue(
+        self,
+        i18n: leptos_i18n::I18nContext<Locale>,
+        entry: OutboxEntry,
+        photos: Vec<(PhotoRef, Vec<u8>)>,
+        replace: bool,
+        done: Callback<()>,
+    ) {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            use crate::offline::outbox;
+            let kept = if replace {
+                outbox::replace(&entry).await
+            } else {
+                outbox::add(&entry, &photos).await
+            };
+            match kept {
+                Ok(()) => {
+                    self.reload_entries().await;
+                    done.run(());
+                    self.sync(i18n).await;
+                }
+                Err(crate::offline::store::StoreError::Full) => {
+                    self.status.set(SyncStatus::StorageFull);
+                }
+                Err(e) => {
+                    leptos::logging::warn!("outbox: {e:?}");
+                    self.status.set(SyncStatus::Failed(
+                        t_string!(i18n, visits.device_failed).to_string(),
+                    ));
+                }
+            }
+        });
+    }
+}

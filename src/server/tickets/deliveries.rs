@@ -1,0 +1,287 @@
+//! Deliveries: opening one, a driver's round, assigning a driver and recording the
+//! delivery done.
+use super::*;
+
+pub async fn open_delivery(input: DeliveryInput) -> Result<String, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let (now_utc, now) = context::now_pair();
+    let d = NewDelivery::parse(&input, now)?;
+    let mut tx = state.begin().await?;
+    let c = customer_by_code(&mut tx, &user, &d.customer_code).await?;
+    let driver = match &d.driver {
+        None => None,
+        Some(a) => Some(
+            handler_allowed(&mut tx, user.company_id, TicketKind::Delivery, a, c.rep_id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Validation(vec![FieldError::new(
+                        "driver",
+                        FieldErrorCode::UnknownEmployee,
+                    )])
+                })?,
+        ),
+    };
+    let id = Uuid::now_v7();
+    let inserted = repo::insert_delivery(
+        &mut tx,
+        user.company_id,
+        &repo::NewDelivery {
+            id,
+            customer: c.id,
+            order_ref: &d.order_ref,
+            ordered_at: from_beijing(d.ordered_at),
+            promised_at: d.promised_at.map(from_beijing),
+            driver,
+            by: user.id,
+            now: now_utc,
+        },
+    )
+    .await?;
+    if !inserted {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "order_ref",
+            FieldErrorCode::DuplicateCode,
+        )]));
+    }
+    tx.commit().await?;
+    tracing::info!(by = %user.id, delivery = %id, "delivery opened");
+    Ok(id.to_string())
+}
+
+async fn delivery_row(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<repo::DeliveryRow, AppError> {
+    let id: Uuid = context::record_id(id)?;
+    repo::delivery(conn, user.company_id, delivery_scope(user), id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn delivery_of(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    r: repo::DeliveryRow,
+) -> Result<DeliveryDetail, AppError> {
+    let (_, now) = context::now_pair();
+    let rules = Rules::load(conn, user.company_id).await?;
+    let photos = repo::photos_of(conn, user.company_id, "delivery", &[r.id])
+        .await?
+        .into_iter()
+        .map(|(_, p)| p.to_string())
+        .collect();
+    let may_assign = user.role.may(Action::ManageCustomers) || r.rep_id == Some(user.id.0);
+    let drivers = if may_assign && r.delivered_at.is_none() {
+        handler_list(conn, user.company_id, TicketKind::Delivery, r.rep_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(DeliveryDetail {
+        item: shown_to(user, delivery_item(&rules, &r, now)),
+        ordered_at: beijing_minute(r.ordered_at),
+        promised_at: r.promised_at.map(beijing_minute),
+        delivered_at: r.delivered_at.map(beijing_minute),
+        stop: stop_of(&r),
+        driver_id: r.driver_id.map(|d| d.to_string()),
+        note: r.note,
+        photos,
+        now,
+        calendar: rules.calendar,
+        may_assign,
+        drivers,
+        may_open_customer: user.role.may(Action::WorkWithCustomers),
+    })
+}
+
+/// A delivery as `user` may see it: a driver gets the order, the customer's name and
+/// the timer, not the customer's code, id, tier or rep.
+fn shown_to(user: &CurrentUser, mut item: BoardItem) -> BoardItem {
+    if !user.role.may(Action::WorkWithCustomers) {
+        item.customer_id = String::new();
+        item.code = String::new();
+        item.tier = None;
+        item.rep = None;
+    }
+    item
+}
+
+fn stop_of(r: &repo::DeliveryRow) -> Stop {
+    Stop {
+        address: r.address.clone(),
+        phone: r.phone.clone(),
+        contact: r.contact.clone(),
+    }
+}
+
+pub async fn my_deliveries() -> Result<DeliveryRound, AppError> {
+    let (state, user) = context::authorize(Action::Deliver).await?;
+    let (now_utc, now) = context::now_pair();
+    let mut conn = state.conn().await?;
+    let rules = Rules::load(&mut conn, user.company_id).await?;
+    // given to the user, and within what they may see at all
+    let scope = delivery_scope(&user);
+    let open = repo::deliveries(
+        &mut conn,
+        user.company_id,
+        scope,
+        &repo::Filter {
+            open_only: true,
+            driver: Some(user.id.0),
+            limit: 500,
+            ..repo::Filter::default()
+        },
+    )
+    .await?;
+    let recent = repo::delivered_since(
+        &mut conn,
+        user.company_id,
+        scope,
+        user.id,
+        now_utc - chrono::Duration::days(7),
+        200,
+    )
+    .await?;
+    let stop = |r: &repo::DeliveryRow| DeliveryStop {
+        item: shown_to(&user, delivery_item(&rules, r, now)),
+        stop: stop_of(r),
+        ordered_at: beijing_minute(r.ordered_at),
+        promised_at: r.promised_at.map(beijing_minute),
+        delivered_at: r.delivered_at.map(beijing_minute),
+    };
+    let mut open: Vec<DeliveryStop> = open.iter().map(stop).collect();
+    open.sort_by_key(|d| {
+        (
+            d.item.timer.status.as_ref().map_or((5, 0), urgency),
+            d.item.timer.clock.started,
+        )
+    });
+    Ok(DeliveryRound {
+        now,
+        calendar: rules.calendar.clone(),
+        open,
+        done: recent.iter().map(stop).collect(),
+    })
+}
+
+pub async fn assign_driver(
+    id: String,
+    version: i64,
+    driver: String,
+) -> Result<DeliveryDetail, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let (now_utc, _) = context::now_pair();
+    let mut tx = state.begin().await?;
+    let r = delivery_row(&mut tx, &user, &id).await?;
+    if !(user.role.may(Action::ManageCustomers) || r.rep_id == Some(user.id.0)) {
+        return Err(AppError::Forbidden);
+    }
+    if r.delivered_at.is_some() {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "driver",
+            FieldErrorCode::InvalidTransition,
+        )]));
+    }
+    let who = match driver.trim() {
+        "" => None,
+        d => Some(
+            handler_allowed(&mut tx, user.company_id, TicketKind::Delivery, d, r.rep_id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Validation(vec![FieldError::new(
+                        "driver",
+                        FieldErrorCode::UnknownEmployee,
+                    )])
+                })?,
+        ),
+    };
+    if !repo::set_driver(&mut tx, user.company_id, r.id, version, who, now_utc).await? {
+        return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+    }
+    let fresh = delivery_row(&mut tx, &user, &id).await?;
+    let out = delivery_of(&mut tx, &user, fresh).await?;
+    tx.commit().await?;
+    tracing::info!(by = %user.id, delivery = %r.id, driver = ?who, "driver assigned");
+    Ok(out)
+}
+
+pub async fn delivery_detail(id: String) -> Result<DeliveryDetail, AppError> {
+    let (state, user) = context::authorize(Action::Deliver).await?;
+    let mut conn = state.conn().await?;
+    let r = delivery_row(&mut conn, &user, &id).await?;
+    delivery_of(&mut conn, &user, r).await
+}
+
+pub async fn complete_delivery(
+    id: String,
+    version: i64,
+    delivered_at: String,
+    note: String,
+) -> Result<DeliveryDetail, AppError> {
+    let (state, user) = context::authorize(Action::Deliver).await?;
+    let (now_utc, now) = context::now_pair();
+    let note = note_text(&note, false)?;
+    // a driver records a delivery as it happens (the timer they are measured by runs
+    // on it); the office may record one afterwards with its time
+    let claimed = delivered_at.trim();
+    if !user.role.may(Action::WorkWithCustomers) && !claimed.is_empty() {
+        tracing::info!(by = %user.id, claimed, "a driver's delivery time is the server's");
+    }
+    let delivered_at = if user.role.may(Action::WorkWithCustomers) {
+        delivered_at
+    } else {
+        String::new()
+    };
+    let at = if delivered_at.trim().is_empty() {
+        now
+    } else {
+        let at = tickets::parse_local_minute(&delivered_at).for_field("delivered_at")?;
+        if at > now + chrono::Duration::minutes(1) {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "delivered_at",
+                FieldErrorCode::InFuture,
+            )]));
+        }
+        at
+    };
+    let mut tx = state.begin().await?;
+    let r = delivery_row(&mut tx, &user, &id).await?;
+    if r.delivered_at.is_some() {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "delivered_at",
+            FieldErrorCode::InvalidTransition,
+        )]));
+    }
+    tickets::check_delivery(to_beijing(r.ordered_at), Some(at))?;
+    if r.version != version {
+        return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+    }
+    // a late delivery is a breach even if the job never saw it open
+    let rules = Rules::load(&mut tx, user.company_id).await?;
+    let mut done_row = r.clone();
+    done_row.delivered_at = Some(from_beijing(at));
+    let timer = delivery_timer(&rules, &done_row, now);
+    let breached_at = r.breached_at.or_else(|| match timer.status {
+        Some(Status::Late { .. }) => rules.due(&timer).map(from_beijing),
+        _ => None,
+    });
+    let done = repo::complete_delivery(
+        &mut tx,
+        user.company_id,
+        r.id,
+        version,
+        from_beijing(at),
+        Some(note.as_str()).filter(|n| !n.is_empty()),
+        breached_at,
+        now_utc,
+    )
+    .await?;
+    if !done {
+        return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+    }
+    let fresh = delivery_row(&mut tx, &user, &id).await?;
+    let out = delivery_of(&mut tx, &user, fresh).await?;
+    tx.commit().await?;
+    tracing::info!(by = %user.id, delivery = %r.id, "delivered");
+    Ok(out)
+}

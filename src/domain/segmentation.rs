@@ -86,6 +86,10 @@ impl Thresholds {
         b_bp: 9500,
     };
 
+    /// [`Thresholds::DEFAULT`] as percents typed in a form or on the command line.
+    pub const DEFAULT_A: &str = "80";
+    pub const DEFAULT_B: &str = "95";
+
     /// `0 < a < b ≤ 100 %`.
     pub fn new(a_bp: u32, b_bp: u32) -> Result<Thresholds, ThresholdError> {
         if a_bp == 0 || b_bp == 0 || a_bp > 10_000 || b_bp > 10_000 {
@@ -125,7 +129,7 @@ impl Thresholds {
         fn or<'a>(s: &'a str, d: &'a str) -> &'a str {
             if s.trim().is_empty() { d } else { s }
         }
-        Thresholds::parse(or(a, "80"), or(b, "95"))
+        Thresholds::parse(or(a, Self::DEFAULT_A), or(b, Self::DEFAULT_B))
     }
 
     /// `80`, `82.5`: the thresholds as percents, for display and the command line.
@@ -453,6 +457,14 @@ mod tests {
     #[test]
     fn thresholds_are_read_as_percents() {
         assert_eq!(Thresholds::parse("80", "95"), Ok(Thresholds::DEFAULT));
+        assert_eq!(
+            Thresholds::parse(Thresholds::DEFAULT_A, Thresholds::DEFAULT_B),
+            Ok(Thresholds::DEFAULT)
+        );
+        assert_eq!(
+            Thresholds::parse_or_default(" ", ""),
+            Ok(Thresholds::DEFAULT)
+        );
         assert_eq!(
             Thresholds::parse("82.5%", "97.25"),
             Ok(Thresholds {

@@ -642,19 +642,54 @@ pub fn parse_touch(
 }
 
 impl Occasion {
-    /// The gift-list key of the occasion.
-    pub fn gift_key(self) -> &'static str {
+    /// The gift list the occasion calls for.
+    pub fn gift_key(self) -> GiftOccasion {
         match self {
-            Occasion::Birthday => "birthday",
-            Occasion::Anniversary { .. } => "anniversary",
-            Occasion::SpringFestival => "spring_festival",
-            Occasion::MidAutumn => "mid_autumn",
+            Occasion::Birthday => GiftOccasion::Birthday,
+            Occasion::Anniversary { .. } => GiftOccasion::Anniversary,
+            Occasion::SpringFestival => GiftOccasion::SpringFestival,
+            Occasion::MidAutumn => GiftOccasion::MidAutumn,
         }
     }
 }
 
-/// The gift-list occasions, in the order the owner's form shows them.
-pub const GIFT_OCCASIONS: [&str; 4] = ["birthday", "anniversary", "spring_festival", "mid_autumn"];
+/// The occasions a tier has a gift list for: a reminder's kind without its years. On
+/// the wire and in the database as `birthday`, `anniversary`, `spring_festival`,
+/// `mid_autumn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GiftOccasion {
+    Birthday,
+    Anniversary,
+    SpringFestival,
+    MidAutumn,
+}
+
+impl GiftOccasion {
+    /// In the order the owner's form shows them.
+    pub const ALL: [GiftOccasion; 4] = [
+        GiftOccasion::Birthday,
+        GiftOccasion::Anniversary,
+        GiftOccasion::SpringFestival,
+        GiftOccasion::MidAutumn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GiftOccasion::Birthday => "birthday",
+            GiftOccasion::Anniversary => "anniversary",
+            GiftOccasion::SpringFestival => "spring_festival",
+            GiftOccasion::MidAutumn => "mid_autumn",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<GiftOccasion, FieldErrorCode> {
+        GiftOccasion::ALL
+            .into_iter()
+            .find(|o| o.as_str() == raw.trim())
+            .ok_or(FieldErrorCode::InvalidChoice)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -664,6 +699,25 @@ mod tests {
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_gift_occasion_reads_back_from_its_text_and_json_keeps_its_shape() {
+        for o in GiftOccasion::ALL {
+            assert_eq!(GiftOccasion::parse(o.as_str()), Ok(o));
+            assert_eq!(
+                serde_json::to_string(&o).unwrap(),
+                format!("\"{}\"", o.as_str())
+            );
+        }
+        assert_eq!(
+            GiftOccasion::parse("wedding"),
+            Err(FieldErrorCode::InvalidChoice)
+        );
+        assert_eq!(
+            Occasion::Anniversary { years: 3 }.gift_key(),
+            GiftOccasion::Anniversary
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The command line of the `qudao` binary: serving and the operator's tasks.
 use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::segmentation::Thresholds;
 use crate::domain::staff::{EmployeeFields, EmployeeInput, check_password};
 use crate::server::config::Config;
 use crate::server::db::{self, UniqueKey as _, companies, employees};
@@ -55,10 +56,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "sales")]
         by: MeasureArg,
         /// A threshold, percent of the positive grand total.
-        #[arg(long, default_value = "80")]
+        #[arg(long, default_value = Thresholds::DEFAULT_A)]
         a: String,
         /// B threshold, percent.
-        #[arg(long, default_value = "95")]
+        #[arg(long, default_value = Thresholds::DEFAULT_B)]
         b: String,
         #[arg(long, value_enum, default_value = "csv")]
         format: TableFormat,
@@ -76,9 +77,9 @@ pub enum Command {
         to: String,
         #[arg(long, value_enum, default_value = "sales")]
         by: MeasureArg,
-        #[arg(long, default_value = "80")]
+        #[arg(long, default_value = Thresholds::DEFAULT_A)]
         a: String,
-        #[arg(long, default_value = "95")]
+        #[arg(long, default_value = Thresholds::DEFAULT_B)]
         b: String,
         #[arg(long, value_enum, default_value = "csv")]
         format: TableFormat,
@@ -622,7 +623,6 @@ async fn segment(
     format: TableFormat,
 ) -> anyhow::Result<()> {
     use crate::domain::sales::{Measure, Period};
-    use crate::domain::segmentation::Thresholds;
     let locale = cli_locale();
     let explain = |errs: Vec<crate::domain::validation::FieldError>| {
         let list: Vec<String> = errs
@@ -704,7 +704,6 @@ async fn transitions(
     format: TableFormat,
 ) -> anyhow::Result<()> {
     use crate::domain::sales::{Measure, Period};
-    use crate::domain::segmentation::Thresholds;
     use crate::domain::tier::{Dest, Origin};
     use crate::server::transitions::{Side, classes};
     let locale = cli_locale();

@@ -197,14 +197,15 @@ async fn seed_visits(
         }
     }
     use crate::domain::segmentation::Class;
+    use crate::domain::visits::GiftOccasion;
     for (tier, occasion, gifts) in [
-        (Class::A, "birthday", "茶叶礼盒、生日贺卡"),
-        (Class::A, "anniversary", "开业周年花篮"),
-        (Class::A, "spring_festival", "年货礼盒、春联"),
-        (Class::A, "mid_autumn", "月饼礼盒"),
-        (Class::B, "birthday", "生日贺卡、小礼品"),
-        (Class::B, "spring_festival", "春联、台历"),
-        (Class::C, "spring_festival", "春联"),
+        (Class::A, GiftOccasion::Birthday, "茶叶礼盒、生日贺卡"),
+        (Class::A, GiftOccasion::Anniversary, "开业周年花篮"),
+        (Class::A, GiftOccasion::SpringFestival, "年货礼盒、春联"),
+        (Class::A, GiftOccasion::MidAutumn, "月饼礼盒"),
+        (Class::B, GiftOccasion::Birthday, "生日贺卡、小礼品"),
+        (Class::B, GiftOccasion::SpringFestival, "春联、台历"),
+        (Class::C, GiftOccasion::SpringFestival, "春联"),
     ] {
         crate::server::db::visits::set_gift_list(conn, DEMO_COMPANY_ID, tier, occasion, gifts, now)
             .await?;

@@ -106,10 +106,7 @@ pub fn SegmentationPage() -> impl IntoView {
                     }),
                     Ok(d) => {
                         let q = query.get_untracked();
-                        let t = Thresholds::parse(
-                            if q.a.is_empty() { "80" } else { &q.a },
-                            if q.b.is_empty() { "95" } else { &q.b },
-                        ).unwrap_or(d.thresholds);
+                        let t = Thresholds::parse_or_default(&q.a, &q.b).unwrap_or(d.thresholds);
                         Either::Right(view! {
                             <PeriodForm query=query current=Some((d.from.clone(), d.to.clone(), d.measure)) />
                             <Classified data=d thresholds=t may_manage=may_manage on_saved=saved />
@@ -148,22 +145,25 @@ fn PeriodForm(
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let y = year.get_untracked().trim().parse::<i32>().ok();
-        let period = match kind.get_untracked().as_str() {
-            "month" => month
+        // Some(None): the server's default, the last twelve whole months
+        let period: Option<Option<Period>> = match kind.get_untracked() {
+            PeriodChoice::Month => month
                 .get_untracked()
                 .split_once('-')
-                .and_then(|(y, m)| Period::month(y.parse().ok()?, m.parse().ok()?)),
-            "quarter" => y.and_then(|y| Period::quarter(y, quarter.get_untracked().parse().ok()?)),
-            "year" => y.and_then(Period::year),
-            "last12" => Some(Period {
-                from: chrono::NaiveDate::MIN,
-                to: chrono::NaiveDate::MIN,
-            }),
-            _ => Period::parse(&from.get_untracked(), &to.get_untracked()).ok(),
+                .and_then(|(y, m)| Period::month(y.parse().ok()?, m.parse().ok()?))
+                .map(Some),
+            PeriodChoice::Quarter => y
+                .and_then(|y| Period::quarter(y, quarter.get_untracked().parse().ok()?))
+                .map(Some),
+            PeriodChoice::Year => y.and_then(Period::year).map(Some),
+            PeriodChoice::Last12 => Some(None),
+            PeriodChoice::Custom => Period::parse(&from.get_untracked(), &to.get_untracked())
+                .ok()
+                .map(Some),
         };
-        let Some(p) = period else {
-            let code = match kind.get_untracked().as_str() {
-                "custom" => Period::parse(&from.get_untracked(), &to.get_untracked())
+        let Some(period) = period else {
+            let code = match kind.get_untracked() {
+                PeriodChoice::Custom => Period::parse(&from.get_untracked(), &to.get_untracked())
                     .err()
                     .and_then(|e| e.first().map(|e| e.code)),
                 _ => None,
@@ -176,13 +176,15 @@ fn PeriodForm(
         };
         error.set(None);
         let mut q = query.get_untracked();
-        if p.from == chrono::NaiveDate::MIN {
-            // the server's default: the last twelve whole months
-            q.from.clear();
-            q.to.clear();
-        } else {
-            q.from = p.from.format("%Y-%m-%d").to_string();
-            q.to = p.to.format("%Y-%m-%d").to_string();
+        match period {
+            None => {
+                q.from.clear();
+                q.to.clear();
+            }
+            Some(p) => {
+                q.from = p.from.format("%Y-%m-%d").to_string();
+                q.to = p.to.format("%Y-%m-%d").to_string();
+            }
         }
         q.measure = measure.get_untracked();
         navigate(
@@ -197,34 +199,30 @@ fn PeriodForm(
         <form class="seg-controls" role="search" method="get" action="/segmentation" on:submit=apply>
             <label class="field">
                 <span>{t!(i18n, segmentation.period)}</span>
-                <select name="kind" on:change=move |ev| kind.set(event_target_value(&ev)) prop:value=move || kind.get()>
-                    <option value="month">{t!(i18n, segmentation.kind_month)}</option>
-                    <option value="quarter">{t!(i18n, segmentation.kind_quarter)}</option>
-                    <option value="year">{t!(i18n, segmentation.kind_year)}</option>
-                    <option value="last12">{t!(i18n, segmentation.kind_last12)}</option>
-                    <option value="custom">{t!(i18n, segmentation.kind_custom)}</option>
+                <select name="kind" on:change=move |ev| kind.set(PeriodChoice::parse(&event_target_value(&ev))) prop:value=move || kind.get().as_str()>
+                    {PeriodChoice::ALL.map(|k| view! { <option value=k.as_str()>{move || k.label(i18n)}</option> })}
                 </select>
             </label>
-            <label class="field" hidden=move || kind.get() != "month">
+            <label class="field" hidden=move || kind.get() != PeriodChoice::Month>
                 <span>{t!(i18n, segmentation.month)}</span>
                 <input type="month" name="month" value=month.get_untracked() prop:value=move || month.get() on:input=move |ev| month.set(event_target_value(&ev)) />
             </label>
-            <label class="field" hidden=move || !matches!(kind.get().as_str(), "quarter" | "year")>
+            <label class="field" hidden=move || !matches!(kind.get(), PeriodChoice::Quarter | PeriodChoice::Year)>
                 <span>{t!(i18n, segmentation.year)}</span>
                 <input type="number" name="year" inputmode="numeric" min="2000" max="2099" value=year.get_untracked() prop:value=move || year.get() on:input=move |ev| year.set(event_target_value(&ev)) />
             </label>
-            <label class="field" hidden=move || kind.get() != "quarter">
+            <label class="field" hidden=move || kind.get() != PeriodChoice::Quarter>
                 <span>{t!(i18n, segmentation.quarter)}</span>
                 <select name="quarter" prop:value=move || quarter.get() on:change=move |ev| quarter.set(event_target_value(&ev))>
                     <option value="1">"Q1"</option><option value="2">"Q2"</option>
                     <option value="3">"Q3"</option><option value="4">"Q4"</option>
                 </select>
             </label>
-            <label class="field" hidden=move || kind.get() != "custom">
+            <label class="field" hidden=move || kind.get() != PeriodChoice::Custom>
                 <span>{t!(i18n, segmentation.from)}</span>
                 <input type="date" name="from" value=from.get_untracked() prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) />
             </label>
-            <label class="field" hidden=move || kind.get() != "custom">
+            <label class="field" hidden=move || kind.get() != PeriodChoice::Custom>
                 <span>{t!(i18n, segmentation.to)}</span>
                 <input type="date" name="to" value=to.get_untracked() prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) />
             </label>
@@ -240,29 +238,80 @@ fn PeriodForm(
     }
 }
 
-fn guess_kind(from: &str, to: &str) -> String {
+/// The kinds of period the form offers; "the last twelve months" is the server's default
+/// (no dates in the address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PeriodChoice {
+    Month,
+    Quarter,
+    Year,
+    Last12,
+    Custom,
+}
+
+impl PeriodChoice {
+    const ALL: [PeriodChoice; 5] = [
+        PeriodChoice::Month,
+        PeriodChoice::Quarter,
+        PeriodChoice::Year,
+        PeriodChoice::Last12,
+        PeriodChoice::Custom,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            PeriodChoice::Month => "month",
+            PeriodChoice::Quarter => "quarter",
+            PeriodChoice::Year => "year",
+            PeriodChoice::Last12 => "last12",
+            PeriodChoice::Custom => "custom",
+        }
+    }
+
+    /// The choice a `<select>` value names; anything else is a custom period.
+    fn parse(s: &str) -> PeriodChoice {
+        PeriodChoice::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .unwrap_or(PeriodChoice::Custom)
+    }
+
+    fn label(self, i18n: leptos_i18n::I18nContext<Locale>) -> String {
+        match self {
+            PeriodChoice::Month => t_string!(i18n, segmentation.kind_month),
+            PeriodChoice::Quarter => t_string!(i18n, segmentation.kind_quarter),
+            PeriodChoice::Year => t_string!(i18n, segmentation.kind_year),
+            PeriodChoice::Last12 => t_string!(i18n, segmentation.kind_last12),
+            PeriodChoice::Custom => t_string!(i18n, segmentation.kind_custom),
+        }
+        .to_string()
+    }
+}
+
+/// The choice that describes the period shown (dates from the address or the server).
+fn guess_kind(from: &str, to: &str) -> PeriodChoice {
     let (Ok(f), Ok(t)) = (
         chrono::NaiveDate::parse_from_str(from, "%Y-%m-%d"),
         chrono::NaiveDate::parse_from_str(to, "%Y-%m-%d"),
     ) else {
-        return "last12".into();
+        return PeriodChoice::Last12;
     };
     use chrono::Datelike;
     let p = Some(Period { from: f, to: t });
     if Period::month(f.year(), f.month()) == p {
-        "month".into()
+        PeriodChoice::Month
     } else if Period::quarter(f.year(), f.month0() / 3 + 1) == p {
-        "quarter".into()
+        PeriodChoice::Quarter
     } else if Period::year(f.year()) == p {
-        "year".into()
+        PeriodChoice::Year
     } else if f.day() == 1
         && t.succ_opt().is_some_and(|n| n.day() == 1)
         && (t - f).num_days() >= 364
         && (t - f).num_days() <= 365
     {
-        "last12".into()
+        PeriodChoice::Last12
     } else {
-        "custom".into()
+        PeriodChoice::Custom
     }
 }
 

@@ -12,7 +12,7 @@
 //! A rep sees only their own customers: every query is scoped in SQL.
 use crate::domain::segmentation::Class;
 use crate::domain::tickets::ObjectionInput;
-use crate::domain::visits::{Health, VisitInput};
+use crate::domain::visits::{GiftOccasion, Health, VisitInput};
 use crate::error::AppError;
 use crate::features::sales::api::OrderInput;
 use crate::wire::FormOrJson;
@@ -153,8 +153,7 @@ pub struct Relationship {
 pub struct ReminderView {
     pub date: String,
     pub days_left: i64,
-    /// `birthday`, `anniversary`, `spring_festival`, `mid_autumn`.
-    pub occasion: String,
+    pub occasion: GiftOccasion,
     /// Years open, for an anniversary.
     pub years: Option<i32>,
     pub customer_id: String,
@@ -168,7 +167,7 @@ pub struct ReminderView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GiftList {
     pub tier: Class,
-    pub occasion: String,
+    pub occasion: GiftOccasion,
     pub gifts: String,
 }
 

@@ -12,7 +12,7 @@ use super::today_page::purpose_label;
 use crate::components::error_view::{ActionError, LoadError, error_message, message_for};
 use crate::components::pager::{Pager, use_page_param};
 use crate::domain::segmentation::Class;
-use crate::domain::visits::{GIFT_OCCASIONS, Health, Purpose, TouchKind};
+use crate::domain::visits::{GiftOccasion, Health, Purpose, TouchKind};
 use crate::error::AppError;
 use crate::features::customers::components::TierBadge;
 use crate::i18n::*;
@@ -25,13 +25,14 @@ fn permille(p: Option<u32>) -> String {
     p.map_or_else(|| "—".into(), |p| format!("{}.{} %", p / 10, p % 10))
 }
 
-pub fn occasion_label(i18n: leptos_i18n::I18nContext<Locale>, o: &str) -> String {
+pub fn occasion_label(i18n: leptos_i18n::I18nContext<Locale>, o: GiftOccasion) -> String {
     match o {
-        "birthday" => t_string!(i18n, visits.occ_birthday).to_string(),
-        "anniversary" => t_string!(i18n, visits.occ_anniversary).to_string(),
-        "spring_festival" => t_string!(i18n, visits.occ_spring).to_string(),
-        _ => t_string!(i18n, visits.occ_mid_autumn).to_string(),
+        GiftOccasion::Birthday => t_string!(i18n, visits.occ_birthday),
+        GiftOccasion::Anniversary => t_string!(i18n, visits.occ_anniversary),
+        GiftOccasion::SpringFestival => t_string!(i18n, visits.occ_spring),
+        GiftOccasion::MidAutumn => t_string!(i18n, visits.occ_mid_autumn),
     }
+    .to_string()
 }
 
 /// "today" or "in N days".
@@ -249,8 +250,8 @@ fn ReminderList(r: Reminders) -> impl IntoView {
                             {r.reminders.into_iter().map(|x| {
                                 let href = format!("/customers/{}", x.customer_id);
                                 let occ = match x.years {
-                                    Some(y) => format!("{} ({})", occasion_label(i18n, &x.occasion), t_string!(i18n, visits.years_open, n = y)),
-                                    None => occasion_label(i18n, &x.occasion),
+                                    Some(y) => format!("{} ({})", occasion_label(i18n, x.occasion), t_string!(i18n, visits.years_open, n = y)),
+                                    None => occasion_label(i18n, x.occasion),
                                 };
                                 view! {
                                     <tr>
@@ -282,13 +283,13 @@ fn GiftEditor(gifts: Vec<GiftList>) -> impl IntoView {
             <div class="table-wrap"><table class="table gift-table">
                 <thead><tr>
                     <th>{t!(i18n, visits.tier)}</th>
-                    {GIFT_OCCASIONS.map(|o| view! { <th>{move || occasion_label(i18n, o)}</th> })}
+                    {GiftOccasion::ALL.map(|o| view! { <th>{move || occasion_label(i18n, o)}</th> })}
                 </tr></thead>
                 <tbody>
                     {Class::ALL.map(|tier| view! {
                         <tr>
                             <th scope="row">{tier.as_str()}</th>
-                            {GIFT_OCCASIONS.map(|o| {
+                            {GiftOccasion::ALL.map(|o| {
                                 let now = gifts.iter().find(|g| g.tier == tier && g.occasion == o).map(|g| g.gifts.clone()).unwrap_or_default();
                                 view! { <td><GiftCell tier=tier occasion=o initial=now /></td> }
                             })}
@@ -301,7 +302,7 @@ fn GiftEditor(gifts: Vec<GiftList>) -> impl IntoView {
 }
 
 #[component]
-fn GiftCell(tier: Class, occasion: &'static str, initial: String) -> impl IntoView {
+fn GiftCell(tier: Class, occasion: GiftOccasion, initial: String) -> impl IntoView {
     let i18n = use_i18n();
     let value = RwSignal::new(initial);
     let save = ServerAction::<SaveGiftList>::new();
@@ -311,11 +312,11 @@ fn GiftCell(tier: Class, occasion: &'static str, initial: String) -> impl IntoVi
         Some(Err(e)) => error_message(i18n, &e),
         None => String::new(),
     };
-    let label = format!("{} {occasion}", tier.as_str());
+    let label = format!("{} {}", tier.as_str(), occasion.as_str());
     view! {
-        <form class="gift-cell" method="post" action=SaveGiftList::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(SaveGiftList { tier: tier.as_str().into(), occasion: occasion.into(), gifts: value.get_untracked() }); }>
+        <form class="gift-cell" method="post" action=SaveGiftList::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(SaveGiftList { tier: tier.as_str().into(), occasion: occasion.as_str().into(), gifts: value.get_untracked() }); }>
             <input type="hidden" name="tier" value=tier.as_str() />
-            <input type="hidden" name="occasion" value=occasion />
+            <input type="hidden" name="occasion" value=occasion.as_str() />
             <input name="gifts" aria-label=label value=value.get_untracked() prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
             <button type="submit" class="button" disabled=move || save.pending().get()>{t!(i18n, common.save)}</button>
             <small role="status">{state}</small>
@@ -419,7 +420,7 @@ fn RelationshipView(r: Relationship) -> impl IntoView {
         {(!r.reminders.is_empty()).then(|| view! {
             <ul class="reminder-list">
                 {r.reminders.iter().map(|x| view! {
-                    <li>{x.date.clone()} " " {occasion_label(i18n, &x.occasion)} " · " {days_left(i18n, x.days_left)}
+                    <li>{x.date.clone()} " " {occasion_label(i18n, x.occasion)} " · " {days_left(i18n, x.days_left)}
                         {(!x.gifts.is_empty()).then(|| view! { " · " {t!(i18n, visits.gifts)} "：" {x.gifts.clone()} })}
                     </li>
                 }).collect_view()}

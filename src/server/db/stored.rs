@@ -6,6 +6,7 @@ use crate::domain::development::SuggestionStatus;
 use crate::domain::discipline::ViolationStatus;
 use crate::domain::segmentation::Class;
 use crate::domain::staff::Role;
+use crate::domain::visits::GiftOccasion;
 use sqlx::Sqlite;
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
@@ -44,7 +45,7 @@ macro_rules! stored_as_text {
     )+};
 }
 
-stored_as_text!(Role, ViolationStatus, SuggestionStatus, Class);
+stored_as_text!(Role, ViolationStatus, SuggestionStatus, Class, GiftOccasion);
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 //! enforced in SQL by joining the customer (`c.rep_id = ?`).
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::segmentation::Class;
-use crate::domain::visits::NewVisit;
+use crate::domain::visits::{GiftOccasion, NewVisit};
 use crate::server::db::DbConn;
 use crate::server::db::customers::Scope;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -496,7 +496,7 @@ pub async fn insert_touch(
 pub async fn gift_lists(
     conn: &mut DbConn,
     company: CompanyId,
-) -> Result<Vec<(Class, String, String)>, sqlx::Error> {
+) -> Result<Vec<(Class, GiftOccasion, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT tier, occasion, gifts FROM gift_lists WHERE company_id = ? ORDER BY tier, occasion",
     )
@@ -510,7 +510,7 @@ pub async fn set_gift_list(
     conn: &mut DbConn,
     company: CompanyId,
     tier: Class,
-    occasion: &str,
+    occasion: GiftOccasion,
     gifts: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {

@@ -10,7 +10,7 @@ use crate::domain::tier::in_force;
 use crate::domain::time::{from_beijing, to_beijing};
 use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _, take};
 use crate::domain::visits::{
-    GIFT_OCCASIONS, NewVisit, Occasion, default_visits_per_month, due_state, health, parse_touch,
+    GiftOccasion, NewVisit, Occasion, default_visits_per_month, due_state, health, parse_touch,
     planned_in, reminders as reminders_of,
 };
 use crate::domain::visits::{Health, VisitInput};

@@ -123,7 +123,7 @@ async fn reminder_views(
 ) -> Result<Vec<ReminderView>, AppError> {
     let (_, now) = context::now_pair();
     let today = now.date();
-    let gifts: HashMap<(Class, String), String> = repo::gift_lists(conn, user.company_id)
+    let gifts: HashMap<(Class, GiftOccasion), String> = repo::gift_lists(conn, user.company_id)
         .await?
         .into_iter()
         .map(|(t, o, g)| ((t, o), g))
@@ -159,7 +159,7 @@ async fn reminder_views(
             out.push(ReminderView {
                 date: date.to_string(),
                 days_left: (date - today).num_days(),
-                occasion: occasion.gift_key().to_string(),
+                occasion: occasion.gift_key(),
                 years: match occasion {
                     Occasion::Anniversary { years } => Some(years),
                     _ => None,
@@ -170,7 +170,7 @@ async fn reminder_views(
                 tier: r.tier,
                 rep_name: r.rep_name.clone(),
                 gifts: gifts
-                    .get(&(tier, occasion.gift_key().to_string()))
+                    .get(&(tier, occasion.gift_key()))
                     .cloned()
                     .unwrap_or_default(),
             });
@@ -216,7 +216,7 @@ pub async fn week_at_a_glance(
     )
     .await?
     .into_iter()
-    .filter(|r| r.occasion == "birthday")
+    .filter(|r| r.occasion == GiftOccasion::Birthday)
     .map(|r| (r.date, r.customer_name))
     .collect();
     Ok((overdue, birthdays))
@@ -257,9 +257,7 @@ pub async fn save_gift_list(tier: String, occasion: String, gifts: String) -> Re
     let (state, user) = context::authorize(Action::SetTierPolicies).await?;
     let mut errors = Vec::new();
     let tier = take(&mut errors, "tier", Class::parse(&tier));
-    if !GIFT_OCCASIONS.contains(&occasion.as_str()) {
-        errors.push(FieldError::new("occasion", FieldErrorCode::InvalidChoice));
-    }
+    let occasion = take(&mut errors, "occasion", GiftOccasion::parse(&occasion));
     let gifts = match crate::domain::validation::optional_text(&gifts, 500) {
         Ok(g) => g.unwrap_or_default(),
         Err(c) => {
@@ -267,12 +265,15 @@ pub async fn save_gift_list(tier: String, occasion: String, gifts: String) -> Re
             String::new()
         }
     };
-    let Some(tier) = tier.filter(|_| errors.is_empty()) else {
+    let (Some(tier), Some(occasion)) = (tier, occasion) else {
         return Err(AppError::Validation(errors));
     };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
     let (now_utc, _) = context::now_pair();
     let mut tx = state.begin().await?;
-    repo::set_gift_list(&mut tx, user.company_id, tier, &occasion, &gifts, now_utc).await?;
+    repo::set_gift_list(&mut tx, user.company_id, tier, occasion, &gifts, now_utc).await?;
     tx.commit().await?;
     Ok(())
 }

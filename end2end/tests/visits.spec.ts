@@ -258,8 +258,14 @@ test("a visit refused for its check-in time (the tablet's clock ran ahead) is co
   await expect(page.locator('textarea[name="notes"]')).toHaveValue(stamp);
   const beijing = new Date(Date.now() - 10 * 60_000 + 8 * 3600_000).toISOString().slice(0, 16);
   await page.locator('input[name="checked_in_at"]').fill(beijing);
+  // a photo taken while correcting goes out with the corrected record
+  await page.locator('input[name="photos"]').setInputFiles({ name: "shelf.png", mimeType: "image/png", buffer: PNG });
+  await expect(page.locator(".today-form")).toContainText("已选 1 张");
   await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
   await expect(await indicator(page)).toHaveAttribute("data-state", "synced", { timeout: 20_000 });
   await expect(page.locator(".outbox")).toHaveCount(0);
   expect(await visitsWithNotes(page.request, stamp)).toBe(1);
+  const r = await page.request.post("/api/visits/list", { data: {} });
+  const visit = ((await r.json()) as Array<{ notes: string; photos: string[] }>).find((v) => v.notes === stamp);
+  expect(visit?.photos.length).toBe(1);
 });

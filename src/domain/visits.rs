@@ -686,7 +686,7 @@ impl GiftOccasion {
     pub fn parse(raw: &str) -> Result<GiftOccasion, FieldErrorCode> {
         GiftOccasion::ALL
             .into_iter()
-            .find(|o| o.as_str() == raw.trim())
+            .find(|o| o.as_str() == raw)
             .ok_or(FieldErrorCode::InvalidChoice)
     }
 }

@@ -38,8 +38,9 @@ pub async fn entries() -> Result<Vec<OutboxEntry>, StoreError> {
     Ok(all)
 }
 
-/// Queues a record with its photos; if the record cannot be kept, neither are the
-/// photos (the form keeps what was typed).
+/// Queues a record with its new photos; if the record cannot be kept, neither are the
+/// photos (the form keeps what was typed). A corrected record has the refused one's id
+/// and takes its place.
 pub async fn add(entry: &OutboxEntry, photos: &[(PhotoRef, Vec<u8>)]) -> Result<(), StoreError> {
     for (p, bytes) in photos {
         if let Err(e) = store::put_bytes(&p.id, bytes).await {
@@ -56,11 +57,6 @@ pub async fn add(entry: &OutboxEntry, photos: &[(PhotoRef, Vec<u8>)]) -> Result<
         return Err(e);
     }
     Ok(())
-}
-
-/// Replaces a refused record with its corrected form (same id) and queues it again.
-pub async fn replace(entry: &OutboxEntry) -> Result<(), StoreError> {
-    store::put_json(OUTBOX, &entry.id, entry).await
 }
 
 pub async fn discard(entry: &OutboxEntry) -> Result<(), StoreError> {

@@ -10,6 +10,7 @@
 //!   paths and answers per record: saved, already saved, or refused with the reason.
 //!
 //! A rep sees only their own customers: every query is scoped in SQL.
+use crate::domain::ids::{CustomerId, EmployeeId};
 use crate::domain::segmentation::Class;
 use crate::domain::tickets::ObjectionInput;
 use crate::domain::visits::{GiftOccasion, Health, VisitInput};
@@ -23,7 +24,7 @@ use serde::{Deserialize, Serialize};
 /// A customer in the visit plan (and in the tablet's cache).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanCustomer {
-    pub id: String,
+    pub id: CustomerId,
     pub code: String,
     pub name: String,
     pub kind: String,
@@ -86,7 +87,7 @@ fn yes() -> bool {
 /// Plan against actual for one rep over a window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepCompliance {
-    pub rep_id: Option<String>,
+    pub rep_id: Option<EmployeeId>,
     pub rep_name: Option<String>,
     pub customers: u32,
     pub planned: u32,
@@ -110,7 +111,7 @@ pub struct ShelfPrice {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitSummary {
     pub id: String,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub customer_code: String,
     pub customer_name: String,
     pub rep_name: Option<String>,
@@ -156,7 +157,7 @@ pub struct ReminderView {
     pub occasion: GiftOccasion,
     /// Years open, for an anniversary.
     pub years: Option<i32>,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub customer_code: String,
     pub customer_name: String,
     pub tier: Option<Class>,
@@ -196,7 +197,7 @@ pub struct ProductChoice {
 /// What the tablet keeps for working offline: only the signed-in user's own customers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfflineBundle {
-    pub user_id: String,
+    pub user_id: EmployeeId,
     pub user_name: String,
     /// UTC, RFC 3339.
     pub generated_at: String,

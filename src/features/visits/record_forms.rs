@@ -59,7 +59,7 @@ pub(super) fn RecordForm(
         Form::Visit(initial) => {
             let input = initial.unwrap_or_else(|| VisitInput {
                 id,
-                customer_id: customer.id.clone(),
+                customer_id: customer.id.to_string(),
                 checked_in_at: checked_in,
                 purpose: Purpose::Routine.as_str().into(),
                 prices: vec![PriceInput::default(); 3],
@@ -140,8 +140,7 @@ impl Recorder {
             photos: refs,
             refused: None,
         };
-        self.today
-            .queue(i18n, entry, photos, self.replace, self.on_done);
+        self.today.queue(i18n, entry, photos, self.on_done);
     }
 }
 
@@ -262,8 +261,8 @@ fn VisitForm(recorder: Recorder, input: VisitInput) -> impl IntoView {
                 </label>
                 <label class="field field-wide">
                     <span>{t!(i18n, visits.photos)}</span>
-                    <input type="file" name="photos" accept="image/jpeg,image/png,image/webp" capture="environment" multiple on:change=move |ev| take_photos(ev, photos, note, i18n) />
-                    <small class="field-hint">{move || t_string!(i18n, visits.photos_taken, n = photos.with(Vec::len)).to_string()}</small>
+                    <input type="file" name="photos" accept="image/jpeg,image/png,image/webp" capture="environment" multiple on:change=move |ev| take_photos(ev, photos, recorder.old_photos.with_value(Vec::len), note, i18n) />
+                    <small class="field-hint">{move || t_string!(i18n, visits.photos_taken, n = recorder.old_photos.with_value(Vec::len) + photos.with(Vec::len)).to_string()}</small>
                     <small class="field-error" role="alert">{move || note.get()}</small>
                 </label>
             </div>
@@ -428,11 +427,13 @@ fn request_location(v: RwSignal<VisitInput>) {
     );
 }
 
-/// Reads the chosen photos into memory (at most four, 5 MB each), for the outbox.
+/// Reads the chosen photos into memory (5 MB each, at most four with the `held` ones a
+/// corrected visit already has), for the outbox.
 #[allow(unused_variables, reason = "the browser build uses every argument")]
 fn take_photos(
     ev: leptos::ev::Event,
     photos: RwSignal<Vec<(PhotoRef, Vec<u8>)>>,
+    held: usize,
     note: RwSignal<Option<String>>,
     i18n: leptos_i18n::I18nContext<Locale>,
 ) {
@@ -455,7 +456,7 @@ fn take_photos(
         note.set(None);
         leptos::task::spawn_local(async move {
             for f in chosen {
-                if photos.with_untracked(Vec::len) >= PHOTOS_PER_VISIT {
+                if held + photos.with_untracked(Vec::len) >= PHOTOS_PER_VISIT {
                     note.set(Some(
                         t_string!(i18n, visits.too_many_photos, n = PHOTOS_PER_VISIT).to_string(),
                     ));

@@ -42,6 +42,7 @@ pub fn TodayPage() -> impl IntoView {
         from_device: RwSignal::new(true),
         entries: RwSignal::new(Vec::new()),
         status: RwSignal::new(SyncStatus::Starting),
+        retry: StoredValue::new(None),
     };
     let tab = RwSignal::new(Tab::Today);
     let selected = RwSignal::new(None::<String>);
@@ -81,6 +82,7 @@ pub fn TodayPage() -> impl IntoView {
         )
         .ok();
         on_cleanup(move || {
+            today.cancel_retry();
             online.remove();
             offline.remove();
             if let Some(t) = timer {
@@ -91,9 +93,13 @@ pub fn TodayPage() -> impl IntoView {
 
     let customer = Memo::new(move |_| {
         let id = selected.get()?;
-        today
-            .bundle
-            .with(|b| b.as_ref()?.customers.iter().find(|c| c.id == id).cloned())
+        today.bundle.with(|b| {
+            b.as_ref()?
+                .customers
+                .iter()
+                .find(|c| c.id.to_string() == id)
+                .cloned()
+        })
     });
     let open_form = move |f: Form| {
         editing.set(None);
@@ -149,7 +155,7 @@ pub fn TodayPage() -> impl IntoView {
                                 OutboxItem::Objection(o) => o.customer.clone(),
                                 OutboxItem::Order(o) => o.customer_code.clone(),
                             };
-                            b.as_ref().and_then(|b| b.customers.iter().find(|c| c.id == id || c.code == id).cloned())
+                            b.as_ref().and_then(|b| b.customers.iter().find(|c| c.id.to_string() == id || c.code == id).cloned())
                         }),
                         None => customer.get(),
                     };
@@ -211,7 +217,9 @@ fn SyncIndicator(today: Today) -> impl IntoView {
 fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
     let i18n = use_i18n();
     let mine = move || {
-        let me = today.bundle.with(|b| b.as_ref().map(|b| b.user_id.clone()));
+        let me = today
+            .bundle
+            .with(|b| b.as_ref().map(|b| b.user_id.to_string()));
         today
             .entries
             .get()
@@ -356,9 +364,9 @@ fn plan_note(
 fn PlanList(today: Today, tab: RwSignal<Tab>, on_pick: Callback<String>) -> impl IntoView {
     let i18n = use_i18n();
     let row = move |c: PlanCustomer| {
-        let id = c.id.clone();
-        let data_id = c.id.clone();
-        let visited = today.visited_here(&c.id);
+        let id = c.id.to_string();
+        let data_id = c.id.to_string();
+        let visited = today.visited_here(c.id);
         let status = if visited {
             t_string!(i18n, visits.visited_waiting).to_string()
         } else if c.overdue_days > 0 {
@@ -385,7 +393,7 @@ fn PlanList(today: Today, tab: RwSignal<Tab>, on_pick: Callback<String>) -> impl
             match tab.get() {
                 Tab::Today => {
                     let due: Vec<PlanCustomer> = b.plan.due.clone();
-                    let n = due.iter().filter(|c| !today.visited_here(&c.id)).count();
+                    let n = due.iter().filter(|c| !today.visited_here(c.id)).count();
                     view! {
                         <p class="muted">{t!(i18n, visits.due_count, n = n, date = b.plan.today.clone())}</p>
                         {plan_note(i18n, &b.plan).map(|text| view! {
@@ -439,7 +447,7 @@ fn CustomerCard(
                     <dt>{t!(i18n, visits.hobbies)}</dt><dd>{c.hobbies.clone()}</dd>
                 </Show>
             </dl>
-            {today.visited_here(&c.id).then(|| view! { <p class="badge">{t!(i18n, visits.visited_waiting)}</p> })}
+            {today.visited_here(c.id).then(|| view! { <p class="badge">{t!(i18n, visits.visited_waiting)}</p> })}
             <div class="today-actions">
                 <button type="button" class="button button-primary" on:click=move |_| on_form.run(Form::Visit(None))>{t!(i18n, visits.check_in)}</button>
                 <button type="button" class="button" on:click=move |_| on_form.run(Form::Objection(None))>{t!(i18n, visits.raise_objection)}</button>

@@ -5,6 +5,7 @@
 use super::api::{OfflineBundle, OutboxEntry, OutboxItem, PhotoRef, ProductChoice};
 #[cfg(feature = "hydrate")]
 use crate::components::error_view::error_message;
+use crate::domain::ids::CustomerId;
 #[cfg(feature = "hydrate")]
 use crate::error::AppError;
 use crate::i18n::*;
@@ -51,12 +52,15 @@ pub struct Today {
     pub(super) from_device: RwSignal<bool>,
     pub(super) entries: RwSignal<Vec<OutboxEntry>>,
     pub(super) status: RwSignal<SyncStatus>,
+    /// The next try after the device came back online, while one waits.
+    #[cfg_attr(not(feature = "hydrate"), expect(dead_code, reason = "the browser's"))]
+    pub(super) retry: StoredValue<Option<TimeoutHandle>>,
 }
 
 impl Today {
     pub(super) fn user_id(self) -> Option<String> {
         self.bundle
-            .with_untracked(|b| b.as_ref().map(|b| b.user_id.clone()))
+            .with_untracked(|b| b.as_ref().map(|b| b.user_id.to_string()))
     }
 
     /// The products of the bundle, for the forms' choices.
@@ -67,7 +71,9 @@ impl Today {
 
     /// Records of the signed-in user: `(waiting, refused)`.
     pub(super) fn counts(self) -> (usize, usize) {
-        let me = self.bundle.with(|b| b.as_ref().map(|b| b.user_id.clone()));
+        let me = self
+            .bundle
+            .with(|b| b.as_ref().map(|b| b.user_id.to_string()));
         self.entries.with(|es| {
             es.iter()
                 .filter(|e| Some(&e.user_id) == me.as_ref())
@@ -83,7 +89,8 @@ impl Today {
 
     /// Customers with a visit waiting in the outbox count as visited today (a refused
     /// one does not: it may never be stored).
-    pub(super) fn visited_here(self, customer: &str) -> bool {
+    pub(super) fn visited_here(self, customer: CustomerId) -> bool {
+        let customer = customer.to_string();
         self.entries.with(|es| {
             es.iter().any(|e| {
                 e.refused.is_none()
@@ -129,6 +136,11 @@ impl Today {
     #[cfg(feature = "hydrate")]
     pub(super) async fn sync(self, i18n: leptos_i18n::I18nContext<Locale>) {
         use crate::offline::outbox;
+        // started after the page was left (a refresh that ended late, a timer): reading
+        // its state would fail
+        if self.bundle.is_disposed() {
+            return;
+        }
         let Some(user) = self.user_id() else {
             return;
         };
@@ -170,39 +182,52 @@ impl Today {
     /// Syncs when the device says it is back online. The first requests often still meet
     /// the network down (the radio reconnects after the event): while they do, try again
     /// after 2, 4, 8 and 16 seconds rather than leave the records to the half-minute round.
+    /// One chain of retries at a time (a new "online" event starts it again); leaving the
+    /// page cancels it ([`Today::cancel_retry`]).
     #[cfg(feature = "hydrate")]
     pub(super) fn sync_after_reconnect(self, i18n: leptos_i18n::I18nContext<Locale>, attempt: u32) {
         const RETRIES: u32 = 4;
+        self.cancel_retry();
         leptos::task::spawn_local(async move {
             self.sync(i18n).await;
-            if attempt < RETRIES && self.status.get_untracked() == SyncStatus::Offline {
-                set_timeout(
+            // the page was left meanwhile: nothing more to do
+            let Some(status) = self.status.try_get_untracked() else {
+                return;
+            };
+            // still no network, or another run was under way (it may end offline too)
+            if attempt < RETRIES && matches!(status, SyncStatus::Offline | SyncStatus::Syncing) {
+                let next = set_timeout_with_handle(
                     move || self.sync_after_reconnect(i18n, attempt + 1),
                     std::time::Duration::from_secs(2u64 << attempt),
-                );
+                )
+                .ok();
+                self.retry.try_update_value(|r| *r = next);
             }
         });
     }
 
-    /// Puts a record in the outbox (or replaces a refused one) and tries to send it.
+    /// Cancels a waiting retry, if any.
+    #[cfg(feature = "hydrate")]
+    pub(super) fn cancel_retry(self) {
+        if let Some(Some(waiting)) = self.retry.try_update_value(Option::take) {
+            waiting.clear();
+        }
+    }
+
+    /// Puts a record in the outbox with its new photos (a corrected record replaces the
+    /// refused one: it keeps its id) and tries to send it.
     #[allow(unused_variables, reason = "the browser build uses every argument")]
     pub(super) fn queue(
         self,
         i18n: leptos_i18n::I18nContext<Locale>,
         entry: OutboxEntry,
         photos: Vec<(PhotoRef, Vec<u8>)>,
-        replace: bool,
         done: Callback<()>,
     ) {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             use crate::offline::outbox;
-            let kept = if replace {
-                outbox::replace(&entry).await
-            } else {
-                outbox::add(&entry, &photos).await
-            };
-            match kept {
+            match outbox::add(&entry, &photos).await {
                 Ok(()) => {
                     self.reload_entries().await;
                     done.run(());

@@ -19,7 +19,7 @@ use uuid::Uuid;
 fn training_view(r: repo::TrainingRow) -> TrainingView {
     TrainingView {
         id: r.id.to_string(),
-        employee_id: r.employee_id.to_string(),
+        employee_id: r.employee_id.into(),
         employee: r.employee_name,
         date: r.day,
         topic: r.topic,
@@ -32,7 +32,7 @@ fn training_view(r: repo::TrainingRow) -> TrainingView {
 fn suggestion_view(r: repo::SuggestionRow) -> Option<SuggestionView> {
     Some(SuggestionView {
         id: r.id.to_string(),
-        employee_id: r.employee_id.to_string(),
+        employee_id: r.employee_id.into(),
         employee: r.employee_name,
         title: r.title,
         body: r.body,
@@ -209,7 +209,7 @@ async fn record(
         .filter_map(suggestion_view)
         .collect();
     Ok(EmployeeDevelopment {
-        id: e.id.to_string(),
+        id: e.id.into(),
         name: e.name,
         role: e.role,
         territory: e.territory,

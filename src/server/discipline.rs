@@ -14,7 +14,7 @@ use uuid::Uuid;
 fn summary(r: repo::ViolationRow, photos: Vec<String>) -> Option<ViolationSummary> {
     Some(ViolationSummary {
         id: r.id.to_string(),
-        customer_id: r.customer_id.to_string(),
+        customer_id: r.customer_id.into(),
         code: r.code,
         name: r.name,
         tier: r.tier,
@@ -189,7 +189,7 @@ fn below_floor_signal(
         date: seen_at.map_or(l.order_date, |at| {
             crate::domain::time::beijing_date(at).to_string()
         }),
-        customer_id: l.customer_id.to_string(),
+        customer_id: l.customer_id.into(),
         code: l.code,
         name: l.name,
         sku: l.sku,
@@ -233,7 +233,7 @@ pub async fn signals(days: u32) -> Result<Signals, AppError> {
         let district = t.district.clone().unwrap_or_default();
         if !covers(&of_sub, &district, t.township.as_deref()) {
             outside.push(TerritorySignal {
-                terminal_id: t.id.to_string(),
+                terminal_id: t.id.into(),
                 terminal_code: t.code,
                 terminal_name: t.name,
                 place: [t.district, t.township]
@@ -241,7 +241,7 @@ pub async fn signals(days: u32) -> Result<Signals, AppError> {
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" "),
-                sub_id: t.parent_id.to_string(),
+                sub_id: t.parent_id.into(),
                 sub_code: t.parent_code,
                 sub_name: t.parent_name,
                 territories: of_sub,

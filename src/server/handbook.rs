@@ -61,7 +61,7 @@ async fn page(
             let list = user.role.may(Action::ViewStaff).then(|| {
                 all.into_iter()
                     .map(|(id, name, role, at)| Acknowledgement {
-                        employee_id: id.to_string(),
+                        employee_id: id.into(),
                         name,
                         role,
                         at: at.map(crate::domain::time::beijing_minute),

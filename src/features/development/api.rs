@@ -4,6 +4,7 @@
 //! (the employee sees their own; the owner and managers everyone's), and training hours
 //! per person per quarter.
 use crate::domain::development::{SuggestionStatus, TrainingInput};
+use crate::domain::ids::EmployeeId;
 use crate::error::AppError;
 use crate::wire::FormOrJson;
 use leptos::prelude::*;
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainingView {
     pub id: String,
-    pub employee_id: String,
+    pub employee_id: EmployeeId,
     pub employee: String,
     pub date: String,
     pub topic: String,
@@ -26,7 +27,7 @@ pub struct TrainingView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SuggestionView {
     pub id: String,
-    pub employee_id: String,
+    pub employee_id: EmployeeId,
     pub employee: String,
     pub title: String,
     pub body: String,
@@ -39,7 +40,7 @@ pub struct SuggestionView {
 /// One employee's development record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmployeeDevelopment {
-    pub id: String,
+    pub id: EmployeeId,
     pub name: String,
     pub role: crate::domain::staff::Role,
     pub territory: Option<String>,

@@ -228,7 +228,7 @@ fn EmployeeView(initial: EmployeeDevelopment) -> impl IntoView {
     let i18n = use_i18n();
     let d = RwSignal::new(initial.clone());
     let manage = initial.may_manage;
-    let employee = initial.id.clone();
+    let employee = initial.id;
     view! {
         {move || d.with(|x| view! {
             <div class="page-head">
@@ -267,7 +267,7 @@ fn EmployeeView(initial: EmployeeDevelopment) -> impl IntoView {
                 <SuggestionList items=x.suggestions.clone() manage=x.may_manage />
             </section>
         })}
-        {manage.then(|| view! { <ManageForms employee=employee.clone() d=d /> })}
+        {manage.then(|| view! { <ManageForms employee=employee.to_string() d=d /> })}
     }
 }
 

@@ -3,6 +3,7 @@
 //! signals to review, and customers' territories. Evidence photos are uploaded to
 //! `POST /api/violations/{id}/photos` and served from `/violation-photos/{id}`.
 use crate::domain::discipline::{Territory, ViolationInput, ViolationKind, ViolationStatus};
+use crate::domain::ids::CustomerId;
 use crate::domain::segmentation::Class;
 use crate::error::AppError;
 use crate::features::tiers::api::PolicySummary;
@@ -15,7 +16,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViolationSummary {
     pub id: String,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub code: String,
     pub name: String,
     pub tier: Option<Class>,
@@ -39,7 +40,7 @@ pub struct ViolationSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BelowFloorSignal {
     pub date: String,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub code: String,
     pub name: String,
     pub sku: String,
@@ -55,11 +56,11 @@ pub struct BelowFloorSignal {
 /// A terminal served by a sub-distributor outside that sub-distributor's territory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TerritorySignal {
-    pub terminal_id: String,
+    pub terminal_id: CustomerId,
     pub terminal_code: String,
     pub terminal_name: String,
     pub place: String,
-    pub sub_id: String,
+    pub sub_id: CustomerId,
     pub sub_code: String,
     pub sub_name: String,
     pub territories: Vec<Territory>,

@@ -5,6 +5,7 @@
 //! The rule is the company's saved one (the owner and managers save it) unless the query
 //! carries another to try out.
 use crate::domain::growth::{CandidateReason, CandidateRule, Growth};
+use crate::domain::ids::CustomerId;
 use crate::domain::sales::Measure;
 use crate::domain::segmentation::Class;
 use crate::error::AppError;
@@ -94,7 +95,7 @@ impl GrowthQuery {
 /// One customer's line of the table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrowthRow {
-    pub id: String,
+    pub id: CustomerId,
     pub code: String,
     pub name: String,
     pub tier: Option<Class>,

@@ -4,6 +4,7 @@
 //! Everyone reads the current edition and acknowledges it; the owner and managers see
 //! who has not.
 use crate::domain::handbook::{Draft, Handbook};
+use crate::domain::ids::EmployeeId;
 use crate::error::AppError;
 use crate::wire::FormOrJson;
 use leptos::prelude::*;
@@ -24,7 +25,7 @@ pub struct Edition {
 /// Who acknowledged the current edition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acknowledgement {
-    pub employee_id: String,
+    pub employee_id: EmployeeId,
     pub name: String,
     pub role: String,
     pub at: Option<String>,

@@ -2,6 +2,7 @@
 //! catalogue), orders typed in the app (any user, for customers they may see), the
 //! ledger list, deleting an order (owner and managers). Imports are a plain route
 //! (`POST /api/sales/import`, raw file body) in `server::files`.
+use crate::domain::ids::CustomerId;
 use crate::domain::sales::{ProductInput, SaleLineInput};
 use crate::error::AppError;
 use crate::wire::FormOrJson;
@@ -49,7 +50,7 @@ pub struct LineSummary {
     pub order_id: String,
     pub line_no: i64,
     pub order_date: String,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub customer_code: String,
     pub customer_name: String,
     pub sku: String,

@@ -620,3 +620,26 @@ fn Snapshots(list: Resource<Result<Vec<SnapshotSummary>, AppError>>) -> impl Int
         </Transition>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_period_form_names_each_choice_and_recognises_the_period_shown() {
+        for k in PeriodChoice::ALL {
+            assert_eq!(PeriodChoice::parse(k.as_str()), k);
+        }
+        assert_eq!(PeriodChoice::parse("decade"), PeriodChoice::Custom);
+        // no dates in the address: the server's default, the last twelve months
+        assert_eq!(guess_kind("", ""), PeriodChoice::Last12);
+        assert_eq!(guess_kind("2026-03-01", "2026-03-31"), PeriodChoice::Month);
+        assert_eq!(
+            guess_kind("2026-04-01", "2026-06-30"),
+            PeriodChoice::Quarter
+        );
+        assert_eq!(guess_kind("2026-01-01", "2026-12-31"), PeriodChoice::Year);
+        assert_eq!(guess_kind("2025-11-01", "2026-10-31"), PeriodChoice::Last12);
+        assert_eq!(guess_kind("2026-03-05", "2026-03-20"), PeriodChoice::Custom);
+    }
+}

@@ -4,6 +4,7 @@
 //! someone who may see the customer (the owner, a manager, or the customer's rep).
 //! Photos are uploaded to `POST /api/tickets/{kind}/{id}/photos` and served from
 //! `/ticket-photos/{id}`.
+use crate::domain::ids::{CustomerId, EmployeeId};
 use crate::domain::segmentation::Class;
 use crate::domain::sla::{Calendar, Clock, Standard, Status};
 use crate::domain::tickets::{
@@ -47,7 +48,8 @@ pub struct Timer {
 pub struct BoardItem {
     pub kind: TicketKind,
     pub id: String,
-    pub customer_id: String,
+    /// None for a driver, who is not shown the customer's profile.
+    pub customer_id: Option<CustomerId>,
     pub code: String,
     pub name: String,
     pub tier: Option<Class>,
@@ -95,7 +97,7 @@ pub struct ObjectionDetail {
     pub resolved_at: Option<String>,
     pub closed_at: Option<String>,
     pub paused: bool,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<EmployeeId>,
     pub created_by: Option<String>,
     /// Who it may be given to (owner, managers, the customer's rep), while not closed.
     pub assignees: Vec<Handler>,
@@ -120,7 +122,7 @@ pub struct DeliveryDetail {
     pub now: NaiveDateTime,
     pub calendar: Calendar,
     pub stop: Stop,
-    pub driver_id: Option<String>,
+    pub driver_id: Option<EmployeeId>,
     /// The viewer may give the delivery to another driver (owner, manager, the
     /// customer's rep) …
     pub may_assign: bool,
@@ -175,7 +177,7 @@ pub struct Compliance {
 /// Someone a ticket may be given to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handler {
-    pub id: String,
+    pub id: EmployeeId,
     pub name: String,
 }
 

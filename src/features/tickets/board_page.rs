@@ -256,7 +256,7 @@ fn ObjectionForm(on_done: Callback<()>) -> impl IntoView {
                         <option value="">{t!(i18n, tickets.nobody)}</option>
                         <Transition fallback=|| ()>
                             {move || Suspend::new(async move {
-                                handlers.await.unwrap_or_default().into_iter().map(|h| view! { <option value=h.id>{h.name}</option> }).collect_view()
+                                handlers.await.unwrap_or_default().into_iter().map(|h| view! { <option value=h.id.to_string()>{h.name}</option> }).collect_view()
                             })}
                         </Transition>
                     </select>
@@ -329,7 +329,7 @@ fn DeliveryForm(on_done: Callback<()>) -> impl IntoView {
                         <option value="">{t!(i18n, tickets.nobody)}</option>
                         <Transition fallback=|| ()>
                             {move || Suspend::new(async move {
-                                handlers.await.unwrap_or_default().into_iter().map(|h| view! { <option value=h.id>{h.name}</option> }).collect_view()
+                                handlers.await.unwrap_or_default().into_iter().map(|h| view! { <option value=h.id.to_string()>{h.name}</option> }).collect_view()
                             })}
                         </Transition>
                     </select>

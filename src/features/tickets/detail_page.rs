@@ -13,6 +13,7 @@ use super::components::{
 };
 use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::components::upload::{picked_file, post_file_for};
+use crate::domain::ids::EmployeeId;
 use crate::domain::tickets::ObjectionStatus;
 use crate::error::AppError;
 use crate::features::customers::components::ClassBadge;
@@ -137,7 +138,7 @@ fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
                 </div>
                 <p class="ticket-customer">
                     {item.tier.map(|t| view! { <ClassBadge class=t /> })}
-                    <a href=format!("/customers/{}", item.customer_id)>{format!("{} {}", item.code, item.name)}</a>
+                    <a href=item.customer_id.map(|c| format!("/customers/{c}"))>{format!("{} {}", item.code, item.name)}</a>
                     {item.handler.clone().map(|h| format!(" · {} {h}", t_string!(i18n, tickets.assignee)))}
                 </p>
                 <p class="ticket-description">{x.description.clone()}</p>
@@ -274,7 +275,7 @@ fn HandOverForm(
     /// `(id, version)` of the ticket.
     ticket: Signal<(String, i64)>,
     /// `(id, name)` to choose from, and who has it now.
-    choices: Signal<(Vec<Handler>, Option<String>)>,
+    choices: Signal<(Vec<Handler>, Option<EmployeeId>)>,
     /// "Nobody" as a choice, with this label.
     nobody: Option<String>,
     submit: Callback<String>,
@@ -284,13 +285,13 @@ fn HandOverForm(
 ) -> impl IntoView {
     // what the select shows at first: who has it now, else the first choice (or nobody)
     let shown = choices.with_untracked(|(list, now)| {
-        now.clone()
-            .filter(|n| list.iter().any(|h| h.id == *n))
+        now.filter(|n| list.iter().any(|h| h.id == *n))
             .or_else(|| {
                 (nobody.is_none())
-                    .then(|| list.first().map(|h| h.id.clone()))
+                    .then(|| list.first().map(|h| h.id))
                     .flatten()
             })
+            .map(|id| id.to_string())
             .unwrap_or_default()
     });
     let chosen = RwSignal::new(shown);
@@ -306,8 +307,8 @@ fn HandOverForm(
                 <select name=field on:change=move |ev| chosen.set(event_target_value(&ev))>
                     {nobody.map(|n| view! { <option value="">{n}</option> })}
                     {move || choices.with(|(list, now)| list.iter().map(|h| {
-                        let selected = now.as_deref() == Some(h.id.as_str());
-                        view! { <option value=h.id.clone() selected=selected>{h.name.clone()}</option> }
+                        let selected = *now == Some(h.id);
+                        view! { <option value=h.id.to_string() selected=selected>{h.name.clone()}</option> }
                     }).collect_view())}
                 </select>
             </label>
@@ -374,7 +375,7 @@ fn ReassignForm(d: RwSignal<ObjectionDetail>) -> impl IntoView {
     view! {
         <HandOverForm action=AssignObjection::PATH field="assignee"
             label=t_string!(i18n, tickets.reassign).to_string() button=t_string!(i18n, tickets.do_reassign).to_string()
-            ticket=ticket choices=Signal::derive(move || d.with(|x| (x.assignees.clone(), x.assignee_id.clone())))
+            ticket=ticket choices=Signal::derive(move || d.with(|x| (x.assignees.clone(), x.assignee_id)))
             nobody=None submit=submit pending=assign.pending().into() message=message />
     }
 }
@@ -436,7 +437,7 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
                 {x.item.tier.map(|t| view! { <ClassBadge class=t /> })}
                 // a driver sees where to go, not the customer's profile
                 {if x.may_open_customer {
-                    Either::Left(view! { <a href=format!("/customers/{}", x.item.customer_id)>{format!("{} {}", x.item.code, x.item.name)}</a> })
+                    Either::Left(view! { <a href=x.item.customer_id.map(|c| format!("/customers/{c}"))>{format!("{} {}", x.item.code, x.item.name)}</a> })
                 } else {
                     Either::Right(view! { <strong>{x.item.name.clone()}</strong> })
                 }}
@@ -533,7 +534,7 @@ fn DriverForm(d: RwSignal<DeliveryDetail>) -> impl IntoView {
     view! {
         <HandOverForm action=AssignDriver::PATH field="driver"
             label=t_string!(i18n, tickets.change_driver).to_string() button=t_string!(i18n, tickets.do_change_driver).to_string()
-            ticket=ticket choices=Signal::derive(move || d.with(|x| (x.drivers.clone(), x.driver_id.clone())))
+            ticket=ticket choices=Signal::derive(move || d.with(|x| (x.drivers.clone(), x.driver_id)))
             nobody=Some(t_string!(i18n, tickets.nobody).to_string()) submit=submit pending=assign.pending().into() message=message />
     }
 }

@@ -7,6 +7,7 @@
 //! measure is theirs; a period compared with a snapshot is classified by the snapshot's
 //! measure. A rep compares their own customers only. Only the owner sets policies.
 use crate::domain::growth::Growth;
+use crate::domain::ids::CustomerId;
 use crate::domain::sales::Measure;
 use crate::domain::segmentation::{Class, Thresholds};
 use crate::domain::tier::{Matrix, SupportType, TierPolicyInput};
@@ -62,7 +63,7 @@ pub struct SnapshotChoice {
 /// A customer on the at-risk or rising list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WatchRow {
-    pub id: String,
+    pub id: CustomerId,
     pub code: String,
     pub name: String,
     pub class: Class,
@@ -93,7 +94,7 @@ pub struct TransitionData {
 /// A customer of a cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MovedRow {
-    pub id: String,
+    pub id: CustomerId,
     pub code: String,
     pub name: String,
     pub total: i64,
@@ -138,7 +139,7 @@ pub struct PolicyOverview {
 /// A tier change as the rep sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TierChangeSummary {
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub code: String,
     pub name: String,
     pub old_tier: Option<Class>,

@@ -134,7 +134,7 @@ pub async fn rows(
 
 pub fn row(r: &svc::Row) -> GrowthRow {
     GrowthRow {
-        id: r.customer.id.to_string(),
+        id: r.customer.id.into(),
         code: r.customer.code.clone(),
         name: r.customer.name.clone(),
         tier: r.customer.tier,

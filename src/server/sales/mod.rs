@@ -96,7 +96,7 @@ pub async fn lines(page: u32) -> Result<Vec<LineSummary>, AppError> {
             order_id: l.order_id.to_string(),
             line_no: l.line_no,
             order_date: l.order_date,
-            customer_id: l.customer_id.to_string(),
+            customer_id: l.customer_id.into(),
             customer_code: l.customer_code,
             customer_name: l.customer_name,
             sku: l.sku,

@@ -83,7 +83,7 @@ async fn delivery_of(
         promised_at: r.promised_at.map(beijing_minute),
         delivered_at: r.delivered_at.map(beijing_minute),
         stop: stop_of(&r),
-        driver_id: r.driver_id.map(|d| d.to_string()),
+        driver_id: r.driver_id.map(Into::into),
         note: r.note,
         photos,
         now,
@@ -98,7 +98,7 @@ async fn delivery_of(
 /// the timer, not the customer's code, id, tier or rep.
 fn shown_to(user: &CurrentUser, mut item: BoardItem) -> BoardItem {
     if !user.role.may(Action::WorkWithCustomers) {
-        item.customer_id = String::new();
+        item.customer_id = None;
         item.code = String::new();
         item.tier = None;
         item.rep = None;

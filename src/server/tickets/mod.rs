@@ -55,7 +55,7 @@ fn objection_item(
     BoardItem {
         kind: TicketKind::Objection,
         id: r.id.to_string(),
-        customer_id: r.customer_id.to_string(),
+        customer_id: Some(r.customer_id.into()),
         code: r.code.clone(),
         name: r.name.clone(),
         tier: r.tier,
@@ -74,7 +74,7 @@ fn delivery_item(rules: &Rules, r: &repo::DeliveryRow, now: NaiveDateTime) -> Bo
     BoardItem {
         kind: TicketKind::Delivery,
         id: r.id.to_string(),
-        customer_id: r.customer_id.to_string(),
+        customer_id: Some(r.customer_id.into()),
         code: r.code.clone(),
         name: r.name.clone(),
         tier: r.tier,
@@ -251,7 +251,7 @@ async fn handler_list(
             (
                 e.role != Role::Driver,
                 Handler {
-                    id: e.id.to_string(),
+                    id: e.id.into(),
                     name: e.name,
                 },
             )

@@ -126,7 +126,7 @@ async fn detail_of(
         resolved_at: r.resolved_at.map(beijing_minute),
         closed_at: r.closed_at.map(beijing_minute),
         paused: r.paused_at.is_some(),
-        assignee_id: r.assignee_id.map(|a| a.to_string()),
+        assignee_id: r.assignee_id.map(Into::into),
         created_by: r.created_by_name,
         assignees,
         timers: timers.to_vec(),

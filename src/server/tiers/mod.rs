@@ -221,7 +221,7 @@ pub async fn compare(q: TransitionQuery) -> Result<TransitionData, AppError> {
             .filter_map(|w| {
                 let e = &customers.entries[*customers.position.get(&w.customer)?];
                 Some(WatchRow {
-                    id: e.id.to_string(),
+                    id: e.id.into(),
                     code: e.code.clone(),
                     name: e.name.clone(),
                     class: w.class,
@@ -290,7 +290,7 @@ pub async fn moved(
             .skip(start)
             .take(MOVED_PAGE as usize)
             .map(|(total, e)| MovedRow {
-                id: e.id.to_string(),
+                id: e.id.into(),
                 code: e.code.clone(),
                 name: e.name.clone(),
                 total,
@@ -375,7 +375,7 @@ pub async fn changes(moves_only: bool) -> Result<Vec<TierChangeSummary>, AppErro
                 .policy_id
                 .and_then(|id| versions.iter().find(|v| v.id == id.to_string()).cloned());
             TierChangeSummary {
-                customer_id: r.customer_id.to_string(),
+                customer_id: r.customer_id.into(),
                 code: r.code,
                 name: r.name,
                 old_tier: r.old_tier,

@@ -73,7 +73,7 @@ fn plan_customer(r: repo::PlanRow, freq: &Frequencies, today: NaiveDate) -> Plan
         .collect::<Vec<_>>()
         .join(" ");
     PlanCustomer {
-        id: r.id.to_string(),
+        id: r.id.into(),
         code: r.code,
         name: r.name,
         kind: r.kind,
@@ -272,7 +272,7 @@ pub async fn compliance(days: u32) -> Result<Vec<RepCompliance>, AppError> {
         let planned = planned_in(freq.per_month(tier, now.date()), days);
         let made = u32::try_from(visits).unwrap_or(0);
         let e = per_rep.entry(rep).or_insert_with(|| RepCompliance {
-            rep_id: rep.map(|r| r.to_string()),
+            rep_id: rep.map(Into::into),
             rep_name: rep.and_then(|r| names.get(&r).cloned()),
             customers: 0,
             planned: 0,
@@ -375,7 +375,7 @@ async fn summaries(
         .into_iter()
         .map(|r| VisitSummary {
             id: r.id.to_string(),
-            customer_id: r.customer_id.to_string(),
+            customer_id: r.customer_id.into(),
             customer_code: r.code,
             customer_name: r.name,
             rep_name: r.rep_name,
@@ -445,7 +445,7 @@ pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
         })
         .collect();
     Ok(OfflineBundle {
-        user_id: user.id.0.to_string(),
+        user_id: user.id,
         user_name: user.name.clone(),
         generated_at: now_utc.to_rfc3339(),
         plan,

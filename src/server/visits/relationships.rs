@@ -164,7 +164,7 @@ async fn reminder_views(
                     Occasion::Anniversary { years } => Some(years),
                     _ => None,
                 },
-                customer_id: r.id.to_string(),
+                customer_id: r.id.into(),
                 customer_code: r.code.clone(),
                 customer_name: r.name.clone(),
                 tier: r.tier,

@@ -137,7 +137,6 @@ pub async fn sign_in(login: String, password: String) -> Result<CurrentUser, App
     let ip = context::client_ip();
     let old_token = context::session_token();
     let user_agent = context::user_agent();
-    let now = db::unix_now();
     // a login no employee could have is stored as its hash: a row per attempt, never
     // a megabyte of whatever the request carried
     let account_key = if plausible {
@@ -147,29 +146,7 @@ pub async fn sign_in(login: String, password: String) -> Result<CurrentUser, App
         format!("login#{:x}", sha2::Sha256::digest(key.as_bytes()))
     };
     let address_key = ip.map(|ip| format!("addr:{ip}"));
-    // The attempt is counted against the login before the password is checked (one
-    // atomic statement), so parallel attempts cannot all pass a check made before any
-    // of them failed. The address is only ever slowed, never refused.
-    let (reservation, address_delay) = {
-        let mut conn = state.conn().await?;
-        let reservation =
-            sign_in::reserve(&mut conn, &account_key, now, &cfg.account_throttle).await?;
-        let address_delay = match &address_key {
-            Some(k) => sign_in::address_delay(&mut conn, k, now, &cfg.address_throttle).await?,
-            None => 0,
-        };
-        (reservation, address_delay)
-    };
-    let delay_ms = match reservation {
-        sign_in::Reservation::Locked { retry_after_secs } => {
-            tracing::warn!(login = %key, ?ip, "sign-in refused: too many failures");
-            return Err(AppError::TooManyAttempts { retry_after_secs });
-        }
-        sign_in::Reservation::Go { delay_ms } => delay_ms.max(address_delay),
-    };
-    if delay_ms > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
-    }
+    throttle(&state, &account_key, address_key.as_deref(), &key, ip).await?;
 
     let candidates = if plausible {
         let mut conn = state.conn().await?;
@@ -244,6 +221,43 @@ pub async fn sign_in(login: String, password: String) -> Result<CurrentUser, App
         login: row.login,
         role: row.role,
     })
+}
+
+/// Counts the attempt against the login before the password is checked (one atomic
+/// statement, so parallel attempts cannot all pass a check made before any of them
+/// failed), then waits as long as the login's and the address's failures ask. A login
+/// with too many failures is refused; the address is only ever slowed, never refused.
+async fn throttle(
+    state: &crate::server::state::AppState,
+    account_key: &str,
+    address_key: Option<&str>,
+    login: &str,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(), AppError> {
+    use crate::server::db::{self, sign_in};
+    let cfg = &state.config;
+    let now = db::unix_now();
+    let (reservation, address_delay) = {
+        let mut conn = state.conn().await?;
+        let reservation =
+            sign_in::reserve(&mut conn, account_key, now, &cfg.account_throttle).await?;
+        let address_delay = match address_key {
+            Some(k) => sign_in::address_delay(&mut conn, k, now, &cfg.address_throttle).await?,
+            None => 0,
+        };
+        (reservation, address_delay)
+    };
+    let delay_ms = match reservation {
+        sign_in::Reservation::Locked { retry_after_secs } => {
+            tracing::warn!(%login, ?ip, "sign-in refused: too many failures");
+            return Err(AppError::TooManyAttempts { retry_after_secs });
+        }
+        sign_in::Reservation::Go { delay_ms } => delay_ms.max(address_delay),
+    };
+    if delay_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+    }
+    Ok(())
 }
 
 /// Signs out: ends the session (if any) and clears the cookie.

@@ -51,45 +51,7 @@ pub fn TodayPage() -> impl IntoView {
     let editing = RwSignal::new(None::<OutboxEntry>);
 
     #[cfg(feature = "hydrate")]
-    {
-        Effect::new(move |_| {
-            crate::offline::keep_page("/today");
-            leptos::task::spawn_local(async move {
-                use crate::offline::outbox;
-                if let Some(b) = outbox::load_bundle().await {
-                    today.bundle.set(Some(b));
-                }
-                today.reload_entries().await;
-                if today.refresh(i18n).await {
-                    today.sync(i18n).await;
-                }
-            });
-        });
-        let online = window_event_listener(leptos::ev::online, move |_| {
-            today.sync_after_reconnect(i18n, 0);
-        });
-        let offline = window_event_listener(leptos::ev::offline, move |_| {
-            today.status.set(SyncStatus::Offline);
-        });
-        // while records wait, try again every half minute
-        let timer = set_interval_with_handle(
-            move || {
-                if today.counts().0 > 0 && today.status.get_untracked() != SyncStatus::Syncing {
-                    leptos::task::spawn_local(today.sync(i18n));
-                }
-            },
-            std::time::Duration::from_secs(30),
-        )
-        .ok();
-        on_cleanup(move || {
-            today.cancel_retry();
-            online.remove();
-            offline.remove();
-            if let Some(t) = timer {
-                t.clear();
-            }
-        });
-    }
+    today.start(i18n);
 
     let customer = Memo::new(move |_| {
         let id = selected.get()?;

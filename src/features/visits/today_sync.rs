@@ -179,6 +179,50 @@ impl Today {
         }
     }
 
+    /// Starts the page's work on the device: reads the plan and the outbox kept there,
+    /// fetches a fresh plan and syncs; then syncs again when the device comes back online
+    /// and every half minute while records wait. Leaving the page stops all of it.
+    #[cfg(feature = "hydrate")]
+    pub(super) fn start(self, i18n: leptos_i18n::I18nContext<Locale>) {
+        Effect::new(move |_| {
+            crate::offline::keep_page("/today");
+            leptos::task::spawn_local(async move {
+                use crate::offline::outbox;
+                if let Some(b) = outbox::load_bundle().await {
+                    self.bundle.set(Some(b));
+                }
+                self.reload_entries().await;
+                if self.refresh(i18n).await {
+                    self.sync(i18n).await;
+                }
+            });
+        });
+        let online = window_event_listener(leptos::ev::online, move |_| {
+            self.sync_after_reconnect(i18n, 0);
+        });
+        let offline = window_event_listener(leptos::ev::offline, move |_| {
+            self.status.set(SyncStatus::Offline);
+        });
+        // while records wait, try again every half minute
+        let timer = set_interval_with_handle(
+            move || {
+                if self.counts().0 > 0 && self.status.get_untracked() != SyncStatus::Syncing {
+                    leptos::task::spawn_local(self.sync(i18n));
+                }
+            },
+            std::time::Duration::from_secs(30),
+        )
+        .ok();
+        on_cleanup(move || {
+            self.cancel_retry();
+            online.remove();
+            offline.remove();
+            if let Some(t) = timer {
+                t.clear();
+            }
+        });
+    }
+
     /// Syncs when the device says it is back online. The first requests often still meet
     /// the network down (the radio reconnects after the event): while they do, try again
     /// after 2, 4, 8 and 16 seconds rather than leave the records to the half-minute round.

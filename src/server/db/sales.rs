@@ -206,6 +206,21 @@ pub struct NewLine {
     pub cost: i64,
 }
 
+/// Whether an order (a tablet's, by its client id) already has lines.
+pub async fn order_exists(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order: Uuid,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sales_lines WHERE company_id = ? AND order_id = ?)",
+    )
+    .bind(company.0)
+    .bind(order)
+    .fetch_one(conn)
+    .await
+}
+
 /// Stores lines, many per statement (SQLite's limit is 32 766 bound values).
 pub async fn insert_lines(
     conn: &mut DbConn,

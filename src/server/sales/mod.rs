@@ -113,32 +113,9 @@ pub async fn create_order(order: OrderInput) -> Result<String, AppError> {
     create_order_once(order).await.map(|(id, _)| id)
 }
 
-/// Records an order; with a client id (taken offline) a second call finds the first
-/// and answers its id with `false` (nothing new stored).
-pub async fn create_order_once(order: OrderInput) -> Result<(String, bool), AppError> {
-    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-    let scope = scope_of(&user);
-    let client_id = context::client_id(&order.client_id)?;
-    if let Some(id) = client_id {
-        let mut conn = state.conn().await?;
-        let n: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM sales_lines WHERE company_id = ? AND order_id = ?",
-        )
-        .bind(user.company_id.0)
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-        if n > 0 {
-            return Ok((id.to_string(), false));
-        }
-        crate::server::customers::writes::reassigned_check(
-            &mut conn,
-            &user,
-            order.customer_code.trim(),
-        )
-        .await?;
-    }
-    let mut errors: Vec<FieldError> = Vec::new();
+/// Parses an order's lines; problems are named by line (`lines.1.quantity`), the
+/// order's own fields once however many lines repeat them.
+fn parse_lines(order: &OrderInput, errors: &mut Vec<FieldError>) -> Vec<SaleLine> {
     if order.lines.is_empty() {
         errors.push(FieldError::new(
             "lines.0.product_sku",
@@ -147,7 +124,7 @@ pub async fn create_order_once(order: OrderInput) -> Result<(String, bool), AppE
     }
     let mut parsed = Vec::new();
     for (i, l) in order.lines.iter().enumerate() {
-        match SaleLine::parse(&line_input(&order, l)) {
+        match SaleLine::parse(&line_input(order, l)) {
             Ok(p) => parsed.push(p),
             Err(es) => {
                 for e in es {
@@ -162,6 +139,29 @@ pub async fn create_order_once(order: OrderInput) -> Result<(String, bool), AppE
             }
         }
     }
+    parsed
+}
+
+/// Records an order; with a client id (taken offline) a second call finds the first
+/// and answers its id with `false` (nothing new stored).
+pub async fn create_order_once(order: OrderInput) -> Result<(String, bool), AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let scope = scope_of(&user);
+    let client_id = context::client_id(&order.client_id)?;
+    if let Some(id) = client_id {
+        let mut conn = state.conn().await?;
+        if repo::order_exists(&mut conn, user.company_id, id).await? {
+            return Ok((id.to_string(), false));
+        }
+        crate::server::customers::writes::reassigned_check(
+            &mut conn,
+            &user,
+            order.customer_code.trim(),
+        )
+        .await?;
+    }
+    let mut errors: Vec<FieldError> = Vec::new();
+    let parsed = parse_lines(&order, &mut errors);
     let mut tx = state.begin().await?;
     let company = user.company_id;
     // one customer by code, within the user's scope (a rep's order for another

@@ -12,6 +12,12 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Connection as _, QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
+mod history;
+mod photos;
+
+pub use history::{Change, HistoryRow, history, history_entry, record_change, record_changes};
+pub use photos::{PhotoRow, delete_photo, insert_photo, photo, photos};
+
 /// Which customers a user may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -614,71 +620,6 @@ pub async fn sub_distributors(
     q.build_query_as().fetch_all(conn).await
 }
 
-/// Records one change (or the creation, field `""`) of a customer.
-#[expect(clippy::too_many_arguments, reason = "one history row")]
-pub async fn record_change(
-    conn: &mut DbConn,
-    company: CompanyId,
-    customer: Uuid,
-    version: i64,
-    field: &str,
-    old: Option<&str>,
-    new: Option<&str>,
-    by: Option<EmployeeId>,
-    source: &str,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let change = Change {
-        customer,
-        version,
-        field,
-        old,
-        new,
-    };
-    record_changes(conn, company, &[change], by, source, now).await
-}
-
-/// One line of a customer's history: `field` went from `old` to `new` at `version`
-/// (an empty field with no values: the customer was created).
-#[derive(Debug, Clone, Copy)]
-pub struct Change<'a> {
-    pub customer: Uuid,
-    pub version: i64,
-    pub field: &'a str,
-    pub old: Option<&'a str>,
-    pub new: Option<&'a str>,
-}
-
-/// Records many history lines by one author at one time, a few thousand per statement.
-pub async fn record_changes(
-    conn: &mut DbConn,
-    company: CompanyId,
-    changes: &[Change<'_>],
-    by: Option<EmployeeId>,
-    source: &str,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    for chunk in changes.chunks(MAX_BINDS / 9) {
-        let mut q = QueryBuilder::new(
-            "INSERT INTO customer_history (company_id, customer_id, version, field, old_value, \
-             new_value, employee_id, source, changed_at) ",
-        );
-        q.push_values(chunk, |mut b, c| {
-            b.push_bind(company.0)
-                .push_bind(c.customer)
-                .push_bind(c.version)
-                .push_bind(c.field.to_owned())
-                .push_bind(c.old.map(str::to_owned))
-                .push_bind(c.new.map(str::to_owned))
-                .push_bind(by.map(|e| e.0))
-                .push_bind(source.to_owned())
-                .push_bind(now);
-        });
-        q.build().persistent(false).execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
 /// The customers among `ids` (whole company scope), for an import's updates.
 pub async fn get_many(
     conn: &mut DbConn,
@@ -699,150 +640,6 @@ pub async fn get_many(
         }
     }
     Ok(out)
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct HistoryRow {
-    pub version: i64,
-    pub field: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    pub by_name: Option<String>,
-    pub source: String,
-    pub changed_at: DateTime<Utc>,
-}
-
-/// A customer's recorded changes with a version above `after`, newest first.
-pub async fn history(
-    conn: &mut DbConn,
-    company: CompanyId,
-    customer: Uuid,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<HistoryRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT h.version, h.field, h.old_value, h.new_value, e.name AS by_name, h.source, \
-         h.changed_at FROM customer_history h \
-         LEFT JOIN employees e ON e.company_id = h.company_id AND e.id = h.employee_id \
-         WHERE h.company_id = ? AND h.customer_id = ? AND h.version > ? \
-         ORDER BY h.version DESC, h.field LIMIT ?",
-    )
-    .bind(company.0)
-    .bind(customer)
-    .bind(after)
-    .bind(limit)
-    .fetch_all(conn)
-    .await
-}
-
-/// One recorded change, for a restore.
-pub async fn history_entry(
-    conn: &mut DbConn,
-    company: CompanyId,
-    customer: Uuid,
-    version: i64,
-    field: &str,
-) -> Result<Option<HistoryRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT h.version, h.field, h.old_value, h.new_value, e.name AS by_name, h.source, \
-         h.changed_at FROM customer_history h \
-         LEFT JOIN employees e ON e.company_id = h.company_id AND e.id = h.employee_id \
-         WHERE h.company_id = ? AND h.customer_id = ? AND h.version = ? AND h.field = ?",
-    )
-    .bind(company.0)
-    .bind(customer)
-    .bind(version)
-    .bind(field)
-    .fetch_optional(conn)
-    .await
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PhotoRow {
-    pub id: Uuid,
-    pub customer_id: Uuid,
-    pub kind: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub created_at: DateTime<Utc>,
-}
-
-#[expect(clippy::too_many_arguments, reason = "one photo row")]
-pub async fn insert_photo(
-    conn: &mut DbConn,
-    company: CompanyId,
-    id: Uuid,
-    customer: Uuid,
-    kind: &str,
-    content_type: &str,
-    size: i64,
-    by: EmployeeId,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO customer_photos (company_id, id, customer_id, kind, content_type, \
-         size_bytes, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(company.0)
-    .bind(id)
-    .bind(customer)
-    .bind(kind)
-    .bind(content_type)
-    .bind(size)
-    .bind(by.0)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// A customer's photos, newest first.
-pub async fn photos(
-    conn: &mut DbConn,
-    company: CompanyId,
-    customer: Uuid,
-) -> Result<Vec<PhotoRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, customer_id, kind, content_type, size_bytes, created_at FROM customer_photos \
-         WHERE company_id = ? AND customer_id = ? ORDER BY created_at DESC LIMIT 200",
-    )
-    .bind(company.0)
-    .bind(customer)
-    .fetch_all(conn)
-    .await
-}
-
-/// A photo, only if its customer is within `scope`.
-pub async fn photo(
-    conn: &mut DbConn,
-    company: CompanyId,
-    scope: Scope,
-    id: Uuid,
-) -> Result<Option<PhotoRow>, sqlx::Error> {
-    let mut q = QueryBuilder::new(
-        "SELECT ph.id, ph.customer_id, ph.kind, ph.content_type, ph.size_bytes, ph.created_at \
-         FROM customer_photos ph JOIN customers c \
-         ON c.company_id = ph.company_id AND c.id = ph.customer_id WHERE ph.company_id = ",
-    );
-    q.push_bind(company.0).push(" AND ph.id = ").push_bind(id);
-    scope.push(&mut q);
-    q.build_query_as().fetch_optional(conn).await
-}
-
-pub async fn delete_photo(
-    conn: &mut DbConn,
-    company: CompanyId,
-    id: Uuid,
-) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM customer_photos WHERE company_id = ? AND id = ?")
-            .bind(company.0)
-            .bind(id)
-            .execute(conn)
-            .await?
-            .rows_affected()
-            == 1,
-    )
 }
 
 /// Customers directly served by `parent` (within `scope`): id, code, name, kind.

@@ -83,6 +83,9 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
             td_string!(locale, field_errors.too_many_decimals).to_string()
         }
         FieldErrorCode::TooLarge => td_string!(locale, field_errors.too_large).to_string(),
+        FieldErrorCode::TooManyPhotos { max } => {
+            td_string!(locale, field_errors.too_many_photos, max = max).to_string()
+        }
         FieldErrorCode::Negative => td_string!(locale, field_errors.negative).to_string(),
         FieldErrorCode::InvalidDate => td_string!(locale, field_errors.invalid_date).to_string(),
         FieldErrorCode::OnlyForTerminals => {

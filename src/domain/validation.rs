@@ -42,6 +42,8 @@ pub enum FieldErrorCode {
     TooManyDecimals,
     /// Beyond any sensible value for this field.
     TooLarge,
+    /// A visit already holds as many photos as it may.
+    TooManyPhotos { max: u32 },
     /// This field cannot be negative.
     Negative,
     /// Not a date (YYYY-MM-DD), or not a real day.

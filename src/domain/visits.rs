@@ -653,6 +653,9 @@ impl Occasion {
     }
 }
 
+/// Photos a visit may hold: the tablet takes no more, the server stores no more.
+pub const PHOTOS_PER_VISIT: usize = 4;
+
 /// The occasions a tier has a gift list for: a reminder's kind without its years. On
 /// the wire and in the database as `birthday`, `anniversary`, `spring_festival`,
 /// `mid_autumn`.

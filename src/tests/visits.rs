@@ -284,6 +284,32 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     assert_eq!(shelf(&signals), vec![(floor - 50, floor)]);
     let signals = ok(&app, &lina, "discipline/signals", json!({ "days": 7 })).await;
     assert!(shelf(&signals).is_empty());
+
+    // a visit holds four photos at most, whatever a client sends; a retry of one it
+    // holds is still answered as kept
+    for _ in 0..3 {
+        let more = uuid::Uuid::new_v4().to_string();
+        assert_eq!(
+            put(&rep, &more).await.unwrap().status(),
+            StatusCode::CREATED
+        );
+    }
+    let fifth = put(&rep, &uuid::Uuid::new_v4().to_string()).await.unwrap();
+    assert_eq!(fifth.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fifth.json::<serde_json::Value>().await.unwrap(),
+        json!({ "Validation": [{ "field": "photos", "code": { "TooManyPhotos": { "max": 4 } } }] })
+    );
+    assert_eq!(put(&rep, &photo).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM visit_photos WHERE visit_id = ?",
+            &visit_id
+        )
+        .await,
+        4
+    );
 }
 
 #[tokio::test]

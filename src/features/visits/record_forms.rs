@@ -26,7 +26,7 @@ pub enum Form {
 
 /// Largest photo kept on the device, and photos per visit.
 pub const PHOTO_MAX_BYTES: usize = 5 * 1024 * 1024;
-pub const PHOTOS_PER_VISIT: usize = 4;
+pub use crate::domain::visits::PHOTOS_PER_VISIT;
 
 /// The visit, objection and order forms: checked on the device with the same domain
 /// rules the server applies, then queued. Correcting a refused record (`editing`) keeps

@@ -320,6 +320,19 @@ pub async fn photo_visit(
     .await
 }
 
+/// Photos a visit holds.
+pub async fn photo_count(
+    conn: &mut DbConn,
+    company: CompanyId,
+    visit: Uuid,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM visit_photos WHERE company_id = ? AND visit_id = ?")
+        .bind(company.0)
+        .bind(visit)
+        .fetch_one(conn)
+        .await
+}
+
 pub async fn insert_photo(
     conn: &mut DbConn,
     company: CompanyId,

@@ -594,6 +594,19 @@ pub async fn put_visit_photo(
         Some(_) => return Err(AppError::NotFound),
         None => {}
     }
+    // a new photo: only while the visit holds fewer than it may
+    let max = crate::domain::visits::PHOTOS_PER_VISIT;
+    let held = visits::photo_count(&mut tx, company, visit).await?;
+    if usize::try_from(held).unwrap_or(usize::MAX) >= max {
+        use crate::domain::validation::{FieldError, FieldErrorCode};
+        tracing::warn!(by = %user.id, %visit, "visit photo refused: the visit holds {held}");
+        return Err(AppError::Validation(vec![FieldError::new(
+            "photos",
+            FieldErrorCode::TooManyPhotos {
+                max: u32::try_from(max).unwrap_or(u32::MAX),
+            },
+        )]));
+    }
     store_image(
         &state,
         company,

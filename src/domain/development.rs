@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 /// A training session as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct TrainingInput {
     /// `YYYY-MM-DD`
     pub date: String,

@@ -159,6 +159,7 @@ impl ViolationStatus {
 /// A violation as reported.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct ViolationInput {
     /// The customer's code.
     pub customer: String,

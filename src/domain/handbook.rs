@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 /// The owner's own chapters, as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Draft {
     pub foreword: String,
     pub visit_procedure: String,

@@ -254,6 +254,7 @@ impl Period {
 
 /// One sales line as typed or read from a file: text, parsed by [`SaleLine::parse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SaleLineInput {
     pub order_date: String,
     pub customer_code: String,
@@ -391,6 +392,7 @@ pub fn code(raw: &str) -> Result<String, FieldErrorCode> {
 
 /// A product of the catalogue, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProductInput {
     pub sku: String,
     pub name: String,

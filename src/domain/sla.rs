@@ -123,6 +123,7 @@ pub struct WorkDay {
 /// (`123456` = Monday to Saturday), and dated exceptions `(day, "holiday"|"workday", name)`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct CalendarInput {
     pub open: String,
     pub close: String,

@@ -178,6 +178,7 @@ pub fn check_password(raw: &str) -> Result<(), FieldErrorCode> {
 
 /// What the staff form sends, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EmployeeInput {
     pub name: String,
     pub login: String,

@@ -63,6 +63,7 @@ impl StandardKind {
 /// fields are optional and, when given, must be stricter than the general one.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct StandardInput {
     pub kind: String,
     pub hours: String,
@@ -420,6 +421,7 @@ impl NewObjection {
 /// A delivery ticket as typed. `promised_at` and `driver` may be empty.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct DeliveryInput {
     pub customer: String,
     /// The order's number (from the ERP or the order book).

@@ -314,6 +314,7 @@ impl SupportType {
 /// A policy version as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct TierPolicyInput {
     /// `A`, `B`, `C`.
     pub tier: String,

@@ -7,6 +7,7 @@ mod browser_forms;
 mod cli;
 mod customer_import;
 mod customers;
+mod drawn_forms;
 mod drivers;
 mod helpers;
 mod hostile;

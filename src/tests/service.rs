@@ -46,6 +46,39 @@ async fn set_standards(app: &TestApp, owner: &Client) {
     }
 }
 
+/// The office's inputs refuse a field they do not have: a misspelled name is a bad
+/// request, never read as "not given" — here that would have saved the standard as
+/// counting every hour of the clock, the opposite of what was sent.
+#[tokio::test]
+async fn a_misspelled_field_is_refused_and_nothing_is_saved() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("laoban").await;
+    let before = count_standards(&app).await;
+    let input = json!({ "input": {
+        "kind": "first_answer", "hours": "4", "tier_a_hours": "", "working_hour_only": true } });
+    let (s, _) = refused(&app, &owner, "standards/save", input).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(count_standards(&app).await, before);
+    // spelled right, the same input is saved
+    let input = json!({ "input": {
+        "kind": "first_answer", "hours": "4", "tier_a_hours": "", "working_hours_only": true } });
+    ok(&app, &owner, "standards/save", input).await;
+    let working: bool = sqlx::query_scalar(
+        "SELECT working_hours_only FROM service_standards WHERE kind = 'first_answer'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(working);
+}
+
+async fn count_standards(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM service_standards")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_owner_sets_standards_and_bad_hours_are_refused() {
     let app = spawn_app().await;

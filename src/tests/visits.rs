@@ -107,9 +107,12 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     let below = format!("{}.{:02}", (floor - 50) / 100, (floor - 50) % 100);
     let batch = json!({ "items": [
         visit(&visit_id, &mine[0].0, "display", json!([{ "sku": sku, "price": below }])),
+        // stored on the tablet by an older version of the app: a field this version no
+        // longer reads is passed over, never a reason to refuse the rep's whole batch
         { "kind": "objection", "input": {
             "client_id": objection_id, "customer": mine[0].1, "category": "quality",
-            "description": "两箱瓶盖漏气", "assignee": "", "opened_at": beijing_minus(25) } },
+            "description": "两箱瓶盖漏气", "assignee": "", "opened_at": beijing_minus(25),
+            "priority": "high" } },
         { "kind": "order", "input": {
             "client_id": order_id, "customer_code": mine[0].1,
             "order_date": to_beijing(chrono::Utc::now()).date().to_string(),

@@ -22,6 +22,7 @@ pub const PAGE_SIZE: u32 = 50;
 /// Empty means "any".
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct CustomerQuery {
     pub search: String,
     pub kind: String,

@@ -19,6 +19,7 @@ pub const GROWTH_PAGE: u32 = 50;
 /// What the page asks for, as typed (from the URL). Empty: defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct GrowthQuery {
     /// `month` (default), `quarter`, `year`.
     pub kind: String,

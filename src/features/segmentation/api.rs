@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// What the page asks for, as typed (it comes from the URL).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct SegmentationQuery {
     pub from: String,
     pub to: String,

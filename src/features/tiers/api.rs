@@ -25,6 +25,7 @@ pub const WATCH_LIMIT: usize = 20;
 /// A comparison as typed (it comes from the URL).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct TransitionQuery {
     /// `snapshot:<id>` or `YYYY-MM-DD:YYYY-MM-DD`; both empty: the two newest snapshots,
     /// or else the last 12 months against the 12 before.

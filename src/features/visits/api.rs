@@ -208,6 +208,12 @@ pub struct OfflineBundle {
 }
 
 /// A record made on the tablet, waiting in its outbox.
+///
+/// Unlike the office's inputs, which refuse a field they do not have
+/// (`deny_unknown_fields`), the records the tablet stores — this, [`VisitInput`],
+/// `ObjectionInput`, [`OrderInput`] and their parts — pass over one: a record kept on a
+/// tablet by an older version of the app must still sync after an update, and one
+/// unreadable record would refuse the rep's whole batch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "input", rename_all = "snake_case")]
 pub enum OutboxItem {

@@ -1,0 +1,402 @@
+//! Every form the server draws, posted by the browser exactly as drawn — before the
+//! page's script has loaded, or with scripts off — is understood by its server function.
+//! The names a page gives its fields must be the input's fields: inputs refuse unknown
+//! fields, so a field a page adds or misspells, or one it forgets, would make the
+//! browser's post an unreadable request instead of a save or a message about the field.
+//!
+//! The pages come from the router's own route table and the links each role is shown
+//! (edit links such as `?edit=basic` included), so a new form is checked without a new
+//! test.
+use crate::helpers::{TestApp, form_answer, spawn_app};
+use reqwest::StatusCode;
+use std::collections::{BTreeSet, VecDeque};
+
+/// A form as the browser would post it: where, and the name/value pairs it sends.
+#[derive(Debug)]
+struct Form {
+    action: String,
+    fields: Vec<(String, String)>,
+}
+
+/// One tag of the page: its name (lowercase; `/form` for a closing tag), its attributes,
+/// and where the text after it starts.
+struct Tag {
+    name: String,
+    attrs: Vec<(String, Option<String>)>,
+    end: usize,
+}
+
+impl Tag {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_deref().unwrap_or(""))
+    }
+    fn has(&self, name: &str) -> bool {
+        self.attrs.iter().any(|(n, _)| n == name)
+    }
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Reads the tag starting at `at` (just after its `<`).
+fn read_tag(html: &str, at: usize) -> Option<Tag> {
+    let b = html.as_bytes();
+    let mut i = at;
+    let closing = b.get(i) == Some(&b'/');
+    if closing {
+        i += 1;
+    }
+    let start = i;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'-') {
+        i += 1;
+    }
+    if i == start {
+        return None;
+    }
+    let mut name = html[start..i].to_ascii_lowercase();
+    if closing {
+        name.insert(0, '/');
+    }
+    let mut attrs = Vec::new();
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        match b.get(i)? {
+            b'>' => {
+                return Some(Tag {
+                    name,
+                    attrs,
+                    end: i + 1,
+                });
+            }
+            b'/' => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let s = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let key = html[s..i].to_ascii_lowercase();
+        let mut value = None;
+        if b.get(i) == Some(&b'=') {
+            i += 1;
+            let quote = *b.get(i)?;
+            if quote == b'"' || quote == b'\'' {
+                let close = html[i + 1..].find(quote as char)? + i + 1;
+                value = Some(unescape(&html[i + 1..close]));
+                i = close + 1;
+            } else {
+                let s = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
+                value = Some(unescape(&html[s..i]));
+            }
+        }
+        attrs.push((key, value));
+    }
+}
+
+/// The text from `at` up to the closing `</name>`, and where that closing tag ends.
+fn text_until(html: &str, at: usize, name: &str) -> (String, usize) {
+    let close = format!("</{name}");
+    let end = html[at..].find(&close).map_or(html.len(), |e| at + e);
+    let after = html[end..].find('>').map_or(html.len(), |e| end + e + 1);
+    (unescape(&html[at..end]), after)
+}
+
+/// What a `<select>` sends: its selected options, else (a single choice) its first.
+struct Select {
+    name: String,
+    multiple: bool,
+    options: Vec<(String, bool)>,
+}
+
+/// The forms of a page that post to a server function, with the fields the browser
+/// would send: named, enabled controls; ticked boxes only; a select's chosen option; the
+/// first named submit button.
+fn forms(html: &str) -> Vec<Form> {
+    let mut out = Vec::new();
+    let mut form: Option<Form> = None;
+    let mut button: Option<(String, String)> = None;
+    let mut select: Option<Select> = None;
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<') {
+        let at = i + lt + 1;
+        if html[at..].starts_with("!--") {
+            i = html[at..].find("-->").map_or(html.len(), |e| at + e + 3);
+            continue;
+        }
+        let Some(tag) = read_tag(html, at) else {
+            i = at;
+            continue;
+        };
+        i = tag.end;
+        let named = tag.attr("name").filter(|_| !tag.has("disabled"));
+        match tag.name.as_str() {
+            "script" | "style" => i = text_until(html, i, &tag.name).1,
+            "form" => {
+                let post = tag
+                    .attr("method")
+                    .is_some_and(|m| m.eq_ignore_ascii_case("post"));
+                let multipart = tag.attr("enctype").is_some_and(|e| e.contains("multipart"));
+                form = tag
+                    .attr("action")
+                    .filter(|a| post && !multipart && a.starts_with("/api/"))
+                    .map(|a| Form {
+                        action: a.to_owned(),
+                        fields: Vec::new(),
+                    });
+                button = None;
+            }
+            "/form" => {
+                if let Some(mut f) = form.take() {
+                    f.fields.extend(button.take());
+                    out.push(f);
+                }
+            }
+            "input" => {
+                let kind = tag.attr("type").unwrap_or("text").to_ascii_lowercase();
+                let value = tag.attr("value").unwrap_or_default().to_owned();
+                match (named, kind.as_str(), form.as_mut()) {
+                    (Some(n), "submit" | "image", Some(_)) if button.is_none() => {
+                        button = Some((n.to_owned(), value));
+                    }
+                    (_, "submit" | "image" | "button" | "reset" | "file", _) => {}
+                    (Some(n), "checkbox" | "radio", Some(f)) if tag.has("checked") => {
+                        let v = if tag.has("value") { value } else { "on".into() };
+                        f.fields.push((n.to_owned(), v));
+                    }
+                    (_, "checkbox" | "radio", _) => {}
+                    (Some(n), _, Some(f)) => f.fields.push((n.to_owned(), value)),
+                    _ => {}
+                }
+            }
+            "textarea" => {
+                let (text, after) = text_until(html, i, "textarea");
+                i = after;
+                if let (Some(n), Some(f)) = (named, form.as_mut()) {
+                    // a browser drops the one newline that may follow the opening tag
+                    let text = text.strip_prefix('\n').unwrap_or(&text).to_owned();
+                    f.fields.push((n.to_owned(), text));
+                }
+            }
+            "select" => {
+                select = named.map(|n| Select {
+                    name: n.to_owned(),
+                    multiple: tag.has("multiple"),
+                    options: Vec::new(),
+                });
+            }
+            "option" => {
+                let (text, _) = text_until(html, i, "option");
+                let text = text.split('<').next().unwrap_or_default().trim().to_owned();
+                if let Some(s) = select.as_mut()
+                    && !tag.has("disabled")
+                {
+                    let value = tag.attr("value").map_or(text, str::to_owned);
+                    s.options.push((value, tag.has("selected")));
+                }
+            }
+            "/select" => {
+                if let (Some(s), Some(f)) = (select.take(), form.as_mut()) {
+                    let chosen: Vec<&String> =
+                        s.options.iter().filter(|o| o.1).map(|o| &o.0).collect();
+                    let sent = match (chosen.is_empty(), s.multiple) {
+                        (false, true) => chosen,
+                        (false, false) => chosen.into_iter().take(1).collect(),
+                        (true, false) => s.options.first().map(|o| &o.0).into_iter().collect(),
+                        (true, true) => Vec::new(),
+                    };
+                    f.fields
+                        .extend(sent.into_iter().map(|v| (s.name.clone(), v.clone())));
+                }
+            }
+            "button" => {
+                let submit = tag
+                    .attr("type")
+                    .is_none_or(|t| t.eq_ignore_ascii_case("submit"));
+                if let (Some(n), true, true, None) = (named, submit, form.is_some(), &button) {
+                    button = Some((
+                        n.to_owned(),
+                        tag.attr("value").unwrap_or_default().to_owned(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The same-site page links of a page, as paths with their query.
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find("<a ") {
+        let at = i + lt + 1;
+        let Some(tag) = read_tag(html, at) else {
+            i = at;
+            continue;
+        };
+        i = tag.end;
+        if let Some(href) = tag.attr("href")
+            && href.starts_with('/')
+            && !href.starts_with("//")
+            && !href.starts_with("/api/")
+            && !href.starts_with("/files/")
+            && !tag.has("download")
+        {
+            out.push(href.split('#').next().unwrap_or_default().to_owned());
+        }
+    }
+    out
+}
+
+/// The route of the router (`/customers/{id}`) that `path` is a page of.
+fn route_of<'a>(routes: &'a [String], path: &str) -> Option<&'a str> {
+    let parts: Vec<&str> = path.split('/').collect();
+    routes
+        .iter()
+        .find(|r| {
+            let rs: Vec<&str> = r.split('/').collect();
+            rs.len() == parts.len()
+                && rs.iter().zip(&parts).all(|(r, p)| {
+                    r == p || ((r.starts_with(':') || r.starts_with('{')) && !p.is_empty())
+                })
+        })
+        .map(String::as_str)
+}
+
+/// Every page `login` can reach from the pages without parameters by the links it is
+/// shown — one page per route and state (its query, but one page of a list).
+async fn pages_of(app: &TestApp, c: &reqwest::Client, routes: &[String]) -> Vec<(String, String)> {
+    let mut seen = BTreeSet::new();
+    let mut queue: VecDeque<String> = routes
+        .iter()
+        .filter(|r| !r.contains([':', '{']))
+        .cloned()
+        .collect();
+    let mut pages = Vec::new();
+    while let Some(page) = queue.pop_front() {
+        let (path, query) = page.split_once('?').unwrap_or((&page, ""));
+        let Some(route) = route_of(routes, path) else {
+            continue;
+        };
+        // every state a page is drawn in (`?edit=basic`, `?edit=tags`), but one page of a list
+        let mut state: Vec<&str> = query
+            .split('&')
+            .map(|kv| if kv.starts_with("page=") { "page" } else { kv })
+            .collect();
+        state.sort_unstable();
+        if route == "/login" || !seen.insert(format!("{route}?{}", state.join("&"))) {
+            continue;
+        }
+        let r = app.get(c, &page).await;
+        if r.status() != StatusCode::OK {
+            continue;
+        }
+        let html = r.text().await.unwrap();
+        queue.extend(links(&html));
+        pages.push((page, html));
+    }
+    pages
+}
+
+#[tokio::test]
+async fn every_form_the_server_draws_is_understood_when_the_browser_posts_it_as_drawn() {
+    let app = spawn_app().await;
+    let routes = qudao::server::http::page_routes();
+    let mut functions = BTreeSet::new();
+    // the owner last: what the others post as drawn changes nothing they rely on
+    for login in ["zhangwei", "wugang", "liumin", "laoban"] {
+        let c = app.signed_in(login).await;
+        let mut posted = BTreeSet::new();
+        for (page, html) in pages_of(&app, &c, &routes).await {
+            for form in forms(&html) {
+                let names: BTreeSet<&str> = form.fields.iter().map(|f| f.0.as_str()).collect();
+                if form.action.ends_with("/logout")
+                    || !posted.insert(format!("{} {names:?}", form.action))
+                {
+                    continue;
+                }
+                let fields: Vec<(&str, &str)> = form
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let function = form.action.trim_start_matches("/api/");
+                let r = app.post_form(&c, function, &page, &fields).await;
+                assert_eq!(r.status(), StatusCode::SEE_OTHER, "{login} {page} {form:?}");
+                let (_, err) = form_answer(&r);
+                let err = err.map(|e| e.to_string()).unwrap_or_default();
+                assert!(
+                    !err.contains("ServerFn") && !err.contains("Internal"),
+                    "{login} on {page}: the form {form:?} as drawn is not understood: {err}"
+                );
+                functions.insert(function.to_owned());
+            }
+        }
+    }
+    assert!(
+        functions.len() >= 15,
+        "the pages' forms were found and posted: {functions:?}"
+    );
+}
+
+#[test]
+fn the_form_reader_sends_what_a_browser_sends() {
+    let html = r#"<main><form method="get" action="/customers"><input name="q"></form>
+        <form class="x" method="post" action="/api/a/b"><!-- <input name="no"> -->
+        <input name="id" value="7"><input type="hidden" name="version" value="3"/>
+        <input type="checkbox" name="input[paused]"><input type="checkbox" name="on" checked>
+        <input name="off" disabled value="x"><select name="input[tier]"><option value="">-</option>
+        <option value="B" selected>B</option></select><select name="first"><option>甲 &amp; 乙</option></select>
+        <textarea name="note">
+a &lt;b&gt;</textarea><button type="button" name="no">x</button>
+        <button name="step" value="close">关闭</button><button name="step" value="x">x</button></form>
+        <form method="post" action="/files/import" enctype="multipart/form-data"><input name="f"></form>
+        <a href="/customers/1?edit=basic#top">e</a><a href="https://x/y">x</a><a href="/files/x.csv">f</a></main>"#;
+    let forms = forms(html);
+    assert_eq!(forms.len(), 1, "{forms:?}");
+    assert_eq!(forms[0].action, "/api/a/b");
+    let got: Vec<(&str, &str)> = forms[0]
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("id", "7"),
+            ("version", "3"),
+            ("on", "on"),
+            ("input[tier]", "B"),
+            ("first", "甲 & 乙"),
+            ("note", "a <b>"),
+            ("step", "close"),
+        ]
+    );
+    assert_eq!(links(html), ["/customers/1?edit=basic"]);
+    let routes = [
+        "/".to_owned(),
+        "/customers".to_owned(),
+        "/customers/{id}".to_owned(),
+    ];
+    assert_eq!(route_of(&routes, "/customers/x1"), Some("/customers/{id}"));
+    assert_eq!(route_of(&routes, "/customers/"), None);
+    assert_eq!(route_of(&routes, "/"), Some("/"));
+}

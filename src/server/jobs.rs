@@ -65,7 +65,7 @@ async fn mark_company(
             due.push(("objection", o.id, from_beijing(at)));
         }
     }
-    let deliveries = repo::deliveries(&mut tx, company, repo::DeliveryScope::All, &filter)
+    let deliveries = repo::deliveries(&mut tx, company, repo::DeliveryScope::All, &filter, None)
         .await
         .context("deliveries")?;
     for d in deliveries.iter().filter(|d| d.breached_at.is_none()) {

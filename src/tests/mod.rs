@@ -13,6 +13,7 @@ mod helpers;
 mod hostile;
 mod migrations;
 mod platform;
+mod repositories;
 mod sales;
 mod service;
 mod staff;

@@ -61,8 +61,6 @@ pub struct Filter {
     /// Raised (ordered) at or after.
     pub since: Option<DateTime<Utc>>,
     pub customer: Option<Uuid>,
-    /// Deliveries given to this driver.
-    pub driver: Option<Uuid>,
     pub limit: i64,
 }
 
@@ -75,9 +73,6 @@ fn filtered(q: &mut QueryBuilder<'_, Sqlite>, f: &Filter, start: &str, done: &st
     }
     if let Some(c) = f.customer {
         q.push(" AND t.customer_id = ").push_bind(c);
-    }
-    if let Some(d) = f.driver {
-        q.push(" AND t.driver_id = ").push_bind(d);
     }
 }
 
@@ -431,16 +426,22 @@ const DELIVERY: &str = "SELECT t.id, t.customer_id, c.code, c.name, c.tier, c.re
      LEFT JOIN employees d ON d.company_id = t.company_id AND d.id = t.driver_id \
      WHERE t.company_id = ";
 
+/// Deliveries within `scope` (and given to `driver`, if one is named), oldest ordered
+/// first.
 pub async fn deliveries(
     conn: &mut DbConn,
     company: CompanyId,
     scope: DeliveryScope,
     f: &Filter,
+    driver: Option<EmployeeId>,
 ) -> Result<Vec<DeliveryRow>, sqlx::Error> {
     let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(DELIVERY);
     q.push_bind(company.0);
     scope.push(&mut q, "t");
     filtered(&mut q, f, "ordered_at", "delivered_at");
+    if let Some(d) = driver {
+        q.push(" AND t.driver_id = ").push_bind(d.0);
+    }
     q.push(" ORDER BY t.ordered_at LIMIT ").push_bind(f.limit);
     q.build_query_as().fetch_all(conn).await
 }

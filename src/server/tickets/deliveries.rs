@@ -127,10 +127,10 @@ pub async fn my_deliveries() -> Result<DeliveryRound, AppError> {
         scope,
         &repo::Filter {
             open_only: true,
-            driver: Some(user.id.0),
             limit: 500,
             ..repo::Filter::default()
         },
+        Some(user.id),
     )
     .await?;
     let recent = repo::delivered_since(

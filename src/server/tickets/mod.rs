@@ -131,8 +131,14 @@ pub async fn board(rep: String, tier: String, standard: String) -> Result<Board,
     let objections = repo::objections(&mut conn, user.company_id, scope, &filter).await?;
     let ids: Vec<Uuid> = objections.iter().map(|o| o.id).collect();
     let pauses = repo::pauses_of(&mut conn, user.company_id, &ids).await?;
-    let deliveries =
-        repo::deliveries(&mut conn, user.company_id, delivery_scope(&user), &filter).await?;
+    let deliveries = repo::deliveries(
+        &mut conn,
+        user.company_id,
+        delivery_scope(&user),
+        &filter,
+        None,
+    )
+    .await?;
     let rep_of = |r: Option<Uuid>| rep_filter.is_none_or(|want| r == Some(want));
     let mut items: Vec<BoardItem> = objections
         .iter()

@@ -60,16 +60,8 @@ pub enum Command {
         /// Last day (included), YYYY-MM-DD.
         #[arg(long)]
         to: String,
-        #[arg(long, value_enum, default_value = "sales")]
-        by: MeasureArg,
-        /// A threshold, percent of the positive grand total.
-        #[arg(long, default_value = Thresholds::DEFAULT_A)]
-        a: String,
-        /// B threshold, percent.
-        #[arg(long, default_value = Thresholds::DEFAULT_B)]
-        b: String,
-        #[arg(long, value_enum, default_value = "csv")]
-        format: TableFormat,
+        #[command(flatten)]
+        how: Classing,
     },
     /// Compare the A/B/C classes of two periods (SEGMENTATION.md § Transitions) and
     /// print from_class,to_class,customers,total — with `new` (absent from the first)
@@ -82,15 +74,24 @@ pub enum Command {
         /// Second period, YYYY-MM-DD:YYYY-MM-DD.
         #[arg(long)]
         to: String,
-        #[arg(long, value_enum, default_value = "sales")]
-        by: MeasureArg,
-        #[arg(long, default_value = Thresholds::DEFAULT_A)]
-        a: String,
-        #[arg(long, default_value = Thresholds::DEFAULT_B)]
-        b: String,
-        #[arg(long, value_enum, default_value = "csv")]
-        format: TableFormat,
+        #[command(flatten)]
+        how: Classing,
     },
+}
+
+/// How `segment` and `transitions` classify, and how they print the table.
+#[derive(clap::Args, Debug)]
+pub struct Classing {
+    #[arg(long, value_enum, default_value = "sales")]
+    by: MeasureArg,
+    /// A threshold, percent of the positive grand total.
+    #[arg(long, default_value = Thresholds::DEFAULT_A)]
+    a: String,
+    /// B threshold, percent.
+    #[arg(long, default_value = Thresholds::DEFAULT_B)]
+    b: String,
+    #[arg(long, value_enum, default_value = "csv")]
+    format: TableFormat,
 }
 
 #[derive(Subcommand, Debug)]
@@ -260,22 +261,8 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             create_products,
             replace,
         }) => import_sales(&config, &file, create_products, replace).await,
-        Command::Segment {
-            from,
-            to,
-            by,
-            a,
-            b,
-            format,
-        } => segment(&config, &from, &to, by, &a, &b, format).await,
-        Command::Transitions {
-            from,
-            to,
-            by,
-            a,
-            b,
-            format,
-        } => transitions(&config, &from, &to, by, &a, &b, format).await,
+        Command::Segment { from, to, how } => segment(&config, &from, &to, how).await,
+        Command::Transitions { from, to, how } => transitions(&config, &from, &to, how).await,
         Command::Export(ExportCommand::Customers {
             format,
             output,

@@ -254,109 +254,142 @@ struct Plan {
 /// Checks, resolves and prepares every row against `snapshot` (no database: runs on a
 /// blocking thread). Later rows see what earlier rows of the file will write.
 fn plan(file: &FileRows, snapshot: Snapshot, author: Author) -> Plan {
-    let Snapshot { mut dir, current } = snapshot;
-    let cols = &file.cols;
-    let mut report = ImportReport {
-        columns: cols.clone(),
-        skipped_title_rows: file.header_at,
-        rows: file.rows.len(),
-        ..ImportReport::default()
+    let mut p = Planner {
+        file,
+        author,
+        dir: snapshot.dir,
+        current: snapshot.current,
+        planned: HashMap::new(),
+        plan: Plan {
+            report: ImportReport {
+                columns: file.cols.clone(),
+                skipped_title_rows: file.header_at,
+                rows: file.rows.len(),
+                ..ImportReport::default()
+            },
+            creates: Vec::new(),
+            updates: Vec::new(),
+        },
     };
-    let header_of = |key: &str| {
-        cols.iter()
-            .find(|c| c.field.as_deref() == Some(key))
-            .map_or_else(|| key.to_owned(), |c| c.header.clone())
-    };
-    let push_error = |report: &mut ImportReport, row: usize, field: &str, code| {
-        report.error_count += 1;
-        if report.errors.len() < MAX_LISTED_ERRORS {
-            report.errors.push(RowError {
-                row,
-                column: header_of(field),
-                code,
-            });
-        }
-    };
-    let push_errors = |report: &mut ImportReport, row: usize, errors: &[FieldError]| {
-        for e in errors {
-            push_error(report, row, &e.field, e.code);
-        }
-    };
-    let mut planned: HashMap<Uuid, Planned> = HashMap::new();
-    let mut creates = Vec::new();
-    let mut updates = Vec::new();
     let mut codes_in_file: HashMap<&str, usize> = HashMap::new();
     for row in &file.rows {
         let draft = match &row.draft {
             Ok(d) => d,
             Err(errors) => {
-                push_errors(&mut report, row.number, errors);
+                p.refuse(row.number, errors);
                 continue;
             }
         };
         let code = draft.code();
         if codes_in_file.insert(code, row.number).is_some() {
-            push_error(
-                &mut report,
-                row.number,
-                "code",
-                FieldErrorCode::DuplicateCode,
-            );
+            p.refuse_code(row.number);
             continue;
         }
-        let existing = existing_for(&dir, draft).map(|(r, why)| (r.id, r.code.clone(), why));
-        let Some((id, existing_code, reason)) = existing else {
-            let id = Uuid::now_v7();
-            match svc::prepare(&dir, id, draft, author.scope, None, false) {
-                Ok(p) => {
-                    dir.add(p.ref_row(id));
-                    let state = Planned {
-                        version: 1,
-                        values: p.values.clone(),
-                        parent_id: p.parent,
-                        tier_a: false,
-                    };
-                    planned.insert(id, state);
-                    creates.push((id, p));
-                    report.created += 1;
-                    if row.untyped_terminal {
-                        report.defaulted_terminal_type += 1;
-                    }
+        match existing_for(&p.dir, draft).map(|(r, why)| (r.id, r.code.clone(), why)) {
+            None => p.create(row, draft),
+            Some((id, existing_code, reason)) => {
+                p.plan.report.duplicates.push(DuplicateRow {
+                    row: row.number,
+                    code: code.to_owned(),
+                    name: draft.get("name").unwrap_or_default().to_owned(),
+                    existing_code: existing_code.clone(),
+                    reason: reason.to_owned(),
+                });
+                if file.options.on_duplicate == OnDuplicate::Skip {
+                    p.plan.report.skipped += 1;
+                } else {
+                    p.update(row, id, existing_code);
                 }
-                Err(errors) => push_errors(&mut report, row.number, &errors),
             }
-            continue;
-        };
-        report.duplicates.push(DuplicateRow {
-            row: row.number,
-            code: code.to_owned(),
-            name: draft.get("name").unwrap_or_default().to_owned(),
-            existing_code: existing_code.clone(),
-            reason: reason.to_owned(),
-        });
-        if file.options.on_duplicate == OnDuplicate::Skip {
-            report.skipped += 1;
-            continue;
         }
-        let before = match planned.get(&id) {
-            Some(p) => p.clone(),
-            None => match current.get(&id) {
-                Some(r) => Planned {
-                    version: r.version,
-                    values: r.values.clone(),
-                    parent_id: r.parent_id,
-                    tier_a: r.tier == Some(crate::domain::segmentation::Class::A),
-                },
-                None => {
-                    push_error(
-                        &mut report,
-                        row.number,
-                        "code",
-                        FieldErrorCode::DuplicateCode,
-                    );
-                    continue;
+    }
+    let report = &mut p.plan.report;
+    report.errors.sort_by_key(|e| e.row);
+    report.duplicates.sort_by_key(|d| d.row);
+    report.committed = file.options.commit && report.error_count == 0;
+    p.plan
+}
+
+/// The state of [`plan`] as it goes down the file.
+struct Planner<'a> {
+    file: &'a FileRows,
+    author: Author,
+    /// The company's references, with the rows planned so far added.
+    dir: Directory,
+    /// The stored profiles of the customers the file updates.
+    current: HashMap<Uuid, CustomerRecord>,
+    /// Customers as earlier rows of the file leave them.
+    planned: HashMap<Uuid, Planned>,
+    plan: Plan,
+}
+
+impl Planner<'_> {
+    /// Counts an error of `row` in `field`, listing it while the list is short.
+    fn refuse_field(&mut self, row: usize, field: &str, code: FieldErrorCode) {
+        let report = &mut self.plan.report;
+        report.error_count += 1;
+        if report.errors.len() < MAX_LISTED_ERRORS {
+            let column = self
+                .file
+                .cols
+                .iter()
+                .find(|c| c.field.as_deref() == Some(field))
+                .map_or_else(|| field.to_owned(), |c| c.header.clone());
+            report.errors.push(RowError { row, column, code });
+        }
+    }
+
+    fn refuse(&mut self, row: usize, errors: &[FieldError]) {
+        for e in errors {
+            self.refuse_field(row, &e.field, e.code);
+        }
+    }
+
+    fn refuse_code(&mut self, row: usize) {
+        self.refuse_field(row, "code", FieldErrorCode::DuplicateCode);
+    }
+
+    /// A row for a customer the company does not have yet.
+    fn create(&mut self, row: &Row, draft: &CustomerDraft) {
+        let id = Uuid::now_v7();
+        match svc::prepare(&self.dir, id, draft, self.author.scope, None, false) {
+            Ok(p) => {
+                self.dir.add(p.ref_row(id));
+                let state = Planned {
+                    version: 1,
+                    values: p.values.clone(),
+                    parent_id: p.parent,
+                    tier_a: false,
+                };
+                self.planned.insert(id, state);
+                self.plan.creates.push((id, p));
+                self.plan.report.created += 1;
+                if row.untyped_terminal {
+                    self.plan.report.defaulted_terminal_type += 1;
                 }
-            },
+            }
+            Err(errors) => self.refuse(row.number, &errors),
+        }
+    }
+
+    /// The customer `id` as the rows so far leave it, or as stored.
+    fn before(&self, id: Uuid) -> Option<Planned> {
+        if let Some(p) = self.planned.get(&id) {
+            return Some(p.clone());
+        }
+        self.current.get(&id).map(|r| Planned {
+            version: r.version,
+            values: r.values.clone(),
+            parent_id: r.parent_id,
+            tier_a: r.tier == Some(crate::domain::segmentation::Class::A),
+        })
+    }
+
+    /// A row for customer `id`, already there: its non-empty cells over the profile.
+    fn update(&mut self, row: &Row, id: Uuid, existing_code: String) {
+        let Some(before) = self.before(id) else {
+            self.refuse_code(row.number);
+            return;
         };
         // a long number the spreadsheet saved with zeros past its 15th digit
         let rounded: Vec<FieldError> = profile::IDENTIFIER_FIELDS
@@ -370,8 +403,8 @@ fn plan(file: &FileRows, snapshot: Snapshot, author: Author) -> Plan {
             .map(|k| FieldError::new(k, FieldErrorCode::RoundedNumber))
             .collect();
         if !rounded.is_empty() {
-            push_errors(&mut report, row.number, &rounded);
-            continue;
+            self.refuse(row.number, &rounded);
+            return;
         }
         // the file's non-empty cells over the stored profile, keeping its code
         let mut after = before.values.clone();
@@ -381,52 +414,41 @@ fn plan(file: &FileRows, snapshot: Snapshot, author: Author) -> Plan {
         after.insert("code".into(), existing_code);
         let merged = match CustomerDraft::parse(&after) {
             Ok(d) => d,
-            Err(errors) => {
-                push_errors(&mut report, row.number, &errors);
-                continue;
-            }
+            Err(errors) => return self.refuse(row.number, &errors),
         };
         let changes = profile::diff(&before.values, merged.values());
         if changes.is_empty() {
-            report.skipped += 1;
-            continue;
+            self.plan.report.skipped += 1;
+            return;
         }
-        let prepared = svc::prepare(
-            &dir,
+        let scope = self.author.scope;
+        match svc::prepare(
+            &self.dir,
             id,
             &merged,
-            author.scope,
+            scope,
             before.parent_id,
             before.tier_a,
-        );
-        match prepared {
+        ) {
             Ok(p) => {
-                dir.add(p.ref_row(id));
+                self.dir.add(p.ref_row(id));
                 let state = Planned {
                     version: before.version + 1,
                     values: p.values.clone(),
                     parent_id: p.parent,
                     tier_a: before.tier_a,
                 };
-                planned.insert(id, state);
-                updates.push(Update {
+                self.planned.insert(id, state);
+                self.plan.updates.push(Update {
                     id,
                     expected_version: before.version,
                     row: p,
                     changes,
                 });
-                report.updated += 1;
+                self.plan.report.updated += 1;
             }
-            Err(errors) => push_errors(&mut report, row.number, &errors),
+            Err(errors) => self.refuse(row.number, &errors),
         }
-    }
-    report.errors.sort_by_key(|e| e.row);
-    report.duplicates.sort_by_key(|d| d.row);
-    report.committed = file.options.commit && report.error_count == 0;
-    Plan {
-        report,
-        creates,
-        updates,
     }
 }
 

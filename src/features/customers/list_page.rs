@@ -150,6 +150,79 @@ fn FilterSelect(
     }
 }
 
+type I18n = leptos_i18n::I18nContext<Locale>;
+
+/// "Any" first, then `choices`: the options of a filter.
+fn or_any(i18n: I18n, choices: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), t_string!(i18n, customers.any).to_string()))
+        .chain(choices)
+        .collect()
+}
+
+fn kind_options(i18n: I18n) -> Vec<(String, String)> {
+    let locale = i18n.get_locale();
+    or_any(
+        i18n,
+        CustomerKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_owned(), kind_label(locale, k.as_str()))),
+    )
+}
+
+fn type_options(i18n: I18n) -> Vec<(String, String)> {
+    let locale = i18n.get_locale();
+    or_any(
+        i18n,
+        TerminalType::ALL.iter().map(|t| {
+            (
+                t.as_str().to_owned(),
+                terminal_type_label(locale, t.as_str()),
+            )
+        }),
+    )
+}
+
+fn status_options(i18n: I18n) -> Vec<(String, String)> {
+    let locale = i18n.get_locale();
+    or_any(
+        i18n,
+        ["active", "dormant", "closed"]
+            .iter()
+            .map(|s| ((*s).to_owned(), status_label(locale, s))),
+    )
+}
+
+/// The sorts of the list, by name first (the default, sent as no value).
+fn sort_options(i18n: I18n) -> Vec<(String, String)> {
+    [
+        ("", t_string!(i18n, customers.sort_name).to_string()),
+        ("code", t_string!(i18n, customers.sort_code).to_string()),
+        ("region", t_string!(i18n, customers.sort_region).to_string()),
+        (
+            "updated",
+            t_string!(i18n, customers.sort_updated).to_string(),
+        ),
+        (
+            "completeness",
+            t_string!(i18n, customers.sort_completeness).to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, label)| (k.to_owned(), label))
+    .collect()
+}
+
+/// A, B, C, then the customers not classified yet.
+fn tier_options(i18n: I18n) -> Vec<(String, String)> {
+    let word = t_string!(i18n, customers.tier_word).to_string();
+    let tiers = ["A", "B", "C"].map(|t| (t.to_owned(), format!("{t} {word}")));
+    let none = (
+        "none".to_owned(),
+        t_string!(i18n, customers.unclassified).to_string(),
+    );
+    or_any(i18n, tiers.into_iter().chain(std::iter::once(none)))
+}
+
 #[component]
 fn Filters(
     query: Memo<CustomerQuery>,
@@ -205,75 +278,11 @@ fn Filters(
             )
             .collect::<Vec<_>>()
     });
-    let kinds = Signal::derive(move || {
-        let locale = i18n.get_locale();
-        std::iter::once(any())
-            .chain(
-                CustomerKind::ALL
-                    .iter()
-                    .map(|k| (k.as_str().to_owned(), kind_label(locale, k.as_str()))),
-            )
-            .collect::<Vec<_>>()
-    });
-    let types = Signal::derive(move || {
-        let locale = i18n.get_locale();
-        std::iter::once(any())
-            .chain(TerminalType::ALL.iter().map(|t| {
-                (
-                    t.as_str().to_owned(),
-                    terminal_type_label(locale, t.as_str()),
-                )
-            }))
-            .collect::<Vec<_>>()
-    });
-    let statuses = Signal::derive(move || {
-        let locale = i18n.get_locale();
-        std::iter::once(any())
-            .chain(
-                ["active", "dormant", "closed"]
-                    .iter()
-                    .map(|s| ((*s).to_owned(), status_label(locale, s))),
-            )
-            .collect::<Vec<_>>()
-    });
-    let sorts = Signal::derive(move || {
-        vec![
-            (
-                String::new(),
-                t_string!(i18n, customers.sort_name).to_string(),
-            ),
-            (
-                "code".to_owned(),
-                t_string!(i18n, customers.sort_code).to_string(),
-            ),
-            (
-                "region".to_owned(),
-                t_string!(i18n, customers.sort_region).to_string(),
-            ),
-            (
-                "updated".to_owned(),
-                t_string!(i18n, customers.sort_updated).to_string(),
-            ),
-            (
-                "completeness".to_owned(),
-                t_string!(i18n, customers.sort_completeness).to_string(),
-            ),
-        ]
-    });
-    let tiers = Signal::derive(move || {
-        std::iter::once(any())
-            .chain(["A", "B", "C"].map(|t| {
-                (
-                    t.to_owned(),
-                    format!("{t} {}", t_string!(i18n, customers.tier_word)),
-                )
-            }))
-            .chain(std::iter::once((
-                "none".to_owned(),
-                t_string!(i18n, customers.unclassified).to_string(),
-            )))
-            .collect::<Vec<_>>()
-    });
+    let kinds = Signal::derive(move || kind_options(i18n));
+    let types = Signal::derive(move || type_options(i18n));
+    let statuses = Signal::derive(move || status_options(i18n));
+    let sorts = Signal::derive(move || sort_options(i18n));
+    let tiers = Signal::derive(move || tier_options(i18n));
     let v = move |f: fn(&CustomerQuery) -> String| Signal::derive(move || f(&query.get()));
     let may_manage = choices.may_manage;
     view! {

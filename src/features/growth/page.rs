@@ -107,9 +107,6 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
     ));
     let candidates_only = RwSignal::new(q.candidates_only);
     let may_save = data.as_ref().is_some_and(|d| d.may_save_rule);
-    let save = Action::new(move |(a, b, c, d): &(String, String, String, String)| {
-        save_candidate_rule(a.clone(), b.clone(), c.clone(), d.clone())
-    });
     let next = move || GrowthQuery {
         kind: kind.get_untracked(),
         anchor: anchor.get_untracked(),
@@ -134,26 +131,6 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
                 ..NavigateOptions::default()
             },
         );
-    };
-    let tier_box = move |t: &'static str, label: String| {
-        view! {
-            <label class="check">
-                <input type="checkbox" name="tiers" value=t
-                    checked=tiers.with_untracked(|s| s.split(',').any(|x| x == t))
-                    prop:checked=move || tiers.with(|s| s.split(',').any(|x| x == t))
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        tiers.update(|s| {
-                            let mut v: Vec<&str> = s.split(',').filter(|x| !x.is_empty() && *x != t).collect();
-                            if on { v.push(t); }
-                            let order = ["A", "B", "C", "none"];
-                            v.sort_by_key(|x| order.iter().position(|o| o == x));
-                            *s = v.join(",");
-                        });
-                    } />
-                <span>{label}</span>
-            </label>
-        }
     };
     let export = move || {
         let headers = if i18n.get_locale() == Locale::en {
@@ -186,29 +163,12 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
             </label>
             <fieldset class="growth-tiers">
                 <legend>{t!(i18n, growth.tiers)}</legend>
-                {tier_box("A", "A".into())}{tier_box("B", "B".into())}{tier_box("C", "C".into())}
-                {tier_box("none", t_string!(i18n, growth.unclassified).to_string())}
+                <TierBox tiers=tiers tier="A" label="A".into() />
+                <TierBox tiers=tiers tier="B" label="B".into() />
+                <TierBox tiers=tiers tier="C" label="C".into() />
+                <TierBox tiers=tiers tier="none" label=t_string!(i18n, growth.unclassified).to_string() />
             </fieldset>
-            <fieldset class="growth-rule">
-                <legend>{t!(i18n, growth.rule)}</legend>
-                <label class="field"><span>{t!(i18n, growth.min_growth)}</span>
-                    <input name="min_growth" inputmode="decimal" value=min_growth.get_untracked() prop:value=move || min_growth.get() on:input=move |ev| min_growth.set(event_target_value(&ev)) /></label>
-                <label class="field"><span>{t!(i18n, growth.hits)}</span>
-                    <input name="hits" inputmode="numeric" value=hits.get_untracked() prop:value=move || hits.get() on:input=move |ev| hits.set(event_target_value(&ev)) /></label>
-                <label class="field"><span>{t!(i18n, growth.of_last)}</span>
-                    <input name="of_last" inputmode="numeric" value=of_last.get_untracked() prop:value=move || of_last.get() on:input=move |ev| of_last.set(event_target_value(&ev)) /></label>
-                <label class="field"><span>{t!(i18n, growth.ordering_months)}</span>
-                    <input name="ordering_months" inputmode="numeric" value=ordering.get_untracked() prop:value=move || ordering.get() on:input=move |ev| ordering.set(event_target_value(&ev)) /></label>
-                {may_save.then(|| view! {
-                    <button type="button" class="button" on:click=move |_| {
-                        save.dispatch((min_growth.get_untracked(), hits.get_untracked(), of_last.get_untracked(), ordering.get_untracked()));
-                    }>{t!(i18n, growth.save_rule)}</button>
-                })}
-                {move || save.value().get().map(|r| match r {
-                    Ok(_) => Either::Left(view! { <p class="banner banner-success" role="status">{t!(i18n, growth.rule_saved)}</p> }),
-                    Err(e) => Either::Right(view! { <p class="banner banner-error" role="alert">{growth_error(i18n, &e)}</p> }),
-                })}
-            </fieldset>
+            <RuleFields min_growth=min_growth hits=hits of_last=of_last ordering=ordering may_save=may_save />
             <label class="check">
                 <input type="checkbox" name="candidates" value="1" checked=candidates_only.get_untracked() prop:checked=move || candidates_only.get() on:change=move |ev| candidates_only.set(event_target_checked(&ev)) />
                 <span>{t!(i18n, growth.candidates_only)}</span>
@@ -218,6 +178,68 @@ fn Controls(query: Memo<GrowthQuery>, data: Option<GrowthData>) -> impl IntoView
                 <a class="button" rel="external" download="" href=export>{t!(i18n, segmentation.export_xlsx)}</a>
             </div>
         </form>
+    }
+}
+
+/// A tier ticked or not in the comma list `tiers`, kept in the order A, B, C, none.
+#[component]
+fn TierBox(tiers: RwSignal<String>, tier: &'static str, label: String) -> impl IntoView {
+    let t = tier;
+    view! {
+        <label class="check">
+            <input type="checkbox" name="tiers" value=t
+                checked=tiers.with_untracked(|s| s.split(',').any(|x| x == t))
+                prop:checked=move || tiers.with(|s| s.split(',').any(|x| x == t))
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    tiers.update(|s| {
+                        let mut v: Vec<&str> = s.split(',').filter(|x| !x.is_empty() && *x != t).collect();
+                        if on { v.push(t); }
+                        let order = ["A", "B", "C", "none"];
+                        v.sort_by_key(|x| order.iter().position(|o| o == x));
+                        *s = v.join(",");
+                    });
+                } />
+            <span>{label}</span>
+        </label>
+    }
+}
+
+/// The candidate rule's four numbers, and (for who may) saving them as the company's
+/// rule.
+#[component]
+fn RuleFields(
+    min_growth: RwSignal<String>,
+    hits: RwSignal<String>,
+    of_last: RwSignal<String>,
+    ordering: RwSignal<String>,
+    may_save: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = Action::new(move |(a, b, c, d): &(String, String, String, String)| {
+        save_candidate_rule(a.clone(), b.clone(), c.clone(), d.clone())
+    });
+    view! {
+        <fieldset class="growth-rule">
+            <legend>{t!(i18n, growth.rule)}</legend>
+            <label class="field"><span>{t!(i18n, growth.min_growth)}</span>
+                <input name="min_growth" inputmode="decimal" value=min_growth.get_untracked() prop:value=move || min_growth.get() on:input=move |ev| min_growth.set(event_target_value(&ev)) /></label>
+            <label class="field"><span>{t!(i18n, growth.hits)}</span>
+                <input name="hits" inputmode="numeric" value=hits.get_untracked() prop:value=move || hits.get() on:input=move |ev| hits.set(event_target_value(&ev)) /></label>
+            <label class="field"><span>{t!(i18n, growth.of_last)}</span>
+                <input name="of_last" inputmode="numeric" value=of_last.get_untracked() prop:value=move || of_last.get() on:input=move |ev| of_last.set(event_target_value(&ev)) /></label>
+            <label class="field"><span>{t!(i18n, growth.ordering_months)}</span>
+                <input name="ordering_months" inputmode="numeric" value=ordering.get_untracked() prop:value=move || ordering.get() on:input=move |ev| ordering.set(event_target_value(&ev)) /></label>
+            {may_save.then(|| view! {
+                <button type="button" class="button" on:click=move |_| {
+                    save.dispatch((min_growth.get_untracked(), hits.get_untracked(), of_last.get_untracked(), ordering.get_untracked()));
+                }>{t!(i18n, growth.save_rule)}</button>
+            })}
+            {move || save.value().get().map(|r| match r {
+                Ok(_) => Either::Left(view! { <p class="banner banner-success" role="status">{t!(i18n, growth.rule_saved)}</p> }),
+                Err(e) => Either::Right(view! { <p class="banner banner-error" role="alert">{growth_error(i18n, &e)}</p> }),
+            })}
+        </fieldset>
     }
 }
 

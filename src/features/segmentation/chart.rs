@@ -153,79 +153,14 @@ pub fn ParetoChart(
         #[cfg(not(feature = "hydrate"))]
         let _ = (client_y, svg_ref);
     };
-    let keys = move |line: Line| {
-        move |ev: leptos::ev::KeyboardEvent| {
-            let current = i64::from(match line {
-                Line::A => a_bp.get_untracked(),
-                Line::B => b_bp.get_untracked(),
-            });
-            let step = match ev.key().as_str() {
-                "ArrowUp" | "ArrowRight" => 50,
-                "ArrowDown" | "ArrowLeft" => -50,
-                "PageUp" => 500,
-                "PageDown" => -500,
-                _ => return,
-            };
-            ev.prevent_default();
-            set(line, current + step);
-        }
-    };
-    let handle = move |line: Line| {
-        let bp = move || match line {
-            Line::A => a_bp.get(),
-            Line::B => b_bp.get(),
-        };
-        let label = match line {
-            Line::A => "A",
-            Line::B => "B",
-        };
-        let aria = move || match line {
-            Line::A => t_string!(i18n, segmentation.drag_a).to_string(),
-            Line::B => t_string!(i18n, segmentation.drag_b).to_string(),
-        };
-        view! {
-            <g class=format!("seg-threshold seg-threshold-{}", label.to_lowercase())
-                class:seg-dragging=move || dragging.get() == Some(line)>
-                <line x1=LEFT x2=RIGHT y1=move || y_of_bp(bp()) y2=move || y_of_bp(bp()) />
-                <text x=RIGHT - 4.0 y=move || y_of_bp(bp()) - 6.0 text-anchor="end">
-                    {move || format!("{label} {}%", crate::domain::segmentation::Thresholds::percent_text(bp()))}
-                </text>
-                // a band 48 units tall around the line: a finger's width on a tablet
-                <rect class="seg-handle" x=LEFT y=move || y_of_bp(bp()) - 24.0 width=RIGHT - LEFT height="48"
-                    tabindex="0" role="slider" aria-label=aria
-                    aria-valuemin="0.5" aria-valuemax="100"
-                    aria-valuenow=move || crate::domain::segmentation::Thresholds::percent_text(bp())
-                    data-line=label
-                    on:pointerdown=move |ev: leptos::ev::PointerEvent| {
-                        ev.prevent_default();
-                        dragging.set(Some(line));
-                        #[cfg(feature = "hydrate")]
-                        if let Some(svg) = svg_ref.get_untracked() {
-                            let _ = svg.set_pointer_capture(ev.pointer_id());
-                        }
-                    }
-                    on:keydown=keys(line) />
-            </g>
-        }
-    };
-    let ticks = [0u32, 2500, 5000, 7500, 10_000];
+    let set = Callback::new(move |(line, bp): (Line, i64)| set(line, bp));
     view! {
         <svg class="seg-chart" node_ref=svg_ref viewBox=format!("0 0 {W} {H}") role="img"
             aria-label=move || t_string!(i18n, segmentation.chart_label).to_string()
             on:pointermove=move |ev: leptos::ev::PointerEvent| move_to(ev.client_y())
             on:pointerup=move |_| dragging.set(None)
             on:pointercancel=move |_| dragging.set(None)>
-            <g class="seg-axis">
-                {ticks.map(|t| view! {
-                    <line class="seg-grid" x1=LEFT x2=RIGHT y1=y_of_bp(t) y2=y_of_bp(t) />
-                    <text x=RIGHT + 6.0 y=y_of_bp(t) + 4.0>{format!("{}%", t / 100)}</text>
-                })}
-                <line x1=LEFT x2=RIGHT y1=BOTTOM y2=BOTTOM />
-                <text x=LEFT y=BOTTOM + 22.0>"1"</text>
-                <text x=RIGHT y=BOTTOM + 22.0 text-anchor="end">{format!("{}", n as u64)}</text>
-                <text x=(LEFT + RIGHT) / 2.0 y=BOTTOM + 22.0 text-anchor="middle">{move || t_string!(i18n, segmentation.axis_rank).to_string()}</text>
-                <text x=LEFT - 8.0 y=TOP - 8.0>{move || t_string!(i18n, segmentation.axis_total).to_string()}</text>
-            </g>
+            {axis(i18n, n)}
             <g class="seg-bars">
                 {move || {
                     let top = max_mean.get().max(1.0);
@@ -254,9 +189,86 @@ pub fn ParetoChart(
                 <line x1=move || x_of(counts.get().a) x2=move || x_of(counts.get().a) y1=TOP y2=BOTTOM />
                 <line x1=move || x_of(counts.get().a + counts.get().b) x2=move || x_of(counts.get().a + counts.get().b) y1=TOP y2=BOTTOM />
             </g>
-            {handle(Line::B)}
-            {handle(Line::A)}
+            <Handle line=Line::B bp=b_bp dragging=dragging svg_ref=svg_ref set=set />
+            <Handle line=Line::A bp=a_bp dragging=dragging svg_ref=svg_ref set=set />
         </svg>
+    }
+}
+
+/// The axes: grid lines every 25 %, ranks 1 to `n` along the bottom.
+fn axis(i18n: leptos_i18n::I18nContext<Locale>, n: f64) -> impl IntoView {
+    let ticks = [0u32, 2500, 5000, 7500, 10_000];
+    view! {
+        <g class="seg-axis">
+            {ticks.map(|t| view! {
+                <line class="seg-grid" x1=LEFT x2=RIGHT y1=y_of_bp(t) y2=y_of_bp(t) />
+                <text x=RIGHT + 6.0 y=y_of_bp(t) + 4.0>{format!("{}%", t / 100)}</text>
+            })}
+            <line x1=LEFT x2=RIGHT y1=BOTTOM y2=BOTTOM />
+            <text x=LEFT y=BOTTOM + 22.0>"1"</text>
+            <text x=RIGHT y=BOTTOM + 22.0 text-anchor="end">{format!("{}", n as u64)}</text>
+            <text x=(LEFT + RIGHT) / 2.0 y=BOTTOM + 22.0 text-anchor="middle">{move || t_string!(i18n, segmentation.axis_rank).to_string()}</text>
+            <text x=LEFT - 8.0 y=TOP - 8.0>{move || t_string!(i18n, segmentation.axis_total).to_string()}</text>
+        </g>
+    }
+}
+
+/// A threshold's line with its handle: dragged by a finger or the mouse (the chart
+/// follows the pointer), or moved by the arrow keys in steps of 0.5 % (5 % with the page
+/// keys).
+#[component]
+fn Handle(
+    line: Line,
+    #[prop(into)] bp: Signal<u32>,
+    dragging: RwSignal<Option<Line>>,
+    svg_ref: NodeRef<leptos::svg::Svg>,
+    set: Callback<(Line, i64)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let keys = move |ev: leptos::ev::KeyboardEvent| {
+        let step = match ev.key().as_str() {
+            "ArrowUp" | "ArrowRight" => 50,
+            "ArrowDown" | "ArrowLeft" => -50,
+            "PageUp" => 500,
+            "PageDown" => -500,
+            _ => return,
+        };
+        ev.prevent_default();
+        set.run((line, i64::from(bp.get_untracked()) + step));
+    };
+    let label = match line {
+        Line::A => "A",
+        Line::B => "B",
+    };
+    let aria = move || match line {
+        Line::A => t_string!(i18n, segmentation.drag_a).to_string(),
+        Line::B => t_string!(i18n, segmentation.drag_b).to_string(),
+    };
+    view! {
+        <g class=format!("seg-threshold seg-threshold-{}", label.to_lowercase())
+            class:seg-dragging=move || dragging.get() == Some(line)>
+            <line x1=LEFT x2=RIGHT y1=move || y_of_bp(bp.get()) y2=move || y_of_bp(bp.get()) />
+            <text x=RIGHT - 4.0 y=move || y_of_bp(bp.get()) - 6.0 text-anchor="end">
+                {move || format!("{label} {}%", crate::domain::segmentation::Thresholds::percent_text(bp.get()))}
+            </text>
+            // a band 48 units tall around the line: a finger's width on a tablet
+            <rect class="seg-handle" x=LEFT y=move || y_of_bp(bp.get()) - 24.0 width=RIGHT - LEFT height="48"
+                tabindex="0" role="slider" aria-label=aria
+                aria-valuemin="0.5" aria-valuemax="100"
+                aria-valuenow=move || crate::domain::segmentation::Thresholds::percent_text(bp.get())
+                data-line=label
+                on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                    ev.prevent_default();
+                    dragging.set(Some(line));
+                    #[cfg(feature = "hydrate")]
+                    if let Some(svg) = svg_ref.get_untracked() {
+                        let _ = svg.set_pointer_capture(ev.pointer_id());
+                    }
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = svg_ref;
+                }
+                on:keydown=keys />
+        </g>
     }
 }
 

@@ -3,8 +3,8 @@
 //! result as the official tiers. Period and measure live in the URL and are classified
 //! on the server; thresholds are applied in the browser by `Ranking::counts`.
 use super::api::{
-    SaveTierSnapshot, SegmentationData, SegmentationQuery, SnapshotSummary, classify_customers,
-    list_tier_snapshots,
+    SaveTierSnapshot, SegmentRow, SegmentationData, SegmentationQuery, SnapshotSummary,
+    classify_customers, list_tier_snapshots,
 };
 use super::chart::{ParetoChart, now_ms};
 use crate::components::error_view::{LoadError, error_message, field_message};
@@ -345,11 +345,6 @@ fn Classified(
         ranking.with_value(|r| r.counts(t))
     });
     let recompute_ms = RwSignal::new(0.0f64);
-    let tab = RwSignal::new(None::<Class>);
-    let page = RwSignal::new(0usize);
-    let n = ranking.with_value(|r| r.len());
-    let g = ranking.with_value(|r| r.grand_total);
-    let net = ranking.with_value(|r| r.net_before[r.len()]);
     let base = StoredValue::new(SegmentationQuery {
         from: data.from.clone(),
         to: data.to.clone(),
@@ -374,8 +369,39 @@ fn Classified(
             query_url(&current_query())
         )
     };
-    // a refused threshold keeps what was typed beside its reason; the chart keeps the last
-    // good value
+    view! {
+        <p class="muted seg-scope">
+            {format!("{} – {} · {}", data.from, data.to, measure_label(i18n, measure))}
+            {data.own_customers_only.then(|| view! { " · " {t!(i18n, segmentation.own_only)} })}
+        </p>
+        <div class="seg-layout">
+            <div class="seg-chart-box" data-recompute-ms=move || format!("{:.3}", recompute_ms.get())>
+                <ParetoChart ranking=ranking counts=counts a_bp=a_bp b_bp=b_bp recompute_ms=recompute_ms />
+            </div>
+            <ThresholdFields counts=counts a_bp=a_bp b_bp=b_bp recompute_ms=recompute_ms />
+        </div>
+        <ClassCards ranking=ranking counts=counts measure=measure />
+        <div class="page-actions seg-actions">
+            <a class="button" rel="external" download="" href=move || export("xlsx")>{t!(i18n, segmentation.export_xlsx)}</a>
+            <a class="button" rel="external" download="" href=move || export("csv")>{t!(i18n, segmentation.export_csv)}</a>
+        </div>
+        {may_manage.then(|| view! { <SaveSnapshot current=Signal::derive(current_query) on_saved=on_saved /> })}
+        <RankingTable rows=rows ranking=ranking counts=counts measure=measure />
+    }
+    .into_any()
+}
+
+/// The A and B thresholds as typed: a good pair moves the lines and the classes at once
+/// (the time it took is kept for the page's own measurement); a refused one keeps what
+/// was typed beside its reason, and the chart keeps the last good value.
+#[component]
+fn ThresholdFields(
+    counts: Memo<Counts>,
+    a_bp: RwSignal<u32>,
+    b_bp: RwSignal<u32>,
+    recompute_ms: RwSignal<f64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
     let a_err = RwSignal::new(None::<String>);
     let b_err = RwSignal::new(None::<String>);
     let percent_input = move |other: RwSignal<u32>, is_a: bool| {
@@ -403,45 +429,41 @@ fn Classified(
     };
     let a_input = percent_input(b_bp, true);
     let b_input = percent_input(a_bp, false);
+    view! {
+        <div class="seg-thresholds">
+            <label class="field">
+                <span>{t!(i18n, segmentation.threshold_a)}</span>
+                <input name="a" type="text" inputmode="decimal" aria-invalid=move || a_err.get().is_some().to_string()
+                    value=Thresholds::percent_text(a_bp.get_untracked()) prop:value=move || Thresholds::percent_text(a_bp.get()) on:change=a_input />
+                <small class="field-error" role="alert">{move || a_err.get()}</small>
+            </label>
+            <label class="field">
+                <span>{t!(i18n, segmentation.threshold_b)}</span>
+                <input name="b" type="text" inputmode="decimal" aria-invalid=move || b_err.get().is_some().to_string()
+                    value=Thresholds::percent_text(b_bp.get_untracked()) prop:value=move || Thresholds::percent_text(b_bp.get()) on:change=b_input />
+                <small class="field-error" role="alert">{move || b_err.get()}</small>
+            </label>
+            <p class="muted">{t!(i18n, segmentation.drag_hint)}</p>
+        </div>
+    }
+}
+
+/// One card per class: its customers and total, each as a share.
+#[component]
+fn ClassCards(
+    ranking: StoredValue<Ranking>,
+    counts: Memo<Counts>,
+    measure: Measure,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let n = ranking.with_value(|r| r.len());
+    let net = ranking.with_value(|r| r.net_before[r.len()]);
     let summary = move || {
         let c = counts.get();
         let s = ranking.with_value(|r| r.summary(c));
         [(Class::A, s[0]), (Class::B, s[1]), (Class::C, s[2])]
     };
-    let range = move || {
-        let c = counts.get();
-        match tab.get() {
-            None => (0, n),
-            Some(Class::A) => (0, c.a),
-            Some(Class::B) => (c.a, c.a + c.b),
-            Some(Class::C) => (c.a + c.b, n),
-        }
-    };
     view! {
-        <p class="muted seg-scope">
-            {format!("{} – {} · {}", data.from, data.to, measure_label(i18n, measure))}
-            {data.own_customers_only.then(|| view! { " · " {t!(i18n, segmentation.own_only)} })}
-        </p>
-        <div class="seg-layout">
-            <div class="seg-chart-box" data-recompute-ms=move || format!("{:.3}", recompute_ms.get())>
-                <ParetoChart ranking=ranking counts=counts a_bp=a_bp b_bp=b_bp recompute_ms=recompute_ms />
-            </div>
-            <div class="seg-thresholds">
-                <label class="field">
-                    <span>{t!(i18n, segmentation.threshold_a)}</span>
-                    <input name="a" type="text" inputmode="decimal" aria-invalid=move || a_err.get().is_some().to_string()
-                        value=Thresholds::percent_text(a_bp.get_untracked()) prop:value=move || Thresholds::percent_text(a_bp.get()) on:change=a_input />
-                    <small class="field-error" role="alert">{move || a_err.get()}</small>
-                </label>
-                <label class="field">
-                    <span>{t!(i18n, segmentation.threshold_b)}</span>
-                    <input name="b" type="text" inputmode="decimal" aria-invalid=move || b_err.get().is_some().to_string()
-                        value=Thresholds::percent_text(b_bp.get_untracked()) prop:value=move || Thresholds::percent_text(b_bp.get()) on:change=b_input />
-                    <small class="field-error" role="alert">{move || b_err.get()}</small>
-                </label>
-                <p class="muted">{t!(i18n, segmentation.drag_hint)}</p>
-            </div>
-        </div>
         <div class="seg-summary">
             {move || summary().into_iter().map(|(class, s)| {
                 let letter = class.as_str();
@@ -457,11 +479,33 @@ fn Classified(
                 }
             }).collect_view()}
         </div>
-        <div class="page-actions seg-actions">
-            <a class="button" rel="external" download="" href=move || export("xlsx")>{t!(i18n, segmentation.export_xlsx)}</a>
-            <a class="button" rel="external" download="" href=move || export("csv")>{t!(i18n, segmentation.export_csv)}</a>
-        </div>
-        {may_manage.then(|| view! { <SaveSnapshot current=Signal::derive(current_query) on_saved=on_saved /> })}
+    }
+}
+
+/// The ranking, all or one class at a time, paged in the browser (the whole ranking is
+/// here) with the same markup as the other pagers.
+#[component]
+fn RankingTable(
+    rows: StoredValue<Vec<SegmentRow>>,
+    ranking: StoredValue<Ranking>,
+    counts: Memo<Counts>,
+    measure: Measure,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let tab = RwSignal::new(None::<Class>);
+    let page = RwSignal::new(0usize);
+    let n = ranking.with_value(|r| r.len());
+    let g = ranking.with_value(|r| r.grand_total);
+    let range = move || {
+        let c = counts.get();
+        match tab.get() {
+            None => (0, n),
+            Some(Class::A) => (0, c.a),
+            Some(Class::B) => (c.a, c.a + c.b),
+            Some(Class::C) => (c.a + c.b, n),
+        }
+    };
+    view! {
         <div class="seg-tabs" role="tablist">
             {[None, Some(Class::A), Some(Class::B), Some(Class::C)].map(|c| {
                 let label = match c { None => t_string!(i18n, segmentation.all).to_string(), Some(Class::A) => "A".into(), Some(Class::B) => "B".into(), Some(Class::C) => "C".into() };
@@ -508,7 +552,6 @@ fn Classified(
                 </tbody>
             </table>
         </div>
-        // paged in the browser (the whole ranking is here); same markup as the other pagers
         <nav class="pager" data-page=move || page.get() + 1 aria-label=move || t_string!(i18n, segmentation.pages).to_string()>
             <button type="button" class="button" data-pager="prev" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, segmentation.prev)}</button>
             <span>{move || {
@@ -519,7 +562,6 @@ fn Classified(
             <button type="button" class="button" data-pager="next" disabled=move || { let (s, e) = range(); (page.get() + 1) * TABLE_PAGE >= e - s } on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, segmentation.next)}</button>
         </nav>
     }
-    .into_any()
 }
 
 /// Saving the classification on screen as the official tiers.

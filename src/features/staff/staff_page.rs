@@ -102,54 +102,8 @@ fn StaffList(can_manage: bool, me: crate::domain::ids::EmployeeId) -> impl IntoV
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {list.into_iter().map(|e| {
-                                        let is_me = e.id == me;
-                                        let (e1, e2, e3, e4) = (e.clone(), e.clone(), e.clone(), e.clone());
-                                        let role = e.role;
-                                        view! {
-                                            <tr class:inactive=!e.active data-login=e.login.clone()>
-                                                <td data-label=move || t_string!(i18n, staff.name).to_string()>
-                                                    <strong>{e.name.clone()}</strong>
-                                                    {is_me.then(|| view! { <span class="muted">{t!(i18n, staff.you)}</span> })}
-                                                </td>
-                                                <td data-label=move || t_string!(i18n, staff.login).to_string()>{e.login.clone()}</td>
-                                                <td data-label=move || t_string!(i18n, staff.phone).to_string()>{e.phone.clone().unwrap_or_default()}</td>
-                                                <td data-label=move || t_string!(i18n, staff.role).to_string()>{move || role_name(i18n, role)}</td>
-                                                <td data-label=move || t_string!(i18n, staff.territory).to_string()>{e.territory.clone().unwrap_or_default()}</td>
-                                                <td data-label=move || t_string!(i18n, staff.status).to_string()>
-                                                    {if e.active {
-                                                        Either::Left(view! { <span class="badge badge-ok">{t!(i18n, staff.active)}</span> })
-                                                    } else {
-                                                        Either::Right(view! { <span class="badge badge-off">{t!(i18n, staff.inactive)}</span> })
-                                                    }}
-                                                </td>
-                                                {can_manage.then(|| view! {
-                                                    <td class="actions-cell">
-                                                        <div class="row-actions">
-                                                        <button type="button" class="button button-small" on:click=move |_| { notice.set(None); panel.set(Panel::Edit(e1.clone())) }>
-                                                            {t!(i18n, staff.edit)}
-                                                        </button>
-                                                        <button type="button" class="button button-small" on:click=move |_| { notice.set(None); panel.set(Panel::ResetPassword(e2.clone())) }>
-                                                            {t!(i18n, staff.reset_password)}
-                                                        </button>
-                                                        {if e3.active {
-                                                            Either::Left((!is_me).then(|| view! {
-                                                                <button type="button" class="button button-small button-danger" on:click=move |_| { notice.set(None); panel.set(Panel::ConfirmDeactivate(e3.clone())) }>
-                                                                    {t!(i18n, staff.deactivate)}
-                                                                </button>
-                                                            }))
-                                                        } else {
-                                                            Either::Right(view! {
-                                                                <button type="button" class="button button-small" on:click=move |_| reactivate(e4.clone())>
-                                                                    {t!(i18n, staff.reactivate)}
-                                                                </button>
-                                                            })
-                                                        }}
-                                                        </div>
-                                                    </td>
-                                                })}
-                                            </tr>
-                                        }
+                                    {list.into_iter().map(|e| view! {
+                                        <StaffRow is_me=e.id == me e=e can_manage=can_manage notice=notice panel=panel reactivate=Callback::new(reactivate) />
                                     }).collect_view()}
                                 </tbody>
                             </table>
@@ -165,6 +119,65 @@ fn StaffList(can_manage: bool, me: crate::domain::ids::EmployeeId) -> impl IntoV
             Panel::ResetPassword(e) => Some(view! { <ResetPasswordForm employee=e panel=panel on_done=Callback::new(done) /> }.into_any()),
             Panel::ConfirmDeactivate(e) => Some(view! { <ConfirmDeactivate employee=e panel=panel on_done=Callback::new(done) /> }.into_any()),
         }}
+    }
+}
+
+/// One employee's row, with what a manager may do to them.
+#[component]
+fn StaffRow(
+    e: EmployeeSummary,
+    is_me: bool,
+    can_manage: bool,
+    notice: RwSignal<Option<String>>,
+    panel: RwSignal<Panel>,
+    reactivate: Callback<EmployeeSummary>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (e1, e2, e3, e4) = (e.clone(), e.clone(), e.clone(), e.clone());
+    let role = e.role;
+    view! {
+        <tr class:inactive=!e.active data-login=e.login.clone()>
+            <td data-label=move || t_string!(i18n, staff.name).to_string()>
+                <strong>{e.name.clone()}</strong>
+                {is_me.then(|| view! { <span class="muted">{t!(i18n, staff.you)}</span> })}
+            </td>
+            <td data-label=move || t_string!(i18n, staff.login).to_string()>{e.login.clone()}</td>
+            <td data-label=move || t_string!(i18n, staff.phone).to_string()>{e.phone.clone().unwrap_or_default()}</td>
+            <td data-label=move || t_string!(i18n, staff.role).to_string()>{move || role_name(i18n, role)}</td>
+            <td data-label=move || t_string!(i18n, staff.territory).to_string()>{e.territory.clone().unwrap_or_default()}</td>
+            <td data-label=move || t_string!(i18n, staff.status).to_string()>
+                {if e.active {
+                    Either::Left(view! { <span class="badge badge-ok">{t!(i18n, staff.active)}</span> })
+                } else {
+                    Either::Right(view! { <span class="badge badge-off">{t!(i18n, staff.inactive)}</span> })
+                }}
+            </td>
+            {can_manage.then(|| view! {
+                <td class="actions-cell">
+                    <div class="row-actions">
+                    <button type="button" class="button button-small" on:click=move |_| { notice.set(None); panel.set(Panel::Edit(e1.clone())) }>
+                        {t!(i18n, staff.edit)}
+                    </button>
+                    <button type="button" class="button button-small" on:click=move |_| { notice.set(None); panel.set(Panel::ResetPassword(e2.clone())) }>
+                        {t!(i18n, staff.reset_password)}
+                    </button>
+                    {if e3.active {
+                        Either::Left((!is_me).then(|| view! {
+                            <button type="button" class="button button-small button-danger" on:click=move |_| { notice.set(None); panel.set(Panel::ConfirmDeactivate(e3.clone())) }>
+                                {t!(i18n, staff.deactivate)}
+                            </button>
+                        }))
+                    } else {
+                        Either::Right(view! {
+                            <button type="button" class="button button-small" on:click=move |_| reactivate.run(e4.clone())>
+                                {t!(i18n, staff.reactivate)}
+                            </button>
+                        })
+                    }}
+                    </div>
+                </td>
+            })}
+        </tr>
     }
 }
 
@@ -189,11 +202,7 @@ fn EmployeeForm(
             role: Role::Rep.as_str().to_owned(),
             ..EmployeeInput::default()
         });
-    let name = RwSignal::new(start.name);
-    let login = RwSignal::new(start.login);
-    let phone = RwSignal::new(start.phone);
-    let role = RwSignal::new(start.role);
-    let territory = RwSignal::new(start.territory);
+    let fields = Fields::new(start);
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<String>);
@@ -213,25 +222,12 @@ fn EmployeeForm(
         .as_ref()
         .map(|e| (e.id.to_string(), e.version.to_string()));
 
-    let role_options = Signal::derive(move || {
-        Role::ALL
-            .iter()
-            .map(|r| (r.as_str().to_owned(), role_name(i18n, *r)))
-            .collect::<Vec<_>>()
-    });
-
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
-        let input = EmployeeInput {
-            name: name.get_untracked(),
-            login: login.get_untracked(),
-            phone: phone.get_untracked(),
-            role: role.get_untracked(),
-            territory: territory.get_untracked(),
-        };
+        let input = fields.input();
         // The same rule the server applies, for instant feedback.
         let mut found = EmployeeFields::parse(&input).err().unwrap_or_default();
         if let (true, Err(code)) = (is_new, check_password(&password.get_untracked())) {
@@ -278,16 +274,7 @@ fn EmployeeForm(
                     <input type="hidden" name="version" value=version />
                 })}
                 <ErrorBanner message=failure />
-                <div class="form-grid">
-                    <TextField id="name" name="input[name]" label=move || t!(i18n, staff.name) value=name error=field_signal(errors, "name") required=true autofocus=true />
-                    <TextField id="login" name="input[login]" label=move || t!(i18n, staff.login) hint=move || t!(i18n, login.login_hint) value=login error=field_signal(errors, "login") required=true />
-                    <TextField id="phone" name="input[phone]" label=move || t!(i18n, staff.phone) value=phone error=field_signal(errors, "phone") input_type="tel" />
-                    <SelectField id="role" name="input[role]" label=move || t!(i18n, staff.role) value=role options=role_options error=field_signal(errors, "role") />
-                    <TextField id="territory" name="input[territory]" label=move || t!(i18n, staff.territory) value=territory error=field_signal(errors, "territory") />
-                    {is_new.then(|| view! {
-                        <TextField id="password" label=move || t!(i18n, staff.password) hint=move || t!(i18n, staff.password_hint) value=password error=field_signal(errors, "password") input_type="password" autocomplete="new-password" required=true />
-                    })}
-                </div>
+                <EmployeeGrid fields=fields password=password errors=errors is_new=is_new />
                 <div class="form-actions">
                     <button type="button" class="button" on:click=move |_| panel.set(Panel::Closed)>{t!(i18n, common.cancel)}</button>
                     <button type="submit" class="button button-primary" disabled=move || busy.get()>
@@ -296,6 +283,67 @@ fn EmployeeForm(
                 </div>
             </form>
         </Dialog>
+    }
+}
+
+/// An employee's fields as they are typed.
+#[derive(Clone, Copy)]
+struct Fields {
+    name: RwSignal<String>,
+    login: RwSignal<String>,
+    phone: RwSignal<String>,
+    role: RwSignal<String>,
+    territory: RwSignal<String>,
+}
+
+impl Fields {
+    fn new(start: EmployeeInput) -> Fields {
+        Fields {
+            name: RwSignal::new(start.name),
+            login: RwSignal::new(start.login),
+            phone: RwSignal::new(start.phone),
+            role: RwSignal::new(start.role),
+            territory: RwSignal::new(start.territory),
+        }
+    }
+
+    fn input(self) -> EmployeeInput {
+        EmployeeInput {
+            name: self.name.get_untracked(),
+            login: self.login.get_untracked(),
+            phone: self.phone.get_untracked(),
+            role: self.role.get_untracked(),
+            territory: self.territory.get_untracked(),
+        }
+    }
+}
+
+/// The fields of [`EmployeeForm`], each with its error; a new employee's first password.
+#[component]
+fn EmployeeGrid(
+    fields: Fields,
+    password: RwSignal<String>,
+    errors: RwSignal<Vec<FieldError>>,
+    is_new: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let role_options = Signal::derive(move || {
+        Role::ALL
+            .iter()
+            .map(|r| (r.as_str().to_owned(), role_name(i18n, *r)))
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <div class="form-grid">
+            <TextField id="name" name="input[name]" label=move || t!(i18n, staff.name) value=fields.name error=field_signal(errors, "name") required=true autofocus=true />
+            <TextField id="login" name="input[login]" label=move || t!(i18n, staff.login) hint=move || t!(i18n, login.login_hint) value=fields.login error=field_signal(errors, "login") required=true />
+            <TextField id="phone" name="input[phone]" label=move || t!(i18n, staff.phone) value=fields.phone error=field_signal(errors, "phone") input_type="tel" />
+            <SelectField id="role" name="input[role]" label=move || t!(i18n, staff.role) value=fields.role options=role_options error=field_signal(errors, "role") />
+            <TextField id="territory" name="input[territory]" label=move || t!(i18n, staff.territory) value=fields.territory error=field_signal(errors, "territory") />
+            {is_new.then(|| view! {
+                <TextField id="password" label=move || t!(i18n, staff.password) hint=move || t!(i18n, staff.password_hint) value=password error=field_signal(errors, "password") input_type="password" autocomplete="new-password" required=true />
+            })}
+        </div>
     }
 }
 

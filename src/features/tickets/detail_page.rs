@@ -85,15 +85,18 @@ pub fn ObjectionPage() -> impl IntoView {
     }
 }
 
+/// Steps the objection `d` through the server, with `note` or `comment` cleared once a
+/// step is saved.
+type Step = Action<(String, String), Result<ObjectionDetail, AppError>>;
+
 #[component]
 fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
     let i18n = use_i18n();
-    let elapsed = use_elapsed();
     let d = RwSignal::new(initial.clone());
     let photos = RwSignal::new(initial.photos.clone());
     let note = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
-    let step = Action::new(move |(to, text): &(String, String)| {
+    let step: Step = Action::new(move |(to, text): &(String, String)| {
         let (id, version) = d.with_untracked(|x| (x.item.id.clone(), x.item.version));
         let (to, text) = (to.clone(), text.clone());
         async move {
@@ -112,19 +115,30 @@ fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
             comment.set(String::new());
         }
     });
-    let errors = move || match step.value().get() {
-        Some(Err(AppError::Validation(e))) => e,
-        _ => Vec::new(),
-    };
-    let failure = move || match step.value().get() {
-        Some(Err(AppError::Validation(e))) => e
-            .iter()
-            .find(|f| f.field == "status")
-            .map(|f| crate::components::error_view::field_message(i18n, f.code)),
-        Some(Err(e)) => Some(error_message(i18n, &e)),
-        _ => None,
-    };
     let id = initial.item.id.clone();
+    view! {
+        <ObjectionHead d=d />
+        <StepForm d=d step=step note=note />
+        // shown while there is someone to hand it to; kept (with its answer) across saves
+        <Show when=move || d.with(|x| !x.assignees.is_empty())>
+            <ReassignForm d=d />
+        </Show>
+        <section aria-labelledby="photos-h">
+            <h2 id="photos-h">{t!(i18n, tickets.photos)}</h2>
+            <Photos photos=photos url=format!("/api/tickets/objection/{id}/photos") label=t_string!(i18n, tickets.add_photo).to_string() />
+        </section>
+        <section aria-labelledby="comments-h">
+            <h2 id="comments-h">{t!(i18n, tickets.history)}</h2>
+            <Comments d=d step=step comment=comment />
+        </section>
+    }
+}
+
+/// What the objection is, whose, when each step happened, and its clocks.
+#[component]
+fn ObjectionHead(d: RwSignal<ObjectionDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    let elapsed = use_elapsed();
     view! {
         {move || d.with(|x| {
             let item = &x.item;
@@ -161,6 +175,26 @@ fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
                 </div>
             }
         })}
+    }
+}
+
+/// The next steps of the objection as one form.
+#[component]
+fn StepForm(d: RwSignal<ObjectionDetail>, step: Step, note: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = move || match step.value().get() {
+        Some(Err(AppError::Validation(e))) => e,
+        _ => Vec::new(),
+    };
+    let failure = move || match step.value().get() {
+        Some(Err(AppError::Validation(e))) => e
+            .iter()
+            .find(|f| f.field == "status")
+            .map(|f| crate::components::error_view::field_message(i18n, f.code)),
+        Some(Err(e)) => Some(error_message(i18n, &e)),
+        _ => None,
+    };
+    view! {
         // The steps are one form: each button posts its step (`to`) — with the script by
         // the action, before it by the browser itself (the pause buttons to their own
         // server function through `formaction`).
@@ -206,49 +240,42 @@ fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
                 }
             }}
         </form>
-        // shown while there is someone to hand it to; kept (with its answer) across saves
-        <Show when=move || d.with(|x| !x.assignees.is_empty())>
-            <ReassignForm d=d />
-        </Show>
-        <section aria-labelledby="photos-h">
-            <h2 id="photos-h">{t!(i18n, tickets.photos)}</h2>
-            <Photos photos=photos url=format!("/api/tickets/objection/{id}/photos") label=t_string!(i18n, tickets.add_photo).to_string() />
-        </section>
-        <section aria-labelledby="comments-h">
-            <h2 id="comments-h">{t!(i18n, tickets.history)}</h2>
-            <ol class="comments">
-                {move || d.with(|x| x.comments.iter().map(|c| {
-                    let kind = c.kind.clone();
-                    let label = match kind.as_str() {
-                        "answered" => t_string!(i18n, tickets.st_answered).to_string(),
-                        "resolved" => t_string!(i18n, tickets.st_resolved).to_string(),
-                        "closed" => t_string!(i18n, tickets.st_closed).to_string(),
-                        "paused" => t_string!(i18n, tickets.do_pause).to_string(),
-                        "resumed" => t_string!(i18n, tickets.do_resume).to_string(),
-                        _ => t_string!(i18n, tickets.comment).to_string(),
-                    };
-                    view! {
-                        <li data-kind=kind>
-                            <span class="muted">{format!("{} · {} · {}", c.at, c.author.clone().unwrap_or_default(), label)}</span>
-                            {(!c.body.is_empty()).then(|| view! { <p>{c.body.clone()}</p> })}
-                        </li>
-                    }
-                }).collect_view())}
-            </ol>
-            <form class="comment-form" method="post" action=CommentObjection::PATH on:submit=move |ev| { ev.prevent_default(); step.dispatch(("comment".into(), comment.get_untracked())); }>
-                <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
-                <textarea name="body" rows="2" aria-label=move || t_string!(i18n, tickets.comment).to_string() prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))>{comment.get_untracked()}</textarea>
-                <button type="submit" class="button">{t!(i18n, tickets.add_comment)}</button>
-            </form>
-        </section>
     }
 }
 
-fn pause_button(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    step: Action<(String, String), Result<ObjectionDetail, AppError>>,
-    paused: bool,
-) -> impl IntoView {
+/// The objection's history, newest last, and a form to add a comment to it.
+#[component]
+fn Comments(d: RwSignal<ObjectionDetail>, step: Step, comment: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ol class="comments">
+            {move || d.with(|x| x.comments.iter().map(|c| {
+                let kind = c.kind.clone();
+                let label = match kind.as_str() {
+                    "answered" => t_string!(i18n, tickets.st_answered).to_string(),
+                    "resolved" => t_string!(i18n, tickets.st_resolved).to_string(),
+                    "closed" => t_string!(i18n, tickets.st_closed).to_string(),
+                    "paused" => t_string!(i18n, tickets.do_pause).to_string(),
+                    "resumed" => t_string!(i18n, tickets.do_resume).to_string(),
+                    _ => t_string!(i18n, tickets.comment).to_string(),
+                };
+                view! {
+                    <li data-kind=kind>
+                        <span class="muted">{format!("{} · {} · {}", c.at, c.author.clone().unwrap_or_default(), label)}</span>
+                        {(!c.body.is_empty()).then(|| view! { <p>{c.body.clone()}</p> })}
+                    </li>
+                }
+            }).collect_view())}
+        </ol>
+        <form class="comment-form" method="post" action=CommentObjection::PATH on:submit=move |ev| { ev.prevent_default(); step.dispatch(("comment".into(), comment.get_untracked())); }>
+            <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
+            <textarea name="body" rows="2" aria-label=move || t_string!(i18n, tickets.comment).to_string() prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))>{comment.get_untracked()}</textarea>
+            <button type="submit" class="button">{t!(i18n, tickets.add_comment)}</button>
+        </form>
+    }
+}
+
+fn pause_button(i18n: leptos_i18n::I18nContext<Locale>, step: Step, paused: bool) -> impl IntoView {
     let (to, label) = if paused {
         ("resume", t_string!(i18n, tickets.do_resume).to_string())
     } else {

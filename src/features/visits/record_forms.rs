@@ -1,7 +1,7 @@
 //! The forms of "Today": a visit (with shelf prices, display checks and photos), an
 //! objection and an order, each checked on the device with the same domain rules the
 //! server applies, then put in the outbox.
-use super::api::{OutboxEntry, OutboxItem, PhotoRef, PlanCustomer, RecordVisit};
+use super::api::{OutboxEntry, OutboxItem, PhotoRef, PlanCustomer, ProductChoice, RecordVisit};
 use super::today_page::purpose_label;
 use super::today_sync::{SyncStatus, Today, minute_text, now_beijing};
 use crate::components::error_view::message_for;
@@ -172,21 +172,6 @@ fn VisitForm(recorder: Recorder, input: VisitInput) -> impl IntoView {
             photos.get_untracked(),
         );
     };
-    let check = move |label: &'static str,
-                      get: fn(&VisitInput) -> bool,
-                      set: fn(&mut VisitInput, bool)| {
-        view! {
-            <label class="check">
-                <input type="checkbox" name=label prop:checked=move || v.with(get) on:change=move |ev| { let on = event_target_checked(&ev); v.update(|x| set(x, on)); } />
-                <span>{move || match label {
-                    "vivid_display" => t_string!(i18n, visits.vivid_display).to_string(),
-                    "stack_display" => t_string!(i18n, visits.stack_display).to_string(),
-                    "indoor_ad" => t_string!(i18n, visits.indoor_ad).to_string(),
-                    _ => t_string!(i18n, visits.outdoor_ad).to_string(),
-                }}</span>
-            </label>
-        }
-    };
     view! {
         <form class="ticket-form today-form" method="post" action=RecordVisit::PATH on:submit=submit novalidate>
             <h2>{t!(i18n, visits.visit_form, name = recorder.customer_name.get_value())}</h2>
@@ -224,31 +209,8 @@ fn VisitForm(recorder: Recorder, input: VisitInput) -> impl IntoView {
                     <textarea name="notes" rows="3" prop:value=move || v.with(|x| x.notes.clone()) on:input=move |ev| v.update(|x| x.notes = event_target_value(&ev))></textarea>
                     <small class="field-error" role="alert">{err("notes")}</small>
                 </label>
-                <fieldset class="field field-wide checks">
-                    <legend>{t!(i18n, visits.display_check)}</legend>
-                    {check("vivid_display", |x| x.vivid_display, |x, on| x.vivid_display = on)}
-                    {check("stack_display", |x| x.stack_display, |x, on| x.stack_display = on)}
-                    {check("indoor_ad", |x| x.indoor_ad, |x, on| x.indoor_ad = on)}
-                    {check("outdoor_ad", |x| x.outdoor_ad, |x, on| x.outdoor_ad = on)}
-                </fieldset>
-                <fieldset class="field field-wide">
-                    <legend>{t!(i18n, visits.shelf_prices)}</legend>
-                    {(0..3usize).map(|i| {
-                        let sku_field = format!("prices.{i}.sku");
-                        let price_field = format!("prices.{i}.price");
-                        let (sf, pf) = (sku_field.clone(), price_field.clone());
-                        view! {
-                            <div class="price-row">
-                                <select name=sku_field.clone() aria-label=move || t_string!(i18n, visits.product).to_string() on:change=move |ev| v.update(|x| x.prices[i].sku = event_target_value(&ev))>
-                                    <option value="">{t!(i18n, visits.product)}</option>
-                                    {products.iter().map(|p| { let sel = v.with_untracked(|x| x.prices[i].sku == p.sku); view! { <option value=p.sku.clone() selected=sel>{format!("{} {}", p.sku, p.name)}</option> } }).collect_view()}
-                                </select>
-                                <input name=price_field.clone() inputmode="decimal" placeholder=move || t_string!(i18n, visits.price_yuan).to_string() prop:value=move || v.with(|x| x.prices[i].price.clone()) on:input=move |ev| v.update(|x| x.prices[i].price = event_target_value(&ev)) />
-                                <small class="field-error" role="alert">{move || errors.with(|e| message_for(i18n, e, &sf).or_else(|| message_for(i18n, e, &pf)))}</small>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
+                <DisplayChecks v=v />
+                <ShelfPrices v=v products=products errors=errors />
                 <label class="field">
                     <span>{t!(i18n, visits.next_step)}</span>
                     <input name="next_step" prop:value=move || v.with(|x| x.next_step.clone()) on:input=move |ev| v.update(|x| x.next_step = event_target_value(&ev)) />
@@ -268,6 +230,66 @@ fn VisitForm(recorder: Recorder, input: VisitInput) -> impl IntoView {
             </div>
             <FormFooter today=recorder.today on_done=recorder.on_done />
         </form>
+    }
+}
+
+/// What the rep saw of the display and the ads, ticked.
+#[component]
+fn DisplayChecks(v: RwSignal<VisitInput>) -> impl IntoView {
+    let i18n = use_i18n();
+    let check = move |label: &'static str,
+                      get: fn(&VisitInput) -> bool,
+                      set: fn(&mut VisitInput, bool)| {
+        view! {
+            <label class="check">
+                <input type="checkbox" name=label prop:checked=move || v.with(get) on:change=move |ev| { let on = event_target_checked(&ev); v.update(|x| set(x, on)); } />
+                <span>{move || match label {
+                    "vivid_display" => t_string!(i18n, visits.vivid_display).to_string(),
+                    "stack_display" => t_string!(i18n, visits.stack_display).to_string(),
+                    "indoor_ad" => t_string!(i18n, visits.indoor_ad).to_string(),
+                    _ => t_string!(i18n, visits.outdoor_ad).to_string(),
+                }}</span>
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="field field-wide checks">
+            <legend>{t!(i18n, visits.display_check)}</legend>
+            {check("vivid_display", |x| x.vivid_display, |x, on| x.vivid_display = on)}
+            {check("stack_display", |x| x.stack_display, |x, on| x.stack_display = on)}
+            {check("indoor_ad", |x| x.indoor_ad, |x, on| x.indoor_ad = on)}
+            {check("outdoor_ad", |x| x.outdoor_ad, |x, on| x.outdoor_ad = on)}
+        </fieldset>
+    }
+}
+
+/// Three shelf prices seen in the shop, each a product and a price.
+#[component]
+fn ShelfPrices(
+    v: RwSignal<VisitInput>,
+    products: Vec<ProductChoice>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="field field-wide">
+            <legend>{t!(i18n, visits.shelf_prices)}</legend>
+            {(0..3usize).map(|i| {
+                let sku_field = format!("prices.{i}.sku");
+                let price_field = format!("prices.{i}.price");
+                let (sf, pf) = (sku_field.clone(), price_field.clone());
+                view! {
+                    <div class="price-row">
+                        <select name=sku_field.clone() aria-label=move || t_string!(i18n, visits.product).to_string() on:change=move |ev| v.update(|x| x.prices[i].sku = event_target_value(&ev))>
+                            <option value="">{t!(i18n, visits.product)}</option>
+                            {products.iter().map(|p| { let sel = v.with_untracked(|x| x.prices[i].sku == p.sku); view! { <option value=p.sku.clone() selected=sel>{format!("{} {}", p.sku, p.name)}</option> } }).collect_view()}
+                        </select>
+                        <input name=price_field.clone() inputmode="decimal" placeholder=move || t_string!(i18n, visits.price_yuan).to_string() prop:value=move || v.with(|x| x.prices[i].price.clone()) on:input=move |ev| v.update(|x| x.prices[i].price = event_target_value(&ev)) />
+                        <small class="field-error" role="alert">{move || errors.with(|e| message_for(i18n, e, &sf).or_else(|| message_for(i18n, e, &pf)))}</small>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 

@@ -187,7 +187,7 @@ pub async fn detail(
             }
         }
     }
-    let tiers = crate::server::db::sales::tier_history(conn, company, CustomerId(id))
+    let tiers = crate::server::db::snapshots::tier_history(conn, company, CustomerId(id))
         .await?
         .into_iter()
         .map(|t| TierEntry {

@@ -13,6 +13,7 @@ pub mod sales;
 pub mod service;
 pub mod sessions;
 pub mod sign_in;
+pub mod snapshots;
 pub mod stored;
 pub mod tickets;
 pub mod tiers;

@@ -8,7 +8,8 @@ use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::sales::{Measure, Period};
 use crate::domain::segmentation::{Class, Ranking, Thresholds, sort_ranked};
 use crate::server::db::customers::Scope;
-use crate::server::db::sales::{self as repo, NewSnapshot};
+use crate::server::db::sales::rep_customer_ids;
+use crate::server::db::snapshots::{self as repo, NewSnapshot};
 use crate::server::sales_index::SalesIndex;
 use crate::server::search_index::SearchIndex;
 use chrono::{DateTime, Utc};
@@ -57,7 +58,7 @@ pub async fn allowed_customers(
         Scope::Rep(rep) => {
             let mut conn = pool.acquire().await?;
             Some(
-                repo::rep_customer_ids(&mut conn, company, rep)
+                rep_customer_ids(&mut conn, company, rep)
                     .await?
                     .into_iter()
                     .collect(),

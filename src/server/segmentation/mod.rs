@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::features::segmentation::api::*;
 use crate::server::context;
 use crate::server::context::scope_of;
-use crate::server::db::{customers::Scope, sales as repo};
+use crate::server::db::{customers::Scope, snapshots as repo};
 use crate::server::segmentation::classification::{self as svc, Classification, SnapshotRequest};
 /// Period, measure and thresholds of a query, every refused field reported at once.
 pub fn parse(q: &SegmentationQuery) -> Result<(Period, Measure, Thresholds), AppError> {

@@ -190,7 +190,7 @@ pub async fn compare(q: TransitionQuery) -> Result<TransitionData, AppError> {
     let scope = scope_of(&user);
     let mut conn = state.conn().await?;
     let p = parse(&q, &mut conn, user.company_id).await?;
-    let snapshots = crate::server::db::sales::snapshots(&mut conn, user.company_id)
+    let snapshots = crate::server::db::snapshots::snapshots(&mut conn, user.company_id)
         .await?
         .into_iter()
         .map(|s| SnapshotChoice {

@@ -31,11 +31,17 @@ lint:
 unit:
 	$(TEST_ENV) cargo test --features ssr
 
-# Playwright against a freshly built release server on a temporary database (only a
-# release build runs wasm-opt, so only it catches a broken wasm-opt).
+# Playwright against a freshly built release server (only a release build runs wasm-opt,
+# so only it catches a broken wasm-opt). Each spec file gets a server of its own on a fresh
+# temporary database holding the demo company, so no spec relies on what another one
+# wrote; every file runs even after one fails. `make e2e SPEC=tests/visits.spec.ts` runs one.
+SPEC ?= tests/*.spec.ts
 e2e:
 	cargo leptos build --release
-	cd end2end && npx playwright test
+	cd end2end && failed=""; for spec in $(SPEC); do \
+	  npx playwright test "$$spec" || failed="$$failed $$spec"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "end-to-end failures in:$$failed"; exit 1; fi
 
 ## make fuzz: a million generated CSV and XLSX files through the file reader; no panic,
 ## no more than 256 MB held (a short run of the same test is part of `make unit`)

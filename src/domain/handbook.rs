@@ -19,8 +19,11 @@ use crate::domain::validation::{FieldError, FieldErrorCode};
 use serde::{Deserialize, Serialize};
 
 /// The owner's own chapters, as typed.
+///
+/// Unlike the office's other inputs it passes over a field it does not have: every
+/// published edition keeps its draft as JSON, and an edition published by an earlier
+/// version of the app must still open after a chapter is renamed or retired.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Draft {
     pub foreword: String,
     pub visit_procedure: String,

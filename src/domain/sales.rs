@@ -254,7 +254,6 @@ impl Period {
 
 /// One sales line as typed or read from a file: text, parsed by [`SaleLine::parse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SaleLineInput {
     pub order_date: String,
     pub customer_code: String,

@@ -11,11 +11,24 @@ use crate::helpers::{TestApp, form_answer, spawn_app};
 use reqwest::StatusCode;
 use std::collections::{BTreeSet, VecDeque};
 
-/// A form as the browser would post it: where, and the name/value pairs it sends.
-#[derive(Debug)]
+/// A post the browser would make from a form: where (the form's action, or the clicked
+/// button's `formaction`), and the name/value pairs it sends.
+#[derive(Debug, Clone)]
 struct Form {
     action: String,
     fields: Vec<(String, String)>,
+    /// The clicked button's name and value, sent after the fields.
+    button: Option<(String, String)>,
+}
+
+impl Form {
+    fn sent(&self) -> Vec<(&str, &str)> {
+        self.fields
+            .iter()
+            .chain(&self.button)
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
 }
 
 /// One tag of the page: its name (lowercase; `/form` for a closing tag), its attributes,
@@ -118,21 +131,83 @@ fn text_until(html: &str, at: usize, name: &str) -> (String, usize) {
     (unescape(&html[at..end]), after)
 }
 
-/// What a `<select>` sends: its selected options, else (a single choice) its first.
+/// What a `<select>` sends: its selected options (of a single choice, the last one
+/// marked), else (a single choice) its first.
 struct Select {
     name: String,
     multiple: bool,
     options: Vec<(String, bool)>,
 }
 
-/// The forms of a page that post to a server function, with the fields the browser
-/// would send: named, enabled controls; ticked boxes only; a select's chosen option; the
-/// first named submit button.
+impl Select {
+    fn sent(self) -> Vec<(String, String)> {
+        let chosen: Vec<String> = self
+            .options
+            .iter()
+            .filter(|o| o.1)
+            .map(|o| o.0.clone())
+            .collect();
+        let sent = match (self.multiple, chosen.last()) {
+            (true, _) => chosen.clone(),
+            (false, Some(last)) => vec![last.clone()],
+            (false, None) => self
+                .options
+                .first()
+                .map(|o| o.0.clone())
+                .into_iter()
+                .collect(),
+        };
+        sent.into_iter().map(|v| (self.name.clone(), v)).collect()
+    }
+}
+
+/// A form being read: its action, its fields so far, and its submit buttons (each a
+/// way to post it: the button's own name and value, and `formaction`).
+struct Drawn {
+    action: String,
+    fields: Vec<(String, String)>,
+    submits: Vec<Submit>,
+}
+
+/// A submit button: the name and value it adds, and where it posts (`formaction`).
+type Submit = (Option<(String, String)>, Option<String>);
+
+impl Drawn {
+    /// The posts a user can make: one per submit button (a form without one cannot be
+    /// sent by a tap).
+    fn posts(self) -> Vec<Form> {
+        self.submits
+            .into_iter()
+            .map(|(button, formaction)| Form {
+                action: formaction.unwrap_or_else(|| self.action.clone()),
+                fields: self.fields.clone(),
+                button,
+            })
+            .filter(|f| f.action.starts_with("/api/"))
+            .collect()
+    }
+
+    fn submit(&mut self, tag: &Tag, named: Option<&str>) {
+        let field = named.map(|n| {
+            (
+                n.to_owned(),
+                tag.attr("value").unwrap_or_default().to_owned(),
+            )
+        });
+        self.submits
+            .push((field, tag.attr("formaction").map(str::to_owned)));
+    }
+}
+
+/// The posts a page's forms can make to a server function, with the fields the browser
+/// would send: named, enabled controls (not inside a disabled fieldset); ticked boxes
+/// only; a select's chosen option; the clicked submit button's name and value.
 fn forms(html: &str) -> Vec<Form> {
     let mut out = Vec::new();
-    let mut form: Option<Form> = None;
-    let mut button: Option<(String, String)> = None;
+    let mut form: Option<Drawn> = None;
     let mut select: Option<Select> = None;
+    // open fieldsets, and whether each is disabled
+    let mut fieldsets: Vec<bool> = Vec::new();
     let mut i = 0;
     while let Some(lt) = html[i..].find('<') {
         let at = i + lt + 1;
@@ -145,36 +220,31 @@ fn forms(html: &str) -> Vec<Form> {
             continue;
         };
         i = tag.end;
-        let named = tag.attr("name").filter(|_| !tag.has("disabled"));
+        let disabled = tag.has("disabled") || fieldsets.iter().any(|d| *d);
+        let named = tag.attr("name").filter(|_| !disabled);
         match tag.name.as_str() {
             "script" | "style" => i = text_until(html, i, &tag.name).1,
+            "fieldset" => fieldsets.push(tag.has("disabled")),
+            "/fieldset" => {
+                fieldsets.pop();
+            }
             "form" => {
                 let post = tag
                     .attr("method")
                     .is_some_and(|m| m.eq_ignore_ascii_case("post"));
                 let multipart = tag.attr("enctype").is_some_and(|e| e.contains("multipart"));
-                form = tag
-                    .attr("action")
-                    .filter(|a| post && !multipart && a.starts_with("/api/"))
-                    .map(|a| Form {
-                        action: a.to_owned(),
-                        fields: Vec::new(),
-                    });
-                button = None;
+                form = (post && !multipart).then(|| Drawn {
+                    action: tag.attr("action").unwrap_or_default().to_owned(),
+                    fields: Vec::new(),
+                    submits: Vec::new(),
+                });
             }
-            "/form" => {
-                if let Some(mut f) = form.take() {
-                    f.fields.extend(button.take());
-                    out.push(f);
-                }
-            }
+            "/form" => out.extend(form.take().map(Drawn::posts).unwrap_or_default()),
             "input" => {
                 let kind = tag.attr("type").unwrap_or("text").to_ascii_lowercase();
                 let value = tag.attr("value").unwrap_or_default().to_owned();
                 match (named, kind.as_str(), form.as_mut()) {
-                    (Some(n), "submit" | "image", Some(_)) if button.is_none() => {
-                        button = Some((n.to_owned(), value));
-                    }
+                    (_, "submit" | "image", Some(f)) if !disabled => f.submit(&tag, named),
                     (_, "submit" | "image" | "button" | "reset" | "file", _) => {}
                     (Some(n), "checkbox" | "radio", Some(f)) if tag.has("checked") => {
                         let v = if tag.has("value") { value } else { "on".into() };
@@ -213,27 +283,15 @@ fn forms(html: &str) -> Vec<Form> {
             }
             "/select" => {
                 if let (Some(s), Some(f)) = (select.take(), form.as_mut()) {
-                    let chosen: Vec<&String> =
-                        s.options.iter().filter(|o| o.1).map(|o| &o.0).collect();
-                    let sent = match (chosen.is_empty(), s.multiple) {
-                        (false, true) => chosen,
-                        (false, false) => chosen.into_iter().take(1).collect(),
-                        (true, false) => s.options.first().map(|o| &o.0).into_iter().collect(),
-                        (true, true) => Vec::new(),
-                    };
-                    f.fields
-                        .extend(sent.into_iter().map(|v| (s.name.clone(), v.clone())));
+                    f.fields.extend(s.sent());
                 }
             }
             "button" => {
                 let submit = tag
                     .attr("type")
                     .is_none_or(|t| t.eq_ignore_ascii_case("submit"));
-                if let (Some(n), true, true, None) = (named, submit, form.is_some(), &button) {
-                    button = Some((
-                        n.to_owned(),
-                        tag.attr("value").unwrap_or_default().to_owned(),
-                    ));
+                if let (true, false, Some(f)) = (submit, disabled, form.as_mut()) {
+                    f.submit(&tag, named);
                 }
             }
             _ => {}
@@ -321,23 +379,21 @@ async fn every_form_the_server_draws_is_understood_when_the_browser_posts_it_as_
     let app = spawn_app().await;
     let routes = qudao::server::http::page_routes();
     let mut functions = BTreeSet::new();
+    let mut a_strict_form = None;
     // the owner last: what the others post as drawn changes nothing they rely on
     for login in ["zhangwei", "wugang", "liumin", "laoban"] {
         let c = app.signed_in(login).await;
         let mut posted = BTreeSet::new();
         for (page, html) in pages_of(&app, &c, &routes).await {
             for form in forms(&html) {
+                // each way to post a form once: its action, its names and its button
                 let names: BTreeSet<&str> = form.fields.iter().map(|f| f.0.as_str()).collect();
                 if form.action.ends_with("/logout")
-                    || !posted.insert(format!("{} {names:?}", form.action))
+                    || !posted.insert(format!("{} {names:?} {:?}", form.action, form.button))
                 {
                     continue;
                 }
-                let fields: Vec<(&str, &str)> = form
-                    .fields
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
+                let fields = form.sent();
                 let function = form.action.trim_start_matches("/api/");
                 let r = app.post_form(&c, function, &page, &fields).await;
                 assert_eq!(r.status(), StatusCode::SEE_OTHER, "{login} {page} {form:?}");
@@ -348,6 +404,9 @@ async fn every_form_the_server_draws_is_understood_when_the_browser_posts_it_as_
                     "{login} on {page}: the form {form:?} as drawn is not understood: {err}"
                 );
                 functions.insert(function.to_owned());
+                if function == "standards/save" {
+                    a_strict_form = Some((c.clone(), page.clone(), form.clone()));
+                }
             }
         }
     }
@@ -355,6 +414,14 @@ async fn every_form_the_server_draws_is_understood_when_the_browser_posts_it_as_
         functions.len() >= 15,
         "the pages' forms were found and posted: {functions:?}"
     );
+    // and the check itself sees a form the server would not understand: the same form
+    // with a field its input does not have
+    let (c, page, form) = a_strict_form.expect("the owner's standards form was posted");
+    let mut fields = form.sent();
+    fields.push(("input[hour]", "4"));
+    let r = app.post_form(&c, "standards/save", &page, &fields).await;
+    let err = form_answer(&r).1.map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("ServerFn"), "{err}");
 }
 
 #[test]
@@ -364,30 +431,37 @@ fn the_form_reader_sends_what_a_browser_sends() {
         <input name="id" value="7"><input type="hidden" name="version" value="3"/>
         <input type="checkbox" name="input[paused]"><input type="checkbox" name="on" checked>
         <input name="off" disabled value="x"><select name="input[tier]"><option value="">-</option>
-        <option value="B" selected>B</option></select><select name="first"><option>甲 &amp; 乙</option></select>
+        <option value="A" selected>A</option><option value="B" selected>B</option></select>
+        <select name="first"><option>甲 &amp; 乙</option></select>
+        <fieldset disabled><input name="locked" value="1"><button name="no">x</button></fieldset>
         <textarea name="note">
 a &lt;b&gt;</textarea><button type="button" name="no">x</button>
-        <button name="step" value="close">关闭</button><button name="step" value="x">x</button></form>
-        <form method="post" action="/files/import" enctype="multipart/form-data"><input name="f"></form>
+        <button name="step" value="close">关闭</button><button formaction="/api/a/pause" name="paused" value="true">暂停</button>
+        <button disabled name="step" value="x">x</button></form>
+        <form method="post" action="/api/no/button"><input name="q"></form>
+        <form method="post" action="/files/import" enctype="multipart/form-data"><input name="f"><button>上传</button></form>
         <a href="/customers/1?edit=basic#top">e</a><a href="https://x/y">x</a><a href="/files/x.csv">f</a></main>"#;
     let forms = forms(html);
-    assert_eq!(forms.len(), 1, "{forms:?}");
-    assert_eq!(forms[0].action, "/api/a/b");
-    let got: Vec<(&str, &str)> = forms[0]
-        .fields
+    let posts: Vec<(&str, Vec<(&str, &str)>)> = forms
         .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .map(|f| (f.action.as_str(), f.sent()))
         .collect();
+    let fields = [
+        ("id", "7"),
+        ("version", "3"),
+        ("on", "on"),
+        ("input[tier]", "B"),
+        ("first", "甲 & 乙"),
+        ("note", "a <b>"),
+    ];
+    let with = |button: (&'static str, &'static str)| {
+        fields.iter().copied().chain([button]).collect::<Vec<_>>()
+    };
     assert_eq!(
-        got,
+        posts,
         [
-            ("id", "7"),
-            ("version", "3"),
-            ("on", "on"),
-            ("input[tier]", "B"),
-            ("first", "甲 & 乙"),
-            ("note", "a <b>"),
-            ("step", "close"),
+            ("/api/a/b", with(("step", "close"))),
+            ("/api/a/pause", with(("paused", "true"))),
         ]
     );
     assert_eq!(links(html), ["/customers/1?edit=basic"]);

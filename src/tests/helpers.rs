@@ -266,6 +266,49 @@ pub async fn ok(app: &TestApp, c: &Client, path: &str, body: Value) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// Calls server function `F` with its own typed arguments — the struct the app sends —
+/// so a field a test names wrongly does not compile (the tablet's stored records read
+/// unknown fields leniently, so an untyped body would pass one over silently).
+pub async fn send<F>(app: &TestApp, c: &Client, args: &F) -> Response
+where
+    F: leptos::server_fn::ServerFn + serde::Serialize,
+{
+    c.post(format!("{}{}", app.base, F::PATH))
+        .json(args)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// [`send`] for a call that must succeed: its answer, typed.
+pub async fn sent<F>(app: &TestApp, c: &Client, args: &F) -> F::Output
+where
+    F: leptos::server_fn::ServerFn + serde::Serialize,
+    F::Output: serde::de::DeserializeOwned,
+{
+    let r = send(app, c, args).await;
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}: {}",
+        F::PATH,
+        &text[..text.len().min(400)]
+    );
+    serde_json::from_str(&text).unwrap()
+}
+
+/// [`send`] for a call expected to refuse: the status and the answer.
+pub async fn refusal<F>(app: &TestApp, c: &Client, args: &F) -> (StatusCode, Value)
+where
+    F: leptos::server_fn::ServerFn + serde::Serialize,
+{
+    let r = send(app, c, args).await;
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
 /// Calls a server function expected to refuse; the status and the answer.
 pub async fn refused(app: &TestApp, c: &Client, path: &str, body: Value) -> (StatusCode, Value) {
     let r = app.call(c, path, body).await;

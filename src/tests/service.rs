@@ -3,8 +3,10 @@
 //! answered → resolved → closed with their timers, deliveries are timed and the overdue
 //! job records breaches, compliance adds up, handbook editions never change, training
 //! hours add up per quarter — and reps and other companies are kept out.
-use crate::helpers::{PNG, TestApp, code_of, errors, ok, refused, spawn_app};
+use crate::helpers::{PNG, TestApp, code_of, errors, ok, refusal, refused, sent, spawn_app};
+use qudao::domain::tickets::ObjectionInput;
 use qudao::domain::time::to_beijing;
+use qudao::features::tickets::api::OpenObjection;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -147,9 +149,18 @@ async fn an_objection_is_answered_before_it_is_resolved_and_only_its_reps_see_it
     let other = app.signed_in("lina").await;
     let mine = code_of(&app, "zhangwei").await;
     let theirs = code_of(&app, "lina").await;
-    let open = |code: &str, assignee: &str| json!({ "input": { "customer": code, "category": "quality", "description": "三箱破损，要求换货", "assignee": assignee, "opened_at": beijing_minus(30) } });
+    let open = |code: &str, assignee: &str| OpenObjection {
+        input: ObjectionInput {
+            customer: code.into(),
+            category: "quality".into(),
+            description: "三箱破损，要求换货".into(),
+            assignee: assignee.into(),
+            opened_at: beijing_minus(30),
+            client_id: String::new(),
+        },
+    };
     // a customer the rep may not see does not exist for them
-    let (s, v) = refused(&app, &rep, "tickets/objections/open", open(&theirs, "")).await;
+    let (s, v) = refusal(&app, &rep, &open(&theirs, "")).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         errors(&v),
@@ -157,18 +168,16 @@ async fn an_objection_is_answered_before_it_is_resolved_and_only_its_reps_see_it
     );
     // nor may it be given to another rep
     let lina_id = app.demo_employee_id("lina").await;
-    let (_, v) = refused(&app, &rep, "tickets/objections/open", open(&mine, &lina_id)).await;
+    let (_, v) = refusal(&app, &rep, &open(&mine, &lina_id)).await;
     assert_eq!(
         errors(&v),
         vec![("assignee".to_owned(), "UnknownEmployee".to_owned())]
     );
-    let (_, v) = refused(
-        &app,
-        &rep,
-        "tickets/objections/open",
-        json!({ "input": { "customer": mine, "category": "", "description": " ", "opened_at": "2099-01-01T09:00" } }),
-    )
-    .await;
+    let mut blank = open(&mine, "");
+    blank.input.category.clear();
+    blank.input.description = " ".into();
+    blank.input.opened_at = "2099-01-01T09:00".into();
+    let (_, v) = refusal(&app, &rep, &blank).await;
     assert_eq!(
         errors(&v),
         vec![
@@ -178,9 +187,7 @@ async fn an_objection_is_answered_before_it_is_resolved_and_only_its_reps_see_it
         ]
     );
     let me = app.demo_employee_id("zhangwei").await;
-    let id: String =
-        serde_json::from_value(ok(&app, &rep, "tickets/objections/open", open(&mine, &me)).await)
-            .unwrap();
+    let id: String = sent(&app, &rep, &open(&mine, &me)).await;
     // the board: the rep sees it counting down to the first answer; the other rep does not
     let board = ok(
         &app,

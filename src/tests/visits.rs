@@ -2,8 +2,10 @@
 //! made offline and sent twice is stored once, a refused record does not stop the rest,
 //! a signed-out tablet stores nothing, a rep's bundle and lists hold only their own
 //! customers; the plan, compliance, reminders with gift lists, touches and health.
-use crate::helpers::{PNG, TestApp, errors, ok, refused, spawn_app};
+use crate::helpers::{PNG, TestApp, errors, ok, refused, send, sent, spawn_app};
 use qudao::domain::time::to_beijing;
+use qudao::domain::visits::{LocationInput, PriceInput, VisitInput};
+use qudao::features::visits::api::{OutboxItem, RecordVisit, SyncOutcome};
 use qudao::server::seed::DEMO_COMPANY_ID;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -48,14 +50,43 @@ async fn floored_product(app: &TestApp) -> (String, i64) {
     .unwrap()
 }
 
-fn visit(id: &str, customer: &str, purpose: &str, prices: Value) -> Value {
-    json!({ "kind": "visit", "input": {
-        "id": id, "customer_id": customer, "checked_in_at": beijing_minus(30),
-        "location": { "lat": 29.563, "lon": 106.551, "accuracy": 15.0 },
-        "purpose": purpose, "notes": "店主说下周加货", "vivid_display": true, "stack_display": false,
-        "indoor_ad": true, "outdoor_ad": false, "competitors": "农夫山泉", "prices": prices,
-        "next_step": "送新品海报", "next_step_on": ""
-    }})
+/// A visit as the tablet records it, typed.
+fn visit_input(id: &str, customer: &str, purpose: &str, prices: Vec<PriceInput>) -> VisitInput {
+    VisitInput {
+        id: id.into(),
+        customer_id: customer.into(),
+        checked_in_at: beijing_minus(30),
+        location: Some(LocationInput {
+            lat: 29.563,
+            lon: 106.551,
+            accuracy: 15.0,
+        }),
+        purpose: purpose.into(),
+        notes: "店主说下周加货".into(),
+        vivid_display: true,
+        stack_display: false,
+        indoor_ad: true,
+        outdoor_ad: false,
+        competitors: "农夫山泉".into(),
+        prices,
+        next_step: "送新品海报".into(),
+        next_step_on: String::new(),
+    }
+}
+
+/// The visit as an item of the tablet's outbox, as it is sent.
+fn visit(id: &str, customer: &str, purpose: &str, prices: Vec<PriceInput>) -> Value {
+    serde_json::to_value(OutboxItem::Visit(visit_input(
+        id, customer, purpose, prices,
+    )))
+    .unwrap()
+}
+
+fn price(sku: &str, price: &str) -> PriceInput {
+    PriceInput {
+        sku: sku.into(),
+        price: price.into(),
+    }
 }
 
 fn outcome(results: &Value, i: usize) -> Value {
@@ -106,7 +137,7 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     let order_id = uuid::Uuid::new_v4().to_string();
     let below = format!("{}.{:02}", (floor - 50) / 100, (floor - 50) % 100);
     let batch = json!({ "items": [
-        visit(&visit_id, &mine[0].0, "display", json!([{ "sku": sku, "price": below }])),
+        visit(&visit_id, &mine[0].0, "display", vec![price(&sku, &below)]),
         // stored on the tablet by an older version of the app: a field this version no
         // longer reads is passed over, never a reason to refuse the rep's whole batch
         { "kind": "objection", "input": {
@@ -117,8 +148,8 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
             "client_id": order_id, "customer_code": mine[0].1,
             "order_date": to_beijing(chrono::Utc::now()).date().to_string(),
             "lines": [{ "product_sku": sku, "quantity": "5", "amount": "100", "cost": "80" }] } },
-        visit(&uuid::Uuid::new_v4().to_string(), &mine[1].0, "lunch", json!([])),
-        visit(&uuid::Uuid::new_v4().to_string(), &others[0].0, "routine", json!([])),
+        visit(&uuid::Uuid::new_v4().to_string(), &mine[1].0, "lunch", vec![]),
+        visit(&uuid::Uuid::new_v4().to_string(), &others[0].0, "routine", vec![]),
     ]});
 
     // signed out (a revoked session): refused as a whole, nothing stored
@@ -361,14 +392,9 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
     // one of today's customers
     let visited = &due[0].to_owned();
     let id = uuid::Uuid::new_v4().to_string();
-    let answer = ok(
-        &app,
-        &rep,
-        "visits/record",
-        json!({ "input": visit(&id, visited, "routine", json!([]))["input"] }),
-    )
-    .await;
-    assert_eq!(answer, json!("Saved"));
+    let input = visit_input(&id, visited, "routine", vec![]);
+    let answer = sent(&app, &rep, &RecordVisit { input }).await;
+    assert_eq!(answer, SyncOutcome::Saved);
     let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
     assert!(
         !plan["due"]
@@ -385,23 +411,26 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
     );
 
     // bad input is refused field by field, nothing stored
-    let mut bad = visit(
+    let mut bad = visit_input(
         &uuid::Uuid::new_v4().to_string(),
         visited,
         "routine",
-        json!([{ "sku": "NO-SUCH", "price": "3" }]),
-    )["input"]
-        .clone();
-    let (status, body) =
-        refused(&app, &rep, "visits/record", json!({ "input": bad.clone() })).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        vec![price("NO-SUCH", "3")],
+    );
+    let r = send(&app, &rep, &RecordVisit { input: bad.clone() }).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
     assert_eq!(
         errors(&body),
         vec![("prices.0.sku".to_owned(), "UnknownProduct".to_owned())]
     );
-    bad["checked_in_at"] = json!("2099-01-01T10:00");
-    bad["prices"] = json!([]);
-    let (_, body) = refused(&app, &rep, "visits/record", json!({ "input": bad })).await;
+    bad.checked_in_at = "2099-01-01T10:00".into();
+    bad.prices.clear();
+    let body: Value = send(&app, &rep, &RecordVisit { input: bad })
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
         errors(&body),
         vec![("checked_in_at".to_owned(), "InFuture".to_owned())]

@@ -525,4 +525,64 @@ mod tests {
         );
         assert_eq!(search_words("a b c d e f g").len(), 5);
     }
+
+    /// What the list's address asks for becomes the repository's filter: blanks are no
+    /// filter, "none" is "without one", and an id or tier that cannot exist matches
+    /// nothing rather than everything.
+    #[test]
+    fn a_list_query_becomes_the_filter_it_names() {
+        let rep = "3f0b6c1e-8a2b-4c47-9a59-2d3c5e7f9a10";
+        let q = CustomerQuery {
+            search: " 超市  CQ ".into(),
+            kind: "terminal".into(),
+            status: "  ".into(),
+            district: " 渝中区 ".into(),
+            rep: rep.into(),
+            parent: "not-an-id".into(),
+            tier: "b".into(),
+            sort: "region".into(),
+            ..CustomerQuery::default()
+        };
+        let f = filter_of(&q);
+        assert_eq!(f.words, ["超市", "cq"]);
+        assert_eq!(f.kind.as_deref(), Some("terminal"));
+        assert_eq!((f.terminal_type, f.status, f.township), (None, None, None));
+        assert_eq!(f.district.as_deref(), Some("渝中区"));
+        assert_eq!(
+            f.rep.map(|r| r.map(|u| u.to_string())),
+            Some(Some(rep.to_owned()))
+        );
+        assert_eq!(f.parent, Some(Uuid::nil()));
+        assert_eq!(sort_of(&q), customers::SortKey::Region);
+
+        let tier = |t: &str| {
+            filter_of(&CustomerQuery {
+                tier: t.into(),
+                ..CustomerQuery::default()
+            })
+            .tier
+        };
+        assert_eq!(tier("B"), Some(customers::TierFilter::Of(Class::B)));
+        assert_eq!(tier("none"), Some(customers::TierFilter::Unclassified));
+        assert_eq!(tier("D"), Some(customers::TierFilter::Unknown));
+        assert_eq!(tier(""), None);
+        let rep = |r: &str| {
+            filter_of(&CustomerQuery {
+                rep: r.into(),
+                ..CustomerQuery::default()
+            })
+            .rep
+        };
+        assert_eq!(rep("none"), Some(None));
+        assert_eq!(rep("x"), Some(Some(Uuid::nil())));
+        assert_eq!(rep(""), None);
+        let sort = |s: &str| {
+            sort_of(&CustomerQuery {
+                sort: s.into(),
+                ..CustomerQuery::default()
+            })
+        };
+        assert_eq!(sort("; DROP TABLE customers"), customers::SortKey::Name);
+        assert_eq!(sort("completeness"), customers::SortKey::Completeness);
+    }
 }

@@ -119,7 +119,10 @@ async fn no_inline_script_runs_but_the_pages_own_with_a_fresh_nonce() {
         (owner.clone(), "/login"),
     ] {
         let r = app.get(&client, path).await;
-        let policy = r.headers()["content-security-policy"]
+        let policy = r
+            .headers()
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: answered {} without a policy", r.status()))
             .to_str()
             .unwrap()
             .to_owned();

@@ -63,3 +63,43 @@ id_type!(
     /// A storefront or display photo of a customer.
     PhotoId
 );
+id_type!(
+    /// A saved classification (tier snapshot).
+    SnapshotId
+);
+id_type!(
+    /// A product of the catalogue.
+    ProductId
+);
+id_type!(
+    /// An order: the sales lines entered or imported together as one document.
+    OrderId
+);
+id_type!(
+    /// One import of a sales file.
+    BatchId
+);
+id_type!(
+    /// A version of a tier's policy.
+    PolicyId
+);
+id_type!(
+    /// An objection or a delivery ticket.
+    TicketId
+);
+id_type!(
+    /// A visit to a customer.
+    VisitId
+);
+id_type!(
+    /// A training an employee attended.
+    TrainingId
+);
+id_type!(
+    /// An employee's suggestion.
+    SuggestionId
+);
+id_type!(
+    /// A reported breach of channel discipline.
+    ViolationId
+);

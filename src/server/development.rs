@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 fn training_view(r: repo::TrainingRow) -> TrainingView {
     TrainingView {
-        id: r.id.to_string(),
+        id: r.id.into(),
         employee_id: r.employee_id.into(),
         employee: r.employee_name,
         date: r.day,
@@ -31,7 +31,7 @@ fn training_view(r: repo::TrainingRow) -> TrainingView {
 
 fn suggestion_view(r: repo::SuggestionRow) -> Option<SuggestionView> {
     Some(SuggestionView {
-        id: r.id.to_string(),
+        id: r.id.into(),
         employee_id: r.employee_id.into(),
         employee: r.employee_name,
         title: r.title,

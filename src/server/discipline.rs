@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 fn summary(r: repo::ViolationRow, photos: Vec<String>) -> Option<ViolationSummary> {
     Some(ViolationSummary {
-        id: r.id.to_string(),
+        id: r.id.into(),
         customer_id: r.customer_id.into(),
         code: r.code,
         name: r.name,

@@ -4,7 +4,7 @@
 //! (the employee sees their own; the owner and managers everyone's), and training hours
 //! per person per quarter.
 use crate::domain::development::{SuggestionStatus, TrainingInput};
-use crate::domain::ids::EmployeeId;
+use crate::domain::ids::{EmployeeId, SuggestionId, TrainingId};
 use crate::error::AppError;
 use crate::wire::FormOrJson;
 use leptos::prelude::*;
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainingView {
-    pub id: String,
+    pub id: TrainingId,
     pub employee_id: EmployeeId,
     pub employee: String,
     pub date: String,
@@ -26,7 +26,7 @@ pub struct TrainingView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SuggestionView {
-    pub id: String,
+    pub id: SuggestionId,
     pub employee_id: EmployeeId,
     pub employee: String,
     pub title: String,

@@ -161,7 +161,7 @@ fn SuggestionItem(initial: SuggestionView, manage: bool) -> impl IntoView {
     let s = RwSignal::new(initial);
     let response = RwSignal::new(String::new());
     let decide = Action::new(move |to: &SuggestionStatus| {
-        let (id, version) = s.with_untracked(|x| (x.id.clone(), x.version));
+        let (id, version) = s.with_untracked(|x| (x.id.to_string(), x.version));
         decide_suggestion(
             id,
             version,

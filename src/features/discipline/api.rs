@@ -3,7 +3,7 @@
 //! signals to review, and customers' territories. Evidence photos are uploaded to
 //! `POST /api/violations/{id}/photos` and served from `/violation-photos/{id}`.
 use crate::domain::discipline::{Territory, ViolationInput, ViolationKind, ViolationStatus};
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::{CustomerId, ViolationId};
 use crate::domain::segmentation::Class;
 use crate::error::AppError;
 use crate::features::tiers::api::PolicySummary;
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// A violation record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViolationSummary {
-    pub id: String,
+    pub id: ViolationId,
     pub customer_id: CustomerId,
     pub code: String,
     pub name: String,

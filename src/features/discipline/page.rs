@@ -181,7 +181,7 @@ fn ViolationCard(initial: ViolationSummary, may_decide: bool) -> impl IntoView {
     let decide = Action::new(move |target: &ViolationStatus| {
         let cur = v.get_untracked();
         decide_violation(
-            cur.id,
+            cur.id.to_string(),
             cur.version,
             target.as_str().to_owned(),
             penalty.get_untracked(),

@@ -2,7 +2,7 @@
 //! catalogue), orders typed in the app (any user, for customers they may see), the
 //! ledger list, deleting an order (owner and managers). Imports are a plain route
 //! (`POST /api/sales/import`, raw file body) in `server::files`.
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::{BatchId, CustomerId, OrderId, ProductId};
 use crate::domain::sales::{ProductInput, SaleLineInput};
 use crate::error::AppError;
 use crate::wire::FormOrJson;
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// A product as lists show it (prices as yuan text).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductSummary {
-    pub id: String,
+    pub id: ProductId,
     pub sku: String,
     pub name: String,
     pub category: String,
@@ -47,7 +47,7 @@ pub struct OrderLineInput {
 /// A line of the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineSummary {
-    pub order_id: String,
+    pub order_id: OrderId,
     pub line_no: i64,
     pub order_date: String,
     pub customer_id: CustomerId,
@@ -68,7 +68,7 @@ pub const LEDGER_PAGE: i64 = 50;
 /// A sales import as the sales page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportBatch {
-    pub id: String,
+    pub id: BatchId,
     pub file_name: Option<String>,
     pub lines: i64,
     pub by: Option<String>,

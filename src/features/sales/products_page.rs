@@ -52,7 +52,7 @@ pub fn ProductsPage() -> impl IntoView {
                             </tr></thead>
                             <tbody>{items.into_iter().map(|p: ProductSummary| {
                                 let input = ProductInput { sku: p.sku.clone(), name: p.name.clone(), category: p.category.clone(), unit: p.unit.clone(), list_price: p.list_price.clone(), price_floor: p.price_floor.clone() };
-                                let (id, version) = (p.id.clone(), p.version);
+                                let (id, version) = (p.id.to_string(), p.version);
                                 view! {
                                     <tr>
                                         <td>{p.sku}</td><td>{p.name}</td><td>{p.category}</td><td>{p.unit}</td>

@@ -130,10 +130,10 @@ fn Imports(batches: ImportBatches, undo: Action<String, Result<u64, AppError>>) 
             </tr></thead>
             <tbody>
                 {batches.items.into_iter().map(|b| {
-                    let id = b.id.clone();
+                    let id = b.id.to_string();
                     let lines = b.lines;
                     view! {
-                        <tr data-batch=b.id.clone()>
+                        <tr data-batch=b.id.to_string()>
                             <td class="nowrap">{b.at}</td>
                             <td class="break">{b.file_name.unwrap_or_default()}</td>
                             <td class="num">{b.lines}</td>
@@ -182,7 +182,7 @@ fn Ledger(rows: Vec<LineSummary>, may_manage: bool, on_deleted: Callback<()>) ->
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|l| {
-                    let order = l.order_id.clone();
+                    let order = l.order_id.to_string();
                     let first = l.line_no == 1;
                     view! {
                         <tr class:sales-return=l.quantity < 0>

@@ -4,6 +4,7 @@
 //!
 //! A rep classifies their own customers only (the totals of other reps' customers never
 //! leave the server); owners and managers the whole company. Only they save snapshots.
+use crate::domain::ids::SnapshotId;
 use crate::domain::sales::Measure;
 use crate::domain::segmentation::{Counts, Thresholds};
 use crate::error::AppError;
@@ -49,7 +50,7 @@ pub struct SegmentationData {
 /// A saved classification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnapshotSummary {
-    pub id: String,
+    pub id: SnapshotId,
     pub name: String,
     pub from: String,
     pub to: String,

@@ -4,7 +4,7 @@
 //! someone who may see the customer (the owner, a manager, or the customer's rep).
 //! Photos are uploaded to `POST /api/tickets/{kind}/{id}/photos` and served from
 //! `/ticket-photos/{id}`.
-use crate::domain::ids::{CustomerId, EmployeeId};
+use crate::domain::ids::{CustomerId, EmployeeId, TicketId};
 use crate::domain::segmentation::Class;
 use crate::domain::sla::{Calendar, Clock, Standard, Status};
 use crate::domain::tickets::{
@@ -47,7 +47,7 @@ pub struct Timer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardItem {
     pub kind: TicketKind,
-    pub id: String,
+    pub id: TicketId,
     /// None for a driver, who is not shown the customer's profile.
     pub customer_id: Option<CustomerId>,
     pub code: String,
@@ -74,7 +74,7 @@ pub struct Board {
     pub items: Vec<BoardItem>,
     pub breached: usize,
     /// `(id, name)` of reps for the filter (empty for a rep).
-    pub reps: Vec<(String, String)>,
+    pub reps: Vec<(EmployeeId, String)>,
 }
 
 /// A step of an objection's history or a comment.

@@ -96,7 +96,7 @@ pub fn TicketBoardPage() -> impl IntoView {
                             <span>{t!(i18n, tickets.rep)}</span>
                             <select name="rep" prop:value=move || rep.get() on:change=move |ev| rep.set(event_target_value(&ev))>
                                 <option value="">{t!(i18n, segmentation.all)}</option>
-                                {b.reps.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                                {b.reps.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                             </select>
                         </label>
                     })

@@ -97,7 +97,7 @@ fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
     let note = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
     let step: Step = Action::new(move |(to, text): &(String, String)| {
-        let (id, version) = d.with_untracked(|x| (x.item.id.clone(), x.item.version));
+        let (id, version) = d.with_untracked(|x| (x.item.id.to_string(), x.item.version));
         let (to, text) = (to.clone(), text.clone());
         async move {
             match to.as_str() {
@@ -115,7 +115,7 @@ fn ObjectionView(initial: ObjectionDetail) -> impl IntoView {
             comment.set(String::new());
         }
     });
-    let id = initial.item.id.clone();
+    let id = initial.item.id.to_string();
     view! {
         <ObjectionHead d=d />
         <StepForm d=d step=step note=note />
@@ -200,7 +200,7 @@ fn StepForm(d: RwSignal<ObjectionDetail>, step: Step, note: RwSignal<String>) ->
         // server function through `formaction`).
         <form class="ticket-actions" method="post" action=AdvanceObjection::PATH on:submit=|ev| ev.prevent_default()
             aria-label=move || t_string!(i18n, tickets.actions).to_string()>
-            <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
+            <input type="hidden" name="id" value=move || d.with(|x| x.item.id.to_string()) />
             <input type="hidden" name="version" value=move || d.with(|x| x.item.version.to_string()) />
             {move || failure().map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })}
             {move || {
@@ -268,7 +268,7 @@ fn Comments(d: RwSignal<ObjectionDetail>, step: Step, comment: RwSignal<String>)
             }).collect_view())}
         </ol>
         <form class="comment-form" method="post" action=CommentObjection::PATH on:submit=move |ev| { ev.prevent_default(); step.dispatch(("comment".into(), comment.get_untracked())); }>
-            <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
+            <input type="hidden" name="id" value=move || d.with(|x| x.item.id.to_string()) />
             <textarea name="body" rows="2" aria-label=move || t_string!(i18n, tickets.comment).to_string() prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))>{comment.get_untracked()}</textarea>
             <button type="submit" class="button">{t!(i18n, tickets.add_comment)}</button>
         </form>
@@ -375,7 +375,7 @@ fn ReassignForm(d: RwSignal<ObjectionDetail>) -> impl IntoView {
             d.set(fresh);
         }
     });
-    let ticket = Signal::derive(move || d.with(|x| (x.item.id.clone(), x.item.version)));
+    let ticket = Signal::derive(move || d.with(|x| (x.item.id.to_string(), x.item.version)));
     let submit = Callback::new(move |assignee: String| {
         let (id, version) = ticket.get_untracked();
         assign.dispatch(AssignObjection {
@@ -454,7 +454,7 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
         Some(Err(AppError::Validation(_))) | Some(Ok(_)) | None => None,
         Some(Err(e)) => Some(error_message(i18n, &e)),
     };
-    let id = initial.item.id.clone();
+    let id = initial.item.id.to_string();
     view! {
         {move || d.with(|x| view! {
             <div class="page-head">
@@ -495,10 +495,10 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
         <Show when=move || d.with(|x| x.delivered_at.is_none())>
             <form class="ticket-form" method="post" action=CompleteDelivery::PATH on:submit=move |ev| {
                 ev.prevent_default();
-                let (id, version) = d.with_untracked(|x| (x.item.id.clone(), x.item.version));
+                let (id, version) = d.with_untracked(|x| (x.item.id.to_string(), x.item.version));
                 done.dispatch(CompleteDelivery { id, version, delivered_at: at.get_untracked(), note: note.get_untracked() });
             }>
-                <input type="hidden" name="id" value=move || d.with(|x| x.item.id.clone()) />
+                <input type="hidden" name="id" value=move || d.with(|x| x.item.id.to_string()) />
                 <input type="hidden" name="version" value=move || d.with(|x| x.item.version.to_string()) />
                 <div class="form-grid">
                     // the office may record a delivery afterwards; a driver records it now
@@ -538,7 +538,7 @@ fn DriverForm(d: RwSignal<DeliveryDetail>) -> impl IntoView {
             d.set(fresh);
         }
     });
-    let ticket = Signal::derive(move || d.with(|x| (x.item.id.clone(), x.item.version)));
+    let ticket = Signal::derive(move || d.with(|x| (x.item.id.to_string(), x.item.version)));
     let submit = Callback::new(move |driver: String| {
         let (id, version) = ticket.get_untracked();
         assign.dispatch(AssignDriver {

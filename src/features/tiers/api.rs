@@ -7,7 +7,7 @@
 //! measure is theirs; a period compared with a snapshot is classified by the snapshot's
 //! measure. A rep compares their own customers only. Only the owner sets policies.
 use crate::domain::growth::Growth;
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::{CustomerId, PolicyId, SnapshotId};
 use crate::domain::sales::Measure;
 use crate::domain::segmentation::{Class, Thresholds};
 use crate::domain::tier::{Matrix, SupportType, TierPolicyInput};
@@ -54,7 +54,7 @@ pub struct SideInfo {
 /// A saved classification to choose from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnapshotChoice {
-    pub id: String,
+    pub id: SnapshotId,
     pub name: String,
     pub from: String,
     pub to: String,
@@ -112,7 +112,7 @@ pub struct MovedPage {
 /// A policy version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicySummary {
-    pub id: String,
+    pub id: PolicyId,
     pub tier: Class,
     pub effective_from: String,
     pub visits_per_month: u32,

@@ -3,6 +3,7 @@
 use super::api::{PolicyOverview, PolicySummary, SaveTierPolicy, list_tier_policies};
 use super::transitions_page::TierTabs;
 use crate::components::error_view::{ActionError, LoadError, message_for};
+use crate::domain::ids::PolicyId;
 use crate::domain::money::Money;
 use crate::domain::segmentation::{Class, Thresholds};
 use crate::domain::tier::{SupportType, TierPolicyInput};
@@ -119,7 +120,7 @@ fn Versions(overview: PolicyOverview) -> impl IntoView {
         {if overview.versions.is_empty() {
             Either::Left(view! { <p class="muted">{t!(i18n, tiers.no_versions)}</p> })
         } else {
-            let in_force: Vec<String> = overview.in_force.iter().flatten().map(|p| p.id.clone()).collect();
+            let in_force: Vec<PolicyId> = overview.in_force.iter().flatten().map(|p| p.id).collect();
             Either::Right(view! {
                 <div class="table-wrap"><table class="table policy-versions">
                     <thead><tr>

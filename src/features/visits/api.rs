@@ -10,7 +10,7 @@
 //!   paths and answers per record: saved, already saved, or refused with the reason.
 //!
 //! A rep sees only their own customers: every query is scoped in SQL.
-use crate::domain::ids::{CustomerId, EmployeeId};
+use crate::domain::ids::{CustomerId, EmployeeId, VisitId};
 use crate::domain::segmentation::Class;
 use crate::domain::tickets::ObjectionInput;
 use crate::domain::visits::{GiftOccasion, Health, VisitInput};
@@ -110,7 +110,7 @@ pub struct ShelfPrice {
 /// A visit as the profile and the visit list show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitSummary {
-    pub id: String,
+    pub id: VisitId,
     pub customer_id: CustomerId,
     pub customer_code: String,
     pub customer_name: String,

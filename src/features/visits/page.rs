@@ -342,7 +342,7 @@ pub fn VisitLog(visits: Vec<VisitSummary>, with_customer: bool) -> impl IntoView
                 ].into_iter().filter(|(on, _)| *on).map(|(_, l)| l).collect();
                 let href = format!("/customers/{}", v.customer_id);
                 view! {
-                    <li data-visit=v.id.clone()>
+                    <li data-visit=v.id.to_string()>
                         <strong>{v.checked_in_at.clone()}</strong> " · " {purpose} " · " {v.rep_name.clone().unwrap_or_default()}
                         {with_customer.then(|| view! { " · " <a href=href.clone()>{v.customer_name.clone()}</a> })}
                         {v.location.clone().map(|l| view! { <div class="muted">{t!(i18n, visits.location)} " " {l}</div> })}

@@ -18,7 +18,7 @@ use uuid::Uuid;
 fn summary(p: repo::ProductRow) -> ProductSummary {
     let yuan = |v: Option<i64>| v.map(|f| Money(f).to_yuan_string()).unwrap_or_default();
     ProductSummary {
-        id: p.id.to_string(),
+        id: p.id.into(),
         sku: p.sku,
         name: p.name,
         category: p.category.unwrap_or_default(),
@@ -93,7 +93,7 @@ pub async fn lines(page: u32) -> Result<Vec<LineSummary>, AppError> {
     Ok(rows
         .into_iter()
         .map(|l| LineSummary {
-            order_id: l.order_id.to_string(),
+            order_id: l.order_id.into(),
             line_no: l.line_no,
             order_date: l.order_date,
             customer_id: l.customer_id.into(),
@@ -257,7 +257,7 @@ pub async fn batches(page: u32) -> Result<ImportBatches, AppError> {
     let items = rows
         .into_iter()
         .map(|b| ImportBatch {
-            id: b.id.to_string(),
+            id: b.id.into(),
             file_name: b.file_name,
             lines: b.line_count,
             by: b.by_name,

@@ -122,7 +122,7 @@ pub async fn save(q: SegmentationQuery, name: String) -> Result<SnapshotSummary,
     };
     tracing::info!(by = %user.id, snapshot = %id, ranked = c.rows.len(), "tier snapshot saved");
     Ok(SnapshotSummary {
-        id: id.to_string(),
+        id: id.into(),
         name,
         from: period.from.format("%Y-%m-%d").to_string(),
         to: period.to.format("%Y-%m-%d").to_string(),
@@ -153,7 +153,7 @@ pub async fn snapshots() -> Result<Vec<SnapshotSummary>, AppError> {
                     .map_or(0, |(_, _, n)| usize::try_from(*n).unwrap_or(0))
             };
             SnapshotSummary {
-                id: s.id.to_string(),
+                id: s.id.into(),
                 from: s.period_from.clone(),
                 to: s.period_to.clone(),
                 measure: Measure::parse(&s.measure).unwrap_or_default(),

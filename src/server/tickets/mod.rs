@@ -54,7 +54,7 @@ fn objection_item(
     };
     BoardItem {
         kind: TicketKind::Objection,
-        id: r.id.to_string(),
+        id: r.id.into(),
         customer_id: Some(r.customer_id.into()),
         code: r.code.clone(),
         name: r.name.clone(),
@@ -73,7 +73,7 @@ fn objection_item(
 fn delivery_item(rules: &Rules, r: &repo::DeliveryRow, now: NaiveDateTime) -> BoardItem {
     BoardItem {
         kind: TicketKind::Delivery,
-        id: r.id.to_string(),
+        id: r.id.into(),
         customer_id: Some(r.customer_id.into()),
         code: r.code.clone(),
         name: r.name.clone(),
@@ -169,7 +169,7 @@ pub async fn board(rep: String, tier: String, standard: String) -> Result<Board,
             .await?
             .into_iter()
             .filter(|e| e.active && e.role == Role::Rep)
-            .map(|e| (e.id.to_string(), e.name))
+            .map(|e| (e.id.into(), e.name))
             .collect()
     } else {
         Vec::new()

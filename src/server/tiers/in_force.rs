@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 /// A stored version as sent.
 pub fn summary(r: repo::PolicyRow) -> Option<PolicySummary> {
     Some(PolicySummary {
-        id: r.id.to_string(),
+        id: r.id.into(),
         tier: r.tier,
         effective_from: r.effective_from,
         visits_per_month: u32::try_from(r.visits_per_month).ok()?,

@@ -194,7 +194,7 @@ pub async fn compare(q: TransitionQuery) -> Result<TransitionData, AppError> {
         .await?
         .into_iter()
         .map(|s| SnapshotChoice {
-            id: s.id.to_string(),
+            id: s.id.into(),
             name: s.name,
             from: s.period_from,
             to: s.period_to,
@@ -341,7 +341,7 @@ pub async fn save_policy(input: TierPolicyInput) -> Result<PolicySummary, AppErr
     tx.commit().await?;
     tracing::info!(by = %user.id, policy = %id, tier = ?p.tier, "tier policy version saved");
     Ok(PolicySummary {
-        id: id.to_string(),
+        id: id.into(),
         tier: p.tier,
         effective_from: p.effective_from.format("%Y-%m-%d").to_string(),
         visits_per_month: p.visits_per_month,
@@ -373,7 +373,7 @@ pub async fn changes(moves_only: bool) -> Result<Vec<TierChangeSummary>, AppErro
         .map(|r| {
             let policy = r
                 .policy_id
-                .and_then(|id| versions.iter().find(|v| v.id == id.to_string()).cloned());
+                .and_then(|id| versions.iter().find(|v| v.id.0 == id).cloned());
             TierChangeSummary {
                 customer_id: r.customer_id.into(),
                 code: r.code,

@@ -374,7 +374,7 @@ async fn summaries(
     Ok(rows
         .into_iter()
         .map(|r| VisitSummary {
-            id: r.id.to_string(),
+            id: r.id.into(),
             customer_id: r.customer_id.into(),
             customer_code: r.code,
             customer_name: r.name,

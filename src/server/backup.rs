@@ -154,11 +154,7 @@ async fn open_read_only(file: &Path) -> anyhow::Result<SqlitePool> {
 
 /// The file of a `sqlite://` database URL (a plain path is one too).
 pub fn database_file(url: &str) -> anyhow::Result<PathBuf> {
-    let url = if url.starts_with("sqlite:") {
-        url.to_owned()
-    } else {
-        format!("sqlite://{url}")
-    };
+    let url = crate::server::db::sqlite_url(url)?;
     let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
         .with_context(|| format!("{url:?} is not a SQLite database URL"))?;
     let file = options.get_filename().to_path_buf();

@@ -87,6 +87,8 @@ impl Config {
         };
         let mut c = Config::default();
         if let Some(v) = var("QUDAO_DATABASE_URL")? {
+            // refused at start, before anything is opened or created
+            crate::server::db::sqlite_url(&v)?;
             c.database_url = v;
         }
         if let Some(v) = var("QUDAO_ADDR")? {
@@ -196,9 +198,38 @@ mod tests {
             ("QUDAO_SESSION_TTL_HOURS", "0"),
             ("QUDAO_BODY_LIMIT_BYTES", "1MB"),
             ("QUDAO_UPLOAD_LIMIT_BYTES", "20MB"),
+            ("QUDAO_DATABASE_URL", "postgres://qudao@localhost/qudao"),
+            ("QUDAO_DATABASE_URL", "mysql:qudao"),
         ] {
             let err = with(&[(key, value)]).unwrap_err();
             assert!(format!("{err:#}").contains(key), "{key}: {err:#}");
         }
+    }
+
+    /// A database URL the app cannot serve is refused, saying what to write instead;
+    /// SQLite URLs and plain file paths are taken.
+    #[test]
+    fn only_a_sqlite_database_is_taken() {
+        let err = with(&[("QUDAO_DATABASE_URL", "postgres://db.example/qudao")]).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("\"postgres\"") && text.contains("sqlite://"),
+            "{text}"
+        );
+        for ok in [
+            "sqlite://data/q.db",
+            "sqlite::memory:",
+            "data/q.db",
+            "/var/lib/qudao/q.db",
+        ] {
+            assert_eq!(
+                with(&[("QUDAO_DATABASE_URL", ok)]).unwrap().database_url,
+                ok
+            );
+        }
+        assert_eq!(
+            crate::server::db::sqlite_url("data/q.db").unwrap(),
+            "sqlite://data/q.db"
+        );
     }
 }

@@ -33,6 +33,27 @@ async fn migrate_then_seed_creates_the_demo_company_once() {
     assert_eq!(staff, 11);
 }
 
+/// A PostgreSQL URL given to a command is refused with a clear message; nothing is
+/// created — before, a SQLite file appeared in a folder literally named `postgres:`.
+#[tokio::test]
+async fn a_database_url_sqlite_cannot_serve_is_refused_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("postgres://{}/qudao", dir.path().display());
+    let config = Config {
+        database_url: url.clone(),
+        ..Config::default()
+    };
+    for args in [&["migrate"][..], &["seed-demo"], &["export", "customers"]] {
+        let err = qudao(args, &config).await.unwrap_err();
+        assert!(
+            format!("{err:#}").contains("cannot serve"),
+            "{args:?}: {err:#}"
+        );
+    }
+    assert!(!std::path::Path::new("postgres:").exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
 /// Every file under `dir`, by path relative to it, with its bytes.
 fn files_of(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();

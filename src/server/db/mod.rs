@@ -105,14 +105,32 @@ impl<T> UniqueKey<T> for Result<T, sqlx::Error> {
 /// The connection type repositories work on.
 pub type DbConn = sqlx::SqliteConnection;
 
+/// `url` as a SQLite URL: `sqlite://path` and `sqlite::memory:` as they are, a plain file
+/// path made into one. Any other scheme (`postgres://…`, `mysql:…`) is refused with what
+/// to write instead — never taken for a file path, which would quietly create a SQLite
+/// file in a folder named after the scheme.
+pub fn sqlite_url(url: &str) -> anyhow::Result<String> {
+    if url.starts_with("sqlite:") {
+        return Ok(url.to_owned());
+    }
+    let scheme = url.split_once(':').map(|(s, _)| s).filter(|s| {
+        s.len() > 1
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    if let Some(scheme) = scheme {
+        anyhow::bail!(
+            "QUDAO_DATABASE_URL={url:?}: this build of Qudao cannot serve a {scheme:?} \
+             database; use sqlite://path/to/qudao.db (or a plain file path)"
+        );
+    }
+    Ok(format!("sqlite://{url}"))
+}
+
 /// Opens (creating if missing) the SQLite database at `url` with WAL, foreign keys and a
 /// busy timeout. `url` is `sqlite://path`, `sqlite::memory:` or a plain file path.
 pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
-    let url = if url.starts_with("sqlite:") {
-        url.to_owned()
-    } else {
-        format!("sqlite://{url}")
-    };
+    let url = sqlite_url(url)?;
     let options = SqliteConnectOptions::from_str(&url)
         .with_context(|| format!("{url:?} is not a SQLite database URL"))?
         .create_if_missing(true)

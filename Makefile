@@ -16,9 +16,10 @@ run:
 	cargo leptos build --release
 	QUDAO_SEED_DEMO=true LEPTOS_SITE_ROOT=target/site target/release/qudao serve
 
-## make test: formatting, lints (server and wasm), unit + integration tests, end-to-end
+## make test: formatting, lints (server and wasm), unit + integration tests (the
+## integration suite on SQLite, then again on a throwaway PostgreSQL 15), end-to-end
 test:
-	tools/setup.sh rust node browser
+	tools/setup.sh rust node browser postgres
 	$(MAKE) fmt lint unit e2e
 
 fmt:
@@ -30,6 +31,7 @@ lint:
 
 unit:
 	$(TEST_ENV) cargo test --features ssr
+	$(TEST_ENV) tools/pg.sh run cargo test --features ssr --test integration
 
 # Playwright against a freshly built release server (only a release build runs wasm-opt,
 # so only it catches a broken wasm-opt). Each spec file gets a server of its own on a fresh

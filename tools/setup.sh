@@ -5,6 +5,7 @@
 #   tools/setup.sh node      npm build tools (wasm-opt) and the end-to-end test packages
 #   tools/setup.sh browser   Debian's Chromium and CJK fonts (for Playwright)
 #   tools/setup.sh bench     wrk and brotli (for make bench)
+#   tools/setup.sh postgres  Debian's PostgreSQL 15 (the integration suite runs on it too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,6 +69,11 @@ browser() {
 
 bench() {
   apt_install wrk brotli
+}
+
+postgres() {
+  # the server binaries only; tools/pg.sh starts a throwaway cluster of its own
+  apt_install postgresql-15
 }
 
 for step in "$@"; do "$step"; done

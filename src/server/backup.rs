@@ -103,7 +103,11 @@ async fn copy_photos(photos: &[PhotoFile], from: &Path, to: &Path) -> anyhow::Re
 /// Writes a backup of the live database (`pool`) and its photos (`photo_dir`) into the
 /// new folder `target`, while the app keeps serving. Refuses a folder that exists and is
 /// not empty.
-pub async fn backup(pool: &SqlitePool, photo_dir: &Path, target: &Path) -> anyhow::Result<Copied> {
+pub async fn backup(
+    pool: &crate::server::db::Pool,
+    photo_dir: &Path,
+    target: &Path,
+) -> anyhow::Result<Copied> {
     if target.exists()
         && std::fs::read_dir(target)
             .with_context(|| format!("{} is not a folder", target.display()))?

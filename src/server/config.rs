@@ -88,7 +88,7 @@ impl Config {
         let mut c = Config::default();
         if let Some(v) = var("QUDAO_DATABASE_URL")? {
             // refused at start, before anything is opened or created
-            crate::server::db::sqlite_url(&v)?;
+            crate::server::db::check_url(&v)?;
             c.database_url = v;
         }
         if let Some(v) = var("QUDAO_ADDR")? {
@@ -198,8 +198,12 @@ mod tests {
             ("QUDAO_SESSION_TTL_HOURS", "0"),
             ("QUDAO_BODY_LIMIT_BYTES", "1MB"),
             ("QUDAO_UPLOAD_LIMIT_BYTES", "20MB"),
-            ("QUDAO_DATABASE_URL", "postgres://qudao@localhost/qudao"),
+            ("QUDAO_DATABASE_URL", "mysql://qudao@localhost/qudao"),
             ("QUDAO_DATABASE_URL", "mysql:qudao"),
+            (
+                "QUDAO_DATABASE_URL",
+                "postgres://qudao@localhost:notaport/qudao",
+            ),
         ] {
             let err = with(&[(key, value)]).unwrap_err();
             assert!(format!("{err:#}").contains(key), "{key}: {err:#}");
@@ -207,13 +211,15 @@ mod tests {
     }
 
     /// A database URL the app cannot serve is refused, saying what to write instead;
-    /// SQLite URLs and plain file paths are taken.
+    /// SQLite URLs, plain file paths and PostgreSQL URLs are taken.
     #[test]
-    fn only_a_sqlite_database_is_taken() {
-        let err = with(&[("QUDAO_DATABASE_URL", "postgres://db.example/qudao")]).unwrap_err();
+    fn only_a_database_the_app_serves_is_taken() {
+        let err = with(&[("QUDAO_DATABASE_URL", "mysql://db.example/qudao")]).unwrap_err();
         let text = format!("{err:#}");
         assert!(
-            text.contains("\"postgres\"") && text.contains("sqlite://"),
+            text.contains("\"mysql\"")
+                && text.contains("sqlite://")
+                && text.contains("postgres://"),
             "{text}"
         );
         for ok in [
@@ -221,6 +227,8 @@ mod tests {
             "sqlite::memory:",
             "data/q.db",
             "/var/lib/qudao/q.db",
+            "postgres://qudao@db.example/qudao",
+            "postgresql://qudao:secret@10.0.0.5:5433/qudao?sslmode=require",
         ] {
             assert_eq!(
                 with(&[("QUDAO_DATABASE_URL", ok)]).unwrap().database_url,

@@ -5,6 +5,7 @@
 //! `/api/`; pages are rendered by Leptos; files come from the site root.
 use crate::app::{App, shell};
 use crate::error::AppError;
+use crate::server::db::on;
 use crate::server::files;
 use crate::server::state::AppState;
 use axum::Router;
@@ -126,9 +127,11 @@ async fn upload_too_large(limit: usize, req: Request, next: Next) -> Response {
 async fn needs_setup(State(state): State<AppState>, req: Request, next: Next) -> Response {
     use std::sync::atomic::Ordering;
     if !state.set_up.load(Ordering::Relaxed) {
-        let found = sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM companies)")
-            .fetch_one(&state.pool)
-            .await;
+        let found = on!(&state.pool, |ex| sqlx::query_scalar::<_, bool>(
+            "SELECT EXISTS (SELECT 1 FROM companies)"
+        )
+        .fetch_one(ex)
+        .await);
         match found {
             Ok(true) => state.set_up.store(true, Ordering::Relaxed),
             Ok(false) => {
@@ -179,8 +182,14 @@ async fn signed_in_first(State(state): State<AppState>, req: Request, next: Next
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.
 async fn healthz(State(state): State<AppState>) -> Response {
-    let probe = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM companies");
-    match tokio::time::timeout(Duration::from_secs(3), probe.fetch_one(&state.pool)).await {
+    let probe = async {
+        crate::server::db::on!(state.pool, |ex| {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM companies")
+                .fetch_one(ex)
+                .await
+        })
+    };
+    match tokio::time::timeout(Duration::from_secs(3), probe).await {
         Ok(Ok(_)) => (
             StatusCode::OK,
             [

@@ -4,16 +4,16 @@
 use crate::domain::ids::CompanyId;
 use crate::domain::sla::Status;
 use crate::domain::time::{from_beijing, to_beijing};
+use crate::server::db::Pool;
 use crate::server::db::customers::Scope;
 use crate::server::db::tickets as repo;
 use crate::server::tickets::timers::{Rules, Times, delivery_timer, objection_timers};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 use uuid::Uuid;
 
 /// Marks every ticket that has breached by `now`; returns how many were newly marked.
-pub async fn mark_overdue(pool: &SqlitePool, now: DateTime<Utc>) -> anyhow::Result<usize> {
+pub async fn mark_overdue(pool: &Pool, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut conn = pool.acquire().await.context("acquire")?;
     let companies = repo::companies_with_open_tickets(&mut conn)
         .await
@@ -27,12 +27,19 @@ pub async fn mark_overdue(pool: &SqlitePool, now: DateTime<Utc>) -> anyhow::Resu
 }
 
 async fn mark_company(
-    pool: &SqlitePool,
+    pool: &Pool,
     company: CompanyId,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let local = to_beijing(now);
-    let mut tx = crate::server::db::begin(pool).await.context("begin")?;
+    let mut tx = pool.begin().await.context("begin")?;
+    if !crate::server::db::take_turn(&mut tx, "overdue", company)
+        .await
+        .context("turn")?
+    {
+        // another app process is marking this company's tickets right now
+        return Ok(0);
+    }
     let rules = Rules::load(&mut tx, company)
         .await
         .map_err(|e| anyhow::anyhow!("rules: {e:?}"))?;
@@ -93,7 +100,7 @@ async fn mark_company(
 }
 
 /// Runs [`mark_overdue`] every minute until the process ends.
-pub fn spawn_overdue(pool: SqlitePool) {
+pub fn spawn_overdue(pool: Pool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {

@@ -185,7 +185,7 @@ impl SalesIndex {
     /// then sees the same lines).
     async fn fresh(
         &self,
-        tx: &mut sqlx::SqliteConnection,
+        tx: &mut crate::server::db::DbConn,
         company: CompanyId,
     ) -> Result<Arc<Cube>, sqlx::Error> {
         let cached = self
@@ -214,10 +214,10 @@ impl SalesIndex {
     /// months only).
     pub async fn cube(
         &self,
-        pool: &sqlx::SqlitePool,
+        pool: &crate::server::db::Pool,
         company: CompanyId,
     ) -> Result<Arc<Cube>, sqlx::Error> {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_read().await?;
         let cube = self.fresh(&mut tx, company).await?;
         tx.rollback().await?;
         Ok(cube)
@@ -228,11 +228,11 @@ impl SalesIndex {
     /// lines, both read in one transaction.
     pub async fn period_totals(
         &self,
-        pool: &sqlx::SqlitePool,
+        pool: &crate::server::db::Pool,
         company: CompanyId,
         period: Period,
     ) -> Result<Vec<(Uuid, Totals)>, sqlx::Error> {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_read().await?;
         let cube = self.fresh(&mut tx, company).await?;
         let parts = period.parts();
         let mut extra = Vec::new();

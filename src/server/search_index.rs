@@ -37,7 +37,7 @@ pub struct Entry {
     pub code: String,
     pub completeness: i64,
     /// As stored (text), so it orders exactly as SQL orders it.
-    pub updated_at: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     pub search_text: String,
 }
 
@@ -95,7 +95,7 @@ impl SearchIndex {
     /// the copy with the changed rows read again (or everything, the first time).
     pub async fn snapshot(
         &self,
-        pool: &sqlx::SqlitePool,
+        pool: &crate::server::db::Pool,
         company: CompanyId,
     ) -> Result<Arc<Snapshot>, sqlx::Error> {
         let cached = self.cached(company);
@@ -106,7 +106,7 @@ impl SearchIndex {
         }
         drop(conn);
         // rev, changed rows and count from one read transaction: one consistent state
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_read().await?;
         let rev = customers::revision(&mut tx, company).await?;
         let since = cached.as_ref().map_or(0, |s| s.rev);
         let changed = customers::list_entries(&mut tx, company, since).await?;

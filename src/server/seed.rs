@@ -5,9 +5,10 @@
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::staff::{EmployeeFields, EmployeeInput};
 use crate::server::auth;
+use crate::server::db::Pool;
+use crate::server::db::on;
 use crate::server::db::{companies, employees};
 use anyhow::Context as _;
-use sqlx::SqlitePool;
 use uuid::Uuid;
 
 /// The demo's own data is valid by construction: a refusal is a bug in this file, reported
@@ -58,31 +59,31 @@ pub fn demo_employee_id(n: usize) -> EmployeeId {
 }
 
 /// Whether the database holds no company yet.
-pub async fn is_empty(pool: &SqlitePool) -> anyhow::Result<bool> {
+pub async fn is_empty(pool: &Pool) -> anyhow::Result<bool> {
     let mut conn = pool.acquire().await?;
     Ok(companies::count(&mut conn).await? == 0)
 }
 
 /// Whether the demo company (with its published password) is in the database.
-pub async fn is_demo(pool: &SqlitePool) -> anyhow::Result<bool> {
-    Ok(
-        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM companies WHERE id = ?)")
-            .bind(DEMO_COMPANY_ID.0)
-            .fetch_one(pool)
-            .await?,
+pub async fn is_demo(pool: &Pool) -> anyhow::Result<bool> {
+    Ok(on!(pool, |ex| sqlx::query_scalar::<_, bool>(
+        "SELECT EXISTS (SELECT 1 FROM companies WHERE id = $1)"
     )
+    .bind(DEMO_COMPANY_ID.0)
+    .fetch_one(ex)
+    .await)?)
 }
 
 /// Creates the demo company and its staff in one transaction. Fails (changing nothing)
 /// if the demo company already exists.
-pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
+pub async fn seed_demo(pool: &Pool) -> anyhow::Result<()> {
     // One hash for all demo accounts: they share a password, and hashing is slow.
     let hash = tokio::task::spawn_blocking(|| auth::hash_password_blocking(DEMO_PASSWORD))
         .await
         .context("hashing task")?
         .expected_valid("hashing the demo password")?;
     let now = chrono::Utc::now();
-    let mut tx = crate::server::db::begin(pool).await?;
+    let mut tx = pool.begin().await?;
     companies::insert(&mut tx, DEMO_COMPANY_ID, DEMO_COMPANY_NAME, now)
         .await
         .context("the demo company already exists (or the database is not writable)")?;
@@ -141,7 +142,7 @@ pub async fn seed_demo(pool: &SqlitePool) -> anyhow::Result<()> {
         )
         .await?;
     }
-    let mut tx = crate::server::db::begin(pool).await?;
+    let mut tx = pool.begin().await?;
     seed_discipline(&mut tx, now).await?;
     tx.commit().await?;
     Ok(())
@@ -157,13 +158,13 @@ async fn seed_visits(
     conn: &mut crate::server::db::DbConn,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
-    let customers: Vec<(Uuid, Uuid)> = sqlx::query_as(
-        "SELECT id, rep_id FROM customers WHERE company_id = ? AND rep_id IS NOT NULL \
+    let customers: Vec<(Uuid, Uuid)> = on!(conn, |ex| sqlx::query_as(
+        "SELECT id, rep_id FROM customers WHERE company_id = $1 AND rep_id IS NOT NULL \
          AND status = 'active' ORDER BY code",
     )
     .bind(DEMO_COMPANY_ID.0)
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_all(&mut *ex)
+    .await)?;
     let purposes = ["routine", "order", "display", "relationship", "collection"];
     for (i, (customer, rep)) in customers.iter().enumerate() {
         // every third customer has not been visited for two months: overdue
@@ -173,10 +174,11 @@ async fn seed_visits(
             let at = now
                 - chrono::Duration::days(days_ago)
                 - chrono::Duration::minutes(((i * 37) % 480) as i64);
-            sqlx::query(
+            on!(conn, |ex| {
+                sqlx::query(
                 "INSERT INTO visits (company_id, id, customer_id, rep_id, checked_in_at, purpose, notes, \
                  vivid_display, stack_display, indoor_ad, outdoor_ad, competitors, next_step, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(DEMO_COMPANY_ID.0)
             .bind(Uuid::now_v7())
@@ -192,8 +194,9 @@ async fn seed_visits(
             .bind(["", "农夫山泉", "康师傅冰红茶", "百威"][i % 4])
             .bind(["", "下次带新品海报", "跟进回款"][i % 3])
             .bind(at)
-            .execute(&mut *conn)
-            .await?;
+            .execute(&mut *ex)
+            .await.map(|d| d.rows_affected())
+            })?;
         }
     }
     use crate::domain::segmentation::Class;
@@ -269,13 +272,15 @@ async fn seed_service(
     // tickets: a few customers of each of four reps
     let mut n = 0u32;
     for rep in [3usize, 4, 5, 6] {
-        let customers: Vec<(Uuid,)> = sqlx::query_as(
-            "SELECT id FROM customers WHERE company_id = ? AND rep_id = ? AND status <> 'closed' ORDER BY code LIMIT 8",
+        let customers: Vec<(Uuid,)> = on!(conn, |ex| {
+            sqlx::query_as(
+            "SELECT id FROM customers WHERE company_id = $1 AND rep_id = $2 AND status <> 'closed' ORDER BY code LIMIT 8",
         )
         .bind(DEMO_COMPANY_ID.0)
         .bind(demo_employee_id(rep).0)
-        .fetch_all(&mut *conn)
-        .await?;
+        .fetch_all(&mut *ex)
+        .await
+        })?;
         for (customer,) in &customers {
             n += 1;
             // history: answered within 1–6 hours, resolved within 10–60 hours, over five months

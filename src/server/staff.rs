@@ -64,7 +64,7 @@ async fn ensure_an_owner_remains(
 
 /// Reads the saved employee back and commits: what the caller sees is what was stored.
 async fn commit_and_read(
-    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    mut tx: crate::server::db::DbConn,
     company: CompanyId,
     id: EmployeeId,
 ) -> Result<EmployeeSummary, AppError> {

@@ -1,15 +1,15 @@
 //! Application state, handed to axum handlers and (through context) to server functions.
 use crate::server::config::Config;
+use crate::server::db::Pool;
 use crate::server::http::service_worker;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 /// Everything a request may need. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
     /// `sw.js` with its precache list filled in from the built site (see `http.rs`).
@@ -25,14 +25,13 @@ pub struct AppState {
 impl AppState {
     /// A connection from the pool. (The error stays a database error, so the caller's
     /// `?` logs it with the caller's place: `AppError::from`.)
-    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, sqlx::Error> {
+    pub async fn conn(&self) -> Result<crate::server::db::DbConn, sqlx::Error> {
         self.pool.acquire().await
     }
 
-    /// A write transaction (`BEGIN IMMEDIATE`, retried while the database is busy: see
-    /// `db::begin`).
-    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        crate::server::db::begin(&self.pool).await
+    /// A write transaction (see `db::Pool::begin`).
+    pub async fn begin(&self) -> Result<crate::server::db::DbConn, sqlx::Error> {
+        self.pool.begin().await
     }
 
     /// What a classification reads.
@@ -49,7 +48,7 @@ impl AppState {
     /// Builds the state from a migrated pool. Leptos options come from the environment
     /// cargo-leptos sets (site root, output name); hashed file names are used exactly
     /// when the build left a `hash.txt` beside the binary.
-    pub fn new(pool: SqlitePool, config: Config) -> anyhow::Result<AppState> {
+    pub fn new(pool: Pool, config: Config) -> anyhow::Result<AppState> {
         let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
         leptos_options.site_addr = config.addr;
         leptos_options.hash_files = std::env::current_exe()

@@ -1,5 +1,6 @@
 //! Sign-in, sessions, throttling, cross-site refusal.
 use crate::helpers::{PW, session_cookie, spawn_app, spawn_app_with};
+use qudao::server::db::on;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -125,10 +126,12 @@ async fn sign_in_rotates_the_session_id_and_ends_the_old_one() {
         .await
         .unwrap();
     assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
-    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let sessions: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM sessions"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(sessions, 1);
 }
 
@@ -153,10 +156,13 @@ async fn sign_out_ends_the_session_on_the_server() {
 async fn an_expired_session_is_reported_as_expired_and_refused() {
     let app = spawn_app().await;
     let c = app.signed_in("zhangwei").await;
-    sqlx::query("UPDATE sessions SET expires_at = 0")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE sessions SET expires_at = 0"
+    )
+    .execute(ex)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
     let s: Value = app
         .call(&c, "session", json!({}))
         .await

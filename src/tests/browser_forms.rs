@@ -3,19 +3,20 @@
 //! answer is a redirect back to a page of this site, and nothing that was posted (a
 //! password, a field, someone else's edit) ever appears in an address.
 use crate::helpers::{PW, TestApp, form_answer, session_cookie, spawn_app};
+use qudao::server::db::on;
 use qudao::server::seed::DEMO_COMPANY_ID;
 use reqwest::StatusCode;
 
 /// Id and version of the first customer of `login`.
 async fn customer_of(app: &TestApp, login: &str) -> (String, i64) {
     let rep: uuid::Uuid = app.demo_employee_id(login).await.parse().unwrap();
-    let (id, version): (uuid::Uuid, i64) = sqlx::query_as(
-        "SELECT id, version FROM customers WHERE company_id = ? AND rep_id = ? ORDER BY code LIMIT 1",
+    let (id, version): (uuid::Uuid, i64) = on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT id, version FROM customers WHERE company_id = $1 AND rep_id = $2 ORDER BY code LIMIT 1",
     )
     .bind(DEMO_COMPANY_ID.0)
     .bind(rep)
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     (id.to_string(), version)
 }
@@ -78,13 +79,14 @@ async fn a_profile_edit_posted_by_the_browser_is_saved_and_a_bad_one_comes_back_
     assert!(
         html.contains(r#"method="post""#) && html.contains(r#"action="/api/customers/update""#)
     );
-    let stored: (String, String, String) =
-        sqlx::query_as("SELECT code, name, kind FROM customers WHERE company_id = ? AND id = ?")
-            .bind(DEMO_COMPANY_ID.0)
-            .bind(uuid::Uuid::parse_str(&id).unwrap())
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let stored: (String, String, String) = on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT code, name, kind FROM customers WHERE company_id = $1 AND id = $2"
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .bind(uuid::Uuid::parse_str(&id).unwrap())
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert!(
         html.contains(&format!(r#"value="{}""#, stored.1)),
         "the name is drawn in its field"
@@ -115,13 +117,14 @@ async fn a_profile_edit_posted_by_the_browser_is_saved_and_a_bad_one_comes_back_
     let (next, err) = form_answer(&post(&app, &rep, &page, fields("王老板", &stored.1)).await);
     assert_eq!(err, None);
     assert_eq!(next, format!("/customers/{id}?saved=basic#grp-basic"));
-    let contact: Option<String> =
-        sqlx::query_scalar("SELECT contact FROM customers WHERE company_id = ? AND id = ?")
-            .bind(DEMO_COMPANY_ID.0)
-            .bind(uuid::Uuid::parse_str(&id).unwrap())
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let contact: Option<String> = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT contact FROM customers WHERE company_id = $1 AND id = $2"
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .bind(uuid::Uuid::parse_str(&id).unwrap())
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(contact.as_deref(), Some("王老板"));
     let shown = app
         .get(&rep, &next.replace("#grp-basic", ""))
@@ -241,13 +244,15 @@ async fn nested_and_repeated_fields_posted_by_the_browser_are_read_whole() {
         )
         .await;
     assert_eq!(form_answer(&r), ("/tiers/policies".to_owned(), None));
-    let (visits, supports): (i64, String) = sqlx::query_as(
-        "SELECT visits_per_month, supports FROM tier_policies WHERE company_id = ? AND tier = 'C' \
+    let (visits, supports): (i64, String) = on!(&app.pool, |ex| {
+        sqlx::query_as(
+        "SELECT visits_per_month, supports FROM tier_policies WHERE company_id = $1 AND tier = 'C' \
          ORDER BY effective_from DESC LIMIT 1",
     )
     .bind(DEMO_COMPANY_ID.0)
-    .fetch_one(&app.pool)
+    .fetch_one(ex)
     .await
+    })
     .unwrap();
     assert_eq!(visits, 2);
     assert!(
@@ -275,11 +280,13 @@ async fn nested_and_repeated_fields_posted_by_the_browser_are_read_whole() {
         )
         .await;
     assert_eq!(form_answer(&r), ("/standards".to_owned(), None));
-    let weekdays: String = sqlx::query_scalar("SELECT work_weekdays FROM companies WHERE id = ?")
-        .bind(DEMO_COMPANY_ID.0)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let weekdays: String = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT work_weekdays FROM companies WHERE id = $1"
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(weekdays, "12345");
 }
 

@@ -3,6 +3,7 @@ use clap::Parser as _;
 use qudao::server::cli::{Cli, run};
 use qudao::server::config::Config;
 use qudao::server::db;
+use qudao::server::db::on;
 
 fn config_for(dir: &tempfile::TempDir, file: &str) -> Config {
     Config {
@@ -26,10 +27,12 @@ async fn migrate_then_seed_creates_the_demo_company_once() {
     let err = qudao(&["seed-demo"], &config).await.unwrap_err();
     assert!(err.to_string().contains("already holds a company"), "{err}");
     let pool = db::connect(&config.database_url).await.unwrap();
-    let staff: i64 = sqlx::query_scalar("SELECT count(*) FROM employees")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let staff: i64 = on!(&pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM employees"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(staff, 11);
 }
 
@@ -38,7 +41,7 @@ async fn migrate_then_seed_creates_the_demo_company_once() {
 #[tokio::test]
 async fn a_database_url_sqlite_cannot_serve_is_refused_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("postgres://{}/qudao", dir.path().display());
+    let url = format!("mysql://{}/qudao", dir.path().display());
     let config = Config {
         database_url: url.clone(),
         ..Config::default()
@@ -50,7 +53,7 @@ async fn a_database_url_sqlite_cannot_serve_is_refused_and_creates_nothing() {
             "{args:?}: {err:#}"
         );
     }
-    assert!(!std::path::Path::new("postgres:").exists());
+    assert!(!std::path::Path::new("mysql:").exists());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
@@ -82,22 +85,26 @@ async fn a_backup_restores_every_row_and_photo_into_an_empty_data_folder() {
     // photos of two kinds, as the app stores them
     let live = db::connect(&config.database_url).await.unwrap();
     let company = qudao::server::seed::DEMO_COMPANY_ID;
-    let customer: uuid::Uuid = sqlx::query_scalar("SELECT id FROM customers LIMIT 1")
-        .fetch_one(&live)
-        .await
-        .unwrap();
-    let owner: uuid::Uuid = sqlx::query_scalar("SELECT id FROM employees WHERE login = 'laoban'")
-        .fetch_one(&live)
-        .await
-        .unwrap();
+    let customer: uuid::Uuid = on!(&live, |ex| sqlx::query_scalar(
+        "SELECT id FROM customers LIMIT 1"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    let owner: uuid::Uuid = on!(&live, |ex| sqlx::query_scalar(
+        "SELECT id FROM employees WHERE login = 'laoban'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     for (i, bytes) in [b"\x89PNG storefront".as_slice(), b"\x89PNG display"]
         .into_iter()
         .enumerate()
     {
         let id = uuid::Uuid::new_v4();
-        sqlx::query(
+        on!(&live, |ex| sqlx::query(
             "INSERT INTO customer_photos (company_id, id, customer_id, kind, content_type, \
-             size_bytes, uploaded_by, created_at) VALUES (?, ?, ?, ?, 'image/png', ?, ?, ?)",
+             size_bytes, uploaded_by, created_at) VALUES ($1, $2, $3, $4, 'image/png', $5, $6, $7)",
         )
         .bind(company.0)
         .bind(id)
@@ -106,8 +113,9 @@ async fn a_backup_restores_every_row_and_photo_into_an_empty_data_folder() {
         .bind(i64::try_from(bytes.len()).unwrap())
         .bind(owner)
         .bind(chrono::Utc::now())
-        .execute(&live)
+        .execute(ex)
         .await
+        .map(|d| d.rows_affected()))
         .unwrap();
         let path = photo_path(
             &config.photo_dir,
@@ -135,31 +143,32 @@ async fn a_backup_restores_every_row_and_photo_into_an_empty_data_folder() {
     qudao(&["restore", &folder_arg], &fresh).await.unwrap();
     // every row of every table is the same (one connection: ATTACH is per connection)
     let mut conn = live.acquire().await.unwrap();
-    sqlx::query("ATTACH DATABASE ? AS restored")
+    on!(conn, |ex| sqlx::query("ATTACH DATABASE ? AS restored")
         .bind(
             dir.path()
                 .join("restored/qudao.db")
                 .to_string_lossy()
                 .to_string(),
         )
-        .execute(&mut *conn)
+        .execute(&mut *ex)
         .await
-        .unwrap();
-    let tables: Vec<String> = sqlx::query_scalar(
+        .map(|d| d.rows_affected()))
+    .unwrap();
+    let tables: Vec<String> = on!(conn, |ex| sqlx::query_scalar(
         "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
     )
-    .fetch_all(&mut *conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
     .unwrap();
     assert!(tables.len() > 20, "{tables:?}");
     for t in &tables {
-        let differ: i64 = sqlx::query_scalar(&format!(
+        let differ: i64 = on!(conn, |ex| sqlx::query_scalar(&format!(
             "SELECT (SELECT count(*) FROM (SELECT * FROM main.{t} EXCEPT SELECT * FROM restored.{t})) \
                   + (SELECT count(*) FROM (SELECT * FROM restored.{t} EXCEPT SELECT * FROM main.{t})) \
                   + abs((SELECT count(*) FROM main.{t}) - (SELECT count(*) FROM restored.{t}))"
         ))
-        .fetch_one(&mut *conn)
-        .await
+        .fetch_one(&mut *ex)
+        .await)
         .unwrap();
         assert_eq!(differ, 0, "table {t} differs after the round trip");
     }
@@ -229,10 +238,12 @@ async fn customers_export_and_import_from_the_command_line() {
         .await
         .unwrap();
     let pool = db::connect(&config.database_url).await.unwrap();
-    let edits: i64 = sqlx::query_scalar("SELECT count(*) FROM customer_history WHERE field <> ''")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let edits: i64 = on!(&pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM customer_history WHERE field <> ''"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(edits, 0);
     // one bad row: an error naming the row, and nothing imported
     let bad = dir.path().join("bad.csv");
@@ -246,9 +257,11 @@ async fn customers_export_and_import_from_the_command_line() {
     qudao(&["import", "customers", &good.to_string_lossy()], &config)
         .await
         .unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM customers WHERE code LIKE 'C-%'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let n: i64 = on!(&pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM customers WHERE code LIKE 'C-%'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(n, 1);
 }

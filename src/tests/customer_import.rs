@@ -2,6 +2,7 @@
 //! save nothing, per-row errors, duplicates, all-or-nothing commits, limits, round trips.
 use crate::customers::list;
 use crate::helpers::{TestApp, download, spawn_app, spawn_app_with};
+use qudao::server::db::on;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -21,10 +22,12 @@ async fn import(app: &TestApp, c: &Client, bytes: Vec<u8>, options: Value) -> (S
 }
 
 async fn total(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM customers")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM customers"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap()
 }
 
 const GOOD: &str = "客户编码,客户名称,类型,终端类型,上级编码,电话,业务员,月进货额\n\
@@ -75,11 +78,11 @@ async fn a_preview_saves_nothing_and_a_commit_saves_every_row() {
         .filter(|code| code.starts_with("NEW-"))
         .collect();
     assert_eq!(picked, ["NEW-S1"]);
-    let (parent, volume): (String, i64) = sqlx::query_as(
+    let (parent, volume): (String, i64) = on!(&app.pool, |ex| sqlx::query_as(
         "SELECT p.code, c.monthly_volume FROM customers c JOIN customers p ON p.id = c.parent_id WHERE c.code = 'NEW-T1'",
     )
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     assert_eq!(
         (parent.as_str(), volume),
@@ -95,10 +98,12 @@ async fn gbk_csv_as_erps_export_it_imports_like_utf8() {
     let (gbk, _, _) = encoding_rs::GBK.encode(GOOD);
     let (_, body) = import(&app, &m, gbk.into_owned(), json!({ "commit": true })).await;
     assert_eq!(body["Report"]["created"], 3, "{body}");
-    let name: String = sqlx::query_scalar("SELECT name FROM customers WHERE code = 'NEW-S1'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let name: String = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT name FROM customers WHERE code = 'NEW-S1'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(name, "北碚新二批");
 }
 
@@ -128,11 +133,12 @@ async fn an_xlsx_with_a_merged_title_row_imports() {
     let r = &body["Report"];
     assert_eq!(r["skipped_title_rows"], 1, "{body}");
     assert_eq!(r["created"], 2);
-    let n: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM customers WHERE code IN ('X-001', '1002')")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let n: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM customers WHERE code IN ('X-001', '1002')"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(n, 2);
 }
 
@@ -187,11 +193,12 @@ OK-1,重复编码,终端,超市,,\n";
 async fn existing_customers_are_skipped_or_updated_as_chosen() {
     let app = spawn_app().await;
     let m = app.signed_in("liumin").await;
-    let (name, phone): (String, String) =
-        sqlx::query_as("SELECT name, phone FROM customers WHERE code = 'EP002'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (name, phone): (String, String) = on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT name, phone FROM customers WHERE code = 'EP002'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     // same code; and a different code with the same name + phone (a twin)
     let file = format!(
         "code,name,kind,phone,address\nEP001,x,二批,,新地址一\nOTHER-9,{name},二批,{phone},新地址二\n"
@@ -226,18 +233,18 @@ async fn existing_customers_are_skipped_or_updated_as_chosen() {
     .await;
     assert_eq!(body["Report"]["updated"], 2, "{body}");
     assert_eq!(total(&app).await, before, "no twins created");
-    let addr: Vec<String> = sqlx::query_scalar(
+    let addr: Vec<String> = on!(&app.pool, |ex| sqlx::query_scalar(
         "SELECT address FROM customers WHERE code IN ('EP001', 'EP002') ORDER BY code",
     )
-    .fetch_all(&app.pool)
-    .await
+    .fetch_all(ex)
+    .await)
     .unwrap();
     assert_eq!(addr, ["新地址一", "新地址二"]);
-    let source: String = sqlx::query_scalar(
+    let source: String = on!(&app.pool, |ex| sqlx::query_scalar(
         "SELECT h.source FROM customer_history h JOIN customers c ON c.id = h.customer_id WHERE c.code = 'EP002' ORDER BY h.version DESC LIMIT 1",
     )
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     assert_eq!(source, "import");
 }
@@ -421,10 +428,12 @@ fn as_a_spreadsheet_saves(csv_bytes: &[u8], edit: impl Fn(usize, &str, &mut Stri
 }
 
 async fn history_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM customer_history")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM customer_history"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap()
 }
 
 #[tokio::test]
@@ -436,20 +445,27 @@ async fn a_spreadsheet_round_trip_changes_exactly_the_edited_cell_and_never_a_ro
         app.base
     )))
     .await;
-    let long_licences: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM customers WHERE length(licence_no) = 18 AND licence_no GLOB '[0-9]*' \
-         AND licence_no NOT GLOB '*[^0-9]*'",
-    )
-    .fetch_one(&app.pool)
-    .await
+    let long_licences: i64 = on!(&app.pool, |ex| {
+        sqlx::query_scalar(if app.pool.is_sqlite() {
+            "SELECT count(*) FROM customers WHERE length(licence_no) = 18 \
+             AND licence_no GLOB '[0-9]*' AND licence_no NOT GLOB '*[^0-9]*'"
+        } else {
+            "SELECT count(*) FROM customers WHERE licence_no ~ '^[0-9]{18}$'"
+        })
+        .fetch_one(ex)
+        .await
+    })
     .unwrap();
     assert!(long_licences > 0, "the demo has 18-digit licence numbers");
     let licences = || async {
-        sqlx::query_as::<_, (String, Option<String>, Option<String>)>(
+        on!(&app.pool, |ex| sqlx::query_as::<
+            _,
+            (String, Option<String>, Option<String>),
+        >(
             "SELECT code, licence_no, phone FROM customers ORDER BY code",
         )
-        .fetch_all(&app.pool)
-        .await
+        .fetch_all(ex)
+        .await)
         .unwrap()
     };
     let before = licences().await;
@@ -485,12 +501,13 @@ async fn a_spreadsheet_round_trip_changes_exactly_the_edited_cell_and_never_a_ro
         (Some(1), Some(0))
     );
     assert_eq!(licences().await, before, "no licence or phone changed");
-    let changes: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT field, new_value FROM customer_history ORDER BY rowid DESC LIMIT ?")
-            .bind(history_count(&app).await - history)
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
+    let changes: Vec<(String, Option<String>)> = on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT field, new_value FROM customer_history ORDER BY changed_at DESC, field LIMIT $1"
+    )
+    .bind(history_count(&app).await - history)
+    .fetch_all(ex)
+    .await)
+    .unwrap();
     assert_eq!(
         changes,
         [("contact".to_owned(), Some("王新联系人".to_owned()))],

@@ -5,6 +5,7 @@
 //! deliveries, and never to another rep; an employee who still serves customers cannot
 //! become a driver; and the plan of a rep's day holds no more than the owner allows.
 use crate::helpers::{PNG, TestApp, code_of, errors, ok, refused, spawn_app};
+use qudao::server::db::on;
 use qudao::server::seed::DEMO_COMPANY_ID;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -17,15 +18,15 @@ fn an_hour_ago() -> String {
 
 /// The login of the rep serving the customer of delivery `id`, and the customer's id.
 async fn rep_of_delivery(app: &TestApp, id: &str) -> (String, String) {
-    let (login, customer): (String, uuid::Uuid) = sqlx::query_as(
+    let (login, customer): (String, uuid::Uuid) = on!(&app.pool, |ex| sqlx::query_as(
         "SELECT e.login, c.id FROM deliveries d JOIN customers c ON c.company_id = d.company_id \
          AND c.id = d.customer_id JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
-         WHERE d.company_id = ? AND d.id = ?",
+         WHERE d.company_id = $1 AND d.id = $2",
     )
     .bind(DEMO_COMPANY_ID.0)
     .bind(uuid::Uuid::parse_str(id).unwrap())
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     (login, customer.to_string())
 }
@@ -432,12 +433,13 @@ async fn an_employee_who_serves_customers_cannot_become_a_driver_and_a_driver_ge
     )
     .await;
     let driver_id = added["id"].as_str().unwrap().to_owned();
-    let customer: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM customers WHERE company_id = ? LIMIT 1")
-            .bind(DEMO_COMPANY_ID.0)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let customer: uuid::Uuid = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT id FROM customers WHERE company_id = $1 LIMIT 1"
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     let (s, v) = refused(
         &app,
         &owner,

@@ -1,11 +1,12 @@
 //! `spawn_app()` and friends.
 use qudao::domain::ids::CompanyId;
 use qudao::server::config::Config;
+use qudao::server::db::Pool;
+use qudao::server::db::on;
 use qudao::server::state::AppState;
 use qudao::server::{db, http, seed};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -14,7 +15,12 @@ pub const PW: &str = seed::DEMO_PASSWORD;
 pub struct TestApp {
     pub base: String,
     pub addr: SocketAddr,
-    pub pool: SqlitePool,
+    pub pool: Pool,
+    /// The database the app serves (`sqlite://…` or, under `QUDAO_TEST_PG`, a database
+    /// of its own on the test cluster), for commands run beside it.
+    pub database_url: String,
+    /// The SQLite file (on PostgreSQL: a path in the app's temporary folder where
+    /// nothing is).
     pub db_path: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -36,19 +42,29 @@ pub async fn spawn_empty_app() -> TestApp {
 }
 
 async fn spawn(adjust: impl FnOnce(&mut Config), demo: bool) -> TestApp {
+    // the server's errors, shown with the output of the test that caused them
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("qudao=error"))
+        .with_test_writer()
+        .try_init();
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("qudao-test.db");
+    let database_url = match crate::pg::cluster() {
+        Some(admin) => crate::pg::fresh_database(&admin, demo).await,
+        None => format!("sqlite://{}", db_path.display()),
+    };
     let mut config = Config {
-        database_url: format!("sqlite://{}", db_path.display()),
+        database_url,
         photo_dir: dir.path().join("photos"),
         ..Config::default()
     };
     adjust(&mut config);
     let pool = db::connect(&config.database_url).await.unwrap();
     db::migrate(&pool).await.unwrap();
-    if demo {
+    if demo && pool.is_sqlite() {
         seed::seed_demo(&pool).await.unwrap();
     }
+    let database_url = config.database_url.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     config.addr = addr;
@@ -66,6 +82,7 @@ async fn spawn(adjust: impl FnOnce(&mut Config), demo: bool) -> TestApp {
         base: format!("http://{addr}"),
         addr,
         pool,
+        database_url,
         db_path,
         _dir: dir,
     }
@@ -145,13 +162,14 @@ impl TestApp {
     }
 
     pub async fn demo_employee_id(&self, login: &str) -> String {
-        let id: uuid::Uuid =
-            sqlx::query_scalar("SELECT id FROM employees WHERE login = ? AND company_id = ?")
-                .bind(login)
-                .bind(seed::DEMO_COMPANY_ID.0)
-                .fetch_one(&self.pool)
-                .await
-                .unwrap();
+        let id: uuid::Uuid = on!(&self.pool, |ex| sqlx::query_scalar(
+            "SELECT id FROM employees WHERE login = $1 AND company_id = $2"
+        )
+        .bind(login)
+        .bind(seed::DEMO_COMPANY_ID.0)
+        .fetch_one(ex)
+        .await)
+        .unwrap();
         id.to_string()
     }
 
@@ -191,13 +209,13 @@ impl TestApp {
 /// The code of the first customer (by code) served by demo rep `login`.
 pub async fn code_of(app: &TestApp, login: &str) -> String {
     let rep: uuid::Uuid = app.demo_employee_id(login).await.parse().unwrap();
-    sqlx::query_scalar(
-        "SELECT code FROM customers WHERE company_id = ? AND rep_id = ? ORDER BY code LIMIT 1",
+    on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT code FROM customers WHERE company_id = $1 AND rep_id = $2 ORDER BY code LIMIT 1",
     )
     .bind(seed::DEMO_COMPANY_ID.0)
     .bind(rep)
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap()
 }
 

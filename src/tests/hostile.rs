@@ -1,6 +1,7 @@
 //! Hostile requests over HTTP: what a stranger or a broken client sends must not cost the
 //! server more than a refusal.
 use crate::helpers::spawn_app;
+use qudao::server::db::on;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Sends the head of an upload declaring `declared` body bytes and only 1 KB of them,
@@ -104,11 +105,11 @@ async fn a_customer_file_without_terminal_types_imports_them_as_other_and_says_h
     commit["commit"] = true.into();
     let done = post_file(&app, &m, "/api/customers/import", file.into(), commit).await;
     assert_eq!(done["Report"]["committed"], true, "{done}");
-    let types: Vec<(String, Option<String>)> = sqlx::query_as(
+    let types: Vec<(String, Option<String>)> = on!(&app.pool, |ex| sqlx::query_as(
         "SELECT code, terminal_type FROM customers WHERE code LIKE 'ERP-%' ORDER BY code",
     )
-    .fetch_all(&app.pool)
-    .await
+    .fetch_all(ex)
+    .await)
     .unwrap();
     assert_eq!(
         types,
@@ -147,10 +148,12 @@ async fn product_names_as_long_as_real_catalogues_are_kept_whole() {
     let options = serde_json::json!({ "create_products": true, "commit": true });
     let r = post_file(&app, &m, "/api/sales/import", file.into(), options).await;
     assert_eq!(r["Report"]["committed"], true, "{r}");
-    let name: String = sqlx::query_scalar("SELECT name FROM products WHERE sku = 'LONG-1'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let name: String = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT name FROM products WHERE sku = 'LONG-1'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(name, long);
 }
 
@@ -180,10 +183,12 @@ async fn an_empty_installation_serves_only_how_to_create_its_owner() {
     // nobody can sign in, least of all with the demo's published password
     let r = app.sign_in(&c, "laoban", "qudao2026").await;
     assert_eq!(r.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
-    let companies: i64 = sqlx::query_scalar("SELECT count(*) FROM companies")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let companies: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM companies"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(companies, 0, "nothing was seeded");
     // once the owner exists (created from the command line), the app serves, unrestarted
     app.add_company("某某商贸有限公司", "boss").await;
@@ -231,13 +236,13 @@ async fn no_photo_upload_replaces_another_and_racing_retries_store_one() {
     let app = spawn_app().await;
     let rep = app.signed_in("zhangwei").await;
     let rep_id: uuid::Uuid = app.demo_employee_id("zhangwei").await.parse().unwrap();
-    let (visit, customer): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+    let (visit, customer): (uuid::Uuid, uuid::Uuid) = on!(&app.pool, |ex| sqlx::query_as(
         "SELECT v.id, v.customer_id FROM visits v JOIN customers c ON c.id = v.customer_id \
-         WHERE c.rep_id = ? ORDER BY v.id LIMIT 1",
+         WHERE c.rep_id = $1 ORDER BY v.id LIMIT 1",
     )
     .bind(rep_id)
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     let up = rep
         .post(format!("{}/api/customers/{customer}/photos", app.base))
@@ -275,11 +280,13 @@ async fn no_photo_upload_replaces_another_and_racing_retries_store_one() {
         [200, 200, 200, 200, 200, 200, 200, 201],
         "one stored, the rest told it is"
     );
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM visit_photos WHERE id = ?")
-        .bind(photo.parse::<uuid::Uuid>().unwrap())
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let rows: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM visit_photos WHERE id = $1"
+    )
+    .bind(photo.parse::<uuid::Uuid>().unwrap())
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(rows, 1);
     let got = app.get(&rep, &format!("/visit-photos/{photo}")).await;
     assert_eq!(got.status(), reqwest::StatusCode::OK);
@@ -348,11 +355,12 @@ async fn strangers_behind_an_office_address_cannot_lock_its_staff_out() {
         let r = app.sign_in(&c, &format!("made-up-{i}"), "guess").await;
         assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED, "attempt {i}");
     }
-    let counted: i64 =
-        sqlx::query_scalar("SELECT count FROM sign_in_failures WHERE key = 'addr:127.0.0.1'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let counted: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count FROM sign_in_failures WHERE key = 'addr:127.0.0.1'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(counted, 40, "the address is counted (and slowed)");
     let r = app
         .sign_in(&app.client(), "liumin", crate::helpers::PW)
@@ -363,11 +371,11 @@ async fn strangers_behind_an_office_address_cannot_lock_its_staff_out() {
         "the manager still signs in"
     );
     // the failures outlive the process: they are rows, not memory
-    let rows: i64 = sqlx::query_scalar(
+    let rows: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
         "SELECT count(*) FROM sign_in_failures WHERE key LIKE 'login:made-up-%'",
     )
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     assert_eq!(rows, 40);
 }
@@ -390,11 +398,12 @@ async fn a_forwarded_address_is_believed_only_from_a_trusted_proxy() {
             .await
             .unwrap();
         assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED);
-        let keys: Vec<String> =
-            sqlx::query_scalar("SELECT key FROM sign_in_failures WHERE key LIKE 'addr:%'")
-                .fetch_all(&app.pool)
-                .await
-                .unwrap();
+        let keys: Vec<String> = on!(&app.pool, |ex| sqlx::query_scalar(
+            "SELECT key FROM sign_in_failures WHERE key LIKE 'addr:%'"
+        )
+        .fetch_all(ex)
+        .await)
+        .unwrap();
         assert_eq!(keys, [expected], "trusted proxy: {trusted}");
     }
 }
@@ -407,16 +416,20 @@ async fn the_same_sales_file_twice_is_refused_with_when_and_who_or_replaces_the_
         2026-03-02,EP001,BJ-500,10,880.00,686.40\n\
         2026-03-02,EP001,PJ-330,5,360,300\n";
     let lines = || async {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sales_lines")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
+        on!(&app.pool, |ex| sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM sales_lines"
+        )
+        .fetch_one(ex)
+        .await)
+        .unwrap()
     };
     let monthly = || async {
-        sqlx::query_scalar::<_, i64>("SELECT coalesce(sum(amount), 0) FROM sales_monthly")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
+        on!(&app.pool, |ex| sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(coalesce(sum(amount), 0) AS BIGINT) FROM sales_monthly"
+        )
+        .fetch_one(ex)
+        .await)
+        .unwrap()
     };
     let before = (lines().await, monthly().await);
     let commit = serde_json::json!({ "commit": true });
@@ -442,11 +455,12 @@ async fn the_same_sales_file_twice_is_refused_with_when_and_who_or_replaces_the_
         once,
         "replaced, not added"
     );
-    let batches: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM sales_batches WHERE fingerprint IS NOT NULL")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let batches: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM sales_batches WHERE fingerprint IS NOT NULL"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(batches, 1);
 }
 
@@ -457,12 +471,12 @@ async fn an_overlapping_erp_export_is_refused_by_document_and_an_import_is_undon
     let app = spawn_app().await;
     let m = app.signed_in("liumin").await;
     let ledger = || async {
-        sqlx::query_as::<_, (i64, i64)>(
+        on!(&app.pool, |ex| sqlx::query_as::<_, (i64, i64)>(
             "SELECT (SELECT count(*) FROM sales_lines), \
-             (SELECT coalesce(sum(amount), 0) FROM sales_monthly)",
+             (SELECT CAST(coalesce(sum(amount), 0) AS BIGINT) FROM sales_monthly)",
         )
-        .fetch_one(&app.pool)
-        .await
+        .fetch_one(ex)
+        .await)
         .unwrap()
     };
     let before = ledger().await;
@@ -553,17 +567,19 @@ async fn a_long_customer_import_leaves_tablets_orders_and_tickets_writing() {
             .format("%Y-%m-%dT%H:%M")
             .to_string()
     };
-    let (customer_id, customer_code): (uuid::Uuid, String) = sqlx::query_as(
+    let (customer_id, customer_code): (uuid::Uuid, String) = on!(&app.pool, |ex| sqlx::query_as(
         "SELECT c.id, c.code FROM customers c JOIN employees e ON e.id = c.rep_id \
          WHERE e.login = 'zhangwei' ORDER BY c.code LIMIT 1",
     )
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
-    let sku: String = sqlx::query_scalar("SELECT sku FROM products ORDER BY sku LIMIT 1")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let sku: String = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT sku FROM products ORDER BY sku LIMIT 1"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     let me = app.demo_employee_id("zhangwei").await;
     let objection: String = serde_json::from_value(
         crate::helpers::ok(
@@ -645,10 +661,11 @@ async fn a_long_customer_import_leaves_tablets_orders_and_tickets_writing() {
         slowest < import_took * 3 / 4,
         "a round of three writes took {slowest:?}, the import {import_took:?}"
     );
-    let imported: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM customers WHERE code LIKE 'IMP-%'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let imported: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM customers WHERE code LIKE 'IMP-%'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(imported, rows);
 }

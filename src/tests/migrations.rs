@@ -7,10 +7,10 @@ use std::borrow::Cow;
 async fn adding_the_driver_role_keeps_employees_their_references_and_sessions() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("old.db").display());
-    let pool = qudao::server::db::connect(&url).await.unwrap();
+    let pool = qudao::server::db::connect_sqlite(&url).await.unwrap();
     // the schema as it was before the driver role
-    let all = sqlx::migrate!("./migrations");
-    let mut before = sqlx::migrate!("./migrations");
+    let all = sqlx::migrate!("./migrations/sqlite");
+    let mut before = sqlx::migrate!("./migrations/sqlite");
     before.migrations = Cow::Owned(
         all.migrations
             .iter()
@@ -26,7 +26,7 @@ async fn adding_the_driver_role_keeps_employees_their_references_and_sessions() 
     );
     let now = chrono::Utc::now();
     sqlx::query(
-        "INSERT INTO companies (id, name, created_at, updated_at) VALUES (?, '老店', ?, ?)",
+        "INSERT INTO companies (id, name, created_at, updated_at) VALUES ($1, '老店', $2, $3)",
     )
     .bind(company)
     .bind(now)
@@ -37,7 +37,7 @@ async fn adding_the_driver_role_keeps_employees_their_references_and_sessions() 
     for (id, login, role) in [(rep, "rep1", "rep"), (owner, "boss", "owner")] {
         sqlx::query(
             "INSERT INTO employees (company_id, id, name, login, role, password_hash, created_at, updated_at) \
-             VALUES (?, ?, '员工', ?, ?, 'x', ?, ?)",
+             VALUES ($1, $2, '员工', $3, $4, 'x', $5, $6)",
         )
         .bind(company)
         .bind(id)
@@ -51,7 +51,7 @@ async fn adding_the_driver_role_keeps_employees_their_references_and_sessions() 
     }
     sqlx::query(
         "INSERT INTO sessions (id, company_id, employee_id, created_at, last_seen_at, expires_at) \
-         VALUES (?, ?, ?, 1, 1, 4102444800)",
+         VALUES ($1, $2, $3, 1, 1, 4102444800)",
     )
     .bind(vec![7u8; 32])
     .bind(company)
@@ -61,7 +61,7 @@ async fn adding_the_driver_role_keeps_employees_their_references_and_sessions() 
     .unwrap();
     sqlx::query(
         "INSERT INTO trainings (company_id, id, employee_id, day, topic, tenths, created_by, created_at) \
-         VALUES (?, ?, ?, '2026-11-01', '陈列标准', 15, ?, ?)",
+         VALUES ($1, $2, $3, '2026-11-01', '陈列标准', 15, $4, $5)",
     )
     .bind(company)
     .bind(uuid::Uuid::new_v4())
@@ -72,7 +72,9 @@ async fn adding_the_driver_role_keeps_employees_their_references_and_sessions() 
     .await
     .unwrap();
 
-    qudao::server::db::migrate(&pool).await.unwrap();
+    qudao::server::db::migrate(&qudao::server::db::Pool::Sqlite(pool.clone()))
+        .await
+        .unwrap();
 
     let count = |sql: &'static str| {
         let pool = pool.clone();
@@ -117,7 +119,7 @@ async fn adding_the_driver_role_keeps_employees_their_references_and_sessions() 
         "the training still points at the employee"
     );
     assert!(
-        sqlx::query("INSERT INTO employees (company_id, id, name, login, role, password_hash, created_at, updated_at) VALUES (?, ?, 'x', 'boss', 'rep', 'x', '', '')")
+        sqlx::query("INSERT INTO employees (company_id, id, name, login, role, password_hash, created_at, updated_at) VALUES ($1, $2, 'x', 'boss', 'rep', 'x', '', '')")
             .bind(company)
             .bind(uuid::Uuid::new_v4())
             .execute(&pool)

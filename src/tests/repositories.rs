@@ -10,6 +10,7 @@ use proptest::test_runner::{Config, TestRunner};
 use qudao::domain::ids::{CompanyId, EmployeeId};
 use qudao::domain::segmentation::Class;
 use qudao::server::db::customers::{self, ListFilter, Scope, SortKey, TierFilter};
+use qudao::server::db::on;
 use qudao::server::db::tickets::{self, DeliveryScope, Filter};
 use qudao::server::seed::DEMO_COMPANY_ID;
 use std::cmp::Ordering;
@@ -31,7 +32,7 @@ struct Customer {
     tier: Option<String>,
     search_text: String,
     completeness: i64,
-    updated_at: String,
+    updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// `n` random cases; a failure is printed with its smallest example (not stored).
@@ -51,13 +52,13 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 async fn demo_customers(app: &TestApp) -> Vec<Customer> {
-    sqlx::query_as(
+    on!(&app.pool, |ex| sqlx::query_as(
         "SELECT id, code, name, kind, terminal_type, status, district, township, rep_id, \
-         parent_id, tier, search_text, completeness, updated_at FROM customers WHERE company_id = ?",
+         parent_id, tier, search_text, completeness, updated_at FROM customers WHERE company_id = $1",
     )
     .bind(DEMO_COMPANY_ID.0)
-    .fetch_all(&app.pool)
-    .await
+    .fetch_all(ex)
+    .await)
     .unwrap()
 }
 
@@ -314,27 +315,39 @@ fn ticket_keeps(t: &Ticket, f: &Filter) -> bool {
 async fn vary_tickets(app: &TestApp) {
     let lina: Uuid = app.demo_employee_id("lina").await.parse().unwrap();
     let manager: Uuid = app.demo_employee_id("liumin").await.parse().unwrap();
-    let some = |digits: &str| format!("substr(hex(id), 32, 1) IN ({digits})");
+    // the last hex digit of the id (upper case), on either engine
+    let last_digit = if app.pool.is_sqlite() {
+        "substr(hex(id), 32, 1)"
+    } else {
+        "upper(right(CAST(id AS TEXT), 1))"
+    };
+    let some = |digits: &str| format!("{last_digit} IN ({digits})");
     let no_driver = format!(
         "UPDATE deliveries SET driver_id = NULL WHERE {}",
         some("'0','1','2','3','4'")
     );
     let other_driver = format!(
-        "UPDATE deliveries SET driver_id = ? WHERE {}",
+        "UPDATE deliveries SET driver_id = $1 WHERE {}",
         some("'5','6','7','8','9'")
     );
     let others = format!(
-        "UPDATE objections SET assignee_id = ?, created_by = ? WHERE {}",
+        "UPDATE objections SET assignee_id = $1, created_by = $2 WHERE {}",
         some("'0','2','4','6','8','A','C','E'")
     );
-    let queries = [
-        sqlx::query(&no_driver),
-        sqlx::query(&other_driver).bind(lina),
-        sqlx::query(&others).bind(manager).bind(lina),
-    ];
-    for q in queries {
-        let done = q.execute(&app.pool).await.unwrap();
-        assert!(done.rows_affected() > 0, "the demo has tickets to vary");
+    for (sql, binds) in [
+        (&no_driver, vec![]),
+        (&other_driver, vec![lina]),
+        (&others, vec![manager, lina]),
+    ] {
+        let done = on!(&app.pool, |ex| {
+            let mut q = sqlx::query(sql);
+            for b in binds {
+                q = q.bind(b);
+            }
+            q.execute(ex).await.map(|d| d.rows_affected())
+        })
+        .unwrap();
+        assert!(done > 0, "the demo has tickets to vary");
     }
 }
 
@@ -345,22 +358,25 @@ fn the_ticket_lists_return_exactly_what_their_filters_and_scope_keep() {
     let company: CompanyId = DEMO_COMPANY_ID;
     rt.block_on(vary_tickets(&app));
     let read = |sql: &str| -> Vec<Ticket> {
-        rt.block_on(
-            sqlx::query_as(sql)
-                .bind(DEMO_COMPANY_ID.0)
-                .fetch_all(&app.pool),
-        )
+        rt.block_on(async {
+            on!(&app.pool, |ex| {
+                sqlx::query_as(sql)
+                    .bind(DEMO_COMPANY_ID.0)
+                    .fetch_all(ex)
+                    .await
+            })
+        })
         .unwrap()
     };
     let objections = read(
         "SELECT t.id, t.customer_id, c.rep_id, NULL AS driver_id, t.opened_at AS started, \
          t.resolved_at AS done FROM objections t JOIN customers c \
-         ON c.company_id = t.company_id AND c.id = t.customer_id WHERE t.company_id = ?",
+         ON c.company_id = t.company_id AND c.id = t.customer_id WHERE t.company_id = $1",
     );
     let deliveries = read(
         "SELECT t.id, t.customer_id, c.rep_id, t.driver_id, t.ordered_at AS started, \
          t.delivered_at AS done FROM deliveries t JOIN customers c \
-         ON c.company_id = t.company_id AND c.id = t.customer_id WHERE t.company_id = ?",
+         ON c.company_id = t.company_id AND c.id = t.customer_id WHERE t.company_id = $1",
     );
     assert!(
         objections.len() > 5 && deliveries.len() > 5,

@@ -4,6 +4,7 @@
 //! snapshots that set the tiers lists filter by.
 use crate::helpers::{TestApp, download, spawn_app};
 use qudao::domain::segmentation::{Class, Ranking, Thresholds, classify};
+use qudao::server::db::on;
 use qudao::server::db::sales as repo;
 use qudao::server::seed::DEMO_COMPANY_ID;
 use reqwest::{Client, StatusCode};
@@ -21,10 +22,12 @@ async fn import(app: &TestApp, c: &Client, bytes: Vec<u8>, options: Value) -> (S
 }
 
 async fn line_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM sales_lines")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM sales_lines"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap()
 }
 
 /// Rollup rows that hold lines, against sums computed straight from the lines.
@@ -43,11 +46,11 @@ async fn assert_rollups_match(app: &TestApp) {
     assert_eq!(rolled.len(), raw.len());
     assert!(rolled == raw, "rollups differ from the sums of the lines");
     // and no rollup row claims amounts without lines
-    let orphans: i64 = sqlx::query_scalar(
+    let orphans: i64 = on!(conn, |ex| sqlx::query_scalar(
         "SELECT count(*) FROM sales_monthly WHERE lines = 0 AND (amount <> 0 OR cost <> 0 OR quantity <> 0)",
     )
-    .fetch_one(&mut *conn)
-    .await
+    .fetch_one(&mut *ex)
+    .await)
     .unwrap();
     assert_eq!(orphans, 0);
 }
@@ -57,6 +60,11 @@ const GOOD: &str = "订单日期,客户编码,商品编码,数量,金额,成本,
 2026-03-02,EP001,PJ-330,5,360,300,\n\
 2026-03-05,ZD00001,NEW-1,2,50.5,40,新品试销装\n\
 2026-03-06,ZD00001,BJ-500,-1,-88,-68.64,\n";
+
+/// A `YYYY-MM-DD` text as the date the ledger stores.
+fn day(text: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
 
 #[tokio::test]
 async fn a_sales_file_with_any_bad_row_imports_nothing_and_names_every_problem() {
@@ -168,12 +176,12 @@ async fn a_good_file_previews_then_imports_creating_products_on_request() {
     .await;
     assert_eq!(body["Report"]["committed"], true);
     assert_eq!(line_count(&app).await, before + 4);
-    let (name, rep, customer_rep): (String, Option<uuid::Uuid>, Option<uuid::Uuid>) = sqlx::query_as(
+    let (name, rep, customer_rep): (String, Option<uuid::Uuid>, Option<uuid::Uuid>) = on!(&app.pool, |ex| sqlx::query_as(
         "SELECT p.name, l.rep_id, c.rep_id FROM sales_lines l JOIN products p ON p.id = l.product_id AND p.company_id = l.company_id \
          JOIN customers c ON c.id = l.customer_id WHERE p.sku = 'NEW-1'",
     )
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     assert_eq!(name, "新品试销装");
     assert!(rep.is_some());
@@ -214,9 +222,9 @@ async fn rollups_equal_the_lines_after_orders_imports_edits_and_deletes() {
     .await;
     assert_rollups_match(&app).await;
     // a line moved to another month and customer by hand (raw SQL: triggers still hold)
-    sqlx::query("UPDATE sales_lines SET order_date = '2025-07-31', amount = amount + 100 WHERE line_no = 2 AND order_id = (SELECT order_id FROM sales_lines WHERE order_date = '2026-03-02' LIMIT 1)")
-        .execute(&app.pool)
-        .await
+    on!(&app.pool, |ex| sqlx::query("UPDATE sales_lines SET order_date = '2025-07-31', amount = amount + 100 WHERE line_no = 2 AND order_id = (SELECT order_id FROM sales_lines WHERE order_date = '2026-03-02' LIMIT 1)")
+        .execute(ex)
+        .await.map(|d| d.rows_affected()))
         .unwrap();
     assert_rollups_match(&app).await;
     let r = app
@@ -268,11 +276,11 @@ async fn a_bad_order_is_refused_field_by_field_and_a_rep_orders_only_for_their_c
         assert!(fields.contains(&f), "{f} in {fields:?}");
     }
     // EP001 is zhangwei's; a customer of another rep does not exist for him
-    let other: String = sqlx::query_scalar(
+    let other: String = on!(&app.pool, |ex| sqlx::query_scalar(
         "SELECT c.code FROM customers c JOIN employees e ON e.id = c.rep_id WHERE e.login <> 'zhangwei' LIMIT 1",
     )
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     let r = app
         .call(&z, "sales/create_order", json!({ "order": {
@@ -353,15 +361,15 @@ async fn the_page_the_export_and_the_command_line_give_the_same_classification()
         .await;
         assert!(!rows.is_empty());
         // straight from the lines, through the domain classifier
-        let sums: Vec<(String, i64)> = sqlx::query_as(&format!(
-            "SELECT c.code, sum({}) FROM sales_lines l JOIN customers c ON c.id = l.customer_id AND c.company_id = l.company_id \
-             WHERE l.order_date BETWEEN ? AND ? GROUP BY c.code",
+        let sums: Vec<(String, i64)> = on!(&app.pool, |ex| sqlx::query_as(&format!(
+            "SELECT c.code, CAST(sum({}) AS BIGINT) FROM sales_lines l JOIN customers c ON c.id = l.customer_id AND c.company_id = l.company_id \
+             WHERE l.order_date BETWEEN $1 AND $2 GROUP BY c.code",
             match measure { "sales" => "l.amount", "profit" => "l.amount - l.cost", _ => "l.quantity" }
         ))
-        .bind(from)
-        .bind(to)
-        .fetch_all(&app.pool)
-        .await
+        .bind(day(from))
+        .bind(day(to))
+        .fetch_all(ex)
+        .await)
         .unwrap();
         let t = Thresholds::parse(a, b).unwrap();
         let expected: Vec<(String, i64, usize, Class)> = classify(&sums, t)
@@ -375,10 +383,7 @@ async fn the_page_the_export_and_the_command_line_give_the_same_classification()
             .args([
                 "segment", "--from", from, "--to", to, "--by", measure, "--a", a, "--b", b,
             ])
-            .env(
-                "QUDAO_DATABASE_URL",
-                format!("sqlite://{}", app.db_path.display()),
-            )
+            .env("QUDAO_DATABASE_URL", app.database_url.clone())
             .env("RUST_LOG", "error")
             .output()
             .unwrap();
@@ -446,11 +451,11 @@ async fn a_rep_classifies_only_their_own_customers() {
     let q = json!({ "from": "2025-11-01", "to": "2026-10-31" });
     let (body, rows) = page_rows(&app, &z, q.clone()).await;
     assert_eq!(body["own_customers_only"], true);
-    let mine: Vec<String> = sqlx::query_scalar(
+    let mine: Vec<String> = on!(&app.pool, |ex| sqlx::query_scalar(
         "SELECT c.code FROM customers c JOIN employees e ON e.id = c.rep_id WHERE e.login = 'zhangwei'",
     )
-    .fetch_all(&app.pool)
-    .await
+    .fetch_all(ex)
+    .await)
     .unwrap();
     assert!(!rows.is_empty());
     assert!(
@@ -586,10 +591,12 @@ async fn a_snapshot_sets_every_customers_tier_and_the_list_filters_by_it() {
     assert_eq!(r.status(), StatusCode::OK);
     let saved: Value = r.json().await.unwrap();
     let count = |c: Class| rows.iter().filter(|r| r.3 == c).count() as u64;
-    let customers: i64 = sqlx::query_scalar("SELECT count(*) FROM customers")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let customers: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM customers"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     let unranked = customers as u64 - rows.len() as u64;
     assert_eq!(
         saved["counts"],
@@ -632,11 +639,13 @@ async fn a_snapshot_sets_every_customers_tier_and_the_list_filters_by_it() {
     assert_eq!(total_of("D").await, Some(0));
     // the first-ranked customer's profile shows the tier and its history (the demo's two
     // snapshots + this)
-    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM customers WHERE code = ?")
-        .bind(&rows[0].0)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let id: uuid::Uuid = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT id FROM customers WHERE code = $1"
+    )
+    .bind(&rows[0].0)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     let r = app.call(&m, "customers/get", json!({ "id": id })).await;
     let d: Value = r.json().await.unwrap();
     assert_eq!(d["tier"], "A");

@@ -1,5 +1,6 @@
 //! Staff management: permissions, validation, optimistic locking, deactivation, tenants.
 use crate::helpers::{PW, spawn_app};
+use qudao::server::db::on;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -50,10 +51,12 @@ async fn reps_and_managers_cannot_call_owner_only_functions() {
         StatusCode::OK
     );
     // and nothing changed
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM employees WHERE active = 1")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let n: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM employees WHERE active = TRUE"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(n, 10);
 }
 
@@ -121,10 +124,12 @@ async fn bad_employee_input_is_refused_field_by_field_and_nothing_is_saved() {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["name", "login", "phone", "role", "password"]);
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM employees")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let n: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM employees"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(n, 11);
     // a taken login is a field error too, not a server error
     let dup = app
@@ -275,10 +280,12 @@ async fn a_stale_edit_is_refused_instead_of_overwriting() {
         stale.json::<Value>().await.unwrap(),
         json!({ "Conflict": "StaleVersion" })
     );
-    let t: String = sqlx::query_scalar("SELECT territory FROM employees WHERE login = 'zhaolei'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let t: String = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT territory FROM employees WHERE login = 'zhaolei'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(t, "北碚区");
 }
 

@@ -4,6 +4,7 @@
 //! discipline, the dashboard tiles — and reps and other companies kept out.
 use crate::helpers::{PNG, TestApp, errors, ok, refused, spawn_app};
 use qudao::domain::segmentation::{Class, Ranking, Thresholds};
+use qudao::server::db::on;
 use qudao::server::seed::DEMO_COMPANY_ID;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -12,13 +13,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// The ids of the customers assigned to a demo rep.
 async fn own_customers(app: &TestApp, login: &str) -> HashSet<String> {
     let rep_id: uuid::Uuid = app.demo_employee_id(login).await.parse().unwrap();
-    sqlx::query_scalar::<_, uuid::Uuid>(
-        "SELECT id FROM customers WHERE company_id = ? AND rep_id = ?",
+    on!(&app.pool, |ex| sqlx::query_scalar::<_, uuid::Uuid>(
+        "SELECT id FROM customers WHERE company_id = $1 AND rep_id = $2",
     )
     .bind(DEMO_COMPANY_ID.0)
     .bind(rep_id)
-    .fetch_all(&app.pool)
-    .await
+    .fetch_all(ex)
+    .await)
     .unwrap()
     .into_iter()
     .map(|u| u.to_string())
@@ -199,10 +200,7 @@ async fn transitions_of_two_periods_match_a_hand_count_the_cell_lists_and_the_co
             "--by",
             "sales",
         ])
-        .env(
-            "QUDAO_DATABASE_URL",
-            format!("sqlite://{}", app.db_path.display()),
-        )
+        .env("QUDAO_DATABASE_URL", app.database_url.clone())
         .output()
         .unwrap();
     assert!(
@@ -437,13 +435,16 @@ async fn policy_versions_take_effect_by_date_only_the_owner_sets_them_and_snapsh
     )
     .await;
     let snapshot: uuid::Uuid = snap["id"].as_str().unwrap().parse().unwrap();
-    let records: Vec<(uuid::Uuid, Option<String>, String, Option<uuid::Uuid>)> = sqlx::query_as(
-        "SELECT customer_id, old_tier, new_tier, policy_id FROM tier_changes WHERE snapshot_id = ?",
+    let records: Vec<(uuid::Uuid, Option<String>, String, Option<uuid::Uuid>)> =
+        on!(&app.pool, |ex| {
+            sqlx::query_as(
+        "SELECT customer_id, old_tier, new_tier, policy_id FROM tier_changes WHERE snapshot_id = $1",
     )
     .bind(snapshot)
-    .fetch_all(&app.pool)
+    .fetch_all(ex)
     .await
-    .unwrap();
+        })
+        .unwrap();
     assert!(!records.is_empty());
     let b_policy: uuid::Uuid = o["in_force"][1]["id"].as_str().unwrap().parse().unwrap();
     for (_, old, new, policy) in &records {
@@ -453,14 +454,14 @@ async fn policy_versions_take_effect_by_date_only_the_owner_sets_them_and_snapsh
         }
     }
     // exactly the customers whose tier moved have records
-    let moved: i64 = sqlx::query_scalar(
+    let moved: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
         "SELECT count(*) FROM customer_tiers t JOIN customer_tiers p ON p.customer_id = t.customer_id \
          AND p.snapshot_id = (SELECT id FROM tier_snapshots WHERE name = '近12个月销售额分级（演示）') \
-         WHERE t.snapshot_id = ? AND t.class <> p.class",
+         WHERE t.snapshot_id = $1 AND t.class <> p.class",
     )
     .bind(snapshot)
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     assert_eq!(records.len() as i64, moved);
     // the profile shows the policy in force for the customer's tier
@@ -483,15 +484,15 @@ async fn the_growth_watch_adds_up_the_ledger_and_flags_candidates_by_the_rule() 
     let sums = |from: String, to: String| {
         let pool = app.pool.clone();
         async move {
-            let rows: Vec<(uuid::Uuid, i64)> = sqlx::query_as(
-                "SELECT customer_id, sum(amount) FROM sales_lines WHERE company_id = ? \
-                 AND order_date BETWEEN ? AND ? GROUP BY customer_id",
+            let rows: Vec<(uuid::Uuid, i64)> = on!(&pool, |ex| sqlx::query_as(
+                "SELECT customer_id, CAST(sum(amount) AS BIGINT) FROM sales_lines WHERE company_id = $1 \
+                 AND order_date BETWEEN $2 AND $3 GROUP BY customer_id",
             )
             .bind(DEMO_COMPANY_ID.0)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&pool)
-            .await
+            .bind(chrono::NaiveDate::parse_from_str(&from, "%Y-%m-%d").unwrap())
+            .bind(chrono::NaiveDate::parse_from_str(&to, "%Y-%m-%d").unwrap())
+            .fetch_all(ex)
+            .await)
             .unwrap();
             rows.into_iter()
                 .map(|(c, s)| (c.to_string(), s))
@@ -505,12 +506,15 @@ async fn the_growth_watch_adds_up_the_ledger_and_flags_candidates_by_the_rule() 
     let now = sums(this.0, this.1).await;
     let last_year = sums(ly.0, ly.1).await;
     let previous = sums(prev.0, prev.1).await;
-    let tiers: HashMap<String, Option<String>> = sqlx::query_as::<_, (uuid::Uuid, Option<String>)>(
-        "SELECT id, tier FROM customers WHERE company_id = ?",
+    let tiers: HashMap<String, Option<String>> = on!(&app.pool, |ex| sqlx::query_as::<
+        _,
+        (uuid::Uuid, Option<String>),
+    >(
+        "SELECT id, tier FROM customers WHERE company_id = $1",
     )
     .bind(DEMO_COMPANY_ID.0)
-    .fetch_all(&app.pool)
-    .await
+    .fetch_all(ex)
+    .await)
     .unwrap()
     .into_iter()
     .map(|(i, t)| (i.to_string(), t))
@@ -673,13 +677,15 @@ async fn the_growth_watch_adds_up_the_ledger_and_flags_candidates_by_the_rule() 
 
 async fn demo_customer(app: &TestApp, rep: &str) -> (String, String) {
     let rep_id: uuid::Uuid = app.demo_employee_id(rep).await.parse().unwrap();
-    let (id, code): (uuid::Uuid, String) = sqlx::query_as(
-        "SELECT id, code FROM customers WHERE company_id = ? AND rep_id = ? ORDER BY code LIMIT 1",
+    let (id, code): (uuid::Uuid, String) = on!(&app.pool, |ex| {
+        sqlx::query_as(
+        "SELECT id, code FROM customers WHERE company_id = $1 AND rep_id = $2 ORDER BY code LIMIT 1",
     )
     .bind(DEMO_COMPANY_ID.0)
     .bind(rep_id)
-    .fetch_one(&app.pool)
+    .fetch_one(ex)
     .await
+    })
     .unwrap();
     (id.to_string(), code)
 }
@@ -896,11 +902,13 @@ async fn signals_list_sales_below_the_floor_and_terminals_outside_territory_with
         assert!(!place.contains(limit), "{place} is inside {limit}");
     }
     // widening the territory to the whole district clears them
-    let district: String = sqlx::query_scalar("SELECT district FROM customers WHERE id = ?")
-        .bind(sub.parse::<uuid::Uuid>().unwrap())
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let district: String = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT district FROM customers WHERE id = $1"
+    )
+    .bind(sub.parse::<uuid::Uuid>().unwrap())
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     let (status, body) = refused(
         &app,
         &manager,
@@ -960,29 +968,32 @@ async fn the_dashboard_counts_tiers_movement_candidates_and_open_violations_in_s
         .iter()
         .map(|v| v.as_i64().unwrap())
         .collect();
-    let all: i64 = sqlx::query_scalar("SELECT count(*) FROM customers WHERE company_id = ?")
-        .bind(DEMO_COMPANY_ID.0)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let all: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM customers WHERE company_id = $1"
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(tiers.iter().sum::<i64>(), all);
-    let a: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM customers WHERE company_id = ? AND tier = 'A'")
-            .bind(DEMO_COMPANY_ID.0)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let a: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM customers WHERE company_id = $1 AND tier = 'A'"
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(tiers[0], a);
     let (up, down, first) = (
         d["movement"][0].as_i64().unwrap(),
         d["movement"][1].as_i64().unwrap(),
         d["movement"][2].as_i64().unwrap(),
     );
-    let recorded: i64 = sqlx::query_scalar(
+    let recorded: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
         "SELECT count(*) FROM tier_changes WHERE snapshot_id = (SELECT id FROM tier_snapshots ORDER BY created_at DESC LIMIT 1)",
     )
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     assert_eq!(up + down + first, recorded);
     assert!(up > 0 && down > 0);
@@ -1023,10 +1034,7 @@ async fn the_transitions_command_refuses_bad_periods_in_the_users_language() {
         std::process::Command::new(env!("CARGO_BIN_EXE_qudao"))
             .arg("transitions")
             .args(args)
-            .env(
-                "QUDAO_DATABASE_URL",
-                format!("sqlite://{}", app.db_path.display()),
-            )
+            .env("QUDAO_DATABASE_URL", app.database_url.clone())
             .env("LC_ALL", lang)
             .output()
             .unwrap()

@@ -6,6 +6,7 @@ use crate::helpers::{PNG, TestApp, errors, ok, refused, send, sent, spawn_app};
 use qudao::domain::time::to_beijing;
 use qudao::domain::visits::{LocationInput, PriceInput, VisitInput};
 use qudao::features::visits::api::{OutboxItem, RecordVisit, SyncOutcome};
+use qudao::server::db::on;
 use qudao::server::seed::DEMO_COMPANY_ID;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -16,37 +17,46 @@ fn beijing_minus(minutes: i64) -> String {
         .to_string()
 }
 
+/// Half an hour ago, or the first minute of the Beijing day when it began less than
+/// half an hour ago (a visit recorded then still counts for today).
+fn earlier_today() -> String {
+    use chrono::Timelike as _;
+    let now = to_beijing(chrono::Utc::now());
+    let since_midnight = i64::from(now.num_seconds_from_midnight() / 60);
+    beijing_minus(since_midnight.min(30))
+}
+
 /// `(id, code)` of the active customers of a demo rep, by code.
 async fn customers_of(app: &TestApp, login: &str) -> Vec<(String, String)> {
     let rep: uuid::Uuid = app.demo_employee_id(login).await.parse().unwrap();
-    let rows: Vec<(uuid::Uuid, String)> = sqlx::query_as(
-        "SELECT id, code FROM customers WHERE company_id = ? AND rep_id = ? AND status = 'active' ORDER BY code",
+    let rows: Vec<(uuid::Uuid, String)> = on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT id, code FROM customers WHERE company_id = $1 AND rep_id = $2 AND status = 'active' ORDER BY code",
     )
     .bind(DEMO_COMPANY_ID.0)
     .bind(rep)
-    .fetch_all(&app.pool)
-    .await
+    .fetch_all(ex)
+    .await)
     .unwrap();
     rows.into_iter().map(|(i, c)| (i.to_string(), c)).collect()
 }
 
 async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
     let id: uuid::Uuid = id.parse().unwrap();
-    sqlx::query_scalar(sql)
+    on!(&app.pool, |ex| sqlx::query_scalar(sql)
         .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+        .fetch_one(ex)
+        .await)
+    .unwrap()
 }
 
 /// A product with a price floor: `(sku, floor in fen)`.
 async fn floored_product(app: &TestApp) -> (String, i64) {
-    sqlx::query_as(
-        "SELECT sku, price_floor FROM products WHERE company_id = ? AND price_floor > 100 ORDER BY sku LIMIT 1",
+    on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT sku, price_floor FROM products WHERE company_id = $1 AND price_floor > 100 ORDER BY sku LIMIT 1",
     )
     .bind(DEMO_COMPANY_ID.0)
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap()
 }
 
@@ -55,7 +65,7 @@ fn visit_input(id: &str, customer: &str, purpose: &str, prices: Vec<PriceInput>)
     VisitInput {
         id: id.into(),
         customer_id: customer.into(),
-        checked_in_at: beijing_minus(30),
+        checked_in_at: earlier_today(),
         location: Some(LocationInput {
             lat: 29.563,
             lon: 106.551,
@@ -102,10 +112,11 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
         "ticket_photos",
         "objections",
     ] {
-        sqlx::query(&format!("DELETE FROM {table}"))
-            .execute(&app.pool)
+        on!(&app.pool, |ex| sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(ex)
             .await
-            .unwrap();
+            .map(|d| d.rows_affected()))
+        .unwrap();
     }
     let rep = app.signed_in("zhangwei").await;
     let mine = customers_of(&app, "zhangwei").await;
@@ -157,7 +168,7 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     let (status, _) = refused(&app, &stranger, "visits/sync", batch.clone()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(
-        count(&app, "SELECT count(*) FROM visits WHERE id = ?", &visit_id).await,
+        count(&app, "SELECT count(*) FROM visits WHERE id = $1", &visit_id).await,
         0
     );
 
@@ -181,13 +192,13 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     }
     assert_eq!(outcome(&second, 4), outcome(&first, 4));
     assert_eq!(
-        count(&app, "SELECT count(*) FROM visits WHERE id = ?", &visit_id).await,
+        count(&app, "SELECT count(*) FROM visits WHERE id = $1", &visit_id).await,
         1
     );
     assert_eq!(
         count(
             &app,
-            "SELECT count(*) FROM objections WHERE id = ?",
+            "SELECT count(*) FROM objections WHERE id = $1",
             &objection_id
         )
         .await,
@@ -196,7 +207,7 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     assert_eq!(
         count(
             &app,
-            "SELECT count(*) FROM sales_lines WHERE order_id = ?",
+            "SELECT count(*) FROM sales_lines WHERE order_id = $1",
             &order_id
         )
         .await,
@@ -205,7 +216,7 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     assert_eq!(
         count(
             &app,
-            "SELECT count(*) FROM visit_prices WHERE visit_id = ?",
+            "SELECT count(*) FROM visit_prices WHERE visit_id = $1",
             &visit_id
         )
         .await,
@@ -228,7 +239,7 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     assert_eq!(
         count(
             &app,
-            "SELECT count(*) FROM visit_photos WHERE visit_id = ?",
+            "SELECT count(*) FROM visit_photos WHERE visit_id = $1",
             &visit_id
         )
         .await,
@@ -338,7 +349,7 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     assert_eq!(
         count(
             &app,
-            "SELECT count(*) FROM visit_photos WHERE visit_id = ?",
+            "SELECT count(*) FROM visit_photos WHERE visit_id = $1",
             &visit_id
         )
         .await,
@@ -349,18 +360,21 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
 #[tokio::test]
 async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
     let app = spawn_app().await;
-    sqlx::query("DELETE FROM visit_prices")
-        .execute(&app.pool)
+    on!(&app.pool, |ex| sqlx::query("DELETE FROM visit_prices")
+        .execute(ex)
         .await
-        .unwrap();
-    sqlx::query("DELETE FROM visit_photos")
-        .execute(&app.pool)
+        .map(|d| d.rows_affected()))
+    .unwrap();
+    on!(&app.pool, |ex| sqlx::query("DELETE FROM visit_photos")
+        .execute(ex)
         .await
-        .unwrap();
-    sqlx::query("DELETE FROM visits")
-        .execute(&app.pool)
+        .map(|d| d.rows_affected()))
+    .unwrap();
+    on!(&app.pool, |ex| sqlx::query("DELETE FROM visits")
+        .execute(ex)
         .await
-        .unwrap();
+        .map(|d| d.rows_affected()))
+    .unwrap();
     let rep = app.signed_in("zhangwei").await;
     let mine = customers_of(&app, "zhangwei").await;
 
@@ -435,10 +449,12 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
         errors(&body),
         vec![("checked_in_at".to_owned(), "InFuture".to_owned())]
     );
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM visits")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let stored: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM visits"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(stored, 1);
 
     // a manager reads a rep's plan by naming the rep; unnamed, it is the manager's own
@@ -492,12 +508,15 @@ async fn birthdays_come_with_the_tiers_gift_list_and_touches_are_logged() {
     let (id, code) = mine[0].clone();
     let today = to_beijing(chrono::Utc::now()).date();
     let birthday = (today + chrono::Days::new(3)).with_year_keep(1980);
-    sqlx::query("UPDATE customers SET birthday = ?, personal_consent = 1, tier = 'A' WHERE id = ?")
-        .bind(birthday.to_string())
-        .bind(id.parse::<uuid::Uuid>().unwrap())
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE customers SET birthday = $1, personal_consent = TRUE, tier = 'A' WHERE id = $2"
+    )
+    .bind(birthday.to_string())
+    .bind(id.parse::<uuid::Uuid>().unwrap())
+    .execute(ex)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
 
     let (status, _) = refused(
         &app,
@@ -665,18 +684,24 @@ async fn the_dashboard_counts_as_overdue_exactly_the_customers_today_shows_overd
 async fn an_owners_reminders_come_a_page_at_a_time() {
     let app = spawn_app().await;
     // every customer's opening anniversary in three days: 842 reminders for the owner
-    sqlx::query(
-        "UPDATE customers SET opened_on = '2015-' || strftime('%m-%d', 'now', '+8 hours', '+3 days')",
-    )
-    .execute(&app.pool)
-    .await
+    // (the Beijing day three days from now, on either engine)
+    on!(&app.pool, |ex| sqlx::query(if app.pool.is_sqlite() {
+        "UPDATE customers SET opened_on = '2015-' || strftime('%m-%d', 'now', '+8 hours', '+3 days')"
+    } else {
+        "UPDATE customers SET opened_on = '2015-' || \
+         to_char(now() AT TIME ZONE 'UTC' + interval '8 hours' + interval '3 days', 'MM-DD')"
+    })
+    .execute(ex)
+    .await.map(|d| d.rows_affected()))
     .unwrap();
-    let customers: usize = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM customers")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .try_into()
-        .unwrap();
+    let customers: usize = on!(&app.pool, |ex| sqlx::query_scalar::<_, i64>(
+        "SELECT count(*) FROM customers"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap()
+    .try_into()
+    .unwrap();
     let owner = app.signed_in("laoban").await;
     let first = ok(&app, &owner, "visits/reminders", json!({ "days": 14 })).await;
     let total = first["total"].as_u64().unwrap() as usize;

@@ -94,7 +94,7 @@ pub(super) async fn add_user(config: &Config, command: UserCommand) -> anyhow::R
     let hash = tokio::task::spawn_blocking(move || auth::hash_password_blocking(&password))
         .await?
         .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
-    let mut tx = crate::server::db::begin(&pool).await?;
+    let mut tx = pool.begin().await?;
     let company = match (companies::single(&mut tx).await?, company_name) {
         (Some((id, _)), _) => id,
         (None, Some(name)) if companies::count(&mut tx).await? == 0 => {

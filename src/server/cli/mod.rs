@@ -273,7 +273,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
 }
 
 /// The one company of this install.
-async fn the_company(pool: &sqlx::SqlitePool) -> anyhow::Result<CompanyId> {
+async fn the_company(pool: &crate::server::db::Pool) -> anyhow::Result<CompanyId> {
     let mut conn = pool.acquire().await?;
     match companies::single(&mut conn).await? {
         Some((id, _)) => Ok(id),

@@ -21,7 +21,7 @@ fn explain(errors: &[FieldError], flag: impl Fn(&FieldError) -> String) -> anyho
 
 /// The database of this install and the (empty) caches a classification reads through.
 struct Source {
-    pool: sqlx::SqlitePool,
+    pool: crate::server::db::Pool,
     company: CompanyId,
     search: SearchIndex,
     sales: SalesIndex,

@@ -2,8 +2,9 @@
 use crate::domain::development::{SuggestionStatus, Training};
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::server::db::DbConn;
+use crate::server::db::on;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -25,20 +26,22 @@ pub async fn trainings(
     employee: Option<EmployeeId>,
     since: Option<NaiveDate>,
 ) -> Result<Vec<TrainingRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT t.id, t.employee_id, e.name AS employee_name, t.day, t.topic, t.tenths, t.trainer, \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT t.id, t.employee_id, e.name AS employee_name, t.day, t.topic, t.tenths, t.trainer, \
          t.external FROM trainings t JOIN employees e ON e.company_id = t.company_id AND e.id = t.employee_id \
          WHERE t.company_id = ",
-    );
-    q.push_bind(company.0);
-    if let Some(e) = employee {
-        q.push(" AND t.employee_id = ").push_bind(e.0);
-    }
-    if let Some(s) = since {
-        q.push(" AND t.day >= ").push_bind(s.to_string());
-    }
-    q.push(" ORDER BY t.day DESC, t.created_at DESC LIMIT 2000");
-    q.build_query_as().fetch_all(conn).await
+        );
+        q.push_bind(company.0);
+        if let Some(e) = employee {
+            q.push(" AND t.employee_id = ").push_bind(e.0);
+        }
+        if let Some(s) = since {
+            q.push(" AND t.day >= ").push_bind(s.to_string());
+        }
+        q.push(" ORDER BY t.day DESC, t.created_at DESC LIMIT 2000");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 pub async fn insert_training(
@@ -50,9 +53,10 @@ pub async fn insert_training(
     now: DateTime<Utc>,
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
-    sqlx::query(
+    on!(conn, |ex| {
+        sqlx::query(
         "INSERT INTO trainings (company_id, id, employee_id, day, topic, tenths, trainer, external, \
-         created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(company.0)
     .bind(id)
@@ -64,8 +68,9 @@ pub async fn insert_training(
     .bind(t.external)
     .bind(by.0)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
     Ok(id)
 }
 
@@ -75,15 +80,17 @@ pub async fn skills(
     company: CompanyId,
     employee: Option<EmployeeId>,
 ) -> Result<Vec<(Uuid, String, i64)>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT employee_id, skill, level FROM employee_skills WHERE company_id = ",
-    );
-    q.push_bind(company.0);
-    if let Some(e) = employee {
-        q.push(" AND employee_id = ").push_bind(e.0);
-    }
-    q.push(" ORDER BY skill");
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT employee_id, skill, level FROM employee_skills WHERE company_id = ",
+        );
+        q.push_bind(company.0);
+        if let Some(e) = employee {
+            q.push(" AND employee_id = ").push_bind(e.0);
+        }
+        q.push(" ORDER BY skill");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// Sets (or with `None` clears) one cell of the matrix.
@@ -97,9 +104,10 @@ pub async fn set_skill(
 ) -> Result<(), sqlx::Error> {
     match level {
         Some(l) => {
-            sqlx::query(
+            on!(conn, |ex| {
+                sqlx::query(
                 "INSERT INTO employee_skills (company_id, employee_id, skill, level, updated_at) \
-                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (company_id, employee_id, skill) DO UPDATE SET \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (company_id, employee_id, skill) DO UPDATE SET \
                  level = excluded.level, updated_at = excluded.updated_at",
             )
             .bind(company.0)
@@ -107,18 +115,22 @@ pub async fn set_skill(
             .bind(skill)
             .bind(i64::from(l))
             .bind(now)
-            .execute(conn)
-            .await?;
+            .execute(&mut *ex)
+            .await
+            .map(|d| d.rows_affected())
+            })?;
         }
         None => {
-            sqlx::query(
-                "DELETE FROM employee_skills WHERE company_id = ? AND employee_id = ? AND skill = ?",
+            on!(conn, |ex| {
+                sqlx::query(
+                "DELETE FROM employee_skills WHERE company_id = $1 AND employee_id = $2 AND skill = $3",
             )
             .bind(company.0)
             .bind(employee.0)
             .bind(skill)
-            .execute(conn)
-            .await?;
+            .execute(&mut *ex)
+            .await.map(|d| d.rows_affected())
+            })?;
         }
     }
     Ok(())
@@ -147,13 +159,15 @@ pub async fn suggestions(
     company: CompanyId,
     employee: Option<EmployeeId>,
 ) -> Result<Vec<SuggestionRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(SUGGESTION);
-    q.push_bind(company.0);
-    if let Some(e) = employee {
-        q.push(" AND s.employee_id = ").push_bind(e.0);
-    }
-    q.push(" ORDER BY s.created_at DESC LIMIT 500");
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(SUGGESTION);
+        q.push_bind(company.0);
+        if let Some(e) = employee {
+            q.push(" AND s.employee_id = ").push_bind(e.0);
+        }
+        q.push(" ORDER BY s.created_at DESC LIMIT 500");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 pub async fn suggestion(
@@ -161,9 +175,11 @@ pub async fn suggestion(
     company: CompanyId,
     id: Uuid,
 ) -> Result<Option<SuggestionRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(SUGGESTION);
-    q.push_bind(company.0).push(" AND s.id = ").push_bind(id);
-    q.build_query_as().fetch_optional(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(SUGGESTION);
+        q.push_bind(company.0).push(" AND s.id = ").push_bind(id);
+        q.build_query_as().fetch_optional(&mut *ex).await
+    })
 }
 
 pub async fn insert_suggestion(
@@ -175,9 +191,10 @@ pub async fn insert_suggestion(
     now: DateTime<Utc>,
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
-    sqlx::query(
+    on!(conn, |ex| {
+        sqlx::query(
         "INSERT INTO suggestions (company_id, id, employee_id, title, body, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(company.0)
     .bind(id)
@@ -186,8 +203,9 @@ pub async fn insert_suggestion(
     .bind(body)
     .bind(now)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
     Ok(id)
 }
 
@@ -201,9 +219,10 @@ pub async fn set_suggestion_status(
     response: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE suggestions SET status = ?, response = COALESCE(?, response), version = version + 1, \
-         updated_at = ? WHERE company_id = ? AND id = ? AND version = ?",
+    let done = on!(conn, |ex| {
+        sqlx::query(
+        "UPDATE suggestions SET status = $1, response = COALESCE($2, response), version = version + 1, \
+         updated_at = $3 WHERE company_id = $4 AND id = $5 AND version = $6",
     )
     .bind(status.as_str())
     .bind(response)
@@ -211,7 +230,8 @@ pub async fn set_suggestion_status(
     .bind(company.0)
     .bind(id)
     .bind(version)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
+    Ok(done == 1)
 }

@@ -5,11 +5,15 @@ use crate::domain::discipline::{Territory, ViolationKind, ViolationStatus};
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::server::db::DbConn;
 use crate::server::db::customers::Scope;
+use crate::server::db::on;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
-fn scoped(q: &mut QueryBuilder<'_, Sqlite>, scope: Scope, alias: &str) {
+fn scoped<'q, DB: sqlx::Database>(q: &mut QueryBuilder<'q, DB>, scope: Scope, alias: &str)
+where
+    Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
     if let Scope::Rep(rep) = scope {
         q.push(format!(" AND {alias}.rep_id = ")).push_bind(rep.0);
     }
@@ -21,14 +25,14 @@ pub async fn territories(
     company: CompanyId,
     customer: Uuid,
 ) -> Result<Vec<Territory>, sqlx::Error> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT district, township FROM customer_territories WHERE company_id = ? \
-         AND customer_id = ? ORDER BY district, township",
+    let rows: Vec<(String, String)> = on!(conn, |ex| sqlx::query_as(
+        "SELECT district, township FROM customer_territories WHERE company_id = $1 \
+         AND customer_id = $2 ORDER BY district, township",
     )
     .bind(company.0)
     .bind(customer)
-    .fetch_all(conn)
-    .await?;
+    .fetch_all(&mut *ex)
+    .await)?;
     Ok(rows.into_iter().map(territory).collect())
 }
 
@@ -46,22 +50,28 @@ pub async fn set_territories(
     customer: Uuid,
     list: &[Territory],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM customer_territories WHERE company_id = ? AND customer_id = ?")
-        .bind(company.0)
-        .bind(customer)
-        .execute(&mut *conn)
-        .await?;
+    on!(conn, |ex| sqlx::query(
+        "DELETE FROM customer_territories WHERE company_id = $1 AND customer_id = $2"
+    )
+    .bind(company.0)
+    .bind(customer)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     for t in list {
-        sqlx::query(
-            "INSERT OR IGNORE INTO customer_territories (company_id, customer_id, district, township) \
-             VALUES (?, ?, ?, ?)",
-        )
-        .bind(company.0)
-        .bind(customer)
-        .bind(&t.district)
-        .bind(t.township.as_deref().unwrap_or(""))
-        .execute(&mut *conn)
-        .await?;
+        on!(conn, |ex| {
+            sqlx::query(
+                "INSERT INTO customer_territories (company_id, customer_id, district, township) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(company.0)
+            .bind(customer)
+            .bind(&t.district)
+            .bind(t.township.as_deref().unwrap_or(""))
+            .execute(&mut *ex)
+            .await
+            .map(|d| d.rows_affected())
+        })?;
     }
     Ok(())
 }
@@ -86,24 +96,28 @@ pub async fn served_terminals(
     company: CompanyId,
     scope: Scope,
 ) -> Result<(Vec<ServedRow>, Vec<(Uuid, Territory)>), sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT c.id, c.code, c.name, c.district, c.township, p.id AS parent_id, \
+    let rows: Vec<ServedRow> = on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT c.id, c.code, c.name, c.district, c.township, p.id AS parent_id, \
          p.code AS parent_code, p.name AS parent_name FROM customers c \
          JOIN customers p ON p.company_id = c.company_id AND p.id = c.parent_id \
          WHERE c.kind = 'terminal' AND c.status <> 'closed' AND EXISTS (SELECT 1 FROM customer_territories t \
          WHERE t.company_id = p.company_id AND t.customer_id = p.id) AND c.company_id = ",
-    );
-    q.push_bind(company.0);
-    scoped(&mut q, scope, "c");
-    scoped(&mut q, scope, "p");
-    q.push(" ORDER BY p.code, c.code");
-    let rows: Vec<ServedRow> = q.build_query_as().fetch_all(&mut *conn).await?;
-    let all: Vec<(Uuid, String, String)> = sqlx::query_as(
-        "SELECT customer_id, district, township FROM customer_territories WHERE company_id = ?",
+        );
+        q.push_bind(company.0);
+        scoped(&mut q, scope, "c");
+        scoped(&mut q, scope, "p");
+        q.push(" ORDER BY p.code, c.code");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })?;
+    let all: Vec<(Uuid, String, String)> = on!(conn, |ex| {
+        sqlx::query_as(
+        "SELECT customer_id, district, township FROM customer_territories WHERE company_id = $1",
     )
     .bind(company.0)
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_all(&mut *ex)
+    .await
+    })?;
     Ok((
         rows,
         all.into_iter()
@@ -137,23 +151,25 @@ pub async fn below_floor_lines(
     to: NaiveDate,
     limit: i64,
 ) -> Result<Vec<BelowFloorRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT l.order_date, l.customer_id, c.code, c.name, p.sku, p.name AS product_name, \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT CAST(l.order_date AS TEXT) AS order_date, l.customer_id, c.code, c.name, p.sku, p.name AS product_name, \
          l.quantity, l.amount, p.price_floor FROM sales_lines l \
          JOIN products p ON p.company_id = l.company_id AND p.id = l.product_id \
          JOIN customers c ON c.company_id = l.company_id AND c.id = l.customer_id \
          WHERE p.price_floor IS NOT NULL AND l.quantity > 0 \
          AND l.amount < p.price_floor * l.quantity AND l.company_id = ",
-    );
-    q.push_bind(company.0);
-    q.push(" AND l.order_date BETWEEN ")
-        .push_bind(from.format("%Y-%m-%d").to_string())
-        .push(" AND ")
-        .push_bind(to.format("%Y-%m-%d").to_string());
-    scoped(&mut q, scope, "c");
-    q.push(" ORDER BY l.order_date DESC, c.code LIMIT ")
-        .push_bind(limit);
-    q.build_query_as().fetch_all(conn).await
+        );
+        q.push_bind(company.0);
+        q.push(" AND l.order_date BETWEEN ")
+            .push_bind(from)
+            .push(" AND ")
+            .push_bind(to);
+        scoped(&mut q, scope, "c");
+        q.push(" ORDER BY l.order_date DESC, c.code LIMIT ")
+            .push_bind(limit);
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// Shelf prices seen on visits in `[from, to)` (UTC) below the product's floor, as
@@ -177,23 +193,25 @@ pub async fn below_floor_shelf(
         price: i64,
         price_floor: i64,
     }
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT v.checked_in_at, v.customer_id, c.code, c.name, p.sku, p.name AS product_name, \
+    let rows: Vec<Row> = on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT v.checked_in_at, v.customer_id, c.code, c.name, p.sku, p.name AS product_name, \
          vp.price, p.price_floor FROM visit_prices vp \
          JOIN visits v ON v.company_id = vp.company_id AND v.id = vp.visit_id \
          JOIN products p ON p.company_id = vp.company_id AND p.id = vp.product_id \
          JOIN customers c ON c.company_id = v.company_id AND c.id = v.customer_id \
          WHERE p.price_floor IS NOT NULL AND vp.price < p.price_floor AND vp.company_id = ",
-    );
-    q.push_bind(company.0);
-    q.push(" AND v.checked_in_at >= ")
-        .push_bind(from)
-        .push(" AND v.checked_in_at < ")
-        .push_bind(to);
-    scoped(&mut q, scope, "c");
-    q.push(" ORDER BY v.checked_in_at DESC, c.code LIMIT ")
-        .push_bind(limit);
-    let rows: Vec<Row> = q.build_query_as().fetch_all(conn).await?;
+        );
+        q.push_bind(company.0);
+        q.push(" AND v.checked_in_at >= ")
+            .push_bind(from)
+            .push(" AND v.checked_in_at < ")
+            .push_bind(to);
+        scoped(&mut q, scope, "c");
+        q.push(" ORDER BY v.checked_in_at DESC, c.code LIMIT ")
+            .push_bind(limit);
+        q.build_query_as().fetch_all(&mut *ex).await
+    })?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -233,10 +251,10 @@ pub async fn insert_violation(
     company: CompanyId,
     v: &NewViolation<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| sqlx::query(
         "INSERT INTO violations (company_id, id, customer_id, kind, status, occurred_on, \
          product_id, place, description, reported_by, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, 'reported', $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(company.0)
     .bind(v.id)
@@ -249,8 +267,9 @@ pub async fn insert_violation(
     .bind(v.by.0)
     .bind(v.now)
     .bind(v.now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -298,18 +317,20 @@ pub async fn violations(
     open: bool,
     limit: i64,
 ) -> Result<Vec<ViolationRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(VIOLATION_SELECT);
-    q.push_bind(company.0);
-    scoped(&mut q, scope, "c");
-    if let Some(s) = status {
-        q.push(" AND v.status = ").push_bind(s.as_str());
-    }
-    if open {
-        q.push(" AND v.status IN ('reported', 'confirmed')");
-    }
-    q.push(" ORDER BY v.created_at DESC, v.id LIMIT ")
-        .push_bind(limit);
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(VIOLATION_SELECT);
+        q.push_bind(company.0);
+        scoped(&mut q, scope, "c");
+        if let Some(s) = status {
+            q.push(" AND v.status = ").push_bind(s.as_str());
+        }
+        if open {
+            q.push(" AND v.status IN ('reported', 'confirmed')");
+        }
+        q.push(" ORDER BY v.created_at DESC, v.id LIMIT ")
+            .push_bind(limit);
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// One violation, if its customer is within scope.
@@ -319,11 +340,13 @@ pub async fn violation(
     scope: Scope,
     id: Uuid,
 ) -> Result<Option<ViolationRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(VIOLATION_SELECT);
-    q.push_bind(company.0);
-    scoped(&mut q, scope, "c");
-    q.push(" AND v.id = ").push_bind(id);
-    q.build_query_as().fetch_optional(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(VIOLATION_SELECT);
+        q.push_bind(company.0);
+        scoped(&mut q, scope, "c");
+        q.push(" AND v.id = ").push_bind(id);
+        q.build_query_as().fetch_optional(&mut *ex).await
+    })
 }
 
 /// Moves a record to `status` if it is still at `version`; false when someone else
@@ -340,9 +363,9 @@ pub async fn decide(
     by: EmployeeId,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE violations SET status = ?, penalty = ?, notes = ?, decided_by = ?, \
-         updated_at = ?, version = version + 1 WHERE company_id = ? AND id = ? AND version = ?",
+    let done = on!(conn, |ex| sqlx::query(
+        "UPDATE violations SET status = $1, penalty = $2, notes = $3, decided_by = $4, \
+         updated_at = $5, version = version + 1 WHERE company_id = $6 AND id = $7 AND version = $8",
     )
     .bind(status.as_str())
     .bind(penalty)
@@ -352,9 +375,10 @@ pub async fn decide(
     .bind(company.0)
     .bind(id)
     .bind(version)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
+    Ok(done == 1)
 }
 
 /// Open violations (reported or confirmed) within scope.
@@ -363,13 +387,15 @@ pub async fn open_count(
     company: CompanyId,
     scope: Scope,
 ) -> Result<i64, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT count(*) FROM violations v JOIN customers c ON c.company_id = v.company_id \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT count(*) FROM violations v JOIN customers c ON c.company_id = v.company_id \
          AND c.id = v.customer_id WHERE v.status IN ('reported', 'confirmed') AND v.company_id = ",
-    );
-    q.push_bind(company.0);
-    scoped(&mut q, scope, "c");
-    q.build_query_scalar().fetch_one(conn).await
+        );
+        q.push_bind(company.0);
+        scoped(&mut q, scope, "c");
+        q.build_query_scalar().fetch_one(&mut *ex).await
+    })
 }
 
 /// Open violations of one customer.
@@ -378,14 +404,14 @@ pub async fn open_count_of(
     company: CompanyId,
     customer: Uuid,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT count(*) FROM violations WHERE company_id = ? AND customer_id = ? \
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM violations WHERE company_id = $1 AND customer_id = $2 \
          AND status IN ('reported', 'confirmed')",
     )
     .bind(company.0)
     .bind(customer)
-    .fetch_one(conn)
-    .await
+    .fetch_one(&mut *ex)
+    .await)
 }
 
 #[expect(clippy::too_many_arguments, reason = "one column each")]
@@ -399,9 +425,9 @@ pub async fn insert_photo(
     by: EmployeeId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| sqlx::query(
         "INSERT INTO violation_photos (company_id, id, violation_id, content_type, size_bytes, \
-         uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+         uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(company.0)
     .bind(id)
@@ -410,8 +436,9 @@ pub async fn insert_photo(
     .bind(size)
     .bind(by.0)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -421,14 +448,14 @@ pub async fn photos(
     company: CompanyId,
     violation: Uuid,
 ) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, content_type FROM violation_photos WHERE company_id = ? AND violation_id = ? \
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT id, content_type FROM violation_photos WHERE company_id = $1 AND violation_id = $2 \
          ORDER BY created_at, id",
     )
     .bind(company.0)
     .bind(violation)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// The evidence photos of several violations: `(violation, photo)`, oldest first.
@@ -439,19 +466,23 @@ pub async fn photos_of(
 ) -> Result<Vec<(Uuid, Uuid)>, sqlx::Error> {
     let mut out = Vec::new();
     for chunk in violations.chunks(500) {
-        let mut q: QueryBuilder<'_, Sqlite> =
-            QueryBuilder::new("SELECT violation_id, id FROM violation_photos WHERE company_id = ");
-        q.push_bind(company.0).push(" AND violation_id IN (");
-        let mut list = q.separated(", ");
-        for v in chunk {
-            list.push_bind(*v);
-        }
-        q.push(") ORDER BY created_at, id");
-        out.extend(
-            q.build_query_as::<(Uuid, Uuid)>()
-                .fetch_all(&mut *conn)
-                .await?,
-        );
+        on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(
+                "SELECT violation_id, id FROM violation_photos WHERE company_id = ",
+            );
+            q.push_bind(company.0).push(" AND violation_id IN (");
+            let mut list = q.separated(", ");
+            for v in chunk {
+                list.push_bind(*v);
+            }
+            q.push(") ORDER BY created_at, id");
+            out.extend(
+                q.build_query_as::<(Uuid, Uuid)>()
+                    .fetch_all(&mut *ex)
+                    .await?,
+            );
+            Ok::<_, sqlx::Error>(())
+        })?;
     }
     Ok(out)
 }
@@ -463,16 +494,18 @@ pub async fn photo(
     scope: Scope,
     id: Uuid,
 ) -> Result<Option<String>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT f.content_type FROM violation_photos f JOIN violations v \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT f.content_type FROM violation_photos f JOIN violations v \
          ON v.company_id = f.company_id AND v.id = f.violation_id \
          JOIN customers c ON c.company_id = v.company_id AND c.id = v.customer_id \
          WHERE f.company_id = ",
-    );
-    q.push_bind(company.0);
-    q.push(" AND f.id = ").push_bind(id);
-    scoped(&mut q, scope, "c");
-    q.build_query_scalar().fetch_optional(conn).await
+        );
+        q.push_bind(company.0);
+        q.push(" AND f.id = ").push_bind(id);
+        scoped(&mut q, scope, "c");
+        q.build_query_scalar().fetch_optional(&mut *ex).await
+    })
 }
 
 /// A product's id by SKU.
@@ -481,11 +514,13 @@ pub async fn product_id(
     company: CompanyId,
     sku: &str,
 ) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM products WHERE company_id = ? AND sku = ?")
-        .bind(company.0)
-        .bind(sku)
-        .fetch_optional(conn)
-        .await
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT id FROM products WHERE company_id = $1 AND sku = $2"
+    )
+    .bind(company.0)
+    .bind(sku)
+    .fetch_optional(&mut *ex)
+    .await)
 }
 
 /// Every sub-distributor's id, district, township and rep, by code.
@@ -493,11 +528,11 @@ pub async fn sub_distributor_places(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<(Uuid, Option<String>, Option<String>, Option<Uuid>)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, district, township, rep_id FROM customers WHERE company_id = ? \
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT id, district, township, rep_id FROM customers WHERE company_id = $1 \
          AND kind = 'sub_distributor' ORDER BY code",
     )
     .bind(company.0)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }

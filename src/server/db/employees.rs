@@ -2,6 +2,7 @@
 use super::DbConn;
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::staff::{EmployeeFields, Role};
+use crate::server::db::on;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -40,10 +41,10 @@ pub async fn insert(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| sqlx::query(
         "INSERT INTO employees (company_id, id, name, login, phone, role, territory, active, \
          password_hash, version, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, 1, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, 1, $9, $10)",
     )
     .bind(company.0)
     .bind(id.0)
@@ -55,21 +56,24 @@ pub async fn insert(
     .bind(password_hash)
     .bind(now)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
 /// All employees of the company: active first, then by role (owner, manager, rep, driver), then
 /// by name.
 pub async fn list(conn: &mut DbConn, company: CompanyId) -> Result<Vec<EmployeeRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM employees WHERE company_id = ? \
+    on!(conn, |ex| {
+        sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM employees WHERE company_id = $1 \
          ORDER BY active DESC, CASE role WHEN 'owner' THEN 0 WHEN 'manager' THEN 1 WHEN 'rep' THEN 2 ELSE 3 END, name"
     ))
     .bind(company.0)
-    .fetch_all(conn)
+    .fetch_all(&mut *ex)
     .await
+    })
 }
 
 pub async fn get(
@@ -77,13 +81,13 @@ pub async fn get(
     company: CompanyId,
     id: EmployeeId,
 ) -> Result<Option<EmployeeRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM employees WHERE company_id = ? AND id = ?"
+    on!(conn, |ex| sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND id = $2"
     ))
     .bind(company.0)
     .bind(id.0)
-    .fetch_optional(conn)
-    .await
+    .fetch_optional(&mut *ex)
+    .await)
 }
 
 /// Every employee, in any company, whose login is `login` (already lower-cased).
@@ -91,12 +95,12 @@ pub async fn find_for_sign_in(
     conn: &mut DbConn,
     login: &str,
 ) -> Result<Vec<SignInRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT company_id, id, password_hash, active FROM employees WHERE login = ? LIMIT 8",
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT company_id, id, password_hash, active FROM employees WHERE login = $1 LIMIT 8",
     )
     .bind(login)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// Saves new field values if the row is still at `expected_version`. Returns whether a
@@ -109,10 +113,10 @@ pub async fn update(
     fields: &EmployeeFields,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE employees SET name = ?, login = ?, phone = ?, role = ?, territory = ?, \
-         version = version + 1, updated_at = ? \
-         WHERE company_id = ? AND id = ? AND version = ?",
+    let done = on!(conn, |ex| sqlx::query(
+        "UPDATE employees SET name = $1, login = $2, phone = $3, role = $4, territory = $5, \
+         version = version + 1, updated_at = $6 \
+         WHERE company_id = $7 AND id = $8 AND version = $9",
     )
     .bind(&fields.name)
     .bind(fields.login.as_str())
@@ -123,9 +127,10 @@ pub async fn update(
     .bind(company.0)
     .bind(id.0)
     .bind(expected_version)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
+    Ok(done == 1)
 }
 
 /// Activates or deactivates if the row is still at `expected_version`.
@@ -137,18 +142,19 @@ pub async fn set_active(
     active: bool,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE employees SET active = ?, version = version + 1, updated_at = ? \
-         WHERE company_id = ? AND id = ? AND version = ?",
+    let done = on!(conn, |ex| sqlx::query(
+        "UPDATE employees SET active = $1, version = version + 1, updated_at = $2 \
+         WHERE company_id = $3 AND id = $4 AND version = $5",
     )
     .bind(active)
     .bind(now)
     .bind(company.0)
     .bind(id.0)
     .bind(expected_version)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
+    Ok(done == 1)
 }
 
 pub async fn set_password_hash(
@@ -158,29 +164,32 @@ pub async fn set_password_hash(
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE employees SET password_hash = ?, version = version + 1, updated_at = ? \
-         WHERE company_id = ? AND id = ?",
+    let done = on!(conn, |ex| sqlx::query(
+        "UPDATE employees SET password_hash = $1, version = version + 1, updated_at = $2 \
+         WHERE company_id = $3 AND id = $4",
     )
     .bind(hash)
     .bind(now)
     .bind(company.0)
     .bind(id.0)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
+    Ok(done == 1)
 }
 
 pub async fn count_active_owners(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<u32, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM employees WHERE company_id = ? AND role = 'owner' AND active = 1",
+    let n: i64 = on!(conn, |ex| {
+        sqlx::query_scalar(
+        "SELECT count(*) FROM employees WHERE company_id = $1 AND role = 'owner' AND active = TRUE",
     )
     .bind(company.0)
-    .fetch_one(conn)
-    .await?;
+    .fetch_one(&mut *ex)
+    .await
+    })?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
@@ -194,13 +203,13 @@ pub struct StaffStats {
 }
 
 pub async fn stats(conn: &mut DbConn, company: CompanyId) -> Result<StaffStats, sqlx::Error> {
-    let rows: Vec<(String, bool, i64, Option<DateTime<Utc>>)> = sqlx::query_as(
+    let rows: Vec<(String, bool, i64, Option<DateTime<Utc>>)> = on!(conn, |ex| sqlx::query_as(
         "SELECT role, active, count(*), max(updated_at) FROM employees \
-         WHERE company_id = ? GROUP BY role, active",
+         WHERE company_id = $1 GROUP BY role, active",
     )
     .bind(company.0)
-    .fetch_all(conn)
-    .await?;
+    .fetch_all(&mut *ex)
+    .await)?;
     let mut s = StaffStats::default();
     for role in Role::ALL {
         s.active_by_role.push((role, 0));

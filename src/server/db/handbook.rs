@@ -3,6 +3,7 @@
 use crate::domain::handbook::Draft;
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::server::db::DbConn;
+use crate::server::db::on;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -11,12 +12,14 @@ pub async fn draft(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Option<(Draft, i64)>, sqlx::Error> {
-    let row: Option<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT foreword, visit_procedure, channel_rules, version FROM handbook_drafts WHERE company_id = ?",
+    let row: Option<(String, String, String, i64)> = on!(conn, |ex| {
+        sqlx::query_as(
+        "SELECT foreword, visit_procedure, channel_rules, version FROM handbook_drafts WHERE company_id = $1",
     )
     .bind(company.0)
-    .fetch_optional(conn)
-    .await?;
+    .fetch_optional(&mut *ex)
+    .await
+    })?;
     Ok(row.map(|(foreword, visit_procedure, channel_rules, v)| {
         (
             Draft {
@@ -39,9 +42,10 @@ pub async fn save_draft(
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let done = if version == 0 {
-        sqlx::query(
+        on!(conn, |ex| {
+            sqlx::query(
             "INSERT INTO handbook_drafts (company_id, foreword, visit_procedure, channel_rules, \
-             updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (company_id) DO NOTHING",
+             updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (company_id) DO NOTHING",
         )
         .bind(company.0)
         .bind(&d.foreword)
@@ -49,12 +53,15 @@ pub async fn save_draft(
         .bind(&d.channel_rules)
         .bind(by.0)
         .bind(now)
-        .execute(conn)
-        .await?
+        .execute(&mut *ex)
+        .await
+        .map(|d| d.rows_affected())
+        })?
     } else {
-        sqlx::query(
-            "UPDATE handbook_drafts SET foreword = ?, visit_procedure = ?, channel_rules = ?, \
-             updated_by = ?, updated_at = ?, version = version + 1 WHERE company_id = ? AND version = ?",
+        on!(conn, |ex| {
+            sqlx::query(
+            "UPDATE handbook_drafts SET foreword = $1, visit_procedure = $2, channel_rules = $3, \
+             updated_by = $4, updated_at = $5, version = version + 1 WHERE company_id = $6 AND version = $7",
         )
         .bind(&d.foreword)
         .bind(&d.visit_procedure)
@@ -63,10 +70,11 @@ pub async fn save_draft(
         .bind(now)
         .bind(company.0)
         .bind(version)
-        .execute(conn)
-        .await?
+        .execute(&mut *ex)
+        .await.map(|d| d.rows_affected())
+        })?
     };
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -79,7 +87,7 @@ pub struct EditionRow {
 
 const EDITION: &str = "SELECT h.number, h.content, e.name AS published_by, h.published_at \
      FROM handbook_editions h LEFT JOIN employees e ON e.company_id = h.company_id AND e.id = h.published_by \
-     WHERE h.company_id = ?";
+     WHERE h.company_id = $1";
 
 /// Edition `number`, or the latest when `None`.
 pub async fn edition(
@@ -89,17 +97,21 @@ pub async fn edition(
 ) -> Result<Option<EditionRow>, sqlx::Error> {
     match number {
         Some(n) => {
-            sqlx::query_as(&format!("{EDITION} AND h.number = ?"))
-                .bind(company.0)
-                .bind(n)
-                .fetch_optional(conn)
-                .await
+            on!(conn, |ex| sqlx::query_as(&format!(
+                "{EDITION} AND h.number = $2"
+            ))
+            .bind(company.0)
+            .bind(n)
+            .fetch_optional(&mut *ex)
+            .await)
         }
         None => {
-            sqlx::query_as(&format!("{EDITION} ORDER BY h.number DESC LIMIT 1"))
-                .bind(company.0)
-                .fetch_optional(conn)
-                .await
+            on!(conn, |ex| sqlx::query_as(&format!(
+                "{EDITION} ORDER BY h.number DESC LIMIT 1"
+            ))
+            .bind(company.0)
+            .fetch_optional(&mut *ex)
+            .await)
         }
     }
 }
@@ -109,22 +121,26 @@ pub async fn editions(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<(i64, DateTime<Utc>)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT number, published_at FROM handbook_editions WHERE company_id = ? ORDER BY number DESC",
+    on!(conn, |ex| {
+        sqlx::query_as(
+        "SELECT number, published_at FROM handbook_editions WHERE company_id = $1 ORDER BY number DESC",
     )
     .bind(company.0)
-    .fetch_all(conn)
+    .fetch_all(&mut *ex)
     .await
+    })
 }
 
 pub async fn latest_number(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT MAX(number) FROM handbook_editions WHERE company_id = ?")
-        .bind(company.0)
-        .fetch_one(conn)
-        .await
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT MAX(number) FROM handbook_editions WHERE company_id = $1"
+    )
+    .bind(company.0)
+    .fetch_one(&mut *ex)
+    .await)
 }
 
 pub async fn insert_edition(
@@ -135,17 +151,18 @@ pub async fn insert_edition(
     by: EmployeeId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| sqlx::query(
         "INSERT INTO handbook_editions (company_id, number, content, published_by, published_at) \
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(company.0)
     .bind(number)
     .bind(content)
     .bind(by.0)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -156,16 +173,18 @@ pub async fn acknowledge(
     who: EmployeeId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT OR IGNORE INTO handbook_acknowledgements (company_id, number, employee_id, acknowledged_at) \
-         VALUES (?, ?, ?, ?)",
+    on!(conn, |ex| {
+        sqlx::query(
+        "INSERT INTO handbook_acknowledgements (company_id, number, employee_id, acknowledged_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(company.0)
     .bind(number)
     .bind(who.0)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -175,13 +194,15 @@ pub async fn acknowledgements(
     company: CompanyId,
     number: i64,
 ) -> Result<Vec<(Uuid, String, String, Option<DateTime<Utc>>)>, sqlx::Error> {
-    sqlx::query_as(
+    on!(conn, |ex| {
+        sqlx::query_as(
         "SELECT e.id, e.name, e.role, a.acknowledged_at FROM employees e \
          LEFT JOIN handbook_acknowledgements a ON a.company_id = e.company_id AND a.employee_id = e.id \
-         AND a.number = ? WHERE e.company_id = ? AND e.active = 1 ORDER BY e.name, e.id",
+         AND a.number = $1 WHERE e.company_id = $2 AND e.active = TRUE ORDER BY e.name, e.id",
     )
     .bind(number)
     .bind(company.0)
-    .fetch_all(conn)
+    .fetch_all(&mut *ex)
     .await
+    })
 }

@@ -1,8 +1,9 @@
 //! The database: opening, migrating, backing up, and the repositories (one module per
 //! feature). All SQL of the app lives under this folder.
 //!
-//! Repository functions take `&mut SqliteConnection` (a pooled connection or an open
-//! transaction) and never commit; server functions own the transaction.
+//! Repository functions take `&mut DbConn` (a pooled connection or an open transaction,
+//! on SQLite or PostgreSQL: see `engine`) and never commit; server functions own the
+//! transaction.
 pub mod companies;
 pub mod customers;
 pub mod development;
@@ -19,35 +20,18 @@ pub mod tickets;
 pub mod tiers;
 pub mod visits;
 
+mod engine;
+
+pub use crate::on;
+pub use engine::{DbConn, Engine, Pool, is_sqlite};
+
 use anyhow::Context as _;
+use sqlx::ConnectOptions as _;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions as _, SqlitePool};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
-
-/// Starts a write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock at once, so
-/// a transaction that reads before it writes waits for the lock (the busy timeout)
-/// instead of failing at its first write with "database is locked" — which a deferred
-/// transaction does whenever another writer got in between, however long it would wait.
-/// When the lock stays taken past the busy timeout (a long import), it tries again a few
-/// times with growing pauses before giving up.
-pub async fn begin(
-    pool: &SqlitePool,
-) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    let mut pause = Duration::from_millis(50);
-    for _ in 0..5 {
-        match pool.begin_with("BEGIN IMMEDIATE").await {
-            Err(e) if is_busy(&e) => {
-                tracing::warn!("database busy; trying again in {} ms", pause.as_millis());
-                tokio::time::sleep(pause).await;
-                pause *= 2;
-            }
-            started => return started,
-        }
-    }
-    pool.begin_with("BEGIN IMMEDIATE").await
-}
 
 /// Whether `e` is SQLite's "busy" or "locked" (another connection holds the lock).
 pub fn is_busy(e: &sqlx::Error) -> bool {
@@ -102,8 +86,10 @@ impl<T> UniqueKey<T> for Result<T, sqlx::Error> {
     }
 }
 
-/// The connection type repositories work on.
-pub type DbConn = sqlx::SqliteConnection;
+/// Whether `url` names a PostgreSQL database (`postgres://…` or `postgresql://…`).
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
 
 /// `url` as a SQLite URL: `sqlite://path` and `sqlite::memory:` as they are, a plain file
 /// path made into one. Any other scheme (`postgres://…`, `mysql:…`) is refused with what
@@ -120,16 +106,57 @@ pub fn sqlite_url(url: &str) -> anyhow::Result<String> {
     });
     if let Some(scheme) = scheme {
         anyhow::bail!(
-            "QUDAO_DATABASE_URL={url:?}: this build of Qudao cannot serve a {scheme:?} \
-             database; use sqlite://path/to/qudao.db (or a plain file path)"
+            "QUDAO_DATABASE_URL={url:?}: Qudao cannot serve a {scheme:?} database; use \
+             sqlite://path/to/qudao.db (or a plain file path) or postgres://user@host/database"
         );
     }
     Ok(format!("sqlite://{url}"))
 }
 
+/// Checks that `url` names a database Qudao can serve (see [`connect`]).
+pub fn check_url(url: &str) -> anyhow::Result<()> {
+    if is_postgres_url(url) {
+        PgConnectOptions::from_str(url)
+            .with_context(|| format!("QUDAO_DATABASE_URL={url:?} is not a PostgreSQL URL"))?;
+        return Ok(());
+    }
+    sqlite_url(url).map(|_| ())
+}
+
+/// Opens the database at `url`: PostgreSQL for `postgres://…`, otherwise SQLite (see
+/// [`connect_sqlite`]).
+pub async fn connect(url: &str) -> anyhow::Result<Pool> {
+    if is_postgres_url(url) {
+        connect_postgres(url).await.map(Pool::Postgres)
+    } else {
+        connect_sqlite(url).await.map(Pool::Sqlite)
+    }
+}
+
+/// Opens the PostgreSQL database at `url` (which must exist; migrations make its tables).
+async fn connect_postgres(url: &str) -> anyhow::Result<sqlx::PgPool> {
+    let options = PgConnectOptions::from_str(url)
+        .with_context(|| format!("{url:?} is not a PostgreSQL URL"))?
+        .log_statements(tracing::log::LevelFilter::Trace);
+    let shown = format!(
+        "{}@{}:{}/{}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or_default()
+    );
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .with_context(|| format!("cannot open the PostgreSQL database {shown}"))?;
+    Ok(pool)
+}
+
 /// Opens (creating if missing) the SQLite database at `url` with WAL, foreign keys and a
 /// busy timeout. `url` is `sqlite://path`, `sqlite::memory:` or a plain file path.
-pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
+pub async fn connect_sqlite(url: &str) -> anyhow::Result<sqlx::SqlitePool> {
     let url = sqlite_url(url)?;
     let options = SqliteConnectOptions::from_str(&url)
         .with_context(|| format!("{url:?} is not a SQLite database URL"))?
@@ -165,19 +192,27 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
-/// Applies pending migrations. A failure stops start-up.
-pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
-    sqlx::migrate!("./migrations")
-        .run(pool)
-        .await
-        .context("applying database migrations failed; the database was left unchanged")?;
+/// Applies pending migrations (each engine has its own folder: `migrations/sqlite`,
+/// `migrations/postgres`). A failure stops start-up.
+pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
+    match pool {
+        Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
+        Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
+    }
+    .context("applying database migrations failed; the database was left unchanged")?;
     Ok(())
 }
 
 /// Writes a consistent copy of the live database to `target` with `VACUUM INTO`, which
 /// reads one snapshot of the database while other connections keep reading and writing.
 /// Refuses to overwrite an existing file.
-pub async fn backup(pool: &SqlitePool, target: &Path) -> anyhow::Result<PathBuf> {
+pub async fn backup(pool: &Pool, target: &Path) -> anyhow::Result<PathBuf> {
+    let Pool::Sqlite(pool) = pool else {
+        anyhow::bail!(
+            "qudao backup copies a SQLite database; back a PostgreSQL database up with \
+             pg_dump --format=custom (see the README), and the photo folder alongside"
+        );
+    };
     if target.exists() {
         anyhow::bail!(
             "{} already exists; choose a new file name",
@@ -194,6 +229,28 @@ pub async fn backup(pool: &SqlitePool, target: &Path) -> anyhow::Result<PathBuf>
         .await
         .with_context(|| format!("backing up to {path} failed"))?;
     Ok(target.to_path_buf())
+}
+
+/// Takes one background job's turn for one company until the transaction ends. On
+/// PostgreSQL, where several app processes run the same jobs, it is an advisory
+/// transaction lock: a process that finds it taken skips that company this round
+/// (`false`). On SQLite there is one process, and `BEGIN IMMEDIATE` already serialises
+/// writers.
+pub async fn take_turn(
+    conn: &mut DbConn,
+    job: &str,
+    company: crate::domain::ids::CompanyId,
+) -> Result<bool, sqlx::Error> {
+    match conn.engine() {
+        Engine::Sqlite(_) => Ok(true),
+        Engine::Postgres(ex) => {
+            sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2))")
+                .bind(job)
+                .bind(company.0.to_string())
+                .fetch_one(ex)
+                .await
+        }
+    }
 }
 
 /// Current time as unix seconds.

@@ -6,8 +6,9 @@ use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::sales::ProductFields;
 use crate::server::db::DbConn;
 use crate::server::db::customers::Scope;
+use crate::server::db::on;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 /// A product of the catalogue.
@@ -28,13 +29,13 @@ pub async fn products(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<ProductRow>, sqlx::Error> {
-    sqlx::query_as(
+    on!(conn, |ex| sqlx::query_as(
         "SELECT id, sku, name, category, unit, list_price, price_floor, version FROM products \
-         WHERE company_id = ? ORDER BY sku",
+         WHERE company_id = $1 ORDER BY sku",
     )
     .bind(company.0)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 pub async fn insert_product(
@@ -44,9 +45,9 @@ pub async fn insert_product(
     p: &ProductFields,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| sqlx::query(
         "INSERT INTO products (company_id, id, sku, name, category, unit, list_price, price_floor, \
-         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(company.0)
     .bind(id)
@@ -58,8 +59,9 @@ pub async fn insert_product(
     .bind(p.price_floor.map(|m| m.0))
     .bind(now)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -73,10 +75,10 @@ pub async fn update_product(
     p: &ProductFields,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE products SET sku = ?, name = ?, category = ?, unit = ?, list_price = ?, \
-         price_floor = ?, version = version + 1, updated_at = ? \
-         WHERE company_id = ? AND id = ? AND version = ?",
+    let done = on!(conn, |ex| sqlx::query(
+        "UPDATE products SET sku = $1, name = $2, category = $3, unit = $4, list_price = $5, \
+         price_floor = $6, version = version + 1, updated_at = $7 \
+         WHERE company_id = $8 AND id = $9 AND version = $10",
     )
     .bind(&p.sku)
     .bind(&p.name)
@@ -88,9 +90,10 @@ pub async fn update_product(
     .bind(company.0)
     .bind(id)
     .bind(version)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
+    Ok(done == 1)
 }
 
 /// Records where a set of lines came from.
@@ -105,9 +108,10 @@ pub async fn insert_batch(
     now: DateTime<Utc>,
     fingerprint: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| {
+        sqlx::query(
         "INSERT INTO sales_batches (company_id, id, source, file_name, line_count, created_by, created_at, fingerprint) \
-         VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, 0, $5, $6, $7)",
     )
     .bind(company.0)
     .bind(id)
@@ -116,8 +120,9 @@ pub async fn insert_batch(
     .bind(by.map(|e| e.0))
     .bind(now)
     .bind(fingerprint)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -129,15 +134,15 @@ pub async fn batch_by_fingerprint(
     fingerprint: &str,
 ) -> Result<Option<(Uuid, crate::features::sales::transfer::EarlierImport)>, sqlx::Error> {
     type Row = (Uuid, DateTime<Utc>, Option<String>, Option<String>, i64);
-    let row: Option<Row> = sqlx::query_as(
+    let row: Option<Row> = on!(conn, |ex| sqlx::query_as(
         "SELECT b.id, b.created_at, e.name, b.file_name, b.line_count FROM sales_batches b \
          LEFT JOIN employees e ON e.company_id = b.company_id AND e.id = b.created_by \
-         WHERE b.company_id = ? AND b.fingerprint = ?",
+         WHERE b.company_id = $1 AND b.fingerprint = $2",
     )
     .bind(company.0)
     .bind(fingerprint)
-    .fetch_optional(&mut *conn)
-    .await?;
+    .fetch_optional(&mut *ex)
+    .await)?;
     Ok(row.map(|(id, at, by, file_name, lines)| {
         (
             id,
@@ -158,22 +163,30 @@ pub async fn delete_batch(
     company: CompanyId,
     batch: Uuid,
 ) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM sales_documents WHERE company_id = ? AND batch_id = ?")
-        .bind(company.0)
-        .bind(batch)
-        .execute(&mut *conn)
-        .await?;
-    let lines = sqlx::query("DELETE FROM sales_lines WHERE company_id = ? AND batch_id = ?")
-        .bind(company.0)
-        .bind(batch)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    sqlx::query("DELETE FROM sales_batches WHERE company_id = ? AND id = ?")
-        .bind(company.0)
-        .bind(batch)
-        .execute(&mut *conn)
-        .await?;
+    on!(conn, |ex| sqlx::query(
+        "DELETE FROM sales_documents WHERE company_id = $1 AND batch_id = $2"
+    )
+    .bind(company.0)
+    .bind(batch)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
+    let lines = on!(conn, |ex| sqlx::query(
+        "DELETE FROM sales_lines WHERE company_id = $1 AND batch_id = $2"
+    )
+    .bind(company.0)
+    .bind(batch)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
+    on!(conn, |ex| sqlx::query(
+        "DELETE FROM sales_batches WHERE company_id = $1 AND id = $2"
+    )
+    .bind(company.0)
+    .bind(batch)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(lines)
 }
 
@@ -183,12 +196,15 @@ pub async fn set_batch_count(
     id: Uuid,
     lines: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sales_batches SET line_count = ? WHERE company_id = ? AND id = ?")
-        .bind(lines)
-        .bind(company.0)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    on!(conn, |ex| sqlx::query(
+        "UPDATE sales_batches SET line_count = $1 WHERE company_id = $2 AND id = $3"
+    )
+    .bind(lines)
+    .bind(company.0)
+    .bind(id)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -212,13 +228,13 @@ pub async fn order_exists(
     company: CompanyId,
     order: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM sales_lines WHERE company_id = ? AND order_id = ?)",
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sales_lines WHERE company_id = $1 AND order_id = $2)",
     )
     .bind(company.0)
     .bind(order)
-    .fetch_one(conn)
-    .await
+    .fetch_one(&mut *ex)
+    .await)
 }
 
 /// Stores lines, many per statement (SQLite's limit is 32 766 bound values).
@@ -229,24 +245,26 @@ pub async fn insert_lines(
     lines: &[NewLine],
 ) -> Result<(), sqlx::Error> {
     for chunk in lines.chunks(2_000) {
-        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-            "INSERT INTO sales_lines (company_id, order_id, line_no, order_date, customer_id, \
+        on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO sales_lines (company_id, order_id, line_no, order_date, customer_id, \
              product_id, rep_id, quantity, amount, cost, batch_id) ",
-        );
-        q.push_values(chunk, |mut b, l| {
-            b.push_bind(company.0)
-                .push_bind(l.order_id)
-                .push_bind(l.line_no)
-                .push_bind(l.order_date.format("%Y-%m-%d").to_string())
-                .push_bind(l.customer_id)
-                .push_bind(l.product_id)
-                .push_bind(l.rep_id)
-                .push_bind(l.quantity)
-                .push_bind(l.amount)
-                .push_bind(l.cost)
-                .push_bind(batch);
-        });
-        q.build().execute(&mut *conn).await?;
+            );
+            q.push_values(chunk, |mut b, l| {
+                b.push_bind(company.0)
+                    .push_bind(l.order_id)
+                    .push_bind(l.line_no)
+                    .push_bind(l.order_date)
+                    .push_bind(l.customer_id)
+                    .push_bind(l.product_id)
+                    .push_bind(l.rep_id)
+                    .push_bind(l.quantity)
+                    .push_bind(l.amount)
+                    .push_bind(l.cost)
+                    .push_bind(batch);
+            });
+            q.build().execute(&mut *ex).await.map(|d| d.rows_affected())
+        })?;
     }
     Ok(())
 }
@@ -260,22 +278,22 @@ pub async fn documents_taken(
 ) -> Result<Vec<String>, sqlx::Error> {
     let mut taken = Vec::new();
     for chunk in documents.chunks(500) {
-        let mut q: QueryBuilder<'_, Sqlite> =
-            QueryBuilder::new("SELECT document_no FROM sales_documents WHERE company_id = ");
-        q.push_bind(company.0)
-            .push(" AND batch_id <> ")
-            .push_bind(batch)
-            .push(" AND document_no IN (");
-        let mut list = q.separated(", ");
-        for d in chunk {
-            list.push_bind((*d).to_owned());
-        }
-        q.push(")");
-        taken.extend(
-            q.build_query_scalar::<String>()
-                .fetch_all(&mut *conn)
-                .await?,
-        );
+        on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(
+                "SELECT document_no FROM sales_documents WHERE company_id = ",
+            );
+            q.push_bind(company.0)
+                .push(" AND batch_id <> ")
+                .push_bind(batch)
+                .push(" AND document_no IN (");
+            let mut list = q.separated(", ");
+            for d in chunk {
+                list.push_bind((*d).to_owned());
+            }
+            q.push(")");
+            taken.extend(q.build_query_scalar::<String>().fetch_all(&mut *ex).await?);
+            Ok::<_, sqlx::Error>(())
+        })?;
     }
     Ok(taken)
 }
@@ -288,15 +306,18 @@ pub async fn insert_documents(
     documents: &[&str],
 ) -> Result<(), sqlx::Error> {
     for chunk in documents.chunks(5_000) {
-        let mut q: QueryBuilder<'_, Sqlite> =
-            QueryBuilder::new("INSERT INTO sales_documents (company_id, document_no, batch_id) ");
-        q.push_values(chunk, |mut b, d| {
-            b.push_bind(company.0)
-                .push_bind((*d).to_owned())
-                .push_bind(batch);
-        });
-        q.push(" ON CONFLICT DO NOTHING");
-        q.build().execute(&mut *conn).await?;
+        on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO sales_documents (company_id, document_no, batch_id) ",
+            );
+            q.push_values(chunk, |mut b, d| {
+                b.push_bind(company.0)
+                    .push_bind((*d).to_owned())
+                    .push_bind(batch);
+            });
+            q.push(" ON CONFLICT DO NOTHING");
+            q.build().execute(&mut *ex).await.map(|d| d.rows_affected())
+        })?;
     }
     Ok(())
 }
@@ -319,24 +340,24 @@ pub async fn import_batches(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<BatchRow>, i64), sqlx::Error> {
-    let rows = sqlx::query_as(
+    let rows = on!(conn, |ex| sqlx::query_as(
         "SELECT b.id, b.file_name, b.line_count, e.name AS by_name, b.created_at \
          FROM sales_batches b \
          LEFT JOIN employees e ON e.company_id = b.company_id AND e.id = b.created_by \
-         WHERE b.company_id = ? AND b.source = 'import' \
-         ORDER BY b.created_at DESC, b.id DESC LIMIT ? OFFSET ?",
+         WHERE b.company_id = $1 AND b.source = 'import' \
+         ORDER BY b.created_at DESC, b.id DESC LIMIT $2 OFFSET $3",
     )
     .bind(company.0)
     .bind(limit)
     .bind(offset)
-    .fetch_all(&mut *conn)
-    .await?;
-    let total = sqlx::query_scalar(
-        "SELECT count(*) FROM sales_batches WHERE company_id = ? AND source = 'import'",
+    .fetch_all(&mut *ex)
+    .await)?;
+    let total = on!(conn, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM sales_batches WHERE company_id = $1 AND source = 'import'",
     )
     .bind(company.0)
-    .fetch_one(&mut *conn)
-    .await?;
+    .fetch_one(&mut *ex)
+    .await)?;
     Ok((rows, total))
 }
 
@@ -346,13 +367,15 @@ pub async fn is_import_batch(
     company: CompanyId,
     batch: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM sales_batches WHERE company_id = ? AND id = ? AND source = 'import'",
+    let n: i64 = on!(conn, |ex| {
+        sqlx::query_scalar(
+        "SELECT count(*) FROM sales_batches WHERE company_id = $1 AND id = $2 AND source = 'import'",
     )
     .bind(company.0)
     .bind(batch)
-    .fetch_one(conn)
-    .await?;
+    .fetch_one(&mut *ex)
+    .await
+    })?;
     Ok(n == 1)
 }
 
@@ -361,7 +384,7 @@ pub async fn is_import_batch(
 pub struct LineRow {
     pub order_id: Uuid,
     pub line_no: i64,
-    pub order_date: String,
+    pub order_date: NaiveDate,
     pub customer_id: Uuid,
     pub customer_code: String,
     pub customer_name: String,
@@ -381,24 +404,26 @@ pub async fn recent_lines(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<LineRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT l.order_id, l.line_no, l.order_date, l.customer_id, c.code AS customer_code, \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT l.order_id, l.line_no, l.order_date, l.customer_id, c.code AS customer_code, \
          c.name AS customer_name, p.sku, p.name AS product_name, l.quantity, l.amount, l.cost, \
          e.name AS rep_name FROM sales_lines l \
          JOIN customers c ON c.company_id = l.company_id AND c.id = l.customer_id \
          JOIN products p ON p.company_id = l.company_id AND p.id = l.product_id \
          LEFT JOIN employees e ON e.company_id = l.company_id AND e.id = l.rep_id \
          WHERE l.company_id = ",
-    );
-    q.push_bind(company.0);
-    if let Scope::Rep(rep) = scope {
-        q.push(" AND c.rep_id = ").push_bind(rep.0);
-    }
-    q.push(" ORDER BY l.order_date DESC, l.order_id DESC, l.line_no LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
-    q.build_query_as().fetch_all(conn).await
+        );
+        q.push_bind(company.0);
+        if let Scope::Rep(rep) = scope {
+            q.push(" AND c.rep_id = ").push_bind(rep.0);
+        }
+        q.push(" ORDER BY l.order_date DESC, l.order_id DESC, l.line_no LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// Deletes every line of an order; how many went.
@@ -407,25 +432,25 @@ pub async fn delete_order(
     company: CompanyId,
     order: Uuid,
 ) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM sales_lines WHERE company_id = ? AND order_id = ?")
-            .bind(company.0)
-            .bind(order)
-            .execute(conn)
-            .await?
-            .rows_affected(),
+    Ok(on!(conn, |ex| sqlx::query(
+        "DELETE FROM sales_lines WHERE company_id = $1 AND order_id = $2"
     )
+    .bind(company.0)
+    .bind(order)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?)
 }
 
 /// The company's sales counter (moved by every change to its lines).
 pub async fn revision(conn: &mut DbConn, company: CompanyId) -> Result<i64, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar("SELECT rev FROM sales_revisions WHERE company_id = ?")
-            .bind(company.0)
-            .fetch_optional(conn)
-            .await?
-            .unwrap_or(0),
+    Ok(on!(conn, |ex| sqlx::query_scalar(
+        "SELECT rev FROM sales_revisions WHERE company_id = $1"
     )
+    .bind(company.0)
+    .fetch_optional(&mut *ex)
+    .await)?
+    .unwrap_or(0))
 }
 
 /// One customer-month of the rollups.
@@ -449,16 +474,16 @@ pub async fn months_changed(
     // lookup per row, seconds at a million rows)
     let sql = if after_rev <= 0 {
         "SELECT customer_id, month, amount, cost, quantity, lines FROM sales_monthly \
-         WHERE company_id = ? AND ? <= 0"
+         WHERE company_id = $1 AND $2 <= 0"
     } else {
         "SELECT customer_id, month, amount, cost, quantity, lines FROM sales_monthly \
-         WHERE company_id = ? AND rev > ?"
+         WHERE company_id = $1 AND rev > $2"
     };
-    sqlx::query_as(sql)
+    on!(conn, |ex| sqlx::query_as(sql)
         .bind(company.0)
         .bind(after_rev)
-        .fetch_all(conn)
-        .await
+        .fetch_all(&mut *ex)
+        .await)
 }
 
 /// The same shape summed straight from the lines, for checking the rollups.
@@ -466,15 +491,24 @@ pub async fn months_from_lines(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<MonthRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT customer_id, \
-         CAST(substr(order_date, 1, 4) AS INTEGER) * 12 + CAST(substr(order_date, 6, 2) AS INTEGER) - 1 AS month, \
-         sum(amount) AS amount, sum(cost) AS cost, sum(quantity) AS quantity, count(*) AS lines \
-         FROM sales_lines WHERE company_id = ? GROUP BY customer_id, month ORDER BY customer_id, month",
-    )
-    .bind(company.0)
-    .fetch_all(conn)
-    .await
+    on!(conn, |ex| {
+        // the month number as the rollup triggers compute it (PostgreSQL: sales_month())
+        let month = if super::is_sqlite::<Db>() {
+            "CAST(substr(order_date, 1, 4) AS INTEGER) * 12 + CAST(substr(order_date, 6, 2) AS INTEGER) - 1"
+        } else {
+            "sales_month(order_date)"
+        };
+        sqlx::query_as(&format!(
+            "SELECT customer_id, {month} AS month, \
+             CAST(sum(amount) AS BIGINT) AS amount, CAST(sum(cost) AS BIGINT) AS cost, \
+             CAST(sum(quantity) AS BIGINT) AS quantity, count(*) AS lines \
+             FROM sales_lines WHERE company_id = $1 GROUP BY customer_id, month \
+             ORDER BY customer_id, month"
+        ))
+        .bind(company.0)
+        .fetch_all(&mut *ex)
+        .await
+    })
 }
 
 /// Per-customer sums of the lines dated `[from, to]` (both included); `month` is 0.
@@ -484,16 +518,17 @@ pub async fn day_range_sums(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<MonthRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT customer_id, 0 AS month, sum(amount) AS amount, sum(cost) AS cost, \
-         sum(quantity) AS quantity, count(*) AS lines FROM sales_lines \
-         WHERE company_id = ? AND order_date BETWEEN ? AND ? GROUP BY customer_id",
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT customer_id, CAST(0 AS BIGINT) AS month, CAST(sum(amount) AS BIGINT) AS amount, \
+         CAST(sum(cost) AS BIGINT) AS cost, CAST(sum(quantity) AS BIGINT) AS quantity, \
+         count(*) AS lines FROM sales_lines \
+         WHERE company_id = $1 AND order_date BETWEEN $2 AND $3 GROUP BY customer_id",
     )
     .bind(company.0)
-    .bind(from.format("%Y-%m-%d").to_string())
-    .bind(to.format("%Y-%m-%d").to_string())
-    .fetch_all(conn)
-    .await
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// Ids of the customers assigned to a rep — the SQL side of a rep's scope.
@@ -502,11 +537,13 @@ pub async fn rep_customer_ids(
     company: CompanyId,
     rep: EmployeeId,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM customers WHERE company_id = ? AND rep_id = ?")
-        .bind(company.0)
-        .bind(rep.0)
-        .fetch_all(conn)
-        .await
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT id FROM customers WHERE company_id = $1 AND rep_id = $2"
+    )
+    .bind(company.0)
+    .bind(rep.0)
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// Every customer of the company as (code, id, rep): how sales files name customers.
@@ -514,8 +551,10 @@ pub async fn customer_codes(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<(String, Uuid, Option<Uuid>)>, sqlx::Error> {
-    sqlx::query_as("SELECT code, id, rep_id FROM customers WHERE company_id = ?")
-        .bind(company.0)
-        .fetch_all(conn)
-        .await
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT code, id, rep_id FROM customers WHERE company_id = $1"
+    )
+    .bind(company.0)
+    .fetch_all(&mut *ex)
+    .await)
 }

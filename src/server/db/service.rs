@@ -3,6 +3,7 @@ use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::sla::{WorkCalendar, WorkDay};
 use crate::domain::tickets::{ServiceStandard, StandardKind};
 use crate::server::db::DbConn;
+use crate::server::db::on;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -20,13 +21,15 @@ pub async fn standards(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<ServiceStandard>, sqlx::Error> {
-    let rows: Vec<StandardRow> = sqlx::query_as(
+    let rows: Vec<StandardRow> = on!(conn, |ex| {
+        sqlx::query_as(
         "SELECT kind, minutes, tier_a_minutes, tier_b_minutes, tier_c_minutes, working_hours_only \
-         FROM service_standards WHERE company_id = ?",
+         FROM service_standards WHERE company_id = $1",
     )
     .bind(company.0)
-    .fetch_all(conn)
-    .await?;
+    .fetch_all(&mut *ex)
+    .await
+    })?;
     let mut out: Vec<ServiceStandard> = rows
         .into_iter()
         .filter_map(|r| {
@@ -50,9 +53,10 @@ pub async fn save_standard(
     by: EmployeeId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| {
+        sqlx::query(
         "INSERT INTO service_standards (company_id, kind, minutes, tier_a_minutes, tier_b_minutes, \
-         tier_c_minutes, working_hours_only, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         tier_c_minutes, working_hours_only, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (company_id, kind) DO UPDATE SET minutes = excluded.minutes, \
          tier_a_minutes = excluded.tier_a_minutes, tier_b_minutes = excluded.tier_b_minutes, \
          tier_c_minutes = excluded.tier_c_minutes, working_hours_only = excluded.working_hours_only, \
@@ -67,24 +71,27 @@ pub async fn save_standard(
     .bind(s.working_hours_only)
     .bind(by.0)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
     Ok(())
 }
 
 /// The company's working calendar (defaults from the schema until the owner sets it).
 pub async fn calendar(conn: &mut DbConn, company: CompanyId) -> Result<WorkCalendar, sqlx::Error> {
-    let (open, close, weekdays): (String, String, String) =
-        sqlx::query_as("SELECT work_open, work_close, work_weekdays FROM companies WHERE id = ?")
-            .bind(company.0)
-            .fetch_optional(&mut *conn)
-            .await?
-            .unwrap_or_else(|| ("09:00".into(), "18:00".into(), "123456".into()));
-    let days: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT day, kind, name FROM work_days WHERE company_id = ? ORDER BY day")
-            .bind(company.0)
-            .fetch_all(&mut *conn)
-            .await?;
+    let (open, close, weekdays): (String, String, String) = on!(conn, |ex| sqlx::query_as(
+        "SELECT work_open, work_close, work_weekdays FROM companies WHERE id = $1"
+    )
+    .bind(company.0)
+    .fetch_optional(&mut *ex)
+    .await)?
+    .unwrap_or_else(|| ("09:00".into(), "18:00".into(), "123456".into()));
+    let days: Vec<(String, String, String)> = on!(conn, |ex| sqlx::query_as(
+        "SELECT day, kind, name FROM work_days WHERE company_id = $1 ORDER BY day"
+    )
+    .bind(company.0)
+    .fetch_all(&mut *ex)
+    .await)?;
     let time = |t: &str, d: (u32, u32)| {
         NaiveTime::parse_from_str(t, "%H:%M")
             .ok()
@@ -119,29 +126,36 @@ pub async fn save_calendar(
     c: &WorkCalendar,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE companies SET work_open = ?, work_close = ?, work_weekdays = ?, updated_at = ? \
-         WHERE id = ?",
+    on!(conn, |ex| sqlx::query(
+        "UPDATE companies SET work_open = $1, work_close = $2, work_weekdays = $3, updated_at = $4 \
+         WHERE id = $5",
     )
     .bind(c.open.format("%H:%M").to_string())
     .bind(c.close.format("%H:%M").to_string())
     .bind(c.weekday_digits())
     .bind(now)
     .bind(company.0)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM work_days WHERE company_id = ?")
-        .bind(company.0)
-        .execute(&mut *conn)
-        .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
+    on!(conn, |ex| sqlx::query(
+        "DELETE FROM work_days WHERE company_id = $1"
+    )
+    .bind(company.0)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     for d in &c.days {
-        sqlx::query("INSERT INTO work_days (company_id, day, kind, name) VALUES (?, ?, ?, ?)")
-            .bind(company.0)
-            .bind(d.day.to_string())
-            .bind(if d.holiday { "holiday" } else { "workday" })
-            .bind(&d.name)
-            .execute(&mut *conn)
-            .await?;
+        on!(conn, |ex| sqlx::query(
+            "INSERT INTO work_days (company_id, day, kind, name) VALUES ($1, $2, $3, $4)"
+        )
+        .bind(company.0)
+        .bind(d.day.to_string())
+        .bind(if d.holiday { "holiday" } else { "workday" })
+        .bind(&d.name)
+        .execute(&mut *ex)
+        .await
+        .map(|d| d.rows_affected()))?;
     }
     Ok(())
 }

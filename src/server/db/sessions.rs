@@ -1,6 +1,7 @@
 //! Server-side sessions, keyed by the SHA-256 of the cookie token.
 use super::DbConn;
 use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::server::db::on;
 use uuid::Uuid;
 
 /// A live session with the signed-in employee it belongs to.
@@ -24,9 +25,10 @@ pub async fn insert(
     expires_at: i64,
     user_agent: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| {
+        sqlx::query(
         "INSERT INTO sessions (id, company_id, employee_id, created_at, last_seen_at, expires_at, user_agent) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(token_hash)
     .bind(company.0)
@@ -35,8 +37,9 @@ pub async fn insert(
     .bind(now)
     .bind(expires_at)
     .bind(user_agent)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -46,17 +49,19 @@ pub async fn find_live(
     token_hash: &[u8],
     now: i64,
 ) -> Result<Option<SessionUserRow>, sqlx::Error> {
-    sqlx::query_as(
+    on!(conn, |ex| {
+        sqlx::query_as(
         "SELECT s.company_id, c.name AS company_name, s.employee_id, e.name, e.login, e.role, s.last_seen_at \
          FROM sessions s \
          JOIN employees e ON e.company_id = s.company_id AND e.id = s.employee_id \
          JOIN companies c ON c.id = s.company_id \
-         WHERE s.id = ? AND s.expires_at > ? AND e.active = 1",
+         WHERE s.id = $1 AND s.expires_at > $2 AND e.active = TRUE",
     )
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *ex)
     .await
+    })
 }
 
 /// Slides the expiry forward on use.
@@ -66,20 +71,24 @@ pub async fn touch(
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(expires_at)
-        .bind(token_hash)
-        .execute(conn)
-        .await?;
+    on!(conn, |ex| sqlx::query(
+        "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3"
+    )
+    .bind(now)
+    .bind(expires_at)
+    .bind(token_hash)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
 pub async fn delete(conn: &mut DbConn, token_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE id = ?")
+    on!(conn, |ex| sqlx::query("DELETE FROM sessions WHERE id = $1")
         .bind(token_hash)
-        .execute(conn)
-        .await?;
+        .execute(&mut *ex)
+        .await
+        .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -89,18 +98,24 @@ pub async fn delete_for_employee(
     company: CompanyId,
     employee: EmployeeId,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM sessions WHERE company_id = ? AND employee_id = ?")
-        .bind(company.0)
-        .bind(employee.0)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected())
+    let done = on!(conn, |ex| sqlx::query(
+        "DELETE FROM sessions WHERE company_id = $1 AND employee_id = $2"
+    )
+    .bind(company.0)
+    .bind(employee.0)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
+    Ok(done)
 }
 
 pub async fn delete_expired(conn: &mut DbConn, now: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected())
+    let done = on!(conn, |ex| sqlx::query(
+        "DELETE FROM sessions WHERE expires_at <= $1"
+    )
+    .bind(now)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
+    Ok(done)
 }

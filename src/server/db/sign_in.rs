@@ -2,6 +2,7 @@
 //! attempts on one login each see a distinct count, so none slips past the limit.
 use super::DbConn;
 use crate::domain::throttle::{Policy, delay_for};
+use crate::server::db::on;
 
 /// What an attempt on a login may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,14 +24,14 @@ pub async fn reserve(
     p: &Policy,
 ) -> Result<Reservation, sqlx::Error> {
     sweep(conn, now, p).await?;
-    let counted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO sign_in_failures (key, count, last_at) VALUES (?1, 1, ?2) \
+    let counted: Option<i64> = on!(conn, |ex| sqlx::query_scalar(
+        "INSERT INTO sign_in_failures AS f (key, count, last_at) VALUES ($1, 1, $2) \
          ON CONFLICT (key) DO UPDATE SET \
-           count = CASE WHEN ?2 - last_at >= \
-                     (CASE WHEN count >= ?3 THEN max(?4, ?5) ELSE ?5 END) \
-                   THEN 1 ELSE count + 1 END, \
-           last_at = ?2 \
-         WHERE NOT (count >= ?3 AND ?2 - last_at < ?4) \
+           count = CASE WHEN $2 - f.last_at >= \
+                     (CASE WHEN f.count < $3 THEN $5 WHEN $4 > $5 THEN $4 ELSE $5 END) \
+                   THEN 1 ELSE f.count + 1 END, \
+           last_at = $2 \
+         WHERE NOT (f.count >= $3 AND $2 - f.last_at < $4) \
          RETURNING count",
     )
     .bind(key)
@@ -38,8 +39,8 @@ pub async fn reserve(
     .bind(i64::from(p.lock_after))
     .bind(p.lock_secs)
     .bind(p.window_secs)
-    .fetch_optional(&mut *conn)
-    .await?;
+    .fetch_optional(&mut *ex)
+    .await)?;
     match counted {
         Some(count) => {
             let before = u32::try_from(count - 1).unwrap_or(u32::MAX);
@@ -48,11 +49,12 @@ pub async fn reserve(
             })
         }
         None => {
-            let last_at: Option<i64> =
-                sqlx::query_scalar("SELECT last_at FROM sign_in_failures WHERE key = ?")
-                    .bind(key)
-                    .fetch_optional(&mut *conn)
-                    .await?;
+            let last_at: Option<i64> = on!(conn, |ex| sqlx::query_scalar(
+                "SELECT last_at FROM sign_in_failures WHERE key = $1"
+            )
+            .bind(key)
+            .fetch_optional(&mut *ex)
+            .await)?;
             Ok(match last_at {
                 Some(last_at) => Reservation::Locked {
                     retry_after_secs: (last_at + p.lock_secs - now).max(1),
@@ -66,10 +68,13 @@ pub async fn reserve(
 
 /// A successful sign-in: the login's failures are forgotten.
 pub async fn clear(conn: &mut DbConn, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE key = ?")
-        .bind(key)
-        .execute(&mut *conn)
-        .await?;
+    on!(conn, |ex| sqlx::query(
+        "DELETE FROM sign_in_failures WHERE key = $1"
+    )
+    .bind(key)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -81,13 +86,14 @@ pub async fn address_delay(
     now: i64,
     p: &Policy,
 ) -> Result<u64, sqlx::Error> {
-    let count: Option<i64> =
-        sqlx::query_scalar("SELECT count FROM sign_in_failures WHERE key = ? AND ? - last_at < ?")
-            .bind(key)
-            .bind(now)
-            .bind(p.window_secs)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let count: Option<i64> = on!(conn, |ex| sqlx::query_scalar(
+        "SELECT count FROM sign_in_failures WHERE key = $1 AND $2 - last_at < $3"
+    )
+    .bind(key)
+    .bind(now)
+    .bind(p.window_secs)
+    .fetch_optional(&mut *ex)
+    .await)?;
     Ok(count.map_or(0, |c| delay_for(u32::try_from(c).unwrap_or(u32::MAX), p)))
 }
 
@@ -98,24 +104,28 @@ pub async fn count_address(
     now: i64,
     p: &Policy,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO sign_in_failures (key, count, last_at) VALUES (?1, 1, ?2) \
+    on!(conn, |ex| sqlx::query(
+        "INSERT INTO sign_in_failures AS f (key, count, last_at) VALUES ($1, 1, $2) \
          ON CONFLICT (key) DO UPDATE SET \
-           count = CASE WHEN ?2 - last_at >= ?3 THEN 1 ELSE count + 1 END, last_at = ?2",
+           count = CASE WHEN $2 - f.last_at >= $3 THEN 1 ELSE f.count + 1 END, last_at = $2",
     )
     .bind(key)
     .bind(now)
     .bind(p.window_secs)
-    .execute(&mut *conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
 /// Forgets failures long past every window and lock.
 async fn sweep(conn: &mut DbConn, now: i64, p: &Policy) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE last_at < ?")
-        .bind(now - 2 * p.window_secs.max(p.lock_secs).max(3600))
-        .execute(&mut *conn)
-        .await?;
+    on!(conn, |ex| sqlx::query(
+        "DELETE FROM sign_in_failures WHERE last_at < $1"
+    )
+    .bind(now - 2 * p.window_secs.max(p.lock_secs).max(3600))
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }

@@ -2,8 +2,9 @@
 //! applying them as the tiers in force, and a customer's tier history.
 use crate::domain::ids::{CompanyId, CustomerId, EmployeeId};
 use crate::server::db::DbConn;
+use crate::server::db::on;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 /// A saved classification.
@@ -43,15 +44,16 @@ pub async fn insert_snapshot(
     company: CompanyId,
     s: &NewSnapshot<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| {
+        sqlx::query(
         "INSERT INTO tier_snapshots (company_id, id, name, period_from, period_to, measure, a_bp, \
-         b_bp, ranked, grand_total, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         b_bp, ranked, grand_total, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(company.0)
     .bind(s.id)
     .bind(s.name)
-    .bind(s.from.format("%Y-%m-%d").to_string())
-    .bind(s.to.format("%Y-%m-%d").to_string())
+    .bind(s.from)
+    .bind(s.to)
     .bind(s.measure)
     .bind(i64::from(s.a_bp))
     .bind(i64::from(s.b_bp))
@@ -59,8 +61,9 @@ pub async fn insert_snapshot(
     .bind(s.grand_total)
     .bind(s.by.map(|e| e.0))
     .bind(s.at)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -74,30 +77,33 @@ pub async fn insert_tiers(
     ranked: &[(Uuid, crate::domain::segmentation::Class, i64, i64)],
 ) -> Result<(), sqlx::Error> {
     for chunk in ranked.chunks(5_000) {
-        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-            "INSERT INTO customer_tiers (company_id, customer_id, snapshot_id, class, total, rank) ",
-        );
-        q.push_values(chunk, |mut b, (c, class, total, rank)| {
-            b.push_bind(company.0)
-                .push_bind(*c)
-                .push_bind(snapshot)
-                .push_bind(*class)
-                .push_bind(*total)
-                .push_bind(*rank);
-        });
-        q.build().execute(&mut *conn).await?;
+        on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO customer_tiers (company_id, customer_id, snapshot_id, class, total, rank) ",
+            );
+            q.push_values(chunk, |mut b, (c, class, total, rank)| {
+                b.push_bind(company.0)
+                    .push_bind(*c)
+                    .push_bind(snapshot)
+                    .push_bind(*class)
+                    .push_bind(*total)
+                    .push_bind(*rank);
+            });
+            q.build().execute(&mut *ex).await.map(|d| d.rows_affected())
+        })?;
     }
-    sqlx::query(
+    on!(conn, |ex| sqlx::query(
         "INSERT INTO customer_tiers (company_id, customer_id, snapshot_id, class, total, rank) \
-         SELECT company_id, id, ?, 'C', 0, NULL FROM customers c WHERE company_id = ? \
+         SELECT company_id, id, $1, 'C', 0, NULL FROM customers c WHERE company_id = $2 \
          AND NOT EXISTS (SELECT 1 FROM customer_tiers t WHERE t.company_id = c.company_id \
-         AND t.customer_id = c.id AND t.snapshot_id = ?)",
+         AND t.customer_id = c.id AND t.snapshot_id = $3)",
     )
     .bind(snapshot)
     .bind(company.0)
     .bind(snapshot)
-    .execute(&mut *conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -108,15 +114,18 @@ pub async fn apply_tiers(
     snapshot: Uuid,
 ) -> Result<(), sqlx::Error> {
     // only rows whose tier changes are written (and move the list index)
-    sqlx::query(
+    on!(conn, |ex| {
+        sqlx::query(
         "UPDATE customers SET tier = t.class FROM customer_tiers t \
          WHERE t.company_id = customers.company_id AND t.customer_id = customers.id \
-         AND t.snapshot_id = ? AND customers.company_id = ? AND customers.tier IS NOT t.class",
+         AND t.snapshot_id = $1 AND customers.company_id = $2 AND customers.tier IS DISTINCT FROM t.class",
     )
     .bind(snapshot)
     .bind(company.0)
-    .execute(&mut *conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -125,15 +134,16 @@ pub async fn snapshots(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<SnapshotRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT s.id, s.name, s.period_from, s.period_to, s.measure, s.a_bp, s.b_bp, s.ranked, \
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT s.id, s.name, CAST(s.period_from AS TEXT) AS period_from, \
+         CAST(s.period_to AS TEXT) AS period_to, s.measure, s.a_bp, s.b_bp, s.ranked, \
          s.grand_total, e.name AS created_by_name, s.created_at FROM tier_snapshots s \
          LEFT JOIN employees e ON e.company_id = s.company_id AND e.id = s.created_by \
-         WHERE s.company_id = ? ORDER BY s.created_at DESC",
+         WHERE s.company_id = $1 ORDER BY s.created_at DESC",
     )
     .bind(company.0)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// One customer's tier in one snapshot.
@@ -155,16 +165,17 @@ pub async fn tier_history(
     company: CompanyId,
     customer: CustomerId,
 ) -> Result<Vec<TierRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT s.name AS snapshot_name, s.period_from, s.period_to, s.measure, t.class, t.total, \
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT s.name AS snapshot_name, CAST(s.period_from AS TEXT) AS period_from, \
+         CAST(s.period_to AS TEXT) AS period_to, s.measure, t.class, t.total, \
          t.rank, s.created_at FROM customer_tiers t JOIN tier_snapshots s \
          ON s.company_id = t.company_id AND s.id = t.snapshot_id \
-         WHERE t.company_id = ? AND t.customer_id = ? ORDER BY s.created_at DESC",
+         WHERE t.company_id = $1 AND t.customer_id = $2 ORDER BY s.created_at DESC",
     )
     .bind(company.0)
     .bind(customer.0)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// Customers per class of every snapshot: (snapshot, class, customers).
@@ -172,13 +183,13 @@ pub async fn snapshot_counts(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<(Uuid, crate::domain::segmentation::Class, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT snapshot_id, class, count(*) FROM customer_tiers WHERE company_id = ? \
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT snapshot_id, class, count(*) FROM customer_tiers WHERE company_id = $1 \
          GROUP BY snapshot_id, class",
     )
     .bind(company.0)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// Every customer's tier in force: (id, tier).
@@ -186,10 +197,12 @@ pub async fn current_tiers(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<(Uuid, Option<crate::domain::segmentation::Class>)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, tier FROM customers WHERE company_id = ?")
-        .bind(company.0)
-        .fetch_all(conn)
-        .await
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT id, tier FROM customers WHERE company_id = $1"
+    )
+    .bind(company.0)
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// Stores a recomputed completeness (A customers are expected to have fuller profiles).
@@ -199,13 +212,15 @@ pub async fn set_completeness(
     id: Uuid,
     percent: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET completeness = ? WHERE company_id = ? AND id = ? AND completeness <> ?")
+    on!(conn, |ex| {
+        sqlx::query("UPDATE customers SET completeness = $1 WHERE company_id = $2 AND id = $3 AND completeness <> $4")
         .bind(percent)
         .bind(company.0)
         .bind(id)
         .bind(percent)
-        .execute(conn)
-        .await?;
+        .execute(&mut *ex)
+        .await.map(|d| d.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -217,14 +232,15 @@ pub async fn set_snapshot_totals(
     ranked: i64,
     grand_total: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE tier_snapshots SET ranked = ?, grand_total = ? WHERE company_id = ? AND id = ?",
+    on!(conn, |ex| sqlx::query(
+        "UPDATE tier_snapshots SET ranked = $1, grand_total = $2 WHERE company_id = $3 AND id = $4",
     )
     .bind(ranked)
     .bind(grand_total)
     .bind(company.0)
     .bind(id)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }

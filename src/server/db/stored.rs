@@ -7,26 +7,31 @@ use crate::domain::discipline::ViolationStatus;
 use crate::domain::segmentation::Class;
 use crate::domain::staff::Role;
 use crate::domain::visits::GiftOccasion;
-use sqlx::Sqlite;
+use sqlx::Database;
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
-use sqlx::sqlite::{SqliteArgumentValue, SqliteTypeInfo, SqliteValueRef};
 
 macro_rules! stored_as_text {
     ($($t:ty),+ $(,)?) => {$(
-        impl sqlx::Type<Sqlite> for $t {
-            fn type_info() -> SqliteTypeInfo {
-                <str as sqlx::Type<Sqlite>>::type_info()
+        impl<DB: Database> sqlx::Type<DB> for $t
+        where
+            str: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <str as sqlx::Type<DB>>::type_info()
             }
 
-            fn compatible(ty: &SqliteTypeInfo) -> bool {
-                <str as sqlx::Type<Sqlite>>::compatible(ty)
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <str as sqlx::Type<DB>>::compatible(ty)
             }
         }
 
-        impl<'r> sqlx::Decode<'r, Sqlite> for $t {
-            fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
-                let text = <&str as sqlx::Decode<Sqlite>>::decode(value)?;
+        impl<'r, DB: Database> sqlx::Decode<'r, DB> for $t
+        where
+            &'r str: sqlx::Decode<'r, DB>,
+        {
+            fn decode(value: DB::ValueRef<'r>) -> Result<Self, BoxDynError> {
+                let text = <&str as sqlx::Decode<DB>>::decode(value)?;
                 match <$t>::parse(text) {
                     Ok(v) => Ok(v),
                     Err(_) => Err(format!("{text:?} is no {}", stringify!($t)).into()),
@@ -34,12 +39,15 @@ macro_rules! stored_as_text {
             }
         }
 
-        impl<'q> sqlx::Encode<'q, Sqlite> for $t {
+        impl<'q, DB: Database> sqlx::Encode<'q, DB> for $t
+        where
+            &'q str: sqlx::Encode<'q, DB>,
+        {
             fn encode_by_ref(
                 &self,
-                buf: &mut Vec<SqliteArgumentValue<'q>>,
+                buf: &mut DB::ArgumentBuffer<'q>,
             ) -> Result<IsNull, BoxDynError> {
-                <&str as sqlx::Encode<'q, Sqlite>>::encode(self.as_str(), buf)
+                <&'q str as sqlx::Encode<'q, DB>>::encode(self.as_str(), buf)
             }
         }
     )+};
@@ -59,13 +67,13 @@ mod tests {
             .await
             .unwrap();
         for role in Role::ALL {
-            let back: Role = sqlx::query_scalar("SELECT ?")
+            let back: Role = sqlx::query_scalar("SELECT $1")
                 .bind(role)
                 .fetch_one(&mut conn)
                 .await
                 .unwrap();
             assert_eq!(back, role);
-            let stored: String = sqlx::query_scalar("SELECT ?")
+            let stored: String = sqlx::query_scalar("SELECT $1")
                 .bind(role)
                 .fetch_one(&mut conn)
                 .await
@@ -87,7 +95,7 @@ mod tests {
             .await
             .unwrap();
         for class in Class::ALL {
-            let back: Option<Class> = sqlx::query_scalar("SELECT ?")
+            let back: Option<Class> = sqlx::query_scalar("SELECT $1")
                 .bind(class)
                 .fetch_one(&mut conn)
                 .await

@@ -6,8 +6,9 @@ use crate::domain::segmentation::Class;
 use crate::domain::tier::TierPolicy;
 use crate::server::db::DbConn;
 use crate::server::db::customers::Scope;
+use crate::server::db::on;
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 /// A stored policy version.
@@ -31,16 +32,16 @@ pub async fn policies(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<PolicyRow>, sqlx::Error> {
-    sqlx::query_as(
+    on!(conn, |ex| sqlx::query_as(
         "SELECT p.id, p.tier, p.effective_from, p.visits_per_month, p.supports, \
          p.budget_share_bp, p.credit_limit, p.credit_days, p.notes, e.name AS created_by_name, \
          p.created_at FROM tier_policies p LEFT JOIN employees e \
          ON e.company_id = p.company_id AND e.id = p.created_by \
-         WHERE p.company_id = ? ORDER BY p.tier, p.effective_from DESC",
+         WHERE p.company_id = $1 ORDER BY p.tier, p.effective_from DESC",
     )
     .bind(company.0)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// Adds a version. A second version of a tier on the same day breaks the unique key
@@ -54,10 +55,10 @@ pub async fn insert_policy(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let supports: Vec<&str> = p.supports.iter().map(|s| s.as_str()).collect();
-    sqlx::query(
+    on!(conn, |ex| sqlx::query(
         "INSERT INTO tier_policies (company_id, id, tier, effective_from, visits_per_month, \
          supports, budget_share_bp, credit_limit, credit_days, notes, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(company.0)
     .bind(id)
@@ -71,8 +72,9 @@ pub async fn insert_policy(
     .bind(p.notes.as_deref())
     .bind(by.0)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -87,13 +89,14 @@ pub async fn record_changes(
     policy: [Option<Uuid>; 3],
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let done = on!(conn, |ex| {
+        sqlx::query(
         "INSERT INTO tier_changes (company_id, snapshot_id, customer_id, old_tier, new_tier, \
          policy_id, rep_id, created_at) \
          SELECT c.company_id, t.snapshot_id, c.id, c.tier, t.class, \
-         CASE t.class WHEN 'A' THEN ? WHEN 'B' THEN ? ELSE ? END, c.rep_id, ? \
+         CASE t.class WHEN 'A' THEN $1 WHEN 'B' THEN $2 ELSE $3 END, c.rep_id, $4 \
          FROM customer_tiers t JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
-         WHERE t.company_id = ? AND t.snapshot_id = ? AND c.tier IS NOT t.class",
+         WHERE t.company_id = $5 AND t.snapshot_id = $6 AND c.tier IS DISTINCT FROM t.class",
     )
     .bind(policy[0])
     .bind(policy[1])
@@ -101,9 +104,10 @@ pub async fn record_changes(
     .bind(now)
     .bind(company.0)
     .bind(snapshot)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
+    Ok(done)
 }
 
 /// A tier change as listed.
@@ -130,28 +134,30 @@ pub async fn changes(
     only_moves: bool,
     limit: i64,
 ) -> Result<Vec<ChangeRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT x.customer_id, c.code, c.name, x.old_tier, x.new_tier, s.name AS snapshot_name, \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT x.customer_id, c.code, c.name, x.old_tier, x.new_tier, s.name AS snapshot_name, \
          x.policy_id, e.name AS rep_name, x.created_at FROM tier_changes x \
          JOIN customers c ON c.company_id = x.company_id AND c.id = x.customer_id \
          JOIN tier_snapshots s ON s.company_id = x.company_id AND s.id = x.snapshot_id \
          LEFT JOIN employees e ON e.company_id = x.company_id AND e.id = x.rep_id \
          WHERE x.company_id = ",
-    );
-    q.push_bind(company.0);
-    if let Scope::Rep(rep) = scope {
-        q.push(" AND x.rep_id = ").push_bind(rep.0);
-        q.push(" AND c.rep_id = ").push_bind(rep.0);
-    }
-    if let Some(s) = snapshot {
-        q.push(" AND x.snapshot_id = ").push_bind(s);
-    }
-    if only_moves {
-        q.push(" AND x.old_tier IS NOT NULL");
-    }
-    q.push(" ORDER BY x.created_at DESC, x.new_tier, c.code LIMIT ")
-        .push_bind(limit);
-    q.build_query_as().fetch_all(conn).await
+        );
+        q.push_bind(company.0);
+        if let Scope::Rep(rep) = scope {
+            q.push(" AND x.rep_id = ").push_bind(rep.0);
+            q.push(" AND c.rep_id = ").push_bind(rep.0);
+        }
+        if let Some(s) = snapshot {
+            q.push(" AND x.snapshot_id = ").push_bind(s);
+        }
+        if only_moves {
+            q.push(" AND x.old_tier IS NOT NULL");
+        }
+        q.push(" ORDER BY x.created_at DESC, x.new_tier, c.code LIMIT ")
+            .push_bind(limit);
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// Counts of the changes of one snapshot by (old, new), within scope (a rep: the
@@ -162,16 +168,18 @@ pub async fn change_counts(
     scope: Scope,
     snapshot: Uuid,
 ) -> Result<Vec<(Option<Class>, Class, i64)>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT old_tier, new_tier, count(*) FROM tier_changes WHERE company_id = ",
-    );
-    q.push_bind(company.0);
-    q.push(" AND snapshot_id = ").push_bind(snapshot);
-    if let Scope::Rep(rep) = scope {
-        q.push(" AND rep_id = ").push_bind(rep.0);
-    }
-    q.push(" GROUP BY old_tier, new_tier");
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT old_tier, new_tier, count(*) FROM tier_changes WHERE company_id = ",
+        );
+        q.push_bind(company.0);
+        q.push(" AND snapshot_id = ").push_bind(snapshot);
+        if let Scope::Rep(rep) = scope {
+            q.push(" AND rep_id = ").push_bind(rep.0);
+        }
+        q.push(" GROUP BY old_tier, new_tier");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// A customer's classes in a snapshot: `(customer, class, total)` for the customers
@@ -182,17 +190,19 @@ pub async fn snapshot_classes(
     scope: Scope,
     snapshot: Uuid,
 ) -> Result<Vec<(Uuid, Class, i64)>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT t.customer_id, t.class, t.total FROM customer_tiers t \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT t.customer_id, t.class, t.total FROM customer_tiers t \
          JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
          WHERE t.rank IS NOT NULL AND t.company_id = ",
-    );
-    q.push_bind(company.0);
-    q.push(" AND t.snapshot_id = ").push_bind(snapshot);
-    if let Scope::Rep(rep) = scope {
-        q.push(" AND c.rep_id = ").push_bind(rep.0);
-    }
-    q.build_query_as().fetch_all(conn).await
+        );
+        q.push_bind(company.0);
+        q.push(" AND t.snapshot_id = ").push_bind(snapshot);
+        if let Scope::Rep(rep) = scope {
+            q.push(" AND c.rep_id = ").push_bind(rep.0);
+        }
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// One saved snapshot's period and measure, if it belongs to the company.
@@ -201,14 +211,16 @@ pub async fn snapshot(
     company: CompanyId,
     id: Uuid,
 ) -> Result<Option<(String, String, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT name, period_from, period_to, measure FROM tier_snapshots \
-         WHERE company_id = ? AND id = ?",
+    on!(conn, |ex| {
+        sqlx::query_as(
+        "SELECT name, CAST(period_from AS TEXT), CAST(period_to AS TEXT), measure FROM tier_snapshots \
+         WHERE company_id = $1 AND id = $2",
     )
     .bind(company.0)
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *ex)
     .await
+    })
 }
 
 /// The two newest snapshots, newest first.
@@ -216,13 +228,13 @@ pub async fn latest_snapshots(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name FROM tier_snapshots WHERE company_id = ? \
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT id, name FROM tier_snapshots WHERE company_id = $1 \
          ORDER BY created_at DESC, id DESC LIMIT 2",
     )
     .bind(company.0)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// Customers per tier in force, within scope.
@@ -231,14 +243,17 @@ pub async fn tier_counts(
     company: CompanyId,
     scope: Scope,
 ) -> Result<Vec<(Option<Class>, i64)>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> =
-        QueryBuilder::new("SELECT c.tier, count(*) FROM customers c WHERE c.company_id = ");
-    q.push_bind(company.0);
-    if let Scope::Rep(rep) = scope {
-        q.push(" AND c.rep_id = ").push_bind(rep.0);
-    }
-    q.push(" GROUP BY c.tier");
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT c.tier, count(*) FROM customers c WHERE c.company_id = ",
+        );
+        q.push_bind(company.0);
+        if let Scope::Rep(rep) = scope {
+            q.push(" AND c.rep_id = ").push_bind(rep.0);
+        }
+        q.push(" GROUP BY c.tier");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// The company's saved candidate rule, if any.
@@ -247,13 +262,13 @@ pub async fn candidate_rule(
     company: CompanyId,
 ) -> Result<Option<CandidateRule>, sqlx::Error> {
     type Stored = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-    let row: Option<Stored> = sqlx::query_as(
+    let row: Option<Stored> = on!(conn, |ex| sqlx::query_as(
         "SELECT candidate_min_growth_bp, candidate_hits, candidate_of_last, \
-         candidate_ordering_months FROM companies WHERE id = ?",
+         candidate_ordering_months FROM companies WHERE id = $1",
     )
     .bind(company.0)
-    .fetch_optional(conn)
-    .await?;
+    .fetch_optional(&mut *ex)
+    .await)?;
     Ok(row.and_then(|(m, h, o, om)| {
         Some(CandidateRule {
             min_growth_bp: m?,
@@ -269,17 +284,18 @@ pub async fn set_candidate_rule(
     company: CompanyId,
     r: CandidateRule,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE companies SET candidate_min_growth_bp = ?, candidate_hits = ?, \
-         candidate_of_last = ?, candidate_ordering_months = ? WHERE id = ?",
+    on!(conn, |ex| sqlx::query(
+        "UPDATE companies SET candidate_min_growth_bp = $1, candidate_hits = $2, \
+         candidate_of_last = $3, candidate_ordering_months = $4 WHERE id = $5",
     )
     .bind(r.min_growth_bp)
     .bind(i64::from(r.hits))
     .bind(i64::from(r.of_last))
     .bind(i64::from(r.ordering_months))
     .bind(company.0)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -289,12 +305,12 @@ pub async fn customer_tier(
     company: CompanyId,
     customer: Uuid,
 ) -> Result<Option<Class>, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar("SELECT tier FROM customers WHERE company_id = ? AND id = ?")
-            .bind(company.0)
-            .bind(customer)
-            .fetch_optional(conn)
-            .await?
-            .flatten(),
+    Ok(on!(conn, |ex| sqlx::query_scalar(
+        "SELECT tier FROM customers WHERE company_id = $1 AND id = $2"
     )
+    .bind(company.0)
+    .bind(customer)
+    .fetch_optional(&mut *ex)
+    .await)?
+    .flatten())
 }

@@ -6,11 +6,15 @@ use crate::domain::segmentation::Class;
 use crate::domain::visits::{GiftOccasion, NewVisit};
 use crate::server::db::DbConn;
 use crate::server::db::customers::Scope;
+use crate::server::db::on;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
-fn scoped(q: &mut QueryBuilder<'_, Sqlite>, scope: Scope) {
+fn scoped<'q, DB: sqlx::Database>(q: &mut QueryBuilder<'q, DB>, scope: Scope)
+where
+    Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
     if let Scope::Rep(rep) = scope {
         q.push(" AND c.rep_id = ").push_bind(rep.0);
     }
@@ -58,35 +62,37 @@ pub async fn plan(
     scope: Scope,
     f: PlanFilter,
 ) -> Result<Vec<PlanRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT c.id, c.code, c.name, c.kind, c.tier, c.district, c.township, c.address, \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT c.id, c.code, c.name, c.kind, c.tier, c.district, c.township, c.address, \
          c.phone, c.contact, c.rep_id, r.name AS rep_name, \
-         CASE WHEN c.personal_consent = 1 THEN c.birthday END AS birthday, c.opened_on, \
-         CASE WHEN c.personal_consent = 1 THEN c.hobbies END AS hobbies, \
+         CASE WHEN c.personal_consent = TRUE THEN c.birthday END AS birthday, c.opened_on, \
+         CASE WHEN c.personal_consent = TRUE THEN c.hobbies END AS hobbies, \
          (SELECT max(v.checked_in_at) FROM visits v WHERE v.company_id = c.company_id \
           AND v.customer_id = c.id) AS last_visit \
          FROM customers c LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
          WHERE c.status = 'active' AND c.company_id = ",
-    );
-    q.push_bind(company.0);
-    scoped(&mut q, scope);
-    if let Some(r) = f.rep {
-        q.push(" AND c.rep_id = ").push_bind(r.0);
-    }
-    if let Some(c) = f.customer {
-        q.push(" AND c.id = ").push_bind(c);
-    }
-    if f.birthdays_only {
-        q.push(" AND c.personal_consent = 1 AND c.birthday IS NOT NULL");
-    }
-    if f.occasions_only {
-        q.push(
-            " AND ((c.personal_consent = 1 AND c.birthday IS NOT NULL) \
-             OR c.opened_on IS NOT NULL OR c.tier = 'A')",
         );
-    }
-    q.push(" ORDER BY coalesce(c.district, ''), coalesce(c.township, ''), c.name, c.id");
-    q.build_query_as().fetch_all(conn).await
+        q.push_bind(company.0);
+        scoped(&mut q, scope);
+        if let Some(r) = f.rep {
+            q.push(" AND c.rep_id = ").push_bind(r.0);
+        }
+        if let Some(c) = f.customer {
+            q.push(" AND c.id = ").push_bind(c);
+        }
+        if f.birthdays_only {
+            q.push(" AND c.personal_consent = TRUE AND c.birthday IS NOT NULL");
+        }
+        if f.occasions_only {
+            q.push(
+                " AND ((c.personal_consent = TRUE AND c.birthday IS NOT NULL) \
+             OR c.opened_on IS NOT NULL OR c.tier = 'A')",
+            );
+        }
+        q.push(" ORDER BY coalesce(c.district, ''), coalesce(c.township, ''), c.name, c.id");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// Active customers within `scope` counted by tier and the Beijing day (UTC+8, as
@@ -99,15 +105,23 @@ pub async fn last_visit_days(
     scope: Scope,
 ) -> Result<Vec<(Option<Class>, Option<String>, i64)>, sqlx::Error> {
     // MATERIALIZED: otherwise SQLite evaluates the correlated subquery twice per row.
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "WITH x AS MATERIALIZED (SELECT c.tier AS tier, (SELECT max(v.checked_in_at) FROM visits v \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "WITH x AS MATERIALIZED (SELECT c.tier AS tier, (SELECT max(v.checked_in_at) FROM visits v \
          WHERE v.company_id = c.company_id AND v.customer_id = c.id) AS last \
          FROM customers c WHERE c.status = 'active' AND c.company_id = ",
-    );
-    q.push_bind(company.0);
-    scoped(&mut q, scope);
-    q.push(") SELECT tier, date(last, '+8 hours'), count(*) FROM x GROUP BY 1, 2");
-    q.build_query_as().fetch_all(conn).await
+        );
+        q.push_bind(company.0);
+        scoped(&mut q, scope);
+        // the Beijing day of an instant (UTC+8), on each engine
+        q.push(if super::is_sqlite::<Db>() {
+            ") SELECT tier, date(last, '+8 hours'), count(*) FROM x GROUP BY 1, 2"
+        } else {
+            ") SELECT tier, to_char(last AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM-DD'), \
+             count(*) FROM x GROUP BY 1, 2"
+        });
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// Who a customer belongs to: `None` if the company has no such customer.
@@ -116,11 +130,13 @@ pub async fn customer_owner(
     company: CompanyId,
     customer: Uuid,
 ) -> Result<Option<Option<Uuid>>, sqlx::Error> {
-    sqlx::query_scalar("SELECT rep_id FROM customers WHERE company_id = ? AND id = ?")
-        .bind(company.0)
-        .bind(customer)
-        .fetch_optional(conn)
-        .await
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT rep_id FROM customers WHERE company_id = $1 AND id = $2"
+    )
+    .bind(company.0)
+    .bind(customer)
+    .fetch_optional(&mut *ex)
+    .await)
 }
 
 /// The customer and rep of a stored visit (to tell "already synced" from a clash).
@@ -129,11 +145,13 @@ pub async fn visit_owner(
     company: CompanyId,
     id: Uuid,
 ) -> Result<Option<(Uuid, Uuid)>, sqlx::Error> {
-    sqlx::query_as("SELECT customer_id, rep_id FROM visits WHERE company_id = ? AND id = ?")
-        .bind(company.0)
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT customer_id, rep_id FROM visits WHERE company_id = $1 AND id = $2"
+    )
+    .bind(company.0)
+    .bind(id)
+    .fetch_optional(&mut *ex)
+    .await)
 }
 
 /// Stores a visit and its shelf prices (`prices`: product id and fen).
@@ -146,11 +164,11 @@ pub async fn insert_visit(
     prices: &[(Uuid, i64)],
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| sqlx::query(
         "INSERT INTO visits (company_id, id, customer_id, rep_id, checked_in_at, lat_e6, lon_e6, \
          accuracy_m, purpose, notes, vivid_display, stack_display, indoor_ad, outdoor_ad, \
          competitors, next_step, next_step_on, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(company.0)
     .bind(v.id)
@@ -170,18 +188,21 @@ pub async fn insert_visit(
     .bind(&v.next_step)
     .bind(v.next_step_on.map(|d| d.to_string()))
     .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     for (product, price) in prices {
-        sqlx::query(
-            "INSERT INTO visit_prices (company_id, visit_id, product_id, price) VALUES (?, ?, ?, ?)",
+        on!(conn, |ex| {
+            sqlx::query(
+            "INSERT INTO visit_prices (company_id, visit_id, product_id, price) VALUES ($1, $2, $3, $4)",
         )
         .bind(company.0)
         .bind(v.id)
         .bind(product)
         .bind(price)
-        .execute(&mut *conn)
-        .await?;
+        .execute(&mut *ex)
+        .await.map(|d| d.rows_affected())
+        })?;
     }
     Ok(())
 }
@@ -217,22 +238,24 @@ pub async fn visits(
     customer: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<VisitRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT v.id, v.customer_id, c.code, c.name, r.name AS rep_name, v.checked_in_at, \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT v.id, v.customer_id, c.code, c.name, r.name AS rep_name, v.checked_in_at, \
          v.lat_e6, v.lon_e6, v.accuracy_m, v.purpose, v.notes, v.vivid_display, v.stack_display, \
          v.indoor_ad, v.outdoor_ad, v.competitors, v.next_step, v.next_step_on \
          FROM visits v JOIN customers c ON c.company_id = v.company_id AND c.id = v.customer_id \
          LEFT JOIN employees r ON r.company_id = v.company_id AND r.id = v.rep_id \
          WHERE v.company_id = ",
-    );
-    q.push_bind(company.0);
-    scoped(&mut q, scope);
-    if let Some(c) = customer {
-        q.push(" AND v.customer_id = ").push_bind(c);
-    }
-    q.push(" ORDER BY v.checked_in_at DESC, v.id DESC LIMIT ")
-        .push_bind(limit);
-    q.build_query_as().fetch_all(conn).await
+        );
+        q.push_bind(company.0);
+        scoped(&mut q, scope);
+        if let Some(c) = customer {
+            q.push(" AND v.customer_id = ").push_bind(c);
+        }
+        q.push(" ORDER BY v.checked_in_at DESC, v.id DESC LIMIT ")
+            .push_bind(limit);
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// A shelf price of a visit with the product's floor.
@@ -254,18 +277,20 @@ pub async fn prices(
     if visits.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT vp.visit_id, p.sku, p.name AS product_name, vp.price, p.price_floor \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT vp.visit_id, p.sku, p.name AS product_name, vp.price, p.price_floor \
          FROM visit_prices vp JOIN products p ON p.company_id = vp.company_id AND p.id = vp.product_id \
          WHERE vp.company_id = ",
-    );
-    q.push_bind(company.0).push(" AND vp.visit_id IN (");
-    let mut sep = q.separated(", ");
-    for v in visits {
-        sep.push_bind(*v);
-    }
-    q.push(") ORDER BY p.sku");
-    q.build_query_as().fetch_all(conn).await
+        );
+        q.push_bind(company.0).push(" AND vp.visit_id IN (");
+        let mut sep = q.separated(", ");
+        for v in visits {
+            sep.push_bind(*v);
+        }
+        q.push(") ORDER BY p.sku");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// Photo ids of the given visits: `(visit, photo)`.
@@ -277,15 +302,17 @@ pub async fn photos(
     if visits.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q: QueryBuilder<'_, Sqlite> =
-        QueryBuilder::new("SELECT visit_id, id FROM visit_photos WHERE company_id = ");
-    q.push_bind(company.0).push(" AND visit_id IN (");
-    let mut sep = q.separated(", ");
-    for v in visits {
-        sep.push_bind(*v);
-    }
-    q.push(") ORDER BY created_at, id");
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q =
+            QueryBuilder::<Db>::new("SELECT visit_id, id FROM visit_photos WHERE company_id = ");
+        q.push_bind(company.0).push(" AND visit_id IN (");
+        let mut sep = q.separated(", ");
+        for v in visits {
+            sep.push_bind(*v);
+        }
+        q.push(") ORDER BY created_at, id");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// Whether the visit is within `scope`.
@@ -295,13 +322,15 @@ pub async fn visit_in_scope(
     scope: Scope,
     visit: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT count(*) FROM visits v JOIN customers c ON c.company_id = v.company_id \
+    let n: i64 = on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT count(*) FROM visits v JOIN customers c ON c.company_id = v.company_id \
          AND c.id = v.customer_id WHERE v.company_id = ",
-    );
-    q.push_bind(company.0).push(" AND v.id = ").push_bind(visit);
-    scoped(&mut q, scope);
-    let n: i64 = q.build_query_scalar().fetch_one(conn).await?;
+        );
+        q.push_bind(company.0).push(" AND v.id = ").push_bind(visit);
+        scoped(&mut q, scope);
+        q.build_query_scalar().fetch_one(&mut *ex).await
+    })?;
     Ok(n > 0)
 }
 
@@ -311,13 +340,13 @@ pub async fn photo_visit(
     company: CompanyId,
     photo: Uuid,
 ) -> Result<Option<(Uuid, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT visit_id, content_type FROM visit_photos WHERE company_id = ? AND id = ?",
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT visit_id, content_type FROM visit_photos WHERE company_id = $1 AND id = $2",
     )
     .bind(company.0)
     .bind(photo)
-    .fetch_optional(conn)
-    .await
+    .fetch_optional(&mut *ex)
+    .await)
 }
 
 /// Photos a visit holds.
@@ -326,11 +355,13 @@ pub async fn photo_count(
     company: CompanyId,
     visit: Uuid,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM visit_photos WHERE company_id = ? AND visit_id = ?")
-        .bind(company.0)
-        .bind(visit)
-        .fetch_one(conn)
-        .await
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM visit_photos WHERE company_id = $1 AND visit_id = $2"
+    )
+    .bind(company.0)
+    .bind(visit)
+    .fetch_one(&mut *ex)
+    .await)
 }
 
 pub async fn insert_photo(
@@ -342,9 +373,9 @@ pub async fn insert_photo(
     size: i64,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| sqlx::query(
         "INSERT INTO visit_photos (company_id, id, visit_id, content_type, size, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(company.0)
     .bind(id)
@@ -352,8 +383,9 @@ pub async fn insert_photo(
     .bind(content_type)
     .bind(size)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *ex)
     .await
+    .map(|d| d.rows_affected()))
     .map(|_| ())
 }
 
@@ -365,17 +397,19 @@ pub async fn visit_counts_since(
     scope: Scope,
     since: DateTime<Utc>,
 ) -> Result<Vec<(Option<Uuid>, Option<Class>, i64, i64)>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "WITH x AS MATERIALIZED (SELECT c.rep_id AS rep_id, c.tier AS tier, (SELECT count(*) \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "WITH x AS MATERIALIZED (SELECT c.rep_id AS rep_id, c.tier AS tier, (SELECT count(*) \
          FROM visits v WHERE v.company_id = c.company_id AND v.customer_id = c.id \
          AND v.checked_in_at >= ",
-    );
-    q.push_bind(since)
-        .push(") AS visits FROM customers c WHERE c.status = 'active' AND c.company_id = ")
-        .push_bind(company.0);
-    scoped(&mut q, scope);
-    q.push(") SELECT rep_id, tier, visits, count(*) FROM x GROUP BY 1, 2, 3");
-    q.build_query_as().fetch_all(conn).await
+        );
+        q.push_bind(since)
+            .push(") AS visits FROM customers c WHERE c.status = 'active' AND c.company_id = ")
+            .push_bind(company.0);
+        scoped(&mut q, scope);
+        q.push(") SELECT rep_id, tier, visits, count(*) FROM x GROUP BY 1, 2, 3");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// The facts of a customer's relationship health.
@@ -403,37 +437,38 @@ pub async fn health_facts(
     if customers.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT c.id, c.tier, \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT c.id, c.tier, \
          (SELECT count(*) FROM visits v WHERE v.company_id = c.company_id AND v.customer_id = c.id \
           AND v.checked_in_at >= ",
-    );
-    q.push_bind(since);
-    q.push(
+        );
+        q.push_bind(since);
+        q.push(
         ") AS visits, \
          (SELECT count(*) FROM sales_monthly s WHERE s.company_id = c.company_id AND s.customer_id = c.id \
           AND s.amount > 0 AND s.month >= ",
     );
-    q.push_bind(m_now - 6)
-        .push(" AND s.month < ")
-        .push_bind(m_now);
-    q.push(
-        ") AS order_months, \
-         (SELECT coalesce(sum(s.amount), 0) FROM sales_monthly s WHERE s.company_id = c.company_id \
+        q.push_bind(m_now - 6)
+            .push(" AND s.month < ")
+            .push_bind(m_now);
+        q.push(
+            ") AS order_months, \
+         (SELECT CAST(coalesce(sum(s.amount), 0) AS BIGINT) FROM sales_monthly s WHERE s.company_id = c.company_id \
           AND s.customer_id = c.id AND s.month >= ",
-    );
-    q.push_bind(m_now - 12)
-        .push(" AND s.month < ")
-        .push_bind(m_now);
-    q.push(
-        ") AS current, \
-         (SELECT coalesce(sum(s.amount), 0) FROM sales_monthly s WHERE s.company_id = c.company_id \
+        );
+        q.push_bind(m_now - 12)
+            .push(" AND s.month < ")
+            .push_bind(m_now);
+        q.push(
+            ") AS current, \
+         (SELECT CAST(coalesce(sum(s.amount), 0) AS BIGINT) FROM sales_monthly s WHERE s.company_id = c.company_id \
           AND s.customer_id = c.id AND s.month >= ",
-    );
-    q.push_bind(m_now - 24)
-        .push(" AND s.month < ")
-        .push_bind(m_now - 12);
-    q.push(
+        );
+        q.push_bind(m_now - 24)
+            .push(" AND s.month < ")
+            .push_bind(m_now - 12);
+        q.push(
         ") AS base, \
          (SELECT count(*) FROM objections o WHERE o.company_id = c.company_id AND o.customer_id = c.id \
           AND o.resolved_at IS NULL) AS open_objections, \
@@ -441,13 +476,14 @@ pub async fn health_facts(
           AND o.resolved_at IS NULL AND o.breached_at IS NOT NULL) AS breached_objections \
          FROM customers c WHERE c.company_id = ",
     );
-    q.push_bind(company.0).push(" AND c.id IN (");
-    let mut sep = q.separated(", ");
-    for c in customers {
-        sep.push_bind(*c);
-    }
-    q.push(")");
-    q.build_query_as().fetch_all(conn).await
+        q.push_bind(company.0).push(" AND c.id IN (");
+        let mut sep = q.separated(", ");
+        for c in customers {
+            sep.push_bind(*c);
+        }
+        q.push(")");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// A touch of the relationship log.
@@ -465,15 +501,17 @@ pub async fn touches(
     company: CompanyId,
     customer: Uuid,
 ) -> Result<Vec<TouchRow>, sqlx::Error> {
-    sqlx::query_as(
+    on!(conn, |ex| {
+        sqlx::query_as(
         "SELECT t.id, t.touched_on, t.kind, t.note, e.name AS employee_name FROM touches t \
          LEFT JOIN employees e ON e.company_id = t.company_id AND e.id = t.employee_id \
-         WHERE t.company_id = ? AND t.customer_id = ? ORDER BY t.touched_on DESC, t.created_at DESC LIMIT 100",
+         WHERE t.company_id = $1 AND t.customer_id = $2 ORDER BY t.touched_on DESC, t.created_at DESC LIMIT 100",
     )
     .bind(company.0)
     .bind(customer)
-    .fetch_all(conn)
+    .fetch_all(&mut *ex)
     .await
+    })
 }
 
 #[expect(clippy::too_many_arguments, reason = "one row's columns")]
@@ -488,9 +526,9 @@ pub async fn insert_touch(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| sqlx::query(
         "INSERT INTO touches (company_id, id, customer_id, employee_id, touched_on, kind, note, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(company.0)
     .bind(id)
@@ -500,8 +538,8 @@ pub async fn insert_touch(
     .bind(kind)
     .bind(note)
     .bind(now)
-    .execute(conn)
-    .await
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected()))
     .map(|_| ())
 }
 
@@ -510,12 +548,14 @@ pub async fn gift_lists(
     conn: &mut DbConn,
     company: CompanyId,
 ) -> Result<Vec<(Class, GiftOccasion, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT tier, occasion, gifts FROM gift_lists WHERE company_id = ? ORDER BY tier, occasion",
+    on!(conn, |ex| {
+        sqlx::query_as(
+        "SELECT tier, occasion, gifts FROM gift_lists WHERE company_id = $1 ORDER BY tier, occasion",
     )
     .bind(company.0)
-    .fetch_all(conn)
+    .fetch_all(&mut *ex)
     .await
+    })
 }
 
 /// Sets one gift list; an empty list removes it.
@@ -528,16 +568,19 @@ pub async fn set_gift_list(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     if gifts.is_empty() {
-        sqlx::query("DELETE FROM gift_lists WHERE company_id = ? AND tier = ? AND occasion = ?")
-            .bind(company.0)
-            .bind(tier)
-            .bind(occasion)
-            .execute(conn)
-            .await?;
+        on!(conn, |ex| sqlx::query(
+            "DELETE FROM gift_lists WHERE company_id = $1 AND tier = $2 AND occasion = $3"
+        )
+        .bind(company.0)
+        .bind(tier)
+        .bind(occasion)
+        .execute(&mut *ex)
+        .await
+        .map(|d| d.rows_affected()))?;
         return Ok(());
     }
-    sqlx::query(
-        "INSERT INTO gift_lists (company_id, tier, occasion, gifts, updated_at) VALUES (?, ?, ?, ?, ?) \
+    on!(conn, |ex| sqlx::query(
+        "INSERT INTO gift_lists (company_id, tier, occasion, gifts, updated_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (company_id, tier, occasion) DO UPDATE SET gifts = excluded.gifts, \
          updated_at = excluded.updated_at",
     )
@@ -546,7 +589,7 @@ pub async fn set_gift_list(
     .bind(occasion)
     .bind(gifts)
     .bind(now)
-    .execute(conn)
-    .await
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected()))
     .map(|_| ())
 }

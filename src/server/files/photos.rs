@@ -6,6 +6,7 @@ use crate::domain::staff::Action;
 use crate::error::AppError;
 use crate::features::auth::api::CurrentUser;
 use crate::server::context;
+use crate::server::db::on;
 use crate::server::db::{self, UniqueKey as _, customers as repo};
 use crate::server::state::AppState;
 use axum::Json;
@@ -202,14 +203,7 @@ async fn begin_upload(
     headers: &HeaderMap,
     action: Action,
     body: &[u8],
-) -> Result<
-    (
-        CurrentUser,
-        &'static str,
-        sqlx::Transaction<'static, sqlx::Sqlite>,
-    ),
-    AppError,
-> {
+) -> Result<(CurrentUser, &'static str, crate::server::db::DbConn), AppError> {
     let user = user_who_may(state, headers, action).await?;
     let content_type = check_image(body)?;
     let tx = state.begin().await?;
@@ -278,7 +272,7 @@ async fn store_image(
     state: &AppState,
     company: CompanyId,
     kind: PhotoKind,
-    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    mut tx: crate::server::db::DbConn,
     id: Uuid,
     content_type: &'static str,
     body: &[u8],
@@ -348,14 +342,15 @@ async fn place_if_missing(
 async fn photo_id_taken(conn: &mut db::DbConn, id: Uuid) -> Result<bool, sqlx::Error> {
     let tables: Vec<String> = PhotoKind::ALL
         .iter()
-        .map(|k| format!("SELECT 1 FROM {} WHERE id = ?", k.table()))
+        .map(|k| format!("SELECT 1 FROM {} WHERE id = $1", k.table()))
         .collect();
     let sql = format!("SELECT EXISTS ({})", tables.join(" UNION ALL "));
-    let mut q = sqlx::query_scalar::<_, bool>(&sql);
-    for _ in PhotoKind::ALL {
-        q = q.bind(id);
-    }
-    q.fetch_one(&mut *conn).await
+    on!(conn, |ex| {
+        sqlx::query_scalar::<_, bool>(&sql)
+            .bind(id)
+            .fetch_one(&mut *ex)
+            .await
+    })
 }
 
 /// The stored image `id`, privately cacheable.

@@ -95,7 +95,7 @@ pub async fn lines(page: u32) -> Result<Vec<LineSummary>, AppError> {
         .map(|l| LineSummary {
             order_id: l.order_id.into(),
             line_no: l.line_no,
-            order_date: l.order_date,
+            order_date: l.order_date.to_string(),
             customer_id: l.customer_id.into(),
             customer_code: l.customer_code,
             customer_name: l.customer_name,

@@ -42,14 +42,14 @@ impl Classification {
 /// The indexes a classification reads.
 #[derive(Clone, Copy)]
 pub struct Sources<'a> {
-    pub pool: &'a sqlx::SqlitePool,
+    pub pool: &'a crate::server::db::Pool,
     pub search: &'a SearchIndex,
     pub sales: &'a SalesIndex,
 }
 
 /// The customers a scope allows, read from SQL (`None`: all of the company's).
 pub async fn allowed_customers(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::server::db::Pool,
     company: CompanyId,
     scope: Scope,
 ) -> Result<Option<HashSet<Uuid>>, sqlx::Error> {
@@ -169,7 +169,7 @@ pub async fn save_snapshot(
     req: SnapshotRequest<'_>,
 ) -> Result<Option<(Uuid, Classification)>, sqlx::Error> {
     let id = Uuid::now_v7();
-    let mut tx = crate::server::db::begin(src.pool).await?;
+    let mut tx = src.pool.begin().await?;
     repo::insert_snapshot(
         &mut tx,
         company,

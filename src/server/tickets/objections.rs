@@ -1,6 +1,7 @@
 //! Objections: opening one (from the office or a tablet, once per client id), its page,
 //! and each step of handling it — advance, pause, comment, reassign.
 use super::*;
+use crate::server::db::on;
 
 pub async fn open_objection(input: ObjectionInput) -> Result<String, AppError> {
     open_objection_once(input).await.map(|(id, _)| id)
@@ -16,12 +17,13 @@ pub async fn open_objection_once(input: ObjectionInput) -> Result<(String, bool)
     let o = NewObjection::parse(&input, now)?;
     let mut tx = state.begin().await?;
     if let Some(id) = client_id {
-        let by: Option<Option<Uuid>> =
-            sqlx::query_scalar("SELECT created_by FROM objections WHERE company_id = ? AND id = ?")
-                .bind(user.company_id.0)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let by: Option<Option<Uuid>> = on!(tx, |ex| sqlx::query_scalar(
+            "SELECT created_by FROM objections WHERE company_id = $1 AND id = $2"
+        )
+        .bind(user.company_id.0)
+        .bind(id)
+        .fetch_optional(&mut *ex)
+        .await)?;
         match by {
             Some(by) if by == Some(user.id.0) => return Ok((id.to_string(), false)),
             Some(_) => {
@@ -157,7 +159,7 @@ fn step_of(r: &repo::ObjectionRow) -> repo::Step {
 
 /// Writes `step`, refusing a stale version, and returns the fresh detail.
 async fn save_step(
-    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    mut tx: crate::server::db::DbConn,
     user: &CurrentUser,
     r: &repo::ObjectionRow,
     version: i64,

@@ -2,6 +2,7 @@
 //! `.xlsx`, streamed in chunks, every cell that a spreadsheet would run as a formula
 //! written inert.
 use super::*;
+use crate::server::db::on;
 
 /// Header row of an export: field keys (`en`, what the CLI and other systems read) or
 /// the first Chinese alias (`zh`, what a person in Excel reads). Both import back.
@@ -117,7 +118,7 @@ fn export_cells(headers: &[(&'static str, String)], r: &CustomerRecord, csv: boo
 /// the download starts, however slowly the browser reads it. CSV is UTF-8 with BOM,
 /// CRLF, formula-like cells guarded; XLSX one worksheet kept on disk while written.
 pub async fn export_file(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::server::db::Pool,
     job: ExportJob,
     xlsx: bool,
 ) -> anyhow::Result<(tokio::fs::File, usize)> {
@@ -142,7 +143,7 @@ fn csv_writer(start: &[u8]) -> csv::Writer<Vec<u8>> {
 }
 
 async fn write_csv(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::server::db::Pool,
     job: &ExportJob,
     file: std::fs::File,
 ) -> anyhow::Result<(std::fs::File, usize)> {
@@ -152,22 +153,23 @@ async fn write_csv(
     // a BOM, so Excel reads UTF-8
     let mut w = csv_writer(b"\xEF\xBB\xBF");
     w.write_record(job.headers.iter().map(|(_, h)| h))?;
-    let mut snapshot = pool.begin().await?;
-    let mut q = repo::list_query(job.company, job.scope, &job.filter, job.sort, job.desc);
-    let mut rows = q.build().fetch(&mut *snapshot);
+    let mut snapshot = pool.begin_read().await?;
     let mut count = 0;
-    while let Some(row) = rows.try_next().await? {
-        let mut r = repo::record(&row)?;
-        crate::server::customers::writes::hide_foreign_parent(&mut r, job.scope);
-        let cells = export_cells(&job.headers, &r, true);
-        w.write_record(cells.iter().map(|v| guard(v).into_owned()))?;
-        count += 1;
-        if w.get_ref().len() >= CHUNK_BYTES {
-            let chunk = std::mem::replace(&mut w, csv_writer(b"")).into_inner()?;
-            out.write_all(&chunk).await?;
+    on!(snapshot, |ex| {
+        let mut q = repo::list_query::<Db>(job.company, job.scope, &job.filter, job.sort, job.desc);
+        let mut rows = q.build().fetch(&mut *ex);
+        while let Some(row) = rows.try_next().await? {
+            let mut r = repo::record(&row)?;
+            crate::server::customers::writes::hide_foreign_parent(&mut r, job.scope);
+            let cells = export_cells(&job.headers, &r, true);
+            w.write_record(cells.iter().map(|v| guard(v).into_owned()))?;
+            count += 1;
+            if w.get_ref().len() >= CHUNK_BYTES {
+                let chunk = std::mem::replace(&mut w, csv_writer(b"")).into_inner()?;
+                out.write_all(&chunk).await?;
+            }
         }
-    }
-    drop(rows);
+    });
     snapshot.rollback().await?;
     out.write_all(&w.into_inner()?).await?;
     out.flush().await?;
@@ -175,7 +177,7 @@ async fn write_csv(
 }
 
 async fn write_xlsx(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::server::db::Pool,
     job: &ExportJob,
     mut file: std::fs::File,
 ) -> anyhow::Result<(std::fs::File, usize)> {
@@ -212,22 +214,24 @@ async fn write_xlsx(
     );
     let mut count = 0;
     {
-        let mut snapshot = pool.begin().await?;
-        let mut q = repo::list_query(job.company, job.scope, &job.filter, job.sort, job.desc);
-        let mut rows = q.build().fetch(&mut *snapshot);
-        while let Some(row) = rows.try_next().await? {
-            let mut r = repo::record(&row)?;
-            crate::server::customers::writes::hide_foreign_parent(&mut r, job.scope);
-            count += 1;
-            if rows_in
-                .send(export_cells(&job.headers, &r, false))
-                .await
-                .is_err()
-            {
-                break; // the writer failed: its error is below
+        let mut snapshot = pool.begin_read().await?;
+        on!(snapshot, |ex| {
+            let mut q =
+                repo::list_query::<Db>(job.company, job.scope, &job.filter, job.sort, job.desc);
+            let mut rows = q.build().fetch(&mut *ex);
+            while let Some(row) = rows.try_next().await? {
+                let mut r = repo::record(&row)?;
+                crate::server::customers::writes::hide_foreign_parent(&mut r, job.scope);
+                count += 1;
+                if rows_in
+                    .send(export_cells(&job.headers, &r, false))
+                    .await
+                    .is_err()
+                {
+                    break; // the writer failed: its error is below
+                }
             }
-        }
-        drop(rows);
+        });
         snapshot.rollback().await?;
         drop(rows_in);
     }

@@ -554,7 +554,7 @@ fn joined<T>(r: Result<T, tokio::task::JoinError>) -> Result<T, sqlx::Error> {
 /// transaction writes it all. If a customer was saved between the snapshot and the
 /// write lock, it plans again; the last attempt plans under the lock, so it always ends.
 pub async fn import(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::server::db::Pool,
     author: Author,
     bytes: axum::body::Bytes,
     options: &ImportOptions,
@@ -577,9 +577,9 @@ pub async fn import(
         let mut held = None;
         let (snapshot, mark) = {
             let mut tx = if last {
-                super::db::begin(pool).await?
-            } else {
                 pool.begin().await?
+            } else {
+                pool.begin_read().await?
             };
             let snapshot = Snapshot::read(&mut tx, author.company, &file).await?;
             let mark = Mark::read(&mut tx, author.company).await?;
@@ -609,7 +609,7 @@ pub async fn import(
         }
         let mut tx = match held {
             Some(tx) => tx,
-            None => super::db::begin(pool).await?,
+            None => pool.begin().await?,
         };
         let locked = std::time::Instant::now();
         if Mark::read(&mut tx, author.company).await? == mark && plan.write(&mut tx, author).await?

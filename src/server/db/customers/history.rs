@@ -1,5 +1,6 @@
 //! A customer's history: each change of a field, who made it and when.
 use super::*;
+use crate::server::db::on;
 
 /// Records one change (or the creation, field `""`) of a customer.
 #[expect(clippy::too_many_arguments, reason = "one history row")]
@@ -46,22 +47,28 @@ pub async fn record_changes(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     for chunk in changes.chunks(MAX_BINDS / 9) {
-        let mut q = QueryBuilder::new(
-            "INSERT INTO customer_history (company_id, customer_id, version, field, old_value, \
+        on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO customer_history (company_id, customer_id, version, field, old_value, \
              new_value, employee_id, source, changed_at) ",
-        );
-        q.push_values(chunk, |mut b, c| {
-            b.push_bind(company.0)
-                .push_bind(c.customer)
-                .push_bind(c.version)
-                .push_bind(c.field.to_owned())
-                .push_bind(c.old.map(str::to_owned))
-                .push_bind(c.new.map(str::to_owned))
-                .push_bind(by.map(|e| e.0))
-                .push_bind(source.to_owned())
-                .push_bind(now);
-        });
-        q.build().persistent(false).execute(&mut *conn).await?;
+            );
+            q.push_values(chunk, |mut b, c| {
+                b.push_bind(company.0)
+                    .push_bind(c.customer)
+                    .push_bind(c.version)
+                    .push_bind(c.field.to_owned())
+                    .push_bind(c.old.map(str::to_owned))
+                    .push_bind(c.new.map(str::to_owned))
+                    .push_bind(by.map(|e| e.0))
+                    .push_bind(source.to_owned())
+                    .push_bind(now);
+            });
+            q.build()
+                .persistent(false)
+                .execute(&mut *ex)
+                .await
+                .map(|d| d.rows_affected())
+        })?;
     }
     Ok(())
 }
@@ -85,19 +92,19 @@ pub async fn history(
     after: i64,
     limit: i64,
 ) -> Result<Vec<HistoryRow>, sqlx::Error> {
-    sqlx::query_as(
+    on!(conn, |ex| sqlx::query_as(
         "SELECT h.version, h.field, h.old_value, h.new_value, e.name AS by_name, h.source, \
          h.changed_at FROM customer_history h \
          LEFT JOIN employees e ON e.company_id = h.company_id AND e.id = h.employee_id \
-         WHERE h.company_id = ? AND h.customer_id = ? AND h.version > ? \
-         ORDER BY h.version DESC, h.field LIMIT ?",
+         WHERE h.company_id = $1 AND h.customer_id = $2 AND h.version > $3 \
+         ORDER BY h.version DESC, h.field LIMIT $4",
     )
     .bind(company.0)
     .bind(customer)
     .bind(after)
     .bind(limit)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// One recorded change, for a restore.
@@ -108,16 +115,16 @@ pub async fn history_entry(
     version: i64,
     field: &str,
 ) -> Result<Option<HistoryRow>, sqlx::Error> {
-    sqlx::query_as(
+    on!(conn, |ex| sqlx::query_as(
         "SELECT h.version, h.field, h.old_value, h.new_value, e.name AS by_name, h.source, \
          h.changed_at FROM customer_history h \
          LEFT JOIN employees e ON e.company_id = h.company_id AND e.id = h.employee_id \
-         WHERE h.company_id = ? AND h.customer_id = ? AND h.version = ? AND h.field = ?",
+         WHERE h.company_id = $1 AND h.customer_id = $2 AND h.version = $3 AND h.field = $4",
     )
     .bind(company.0)
     .bind(customer)
     .bind(version)
     .bind(field)
-    .fetch_optional(conn)
-    .await
+    .fetch_optional(&mut *ex)
+    .await)
 }

@@ -7,9 +7,9 @@ use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::money::Money;
 use crate::domain::profile::{FIELDS, FieldSpec, FieldType, Values};
 use crate::domain::segmentation::Class;
+use crate::server::db::on;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Connection as _, QueryBuilder, Row, Sqlite};
+use sqlx::{Database, QueryBuilder, Row};
 use uuid::Uuid;
 
 mod history;
@@ -36,7 +36,10 @@ impl Scope {
         }
     }
 
-    fn push(self, q: &mut QueryBuilder<'_, Sqlite>) {
+    fn push<'q, DB: Database>(self, q: &mut QueryBuilder<'q, DB>)
+    where
+        Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    {
         if let Scope::Rep(rep) = self {
             q.push(" AND c.rep_id = ").push_bind(rep.0);
         }
@@ -82,7 +85,12 @@ pub struct CustomerRecord {
     pub updated_at: DateTime<Utc>,
 }
 
-fn bind_value<'q>(q: &mut QueryBuilder<'q, Sqlite>, spec: &FieldSpec, v: Option<&String>) {
+fn bind_value<'q, DB: Database>(q: &mut QueryBuilder<'q, DB>, spec: &FieldSpec, v: Option<&String>)
+where
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<bool>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
     let v = v.map(String::as_str);
     match spec.ty {
         FieldType::Money => {
@@ -92,7 +100,7 @@ fn bind_value<'q>(q: &mut QueryBuilder<'q, Sqlite>, spec: &FieldSpec, v: Option<
             q.push_bind(v.and_then(|t| t.parse::<i64>().ok()));
         }
         FieldType::Bool => {
-            q.push_bind(v.map(|t| i64::from(t == "true")));
+            q.push_bind(v.map(|t| t == "true"));
         }
         _ => {
             q.push_bind(v.map(str::to_owned));
@@ -100,20 +108,57 @@ fn bind_value<'q>(q: &mut QueryBuilder<'q, Sqlite>, spec: &FieldSpec, v: Option<
     }
 }
 
-fn read_value(row: &SqliteRow, spec: &FieldSpec) -> Result<Option<String>, sqlx::Error> {
-    Ok(match spec.ty {
-        FieldType::Money => row
-            .try_get::<Option<i64>, _>(spec.key)?
-            .map(|f| Money(f).to_yuan_string()),
-        FieldType::Area | FieldType::Count => row
-            .try_get::<Option<i64>, _>(spec.key)?
-            .map(|n| n.to_string()),
-        FieldType::Bool => row
-            .try_get::<Option<i64>, _>(spec.key)?
-            .map(|b| (b != 0).to_string()),
-        _ => row.try_get::<Option<String>, _>(spec.key)?,
-    })
+/// A row of `SELECT_RECORD` (or `list_query`), read the same way on every engine.
+pub trait RecordRow {
+    fn record(&self) -> Result<CustomerRecord, sqlx::Error>;
+    fn read_value(&self, spec: &FieldSpec) -> Result<Option<String>, sqlx::Error>;
 }
+
+macro_rules! record_row {
+    ($($row:ty),+) => {$(
+        impl RecordRow for $row {
+            fn read_value(&self, spec: &FieldSpec) -> Result<Option<String>, sqlx::Error> {
+            Ok(match spec.ty {
+                FieldType::Money => self
+                    .try_get::<Option<i64>, _>(spec.key)?
+                    .map(|f| Money(f).to_yuan_string()),
+                FieldType::Area | FieldType::Count => self
+                    .try_get::<Option<i64>, _>(spec.key)?
+                    .map(|n| n.to_string()),
+                FieldType::Bool => self
+                    .try_get::<Option<bool>, _>(spec.key)?
+                    .map(|b| b.to_string()),
+                _ => self.try_get::<Option<String>, _>(spec.key)?,
+            })
+        }
+
+            fn record(&self) -> Result<CustomerRecord, sqlx::Error> {
+            let mut values = Values::new();
+            for spec in FIELDS {
+                if let Some(v) = self.read_value(spec)? {
+                    values.insert(spec.key.to_owned(), v);
+                }
+            }
+            Ok(CustomerRecord {
+                id: self.try_get("id")?,
+                values,
+                parent_id: self.try_get("parent_id")?,
+                parent_name: self.try_get("parent_name")?,
+                parent_rep_id: self.try_get("parent_rep_id")?,
+                rep_id: self.try_get("rep_id")?,
+                rep_name: self.try_get("rep_name")?,
+                tier: self.try_get("tier")?,
+                completeness: self.try_get("completeness")?,
+                version: self.try_get("version")?,
+                created_at: self.try_get("created_at")?,
+                updated_at: self.try_get("updated_at")?,
+            })
+        }
+        }
+    )+};
+}
+
+record_row!(sqlx::sqlite::SqliteRow, sqlx::postgres::PgRow);
 
 const SELECT_RECORD: &str = "SELECT c.*, p.code AS parent_code, p.name AS parent_name, p.rep_id AS parent_rep_id, \
      e.login AS rep_login, e.name AS rep_name \
@@ -122,27 +167,9 @@ const SELECT_RECORD: &str = "SELECT c.*, p.code AS parent_code, p.name AS parent
      LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
      WHERE c.company_id = ";
 
-pub fn record(row: &SqliteRow) -> Result<CustomerRecord, sqlx::Error> {
-    let mut values = Values::new();
-    for spec in FIELDS {
-        if let Some(v) = read_value(row, spec)? {
-            values.insert(spec.key.to_owned(), v);
-        }
-    }
-    Ok(CustomerRecord {
-        id: row.try_get("id")?,
-        values,
-        parent_id: row.try_get("parent_id")?,
-        parent_name: row.try_get("parent_name")?,
-        parent_rep_id: row.try_get("parent_rep_id")?,
-        rep_id: row.try_get("rep_id")?,
-        rep_name: row.try_get("rep_name")?,
-        tier: row.try_get("tier")?,
-        completeness: row.try_get("completeness")?,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-    })
+/// A customer as read from a row of `SELECT_RECORD`.
+pub fn record<R: RecordRow>(row: &R) -> Result<CustomerRecord, sqlx::Error> {
+    row.record()
 }
 
 /// One customer, if it exists and is within `scope`.
@@ -152,15 +179,17 @@ pub async fn get(
     scope: Scope,
     id: Uuid,
 ) -> Result<Option<CustomerRecord>, sqlx::Error> {
-    let mut q = QueryBuilder::new(SELECT_RECORD);
-    q.push_bind(company.0).push(" AND c.id = ").push_bind(id);
-    scope.push(&mut q);
-    q.build()
-        .fetch_optional(conn)
-        .await?
-        .as_ref()
-        .map(record)
-        .transpose()
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(SELECT_RECORD);
+        q.push_bind(company.0).push(" AND c.id = ").push_bind(id);
+        scope.push(&mut q);
+        q.build()
+            .fetch_optional(&mut *ex)
+            .await?
+            .as_ref()
+            .map(record)
+            .transpose()
+    })
 }
 
 pub async fn insert(
@@ -190,49 +219,80 @@ pub async fn insert_many(
     }
     // one step of the company's counter for all the rows, stamped on them here: the
     // per-row trigger (a step and an UPDATE each) skips rows inserted stamped. Step and
-    // rows commit together (a savepoint inside the caller's transaction): a list must
-    // never see the step without every row it stamps.
-    let mut tx = conn.begin().await?;
-    let rev: i64 = sqlx::query_scalar(
-        "INSERT INTO customer_revisions (company_id, rev) VALUES (?, 1) \
+    // rows commit together (a savepoint inside the caller's transaction, which it needs
+    // on PostgreSQL): a list must never see the step without every row it stamps.
+    on!(conn, |ex| sqlx::query("SAVEPOINT insert_many")
+        .execute(&mut *ex)
+        .await
+        .map(|d| d.rows_affected()))?;
+    let written = insert_stamped(conn, company, rows, now).await;
+    if written.is_err() {
+        // undone, and (PostgreSQL) the transaction usable again
+        on!(conn, |ex| sqlx::query("ROLLBACK TO SAVEPOINT insert_many")
+            .execute(&mut *ex)
+            .await
+            .map(|d| d.rows_affected()))?;
+    }
+    on!(conn, |ex| sqlx::query("RELEASE SAVEPOINT insert_many")
+        .execute(&mut *ex)
+        .await
+        .map(|d| d.rows_affected()))?;
+    written
+}
+
+/// The statements of [`insert_many`], inside its savepoint.
+async fn insert_stamped(
+    conn: &mut DbConn,
+    company: CompanyId,
+    rows: &[(Uuid, CustomerWrite<'_>)],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let rev: i64 = on!(conn, |ex| sqlx::query_scalar(
+        "INSERT INTO customer_revisions (company_id, rev) VALUES ($1, 1) \
          ON CONFLICT (company_id) DO UPDATE SET rev = customer_revisions.rev + 1 RETURNING rev",
     )
     .bind(company.0)
-    .fetch_one(&mut *tx)
-    .await?;
+    .fetch_one(&mut *ex)
+    .await)?;
     let per_row = 10 + stored_fields().count();
     for chunk in rows.chunks((MAX_BINDS / per_row).max(1)) {
-        let mut q = QueryBuilder::new(
-            "INSERT INTO customers (company_id, id, parent_id, rep_id, search_text, completeness, version, list_rev, created_at, updated_at",
-        );
-        for spec in stored_fields() {
-            q.push(", ").push(spec.key);
-        }
-        q.push(") VALUES ");
-        for (i, (id, w)) in chunk.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.push("(");
-            q.push_bind(company.0).push(", ").push_bind(*id);
-            q.push(", ")
-                .push_bind(w.parent_id)
-                .push(", ")
-                .push_bind(w.rep_id);
-            q.push(", ").push_bind(w.search_text.to_owned());
-            q.push(", ").push_bind(i64::from(w.completeness));
-            q.push(", ").push_bind(1_i64).push(", ").push_bind(rev);
-            q.push(", ").push_bind(now).push(", ").push_bind(now);
+        on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO customers (company_id, id, parent_id, rep_id, search_text, completeness, version, list_rev, created_at, updated_at",
+            );
             for spec in stored_fields() {
-                q.push(", ");
-                bind_value(&mut q, spec, w.values.get(spec.key));
+                q.push(", ").push(spec.key);
             }
-            q.push(")");
-        }
-        // a statement of ~32 000 parameters is not worth keeping in the statement cache
-        q.build().persistent(false).execute(&mut *tx).await?;
+            q.push(") VALUES ");
+            for (i, (id, w)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.push("(");
+                q.push_bind(company.0).push(", ").push_bind(*id);
+                q.push(", ")
+                    .push_bind(w.parent_id)
+                    .push(", ")
+                    .push_bind(w.rep_id);
+                q.push(", ").push_bind(w.search_text.to_owned());
+                q.push(", ").push_bind(i64::from(w.completeness));
+                q.push(", ").push_bind(1_i64).push(", ").push_bind(rev);
+                q.push(", ").push_bind(now).push(", ").push_bind(now);
+                for spec in stored_fields() {
+                    q.push(", ");
+                    bind_value(&mut q, spec, w.values.get(spec.key));
+                }
+                q.push(")");
+            }
+            // a statement of ~32 000 parameters is not worth keeping in the statement cache
+            q.build()
+                .persistent(false)
+                .execute(&mut *ex)
+                .await
+                .map(|d| d.rows_affected())
+        })?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// Overwrites every field if the row is still at `expected_version` (and within
@@ -246,23 +306,27 @@ pub async fn update(
     w: &CustomerWrite<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let mut q = QueryBuilder::new("UPDATE customers AS c SET version = version + 1, updated_at = ");
-    q.push_bind(now);
-    q.push(", parent_id = ").push_bind(w.parent_id);
-    q.push(", rep_id = ").push_bind(w.rep_id);
-    q.push(", search_text = ")
-        .push_bind(w.search_text.to_owned());
-    q.push(", completeness = ")
-        .push_bind(i64::from(w.completeness));
-    for spec in stored_fields() {
-        q.push(", ").push(spec.key).push(" = ");
-        bind_value(&mut q, spec, w.values.get(spec.key));
-    }
-    q.push(" WHERE c.company_id = ").push_bind(company.0);
-    q.push(" AND c.id = ").push_bind(id);
-    q.push(" AND c.version = ").push_bind(expected_version);
-    scope.push(&mut q);
-    Ok(q.build().execute(conn).await?.rows_affected() == 1)
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "UPDATE customers AS c SET version = version + 1, updated_at = ",
+        );
+        q.push_bind(now);
+        q.push(", parent_id = ").push_bind(w.parent_id);
+        q.push(", rep_id = ").push_bind(w.rep_id);
+        q.push(", search_text = ")
+            .push_bind(w.search_text.to_owned());
+        q.push(", completeness = ")
+            .push_bind(i64::from(w.completeness));
+        for spec in stored_fields() {
+            q.push(", ").push(spec.key).push(" = ");
+            bind_value(&mut q, spec, w.values.get(spec.key));
+        }
+        q.push(" WHERE c.company_id = ").push_bind(company.0);
+        q.push(" AND c.id = ").push_bind(id);
+        q.push(" AND c.version = ").push_bind(expected_version);
+        scope.push(&mut q);
+        Ok(q.build().execute(&mut *ex).await?.rows_affected() == 1)
+    })
 }
 
 /// A customer's identity as references to it need it.
@@ -294,24 +358,26 @@ pub async fn find_by_code(
     scope: Scope,
     code: &str,
 ) -> Result<Option<RefRow>, sqlx::Error> {
-    let mut q = QueryBuilder::new(format!(
-        "SELECT {REF_COLUMNS} FROM customers c WHERE c.company_id = "
-    ));
-    q.push_bind(company.0)
-        .push(" AND c.code = ")
-        .push_bind(code.to_owned());
-    scope.push(&mut q);
-    q.build_query_as().fetch_optional(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "SELECT {REF_COLUMNS} FROM customers c WHERE c.company_id = "
+        ));
+        q.push_bind(company.0)
+            .push(" AND c.code = ")
+            .push_bind(code.to_owned());
+        scope.push(&mut q);
+        q.build_query_as().fetch_optional(&mut *ex).await
+    })
 }
 
 /// Every customer of the company, for an import that resolves thousands of references.
 pub async fn all_refs(conn: &mut DbConn, company: CompanyId) -> Result<Vec<RefRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {REF_COLUMNS} FROM customers c WHERE c.company_id = ?"
+    on!(conn, |ex| sqlx::query_as(&format!(
+        "SELECT {REF_COLUMNS} FROM customers c WHERE c.company_id = $1"
     ))
     .bind(company.0)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// `id` and its ancestors (id, parent) up the hierarchy, at most 66 steps.
@@ -320,19 +386,19 @@ pub async fn ancestors(
     company: CompanyId,
     id: Uuid,
 ) -> Result<Vec<(Uuid, Option<Uuid>)>, sqlx::Error> {
-    sqlx::query_as(
+    on!(conn, |ex| sqlx::query_as(
         "WITH RECURSIVE chain(id, parent_id, depth) AS ( \
-           SELECT id, parent_id, 0 FROM customers WHERE company_id = ?1 AND id = ?2 \
+           SELECT id, parent_id, 0 FROM customers WHERE company_id = $1 AND id = $2 \
            UNION ALL \
            SELECT c.id, c.parent_id, chain.depth + 1 FROM customers c \
-             JOIN chain ON c.company_id = ?1 AND c.id = chain.parent_id \
+             JOIN chain ON c.company_id = $1 AND c.id = chain.parent_id \
            WHERE chain.depth < 66) \
          SELECT id, parent_id FROM chain",
     )
     .bind(company.0)
     .bind(id)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// Active employees of the company by login: (login, id).
@@ -342,11 +408,13 @@ pub async fn count_served_by(
     company: CompanyId,
     rep: EmployeeId,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM customers WHERE company_id = ? AND rep_id = ?")
-        .bind(company.0)
-        .bind(rep.0)
-        .fetch_one(conn)
-        .await
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM customers WHERE company_id = $1 AND rep_id = $2"
+    )
+    .bind(company.0)
+    .bind(rep.0)
+    .fetch_one(&mut *ex)
+    .await)
 }
 
 pub async fn active_logins(
@@ -354,12 +422,14 @@ pub async fn active_logins(
     company: CompanyId,
 ) -> Result<Vec<(String, Uuid)>, sqlx::Error> {
     // a driver serves deliveries, never customers of their own
-    sqlx::query_as(
-        "SELECT login, id FROM employees WHERE company_id = ? AND active = 1 AND role <> 'driver'",
+    on!(conn, |ex| {
+        sqlx::query_as(
+        "SELECT login, id FROM employees WHERE company_id = $1 AND active = TRUE AND role <> 'driver'",
     )
     .bind(company.0)
-    .fetch_all(conn)
+    .fetch_all(&mut *ex)
     .await
+    })
 }
 
 /// Filters, search and order of a customer list.
@@ -439,17 +509,34 @@ pub fn glob_contains(text: &str) -> String {
     out
 }
 
-fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, company: CompanyId, scope: Scope, f: &ListFilter) {
+fn push_filter<'q, DB: Database>(
+    q: &mut QueryBuilder<'q, DB>,
+    company: CompanyId,
+    scope: Scope,
+    f: &ListFilter,
+) where
+    Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Class: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
     q.push(" WHERE c.company_id = ").push_bind(company.0);
     scope.push(q);
     for w in &f.words {
-        // GLOB, byte-wise and case-sensitive over lower-cased text, is the fastest
-        // substring test SQLite has here (instr() counts characters, LIKE folds case);
-        // the user's text is escaped so `*`, `?` and `[` are searched literally.
-        q.push(" AND c.search_text GLOB ")
-            .push_bind(glob_contains(w));
+        if crate::server::db::is_sqlite::<DB>() {
+            // GLOB, byte-wise and case-sensitive over lower-cased text, is the fastest
+            // substring test SQLite has here (instr() counts characters, LIKE folds
+            // case); the user's text is escaped so `*`, `?` and `[` are searched
+            // literally.
+            q.push(" AND c.search_text GLOB ")
+                .push_bind(glob_contains(w));
+        } else {
+            // strpos: a plain substring test, no pattern characters to escape
+            q.push(" AND strpos(c.search_text, ")
+                .push_bind(w.clone())
+                .push(") > 0");
+        }
     }
-    let eq = |q: &mut QueryBuilder<'_, Sqlite>, col: &str, v: &Option<String>| {
+    let eq = |q: &mut QueryBuilder<'q, DB>, col: &str, v: &Option<String>| {
         if let Some(v) = v {
             q.push(format!(" AND c.{col} = ")).push_bind(v.clone());
         }
@@ -486,7 +573,7 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, company: CompanyId, scope: Scop
             q.push(" AND c.tier IS NULL");
         }
         Some(TierFilter::Unknown) => {
-            q.push(" AND 0");
+            q.push(" AND FALSE");
         }
         None => {}
     }
@@ -499,9 +586,11 @@ pub async fn count(
     scope: Scope,
     f: &ListFilter,
 ) -> Result<i64, sqlx::Error> {
-    let mut q = QueryBuilder::new("SELECT count(*) FROM customers c");
-    push_filter(&mut q, company, scope, f);
-    q.build_query_scalar().fetch_one(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new("SELECT count(*) FROM customers c");
+        push_filter(&mut q, company, scope, f);
+        q.build_query_scalar().fetch_one(&mut *ex).await
+    })
 }
 
 /// Matching customers in list order, fully read: one page, or every one (export).
@@ -516,28 +605,35 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<CustomerRecord>, sqlx::Error> {
-    let mut q = list_query(company, scope, f, sort, descending);
-    q.push(" LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
-    q.build()
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(record)
-        .collect()
+    on!(conn, |ex| {
+        let mut q = list_query::<Db>(company, scope, f, sort, descending);
+        q.push(" LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        q.build()
+            .fetch_all(&mut *ex)
+            .await?
+            .iter()
+            .map(record)
+            .collect()
+    })
 }
 
 /// The query of [`list`] without its page: an export reads its rows one at a time
 /// (`fetch`, then [`record`] each).
-pub fn list_query(
+pub fn list_query<DB: Database>(
     company: CompanyId,
     scope: Scope,
     f: &ListFilter,
     sort: SortKey,
     descending: bool,
-) -> QueryBuilder<'static, Sqlite> {
+) -> QueryBuilder<'static, DB>
+where
+    Uuid: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    Class: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+{
     let mut q = QueryBuilder::new(
         "SELECT c.*, p.code AS parent_code, p.name AS parent_name, p.rep_id AS parent_rep_id, \
          e.login AS rep_login, e.name AS rep_name \
@@ -546,7 +642,14 @@ pub fn list_query(
          LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id",
     );
     push_filter(&mut q, company, scope, f);
-    let dir = if descending { " DESC" } else { " ASC" };
+    // NULLs sort first ascending and last descending, as SQLite (and the in-memory
+    // index) sort them; PostgreSQL is told so
+    let dir = match (descending, crate::server::db::is_sqlite::<DB>()) {
+        (true, true) => " DESC",
+        (false, true) => " ASC",
+        (true, false) => " DESC NULLS LAST",
+        (false, false) => " ASC NULLS FIRST",
+    };
     q.push(" ORDER BY ");
     for (i, col) in sort.sql().split(", ").enumerate() {
         if i > 0 {
@@ -573,21 +676,22 @@ pub async fn by_ids(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = QueryBuilder::new(SELECT_RECORD);
-    q.push_bind(company.0).push(" AND c.id IN (");
-    let mut sep = q.separated(", ");
-    for id in ids {
-        sep.push_bind(*id);
-    }
-    q.push(")");
-    scope.push(&mut q);
-    let mut rows: Vec<CustomerRecord> = q
-        .build()
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(record)
-        .collect::<Result<_, _>>()?;
+    let mut rows: Vec<CustomerRecord> = on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(SELECT_RECORD);
+        q.push_bind(company.0).push(" AND c.id IN (");
+        let mut sep = q.separated(", ");
+        for id in ids {
+            sep.push_bind(*id);
+        }
+        q.push(")");
+        scope.push(&mut q);
+        q.build()
+            .fetch_all(&mut *ex)
+            .await?
+            .iter()
+            .map(record)
+            .collect::<Result<_, _>>()
+    })?;
     rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
     Ok(rows)
 }
@@ -598,10 +702,13 @@ pub async fn regions(
     company: CompanyId,
     scope: Scope,
 ) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
-    let mut q = QueryBuilder::new("SELECT DISTINCT c.district, c.township FROM customers c");
-    push_filter(&mut q, company, scope, &ListFilter::default());
-    q.push(" AND c.district IS NOT NULL ORDER BY c.district, c.township");
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q =
+            QueryBuilder::<Db>::new("SELECT DISTINCT c.district, c.township FROM customers c");
+        push_filter(&mut q, company, scope, &ListFilter::default());
+        q.push(" AND c.district IS NOT NULL ORDER BY c.district, c.township");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// Sub-distributors (within `scope`): id, code, name — for the parent filter and picker.
@@ -610,14 +717,16 @@ pub async fn sub_distributors(
     company: CompanyId,
     scope: Scope,
 ) -> Result<Vec<(Uuid, String, String)>, sqlx::Error> {
-    let mut q = QueryBuilder::new("SELECT c.id, c.code, c.name FROM customers c");
-    let only_sub_distributors = ListFilter {
-        kind: Some(CustomerKind::SubDistributor.as_str().to_owned()),
-        ..ListFilter::default()
-    };
-    push_filter(&mut q, company, scope, &only_sub_distributors);
-    q.push(" ORDER BY c.name LIMIT 5000");
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new("SELECT c.id, c.code, c.name FROM customers c");
+        let only_sub_distributors = ListFilter {
+            kind: Some(CustomerKind::SubDistributor.as_str().to_owned()),
+            ..ListFilter::default()
+        };
+        push_filter(&mut q, company, scope, &only_sub_distributors);
+        q.push(" ORDER BY c.name LIMIT 5000");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// The customers among `ids` (whole company scope), for an import's updates.
@@ -628,16 +737,19 @@ pub async fn get_many(
 ) -> Result<Vec<CustomerRecord>, sqlx::Error> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let mut q = QueryBuilder::new(SELECT_RECORD);
-        q.push_bind(company.0).push(" AND c.id IN (");
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(*id);
-        }
-        q.push(")");
-        for row in q.build().fetch_all(&mut *conn).await? {
-            out.push(record(&row)?);
-        }
+        on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(SELECT_RECORD);
+            q.push_bind(company.0).push(" AND c.id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(")");
+            for row in q.build().fetch_all(&mut *ex).await? {
+                out.push(record(&row)?);
+            }
+            Ok::<_, sqlx::Error>(())
+        })?;
     }
     Ok(out)
 }
@@ -649,26 +761,28 @@ pub async fn children(
     scope: Scope,
     parent: Uuid,
 ) -> Result<Vec<(Uuid, String, String, Option<String>)>, sqlx::Error> {
-    let mut q = QueryBuilder::new(
-        "SELECT c.id, c.code, c.name, c.terminal_type FROM customers c WHERE c.company_id = ",
-    );
-    q.push_bind(company.0)
-        .push(" AND c.parent_id = ")
-        .push_bind(parent);
-    scope.push(&mut q);
-    q.push(" ORDER BY c.name LIMIT 1000");
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT c.id, c.code, c.name, c.terminal_type FROM customers c WHERE c.company_id = ",
+        );
+        q.push_bind(company.0)
+            .push(" AND c.parent_id = ")
+            .push_bind(parent);
+        scope.push(&mut q);
+        q.push(" ORDER BY c.name LIMIT 1000");
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// The company's change counter (moved by triggers on every customer change).
 pub async fn revision(conn: &mut DbConn, company: CompanyId) -> Result<i64, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar("SELECT rev FROM customer_revisions WHERE company_id = ?")
-            .bind(company.0)
-            .fetch_optional(conn)
-            .await?
-            .unwrap_or(0),
+    Ok(on!(conn, |ex| sqlx::query_scalar(
+        "SELECT rev FROM customer_revisions WHERE company_id = $1"
     )
+    .bind(company.0)
+    .fetch_optional(&mut *ex)
+    .await)?
+    .unwrap_or(0))
 }
 
 /// What lists filter, sort and search on, for the company's customers changed after
@@ -678,23 +792,25 @@ pub async fn list_entries(
     company: CompanyId,
     after_rev: i64,
 ) -> Result<Vec<crate::server::search_index::Entry>, sqlx::Error> {
-    sqlx::query_as(
+    on!(conn, |ex| sqlx::query_as(
         "SELECT id, rep_id, parent_id, kind, status, terminal_type, district, township, tier, \
          name, code, completeness, updated_at, search_text FROM customers \
-         WHERE company_id = ? AND list_rev > ?",
+         WHERE company_id = $1 AND list_rev > $2",
     )
     .bind(company.0)
     .bind(after_rev)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// How many customers the company has.
 pub async fn count_all(conn: &mut DbConn, company: CompanyId) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM customers WHERE company_id = ?")
-        .bind(company.0)
-        .fetch_one(conn)
-        .await
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM customers WHERE company_id = $1"
+    )
+    .bind(company.0)
+    .fetch_one(&mut *ex)
+    .await)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! A customer's photos (storefront, display): the rows; the files are kept by
 //! `server::files`.
 use super::*;
+use crate::server::db::on;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PhotoRow {
@@ -24,9 +25,9 @@ pub async fn insert_photo(
     by: EmployeeId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| sqlx::query(
         "INSERT INTO customer_photos (company_id, id, customer_id, kind, content_type, \
-         size_bytes, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         size_bytes, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(company.0)
     .bind(id)
@@ -36,8 +37,9 @@ pub async fn insert_photo(
     .bind(size)
     .bind(by.0)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -47,14 +49,14 @@ pub async fn photos(
     company: CompanyId,
     customer: Uuid,
 ) -> Result<Vec<PhotoRow>, sqlx::Error> {
-    sqlx::query_as(
+    on!(conn, |ex| sqlx::query_as(
         "SELECT id, customer_id, kind, content_type, size_bytes, created_at FROM customer_photos \
-         WHERE company_id = ? AND customer_id = ? ORDER BY created_at DESC LIMIT 200",
+         WHERE company_id = $1 AND customer_id = $2 ORDER BY created_at DESC LIMIT 200",
     )
     .bind(company.0)
     .bind(customer)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 /// A photo, only if its customer is within `scope`.
@@ -64,14 +66,16 @@ pub async fn photo(
     scope: Scope,
     id: Uuid,
 ) -> Result<Option<PhotoRow>, sqlx::Error> {
-    let mut q = QueryBuilder::new(
-        "SELECT ph.id, ph.customer_id, ph.kind, ph.content_type, ph.size_bytes, ph.created_at \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT ph.id, ph.customer_id, ph.kind, ph.content_type, ph.size_bytes, ph.created_at \
          FROM customer_photos ph JOIN customers c \
          ON c.company_id = ph.company_id AND c.id = ph.customer_id WHERE ph.company_id = ",
-    );
-    q.push_bind(company.0).push(" AND ph.id = ").push_bind(id);
-    scope.push(&mut q);
-    q.build_query_as().fetch_optional(conn).await
+        );
+        q.push_bind(company.0).push(" AND ph.id = ").push_bind(id);
+        scope.push(&mut q);
+        q.build_query_as().fetch_optional(&mut *ex).await
+    })
 }
 
 pub async fn delete_photo(
@@ -79,13 +83,13 @@ pub async fn delete_photo(
     company: CompanyId,
     id: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM customer_photos WHERE company_id = ? AND id = ?")
-            .bind(company.0)
-            .bind(id)
-            .execute(conn)
-            .await?
-            .rows_affected()
-            == 1,
+    Ok(on!(conn, |ex| sqlx::query(
+        "DELETE FROM customer_photos WHERE company_id = $1 AND id = $2"
     )
+    .bind(company.0)
+    .bind(id)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?
+        == 1)
 }

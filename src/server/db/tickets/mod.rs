@@ -5,15 +5,19 @@ use crate::domain::segmentation::Class;
 use crate::domain::staff::Role;
 use crate::server::db::DbConn;
 use crate::server::db::customers::Scope;
+use crate::server::db::on;
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 mod photos;
 
 pub use photos::{insert_photo, photo, photos_of};
 
-fn scoped(q: &mut QueryBuilder<'_, Sqlite>, scope: Scope) {
+fn scoped<'q, DB: sqlx::Database>(q: &mut QueryBuilder<'q, DB>, scope: Scope)
+where
+    Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
     if let Scope::Rep(rep) = scope {
         q.push(" AND c.rep_id = ").push_bind(rep.0);
     }
@@ -44,7 +48,10 @@ impl DeliveryScope {
     }
 
     /// `d` is the delivery (or `NULL` for a row that is not one), `c` its customer.
-    fn push(self, q: &mut QueryBuilder<'_, Sqlite>, d: &str) {
+    fn push<'q, DB: sqlx::Database>(self, q: &mut QueryBuilder<'q, DB>, d: &str)
+    where
+        Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    {
         match self {
             DeliveryScope::All => {}
             DeliveryScope::Rep(me) => {
@@ -68,7 +75,15 @@ pub struct Filter {
     pub limit: i64,
 }
 
-fn filtered(q: &mut QueryBuilder<'_, Sqlite>, f: &Filter, start: &str, done: &str) {
+fn filtered<'q, DB: sqlx::Database>(
+    q: &mut QueryBuilder<'q, DB>,
+    f: &Filter,
+    start: &str,
+    done: &str,
+) where
+    Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
     if f.open_only {
         q.push(format!(" AND t.{done} IS NULL"));
     }
@@ -119,12 +134,14 @@ pub async fn objections(
     scope: Scope,
     f: &Filter,
 ) -> Result<Vec<ObjectionRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(OBJECTION);
-    q.push_bind(company.0);
-    scoped(&mut q, scope);
-    filtered(&mut q, f, "opened_at", "resolved_at");
-    q.push(" ORDER BY t.opened_at LIMIT ").push_bind(f.limit);
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(OBJECTION);
+        q.push_bind(company.0);
+        scoped(&mut q, scope);
+        filtered(&mut q, f, "opened_at", "resolved_at");
+        q.push(" ORDER BY t.opened_at LIMIT ").push_bind(f.limit);
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 pub async fn objection(
@@ -133,10 +150,12 @@ pub async fn objection(
     scope: Scope,
     id: Uuid,
 ) -> Result<Option<ObjectionRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(OBJECTION);
-    q.push_bind(company.0).push(" AND t.id = ").push_bind(id);
-    scoped(&mut q, scope);
-    q.build_query_as().fetch_optional(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(OBJECTION);
+        q.push_bind(company.0).push(" AND t.id = ").push_bind(id);
+        scoped(&mut q, scope);
+        q.build_query_as().fetch_optional(&mut *ex).await
+    })
 }
 
 pub struct NewObjection<'a> {
@@ -155,9 +174,10 @@ pub async fn insert_objection(
     company: CompanyId,
     o: &NewObjection<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| {
+        sqlx::query(
         "INSERT INTO objections (company_id, id, customer_id, category, description, assignee_id, \
-         opened_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         opened_at, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(company.0)
     .bind(o.id)
@@ -169,8 +189,10 @@ pub async fn insert_objection(
     .bind(o.by.0)
     .bind(o.now)
     .bind(o.now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -193,10 +215,11 @@ pub async fn update_objection(
     s: &Step,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE objections SET answered_at = ?, resolved_at = ?, closed_at = ?, paused_at = ?, \
-         breached_at = ?, assignee_id = ?, version = version + 1, updated_at = ? \
-         WHERE company_id = ? AND id = ? AND version = ?",
+    let done = on!(conn, |ex| {
+        sqlx::query(
+        "UPDATE objections SET answered_at = $1, resolved_at = $2, closed_at = $3, paused_at = $4, \
+         breached_at = $5, assignee_id = $6, version = version + 1, updated_at = $7 \
+         WHERE company_id = $8 AND id = $9 AND version = $10",
     )
     .bind(s.answered_at)
     .bind(s.resolved_at)
@@ -208,9 +231,11 @@ pub async fn update_objection(
     .bind(company.0)
     .bind(id)
     .bind(version)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected())
+    })?;
+    Ok(done == 1)
 }
 
 /// Finished pauses per objection: `(paused, resumed)`, in order.
@@ -230,16 +255,19 @@ pub async fn pauses_of(
 ) -> Result<Pauses, sqlx::Error> {
     let mut out = Pauses::new();
     for chunk in ids.chunks(500) {
-        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-            "SELECT objection_id, paused_at, resumed_at FROM objection_pauses WHERE company_id = ",
-        );
-        q.push_bind(company.0).push(" AND objection_id IN (");
-        let mut sep = q.separated(", ");
-        for id in chunk {
-            sep.push_bind(*id);
-        }
-        q.push(") ORDER BY paused_at");
-        group(q.build_query_as().fetch_all(&mut *conn).await?, &mut out);
+        on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(
+                "SELECT objection_id, paused_at, resumed_at FROM objection_pauses WHERE company_id = ",
+            );
+            q.push_bind(company.0).push(" AND objection_id IN (");
+            let mut sep = q.separated(", ");
+            for id in chunk {
+                sep.push_bind(*id);
+            }
+            q.push(") ORDER BY paused_at");
+            group(q.build_query_as().fetch_all(&mut *ex).await?, &mut out);
+            Ok::<_, sqlx::Error>(())
+        })?;
     }
     Ok(out)
 }
@@ -250,15 +278,15 @@ pub async fn pauses_since(
     company: CompanyId,
     since: DateTime<Utc>,
 ) -> Result<Pauses, sqlx::Error> {
-    let rows = sqlx::query_as(
+    let rows = on!(conn, |ex| sqlx::query_as(
         "SELECT p.objection_id, p.paused_at, p.resumed_at FROM objection_pauses p \
          JOIN objections o ON o.company_id = p.company_id AND o.id = p.objection_id \
-         WHERE p.company_id = ? AND o.opened_at >= ? ORDER BY p.paused_at",
+         WHERE p.company_id = $1 AND o.opened_at >= $2 ORDER BY p.paused_at",
     )
     .bind(company.0)
     .bind(since)
-    .fetch_all(conn)
-    .await?;
+    .fetch_all(&mut *ex)
+    .await)?;
     let mut out = Pauses::new();
     group(rows, &mut out);
     Ok(out)
@@ -284,18 +312,20 @@ pub async fn objection_clocks(
     scope: Scope,
     since: DateTime<Utc>,
 ) -> Result<Vec<ObjectionClockRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT t.id, c.tier, c.rep_id, r.name AS rep_name, t.opened_at, t.answered_at, \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT t.id, c.tier, c.rep_id, r.name AS rep_name, t.opened_at, t.answered_at, \
          t.resolved_at, t.paused_at FROM objections t \
          JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
          LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
          WHERE t.company_id = ",
-    );
-    q.push_bind(company.0)
-        .push(" AND t.opened_at >= ")
-        .push_bind(since);
-    scoped(&mut q, scope);
-    q.build_query_as().fetch_all(conn).await
+        );
+        q.push_bind(company.0)
+            .push(" AND t.opened_at >= ")
+            .push_bind(since);
+        scoped(&mut q, scope);
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// Just what a delivery's timer needs.
@@ -315,17 +345,19 @@ pub async fn delivery_clocks(
     scope: Scope,
     since: DateTime<Utc>,
 ) -> Result<Vec<DeliveryClockRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT c.tier, c.rep_id, r.name AS rep_name, t.ordered_at, t.delivered_at FROM deliveries t \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT c.tier, c.rep_id, r.name AS rep_name, t.ordered_at, t.delivered_at FROM deliveries t \
          JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
          LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
          WHERE t.company_id = ",
-    );
-    q.push_bind(company.0)
-        .push(" AND t.ordered_at >= ")
-        .push_bind(since);
-    scoped(&mut q, scope);
-    q.build_query_as().fetch_all(conn).await
+        );
+        q.push_bind(company.0)
+            .push(" AND t.ordered_at >= ")
+            .push_bind(since);
+        scoped(&mut q, scope);
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 pub async fn insert_pause(
@@ -335,16 +367,17 @@ pub async fn insert_pause(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT OR IGNORE INTO objection_pauses (company_id, objection_id, paused_at, resumed_at) \
-         VALUES (?, ?, ?, ?)",
+    on!(conn, |ex| sqlx::query(
+        "INSERT INTO objection_pauses (company_id, objection_id, paused_at, resumed_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(company.0)
     .bind(id)
     .bind(from)
     .bind(to)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
     Ok(())
 }
 
@@ -362,15 +395,15 @@ pub async fn comments(
     company: CompanyId,
     objection: Uuid,
 ) -> Result<Vec<CommentRow>, sqlx::Error> {
-    sqlx::query_as(
+    on!(conn, |ex| sqlx::query_as(
         "SELECT m.id, m.kind, m.body, e.name AS author, m.created_at FROM objection_comments m \
          LEFT JOIN employees e ON e.company_id = m.company_id AND e.id = m.author_id \
-         WHERE m.company_id = ? AND m.objection_id = ? ORDER BY m.created_at, m.id",
+         WHERE m.company_id = $1 AND m.objection_id = $2 ORDER BY m.created_at, m.id",
     )
     .bind(company.0)
     .bind(objection)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *ex)
+    .await)
 }
 
 pub async fn insert_comment(
@@ -382,9 +415,10 @@ pub async fn insert_comment(
     by: EmployeeId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| {
+        sqlx::query(
         "INSERT INTO objection_comments (company_id, id, objection_id, kind, body, author_id, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(company.0)
     .bind(Uuid::now_v7())
@@ -393,8 +427,9 @@ pub async fn insert_comment(
     .bind(body)
     .bind(by.0)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -439,15 +474,17 @@ pub async fn deliveries(
     f: &Filter,
     driver: Option<EmployeeId>,
 ) -> Result<Vec<DeliveryRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(DELIVERY);
-    q.push_bind(company.0);
-    scope.push(&mut q, "t");
-    filtered(&mut q, f, "ordered_at", "delivered_at");
-    if let Some(d) = driver {
-        q.push(" AND t.driver_id = ").push_bind(d.0);
-    }
-    q.push(" ORDER BY t.ordered_at LIMIT ").push_bind(f.limit);
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(DELIVERY);
+        q.push_bind(company.0);
+        scope.push(&mut q, "t");
+        filtered(&mut q, f, "ordered_at", "delivered_at");
+        if let Some(d) = driver {
+            q.push(" AND t.driver_id = ").push_bind(d.0);
+        }
+        q.push(" ORDER BY t.ordered_at LIMIT ").push_bind(f.limit);
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 pub async fn delivery(
@@ -456,10 +493,12 @@ pub async fn delivery(
     scope: DeliveryScope,
     id: Uuid,
 ) -> Result<Option<DeliveryRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(DELIVERY);
-    q.push_bind(company.0).push(" AND t.id = ").push_bind(id);
-    scope.push(&mut q, "t");
-    q.build_query_as().fetch_optional(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(DELIVERY);
+        q.push_bind(company.0).push(" AND t.id = ").push_bind(id);
+        scope.push(&mut q, "t");
+        q.build_query_as().fetch_optional(&mut *ex).await
+    })
 }
 
 /// Deliveries within `scope` given to `driver`, delivered at or after `since`, newest
@@ -472,15 +511,17 @@ pub async fn delivered_since(
     since: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<DeliveryRow>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(DELIVERY);
-    q.push_bind(company.0);
-    scope.push(&mut q, "t");
-    q.push(" AND t.driver_id = ").push_bind(driver.0);
-    q.push(" AND t.delivered_at >= ")
-        .push_bind(since)
-        .push(" ORDER BY t.delivered_at DESC LIMIT ")
-        .push_bind(limit);
-    q.build_query_as().fetch_all(conn).await
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(DELIVERY);
+        q.push_bind(company.0);
+        scope.push(&mut q, "t");
+        q.push(" AND t.driver_id = ").push_bind(driver.0);
+        q.push(" AND t.delivered_at >= ")
+            .push_bind(since)
+            .push(" ORDER BY t.delivered_at DESC LIMIT ")
+            .push_bind(limit);
+        q.build_query_as().fetch_all(&mut *ex).await
+    })
 }
 
 /// Gives an undelivered delivery to `driver` (or nobody); `false` if it changed since
@@ -493,18 +534,19 @@ pub async fn set_driver(
     driver: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE deliveries SET driver_id = ?, version = version + 1, updated_at = ? \
-         WHERE company_id = ? AND id = ? AND version = ? AND delivered_at IS NULL",
+    let done = on!(conn, |ex| sqlx::query(
+        "UPDATE deliveries SET driver_id = $1, version = version + 1, updated_at = $2 \
+         WHERE company_id = $3 AND id = $4 AND version = $5 AND delivered_at IS NULL",
     )
     .bind(driver)
     .bind(now)
     .bind(company.0)
     .bind(id)
     .bind(version)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *ex)
+    .await
+    .map(|d| d.rows_affected()))?;
+    Ok(done == 1)
 }
 
 pub struct NewDelivery<'a> {
@@ -524,9 +566,10 @@ pub async fn insert_delivery(
     company: CompanyId,
     d: &NewDelivery<'_>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = on!(conn, |ex| {
+        sqlx::query(
         "INSERT INTO deliveries (company_id, id, customer_id, order_ref, ordered_at, promised_at, \
-         driver_id, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         driver_id, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          ON CONFLICT (company_id, order_ref) DO NOTHING",
     )
     .bind(company.0)
@@ -539,9 +582,10 @@ pub async fn insert_delivery(
     .bind(d.by.0)
     .bind(d.now)
     .bind(d.now)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
+    Ok(done == 1)
 }
 
 /// Records the delivery; `false` if it changed since `version`.
@@ -556,9 +600,10 @@ pub async fn complete_delivery(
     breached_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE deliveries SET delivered_at = ?, note = ?, breached_at = ?, version = version + 1, \
-         updated_at = ? WHERE company_id = ? AND id = ? AND version = ? AND delivered_at IS NULL",
+    let done = on!(conn, |ex| {
+        sqlx::query(
+        "UPDATE deliveries SET delivered_at = $1, note = $2, breached_at = $3, version = version + 1, \
+         updated_at = $4 WHERE company_id = $5 AND id = $6 AND version = $7 AND delivered_at IS NULL",
     )
     .bind(delivered_at)
     .bind(note)
@@ -567,9 +612,10 @@ pub async fn complete_delivery(
     .bind(company.0)
     .bind(id)
     .bind(version)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
+    Ok(done == 1)
 }
 
 /// Marks a ticket breached at `at` (once; the overdue job).
@@ -585,15 +631,17 @@ pub async fn mark_breached(
     } else {
         "objections"
     };
-    let done = sqlx::query(&format!(
-        "UPDATE {table} SET breached_at = ? WHERE company_id = ? AND id = ? AND breached_at IS NULL"
+    let done = on!(conn, |ex| {
+        sqlx::query(&format!(
+        "UPDATE {table} SET breached_at = $1 WHERE company_id = $2 AND id = $3 AND breached_at IS NULL"
     ))
     .bind(at)
     .bind(company.0)
     .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
+    Ok(done == 1)
 }
 
 /// Tickets that breached in `[from, to)`, within `scope`.
@@ -606,17 +654,19 @@ pub async fn breached_between(
 ) -> Result<i64, sqlx::Error> {
     let mut total = 0;
     for table in ["objections", "deliveries"] {
-        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
-            "SELECT COUNT(*) FROM {table} t JOIN customers c ON c.company_id = t.company_id \
+        let n: i64 = on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(format!(
+                "SELECT COUNT(*) FROM {table} t JOIN customers c ON c.company_id = t.company_id \
              AND c.id = t.customer_id WHERE t.company_id = "
-        ));
-        q.push_bind(company.0)
-            .push(" AND t.breached_at >= ")
-            .push_bind(from)
-            .push(" AND t.breached_at < ")
-            .push_bind(to);
-        scoped(&mut q, scope);
-        let n: i64 = q.build_query_scalar().fetch_one(&mut *conn).await?;
+            ));
+            q.push_bind(company.0)
+                .push(" AND t.breached_at >= ")
+                .push_bind(from)
+                .push(" AND t.breached_at < ")
+                .push_bind(to);
+            scoped(&mut q, scope);
+            q.build_query_scalar().fetch_one(&mut *ex).await
+        })?;
         total += n;
     }
     Ok(total)
@@ -624,12 +674,14 @@ pub async fn breached_between(
 
 /// Companies with unfinished tickets (for the overdue job).
 pub async fn companies_with_open_tickets(conn: &mut DbConn) -> Result<Vec<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
+    on!(conn, |ex| {
+        sqlx::query_scalar(
         "SELECT company_id FROM objections WHERE resolved_at IS NULL AND breached_at IS NULL \
          UNION SELECT company_id FROM deliveries WHERE delivered_at IS NULL AND breached_at IS NULL",
     )
-    .fetch_all(conn)
+    .fetch_all(&mut *ex)
     .await
+    })
 }
 
 /// Unfinished tickets (objections not resolved, deliveries not delivered) within `scope`.
@@ -643,13 +695,15 @@ pub async fn open_count(
         ("objections", "resolved_at"),
         ("deliveries", "delivered_at"),
     ] {
-        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
-            "SELECT COUNT(*) FROM {table} t JOIN customers c ON c.company_id = t.company_id \
+        let n: i64 = on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(format!(
+                "SELECT COUNT(*) FROM {table} t JOIN customers c ON c.company_id = t.company_id \
              AND c.id = t.customer_id WHERE t.{done} IS NULL AND t.company_id = "
-        ));
-        q.push_bind(company.0);
-        scoped(&mut q, scope);
-        let n: i64 = q.build_query_scalar().fetch_one(&mut *conn).await?;
+            ));
+            q.push_bind(company.0);
+            scoped(&mut q, scope);
+            q.build_query_scalar().fetch_one(&mut *ex).await
+        })?;
         total += n;
     }
     Ok(total)

@@ -1,5 +1,6 @@
 //! Photos of tickets: an objection's evidence, a delivery's proof.
 use super::*;
+use crate::server::db::on;
 
 #[expect(clippy::too_many_arguments, reason = "one row's columns")]
 pub async fn insert_photo(
@@ -13,9 +14,10 @@ pub async fn insert_photo(
     by: EmployeeId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on!(conn, |ex| {
+        sqlx::query(
         "INSERT INTO ticket_photos (company_id, id, ticket_kind, ticket_id, content_type, size_bytes, \
-         uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(company.0)
     .bind(id)
@@ -25,8 +27,9 @@ pub async fn insert_photo(
     .bind(size)
     .bind(by.0)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut *ex)
+    .await.map(|d| d.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -39,22 +42,26 @@ pub async fn photos_of(
 ) -> Result<Vec<(Uuid, Uuid)>, sqlx::Error> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
-        let mut q: QueryBuilder<'_, Sqlite> =
-            QueryBuilder::new("SELECT ticket_id, id FROM ticket_photos WHERE company_id = ");
-        q.push_bind(company.0)
-            .push(" AND ticket_kind = ")
-            .push_bind(kind.to_owned())
-            .push(" AND ticket_id IN (");
-        let mut sep = q.separated(", ");
-        for id in chunk {
-            sep.push_bind(*id);
-        }
-        q.push(") ORDER BY created_at, id");
-        out.extend(
-            q.build_query_as::<(Uuid, Uuid)>()
-                .fetch_all(&mut *conn)
-                .await?,
-        );
+        on!(conn, |ex| {
+            let mut q = QueryBuilder::<Db>::new(
+                "SELECT ticket_id, id FROM ticket_photos WHERE company_id = ",
+            );
+            q.push_bind(company.0)
+                .push(" AND ticket_kind = ")
+                .push_bind(kind.to_owned())
+                .push(" AND ticket_id IN (");
+            let mut sep = q.separated(", ");
+            for id in chunk {
+                sep.push_bind(*id);
+            }
+            q.push(") ORDER BY created_at, id");
+            out.extend(
+                q.build_query_as::<(Uuid, Uuid)>()
+                    .fetch_all(&mut *ex)
+                    .await?,
+            );
+            Ok::<_, sqlx::Error>(())
+        })?;
     }
     Ok(out)
 }
@@ -67,14 +74,16 @@ pub async fn photo(
     scope: DeliveryScope,
     id: Uuid,
 ) -> Result<Option<String>, sqlx::Error> {
-    let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
-        "SELECT p.content_type FROM ticket_photos p \
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT p.content_type FROM ticket_photos p \
          LEFT JOIN objections o ON p.ticket_kind = 'objection' AND o.company_id = p.company_id AND o.id = p.ticket_id \
          LEFT JOIN deliveries d ON p.ticket_kind = 'delivery' AND d.company_id = p.company_id AND d.id = p.ticket_id \
          JOIN customers c ON c.company_id = p.company_id AND c.id = COALESCE(o.customer_id, d.customer_id) \
          WHERE p.company_id = ",
-    );
-    q.push_bind(company.0).push(" AND p.id = ").push_bind(id);
-    scope.push(&mut q, "d");
-    q.build_query_scalar().fetch_optional(conn).await
+        );
+        q.push_bind(company.0).push(" AND p.id = ").push_bind(id);
+        scope.push(&mut q, "d");
+        q.build_query_scalar().fetch_optional(&mut *ex).await
+    })
 }

@@ -1,0 +1,182 @@
+//! The two engines behind one interface: SQLite (embedded, the default) and PostgreSQL
+//! (several app processes on one database), chosen at run time from the database URL.
+//!
+//! Repository functions are written once. Their SQL is one text both engines accept
+//! (`$1, $2 …` placeholders; standard SQL), and [`on!`](crate::server::db::on) expands
+//! the statement that runs it once per engine, so each engine gets sqlx's own typed
+//! driver (uuid, chrono) — sqlx's `Any` driver has neither.
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use std::time::Duration;
+
+/// A pool of connections to one database of either engine. Cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A value per engine: what [`Pool::engine`] and [`DbConn::engine`] hand to
+/// [`on!`](crate::server::db::on).
+pub enum Engine<S, P> {
+    Sqlite(S),
+    Postgres(P),
+}
+
+/// One connection held for a while: taken from the pool for reads, or an open
+/// transaction. Repositories take `&mut DbConn` and never commit; whoever began the
+/// transaction commits it. Dropped without a commit, a transaction rolls back.
+pub struct DbConn(Held);
+
+enum Held {
+    SqliteTx(Transaction<'static, Sqlite>),
+    SqlitePooled(PoolConnection<Sqlite>),
+    PostgresTx(Transaction<'static, Postgres>),
+    PostgresPooled(PoolConnection<Postgres>),
+}
+
+/// Runs one statement on whichever engine `$on` (a `&mut DbConn` or a `&Pool`) talks
+/// to: `$body` is compiled once per engine with `$c` bound to that engine's connection
+/// (or pool) and the type `Db` naming the engine (for a `QueryBuilder::<Db>`). The
+/// closure-like form is only syntax (it lets rustfmt format the body); nothing is
+/// captured or called later.
+///
+/// ```ignore
+/// let name: String = on!(conn, |ex| {
+///     sqlx::query_scalar("SELECT name FROM companies WHERE id = $1")
+///         .bind(id.0)
+///         .fetch_one(&mut *ex)
+///         .await
+/// })?;
+/// ```
+#[macro_export]
+macro_rules! on {
+    ($on:expr, |$c:ident| $body:expr) => {
+        match ($on).engine() {
+            $crate::server::db::Engine::Sqlite($c) => {
+                #[allow(dead_code, reason = "named for the bodies that build a query")]
+                type Db = ::sqlx::Sqlite;
+                $body
+            }
+            $crate::server::db::Engine::Postgres($c) => {
+                #[allow(dead_code, reason = "named for the bodies that build a query")]
+                type Db = ::sqlx::Postgres;
+                $body
+            }
+        }
+    };
+}
+
+impl Pool {
+    /// The engine's own pool, for [`on!`](crate::server::db::on).
+    pub fn engine(&self) -> Engine<&SqlitePool, &PgPool> {
+        match self {
+            Pool::Sqlite(p) => Engine::Sqlite(p),
+            Pool::Postgres(p) => Engine::Postgres(p),
+        }
+    }
+
+    /// Whether this is the embedded SQLite engine.
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Pool::Sqlite(_))
+    }
+
+    /// A connection for reads (each statement commits on its own).
+    pub async fn acquire(&self) -> Result<DbConn, sqlx::Error> {
+        Ok(DbConn(match self {
+            Pool::Sqlite(p) => Held::SqlitePooled(p.acquire().await?),
+            Pool::Postgres(p) => Held::PostgresPooled(p.acquire().await?),
+        }))
+    }
+
+    /// Starts a write transaction.
+    ///
+    /// On SQLite, `BEGIN IMMEDIATE` takes the write lock at once, so a transaction that
+    /// reads before it writes waits for the lock (the busy timeout) instead of failing at
+    /// its first write with "database is locked" — which a deferred transaction does
+    /// whenever another writer got in between, however long it would wait. When the lock
+    /// stays taken past the busy timeout (a long import), it tries again a few times with
+    /// growing pauses before giving up. PostgreSQL locks rows, not the database: a plain
+    /// `BEGIN` (read committed).
+    pub async fn begin(&self) -> Result<DbConn, sqlx::Error> {
+        let p = match self {
+            Pool::Sqlite(p) => p,
+            Pool::Postgres(p) => return Ok(DbConn(Held::PostgresTx(p.begin().await?))),
+        };
+        let mut pause = Duration::from_millis(50);
+        for _ in 0..5 {
+            match p.begin_with("BEGIN IMMEDIATE").await {
+                Err(e) if super::is_busy(&e) => {
+                    tracing::warn!("database busy; trying again in {} ms", pause.as_millis());
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                }
+                started => return Ok(DbConn(Held::SqliteTx(started?))),
+            }
+        }
+        Ok(DbConn(Held::SqliteTx(
+            p.begin_with("BEGIN IMMEDIATE").await?,
+        )))
+    }
+
+    /// Starts a transaction that reads one consistent state of the database while
+    /// others keep writing: a deferred transaction on SQLite (its first read fixes the
+    /// snapshot), `REPEATABLE READ` on PostgreSQL.
+    pub async fn begin_read(&self) -> Result<DbConn, sqlx::Error> {
+        Ok(DbConn(match self {
+            Pool::Sqlite(p) => Held::SqliteTx(p.begin().await?),
+            Pool::Postgres(p) => Held::PostgresTx(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ")
+                    .await?,
+            ),
+        }))
+    }
+
+    /// Closes every connection (waits for those in use to come back).
+    pub async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+impl DbConn {
+    /// The engine's own connection, for [`on!`](crate::server::db::on).
+    pub fn engine(&mut self) -> Engine<&mut SqliteConnection, &mut PgConnection> {
+        match &mut self.0 {
+            Held::SqliteTx(t) => Engine::Sqlite(&mut **t),
+            Held::SqlitePooled(c) => Engine::Sqlite(&mut **c),
+            Held::PostgresTx(t) => Engine::Postgres(&mut **t),
+            Held::PostgresPooled(c) => Engine::Postgres(&mut **c),
+        }
+    }
+
+    /// Whether this is the embedded SQLite engine.
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self.0, Held::SqliteTx(_) | Held::SqlitePooled(_))
+    }
+
+    /// Commits the transaction (nothing to do for a pooled connection).
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self.0 {
+            Held::SqliteTx(t) => t.commit().await,
+            Held::PostgresTx(t) => t.commit().await,
+            Held::SqlitePooled(_) | Held::PostgresPooled(_) => Ok(()),
+        }
+    }
+
+    /// Rolls the transaction back (nothing to do for a pooled connection).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self.0 {
+            Held::SqliteTx(t) => t.rollback().await,
+            Held::PostgresTx(t) => t.rollback().await,
+            Held::SqlitePooled(_) | Held::PostgresPooled(_) => Ok(()),
+        }
+    }
+}
+
+/// Whether `DB`, in code generic over the engine (a `QueryBuilder` helper), is SQLite.
+pub fn is_sqlite<DB: sqlx::Database>() -> bool {
+    DB::NAME == <Sqlite as sqlx::Database>::NAME
+}

@@ -14,6 +14,7 @@ mod hostile;
 mod migrations;
 mod pg;
 mod platform;
+mod processes;
 mod repositories;
 mod sales;
 mod schema;

@@ -96,12 +96,18 @@ impl Pool {
     /// its first write with "database is locked" — which a deferred transaction does
     /// whenever another writer got in between, however long it would wait. When the lock
     /// stays taken past the busy timeout (a long import), it tries again a few times with
-    /// growing pauses before giving up. PostgreSQL locks rows, not the database: a plain
-    /// `BEGIN` (read committed).
+    /// growing pauses before giving up.
+    ///
+    /// On PostgreSQL a write transaction takes one advisory lock shared by every app
+    /// process first ([`WRITER_LOCK`]), so writers take turns exactly as on SQLite and every
+    /// read-then-write the app relies on (a sales file imported once, an owner always left,
+    /// an import's last attempt planned under the lock) holds on both engines; readers
+    /// never wait. Waiting for the turn is bounded like SQLite's busy timeout: past it the
+    /// request is answered "busy, try again".
     pub async fn begin(&self) -> Result<DbConn, sqlx::Error> {
         let p = match self {
             Pool::Sqlite(p) => p,
-            Pool::Postgres(p) => return Ok(DbConn(Held::PostgresTx(p.begin().await?))),
+            Pool::Postgres(p) => return begin_writer(p).await,
         };
         let mut pause = Duration::from_millis(50);
         for _ in 0..5 {
@@ -117,6 +123,23 @@ impl Pool {
         Ok(DbConn(Held::SqliteTx(
             p.begin_with("BEGIN IMMEDIATE").await?,
         )))
+    }
+
+    /// A write transaction if the writers' turn is free now, `None` if another writer
+    /// holds it (on SQLite, [`Pool::begin`]: one process, whose writers wait briefly). For
+    /// background jobs every app process runs: the one that finds the turn taken skips
+    /// this round instead of queueing behind it.
+    pub async fn try_begin(&self) -> Result<Option<DbConn>, sqlx::Error> {
+        let p = match self {
+            Pool::Sqlite(_) => return self.begin().await.map(Some),
+            Pool::Postgres(p) => p,
+        };
+        let mut tx = p.begin().await?;
+        let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(WRITER_LOCK)
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(free.then_some(DbConn(Held::PostgresTx(tx))))
     }
 
     /// Starts a transaction that reads one consistent state of the database while
@@ -137,6 +160,43 @@ impl Pool {
         match self {
             Pool::Sqlite(p) => p.close().await,
             Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// The advisory lock a PostgreSQL write transaction holds (an arbitrary constant: "qudao"
+/// in ASCII).
+pub const WRITER_LOCK: i64 = 0x0071_7564_616f;
+
+/// A PostgreSQL write transaction holding [`WRITER_LOCK`] (see [`Pool::begin`]): waits up
+/// to 5 s for it, then tries a few more times with growing pauses, as SQLite's `begin`.
+async fn begin_writer(p: &PgPool) -> Result<DbConn, sqlx::Error> {
+    let mut pause = Duration::from_millis(50);
+    let mut attempt = 0;
+    loop {
+        let mut tx = p.begin().await?;
+        sqlx::query("SET LOCAL lock_timeout = '5s'")
+            .execute(&mut *tx)
+            .await?;
+        let locked = sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(WRITER_LOCK)
+            .execute(&mut *tx)
+            .await;
+        match locked {
+            Ok(_) => {
+                sqlx::query("SET LOCAL lock_timeout = 0")
+                    .execute(&mut *tx)
+                    .await?;
+                return Ok(DbConn(Held::PostgresTx(tx)));
+            }
+            Err(e) if super::is_busy(&e) && attempt < 5 => {
+                attempt += 1;
+                tracing::warn!("database busy; trying again in {} ms", pause.as_millis());
+                drop(tx);
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+            }
+            Err(e) => return Err(e),
         }
     }
 }

@@ -33,15 +33,19 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// Whether `e` is SQLite's "busy" or "locked" (another connection holds the lock).
+/// Whether `e` is a passing state another writer caused, so the same request works in a
+/// moment: SQLite's "busy" or "locked"; PostgreSQL's lock timeout (55P03), a
+/// serialization failure (40001) or a deadlock (40P01).
 pub fn is_busy(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Database(d) => d
-            .code()
-            .and_then(|c| c.parse::<i32>().ok())
-            .is_some_and(|c| matches!(c & 0xff, 5 | 6)),
-        _ => false,
+    let sqlx::Error::Database(d) = e else {
+        return false;
+    };
+    if let Some(pg) = d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        return matches!(pg.code(), "55P03" | "40001" | "40P01");
     }
+    d.code()
+        .and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| matches!(c & 0xff, 5 | 6))
 }
 
 /// A write that may meet a unique key (a code, a login, a client's id sent twice): the
@@ -229,28 +233,6 @@ pub async fn backup(pool: &Pool, target: &Path) -> anyhow::Result<PathBuf> {
         .await
         .with_context(|| format!("backing up to {path} failed"))?;
     Ok(target.to_path_buf())
-}
-
-/// Takes one background job's turn for one company until the transaction ends. On
-/// PostgreSQL, where several app processes run the same jobs, it is an advisory
-/// transaction lock: a process that finds it taken skips that company this round
-/// (`false`). On SQLite there is one process, and `BEGIN IMMEDIATE` already serialises
-/// writers.
-pub async fn take_turn(
-    conn: &mut DbConn,
-    job: &str,
-    company: crate::domain::ids::CompanyId,
-) -> Result<bool, sqlx::Error> {
-    match conn.engine() {
-        Engine::Sqlite(_) => Ok(true),
-        Engine::Postgres(ex) => {
-            sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2))")
-                .bind(job)
-                .bind(company.0.to_string())
-                .fetch_one(ex)
-                .await
-        }
-    }
 }
 
 /// Current time as unix seconds.

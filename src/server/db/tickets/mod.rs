@@ -374,7 +374,8 @@ pub async fn insert_pause(
     .bind(company.0)
     .bind(id)
     .bind(from)
-    .bind(to)
+    // a pause never ends before it began (two app servers' clocks may differ a little)
+    .bind(to.max(from))
     .execute(&mut *ex)
     .await
     .map(|d| d.rows_affected()))?;

@@ -161,8 +161,9 @@ pub struct SnapshotRequest<'a> {
 /// in force. Returns the snapshot id and the classification; `None` (nothing saved) when
 /// the period has no sales — everyone would be C.
 ///
-/// The snapshot row is written first, which takes SQLite's write lock: no line can be
-/// written between the classification (read on other connections) and the tiers.
+/// The write transaction is begun first, which takes the writers' turn (SQLite's write
+/// lock; on PostgreSQL the advisory lock of `Pool::begin`): no line can be written
+/// between the classification (read on other connections) and the tiers.
 pub async fn save_snapshot(
     src: Sources<'_>,
     company: CompanyId,

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use http::{HeaderValue, Method, StatusCode, header};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -25,7 +25,7 @@ use tower_http::timeout::TimeoutLayer;
 
 /// The whole application router for `state`.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let opts = state.leptos_options.clone();
     let ctx = state.clone();
     let file_ctx = state.clone();
@@ -92,12 +92,20 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The router's route list, made once per process. Making it renders the app with
+/// every resource's loading switched off process-wide (leptos_router sets a global flag
+/// for the time): a page rendering meanwhile in any app of the process, whose resource
+/// first polled then, waited forever and its body never ended — a test starting its app
+/// while another test loaded /tickets hung the suite. Made once, before the first app
+/// serves, it can never overlap a render.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The page routes of the app as written in its router (`/customers/:id`), sorted.
 pub fn page_routes() -> Vec<String> {
-    let mut paths: Vec<String> = generate_route_list(App)
-        .iter()
-        .map(|r| r.path().to_owned())
-        .collect();
+    let mut paths: Vec<String> = route_list().iter().map(|r| r.path().to_owned()).collect();
     paths.sort();
     paths.dedup();
     paths

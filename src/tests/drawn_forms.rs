@@ -367,7 +367,7 @@ async fn pages_of(app: &TestApp, c: &reqwest::Client, routes: &[String]) -> Vec<
         if r.status() != StatusCode::OK {
             continue;
         }
-        let html = r.text().await.unwrap();
+        let html = r.text().await.unwrap_or_else(|e| panic!("{page}: {e:?}"));
         queue.extend(links(&html));
         pages.push((page, html));
     }

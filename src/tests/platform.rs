@@ -3,6 +3,8 @@ use crate::helpers::spawn_app;
 use qudao::server::config::Config;
 use qudao::server::db;
 use qudao::server::db::on;
+use qudao::server::http;
+use qudao::server::state::AppState;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -67,6 +69,39 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_reps_are_kept_out_of_staff(
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     assert!(html.contains("吴刚") && html.contains("已停用"));
+}
+
+/// Starting an app renders the whole app once to list its routes, and leptos switches
+/// resource loading off process-wide while it does. Pages rendering meanwhile in
+/// another app must still finish: they once waited forever (the list was made per app,
+/// so a test starting its app hung another test's page load, now and then).
+#[tokio::test]
+async fn pages_finish_while_other_apps_start_in_the_same_process() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("laoban").await;
+    let pool = app.pool.clone();
+    let starting = tokio::task::spawn_blocking(move || {
+        for _ in 0..40 {
+            let state = AppState::new(pool.clone(), Config::default()).unwrap();
+            drop(http::router(state));
+        }
+    });
+    let mut rounds = 0;
+    while !starting.is_finished() || rounds < 5 {
+        for page in ["/tickets", "/sales", "/customers", "/segmentation"] {
+            let load = async {
+                let r = app.get(&owner, page).await;
+                (r.status(), r.text().await)
+            };
+            let (status, body) = tokio::time::timeout(std::time::Duration::from_secs(20), load)
+                .await
+                .unwrap_or_else(|_| panic!("{page} did not finish while other apps started"));
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert!(body.unwrap().contains("</body>"), "{page}");
+        }
+        rounds += 1;
+    }
+    starting.await.unwrap();
 }
 
 #[tokio::test]

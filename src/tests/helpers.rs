@@ -42,6 +42,7 @@ pub async fn spawn_empty_app() -> TestApp {
 }
 
 async fn spawn(adjust: impl FnOnce(&mut Config), demo: bool) -> TestApp {
+    watchdog::watch_this_test();
     // the server's errors, shown with the output of the test that caused them
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new("qudao=error"))
@@ -51,8 +52,14 @@ async fn spawn(adjust: impl FnOnce(&mut Config), demo: bool) -> TestApp {
     let db_path = dir.path().join("qudao-test.db");
     let database_url = match crate::pg::cluster() {
         Some(admin) => crate::pg::fresh_database(&admin, demo).await,
-        None => format!("sqlite://{}", db_path.display()),
+        None => {
+            if demo {
+                std::fs::write(&db_path, sqlite_demo().await).unwrap();
+            }
+            format!("sqlite://{}", db_path.display())
+        }
     };
+    let copied = database_url.clone();
     let mut config = Config {
         database_url,
         photo_dir: dir.path().join("photos"),
@@ -61,7 +68,7 @@ async fn spawn(adjust: impl FnOnce(&mut Config), demo: bool) -> TestApp {
     adjust(&mut config);
     let pool = db::connect(&config.database_url).await.unwrap();
     db::migrate(&pool).await.unwrap();
-    if demo && pool.is_sqlite() {
+    if demo && pool.is_sqlite() && config.database_url != copied {
         seed::seed_demo(&pool).await.unwrap();
     }
     let database_url = config.database_url.clone();
@@ -88,11 +95,172 @@ async fn spawn(adjust: impl FnOnce(&mut Config), demo: bool) -> TestApp {
     }
 }
 
+/// The demo company, seeded once per test process into a SQLite file, as that file's
+/// bytes: each app starts from a copy of its own, as on PostgreSQL (see `crate::pg`) —
+/// seeding takes seconds, a copy milliseconds.
+async fn sqlite_demo() -> &'static [u8] {
+    static DEMO: tokio::sync::OnceCell<Vec<u8>> = tokio::sync::OnceCell::const_new();
+    DEMO.get_or_init(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        let pool = db::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        db::migrate(&pool).await.unwrap();
+        seed::seed_demo(&pool).await.unwrap();
+        // everything in the main file, so the file alone is the database
+        if let Pool::Sqlite(p) = &pool {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(p)
+                .await
+                .unwrap();
+        }
+        pool.close().await;
+        std::fs::read(&path).unwrap()
+    })
+    .await
+}
+
+/// Runs `command` (the `qudao` binary, say) to its end off the test's thread, so the app
+/// the test started keeps serving while the command works on the same database (waiting
+/// on the test's own thread would freeze the app — its connections' work included — for
+/// as long as the command runs).
+pub async fn output(mut command: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// A test that hangs fails the suite with its name instead of holding it until CI's
+/// time runs out: every test that starts an app is watched from then until its thread
+/// ends (after its runtime has shut down, so a hang in teardown counts too), and past
+/// [`watchdog::limit`] the process stops, naming the tests still running.
+mod watchdog {
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Mutex, Once};
+    use std::time::{Duration, Instant};
+
+    /// Apps started and not yet dropped: id → (test, started).
+    static RUNNING: Mutex<BTreeMap<u64, (String, Instant)>> = Mutex::new(BTreeMap::new());
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static WATCH: Once = Once::new();
+
+    /// How long one test may run: `QUDAO_TEST_LIMIT_SECS`, else 300 s (the slowest test
+    /// takes about 40 s here).
+    pub fn limit() -> Duration {
+        let secs = std::env::var("QUDAO_TEST_LIMIT_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(300);
+        Duration::from_secs(secs)
+    }
+
+    /// The tests that have run longer than `limit` at `now`, with how long.
+    pub fn overdue(
+        running: &BTreeMap<u64, (String, Instant)>,
+        now: Instant,
+        limit: Duration,
+    ) -> Vec<(String, Duration)> {
+        running
+            .values()
+            .map(|(name, started)| (name.clone(), now.saturating_duration_since(*started)))
+            .filter(|(_, ran)| *ran > limit)
+            .collect()
+    }
+
+    fn watch() {
+        let limit = limit();
+        loop {
+            std::thread::sleep(Duration::from_secs(5));
+            let late = overdue(
+                &RUNNING.lock().unwrap_or_else(|e| e.into_inner()),
+                Instant::now(),
+                limit,
+            );
+            if !late.is_empty() {
+                for (name, ran) in late {
+                    eprintln!(
+                        "test {name} has run {} s (limit {} s): stopping the suite",
+                        ran.as_secs(),
+                        limit.as_secs()
+                    );
+                }
+                std::process::exit(101);
+            }
+        }
+    }
+
+    thread_local! {
+        static THIS_TEST: RefCell<Option<Watched>> = const { RefCell::new(None) };
+    }
+
+    /// Watches the test running on this thread until the thread ends. libtest runs each
+    /// test on a thread named after it; on the main thread (`--test-threads=1`) the
+    /// thread outlives the test, so nothing is watched there.
+    pub fn watch_this_test() {
+        if std::thread::current().name() == Some("main") {
+            return;
+        }
+        THIS_TEST.with(|watched| {
+            let mut watched = watched.borrow_mut();
+            if watched.is_none() {
+                *watched = Some(Watched::start());
+            }
+        });
+    }
+
+    /// One test under watch, named after its thread.
+    pub struct Watched(u64);
+
+    impl Watched {
+        fn start() -> Self {
+            WATCH.call_once(|| {
+                std::thread::spawn(watch);
+            });
+            let id = NEXT.fetch_add(1, Ordering::Relaxed);
+            let name = std::thread::current().name().unwrap_or("a test").to_owned();
+            RUNNING
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(id, (name, Instant::now()));
+            Watched(id)
+        }
+    }
+
+    impl Drop for Watched {
+        fn drop(&mut self) {
+            RUNNING
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&self.0);
+        }
+    }
+
+    #[test]
+    fn only_tests_past_the_limit_are_named() {
+        let now = Instant::now();
+        let mut running = BTreeMap::new();
+        running.insert(1, ("quick".to_owned(), now - Duration::from_secs(10)));
+        running.insert(2, ("stuck".to_owned(), now - Duration::from_secs(301)));
+        let late = overdue(&running, now, Duration::from_secs(300));
+        assert_eq!(late.len(), 1);
+        assert_eq!(late[0].0, "stuck");
+        assert!(late[0].1 >= Duration::from_secs(301));
+        assert!(overdue(&running, now, Duration::from_secs(400)).is_empty());
+    }
+}
+
 impl TestApp {
-    /// A browser-like client: keeps cookies, does not follow redirects.
+    /// A browser-like client: keeps cookies, does not follow redirects, and gives up on
+    /// an answer after two minutes (the server cuts a request at 30 s; a test waiting on
+    /// one that never comes fails with the path instead of hanging the suite).
     pub fn client(&self) -> Client {
         Client::builder()
             .cookie_store(true)
+            .timeout(std::time::Duration::from_secs(120))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap()

@@ -2,7 +2,7 @@
 //! company: imports that save all or nothing, rollups that always equal the lines, the
 //! page's classification equal to the command line's, reps confined to their customers,
 //! snapshots that set the tiers lists filter by.
-use crate::helpers::{TestApp, download, spawn_app};
+use crate::helpers::{TestApp, download, output, spawn_app};
 use qudao::domain::segmentation::{Class, Ranking, Thresholds, classify};
 use qudao::server::db::on;
 use qudao::server::db::sales as repo;
@@ -379,14 +379,14 @@ async fn the_page_the_export_and_the_command_line_give_the_same_classification()
         assert_eq!(rows, expected, "{from}..{to} {measure}");
         assert_eq!(body["own_customers_only"], false);
         // the command line, as the operator runs it
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_qudao"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_qudao"));
+        command
             .args([
                 "segment", "--from", from, "--to", to, "--by", measure, "--a", a, "--b", b,
             ])
             .env("QUDAO_DATABASE_URL", app.database_url.clone())
-            .env("RUST_LOG", "error")
-            .output()
-            .unwrap();
+            .env("RUST_LOG", "error");
+        let out = output(command).await;
         assert!(
             out.status.success(),
             "{}",

@@ -2,7 +2,7 @@
 //! command line agree with classes computed independently), tier policies and their
 //! versions, tier-change records, the growth watch against the ledger, channel
 //! discipline, the dashboard tiles — and reps and other companies kept out.
-use crate::helpers::{PNG, TestApp, errors, ok, refused, spawn_app};
+use crate::helpers::{PNG, TestApp, errors, ok, output, refused, spawn_app};
 use qudao::domain::segmentation::{Class, Ranking, Thresholds};
 use qudao::server::db::on;
 use qudao::server::seed::DEMO_COMPANY_ID;
@@ -190,7 +190,8 @@ async fn transitions_of_two_periods_match_a_hand_count_the_cell_lists_and_the_co
         assert_eq!(first[id].1, r["total"].as_i64().unwrap());
     }
     // the command line prints the same numbers
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qudao"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_qudao"));
+    command
         .args([
             "transitions",
             "--from",
@@ -200,9 +201,8 @@ async fn transitions_of_two_periods_match_a_hand_count_the_cell_lists_and_the_co
             "--by",
             "sales",
         ])
-        .env("QUDAO_DATABASE_URL", app.database_url.clone())
-        .output()
-        .unwrap();
+        .env("QUDAO_DATABASE_URL", app.database_url.clone());
+    let out = output(command).await;
     assert!(
         out.status.success(),
         "{}",
@@ -1031,20 +1031,20 @@ async fn the_dashboard_counts_tiers_movement_candidates_and_open_violations_in_s
 async fn the_transitions_command_refuses_bad_periods_in_the_users_language() {
     let app = spawn_app().await;
     let run = |args: &[&str], lang: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_qudao"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_qudao"));
+        command
             .arg("transitions")
             .args(args)
             .env("QUDAO_DATABASE_URL", app.database_url.clone())
-            .env("LC_ALL", lang)
-            .output()
-            .unwrap()
+            .env("LC_ALL", lang);
+        output(command)
     };
     let p = months_back(12, 1);
     let period = format!("{}:{}", p.0, p.1);
-    let same = run(&["--from", &period, "--to", &period], "zh_CN.UTF-8");
+    let same = run(&["--from", &period, "--to", &period], "zh_CN.UTF-8").await;
     assert!(!same.status.success());
     assert!(String::from_utf8_lossy(&same.stderr).contains("请选择两个不同的分级进行对比"));
-    let bad = run(&["--from", "2026-01-01", "--to", &period], "en_US.UTF-8");
+    let bad = run(&["--from", "2026-01-01", "--to", &period], "en_US.UTF-8").await;
     assert!(!bad.status.success());
     assert!(
         String::from_utf8_lossy(&bad.stderr).contains("--from: Enter a valid date"),
@@ -1061,7 +1061,8 @@ async fn the_transitions_command_refuses_bad_periods_in_the_users_language() {
             "json",
         ],
         "en_US.UTF-8",
-    );
+    )
+    .await;
     assert!(!empty.status.success());
     assert!(String::from_utf8_lossy(&empty.stderr).contains("--from:"));
     let json = run(
@@ -1074,7 +1075,8 @@ async fn the_transitions_command_refuses_bad_periods_in_the_users_language() {
             "json",
         ],
         "en_US.UTF-8",
-    );
+    )
+    .await;
     assert!(json.status.success());
     let rows: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(rows.len(), 15, "4 × 4 cells without new → lost");

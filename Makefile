@@ -33,13 +33,16 @@ unit:
 	$(TEST_ENV) cargo test --features ssr
 	$(TEST_ENV) tools/pg.sh run cargo test --features ssr --test integration
 
-# Playwright against a freshly built release server (only a release build runs wasm-opt,
-# so only it catches a broken wasm-opt). Each spec file gets a server of its own on a fresh
-# temporary database holding the demo company, so no spec relies on what another one
-# wrote; every file runs even after one fails. `make e2e SPEC=tests/visits.spec.ts` runs one.
+# Playwright against the release front end (only a release build runs wasm-opt, so only
+# it catches a broken wasm-opt) served by the debug server `cargo test` builds for the
+# integration suite (no second, release, compile of the server: a quarter of an hour on a
+# clean machine). Each spec file gets a server of its own on a fresh temporary database
+# holding the demo company, so no spec relies on what another one wrote; every file runs
+# even after one fails. `make e2e SPEC=tests/visits.spec.ts` runs one.
 SPEC ?= tests/*.spec.ts
 e2e:
-	cargo leptos build --release
+	$(TEST_ENV) cargo test --features ssr --no-run
+	cargo leptos build --release --frontend-only
 	cd end2end && failed=""; for spec in $(SPEC); do \
 	  npx playwright test "$$spec" || failed="$$failed $$spec"; \
 	done; \

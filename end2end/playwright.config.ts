@@ -22,6 +22,14 @@ export const chromium = {
   ],
 };
 
+// The server binary: the debug build `make unit` made (`cargo test` builds it), serving
+// the release front end `cargo leptos build --release --frontend-only` wrote to
+// target/site, whose hashed file names it reads from target/release/hash.txt. A release
+// server would add a quarter of an hour of compiling to a clean `make test` and test
+// nothing the front end does not; `QUDAO_E2E_SERVER=target/release/qudao` runs one.
+export const serverBin = path.resolve(__dirname, "..", process.env.QUDAO_E2E_SERVER ?? "target/debug/qudao");
+const hashFile = path.resolve(__dirname, "../target/release/hash.txt");
+
 // A fresh database for every run (the server seeds the demo company into it).
 const dataDir = process.env.QUDAO_E2E_DATA ?? fs.mkdtempSync(path.join(os.tmpdir(), "qudao-e2e-"));
 process.env.QUDAO_E2E_DATA = dataDir;
@@ -44,7 +52,7 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   webServer: {
-    command: "target/release/qudao serve",
+    command: `${serverBin} serve`,
     cwd: "..",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
@@ -56,6 +64,9 @@ export default defineConfig({
       QUDAO_DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
       QUDAO_PHOTO_DIR: `${dataDir}/photos`,
       LEPTOS_SITE_ROOT: "target/site",
+      LEPTOS_OUTPUT_NAME: "qudao",
+      // an absolute name: read from here rather than beside the binary
+      LEPTOS_HASH_FILE_NAME: hashFile,
       // the demo company is only ever seeded when asked for
       QUDAO_SEED_DEMO: "true",
       RUST_LOG: "warn",

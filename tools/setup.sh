@@ -34,9 +34,12 @@ rust() {
   fi
   local pids=()
   if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; ~15 min on 2 cores)"
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; ~10 min on 2 cores)"
     # --ignore-rust-version: a locked dependency asks for a newer rustc than it needs.
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --ignore-rust-version &
+    # Its own release profile links with full LTO from one codegen unit, the slowest way
+    # to build; a build tool needs neither.
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --ignore-rust-version &
     pids+=($!)
   fi
   if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
@@ -76,4 +79,19 @@ postgres() {
   apt_install postgresql-15
 }
 
-for step in "$@"; do "$step"; done
+# Debian's packages download and unpack while cargo compiles: the steps that only
+# install packages run beside the others.
+apt_steps=() other_steps=()
+for step in "$@"; do
+  case $step in
+    browser | bench | postgres) apt_steps+=("$step") ;;
+    *) other_steps+=("$step") ;;
+  esac
+done
+apt_pid=""
+if [ ${#apt_steps[@]} -gt 0 ]; then
+  (for step in "${apt_steps[@]}"; do "$step"; done) &
+  apt_pid=$!
+fi
+for step in "${other_steps[@]}"; do "$step"; done
+[ -z "$apt_pid" ] || wait "$apt_pid"

@@ -9,9 +9,10 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
+import { serverBin } from "../playwright.config";
 import { PASSWORD } from "./helpers";
 
-const routes: string[] = execFileSync(path.join(__dirname, "../../target/release/qudao"), ["routes"], {
+const routes: string[] = execFileSync(serverBin, ["routes"], {
   encoding: "utf8",
   env: { ...process.env, RUST_LOG: "error" },
 })

@@ -29,6 +29,9 @@ export const chromium = {
 // nothing the front end does not; `QUDAO_E2E_SERVER=target/release/qudao` runs one.
 export const serverBin = path.resolve(__dirname, "..", process.env.QUDAO_E2E_SERVER ?? "target/debug/qudao");
 const hashFile = path.resolve(__dirname, "../target/release/hash.txt");
+if (!fs.existsSync(hashFile)) {
+  throw new Error(`${hashFile} is missing: build the front end first (make e2e runs cargo leptos build --release --frontend-only)`);
+}
 
 // A fresh database for every run (the server seeds the demo company into it).
 const dataDir = process.env.QUDAO_E2E_DATA ?? fs.mkdtempSync(path.join(os.tmpdir(), "qudao-e2e-"));

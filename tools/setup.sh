@@ -92,6 +92,8 @@ apt_pid=""
 if [ ${#apt_steps[@]} -gt 0 ]; then
   (for step in "${apt_steps[@]}"; do "$step"; done) &
   apt_pid=$!
+  # a failing step ends the script only once apt is done (a rerun would find dpkg locked)
+  trap 'wait "$apt_pid" 2>/dev/null || true' EXIT
 fi
 for step in "${other_steps[@]}"; do "$step"; done
 [ -z "$apt_pid" ] || wait "$apt_pid"

@@ -8,7 +8,6 @@
 // without a new test.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import * as path from "node:path";
 import { serverBin } from "../playwright.config";
 import { PASSWORD } from "./helpers";
 

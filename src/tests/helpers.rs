@@ -139,6 +139,7 @@ pub async fn output(mut command: std::process::Command) -> std::process::Output 
 mod watchdog {
     use std::cell::RefCell;
     use std::collections::BTreeMap;
+    use std::io::Write as _;
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::{Mutex, Once};
     use std::time::{Duration, Instant};
@@ -181,13 +182,18 @@ mod watchdog {
                 limit,
             );
             if !late.is_empty() {
+                // straight to the process's stderr: this thread inherited the capture of
+                // the test that started it, and eprintln! would write into that buffer
+                let mut err = std::io::stderr().lock();
                 for (name, ran) in late {
-                    eprintln!(
+                    let _ = writeln!(
+                        err,
                         "test {name} has run {} s (limit {} s): stopping the suite",
                         ran.as_secs(),
                         limit.as_secs()
                     );
                 }
+                let _ = err.flush();
                 std::process::exit(101);
             }
         }
@@ -198,8 +204,8 @@ mod watchdog {
     }
 
     /// Watches the test running on this thread until the thread ends. libtest runs each
-    /// test on a thread named after it; on the main thread (`--test-threads=1`) the
-    /// thread outlives the test, so nothing is watched there.
+    /// test on a thread of its own named after it (with `--test-threads=1` too); the main
+    /// thread, which outlives any test, is never watched.
     pub fn watch_this_test() {
         if std::thread::current().name() == Some("main") {
             return;

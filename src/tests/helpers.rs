@@ -144,7 +144,7 @@ mod watchdog {
     use std::sync::{Mutex, Once};
     use std::time::{Duration, Instant};
 
-    /// Apps started and not yet dropped: id → (test, started).
+    /// Tests under watch whose thread has not ended: id → (test, when it started its app).
     static RUNNING: Mutex<BTreeMap<u64, (String, Instant)>> = Mutex::new(BTreeMap::new());
     static NEXT: AtomicU64 = AtomicU64::new(0);
     static WATCH: Once = Once::new();

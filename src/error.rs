@@ -185,6 +185,8 @@ internal_from!(
     // writing an export
     rust_xlsxwriter::XlsxError,
     csv::Error,
+    // the photo store (a folder or a bucket)
+    object_store::Error,
 );
 
 impl From<FieldError> for AppError {

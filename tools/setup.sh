@@ -6,6 +6,7 @@
 #   tools/setup.sh browser   Debian's Chromium and CJK fonts (for Playwright)
 #   tools/setup.sh bench     wrk and brotli (for make bench)
 #   tools/setup.sh postgres  Debian's PostgreSQL 15 (the integration suite runs on it too)
+#   tools/setup.sh s3        moto's S3 server from PyPI, in tools/s3 (the photo-bucket tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -79,12 +80,23 @@ postgres() {
   apt_install postgresql-15
 }
 
-# Debian's packages download and unpack while cargo compiles: the steps that only
-# install packages run beside the others.
+s3() {
+  # a virtual environment of its own, rebuilt when the pinned list changes
+  if [ ! -x tools/s3/bin/moto_server ] || [ tools/s3-requirements.txt -nt tools/s3/bin/moto_server ]; then
+    log "installing moto's S3 server into tools/s3 (PyPI)"
+    rm -rf tools/s3
+    python3 -m venv tools/s3
+    tools/s3/bin/pip install -q --disable-pip-version-check -r tools/s3-requirements.txt
+    touch tools/s3/bin/moto_server
+  fi
+}
+
+# Debian's and PyPI's packages download and unpack while cargo compiles: the steps that
+# only install packages run beside the others.
 apt_steps=() other_steps=()
 for step in "$@"; do
   case $step in
-    browser | bench | postgres) apt_steps+=("$step") ;;
+    browser | bench | postgres | s3) apt_steps+=("$step") ;;
     *) other_steps+=("$step") ;;
   esac
 done

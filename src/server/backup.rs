@@ -12,7 +12,7 @@
 //! before the copy is placed right after its commit, so a file not found at once is
 //! looked for again before it is reported missing. Restoring copies the folder into an
 //! empty data folder, then applies the migrations of this version.
-use crate::server::files::{PhotoKind, photo_path};
+use crate::server::files::{PhotoKind, PhotoStore, legacy_photo_key, photo_key};
 use anyhow::{Context as _, bail};
 use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
@@ -34,11 +34,11 @@ pub struct Copied {
     pub missing: Vec<PathBuf>,
 }
 
-/// A photo a database records: where its file lies below a photo folder (and where it
-/// lay before each kind had a folder).
+/// A photo a database records: its key in a photo store, which is also its path below a
+/// backup's photo folder (and where it lay before each kind had a folder).
 struct PhotoFile {
-    path: PathBuf,
-    legacy: PathBuf,
+    key: String,
+    legacy: String,
 }
 
 async fn recorded_photos(pool: &SqlitePool) -> anyhow::Result<Vec<PhotoFile>> {
@@ -53,18 +53,23 @@ async fn recorded_photos(pool: &SqlitePool) -> anyhow::Result<Vec<PhotoFile>> {
         .with_context(|| format!("reading {}", kind.table()))?;
         for (company, id, content_type) in rows {
             let company = crate::domain::ids::CompanyId(company);
-            let path = photo_path(Path::new(""), company, kind, id, &content_type);
-            let legacy = Path::new(&company.to_string())
-                .join(path.file_name().map(PathBuf::from).unwrap_or_default());
-            out.push(PhotoFile { path, legacy });
+            out.push(PhotoFile {
+                key: photo_key(company, kind, id, &content_type),
+                legacy: legacy_photo_key(company, id, &content_type),
+            });
         }
     }
     Ok(out)
 }
 
-/// Copies the recorded photos from `from` to `to` (same relative paths), trying a file
-/// not found once more after a moment (its upload may be placing it).
-async fn copy_photos(photos: &[PhotoFile], from: &Path, to: &Path) -> anyhow::Result<Copied> {
+/// Copies the recorded photos from the live `store` into the folder `to` (their keys as
+/// paths), trying a photo not found once more after a moment (its upload may be
+/// placing it).
+async fn save_photos(
+    photos: &[PhotoFile],
+    store: &PhotoStore,
+    to: &Path,
+) -> anyhow::Result<Copied> {
     let mut copied = Copied::default();
     for p in photos {
         let mut found = None;
@@ -72,9 +77,13 @@ async fn copy_photos(photos: &[PhotoFile], from: &Path, to: &Path) -> anyhow::Re
             if attempt > 0 {
                 tokio::time::sleep(std::time::Duration::from_millis(200)).await;
             }
-            for rel in [&p.path, &p.legacy] {
-                if tokio::fs::try_exists(from.join(rel)).await.unwrap_or(false) {
-                    found = Some(rel);
+            for key in [&p.key, &p.legacy] {
+                if let Some(bytes) = store
+                    .read(key)
+                    .await
+                    .with_context(|| format!("reading photo {key} from {}", store.location()))?
+                {
+                    found = Some((key, bytes));
                     break;
                 }
             }
@@ -82,30 +91,70 @@ async fn copy_photos(photos: &[PhotoFile], from: &Path, to: &Path) -> anyhow::Re
                 break;
             }
         }
-        let Some(rel) = found else {
-            copied.missing.push(p.path.clone());
+        let Some((key, bytes)) = found else {
+            copied.missing.push(PathBuf::from(&p.key));
             continue;
         };
-        let target = to.join(rel);
+        let target = to.join(key);
         if let Some(dir) = target.parent() {
             tokio::fs::create_dir_all(dir)
                 .await
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        copied.bytes += tokio::fs::copy(from.join(rel), &target)
+        tokio::fs::write(&target, &bytes)
             .await
-            .with_context(|| format!("copying {}", from.join(rel).display()))?;
+            .with_context(|| format!("writing {}", target.display()))?;
+        copied.bytes += bytes.len() as u64;
         copied.photos += 1;
     }
     Ok(copied)
 }
 
-/// Writes a backup of the live database (`pool`) and its photos (`photo_dir`) into the
+/// Copies the recorded photos from a backup's folder `from` into the empty `store`,
+/// naming what it wrote in `written` (so a failed restore can take it back).
+async fn load_photos(
+    photos: &[PhotoFile],
+    from: &Path,
+    store: &PhotoStore,
+    written: &mut Vec<String>,
+) -> anyhow::Result<Copied> {
+    let mut copied = Copied::default();
+    for p in photos {
+        let mut found = None;
+        for key in [&p.key, &p.legacy] {
+            match tokio::fs::read(from.join(key)).await {
+                Ok(bytes) => {
+                    found = Some((key, bytes));
+                    break;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("reading {}", from.join(key).display()));
+                }
+            }
+        }
+        let Some((key, bytes)) = found else {
+            copied.missing.push(PathBuf::from(&p.key));
+            continue;
+        };
+        let size = bytes.len() as u64;
+        store
+            .write(key, bytes.into())
+            .await
+            .with_context(|| format!("writing photo {key} to {}", store.location()))?;
+        written.push(key.clone());
+        copied.bytes += size;
+        copied.photos += 1;
+    }
+    Ok(copied)
+}
+
+/// Writes a backup of the live database (`pool`) and its photos (`store`) into the
 /// new folder `target`, while the app keeps serving. Refuses a folder that exists and is
 /// not empty.
 pub async fn backup(
     pool: &crate::server::db::Pool,
-    photo_dir: &Path,
+    store: &PhotoStore,
     target: &Path,
 ) -> anyhow::Result<Copied> {
     if target.exists()
@@ -127,7 +176,7 @@ pub async fn backup(
     let copy = open_read_only(&database).await?;
     let photos = recorded_photos(&copy).await?;
     copy.close().await;
-    let copied = copy_photos(&photos, photo_dir, &target.join(PHOTO_FOLDER)).await?;
+    let copied = save_photos(&photos, store, &target.join(PHOTO_FOLDER)).await?;
     let mut about = format!(
         "Qudao backup\nwritten: {}\nversion: {}\ndatabase: {DATABASE_FILE}\nphotos: {} files, {} bytes, in {PHOTO_FOLDER}/\n",
         chrono::Utc::now().to_rfc3339(),
@@ -136,10 +185,7 @@ pub async fn backup(
         copied.bytes,
     );
     for m in &copied.missing {
-        about.push_str(&format!(
-            "missing in the live photo folder: {}\n",
-            m.display()
-        ));
+        about.push_str(&format!("missing in the live photos: {}\n", m.display()));
     }
     about.push_str("restore: qudao restore <this folder> (into an empty data folder)\n");
     std::fs::write(target.join(ABOUT_FILE), about)
@@ -169,13 +215,13 @@ pub fn database_file(url: &str) -> anyhow::Result<PathBuf> {
 }
 
 /// Restores the backup folder `source` into an empty data folder: the database becomes
-/// the file of `database_url` (which must not exist yet), the photos go under
-/// `photo_dir` (which must be missing or empty). The copy is checked before it is put in
-/// place, and migrated to this version afterwards.
+/// the file of `database_url` (which must not exist yet), the photos go into `store`
+/// (which must be empty). The copy is checked before it is put in place, and migrated to
+/// this version afterwards.
 pub async fn restore(
     source: &Path,
     database_url: &str,
-    photo_dir: &Path,
+    store: &PhotoStore,
 ) -> anyhow::Result<Copied> {
     let database = database_file(database_url)?;
     let backed_up = source.join(DATABASE_FILE);
@@ -202,15 +248,14 @@ pub async fn restore(
             );
         }
     }
-    if photo_dir.exists()
-        && std::fs::read_dir(photo_dir)
-            .with_context(|| format!("{} is not a folder", photo_dir.display()))?
-            .next()
-            .is_some()
+    if !store
+        .is_empty()
+        .await
+        .with_context(|| format!("cannot read the photos in {}", store.location()))?
     {
         bail!(
-            "the photo folder {} is not empty; restore only into an empty data folder",
-            photo_dir.display()
+            "the photos {} are not empty; restore only into an empty data folder",
+            store.location()
         );
     }
     // check the copy where it lies, read only
@@ -229,11 +274,12 @@ pub async fn restore(
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let part = database.with_extension("restoring");
+    let mut written = Vec::new();
     let placed = async {
         tokio::fs::copy(&backed_up, &part)
             .await
             .with_context(|| format!("copying {} to {}", backed_up.display(), part.display()))?;
-        let copied = copy_photos(&photos, &source.join(PHOTO_FOLDER), photo_dir).await?;
+        let copied = load_photos(&photos, &source.join(PHOTO_FOLDER), store, &mut written).await?;
         std::fs::rename(&part, &database)
             .with_context(|| format!("cannot put {} in place", database.display()))?;
         anyhow::Ok(copied)
@@ -244,7 +290,9 @@ pub async fn restore(
         Err(e) => {
             // leave the data folder as empty as it was, so the restore can be run again
             let _ = std::fs::remove_file(&part);
-            let _ = std::fs::remove_dir_all(photo_dir);
+            for key in &written {
+                let _ = store.remove(key).await;
+            }
             return Err(e);
         }
     };

@@ -28,6 +28,11 @@ pub struct Config {
     /// Import files and photos (their own routes, outside the general body limit).
     pub upload_limit_bytes: usize,
     pub photo_dir: std::path::PathBuf,
+    /// An S3-compatible bucket for the photos instead of `photo_dir`
+    /// (`QUDAO_PHOTO_URL=s3://bucket/prefix`; its settings from the `AWS_*` variables).
+    pub photo_url: Option<String>,
+    /// S3 settings given here rather than by `AWS_*` variables (tests: `endpoint`, …).
+    pub photo_options: Vec<(String, String)>,
     /// Failed sign-ins per login name.
     pub account_throttle: Policy,
     /// Failed sign-ins per client address (looser: an office shares one address).
@@ -50,6 +55,8 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             upload_limit_bytes: 20 * 1024 * 1024,
             photo_dir: std::path::PathBuf::from("data/photos"),
+            photo_url: None,
+            photo_options: Vec::new(),
             account_throttle: Policy {
                 window_secs: 15 * 60,
                 free_failures: 3,
@@ -128,6 +135,9 @@ impl Config {
         }
         if let Some(v) = var("QUDAO_PHOTO_DIR")? {
             c.photo_dir = v.into();
+        }
+        if let Some(v) = var("QUDAO_PHOTO_URL")? {
+            c.photo_url = Some(v);
         }
         if let Some(v) = var("QUDAO_TRUSTED_PROXIES")? {
             c.trusted_proxies = v

@@ -11,6 +11,8 @@ use std::sync::Arc;
 pub struct AppState {
     pub pool: Pool,
     pub config: Arc<Config>,
+    /// The photo files (a folder or a bucket).
+    pub photos: crate::server::files::PhotoStore,
     pub leptos_options: LeptosOptions,
     /// `sw.js` with its precache list filled in from the built site (see `http.rs`).
     pub service_worker: Arc<str>,
@@ -59,8 +61,10 @@ impl AppState {
             })
             .is_some_and(|p| p.exists());
         let service_worker = service_worker::build(&leptos_options).into();
+        let photos = crate::server::files::PhotoStore::open(&config)?;
         Ok(AppState {
             pool,
+            photos,
             config: Arc::new(config),
             leptos_options,
             service_worker,

@@ -35,6 +35,20 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     spawn(adjust, true).await
 }
 
+/// Starts a second app on the database `other` serves (as a second `qudao serve` would),
+/// after letting the test adjust the configuration.
+pub async fn spawn_beside(other: &TestApp, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let url = other.database_url.clone();
+    spawn(
+        move |c| {
+            c.database_url = url;
+            adjust(c);
+        },
+        false,
+    )
+    .await
+}
+
 /// Starts the app on a fresh, migrated database holding no company (a production
 /// install before its owner is created).
 pub async fn spawn_empty_app() -> TestApp {

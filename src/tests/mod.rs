@@ -13,6 +13,7 @@ mod helpers;
 mod hostile;
 mod migrations;
 mod pg;
+mod photo_store;
 mod platform;
 mod processes;
 mod repositories;

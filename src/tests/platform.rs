@@ -80,9 +80,14 @@ async fn pages_finish_while_other_apps_start_in_the_same_process() {
     let app = spawn_app().await;
     let owner = app.signed_in("laoban").await;
     let pool = app.pool.clone();
+    let photos = tempfile::tempdir().unwrap();
+    let config = Config {
+        photo_dir: photos.path().to_path_buf(),
+        ..Config::default()
+    };
     let starting = tokio::task::spawn_blocking(move || {
         for _ in 0..40 {
-            let state = AppState::new(pool.clone(), Config::default()).unwrap();
+            let state = AppState::new(pool.clone(), config.clone()).unwrap();
             drop(http::router(state));
         }
     });

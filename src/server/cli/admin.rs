@@ -22,7 +22,8 @@ pub(super) async fn seed_demo(config: &Config) -> anyhow::Result<()> {
 /// Copies the database and the photos into `folder`.
 pub(super) async fn backup(config: &Config, folder: &std::path::Path) -> anyhow::Result<()> {
     let pool = db::connect(&config.database_url).await?;
-    let copied = crate::server::backup::backup(&pool, &config.photo_dir, folder).await?;
+    let photos = crate::server::files::PhotoStore::open(config)?;
+    let copied = crate::server::backup::backup(&pool, &photos, folder).await?;
     println!(
         "backup written to {}: the database and {} photos ({} bytes)",
         folder.display(),
@@ -31,7 +32,7 @@ pub(super) async fn backup(config: &Config, folder: &std::path::Path) -> anyhow:
     );
     for m in &copied.missing {
         eprintln!(
-            "warning: photo file missing in the live folder: {}",
+            "warning: photo file missing in the live photos: {}",
             m.display()
         );
     }
@@ -40,14 +41,14 @@ pub(super) async fn backup(config: &Config, folder: &std::path::Path) -> anyhow:
 
 /// Restores a backup folder over the configured database and photo folder.
 pub(super) async fn restore(config: &Config, folder: &std::path::Path) -> anyhow::Result<()> {
-    let copied =
-        crate::server::backup::restore(folder, &config.database_url, &config.photo_dir).await?;
+    let photos = crate::server::files::PhotoStore::open(config)?;
+    let copied = crate::server::backup::restore(folder, &config.database_url, &photos).await?;
     println!(
         "restored {} into {} with {} photos in {}",
         folder.display(),
         config.database_url,
         copied.photos,
-        config.photo_dir.display()
+        photos.location()
     );
     for m in &copied.missing {
         eprintln!("warning: photo file missing in the backup: {}", m.display());

@@ -473,7 +473,7 @@ pub async fn delete_photo(id: PhotoId) -> Result<(), AppError> {
     repo::delete_photo(&mut tx, user.company_id, photo.id).await?;
     tx.commit().await?;
     crate::server::files::remove_photo_file(
-        &state.config.photo_dir,
+        &state.photos,
         user.company_id,
         crate::server::files::PhotoKind::Customer,
         photo.id,

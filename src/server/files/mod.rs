@@ -5,10 +5,13 @@
 //!
 //! - [`transfers`]: imports (a raw file body) and export downloads.
 //! - [`photos`]: photo uploads and serving, for every kind of photo.
+//! - [`store`]: where photo files live (a folder or an S3-compatible bucket).
 mod photos;
+mod store;
 mod transfers;
 
 pub use photos::*;
+pub use store::*;
 pub use transfers::*;
 
 use crate::domain::staff::Action;

@@ -1,5 +1,6 @@
 //! Photos of every kind: uploads (checked by their bytes, stored once, never
 //! overwritten) and serving, each only within the user's scope.
+use super::store::{PhotoStore, StoreError};
 use super::user_who_may;
 use crate::domain::ids::{CompanyId, PhotoId};
 use crate::domain::staff::Action;
@@ -81,7 +82,17 @@ fn extension(content_type: &str) -> &'static str {
     }
 }
 
-/// Where photo `id` of `kind` of `company` is stored.
+/// The key of photo `id` of `kind` of `company` in the photo store (its path below a
+/// photo folder): `<company>/<kind>/<id>.<ext>`.
+pub fn photo_key(company: CompanyId, kind: PhotoKind, id: Uuid, content_type: &str) -> String {
+    format!(
+        "{company}/{}/{id}.{}",
+        kind.folder(),
+        extension(content_type)
+    )
+}
+
+/// Where photo `id` of `kind` of `company` lies below the photo folder `dir`.
 pub fn photo_path(
     dir: &std::path::Path,
     company: CompanyId,
@@ -89,43 +100,30 @@ pub fn photo_path(
     id: Uuid,
     content_type: &str,
 ) -> PathBuf {
-    dir.join(company.to_string())
-        .join(kind.folder())
-        .join(format!("{id}.{}", extension(content_type)))
+    dir.join(photo_key(company, kind, id, content_type))
+}
+
+/// Where photos were stored before each kind had its folder (read only, never written).
+pub fn legacy_photo_key(company: CompanyId, id: Uuid, content_type: &str) -> String {
+    format!("{company}/{id}.{}", extension(content_type))
 }
 
 /// Removes the file of a photo whose row was deleted (wherever it is stored).
 pub async fn remove_photo_file(
-    dir: &std::path::Path,
+    store: &PhotoStore,
     company: CompanyId,
     kind: PhotoKind,
     id: Uuid,
     content_type: &str,
 ) {
-    for path in [
-        photo_path(dir, company, kind, id, content_type),
-        legacy_photo_path(dir, company, id, content_type),
+    for key in [
+        photo_key(company, kind, id, content_type),
+        legacy_photo_key(company, id, content_type),
     ] {
-        match tokio::fs::remove_file(&path).await {
-            Ok(()) => return,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                tracing::warn!(error = %e, path = %path.display(), "photo file not removed");
-                return;
-            }
+        if let Err(e) = store.remove(&key).await {
+            tracing::warn!(error = %e, key, "photo file not removed");
         }
     }
-}
-
-/// Where photos were stored before each kind had its folder (read only, never written).
-fn legacy_photo_path(
-    dir: &std::path::Path,
-    company: CompanyId,
-    id: Uuid,
-    content_type: &str,
-) -> PathBuf {
-    dir.join(company.to_string())
-        .join(format!("{id}.{}", extension(content_type)))
 }
 
 /// `POST /api/customers/{id}/photos?kind=storefront|display` with the image as the body.
@@ -240,32 +238,11 @@ fn check_image(body: &[u8]) -> Result<&'static str, AppError> {
     })
 }
 
-/// Writes an image beside its final place under a name of its own (`….part`), so two
-/// uploads never write the same file and nothing is visible before its row is committed.
-async fn write_temp_image(path: &std::path::Path, body: &[u8]) -> Result<PathBuf, AppError> {
-    let temp = path.with_extension(format!("{}.part", Uuid::new_v4()));
-    let written = async {
-        if let Some(dir) = temp.parent() {
-            tokio::fs::create_dir_all(dir).await?;
-        }
-        tokio::fs::write(&temp, body).await
-    }
-    .await;
-    match written {
-        Ok(()) => Ok(temp),
-        Err(e) => {
-            tracing::error!(error = %e, path = %temp.display(), "photo not written");
-            let _ = tokio::fs::remove_file(&temp).await;
-            Err(AppError::Internal)
-        }
-    }
-}
-
 /// Writes the image `body` as photo `id` of `kind` and records it with `insert` in `tx`:
-/// the file goes to a temporary name, the row is committed, then the file is linked to
-/// its place — a link never replaces an existing file, so no photo is ever overwritten.
+/// the bytes are staged under a name of their own, the row is committed, then the bytes
+/// are put in place — never over an existing file, so no photo is ever overwritten.
 /// An id already used by a photo of any kind is refused before anything is written.
-/// If recording fails the temporary file is removed: nothing is half-saved, and a
+/// If recording fails the staged bytes are dropped: nothing is half-saved, and a
 /// failed upload never touches a file another upload wrote.
 #[expect(clippy::too_many_arguments, reason = "one call site per photo kind")]
 async fn store_image(
@@ -281,8 +258,8 @@ async fn store_image(
     if photo_id_taken(&mut tx, id).await? {
         return Err(AppError::Conflict(crate::error::Conflict::IdTaken));
     }
-    let path = photo_path(&state.config.photo_dir, company, kind, id, content_type);
-    let temp = write_temp_image(&path, body).await?;
+    let key = photo_key(company, kind, id, content_type);
+    let staged = state.photos.stage(&key, body).await?;
     let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
     let committed = match insert(&mut tx, size).await {
         Ok(()) => tx.commit().await,
@@ -291,13 +268,11 @@ async fn store_image(
     // another request recorded this id first (a retry racing its original)
     .or_taken(|| AppError::Conflict(crate::error::Conflict::IdTaken));
     if committed.is_err() {
-        let _ = tokio::fs::remove_file(&temp).await;
+        state.photos.discard(staged).await;
         return committed;
     }
-    let placed = tokio::fs::hard_link(&temp, &path).await;
-    let _ = tokio::fs::remove_file(&temp).await;
-    if let Err(e) = placed {
-        tracing::error!(error = %e, path = %path.display(), "photo recorded but not placed");
+    if let Err(e) = state.photos.place(staged, &key).await {
+        tracing::error!(error = %e, key, "photo recorded but not placed");
         return Err(AppError::Internal);
     }
     Ok(())
@@ -317,22 +292,21 @@ async fn place_if_missing(
     content_type: &str,
     body: &[u8],
 ) -> Result<(), AppError> {
-    let path = photo_path(&state.config.photo_dir, company, kind, id, content_type);
-    let legacy = legacy_photo_path(&state.config.photo_dir, company, id, content_type);
-    if tokio::fs::try_exists(&path).await.unwrap_or(false)
-        || tokio::fs::try_exists(&legacy).await.unwrap_or(false)
+    let key = photo_key(company, kind, id, content_type);
+    if state.photos.exists(&key).await?
+        || state
+            .photos
+            .exists(&legacy_photo_key(company, id, content_type))
+            .await?
     {
         return Ok(());
     }
-    let temp = write_temp_image(&path, body).await?;
-    let placed = tokio::fs::hard_link(&temp, &path).await;
-    let _ = tokio::fs::remove_file(&temp).await;
-    match placed {
-        Ok(()) => Ok(()),
+    let staged = state.photos.stage(&key, body).await?;
+    match state.photos.place(staged, &key).await {
         // another retry placed it meanwhile
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Ok(()) | Err(StoreError::AlreadyExists { .. }) => Ok(()),
         Err(e) => {
-            tracing::error!(error = %e, path = %path.display(), "photo not placed");
+            tracing::error!(error = %e, key, "photo not placed");
             Err(AppError::Internal)
         }
     }
@@ -361,36 +335,37 @@ async fn serve_image(
     id: Uuid,
     content_type: &str,
 ) -> Result<Response, AppError> {
-    let path = photo_path(&state.config.photo_dir, company, kind, id, content_type);
-    let read = match tokio::fs::read(&path).await {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let legacy = legacy_photo_path(&state.config.photo_dir, company, id, content_type);
-            tokio::fs::read(&legacy).await
-        }
-        read => read,
+    let key = photo_key(company, kind, id, content_type);
+    let bytes = match state.photos.read(&key).await? {
+        Some(bytes) => bytes,
+        None => match state
+            .photos
+            .read(&legacy_photo_key(company, id, content_type))
+            .await?
+        {
+            Some(bytes) => bytes,
+            None => {
+                tracing::error!(key, "photo file missing");
+                return Err(AppError::NotFound);
+            }
+        },
     };
-    match read {
-        Ok(bytes) => Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_str(content_type)
-                        .unwrap_or(HeaderValue::from_static("image/jpeg")),
-                ),
-                // private: a shared cache must never hand it to another user
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("private, max-age=86400"),
-                ),
-            ],
-            bytes,
-        )
-            .into_response()),
-        Err(e) => {
-            tracing::error!(error = %e, path = %path.display(), "photo file missing");
-            Err(AppError::NotFound)
-        }
-    }
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(content_type)
+                    .unwrap_or(HeaderValue::from_static("image/jpeg")),
+            ),
+            // private: a shared cache must never hand it to another user
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=86400"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `POST /api/violations/{id}/photos` with an image as the body: evidence for a

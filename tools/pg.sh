@@ -2,7 +2,7 @@
 # Runs a command beside a throwaway PostgreSQL 15 cluster (Debian's postgresql-15; see
 # tools/setup.sh postgres), then stops the cluster and removes its files:
 #   tools/pg.sh run cargo test --features ssr --test integration
-# The command sees QUDAO_TEST_PG, the cluster's admin URL. The cluster trades durability
+# The command sees QUDAO_TEST_PG, the cluster's admin URL, and QUDAO_PG_BIN. The cluster trades durability
 # for speed (fsync off): it holds test data only. initdb and postgres refuse to run as
 # root, so under root they run as the postgres user.
 set -euo pipefail
@@ -35,5 +35,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
   start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 
 export QUDAO_TEST_PG="postgres://postgres@127.0.0.1:$port/postgres"
+# pg_dump and pg_restore of the same version, for the backup tests
+export QUDAO_PG_BIN="$PG_BIN"
 echo "pg.sh: PostgreSQL 15 on port $port for: $*"
 "$@"

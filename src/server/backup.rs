@@ -2,16 +2,26 @@
 //! and exactly the photo files that copy records.
 //!
 //! ```text
-//! <folder>/qudao.db                                   VACUUM INTO: one snapshot
+//! <folder>/qudao.db                                   SQLite: VACUUM INTO, one snapshot
+//! <folder>/qudao.pgdump                               PostgreSQL: pg_dump --format=custom
+//! <folder>/photos.txt                                 PostgreSQL: the photos it records
 //! <folder>/photos/<company>/<kind>/<id>.<ext>          the photos of that snapshot
 //! <folder>/backup.txt                                  what it holds (for a person)
 //! ```
+//!
+//! On PostgreSQL, `pg_dump` runs in a snapshot exported by a transaction of ours, which
+//! reads the photo rows in the same snapshot, so the dump and the photos agree exactly
+//! while the app keeps serving. A restore loads the photos first, then the dump with
+//! `pg_restore --single-transaction`: a failure leaves the database empty and takes the
+//! photos back out.
 //!
 //! The database is copied first, then the photos its photo rows name: a photo uploaded
 //! meanwhile is not in the copy and so not needed; a photo whose row was committed just
 //! before the copy is placed right after its commit, so a file not found at once is
 //! looked for again before it is reported missing. Restoring copies the folder into an
 //! empty data folder, then applies the migrations of this version.
+use crate::server::config::Config;
+use crate::server::db::Pool;
 use crate::server::files::{PhotoKind, PhotoStore, legacy_photo_key, photo_key};
 use anyhow::{Context as _, bail};
 use sqlx::SqlitePool;
@@ -20,6 +30,10 @@ use std::str::FromStr as _;
 
 /// The database file's name inside a backup folder.
 pub const DATABASE_FILE: &str = "qudao.db";
+/// A PostgreSQL backup's dump (`pg_dump --format=custom`) inside a backup folder.
+pub const DUMP_FILE: &str = "qudao.pgdump";
+/// A PostgreSQL backup's list of the photos its dump records, one key per line.
+pub const PHOTO_LIST: &str = "photos.txt";
 /// The photo folder's name inside a backup folder.
 pub const PHOTO_FOLDER: &str = "photos";
 /// What a backup holds, for a person; written last, so a backup without it is partial.
@@ -51,15 +65,35 @@ async fn recorded_photos(pool: &SqlitePool) -> anyhow::Result<Vec<PhotoFile>> {
         .fetch_all(pool)
         .await
         .with_context(|| format!("reading {}", kind.table()))?;
-        for (company, id, content_type) in rows {
-            let company = crate::domain::ids::CompanyId(company);
-            out.push(PhotoFile {
-                key: photo_key(company, kind, id, &content_type),
-                legacy: legacy_photo_key(company, id, &content_type),
-            });
-        }
+        out.extend(rows.into_iter().map(|row| PhotoFile::of(kind, row)));
     }
     Ok(out)
+}
+
+/// The photos a PostgreSQL database records, read in `conn`'s transaction.
+async fn recorded_photos_pg(conn: &mut sqlx::PgConnection) -> anyhow::Result<Vec<PhotoFile>> {
+    let mut out = Vec::new();
+    for kind in PhotoKind::ALL {
+        let rows: Vec<(uuid::Uuid, uuid::Uuid, String)> = sqlx::query_as(&format!(
+            "SELECT company_id, id, content_type FROM {}",
+            kind.table()
+        ))
+        .fetch_all(&mut *conn)
+        .await
+        .with_context(|| format!("reading {}", kind.table()))?;
+        out.extend(rows.into_iter().map(|row| PhotoFile::of(kind, row)));
+    }
+    Ok(out)
+}
+
+impl PhotoFile {
+    fn of(kind: PhotoKind, (company, id, content_type): (uuid::Uuid, uuid::Uuid, String)) -> Self {
+        let company = crate::domain::ids::CompanyId(company);
+        PhotoFile {
+            key: photo_key(company, kind, id, &content_type),
+            legacy: legacy_photo_key(company, id, &content_type),
+        }
+    }
 }
 
 /// Copies the recorded photos from the live `store` into the folder `to` (their keys as
@@ -149,13 +183,14 @@ async fn load_photos(
     Ok(copied)
 }
 
-/// Writes a backup of the live database (`pool`) and its photos (`store`) into the
-/// new folder `target`, while the app keeps serving. Refuses a folder that exists and is
-/// not empty.
+/// Writes a backup of the live database (`pool`, at `config.database_url`) and its
+/// photos (`store`) into the new folder `target`, while the app keeps serving. Refuses a
+/// folder that exists and is not empty.
 pub async fn backup(
     pool: &crate::server::db::Pool,
     store: &PhotoStore,
     target: &Path,
+    config: &Config,
 ) -> anyhow::Result<Copied> {
     if target.exists()
         && std::fs::read_dir(target)
@@ -170,15 +205,30 @@ pub async fn backup(
     }
     std::fs::create_dir_all(target)
         .with_context(|| format!("cannot create {}", target.display()))?;
-    let database = target.join(DATABASE_FILE);
-    crate::server::db::backup(pool, &database).await?;
-    // the photos the copy records, read from the copy itself
-    let copy = open_read_only(&database).await?;
-    let photos = recorded_photos(&copy).await?;
-    copy.close().await;
+    let (database, photos) = match pool {
+        Pool::Sqlite(_) => {
+            let database = target.join(DATABASE_FILE);
+            crate::server::db::backup(pool, &database).await?;
+            // the photos the copy records, read from the copy itself
+            let copy = open_read_only(&database).await?;
+            let photos = recorded_photos(&copy).await?;
+            copy.close().await;
+            (DATABASE_FILE, photos)
+        }
+        Pool::Postgres(pg) => {
+            let photos = dump_postgres(pg, &target.join(DUMP_FILE), config).await?;
+            let list: String = photos
+                .iter()
+                .map(|p| format!("{} {}\n", p.key, p.legacy))
+                .collect();
+            std::fs::write(target.join(PHOTO_LIST), list)
+                .with_context(|| format!("cannot write {}", target.display()))?;
+            (DUMP_FILE, photos)
+        }
+    };
     let copied = save_photos(&photos, store, &target.join(PHOTO_FOLDER)).await?;
     let mut about = format!(
-        "Qudao backup\nwritten: {}\nversion: {}\ndatabase: {DATABASE_FILE}\nphotos: {} files, {} bytes, in {PHOTO_FOLDER}/\n",
+        "Qudao backup\nwritten: {}\nversion: {}\ndatabase: {database}\nphotos: {} files, {} bytes, in {PHOTO_FOLDER}/\n",
         chrono::Utc::now().to_rfc3339(),
         env!("CARGO_PKG_VERSION"),
         copied.photos,
@@ -191,6 +241,63 @@ pub async fn backup(
     std::fs::write(target.join(ABOUT_FILE), about)
         .with_context(|| format!("cannot write {}", target.display()))?;
     Ok(copied)
+}
+
+/// Dumps the PostgreSQL database into `file` with `pg_dump`, in a snapshot in which it
+/// also reads the photos the dump records (answered).
+async fn dump_postgres(
+    pool: &sqlx::PgPool,
+    file: &Path,
+    config: &Config,
+) -> anyhow::Result<Vec<PhotoFile>> {
+    let mut tx = pool.begin().await.context("cannot reach the database")?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+        .fetch_one(&mut *tx)
+        .await?;
+    let photos = recorded_photos_pg(&mut tx).await?;
+    // the snapshot lives as long as this transaction: pg_dump runs meanwhile
+    let mut dump = pg_program(config, "pg_dump");
+    dump.arg("--format=custom")
+        .arg(format!("--snapshot={snapshot}"))
+        .arg("--no-owner")
+        .arg("--file")
+        .arg(file)
+        .arg("--dbname")
+        .arg(&config.database_url);
+    run(dump).await?;
+    tx.commit().await?;
+    Ok(photos)
+}
+
+/// A PostgreSQL client program: from `QUDAO_PG_BIN` if set, else found on `PATH`.
+fn pg_program(config: &Config, name: &str) -> std::process::Command {
+    match &config.pg_bin {
+        Some(dir) => std::process::Command::new(dir.join(name)),
+        None => std::process::Command::new(name),
+    }
+}
+
+/// Runs `command` off the async threads; its error output becomes the error.
+async fn run(mut command: std::process::Command) -> anyhow::Result<()> {
+    let program = command.get_program().to_string_lossy().to_string();
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await?
+        .with_context(|| {
+            format!(
+                "cannot run {program}: install PostgreSQL's client programs or set QUDAO_PG_BIN"
+            )
+        })?;
+    if !output.status.success() {
+        bail!(
+            "{program} failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(())
 }
 
 async fn open_read_only(file: &Path) -> anyhow::Result<SqlitePool> {
@@ -218,13 +325,19 @@ pub fn database_file(url: &str) -> anyhow::Result<PathBuf> {
 /// the file of `database_url` (which must not exist yet), the photos go into `store`
 /// (which must be empty). The copy is checked before it is put in place, and migrated to
 /// this version afterwards.
-pub async fn restore(
-    source: &Path,
-    database_url: &str,
-    store: &PhotoStore,
-) -> anyhow::Result<Copied> {
+pub async fn restore(source: &Path, config: &Config, store: &PhotoStore) -> anyhow::Result<Copied> {
+    let database_url = config.database_url.as_str();
+    if crate::server::db::is_postgres_url(database_url) {
+        return restore_postgres(source, config, store).await;
+    }
     let database = database_file(database_url)?;
     let backed_up = source.join(DATABASE_FILE);
+    if source.join(DUMP_FILE).is_file() {
+        bail!(
+            "{} is a backup of a PostgreSQL database; restore it with QUDAO_DATABASE_URL=postgres://…",
+            source.display()
+        );
+    }
     if !backed_up.is_file() {
         bail!(
             "{} holds no {DATABASE_FILE}; is it a folder written by qudao backup?",
@@ -297,6 +410,99 @@ pub async fn restore(
         }
     };
     let pool = crate::server::db::connect(database_url).await?;
+    crate::server::db::migrate(&pool).await?;
+    pool.close().await;
+    Ok(copied)
+}
+
+/// Restores the PostgreSQL backup folder `source` into the empty database of
+/// `config.database_url` and the empty `store`: the photos first, then the dump in one
+/// transaction; on a failure the photos written are taken back out.
+async fn restore_postgres(
+    source: &Path,
+    config: &Config,
+    store: &PhotoStore,
+) -> anyhow::Result<Copied> {
+    let dump = source.join(DUMP_FILE);
+    if !dump.is_file() {
+        if source.join(DATABASE_FILE).is_file() {
+            bail!(
+                "{} is a backup of a SQLite database; restore it with QUDAO_DATABASE_URL=sqlite://…",
+                source.display()
+            );
+        }
+        bail!(
+            "{} holds no {DUMP_FILE}; is it a folder written by qudao backup?",
+            source.display()
+        );
+    }
+    if !source.join(ABOUT_FILE).is_file() {
+        bail!(
+            "{} holds no {ABOUT_FILE}: the backup did not finish; use another one",
+            source.display()
+        );
+    }
+    let list = std::fs::read_to_string(source.join(PHOTO_LIST))
+        .with_context(|| format!("{} holds no readable {PHOTO_LIST}", source.display()))?;
+    let photos: Vec<PhotoFile> = list
+        .lines()
+        .filter_map(|line| {
+            let (key, legacy) = line.split_once(' ')?;
+            Some(PhotoFile {
+                key: key.to_owned(),
+                legacy: legacy.to_owned(),
+            })
+        })
+        .collect();
+    let pool = crate::server::db::connect(&config.database_url).await?;
+    let Pool::Postgres(pg) = &pool else {
+        bail!("{} is not a PostgreSQL database", config.database_url);
+    };
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
+    )
+    .fetch_one(pg)
+    .await
+    .context("cannot read the database")?;
+    if tables > 0 {
+        bail!(
+            "the database already holds {tables} tables; restore only into an empty database (createdb a new one)"
+        );
+    }
+    if !store
+        .is_empty()
+        .await
+        .with_context(|| format!("cannot read the photos in {}", store.location()))?
+    {
+        bail!(
+            "the photos {} are not empty; restore only into an empty data folder",
+            store.location()
+        );
+    }
+    let mut written = Vec::new();
+    let restored = async {
+        let copied = load_photos(&photos, &source.join(PHOTO_FOLDER), store, &mut written).await?;
+        let mut load = pg_program(config, "pg_restore");
+        load.arg("--single-transaction")
+            .arg("--exit-on-error")
+            .arg("--no-owner")
+            .arg("--no-privileges")
+            .arg("--dbname")
+            .arg(&config.database_url)
+            .arg(&dump);
+        run(load).await?;
+        anyhow::Ok(copied)
+    }
+    .await;
+    let copied = match restored {
+        Ok(c) => c,
+        Err(e) => {
+            for key in &written {
+                let _ = store.remove(key).await;
+            }
+            return Err(e);
+        }
+    };
     crate::server::db::migrate(&pool).await?;
     pool.close().await;
     Ok(copied)

@@ -33,6 +33,8 @@ pub struct Config {
     pub photo_url: Option<String>,
     /// S3 settings given here rather than by `AWS_*` variables (tests: `endpoint`, …).
     pub photo_options: Vec<(String, String)>,
+    /// Where `pg_dump` and `pg_restore` are (`QUDAO_PG_BIN`); found on `PATH` if unset.
+    pub pg_bin: Option<std::path::PathBuf>,
     /// Failed sign-ins per login name.
     pub account_throttle: Policy,
     /// Failed sign-ins per client address (looser: an office shares one address).
@@ -57,6 +59,7 @@ impl Default for Config {
             photo_dir: std::path::PathBuf::from("data/photos"),
             photo_url: None,
             photo_options: Vec::new(),
+            pg_bin: None,
             account_throttle: Policy {
                 window_secs: 15 * 60,
                 free_failures: 3,
@@ -138,6 +141,9 @@ impl Config {
         }
         if let Some(v) = var("QUDAO_PHOTO_URL")? {
             c.photo_url = Some(v);
+        }
+        if let Some(v) = var("QUDAO_PG_BIN")? {
+            c.pg_bin = Some(v.into());
         }
         if let Some(v) = var("QUDAO_TRUSTED_PROXIES")? {
             c.trusted_proxies = v

@@ -190,6 +190,106 @@ async fn a_backup_restores_every_row_and_photo_into_an_empty_data_folder() {
     assert!(err.to_string().contains("qudao backup"), "{err}");
 }
 
+/// What every table of a PostgreSQL database holds: (table, rows, a digest of them).
+async fn pg_fingerprint(url: &str) -> Vec<(String, i64, String)> {
+    let pool = db::connect(url).await.unwrap();
+    let tables: Vec<String> = on!(&pool, |ex| sqlx::query_scalar(
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+    )
+    .fetch_all(ex)
+    .await)
+    .unwrap();
+    let mut out = Vec::new();
+    for t in tables {
+        let (rows, digest): (i64, String) = on!(&pool, |ex| sqlx::query_as(&format!(
+            "SELECT count(*), coalesce(md5(string_agg(x::text, E'\\n' ORDER BY x::text)), '') FROM {t} x"
+        ))
+        .fetch_one(ex)
+        .await)
+        .unwrap();
+        out.push((t, rows, digest));
+    }
+    pool.close().await;
+    out
+}
+
+/// On PostgreSQL, `qudao backup` and `qudao restore` go through pg_dump and pg_restore:
+/// every row of every table and every photo comes back, into an empty database only.
+#[tokio::test]
+async fn a_postgres_backup_restores_every_row_and_photo_into_an_empty_database() {
+    use qudao::server::files::{PhotoKind, photo_path};
+    let Some(admin) = crate::pg::cluster() else {
+        eprintln!("no QUDAO_TEST_PG: run by `make test` on PostgreSQL");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        database_url: crate::pg::fresh_database(&admin, true).await,
+        photo_dir: dir.path().join("photos"),
+        pg_bin: crate::helpers::pg_bin(),
+        ..Config::default()
+    };
+    let live = db::connect(&config.database_url).await.unwrap();
+    let company = qudao::server::seed::DEMO_COMPANY_ID;
+    let (customer, owner): (uuid::Uuid, uuid::Uuid) = on!(&live, |ex| sqlx::query_as(
+        "SELECT c.id, e.id FROM customers c, employees e WHERE e.login = 'laoban' LIMIT 1"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    let photo = uuid::Uuid::new_v4();
+    on!(&live, |ex| sqlx::query(
+        "INSERT INTO customer_photos (company_id, id, customer_id, kind, content_type, \
+         size_bytes, uploaded_by, created_at) VALUES ($1, $2, $3, 'storefront', 'image/png', 9, $4, $5)",
+    )
+    .bind(company.0)
+    .bind(photo)
+    .bind(customer)
+    .bind(owner)
+    .bind(chrono::Utc::now())
+    .execute(ex)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
+    live.close().await;
+    let path = photo_path(
+        &config.photo_dir,
+        company,
+        PhotoKind::Customer,
+        photo,
+        "image/png",
+    );
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, b"\x89PNG one").unwrap();
+
+    let folder = dir.path().join("backups").join("monday");
+    let folder_arg = folder.to_string_lossy().to_string();
+    qudao(&["backup", &folder_arg], &config).await.unwrap();
+    assert!(folder.join("backup.txt").is_file());
+    assert!(folder.join("qudao.pgdump").is_file());
+
+    let fresh = Config {
+        database_url: crate::pg::empty_database(&admin).await,
+        photo_dir: dir.path().join("restored").join("photos"),
+        ..config.clone()
+    };
+    qudao(&["restore", &folder_arg], &fresh).await.unwrap();
+    let before = pg_fingerprint(&config.database_url).await;
+    assert!(before.len() > 20, "{before:?}");
+    assert_eq!(pg_fingerprint(&fresh.database_url).await, before);
+    assert_eq!(files_of(&fresh.photo_dir), files_of(&config.photo_dir));
+    assert_eq!(files_of(&fresh.photo_dir).len(), 1);
+
+    // never over a database that holds tables; a SQLite URL is told what the backup is
+    let err = qudao(&["restore", &folder_arg], &config).await.unwrap_err();
+    assert!(err.to_string().contains("already holds"), "{err}");
+    let mut sqlite = config_for(&dir, "other.db");
+    sqlite.photo_dir = dir.path().join("other-photos");
+    let err = qudao(&["restore", &folder_arg], &sqlite).await.unwrap_err();
+    assert!(err.to_string().contains("PostgreSQL"), "{err}");
+    assert!(!dir.path().join("other.db").exists());
+}
+
 #[tokio::test]
 async fn user_add_rejects_bad_input_before_touching_the_database() {
     let dir = tempfile::tempdir().unwrap();

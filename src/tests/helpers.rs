@@ -35,6 +35,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     spawn(adjust, true).await
 }
 
+/// Where PostgreSQL's `pg_dump` and `pg_restore` are (`tools/pg.sh` sets `QUDAO_PG_BIN`).
+pub fn pg_bin() -> Option<PathBuf> {
+    std::env::var_os("QUDAO_PG_BIN").map(PathBuf::from)
+}
+
 /// Starts a second app on the database `other` serves (as a second `qudao serve` would),
 /// after letting the test adjust the configuration.
 pub async fn spawn_beside(other: &TestApp, adjust: impl FnOnce(&mut Config)) -> TestApp {

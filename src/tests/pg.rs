@@ -91,3 +91,12 @@ pub async fn fresh_database(admin: &str, demo: bool) -> String {
     conn.close().await.unwrap();
     database_url(admin, &name)
 }
+
+/// A new database on the cluster with no table at all (what `createdb` makes). Its URL.
+pub async fn empty_database(admin: &str) -> String {
+    let name = format!("qd_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = admin_connection(admin).await;
+    create_database(&mut conn, &format!("CREATE DATABASE {name}")).await;
+    conn.close().await.unwrap();
+    database_url(admin, &name)
+}

@@ -2,6 +2,7 @@
 //! them. The bucket is served by moto's S3 server (PyPI, installed by `tools/setup.sh
 //! s3`), started here when `QUDAO_TEST_S3` names its program, as `make test` does.
 use crate::helpers::*;
+use qudao::server::config::Config;
 use qudao::server::db::on;
 use qudao::server::files::PhotoStore;
 use reqwest::StatusCode;
@@ -175,17 +176,28 @@ async fn photos_in_a_bucket_are_shared_by_two_apps_and_backed_up_from_it() {
     }
 
     // a backup holds the bucket's photos; a restore fills another, empty, one
-    if a.pool.is_sqlite() {
+    {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("backup");
         let live = s3.store(url);
-        let copied = qudao::server::backup::backup(&a.pool, &live, &folder)
+        let config = Config {
+            database_url: a.database_url.clone(),
+            pg_bin: pg_bin(),
+            ..Config::default()
+        };
+        let copied = qudao::server::backup::backup(&a.pool, &live, &folder, &config)
             .await
             .unwrap();
         assert_eq!((copied.photos, copied.missing.len()), (2, 0));
         let restored = s3.store("s3://qudao-photos/restored");
-        let database = format!("sqlite://{}", dir.path().join("restored.db").display());
-        let copied = qudao::server::backup::restore(&folder, &database, &restored)
+        let target = Config {
+            database_url: match crate::pg::cluster() {
+                Some(admin) => crate::pg::empty_database(&admin).await,
+                None => format!("sqlite://{}", dir.path().join("restored.db").display()),
+            },
+            ..config.clone()
+        };
+        let copied = qudao::server::backup::restore(&folder, &target, &restored)
             .await
             .unwrap();
         assert_eq!(copied.photos, 2);
@@ -195,16 +207,31 @@ async fn photos_in_a_bucket_are_shared_by_two_apps_and_backed_up_from_it() {
             Some(&jpeg[..])
         );
         // never over photos already there
-        let again = dir.path().join("again.db");
-        let refused = qudao::server::backup::restore(
-            &folder,
-            &format!("sqlite://{}", again.display()),
-            &restored,
-        )
-        .await
-        .unwrap_err();
+        let again = Config {
+            database_url: match crate::pg::cluster() {
+                Some(admin) => crate::pg::empty_database(&admin).await,
+                None => format!("sqlite://{}", dir.path().join("again.db").display()),
+            },
+            ..config.clone()
+        };
+        let refused = qudao::server::backup::restore(&folder, &again, &restored)
+            .await
+            .unwrap_err();
         assert!(refused.to_string().contains("not empty"), "{refused}");
-        assert!(!again.exists());
+        let untouched = qudao::server::db::connect(&again.database_url)
+            .await
+            .unwrap();
+        let tables: i64 = on!(&untouched, |ex| sqlx::query_scalar(
+            if untouched.is_sqlite() {
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            } else {
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+            }
+        )
+        .fetch_one(ex)
+        .await)
+        .unwrap();
+        assert_eq!(tables, 0, "nothing restored into the database");
     }
 
     // deleted through one app: gone for both, and from the bucket

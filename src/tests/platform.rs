@@ -1,8 +1,10 @@
 //! Health, pages, headers, the service worker, backups and start-up faults.
 use crate::helpers::spawn_app;
+use qudao::server::backup;
 use qudao::server::config::Config;
 use qudao::server::db;
 use qudao::server::db::on;
+use qudao::server::files::PhotoStore;
 use qudao::server::http;
 use qudao::server::state::AppState;
 use reqwest::StatusCode;
@@ -235,26 +237,42 @@ async fn a_backup_taken_while_serving_writes_is_a_consistent_database() {
             }
         })
     };
-    let target = app.db_path.with_file_name("backup.db");
-    if !app.pool.is_sqlite() {
-        // PostgreSQL is backed up with its own tools: the command says so, writes nothing
-        let err = db::backup(&app.pool, &target).await.unwrap_err();
-        assert!(format!("{err:#}").contains("pg_dump"), "{err:#}");
-        assert!(!target.exists());
-        writer.await.unwrap();
-        return;
-    }
-    db::backup(&app.pool, &target).await.unwrap();
-    writer.await.unwrap();
-
-    let copy = db::connect(&format!("sqlite://{}", target.display()))
+    // on either engine (PostgreSQL: pg_dump in a snapshot of our own)
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("backup");
+    let config = Config {
+        database_url: app.database_url.clone(),
+        pg_bin: crate::helpers::pg_bin(),
+        ..Config::default()
+    };
+    let photos = PhotoStore::folder(&app.db_path.with_file_name("photos")).unwrap();
+    backup::backup(&app.pool, &photos, &folder, &config)
         .await
         .unwrap();
-    let check: String = on!(&copy, |ex| sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(ex)
-        .await)
-    .unwrap();
-    assert_eq!(check, "ok");
+    writer.await.unwrap();
+    // the backup never overwrites
+    let again = backup::backup(&app.pool, &photos, &folder, &config)
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("not empty"), "{again}");
+
+    let restored = Config {
+        database_url: match crate::pg::cluster() {
+            Some(admin) => crate::pg::empty_database(&admin).await,
+            None => format!("sqlite://{}", dir.path().join("restored.db").display()),
+        },
+        ..config.clone()
+    };
+    let store = PhotoStore::folder(&dir.path().join("restored-photos")).unwrap();
+    backup::restore(&folder, &restored, &store).await.unwrap();
+    let copy = db::connect(&restored.database_url).await.unwrap();
+    if copy.is_sqlite() {
+        let check: String = on!(&copy, |ex| sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(ex)
+            .await)
+        .unwrap();
+        assert_eq!(check, "ok");
+    }
     let n: i64 = on!(&copy, |ex| sqlx::query_scalar(
         "SELECT count(*) FROM employees"
     )
@@ -270,9 +288,6 @@ async fn a_backup_taken_while_serving_writes_is_a_consistent_database() {
     .await)
     .unwrap();
     assert_eq!(bad, 0);
-    // the backup never overwrites
-    let again = db::backup(&app.pool, &target).await.unwrap_err();
-    assert!(again.to_string().contains("already exists"));
     // and the copy is a complete database: migrations recorded, the company present
     let companies: i64 = on!(&copy, |ex| sqlx::query_scalar(
         "SELECT count(*) FROM companies"
@@ -282,6 +297,13 @@ async fn a_backup_taken_while_serving_writes_is_a_consistent_database() {
     .unwrap();
     assert_eq!(companies, 1);
     db::migrate(&copy).await.unwrap();
+    // never over a database that holds data
+    copy.close().await;
+    let err = backup::restore(&folder, &config, &store).await.unwrap_err();
+    assert!(
+        err.to_string().contains("already"),
+        "restoring over the live database: {err}"
+    );
 }
 
 #[tokio::test]

@@ -23,7 +23,7 @@ pub(super) async fn seed_demo(config: &Config) -> anyhow::Result<()> {
 pub(super) async fn backup(config: &Config, folder: &std::path::Path) -> anyhow::Result<()> {
     let pool = db::connect(&config.database_url).await?;
     let photos = crate::server::files::PhotoStore::open(config)?;
-    let copied = crate::server::backup::backup(&pool, &photos, folder).await?;
+    let copied = crate::server::backup::backup(&pool, &photos, folder, config).await?;
     println!(
         "backup written to {}: the database and {} photos ({} bytes)",
         folder.display(),
@@ -42,7 +42,7 @@ pub(super) async fn backup(config: &Config, folder: &std::path::Path) -> anyhow:
 /// Restores a backup folder over the configured database and photo folder.
 pub(super) async fn restore(config: &Config, folder: &std::path::Path) -> anyhow::Result<()> {
     let photos = crate::server::files::PhotoStore::open(config)?;
-    let copied = crate::server::backup::restore(folder, &config.database_url, &photos).await?;
+    let copied = crate::server::backup::restore(folder, config, &photos).await?;
     println!(
         "restored {} into {} with {} photos in {}",
         folder.display(),

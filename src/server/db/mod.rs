@@ -213,8 +213,8 @@ pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
 pub async fn backup(pool: &Pool, target: &Path) -> anyhow::Result<PathBuf> {
     let Pool::Sqlite(pool) = pool else {
         anyhow::bail!(
-            "qudao backup copies a SQLite database; back a PostgreSQL database up with \
-             pg_dump --format=custom (see the README), and the photo folder alongside"
+            "this copies a SQLite database; a PostgreSQL database is backed up by \
+             pg_dump (server::backup)"
         );
     };
     if target.exists() {

@@ -279,6 +279,20 @@ mod watchdog {
 }
 
 impl TestApp {
+    /// An app served by another process (`qudao serve`) at `addr` on `database_url`,
+    /// for the same helpers; `pool` is the test's own connection to that database.
+    pub fn served_by_process(addr: SocketAddr, database_url: &str, pool: Pool) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        TestApp {
+            base: format!("http://{addr}"),
+            addr,
+            pool,
+            database_url: database_url.to_owned(),
+            db_path: dir.path().join("none.db"),
+            _dir: dir,
+        }
+    }
+
     /// A browser-like client: keeps cookies, does not follow redirects, and gives up on
     /// an answer after two minutes (the server cuts a request at 30 s; a test waiting on
     /// one that never comes fails with the path instead of hanging the suite).

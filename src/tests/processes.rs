@@ -1,7 +1,8 @@
 //! Several app processes on one PostgreSQL database: each app here has its own state —
 //! its own pool, in-memory search and sales indexes, sign-in throttle in the database —
 //! as a second `qudao serve` would, and only the database is shared. (SQLite serves one
-//! process; these run where the suite has a PostgreSQL cluster.)
+//! process; these run where the suite has a PostgreSQL cluster.) The last test starts two
+//! real `qudao serve` processes of this build.
 use crate::helpers::*;
 use qudao::server::db::on;
 use qudao::server::seed::DEMO_COMPANY_ID;
@@ -109,6 +110,186 @@ async fn two_app_processes_share_sessions_changes_and_the_overdue_job() {
     assert_eq!(
         i64::try_from(marked).unwrap(),
         breached().await - before,
+        "each ticket marked by one process only"
+    );
+}
+
+/// A `qudao serve` process of this build, killed when dropped.
+struct Serve {
+    child: std::process::Child,
+    app: TestApp,
+    log: std::path::PathBuf,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    /// Starts `qudao serve` on `url` with the photo folder `photos`; waits until it
+    /// answers `/healthz`.
+    async fn start(url: &str, photos: &std::path::Path, log: std::path::PathBuf) -> Serve {
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let out = std::fs::File::create(&log).unwrap();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_qudao"))
+            .arg("serve")
+            .env("QUDAO_DATABASE_URL", url)
+            .env("QUDAO_ADDR", addr.to_string())
+            .env("QUDAO_PHOTO_DIR", photos)
+            .env("LEPTOS_OUTPUT_NAME", "qudao")
+            .env("RUST_LOG", "qudao=info")
+            .env("NO_COLOR", "1")
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .unwrap();
+        let pool = qudao::server::db::connect(url).await.unwrap();
+        let serve = Serve {
+            child,
+            app: TestApp::served_by_process(addr, url, pool),
+            log,
+        };
+        let client = serve.app.client();
+        for _ in 0..600 {
+            let up = client
+                .get(format!("{}/healthz", serve.app.base))
+                .send()
+                .await;
+            if up.is_ok_and(|r| r.status().is_success()) {
+                return serve;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!(
+            "qudao serve did not answer within 60 s:\n{}",
+            std::fs::read_to_string(&serve.log).unwrap_or_default()
+        );
+    }
+
+    /// How many tickets this process's overdue job marked, from its log.
+    fn marked(&self) -> usize {
+        let log = std::fs::read_to_string(&self.log).unwrap();
+        log.lines()
+            .filter(|l| l.contains("tickets breached their standard"))
+            .filter_map(|l| l.split("marked=").nth(1))
+            .map(|n| {
+                n.split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .unwrap()
+                    .parse::<usize>()
+                    .unwrap()
+            })
+            .sum()
+    }
+}
+
+/// The same, with two real `qudao serve` processes of this build on one database, as an
+/// operator runs them behind a proxy: a session, a change and a photo made through one
+/// are seen through the other, and the overdue job both start with marks each late
+/// ticket once.
+#[tokio::test]
+async fn two_qudao_serve_processes_share_one_postgresql_database() {
+    let Some(admin) = crate::pg::cluster() else {
+        eprintln!("no QUDAO_TEST_PG: run by `make test` on PostgreSQL");
+        return;
+    };
+    let url = crate::pg::fresh_database(&admin, true).await;
+    // late deliveries, not marked yet: the job both processes run at start marks them
+    let setup = qudao::server::db::connect(&url).await.unwrap();
+    let late = on!(&setup, |ex| sqlx::query(
+        "UPDATE deliveries SET breached_at = NULL, ordered_at = $1, promised_at = NULL \
+         WHERE delivered_at IS NULL"
+    )
+    .bind(chrono::Utc::now() - chrono::Duration::days(3))
+    .execute(ex)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
+    assert!(late > 0, "the demo has open deliveries");
+    let breached = async || {
+        on!(&setup, |ex| sqlx::query_scalar::<_, i64>(
+            "SELECT (SELECT count(*) FROM objections WHERE breached_at IS NOT NULL) \
+             + (SELECT count(*) FROM deliveries WHERE breached_at IS NOT NULL)"
+        )
+        .fetch_one(ex)
+        .await)
+        .unwrap()
+    };
+    let before = breached().await;
+    let dir = tempfile::tempdir().unwrap();
+    let photos = dir.path().join("photos");
+    let (a, b) = tokio::join!(
+        Serve::start(&url, &photos, dir.path().join("a.log")),
+        Serve::start(&url, &photos, dir.path().join("b.log")),
+    );
+
+    // a session made on one is valid on the other
+    let owner = a.app.client();
+    assert_eq!(a.app.sign_in(&owner, "laoban", PW).await.status(), 200);
+    let me: serde_json::Value = b
+        .app
+        .call(&owner, "session", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["login"], "laoban", "{me}");
+
+    // a change through one shows through the other, whose index was warm
+    assert_eq!(listed(&b.app, &owner, "两个进程").await, 0);
+    let r = a
+        .app
+        .call(
+            &owner,
+            "customers/create",
+            json!({ "values": { "code": "PROC-2", "name": "两个进程商店", "kind": "二批" } }),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert_eq!(listed(&b.app, &owner, "两个进程").await, 1);
+
+    // a photo uploaded through one is served by the other (a shared folder here; a
+    // bucket across machines: tests/photo_store.rs)
+    let (customer, _) = crate::customers::customer_of(&a.app, "zhangwei").await;
+    let rep = a.app.signed_in("zhangwei").await;
+    let up = rep
+        .post(format!("{}/api/customers/{customer}/photos", a.app.base))
+        .body(PNG.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(up.status(), 201);
+    let photo: String = up.json().await.unwrap();
+    let got = b.app.get(&rep, &format!("/photos/{photo}")).await;
+    assert_eq!(got.bytes().await.unwrap().as_ref(), PNG);
+
+    // the job ran in both; each late ticket was marked by one of them
+    let mut waited = 0;
+    while breached().await - before < i64::try_from(late).unwrap() && waited < 300 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    let newly = breached().await - before;
+    assert!(
+        newly >= i64::try_from(late).unwrap(),
+        "every late delivery is marked"
+    );
+    // (a process logs its count just after its commit)
+    for _ in 0..100 {
+        if i64::try_from(a.marked() + b.marked()).unwrap() >= newly {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        i64::try_from(a.marked() + b.marked()).unwrap(),
+        newly,
         "each ticket marked by one process only"
     );
 }

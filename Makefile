@@ -59,6 +59,7 @@ fuzz:
 
 ## make bench: sizes, latency under wrk, cold start (prints figures; never fails on timing)
 bench:
-	tools/setup.sh rust node bench
+	tools/setup.sh rust node bench postgres
 	cargo leptos build --release
 	tools/bench.sh
+	tools/bench_engines.sh

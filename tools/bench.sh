@@ -140,7 +140,7 @@ printf 'import: %s s, %s lines/s; database now %s MB; rollup rows: %s\n' "$(bc <
 echo
 
 echo "## 12-month classification (2025-11-01 … 2026-10-31, by sales) at that scale"
-RUST_LOG="warn,qudao::features::segmentation=debug,qudao::server=info" start; ready
+RUST_LOG="warn,qudao::server=info,qudao::server::segmentation=debug" start; ready
 t0=$(date +%s%N)
 plain_log() { sed 's/\x1b\[[0-9;]*m//g' "$TMP/server.log"; }
 until plain_log | grep -q "indexes loaded"; do sleep 0.1; done

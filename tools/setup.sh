@@ -82,12 +82,13 @@ postgres() {
 
 s3() {
   # a virtual environment of its own, rebuilt when the pinned list changes
-  if [ ! -x tools/s3/bin/moto_server ] || [ tools/s3-requirements.txt -nt tools/s3/bin/moto_server ]; then
+  # (the stamp is written only once every package is in: a broken install is redone)
+  if [ ! -f tools/s3/installed ] || [ tools/s3-requirements.txt -nt tools/s3/installed ]; then
     log "installing moto's S3 server into tools/s3 (PyPI)"
     rm -rf tools/s3
-    python3 -m venv tools/s3
+    python3 -m venv tools/s3 || { apt_install python3-venv; python3 -m venv tools/s3; }
     tools/s3/bin/pip install -q --disable-pip-version-check -r tools/s3-requirements.txt
-    touch tools/s3/bin/moto_server
+    touch tools/s3/installed
   fi
 }
 

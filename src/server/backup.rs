@@ -259,25 +259,34 @@ async fn dump_postgres(
         .await?;
     let photos = recorded_photos_pg(&mut tx).await?;
     // the snapshot lives as long as this transaction: pg_dump runs meanwhile
-    let mut dump = pg_program(config, "pg_dump");
+    let mut dump = pg_program(config, "pg_dump")?;
     dump.arg("--format=custom")
         .arg(format!("--snapshot={snapshot}"))
         .arg("--no-owner")
         .arg("--file")
-        .arg(file)
-        .arg("--dbname")
-        .arg(&config.database_url);
+        .arg(file);
     run(dump).await?;
-    tx.commit().await?;
+    // the dump is whole; a server that ends idle transactions may have ended this one
+    if let Err(e) = tx.commit().await {
+        tracing::warn!(error = %e, "the snapshot's transaction did not end cleanly");
+    }
     Ok(photos)
 }
 
-/// A PostgreSQL client program: from `QUDAO_PG_BIN` if set, else found on `PATH`.
-fn pg_program(config: &Config, name: &str) -> std::process::Command {
-    match &config.pg_bin {
+/// A PostgreSQL client program (from `QUDAO_PG_BIN` if set, else found on `PATH`) for
+/// the configured database: its URL, without the password, is the last argument, the
+/// password goes by `PGPASSWORD` (a command line is visible to every local user).
+fn pg_program(config: &Config, name: &str) -> anyhow::Result<std::process::Command> {
+    let mut command = match &config.pg_bin {
         Some(dir) => std::process::Command::new(dir.join(name)),
         None => std::process::Command::new(name),
+    };
+    let (url, password) = crate::server::db::without_password(&config.database_url)?;
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
     }
+    command.arg("--dbname").arg(url);
+    Ok(command)
 }
 
 /// Runs `command` off the async threads; its error output becomes the error.
@@ -444,19 +453,26 @@ async fn restore_postgres(
     }
     let list = std::fs::read_to_string(source.join(PHOTO_LIST))
         .with_context(|| format!("{} holds no readable {PHOTO_LIST}", source.display()))?;
-    let photos: Vec<PhotoFile> = list
-        .lines()
-        .filter_map(|line| {
-            let (key, legacy) = line.split_once(' ')?;
-            Some(PhotoFile {
-                key: key.to_owned(),
-                legacy: legacy.to_owned(),
-            })
-        })
-        .collect();
+    let mut photos = Vec::new();
+    for (n, line) in list.lines().enumerate() {
+        // keys become paths below the backup folder: only the shape the backup writes
+        match line.split_once(' ') {
+            Some((key, legacy)) if is_photo_key(key) && is_photo_key(legacy) => {
+                photos.push(PhotoFile {
+                    key: key.to_owned(),
+                    legacy: legacy.to_owned(),
+                });
+            }
+            _ => bail!(
+                "{}, line {}: not a photo of a Qudao backup: {line:?}",
+                source.join(PHOTO_LIST).display(),
+                n + 1
+            ),
+        }
+    }
     let pool = crate::server::db::connect(&config.database_url).await?;
     let Pool::Postgres(pg) = &pool else {
-        bail!("{} is not a PostgreSQL database", config.database_url);
+        bail!("the configured database is not a PostgreSQL database");
     };
     let tables: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
@@ -482,13 +498,11 @@ async fn restore_postgres(
     let mut written = Vec::new();
     let restored = async {
         let copied = load_photos(&photos, &source.join(PHOTO_FOLDER), store, &mut written).await?;
-        let mut load = pg_program(config, "pg_restore");
+        let mut load = pg_program(config, "pg_restore")?;
         load.arg("--single-transaction")
             .arg("--exit-on-error")
             .arg("--no-owner")
             .arg("--no-privileges")
-            .arg("--dbname")
-            .arg(&config.database_url)
             .arg(&dump);
         run(load).await?;
         anyhow::Ok(copied)
@@ -506,4 +520,46 @@ async fn restore_postgres(
     crate::server::db::migrate(&pool).await?;
     pool.close().await;
     Ok(copied)
+}
+
+/// Whether `key` has the shape of a photo key (`<company>/<kind>/<id>.<ext>`, or an older
+/// `<company>/<id>.<ext>`): relative, no `.` or `..` part, plain characters only.
+fn is_photo_key(key: &str) -> bool {
+    let parts: Vec<&str> = key.split('/').collect();
+    (2..=3).contains(&parts.len())
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && !p.starts_with('.')
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_photo_list_names_only_photos_below_the_backup() {
+        for good in [
+            "0191e2a4-5b6c-7d8e-9f00-112233445566/customers/0191e2a4-5b6c-7d8e-9f00-aabbccddeeff.jpg",
+            "0191e2a4-5b6c-7d8e-9f00-112233445566/0191e2a4-5b6c-7d8e-9f00-aabbccddeeff.png",
+        ] {
+            assert!(is_photo_key(good), "{good}");
+        }
+        for bad in [
+            "/etc/passwd",
+            "../../etc/passwd",
+            "c/../../x.jpg",
+            "c/./x.jpg",
+            "c/customers/.hidden",
+            "x.jpg",
+            "a/b/c/d.jpg",
+            "c//x.jpg",
+            "c/customers/x y.jpg",
+            "c\\customers\\x.jpg",
+        ] {
+            assert!(!is_photo_key(bad), "{bad}");
+        }
+    }
 }

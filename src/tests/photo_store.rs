@@ -4,7 +4,7 @@
 use crate::helpers::*;
 use qudao::server::config::Config;
 use qudao::server::db::on;
-use qudao::server::files::PhotoStore;
+use qudao::server::files::{PhotoStore, StoreError};
 use reqwest::StatusCode;
 
 /// moto's S3 server on a free port, stopped when dropped.
@@ -155,6 +155,15 @@ async fn photos_in_a_bucket_are_shared_by_two_apps_and_backed_up_from_it() {
         .await
         .unwrap();
     assert_eq!(retry.status(), StatusCode::OK);
+    // a retry carrying other bytes never replaces the photo kept
+    let other = [PNG, b"other bytes".as_slice()].concat();
+    let again = rep
+        .put(format!("{}{path}", b.base))
+        .body(other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
     let got = a.get(&rep, &format!("/visit-photos/{visit_photo}")).await;
     assert_eq!(got.bytes().await.unwrap().as_ref(), PNG);
 
@@ -170,6 +179,21 @@ async fn photos_in_a_bucket_are_shared_by_two_apps_and_backed_up_from_it() {
         ],
         "no staged copy is left"
     );
+    // a bucket never overwrites a placed photo either (a conditional put)
+    let store = s3.store("s3://qudao-photos/overwrite");
+    let first = store.stage("k.png", b"first").await.unwrap();
+    store.place(first, "k.png", b"first").await.unwrap();
+    let second = store.stage("k.png", b"second").await.unwrap();
+    let refused = store.place(second, "k.png", b"second").await;
+    assert!(
+        matches!(refused, Err(StoreError::AlreadyExists { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store.read("k.png").await.unwrap().as_deref(),
+        Some(&b"first"[..])
+    );
+    assert_eq!(store.keys().await.unwrap(), ["k.png"]);
     for app in [&a, &b] {
         let local = app.db_path.parent().unwrap().join("photos");
         assert!(!local.exists(), "{} holds photos", local.display());

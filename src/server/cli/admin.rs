@@ -46,7 +46,7 @@ pub(super) async fn restore(config: &Config, folder: &std::path::Path) -> anyhow
     println!(
         "restored {} into {} with {} photos in {}",
         folder.display(),
-        config.database_url,
+        db::shown_url(&config.database_url),
         copied.photos,
         photos.location()
     );

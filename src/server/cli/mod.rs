@@ -242,7 +242,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Migrate => {
             let pool = db::connect(&config.database_url).await?;
             db::migrate(&pool).await?;
-            println!("migrations applied to {}", config.database_url);
+            println!(
+                "migrations applied to {}",
+                db::shown_url(&config.database_url)
+            );
             Ok(())
         }
         Command::SeedDemo => admin::seed_demo(&config).await,

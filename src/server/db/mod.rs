@@ -120,8 +120,12 @@ pub fn sqlite_url(url: &str) -> anyhow::Result<String> {
 /// Checks that `url` names a database Qudao can serve (see [`connect`]).
 pub fn check_url(url: &str) -> anyhow::Result<()> {
     if is_postgres_url(url) {
-        PgConnectOptions::from_str(url)
-            .with_context(|| format!("QUDAO_DATABASE_URL={url:?} is not a PostgreSQL URL"))?;
+        PgConnectOptions::from_str(url).with_context(|| {
+            format!(
+                "QUDAO_DATABASE_URL={:?} is not a PostgreSQL URL",
+                shown_url(url)
+            )
+        })?;
         return Ok(());
     }
     sqlite_url(url).map(|_| ())
@@ -137,10 +141,39 @@ pub async fn connect(url: &str) -> anyhow::Result<Pool> {
     }
 }
 
+/// A database URL as it may be shown or logged: without its password.
+pub fn shown_url(database_url: &str) -> String {
+    match url::Url::parse(database_url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => database_url.to_owned(),
+        // a plain SQLite path
+        Err(_) if !database_url.contains('@') => database_url.to_owned(),
+        Err(_) => "(the configured database URL)".to_owned(),
+    }
+}
+
+/// A PostgreSQL URL for a client program, split so that no password reaches its command
+/// line (where `ps` shows it): the URL without the password, and the password (decoded)
+/// for `PGPASSWORD`.
+pub fn without_password(database_url: &str) -> anyhow::Result<(String, Option<String>)> {
+    let mut parsed = url::Url::parse(database_url)
+        .map_err(|e| anyhow::anyhow!("the database URL is not a URL: {e}"))?;
+    let password = parsed.password().map(|p| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    let _ = parsed.set_password(None);
+    Ok((parsed.to_string(), password))
+}
+
 /// Opens the PostgreSQL database at `url` (which must exist; migrations make its tables).
 async fn connect_postgres(url: &str) -> anyhow::Result<sqlx::PgPool> {
     let options = PgConnectOptions::from_str(url)
-        .with_context(|| format!("{url:?} is not a PostgreSQL URL"))?
+        .with_context(|| format!("{:?} is not a PostgreSQL URL", shown_url(url)))?
         .log_statements(tracing::log::LevelFilter::Trace);
     let shown = format!(
         "{}@{}:{}/{}",
@@ -238,4 +271,39 @@ pub async fn backup(pool: &Pool, target: &Path) -> anyhow::Result<PathBuf> {
 /// Current time as unix seconds.
 pub fn unix_now() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn a_password_is_never_shown_and_goes_apart_for_client_programs() {
+        let url = "postgres://qudao:p%40ss%3Aw0rd@db.internal:5432/qudao?sslmode=require";
+        let shown = shown_url(url);
+        assert!(
+            !shown.contains("p%40ss") && !shown.contains("w0rd"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("qudao:***@db.internal:5432/qudao"),
+            "{shown}"
+        );
+        let (bare, password) = without_password(url).unwrap();
+        assert_eq!(
+            bare,
+            "postgres://qudao@db.internal:5432/qudao?sslmode=require"
+        );
+        assert_eq!(password.as_deref(), Some("p@ss:w0rd"));
+        assert_eq!(
+            without_password("postgres://u@h/d").unwrap(),
+            ("postgres://u@h/d".to_owned(), None)
+        );
+        assert_eq!(
+            shown_url("sqlite://data/qudao.db"),
+            "sqlite://data/qudao.db"
+        );
+        assert_eq!(shown_url("data/qudao.db"), "data/qudao.db");
+    }
 }

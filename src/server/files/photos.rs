@@ -240,7 +240,8 @@ fn check_image(body: &[u8]) -> Result<&'static str, AppError> {
 
 /// Writes the image `body` as photo `id` of `kind` and records it with `insert` in `tx`:
 /// the bytes are staged under a name of their own, the row is committed, then the bytes
-/// are put in place — never over an existing file, so no photo is ever overwritten.
+/// are put in place — never over an existing file, so no photo is ever overwritten (when
+/// a retry of the same upload placed its copy first, that copy stays).
 /// An id already used by a photo of any kind is refused before anything is written.
 /// If recording fails the staged bytes are dropped: nothing is half-saved, and a
 /// failed upload never touches a file another upload wrote.
@@ -261,21 +262,32 @@ async fn store_image(
     let key = photo_key(company, kind, id, content_type);
     let staged = state.photos.stage(&key, body).await?;
     let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
-    let committed = match insert(&mut tx, size).await {
-        Ok(()) => tx.commit().await,
-        Err(e) => Err(e),
-    }
-    // another request recorded this id first (a retry racing its original)
-    .or_taken(|| AppError::Conflict(crate::error::Conflict::IdTaken));
-    if committed.is_err() {
+    if let Err(e) = insert(&mut tx, size).await {
         state.photos.discard(staged).await;
-        return committed;
+        return Err(e).or_taken(|| AppError::Conflict(crate::error::Conflict::IdTaken));
     }
-    if let Err(e) = state.photos.place(staged, &key).await {
-        tracing::error!(error = %e, key, "photo recorded but not placed");
-        return Err(AppError::Internal);
-    }
-    Ok(())
+    // Commit and placing run to the end even when the request is dropped meanwhile (the
+    // client gave up, or the server's timeout struck): a row is never left without its
+    // file because a connection broke between the two.
+    let photos = state.photos.clone();
+    let bytes = body.to_vec();
+    tokio::spawn(async move {
+        if let Err(e) = tx.commit().await {
+            photos.discard(staged).await;
+            // another request recorded this id first (a retry racing its original)
+            return Err(e).or_taken(|| AppError::Conflict(crate::error::Conflict::IdTaken));
+        }
+        match photos.place(staged, &key, &bytes).await {
+            Ok(()) => Ok(()),
+            // a retry of this upload placed it first (see `place_if_missing`)
+            Err(StoreError::AlreadyExists { .. }) => Ok(()),
+            Err(e) => {
+                tracing::error!(error = %e, key, "photo recorded but not placed");
+                Err(AppError::Internal)
+            }
+        }
+    })
+    .await?
 }
 
 /// The answer to a stored upload: `201` with the photo's id.
@@ -302,7 +314,7 @@ async fn place_if_missing(
         return Ok(());
     }
     let staged = state.photos.stage(&key, body).await?;
-    match state.photos.place(staged, &key).await {
+    match state.photos.place(staged, &key, body).await {
         // another retry placed it meanwhile
         Ok(()) | Err(StoreError::AlreadyExists { .. }) => Ok(()),
         Err(e) => {

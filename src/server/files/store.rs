@@ -4,11 +4,11 @@
 //! (`<company>/<kind>/<id>.<ext>`) and bytes only.
 //!
 //! A photo is never overwritten: its bytes are first written under a name of their own
-//! ([`PhotoStore::stage`]), and only put in place ([`PhotoStore::place`]) once its row is
-//! committed, by a copy that refuses an existing file where the store can refuse one (a
-//! hard link in a folder). An S3 bucket cannot without extra configuration
-//! (`AWS_COPY_IF_NOT_EXISTS`), so there the copy is plain: the committed row is unique,
-//! so only its upload places that key.
+//! ([`PhotoStore::stage`], `….part`), and only put in place ([`PhotoStore::place`]) once
+//! its row is committed, by a write that refuses an existing file: a hard link in a
+//! folder; in a bucket a copy that refuses one where the bucket is configured for it
+//! (`AWS_COPY_IF_NOT_EXISTS`), else a conditional put (`If-None-Match: *`, which AWS S3,
+//! MinIO and most S3-compatible stores honour).
 use axum::body::Bytes;
 use futures_util::TryStreamExt as _;
 use object_store::path::Path as Key;
@@ -78,9 +78,14 @@ impl PhotoStore {
             max_retries: 3,
             retry_timeout: std::time::Duration::from_secs(10),
         };
+        // and no single call outlasts the server's own request timeout
+        let client = object_store::ClientOptions::new()
+            .with_connect_timeout(std::time::Duration::from_secs(5))
+            .with_timeout(std::time::Duration::from_secs(20));
         let mut builder = AmazonS3Builder::from_env()
             .with_bucket_name(bucket)
-            .with_retry(retry);
+            .with_retry(retry)
+            .with_client_options(client);
         for (key, value) in options {
             let key: AmazonS3ConfigKey = key
                 .parse()
@@ -134,14 +139,21 @@ impl PhotoStore {
         Ok(Staged(staged))
     }
 
-    /// Puts staged bytes in place as `key`, then drops the staged name. Answers
-    /// `AlreadyExists` when `key` is taken (where the store can tell), leaving it as is.
-    pub async fn place(&self, staged: Staged, key: &str) -> Result<(), StoreError> {
+    /// Puts staged `bytes` in place as `key`, then drops the staged name. Answers
+    /// `AlreadyExists` when `key` is taken, leaving it as it is.
+    pub async fn place(&self, staged: Staged, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
         let key = Key::from(key);
         let placed = match self.inner.copy_if_not_exists(&staged.0, &key).await {
-            Err(StoreError::NotSupported { .. } | StoreError::NotImplemented) => {
-                self.inner.copy(&staged.0, &key).await
-            }
+            // a bucket without a copy-if-not-exists setting: a conditional put
+            Err(StoreError::NotSupported { .. }) => self
+                .inner
+                .put_opts(
+                    &key,
+                    PutPayload::from(Bytes::copy_from_slice(bytes)),
+                    object_store::PutMode::Create.into(),
+                )
+                .await
+                .map(drop),
             placed => placed,
         };
         self.discard(staged).await;
@@ -171,19 +183,32 @@ impl PhotoStore {
             .map(drop)
     }
 
-    /// Every key stored, in no particular order.
+    /// Every photo stored (not the staged bytes of uploads that never finished), in no
+    /// particular order.
     pub async fn keys(&self) -> Result<Vec<String>, StoreError> {
         self.inner
             .list(None)
             .map_ok(|meta| meta.location.to_string())
+            .try_filter(|key| std::future::ready(!is_staged(key)))
             .try_collect()
             .await
     }
 
-    /// Whether nothing at all is stored.
+    /// Whether no photo is stored.
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
-        Ok(self.inner.list(None).try_next().await?.is_none())
+        let mut listed = self.inner.list(None);
+        while let Some(meta) = listed.try_next().await? {
+            if !is_staged(meta.location.as_ref()) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
+}
+
+/// Whether `key` names staged bytes ([`PhotoStore::stage`]), not a photo.
+fn is_staged(key: &str) -> bool {
+    key.ends_with(".part")
 }
 
 #[cfg(test)]
@@ -202,7 +227,10 @@ mod tests {
         let (dir, store) = folder();
         assert!(store.is_empty().await.unwrap());
         let staged = store.stage("c/customers/p.jpg", b"jpeg").await.unwrap();
-        store.place(staged, "c/customers/p.jpg").await.unwrap();
+        store
+            .place(staged, "c/customers/p.jpg", b"jpeg")
+            .await
+            .unwrap();
         assert_eq!(
             store.read("c/customers/p.jpg").await.unwrap().as_deref(),
             Some(&b"jpeg"[..])
@@ -220,8 +248,8 @@ mod tests {
         let (_dir, store) = folder();
         let first = store.stage("k.png", b"first").await.unwrap();
         let second = store.stage("k.png", b"second").await.unwrap();
-        store.place(first, "k.png").await.unwrap();
-        let again = store.place(second, "k.png").await;
+        store.place(first, "k.png", b"first").await.unwrap();
+        let again = store.place(second, "k.png", b"second").await;
         assert!(
             matches!(again, Err(StoreError::AlreadyExists { .. })),
             "{again:?}"
@@ -232,6 +260,14 @@ mod tests {
         );
         // neither staged name is left behind
         assert_eq!(store.keys().await.unwrap(), vec!["k.png"]);
+    }
+
+    #[tokio::test]
+    async fn staged_bytes_left_by_an_upload_that_died_are_not_photos() {
+        let (_dir, store) = folder();
+        let _left = store.stage("c/visits/v.jpg", b"half").await.unwrap();
+        assert!(store.is_empty().await.unwrap());
+        assert!(store.keys().await.unwrap().is_empty());
     }
 
     #[tokio::test]

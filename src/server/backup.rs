@@ -370,16 +370,7 @@ pub async fn restore(source: &Path, config: &Config, store: &PhotoStore) -> anyh
             );
         }
     }
-    if !store
-        .is_empty()
-        .await
-        .with_context(|| format!("cannot read the photos in {}", store.location()))?
-    {
-        bail!(
-            "the photos {} are not empty; restore only into an empty data folder",
-            store.location()
-        );
-    }
+    refuse_photos_in(store).await?;
     // check the copy where it lies, read only
     let copy = open_read_only(&backed_up).await?;
     let check: String = sqlx::query_scalar("PRAGMA integrity_check")
@@ -412,9 +403,7 @@ pub async fn restore(source: &Path, config: &Config, store: &PhotoStore) -> anyh
         Err(e) => {
             // leave the data folder as empty as it was, so the restore can be run again
             let _ = std::fs::remove_file(&part);
-            for key in &written {
-                let _ = store.remove(key).await;
-            }
+            take_back(store, &written).await;
             return Err(e);
         }
     };
@@ -474,27 +463,22 @@ async fn restore_postgres(
     let Pool::Postgres(pg) = &pool else {
         bail!("the configured database is not a PostgreSQL database");
     };
+    // tables, views and sequences in any schema of the database's own
     let tables: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
+        "SELECT count(*) FROM pg_catalog.pg_class c \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') \
+           AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'",
     )
     .fetch_one(pg)
     .await
     .context("cannot read the database")?;
     if tables > 0 {
         bail!(
-            "the database already holds {tables} tables; restore only into an empty database (createdb a new one)"
+            "the database already holds {tables} tables, views or sequences; restore only into an empty database (createdb a new one)"
         );
     }
-    if !store
-        .is_empty()
-        .await
-        .with_context(|| format!("cannot read the photos in {}", store.location()))?
-    {
-        bail!(
-            "the photos {} are not empty; restore only into an empty data folder",
-            store.location()
-        );
-    }
+    refuse_photos_in(store).await?;
     let mut written = Vec::new();
     let restored = async {
         let copied = load_photos(&photos, &source.join(PHOTO_FOLDER), store, &mut written).await?;
@@ -511,15 +495,42 @@ async fn restore_postgres(
     let copied = match restored {
         Ok(c) => c,
         Err(e) => {
-            for key in &written {
-                let _ = store.remove(key).await;
-            }
+            take_back(store, &written).await;
             return Err(e);
         }
     };
     crate::server::db::migrate(&pool).await?;
     pool.close().await;
     Ok(copied)
+}
+
+/// Refuses a restore into a photo store that holds any photo.
+async fn refuse_photos_in(store: &PhotoStore) -> anyhow::Result<()> {
+    let empty = store
+        .is_empty()
+        .await
+        .with_context(|| format!("cannot read the photos in {}", store.location()))?;
+    if !empty {
+        bail!(
+            "the photos {} are not empty; restore only into an empty data folder",
+            store.location()
+        );
+    }
+    Ok(())
+}
+
+/// Removes the photos a failed restore wrote, so that it can be run again; a photo that
+/// cannot be removed is named (the next restore would find the store not empty).
+async fn take_back(store: &PhotoStore, written: &[String]) {
+    for key in written {
+        if let Err(e) = store.remove(key).await {
+            tracing::error!(error = %e, key, "a restored photo was not taken back");
+            eprintln!(
+                "warning: remove {key} from {} by hand before restoring again: {e}",
+                store.location()
+            );
+        }
+    }
 }
 
 /// Whether `key` has the shape of a photo key (`<company>/<kind>/<id>.<ext>`, or an older

@@ -14,6 +14,36 @@ async fn listed(app: &TestApp, c: &reqwest::Client, search: &str) -> i64 {
     found["total"].as_i64().unwrap()
 }
 
+/// How many tickets are marked as breached.
+async fn breached(pool: &qudao::server::db::Pool) -> i64 {
+    on!(pool, |ex| sqlx::query_scalar::<_, i64>(
+        "SELECT (SELECT count(*) FROM objections WHERE breached_at IS NOT NULL) \
+         + (SELECT count(*) FROM deliveries WHERE breached_at IS NOT NULL)"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap()
+}
+
+/// Makes every open delivery three days old (past any standard) and not yet marked;
+/// answers how many there are.
+async fn make_open_deliveries_late(
+    pool: &qudao::server::db::Pool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> u64 {
+    let open = on!(pool, |ex| sqlx::query(
+        "UPDATE deliveries SET breached_at = NULL, ordered_at = $1, promised_at = NULL \
+         WHERE delivered_at IS NULL"
+    )
+    .bind(now - chrono::Duration::days(3))
+    .execute(ex)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
+    assert!(open > 0, "the demo has open deliveries");
+    open
+}
+
 #[tokio::test]
 async fn two_app_processes_share_sessions_changes_and_the_overdue_job() {
     let Some(admin) = crate::pg::cluster() else {
@@ -77,26 +107,9 @@ async fn two_app_processes_share_sessions_changes_and_the_overdue_job() {
 
     // the overdue job, run by both at once, marks each breached ticket once: every open
     // delivery was ordered three days ago (past any standard) and is not marked yet
-    let breached = || async {
-        on!(&a.pool, |ex| sqlx::query_scalar::<_, i64>(
-            "SELECT (SELECT count(*) FROM objections WHERE breached_at IS NOT NULL) \
-             + (SELECT count(*) FROM deliveries WHERE breached_at IS NOT NULL)"
-        )
-        .fetch_one(ex)
-        .await)
-        .unwrap()
-    };
+    let breached = || breached(&a.pool);
     let now = chrono::Utc::now();
-    let open = on!(&a.pool, |ex| sqlx::query(
-        "UPDATE deliveries SET breached_at = NULL, ordered_at = $1, promised_at = NULL \
-         WHERE delivered_at IS NULL"
-    )
-    .bind(now - chrono::Duration::days(3))
-    .execute(ex)
-    .await
-    .map(|d| d.rows_affected()))
-    .unwrap();
-    assert!(open > 0, "the demo has open deliveries");
+    let open = make_open_deliveries_late(&a.pool, now).await;
     let before = breached().await;
     let (x, y) = tokio::join!(
         qudao::server::jobs::mark_overdue(&a.pool, now),
@@ -210,25 +223,8 @@ async fn two_qudao_serve_processes_share_one_postgresql_database() {
     let url = crate::pg::fresh_database(&admin, true).await;
     // late deliveries, not marked yet: the job both processes run at start marks them
     let setup = qudao::server::db::connect(&url).await.unwrap();
-    let late = on!(&setup, |ex| sqlx::query(
-        "UPDATE deliveries SET breached_at = NULL, ordered_at = $1, promised_at = NULL \
-         WHERE delivered_at IS NULL"
-    )
-    .bind(chrono::Utc::now() - chrono::Duration::days(3))
-    .execute(ex)
-    .await
-    .map(|d| d.rows_affected()))
-    .unwrap();
-    assert!(late > 0, "the demo has open deliveries");
-    let breached = async || {
-        on!(&setup, |ex| sqlx::query_scalar::<_, i64>(
-            "SELECT (SELECT count(*) FROM objections WHERE breached_at IS NOT NULL) \
-             + (SELECT count(*) FROM deliveries WHERE breached_at IS NOT NULL)"
-        )
-        .fetch_one(ex)
-        .await)
-        .unwrap()
-    };
+    let late = make_open_deliveries_late(&setup, chrono::Utc::now()).await;
+    let breached = || breached(&setup);
     let before = breached().await;
     let dir = tempfile::tempdir().unwrap();
     let photos = dir.path().join("photos");

@@ -725,3 +725,87 @@ async fn the_command_line_imports_sales_or_lists_every_bad_row() {
             .contains("--to: The end date cannot be before the start date")
     );
 }
+
+/// An import larger than one write (20 000 lines a flush on SQLite, 100 000 a statement on
+/// PostgreSQL) is still all or nothing, and the rollups the several writes merged equal
+/// the lines.
+#[tokio::test]
+async fn an_import_of_many_writes_is_whole_or_nothing_with_exact_rollups() {
+    let app = spawn_app().await;
+    let codes: Vec<String> = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT code FROM customers WHERE company_id = $1 ORDER BY code"
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .fetch_all(ex)
+    .await)
+    .unwrap();
+    let n = 150_001usize;
+    let mut file =
+        String::from("order_date,customer_code,product_sku,quantity,amount,cost,product_name\n");
+    for i in 0..n {
+        let q = 1 + i % 7;
+        file.push_str(&format!(
+            "2024-{:02}-{:02},{},BULK-{},{q},{}.{:02},{},散装试销\n",
+            1 + i % 12,
+            1 + i % 28,
+            codes[(i * 7919) % codes.len()],
+            i % 3,
+            q * 3 + i % 5,
+            i % 100,
+            q * 2
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_qudao"));
+        command
+            .args([
+                "import",
+                "sales",
+                path.to_str().unwrap(),
+                "--create-products",
+            ])
+            .env("QUDAO_DATABASE_URL", &app.database_url)
+            .env("LANG", "en_US.UTF-8")
+            .env("RUST_LOG", "error");
+        output(command)
+    };
+    let before = line_count(&app).await;
+    // the very last row is bad: every write before it is taken back
+    let bad = format!("{file}2024-13-01,{},BULK-0,1,1,1\n", codes[0]);
+    let out = run("bad.csv", &bad).await;
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("bad.csv:{}: order_date", n + 2)),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(line_count(&app).await, before);
+    let products: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM products WHERE sku LIKE 'BULK-%'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    assert_eq!(
+        products, 0,
+        "products created by a refused import are taken back too"
+    );
+    assert_rollups_match(&app).await;
+    let out = run("good.csv", &file).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with(&format!("{n} lines")),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(line_count(&app).await, before + n as i64);
+    assert_rollups_match(&app).await;
+}

@@ -4,9 +4,9 @@
 //! `create_sales_monthly`; nothing here writes them.
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::sales::ProductFields;
-use crate::server::db::DbConn;
 use crate::server::db::customers::Scope;
 use crate::server::db::on;
+use crate::server::db::{DbConn, Engine};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
 use uuid::Uuid;
@@ -237,37 +237,74 @@ pub async fn order_exists(
     .await)
 }
 
-/// Stores lines, many per statement (SQLite's limit is 32 766 bound values).
+/// Stores lines, many per statement. SQLite takes up to 2 000 per statement (its limit is
+/// 32 766 bound values; its rollup triggers run per row anyway). PostgreSQL takes each
+/// column as one array, up to [`PG_LINES_PER_STATEMENT`] lines a statement: its rollup
+/// trigger merges once per statement, and every merge leaves a new version of each
+/// customer-month it touches that later merges of the same transaction must step over,
+/// so fewer, larger statements keep a long import linear (measured: 2 000-line
+/// statements did not finish 10 million lines in 18 minutes).
 pub async fn insert_lines(
     conn: &mut DbConn,
     company: CompanyId,
     batch: Uuid,
     lines: &[NewLine],
 ) -> Result<(), sqlx::Error> {
-    for chunk in lines.chunks(2_000) {
-        on!(conn, |ex| {
-            let mut q = QueryBuilder::<Db>::new(
-                "INSERT INTO sales_lines (company_id, order_id, line_no, order_date, customer_id, \
-             product_id, rep_id, quantity, amount, cost, batch_id) ",
-            );
-            q.push_values(chunk, |mut b, l| {
-                b.push_bind(company.0)
-                    .push_bind(l.order_id)
-                    .push_bind(l.line_no)
-                    .push_bind(l.order_date)
-                    .push_bind(l.customer_id)
-                    .push_bind(l.product_id)
-                    .push_bind(l.rep_id)
-                    .push_bind(l.quantity)
-                    .push_bind(l.amount)
-                    .push_bind(l.cost)
-                    .push_bind(batch);
-            });
-            q.build().execute(&mut *ex).await.map(|d| d.rows_affected())
-        })?;
+    match conn.engine() {
+        Engine::Sqlite(ex) => {
+            for chunk in lines.chunks(2_000) {
+                let mut q = QueryBuilder::<sqlx::Sqlite>::new(
+                    "INSERT INTO sales_lines (company_id, order_id, line_no, order_date, \
+                     customer_id, product_id, rep_id, quantity, amount, cost, batch_id) ",
+                );
+                q.push_values(chunk, |mut b, l| {
+                    b.push_bind(company.0)
+                        .push_bind(l.order_id)
+                        .push_bind(l.line_no)
+                        .push_bind(l.order_date)
+                        .push_bind(l.customer_id)
+                        .push_bind(l.product_id)
+                        .push_bind(l.rep_id)
+                        .push_bind(l.quantity)
+                        .push_bind(l.amount)
+                        .push_bind(l.cost)
+                        .push_bind(batch);
+                });
+                q.build().execute(&mut *ex).await?;
+            }
+        }
+        Engine::Postgres(ex) => {
+            for chunk in lines.chunks(PG_LINES_PER_STATEMENT) {
+                let numbers = |f: fn(&NewLine) -> i64| chunk.iter().map(f).collect::<Vec<_>>();
+                let ids = |f: fn(&NewLine) -> Uuid| chunk.iter().map(f).collect::<Vec<_>>();
+                sqlx::query(
+                    "INSERT INTO sales_lines (company_id, order_id, line_no, order_date, \
+                     customer_id, product_id, rep_id, quantity, amount, cost, batch_id) \
+                     SELECT $1, o, n, d, c, p, r, q, a, k, $2 FROM unnest($3::uuid[], \
+                     $4::int8[], $5::date[], $6::uuid[], $7::uuid[], $8::uuid[], $9::int8[], \
+                     $10::int8[], $11::int8[]) AS t(o, n, d, c, p, r, q, a, k)",
+                )
+                .bind(company.0)
+                .bind(batch)
+                .bind(ids(|l| l.order_id))
+                .bind(numbers(|l| l.line_no))
+                .bind(chunk.iter().map(|l| l.order_date).collect::<Vec<_>>())
+                .bind(ids(|l| l.customer_id))
+                .bind(ids(|l| l.product_id))
+                .bind(chunk.iter().map(|l| l.rep_id).collect::<Vec<_>>())
+                .bind(numbers(|l| l.quantity))
+                .bind(numbers(|l| l.amount))
+                .bind(numbers(|l| l.cost))
+                .execute(&mut *ex)
+                .await?;
+            }
+        }
     }
     Ok(())
 }
+
+/// The most lines one PostgreSQL statement stores (an import writes this many at a time).
+pub const PG_LINES_PER_STATEMENT: usize = 100_000;
 
 /// Which of `documents` an import other than `batch` already brought.
 pub async fn documents_taken(

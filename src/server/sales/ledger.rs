@@ -91,7 +91,8 @@ impl Rows {
     }
 }
 
-/// Lines are written in groups of this many rows.
+/// Lines are written in groups of this many rows on SQLite; PostgreSQL takes as many as
+/// one of its statements stores (see `repo::insert_lines`).
 const CHUNK: usize = 20_000;
 
 /// Lines read but not yet written, and the document numbers (单据编号) of the rows read
@@ -100,11 +101,25 @@ const CHUNK: usize = 20_000;
 struct Pending {
     lines: Vec<NewLine>,
     documents: Vec<(usize, String)>,
+    /// Lines (or documents) per write.
+    chunk: usize,
 }
 
 impl Pending {
+    fn on(conn: &DbConn) -> Self {
+        let chunk = if conn.is_sqlite() {
+            CHUNK
+        } else {
+            repo::PG_LINES_PER_STATEMENT
+        };
+        Self {
+            chunk,
+            ..Self::default()
+        }
+    }
+
     fn full(&self) -> bool {
-        self.lines.len() >= CHUNK || self.documents.len() >= CHUNK
+        self.lines.len() >= self.chunk || self.documents.len() >= self.chunk
     }
 
     /// Refuses the rows whose document an earlier import brought; then, while the
@@ -496,7 +511,7 @@ async fn write_lines(
     } = file;
     let company = who.company;
     let mut names = Names::load(conn, company).await?;
-    let mut pending = Pending::default();
+    let mut pending = Pending::on(conn);
     let document_column = header.name_of("document_no");
     let mut orders = Orders::default();
     let mut dates = Dates::default();

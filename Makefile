@@ -8,6 +8,8 @@ export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 TEST_ENV := RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=qudao
 # the photo-bucket tests start this S3 server (tools/setup.sh s3)
 S3_ENV := QUDAO_TEST_S3=$(CURDIR)/tools/s3/bin/moto_server
+# the acceptance test imports this public retail sample (tools/setup.sh samples)
+SAMPLE_ENV := QUDAO_SAMPLE_CDNOW=$(CURDIR)/tools/samples/CDNOW_master.txt
 
 .PHONY: run test setup build check fmt lint unit e2e bench fuzz clean-e2e
 
@@ -21,7 +23,7 @@ run:
 ## make test: formatting, lints (server and wasm), unit + integration tests (the
 ## integration suite on SQLite, then again on a throwaway PostgreSQL 15), end-to-end
 test:
-	tools/setup.sh rust node browser postgres s3
+	tools/setup.sh rust node browser postgres s3 samples
 	$(MAKE) fmt lint unit e2e
 
 fmt:
@@ -32,8 +34,8 @@ lint:
 	cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 unit:
-	$(TEST_ENV) $(S3_ENV) cargo test --features ssr
-	$(TEST_ENV) $(S3_ENV) tools/pg.sh run cargo test --features ssr --test integration
+	$(TEST_ENV) $(S3_ENV) $(SAMPLE_ENV) cargo test --features ssr
+	$(TEST_ENV) $(S3_ENV) $(SAMPLE_ENV) tools/pg.sh run cargo test --features ssr --test integration
 
 # Playwright against the release front end (only a release build runs wasm-opt, so only
 # it catches a broken wasm-opt) served by the debug server `cargo test` builds for the

@@ -7,6 +7,7 @@
 #   tools/setup.sh bench     wrk and brotli (for make bench)
 #   tools/setup.sh postgres  Debian's PostgreSQL 15 (the integration suite runs on it too)
 #   tools/setup.sh s3        moto's S3 server from PyPI, in tools/s3 (the photo-bucket tests)
+#   tools/setup.sh samples   a public retail sample from PyPI, in tools/samples (acceptance)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -92,12 +93,36 @@ s3() {
   fi
 }
 
+samples() {
+  # CDNOW's CD purchases (23 570 customers, 69 659 lines, 1997-01 to 1998-06), as the
+  # PyPI package Lifetimes (MIT) ships them: the public retail sample both engines must
+  # classify alike. The wheel is checked by its digest before the file is taken out.
+  local file=tools/samples/CDNOW_master.txt
+  local wheel_sha=261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
+  if [ ! -f "$file" ]; then
+    log "taking the CDNOW retail sample from PyPI (Lifetimes 0.11.3) into tools/samples"
+    local tmp
+    tmp=$(mktemp -d)
+    python3 -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+      -d "$tmp" Lifetimes==0.11.3
+    echo "$wheel_sha  $tmp/Lifetimes-0.11.3-py3-none-any.whl" | sha256sum --check --quiet
+    mkdir -p tools/samples
+    python3 - "$tmp/Lifetimes-0.11.3-py3-none-any.whl" "$file" <<'PY'
+import sys, zipfile
+data = zipfile.ZipFile(sys.argv[1]).read("lifetimes/datasets/CDNOW_master.txt")
+open(sys.argv[2] + ".part", "wb").write(data)
+PY
+    mv "$file.part" "$file"
+    rm -rf "$tmp"
+  fi
+}
+
 # Debian's and PyPI's packages download and unpack while cargo compiles: the steps that
 # only install packages run beside the others.
 apt_steps=() other_steps=()
 for step in "$@"; do
   case $step in
-    browser | bench | postgres | s3) apt_steps+=("$step") ;;
+    browser | bench | postgres | s3 | samples) apt_steps+=("$step") ;;
     *) other_steps+=("$step") ;;
   esac
 done

@@ -2,6 +2,7 @@
 //! called over HTTP like a browser or the tablet would.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests may panic")]
 
+mod acceptance;
 mod auth;
 mod browser_forms;
 mod cli;

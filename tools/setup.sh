@@ -96,25 +96,36 @@ s3() {
 samples() {
   # CDNOW's CD purchases (23 570 customers, 69 659 lines, 1997-01 to 1998-06), as the
   # PyPI package Lifetimes (MIT) ships them: the public retail sample both engines must
-  # classify alike. The wheel is checked by its digest before the file is taken out.
+  # classify alike. The wheel is checked by its digest before the file is taken out, and
+  # the file by its own on every run.
   local file=tools/samples/CDNOW_master.txt
   local wheel_sha=261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8
-  if [ ! -f "$file" ]; then
-    log "taking the CDNOW retail sample from PyPI (Lifetimes 0.11.3) into tools/samples"
-    local tmp
-    tmp=$(mktemp -d)
-    python3 -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
-      -d "$tmp" Lifetimes==0.11.3
-    echo "$wheel_sha  $tmp/Lifetimes-0.11.3-py3-none-any.whl" | sha256sum --check --quiet
-    mkdir -p tools/samples
-    python3 - "$tmp/Lifetimes-0.11.3-py3-none-any.whl" "$file" <<'PY'
+  local file_sha=eff6889ed364c5199d6eacbbeb7a6d559971df4406ac876f322c373f00a072ef
+  if [ -f "$file" ] && echo "$file_sha  $file" | sha256sum --check --quiet 2>/dev/null; then
+    return 0
+  fi
+  log "taking the CDNOW retail sample from PyPI (Lifetimes 0.11.3) into tools/samples"
+  # pip: the system's, else the one of tools/s3's virtual environment
+  local pip=(python3 -m pip)
+  if ! python3 -m pip --version > /dev/null 2>&1; then
+    s3
+    pip=(tools/s3/bin/pip)
+  fi
+  local tmp
+  tmp=$(mktemp -d)
+  "${pip[@]}" download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+    -d "$tmp" Lifetimes==0.11.3 || { rm -rf "$tmp"; return 1; }
+  local wheel=$tmp/Lifetimes-0.11.3-py3-none-any.whl
+  echo "$wheel_sha  $wheel" | sha256sum --check --quiet || { rm -rf "$tmp"; return 1; }
+  mkdir -p tools/samples
+  python3 - "$wheel" "$file.part" <<'PY'
 import sys, zipfile
 data = zipfile.ZipFile(sys.argv[1]).read("lifetimes/datasets/CDNOW_master.txt")
-open(sys.argv[2] + ".part", "wb").write(data)
+open(sys.argv[2], "wb").write(data)
 PY
-    mv "$file.part" "$file"
-    rm -rf "$tmp"
-  fi
+  rm -rf "$tmp"
+  echo "$file_sha  $file.part" | sha256sum --check --quiet
+  mv "$file.part" "$file"
 }
 
 # Debian's and PyPI's packages download and unpack while cargo compiles: the steps that

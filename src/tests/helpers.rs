@@ -155,7 +155,7 @@ pub async fn output(mut command: std::process::Command) -> std::process::Output 
 /// time runs out: every test that starts an app is watched from then until its thread
 /// ends (after its runtime has shut down, so a hang in teardown counts too), and past
 /// [`watchdog::limit`] the process stops, naming the tests still running.
-mod watchdog {
+pub mod watchdog {
     use std::cell::RefCell;
     use std::collections::BTreeMap;
     use std::io::Write as _;

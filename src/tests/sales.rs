@@ -726,9 +726,9 @@ async fn the_command_line_imports_sales_or_lists_every_bad_row() {
     );
 }
 
-/// An import larger than one write (20 000 lines a flush on SQLite, 100 000 a statement on
-/// PostgreSQL) is still all or nothing, and the rollups the several writes merged equal
-/// the lines.
+/// An import larger than one write (20 000 lines a flush on SQLite,
+/// `PG_LINES_PER_STATEMENT` a statement on PostgreSQL) is still all or nothing, and the
+/// rollups the several writes merged equal the lines.
 #[tokio::test]
 async fn an_import_of_many_writes_is_whole_or_nothing_with_exact_rollups() {
     let app = spawn_app().await;
@@ -739,7 +739,8 @@ async fn an_import_of_many_writes_is_whole_or_nothing_with_exact_rollups() {
     .fetch_all(ex)
     .await)
     .unwrap();
-    let n = 150_001usize;
+    // two statements on PostgreSQL, eight flushes on SQLite
+    let n = repo::PG_LINES_PER_STATEMENT + 50_001;
     let mut file =
         String::from("order_date,customer_code,product_sku,quantity,amount,cost,product_name\n");
     for i in 0..n {

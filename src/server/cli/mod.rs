@@ -40,8 +40,8 @@ pub enum Command {
     /// PostgreSQL by pg_dump) and the photo files it records (safe while serving).
     Backup { folder: PathBuf },
     /// Restore a backup folder into an empty data folder (the configured database must
-    /// not exist yet or, on PostgreSQL, hold no table; the photos must be empty), then
-    /// apply pending migrations.
+    /// not exist yet or, on PostgreSQL, hold no table, view or sequence of its own; the
+    /// photos must be empty), then apply pending migrations.
     Restore { folder: PathBuf },
     /// Print the app's page routes, one per line (`/customers/:id`): what the end-to-end
     /// crawl loads, so a new page is covered without a new test.

@@ -97,7 +97,6 @@ const CHUNK: usize = 20_000;
 
 /// Lines read but not yet written, and the document numbers (单据编号) of the rows read
 /// since the last write, with their row numbers.
-#[derive(Default)]
 struct Pending {
     lines: Vec<NewLine>,
     documents: Vec<(usize, String)>,
@@ -113,8 +112,9 @@ impl Pending {
             repo::PG_LINES_PER_STATEMENT
         };
         Self {
+            lines: Vec::new(),
+            documents: Vec::new(),
             chunk,
-            ..Self::default()
         }
     }
 

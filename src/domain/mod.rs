@@ -9,6 +9,7 @@ pub mod growth;
 pub mod handbook;
 pub mod ids;
 pub mod money;
+pub mod pricing;
 pub mod profile;
 pub mod sales;
 pub mod segmentation;

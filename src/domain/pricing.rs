@@ -1,0 +1,260 @@
+//! The customer's price on a date (order to cash): one rule for the office's order form,
+//! the tablet (offline, from its bundle) and the invoice.
+//!
+//! A product is priced by **price entries**, each for one product, at one of three
+//! scopes, taking effect on a day and, if it says so, ending on a day (both included):
+//!
+//! - the **base** list, for every customer;
+//! - a **tier** list (A, B or C), for the customers of that tier;
+//! - a customer's **agreed price** (协议价), for that customer alone.
+//!
+//! On a date the most particular scope with an entry in effect wins — agreed, then the
+//! customer's tier, then base — and within a scope the entry in effect that took effect
+//! last: a newer list replaces an older one from its first day, and where the newer one
+//! ends (a promotion's price, say) the older one, still in effect, applies again. Two
+//! entries of one scope and product should never take effect on the same day (the
+//! schema refuses it); if they do, the lower price applies. A customer not classified yet has no tier
+//! list. No entry in effect: the product has no price for that customer on that date,
+//! and an order line cannot take it.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use qudao::domain::money::Money;
+//! use qudao::domain::pricing::{PriceEntry, PriceScope, price_on};
+//! use qudao::domain::segmentation::Class;
+//! use uuid::Uuid;
+//! let (beer, shop) = (Uuid::from_u128(1), Uuid::from_u128(2));
+//! let day = |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+//! let entries = [
+//!     PriceEntry { scope: PriceScope::Base, product: beer, from: day("2026-01-01"), until: None, price: Money(6_000) },
+//!     PriceEntry { scope: PriceScope::Tier(Class::A), product: beer, from: day("2026-03-01"), until: None, price: Money(5_600) },
+//! ];
+//! // an A customer pays the A list from March, the base price before
+//! assert_eq!(price_on(&entries, beer, shop, Some(Class::A), day("2026-02-28")).unwrap().price, Money(6_000));
+//! assert_eq!(price_on(&entries, beer, shop, Some(Class::A), day("2026-03-01")).unwrap().price, Money(5_600));
+//! // a B customer keeps the base price
+//! assert_eq!(price_on(&entries, beer, shop, Some(Class::B), day("2026-03-01")).unwrap().price, Money(6_000));
+//! ```
+//!
+//! **Floor.** A price under the product's floor (最低限价) is refused unless a manager
+//! approved it (the approval is recorded with the order line and feeds channel
+//! discipline).
+use crate::domain::money::Money;
+use crate::domain::segmentation::Class;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Whom a price entry is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PriceScope {
+    /// Every customer.
+    Base,
+    /// The customers of one tier.
+    Tier(Class),
+    /// One customer's agreed price.
+    Customer(Uuid),
+}
+
+impl PriceScope {
+    /// How particular the scope is for `customer` of `tier`: higher wins; `None` when the
+    /// entry is not for this customer at all.
+    fn rank_for(self, customer: Uuid, tier: Option<Class>) -> Option<u8> {
+        match self {
+            PriceScope::Base => Some(0),
+            PriceScope::Tier(t) if Some(t) == tier => Some(1),
+            PriceScope::Customer(c) if c == customer => Some(2),
+            PriceScope::Tier(_) | PriceScope::Customer(_) => None,
+        }
+    }
+}
+
+/// One price of one product at one scope, in effect from `from` to `until` (included;
+/// `None`: until replaced).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceEntry {
+    pub scope: PriceScope,
+    pub product: Uuid,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+    /// Per unit of the product, fen.
+    pub price: Money,
+}
+
+impl PriceEntry {
+    fn in_effect(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|u| day <= u)
+    }
+}
+
+/// A resolved price and the entry it came from (shown beside the price on the order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedPrice {
+    pub price: Money,
+    pub scope: PriceScope,
+    pub from: NaiveDate,
+}
+
+/// The price of `product` for `customer` (of `tier`, `None` if not classified) on `day`:
+/// the most particular scope with an entry in effect, within it the entry that took
+/// effect last (the lower price if two did on one day); `None` when no entry is in effect.
+pub fn price_on(
+    entries: &[PriceEntry],
+    product: Uuid,
+    customer: Uuid,
+    tier: Option<Class>,
+    day: NaiveDate,
+) -> Option<ResolvedPrice> {
+    entries
+        .iter()
+        .filter(|e| e.product == product && e.in_effect(day))
+        .filter_map(|e| e.scope.rank_for(customer, tier).map(|rank| (rank, e)))
+        .max_by_key(|(rank, e)| (*rank, e.from, std::cmp::Reverse(e.price)))
+        .map(|(_, e)| ResolvedPrice {
+            price: e.price,
+            scope: e.scope,
+            from: e.from,
+        })
+}
+
+/// Whether a unit price may go on an order line: at or above the product's floor, or
+/// under it with a manager's approval. `floor` `None`: the product has no floor.
+pub fn price_allowed(price: Money, floor: Option<Money>, approved: bool) -> bool {
+    approved || floor.is_none_or(|f| price >= f)
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    const BEER: Uuid = Uuid::from_u128(1);
+    const WATER: Uuid = Uuid::from_u128(2);
+    const SHOP: Uuid = Uuid::from_u128(10);
+    const OTHER: Uuid = Uuid::from_u128(11);
+
+    fn entry(scope: PriceScope, from: &str, until: Option<&str>, fen: i64) -> PriceEntry {
+        PriceEntry {
+            scope,
+            product: BEER,
+            from: day(from),
+            until: until.map(day),
+            price: Money(fen),
+        }
+    }
+
+    #[test]
+    fn the_most_particular_price_in_effect_wins() {
+        let entries = [
+            entry(PriceScope::Base, "2026-01-01", None, 6_000),
+            entry(PriceScope::Base, "2026-07-01", None, 6_200),
+            // a base promotion for August only, then the July list again
+            entry(PriceScope::Base, "2026-08-01", Some("2026-08-31"), 5_900),
+            entry(PriceScope::Tier(Class::A), "2026-03-01", None, 5_600),
+            entry(
+                PriceScope::Customer(SHOP),
+                "2026-04-01",
+                Some("2026-04-30"),
+                5_000,
+            ),
+            entry(PriceScope::Customer(OTHER), "2026-01-01", None, 4_000),
+            PriceEntry {
+                product: WATER,
+                ..entry(PriceScope::Base, "2025-01-01", None, 100)
+            },
+        ];
+        let at = |tier, d| price_on(&entries, BEER, SHOP, tier, day(d)).map(|r| r.price.0);
+        for (tier, d, want) in [
+            (Some(Class::A), "2025-12-31", None), // nothing in effect yet
+            (Some(Class::A), "2026-01-01", Some(6_000)), // base from its first day
+            (Some(Class::A), "2026-03-01", Some(5_600)), // the A list from its first day
+            (Some(Class::A), "2026-04-01", Some(5_000)), // the agreed price
+            (Some(Class::A), "2026-04-30", Some(5_000)), // to its last day included
+            (Some(Class::A), "2026-05-01", Some(5_600)), // then the A list again
+            (Some(Class::B), "2026-05-01", Some(6_000)), // not A: base
+            (None, "2026-05-01", Some(6_000)),    // not classified: base
+            (Some(Class::B), "2026-07-01", Some(6_200)), // a newer base list
+            (Some(Class::A), "2026-07-01", Some(5_600)), // a tier list still beats a newer base
+            (Some(Class::B), "2026-08-31", Some(5_900)), // the promotion to its last day
+            (Some(Class::B), "2026-09-01", Some(6_200)), // then the July list again
+        ] {
+            assert_eq!(at(tier, d), want, "{tier:?} {d}");
+        }
+        let r = price_on(&entries, BEER, SHOP, Some(Class::A), day("2026-04-02")).unwrap();
+        assert_eq!(
+            (r.scope, r.from),
+            (PriceScope::Customer(SHOP), day("2026-04-01"))
+        );
+        // another customer's agreed price is never this customer's
+        assert_eq!(at(Some(Class::C), "2026-02-01"), Some(6_000));
+        assert_eq!(
+            price_on(&entries, WATER, SHOP, None, day("2026-02-01")).map(|r| r.price),
+            Some(Money(100))
+        );
+    }
+
+    #[test]
+    fn a_price_under_the_floor_needs_an_approval() {
+        assert!(price_allowed(Money(500), Some(Money(500)), false));
+        assert!(!price_allowed(Money(499), Some(Money(500)), false));
+        assert!(price_allowed(Money(499), Some(Money(500)), true));
+        assert!(price_allowed(Money(0), None, false));
+    }
+
+    fn scope() -> impl Strategy<Value = PriceScope> {
+        prop_oneof![
+            Just(PriceScope::Base),
+            prop_oneof![Just(Class::A), Just(Class::B), Just(Class::C)].prop_map(PriceScope::Tier),
+            prop_oneof![Just(SHOP), Just(OTHER)].prop_map(PriceScope::Customer),
+        ]
+    }
+
+    proptest! {
+        /// The price found is an entry in effect for this customer, and no entry in effect
+        /// for them is more particular, or as particular and newer; nothing is found only
+        /// when no entry applies.
+        #[test]
+        fn the_price_found_is_the_best_entry_in_effect(
+            raw in prop::collection::vec((scope(), 0i64..60, prop::option::of(0i64..30), 1i64..10_000), 0..12),
+            on in 0i64..90,
+            tier in prop::option::of(prop_oneof![Just(Class::A), Just(Class::B), Just(Class::C)]),
+        ) {
+            let base = day("2026-01-01");
+            let entries: Vec<PriceEntry> = raw
+                .iter()
+                .map(|(scope, from, len, fen)| PriceEntry {
+                    scope: *scope,
+                    product: BEER,
+                    from: base + chrono::Days::new(*from as u64),
+                    until: len.map(|l| base + chrono::Days::new((*from + l) as u64)),
+                    price: Money(*fen),
+                })
+                .collect();
+            let d = base + chrono::Days::new(on as u64);
+            let applies: Vec<(u8, &PriceEntry)> = entries
+                .iter()
+                .filter(|e| e.in_effect(d))
+                .filter_map(|e| e.scope.rank_for(SHOP, tier).map(|r| (r, e)))
+                .collect();
+            match price_on(&entries, BEER, SHOP, tier, d) {
+                None => prop_assert!(applies.is_empty()),
+                Some(found) => {
+                    let rank = found.scope.rank_for(SHOP, tier);
+                    prop_assert!(rank.is_some());
+                    prop_assert!(applies.iter().any(|(_, e)| e.price == found.price && e.from == found.from && e.scope == found.scope));
+                    for (r, e) in &applies {
+                        prop_assert!((Some(*r), e.from) <= (rank, found.from));
+                        if (Some(*r), e.from) == (rank, found.from) {
+                            prop_assert!(found.price <= e.price);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

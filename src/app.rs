@@ -13,6 +13,7 @@ use crate::features::development::page::{DevelopmentPage, EmployeeDevelopmentPag
 use crate::features::discipline::page::DisciplinePage;
 use crate::features::growth::page::GrowthPage;
 use crate::features::handbook::page::HandbookPage;
+use crate::features::pricing::prices_page::PricesPage;
 use crate::features::sales::products_page::ProductsPage;
 use crate::features::sales::sales_page::SalesPage;
 use crate::features::segmentation::page::SegmentationPage;
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("customers/:id") view=CustomerDetailPage ssr=SsrMode::Async />
                         <Route path=path!("sales") view=SalesPage ssr=SsrMode::Async />
                         <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
+                        <Route path=path!("prices") view=PricesPage ssr=SsrMode::Async />
                         <Route path=path!("segmentation") view=SegmentationPage ssr=SsrMode::Async />
                         <Route path=path!("tiers") view=TransitionsPage ssr=SsrMode::Async />
                         <Route path=path!("tiers/policies") view=PoliciesPage ssr=SsrMode::Async />

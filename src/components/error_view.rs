@@ -119,6 +119,11 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
         FieldErrorCode::UnknownProduct => {
             td_string!(locale, field_errors.unknown_product).to_string()
         }
+        FieldErrorCode::BelowFloor => td_string!(locale, field_errors.below_floor).to_string(),
+        FieldErrorCode::PriceExists => td_string!(locale, field_errors.price_exists).to_string(),
+        FieldErrorCode::DiscontinuedProduct => {
+            td_string!(locale, field_errors.discontinued_product).to_string()
+        }
         FieldErrorCode::DocumentImported => {
             td_string!(locale, field_errors.document_imported).to_string()
         }

@@ -41,6 +41,7 @@
 //! discipline).
 use crate::domain::money::Money;
 use crate::domain::segmentation::Class;
+use crate::domain::validation::{FieldError, FieldErrorCode, optional_text, take};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -121,6 +122,162 @@ pub fn price_on(
 /// under it with a manager's approval. `floor` `None`: the product has no floor.
 pub fn price_allowed(price: Money, floor: Option<Money>, approved: bool) -> bool {
     approved || floor.is_none_or(|f| price >= f)
+}
+
+/// Longest reason for a price under the floor.
+pub const MAX_APPROVAL_REASON: u32 = 200;
+
+/// A price entry as the price list form types it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceInput {
+    pub product_sku: String,
+    /// `base`, `A`, `B`, `C` or `customer`.
+    pub scope: String,
+    /// For `customer`: whose agreed price.
+    #[serde(default)]
+    pub customer_code: String,
+    pub valid_from: String,
+    /// Empty: until a newer entry replaces it.
+    #[serde(default)]
+    pub valid_until: String,
+    /// Yuan per unit of the product.
+    pub price: String,
+    /// Why a price under the product's floor is allowed (the manager saving it approves
+    /// it); empty for a price at or above the floor.
+    #[serde(default)]
+    pub approval_reason: String,
+}
+
+/// The scope a form names, before the customer code is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeChoice {
+    Base,
+    Tier(Class),
+    Customer,
+}
+
+impl ScopeChoice {
+    /// `base`, `A`/`B`/`C` or `customer`.
+    pub fn parse(raw: &str) -> Result<ScopeChoice, FieldErrorCode> {
+        match raw.trim() {
+            "base" => Ok(ScopeChoice::Base),
+            "customer" => Ok(ScopeChoice::Customer),
+            t => Class::parse(t).map(ScopeChoice::Tier),
+        }
+    }
+
+    /// The stored form: `base`, `A`, `B`, `C` or `customer`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeChoice::Base => "base",
+            ScopeChoice::Tier(c) => c.as_str(),
+            ScopeChoice::Customer => "customer",
+        }
+    }
+}
+
+/// A price entry whose fields passed their rules; the product and customer are still
+/// codes, for the server to find within the company (and the user's customers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceFields {
+    pub product_sku: String,
+    pub scope: ScopeChoice,
+    pub customer_code: Option<String>,
+    pub valid_from: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub price: Money,
+    pub approval_reason: Option<String>,
+}
+
+impl PriceFields {
+    /// A product code; a scope; a customer code exactly for an agreed price; a first day
+    /// (2000–2099) and an optional last day not before it; a price of zero or more with
+    /// at most two decimals; a reason of at most 200 characters. Every problem is named.
+    pub fn parse(input: &PriceInput) -> Result<PriceFields, Vec<FieldError>> {
+        use crate::domain::sales::{code, parse_order_date};
+        let mut errors = Vec::new();
+        let product_sku = take(&mut errors, "product_sku", code(&input.product_sku));
+        let scope = take(&mut errors, "scope", ScopeChoice::parse(&input.scope));
+        let customer_code = match scope {
+            Some(ScopeChoice::Customer) => {
+                take(&mut errors, "customer_code", code(&input.customer_code)).map(Some)
+            }
+            _ => Some(None),
+        };
+        let valid_from = take(
+            &mut errors,
+            "valid_from",
+            parse_order_date(&input.valid_from),
+        );
+        let valid_until = if input.valid_until.trim().is_empty() {
+            Some(None)
+        } else {
+            take(
+                &mut errors,
+                "valid_until",
+                parse_order_date(&input.valid_until),
+            )
+            .map(Some)
+        };
+        if let (Some(from), Some(Some(until))) = (valid_from, valid_until)
+            && until < from
+        {
+            errors.push(FieldError::new(
+                "valid_until",
+                FieldErrorCode::EndBeforeStart,
+            ));
+        }
+        let price = take(
+            &mut errors,
+            "price",
+            Money::parse_yuan(&input.price).and_then(|m| {
+                if m.0 < 0 {
+                    Err(FieldErrorCode::Negative)
+                } else {
+                    Ok(m)
+                }
+            }),
+        );
+        let approval_reason = take(
+            &mut errors,
+            "approval_reason",
+            optional_text(&input.approval_reason, MAX_APPROVAL_REASON),
+        );
+        match (
+            (product_sku, scope, customer_code),
+            (valid_from, valid_until, price, approval_reason),
+        ) {
+            (
+                (Some(product_sku), Some(scope), Some(customer_code)),
+                (Some(valid_from), Some(valid_until), Some(price), Some(approval_reason)),
+            ) if errors.is_empty() => Ok(PriceFields {
+                product_sku,
+                scope,
+                customer_code,
+                valid_from,
+                valid_until,
+                price,
+                approval_reason,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The approval this entry needs and has: under the floor it must give a reason
+    /// (`price` names the problem otherwise); at or above it, a reason is not kept.
+    pub fn check_floor(&mut self, floor: Option<Money>) -> Result<(), FieldError> {
+        let under = floor.is_some_and(|f| self.price < f);
+        if !under {
+            self.approval_reason = None;
+            return Ok(());
+        }
+        if price_allowed(self.price, floor, self.approval_reason.is_some()) {
+            Ok(())
+        } else {
+            Err(FieldError::new("price", FieldErrorCode::BelowFloor))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -256,5 +413,117 @@ mod tests {
                 }
             }
         }
+
+        /// Whatever is typed, an entry that passes the floor check is at or above the
+        /// floor, or carries the reason of its approval; a reason is kept only where one
+        /// is needed.
+        #[test]
+        fn no_price_under_the_floor_passes_without_an_approval(
+            price in 0i64..20_000,
+            floor in prop::option::of(0i64..20_000),
+            reason in prop::option::of("[a-z促销清仓]{1,8}"),
+        ) {
+            let mut f = PriceFields::parse(&PriceInput {
+                product_sku: "PJ-330".into(),
+                scope: "A".into(),
+                valid_from: "2026-03-01".into(),
+                price: Money(price).to_yuan_string(),
+                approval_reason: reason.clone().unwrap_or_default(),
+                ..Default::default()
+            })
+            .unwrap();
+            let under = floor.is_some_and(|fl| price < fl);
+            match f.check_floor(floor.map(Money)) {
+                Ok(()) => {
+                    prop_assert!(!under || reason.is_some());
+                    prop_assert_eq!(f.approval_reason.is_some(), under);
+                }
+                Err(e) => {
+                    prop_assert!(under && reason.is_none());
+                    prop_assert_eq!(e, FieldError::new("price", FieldErrorCode::BelowFloor));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_price_entry_names_every_bad_field() {
+        let ok = PriceFields::parse(&PriceInput {
+            product_sku: " PJ-330 ".into(),
+            scope: "customer".into(),
+            customer_code: "EP001".into(),
+            valid_from: "2026/3/1".into(),
+            valid_until: "2026-03-31".into(),
+            price: "¥58.5".into(),
+            approval_reason: String::new(),
+        })
+        .unwrap();
+        assert_eq!(
+            (
+                ok.product_sku.as_str(),
+                ok.scope,
+                ok.customer_code.as_deref()
+            ),
+            ("PJ-330", ScopeChoice::Customer, Some("EP001"))
+        );
+        assert_eq!(
+            (ok.valid_from, ok.valid_until, ok.price),
+            (day("2026-03-01"), Some(day("2026-03-31")), Money(5_850))
+        );
+        // a tier list needs no customer, and ignores one typed by mistake
+        let tier = PriceFields::parse(&PriceInput {
+            product_sku: "PJ-330".into(),
+            scope: "b".into(),
+            customer_code: "EP001".into(),
+            valid_from: "2026-03-01".into(),
+            price: "60".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            (tier.scope, tier.customer_code),
+            (ScopeChoice::Tier(Class::B), None)
+        );
+        let codes = |input: PriceInput| -> Vec<(String, FieldErrorCode)> {
+            PriceFields::parse(&input)
+                .unwrap_err()
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect()
+        };
+        assert_eq!(
+            codes(PriceInput {
+                scope: "customer".into(),
+                valid_from: "2026-02-30".into(),
+                price: "-1".into(),
+                ..Default::default()
+            }),
+            [
+                ("product_sku".into(), FieldErrorCode::Required),
+                ("customer_code".into(), FieldErrorCode::Required),
+                ("valid_from".into(), FieldErrorCode::InvalidDate),
+                ("price".into(), FieldErrorCode::Negative),
+            ]
+        );
+        assert_eq!(
+            codes(PriceInput {
+                product_sku: "PJ-330".into(),
+                scope: "D".into(),
+                valid_from: "2026-03-01".into(),
+                valid_until: "2026-02-28".into(),
+                price: "1.001".into(),
+                approval_reason: "很长".repeat(101),
+                ..Default::default()
+            }),
+            [
+                ("scope".into(), FieldErrorCode::InvalidChoice),
+                ("valid_until".into(), FieldErrorCode::EndBeforeStart),
+                ("price".into(), FieldErrorCode::TooManyDecimals),
+                (
+                    "approval_reason".into(),
+                    FieldErrorCode::TooLong { max: 200 }
+                ),
+            ]
+        );
     }
 }

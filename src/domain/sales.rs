@@ -399,6 +399,18 @@ pub struct ProductInput {
     pub unit: String,
     pub list_price: String,
     pub price_floor: String,
+    /// Pieces in one unit (件装数: 24 when the unit is a case of 24 bottles); empty: none.
+    #[serde(default)]
+    pub pack_size: String,
+    /// What a piece is (瓶, 袋 …); needs a pack size.
+    #[serde(default)]
+    pub piece_unit: String,
+    /// 成本价 in yuan: the cost of one unit, what an order's lines cost.
+    #[serde(default)]
+    pub cost_price: String,
+    /// `true` while the product is sold, `false` once it is not (停售); empty: sold.
+    #[serde(default)]
+    pub active: String,
 }
 
 /// A product whose fields passed their rules.
@@ -410,11 +422,45 @@ pub struct ProductFields {
     pub unit: Option<String>,
     pub list_price: Option<Money>,
     pub price_floor: Option<Money>,
+    pub pack_size: Option<i64>,
+    pub piece_unit: Option<String>,
+    pub cost_price: Option<Money>,
+    pub active: bool,
+}
+
+/// The largest pack: ten thousand pieces to a unit.
+pub const MAX_PACK_SIZE: i64 = 10_000;
+
+/// A pack size as typed: empty, or a whole number of pieces from 1 to [`MAX_PACK_SIZE`].
+fn pack_size(raw: &str) -> Result<Option<i64>, FieldErrorCode> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<i64>() {
+        Ok(0) => Err(FieldErrorCode::Zero),
+        Ok(v) if v < 0 => Err(FieldErrorCode::Negative),
+        Ok(v) if v > MAX_PACK_SIZE => Err(FieldErrorCode::TooLarge),
+        Ok(v) => Ok(Some(v)),
+        Err(_) if t.parse::<f64>().is_ok() => Err(FieldErrorCode::NotWhole),
+        Err(_) => Err(FieldErrorCode::InvalidNumber),
+    }
+}
+
+/// Whether a product is sold, as a form or a file gives it.
+fn sold(raw: &str) -> Result<bool, FieldErrorCode> {
+    match raw.trim() {
+        "" | "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(FieldErrorCode::InvalidChoice),
+    }
 }
 
 impl ProductFields {
     /// SKU and name required; prices optional, not negative; the floor (最低限价) not
-    /// above the list price.
+    /// above the list price; a pack of 1 to 10 000 pieces, whose piece unit needs the
+    /// pack size; a cost price not negative (above the list price is allowed: a product
+    /// may be sold at a loss).
     pub fn parse(input: &ProductInput) -> Result<ProductFields, Vec<FieldError>> {
         let mut errors = Vec::new();
         let price = |raw: &str| -> Result<Option<Money>, FieldErrorCode> {
@@ -445,14 +491,26 @@ impl ProductFields {
                 FieldErrorCode::FloorAboveList,
             ));
         }
-        match (sku, name, category, unit, list_price, price_floor) {
+        let pack = take(&mut errors, "pack_size", pack_size(&input.pack_size));
+        let piece_unit = take(
+            &mut errors,
+            "piece_unit",
+            optional_text(&input.piece_unit, 10),
+        );
+        if let (Some(None), Some(Some(_))) = (pack, &piece_unit) {
+            errors.push(FieldError::new("pack_size", FieldErrorCode::Required));
+        }
+        let cost_price = take(&mut errors, "cost_price", price(&input.cost_price));
+        let active = take(&mut errors, "active", sold(&input.active));
+        match (
+            (sku, name, category, unit),
+            (list_price, price_floor, cost_price),
+            (pack, piece_unit, active),
+        ) {
             (
-                Some(sku),
-                Some(name),
-                Some(category),
-                Some(unit),
-                Some(list_price),
-                Some(price_floor),
+                (Some(sku), Some(name), Some(category), Some(unit)),
+                (Some(list_price), Some(price_floor), Some(cost_price)),
+                (Some(pack_size), Some(piece_unit), Some(active)),
             ) if errors.is_empty() => Ok(ProductFields {
                 sku,
                 name,
@@ -460,6 +518,10 @@ impl ProductFields {
                 unit,
                 list_price,
                 price_floor,
+                pack_size,
+                piece_unit,
+                cost_price,
+                active,
             }),
             _ => Err(errors),
         }
@@ -737,5 +799,74 @@ mod tests {
                 ("price_floor".into(), FieldErrorCode::FloorAboveList)
             ]
         );
+    }
+
+    #[test]
+    fn a_pack_is_whole_pieces_and_a_piece_unit_needs_it() {
+        let product = |pack: &str, piece: &str, cost: &str, active: &str| {
+            ProductFields::parse(&ProductInput {
+                sku: "SS-MN".into(),
+                name: "纯牛奶 250ml×24".into(),
+                unit: "箱".into(),
+                list_price: "66".into(),
+                pack_size: pack.into(),
+                piece_unit: piece.into(),
+                cost_price: cost.into(),
+                active: active.into(),
+                ..Default::default()
+            })
+            .map(|p| (p.pack_size, p.piece_unit, p.cost_price, p.active))
+            .map_err(|e| e.into_iter().map(|e| (e.field, e.code)).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            product(" 24 ", "瓶", "57.60", "true"),
+            Ok((Some(24), Some("瓶".into()), Some(Money(5760)), true))
+        );
+        // nothing given: no pack, no cost price, still sold; a cost above the list price
+        // is a loss, not an error
+        assert_eq!(product("", "", "", ""), Ok((None, None, None, true)));
+        assert_eq!(
+            product("1", "", "70", "false"),
+            Ok((Some(1), None, Some(Money(7000)), false))
+        );
+        for (pack, piece, cost, active, field, code) in [
+            ("0", "", "", "", "pack_size", FieldErrorCode::Zero),
+            ("-6", "", "", "", "pack_size", FieldErrorCode::Negative),
+            ("2.5", "", "", "", "pack_size", FieldErrorCode::NotWhole),
+            ("10001", "", "", "", "pack_size", FieldErrorCode::TooLarge),
+            (
+                "二十四",
+                "",
+                "",
+                "",
+                "pack_size",
+                FieldErrorCode::InvalidNumber,
+            ),
+            ("", "瓶", "", "", "pack_size", FieldErrorCode::Required),
+            (
+                "24",
+                "一二三四五六七八九十一",
+                "",
+                "",
+                "piece_unit",
+                FieldErrorCode::TooLong { max: 10 },
+            ),
+            ("", "", "-1", "", "cost_price", FieldErrorCode::Negative),
+            (
+                "",
+                "",
+                "1.234",
+                "",
+                "cost_price",
+                FieldErrorCode::TooManyDecimals,
+            ),
+            ("", "", "", "maybe", "active", FieldErrorCode::InvalidChoice),
+        ] {
+            assert_eq!(
+                product(pack, piece, cost, active),
+                Err(vec![(field.to_owned(), code)]),
+                "{pack:?} {piece:?} {cost:?} {active:?}"
+            );
+        }
     }
 }

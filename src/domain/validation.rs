@@ -74,8 +74,14 @@ pub enum FieldErrorCode {
     SignMismatch,
     /// The price floor is above the list price.
     FloorAboveList,
+    /// Under the product's floor (最低限价) without a manager's recorded reason.
+    BelowFloor,
+    /// This list already has a price of this product taking effect that day.
+    PriceExists,
     /// No product of the company has this SKU.
     UnknownProduct,
+    /// The product is no longer sold (停售): it takes no new order.
+    DiscontinuedProduct,
     /// A threshold must be above 0 and at most 100 %.
     ThresholdOutOfRange,
     /// The A threshold must be below the B threshold.

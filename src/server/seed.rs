@@ -144,7 +144,87 @@ pub async fn seed_demo(pool: &Pool) -> anyhow::Result<()> {
     }
     let mut tx = pool.begin().await?;
     seed_discipline(&mut tx, now).await?;
+    seed_prices(&mut tx, now).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Price lists: the base list at each product's list price and the A and B lists a little
+/// under it (never under the floor), all since the demo's sales began; a summer promotion
+/// on the beer's base list this year; and agreed prices for the first customer of each
+/// of two reps, one of them under the floor with the owner's approval.
+async fn seed_prices(
+    conn: &mut crate::server::db::DbConn,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use crate::domain::money::Money;
+    use crate::server::db::{pricing, sales};
+    use chrono::{Datelike, NaiveDate};
+    let company = DEMO_COMPANY_ID;
+    let owner = demo_employee_id(0);
+    let since = NaiveDate::from_ymd_opt(2024, 1, 1).context("a real day")?;
+    let year = crate::domain::time::beijing_date(now).year();
+    let summer = (
+        NaiveDate::from_ymd_opt(year, 6, 1).context("a real day")?,
+        NaiveDate::from_ymd_opt(year, 8, 31).context("a real day")?,
+    );
+    let products = sales::products(conn, company).await?;
+    let customers = sales::customer_codes(conn, company).await?;
+    // the first customer (in code order) of zhangwei and of lina
+    let first_of = |rep: usize| {
+        customers
+            .iter()
+            .find(|(_, _, r)| *r == Some(demo_employee_id(rep).0))
+            .map(|(_, id, _)| *id)
+    };
+    let agreed = [first_of(3), first_of(4)];
+    let mut entries = Vec::new();
+    for p in &products {
+        let (Some(list), floor) = (p.list_price, p.price_floor.unwrap_or(0)) else {
+            continue;
+        };
+        // a share of the list price, to the jiao, never under the floor
+        let share = |pct: i64| (list * pct / 100 / 10 * 10).max(floor);
+        let mut add = |scope, customer, from, until, price, approval| {
+            entries.push(pricing::NewPrice {
+                id: uuid::Uuid::now_v7(),
+                product_id: p.id,
+                scope,
+                customer_id: customer,
+                valid_from: from,
+                valid_until: until,
+                price: Money(price),
+                approval,
+                created_by: owner,
+                created_at: now,
+            });
+        };
+        add("base", None, since, None, list, None);
+        add("A", None, since, None, share(95), None);
+        add("B", None, since, None, share(98), None);
+        if p.sku == "PJ-330" {
+            add("base", None, summer.0, Some(summer.1), share(93), None);
+        }
+        if p.sku == "BJ-500" {
+            if let Some(c) = agreed[0] {
+                let reason = "年度协议：全年进货不少于 500 箱".to_owned();
+                add(
+                    "customer",
+                    Some(c),
+                    since,
+                    None,
+                    floor - 100,
+                    Some((owner, reason)),
+                );
+            }
+            if let Some(c) = agreed[1] {
+                add("customer", Some(c), since, None, share(96), None);
+            }
+        }
+    }
+    for e in &entries {
+        pricing::insert(conn, company, e).await?;
+    }
     Ok(())
 }
 
@@ -762,6 +842,21 @@ pub async fn seed_sales(
     let mut products = Vec::new();
     for (sku, name, category, unit, list, floor, cost, seasonal) in DEMO_PRODUCTS {
         let id = uuid::Uuid::now_v7();
+        // "山城啤酒 330ml×24": 24 bottles to the case; the gift box holds 2 bottles
+        let pack = match sku {
+            "BJ-GIFT" => Some((2, "瓶")),
+            _ => name
+                .rsplit_once('×')
+                .and_then(|(_, n)| n.parse::<i64>().ok())
+                .map(|n| {
+                    let piece = match sku {
+                        "SS-MN" => "盒",
+                        "MF-10" | "TL-HG" => "袋",
+                        _ => "瓶",
+                    };
+                    (n, piece)
+                }),
+        };
         let fields = ProductFields {
             sku: sku.into(),
             name: name.into(),
@@ -769,6 +864,10 @@ pub async fn seed_sales(
             unit: Some(unit.into()),
             list_price: Some(crate::domain::money::Money(list)),
             price_floor: Some(crate::domain::money::Money(floor)),
+            pack_size: pack.map(|(n, _)| n),
+            piece_unit: pack.map(|(_, piece)| piece.to_owned()),
+            cost_price: Some(crate::domain::money::Money(list * cost / 1000)),
+            active: true,
         };
         repo::insert_product(conn, company, id, &fields, now).await?;
         products.push((id, list, cost, seasonal, sku.starts_with("BJ-GIFT")));

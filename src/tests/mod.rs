@@ -16,6 +16,7 @@ mod migrations;
 mod pg;
 mod photo_store;
 mod platform;
+mod pricing;
 mod processes;
 mod repositories;
 mod sales;

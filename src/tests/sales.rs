@@ -810,3 +810,147 @@ async fn an_import_of_many_writes_is_whole_or_nothing_with_exact_rollups() {
     assert_eq!(line_count(&app).await, before + n as i64);
     assert_rollups_match(&app).await;
 }
+
+/// The products as `login` sees them, by SKU.
+async fn catalogue(app: &TestApp, c: &Client) -> std::collections::BTreeMap<String, Value> {
+    let r = app.call(c, "sales/products", json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    body.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["sku"].as_str().unwrap().to_owned(), p.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_catalogue_keeps_packs_costs_and_status_and_a_discontinued_product_takes_no_order() {
+    let app = spawn_app().await;
+    let boss = app.signed_in("laoban").await;
+    let rep = app.signed_in("zhangwei").await;
+    // the demo's beer comes 24 bottles to the case; its cost price is the owner's to see
+    let owners = catalogue(&app, &boss).await;
+    let beer = &owners["PJ-330"];
+    assert_eq!(
+        (&beer["pack_size"], &beer["piece_unit"], &beer["active"]),
+        (&json!("24"), &json!("瓶"), &json!(true))
+    );
+    assert_ne!(beer["cost_price"], json!(""));
+    let reps = catalogue(&app, &rep).await;
+    assert_eq!(reps.len(), owners.len());
+    assert!(
+        reps.values().all(|p| p["cost_price"] == json!("")),
+        "{reps:?}"
+    );
+
+    // a rep does not edit the catalogue
+    let mut input = json!({
+        "sku": "PJ-330", "name": beer["name"], "category": beer["category"],
+        "unit": beer["unit"], "list_price": beer["list_price"], "price_floor": beer["price_floor"],
+        "pack_size": "24", "piece_unit": "瓶", "cost_price": "55.5", "active": "false",
+    });
+    let edit = |input: &Value, version: &Value| json!({ "id": beer["id"], "version": version, "input": input });
+    let r = app
+        .call(&rep, "sales/save_product", edit(&input, &beer["version"]))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // every bad field is named at once, and nothing changes
+    let mut bad = input.clone();
+    bad["pack_size"] = json!("2.5");
+    bad["cost_price"] = json!("-3");
+    bad["active"] = json!("maybe");
+    let r = app
+        .call(&boss, "sales/save_product", edit(&bad, &beer["version"]))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["Validation"],
+        json!([
+            { "field": "pack_size", "code": "NotWhole" },
+            { "field": "cost_price", "code": "Negative" },
+            { "field": "active", "code": "InvalidChoice" },
+        ])
+    );
+    bad = input.clone();
+    bad["pack_size"] = json!("");
+    let r = app
+        .call(&boss, "sales/save_product", edit(&bad, &beer["version"]))
+        .await;
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["Validation"],
+        json!([{ "field": "pack_size", "code": "Required" }])
+    );
+    assert_eq!(catalogue(&app, &boss).await["PJ-330"], *beer);
+
+    // the owner takes it off sale and sets its cost
+    let r = app
+        .call(&boss, "sales/save_product", edit(&input, &beer["version"]))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let saved: Value = r.json().await.unwrap();
+    assert_eq!(
+        (&saved["active"], &saved["cost_price"]),
+        (&json!(false), &json!("55.50"))
+    );
+    // a second save from the same form (the version it read) is refused, not applied
+    input["cost_price"] = json!("1");
+    let r = app
+        .call(&boss, "sales/save_product", edit(&input, &beer["version"]))
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(catalogue(&app, &boss).await["PJ-330"], saved);
+
+    // a discontinued product takes no order, from the office or the tablet, and the
+    // tablet no longer offers it
+    let before = line_count(&app).await;
+    let r = app
+        .call(
+            &rep,
+            "sales/create_order",
+            json!({ "order": {
+            "customer_code": "EP001", "order_date": "2026-03-01",
+            "lines": [
+                { "product_sku": "BJ-500", "quantity": "1", "amount": "88", "cost": "70" },
+                { "product_sku": "PJ-330", "quantity": "1", "amount": "70", "cost": "55" } ] } }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["Validation"],
+        json!([{ "field": "lines.1.product_sku", "code": "DiscontinuedProduct" }])
+    );
+    assert_eq!(line_count(&app).await, before);
+    let r = app.call(&rep, "visits/offline_bundle", json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bundle: Value = r.json().await.unwrap();
+    let offered: Vec<&str> = bundle["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["sku"].as_str().unwrap())
+        .collect();
+    assert!(
+        offered.contains(&"BJ-500") && !offered.contains(&"PJ-330"),
+        "{offered:?}"
+    );
+    // its sales stay in the ledger and it stays in the catalogue
+    assert_eq!(catalogue(&app, &rep).await.len(), owners.len());
+
+    // back on sale, it sells again
+    input["active"] = json!("true");
+    let r = app
+        .call(&boss, "sales/save_product", edit(&input, &saved["version"]))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .call(&rep, "sales/create_order", json!({ "order": {
+            "customer_code": "EP001", "order_date": "2026-03-01",
+            "lines": [ { "product_sku": "PJ-330", "quantity": "1", "amount": "70", "cost": "55" } ] } }))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(line_count(&app).await, before + 1);
+}

@@ -20,7 +20,32 @@ pub struct ProductSummary {
     pub unit: String,
     pub list_price: String,
     pub price_floor: String,
+    /// Pieces to a unit; empty: no pack.
+    pub pack_size: String,
+    pub piece_unit: String,
+    /// 成本价 as yuan text; empty for those who may not see costs (reps, drivers).
+    pub cost_price: String,
+    /// Still sold (a 停售 product takes no new order).
+    pub active: bool,
     pub version: i64,
+}
+
+impl ProductSummary {
+    /// The product as its form starts (cost price empty where it is not shown).
+    pub fn input(&self) -> ProductInput {
+        ProductInput {
+            sku: self.sku.clone(),
+            name: self.name.clone(),
+            category: self.category.clone(),
+            unit: self.unit.clone(),
+            list_price: self.list_price.clone(),
+            price_floor: self.price_floor.clone(),
+            pack_size: self.pack_size.clone(),
+            piece_unit: self.piece_unit.clone(),
+            cost_price: self.cost_price.clone(),
+            active: self.active.to_string(),
+        }
+    }
 }
 
 /// An order typed in the app: one customer, one date, one or more lines.

@@ -11,6 +11,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 #[component]
 pub fn ProductsPage() -> impl IntoView {
@@ -23,13 +24,14 @@ pub fn ProductsPage() -> impl IntoView {
         <Title text=crate::components::head_text(move || t_string!(i18n, sales.products).to_string()) />
         <div class="page-head">
             <h1>{t!(i18n, sales.products)}</h1>
-            {may_manage.then(|| view! {
-                <div class="page-actions">
+            <div class="page-actions">
+                <A href="/prices" attr:class="button">{t!(i18n, pricing.price_lists)}</A>
+                {may_manage.then(|| view! {
                     <button type="button" class="button button-primary" on:click=move |_| editing.set(Some((String::new(), 0, ProductInput::default())))>
                         {t!(i18n, sales.new_product)}
                     </button>
-                </div>
-            })}
+                })}
+            </div>
         </div>
         {move || editing.get().map(|(id, version, input)| view! {
             <ProductForm id=id version=version input=input on_done=Callback::new(move |saved: bool| {
@@ -47,16 +49,24 @@ pub fn ProductsPage() -> impl IntoView {
                             <thead><tr>
                                 <th>{t!(i18n, sales.sku)}</th><th>{t!(i18n, sales.product_name)}</th>
                                 <th>{t!(i18n, sales.category)}</th><th>{t!(i18n, sales.unit)}</th>
+                                <th>{t!(i18n, sales.pack)}</th>
                                 <th class="num">{t!(i18n, sales.list_price)}</th><th class="num">{t!(i18n, sales.price_floor)}</th>
+                                {may_manage.then(|| view! { <th class="num">{t!(i18n, sales.cost_price)}</th> })}
+                                <th>{t!(i18n, sales.product_status)}</th>
                                 {may_manage.then(|| view! { <th></th> })}
                             </tr></thead>
                             <tbody>{items.into_iter().map(|p: ProductSummary| {
-                                let input = ProductInput { sku: p.sku.clone(), name: p.name.clone(), category: p.category.clone(), unit: p.unit.clone(), list_price: p.list_price.clone(), price_floor: p.price_floor.clone() };
+                                let input = p.input();
                                 let (id, version) = (p.id.to_string(), p.version);
+                                let pack = pack_text(&p);
+                                let active = p.active;
                                 view! {
-                                    <tr>
+                                    <tr class:muted=!active>
                                         <td>{p.sku}</td><td>{p.name}</td><td>{p.category}</td><td>{p.unit}</td>
+                                        <td>{pack}</td>
                                         <td class="num">{p.list_price}</td><td class="num">{p.price_floor}</td>
+                                        {may_manage.then(|| view! { <td class="num">{p.cost_price}</td> })}
+                                        <td>{move || if active { t_string!(i18n, sales.on_sale).to_string() } else { t_string!(i18n, sales.off_sale).to_string() }}</td>
                                         {may_manage.then(|| view! {
                                             <td><button type="button" class="button button-small" on:click=move |_| editing.set(Some((id.clone(), version, input.clone())))>{t!(i18n, sales.edit)}</button></td>
                                         })}
@@ -68,6 +78,15 @@ pub fn ProductsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// "24瓶/箱": pieces to the unit; empty without a pack.
+fn pack_text(p: &ProductSummary) -> String {
+    match (p.pack_size.as_str(), p.unit.as_str()) {
+        ("", _) => String::new(),
+        (n, "") => format!("{n}{}", p.piece_unit),
+        (n, unit) => format!("{n}{}/{unit}", p.piece_unit),
     }
 }
 
@@ -124,6 +143,20 @@ fn ProductForm(
                 {field("unit", t_string!(i18n, sales.unit).to_string(), "text", |p| p.unit.clone(), |p, v| p.unit = v)}
                 {field("list_price", t_string!(i18n, sales.list_price).to_string(), "decimal", |p| p.list_price.clone(), |p, v| p.list_price = v)}
                 {field("price_floor", t_string!(i18n, sales.price_floor).to_string(), "decimal", |p| p.price_floor.clone(), |p, v| p.price_floor = v)}
+            </div>
+            <div class="form-row">
+                {field("pack_size", t_string!(i18n, sales.pack_size).to_string(), "numeric", |p| p.pack_size.clone(), |p, v| p.pack_size = v)}
+                {field("piece_unit", t_string!(i18n, sales.piece_unit).to_string(), "text", |p| p.piece_unit.clone(), |p, v| p.piece_unit = v)}
+                {field("cost_price", t_string!(i18n, sales.cost_price).to_string(), "decimal", |p| p.cost_price.clone(), |p, v| p.cost_price = v)}
+                <label class="field">
+                    <span>{t!(i18n, sales.product_status)}</span>
+                    <select name="input[active]" aria-invalid=move || err("active").is_some().to_string()
+                        on:change=move |ev| { let v = event_target_value(&ev); value.update(|p| p.active = v); }>
+                        <option value="true" selected=value.with_untracked(|p| p.active != "false")>{t!(i18n, sales.on_sale)}</option>
+                        <option value="false" selected=value.with_untracked(|p| p.active == "false")>{t!(i18n, sales.off_sale)}</option>
+                    </select>
+                    <small class="field-error">{move || err("active")}</small>
+                </label>
             </div>
             <p class="banner banner-error" role="alert" hidden=move || failure.get().is_none()>{move || failure.get().unwrap_or_default()}</p>
             <div class="page-actions">

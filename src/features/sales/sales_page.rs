@@ -61,6 +61,7 @@ pub fn SalesPage() -> impl IntoView {
             <h1>{t!(i18n, sales.title)}</h1>
             <div class="page-actions">
                 <A href="/products" attr:class="button">{t!(i18n, sales.products)}</A>
+                <A href="/prices" attr:class="button">{t!(i18n, pricing.price_lists)}</A>
                 <A href="/segmentation" attr:class="button">{t!(i18n, nav.segmentation)}</A>
             </div>
         </div>
@@ -278,7 +279,7 @@ fn OrderForm(on_saved: Callback<()>) -> impl IntoView {
             <datalist id="sales-products">
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        products.await.unwrap_or_default().into_iter().map(|p| view! {
+                        products.await.unwrap_or_default().into_iter().filter(|p| p.active).map(|p| view! {
                             <option value=p.sku.clone()>{format!("{} {}", p.name, p.list_price)}</option>
                         }).collect_view()
                     })}

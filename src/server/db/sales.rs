@@ -21,6 +21,10 @@ pub struct ProductRow {
     pub unit: Option<String>,
     pub list_price: Option<i64>,
     pub price_floor: Option<i64>,
+    pub pack_size: Option<i64>,
+    pub piece_unit: Option<String>,
+    pub cost_price: Option<i64>,
+    pub active: bool,
     pub version: i64,
 }
 
@@ -30,7 +34,8 @@ pub async fn products(
     company: CompanyId,
 ) -> Result<Vec<ProductRow>, sqlx::Error> {
     on!(conn, |ex| sqlx::query_as(
-        "SELECT id, sku, name, category, unit, list_price, price_floor, version FROM products \
+        "SELECT id, sku, name, category, unit, list_price, price_floor, pack_size, piece_unit, \
+         cost_price, active, version FROM products \
          WHERE company_id = $1 ORDER BY sku",
     )
     .bind(company.0)
@@ -47,7 +52,8 @@ pub async fn insert_product(
 ) -> Result<(), sqlx::Error> {
     on!(conn, |ex| sqlx::query(
         "INSERT INTO products (company_id, id, sku, name, category, unit, list_price, price_floor, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         pack_size, piece_unit, cost_price, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(company.0)
     .bind(id)
@@ -57,6 +63,10 @@ pub async fn insert_product(
     .bind(&p.unit)
     .bind(p.list_price.map(|m| m.0))
     .bind(p.price_floor.map(|m| m.0))
+    .bind(p.pack_size)
+    .bind(&p.piece_unit)
+    .bind(p.cost_price.map(|m| m.0))
+    .bind(p.active)
     .bind(now)
     .bind(now)
     .execute(&mut *ex)
@@ -77,8 +87,9 @@ pub async fn update_product(
 ) -> Result<bool, sqlx::Error> {
     let done = on!(conn, |ex| sqlx::query(
         "UPDATE products SET sku = $1, name = $2, category = $3, unit = $4, list_price = $5, \
-         price_floor = $6, version = version + 1, updated_at = $7 \
-         WHERE company_id = $8 AND id = $9 AND version = $10",
+         price_floor = $6, pack_size = $7, piece_unit = $8, cost_price = $9, active = $10, \
+         version = version + 1, updated_at = $11 \
+         WHERE company_id = $12 AND id = $13 AND version = $14",
     )
     .bind(&p.sku)
     .bind(&p.name)
@@ -86,6 +97,10 @@ pub async fn update_product(
     .bind(&p.unit)
     .bind(p.list_price.map(|m| m.0))
     .bind(p.price_floor.map(|m| m.0))
+    .bind(p.pack_size)
+    .bind(&p.piece_unit)
+    .bind(p.cost_price.map(|m| m.0))
+    .bind(p.active)
     .bind(now)
     .bind(company.0)
     .bind(id)

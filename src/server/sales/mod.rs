@@ -15,7 +15,8 @@ use crate::server::context;
 use crate::server::context::scope_of;
 use crate::server::db::{UniqueKey as _, customers::Scope, sales as repo};
 use uuid::Uuid;
-fn summary(p: repo::ProductRow) -> ProductSummary {
+/// A product as a list shows it; its cost price only to those who manage the catalogue.
+fn summary(p: repo::ProductRow, sees_costs: bool) -> ProductSummary {
     let yuan = |v: Option<i64>| v.map(|f| Money(f).to_yuan_string()).unwrap_or_default();
     ProductSummary {
         id: p.id.into(),
@@ -25,6 +26,14 @@ fn summary(p: repo::ProductRow) -> ProductSummary {
         unit: p.unit.unwrap_or_default(),
         list_price: yuan(p.list_price),
         price_floor: yuan(p.price_floor),
+        pack_size: p.pack_size.map(|n| n.to_string()).unwrap_or_default(),
+        piece_unit: p.piece_unit.unwrap_or_default(),
+        cost_price: if sees_costs {
+            yuan(p.cost_price)
+        } else {
+            String::new()
+        },
+        active: p.active,
         version: p.version,
     }
 }
@@ -32,10 +41,11 @@ fn summary(p: repo::ProductRow) -> ProductSummary {
 pub async fn products() -> Result<Vec<ProductSummary>, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
     let mut conn = state.conn().await?;
+    let sees_costs = user.role.may(Action::ManageCustomers);
     Ok(repo::products(&mut conn, user.company_id)
         .await?
         .into_iter()
-        .map(summary)
+        .map(|p| summary(p, sees_costs))
         .collect())
 }
 
@@ -75,7 +85,7 @@ pub async fn save_product(
         .find(|p| p.id == id)
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    Ok(summary(saved))
+    Ok(summary(saved, true))
 }
 
 pub async fn lines(page: u32) -> Result<Vec<LineSummary>, AppError> {
@@ -180,18 +190,22 @@ pub async fn create_order_once(order: OrderInput) -> Result<(String, bool), AppE
             FieldErrorCode::UnknownCustomer,
         ));
     }
-    let products: std::collections::HashMap<String, Uuid> = repo::products(&mut tx, company)
-        .await?
-        .into_iter()
-        .map(|p| (p.sku, p.id))
-        .collect();
+    let products: std::collections::HashMap<String, (Uuid, bool)> =
+        repo::products(&mut tx, company)
+            .await?
+            .into_iter()
+            .map(|p| (p.sku, (p.id, p.active)))
+            .collect();
     for (i, l) in order.lines.iter().enumerate() {
         let sku = l.product_sku.trim();
-        if !sku.is_empty() && !products.contains_key(sku) {
-            errors.push(FieldError::new(
-                &format!("lines.{i}.product_sku"),
-                FieldErrorCode::UnknownProduct,
-            ));
+        let refusal = match products.get(sku) {
+            _ if sku.is_empty() => None,
+            None => Some(FieldErrorCode::UnknownProduct),
+            Some((_, false)) => Some(FieldErrorCode::DiscontinuedProduct),
+            Some((_, true)) => None,
+        };
+        if let Some(code) = refusal {
+            errors.push(FieldError::new(&format!("lines.{i}.product_sku"), code));
         }
     }
     let Some((customer_id, rep_id)) = customer.filter(|_| errors.is_empty()) else {
@@ -220,7 +234,7 @@ pub async fn create_order_once(order: OrderInput) -> Result<(String, bool), AppE
                 line_no: i64::try_from(i + 1).ok()?,
                 order_date: l.order_date,
                 customer_id,
-                product_id: *products.get(&l.product_sku)?,
+                product_id: products.get(&l.product_sku)?.0,
                 rep_id: match scope {
                     Scope::Rep(me) => Some(me.0),
                     Scope::All => rep_id,

@@ -435,9 +435,11 @@ pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
         plan_customers(&mut conn, &user, Scope::Rep(user.id), None, now.date()).await?;
     let (capacity, calendar) = plan_rules(&mut conn, user.company_id).await?;
     let plan = plan_of(&mut customers, now.date(), capacity, &calendar);
+    // what is still sold: the tablet's order lines and shelf prices pick from these
     let products = db::sales::products(&mut conn, user.company_id)
         .await?
         .into_iter()
+        .filter(|p| p.active)
         .map(|p| ProductChoice {
             sku: p.sku,
             name: p.name,

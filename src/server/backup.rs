@@ -500,6 +500,9 @@ async fn restore_postgres(
         }
     };
     crate::server::db::migrate(&pool).await?;
+    // pg_restore brings no planner statistics: without them the first pages over a
+    // restored ledger are planned for empty tables
+    pool.refresh_statistics(&[]).await?;
     pool.close().await;
     Ok(copied)
 }

@@ -146,12 +146,13 @@ pub async fn seed_demo(pool: &Pool) -> anyhow::Result<()> {
     seed_discipline(&mut tx, now).await?;
     seed_prices(&mut tx, now).await?;
     tx.commit().await?;
+    pool.refresh_statistics(&[]).await?;
     Ok(())
 }
 
 /// Price lists: the base list at each product's list price and the A and B lists a little
 /// under it (never under the floor), all since the demo's sales began; a summer promotion
-/// on the beer's base list this year; and agreed prices for the first customer of each
+/// on the beer, on each list, this year; and agreed prices for the first customer of each
 /// of two reps, one of them under the floor with the owner's approval.
 async fn seed_prices(
     conn: &mut crate::server::db::DbConn,

@@ -11,6 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
 use uuid::Uuid;
 
+/// The tables a sales import writes, whose statistics it refreshes when it has committed.
+pub const IMPORT_TABLES: [&str; 4] = ["sales_lines", "sales_monthly", "sales_batches", "products"];
+
 /// A product of the catalogue.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProductRow {

@@ -175,6 +175,10 @@ pub async fn import_sales(
     let keep = matches!(&outcome, SalesImportOutcome::Report(r) if r.committed);
     if keep {
         tx.commit().await?;
+        state
+            .pool
+            .refresh_statistics(&crate::server::db::sales::IMPORT_TABLES)
+            .await?;
     } else {
         tx.rollback().await?;
     }

@@ -13,7 +13,8 @@
 //! last: a newer list replaces an older one from its first day, and where the newer one
 //! ends (a promotion's price, say) the older one, still in effect, applies again. Two
 //! entries of one scope and product should never take effect on the same day (the
-//! schema refuses it); if they do, the lower price applies. A customer not classified yet has no tier
+//! schema refuses it); if they do, the lower price applies. A promotion for every
+//! customer is an entry on each list (base, A, B, C), so no tier pays more than another. A customer not classified yet has no tier
 //! list. No entry in effect: the product has no price for that customer on that date,
 //! and an order line cannot take it.
 //!

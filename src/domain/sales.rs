@@ -400,16 +400,12 @@ pub struct ProductInput {
     pub list_price: String,
     pub price_floor: String,
     /// Pieces in one unit (件装数: 24 when the unit is a case of 24 bottles); empty: none.
-    #[serde(default)]
     pub pack_size: String,
     /// What a piece is (瓶, 袋 …); needs a pack size.
-    #[serde(default)]
     pub piece_unit: String,
     /// 成本价 in yuan: the cost of one unit, what an order's lines cost.
-    #[serde(default)]
     pub cost_price: String,
     /// `true` while the product is sold, `false` once it is not (停售); empty: sold.
-    #[serde(default)]
     pub active: String,
 }
 

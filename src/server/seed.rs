@@ -203,8 +203,11 @@ async fn seed_prices(
         add("base", None, since, None, list, None);
         add("A", None, since, None, share(95), None);
         add("B", None, since, None, share(98), None);
+        // the summer promotion lowers every list, so no tier pays more than another
         if p.sku == "PJ-330" {
             add("base", None, summer.0, Some(summer.1), share(93), None);
+            add("A", None, summer.0, Some(summer.1), share(90), None);
+            add("B", None, summer.0, Some(summer.1), share(92), None);
         }
         if p.sku == "BJ-500" {
             if let Some(c) = agreed[0] {

@@ -121,6 +121,9 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
         }
         FieldErrorCode::BelowFloor => td_string!(locale, field_errors.below_floor).to_string(),
         FieldErrorCode::PriceExists => td_string!(locale, field_errors.price_exists).to_string(),
+        FieldErrorCode::CustomerClosed => {
+            td_string!(locale, field_errors.customer_closed).to_string()
+        }
         FieldErrorCode::DiscontinuedProduct => {
             td_string!(locale, field_errors.discontinued_product).to_string()
         }

@@ -78,6 +78,8 @@ pub enum FieldErrorCode {
     BelowFloor,
     /// This list already has a price of this product taking effect that day.
     PriceExists,
+    /// The customer is closed (不再往来): it takes no new price or order.
+    CustomerClosed,
     /// No product of the company has this SKU.
     UnknownProduct,
     /// The product is no longer sold (停售): it takes no new order.

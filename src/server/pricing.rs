@@ -88,11 +88,16 @@ pub async fn save(input: PriceInput) -> Result<String, AppError> {
         None => None,
         Some(code) => {
             let found = repo::customer(&mut tx, company, Scope::All, code).await?;
-            if found.is_none() {
-                errors.push(FieldError::new(
+            match &found {
+                None => errors.push(FieldError::new(
                     "customer_code",
                     FieldErrorCode::UnknownCustomer,
-                ));
+                )),
+                Some(c) if c.status == "closed" => errors.push(FieldError::new(
+                    "customer_code",
+                    FieldErrorCode::CustomerClosed,
+                )),
+                Some(_) => {}
             }
             found.map(|c| c.id)
         }

@@ -271,6 +271,28 @@ async fn a_price_under_the_floor_needs_a_recorded_reason_and_bad_entries_are_nam
             ("customer_code".to_owned(), "UnknownCustomer".to_owned())
         ]
     );
+    // a closed customer takes no new agreed price
+    let closed = customer_of(&app, "zhangwei", Some("C")).await;
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE customers SET status = 'closed' WHERE code = $1"
+    )
+    .bind(&closed)
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let (s, body) = call(
+        &app,
+        &boss,
+        "pricing/save",
+        entry("PJ-330", "customer", &closed, "2026-04-01", "", "70"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&body),
+        [("customer_code".to_owned(), "CustomerClosed".to_owned())]
+    );
     let (s, body) = call(
         &app,
         &boss,

@@ -13,6 +13,9 @@ use crate::features::development::page::{DevelopmentPage, EmployeeDevelopmentPag
 use crate::features::discipline::page::DisciplinePage;
 use crate::features::growth::page::GrowthPage;
 use crate::features::handbook::page::HandbookPage;
+use crate::features::orders::detail_page::OrderDetailPage;
+use crate::features::orders::list_page::OrdersPage;
+use crate::features::orders::new_page::NewOrderPage;
 use crate::features::pricing::prices_page::PricesPage;
 use crate::features::sales::products_page::ProductsPage;
 use crate::features::sales::sales_page::SalesPage;
@@ -93,6 +96,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("customers/new") view=NewCustomerPage ssr=SsrMode::Async />
                         <Route path=path!("customers/import") view=ImportPage ssr=SsrMode::Async />
                         <Route path=path!("customers/:id") view=CustomerDetailPage ssr=SsrMode::Async />
+                        <Route path=path!("orders") view=OrdersPage ssr=SsrMode::Async />
+                        <Route path=path!("orders/new") view=NewOrderPage ssr=SsrMode::Async />
+                        <Route path=path!("orders/:id") view=OrderDetailPage ssr=SsrMode::Async />
                         <Route path=path!("sales") view=SalesPage ssr=SsrMode::Async />
                         <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
                         <Route path=path!("prices") view=PricesPage ssr=SsrMode::Async />

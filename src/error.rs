@@ -67,6 +67,9 @@ pub enum Conflict {
     CustomerReassigned,
     /// The id a client chose (a photo's, minted on the tablet) belongs to something else.
     IdTaken,
+    /// The order has moved on (another user confirmed, cancelled or dispatched it since
+    /// the page was opened): it now stands at this status.
+    OrderMoved(crate::domain::orders::OrderStatus),
 }
 
 impl AppError {

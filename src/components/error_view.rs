@@ -34,6 +34,10 @@ pub fn error_message(i18n: I18nContext<Locale>, e: &AppError) -> String {
             t_string!(i18n, errors.customer_reassigned).to_string()
         }
         AppError::Conflict(Conflict::IdTaken) => t_string!(i18n, errors.id_taken).to_string(),
+        AppError::Conflict(Conflict::OrderMoved(status)) => {
+            let status = crate::features::orders::components::status_label(i18n, *status);
+            t_string!(i18n, errors.order_moved, status = status).to_string()
+        }
         AppError::Internal => t_string!(i18n, errors.internal).to_string(),
         AppError::Busy => t_string!(i18n, errors.busy).to_string(),
         AppError::ServerFn(ServerFnErrorErr::Request(_)) => {
@@ -126,6 +130,13 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
         }
         FieldErrorCode::DiscontinuedProduct => {
             td_string!(locale, field_errors.discontinued_product).to_string()
+        }
+        FieldErrorCode::NoPrice => td_string!(locale, field_errors.no_price).to_string(),
+        FieldErrorCode::PriceNotEditable => {
+            td_string!(locale, field_errors.price_not_editable).to_string()
+        }
+        FieldErrorCode::CustomerDormant => {
+            td_string!(locale, field_errors.customer_dormant).to_string()
         }
         FieldErrorCode::DocumentImported => {
             td_string!(locale, field_errors.document_imported).to_string()

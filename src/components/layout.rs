@@ -74,6 +74,7 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                         <A href="/today">{t!(i18n, nav.today)}</A>
                         <A href="/visits">{t!(i18n, nav.visits)}</A>
                         <A href="/customers">{t!(i18n, nav.customers)}</A>
+                        <A href="/orders">{t!(i18n, nav.orders)}</A>
                         <A href="/sales">{t!(i18n, nav.sales)}</A>
                         <A href="/segmentation">{t!(i18n, nav.segmentation)}</A>
                         <A href="/tiers">{t!(i18n, nav.tiers)}</A>

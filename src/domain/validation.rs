@@ -84,6 +84,12 @@ pub enum FieldErrorCode {
     UnknownProduct,
     /// The product is no longer sold (停售): it takes no new order.
     DiscontinuedProduct,
+    /// No price list prices this product for this customer on this day.
+    NoPrice,
+    /// Only owners and managers set a price on an order; others take the list's.
+    PriceNotEditable,
+    /// The customer is dormant (休眠): reactivate it before it takes a new order.
+    CustomerDormant,
     /// A threshold must be above 0 and at most 100 %.
     ThresholdOutOfRange,
     /// The A threshold must be below the B threshold.

@@ -7,6 +7,7 @@ pub mod development;
 pub mod discipline;
 pub mod growth;
 pub mod handbook;
+pub mod orders;
 pub mod pricing;
 pub mod sales;
 pub mod segmentation;

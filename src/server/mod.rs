@@ -35,6 +35,7 @@ pub mod growth;
 pub mod handbook;
 pub mod http;
 pub mod jobs;
+pub mod orders;
 pub mod pricing;
 pub mod sales;
 pub mod sales_index;

@@ -145,6 +145,7 @@ pub async fn seed_demo(pool: &Pool) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     seed_discipline(&mut tx, now).await?;
     seed_prices(&mut tx, now).await?;
+    seed_orders(&mut tx, now).await?;
     tx.commit().await?;
     pool.refresh_statistics(&[]).await?;
     Ok(())
@@ -228,6 +229,171 @@ async fn seed_prices(
     }
     for e in &entries {
         pricing::insert(conn, company, e).await?;
+    }
+    Ok(())
+}
+
+/// Three months of orders by three reps' customers, through every status: the older
+/// ones delivered and closed, some on their way, the newest waiting to be confirmed
+/// (half of them taken on a tablet), two cancelled. Priced from the demo's lists;
+/// those confirmed or later are in the ledger.
+async fn seed_orders(
+    conn: &mut crate::server::db::DbConn,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use crate::domain::orders::{OrderNumber, OrderStatus, Step};
+    use crate::domain::pricing::price_on;
+    use crate::domain::segmentation::Class;
+    use crate::server::db::customers::Scope;
+    use crate::server::db::{orders, pricing, sales};
+    use chrono::Datelike;
+    let company = DEMO_COMPANY_ID;
+    let today = crate::domain::time::beijing_date(now);
+    let products: Vec<_> = sales::products(conn, company)
+        .await?
+        .into_iter()
+        .filter(|p| p.active && p.list_price.is_some())
+        .take(6)
+        .collect();
+    let codes = sales::customer_codes(conn, company).await?;
+    let reps = [3usize, 4, 5];
+    let mut served: Vec<Vec<orders::OrderCustomer>> = Vec::new();
+    for rep in reps {
+        let mut mine = Vec::new();
+        for (code, _, r) in &codes {
+            if *r != Some(demo_employee_id(rep).0) || mine.len() >= 8 {
+                continue;
+            }
+            if let Some(c) = orders::customer(conn, company, Scope::All, code).await?
+                && c.status == "active"
+            {
+                mine.push(c);
+            }
+        }
+        served.push(mine);
+    }
+    let (manager, warehouse, driver) = (
+        demo_employee_id(1),
+        demo_employee_id(2),
+        demo_employee_id(9),
+    );
+    for k in 0..36usize {
+        let Some(customer) = served[k % 3].get((k / 3) % served[k % 3].len().max(1)) else {
+            continue;
+        };
+        let age = i64::try_from((35 - k) * 5 / 2).unwrap_or(0);
+        let day = today - chrono::Days::new(u64::try_from(age).unwrap_or(0));
+        let at = now - chrono::Duration::days(age) - chrono::Duration::hours(6);
+        let (path, status): (&[Step], OrderStatus) = match k {
+            7 => (&[Step::Confirm, Step::Cancel], OrderStatus::Cancelled),
+            30 => (&[Step::Cancel], OrderStatus::Cancelled),
+            0..20 if k % 4 == 0 => (
+                &[Step::Confirm, Step::Pick, Step::Dispatch, Step::Deliver],
+                OrderStatus::Delivered,
+            ),
+            0..20 => (
+                &[
+                    Step::Confirm,
+                    Step::Pick,
+                    Step::Dispatch,
+                    Step::Deliver,
+                    Step::Close,
+                ],
+                OrderStatus::Closed,
+            ),
+            20..22 => (
+                &[Step::Confirm, Step::Pick, Step::Dispatch],
+                OrderStatus::OutForDelivery,
+            ),
+            22..24 => (&[Step::Confirm, Step::Pick], OrderStatus::Picked),
+            24..26 => (&[Step::Confirm], OrderStatus::Confirmed),
+            _ => (&[], OrderStatus::Draft),
+        };
+        let tier = customer.tier.as_deref().and_then(|t| Class::parse(t).ok());
+        let entries = pricing::entries_for(conn, company, customer.id).await?;
+        let mut lines = Vec::new();
+        for i in 0..(1 + k % 3) {
+            let Some(p) = products.get((k + 2 * i) % products.len().max(1)) else {
+                continue;
+            };
+            let Some(price) = price_on(&entries, p.id, customer.id, tier, day) else {
+                continue;
+            };
+            let quantity = i64::try_from(1 + (k * 7 + i * 3) % 12).unwrap_or(1);
+            lines.push(orders::NewOrderLine {
+                line_no: i64::try_from(lines.len() + 1).unwrap_or(1),
+                product_id: p.id,
+                quantity,
+                unit_price: price.price.0,
+                amount: price.price.0 * quantity,
+                price_source: crate::domain::orders::PriceSource::List(price.scope).as_str(),
+                approval: None,
+            });
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        let seq = orders::next_number(conn, company, day.year()).await?;
+        let id = uuid::Uuid::now_v7();
+        let tablet = status == OrderStatus::Draft && k % 2 == 0;
+        let rep = customer.rep_id.map(crate::domain::ids::EmployeeId);
+        orders::insert(
+            conn,
+            company,
+            &orders::NewOrder {
+                id,
+                number: OrderNumber {
+                    year: day.year(),
+                    seq: u32::try_from(seq).unwrap_or(1),
+                }
+                .to_string(),
+                customer_id: customer.id,
+                rep_id: customer.rep_id,
+                order_date: day,
+                source: if tablet { "tablet" } else { "office" },
+                total: lines.iter().map(|l| l.amount).sum(),
+                created_by: if tablet {
+                    rep.unwrap_or(manager)
+                } else {
+                    manager
+                },
+                now: at,
+            },
+            &lines,
+        )
+        .await?;
+        let mut batch = None;
+        for (n, st) in path.iter().enumerate() {
+            let when = at + chrono::Duration::hours(i64::try_from(n + 1).unwrap_or(1) * 3);
+            let by = match st {
+                Step::Pick | Step::Dispatch => warehouse,
+                Step::Deliver => driver,
+                _ => manager,
+            };
+            match st {
+                Step::Confirm => {
+                    let posting = crate::server::orders::Posting {
+                        id,
+                        customer_id: customer.id,
+                        rep_id: customer.rep_id,
+                        order_date: day,
+                    };
+                    batch = Some(
+                        crate::server::orders::post(conn, company, manager, &posting, when).await?,
+                    );
+                }
+                Step::Cancel => {
+                    // the order does not name its batch yet: the lines just go
+                    if let Some(b) = batch.take() {
+                        sales::delete_batch(conn, company, b).await?;
+                    }
+                }
+                _ => {}
+            }
+            let reason = (*st == Step::Cancel).then_some("客户临时取消");
+            orders::add_event(conn, company, id, st.as_str(), by, when, reason).await?;
+        }
+        orders::set_status(conn, company, id, 1, "draft", status.as_str(), batch, at).await?;
     }
     Ok(())
 }

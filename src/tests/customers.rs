@@ -762,8 +762,20 @@ async fn a_list_never_shows_an_older_state_than_the_database() {
     );
     // a deletion (none in the app yet; an operator's SQL) is noticed too
     let before = list(&app, &m, json!({})).await["total"].as_i64().unwrap();
-    // its sales, rollups, tiers and tickets first: they keep customers from vanishing
+    // its orders, sales, rollups, tiers and tickets first: they keep customers from
+    // vanishing
+    for table in ["order_events", "order_lines"] {
+        on!(&app.pool, |ex| sqlx::query(&format!(
+            "DELETE FROM {table} WHERE order_id IN (SELECT id FROM orders WHERE customer_id = $1)"
+        ))
+        .bind(id.parse::<uuid::Uuid>().unwrap())
+        .execute(ex)
+        .await
+        .map(|d| d.rows_affected()))
+        .unwrap();
+    }
     for table in [
+        "orders",
         "sales_lines",
         "sales_monthly",
         "customer_tiers",

@@ -569,7 +569,7 @@ async fn a_long_customer_import_leaves_tablets_orders_and_tickets_writing() {
     };
     let (customer_id, customer_code): (uuid::Uuid, String) = on!(&app.pool, |ex| sqlx::query_as(
         "SELECT c.id, c.code FROM customers c JOIN employees e ON e.id = c.rep_id \
-         WHERE e.login = 'zhangwei' ORDER BY c.code LIMIT 1",
+         WHERE e.login = 'zhangwei' AND c.status = 'active' ORDER BY c.code LIMIT 1",
     )
     .fetch_one(ex)
     .await)
@@ -635,8 +635,8 @@ async fn a_long_customer_import_leaves_tablets_orders_and_tickets_writing() {
         assert_eq!(synced[0]["outcome"], "Saved", "{synced}");
         let order = json!({ "order": { "customer_code": customer_code,
             "order_date": qudao::domain::time::to_beijing(chrono::Utc::now()).date().to_string(),
-            "lines": [{ "product_sku": sku, "quantity": "2", "amount": "40", "cost": "30" }] } });
-        crate::helpers::ok(&app, &rep, "sales/create_order", order).await;
+            "lines": [{ "product_sku": sku, "quantity": "2" }] } });
+        crate::helpers::ok(&app, &rep, "orders/create", order).await;
         crate::helpers::ok(
             &app,
             &rep,

@@ -13,6 +13,7 @@ mod drivers;
 mod helpers;
 mod hostile;
 mod migrations;
+mod orders;
 mod pg;
 mod photo_store;
 mod platform;

@@ -204,6 +204,16 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
         .await,
         1
     );
+    // the tablet's order waits for the office ("待确认"): stored once, not yet a sale
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM orders WHERE id = $1 AND status = 'draft' AND source = 'tablet'",
+            &order_id
+        )
+        .await,
+        1
+    );
     assert_eq!(
         count(
             &app,
@@ -211,7 +221,7 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
             &order_id
         )
         .await,
-        1
+        0
     );
     assert_eq!(
         count(

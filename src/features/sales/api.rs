@@ -1,9 +1,9 @@
 //! Server functions of the sales ledger: products (owner and managers edit the
-//! catalogue), orders typed in the app (any user, for customers they may see), the
-//! ledger list, deleting an order (owner and managers). Imports are a plain route
+//! catalogue), the ledger list, deleting a typed order's lines (owner and managers;
+//! an order document is cancelled on its page instead). Imports are a plain route
 //! (`POST /api/sales/import`, raw file body) in `server::files`.
 use crate::domain::ids::{BatchId, CustomerId, OrderId, ProductId};
-use crate::domain::sales::{ProductInput, SaleLineInput};
+use crate::domain::sales::ProductInput;
 use crate::error::AppError;
 use crate::wire::FormOrJson;
 use leptos::prelude::*;
@@ -48,27 +48,6 @@ impl ProductSummary {
     }
 }
 
-/// An order typed in the app: one customer, one date, one or more lines.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct OrderInput {
-    pub customer_code: String,
-    pub order_date: String,
-    /// Product SKU, quantity, amount, cost as typed.
-    pub lines: Vec<OrderLineInput>,
-    /// A UUID minted by the tablet for an order taken offline (empty: the server mints
-    /// one); an order sent twice is stored once.
-    #[serde(default)]
-    pub client_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct OrderLineInput {
-    pub product_sku: String,
-    pub quantity: String,
-    pub amount: String,
-    pub cost: String,
-}
-
 /// A line of the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineSummary {
@@ -85,6 +64,9 @@ pub struct LineSummary {
     pub amount: String,
     pub profit: String,
     pub rep_name: Option<String>,
+    /// The order document the line belongs to (`SO-…`); none for imported lines and
+    /// orders typed before order documents existed.
+    pub order_number: Option<String>,
 }
 
 /// Lines per page of the ledger.
@@ -145,30 +127,10 @@ pub async fn list_sales_lines(page: u32) -> Result<Vec<LineSummary>, AppError> {
     imp::lines(page).await
 }
 
-/// Stores an order; answers its id. Errors name fields as `customer_code`, `order_date`
-/// and `lines.<n>.<field>`.
-#[server(endpoint = "sales/create_order", input = FormOrJson)]
-pub async fn create_order(order: OrderInput) -> Result<String, AppError> {
-    imp::create_order(order).await
-}
-
 /// Deletes every line of an order (owner, managers).
 #[server(endpoint = "sales/delete_order", input = Json)]
 pub async fn delete_order(order_id: String) -> Result<u64, AppError> {
     imp::delete_order(order_id).await
-}
-
-/// The line input of one order line, for `SaleLine::parse`.
-pub fn line_input(order: &OrderInput, line: &OrderLineInput) -> SaleLineInput {
-    SaleLineInput {
-        order_date: order.order_date.clone(),
-        customer_code: order.customer_code.clone(),
-        product_sku: line.product_sku.clone(),
-        quantity: line.quantity.clone(),
-        amount: line.amount.clone(),
-        cost: line.cost.clone(),
-        ..Default::default()
-    }
 }
 
 #[cfg(feature = "ssr")]

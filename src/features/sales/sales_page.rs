@@ -1,11 +1,11 @@
-//! The sales ledger page (`/sales`): enter an order (one customer, one date, lines of
-//! product, quantity, amount, cost), import a sales file (owner, managers: preview, then
-//! import — one transaction), the imports so far (owner, managers: each undone whole),
-//! and the newest lines with deletion of an order (owner, managers). A rep sees and
-//! enters only their own customers' sales.
+//! The sales ledger page (`/sales`): a link to take an order (`/orders/new`), importing
+//! a sales file (owner, managers: preview, then import — one transaction), the imports
+//! so far (owner, managers: each undone whole), and the newest lines (profit for owners
+//! and managers) with deletion of a typed order's lines; an order document is cancelled
+//! on its page. A rep sees only their own customers' sales.
 use super::api::{
-    BATCH_PAGE, CreateOrder, ImportBatches, LEDGER_PAGE, LineSummary, OrderInput, OrderLineInput,
-    delete_order, list_import_batches, list_products, list_sales_lines, undo_import,
+    BATCH_PAGE, ImportBatches, LEDGER_PAGE, LineSummary, delete_order, list_import_batches,
+    list_sales_lines, undo_import,
 };
 use super::transfer::{
     SalesImportOptions, SalesImportOutcome, SalesImportReport, already_imported_message,
@@ -20,7 +20,6 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
@@ -60,12 +59,12 @@ pub fn SalesPage() -> impl IntoView {
         <div class="page-head">
             <h1>{t!(i18n, sales.title)}</h1>
             <div class="page-actions">
+                <A href="/orders/new" attr:class="button button-primary">{t!(i18n, orders.new_order)}</A>
                 <A href="/products" attr:class="button">{t!(i18n, sales.products)}</A>
                 <A href="/prices" attr:class="button">{t!(i18n, pricing.price_lists)}</A>
                 <A href="/segmentation" attr:class="button">{t!(i18n, nav.segmentation)}</A>
             </div>
         </div>
-        <OrderForm on_saved=changed />
         {may_manage.then(|| view! { <SalesImport on_done=changed /> })}
         {may_manage.then(|| view! {
             <h2>{t!(i18n, sales.imports_title)}</h2>
@@ -177,22 +176,24 @@ fn Ledger(rows: Vec<LineSummary>, may_manage: bool, on_deleted: Callback<()>) ->
                 <th>{t!(i18n, sales.product)}</th>
                 <th class="num">{t!(i18n, sales.quantity)}</th>
                 <th class="num">{t!(i18n, sales.amount)}</th>
-                <th class="num">{t!(i18n, sales.profit)}</th>
+                {may_manage.then(|| view! { <th class="num">{t!(i18n, sales.profit)}</th> })}
                 <th class="nowrap">{t!(i18n, sales.rep)}</th>
                 {may_manage.then(|| view! { <th></th> })}
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|l| {
                     let order = l.order_id.to_string();
-                    let first = l.line_no == 1;
+                    // an order document is cancelled on its own page
+                    let first = l.line_no == 1 && l.order_number.is_none();
                     view! {
                         <tr class:sales-return=l.quantity < 0>
-                            <td class="nowrap">{l.order_date}</td>
+                            <td class="nowrap">{l.order_date}
+                                {l.order_number.clone().map(|n| view! { <br /><a href=format!("/orders/{}", l.order_id)>{n}</a> })}</td>
                             <td><a href=format!("/customers/{}", l.customer_id)>{format!("{} {}", l.customer_code, l.customer_name)}</a></td>
                             <td>{format!("{} {}", l.sku, l.product_name)}</td>
                             <td class="num">{l.quantity}</td>
                             <td class="num">{l.amount}</td>
-                            <td class="num">{l.profit}</td>
+                            {may_manage.then(|| view! { <td class="num">{l.profit.clone()}</td> })}
                             <td class="nowrap">{l.rep_name.unwrap_or_default()}</td>
                             {may_manage.then(|| view! {
                                 <td>{first.then(|| view! {
@@ -208,115 +209,6 @@ fn Ledger(rows: Vec<LineSummary>, may_manage: bool, on_deleted: Callback<()>) ->
             </tbody>
         </table></div>
     })
-}
-
-/// Typing an order: customer code, date, then lines.
-#[component]
-fn OrderForm(on_saved: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    let products = Resource::new(|| (), |()| list_products());
-    let customer = RwSignal::new(String::new());
-    let date = RwSignal::new(String::new());
-    let lines = RwSignal::new(vec![OrderLineInput::default()]);
-    let errors = RwSignal::new(Vec::<crate::domain::validation::FieldError>::new());
-    let notice = RwSignal::new(None::<String>);
-    // a ServerAction also shows what a plain form post (before the script ran) came back with
-    let save = ServerAction::<CreateOrder>::new();
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(_)) => {
-            errors.set(Vec::new());
-            lines.set(vec![OrderLineInput::default()]);
-            notice.set(Some(t_string!(i18n, sales.order_saved).to_string()));
-            on_saved.run(());
-        }
-        Some(Err(AppError::Validation(e))) => {
-            notice.set(None);
-            errors.set(e);
-            crate::components::form::focus_first_invalid();
-        }
-        Some(Err(e)) => {
-            notice.set(Some(error_message(i18n, &e)));
-        }
-        None => {}
-    });
-    let err = move |field: String| {
-        errors.with(|e| {
-            e.iter()
-                .find(|x| x.field == field)
-                .map(|x| field_message(i18n, x.code))
-        })
-    };
-    let set_line = move |i: usize, f: fn(&mut OrderLineInput, String)| {
-        move |ev: leptos::ev::Event| {
-            let v = event_target_value(&ev);
-            lines.update(|ls| {
-                if let Some(l) = ls.get_mut(i) {
-                    f(l, v);
-                }
-            });
-        }
-    };
-    view! {
-        <form class="card sales-order" method="post" action=CreateOrder::PATH on:submit=move |ev| {
-            ev.prevent_default();
-            save.dispatch(CreateOrder { order: OrderInput { customer_code: customer.get_untracked(), order_date: date.get_untracked(), lines: lines.get_untracked(), client_id: String::new() } });
-        }>
-            <h2>{t!(i18n, sales.new_order)}</h2>
-            <div class="form-row">
-                <label class="field">
-                    <span>{t!(i18n, sales.customer_code)}</span>
-                    <input name="order[customer_code]" autocomplete="off" aria-invalid=move || err("customer_code".into()).is_some().to_string()
-                        value=customer.get_untracked() prop:value=move || customer.get() on:input=move |ev| customer.set(event_target_value(&ev)) />
-                    <small class="field-error">{move || err("customer_code".into())}</small>
-                </label>
-                <label class="field">
-                    <span>{t!(i18n, sales.order_date)}</span>
-                    <input name="order[order_date]" type="date" aria-invalid=move || err("order_date".into()).is_some().to_string()
-                        value=date.get_untracked() prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
-                    <small class="field-error">{move || err("order_date".into())}</small>
-                </label>
-            </div>
-            <datalist id="sales-products">
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        products.await.unwrap_or_default().into_iter().filter(|p| p.active).map(|p| view! {
-                            <option value=p.sku.clone()>{format!("{} {}", p.name, p.list_price)}</option>
-                        }).collect_view()
-                    })}
-                </Transition>
-            </datalist>
-            {move || (0..lines.with(Vec::len)).map(|i| {
-                let field = move |name: &str| format!("lines.{i}.{name}");
-                let cell = move |name: &'static str, label: String, mode: &'static str, get: fn(&OrderLineInput) -> String, set: fn(&mut OrderLineInput, String)| view! {
-                    <label class="field">
-                        <span>{label}</span>
-                        <input name=format!("order[lines][{i}][{name}]") inputmode=mode list=(name == "product_sku").then_some("sales-products") autocomplete="off"
-                            aria-invalid=move || err(field(name)).is_some().to_string()
-                            value=lines.with_untracked(|ls| ls.get(i).map(get).unwrap_or_default())
-                            prop:value=move || lines.with(|ls| ls.get(i).map(get).unwrap_or_default())
-                            on:input=set_line(i, set) />
-                        <small class="field-error">{move || err(field(name))}</small>
-                    </label>
-                };
-                view! {
-                    <div class="form-row sales-line">
-                        {cell("product_sku", t_string!(i18n, sales.sku).to_string(), "text", |l| l.product_sku.clone(), |l, v| l.product_sku = v)}
-                        {cell("quantity", t_string!(i18n, sales.quantity).to_string(), "numeric", |l| l.quantity.clone(), |l, v| l.quantity = v)}
-                        {cell("amount", t_string!(i18n, sales.amount_yuan).to_string(), "decimal", |l| l.amount.clone(), |l, v| l.amount = v)}
-                        {cell("cost", t_string!(i18n, sales.cost_yuan).to_string(), "decimal", |l| l.cost.clone(), |l, v| l.cost = v)}
-                        <button type="button" class="button" aria-label=move || t_string!(i18n, sales.remove_line).to_string()
-                            disabled=move || lines.with(Vec::len) <= 1
-                            on:click=move |_| lines.update(|ls| { if ls.len() > 1 { ls.remove(i); } })>"×"</button>
-                    </div>
-                }
-            }).collect_view()}
-            <div class="page-actions">
-                <button type="button" class="button" on:click=move |_| lines.update(|ls| ls.push(OrderLineInput::default()))>{t!(i18n, sales.add_line)}</button>
-                <button type="submit" class="button button-primary" disabled=move || save.pending().get()>{t!(i18n, sales.save_order)}</button>
-            </div>
-            <p class="banner banner-success" role="status" hidden=move || notice.get().is_none()>{move || notice.get().unwrap_or_default()}</p>
-        </form>
-    }
 }
 
 /// Importing a sales file: preview, then import.

@@ -11,11 +11,11 @@
 //!
 //! A rep sees only their own customers: every query is scoped in SQL.
 use crate::domain::ids::{CustomerId, EmployeeId, VisitId};
+use crate::domain::orders::OrderInput;
 use crate::domain::segmentation::Class;
 use crate::domain::tickets::ObjectionInput;
 use crate::domain::visits::{GiftOccasion, Health, VisitInput};
 use crate::error::AppError;
-use crate::features::sales::api::OrderInput;
 use crate::wire::FormOrJson;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;

@@ -5,12 +5,13 @@ use super::api::{OutboxEntry, OutboxItem, PhotoRef, PlanCustomer, ProductChoice,
 use super::today_page::purpose_label;
 use super::today_sync::{SyncStatus, Today, minute_text, now_beijing};
 use crate::components::error_view::message_for;
+use crate::domain::orders::{OrderFields, OrderInput, OrderLineInput};
 use crate::domain::tickets::{NewObjection, ObjectionCategory, ObjectionInput};
 use crate::domain::validation::FieldError;
 #[cfg(feature = "hydrate")]
 use crate::domain::visits::LocationInput;
 use crate::domain::visits::{NewVisit, PriceInput, Purpose, VisitInput};
-use crate::features::sales::api::{CreateOrder, OrderInput, OrderLineInput, line_input};
+use crate::features::orders::api::CreateOrder;
 use crate::features::tickets::api::OpenObjection;
 use crate::features::tickets::components::category_label;
 use crate::i18n::*;
@@ -328,7 +329,8 @@ fn ObjectionForm(recorder: Recorder, input: ObjectionInput) -> impl IntoView {
     }
 }
 
-/// An order taken in the shop (one line).
+/// An order taken in the shop (one line): product and quantity; the office confirms it
+/// at the customer's price ("待确认" until then).
 #[component]
 fn OrderForm(recorder: Recorder, input: OrderInput) -> impl IntoView {
     let i18n = use_i18n();
@@ -343,33 +345,8 @@ fn OrderForm(recorder: Recorder, input: OrderInput) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = o.get_untracked();
-        let mut found = Vec::new();
-        for (i, l) in input.lines.iter().enumerate() {
-            if let Err(es) = crate::domain::sales::SaleLine::parse(&line_input(&input, l)) {
-                found.extend(
-                    es.into_iter()
-                        .map(|e| FieldError::new(&format!("lines.{i}.{}", e.field), e.code)),
-                );
-            }
-        }
-        let found = if found.is_empty() { Ok(()) } else { Err(found) };
+        let found = OrderFields::parse(&input).map(|_| ());
         recorder.check_and_save(i18n, found, OutboxItem::Order(input), Vec::new());
-    };
-    let line = move |f: &'static str,
-                     get: fn(&OrderLineInput) -> String,
-                     set: fn(&mut OrderLineInput, String)| {
-        let field = format!("lines.0.{f}");
-        view! {
-            <label class="field">
-                <span>{move || match f {
-                    "quantity" => t_string!(i18n, visits.quantity).to_string(),
-                    "amount" => t_string!(i18n, visits.amount).to_string(),
-                    _ => t_string!(i18n, visits.cost).to_string(),
-                }}</span>
-                <input name=f inputmode="decimal" prop:value=move || o.with(|x| x.lines.first().map(get).unwrap_or_default()) on:input=move |ev| { let val = event_target_value(&ev); o.update(|x| if let Some(l) = x.lines.first_mut() { set(l, val) }) } />
-                <small class="field-error" role="alert">{move || errors.with(|e| message_for(i18n, e, &field))}</small>
-            </label>
-        }
     };
     view! {
         <form class="ticket-form today-form" method="post" action=CreateOrder::PATH on:submit=submit novalidate>
@@ -383,10 +360,13 @@ fn OrderForm(recorder: Recorder, input: OrderInput) -> impl IntoView {
                     </select>
                     <small class="field-error" role="alert">{move || errors.with(|e| message_for(i18n, e, "lines.0.product_sku"))}</small>
                 </label>
-                {line("quantity", |l| l.quantity.clone(), |l, v| l.quantity = v)}
-                {line("amount", |l| l.amount.clone(), |l, v| l.amount = v)}
-                {line("cost", |l| l.cost.clone(), |l, v| l.cost = v)}
+                <label class="field">
+                    <span>{t!(i18n, visits.quantity)}</span>
+                    <input name="quantity" inputmode="numeric" prop:value=move || o.with(|x| x.lines.first().map(|l| l.quantity.clone()).unwrap_or_default()) on:input=move |ev| { let val = event_target_value(&ev); o.update(|x| if let Some(l) = x.lines.first_mut() { l.quantity = val }) } />
+                    <small class="field-error" role="alert">{move || errors.with(|e| message_for(i18n, e, "lines.0.quantity"))}</small>
+                </label>
             </div>
+            <p class="muted">{t!(i18n, visits.order_priced_by_office)}</p>
             <FormFooter today=recorder.today on_done=recorder.on_done />
         </form>
     }

@@ -10,6 +10,7 @@ pub mod development;
 pub mod discipline;
 pub mod employees;
 pub mod handbook;
+pub mod orders;
 pub mod pricing;
 pub mod sales;
 pub mod service;

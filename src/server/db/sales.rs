@@ -449,6 +449,7 @@ pub struct LineRow {
     pub amount: i64,
     pub cost: i64,
     pub rep_name: Option<String>,
+    pub order_number: Option<String>,
 }
 
 /// The newest lines first, of customers within `scope`.
@@ -463,10 +464,11 @@ pub async fn recent_lines(
         let mut q = QueryBuilder::<Db>::new(
             "SELECT l.order_id, l.line_no, l.order_date, l.customer_id, c.code AS customer_code, \
          c.name AS customer_name, p.sku, p.name AS product_name, l.quantity, l.amount, l.cost, \
-         e.name AS rep_name FROM sales_lines l \
+         e.name AS rep_name, o.number AS order_number FROM sales_lines l \
          JOIN customers c ON c.company_id = l.company_id AND c.id = l.customer_id \
          JOIN products p ON p.company_id = l.company_id AND p.id = l.product_id \
          LEFT JOIN employees e ON e.company_id = l.company_id AND e.id = l.rep_id \
+         LEFT JOIN orders o ON o.company_id = l.company_id AND o.id = l.order_id \
          WHERE l.company_id = ",
         );
         q.push_bind(company.0);

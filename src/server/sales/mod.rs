@@ -4,8 +4,8 @@
 pub mod ledger;
 
 use crate::domain::money::Money;
+use crate::domain::sales::ProductFields;
 use crate::domain::sales::ProductInput;
-use crate::domain::sales::{ProductFields, SaleLine};
 use crate::domain::staff::Action;
 use crate::domain::validation::{FieldError, FieldErrorCode};
 use crate::error::AppError;
@@ -13,7 +13,7 @@ use crate::error::Conflict;
 use crate::features::sales::api::*;
 use crate::server::context;
 use crate::server::context::scope_of;
-use crate::server::db::{UniqueKey as _, customers::Scope, sales as repo};
+use crate::server::db::{UniqueKey as _, sales as repo};
 use uuid::Uuid;
 /// A product as a list shows it; its cost price only to those who manage the catalogue.
 fn summary(p: repo::ProductRow, sees_costs: bool) -> ProductSummary {
@@ -90,6 +90,7 @@ pub async fn save_product(
 
 pub async fn lines(page: u32) -> Result<Vec<LineSummary>, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let sees_costs = user.role.may(Action::ManageCustomers);
     let mut conn = state.conn().await?;
     let offset = i64::from(page.max(1) - 1) * LEDGER_PAGE;
     let rows = repo::recent_lines(
@@ -113,153 +114,16 @@ pub async fn lines(page: u32) -> Result<Vec<LineSummary>, AppError> {
             product_name: l.product_name,
             quantity: l.quantity,
             amount: Money(l.amount).to_display_string(),
-            profit: Money(l.amount - l.cost).to_display_string(),
+            // a rep does not see costs, nor the profit that would tell them
+            profit: if sees_costs {
+                Money(l.amount - l.cost).to_display_string()
+            } else {
+                String::new()
+            },
             rep_name: l.rep_name,
+            order_number: l.order_number,
         })
         .collect())
-}
-
-pub async fn create_order(order: OrderInput) -> Result<String, AppError> {
-    create_order_once(order).await.map(|(id, _)| id)
-}
-
-/// Parses an order's lines; problems are named by line (`lines.1.quantity`), the
-/// order's own fields once however many lines repeat them.
-fn parse_lines(order: &OrderInput, errors: &mut Vec<FieldError>) -> Vec<SaleLine> {
-    if order.lines.is_empty() {
-        errors.push(FieldError::new(
-            "lines.0.product_sku",
-            FieldErrorCode::Required,
-        ));
-    }
-    let mut parsed = Vec::new();
-    for (i, l) in order.lines.iter().enumerate() {
-        match SaleLine::parse(&line_input(order, l)) {
-            Ok(p) => parsed.push(p),
-            Err(es) => {
-                for e in es {
-                    let field = match e.field.as_str() {
-                        "order_date" | "customer_code" => e.field.clone(),
-                        f => format!("lines.{i}.{f}"),
-                    };
-                    if !errors.iter().any(|x| x.field == field) {
-                        errors.push(FieldError::new(&field, e.code));
-                    }
-                }
-            }
-        }
-    }
-    parsed
-}
-
-/// Records an order; with a client id (taken offline) a second call finds the first
-/// and answers its id with `false` (nothing new stored).
-pub async fn create_order_once(order: OrderInput) -> Result<(String, bool), AppError> {
-    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-    let scope = scope_of(&user);
-    let client_id = context::client_id(&order.client_id)?;
-    if let Some(id) = client_id {
-        let mut conn = state.conn().await?;
-        if repo::order_exists(&mut conn, user.company_id, id).await? {
-            return Ok((id.to_string(), false));
-        }
-        crate::server::customers::writes::reassigned_check(
-            &mut conn,
-            &user,
-            order.customer_code.trim(),
-        )
-        .await?;
-    }
-    let mut errors: Vec<FieldError> = Vec::new();
-    let parsed = parse_lines(&order, &mut errors);
-    let mut tx = state.begin().await?;
-    let company = user.company_id;
-    // one customer by code, within the user's scope (a rep's order for another
-    // rep's customer finds nothing)
-    let customer = crate::server::db::customers::find_by_code(
-        &mut tx,
-        company,
-        scope,
-        order.customer_code.trim(),
-    )
-    .await?
-    .map(|c| (c.id, c.rep_id));
-    if customer.is_none() && !order.customer_code.trim().is_empty() {
-        errors.push(FieldError::new(
-            "customer_code",
-            FieldErrorCode::UnknownCustomer,
-        ));
-    }
-    let products: std::collections::HashMap<String, (Uuid, bool)> =
-        repo::products(&mut tx, company)
-            .await?
-            .into_iter()
-            .map(|p| (p.sku, (p.id, p.active)))
-            .collect();
-    for (i, l) in order.lines.iter().enumerate() {
-        let sku = l.product_sku.trim();
-        let refusal = match products.get(sku) {
-            _ if sku.is_empty() => None,
-            None => Some(FieldErrorCode::UnknownProduct),
-            Some((_, false)) => Some(FieldErrorCode::DiscontinuedProduct),
-            Some((_, true)) => None,
-        };
-        if let Some(code) = refusal {
-            errors.push(FieldError::new(&format!("lines.{i}.product_sku"), code));
-        }
-    }
-    let Some((customer_id, rep_id)) = customer.filter(|_| errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
-    };
-    let order_id = client_id.unwrap_or_else(Uuid::now_v7);
-    let batch = Uuid::now_v7();
-    let now = chrono::Utc::now();
-    repo::insert_batch(
-        &mut tx,
-        company,
-        batch,
-        "order",
-        None,
-        Some(user.id),
-        now,
-        None,
-    )
-    .await?;
-    let lines: Vec<repo::NewLine> = parsed
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            Some(repo::NewLine {
-                order_id,
-                line_no: i64::try_from(i + 1).ok()?,
-                order_date: l.order_date,
-                customer_id,
-                product_id: products.get(&l.product_sku)?.0,
-                rep_id: match scope {
-                    Scope::Rep(me) => Some(me.0),
-                    Scope::All => rep_id,
-                },
-                quantity: l.quantity,
-                amount: l.amount.0,
-                cost: l.cost.0,
-            })
-        })
-        .collect();
-    let inserted = repo::insert_lines(&mut tx, company, batch, &lines).await;
-    if inserted.unless_resent(client_id)?.is_none() {
-        // the same offline order sent twice at once: the other request stored it
-        return Ok((order_id.to_string(), false));
-    }
-    repo::set_batch_count(
-        &mut tx,
-        company,
-        batch,
-        i64::try_from(lines.len()).unwrap_or(0),
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(by = %user.id, order = %order_id, lines = lines.len(), "order entered");
-    Ok((order_id.to_string(), true))
 }
 
 pub async fn batches(page: u32) -> Result<ImportBatches, AppError> {
@@ -301,6 +165,11 @@ pub async fn delete_order(order_id: String) -> Result<u64, AppError> {
     let (state, user) = context::authorize(Action::ManageCustomers).await?;
     let id: Uuid = context::record_id(&order_id)?;
     let mut tx = state.begin().await?;
+    // an order document leaves the ledger by being cancelled on its page (its history
+    // says so); deleting its lines here would leave it "confirmed" and uncounted
+    if crate::server::db::orders::exists(&mut tx, user.company_id, id).await? {
+        return Err(FieldError::new("order_id", FieldErrorCode::InvalidTransition).into());
+    }
     let gone = repo::delete_order(&mut tx, user.company_id, id).await?;
     if gone == 0 {
         return Err(AppError::NotFound);

@@ -474,10 +474,12 @@ pub async fn sync(items: Vec<OutboxItem>) -> Result<Vec<SyncResult>, AppError> {
                 .await
                 .map(|(_, created)| created)
                 .map(saved_or_not),
-            OutboxItem::Order(o) => crate::server::sales::create_order_once(o)
-                .await
-                .map(|(_, created)| created)
-                .map(saved_or_not),
+            OutboxItem::Order(o) => {
+                crate::server::orders::create_once(o, crate::server::orders::Source::Tablet)
+                    .await
+                    .map(|(_, created)| created)
+                    .map(saved_or_not)
+            }
         };
         let outcome = match result {
             Ok(o) => o,

@@ -1,0 +1,70 @@
+//! Words and badges of orders: statuses, steps, where a price came from.
+use super::api::{OrderStatus, Step};
+use crate::i18n::*;
+use leptos::prelude::*;
+
+type I18n = leptos_i18n::I18nContext<Locale>;
+
+/// "草稿", "已确认" …
+pub fn status_label(i18n: I18n, status: OrderStatus) -> String {
+    match status {
+        OrderStatus::Draft => t_string!(i18n, orders.status_draft),
+        OrderStatus::Confirmed => t_string!(i18n, orders.status_confirmed),
+        OrderStatus::Picked => t_string!(i18n, orders.status_picked),
+        OrderStatus::OutForDelivery => t_string!(i18n, orders.status_out_for_delivery),
+        OrderStatus::Delivered => t_string!(i18n, orders.status_delivered),
+        OrderStatus::Closed => t_string!(i18n, orders.status_closed),
+        OrderStatus::Cancelled => t_string!(i18n, orders.status_cancelled),
+    }
+    .to_string()
+}
+
+/// The button that takes a step: "确认订单", "已拣货" …
+pub fn step_label(i18n: I18n, step: Step) -> String {
+    match step {
+        Step::Confirm => t_string!(i18n, orders.step_confirm),
+        Step::Pick => t_string!(i18n, orders.step_pick),
+        Step::Dispatch => t_string!(i18n, orders.step_dispatch),
+        Step::Deliver => t_string!(i18n, orders.step_deliver),
+        Step::Close => t_string!(i18n, orders.step_close),
+        Step::Cancel => t_string!(i18n, orders.step_cancel),
+    }
+    .to_string()
+}
+
+/// A step of the history as done: "创建", "确认" … (stored names).
+pub fn event_label(i18n: I18n, step: &str) -> String {
+    match step {
+        "create" => t_string!(i18n, orders.event_create),
+        "confirm" => t_string!(i18n, orders.event_confirm),
+        "pick" => t_string!(i18n, orders.event_pick),
+        "dispatch" => t_string!(i18n, orders.event_dispatch),
+        "deliver" => t_string!(i18n, orders.event_deliver),
+        "close" => t_string!(i18n, orders.event_close),
+        _ => t_string!(i18n, orders.event_cancel),
+    }
+    .to_string()
+}
+
+/// Where a line's price came from: "基础价", "A 类价", "协议价", "手工价".
+pub fn price_source_label(i18n: I18n, source: &str) -> String {
+    match source {
+        "base" => t_string!(i18n, pricing.scope_base).to_string(),
+        "customer" => t_string!(i18n, pricing.scope_customer).to_string(),
+        "manual" => t_string!(i18n, orders.price_manual).to_string(),
+        tier => t_string!(i18n, pricing.scope_tier, tier = tier.to_owned()).to_string(),
+    }
+}
+
+/// The stored form of a status, for addresses (`?status=draft`).
+pub fn status_param(status: OrderStatus) -> &'static str {
+    status.as_str()
+}
+
+/// A status as a coloured badge; "待确认" (to be confirmed) for a draft.
+#[component]
+pub fn StatusBadge(status: OrderStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = format!("order-status order-status-{}", status.as_str());
+    view! { <span class=class>{move || status_label(i18n, status)}</span> }
+}

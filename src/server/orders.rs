@@ -1,0 +1,455 @@
+//! The use cases of orders (`features/orders/api.rs`, and the tablet's outbox): taking
+//! an order priced from the lists, listing and opening orders within the user's scope,
+//! and moving an order a step — confirming posts its lines to the sales ledger (cost
+//! from the product's cost price), cancelling a confirmed order takes them out. Each in
+//! one transaction; a step names the version it starts from, so two people confirming
+//! at once confirm once.
+use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::domain::money::Money;
+use crate::domain::orders::{
+    LedgerEffect, OrderFields, OrderNumber, OrderStatus, Step, price_line,
+};
+use crate::domain::pricing::{MAX_APPROVAL_REASON, price_on};
+use crate::domain::segmentation::Class;
+use crate::domain::staff::{Action, Role};
+use crate::domain::validation::{FieldError, FieldErrorCode, optional_text};
+use crate::error::{AppError, Conflict};
+use crate::features::auth::api::CurrentUser;
+use crate::features::orders::api::*;
+use crate::server::context::{self, scope_of};
+use crate::server::db::DbConn;
+use crate::server::db::orders::{self as repo, NewOrder, NewOrderLine, OrderFilter};
+use crate::server::db::{UniqueKey as _, pricing as price_repo, sales as sales_repo};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Where an order was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Office,
+    Tablet,
+}
+
+pub async fn create(order: OrderInput) -> Result<String, AppError> {
+    create_once(order, Source::Office).await.map(|(id, _)| id)
+}
+
+/// Takes an order; with a client id (taken offline) a second call finds the first and
+/// answers its id with `false` (nothing new stored).
+pub async fn create_once(order: OrderInput, source: Source) -> Result<(String, bool), AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let client_id = context::client_id(&order.client_id)?;
+    let (now, beijing) = context::now_pair();
+    let mut order = order;
+    // the office form's date left empty: today
+    if order.order_date.trim().is_empty() {
+        order.order_date = beijing.date().to_string();
+    }
+    let fields = OrderFields::parse(&order);
+    let mut tx = state.begin().await?;
+    let company = user.company_id;
+    if let Some(id) = client_id {
+        // stored before (as an order, or as ledger lines by an app from before order
+        // documents: a tablet's queue may still hold those)
+        if repo::exists(&mut tx, company, id).await?
+            || sales_repo::order_exists(&mut tx, company, id).await?
+        {
+            return Ok((id.to_string(), false));
+        }
+        crate::server::customers::writes::reassigned_check(
+            &mut tx,
+            &user,
+            order.customer_code.trim(),
+        )
+        .await?;
+    }
+    let fields = fields.map_err(AppError::Validation)?;
+    if fields.order_date > beijing.date() {
+        return Err(FieldError::new("order_date", FieldErrorCode::InFuture).into());
+    }
+    let (customer, lines) = price_lines(&mut tx, &user, &fields).await?;
+    let total = lines
+        .iter()
+        .try_fold(0i64, |sum, l| sum.checked_add(l.amount))
+        .ok_or_else(|| AppError::from(FieldError::new("lines", FieldErrorCode::TooLarge)))?;
+    let year = beijing
+        .date()
+        .format("%Y")
+        .to_string()
+        .parse()
+        .unwrap_or(2000);
+    let seq = repo::next_number(&mut tx, company, year).await?;
+    let number = OrderNumber {
+        year,
+        seq: u32::try_from(seq).unwrap_or(u32::MAX),
+    };
+    let id = client_id.unwrap_or_else(Uuid::now_v7);
+    let new = NewOrder {
+        id,
+        number: number.to_string(),
+        customer_id: customer.id,
+        rep_id: customer.rep_id,
+        order_date: fields.order_date,
+        source: match source {
+            Source::Office => "office",
+            Source::Tablet => "tablet",
+        },
+        total,
+        created_by: user.id,
+        now,
+    };
+    if repo::insert(&mut tx, company, &new, &lines)
+        .await
+        .unless_resent(client_id)?
+        .is_none()
+    {
+        return Ok((id.to_string(), false));
+    }
+    tx.commit().await?;
+    tracing::info!(by = %user.id, order = %id, number = %new.number, lines = lines.len(), "order taken");
+    Ok((id.to_string(), true))
+}
+
+/// The order's customer (within the user's scope, still served) and its lines priced:
+/// every problem named by field.
+async fn price_lines(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    fields: &OrderFields,
+) -> Result<(repo::OrderCustomer, Vec<NewOrderLine>), AppError> {
+    let company = user.company_id;
+    let mut errors = Vec::new();
+    let customer = repo::customer(conn, company, scope_of(user), &fields.customer_code).await?;
+    match customer.as_ref().map(|c| c.status.as_str()) {
+        None => errors.push(FieldError::new(
+            "customer_code",
+            FieldErrorCode::UnknownCustomer,
+        )),
+        Some("closed") => errors.push(FieldError::new(
+            "customer_code",
+            FieldErrorCode::CustomerClosed,
+        )),
+        Some("dormant") => errors.push(FieldError::new(
+            "customer_code",
+            FieldErrorCode::CustomerDormant,
+        )),
+        Some(_) => {}
+    }
+    let products: HashMap<String, sales_repo::ProductRow> = sales_repo::products(conn, company)
+        .await?
+        .into_iter()
+        .map(|p| (p.sku.clone(), p))
+        .collect();
+    let (entries, tier) = match &customer {
+        Some(c) => (
+            price_repo::entries_for(conn, company, c.id).await?,
+            c.tier.as_deref().and_then(|t| Class::parse(t).ok()),
+        ),
+        None => (Vec::new(), None),
+    };
+    let may_set_price = user.role.may(Action::ManageCustomers);
+    let mut lines = Vec::new();
+    for (n, l) in fields.lines.iter().enumerate() {
+        let field = |name: &str| format!("lines.{}.{name}", l.index);
+        let product = match products.get(&l.product_sku) {
+            None => {
+                errors.push(FieldError::new(
+                    &field("product_sku"),
+                    FieldErrorCode::UnknownProduct,
+                ));
+                continue;
+            }
+            Some(p) if !p.active => {
+                errors.push(FieldError::new(
+                    &field("product_sku"),
+                    FieldErrorCode::DiscontinuedProduct,
+                ));
+                continue;
+            }
+            Some(p) => p,
+        };
+        let Some(c) = &customer else { continue };
+        let resolved = price_on(&entries, product.id, c.id, tier, fields.order_date);
+        match price_line(l, resolved, product.price_floor.map(Money), may_set_price) {
+            Ok(priced) => lines.push(NewOrderLine {
+                line_no: i64::try_from(n + 1).unwrap_or(i64::MAX),
+                product_id: product.id,
+                quantity: l.quantity,
+                unit_price: priced.unit_price.0,
+                amount: priced.amount.0,
+                price_source: priced.source.as_str(),
+                approval: priced.approval_reason.map(|why| (user.id, why)),
+            }),
+            Err((name, code)) => errors.push(FieldError::new(&field(name), code)),
+        }
+    }
+    match customer {
+        Some(c) if errors.is_empty() => Ok((c, lines)),
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+/// Whether `role` may take `step` now: owners and managers run the order through; the
+/// rep who took it (or whose customer it is) may only cancel it while it is a draft.
+pub fn may_take(role: Role, status: OrderStatus, step: Step) -> bool {
+    if status.after(step).is_err() {
+        return false;
+    }
+    role.may(Action::ManageCustomers)
+        || (role.may(Action::WorkWithCustomers)
+            && step == Step::Cancel
+            && status == OrderStatus::Draft)
+}
+
+fn status_of(raw: &str) -> Result<OrderStatus, AppError> {
+    OrderStatus::parse(raw).ok_or_else(|| {
+        tracing::error!(status = raw, "an order with an unknown status");
+        AppError::Internal
+    })
+}
+
+fn beijing_minute(at: chrono::DateTime<chrono::Utc>) -> String {
+    crate::domain::time::to_beijing(at)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn summary(o: &repo::OrderRow) -> Result<OrderSummary, AppError> {
+    Ok(OrderSummary {
+        id: o.id.to_string(),
+        number: o.number.clone(),
+        customer_code: o.customer_code.clone(),
+        customer_name: o.customer_name.clone(),
+        rep_name: o.rep_name.clone().unwrap_or_default(),
+        order_date: o.order_date.to_string(),
+        status: status_of(&o.status)?,
+        source: o.source.clone(),
+        total: Money(o.total).to_display_string(),
+        version: o.version,
+    })
+}
+
+pub async fn list(status: String, page: u32) -> Result<OrderPage, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let status = match status.trim() {
+        "" => None,
+        s => Some(
+            OrderStatus::parse(s)
+                .ok_or_else(|| FieldError::new("status", FieldErrorCode::InvalidChoice))?,
+        ),
+    };
+    let filter = OrderFilter {
+        status: status.map(OrderStatus::as_str),
+        customer: None,
+    };
+    let mut conn = state.conn().await?;
+    let offset = i64::from(page.max(1) - 1) * ORDER_PAGE;
+    let scope = scope_of(&user);
+    let rows = repo::page(
+        &mut conn,
+        user.company_id,
+        scope,
+        filter,
+        ORDER_PAGE,
+        offset,
+    )
+    .await?;
+    let total = repo::count(&mut conn, user.company_id, scope, filter).await?;
+    Ok(OrderPage {
+        items: rows.iter().map(summary).collect::<Result<_, _>>()?,
+        total,
+    })
+}
+
+pub async fn detail(id: String) -> Result<OrderDetail, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let id: Uuid = context::record_id(&id)?;
+    let mut conn = state.conn().await?;
+    read_detail(&mut conn, &user, id).await
+}
+
+async fn read_detail(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    id: Uuid,
+) -> Result<OrderDetail, AppError> {
+    let company = user.company_id;
+    let o = repo::get(conn, company, scope_of(user), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let order = summary(&o)?;
+    let lines = repo::lines(conn, company, id)
+        .await?
+        .into_iter()
+        .map(|l| OrderLineView {
+            line_no: l.line_no,
+            sku: l.sku,
+            product_name: l.product_name,
+            unit: l.unit.unwrap_or_default(),
+            quantity: l.quantity,
+            unit_price: Money(l.unit_price).to_display_string(),
+            amount: Money(l.amount).to_display_string(),
+            price_source: l.price_source,
+            approved_by: l.approved_by.unwrap_or_default(),
+            approval_reason: l.approval_reason.unwrap_or_default(),
+        })
+        .collect();
+    let events = repo::events(conn, company, id)
+        .await?
+        .into_iter()
+        .map(|e| OrderEventView {
+            step: e.step,
+            by: e.by_name,
+            at: beijing_minute(e.happened_at),
+            reason: e.reason.unwrap_or_default(),
+        })
+        .collect();
+    let steps = [
+        Step::Confirm,
+        Step::Pick,
+        Step::Dispatch,
+        Step::Deliver,
+        Step::Close,
+        Step::Cancel,
+    ]
+    .into_iter()
+    .filter(|s| may_take(user.role, order.status, *s))
+    .collect();
+    Ok(OrderDetail {
+        customer_phone: o.customer_phone.clone().unwrap_or_default(),
+        customer_address: o.customer_address.clone().unwrap_or_default(),
+        total_capital: Money(o.total).to_capital().unwrap_or_default(),
+        order,
+        lines,
+        events,
+        steps,
+    })
+}
+
+pub async fn step(
+    id: String,
+    version: i64,
+    step: Step,
+    reason: String,
+) -> Result<OrderDetail, AppError> {
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let id: Uuid = context::record_id(&id)?;
+    let reason = optional_text(&reason, MAX_APPROVAL_REASON)
+        .map_err(|code| FieldError::new("reason", code))?;
+    let company = user.company_id;
+    let now = context::now_pair().0;
+    let mut tx = state.begin().await?;
+    let o = repo::get(&mut tx, company, scope_of(&user), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let status = status_of(&o.status)?;
+    if o.version != version {
+        return Err(AppError::Conflict(Conflict::OrderMoved(status)));
+    }
+    let Ok((next, effect)) = status.after(step) else {
+        return Err(AppError::Conflict(Conflict::OrderMoved(status)));
+    };
+    if !may_take(user.role, status, step) {
+        return Err(AppError::Forbidden);
+    }
+    let batch = match effect {
+        LedgerEffect::None => o.batch_id,
+        LedgerEffect::Post => Some(
+            post(
+                &mut tx,
+                company,
+                user.id,
+                &Posting {
+                    id: o.id,
+                    customer_id: o.customer_id,
+                    rep_id: o.rep_id,
+                    order_date: o.order_date,
+                },
+                now,
+            )
+            .await?,
+        ),
+        LedgerEffect::Reverse => None,
+    };
+    if !repo::set_status(
+        &mut tx,
+        company,
+        id,
+        version,
+        status.as_str(),
+        next.as_str(),
+        batch,
+        now,
+    )
+    .await?
+    {
+        return Err(AppError::Conflict(Conflict::OrderMoved(status)));
+    }
+    if let (LedgerEffect::Reverse, Some(posted)) = (effect, o.batch_id) {
+        sales_repo::delete_batch(&mut tx, company, posted).await?;
+    }
+    repo::add_event(
+        &mut tx,
+        company,
+        id,
+        step.as_str(),
+        user.id,
+        now,
+        reason.as_deref(),
+    )
+    .await?;
+    let detail = read_detail(&mut tx, &user, id).await?;
+    tx.commit().await?;
+    tracing::info!(by = %user.id, order = %id, step = step.as_str(), "order moved");
+    Ok(detail)
+}
+
+/// An order as the ledger takes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Posting {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub rep_id: Option<Uuid>,
+    pub order_date: chrono::NaiveDate,
+}
+
+/// Puts the order's lines into the sales ledger as a batch of its own (source
+/// `order`), the cost of each line from its product's cost price (none set: no cost);
+/// answers the batch. Used by a confirmation and by the demo.
+pub async fn post(
+    conn: &mut DbConn,
+    company: CompanyId,
+    by: EmployeeId,
+    o: &Posting,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Uuid, sqlx::Error> {
+    let batch = Uuid::now_v7();
+    sales_repo::insert_batch(conn, company, batch, "order", None, Some(by), now, None).await?;
+    let lines: Vec<sales_repo::NewLine> = repo::lines(conn, company, o.id)
+        .await?
+        .into_iter()
+        .map(|l| sales_repo::NewLine {
+            order_id: o.id,
+            line_no: l.line_no,
+            order_date: o.order_date,
+            customer_id: o.customer_id,
+            product_id: l.product_id,
+            rep_id: o.rep_id,
+            quantity: l.quantity,
+            amount: l.amount,
+            cost: l
+                .cost_price
+                .and_then(|c| c.checked_mul(l.quantity))
+                .unwrap_or(0),
+        })
+        .collect();
+    sales_repo::insert_lines(conn, company, batch, &lines).await?;
+    sales_repo::set_batch_count(
+        conn,
+        company,
+        batch,
+        i64::try_from(lines.len()).unwrap_or(0),
+    )
+    .await?;
+    Ok(batch)
+}

@@ -229,7 +229,7 @@ fn summary(o: &repo::OrderRow) -> Result<OrderSummary, AppError> {
     })
 }
 
-pub async fn list(status: String, page: u32) -> Result<OrderPage, AppError> {
+pub async fn list(status: String, customer: String, page: u32) -> Result<OrderPage, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
     let status = match status.trim() {
         "" => None,
@@ -238,9 +238,13 @@ pub async fn list(status: String, page: u32) -> Result<OrderPage, AppError> {
                 .ok_or_else(|| FieldError::new("status", FieldErrorCode::InvalidChoice))?,
         ),
     };
+    let customer = match customer.trim() {
+        "" => None,
+        id => Some(context::record_id::<Uuid>(id)?),
+    };
     let filter = OrderFilter {
         status: status.map(OrderStatus::as_str),
-        customer: None,
+        customer,
     };
     let mut conn = state.conn().await?;
     let offset = i64::from(page.max(1) - 1) * ORDER_PAGE;

@@ -568,6 +568,36 @@ async fn a_rep_sees_and_moves_only_their_own_customers_orders() {
         step(&app, &other, &id, v, "confirm").await.status(),
         StatusCode::NOT_FOUND
     );
+    // the customer's profile lists its orders: for its rep, never for another
+    let customer: uuid::Uuid = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT id FROM customers WHERE code = $1"
+    )
+    .bind(&code)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    let of_customer = |c: Client| {
+        let app = &app;
+        async move {
+            ok(
+                app,
+                &c,
+                "orders/list",
+                json!({ "status": "", "customer": customer.to_string(), "page": 1 }),
+            )
+            .await
+        }
+    };
+    let profile = of_customer(zhang.clone()).await;
+    assert!(ids(&profile).contains(&id));
+    assert!(
+        profile["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["customer_code"] == code.as_str())
+    );
+    assert_eq!(of_customer(li.clone()).await["total"], 0);
     // a status that does not exist is named
     let (status, body) = refused(
         &app,

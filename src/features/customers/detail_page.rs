@@ -19,6 +19,8 @@ use crate::domain::validation::FieldError;
 use crate::error::AppError;
 use crate::features::discipline::api::{CustomerDiscipline, get_customer_discipline};
 use crate::features::discipline::components::CustomerDisciplineSection;
+use crate::features::orders::api::list_orders;
+use crate::features::orders::components::CustomerOrders;
 use crate::features::visits::api::get_relationship;
 use crate::features::visits::page::RelationshipSection;
 use crate::i18n::*;
@@ -59,6 +61,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let id_text = move || id.get().map(|i| i.to_string()).unwrap_or_default();
     let discipline = Resource::new(id_text, get_customer_discipline);
     let relationship = Resource::new(id_text, get_relationship);
+    let orders = Resource::new(id_text, |id| list_orders(String::new(), id, 1));
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
@@ -66,8 +69,10 @@ pub fn CustomerDetailPage() -> impl IntoView {
                 match detail.await {
                     Ok(d) => {
                         let cid = d.id.0.to_string();
+                        let code = d.values.get("code").cloned().unwrap_or_default();
                         Either::Left(view! {
                             <Profile initial=d choices=choices discipline=discipline />
+                            <CustomerOrders customer_code=code orders=orders />
                             <RelationshipSection customer_id=cid data=relationship />
                         })
                     }

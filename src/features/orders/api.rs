@@ -85,11 +85,15 @@ pub async fn create_order(order: OrderInput) -> Result<String, AppError> {
     imp::create(order).await
 }
 
-/// The orders the user may see, newest first, of one status (`""`: all); pages of
-/// [`ORDER_PAGE`].
+/// The orders the user may see, newest first, of one status (`""`: all) and one
+/// customer (its id; `""`: all); pages of [`ORDER_PAGE`].
 #[server(endpoint = "orders/list", input = Json)]
-pub async fn list_orders(status: String, page: u32) -> Result<OrderPage, AppError> {
-    imp::list(status, page).await
+pub async fn list_orders(
+    status: String,
+    #[server(default)] customer: String,
+    page: u32,
+) -> Result<OrderPage, AppError> {
+    imp::list(status, customer, page).await
 }
 
 /// One order the user may see.

@@ -1,7 +1,11 @@
 //! Words and badges of orders: statuses, steps, where a price came from.
-use super::api::{OrderStatus, Step};
+use super::api::{OrderPage, OrderStatus, Step};
+use crate::components::error_view::LoadError;
+use crate::error::AppError;
 use crate::i18n::*;
+use leptos::either::Either;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 type I18n = leptos_i18n::I18nContext<Locale>;
 
@@ -67,4 +71,48 @@ pub fn StatusBadge(status: OrderStatus) -> impl IntoView {
     let i18n = use_i18n();
     let class = format!("order-status order-status-{}", status.as_str());
     view! { <span class=class>{move || status_label(i18n, status)}</span> }
+}
+
+/// The customer's orders on their profile (newest first, one page) and the button that
+/// takes a new one for them.
+#[component]
+pub fn CustomerOrders(
+    customer_code: String,
+    orders: Resource<Result<OrderPage, AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let new_order = format!(
+        "/orders/new?customer={}",
+        crate::features::customers::api::percent_encode(&customer_code)
+    );
+    view! {
+        <section class="cust-group cust-orders" aria-labelledby="orders-h">
+            <div class="cust-group-head">
+                <h2 id="orders-h">{t!(i18n, orders.title)}</h2>
+                <A href=new_order attr:class="button button-primary">{t!(i18n, orders.take_order)}</A>
+            </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Err(e) => Either::Left(view! { <LoadError error=e /> }),
+                        Ok(p) if p.items.is_empty() => Either::Right(Either::Left(view! { <p class="muted">{t!(i18n, orders.none)}</p> })),
+                        Ok(p) => Either::Right(Either::Right(view! {
+                            <table class="table order-table">
+                                <tbody>
+                                    {p.items.into_iter().map(|o| view! {
+                                        <tr>
+                                            <td><A href=format!("/orders/{}", o.id)>{o.number.clone()}</A></td>
+                                            <td data-label=move || t_string!(i18n, orders.order_date).to_string()>{o.order_date.clone()}</td>
+                                            <td class="num" data-label=move || t_string!(i18n, orders.total).to_string()>{o.total.clone()}</td>
+                                            <td><StatusBadge status=o.status /></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        })),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
 }

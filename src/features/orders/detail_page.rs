@@ -84,22 +84,21 @@ fn OrderView(detail: OrderDetail, step: ServerAction<StepOrder>) -> impl IntoVie
                 {lines.into_iter().map(|l| view! {
                     <tr>
                         <td>{format!("{} {}", l.sku, l.product_name)}</td>
-                        <td class="num">{format!("{} {}", l.quantity, l.unit)}</td>
-                        <td class="num">{l.unit_price.clone()}</td>
-                        <td class="num">{l.amount.clone()}</td>
-                        <td>{price_source_label(i18n, &l.price_source)}
+                        <td class="num" data-label=move || t_string!(i18n, orders.quantity).to_string()>{format!("{} {}", l.quantity, l.unit)}</td>
+                        <td class="num" data-label=move || t_string!(i18n, orders.unit_price).to_string()>{l.unit_price.clone()}</td>
+                        <td class="num" data-label=move || t_string!(i18n, orders.amount).to_string()>{l.amount.clone()}</td>
+                        <td data-label=move || t_string!(i18n, orders.price_from).to_string()>{price_source_label(i18n, &l.price_source)}
                             {(!l.approval_reason.is_empty()).then(|| view! {
                                 <br /><small class="muted">{t!(i18n, orders.approved, by = l.approved_by.clone(), reason = l.approval_reason.clone())}</small>
                             })}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
-            <tfoot><tr>
-                <th scope="row" colspan="3">{t!(i18n, orders.total)}</th>
-                <td class="num" data-testid="order-total">{o.total.clone()}</td>
-                <td data-testid="order-capital">{total_capital}</td>
-            </tr></tfoot>
         </table></div>
+        <p class="order-sum">
+            <span>{t!(i18n, orders.total)}" "<strong data-testid="order-total">{o.total.clone()}</strong></span>
+            <span>{t!(i18n, orders.in_capitals)}" "<strong data-testid="order-capital">{total_capital}</strong></span>
+        </p>
         <section class="order-steps" aria-label=move || t_string!(i18n, orders.steps).to_string()>
             {steps.iter().map(|s| view! { <StepForm id=o.id.clone() version=o.version step=*s action=step /> }).collect_view()}
         </section>

@@ -35,7 +35,7 @@ pub fn OrdersPage() -> impl IntoView {
     let page = use_page_param("page");
     let orders = Resource::new(
         move || (status.get(), page.get()),
-        |(s, p)| list_orders(s, p),
+        |(s, p)| list_orders(s, String::new(), p),
     );
     view! {
         <Title text=crate::components::head_text(move || t_string!(i18n, orders.title).to_string()) />
@@ -85,10 +85,10 @@ fn OrderTable(page: OrderPage, at: u32, status: String) -> impl IntoView {
                     <tr>
                         <td><A href=format!("/orders/{}", o.id)>{o.number.clone()}</A>
                             {(o.source == "tablet").then(|| view! { <span class="muted order-source">{t!(i18n, orders.from_tablet)}</span> })}</td>
-                        <td>{o.order_date.clone()}</td>
-                        <td>{format!("{} {}", o.customer_code, o.customer_name)}</td>
-                        <td>{o.rep_name.clone()}</td>
-                        <td class="num">{o.total.clone()}</td>
+                        <td data-label=move || t_string!(i18n, orders.order_date).to_string()>{o.order_date.clone()}</td>
+                        <td data-label=move || t_string!(i18n, orders.customer).to_string()>{format!("{} {}", o.customer_code, o.customer_name)}</td>
+                        <td data-label=move || t_string!(i18n, orders.rep).to_string()>{o.rep_name.clone()}</td>
+                        <td class="num" data-label=move || t_string!(i18n, orders.total).to_string()>{o.total.clone()}</td>
                         <td><StatusBadge status=o.status /></td>
                     </tr>
                 }).collect_view()}

@@ -145,7 +145,11 @@ fn OrderForm(customer: String) -> impl IntoView {
                             aria-invalid=move || err(field(name))().is_some().to_string()
                             value=lines.with_untracked(|ls| ls.get(i).map(get).unwrap_or_default())
                             prop:value=move || lines.with(|ls| ls.get(i).map(get).unwrap_or_default())
-                            on:input=set_line(i, set) />
+                            on:input=move |ev| {
+                                // an edited field's old problem no longer applies
+                                errors.update(|e| e.retain(|x| x.field != field(name)));
+                                set_line(i, set)(ev)
+                            } />
                         <small class="field-error" role="alert">{err(field(name))}</small>
                     </label>
                 };

@@ -28,12 +28,12 @@ test("a rep takes an order offline in a shop; the office confirms it at the cust
   await expect(rep.locator(".sync-indicator")).toHaveAttribute("data-state", "offline");
   await rep.locator(".plan-pick", { hasText: name }).first().click();
   await rep.getByRole("button", { name: "下单", exact: true }).click();
-  await rep.locator('select[name="product"]').selectOption("BJ-500");
+  await rep.locator('select[name="order[lines][0][product_sku]"]').selectOption("BJ-500");
   // checked on the device with the server's rule: a whole number of cases
-  await rep.locator('input[name="quantity"]').fill("1.5");
+  await rep.locator('input[name="order[lines][0][quantity]"]').fill("1.5");
   await rep.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
   await expect(rep.locator(".today-form .field-error").filter({ hasText: "数量须为整数" })).toBeVisible();
-  await rep.locator('input[name="quantity"]').fill("6");
+  await rep.locator('input[name="order[lines][0][quantity]"]').fill("6");
   await expect(rep.locator(".today-form")).toContainText("待确认");
   await expectNoHorizontalScroll(rep);
   if (shots) await rep.screenshot({ path: `${shots}/order-tablet-form.png`, fullPage: true });

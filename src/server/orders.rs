@@ -31,6 +31,12 @@ pub enum Source {
 }
 
 pub async fn create(order: OrderInput) -> Result<String, AppError> {
+    // the office's own orders take the server's id: a client id is the tablet's, and
+    // checking one here would tell whether someone else's order exists
+    let order = OrderInput {
+        client_id: String::new(),
+        ..order
+    };
     create_once(order, Source::Office).await.map(|(id, _)| id)
 }
 
@@ -103,7 +109,15 @@ pub async fn create_once(order: OrderInput, source: Source) -> Result<(String, b
         .unless_resent(client_id)?
         .is_none()
     {
-        return Ok((id.to_string(), false));
+        // only the order's own key means "sent twice": writers take turns, so another
+        // clash (a number handed out twice) is a fault to report, never a silent drop
+        drop(tx);
+        let mut conn = state.conn().await?;
+        if repo::exists(&mut conn, company, id).await? {
+            return Ok((id.to_string(), false));
+        }
+        tracing::error!(order = %id, number = %new.number, "an order's number was taken");
+        return Err(AppError::Internal);
     }
     tx.commit().await?;
     tracing::info!(by = %user.id, order = %id, number = %new.number, lines = lines.len(), "order taken");
@@ -350,8 +364,9 @@ pub async fn step(
     if o.version != version {
         return Err(AppError::Conflict(Conflict::OrderMoved(status)));
     }
+    // the version the user saw is current, so the step was never on offer here
     let Ok((next, effect)) = status.after(step) else {
-        return Err(AppError::Conflict(Conflict::OrderMoved(status)));
+        return Err(FieldError::new("step", FieldErrorCode::InvalidTransition).into());
     };
     if !may_take(user.role, status, step) {
         return Err(AppError::Forbidden);

@@ -158,8 +158,9 @@ async fn an_order_takes_the_customers_price_and_reaches_the_ledger_once_when_con
         r.json::<Value>().await.unwrap(),
         json!({ "Conflict": { "OrderMoved": "confirmed" } })
     );
+    // from the page as it now stands, confirming is no step on offer
     let r = step(&app, &m, &id, &confirmed["order"]["version"], "confirm").await;
-    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(line_count(&app).await, ledger + 1);
     // its lines leave the ledger only by a cancel on its page
     let (status, body) = refused(&app, &m, "sales/delete_order", json!({ "order_id": id })).await;
@@ -242,7 +243,7 @@ async fn an_order_takes_the_customers_price_and_reaches_the_ledger_once_when_con
     // on the truck it is no longer cancelled
     assert_eq!(d2["steps"], json!(["deliver"]));
     let r = step(&app, &m, &id2, &d2["order"]["version"], "cancel").await;
-    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     for s in ["deliver", "close"] {
         let r = step(&app, &m, &id2, &d2["order"]["version"], s).await;
         assert_eq!(r.status(), StatusCode::OK, "{s}");
@@ -618,4 +619,88 @@ async fn a_rep_sees_and_moves_only_their_own_customers_orders() {
         r.json::<Value>().await.unwrap()["order"]["status"],
         "cancelled"
     );
+}
+
+#[tokio::test]
+async fn before_the_script_loads_an_order_form_saves_once_and_opens_the_order() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let code = active_customer(&app, "zhangwei").await;
+    let before = orders_stored(&app).await;
+    // the form as the server draws it: three lines, two left blank
+    let mut fields = vec![
+        ("order[customer_code]", code.as_str()),
+        ("order[order_date]", ""),
+    ];
+    for (i, (sku, q)) in [("BJ-500", "2"), ("", ""), ("", "")].iter().enumerate() {
+        let (sku_key, q_key): (&'static str, &'static str) = match i {
+            0 => ("order[lines][0][product_sku]", "order[lines][0][quantity]"),
+            1 => ("order[lines][1][product_sku]", "order[lines][1][quantity]"),
+            _ => ("order[lines][2][product_sku]", "order[lines][2][quantity]"),
+        };
+        fields.push((sku_key, sku));
+        fields.push((q_key, q));
+    }
+    let r = app
+        .post_form(&m, "orders/create", "/orders/new", &fields)
+        .await;
+    let (next, err) = crate::helpers::form_answer(&r);
+    assert_eq!(err, None);
+    let id = next.strip_prefix("/orders/").unwrap().to_owned();
+    assert_eq!(orders_stored(&app).await, before + 1);
+    let page = app.get(&m, &next).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    // a bad quantity comes back to the form with the field named, nothing stored
+    fields[3] = ("order[lines][0][quantity]", "0");
+    let r = app
+        .post_form(&m, "orders/create", "/orders/new", &fields)
+        .await;
+    let (back, err) = crate::helpers::form_answer(&r);
+    assert!(back.starts_with("/orders/new"), "{back}");
+    assert_eq!(
+        err,
+        Some(json!({ "Validation": [{ "field": "lines.0.quantity", "code": "Zero" }] }))
+    );
+    assert_eq!(orders_stored(&app).await, before + 1);
+    // a step button posted by the browser: the order moves, the page comes back
+    let r = app
+        .post_form(
+            &m,
+            "orders/step",
+            &next,
+            &[("id", id.as_str()), ("version", "1"), ("step", "confirm")],
+        )
+        .await;
+    let (back, err) = crate::helpers::form_answer(&r);
+    assert_eq!((back.as_str(), err), (next.as_str(), None));
+    let d = ok(&app, &m, "orders/get", json!({ "id": id })).await;
+    assert_eq!(d["order"]["status"], "confirmed");
+    // a step the order never offered (delivering a confirmed order) is named as such,
+    // not blamed on someone else
+    let (status, body) = refused(
+        &app,
+        &m,
+        "orders/step",
+        json!({ "id": id, "version": d["order"]["version"], "step": "deliver" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        errors(&body),
+        vec![("step".to_owned(), "InvalidTransition".to_owned())]
+    );
+    // the office form's client id is not a way to ask whether an order exists: the
+    // office's order takes its own id
+    let other: String = serde_json::from_value(
+        ok(
+            &app,
+            &m,
+            "orders/create",
+            json!({ "order": { "customer_code": code, "order_date": "", "client_id": id,
+                "lines": [{ "product_sku": "BJ-500", "quantity": "1" }] } }),
+        )
+        .await,
+    )
+    .unwrap();
+    assert_ne!(other, id);
 }

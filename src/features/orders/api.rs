@@ -82,7 +82,11 @@ pub struct OrderDetail {
 /// as `customer_code`, `order_date` and `lines.<n>.<field>`.
 #[server(endpoint = "orders/create", input = FormOrJson)]
 pub async fn create_order(order: OrderInput) -> Result<String, AppError> {
-    imp::create(order).await
+    let id = imp::create(order).await?;
+    // a plain form post (before the script ran) goes on to the order's page
+    #[cfg(feature = "ssr")]
+    crate::server::context::redirect_plain_form(&format!("/orders/{id}"));
+    Ok(id)
 }
 
 /// The orders the user may see, newest first, of one status (`""`: all) and one

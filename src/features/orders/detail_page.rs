@@ -21,6 +21,8 @@ pub fn OrderDetailPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let order = Resource::new(move || id.get(), get_order);
     let step = ServerAction::<StepOrder>::new();
+    // a step posted before the script ran comes back here with its error
+    let posted = StoredValue::new(crate::components::form::posted_error::<StepOrder>());
     Effect::new(move |_| {
         if step.value().get().is_some() {
             order.refetch();
@@ -35,7 +37,10 @@ pub fn OrderDetailPage() -> impl IntoView {
                         <div class="page-head"><h1>{t!(i18n, orders.title)}</h1></div>
                         <LoadError error=e />
                     }),
-                    Ok(o) => Either::Right(view! { <OrderView detail=o step=step /> }),
+                    Ok(o) => Either::Right(view! {
+                        {posted.get_value().map(|e| view! { <ActionError error=e /> })}
+                        <OrderView detail=o step=step />
+                    }),
                 }
             })}
         </Transition>

@@ -4,14 +4,13 @@
 //! managers may type another price (under the floor with a reason). Saved as a draft
 //! ("待确认"), then the order's page opens.
 use super::api::{CreateOrder, OrderInput, OrderLineInput};
-use crate::components::error_view::{error_message, message_for};
+use crate::components::error_view::{ForbiddenPage, LoadError, error_message, message_for};
 use crate::components::layout::use_current_user;
 use crate::domain::money::Money;
 use crate::domain::staff::Action as Permission;
-use crate::domain::validation::FieldError;
 use crate::error::AppError;
 use crate::features::pricing::api::{PriceSheet, get_price_sheet};
-use crate::features::sales::api::list_products;
+use crate::features::sales::api::{ProductSummary, list_products};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
@@ -27,30 +26,12 @@ pub fn NewOrderPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let customer = query.with_untracked(|q| q.get("customer").unwrap_or_default());
-    view! {
-        <Title text=crate::components::head_text(move || t_string!(i18n, orders.new_order).to_string()) />
-        <div class="page-head">
-            <h1>{t!(i18n, orders.new_order)}</h1>
-            <div class="page-actions">
-                <A href="/orders" attr:class="button">{t!(i18n, orders.title)}</A>
-            </div>
-        </div>
-        <p class="muted">{t!(i18n, orders.new_hint)}</p>
-        <OrderForm customer=customer />
-    }
-}
-
-#[component]
-fn OrderForm(customer: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let may_set_price = use_current_user().is_some_and(|u| u.role.may(Permission::ManageCustomers));
     let code = RwSignal::new(customer.clone());
     // the code the price sheet is read for: set when the field is left, not per key
     let chosen = RwSignal::new(customer);
     let date = RwSignal::new(String::new());
-    let lines = RwSignal::new(vec![OrderLineInput::default(); START_LINES]);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<String>);
+    // Created here, not in the form below: a resource created while a `Suspend` resolves
+    // does not find the server's data when the browser hydrates.
     let products = Resource::new(|| (), |()| list_products());
     let sheet = Resource::new(
         move || (chosen.get(), date.get()),
@@ -62,6 +43,61 @@ fn OrderForm(customer: String) -> impl IntoView {
             }
         },
     );
+    let fields = Fields {
+        code,
+        chosen,
+        date,
+        sheet,
+    };
+    view! {
+        <Title text=crate::components::head_text(move || t_string!(i18n, orders.new_order).to_string()) />
+        <div class="page-head">
+            <h1>{t!(i18n, orders.new_order)}</h1>
+            <div class="page-actions">
+                <A href="/orders" attr:class="button">{t!(i18n, orders.title)}</A>
+            </div>
+        </div>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                // the catalogue comes only to those who take orders (not a driver)
+                match products.await {
+                    Ok(p) => view! {
+                        <p class="muted">{t!(i18n, orders.new_hint)}</p>
+                        <OrderForm fields=fields products=p />
+                    }.into_any(),
+                    Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
+                    Err(e) => view! { <LoadError error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The order's own fields and the customer's price sheet, kept by the page.
+#[derive(Clone, Copy)]
+struct Fields {
+    code: RwSignal<String>,
+    chosen: RwSignal<String>,
+    date: RwSignal<String>,
+    sheet: Resource<Option<PriceSheet>>,
+}
+
+#[component]
+fn OrderForm(fields: Fields, products: Vec<ProductSummary>) -> impl IntoView {
+    let i18n = use_i18n();
+    let may_set_price = use_current_user().is_some_and(|u| u.role.may(Permission::ManageCustomers));
+    let Fields {
+        code,
+        chosen,
+        date,
+        sheet,
+    } = fields;
+    let lines = RwSignal::new(vec![OrderLineInput::default(); START_LINES]);
+    // a plain form post (before the script ran) comes back here with its error
+    let (posted_fields, posted_failure) =
+        crate::components::form::posted_errors::<CreateOrder>(i18n);
+    let errors = RwSignal::new(posted_fields);
+    let failure = RwSignal::new(posted_failure);
     let save = ServerAction::<CreateOrder>::new();
     let navigate = use_navigate();
     Effect::new(move |_| match save.value().get() {
@@ -128,13 +164,9 @@ fn OrderForm(customer: String) -> impl IntoView {
                 })}
             </Transition>
             <datalist id="order-products">
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        products.await.unwrap_or_default().into_iter().filter(|p| p.active).map(|p| view! {
-                            <option value=p.sku.clone()>{format!("{} {}", p.name, p.unit)}</option>
-                        }).collect_view()
-                    })}
-                </Transition>
+                {products.into_iter().filter(|p| p.active).map(|p| view! {
+                    <option value=p.sku.clone()>{format!("{} {}", p.name, p.unit)}</option>
+                }).collect_view()}
             </datalist>
             {move || (0..lines.with(Vec::len)).map(|i| {
                 let field = move |name: &str| format!("lines.{i}.{name}");
@@ -181,6 +213,8 @@ fn OrderForm(customer: String) -> impl IntoView {
                 <button type="button" class="button" on:click=move |_| lines.update(|ls| ls.push(OrderLineInput::default()))>{t!(i18n, orders.add_line)}</button>
                 <button type="submit" class="button button-primary" disabled=move || save.pending().get()>{t!(i18n, orders.save_draft)}</button>
             </div>
+            // problems of the order as a whole (too many lines, a total too large)
+            <p class="field-error" role="alert">{err("lines".into())}</p>
             {move || failure.get().map(|m| view! { <p class="banner banner-error" role="alert">{m}</p> })}
         </form>
     }

@@ -350,11 +350,13 @@ fn OrderForm(recorder: Recorder, input: OrderInput) -> impl IntoView {
     };
     view! {
         <form class="ticket-form today-form" method="post" action=CreateOrder::PATH on:submit=submit novalidate>
+            <input type="hidden" name="order[customer_code]" value=o.with_untracked(|x| x.customer_code.clone()) />
+            <input type="hidden" name="order[order_date]" value=o.with_untracked(|x| x.order_date.clone()) />
             <h2>{t!(i18n, visits.order_form, name = recorder.customer_name.get_value())}</h2>
             <div class="form-grid">
                 <label class="field">
                     <span>{t!(i18n, visits.product)}</span>
-                    <select name="product" on:change=move |ev| { let val = event_target_value(&ev); o.update(|x| if let Some(l) = x.lines.first_mut() { l.product_sku = val }) }>
+                    <select name="order[lines][0][product_sku]" on:change=move |ev| { let val = event_target_value(&ev); o.update(|x| if let Some(l) = x.lines.first_mut() { l.product_sku = val }) }>
                         <option value="">{t!(i18n, discipline.choose)}</option>
                         {product_options}
                     </select>
@@ -362,7 +364,7 @@ fn OrderForm(recorder: Recorder, input: OrderInput) -> impl IntoView {
                 </label>
                 <label class="field">
                     <span>{t!(i18n, visits.quantity)}</span>
-                    <input name="quantity" inputmode="numeric" prop:value=move || o.with(|x| x.lines.first().map(|l| l.quantity.clone()).unwrap_or_default()) on:input=move |ev| { let val = event_target_value(&ev); o.update(|x| if let Some(l) = x.lines.first_mut() { l.quantity = val }) } />
+                    <input name="order[lines][0][quantity]" inputmode="numeric" value=o.with_untracked(|x| x.lines.first().map(|l| l.quantity.clone()).unwrap_or_default()) prop:value=move || o.with(|x| x.lines.first().map(|l| l.quantity.clone()).unwrap_or_default()) on:input=move |ev| { let val = event_target_value(&ev); o.update(|x| if let Some(l) = x.lines.first_mut() { l.quantity = val }) } />
                     <small class="field-error" role="alert">{move || errors.with(|e| message_for(i18n, e, "lines.0.quantity"))}</small>
                 </label>
             </div>

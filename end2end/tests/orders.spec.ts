@@ -34,6 +34,10 @@ test("a rep takes an order offline in a shop; the office confirms it at the cust
   await rep.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
   await expect(rep.locator(".today-form .field-error").filter({ hasText: "数量须为整数" })).toBeVisible();
   await rep.locator('input[name="order[lines][0][quantity]"]').fill("6");
+  // priced on the device from its copy of the lists, as the office will price it
+  await expect(rep.getByTestId("tablet-line-price")).toContainText("单价");
+  await expect(rep.getByTestId("tablet-line-price")).toContainText("预计合计");
+  const onDevice = ((await rep.getByTestId("tablet-line-price").textContent()) ?? "").match(/预计合计 ([\d,.]+) 元/)?.[1];
   await expect(rep.locator(".today-form")).toContainText("待确认");
   await expectNoHorizontalScroll(rep);
   if (shots) await rep.screenshot({ path: `${shots}/order-tablet-form.png`, fullPage: true });
@@ -76,6 +80,8 @@ test("a rep takes an order offline in a shop; the office confirms it at the cust
   await expect(line).toContainText("BJ-500");
   await expect(line).toContainText("6");
   await expect(manager.getByTestId("order-capital")).toContainText("元");
+  // the office's price is the one the tablet showed
+  await expect(manager.getByTestId("order-total")).toHaveText(onDevice ?? "?");
   if (shots) await manager.screenshot({ path: `${shots}/order-draft.png`, fullPage: true });
   await manager.getByRole("button", { name: "确认订单" }).click();
   await expect(manager.locator(".order-head")).toContainText("已确认");

@@ -135,6 +135,24 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     let mut expected: Vec<String> = mine.iter().map(|(i, _)| i.clone()).collect();
     expected.sort();
     assert_eq!(ids, expected);
+    // and the prices to take orders with: the lists, and only this rep's customers'
+    // agreed prices (the demo agrees one for a customer of each of two reps)
+    let agreed: Vec<String> = bundle["prices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["scope"]["Customer"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!agreed.is_empty(), "the rep's own agreed price");
+    assert!(agreed.iter().all(|c| expected.contains(c)), "{agreed:?}");
+    assert!(
+        bundle["prices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["scope"] == "Base"),
+        "the base list"
+    );
     assert!(
         bundle["products"]
             .as_array()

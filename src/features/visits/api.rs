@@ -189,6 +189,10 @@ pub struct Reminders {
 /// A product for the tablet's order and shelf-price forms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductChoice {
+    /// The product's id, as price entries name it (a bundle kept from before prices
+    /// came to the tablet has none).
+    #[serde(default)]
+    pub id: uuid::Uuid,
     pub sku: String,
     pub name: String,
     pub unit: String,
@@ -205,6 +209,10 @@ pub struct OfflineBundle {
     /// Every customer assigned to the user (the plan's lists hold the due ones).
     pub customers: Vec<PlanCustomer>,
     pub products: Vec<ProductChoice>,
+    /// The price lists and the agreed prices of the user's own customers: the tablet
+    /// prices an order with `domain::pricing::price_on`, as the office does.
+    #[serde(default)]
+    pub prices: Vec<crate::domain::pricing::PriceEntry>,
 }
 
 /// A record made on the tablet, waiting in its outbox.

@@ -84,7 +84,8 @@ pub(super) fn RecordForm(
                 order_date: checked_in.get(..10).unwrap_or_default().to_string(),
                 lines: vec![OrderLineInput::default()],
             });
-            view! { <OrderForm recorder input /> }.into_any()
+            let (customer_id, tier) = (customer.id.0, customer.tier);
+            view! { <OrderForm recorder input customer_id tier /> }.into_any()
         }
     }
 }
@@ -329,24 +330,99 @@ fn ObjectionForm(recorder: Recorder, input: ObjectionInput) -> impl IntoView {
     }
 }
 
-/// An order taken in the shop (one line): product and quantity; the office confirms it
-/// at the customer's price ("待确认" until then).
+/// An order taken in the shop (one line): product and quantity, at the customer's price
+/// from the device's copy of the lists (`price_on`, the office's rule); the office
+/// confirms it ("待确认" until then).
 #[component]
-fn OrderForm(recorder: Recorder, input: OrderInput) -> impl IntoView {
+fn OrderForm(
+    recorder: Recorder,
+    input: OrderInput,
+    customer_id: uuid::Uuid,
+    tier: Option<crate::domain::segmentation::Class>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let o = RwSignal::new(input);
     let errors = recorder.errors;
-    let product_options = recorder
-        .today
-        .products()
+    let entries = StoredValue::new(recorder.today.prices());
+    let products = StoredValue::new(recorder.today.products());
+    // the price this customer pays for `sku` on the order's day, as the office will
+    // price it; `None` too when the device holds no prices (a bundle from before)
+    let price_of = move |sku: &str| {
+        let day =
+            crate::domain::sales::parse_order_date(&o.with_untracked(|x| x.order_date.clone()))
+                .ok()?;
+        let product = products.with_value(|ps| ps.iter().find(|p| p.sku == sku).cloned())?;
+        entries.with_value(|es| {
+            crate::domain::pricing::price_on(es, product.id, customer_id, tier, day)
+        })
+    };
+    let knows_prices = entries.with_value(|es| !es.is_empty());
+    // only what this customer can be sold today (every product when prices are unknown)
+    let product_options = products
+        .get_value()
         .into_iter()
+        .filter(|p| !knows_prices || price_of(&p.sku).is_some())
         .map(|p| view! { <option value=p.sku.clone()>{format!("{} {}", p.sku, p.name)}</option> })
         .collect_view();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = o.get_untracked();
-        let found = OrderFields::parse(&input).map(|_| ());
+        let mut found = OrderFields::parse(&input)
+            .map(|_| ())
+            .err()
+            .unwrap_or_default();
+        let sku = input
+            .lines
+            .first()
+            .map(|l| l.product_sku.trim().to_owned())
+            .unwrap_or_default();
+        if knows_prices && !sku.is_empty() && price_of(&sku).is_none() {
+            found.push(FieldError::new(
+                "lines.0.product_sku",
+                crate::domain::validation::FieldErrorCode::NoPrice,
+            ));
+        }
+        let found = if found.is_empty() { Ok(()) } else { Err(found) };
         recorder.check_and_save(i18n, found, OutboxItem::Order(input), Vec::new());
+    };
+    // "单价 56.00 元/箱（A 类价）· 金额 336.00 元", as the line stands
+    let line_price = move || {
+        let (sku, quantity) = o.with(|x| {
+            x.lines
+                .first()
+                .map(|l| (l.product_sku.trim().to_owned(), l.quantity.clone()))
+                .unwrap_or_default()
+        });
+        if sku.is_empty() || !knows_prices {
+            return None;
+        }
+        let Some(found) = price_of(&sku) else {
+            return Some(t_string!(i18n, orders.line_no_price).to_string());
+        };
+        let unit = products
+            .with_value(|ps| ps.iter().find(|p| p.sku == sku).map(|p| p.unit.clone()))
+            .unwrap_or_default();
+        let source = crate::domain::orders::PriceSource::List(found.scope).as_str();
+        let mut text = t_string!(
+            i18n,
+            orders.line_price,
+            price = found.price.to_display_string(),
+            unit = unit,
+            source = crate::features::orders::components::price_source_label(i18n, source)
+        )
+        .to_string();
+        if let Some(amount) = crate::domain::orders::parse_units(&quantity)
+            .ok()
+            .and_then(|q| found.price.0.checked_mul(q))
+        {
+            text.push_str(" · ");
+            text.push_str(&t_string!(
+                i18n,
+                orders.estimated_total,
+                total = crate::domain::money::Money(amount).to_display_string()
+            ));
+        }
+        Some(text)
     };
     view! {
         <form class="ticket-form today-form" method="post" action=CreateOrder::PATH on:submit=submit novalidate>
@@ -368,6 +444,7 @@ fn OrderForm(recorder: Recorder, input: OrderInput) -> impl IntoView {
                     <small class="field-error" role="alert">{move || errors.with(|e| message_for(i18n, e, "lines.0.quantity"))}</small>
                 </label>
             </div>
+            <p class="order-line-price" data-testid="tablet-line-price">{line_price}</p>
             <p class="muted">{t!(i18n, visits.order_priced_by_office)}</p>
             <FormFooter today=recorder.today on_done=recorder.on_done />
         </form>

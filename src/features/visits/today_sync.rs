@@ -69,6 +69,12 @@ impl Today {
             .with_untracked(|b| b.as_ref().map(|b| b.products.clone()).unwrap_or_default())
     }
 
+    /// The price entries the device holds (the lists, the user's customers' agreed prices).
+    pub(super) fn prices(self) -> Vec<crate::domain::pricing::PriceEntry> {
+        self.bundle
+            .with_untracked(|b| b.as_ref().map(|b| b.prices.clone()).unwrap_or_default())
+    }
+
     /// Records of the signed-in user: `(waiting, refused)`.
     pub(super) fn counts(self) -> (usize, usize) {
         let me = self

@@ -172,9 +172,32 @@ pub async fn entries_for(
     .bind(customer)
     .fetch_all(&mut *ex)
     .await)?;
+    Ok(entries_of(rows))
+}
+
+/// Every entry that can price a customer of `rep`: the lists, and the agreed prices of
+/// that rep's own customers (the tablet's offline bundle).
+pub async fn entries_for_rep(
+    conn: &mut DbConn,
+    company: CompanyId,
+    rep: EmployeeId,
+) -> Result<Vec<PriceEntry>, sqlx::Error> {
+    let rows: Vec<EntryRow> = on!(conn, |ex| sqlx::query_as(
+        "SELECT product_id, scope, customer_id, valid_from, valid_until, price \
+         FROM price_entries pe WHERE company_id = $1 AND (customer_id IS NULL OR EXISTS \
+         (SELECT 1 FROM customers c WHERE c.company_id = pe.company_id \
+          AND c.id = pe.customer_id AND c.rep_id = $2))",
+    )
+    .bind(company.0)
+    .bind(rep.0)
+    .fetch_all(&mut *ex)
+    .await)?;
+    Ok(entries_of(rows))
+}
+
+fn entries_of(rows: Vec<EntryRow>) -> Vec<PriceEntry> {
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .filter_map(|r| {
             let scope = match (r.scope.as_str(), r.customer_id) {
                 ("base", _) => PriceScope::Base,
@@ -193,7 +216,7 @@ pub async fn entries_for(
                 price: Money(r.price),
             })
         })
-        .collect())
+        .collect()
 }
 
 /// A customer as pricing needs it.

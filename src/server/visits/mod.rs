@@ -441,12 +441,15 @@ pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
         .into_iter()
         .filter(|p| p.active)
         .map(|p| ProductChoice {
+            id: p.id,
             sku: p.sku,
             name: p.name,
             unit: p.unit.unwrap_or_default(),
         })
         .collect();
+    let prices = db::pricing::entries_for_rep(&mut conn, user.company_id, user.id).await?;
     Ok(OfflineBundle {
+        prices,
         user_id: user.id,
         user_name: user.name.clone(),
         generated_at: now_utc.to_rfc3339(),

@@ -371,6 +371,10 @@ pub async fn step(
     if !may_take(user.role, status, step) {
         return Err(AppError::Forbidden);
     }
+    // a customer closed since the order was taken is no longer sold to
+    if step == Step::Confirm && o.customer_status == "closed" {
+        return Err(FieldError::new("customer_code", FieldErrorCode::CustomerClosed).into());
+    }
     let batch = match effect {
         LedgerEffect::None => o.batch_id,
         LedgerEffect::Post => Some(

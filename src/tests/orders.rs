@@ -689,6 +689,49 @@ async fn before_the_script_loads_an_order_form_saves_once_and_opens_the_order() 
         errors(&body),
         vec![("step".to_owned(), "InvalidTransition".to_owned())]
     );
+    // a customer closed after the order was taken: the draft is not confirmed
+    let draft: String = serde_json::from_value(
+        ok(
+            &app,
+            &m,
+            "orders/create",
+            order(
+                &code,
+                "",
+                json!([{ "product_sku": "BJ-500", "quantity": "1" }]),
+            ),
+        )
+        .await,
+    )
+    .unwrap();
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE customers SET status = 'closed' WHERE code = $1"
+    )
+    .bind(&code)
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let (status, body) = refused(
+        &app,
+        &m,
+        "orders/step",
+        json!({ "id": draft, "version": 1, "step": "confirm" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        errors(&body),
+        vec![("customer_code".to_owned(), "CustomerClosed".to_owned())]
+    );
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE customers SET status = 'active' WHERE code = $1"
+    )
+    .bind(&code)
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
     // the office form's client id is not a way to ask whether an order exists: the
     // office's order takes its own id
     let other: String = serde_json::from_value(

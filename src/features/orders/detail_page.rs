@@ -5,7 +5,8 @@
 //! is refused instead of repeated.
 use super::api::{OrderDetail, Step, StepOrder, get_order};
 use super::components::{StatusBadge, event_label, price_source_label, step_label};
-use crate::components::error_view::{ActionError, LoadError};
+use crate::components::error_view::{LoadError, error_message, field_message};
+use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -38,7 +39,7 @@ pub fn OrderDetailPage() -> impl IntoView {
                         <LoadError error=e />
                     }),
                     Ok(o) => Either::Right(view! {
-                        {posted.get_value().map(|e| view! { <ActionError error=e /> })}
+                        {posted.get_value().map(|e| view! { <StepError error=e /> })}
                         <OrderView detail=o step=step />
                     }),
                 }
@@ -107,7 +108,7 @@ fn OrderView(detail: OrderDetail, step: ServerAction<StepOrder>) -> impl IntoVie
         <section class="order-steps" aria-label=move || t_string!(i18n, orders.steps).to_string()>
             {steps.iter().map(|s| view! { <StepForm id=o.id.clone() version=o.version step=*s action=step /> }).collect_view()}
         </section>
-        {move || step.value().get().and_then(Result::err).map(|e| view! { <ActionError error=e /> })}
+        {move || step.value().get().and_then(Result::err).map(|e| view! { <StepError error=e /> })}
         <section class="card order-history">
             <h2>{t!(i18n, orders.history)}</h2>
             <ol>
@@ -157,4 +158,20 @@ fn StepForm(
             <button type="submit" class=class disabled=move || action.pending().get()>{step_label(i18n, step)}</button>
         </form>
     }
+}
+
+/// Why a step was refused, in words: a refused field (the customer closed, a reason too
+/// long, a step no longer on offer) by its own message, any other error as itself.
+#[component]
+fn StepError(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = match &error {
+        AppError::Validation(list) if !list.is_empty() => list
+            .iter()
+            .map(|e| field_message(i18n, e.code))
+            .collect::<Vec<_>>()
+            .join("；"),
+        e => error_message(i18n, e),
+    };
+    view! { <div class="banner banner-error" role="alert">{text}</div> }
 }

@@ -173,6 +173,8 @@ pub struct OrderRow {
     pub customer_name: String,
     pub customer_phone: Option<String>,
     pub customer_address: Option<String>,
+    /// The customer's status now (`active`, `dormant`, `closed`).
+    pub customer_status: String,
     pub rep_id: Option<Uuid>,
     pub rep_name: Option<String>,
     pub order_date: NaiveDate,
@@ -186,7 +188,7 @@ pub struct OrderRow {
 
 const ORDER_COLUMNS: &str = "o.id, o.number, o.customer_id, c.code AS customer_code, \
      c.name AS customer_name, c.phone AS customer_phone, c.address AS customer_address, \
-     o.rep_id, e.name AS rep_name, o.order_date, o.status, o.source, o.total, o.batch_id, \
+     c.status AS customer_status, o.rep_id, e.name AS rep_name, o.order_date, o.status, o.source, o.total, o.batch_id, \
      o.version, o.created_at \
      FROM orders o \
      JOIN customers c ON c.company_id = o.company_id AND c.id = o.customer_id \

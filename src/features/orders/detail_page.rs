@@ -21,9 +21,9 @@ pub fn OrderDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let order = Resource::new(move || id.get(), get_order);
+    // a step posted before the script ran comes back here with its error, which the
+    // action reads from the address itself
     let step = ServerAction::<StepOrder>::new();
-    // a step posted before the script ran comes back here with its error
-    let posted = StoredValue::new(crate::components::form::posted_error::<StepOrder>());
     Effect::new(move |_| {
         if step.value().get().is_some() {
             order.refetch();
@@ -38,10 +38,7 @@ pub fn OrderDetailPage() -> impl IntoView {
                         <div class="page-head"><h1>{t!(i18n, orders.title)}</h1></div>
                         <LoadError error=e />
                     }),
-                    Ok(o) => Either::Right(view! {
-                        {posted.get_value().map(|e| view! { <StepError error=e /> })}
-                        <OrderView detail=o step=step />
-                    }),
+                    Ok(o) => Either::Right(view! { <OrderView detail=o step=step /> }),
                 }
             })}
         </Transition>

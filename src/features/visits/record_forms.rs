@@ -357,32 +357,27 @@ fn OrderForm(
         })
     };
     let knows_prices = entries.with_value(|es| !es.is_empty());
-    // only what this customer can be sold today (every product when prices are unknown)
+    // A price the device does not know (a list changed since the last sync) is not a
+    // reason to refuse the order here: the office prices it, and refuses it only if no
+    // list prices it then. A corrected order shows the product it holds.
+    let chosen = o.with_untracked(|x| {
+        x.lines
+            .first()
+            .map(|l| l.product_sku.clone())
+            .unwrap_or_default()
+    });
     let product_options = products
         .get_value()
         .into_iter()
-        .filter(|p| !knows_prices || price_of(&p.sku).is_some())
-        .map(|p| view! { <option value=p.sku.clone()>{format!("{} {}", p.sku, p.name)}</option> })
+        .map(|p| {
+            let selected = p.sku == chosen;
+            view! { <option value=p.sku.clone() selected=selected>{format!("{} {}", p.sku, p.name)}</option> }
+        })
         .collect_view();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = o.get_untracked();
-        let mut found = OrderFields::parse(&input)
-            .map(|_| ())
-            .err()
-            .unwrap_or_default();
-        let sku = input
-            .lines
-            .first()
-            .map(|l| l.product_sku.trim().to_owned())
-            .unwrap_or_default();
-        if knows_prices && !sku.is_empty() && price_of(&sku).is_none() {
-            found.push(FieldError::new(
-                "lines.0.product_sku",
-                crate::domain::validation::FieldErrorCode::NoPrice,
-            ));
-        }
-        let found = if found.is_empty() { Ok(()) } else { Err(found) };
+        let found = OrderFields::parse(&input).map(|_| ());
         recorder.check_and_save(i18n, found, OutboxItem::Order(input), Vec::new());
     };
     // "单价 56.00 元/箱（A 类价）· 金额 336.00 元", as the line stands
@@ -397,7 +392,7 @@ fn OrderForm(
             return None;
         }
         let Some(found) = price_of(&sku) else {
-            return Some(t_string!(i18n, orders.line_no_price).to_string());
+            return Some(t_string!(i18n, orders.line_priced_by_office).to_string());
         };
         let unit = products
             .with_value(|ps| ps.iter().find(|p| p.sku == sku).map(|p| p.unit.clone()))

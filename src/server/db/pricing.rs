@@ -175,21 +175,25 @@ pub async fn entries_for(
     Ok(entries_of(rows))
 }
 
-/// Every entry that can price a customer of `rep`: the lists, and the agreed prices of
-/// that rep's own customers (the tablet's offline bundle).
+/// Every entry that can price a customer of `rep` from `today` on: the lists, and the
+/// agreed prices of that rep's own active customers (the tablet's offline bundle, which
+/// holds those customers only); entries that ended before `today` are left out.
 pub async fn entries_for_rep(
     conn: &mut DbConn,
     company: CompanyId,
     rep: EmployeeId,
+    today: NaiveDate,
 ) -> Result<Vec<PriceEntry>, sqlx::Error> {
     let rows: Vec<EntryRow> = on!(conn, |ex| sqlx::query_as(
         "SELECT product_id, scope, customer_id, valid_from, valid_until, price \
-         FROM price_entries pe WHERE company_id = $1 AND (customer_id IS NULL OR EXISTS \
+         FROM price_entries pe WHERE company_id = $1 \
+         AND (valid_until IS NULL OR valid_until >= $3) AND (customer_id IS NULL OR EXISTS \
          (SELECT 1 FROM customers c WHERE c.company_id = pe.company_id \
-          AND c.id = pe.customer_id AND c.rep_id = $2))",
+          AND c.id = pe.customer_id AND c.rep_id = $2 AND c.status = 'active'))",
     )
     .bind(company.0)
     .bind(rep.0)
+    .bind(today.to_string())
     .fetch_all(&mut *ex)
     .await)?;
     Ok(entries_of(rows))

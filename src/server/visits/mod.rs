@@ -447,7 +447,8 @@ pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
             unit: p.unit.unwrap_or_default(),
         })
         .collect();
-    let prices = db::pricing::entries_for_rep(&mut conn, user.company_id, user.id).await?;
+    let prices =
+        db::pricing::entries_for_rep(&mut conn, user.company_id, user.id, now.date()).await?;
     Ok(OfflineBundle {
         prices,
         user_id: user.id,

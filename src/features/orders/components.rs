@@ -50,19 +50,13 @@ pub fn event_label(i18n: I18n, step: &str) -> String {
     .to_string()
 }
 
-/// Where a line's price came from: "基础价", "A 类价", "协议价", "手工价".
+/// Where a line's price came from: the list's own name ("基础价", "A 类价", "协议价"), or
+/// "手工价".
 pub fn price_source_label(i18n: I18n, source: &str) -> String {
     match source {
-        "base" => t_string!(i18n, pricing.scope_base).to_string(),
-        "customer" => t_string!(i18n, pricing.scope_customer).to_string(),
         "manual" => t_string!(i18n, orders.price_manual).to_string(),
-        tier => t_string!(i18n, pricing.scope_tier, tier = tier.to_owned()).to_string(),
+        list => crate::features::pricing::prices_page::scope_label(i18n, list),
     }
-}
-
-/// The stored form of a status, for addresses (`?status=draft`).
-pub fn status_param(status: OrderStatus) -> &'static str {
-    status.as_str()
 }
 
 /// A status as a coloured badge; "待确认" (to be confirmed) for a draft.

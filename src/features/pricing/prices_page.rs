@@ -23,7 +23,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 type I18n = leptos_i18n::I18nContext<Locale>;
 
 /// "基础价", "A 类价", "协议价" …: the list a scope names.
-fn scope_label(i18n: I18n, scope: &str) -> String {
+pub fn scope_label(i18n: I18n, scope: &str) -> String {
     match scope {
         "base" => t_string!(i18n, pricing.scope_base).to_string(),
         "customer" => t_string!(i18n, pricing.scope_customer).to_string(),

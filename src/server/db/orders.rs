@@ -8,13 +8,6 @@ use crate::server::db::on;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-fn rep_of(scope: Scope) -> Option<Uuid> {
-    match scope {
-        Scope::All => None,
-        Scope::Rep(me) => Some(me.0),
-    }
-}
-
 /// The next number of `year` in the company (1, 2, …), taken inside the writer's
 /// transaction so two orders never share one.
 pub async fn next_number(
@@ -57,7 +50,7 @@ pub async fn customer(
     )
     .bind(company.0)
     .bind(code)
-    .bind(rep_of(scope))
+    .bind(scope.rep())
     .fetch_optional(&mut *ex)
     .await)
 }
@@ -216,7 +209,7 @@ pub async fn page(
          ORDER BY o.order_date DESC, o.number DESC LIMIT $5 OFFSET $6"
     ))
     .bind(company.0)
-    .bind(rep_of(scope))
+    .bind(scope.rep())
     .bind(filter.status)
     .bind(filter.customer)
     .bind(limit)
@@ -239,7 +232,7 @@ pub async fn count(
          AND ($3 IS NULL OR o.status = $3) AND ($4 IS NULL OR o.customer_id = $4)"
     )
     .bind(company.0)
-    .bind(rep_of(scope))
+    .bind(scope.rep())
     .bind(filter.status)
     .bind(filter.customer)
     .fetch_one(&mut *ex)
@@ -259,7 +252,7 @@ pub async fn get(
     ))
     .bind(company.0)
     .bind(id)
-    .bind(rep_of(scope))
+    .bind(scope.rep())
     .fetch_optional(&mut *ex)
     .await)
 }

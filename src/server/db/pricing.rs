@@ -39,13 +39,6 @@ const VISIBLE: &str = "FROM price_entries pe \
      WHERE pe.company_id = $1 AND ($2 IS NULL OR pe.product_id = $2) \
      AND (pe.customer_id IS NULL OR $3 IS NULL OR c.rep_id = $3)";
 
-fn rep_of(scope: Scope) -> Option<Uuid> {
-    match scope {
-        Scope::All => None,
-        Scope::Rep(me) => Some(me.0),
-    }
-}
-
 /// A page of the entries `scope` may see.
 pub async fn page(
     conn: &mut DbConn,
@@ -65,7 +58,7 @@ pub async fn page(
     ))
     .bind(company.0)
     .bind(product)
-    .bind(rep_of(scope))
+    .bind(scope.rep())
     .bind(limit)
     .bind(offset)
     .fetch_all(&mut *ex)
@@ -84,7 +77,7 @@ pub async fn count(
     ))
     .bind(company.0)
     .bind(product)
-    .bind(rep_of(scope))
+    .bind(scope.rep())
     .fetch_one(&mut *ex)
     .await)
 }
@@ -246,7 +239,7 @@ pub async fn customer(
     )
     .bind(company.0)
     .bind(code)
-    .bind(rep_of(scope))
+    .bind(scope.rep())
     .fetch_optional(&mut *ex)
     .await)
 }

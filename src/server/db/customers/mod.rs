@@ -29,6 +29,14 @@ pub enum Scope {
 
 impl Scope {
     /// Whether a customer assigned to `rep` is within this scope.
+    /// The rep a statement's `($n IS NULL OR rep_id = $n)` binds: none for all.
+    pub fn rep(self) -> Option<Uuid> {
+        match self {
+            Scope::All => None,
+            Scope::Rep(me) => Some(me.0),
+        }
+    }
+
     pub fn sees(self, rep: Option<Uuid>) -> bool {
         match self {
             Scope::All => true,

@@ -17,6 +17,8 @@ use crate::features::orders::detail_page::OrderDetailPage;
 use crate::features::orders::list_page::OrdersPage;
 use crate::features::orders::new_page::NewOrderPage;
 use crate::features::pricing::prices_page::PricesPage;
+use crate::features::receivables::aging_page::AgingPage;
+use crate::features::receivables::statement_page::StatementPage;
 use crate::features::sales::products_page::ProductsPage;
 use crate::features::sales::sales_page::SalesPage;
 use crate::features::segmentation::page::SegmentationPage;
@@ -99,6 +101,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("orders") view=OrdersPage ssr=SsrMode::Async />
                         <Route path=path!("orders/new") view=NewOrderPage ssr=SsrMode::Async />
                         <Route path=path!("orders/:id") view=OrderDetailPage ssr=SsrMode::Async />
+                        <Route path=path!("receivables") view=AgingPage ssr=SsrMode::Async />
+                        <Route path=path!("receivables/:id") view=StatementPage ssr=SsrMode::Async />
                         <Route path=path!("sales") view=SalesPage ssr=SsrMode::Async />
                         <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
                         <Route path=path!("prices") view=PricesPage ssr=SsrMode::Async />

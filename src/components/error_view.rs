@@ -144,6 +144,8 @@ pub fn field_message_in(locale: Locale, code: FieldErrorCode) -> String {
         FieldErrorCode::RoundedNumber => {
             td_string!(locale, field_errors.rounded_number).to_string()
         }
+        FieldErrorCode::OverPayment => td_string!(locale, field_errors.over_payment).to_string(),
+        FieldErrorCode::OverBalance => td_string!(locale, field_errors.over_balance).to_string(),
         FieldErrorCode::ThresholdOutOfRange => {
             td_string!(locale, field_errors.threshold_out_of_range).to_string()
         }

@@ -75,6 +75,7 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                         <A href="/visits">{t!(i18n, nav.visits)}</A>
                         <A href="/customers">{t!(i18n, nav.customers)}</A>
                         <A href="/orders">{t!(i18n, nav.orders)}</A>
+                        <A href="/receivables">{t!(i18n, nav.receivables)}</A>
                         <A href="/sales">{t!(i18n, nav.sales)}</A>
                         <A href="/segmentation">{t!(i18n, nav.segmentation)}</A>
                         <A href="/tiers">{t!(i18n, nav.tiers)}</A>

@@ -24,7 +24,8 @@
 //! assert_eq!((b.days_0_30, b.days_61_90), (Money(50_000), Money(30_000)));
 //! ```
 use crate::domain::money::Money;
-use chrono::NaiveDate;
+use crate::domain::validation::{FieldError, FieldErrorCode, optional_text};
+use chrono::{Datelike as _, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// An invoice with something still to pay. `invoice` is the caller's key.
@@ -115,6 +116,234 @@ pub fn aging<K>(open: &[Open<K>], day: NaiveDate) -> Aging {
     a
 }
 
+/// How a customer paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    Cash,
+    /// 银行转账
+    Transfer,
+    Wechat,
+    Alipay,
+}
+
+impl PaymentMethod {
+    pub const ALL: [PaymentMethod; 4] = [
+        PaymentMethod::Cash,
+        PaymentMethod::Transfer,
+        PaymentMethod::Wechat,
+        PaymentMethod::Alipay,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::Transfer => "transfer",
+            PaymentMethod::Wechat => "wechat",
+            PaymentMethod::Alipay => "alipay",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<PaymentMethod> {
+        Self::ALL.into_iter().find(|m| m.as_str() == raw.trim())
+    }
+
+    /// WeChat and Alipay payments are known by their transaction number: it is asked
+    /// for, and one number is one payment.
+    pub fn needs_reference(self) -> bool {
+        matches!(self, PaymentMethod::Wechat | PaymentMethod::Alipay)
+    }
+}
+
+/// The longest transaction number kept.
+pub const MAX_REFERENCE: u32 = 64;
+/// The longest note on a payment.
+pub const MAX_NOTE: u32 = 200;
+
+/// A payment as typed (回款登记). `allocations` empty: oldest due first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PaymentInput {
+    /// The form's own key (a UUID the server handed out with the form): sent twice,
+    /// stored once.
+    pub key: String,
+    pub customer_code: String,
+    pub paid_on: String,
+    pub method: String,
+    #[serde(default)]
+    pub reference: String,
+    pub amount: String,
+    #[serde(default)]
+    pub note: String,
+    /// By hand: so much to this invoice (its id), blank amounts skipped.
+    #[serde(default)]
+    pub allocations: Vec<AllocationInput>,
+}
+
+/// So much of the payment to one invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AllocationInput {
+    pub invoice: String,
+    #[serde(default)]
+    pub amount: String,
+}
+
+/// A payment whose every field passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentFields {
+    pub paid_on: NaiveDate,
+    pub method: PaymentMethod,
+    pub reference: Option<String>,
+    pub amount: Money,
+    pub note: Option<String>,
+    /// `(invoice as typed, amount)`, in the order given; empty: oldest due first.
+    pub by_hand: Vec<(String, Money)>,
+}
+
+impl PaymentFields {
+    /// Checks a typed payment on `today` (Beijing): a date not in the future, a known
+    /// method, the reference where the method needs one, an amount above zero, hand
+    /// allocations each above zero and together no more than the payment. Errors name
+    /// fields as `paid_on`, `method`, `reference`, `amount`, `note` and
+    /// `allocations.<n>.amount`.
+    pub fn parse(input: &PaymentInput, today: NaiveDate) -> Result<PaymentFields, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let paid_on = match input.paid_on.trim() {
+            "" => Some(today),
+            raw => match crate::domain::profile::parse_date(raw) {
+                Ok(d) if d > today => {
+                    errors.push(FieldError::new("paid_on", FieldErrorCode::InFuture));
+                    None
+                }
+                Ok(d) if d.year() < 2000 => {
+                    errors.push(FieldError::new("paid_on", FieldErrorCode::DateOutOfRange));
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(code) => {
+                    errors.push(FieldError::new("paid_on", code));
+                    None
+                }
+            },
+        };
+        let method = PaymentMethod::parse(&input.method);
+        if method.is_none() {
+            errors.push(FieldError::new("method", FieldErrorCode::InvalidChoice));
+        }
+        let reference = match optional_text(&input.reference, MAX_REFERENCE) {
+            Ok(r) => r,
+            Err(code) => {
+                errors.push(FieldError::new("reference", code));
+                None
+            }
+        };
+        if reference.is_none()
+            && input.reference.trim().is_empty()
+            && method.is_some_and(PaymentMethod::needs_reference)
+        {
+            errors.push(FieldError::new("reference", FieldErrorCode::Required));
+        }
+        let amount = positive_yuan(&input.amount).map_err(|code| FieldError::new("amount", code));
+        let amount = match amount {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let note = match optional_text(&input.note, MAX_NOTE) {
+            Ok(n) => n,
+            Err(code) => {
+                errors.push(FieldError::new("note", code));
+                None
+            }
+        };
+        let mut by_hand = Vec::new();
+        let mut total = 0i64;
+        for (i, a) in input.allocations.iter().enumerate() {
+            if a.amount.trim().is_empty() {
+                continue;
+            }
+            match positive_yuan(&a.amount) {
+                Ok(m) => {
+                    total = total.saturating_add(m.0);
+                    by_hand.push((a.invoice.trim().to_owned(), m));
+                }
+                Err(code) => errors.push(FieldError::new(&format!("allocations.{i}.amount"), code)),
+            }
+        }
+        if let Some(a) = amount
+            && total > a.0
+        {
+            errors.push(FieldError::new("amount", FieldErrorCode::OverPayment));
+        }
+        match (paid_on, method, amount) {
+            (Some(paid_on), Some(method), Some(amount)) if errors.is_empty() => Ok(PaymentFields {
+                paid_on,
+                method,
+                reference,
+                amount,
+                note,
+                by_hand,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Yuan above zero, at most [`crate::domain::money::MAX_FEN`].
+fn positive_yuan(raw: &str) -> Result<Money, FieldErrorCode> {
+    let m = Money::parse_yuan(raw)?;
+    if m.0 < 0 {
+        Err(FieldErrorCode::Negative)
+    } else if m.0 == 0 {
+        Err(FieldErrorCode::Zero)
+    } else if m.0 > crate::domain::money::MAX_FEN {
+        Err(FieldErrorCode::TooLarge)
+    } else {
+        Ok(m)
+    }
+}
+
+/// Spreads a payment as the user chose: `chosen` amounts to invoices of `open` (by
+/// key), each no more than the invoice's balance; the rest of `amount` is kept as
+/// credit. Answers the index in `chosen` of the first amount that is too much (or whose
+/// invoice is not open).
+pub fn allocate_by_hand<K: Copy + PartialEq>(
+    open: &[Open<K>],
+    chosen: &[(K, Money)],
+    amount: Money,
+) -> Result<Allocation<K>, usize> {
+    let mut left = amount.0;
+    let mut to_invoices: Vec<(K, Money)> = Vec::new();
+    for (i, (k, m)) in chosen.iter().enumerate() {
+        let balance = open
+            .iter()
+            .find(|o| o.invoice == *k)
+            .map_or(0, |o| o.balance.0);
+        let already: i64 = to_invoices
+            .iter()
+            .filter(|(x, _)| x == k)
+            .map(|(_, m)| m.0)
+            .sum();
+        if m.0 <= 0 || m.0 > balance - already || m.0 > left {
+            return Err(i);
+        }
+        left -= m.0;
+        to_invoices.push((*k, *m));
+    }
+    Ok(Allocation {
+        to_invoices,
+        unallocated: Money(left),
+    })
+}
+
+/// The day an invoice issued on `issued` falls due with `credit_days` of credit.
+pub fn due_on(issued: NaiveDate, credit_days: u32) -> NaiveDate {
+    issued
+        .checked_add_days(chrono::Days::new(u64::from(credit_days)))
+        .unwrap_or(issued)
+}
+
 #[cfg(test)]
 mod tests {
     #![expect(clippy::unwrap_used)]
@@ -172,6 +401,100 @@ mod tests {
         );
     }
 
+    fn typed(f: impl FnOnce(&mut PaymentInput)) -> Result<PaymentFields, Vec<FieldError>> {
+        let mut p = PaymentInput {
+            key: "k".into(),
+            customer_code: "C1".into(),
+            paid_on: "2026-03-01".into(),
+            method: "cash".into(),
+            amount: "1,200.50".into(),
+            ..PaymentInput::default()
+        };
+        f(&mut p);
+        PaymentFields::parse(&p, day("2026-03-10"))
+    }
+
+    #[test]
+    fn a_typed_payment_is_checked_field_by_field() {
+        let ok = typed(|_| ()).unwrap();
+        assert_eq!(
+            (ok.amount, ok.method, ok.paid_on),
+            (Money(120_050), PaymentMethod::Cash, day("2026-03-01"))
+        );
+        assert_eq!(
+            typed(|p| p.paid_on = String::new()).unwrap().paid_on,
+            day("2026-03-10")
+        );
+        // a blank hand allocation is no allocation
+        let blank = typed(|p| {
+            p.allocations = vec![AllocationInput {
+                invoice: "x".into(),
+                amount: " ".into(),
+            }]
+        });
+        assert!(blank.unwrap().by_hand.is_empty());
+        let code = |f: fn(&mut PaymentInput)| {
+            typed(f)
+                .unwrap_err()
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect::<Vec<_>>()
+        };
+        use FieldErrorCode as C;
+        type Case = (fn(&mut PaymentInput), &'static str, FieldErrorCode);
+        let cases: [Case; 10] = [
+            (|p| p.paid_on = "2026-03-11".into(), "paid_on", C::InFuture),
+            (
+                |p| p.paid_on = "1999-12-31".into(),
+                "paid_on",
+                C::DateOutOfRange,
+            ),
+            (|p| p.paid_on = "3月".into(), "paid_on", C::InvalidDate),
+            (|p| p.method = "cheque".into(), "method", C::InvalidChoice),
+            (|p| p.method = "wechat".into(), "reference", C::Required),
+            (|p| p.amount = "0".into(), "amount", C::Zero),
+            (|p| p.amount = "-1".into(), "amount", C::Negative),
+            (
+                |p| p.amount = "99999999999999".into(),
+                "amount",
+                C::TooLarge,
+            ),
+            (
+                |p| {
+                    p.allocations = vec![AllocationInput {
+                        invoice: "a".into(),
+                        amount: "0".into(),
+                    }]
+                },
+                "allocations.0.amount",
+                C::Zero,
+            ),
+            (
+                |p| {
+                    p.allocations = vec![AllocationInput {
+                        invoice: "a".into(),
+                        amount: "2000".into(),
+                    }]
+                },
+                "amount",
+                C::OverPayment,
+            ),
+        ];
+        for (f, field, c) in cases {
+            assert!(
+                code(f).contains(&(field.to_owned(), c)),
+                "{field} {c:?}: {:?}",
+                code(f)
+            );
+        }
+    }
+
+    #[test]
+    fn an_invoice_falls_due_after_its_credit_days() {
+        assert_eq!(due_on(day("2026-01-31"), 30), day("2026-03-02"));
+        assert_eq!(due_on(day("2026-01-31"), 0), day("2026-01-31"));
+    }
+
     proptest! {
         /// A payment is spread without loss: what goes to invoices plus what is kept as
         /// credit is the payment; no invoice takes more than its balance; an invoice is
@@ -201,6 +524,35 @@ mod tests {
                 }
                 if a.unallocated.0 > 0 {
                     prop_assert_eq!(got(x.invoice), x.balance.0);
+                }
+            }
+        }
+
+        /// By hand, a payment is spread as chosen or refused: never more to an invoice
+        /// than its balance, never more than the payment, nothing lost.
+        #[test]
+        fn allocating_by_hand_never_passes_a_balance_nor_the_payment(
+            raw in prop::collection::vec((0i64..120, 1i64..100_000), 1..8),
+            chosen in prop::collection::vec((0usize..8, 1i64..120_000), 0..8),
+            amount in 1i64..300_000,
+        ) {
+            let o = open(&raw);
+            let chosen: Vec<(usize, Money)> = chosen.into_iter().map(|(k, m)| (k % o.len(), Money(m))).collect();
+            match allocate_by_hand(&o, &chosen, Money(amount)) {
+                Ok(a) => {
+                    let paid: i64 = a.to_invoices.iter().map(|(_, m)| m.0).sum();
+                    prop_assert_eq!(paid + a.unallocated.0, amount);
+                    prop_assert!(a.unallocated.0 >= 0);
+                    for x in &o {
+                        let to_x: i64 = a.to_invoices.iter().filter(|(k, _)| *k == x.invoice).map(|(_, m)| m.0).sum();
+                        prop_assert!(to_x <= x.balance.0);
+                    }
+                }
+                Err(at) => {
+                    // the refused one is the first that would pass a bound
+                    prop_assert!(at < chosen.len());
+                    let ok = allocate_by_hand(&o, &chosen[..at], Money(amount));
+                    prop_assert!(ok.is_ok());
                 }
             }
         }

@@ -126,6 +126,10 @@ pub enum FieldErrorCode {
     /// significant digits, exponent form, or only its last digits differ from the
     /// stored value.
     RoundedNumber,
+    /// Payment allocations that add up to more than the payment.
+    OverPayment,
+    /// More allocated to an invoice than it still owes (or an invoice not open).
+    OverBalance,
 }
 
 /// One refused field of a form.

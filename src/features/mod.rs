@@ -9,6 +9,7 @@ pub mod growth;
 pub mod handbook;
 pub mod orders;
 pub mod pricing;
+pub mod receivables;
 pub mod sales;
 pub mod segmentation;
 pub mod staff;

@@ -57,6 +57,7 @@ pub async fn summary() -> Result<DashboardSummary, AppError> {
         crate::server::db::tickets::open_count(&mut conn, user.company_id, scope).await?;
     let (overdue_visits, birthdays) =
         crate::server::visits::week_at_a_glance(&mut conn, &user).await?;
+    let overdue = crate::server::receivables::overdue_for(&mut conn, &user).await?;
     drop(conn);
     let rule = {
         let mut conn = state.conn().await?;
@@ -94,5 +95,6 @@ pub async fn summary() -> Result<DashboardSummary, AppError> {
         open_tickets,
         overdue_visits,
         birthdays,
+        overdue,
     })
 }

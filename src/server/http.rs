@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/customers/export", get(files::export))
         .route("/api/segmentation/export", get(files::export_segmentation))
         .route("/api/growth/export", get(files::export_growth))
+        .route("/api/receivables/export", get(files::export_receivables))
         .route("/photos/{id}", get(files::photo))
         .route("/violation-photos/{id}", get(files::violation_photo))
         .route("/ticket-photos/{id}", get(files::ticket_photo))

@@ -37,6 +37,7 @@ pub mod http;
 pub mod jobs;
 pub mod orders;
 pub mod pricing;
+pub mod receivables;
 pub mod sales;
 pub mod sales_index;
 pub mod search_index;

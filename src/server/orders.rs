@@ -355,7 +355,7 @@ pub async fn step(
     let reason = optional_text(&reason, MAX_APPROVAL_REASON)
         .map_err(|code| FieldError::new("reason", code))?;
     let company = user.company_id;
-    let now = context::now_pair().0;
+    let (now, beijing) = context::now_pair();
     let mut tx = state.begin().await?;
     let o = repo::get(&mut tx, company, scope_of(&user), id)
         .await?
@@ -410,6 +410,19 @@ pub async fn step(
     }
     if let (LedgerEffect::Reverse, Some(posted)) = (effect, o.batch_id) {
         sales_repo::delete_batch(&mut tx, company, posted).await?;
+    }
+    // a delivered order is owed: its invoice (应收), due after the customer's credit days
+    if step == Step::Deliver {
+        crate::server::receivables::issue_for_order(
+            &mut tx,
+            company,
+            o.id,
+            o.customer_id,
+            o.total,
+            beijing.date(),
+            now,
+        )
+        .await?;
     }
     repo::add_event(
         &mut tx,

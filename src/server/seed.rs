@@ -333,6 +333,7 @@ async fn seed_orders(
         if lines.is_empty() {
             continue;
         }
+        let total: i64 = lines.iter().map(|l| l.amount).sum();
         let seq = orders::next_number(conn, company, day.year()).await?;
         let id = uuid::Uuid::now_v7();
         let tablet = status == OrderStatus::Draft && k % 2 == 0;
@@ -351,7 +352,7 @@ async fn seed_orders(
                 rep_id: customer.rep_id,
                 order_date: day,
                 source: if tablet { "tablet" } else { "office" },
-                total: lines.iter().map(|l| l.amount).sum(),
+                total,
                 created_by: if tablet {
                     rep.unwrap_or(manager)
                 } else {
@@ -388,12 +389,58 @@ async fn seed_orders(
                         sales::delete_batch(conn, company, b).await?;
                     }
                 }
+                Step::Deliver => {
+                    let delivered = crate::domain::time::beijing_date(when);
+                    crate::server::receivables::issue_for_order(
+                        conn,
+                        company,
+                        id,
+                        customer.id,
+                        total,
+                        delivered,
+                        when,
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("invoice: {e:?}"))?;
+                }
                 _ => {}
             }
             let reason = (*st == Step::Cancel).then_some("客户临时取消");
             orders::add_event(conn, company, id, st.as_str(), by, when, reason).await?;
         }
         orders::set_status(conn, company, id, 1, "draft", status.as_str(), batch, at).await?;
+        // collections: closed orders paid (two only half, one with money left over as
+        // credit); delivered ones still open, so the aging has a tail
+        if status == OrderStatus::Closed {
+            let paid = match k {
+                5 | 13 => total / 2,
+                18 => total + 50_000,
+                _ => total,
+            };
+            let day =
+                (day + chrono::Days::new(u64::try_from(10 + k % 20).unwrap_or(10))).min(today);
+            let method = crate::domain::receivables::PaymentMethod::ALL[k % 4];
+            let reference = method
+                .needs_reference()
+                .then(|| format!("42000{k:03}{}", day.format("%Y%m%d")));
+            crate::server::receivables::record_oldest_first(
+                conn,
+                company,
+                &crate::server::db::receivables::NewPayment {
+                    id: uuid::Uuid::now_v7(),
+                    customer_id: customer.id,
+                    paid_on: day,
+                    method: method.as_str(),
+                    reference: reference.as_deref(),
+                    amount: paid,
+                    note: None,
+                    recorded_by: rep.unwrap_or(manager),
+                    now: at + chrono::Duration::days(10),
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("payment: {e:?}"))?;
+        }
     }
     Ok(())
 }

@@ -764,7 +764,17 @@ async fn a_list_never_shows_an_older_state_than_the_database() {
     let before = list(&app, &m, json!({})).await["total"].as_i64().unwrap();
     // its orders, sales, rollups, tiers and tickets first: they keep customers from
     // vanishing
-    for table in ["order_events", "order_lines"] {
+    for table in ["payment_allocations"] {
+        on!(&app.pool, |ex| sqlx::query(&format!(
+            "DELETE FROM {table} WHERE payment_id IN (SELECT id FROM payments WHERE customer_id = $1)"
+        ))
+        .bind(id.parse::<uuid::Uuid>().unwrap())
+        .execute(ex)
+        .await
+        .map(|d| d.rows_affected()))
+        .unwrap();
+    }
+    for table in ["order_events", "order_lines", "invoices"] {
         on!(&app.pool, |ex| sqlx::query(&format!(
             "DELETE FROM {table} WHERE order_id IN (SELECT id FROM orders WHERE customer_id = $1)"
         ))
@@ -775,6 +785,7 @@ async fn a_list_never_shows_an_older_state_than_the_database() {
         .unwrap();
     }
     for table in [
+        "payments",
         "orders",
         "sales_lines",
         "sales_monthly",

@@ -32,6 +32,9 @@ pub struct DashboardSummary {
     pub overdue_visits: u64,
     /// Key persons' birthdays in the next seven days: `(date, customer name)`.
     pub birthdays: Vec<(String, String)>,
+    /// Receivables more than 30 days past due (within scope), and the five customers
+    /// owing most of it.
+    pub overdue: crate::features::receivables::api::Overdue,
 }
 
 /// Figures for the signed-in user's company.

@@ -90,6 +90,22 @@ pub fn DashboardPage() -> impl IntoView {
                                     <p class="tile-label">{t!(i18n, dashboard.breaches_today)}</p>
                                     <p class="tile-text">{t!(i18n, dashboard.open_tickets, count = s.open_tickets)}</p>
                                 </article>
+                                <article class={if s.overdue.total.past_30().0 > 0 { "tile tile-alert" } else { "tile" }} data-tile="receivables">
+                                    <h2><a href="/receivables">{t!(i18n, receivables.tile_title)}</a></h2>
+                                    <p class="tile-figure" data-testid="overdue-total">{format!("¥{}", s.overdue.total.past_30().to_display_string())}</p>
+                                    <p class="tile-label">{t!(i18n, receivables.tile_overdue)}</p>
+                                    {if s.overdue.top.is_empty() {
+                                        view! { <p class="tile-text">{t!(i18n, receivables.tile_none)}</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ol class="tile-list tile-ranking">
+                                                {s.overdue.top.iter().map(|c| view! {
+                                                    <li><a href=format!("/receivables/{}", c.id)>{c.name.clone()}</a><strong>{c.aging.past_30().to_display_string()}</strong></li>
+                                                }).collect_view()}
+                                            </ol>
+                                        }.into_any()
+                                    }}
+                                </article>
                                 <article class={if s.overdue_visits > 0 { "tile tile-alert" } else { "tile" }} data-tile="visits">
                                     <h2><a href="/visits">{t!(i18n, dashboard.visits_tile)}</a></h2>
                                     <p class="tile-figure">{s.overdue_visits}</p>

@@ -12,6 +12,7 @@ pub mod employees;
 pub mod handbook;
 pub mod orders;
 pub mod pricing;
+pub mod receivables;
 pub mod sales;
 pub mod service;
 pub mod sessions;

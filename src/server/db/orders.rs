@@ -55,6 +55,24 @@ pub async fn customer(
     .await)
 }
 
+/// The customer with this id within `scope`.
+pub async fn customer_by_id(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    id: Uuid,
+) -> Result<Option<OrderCustomer>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT id, code, name, tier, status, rep_id FROM customers \
+         WHERE company_id = $1 AND id = $2 AND ($3 IS NULL OR rep_id = $3)",
+    )
+    .bind(company.0)
+    .bind(id)
+    .bind(scope.rep())
+    .fetch_optional(&mut *ex)
+    .await)
+}
+
 /// An order to store.
 #[derive(Debug, Clone)]
 pub struct NewOrder {

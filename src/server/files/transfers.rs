@@ -344,6 +344,73 @@ pub async fn export_growth(
     xlsx_download("growth", heads, table, name).await
 }
 
+/// `GET /api/receivables/export?headers=en|zh`: the aging report of the user's scope
+/// on today's date, every customer owing (the most overdue first) and the total, as
+/// `.xlsx`. A rep gets their own customers.
+pub async fn export_receivables(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let user = user_who_may(&state, &headers, Action::WorkWithCustomers).await?;
+    let mut conn = state.pool.acquire().await?;
+    let report = crate::server::receivables::report_for(&mut conn, &user, 0).await?;
+    drop(conn);
+    let en = q.get("headers").map(String::as_str) == Some("en");
+    let cells = |a: &crate::domain::receivables::Aging| {
+        [
+            a.days_0_30,
+            a.days_31_60,
+            a.days_61_90,
+            a.over_90,
+            a.total(),
+        ]
+        .map(|m| m.to_display_string())
+    };
+    let mut table: Vec<Vec<String>> = report
+        .customers
+        .iter()
+        .map(|c| {
+            let mut row = vec![c.code.clone(), c.name.clone(), c.rep_name.clone()];
+            row.extend(cells(&c.aging));
+            row
+        })
+        .collect();
+    let mut total = vec![
+        String::new(),
+        if en { "Total" } else { "合计" }.to_owned(),
+        String::new(),
+    ];
+    total.extend(cells(&report.total));
+    table.push(total);
+    let heads: Vec<String> = if en {
+        [
+            "code",
+            "name",
+            "rep",
+            "0_30_days",
+            "31_60_days",
+            "61_90_days",
+            "over_90_days",
+            "balance",
+        ]
+    } else {
+        [
+            "客户编码",
+            "客户名称",
+            "业务员",
+            "0–30天",
+            "31–60天",
+            "61–90天",
+            "90天以上",
+            "应收余额",
+        ]
+    }
+    .map(str::to_owned)
+    .to_vec();
+    xlsx_download("aging", heads, table, format!("aging-{}.xlsx", report.on)).await
+}
+
 /// A table as an Excel download (one sheet, bold headers), written on a blocking thread.
 async fn xlsx_download(
     sheet: &'static str,

@@ -1,0 +1,414 @@
+//! Receivables (`invoices`, `payments`, `payment_allocations`): an invoice per delivered
+//! order, payments and what of each went to which invoice. Writers keep
+//! `invoices.paid` and `payments.unallocated` equal to their allocations in the same
+//! transaction (see the migration). A rep's scope is the customer's rep.
+use crate::domain::ids::{CompanyId, EmployeeId};
+use crate::server::db::DbConn;
+use crate::server::db::customers::Scope;
+use crate::server::db::on;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+/// An invoice to issue.
+#[derive(Debug, Clone, Copy)]
+pub struct NewInvoice {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub customer_id: Uuid,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub amount: i64,
+    pub now: DateTime<Utc>,
+}
+
+/// Issues the order's invoice; `false` when the order has one already.
+pub async fn issue(
+    conn: &mut DbConn,
+    company: CompanyId,
+    i: &NewInvoice,
+) -> Result<bool, sqlx::Error> {
+    on!(conn, |ex| sqlx::query(
+        "INSERT INTO invoices (company_id, id, order_id, customer_id, issued_on, due_on, \
+         amount, paid, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8) \
+         ON CONFLICT (company_id, order_id) DO NOTHING",
+    )
+    .bind(company.0)
+    .bind(i.id)
+    .bind(i.order_id)
+    .bind(i.customer_id)
+    .bind(i.issued_on)
+    .bind(i.due_on)
+    .bind(i.amount)
+    .bind(i.now)
+    .execute(&mut *ex)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// An invoice as statements show it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvoiceRow {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub order_number: String,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub amount: i64,
+    pub paid: i64,
+}
+
+const INVOICE_COLUMNS: &str = "i.id, i.order_id, o.number AS order_number, i.issued_on, \
+     i.due_on, i.amount, i.paid FROM invoices i \
+     JOIN orders o ON o.company_id = i.company_id AND o.id = i.order_id";
+
+/// The customer's invoices still owing something, the earliest due first.
+pub async fn open_invoices(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+) -> Result<Vec<InvoiceRow>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(&format!(
+        "SELECT {INVOICE_COLUMNS} WHERE i.company_id = $1 AND i.customer_id = $2 \
+         AND i.paid < i.amount ORDER BY i.due_on, i.issued_on, o.number"
+    ))
+    .bind(company.0)
+    .bind(customer)
+    .fetch_all(&mut *ex)
+    .await)
+}
+
+/// The customer's latest invoices, paid or not, newest first.
+pub async fn recent_invoices(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+    limit: i64,
+) -> Result<Vec<InvoiceRow>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(&format!(
+        "SELECT {INVOICE_COLUMNS} WHERE i.company_id = $1 AND i.customer_id = $2 \
+         ORDER BY i.issued_on DESC, o.number DESC LIMIT $3"
+    ))
+    .bind(company.0)
+    .bind(customer)
+    .bind(limit)
+    .fetch_all(&mut *ex)
+    .await)
+}
+
+/// The invoice of an order, if issued.
+pub async fn invoice_of_order(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order: Uuid,
+) -> Result<Option<InvoiceRow>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(&format!(
+        "SELECT {INVOICE_COLUMNS} WHERE i.company_id = $1 AND i.order_id = $2"
+    ))
+    .bind(company.0)
+    .bind(order)
+    .fetch_optional(&mut *ex)
+    .await)
+}
+
+/// A payment to store (its `unallocated` is its whole amount until allocated).
+#[derive(Debug, Clone)]
+pub struct NewPayment<'a> {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub paid_on: NaiveDate,
+    pub method: &'static str,
+    pub reference: Option<&'a str>,
+    pub amount: i64,
+    pub note: Option<&'a str>,
+    pub recorded_by: EmployeeId,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn insert_payment(
+    conn: &mut DbConn,
+    company: CompanyId,
+    p: &NewPayment<'_>,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |ex| sqlx::query(
+        "INSERT INTO payments (company_id, id, customer_id, paid_on, method, reference, \
+         amount, unallocated, note, recorded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)",
+    )
+    .bind(company.0)
+    .bind(p.id)
+    .bind(p.customer_id)
+    .bind(p.paid_on)
+    .bind(p.method)
+    .bind(p.reference)
+    .bind(p.amount)
+    .bind(p.note)
+    .bind(p.recorded_by.0)
+    .bind(p.now)
+    .execute(&mut *ex)
+    .await
+    .map(|_| ()))
+}
+
+/// Who recorded the payment with this id in the company, and for which customer.
+pub async fn payment_recorder(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+) -> Result<Option<(Uuid, Uuid)>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT recorded_by, customer_id FROM payments WHERE company_id = $1 AND id = $2"
+    )
+    .bind(company.0)
+    .bind(id)
+    .fetch_optional(&mut *ex)
+    .await)
+}
+
+/// Whether a payment with this method and reference is stored.
+pub async fn reference_taken(
+    conn: &mut DbConn,
+    company: CompanyId,
+    method: &str,
+    reference: &str,
+) -> Result<bool, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM payments WHERE company_id = $1 AND method = $2 AND reference = $3"
+    )
+    .bind(company.0)
+    .bind(method)
+    .bind(reference)
+    .fetch_one(&mut *ex)
+    .await
+    .map(|n| n > 0))
+}
+
+/// Moves `amount` of a payment's unallocated money to an invoice: both running figures
+/// change with the allocation, and the statement fails (nothing changed) if either
+/// would leave its bounds.
+pub async fn allocate(
+    conn: &mut DbConn,
+    company: CompanyId,
+    payment: Uuid,
+    invoice: Uuid,
+    amount: i64,
+) -> Result<bool, sqlx::Error> {
+    let invoice_ok = on!(conn, |ex| sqlx::query(
+        "UPDATE invoices SET paid = paid + $3 \
+         WHERE company_id = $1 AND id = $2 AND paid + $3 <= amount",
+    )
+    .bind(company.0)
+    .bind(invoice)
+    .bind(amount)
+    .execute(&mut *ex)
+    .await
+    .map(|r| r.rows_affected() == 1))?;
+    let payment_ok = on!(conn, |ex| sqlx::query(
+        "UPDATE payments SET unallocated = unallocated - $3 \
+         WHERE company_id = $1 AND id = $2 AND unallocated >= $3",
+    )
+    .bind(company.0)
+    .bind(payment)
+    .bind(amount)
+    .execute(&mut *ex)
+    .await
+    .map(|r| r.rows_affected() == 1))?;
+    if !(invoice_ok && payment_ok) {
+        return Ok(false);
+    }
+    on!(conn, |ex| sqlx::query(
+        "INSERT INTO payment_allocations (company_id, payment_id, invoice_id, amount) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (company_id, payment_id, invoice_id) \
+         DO UPDATE SET amount = payment_allocations.amount + $4",
+    )
+    .bind(company.0)
+    .bind(payment)
+    .bind(invoice)
+    .bind(amount)
+    .execute(&mut *ex)
+    .await
+    .map(|_| true))
+}
+
+/// The customer's payments with money not yet allocated (credit), the earliest first.
+pub async fn credits(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+) -> Result<Vec<(Uuid, i64)>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT id, unallocated FROM payments WHERE company_id = $1 AND customer_id = $2 \
+         AND unallocated > 0 ORDER BY paid_on, created_at, id"
+    )
+    .bind(company.0)
+    .bind(customer)
+    .fetch_all(&mut *ex)
+    .await)
+}
+
+/// A payment as statements show it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub id: Uuid,
+    pub paid_on: NaiveDate,
+    pub method: String,
+    pub reference: Option<String>,
+    pub amount: i64,
+    pub unallocated: i64,
+    pub note: Option<String>,
+    pub recorded_by_name: String,
+    /// The orders its money went to, comma-separated.
+    pub to_orders: Option<String>,
+}
+
+/// The customer's latest payments, newest first.
+pub async fn recent_payments(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+    limit: i64,
+) -> Result<Vec<PaymentRow>, sqlx::Error> {
+    let rows: Vec<PaymentRow> = on!(conn, |ex| sqlx::query_as(
+        "SELECT p.id, p.paid_on, p.method, p.reference, p.amount, p.unallocated, p.note, \
+         e.name AS recorded_by_name, NULL AS to_orders FROM payments p \
+         JOIN employees e ON e.company_id = p.company_id AND e.id = p.recorded_by \
+         WHERE p.company_id = $1 AND p.customer_id = $2 \
+         ORDER BY p.paid_on DESC, p.created_at DESC LIMIT $3"
+    )
+    .bind(company.0)
+    .bind(customer)
+    .bind(limit)
+    .fetch_all(&mut *ex)
+    .await)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for mut r in rows {
+        let numbers: Vec<String> = on!(conn, |ex| sqlx::query_scalar(
+            "SELECT o.number FROM payment_allocations a \
+             JOIN invoices i ON i.company_id = a.company_id AND i.id = a.invoice_id \
+             JOIN orders o ON o.company_id = i.company_id AND o.id = i.order_id \
+             WHERE a.company_id = $1 AND a.payment_id = $2 ORDER BY i.due_on, o.number"
+        )
+        .bind(company.0)
+        .bind(r.id)
+        .fetch_all(&mut *ex)
+        .await)?;
+        r.to_orders = (!numbers.is_empty()).then(|| numbers.join(", "));
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// One customer's (or a rep's, or the company's) open balances by age on a day: the
+/// days the buckets start, bound by the caller (`late ≤ 30` ⇔ `due ≥ day − 30`).
+#[derive(Debug, Clone, Copy)]
+pub struct AgingDays {
+    pub minus_30: NaiveDate,
+    pub minus_60: NaiveDate,
+    pub minus_90: NaiveDate,
+}
+
+/// A row of the aging report.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AgingRow {
+    pub customer_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub rep_id: Option<Uuid>,
+    pub rep_name: Option<String>,
+    pub days_0_30: i64,
+    pub days_31_60: i64,
+    pub days_61_90: i64,
+    pub over_90: i64,
+}
+
+const BUCKETS: &str = "\
+     CAST(SUM(CASE WHEN i.due_on >= $3 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_0_30, \
+     CAST(SUM(CASE WHEN i.due_on < $3 AND i.due_on >= $4 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_31_60, \
+     CAST(SUM(CASE WHEN i.due_on < $4 AND i.due_on >= $5 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_61_90, \
+     CAST(SUM(CASE WHEN i.due_on < $5 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS over_90";
+
+/// Every customer of `scope` owing something, with the open balance by age; the most
+/// overdue (past 30 days) first, then the largest balance. `limit` none: all.
+pub async fn aging_by_customer(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    days: AgingDays,
+    limit: Option<i64>,
+    offset: i64,
+) -> Result<Vec<AgingRow>, sqlx::Error> {
+    // sorted outside the grouping: PostgreSQL reads output names in ORDER BY only bare
+    on!(conn, |ex| sqlx::query_as(&format!(
+        "SELECT * FROM (SELECT i.customer_id, c.code, c.name, c.rep_id, e.name AS rep_name, \
+         {BUCKETS} FROM invoices i \
+         JOIN customers c ON c.company_id = i.company_id AND c.id = i.customer_id \
+         LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
+         WHERE i.company_id = $1 AND i.paid < i.amount AND ($2 IS NULL OR c.rep_id = $2) \
+         GROUP BY i.customer_id, c.code, c.name, c.rep_id, e.name) a \
+         ORDER BY a.days_31_60 + a.days_61_90 + a.over_90 DESC, \
+         a.days_0_30 + a.days_31_60 + a.days_61_90 + a.over_90 DESC, a.code \
+         LIMIT $6 OFFSET $7"
+    ))
+    .bind(company.0)
+    .bind(scope.rep())
+    .bind(days.minus_30)
+    .bind(days.minus_60)
+    .bind(days.minus_90)
+    .bind(limit.unwrap_or(i64::MAX))
+    .bind(offset)
+    .fetch_all(&mut *ex)
+    .await)
+}
+
+/// A rep's (or unassigned customers') open balances by age, and how many customers owe.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RepAgingRow {
+    pub rep_id: Option<Uuid>,
+    pub rep_name: Option<String>,
+    pub customers: i64,
+    pub days_0_30: i64,
+    pub days_31_60: i64,
+    pub days_61_90: i64,
+    pub over_90: i64,
+}
+
+/// The aging summed per rep within `scope` (the company total is their sum).
+pub async fn aging_by_rep(
+    conn: &mut DbConn,
+    company: CompanyId,
+    scope: Scope,
+    days: AgingDays,
+) -> Result<Vec<RepAgingRow>, sqlx::Error> {
+    on!(conn, |ex| {
+        sqlx::query_as(&format!(
+        "SELECT c.rep_id, e.name AS rep_name, COUNT(DISTINCT i.customer_id) AS customers, {BUCKETS} \
+         FROM invoices i \
+         JOIN customers c ON c.company_id = i.company_id AND c.id = i.customer_id \
+         LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
+         WHERE i.company_id = $1 AND i.paid < i.amount AND ($2 IS NULL OR c.rep_id = $2) \
+         GROUP BY c.rep_id, e.name ORDER BY e.name"
+    ))
+    .bind(company.0)
+    .bind(scope.rep())
+    .bind(days.minus_30)
+    .bind(days.minus_60)
+    .bind(days.minus_90)
+    .fetch_all(&mut *ex)
+    .await
+    })
+}
+
+/// The customer's unallocated credit in all (fen).
+pub async fn credit_total(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+) -> Result<i64, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(unallocated), 0) AS BIGINT) FROM payments \
+         WHERE company_id = $1 AND customer_id = $2 AND unallocated > 0"
+    )
+    .bind(company.0)
+    .bind(customer)
+    .fetch_one(&mut *ex)
+    .await)
+}

@@ -1,0 +1,648 @@
+//! Receivables over HTTP on the demo company: a delivered order is invoiced once, due
+//! after the customer's credit days; payments go oldest due first or as chosen, never
+//! more to an invoice than it owes, the rest kept as credit that pays the next invoice;
+//! a form sent twice is one payment; every bad input is named by field with nothing
+//! stored; the aging report in SQL agrees with the domain's rule and a rep sees only
+//! their own customers (report, statement, export, dashboard), a driver and another
+//! company nothing.
+#![expect(clippy::unwrap_used)]
+use crate::helpers::{TestApp, errors, ok, refusal, sent, spawn_app};
+use qudao::domain::money::Money;
+use qudao::domain::receivables::{AllocationInput, Open, PaymentInput, aging};
+use qudao::features::orders::api::{CreateOrder, OrderInput, OrderLineInput, StepOrder};
+use qudao::features::receivables::api::{
+    AgingReport, CustomerStatement, GetAging, GetStatement, PaymentOutcome, RecordPayment,
+};
+use qudao::server::db::on;
+use reqwest::{Client, StatusCode};
+use uuid::Uuid;
+
+/// The first `n` active customers (by code) of demo rep `login`: (id, code).
+async fn customers_of(app: &TestApp, login: &str, n: i64) -> Vec<(Uuid, String)> {
+    let rep: Uuid = app.demo_employee_id(login).await.parse().unwrap();
+    on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT id, code FROM customers WHERE rep_id = $1 AND status = 'active' \
+         ORDER BY code LIMIT $2"
+    )
+    .bind(rep)
+    .bind(n)
+    .fetch_all(ex)
+    .await)
+    .unwrap()
+}
+
+/// An order of `quantity` × BJ-500 for `code`, taken and moved to delivered by manager
+/// `m`; its id and total (fen).
+async fn delivered(app: &TestApp, m: &Client, code: &str, quantity: u32) -> (String, i64) {
+    let id: String = sent(
+        app,
+        m,
+        &CreateOrder {
+            order: OrderInput {
+                customer_code: code.into(),
+                order_date: String::new(),
+                lines: vec![OrderLineInput {
+                    product_sku: "BJ-500".into(),
+                    quantity: quantity.to_string(),
+                    ..OrderLineInput::default()
+                }],
+                client_id: String::new(),
+            },
+        },
+    )
+    .await;
+    let mut version = 1;
+    let mut total = String::new();
+    use qudao::domain::orders::Step;
+    for step in [Step::Confirm, Step::Pick, Step::Dispatch, Step::Deliver] {
+        let d = sent(
+            app,
+            m,
+            &StepOrder {
+                id: id.clone(),
+                version,
+                step,
+                reason: String::new(),
+            },
+        )
+        .await;
+        version = d.order.version;
+        total = d.order.total;
+    }
+    (id, Money::parse_yuan(&total).unwrap().0)
+}
+
+fn payment(key: Uuid, code: &str, amount: &str) -> PaymentInput {
+    PaymentInput {
+        key: key.to_string(),
+        customer_code: code.into(),
+        paid_on: String::new(),
+        method: "cash".into(),
+        amount: amount.into(),
+        ..PaymentInput::default()
+    }
+}
+
+async fn pay(app: &TestApp, c: &Client, p: PaymentInput) -> PaymentOutcome {
+    sent(app, c, &RecordPayment { payment: p }).await
+}
+
+async fn statement(app: &TestApp, c: &Client, customer: Uuid) -> CustomerStatement {
+    sent(
+        app,
+        c,
+        &GetStatement {
+            customer: customer.to_string(),
+        },
+    )
+    .await
+}
+
+/// Every invoice's `paid` is the sum of its allocations and never above its amount;
+/// every payment's `unallocated` is its amount less its allocations and never below 0.
+async fn assert_figures_exact(app: &TestApp) {
+    let bad_invoices: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invoices i WHERE i.paid > i.amount OR i.paid <> \
+         (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocations a \
+          WHERE a.company_id = i.company_id AND a.invoice_id = i.id)"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    let bad_payments: i64 = on!(&app.pool, |ex| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM payments p WHERE p.unallocated < 0 OR p.unallocated <> p.amount - \
+         (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocations a \
+          WHERE a.company_id = p.company_id AND a.payment_id = p.id)"
+    )
+    .fetch_one(ex)
+    .await
+    })
+    .unwrap();
+    assert_eq!((bad_invoices, bad_payments), (0, 0));
+}
+
+async fn stored(app: &TestApp, table: &str) -> i64 {
+    on!(&app.pool, |ex| sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM {table}"
+    ))
+    .fetch_one(ex)
+    .await)
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_delivered_order_is_invoiced_once_and_payments_go_oldest_first_keeping_the_rest() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let (customer, code) = customers_of(&app, "zhangwei", 1).await.remove(0);
+    let before = statement(&app, &m, customer).await;
+    let (first, a) = delivered(&app, &m, &code, 2).await;
+    let (_second, b) = delivered(&app, &m, &code, 3).await;
+    // one invoice per delivered order, due after the tier policy's credit days
+    let (issued, due): (chrono::NaiveDate, chrono::NaiveDate) =
+        on!(&app.pool, |ex| sqlx::query_as(
+            "SELECT issued_on, due_on FROM invoices WHERE order_id = $1"
+        )
+        .bind(first.parse::<Uuid>().unwrap())
+        .fetch_one(ex)
+        .await)
+        .unwrap();
+    let credit_days: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT p.credit_days FROM tier_policies p JOIN customers c \
+         ON c.company_id = p.company_id AND c.tier = p.tier \
+         WHERE c.id = $1 AND p.effective_from <= $2 ORDER BY p.effective_from DESC LIMIT 1"
+    )
+    .bind(customer)
+    .bind(issued.to_string())
+    .fetch_optional(ex)
+    .await)
+    .unwrap()
+    .unwrap_or(0);
+    assert_eq!((due - issued).num_days(), credit_days);
+    let s = statement(&app, &m, customer).await;
+    assert_eq!(s.open.len(), before.open.len() + 2);
+    assert_eq!(s.aging.total().0, before.aging.total().0 + a + b);
+    // the customer's existing debts (demo) are paid first: settle them to start clean
+    if before.aging.total().0 > 0 {
+        let old = Money(before.aging.total().0).to_display_string();
+        pay(&app, &m, payment(Uuid::now_v7(), &code, &old)).await;
+    }
+    let start_credit = statement(&app, &m, customer).await.credit;
+    assert_eq!(start_credit.0, before.credit.0.max(0));
+
+    // all of the first invoice and half the second, oldest due first
+    let half = b / 2;
+    let out = pay(
+        &app,
+        &m,
+        payment(Uuid::now_v7(), &code, &Money(a + half).to_display_string()),
+    )
+    .await;
+    assert_eq!(
+        out.allocated.iter().map(|(_, m)| m.0).collect::<Vec<_>>(),
+        [a, half]
+    );
+    assert_eq!(out.unallocated, Money(0));
+    // more than is open: the rest is kept as credit, never lost
+    let key = Uuid::now_v7();
+    let out = pay(
+        &app,
+        &m,
+        payment(key, &code, &Money(b - half + 12_345).to_display_string()),
+    )
+    .await;
+    assert_eq!(out.unallocated, Money(12_345));
+    let s = statement(&app, &m, customer).await;
+    assert_eq!(s.aging.total(), Money(0));
+    assert_eq!(s.credit.0, start_credit.0 + 12_345);
+    // the same form again (a double click, a retry): nothing new
+    let payments = stored(&app, "payments").await;
+    let again = pay(&app, &m, payment(key, &code, "999")).await;
+    assert!(again.resent);
+    assert_eq!(stored(&app, "payments").await, payments);
+    // the credit pays the next delivered order at once
+    let (_third, c) = delivered(&app, &m, &code, 1).await;
+    let s = statement(&app, &m, customer).await;
+    let paid_by_credit = (start_credit.0 + 12_345).min(c);
+    assert_eq!(s.aging.total().0, c - paid_by_credit);
+    assert_eq!(s.credit.0, start_credit.0 + 12_345 - paid_by_credit);
+    // delivering twice is refused and issues nothing more
+    let invoices = stored(&app, "invoices").await;
+    let d = ok(&app, &m, "orders/get", serde_json::json!({ "id": first })).await;
+    let (status, _) = refusal(
+        &app,
+        &m,
+        &StepOrder {
+            id: first.clone(),
+            version: d["order"]["version"].as_i64().unwrap(),
+            step: qudao::domain::orders::Step::Deliver,
+            reason: String::new(),
+        },
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(stored(&app, "invoices").await, invoices);
+    assert_figures_exact(&app).await;
+}
+
+#[tokio::test]
+async fn payments_can_be_allocated_by_hand_but_never_beyond_a_balance() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let (customer, code) = customers_of(&app, "lina", 1).await.remove(0);
+    delivered(&app, &m, &code, 2).await;
+    delivered(&app, &m, &code, 4).await;
+    let s = statement(&app, &m, customer).await;
+    let newest = s.open.last().unwrap().clone();
+    let hand = |amount: &str| AllocationInput {
+        invoice: newest.id.clone(),
+        amount: amount.into(),
+    };
+    // the newest invoice by hand: the older ones keep their balance
+    let p = PaymentInput {
+        allocations: vec![hand("1.00")],
+        ..payment(Uuid::now_v7(), &code, "1.50")
+    };
+    let out = pay(&app, &m, p).await;
+    assert_eq!(
+        out.allocated,
+        vec![(newest.order_number.clone(), Money(100))]
+    );
+    assert_eq!(out.unallocated, Money(50));
+    let after = statement(&app, &m, customer).await;
+    for (x, y) in s.open.iter().zip(&after.open) {
+        let taken = if x.id == newest.id { 100 } else { 0 };
+        assert_eq!(x.balance().0 - y.balance().0, taken, "{}", x.order_number);
+    }
+    // more than the invoice still owes, more than the payment, an invoice not open
+    let too_much = Money(newest.balance().0).to_display_string();
+    let other = customers_of(&app, "zhangwei", 1).await.remove(0);
+    delivered(&app, &m, &other.1, 1).await;
+    let foreign = statement(&app, &m, other.0).await.open[0].id.clone();
+    let payments = stored(&app, "payments").await;
+    for (p, field, code) in [
+        (
+            PaymentInput {
+                allocations: vec![hand(""), hand(&too_much)],
+                ..payment(Uuid::now_v7(), &code, "99999")
+            },
+            "allocations.1.amount",
+            "OverBalance",
+        ),
+        (
+            PaymentInput {
+                allocations: vec![hand("5")],
+                ..payment(Uuid::now_v7(), &code, "4")
+            },
+            "amount",
+            "OverPayment",
+        ),
+        (
+            PaymentInput {
+                allocations: vec![AllocationInput {
+                    invoice: foreign.clone(),
+                    amount: "1".into(),
+                }],
+                ..payment(Uuid::now_v7(), &code, "4")
+            },
+            "allocations.0.amount",
+            "OverBalance",
+        ),
+    ] {
+        let (status, body) = refusal(&app, &m, &RecordPayment { payment: p }).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            errors(&body).contains(&(field.to_owned(), code.to_owned())),
+            "{body}"
+        );
+    }
+    assert_eq!(stored(&app, "payments").await, payments);
+    assert_figures_exact(&app).await;
+}
+
+#[tokio::test]
+async fn a_bad_payment_is_refused_by_field_with_nothing_stored() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let (_, code) = customers_of(&app, "zhangwei", 1).await.remove(0);
+    let (_, others) = customers_of(&app, "lina", 1).await.remove(0);
+    let tomorrow =
+        (qudao::domain::time::beijing_date(chrono::Utc::now()) + chrono::Days::new(1)).to_string();
+    let key = || Uuid::now_v7();
+    let with = |f: &dyn Fn(&mut PaymentInput)| {
+        let mut p = payment(key(), &code, "100");
+        f(&mut p);
+        p
+    };
+    // a WeChat number recorded once already
+    pay(
+        &app,
+        &m,
+        PaymentInput {
+            method: "wechat".into(),
+            reference: "4200001234".into(),
+            ..payment(key(), &code, "1")
+        },
+    )
+    .await;
+    let rep = app.signed_in("zhangwei").await;
+    let payments = stored(&app, "payments").await;
+    for (who, p, field, error) in [
+        (
+            &m,
+            with(&|p| p.paid_on = tomorrow.clone()),
+            "paid_on",
+            "InFuture",
+        ),
+        (
+            &m,
+            with(&|p| p.paid_on = "2026-02-30".into()),
+            "paid_on",
+            "InvalidDate",
+        ),
+        (&m, with(&|p| p.amount = "0".into()), "amount", "Zero"),
+        (&m, with(&|p| p.amount = "-5".into()), "amount", "Negative"),
+        (
+            &m,
+            with(&|p| p.amount = "一百".into()),
+            "amount",
+            "InvalidNumber",
+        ),
+        (
+            &m,
+            with(&|p| p.amount = "1.005".into()),
+            "amount",
+            "TooManyDecimals",
+        ),
+        (
+            &m,
+            with(&|p| p.amount = String::new()),
+            "amount",
+            "Required",
+        ),
+        (
+            &m,
+            with(&|p| p.method = "bitcoin".into()),
+            "method",
+            "InvalidChoice",
+        ),
+        (
+            &m,
+            with(&|p| p.method = "alipay".into()),
+            "reference",
+            "Required",
+        ),
+        (
+            &m,
+            with(&|p| p.reference = "9".repeat(65)),
+            "reference",
+            "TooLong",
+        ),
+        (
+            &m,
+            with(&|p| {
+                p.method = "wechat".into();
+                p.reference = "4200001234".into();
+            }),
+            "reference",
+            "Taken",
+        ),
+        (
+            &m,
+            with(&|p| p.customer_code = "NOPE-1".into()),
+            "customer_code",
+            "UnknownCustomer",
+        ),
+        // another rep's customer is unknown to a rep
+        (
+            &rep,
+            with(&|p| p.customer_code = others.clone()),
+            "customer_code",
+            "UnknownCustomer",
+        ),
+        (&m, with(&|p| p.key = String::new()), "key", "Required"),
+    ] {
+        let (status, body) = refusal(&app, who, &RecordPayment { payment: p }).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {body}");
+        // the code as sent (`TooLong` carries its limit)
+        let named = body["Validation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == field && e["code"].to_string().contains(error));
+        assert!(named, "{field}: {body}");
+    }
+    assert_eq!(stored(&app, "payments").await, payments);
+    // another user's form key is never taken as theirs
+    let k = key();
+    pay(&app, &m, payment(k, &code, "1")).await;
+    let (status, body) = refusal(
+        &app,
+        &rep,
+        &RecordPayment {
+            payment: payment(k, &code, "1"),
+        },
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(errors(&body), [("key".to_owned(), "Taken".to_owned())]);
+}
+
+#[tokio::test]
+async fn the_aging_in_sql_follows_the_domains_buckets_and_a_rep_sees_only_their_own() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("laoban").await;
+    // spread the demo's invoices over every bucket, boundaries included
+    let today = qudao::domain::time::beijing_date(chrono::Utc::now());
+    let ids: Vec<Uuid> = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT id FROM invoices ORDER BY id"
+    )
+    .fetch_all(ex)
+    .await)
+    .unwrap();
+    assert!(ids.len() >= 10, "the demo has invoices");
+    let lates = [-5i64, 0, 30, 31, 60, 61, 90, 91, 200];
+    for (i, id) in ids.iter().enumerate() {
+        let due = today - chrono::Duration::days(lates[i % lates.len()]);
+        let issued = due - chrono::Duration::days(10);
+        on!(&app.pool, |ex| sqlx::query(
+            "UPDATE invoices SET due_on = $1, issued_on = $2 WHERE id = $3"
+        )
+        .bind(due)
+        .bind(issued)
+        .bind(id)
+        .execute(ex)
+        .await
+        .map(|_| ()))
+        .unwrap();
+    }
+    let rows: Vec<(Uuid, Uuid, chrono::NaiveDate, i64)> = on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT id, customer_id, due_on, amount - paid FROM invoices WHERE paid < amount"
+    )
+    .fetch_all(ex)
+    .await)
+    .unwrap();
+    let report: AgingReport = sent(&app, &owner, &GetAging { page: 1 }).await;
+    let open: Vec<Open<Uuid>> = rows
+        .iter()
+        .map(|(id, _, due, balance)| Open {
+            invoice: *id,
+            due: *due,
+            balance: Money(*balance),
+        })
+        .collect();
+    assert_eq!(report.total, aging(&open, today));
+    assert!(report.total.over_90.0 > 0 && report.total.days_31_60.0 > 0);
+    // each customer's row is the domain's aging of their open invoices, the most overdue first
+    for c in &report.customers {
+        let id: Uuid = c.id.parse().unwrap();
+        let mine: Vec<Open<Uuid>> = rows
+            .iter()
+            .zip(&open)
+            .filter(|((_, customer, _, _), _)| *customer == id)
+            .map(|(_, o)| *o)
+            .collect();
+        assert_eq!(c.aging, aging(&mine, today), "{}", c.code);
+    }
+    let overdue: Vec<i64> = report
+        .customers
+        .iter()
+        .map(|c| c.aging.past_30().0)
+        .collect();
+    assert!(overdue.windows(2).all(|w| w[0] >= w[1]), "{overdue:?}");
+    let mut by_reps = qudao::domain::receivables::Aging::default();
+    for r in &report.reps {
+        by_reps.add(&r.aging);
+    }
+    assert_eq!(by_reps, report.total);
+    // the dashboard's tile: the same overdue figure, its top five the first five
+    let dash = ok(&app, &owner, "dashboard", serde_json::json!({})).await;
+    let tile: qudao::features::receivables::api::Overdue =
+        serde_json::from_value(dash["overdue"].clone()).unwrap();
+    assert_eq!(tile.total, report.total);
+    assert_eq!(
+        tile.top.iter().map(|c| &c.code).collect::<Vec<_>>(),
+        report
+            .customers
+            .iter()
+            .filter(|c| c.aging.past_30().0 > 0)
+            .take(5)
+            .map(|c| &c.code)
+            .collect::<Vec<_>>()
+    );
+
+    // a rep: their own customers only, in the report, the export and statements
+    let rep = app.signed_in("zhangwei").await;
+    let mine: Vec<String> = customers_of(&app, "zhangwei", 10_000)
+        .await
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    let theirs: AgingReport = sent(&app, &rep, &GetAging { page: 1 }).await;
+    assert!(!theirs.customers.is_empty());
+    assert!(theirs.customers.iter().all(|c| mine.contains(&c.code)));
+    assert_eq!(theirs.reps.len(), 1);
+    let book = rep
+        .get(format!("{}/api/receivables/export?headers=en", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(book.status(), StatusCode::OK);
+    let table = qudao::server::spreadsheet::read_table(&book.bytes().await.unwrap()).unwrap();
+    let codes: Vec<&String> = table
+        .rows
+        .iter()
+        .skip(1) // the header
+        .filter_map(|r| r.first())
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(codes.len(), theirs.owing as usize);
+    assert!(codes.iter().all(|c| mine.contains(c)));
+    let someone_elses = report
+        .customers
+        .iter()
+        .find(|c| !mine.contains(&c.code))
+        .unwrap();
+    let (status, _) = refusal(
+        &app,
+        &rep,
+        &GetStatement {
+            customer: someone_elses.id.clone(),
+        },
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // a driver: nothing; another company: nothing of this one
+    let driver = app.signed_in("wugang").await;
+    let (status, _) = refusal(&app, &driver, &GetAging { page: 1 }).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let export = driver
+        .get(format!("{}/api/receivables/export", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), StatusCode::FORBIDDEN);
+    app.add_company("别家商贸", "bieren").await;
+    let stranger = app.signed_in("bieren").await;
+    let empty: AgingReport = sent(&app, &stranger, &GetAging { page: 1 }).await;
+    assert_eq!((empty.owing, empty.total.total()), (0, Money(0)));
+    let (status, _) = refusal(
+        &app,
+        &stranger,
+        &GetStatement {
+            customer: someone_elses.id.clone(),
+        },
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn payments_sent_at_once_are_each_stored_once_and_never_overpay() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let w = app.signed_in("wangqiang").await;
+    let (customer, code) = customers_of(&app, "zhaolei", 1).await.remove(0);
+    delivered(&app, &m, &code, 3).await;
+    let before = statement(&app, &m, customer).await;
+    let owed = before.aging.total().0;
+    let payments = stored(&app, "payments").await;
+    for _ in 0..3 {
+        // two managers each record the whole debt at once; and one form sent twice at once
+        let twice = Uuid::now_v7();
+        let amount = Money(owed).to_display_string();
+        let (_, _, c, d) = tokio::join!(
+            pay(&app, &m, payment(Uuid::now_v7(), &code, &amount)),
+            pay(&app, &w, payment(Uuid::now_v7(), &code, &amount)),
+            pay(&app, &m, payment(twice, &code, "10")),
+            pay(&app, &m, payment(twice, &code, "10")),
+        );
+        assert_eq!([c.resent, d.resent].iter().filter(|r| **r).count(), 1);
+    }
+    assert_eq!(stored(&app, "payments").await, payments + 9);
+    // the debt paid once, everything else kept as credit
+    let s = statement(&app, &m, customer).await;
+    assert_eq!(s.aging.total(), Money(0));
+    assert_eq!(s.credit.0, before.credit.0 + 3 * (2 * owed + 1_000) - owed);
+    assert_figures_exact(&app).await;
+}
+
+#[tokio::test]
+async fn a_payment_posted_as_a_plain_form_returns_to_the_account() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let (customer, code) = customers_of(&app, "zhangwei", 1).await.remove(0);
+    let from = format!("/receivables/{customer}");
+    let key = Uuid::now_v7().to_string();
+    let fields = [
+        ("payment[key]", key.as_str()),
+        ("payment[customer_code]", code.as_str()),
+        ("payment[paid_on]", ""),
+        ("payment[method]", "transfer"),
+        ("payment[reference]", ""),
+        ("payment[amount]", "88.80"),
+        ("payment[note]", "对公转账"),
+    ];
+    let r = app.post_form(&m, "receivables/pay", &from, &fields).await;
+    let (next, err) = crate::helpers::form_answer(&r);
+    assert_eq!((next, err), (from.clone(), None));
+    let s = statement(&app, &m, customer).await;
+    assert_eq!(s.payments[0].amount, Money(8_880));
+    assert_eq!(s.payments[0].note, "对公转账");
+    // a refused one comes back to the form with its error
+    let bad = [("payment[amount]", "0"), ("payment[key]", "")];
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (*k, bad.iter().find(|(b, _)| b == k).map_or(*v, |(_, x)| *x)))
+        .collect();
+    let r = app.post_form(&m, "receivables/pay", &from, &fields).await;
+    let (back, err) = crate::helpers::form_answer(&r);
+    assert!(back.starts_with(&from), "{back}");
+    assert!(err.is_some());
+    // the pages themselves: the report and the account draw on a full load
+    for path in ["/receivables".to_owned(), from] {
+        let page = m.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+    }
+}

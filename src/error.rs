@@ -70,6 +70,10 @@ pub enum Conflict {
     /// The order has moved on (another user confirmed, cancelled or dispatched it since
     /// the page was opened): it now stands at this status.
     OrderMoved(crate::domain::orders::OrderStatus),
+    /// Confirming would pass the customer's credit limit, or they owe money past its
+    /// credit days: the figures, for the user to see (a manager may release it with a
+    /// reason).
+    CreditBlocked(crate::domain::receivables::CreditCheck),
 }
 
 impl AppError {

@@ -38,6 +38,7 @@ pub fn error_message(i18n: I18nContext<Locale>, e: &AppError) -> String {
             let status = crate::features::orders::components::status_label(i18n, *status);
             t_string!(i18n, errors.order_moved, status = status).to_string()
         }
+        AppError::Conflict(Conflict::CreditBlocked(c)) => credit_message(i18n, c),
         AppError::Internal => t_string!(i18n, errors.internal).to_string(),
         AppError::Busy => t_string!(i18n, errors.busy).to_string(),
         AppError::ServerFn(ServerFnErrorErr::Request(_)) => {
@@ -304,4 +305,36 @@ pub fn ServerErrorPage(error: AppError) -> impl IntoView {
             />
         }
     }
+}
+
+/// Why credit control refused a confirmation, with its figures.
+pub fn credit_message(
+    i18n: I18nContext<Locale>,
+    c: &crate::domain::receivables::CreditCheck,
+) -> String {
+    let yuan = |m: crate::domain::money::Money| m.to_display_string();
+    let mut parts = Vec::new();
+    if let Some(limit) = c.limit.filter(|_| c.over_limit()) {
+        parts.push(
+            t_string!(
+                i18n,
+                errors.credit_over_limit,
+                open = yuan(c.open),
+                pending = yuan(c.pending),
+                order = yuan(c.order),
+                exposure = yuan(c.exposure()),
+                limit = yuan(limit)
+            )
+            .to_string(),
+        );
+    }
+    if c.overdue.0 > 0 {
+        parts.push(t_string!(i18n, errors.credit_overdue, overdue = yuan(c.overdue)).to_string());
+    }
+    t_string!(
+        i18n,
+        errors.credit_blocked,
+        reasons = parts.join(t_string!(i18n, errors.credit_sep))
+    )
+    .to_string()
 }

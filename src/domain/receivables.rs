@@ -116,6 +116,43 @@ pub fn aging<K>(open: &[Open<K>], day: NaiveDate) -> Aging {
     a
 }
 
+/// Credit control at confirmation: what the customer would owe with this order against
+/// their limit, and what is already past its credit days. Confirming is refused while
+/// [`CreditCheck::blocked`], unless a manager releases it with a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CreditCheck {
+    /// The customer's own limit, else their tier policy's; none: no limit.
+    pub limit: Option<Money>,
+    /// Open invoices less the customer's unallocated credit (never below zero).
+    pub open: Money,
+    /// Orders confirmed and not yet delivered (owed once delivered).
+    pub pending: Money,
+    /// This order.
+    pub order: Money,
+    /// Open balances already past their due day.
+    pub overdue: Money,
+}
+
+impl CreditCheck {
+    /// What the customer would owe: open + pending + this order.
+    pub fn exposure(&self) -> Money {
+        Money(
+            self.open
+                .0
+                .saturating_add(self.pending.0)
+                .saturating_add(self.order.0),
+        )
+    }
+
+    pub fn over_limit(&self) -> bool {
+        self.limit.is_some_and(|l| self.exposure() > l)
+    }
+
+    pub fn blocked(&self) -> bool {
+        self.over_limit() || self.overdue.0 > 0
+    }
+}
+
 /// How a customer paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -487,6 +524,26 @@ mod tests {
                 code(f)
             );
         }
+    }
+
+    #[test]
+    fn credit_blocks_past_the_limit_or_with_anything_overdue() {
+        let c = |limit: Option<i64>, open, pending, order, overdue| CreditCheck {
+            limit: limit.map(Money),
+            open: Money(open),
+            pending: Money(pending),
+            order: Money(order),
+            overdue: Money(overdue),
+        };
+        // exactly at the limit is allowed; a fen more is not
+        assert!(!c(Some(1_000), 400, 300, 300, 0).blocked());
+        assert!(c(Some(1_000), 400, 300, 301, 0).blocked());
+        assert_eq!(c(Some(1_000), 400, 300, 301, 0).exposure(), Money(1_001));
+        // no limit: only what is overdue blocks
+        assert!(!c(None, 9_999_999, 0, 1, 0).blocked());
+        assert!(c(None, 0, 0, 1, 1).blocked());
+        assert!(c(Some(1_000_000), 100, 0, 1, 50).blocked());
+        assert!(!c(Some(1_000_000), 100, 0, 1, 50).over_limit());
     }
 
     #[test]

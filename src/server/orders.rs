@@ -375,6 +375,44 @@ pub async fn step(
     if step == Step::Confirm && o.customer_status == "closed" {
         return Err(FieldError::new("customer_code", FieldErrorCode::CustomerClosed).into());
     }
+    // credit control: over the limit or anything past due stops a confirmation, unless
+    // a manager releases it with a reason (kept with the figures they saw)
+    let mut released = false;
+    if step == Step::Confirm {
+        let check = crate::server::receivables::credit_check(
+            &mut tx,
+            company,
+            o.customer_id,
+            o.total,
+            beijing.date(),
+        )
+        .await?;
+        if check.blocked() {
+            let Some(why) = reason.as_deref() else {
+                return Err(AppError::Conflict(Conflict::CreditBlocked(check)));
+            };
+            crate::server::db::receivables::insert_release(
+                &mut tx,
+                company,
+                &crate::server::db::receivables::NewRelease {
+                    order_id: o.id,
+                    customer_id: o.customer_id,
+                    by: user.id,
+                    at: now,
+                    reason: why,
+                    check,
+                },
+            )
+            .await?;
+            released = true;
+        }
+    }
+    // a reason belongs to a cancel or a release, nothing else
+    let reason = match step {
+        Step::Cancel => reason,
+        Step::Confirm if released => reason,
+        _ => None,
+    };
     let batch = match effect {
         LedgerEffect::None => o.batch_id,
         LedgerEffect::Post => Some(

@@ -8,7 +8,7 @@
 use crate::domain::ids::CompanyId;
 use crate::domain::money::Money;
 use crate::domain::receivables::{
-    Aging, Open, PaymentFields, PaymentInput, PaymentMethod, aging, allocate_by_hand,
+    Aging, CreditCheck, Open, PaymentFields, PaymentInput, PaymentMethod, aging, allocate_by_hand,
     allocate_oldest_first, due_on,
 };
 use crate::domain::segmentation::Class;
@@ -63,16 +63,55 @@ async fn credit_days(
     customer: Uuid,
     day: NaiveDate,
 ) -> Result<u32, AppError> {
+    Ok(tier_policy(conn, company, customer, day)
+        .await?
+        .map_or(0, |p| p.credit_days))
+}
+
+/// The tier policy in force for the customer's tier on `day`.
+async fn tier_policy(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+    day: NaiveDate,
+) -> Result<Option<crate::features::tiers::api::PolicySummary>, AppError> {
     let Some(tier): Option<Class> =
         crate::server::db::tiers::customer_tier(conn, company, customer).await?
     else {
-        return Ok(0);
+        return Ok(None);
     };
     let versions = crate::server::tiers::in_force::versions(conn, company).await?;
-    Ok(
-        crate::server::tiers::in_force::policy_on(&versions, tier, day)
-            .map_or(0, |p| p.credit_days),
-    )
+    Ok(crate::server::tiers::in_force::policy_on(
+        &versions, tier, day,
+    ))
+}
+
+/// Credit control for an order of `amount` for the customer on `day`: their limit (their
+/// own, else their tier policy's; zero in either is "not set", as a blank form field is
+/// stored), what they owe less their credit, their confirmed orders not yet delivered,
+/// and what is past due.
+pub async fn credit_check(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+    amount: i64,
+    day: NaiveDate,
+) -> Result<CreditCheck, AppError> {
+    let e = repo::exposure(conn, company, customer, day).await?;
+    let limit = match e.own_limit.filter(|l| *l > 0) {
+        Some(own) => Some(own),
+        None => tier_policy(conn, company, customer, day)
+            .await?
+            .map(|p| p.credit_limit)
+            .filter(|l| *l > 0),
+    };
+    Ok(CreditCheck {
+        limit: limit.map(Money),
+        open: Money((e.open - e.credit).max(0)),
+        pending: Money(e.pending),
+        order: Money(amount),
+        overdue: Money(e.overdue),
+    })
 }
 
 /// Spends the customer's unallocated credit on their open invoices, the earliest
@@ -392,6 +431,26 @@ pub async fn statement(customer: String) -> Result<CustomerStatement, AppError> 
         })
         .collect();
     let credit = repo::credit_total(&mut conn, company, id).await?;
+    let releases = repo::releases(&mut conn, company, id, STATEMENT_ROWS)
+        .await?
+        .into_iter()
+        .map(|r| ReleaseView {
+            order_id: r.order_id.to_string(),
+            order_number: r.order_number,
+            by: r.by_name,
+            at: crate::domain::time::to_beijing(r.released_at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            reason: r.reason,
+            check: CreditCheck {
+                limit: r.credit_limit.map(Money),
+                open: Money(r.open_amount),
+                pending: Money(r.pending),
+                order: Money(r.order_amount),
+                overdue: Money(r.overdue),
+            },
+        })
+        .collect();
     Ok(CustomerStatement {
         customer_id: c.id.to_string(),
         code: c.code,
@@ -401,6 +460,7 @@ pub async fn statement(customer: String) -> Result<CustomerStatement, AppError> 
         open: open_rows.iter().map(|r| invoice_view(r, today)).collect(),
         invoices,
         payments,
+        releases,
         today: today.to_string(),
         // a fresh key for the form this statement draws: the payment it records is
         // stored once however often the form is sent

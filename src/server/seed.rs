@@ -281,7 +281,13 @@ async fn seed_orders(
         let Some(customer) = served[k % 3].get((k / 3) % served[k % 3].len().max(1)) else {
             continue;
         };
-        let age = i64::try_from((35 - k) * 5 / 2).unwrap_or(0);
+        // the delivered orders still unpaid reach further back, so the aging has a tail
+        // in every bucket (due 15–30 days after delivery, by tier)
+        let age = if k % 4 == 0 && k < 20 {
+            i64::try_from(45 + k * 7).unwrap_or(0)
+        } else {
+            i64::try_from((35 - k) * 5 / 2).unwrap_or(0)
+        };
         let day = today - chrono::Days::new(u64::try_from(age).unwrap_or(0));
         let at = now - chrono::Duration::days(age) - chrono::Duration::hours(6);
         let (path, status): (&[Step], OrderStatus) = match k {

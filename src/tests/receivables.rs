@@ -646,3 +646,162 @@ async fn a_payment_posted_as_a_plain_form_returns_to_the_account() {
         assert_eq!(page.status(), StatusCode::OK, "{path}");
     }
 }
+
+/// Takes an order of `quantity` × BJ-500 for `code`: its id, version and total (fen).
+async fn draft(app: &TestApp, m: &Client, code: &str, quantity: u32) -> (String, i64) {
+    let id: String = sent(
+        app,
+        m,
+        &CreateOrder {
+            order: OrderInput {
+                customer_code: code.into(),
+                order_date: String::new(),
+                lines: vec![OrderLineInput {
+                    product_sku: "BJ-500".into(),
+                    quantity: quantity.to_string(),
+                    ..OrderLineInput::default()
+                }],
+                client_id: String::new(),
+            },
+        },
+    )
+    .await;
+    let d = ok(app, m, "orders/get", serde_json::json!({ "id": id })).await;
+    let total = Money::parse_yuan(d["order"]["total"].as_str().unwrap())
+        .unwrap()
+        .0;
+    (id, total)
+}
+
+async fn confirm(app: &TestApp, m: &Client, id: &str, reason: &str) -> reqwest::Response {
+    crate::helpers::send(
+        app,
+        m,
+        &StepOrder {
+            id: id.into(),
+            version: 1,
+            step: qudao::domain::orders::Step::Confirm,
+            reason: reason.into(),
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn credit_control_stops_a_confirmation_until_a_manager_releases_it() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let (customer, code) = customers_of(&app, "sunli", 1).await.remove(0);
+    // start clean: nothing owed, a limit of 1,000 yuan of the customer's own
+    let owed = statement(&app, &m, customer).await.aging.total();
+    if owed.0 > 0 {
+        pay(
+            &app,
+            &m,
+            payment(Uuid::now_v7(), &code, &owed.to_display_string()),
+        )
+        .await;
+    }
+    let credit = statement(&app, &m, customer).await.credit.0;
+    let set_limit = |fen: Option<i64>| {
+        let pool = app.pool.clone();
+        async move {
+            on!(&pool, |ex| sqlx::query(
+                "UPDATE customers SET credit_limit = $1 WHERE id = $2"
+            )
+            .bind(fen)
+            .bind(customer)
+            .execute(ex)
+            .await
+            .map(|_| ()))
+            .unwrap();
+        }
+    };
+    set_limit(Some(100_000 + credit)).await;
+    let (small, a) = draft(&app, &m, &code, 1).await;
+    assert!(a < 100_000);
+    assert_eq!(confirm(&app, &m, &small, "").await.status(), StatusCode::OK);
+    // the next one would pass the limit with the first, confirmed and not yet delivered
+    let n = u32::try_from(100_000 / a).unwrap();
+    let (big, b) = draft(&app, &m, &code, n).await;
+    let r = confirm(&app, &m, &big, "").await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let check: qudao::domain::receivables::CreditCheck =
+        serde_json::from_value(body["Conflict"]["CreditBlocked"].clone()).unwrap();
+    assert_eq!(
+        (
+            check.limit,
+            check.open,
+            check.pending,
+            check.order,
+            check.overdue
+        ),
+        (
+            Some(Money(100_000 + credit)),
+            Money(0),
+            Money(a),
+            Money(b),
+            Money(0)
+        ),
+    );
+    assert!(check.exposure().0 > 100_000 + credit);
+    // nothing happened: still a draft, not in the ledger
+    let d = ok(&app, &m, "orders/get", serde_json::json!({ "id": big })).await;
+    assert_eq!(d["order"]["status"], "draft");
+    // a blank reason releases nothing
+    assert_eq!(
+        confirm(&app, &m, &big, "   ").await.status(),
+        StatusCode::CONFLICT
+    );
+    // the manager releases it with a reason: kept with the figures, on the profile
+    assert_eq!(
+        confirm(&app, &m, &big, "老客户，月底前回款").await.status(),
+        StatusCode::OK
+    );
+    let s = statement(&app, &m, customer).await;
+    assert_eq!(s.releases.len(), 1);
+    assert_eq!(s.releases[0].reason, "老客户，月底前回款");
+    assert_eq!(s.releases[0].by, "刘敏");
+    assert_eq!(s.releases[0].check, check);
+    let d = ok(&app, &m, "orders/get", serde_json::json!({ "id": big })).await;
+    assert_eq!(d["order"]["status"], "confirmed");
+    let events = d["events"].as_array().unwrap();
+    assert_eq!(events.last().unwrap()["reason"], "老客户，月底前回款");
+
+    // no limit at all (nor by tier): only money past due stops it
+    set_limit(None).await;
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE tier_policies SET credit_limit = 0"
+    )
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let (free, _) = draft(&app, &m, &code, 50).await;
+    assert_eq!(confirm(&app, &m, &free, "").await.status(), StatusCode::OK);
+    let (_, owed_now) = delivered(&app, &m, &code, 1).await;
+    let (late, _) = draft(&app, &m, &code, 1).await;
+    assert_eq!(confirm(&app, &m, &late, "").await.status(), StatusCode::OK);
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE invoices SET issued_on = '2026-01-01', due_on = '2026-01-31' WHERE customer_id = $1 AND paid < amount"
+    )
+    .bind(customer)
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let (stopped, _) = draft(&app, &m, &code, 1).await;
+    let r = confirm(&app, &m, &stopped, "").await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let check: qudao::domain::receivables::CreditCheck =
+        serde_json::from_value(body["Conflict"]["CreditBlocked"].clone()).unwrap();
+    assert_eq!((check.limit, check.overdue), (None, Money(owed_now)));
+    // a rep never confirms, released or not
+    let rep = app.signed_in("sunli").await;
+    assert_eq!(
+        confirm(&app, &rep, &stopped, "我担保").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}

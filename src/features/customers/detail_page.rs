@@ -21,6 +21,8 @@ use crate::features::discipline::api::{CustomerDiscipline, get_customer_discipli
 use crate::features::discipline::components::CustomerDisciplineSection;
 use crate::features::orders::api::list_orders;
 use crate::features::orders::components::CustomerOrders;
+use crate::features::receivables::api::get_statement;
+use crate::features::receivables::components::CustomerReceivables;
 use crate::features::visits::api::get_relationship;
 use crate::features::visits::page::RelationshipSection;
 use crate::i18n::*;
@@ -62,6 +64,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let discipline = Resource::new(id_text, get_customer_discipline);
     let relationship = Resource::new(id_text, get_relationship);
     let orders = Resource::new(id_text, |id| list_orders(String::new(), id, 1));
+    let receivables = Resource::new(id_text, get_statement);
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
@@ -73,6 +76,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
                         Either::Left(view! {
                             <Profile initial=d choices=choices discipline=discipline />
                             <CustomerOrders customer_code=code orders=orders />
+                            <CustomerReceivables customer_id=cid.clone() statement=receivables />
                             <RelationshipSection customer_id=cid data=relationship />
                         })
                     }

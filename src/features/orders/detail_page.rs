@@ -6,7 +6,7 @@
 use super::api::{OrderDetail, Step, StepOrder, get_order};
 use super::components::{StatusBadge, event_label, price_source_label, step_label};
 use crate::components::error_view::{LoadError, error_message, field_message};
-use crate::error::AppError;
+use crate::error::{AppError, Conflict};
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -103,9 +103,24 @@ fn OrderView(detail: OrderDetail, step: ServerAction<StepOrder>) -> impl IntoVie
             <span>{t!(i18n, orders.in_capitals)}" "<strong data-testid="order-capital">{total_capital}</strong></span>
         </p>
         <section class="order-steps" aria-label=move || t_string!(i18n, orders.steps).to_string()>
-            {steps.iter().map(|s| view! { <StepForm id=o.id.clone() version=o.version step=*s action=step /> }).collect_view()}
+            {steps.iter().map(|s| view! { <StepForm id=o.id.clone() version=o.version step=*s action=step release=false /> }).collect_view()}
         </section>
         {move || step.value().get().and_then(Result::err).map(|e| view! { <StepError error=e /> })}
+        // credit control stopped the confirmation: a manager may release it with a reason
+        {
+            let (id, version, may_confirm) = (o.id.clone(), o.version, steps.contains(&Step::Confirm));
+            move || {
+                let blocked = matches!(
+                    step.value().get(),
+                    Some(Err(AppError::Conflict(Conflict::CreditBlocked(_))))
+                );
+                (blocked && may_confirm).then(|| view! {
+                    <section class="order-steps order-release">
+                        <StepForm id=id.clone() version=version step=Step::Confirm action=step release=true />
+                    </section>
+                })
+            }
+        }
         <section class="card order-history">
             <h2>{t!(i18n, orders.history)}</h2>
             <ol>
@@ -126,6 +141,8 @@ fn StepForm(
     version: i64,
     step: Step,
     action: ServerAction<StepOrder>,
+    /// A confirmation past credit control: asks for the reason of the release.
+    release: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let reason = RwSignal::new(String::new());
@@ -146,13 +163,15 @@ fn StepForm(
             <input type="hidden" name="id" value=id />
             <input type="hidden" name="version" value=version />
             <input type="hidden" name="step" value=step_value />
-            {(step == Step::Cancel).then(|| view! {
+            {(step == Step::Cancel || release).then(|| view! {
                 <label class="field">
-                    <span>{t!(i18n, orders.cancel_reason)}</span>
-                    <input name="reason" autocomplete="off" value=reason.get_untracked() prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                    <span>{if release { t_string!(i18n, receivables.release_reason) } else { t_string!(i18n, orders.cancel_reason) }}</span>
+                    <input name="reason" autocomplete="off" required=release value=reason.get_untracked() prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
                 </label>
             })}
-            <button type="submit" class=class disabled=move || action.pending().get()>{step_label(i18n, step)}</button>
+            <button type="submit" class=class disabled=move || action.pending().get()>
+                {if release { t_string!(i18n, receivables.release).to_string() } else { step_label(i18n, step) }}
+            </button>
         </form>
     }
 }

@@ -98,9 +98,23 @@ pub struct CustomerStatement {
     pub open: Vec<InvoiceView>,
     pub invoices: Vec<InvoiceView>,
     pub payments: Vec<PaymentView>,
+    /// Credit control's releases for this customer, newest first.
+    pub releases: Vec<ReleaseView>,
     /// Today (Beijing), the latest day a payment may be dated.
     pub today: String,
     pub payment_key: String,
+}
+
+/// A confirmation a manager released past credit control, with the figures they saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseView {
+    pub order_id: String,
+    pub order_number: String,
+    pub by: String,
+    /// Beijing time, `YYYY-MM-DD HH:MM`.
+    pub at: String,
+    pub reason: String,
+    pub check: crate::domain::receivables::CreditCheck,
 }
 
 /// What a recorded payment did: `(order number, amount)` paid, and what was kept as

@@ -47,3 +47,64 @@ pub fn AgingHeads() -> impl IntoView {
         <th scope="col" class="num">{t!(i18n, receivables.balance)}</th>
     }
 }
+
+/// The customer's receivables on their profile: what is open by age, the credit kept,
+/// and the button that records a payment (登记回款) on their account.
+#[component]
+pub fn CustomerReceivables(
+    customer_id: String,
+    statement: Resource<Result<super::api::CustomerStatement, crate::error::AppError>>,
+) -> impl IntoView {
+    use leptos::either::Either;
+    let i18n = use_i18n();
+    let account = format!("/receivables/{customer_id}");
+    view! {
+        <section class="cust-group cust-receivables" aria-labelledby="receivables-h">
+            <div class="cust-group-head">
+                <h2 id="receivables-h">{t!(i18n, receivables.title)}</h2>
+                <leptos_router::components::A href=account attr:class="button">{t!(i18n, receivables.take_payment)}</leptos_router::components::A>
+            </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match statement.await {
+                        Err(e) => Either::Left(view! { <crate::components::error_view::ActionError error=e /> }),
+                        Ok(s) => Either::Right(view! {
+                            <div class="table-wrap"><table class="table aging-table" data-testid="profile-aging">
+                                <thead><tr><AgingHeads /><th scope="col" class="num">{t!(i18n, receivables.credit)}</th></tr></thead>
+                                <tbody><tr>
+                                    <AgingCells aging=s.aging />
+                                    <td class="num" data-label=move || t_string!(i18n, receivables.credit).to_string()>{s.credit.to_display_string()}</td>
+                                </tr></tbody>
+                            </table></div>
+                            <CreditReleases releases=s.releases />
+                        }),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Credit control's releases: who let which order through, why, and the figures then.
+#[component]
+pub fn CreditReleases(releases: Vec<super::api::ReleaseView>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!releases.is_empty()).then(|| {
+        view! {
+            <div class="credit-releases" data-testid="credit-releases">
+                <h3>{t!(i18n, receivables.releases)}</h3>
+                <ul>
+                    {releases.into_iter().map(|r| view! {
+                        <li>{t!(i18n, receivables.release_line,
+                            at = r.at.clone(),
+                            by = r.by.clone(),
+                            order = r.order_number.clone(),
+                            reason = r.reason.clone(),
+                            exposure = r.check.exposure().to_display_string(),
+                            overdue = r.check.overdue.to_display_string())}</li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}

@@ -134,7 +134,7 @@ fn PaidBanner(outcome: PaymentOutcome) -> impl IntoView {
         }
         t_string!(i18n, receivables.paid, detail = parts.join("；")).to_string()
     };
-    view! { <p class="banner banner-ok" role="status" data-testid="paid">{text}</p> }
+    view! { <p class="banner banner-success" role="status" data-testid="paid">{text}</p> }
 }
 
 #[component]

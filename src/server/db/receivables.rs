@@ -412,3 +412,116 @@ pub async fn credit_total(
     .fetch_one(&mut *ex)
     .await)
 }
+
+/// What credit control reads of a customer on `day` (fen): open balances, the part past
+/// due, unallocated credit, orders confirmed and not yet delivered, and the customer's
+/// own credit limit.
+#[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
+pub struct Exposure {
+    pub open: i64,
+    pub overdue: i64,
+    pub credit: i64,
+    pub pending: i64,
+    pub own_limit: Option<i64>,
+}
+
+pub async fn exposure(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+    day: NaiveDate,
+) -> Result<Exposure, sqlx::Error> {
+    on!(conn, |ex| {
+        sqlx::query_as(
+        "SELECT \
+         (SELECT CAST(COALESCE(SUM(amount - paid), 0) AS BIGINT) FROM invoices \
+          WHERE company_id = $1 AND customer_id = $2 AND paid < amount) AS open, \
+         (SELECT CAST(COALESCE(SUM(amount - paid), 0) AS BIGINT) FROM invoices \
+          WHERE company_id = $1 AND customer_id = $2 AND paid < amount AND due_on < $3) AS overdue, \
+         (SELECT CAST(COALESCE(SUM(unallocated), 0) AS BIGINT) FROM payments \
+          WHERE company_id = $1 AND customer_id = $2 AND unallocated > 0) AS credit, \
+         (SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM orders WHERE company_id = $1 \
+          AND customer_id = $2 AND status IN ('confirmed', 'picked', 'out_for_delivery')) AS pending, \
+         (SELECT credit_limit FROM customers WHERE company_id = $1 AND id = $2) AS own_limit"
+    )
+    .bind(company.0)
+    .bind(customer)
+    .bind(day)
+    .fetch_one(&mut *ex)
+    .await
+    })
+}
+
+/// A release to keep.
+#[derive(Debug, Clone)]
+pub struct NewRelease<'a> {
+    pub order_id: Uuid,
+    pub customer_id: Uuid,
+    pub by: EmployeeId,
+    pub at: DateTime<Utc>,
+    pub reason: &'a str,
+    pub check: crate::domain::receivables::CreditCheck,
+}
+
+pub async fn insert_release(
+    conn: &mut DbConn,
+    company: CompanyId,
+    r: &NewRelease<'_>,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |ex| sqlx::query(
+        "INSERT INTO credit_releases (company_id, order_id, customer_id, released_by, \
+         released_at, reason, credit_limit, open_amount, pending, order_amount, overdue) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(company.0)
+    .bind(r.order_id)
+    .bind(r.customer_id)
+    .bind(r.by.0)
+    .bind(r.at)
+    .bind(r.reason)
+    .bind(r.check.limit.map(|m| m.0))
+    .bind(r.check.open.0)
+    .bind(r.check.pending.0)
+    .bind(r.check.order.0)
+    .bind(r.check.overdue.0)
+    .execute(&mut *ex)
+    .await
+    .map(|_| ()))
+}
+
+/// A release as the profile lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReleaseRow {
+    pub order_id: Uuid,
+    pub order_number: String,
+    pub by_name: String,
+    pub released_at: DateTime<Utc>,
+    pub reason: String,
+    pub credit_limit: Option<i64>,
+    pub open_amount: i64,
+    pub pending: i64,
+    pub order_amount: i64,
+    pub overdue: i64,
+}
+
+/// The customer's credit releases, newest first.
+pub async fn releases(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+    limit: i64,
+) -> Result<Vec<ReleaseRow>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT r.order_id, o.number AS order_number, e.name AS by_name, r.released_at, \
+         r.reason, r.credit_limit, r.open_amount, r.pending, r.order_amount, r.overdue \
+         FROM credit_releases r \
+         JOIN orders o ON o.company_id = r.company_id AND o.id = r.order_id \
+         JOIN employees e ON e.company_id = r.company_id AND e.id = r.released_by \
+         WHERE r.company_id = $1 AND r.customer_id = $2 ORDER BY r.released_at DESC LIMIT $3"
+    )
+    .bind(company.0)
+    .bind(customer)
+    .bind(limit)
+    .fetch_all(&mut *ex)
+    .await)
+}

@@ -10,10 +10,11 @@ CREATE TABLE credit_releases (
     released_by UUID    NOT NULL,
     released_at TIMESTAMPTZ NOT NULL,
     reason      TEXT    NOT NULL CHECK (length(trim(reason)) > 0),
-    -- fen: the limit (none: no limit set), what was open, confirmed and not yet
-    -- delivered, this order, and what was past due
+    -- fen: the limit (none: no limit set), what was open, the customer's credit, what
+    -- was confirmed and not yet delivered, this order, and what was past due (less credit)
     credit_limit BIGINT ,
     open_amount  BIGINT  NOT NULL,
+    credit       BIGINT  NOT NULL DEFAULT 0,
     pending      BIGINT  NOT NULL,
     order_amount BIGINT  NOT NULL,
     overdue      BIGINT  NOT NULL,

@@ -10,10 +10,11 @@ CREATE TABLE credit_releases (
     released_by BLOB    NOT NULL,
     released_at TEXT    NOT NULL,
     reason      TEXT    NOT NULL CHECK (length(trim(reason)) > 0),
-    -- fen: the limit (none: no limit set), what was open, confirmed and not yet
-    -- delivered, this order, and what was past due
+    -- fen: the limit (none: no limit set), what was open, the customer's credit, what
+    -- was confirmed and not yet delivered, this order, and what was past due (less credit)
     credit_limit INTEGER,
     open_amount  INTEGER NOT NULL,
+    credit       INTEGER NOT NULL DEFAULT 0,
     pending      INTEGER NOT NULL,
     order_amount INTEGER NOT NULL,
     overdue      INTEGER NOT NULL,

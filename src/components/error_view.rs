@@ -320,6 +320,7 @@ pub fn credit_message(
                 i18n,
                 errors.credit_over_limit,
                 open = yuan(c.open),
+                credit = yuan(c.credit),
                 pending = yuan(c.pending),
                 order = yuan(c.order),
                 exposure = yuan(c.exposure()),

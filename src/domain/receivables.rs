@@ -123,24 +123,29 @@ pub fn aging<K>(open: &[Open<K>], day: NaiveDate) -> Aging {
 pub struct CreditCheck {
     /// The customer's own limit, else their tier policy's; none: no limit.
     pub limit: Option<Money>,
-    /// Open invoices less the customer's unallocated credit (never below zero).
+    /// Open invoices.
     pub open: Money,
+    /// The customer's unallocated credit (预收): it pays what comes next.
+    #[serde(default)]
+    pub credit: Money,
     /// Orders confirmed and not yet delivered (owed once delivered).
     pub pending: Money,
     /// This order.
     pub order: Money,
-    /// Open balances already past their due day.
+    /// Open balances already past their due day, less the customer's credit.
     pub overdue: Money,
 }
 
 impl CreditCheck {
-    /// What the customer would owe: open + pending + this order.
+    /// What the customer would owe: open + pending + this order − credit (at least 0).
     pub fn exposure(&self) -> Money {
         Money(
             self.open
                 .0
                 .saturating_add(self.pending.0)
-                .saturating_add(self.order.0),
+                .saturating_add(self.order.0)
+                .saturating_sub(self.credit.0)
+                .max(0),
         )
     }
 
@@ -531,6 +536,7 @@ mod tests {
         let c = |limit: Option<i64>, open, pending, order, overdue| CreditCheck {
             limit: limit.map(Money),
             open: Money(open),
+            credit: Money(0),
             pending: Money(pending),
             order: Money(order),
             overdue: Money(overdue),
@@ -544,6 +550,13 @@ mod tests {
         assert!(c(None, 0, 0, 1, 1).blocked());
         assert!(c(Some(1_000_000), 100, 0, 1, 50).blocked());
         assert!(!c(Some(1_000_000), 100, 0, 1, 50).over_limit());
+        // money paid in advance counts for the customer
+        let prepaid = CreditCheck {
+            credit: Money(10_000),
+            ..c(Some(5_000), 0, 0, 8_000, 0)
+        };
+        assert_eq!(prepaid.exposure(), Money(0));
+        assert!(!prepaid.blocked());
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub async fn issue_for_order(
         now,
     };
     if repo::issue(conn, company, &invoice).await? {
-        apply_credit(conn, company, customer).await?;
+        apply_credit(conn, company, customer, invoice.id, amount).await?;
     }
     Ok(())
 }
@@ -87,9 +87,9 @@ async fn tier_policy(
 }
 
 /// Credit control for an order of `amount` for the customer on `day`: their limit (their
-/// own, else their tier policy's; zero in either is "not set", as a blank form field is
-/// stored), what they owe less their credit, their confirmed orders not yet delivered,
-/// and what is past due.
+/// own — 0 is "cash only" — else their tier policy's, where 0 is "not set", as its blank
+/// field is stored), what they owe, their credit, their confirmed orders not yet
+/// delivered, and what is past due.
 pub async fn credit_check(
     conn: &mut DbConn,
     company: CompanyId,
@@ -98,7 +98,7 @@ pub async fn credit_check(
     day: NaiveDate,
 ) -> Result<CreditCheck, AppError> {
     let e = repo::exposure(conn, company, customer, day).await?;
-    let limit = match e.own_limit.filter(|l| *l > 0) {
+    let limit = match e.own_limit {
         Some(own) => Some(own),
         None => tier_policy(conn, company, customer, day)
             .await?
@@ -107,10 +107,12 @@ pub async fn credit_check(
     };
     Ok(CreditCheck {
         limit: limit.map(Money),
-        open: Money((e.open - e.credit).max(0)),
+        open: Money(e.open),
+        credit: Money(e.credit),
         pending: Money(e.pending),
         order: Money(amount),
-        overdue: Money(e.overdue),
+        // credit kept (a payment allocated by hand) covers what is past due first
+        overdue: Money((e.overdue - e.credit).max(0)),
     })
 }
 
@@ -120,18 +122,21 @@ async fn apply_credit(
     conn: &mut DbConn,
     company: CompanyId,
     customer: Uuid,
+    invoice: Uuid,
+    amount: i64,
 ) -> Result<(), AppError> {
+    // only the new invoice: an older one left open by a hand allocation (a disputed
+    // delivery) stays as the user chose
+    let mut left = amount;
     for (payment, credit) in repo::credits(conn, company, customer).await? {
-        let open = open_of(&repo::open_invoices(conn, company, customer).await?);
-        if open.is_empty() {
+        if left == 0 {
             break;
         }
-        let a = allocate_oldest_first(&open, Money(credit));
-        for (invoice, m) in a.to_invoices {
-            if !repo::allocate(conn, company, payment, invoice, m.0).await? {
-                return Err(broken_figures(invoice));
-            }
+        let take = credit.min(left);
+        if !repo::allocate(conn, company, payment, invoice, take).await? {
+            return Err(broken_figures(invoice));
         }
+        left -= take;
     }
     Ok(())
 }
@@ -167,14 +172,32 @@ async fn customer_in_scope(
 
 pub async fn record(payment: PaymentInput) -> Result<PaymentOutcome, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-    let key = context::client_id(&payment.key)?
-        .ok_or_else(|| AppError::from(FieldError::new("key", FieldErrorCode::Required)))?;
+    let key: Uuid = match payment.key.trim() {
+        "" => return Err(FieldError::new("key", FieldErrorCode::Required).into()),
+        raw => raw
+            .parse()
+            .map_err(|_| AppError::from(FieldError::new("key", FieldErrorCode::InvalidText)))?,
+    };
     let (now, beijing) = context::now_pair();
     let company = user.company_id;
     let mut tx = state.begin().await?;
     // the same form sent twice (a double click, a retry after a timeout): stored once
     match repo::payment_recorder(&mut tx, company, key).await? {
-        Some((by, customer)) if by == user.id.0 => {
+        Some((by, customer, amount)) if by == user.id.0 => {
+            // the same form again is the same payment; anything else sent with an old
+            // form's key (a page restored from history) is told to reload
+            let same = Money::parse_yuan(&payment.amount).ok() == Some(Money(amount))
+                && crate::server::db::orders::customer(
+                    &mut tx,
+                    company,
+                    scope_of(&user),
+                    payment.customer_code.trim(),
+                )
+                .await?
+                .is_some_and(|c| c.id == customer);
+            if !same {
+                return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+            }
             return Ok(PaymentOutcome {
                 resent: true,
                 customer_id: customer.to_string(),
@@ -445,6 +468,7 @@ pub async fn statement(customer: String) -> Result<CustomerStatement, AppError> 
             check: CreditCheck {
                 limit: r.credit_limit.map(Money),
                 open: Money(r.open_amount),
+                credit: Money(r.credit),
                 pending: Money(r.pending),
                 order: Money(r.order_amount),
                 overdue: Money(r.overdue),

@@ -1584,7 +1584,11 @@ pub async fn seed_customers(
                     ["饮料、零食", "饮料、啤酒、香烟", "餐饮自用酒水"][rng.below(3)].into(),
                 );
                 set("monthly_volume", format!("{}", 2_000 + rng.below(60) * 500));
-                set("credit_limit", format!("{}", rng.below(6) * 5_000));
+                // none rather than 0: a limit of 0 is "cash only" and stops every order
+                let limit = rng.below(6) * 5_000;
+                if limit > 0 {
+                    set("credit_limit", format!("{limit}"));
+                }
             }
             let draft = save(v)?;
             svc::create(conn, author, &dir, uuid::Uuid::now_v7(), &draft)

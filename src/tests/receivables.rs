@@ -198,8 +198,24 @@ async fn a_delivered_order_is_invoiced_once_and_payments_go_oldest_first_keeping
     assert_eq!(s.credit.0, start_credit.0 + 12_345);
     // the same form again (a double click, a retry): nothing new
     let payments = stored(&app, "payments").await;
-    let again = pay(&app, &m, payment(key, &code, "999")).await;
+    let again = pay(
+        &app,
+        &m,
+        payment(key, &code, &Money(b - half + 12_345).to_display_string()),
+    )
+    .await;
     assert!(again.resent);
+    assert_eq!(stored(&app, "payments").await, payments);
+    // another payment under an old form's key (a page restored from history): reload
+    let (status, _) = refusal(
+        &app,
+        &m,
+        &RecordPayment {
+            payment: payment(key, &code, "999"),
+        },
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(stored(&app, "payments").await, payments);
     // the credit pays the next delivered order at once
     let (_third, c) = delivered(&app, &m, &code, 1).await;
@@ -717,12 +733,12 @@ async fn credit_control_stops_a_confirmation_until_a_manager_releases_it() {
             .unwrap();
         }
     };
-    set_limit(Some(100_000 + credit)).await;
+    set_limit(Some(100_000)).await;
     let (small, a) = draft(&app, &m, &code, 1).await;
     assert!(a < 100_000);
     assert_eq!(confirm(&app, &m, &small, "").await.status(), StatusCode::OK);
     // the next one would pass the limit with the first, confirmed and not yet delivered
-    let n = u32::try_from(100_000 / a).unwrap();
+    let n = u32::try_from((100_000 + credit) / a).unwrap();
     let (big, b) = draft(&app, &m, &code, n).await;
     let r = confirm(&app, &m, &big, "").await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
@@ -733,19 +749,23 @@ async fn credit_control_stops_a_confirmation_until_a_manager_releases_it() {
         (
             check.limit,
             check.open,
+            check.credit,
             check.pending,
             check.order,
             check.overdue
         ),
         (
-            Some(Money(100_000 + credit)),
+            Some(Money(100_000)),
             Money(0),
+            Money(credit),
             Money(a),
             Money(b),
             Money(0)
         ),
     );
-    assert!(check.exposure().0 > 100_000 + credit);
+    // money paid in advance counts for the customer
+    assert_eq!(check.exposure().0, a + b - credit);
+    assert!(check.exposure().0 > 100_000);
     // nothing happened: still a draft, not in the ledger
     let d = ok(&app, &m, "orders/get", serde_json::json!({ "id": big })).await;
     assert_eq!(d["order"]["status"], "draft");

@@ -101,6 +101,7 @@ pub fn CreditReleases(releases: Vec<super::api::ReleaseView>) -> impl IntoView {
                             order = r.order_number.clone(),
                             reason = r.reason.clone(),
                             exposure = r.check.exposure().to_display_string(),
+                            limit = r.check.limit.map_or_else(|| t_string!(i18n, receivables.no_limit).to_string(), |l| format!("¥{}", l.to_display_string())),
                             overdue = r.check.overdue.to_display_string())}</li>
                     }).collect_view()}
                 </ul>

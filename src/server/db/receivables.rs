@@ -149,14 +149,14 @@ pub async fn insert_payment(
     .map(|_| ()))
 }
 
-/// Who recorded the payment with this id in the company, and for which customer.
+/// Who recorded the payment with this id in the company, for which customer, how much.
 pub async fn payment_recorder(
     conn: &mut DbConn,
     company: CompanyId,
     id: Uuid,
-) -> Result<Option<(Uuid, Uuid)>, sqlx::Error> {
+) -> Result<Option<(Uuid, Uuid, i64)>, sqlx::Error> {
     on!(conn, |ex| sqlx::query_as(
-        "SELECT recorded_by, customer_id FROM payments WHERE company_id = $1 AND id = $2"
+        "SELECT recorded_by, customer_id, amount FROM payments WHERE company_id = $1 AND id = $2"
     )
     .bind(company.0)
     .bind(id)
@@ -192,13 +192,16 @@ pub async fn allocate(
     invoice: Uuid,
     amount: i64,
 ) -> Result<bool, sqlx::Error> {
+    // the invoice must be the payment's customer's
     let invoice_ok = on!(conn, |ex| sqlx::query(
         "UPDATE invoices SET paid = paid + $3 \
-         WHERE company_id = $1 AND id = $2 AND paid + $3 <= amount",
+         WHERE company_id = $1 AND id = $2 AND paid + $3 <= amount AND customer_id = \
+         (SELECT customer_id FROM payments WHERE company_id = $1 AND id = $4)",
     )
     .bind(company.0)
     .bind(invoice)
     .bind(amount)
+    .bind(payment)
     .execute(&mut *ex)
     .await
     .map(|r| r.rows_affected() == 1))?;
@@ -385,7 +388,7 @@ pub async fn aging_by_rep(
          JOIN customers c ON c.company_id = i.company_id AND c.id = i.customer_id \
          LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
          WHERE i.company_id = $1 AND i.paid < i.amount AND ($2 IS NULL OR c.rep_id = $2) \
-         GROUP BY c.rep_id, e.name ORDER BY e.name"
+         GROUP BY c.rep_id, e.name ORDER BY e.name IS NULL, e.name"
     ))
     .bind(company.0)
     .bind(scope.rep())
@@ -470,8 +473,8 @@ pub async fn insert_release(
 ) -> Result<(), sqlx::Error> {
     on!(conn, |ex| sqlx::query(
         "INSERT INTO credit_releases (company_id, order_id, customer_id, released_by, \
-         released_at, reason, credit_limit, open_amount, pending, order_amount, overdue) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         released_at, reason, credit_limit, open_amount, credit, pending, order_amount, overdue) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(company.0)
     .bind(r.order_id)
@@ -481,6 +484,7 @@ pub async fn insert_release(
     .bind(r.reason)
     .bind(r.check.limit.map(|m| m.0))
     .bind(r.check.open.0)
+    .bind(r.check.credit.0)
     .bind(r.check.pending.0)
     .bind(r.check.order.0)
     .bind(r.check.overdue.0)
@@ -499,6 +503,7 @@ pub struct ReleaseRow {
     pub reason: String,
     pub credit_limit: Option<i64>,
     pub open_amount: i64,
+    pub credit: i64,
     pub pending: i64,
     pub order_amount: i64,
     pub overdue: i64,
@@ -513,7 +518,7 @@ pub async fn releases(
 ) -> Result<Vec<ReleaseRow>, sqlx::Error> {
     on!(conn, |ex| sqlx::query_as(
         "SELECT r.order_id, o.number AS order_number, e.name AS by_name, r.released_at, \
-         r.reason, r.credit_limit, r.open_amount, r.pending, r.order_amount, r.overdue \
+         r.reason, r.credit_limit, r.open_amount, r.credit, r.pending, r.order_amount, r.overdue \
          FROM credit_releases r \
          JOIN orders o ON o.company_id = r.company_id AND o.id = r.order_id \
          JOIN employees e ON e.company_id = r.company_id AND e.id = r.released_by \

@@ -383,6 +383,21 @@ pub async fn export_receivables(
     ];
     total.extend(cells(&report.total));
     table.push(total);
+    // then each rep's customers together
+    table.push(Vec::new());
+    for r in &report.reps {
+        let mut row = vec![
+            String::new(),
+            if en { "Rep total" } else { "业务员合计" }.to_owned(),
+            if r.rep_name.is_empty() {
+                if en { "Unassigned" } else { "未分配" }.to_owned()
+            } else {
+                r.rep_name.clone()
+            },
+        ];
+        row.extend(cells(&r.aging));
+        table.push(row);
+    }
     let heads: Vec<String> = if en {
         [
             "code",

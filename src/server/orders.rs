@@ -449,6 +449,29 @@ pub async fn step(
     if let (LedgerEffect::Reverse, Some(posted)) = (effect, o.batch_id) {
         sales_repo::delete_batch(&mut tx, company, posted).await?;
     }
+    match step {
+        // the delivery ticket: its service standard's timer starts at the confirmation
+        Step::Confirm => {
+            crate::server::tickets::deliveries::open_for_order(
+                &mut tx,
+                company,
+                user.id,
+                o.customer_id,
+                &o.number,
+                o.id,
+                now,
+            )
+            .await?;
+        }
+        Step::Cancel => {
+            crate::server::db::tickets::drop_open_delivery_of_order(&mut tx, company, o.id).await?;
+        }
+        Step::Deliver => {
+            crate::server::tickets::deliveries::finish_for_order(&mut tx, company, o.id, now)
+                .await?;
+        }
+        _ => {}
+    }
     // a delivered order is owed: its invoice (应收), due after the customer's credit days
     if step == Step::Deliver {
         crate::server::receivables::issue_for_order(
@@ -526,4 +549,62 @@ pub async fn post(
     )
     .await?;
     Ok(batch)
+}
+
+/// The order a recorded delivery delivers (the driver's, or the office's on the ticket):
+/// whatever steps the warehouse left unrecorded are taken with it, by the same person;
+/// the invoice is issued; cash taken at the door pays this order's invoice first, then
+/// the oldest, the rest kept as credit. An order already delivered, closed or cancelled
+/// is left as it is.
+pub async fn delivered_by_ticket(
+    conn: &mut DbConn,
+    company: CompanyId,
+    by: EmployeeId,
+    id: Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+    collected: Option<Money>,
+) -> Result<(), AppError> {
+    let Some(o) = repo::get(conn, company, crate::server::db::customers::Scope::All, id).await?
+    else {
+        return Ok(());
+    };
+    let from = status_of(&o.status)?;
+    let mut status = from;
+    for step in [Step::Pick, Step::Dispatch, Step::Deliver] {
+        if let Ok((next, _)) = status.after(step) {
+            repo::add_event(conn, company, id, step.as_str(), by, at, None).await?;
+            status = next;
+        }
+    }
+    if status == OrderStatus::Delivered && from != status {
+        if !repo::set_status(
+            conn,
+            company,
+            id,
+            o.version,
+            from.as_str(),
+            status.as_str(),
+            o.batch_id,
+            at,
+        )
+        .await?
+        {
+            return Err(AppError::Conflict(Conflict::OrderMoved(from)));
+        }
+        let day = crate::domain::time::beijing_date(at);
+        crate::server::receivables::issue_for_order(
+            conn,
+            company,
+            id,
+            o.customer_id,
+            o.total,
+            day,
+            at,
+        )
+        .await?;
+    }
+    if let Some(cash) = collected {
+        crate::server::receivables::collect_on_delivery(conn, company, by, &o, cash, at).await?;
+    }
+    Ok(())
 }

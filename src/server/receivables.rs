@@ -507,3 +507,47 @@ pub async fn record_oldest_first(
     }
     Ok(())
 }
+
+/// Cash a driver took at the door for an order: a cash payment recorded by them, paying
+/// this order's invoice first, then the oldest due, the rest kept as credit.
+pub async fn collect_on_delivery(
+    conn: &mut DbConn,
+    company: CompanyId,
+    by: crate::domain::ids::EmployeeId,
+    order: &crate::server::db::orders::OrderRow,
+    cash: Money,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let id = Uuid::now_v7();
+    repo::insert_payment(
+        conn,
+        company,
+        &NewPayment {
+            id,
+            customer_id: order.customer_id,
+            paid_on: crate::domain::time::beijing_date(at),
+            method: PaymentMethod::Cash.as_str(),
+            reference: None,
+            amount: cash.0,
+            note: Some(&order.number),
+            recorded_by: by,
+            now: at,
+        },
+    )
+    .await?;
+    let rows = repo::open_invoices(conn, company, order.customer_id).await?;
+    let mut open = open_of(&rows);
+    // this order's invoice first
+    let mine = rows.iter().find(|r| r.order_id == order.id).map(|r| r.id);
+    for o in &mut open {
+        if Some(o.invoice) == mine {
+            o.due = NaiveDate::MIN;
+        }
+    }
+    for (invoice, m) in allocate_oldest_first(&open, cash).to_invoices {
+        if !repo::allocate(conn, company, id, invoice, m.0).await? {
+            return Err(broken_figures(invoice));
+        }
+    }
+    Ok(())
+}

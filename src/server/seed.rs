@@ -342,6 +342,11 @@ async fn seed_orders(
         let total: i64 = lines.iter().map(|l| l.amount).sum();
         let seq = orders::next_number(conn, company, day.year()).await?;
         let id = uuid::Uuid::now_v7();
+        let number = OrderNumber {
+            year: day.year(),
+            seq: u32::try_from(seq).unwrap_or(1),
+        }
+        .to_string();
         let tablet = status == OrderStatus::Draft && k % 2 == 0;
         let rep = customer.rep_id.map(crate::domain::ids::EmployeeId);
         orders::insert(
@@ -349,11 +354,7 @@ async fn seed_orders(
             company,
             &orders::NewOrder {
                 id,
-                number: OrderNumber {
-                    year: day.year(),
-                    seq: u32::try_from(seq).unwrap_or(1),
-                }
-                .to_string(),
+                number: number.clone(),
                 customer_id: customer.id,
                 rep_id: customer.rep_id,
                 order_date: day,
@@ -388,14 +389,47 @@ async fn seed_orders(
                     batch = Some(
                         crate::server::orders::post(conn, company, manager, &posting, when).await?,
                     );
+                    // its delivery ticket, timed from the confirmation
+                    crate::server::tickets::deliveries::open_for_order(
+                        conn,
+                        company,
+                        manager,
+                        customer.id,
+                        &number,
+                        id,
+                        when,
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("delivery: {e:?}"))?;
                 }
                 Step::Cancel => {
                     // the order does not name its batch yet: the lines just go
                     if let Some(b) = batch.take() {
                         sales::delete_batch(conn, company, b).await?;
                     }
+                    crate::server::db::tickets::drop_open_delivery_of_order(conn, company, id)
+                        .await?;
+                }
+                Step::Dispatch => {
+                    // on 吴刚's truck
+                    if let Some(t) =
+                        crate::server::db::tickets::delivery_of_order(conn, company, id).await?
+                    {
+                        crate::server::db::tickets::set_driver(
+                            conn,
+                            company,
+                            t.id,
+                            t.version,
+                            Some(driver.0),
+                            when,
+                        )
+                        .await?;
+                    }
                 }
                 Step::Deliver => {
+                    crate::server::tickets::deliveries::finish_for_order(conn, company, id, when)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("delivered: {e:?}"))?;
                     let delivered = crate::domain::time::beijing_date(when);
                     crate::server::receivables::issue_for_order(
                         conn,

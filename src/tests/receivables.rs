@@ -825,3 +825,142 @@ async fn credit_control_stops_a_confirmation_until_a_manager_releases_it() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// The delivery ticket of an order: (id, version, delivered).
+async fn delivery_of(app: &TestApp, order: &str) -> Option<(Uuid, i64, bool)> {
+    on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT id, version, delivered_at IS NOT NULL FROM deliveries WHERE order_id = $1"
+    )
+    .bind(order.parse::<Uuid>().unwrap())
+    .fetch_optional(ex)
+    .await)
+    .unwrap()
+}
+
+#[tokio::test]
+async fn confirming_opens_the_delivery_and_the_driver_delivering_it_invoices_and_collects() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let (customer, code) = customers_of(&app, "sunli", 1).await.remove(0);
+    let (id, total) = draft(&app, &m, &code, 3).await;
+    assert!(
+        delivery_of(&app, &id).await.is_none(),
+        "a draft is not delivered"
+    );
+    assert_eq!(confirm(&app, &m, &id, "").await.status(), StatusCode::OK);
+    // the ticket: the order's number, timed from the confirmation
+    let (ticket, version, done) = delivery_of(&app, &id).await.unwrap();
+    assert!(!done);
+    let d = ok(&app, &m, "orders/get", serde_json::json!({ "id": id })).await;
+    let number = d["order"]["number"].as_str().unwrap().to_owned();
+    let t = ok(
+        &app,
+        &m,
+        "tickets/deliveries/get",
+        serde_json::json!({ "id": ticket }),
+    )
+    .await;
+    assert_eq!(t["item"]["order_ref"], number.as_str());
+    assert_eq!(t["order"]["number"], number.as_str());
+    assert_eq!(t["order"]["lines"].as_array().unwrap().len(), 1);
+    // given to 吴刚, who sees what to carry, and delivers taking cash
+    let driver_id = app.demo_employee_id("wugang").await;
+    let t = ok(
+        &app,
+        &m,
+        "tickets/deliveries/assign",
+        serde_json::json!({ "id": ticket, "version": version, "driver": driver_id }),
+    )
+    .await;
+    let version = t["item"]["version"].as_i64().unwrap();
+    let wu = app.signed_in("wugang").await;
+    let seen = ok(
+        &app,
+        &wu,
+        "tickets/deliveries/get",
+        serde_json::json!({ "id": ticket }),
+    )
+    .await;
+    assert_eq!(seen["order"]["total"], Money(total).to_display_string());
+    let payments = stored(&app, "payments").await;
+    for (bad, code) in [("-5", "Negative"), ("0", "Zero"), ("abc", "InvalidNumber")] {
+        let (status, body) = crate::helpers::refused(
+            &app,
+            &wu,
+            "tickets/deliveries/complete",
+            serde_json::json!({ "id": ticket, "version": version, "note": "", "collected": bad }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(errors(&body), [("collected".to_owned(), code.to_owned())]);
+    }
+    assert!(
+        !delivery_of(&app, &id).await.unwrap().2,
+        "nothing half-saved"
+    );
+    let half = Money(total / 2).to_display_string();
+    ok(
+        &app,
+        &wu,
+        "tickets/deliveries/complete",
+        serde_json::json!({ "id": ticket, "version": version, "note": "已签收", "collected": half }),
+    )
+    .await;
+    // the order is delivered (the warehouse's steps taken with it), invoiced, half paid
+    let d = ok(&app, &m, "orders/get", serde_json::json!({ "id": id })).await;
+    assert_eq!(d["order"]["status"], "delivered");
+    let steps: Vec<&str> = d["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["create", "confirm", "pick", "dispatch", "deliver"]);
+    assert_eq!(stored(&app, "payments").await, payments + 1);
+    let s = statement(&app, &m, customer).await;
+    let invoice = s.invoices.iter().find(|v| v.order_id == id).unwrap();
+    assert_eq!((invoice.amount.0, invoice.paid.0), (total, total / 2));
+    assert_eq!(s.payments[0].recorded_by, "吴刚");
+    assert_figures_exact(&app).await;
+
+    // the office marking an order delivered records its delivery too
+    let (other, _) = draft(&app, &m, &code, 1).await;
+    assert_eq!(confirm(&app, &m, &other, "").await.status(), StatusCode::OK);
+    let mut version = 2;
+    for step in [
+        qudao::domain::orders::Step::Pick,
+        qudao::domain::orders::Step::Dispatch,
+        qudao::domain::orders::Step::Deliver,
+    ] {
+        let d = sent(
+            &app,
+            &m,
+            &StepOrder {
+                id: other.clone(),
+                version,
+                step,
+                reason: String::new(),
+            },
+        )
+        .await;
+        version = d.order.version;
+    }
+    assert!(delivery_of(&app, &other).await.unwrap().2);
+    // a cancelled order's delivery goes with it
+    let (gone, _) = draft(&app, &m, &code, 1).await;
+    assert_eq!(confirm(&app, &m, &gone, "").await.status(), StatusCode::OK);
+    assert!(delivery_of(&app, &gone).await.is_some());
+    let r = crate::helpers::send(
+        &app,
+        &m,
+        &StepOrder {
+            id: gone.clone(),
+            version: 2,
+            step: qudao::domain::orders::Step::Cancel,
+            reason: "客户取消".into(),
+        },
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(delivery_of(&app, &gone).await.is_none());
+}

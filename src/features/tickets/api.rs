@@ -130,6 +130,20 @@ pub struct DeliveryDetail {
     pub drivers: Vec<Handler>,
     /// The viewer may open the customer's profile (not a driver).
     pub may_open_customer: bool,
+    /// The order it delivers (none: opened by hand): what goes on the truck.
+    pub order: Option<DeliveryOrder>,
+}
+
+/// The order a delivery carries: its lines and what the customer owes for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryOrder {
+    pub id: String,
+    pub number: String,
+    /// `(sku and name, quantity and unit)`
+    pub lines: Vec<(String, String)>,
+    /// Yuan, and in capitals (大写).
+    pub total: String,
+    pub total_capital: String,
 }
 
 /// Where a delivery goes.
@@ -257,8 +271,10 @@ pub async fn complete_delivery(
     // a driver's form has no time: theirs is the moment it is recorded
     #[server(default)] delivered_at: String,
     note: String,
+    // cash taken at the door for the order it delivers (yuan; empty: none)
+    #[server(default)] collected: String,
 ) -> Result<DeliveryDetail, AppError> {
-    imp::complete_delivery(id, version, delivered_at, note).await
+    imp::complete_delivery(id, version, delivered_at, note, collected).await
 }
 
 /// Compliance over the last `months` months (1–24; default 6), within the user's scope.

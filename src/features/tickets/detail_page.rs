@@ -434,6 +434,8 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
     let photos = RwSignal::new(initial.photos.clone());
     let at = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    let collected = RwSignal::new(String::new());
+    let carries_order = initial.order.is_some();
     // a ServerAction also shows what a plain form post (before the script ran) came back with
     let done = ServerAction::<CompleteDelivery>::new();
     Effect::new(move |_| {
@@ -485,6 +487,16 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
                 <dt>{t!(i18n, tickets.delivered_at)}</dt><dd>{x.delivered_at.clone().unwrap_or_else(|| "—".into())}</dd>
             </dl>
             {x.note.clone().map(|n| view! { <p class="ticket-description">{n}</p> })}
+            {x.order.clone().map(|o| view! {
+                <section class="card delivery-order" data-testid="delivery-order">
+                    <h2>{t!(i18n, tickets.order_carried, number = o.number.clone())}</h2>
+                    <ul class="delivery-lines">
+                        {o.lines.into_iter().map(|(what, qty)| view! { <li><span>{what}</span><strong>{qty}</strong></li> }).collect_view()}
+                    </ul>
+                    <p class="order-sum"><span>{t!(i18n, orders.total)}" "<strong>{o.total.clone()}</strong></span>
+                        <span>{t!(i18n, orders.in_capitals)}" "<strong>{o.total_capital.clone()}</strong></span></p>
+                </section>
+            })}
             <div class="timers">
                 <div class="timer">
                     <span class="timer-label">{standard_label(i18n, x.item.timer.standard)}</span>
@@ -496,7 +508,7 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
             <form class="ticket-form" method="post" action=CompleteDelivery::PATH on:submit=move |ev| {
                 ev.prevent_default();
                 let (id, version) = d.with_untracked(|x| (x.item.id.to_string(), x.item.version));
-                done.dispatch(CompleteDelivery { id, version, delivered_at: at.get_untracked(), note: note.get_untracked() });
+                done.dispatch(CompleteDelivery { id, version, delivered_at: at.get_untracked(), note: note.get_untracked(), collected: collected.get_untracked() });
             }>
                 <input type="hidden" name="id" value=move || d.with(|x| x.item.id.to_string()) />
                 <input type="hidden" name="version" value=move || d.with(|x| x.item.version.to_string()) />
@@ -513,6 +525,14 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
                         <span>{t!(i18n, tickets.note)}</span>
                         <input name="note" value=note.get_untracked() prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
                     </label>
+                    // cash taken at the door for the order
+                    {carries_order.then(|| view! {
+                        <label class="field">
+                            <span>{t!(i18n, tickets.collected)}</span>
+                            <input name="collected" inputmode="decimal" autocomplete="off" value=collected.get_untracked() prop:value=move || collected.get() on:input=move |ev| collected.set(event_target_value(&ev)) />
+                            <small class="field-error" role="alert">{move || message_for(i18n, &errors(), "collected")}</small>
+                        </label>
+                    })}
                 </div>
                 {move || failure().map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })}
                 <button type="submit" class="button button-primary">{t!(i18n, tickets.do_deliver)}</button>

@@ -91,7 +91,41 @@ async fn delivery_of(
         may_assign,
         drivers,
         may_open_customer: user.role.may(Action::WorkWithCustomers),
+        order: match r.order_id {
+            None => None,
+            Some(order) => carried(conn, user.company_id, order).await?,
+        },
     })
+}
+
+/// What an order's delivery carries.
+async fn carried(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order: Uuid,
+) -> Result<Option<DeliveryOrder>, AppError> {
+    use crate::domain::money::Money;
+    use crate::server::db::orders as orders_repo;
+    let Some(o) = orders_repo::get(conn, company, Scope::All, order).await? else {
+        return Ok(None);
+    };
+    let lines = orders_repo::lines(conn, company, order)
+        .await?
+        .into_iter()
+        .map(|l| {
+            (
+                format!("{} {}", l.sku, l.product_name),
+                format!("{} {}", l.quantity, l.unit.unwrap_or_default()),
+            )
+        })
+        .collect();
+    Ok(Some(DeliveryOrder {
+        id: o.id.to_string(),
+        number: o.number,
+        lines,
+        total: Money(o.total).to_display_string(),
+        total_capital: Money(o.total).to_capital().unwrap_or_default(),
+    }))
 }
 
 /// A delivery as `user` may see it: a driver gets the order, the customer's name and
@@ -217,6 +251,7 @@ pub async fn complete_delivery(
     version: i64,
     delivered_at: String,
     note: String,
+    collected: String,
 ) -> Result<DeliveryDetail, AppError> {
     let (state, user) = context::authorize(Action::Deliver).await?;
     let (now_utc, now) = context::now_pair();
@@ -256,15 +291,8 @@ pub async fn complete_delivery(
     if r.version != version {
         return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
     }
-    // a late delivery is a breach even if the job never saw it open
-    let rules = Rules::load(&mut tx, user.company_id).await?;
-    let mut done_row = r.clone();
-    done_row.delivered_at = Some(from_beijing(at));
-    let timer = delivery_timer(&rules, &done_row, now);
-    let breached_at = r.breached_at.or_else(|| match timer.status {
-        Some(Status::Late { .. }) => rules.due(&timer).map(from_beijing),
-        _ => None,
-    });
+    let collected = collected_cash(&collected, r.order_id.is_some())?;
+    let breached_at = breach_of(&mut tx, user.company_id, &r, at, now).await?;
     let done = repo::complete_delivery(
         &mut tx,
         user.company_id,
@@ -279,9 +307,126 @@ pub async fn complete_delivery(
     if !done {
         return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
     }
+    // the order it delivers is delivered: invoiced, and the cash taken paid against it
+    if let Some(order) = r.order_id {
+        crate::server::orders::delivered_by_ticket(
+            &mut tx,
+            user.company_id,
+            user.id,
+            order,
+            from_beijing(at),
+            collected,
+        )
+        .await?;
+    }
     let fresh = delivery_row(&mut tx, &user, &id).await?;
     let out = delivery_of(&mut tx, &user, fresh).await?;
     tx.commit().await?;
     tracing::info!(by = %user.id, delivery = %r.id, "delivered");
     Ok(out)
+}
+
+/// When a delivery done at `at` breached its standard: as the overdue job marked it, or
+/// now if it was late and the job never saw it open.
+async fn breach_of(
+    conn: &mut DbConn,
+    company: CompanyId,
+    r: &repo::DeliveryRow,
+    at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    let rules = Rules::load(conn, company).await?;
+    let mut done_row = r.clone();
+    done_row.delivered_at = Some(from_beijing(at));
+    let timer = delivery_timer(&rules, &done_row, now);
+    Ok(r.breached_at.or_else(|| match timer.status {
+        Some(Status::Late { .. }) => rules.due(&timer).map(from_beijing),
+        _ => None,
+    }))
+}
+
+/// The cash a driver took at the door (yuan; empty: none), only for an order's delivery.
+fn collected_cash(
+    raw: &str,
+    of_an_order: bool,
+) -> Result<Option<crate::domain::money::Money>, AppError> {
+    use crate::domain::money::{MAX_FEN, Money};
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    if !of_an_order {
+        return Err(FieldError::new("collected", FieldErrorCode::InvalidChoice).into());
+    }
+    let m = Money::parse_yuan(raw).map_err(|c| FieldError::new("collected", c))?;
+    let code = match m.0 {
+        ..0 => Some(FieldErrorCode::Negative),
+        0 => Some(FieldErrorCode::Zero),
+        x if x > MAX_FEN => Some(FieldErrorCode::TooLarge),
+        _ => None,
+    };
+    match code {
+        Some(c) => Err(FieldError::new("collected", c).into()),
+        None => Ok(Some(m)),
+    }
+}
+
+/// Opens the delivery of an order being confirmed (its timer starts now) and ties it to
+/// the order; a delivery opened by hand under the same number is taken as its own.
+pub async fn open_for_order(
+    conn: &mut DbConn,
+    company: CompanyId,
+    by: EmployeeId,
+    customer: Uuid,
+    number: &str,
+    order: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    repo::insert_delivery(
+        conn,
+        company,
+        &repo::NewDelivery {
+            id: Uuid::now_v7(),
+            customer,
+            order_ref: number,
+            ordered_at: now,
+            promised_at: None,
+            driver: None,
+            by,
+            now,
+        },
+    )
+    .await?;
+    repo::link_delivery_to_order(conn, company, number, order).await?;
+    Ok(())
+}
+
+/// Records the order's delivery done at `at` when the office marks the order delivered
+/// (nothing if it has none or it was recorded already).
+pub async fn finish_for_order(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(r) = repo::delivery_of_order(conn, company, order).await? else {
+        return Ok(());
+    };
+    if r.delivered_at.is_some() {
+        return Ok(());
+    }
+    let (now_utc, now) = context::now_pair();
+    let at_local = to_beijing(at);
+    let breached_at = breach_of(conn, company, &r, at_local, now).await?;
+    repo::complete_delivery(
+        conn,
+        company,
+        r.id,
+        r.version,
+        at.max(r.ordered_at),
+        None,
+        breached_at,
+        now_utc,
+    )
+    .await?;
+    Ok(())
 }

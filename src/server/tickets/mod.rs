@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 mod compliance;
-mod deliveries;
+pub mod deliveries;
 mod objections;
 pub mod timers;
 

@@ -456,11 +456,13 @@ pub struct DeliveryRow {
     pub address: Option<String>,
     pub phone: Option<String>,
     pub contact: Option<String>,
+    /// The order it delivers (none: opened by hand).
+    pub order_id: Option<Uuid>,
 }
 
 const DELIVERY: &str = "SELECT t.id, t.customer_id, c.code, c.name, c.tier, c.rep_id, r.name AS rep_name, \
      t.order_ref, t.ordered_at, t.promised_at, t.driver_id, d.name AS driver_name, t.delivered_at, \
-     t.note, t.breached_at, t.version, c.address, c.phone, c.contact \
+     t.note, t.breached_at, t.version, c.address, c.phone, c.contact, t.order_id \
      FROM deliveries t JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
      LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
      LEFT JOIN employees d ON d.company_id = t.company_id AND d.id = t.driver_id \
@@ -708,4 +710,54 @@ pub async fn open_count(
         total += n;
     }
     Ok(total)
+}
+
+/// Ties the delivery numbered `order_ref` to its order (once).
+pub async fn link_delivery_to_order(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order_ref: &str,
+    order: Uuid,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |ex| sqlx::query(
+        "UPDATE deliveries SET order_id = $3 WHERE company_id = $1 AND order_ref = $2 \
+         AND order_id IS NULL"
+    )
+    .bind(company.0)
+    .bind(order_ref)
+    .bind(order)
+    .execute(&mut *ex)
+    .await
+    .map(|_| ()))
+}
+
+/// The delivery of an order, if it has one.
+pub async fn delivery_of_order(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order: Uuid,
+) -> Result<Option<DeliveryRow>, sqlx::Error> {
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(DELIVERY);
+        q.push_bind(company.0)
+            .push(" AND t.order_id = ")
+            .push_bind(order);
+        q.build_query_as().fetch_optional(&mut *ex).await
+    })
+}
+
+/// Takes out the delivery of a cancelled order while nothing was delivered.
+pub async fn drop_open_delivery_of_order(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order: Uuid,
+) -> Result<(), sqlx::Error> {
+    on!(conn, |ex| sqlx::query(
+        "DELETE FROM deliveries WHERE company_id = $1 AND order_id = $2 AND delivered_at IS NULL"
+    )
+    .bind(company.0)
+    .bind(order)
+    .execute(&mut *ex)
+    .await
+    .map(|_| ()))
 }

@@ -16,6 +16,7 @@ use crate::features::handbook::page::HandbookPage;
 use crate::features::orders::detail_page::OrderDetailPage;
 use crate::features::orders::list_page::OrdersPage;
 use crate::features::orders::new_page::NewOrderPage;
+use crate::features::orders::print_page::DeliveryNotePage;
 use crate::features::pricing::prices_page::PricesPage;
 use crate::features::receivables::aging_page::AgingPage;
 use crate::features::receivables::statement_page::StatementPage;
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("orders") view=OrdersPage ssr=SsrMode::Async />
                         <Route path=path!("orders/new") view=NewOrderPage ssr=SsrMode::Async />
                         <Route path=path!("orders/:id") view=OrderDetailPage ssr=SsrMode::Async />
+                        <Route path=path!("orders/:id/print") view=DeliveryNotePage ssr=SsrMode::Async />
                         <Route path=path!("receivables") view=AgingPage ssr=SsrMode::Async />
                         <Route path=path!("receivables/:id") view=StatementPage ssr=SsrMode::Async />
                         <Route path=path!("sales") view=SalesPage ssr=SsrMode::Async />

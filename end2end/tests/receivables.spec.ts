@@ -184,3 +184,84 @@ test("credit control stops a confirmation for a customer past due; a manager rel
   await expect(page.getByTestId("credit-releases")).toContainText("老客户，月底前结清");
   expect(problems.filter((p) => !p.includes("status of 409"))).toEqual([]);
 });
+
+/** The page size of a PDF's first page in points (A5 landscape ≈ 595 × 420, A4 ≈ 595 × 842). */
+function pdfSize(pdf: Buffer): [number, number] {
+  const m = pdf.toString("latin1").match(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/);
+  expect(m).toBeTruthy();
+  return [Math.round(Number(m![1])), Math.round(Number(m![2]))];
+}
+
+test("the 送货单 prints to A5; the driver delivers the order and brings back the cash", async ({ browser }) => {
+  const office = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await office.newPage();
+  const problems = watch(page);
+  await signedIn(page, "liumin");
+  const r = await page.request.post("/api/orders/list", { data: { status: "confirmed", page: 1 } });
+  const order = ((await r.json()) as { items: Summary[] }).items[0];
+  expect(order).toBeTruthy();
+  // the delivery note, from the order's page, after a full load
+  await page.goto(`/orders/${order.id}`);
+  await hydrated(page);
+  await page.getByRole("link", { name: "送货单" }).click();
+  await expect(page).toHaveURL(new RegExp(`/orders/${order.id}/print$`));
+  await page.reload();
+  await hydrated(page);
+  const note = page.getByTestId("delivery-note");
+  await expect(note).toContainText(order.number);
+  await expect(note).toContainText("收货人签字");
+  await expect(page.getByTestId("note-total")).toHaveText(order.total);
+  await expect(page.getByTestId("note-capital")).toContainText("元");
+  if (shots) await page.screenshot({ path: `${shots}/delivery-note.png`, fullPage: true });
+  await page.emulateMedia({ media: "print" });
+  if (shots) await page.screenshot({ path: `${shots}/delivery-note-print.png`, fullPage: true });
+  expect(pdfSize(await page.pdf({ preferCSSPageSize: true }))).toEqual([595, 420]);
+  await page.emulateMedia({ media: "screen" });
+  await page.getByRole("link", { name: "A4" }).click();
+  await expect(page).toHaveURL(/paper=a4$/);
+  expect(pdfSize(await page.pdf({ preferCSSPageSize: true }))).toEqual([595, 842]);
+
+  // confirming opened its delivery: give it to 吴刚
+  const board = await page.request.post("/api/tickets/board", { data: { rep: "", tier: "", standard: "" } });
+  const ticket = ((await board.json()) as { items: { id: string; order_ref: string | null }[] }).items.find((t) => t.order_ref === order.number)!;
+  expect(ticket).toBeTruthy();
+  const detail = await (await page.request.post("/api/tickets/deliveries/get", { data: { id: ticket.id } })).json();
+  const wu = (detail.drivers as { id: string; name: string }[]).find((d) => d.name === "吴刚")!;
+  const given = await page.request.post("/api/tickets/deliveries/assign", { data: { id: ticket.id, version: detail.item.version, driver: wu.id } });
+  expect(given.ok()).toBeTruthy();
+
+  // the driver, on his phone: what to carry, then delivered with the cash taken
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const driver = await phone.newPage();
+  const driverProblems = watch(driver);
+  await driver.goto("/login");
+  await hydrated(driver);
+  await driver.locator("#login").fill("wugang");
+  await driver.locator("#password").fill("qudao2026");
+  await driver.locator("form.login-card button[type=submit]").click();
+  await expect(driver).toHaveURL(/\/deliveries$/);
+  await hydrated(driver);
+  await driver.goto(`/tickets/deliveries/${ticket.id}`);
+  await hydrated(driver);
+  await expect(driver.getByTestId("delivery-order")).toContainText(order.number);
+  await expect(driver.getByTestId("delivery-order")).toContainText(order.total);
+  await driver.locator('input[name="collected"]').fill("-1");
+  await driver.getByRole("button", { name: "确认送达" }).click();
+  await expect(driver.locator(".field-error").filter({ hasText: "负" })).toBeVisible();
+  await driver.locator('input[name="collected"]').fill(order.total);
+  await driver.getByRole("button", { name: "确认送达" }).click();
+  await expect(driver.getByRole("button", { name: "确认送达" })).toHaveCount(0);
+  await expectNoHorizontalScroll(driver);
+  if (shots) await driver.screenshot({ path: `${shots}/delivery-driver-order.png`, fullPage: true });
+  expect(driverProblems.filter((p) => !p.includes("status of 422"))).toEqual([]);
+  await phone.close();
+
+  // the office sees it delivered by 吴刚, its invoice paid by his cash
+  const d = await (await page.request.post("/api/orders/get", { data: { id: order.id } })).json();
+  expect(d.order.status).toBe("delivered");
+  await page.goto(`/orders/${order.id}`);
+  await hydrated(page);
+  await expect(page.locator(".order-history")).toContainText("吴刚");
+  expect(problems.filter((p) => !p.includes("status of 422"))).toEqual([]);
+  await office.close();
+});

@@ -61,6 +61,7 @@ fn OrderView(detail: OrderDetail, step: ServerAction<StepOrder>) -> impl IntoVie
         <div class="page-head">
             <h1>{t!(i18n, orders.order_title, number = o.number.clone())}</h1>
             <div class="page-actions">
+                <A href=format!("/orders/{}/print", o.id) attr:class="button">{t!(i18n, orders.delivery_note)}</A>
                 <A href="/orders" attr:class="button">{t!(i18n, orders.title)}</A>
             </div>
         </div>

@@ -11,3 +11,4 @@ pub mod components;
 pub mod detail_page;
 pub mod list_page;
 pub mod new_page;
+pub mod print_page;

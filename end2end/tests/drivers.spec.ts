@@ -24,7 +24,7 @@ test("a driver records a delivery with a proof photo from his phone", async ({ p
   await expectNoHorizontalScroll(page);
   await page.screenshot({ path: "test-results/deliveries-driver-390.png", fullPage: true });
   await first.getByRole("link", { name: "记录送达" }).click();
-  await expect(page.getByRole("heading", { name: new RegExp(order) })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: new RegExp(order) })).toBeVisible();
   await hydrated(page);
   await expect(page.getByTestId("destination")).toContainText("重庆市");
   // no way into the customer's profile from here

@@ -35,7 +35,18 @@ fn kind_sqlite(table: &str, declared: &str, name: &str, checks: &str) -> &'stati
         "INTEGER" if checks.contains(&format!("{name} IN (0, 1)")) => "bool",
         "INTEGER" => "int",
         _ if name.ends_with("_at") => "instant",
-        _ if ["order_date", "period_from", "period_to"].contains(&name) => "date",
+        _ if [
+            "order_date",
+            "period_from",
+            "period_to",
+            "issued_on",
+            "due_on",
+            "paid_on",
+        ]
+        .contains(&name) =>
+        {
+            "date"
+        }
         _ => "text",
     }
 }

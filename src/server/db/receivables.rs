@@ -323,11 +323,16 @@ pub struct AgingRow {
     pub over_90: i64,
 }
 
-const BUCKETS: &str = "\
+/// Each customer's open balances by age ($1 company, $2–$4 the days the buckets start):
+/// the open invoices alone, read from their covering index, then joined to the customers.
+const PER_CUSTOMER: &str = "(SELECT i.customer_id, \
      CAST(SUM(CASE WHEN i.due_on >= $3 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_0_30, \
      CAST(SUM(CASE WHEN i.due_on < $3 AND i.due_on >= $4 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_31_60, \
      CAST(SUM(CASE WHEN i.due_on < $4 AND i.due_on >= $5 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_61_90, \
-     CAST(SUM(CASE WHEN i.due_on < $5 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS over_90";
+     CAST(SUM(CASE WHEN i.due_on < $5 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS over_90 \
+     FROM invoices i WHERE i.company_id = $1 AND i.paid < i.amount GROUP BY i.customer_id) g \
+     JOIN customers c ON c.company_id = $1 AND c.id = g.customer_id \
+     LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id";
 
 /// Every customer of `scope` owing something, with the open balance by age; the most
 /// overdue (past 30 days) first, then the largest balance. `limit` none: all.
@@ -339,14 +344,11 @@ pub async fn aging_by_customer(
     limit: Option<i64>,
     offset: i64,
 ) -> Result<Vec<AgingRow>, sqlx::Error> {
-    // sorted outside the grouping: PostgreSQL reads output names in ORDER BY only bare
+    // sorted outside: PostgreSQL reads output names in ORDER BY only bare
     on!(conn, |ex| sqlx::query_as(&format!(
-        "SELECT * FROM (SELECT i.customer_id, c.code, c.name, c.rep_id, e.name AS rep_name, \
-         {BUCKETS} FROM invoices i \
-         JOIN customers c ON c.company_id = i.company_id AND c.id = i.customer_id \
-         LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
-         WHERE i.company_id = $1 AND i.paid < i.amount AND ($2 IS NULL OR c.rep_id = $2) \
-         GROUP BY i.customer_id, c.code, c.name, c.rep_id, e.name) a \
+        "SELECT * FROM (SELECT g.customer_id, c.code, c.name, c.rep_id, e.name AS rep_name, \
+         g.days_0_30, g.days_31_60, g.days_61_90, g.over_90 FROM {PER_CUSTOMER} \
+         WHERE ($2 IS NULL OR c.rep_id = $2)) a \
          ORDER BY a.days_31_60 + a.days_61_90 + a.over_90 DESC, \
          a.days_0_30 + a.days_31_60 + a.days_61_90 + a.over_90 DESC, a.code \
          LIMIT $6 OFFSET $7"
@@ -381,13 +383,13 @@ pub async fn aging_by_rep(
     scope: Scope,
     days: AgingDays,
 ) -> Result<Vec<RepAgingRow>, sqlx::Error> {
-    on!(conn, |ex| {
-        sqlx::query_as(&format!(
-        "SELECT c.rep_id, e.name AS rep_name, COUNT(DISTINCT i.customer_id) AS customers, {BUCKETS} \
-         FROM invoices i \
-         JOIN customers c ON c.company_id = i.company_id AND c.id = i.customer_id \
-         LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
-         WHERE i.company_id = $1 AND i.paid < i.amount AND ($2 IS NULL OR c.rep_id = $2) \
+    on!(conn, |ex| sqlx::query_as(&format!(
+        "SELECT c.rep_id, e.name AS rep_name, COUNT(*) AS customers, \
+         CAST(SUM(g.days_0_30) AS BIGINT) AS days_0_30, \
+         CAST(SUM(g.days_31_60) AS BIGINT) AS days_31_60, \
+         CAST(SUM(g.days_61_90) AS BIGINT) AS days_61_90, \
+         CAST(SUM(g.over_90) AS BIGINT) AS over_90 \
+         FROM {PER_CUSTOMER} WHERE ($2 IS NULL OR c.rep_id = $2) \
          GROUP BY c.rep_id, e.name ORDER BY e.name IS NULL, e.name"
     ))
     .bind(company.0)
@@ -396,8 +398,7 @@ pub async fn aging_by_rep(
     .bind(days.minus_60)
     .bind(days.minus_90)
     .fetch_all(&mut *ex)
-    .await
-    })
+    .await)
 }
 
 /// The customer's unallocated credit in all (fen).

@@ -566,7 +566,9 @@ pub async fn delivered_by_ticket(
 ) -> Result<(), AppError> {
     let Some(o) = repo::get(conn, company, crate::server::db::customers::Scope::All, id).await?
     else {
-        return Ok(());
+        // the ticket names an order that is not there: never drop the cash silently
+        tracing::error!(order = %id, "a delivery's order is missing");
+        return Err(AppError::Internal);
     };
     let from = status_of(&o.status)?;
     let mut status = from;

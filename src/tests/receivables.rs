@@ -873,6 +873,16 @@ async fn confirming_opens_the_delivery_and_the_driver_delivering_it_invoices_and
     )
     .await;
     let version = t["item"]["version"].as_i64().unwrap();
+    // the customer's rep may not record it: that would move the order on
+    let rep = app.signed_in("sunli").await;
+    let (status, _) = crate::helpers::refused(
+        &app,
+        &rep,
+        "tickets/deliveries/complete",
+        serde_json::json!({ "id": ticket, "version": version, "note": "", "collected": "" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let wu = app.signed_in("wugang").await;
     let seen = ok(
         &app,

@@ -3,7 +3,7 @@
 //! and the steps the user may take now — each a form that posts, so it works before
 //! the script has loaded, and names the version it was shown so a second confirmation
 //! is refused instead of repeated.
-use super::api::{OrderDetail, Step, StepOrder, get_order};
+use super::api::{OrderDetail, OrderStatus, Step, StepOrder, get_order};
 use super::components::{StatusBadge, event_label, price_source_label, step_label};
 use crate::components::error_view::{LoadError, error_message, field_message};
 use crate::error::{AppError, Conflict};
@@ -61,7 +61,9 @@ fn OrderView(detail: OrderDetail, step: ServerAction<StepOrder>) -> impl IntoVie
         <div class="page-head">
             <h1>{t!(i18n, orders.order_title, number = o.number.clone())}</h1>
             <div class="page-actions">
-                <A href=format!("/orders/{}/print", o.id) attr:class="button">{t!(i18n, orders.delivery_note)}</A>
+                {(!matches!(o.status, OrderStatus::Draft | OrderStatus::Cancelled)).then(|| view! {
+                    <A href=format!("/orders/{}/print", o.id) attr:class="button">{t!(i18n, orders.delivery_note)}</A>
+                })}
                 <A href="/orders" attr:class="button">{t!(i18n, orders.title)}</A>
             </div>
         </div>

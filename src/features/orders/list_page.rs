@@ -84,7 +84,11 @@ fn OrderTable(page: OrderPage, at: u32, status: String) -> impl IntoView {
                 {page.items.into_iter().map(|o| view! {
                     <tr>
                         <td><A href=format!("/orders/{}", o.id)>{o.number.clone()}</A>
-                            {(o.source == "tablet").then(|| view! { <span class="muted order-source">{t!(i18n, orders.from_tablet)}</span> })}</td>
+                            {(o.source == "tablet").then(|| view! { <span class="muted order-source">{t!(i18n, orders.from_tablet)}</span> })}
+                            // the delivery note of an order that goes (or went) out
+                            {(!matches!(o.status, OrderStatus::Draft | OrderStatus::Cancelled)).then(|| view! {
+                                " " <a class="order-print" href=format!("/orders/{}/print", o.id)>{t!(i18n, orders.delivery_note)}</a>
+                            })}</td>
                         <td data-label=move || t_string!(i18n, orders.order_date).to_string()>{o.order_date.clone()}</td>
                         <td data-label=move || t_string!(i18n, orders.customer).to_string()>{format!("{} {}", o.customer_code, o.customer_name)}</td>
                         <td data-label=move || t_string!(i18n, orders.rep).to_string()>{o.rep_name.clone()}</td>

@@ -291,6 +291,14 @@ pub async fn complete_delivery(
     if r.version != version {
         return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
     }
+    // an order's delivery moves the order: its driver or a manager records it (a rep
+    // may not move orders on)
+    if r.order_id.is_some()
+        && !user.role.may(Action::ManageCustomers)
+        && r.driver_id != Some(user.id.0)
+    {
+        return Err(AppError::Forbidden);
+    }
     let collected = collected_cash(&collected, r.order_id.is_some())?;
     let breached_at = breach_of(&mut tx, user.company_id, &r, at, now).await?;
     let done = repo::complete_delivery(
@@ -381,23 +389,30 @@ pub async fn open_for_order(
     order: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    repo::insert_delivery(
-        conn,
-        company,
-        &repo::NewDelivery {
+    // a delivery opened by hand under the same number stays its own: the order's
+    // ticket then takes the number with a suffix
+    for order_ref in [
+        number.to_owned(),
+        format!("{number}-1"),
+        format!("{number}-2"),
+    ] {
+        let new = repo::NewDelivery {
             id: Uuid::now_v7(),
             customer,
-            order_ref: number,
+            order_ref: &order_ref,
             ordered_at: now,
             promised_at: None,
             driver: None,
             by,
             now,
-        },
-    )
-    .await?;
-    repo::link_delivery_to_order(conn, company, number, order).await?;
-    Ok(())
+        };
+        if repo::insert_delivery(conn, company, &new).await? {
+            repo::link_delivery_to_order(conn, company, &order_ref, order).await?;
+            return Ok(());
+        }
+    }
+    tracing::error!(%order, number, "no delivery number left for an order");
+    Err(AppError::Internal)
 }
 
 /// Records the order's delivery done at `at` when the office marks the order delivered
@@ -417,7 +432,7 @@ pub async fn finish_for_order(
     let (now_utc, now) = context::now_pair();
     let at_local = to_beijing(at);
     let breached_at = breach_of(conn, company, &r, at_local, now).await?;
-    repo::complete_delivery(
+    if !repo::complete_delivery(
         conn,
         company,
         r.id,
@@ -427,6 +442,9 @@ pub async fn finish_for_order(
         breached_at,
         now_utc,
     )
-    .await?;
+    .await?
+    {
+        return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+    }
     Ok(())
 }

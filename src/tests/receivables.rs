@@ -34,23 +34,7 @@ async fn customers_of(app: &TestApp, login: &str, n: i64) -> Vec<(Uuid, String)>
 /// An order of `quantity` × BJ-500 for `code`, taken and moved to delivered by manager
 /// `m`; its id and total (fen).
 async fn delivered(app: &TestApp, m: &Client, code: &str, quantity: u32) -> (String, i64) {
-    let id: String = sent(
-        app,
-        m,
-        &CreateOrder {
-            order: OrderInput {
-                customer_code: code.into(),
-                order_date: String::new(),
-                lines: vec![OrderLineInput {
-                    product_sku: "BJ-500".into(),
-                    quantity: quantity.to_string(),
-                    ..OrderLineInput::default()
-                }],
-                client_id: String::new(),
-            },
-        },
-    )
-    .await;
+    let (id, _) = draft(app, m, code, quantity).await;
     let mut version = 1;
     let mut total = String::new();
     use qudao::domain::orders::Step;

@@ -95,21 +95,6 @@ pub async fn recent_invoices(
     .await)
 }
 
-/// The invoice of an order, if issued.
-pub async fn invoice_of_order(
-    conn: &mut DbConn,
-    company: CompanyId,
-    order: Uuid,
-) -> Result<Option<InvoiceRow>, sqlx::Error> {
-    on!(conn, |ex| sqlx::query_as(&format!(
-        "SELECT {INVOICE_COLUMNS} WHERE i.company_id = $1 AND i.order_id = $2"
-    ))
-    .bind(company.0)
-    .bind(order)
-    .fetch_optional(&mut *ex)
-    .await)
-}
-
 /// A payment to store (its `unallocated` is its whole amount until allocated).
 #[derive(Debug, Clone)]
 pub struct NewPayment<'a> {

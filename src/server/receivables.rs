@@ -13,7 +13,7 @@ use crate::domain::receivables::{
 };
 use crate::domain::segmentation::Class;
 use crate::domain::staff::Action;
-use crate::domain::validation::{FieldError, FieldErrorCode};
+use crate::domain::validation::{FieldError, FieldErrorCode, ForField as _};
 use crate::error::AppError;
 use crate::features::auth::api::CurrentUser;
 use crate::features::receivables::api::*;
@@ -451,6 +451,14 @@ pub async fn statement(customer: String) -> Result<CustomerStatement, AppError> 
             note: p.note.unwrap_or_default(),
             recorded_by: p.recorded_by_name,
             to_orders: p.to_orders.unwrap_or_default(),
+            voided: p.voided_at.map(|at| VoidView {
+                by: p.voided_by_name.unwrap_or_default(),
+                at: crate::domain::time::to_beijing(at)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                reason: p.void_reason.unwrap_or_default(),
+            }),
+            id: p.id.to_string(),
         })
         .collect();
     let credit = repo::credit_total(&mut conn, company, id).await?;
@@ -489,7 +497,34 @@ pub async fn statement(customer: String) -> Result<CustomerStatement, AppError> 
         // a fresh key for the form this statement draws: the payment it records is
         // stored once however often the form is sent
         payment_key: Uuid::now_v7().to_string(),
+        may_void: user.role.may(Action::ManageCustomers),
     })
+}
+
+/// The longest reason a void keeps.
+const VOID_REASON_MAX: u32 = 200;
+
+/// Voids a payment (managers and the owner): see `features::receivables::api::void_payment`.
+/// Answers the payment's customer's id.
+pub async fn void(payment: String, reason: String) -> Result<String, AppError> {
+    let (state, user) = context::authorize(Action::ManageCustomers).await?;
+    let id: Uuid = context::record_id(&payment)?;
+    let reason =
+        crate::domain::validation::required_text(&reason, VOID_REASON_MAX).for_field("reason")?;
+    let company = user.company_id;
+    let mut tx = state.begin().await?;
+    // another company's payment is as unknown as one never recorded
+    let (customer, voided) = repo::payment_state(&mut tx, company, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if voided
+        || !repo::void_payment(&mut tx, company, id, user.id, &reason, chrono::Utc::now()).await?
+    {
+        return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+    }
+    tx.commit().await?;
+    tracing::info!(payment = %id, by = %user.id.0, "payment voided");
+    Ok(customer.to_string())
 }
 
 /// Stores a payment and spreads it oldest due first (the demo's collections).

@@ -6,12 +6,13 @@
 //! their own customers (report, statement, export, dashboard), a driver and another
 //! company nothing.
 #![expect(clippy::unwrap_used)]
-use crate::helpers::{TestApp, errors, ok, refusal, sent, spawn_app};
+use crate::helpers::{TestApp, errors, ok, refusal, send, sent, spawn_app};
 use qudao::domain::money::Money;
 use qudao::domain::receivables::{AllocationInput, Open, PaymentInput, aging};
 use qudao::features::orders::api::{CreateOrder, OrderInput, OrderLineInput, StepOrder};
 use qudao::features::receivables::api::{
     AgingReport, CustomerStatement, GetAging, GetStatement, PaymentOutcome, RecordPayment,
+    VoidPayment,
 };
 use qudao::server::db::on;
 use reqwest::{Client, StatusCode};
@@ -95,12 +96,14 @@ async fn assert_figures_exact(app: &TestApp) {
     .unwrap();
     let bad_payments: i64 = on!(&app.pool, |ex| {
         sqlx::query_scalar(
-        "SELECT COUNT(*) FROM payments p WHERE p.unallocated < 0 OR p.unallocated <> p.amount - \
+            // a voided payment pays nothing: no allocations, nothing unallocated
+            "SELECT COUNT(*) FROM payments p WHERE p.unallocated < 0 OR p.unallocated <> \
+         CASE WHEN p.voided_at IS NULL THEN p.amount ELSE 0 END - \
          (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocations a \
-          WHERE a.company_id = p.company_id AND a.payment_id = p.id)"
-    )
-    .fetch_one(ex)
-    .await
+          WHERE a.company_id = p.company_id AND a.payment_id = p.id)",
+        )
+        .fetch_one(ex)
+        .await
     })
     .unwrap();
     assert_eq!((bad_invoices, bad_payments), (0, 0));
@@ -645,6 +648,115 @@ async fn a_payment_posted_as_a_plain_form_returns_to_the_account() {
         let page = m.get(format!("{}{path}", app.base)).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::OK, "{path}");
     }
+}
+
+fn void(payment: &str, reason: &str) -> VoidPayment {
+    VoidPayment {
+        payment: payment.into(),
+        reason: reason.into(),
+    }
+}
+
+#[tokio::test]
+async fn a_manager_voids_a_mistaken_payment_and_the_account_is_as_before() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let w = app.signed_in("wangqiang").await;
+    let (customer, code) = customers_of(&app, "zhangwei", 1).await.remove(0);
+    delivered(&app, &m, &code, 2).await;
+    let before = statement(&app, &m, customer).await;
+    let owed = before.aging.total().0;
+    assert!(owed > 0);
+    // a typo: ten times the debt by WeChat — pays everything and leaves a large credit
+    let mut typo = payment(Uuid::now_v7(), &code, &Money(owed * 10).to_display_string());
+    typo.method = "wechat".into();
+    typo.reference = "4200001234202612040001".into();
+    let out = pay(&app, &m, typo.clone()).await;
+    assert_eq!(out.unallocated.0, owed * 9);
+    // the credit it left pays the next order on delivery
+    let (_, next) = delivered(&app, &m, &code, 1).await;
+    let mid = statement(&app, &m, customer).await;
+    assert_eq!(mid.aging.total(), Money(0));
+    let id = mid.payments[0].id.clone();
+    assert_eq!(mid.payments[0].amount.0, owed * 10);
+    assert!(mid.may_void);
+
+    // a rep may not void, even their own customer's payment; nothing changes
+    let rep = app.signed_in("zhangwei").await;
+    assert!(!statement(&app, &rep, customer).await.may_void);
+    let (status, _) = refusal(&app, &rep, &void(&id, "录错了")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // a reason is required, and kept short
+    let (status, body) = refusal(&app, &m, &void(&id, "  ")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        errors(&body),
+        [("reason".to_owned(), "Required".to_owned())]
+    );
+    let (_, body) = refusal(&app, &m, &void(&id, &"长".repeat(201))).await;
+    assert_eq!(errors(&body)[0].0, "reason");
+    // another company's manager knows nothing of it; a malformed id is not found either
+    app.add_company("别家商贸", "bieren").await;
+    let stranger = app.signed_in("bieren").await;
+    let (status, _) = refusal(&app, &stranger, &void(&id, "录错了")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = refusal(&app, &m, &void("not-an-id", "录错了")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let now = statement(&app, &m, customer).await;
+    assert_eq!(
+        (now.aging, now.credit, now.payments),
+        (mid.aging, mid.credit, mid.payments.clone())
+    );
+
+    // two managers voiding it at once: one voids, the other is told it changed
+    let (first, second) = (void(&id, "金额录错，应为原欠款"), void(&id, "重复"));
+    let (a, b) = tokio::join!(send(&app, &m, &first), send(&app, &w, &second));
+    let mut statuses = [a.status(), b.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    let after = statement(&app, &m, customer).await;
+    // as if never recorded: the debt and the next order open again, the credit gone
+    assert_eq!(after.aging.total().0, owed + next);
+    assert_eq!(after.credit, before.credit);
+    let p = after.payments.iter().find(|p| p.id == id).unwrap();
+    let v = p.voided.clone().unwrap();
+    assert!(["金额录错，应为原欠款", "重复"].contains(&v.reason.as_str()));
+    assert!(["刘敏", "王强"].contains(&v.by.as_str()), "{}", v.by);
+    assert_eq!((p.unallocated, p.to_orders.as_str()), (Money(0), ""));
+    // voiding again is a conflict; the reference is free for the right entry
+    let (status, _) = refusal(&app, &m, &void(&id, "再次")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let mut right = typo.clone();
+    right.key = Uuid::now_v7().to_string();
+    right.amount = Money(owed).to_display_string();
+    let out = pay(&app, &m, right.clone()).await;
+    assert_eq!(out.unallocated, Money(0));
+    assert_eq!(statement(&app, &m, customer).await.aging.total().0, next);
+    assert_figures_exact(&app).await;
+
+    // a plain form post (before the script ran) returns to the account
+    let from = format!("/receivables/{customer}");
+    let cash = right.key.clone();
+    let r = app
+        .post_form(
+            &m,
+            "receivables/void",
+            &from,
+            &[("payment", cash.as_str()), ("reason", "收据作废")],
+        )
+        .await;
+    assert_eq!(crate::helpers::form_answer(&r), (from.clone(), None));
+    let r = app
+        .post_form(
+            &m,
+            "receivables/void",
+            &from,
+            &[("payment", cash.as_str()), ("reason", "again")],
+        )
+        .await;
+    let (back, err) = crate::helpers::form_answer(&r);
+    assert!(back.starts_with(&from) && err.is_some(), "{back}");
+    assert_figures_exact(&app).await;
 }
 
 /// Takes an order of `quantity` × BJ-500 for `code`: its id, version and total (fen).

@@ -74,6 +74,7 @@ impl InvoiceView {
 /// A payment and where its money went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentView {
+    pub id: String,
     pub paid_on: String,
     pub method: PaymentMethod,
     pub reference: String,
@@ -84,6 +85,16 @@ pub struct PaymentView {
     pub recorded_by: String,
     /// The order numbers it paid, comma-separated.
     pub to_orders: String,
+    /// Set once a manager voided it: it pays nothing and is kept for the record.
+    pub voided: Option<VoidView>,
+}
+
+/// Who voided a payment, when (Beijing, `YYYY-MM-DD HH:MM`) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidView {
+    pub by: String,
+    pub at: String,
+    pub reason: String,
 }
 
 /// A customer's account: what is open by age, the credit kept, open invoices, the
@@ -103,6 +114,8 @@ pub struct CustomerStatement {
     /// Today (Beijing), the latest day a payment may be dated.
     pub today: String,
     pub payment_key: String,
+    /// The user may void a payment (managers and the owner).
+    pub may_void: bool,
 }
 
 /// A confirmation a manager released past credit control, with the figures they saw.
@@ -151,6 +164,19 @@ pub async fn record_payment(payment: PaymentInput) -> Result<PaymentOutcome, App
         crate::server::context::redirect_plain_form(&format!("/receivables/{}", out.customer_id));
     }
     Ok(out)
+}
+
+/// Voids a payment recorded by mistake (managers): the invoices it paid are open again,
+/// the credit it left is gone, its reference is free; it stays on the account marked
+/// voided with the reason. Errors name `reason`; a payment voided already is a conflict.
+/// Answers the customer's id.
+#[server(endpoint = "receivables/void", input = FormOrJson)]
+pub async fn void_payment(payment: String, reason: String) -> Result<String, AppError> {
+    let customer = imp::void(payment, reason).await?;
+    // a plain form post (before the script ran) goes back to the customer's account
+    #[cfg(feature = "ssr")]
+    crate::server::context::redirect_plain_form(&format!("/receivables/{customer}"));
+    Ok(customer)
 }
 
 #[cfg(feature = "ssr")]

@@ -6,7 +6,7 @@
 //! (a double click, a retry), the payment is stored once.
 use super::api::{
     AllocationInput, CustomerStatement, InvoiceView, PaymentInput, PaymentMethod, PaymentOutcome,
-    RecordPayment, get_statement,
+    PaymentView, RecordPayment, VoidPayment, get_statement,
 };
 use super::components::{AgingCells, AgingHeads, method_label};
 use crate::components::error_view::{LoadError, error_message, message_for};
@@ -26,8 +26,14 @@ pub fn StatementPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let statement = Resource::new(move || id.get(), get_statement);
     let pay = ServerAction::<RecordPayment>::new();
+    let void = ServerAction::<VoidPayment>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = pay.value().get() {
+            statement.refetch();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = void.value().get() {
             statement.refetch();
         }
     });
@@ -40,7 +46,7 @@ pub fn StatementPage() -> impl IntoView {
                         <div class="page-head"><h1>{t!(i18n, receivables.title)}</h1></div>
                         <LoadError error=e />
                     }),
-                    Ok(s) => Either::Right(view! { <Statement statement=s pay=pay /> }),
+                    Ok(s) => Either::Right(view! { <Statement statement=s pay=pay void=void /> }),
                 }
             })}
         </Transition>
@@ -48,9 +54,22 @@ pub fn StatementPage() -> impl IntoView {
 }
 
 #[component]
-fn Statement(statement: CustomerStatement, pay: ServerAction<RecordPayment>) -> impl IntoView {
+fn Statement(
+    statement: CustomerStatement,
+    pay: ServerAction<RecordPayment>,
+    void: ServerAction<VoidPayment>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let s = statement;
+    let may_void = s.may_void;
+    // a void refused before the script ran comes back here with its error
+    let (posted_void, posted_void_failure) =
+        crate::components::form::posted_errors::<VoidPayment>(i18n);
+    let void_failure = posted_void_failure.or_else(|| {
+        posted_void
+            .first()
+            .map(|e| crate::components::error_view::field_message(i18n, e.code))
+    });
     let title = format!("{} {}", s.code, s.name);
     view! {
         <div class="page-head">
@@ -76,6 +95,11 @@ fn Statement(statement: CustomerStatement, pay: ServerAction<RecordPayment>) -> 
         </section>
         <section class="card">
             <h2>{t!(i18n, receivables.payments)}</h2>
+            {move || match void.value().get() {
+                Some(Ok(_)) => Some(view! { <p class="banner banner-success" role="status" data-testid="voided">{t!(i18n, receivables.voided_done)}</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> }.into_any()),
+                None => void_failure.clone().map(|m| view! { <p class="banner banner-error" role="alert">{m}</p> }.into_any()),
+            }}
             {if s.payments.is_empty() {
                 Either::Left(view! { <p class="empty">{t!(i18n, receivables.no_payments)}</p> })
             } else {
@@ -91,7 +115,7 @@ fn Statement(statement: CustomerStatement, pay: ServerAction<RecordPayment>) -> 
                         </tr></thead>
                         <tbody>
                             {s.payments.into_iter().map(|p| view! {
-                                <tr>
+                                <tr class:voided=p.voided.is_some()>
                                     <td>{p.paid_on.clone()}</td>
                                     <td data-label=move || t_string!(i18n, receivables.method).to_string()>{method_label(i18n, p.method)}
                                         {(!p.reference.is_empty()).then(|| view! { <br /><small class="muted">{p.reference.clone()}</small> })}</td>
@@ -99,7 +123,8 @@ fn Statement(statement: CustomerStatement, pay: ServerAction<RecordPayment>) -> 
                                     <td data-label=move || t_string!(i18n, receivables.paid_orders).to_string()>{p.to_orders.clone()}
                                         {(!p.note.is_empty()).then(|| view! { <br /><small class="muted">{p.note.clone()}</small> })}</td>
                                     <td class="num" data-label=move || t_string!(i18n, receivables.credit).to_string()>{p.unallocated.to_display_string()}</td>
-                                    <td data-label=move || t_string!(i18n, receivables.recorded_by).to_string()>{p.recorded_by.clone()}</td>
+                                    <td data-label=move || t_string!(i18n, receivables.recorded_by).to_string()>{p.recorded_by.clone()}
+                                        <PaymentVoid payment=p.clone() may_void=may_void void=void /></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -108,6 +133,49 @@ fn Statement(statement: CustomerStatement, pay: ServerAction<RecordPayment>) -> 
             }}
         </section>
     }
+}
+
+/// A payment's void: the mark and reason once voided, else (for a manager) a folded form
+/// asking why. The form posts, so it works before the script has loaded.
+#[component]
+fn PaymentVoid(
+    payment: PaymentView,
+    may_void: bool,
+    void: ServerAction<VoidPayment>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if let Some(v) = payment.voided {
+        return Either::Left(view! {
+            <p class="void-mark" data-testid="void-mark">
+                <strong>{t!(i18n, receivables.voided)}</strong>" "
+                {t!(i18n, receivables.voided_by, by = v.by, at = v.at)}<br />{v.reason}
+            </p>
+        });
+    }
+    let reason = RwSignal::new(String::new());
+    let id = payment.id.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        void.dispatch(VoidPayment {
+            payment: id.clone(),
+            reason: reason.get_untracked(),
+        });
+    };
+    Either::Right(may_void.then(|| view! {
+        <details class="void-payment">
+            <summary>{t!(i18n, receivables.void)}</summary>
+            <form method="post" action=VoidPayment::PATH on:submit=submit>
+                <input type="hidden" name="payment" value=payment.id.clone() />
+                <label class="field">
+                    <span>{t!(i18n, receivables.void_reason)}</span>
+                    <input name="reason" autocomplete="off" maxlength="200" required
+                        value=reason.get_untracked() prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" class="button button-danger" disabled=move || void.pending().get()>{t!(i18n, receivables.void_confirm)}</button>
+            </form>
+        </details>
+    }))
 }
 
 /// What the payment just recorded did.

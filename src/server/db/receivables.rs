@@ -157,7 +157,8 @@ pub async fn reference_taken(
     reference: &str,
 ) -> Result<bool, sqlx::Error> {
     on!(conn, |ex| sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM payments WHERE company_id = $1 AND method = $2 AND reference = $3"
+        "SELECT COUNT(*) FROM payments WHERE company_id = $1 AND method = $2 AND reference = $3 \
+         AND voided_at IS NULL"
     )
     .bind(company.0)
     .bind(method)
@@ -217,6 +218,72 @@ pub async fn allocate(
     .map(|_| true))
 }
 
+/// A payment as voiding sees it: its customer and whether it is voided already.
+pub async fn payment_state(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+) -> Result<Option<(Uuid, bool)>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT customer_id, voided_at IS NOT NULL FROM payments WHERE company_id = $1 AND id = $2"
+    )
+    .bind(company.0)
+    .bind(id)
+    .fetch_optional(&mut *ex)
+    .await)
+}
+
+/// Voids a payment: marks it (who, when, why) unless it is voided already — false then,
+/// nothing changed — and takes back its allocations, so the invoices it paid are open
+/// again and the credit it left is gone. Run in the caller's transaction.
+pub async fn void_payment(
+    conn: &mut DbConn,
+    company: CompanyId,
+    id: Uuid,
+    by: EmployeeId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    // first, so a second manager voiding at the same moment waits here and then finds it
+    // voided (PostgreSQL's row lock; SQLite's single writer)
+    let marked = on!(conn, |ex| sqlx::query(
+        "UPDATE payments SET unallocated = 0, voided_at = $3, voided_by = $4, void_reason = $5 \
+         WHERE company_id = $1 AND id = $2 AND voided_at IS NULL",
+    )
+    .bind(company.0)
+    .bind(id)
+    .bind(now)
+    .bind(by.0)
+    .bind(reason)
+    .execute(&mut *ex)
+    .await
+    .map(|r| r.rows_affected() == 1))?;
+    if !marked {
+        return Ok(false);
+    }
+    on!(conn, |ex| {
+        sqlx::query(
+        "UPDATE invoices SET paid = paid - (SELECT a.amount FROM payment_allocations a \
+         WHERE a.company_id = invoices.company_id AND a.invoice_id = invoices.id AND a.payment_id = $2) \
+         WHERE company_id = $1 AND id IN \
+         (SELECT invoice_id FROM payment_allocations WHERE company_id = $1 AND payment_id = $2)",
+    )
+    .bind(company.0)
+    .bind(id)
+    .execute(&mut *ex)
+    .await
+    .map(|_| ())
+    })?;
+    on!(conn, |ex| sqlx::query(
+        "DELETE FROM payment_allocations WHERE company_id = $1 AND payment_id = $2"
+    )
+    .bind(company.0)
+    .bind(id)
+    .execute(&mut *ex)
+    .await
+    .map(|_| true))
+}
+
 /// The customer's payments with money not yet allocated (credit), the earliest first.
 pub async fn credits(
     conn: &mut DbConn,
@@ -246,6 +313,9 @@ pub struct PaymentRow {
     pub recorded_by_name: String,
     /// The orders its money went to, comma-separated.
     pub to_orders: Option<String>,
+    pub voided_at: Option<DateTime<Utc>>,
+    pub voided_by_name: Option<String>,
+    pub void_reason: Option<String>,
 }
 
 /// The customer's latest payments, newest first.
@@ -257,8 +327,10 @@ pub async fn recent_payments(
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
     let rows: Vec<PaymentRow> = on!(conn, |ex| sqlx::query_as(
         "SELECT p.id, p.paid_on, p.method, p.reference, p.amount, p.unallocated, p.note, \
-         e.name AS recorded_by_name, NULL AS to_orders FROM payments p \
+         e.name AS recorded_by_name, NULL AS to_orders, p.voided_at, \
+         v.name AS voided_by_name, p.void_reason FROM payments p \
          JOIN employees e ON e.company_id = p.company_id AND e.id = p.recorded_by \
+         LEFT JOIN employees v ON v.company_id = p.company_id AND v.id = p.voided_by \
          WHERE p.company_id = $1 AND p.customer_id = $2 \
          ORDER BY p.paid_on DESC, p.created_at DESC LIMIT $3"
     )

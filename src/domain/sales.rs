@@ -145,6 +145,19 @@ pub fn month_start(m: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1)
 }
 
+/// The `months` months ending with month number `last` (oldest first), each with the sum
+/// of `rows`' amounts in it (0 for a month without sales); rows outside are left out.
+pub fn monthly_series(rows: &[(i64, i64)], last: i64, months: i64) -> Vec<(i64, i64)> {
+    let first = last - months + 1;
+    let mut out: Vec<(i64, i64)> = (first..=last).map(|m| (m, 0)).collect();
+    for &(m, amount) in rows {
+        if let Some(slot) = usize::try_from(m - first).ok().and_then(|i| out.get_mut(i)) {
+            slot.1 += amount;
+        }
+    }
+    out
+}
+
 /// Calendar dates `[from, to]`, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Period {
@@ -739,6 +752,24 @@ mod tests {
     }
 
     proptest! {
+        /// The profile's 12-month trend: every month of the window once, in order, each
+        /// holding exactly the sales of that month; nothing outside counted.
+        #[test]
+        fn a_monthly_series_holds_each_months_sales_once(
+            rows in proptest::collection::vec((24290i64..24340, -10_000i64..1_000_000), 0..60),
+            last in 24300i64..24330,
+        ) {
+            let series = monthly_series(&rows, last, 12);
+            prop_assert_eq!(series.len(), 12);
+            for (i, (m, amount)) in series.iter().enumerate() {
+                prop_assert_eq!(*m, last - 11 + i as i64);
+                let want: i64 = rows.iter().filter(|r| r.0 == *m).map(|r| r.1).sum();
+                prop_assert_eq!(*amount, want);
+            }
+            let inside: i64 = rows.iter().filter(|r| r.0 > last - 12 && r.0 <= last).map(|r| r.1).sum();
+            prop_assert_eq!(series.iter().map(|s| s.1).sum::<i64>(), inside);
+        }
+
         /// Every day of a period is covered exactly once by its whole months and day ranges.
         #[test]
         fn parts_cover_each_day_once(start in 0i64..3000, len in 0i64..800) {

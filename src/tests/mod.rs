@@ -19,6 +19,7 @@ mod photo_store;
 mod platform;
 mod pricing;
 mod processes;
+mod profile;
 mod receivables;
 mod repositories;
 mod sales;

@@ -223,6 +223,27 @@ pub struct TierEntry {
     pub saved_at: DateTime<Utc>,
 }
 
+/// One month of a customer's sales: `YYYY-MM` and the amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthSales {
+    pub month: String,
+    pub amount: crate::domain::money::Money,
+}
+
+/// A customer's sales over the last 12 months (this month last) and the 12 before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesTrend {
+    pub months: Vec<MonthSales>,
+    pub total: crate::domain::money::Money,
+    pub previous: crate::domain::money::Money,
+}
+
+/// The customer's sales trend (the customer's id) for the profile's chart.
+#[server(endpoint = "customers/trend", input = Json)]
+pub async fn get_sales_trend(customer: String) -> Result<SalesTrend, AppError> {
+    imp::sales_trend(customer).await
+}
+
 #[server(endpoint = "customers/list", input = Json)]
 pub async fn list_customers(query: CustomerQuery) -> Result<CustomerPage, AppError> {
     imp::list(query).await

@@ -6,10 +6,11 @@
 //! server refuses and sends their changes, which are shown above the still-filled form.
 use super::api::{
     CustomerDetail, FilterChoices, UpdateCustomer, customer_filters, delete_customer_photo,
-    get_customer, restore_customer_field, update_customer,
+    get_customer, get_sales_trend, restore_customer_field, update_customer,
 };
 use super::components::{CompletenessBar, KindBadge, ProfileInput, TierBadge};
 use super::labels::{display_value, field_label, group_label};
+use super::overview::{CustomerTickets, SalesTrendSection};
 use crate::components::error_view::{ErrorBanner, LoadError, error_message};
 use crate::components::form::{focus_first_invalid, posted_errors};
 use crate::components::upload::{picked_file, post_file};
@@ -23,6 +24,7 @@ use crate::features::orders::api::list_orders;
 use crate::features::orders::components::CustomerOrders;
 use crate::features::receivables::api::get_statement;
 use crate::features::receivables::components::CustomerReceivables;
+use crate::features::tickets::api::ticket_board;
 use crate::features::visits::api::get_relationship;
 use crate::features::visits::page::RelationshipSection;
 use crate::i18n::*;
@@ -65,6 +67,10 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let relationship = Resource::new(id_text, get_relationship);
     let orders = Resource::new(id_text, |id| list_orders(String::new(), id, 1));
     let receivables = Resource::new(id_text, get_statement);
+    let trend = Resource::new(id_text, get_sales_trend);
+    let tickets = Resource::new(id_text, |id| {
+        ticket_board(String::new(), String::new(), String::new(), id)
+    });
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
@@ -72,11 +78,15 @@ pub fn CustomerDetailPage() -> impl IntoView {
                 match detail.await {
                     Ok(d) => {
                         let cid = d.id.0.to_string();
-                        let code = d.values.get("code").cloned().unwrap_or_default();
                         Either::Left(view! {
-                            <Profile initial=d choices=choices discipline=discipline />
-                            <CustomerOrders customer_code=code orders=orders />
-                            <CustomerReceivables customer_id=cid.clone() statement=receivables />
+                            // the 360°: trend, open orders, receivables, open tickets, then
+                            // the profile's fields and the relationship
+                            <Profile initial=d choices=choices discipline=discipline>
+                                <SalesTrendSection trend=trend />
+                                <CustomerOrders orders=orders />
+                                <CustomerReceivables statement=receivables />
+                                <CustomerTickets tickets=tickets />
+                            </Profile>
                             <RelationshipSection customer_id=cid data=relationship />
                         })
                     }
@@ -101,8 +111,17 @@ fn Profile(
     initial: CustomerDetail,
     choices: Option<FilterChoices>,
     discipline: Resource<Result<CustomerDiscipline, AppError>>,
+    children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // what the header's buttons act on (the customer's code and id do not change here)
+    let code = initial.values.get("code").cloned().unwrap_or_default();
+    let code = crate::features::customers::api::percent_encode(&code);
+    let (new_order, new_payment, new_objection) = (
+        format!("/orders/new?customer={code}"),
+        format!("/receivables/{}", initial.id),
+        format!("/tickets?new=objection&customer={code}"),
+    );
     let detail = RwSignal::new(initial);
     // Reads the profile again in place (after a conflict, an upload): the page and any
     // other open form keep their state.
@@ -147,6 +166,11 @@ fn Profile(
                     })}
                 </p>
             </div>
+            <div class="page-actions cust-actions">
+                <A href=new_order attr:class="button button-primary">{t!(i18n, orders.take_order)}</A>
+                <A href=new_payment attr:class="button">{t!(i18n, receivables.take_payment)}</A>
+                <A href=new_objection attr:class="button">{t!(i18n, tickets.new_objection)}</A>
+            </div>
         </div>
         <div class="banner banner-success" role="status" hidden=move || notice.get().is_none()>
             {move || notice.get().unwrap_or_default()}
@@ -171,6 +195,7 @@ fn Profile(
                 })
             }}
         </section>
+        {children()}
         {Group::ALL.into_iter().map(|g| view! { <GroupSection group=g detail=detail choices=choices editing=editing notice=notice reload=reload /> }).collect_view()}
         <Tiers detail=detail />
         <CustomerDisciplineSection customer_id=detail.with_untracked(|d| d.id.to_string()) info=discipline />

@@ -6,4 +6,5 @@ pub mod import_page;
 pub mod labels;
 pub mod list_page;
 pub mod new_page;
+pub mod overview;
 pub mod transfer;

@@ -67,23 +67,15 @@ pub fn StatusBadge(status: OrderStatus) -> impl IntoView {
     view! { <span class=class>{move || status_label(i18n, status)}</span> }
 }
 
-/// The customer's orders on their profile (newest first, one page) and the button that
-/// takes a new one for them.
+/// The customer's orders on their profile (newest first, one page); the profile's header
+/// has the button that takes a new one.
 #[component]
-pub fn CustomerOrders(
-    customer_code: String,
-    orders: Resource<Result<OrderPage, AppError>>,
-) -> impl IntoView {
+pub fn CustomerOrders(orders: Resource<Result<OrderPage, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let new_order = format!(
-        "/orders/new?customer={}",
-        crate::features::customers::api::percent_encode(&customer_code)
-    );
     view! {
         <section class="cust-group cust-orders" aria-labelledby="orders-h">
             <div class="cust-group-head">
                 <h2 id="orders-h">{t!(i18n, orders.title)}</h2>
-                <A href=new_order attr:class="button button-primary">{t!(i18n, orders.take_order)}</A>
             </div>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {

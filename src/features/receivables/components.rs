@@ -48,21 +48,18 @@ pub fn AgingHeads() -> impl IntoView {
     }
 }
 
-/// The customer's receivables on their profile: what is open by age, the credit kept,
-/// and the button that records a payment (登记回款) on their account.
+/// The customer's receivables on their profile: what is open by age and the credit kept
+/// (the profile's header has the button that records a payment, 登记回款).
 #[component]
 pub fn CustomerReceivables(
-    customer_id: String,
     statement: Resource<Result<super::api::CustomerStatement, crate::error::AppError>>,
 ) -> impl IntoView {
     use leptos::either::Either;
     let i18n = use_i18n();
-    let account = format!("/receivables/{customer_id}");
     view! {
         <section class="cust-group cust-receivables" aria-labelledby="receivables-h">
             <div class="cust-group-head">
                 <h2 id="receivables-h">{t!(i18n, receivables.title)}</h2>
-                <leptos_router::components::A href=account attr:class="button">{t!(i18n, receivables.take_payment)}</leptos_router::components::A>
             </div>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -197,9 +197,16 @@ pub struct Handler {
 
 /// Open tickets, most urgent first. `rep` (employee id), `tier` (`A`/`B`/`C`/`none`)
 /// and `standard` narrow the board; empty means all. A rep always sees only their own.
+/// The open tickets of the user's scope, most urgent first; filtered by rep, tier,
+/// standard and (the profile's block) one customer's id — each empty for all.
 #[server(endpoint = "tickets/board", input = Json)]
-pub async fn ticket_board(rep: String, tier: String, standard: String) -> Result<Board, AppError> {
-    imp::board(rep, tier, standard).await
+pub async fn ticket_board(
+    rep: String,
+    tier: String,
+    standard: String,
+    #[server(default)] customer: String,
+) -> Result<Board, AppError> {
+    imp::board(rep, tier, standard, customer).await
 }
 
 #[server(endpoint = "tickets/objections/open", input = FormOrJson)]

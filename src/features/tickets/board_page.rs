@@ -52,9 +52,22 @@ pub fn TicketBoardPage() -> impl IntoView {
     let standard = RwSignal::new(String::new());
     let board = Resource::new(
         move || (rep.get(), tier.get(), standard.get()),
-        |(r, t, s)| ticket_board(r, t, s),
+        |(r, t, s)| ticket_board(r, t, s, String::new()),
     );
-    let form = RwSignal::new(None::<TicketKind>);
+    // `?new=objection&customer=CODE` (the profile's 登记异议) opens the form for that
+    // customer, also before the page's script has loaded
+    let query = leptos_router::hooks::use_query_map();
+    let (preset, customer) = query.with_untracked(|q| {
+        (
+            match q.get("new").as_deref() {
+                Some("objection") => Some(TicketKind::Objection),
+                Some("delivery") => Some(TicketKind::Delivery),
+                _ => None,
+            },
+            q.get("customer").unwrap_or_default(),
+        )
+    });
+    let form = RwSignal::new(preset);
     let refresh = Callback::new(move |()| board.refetch());
     view! {
         <Title text=crate::components::head_text(move || t_string!(i18n, tickets.title).to_string()) />
@@ -67,7 +80,7 @@ pub fn TicketBoardPage() -> impl IntoView {
         </div>
         <TicketTabs />
         {move || match form.get() {
-            Some(TicketKind::Objection) => Some(view! { <ObjectionForm on_done=Callback::new(move |()| { form.set(None); refresh.run(()); }) /> }.into_any()),
+            Some(TicketKind::Objection) => Some(view! { <ObjectionForm customer=customer.clone() on_done=Callback::new(move |()| { form.set(None); refresh.run(()); }) /> }.into_any()),
             Some(TicketKind::Delivery) => Some(view! { <DeliveryForm on_done=Callback::new(move |()| { form.set(None); refresh.run(()); }) /> }.into_any()),
             None => None,
         }}
@@ -114,8 +127,10 @@ pub fn TicketBoardPage() -> impl IntoView {
     }
 }
 
+/// The tickets of a board, most urgent first, each counting down (also the profile's
+/// open tickets).
 #[component]
-fn BoardList(board: Board) -> impl IntoView {
+pub fn BoardList(board: Board) -> impl IntoView {
     let i18n = use_i18n();
     let elapsed = use_elapsed();
     let Board {
@@ -211,9 +226,12 @@ fn handlers_for(
 }
 
 #[component]
-fn ObjectionForm(on_done: Callback<()>) -> impl IntoView {
+fn ObjectionForm(on_done: Callback<()>, #[prop(optional)] customer: String) -> impl IntoView {
     let i18n = use_i18n();
-    let form = RwSignal::new(ObjectionInput::default());
+    let form = RwSignal::new(ObjectionInput {
+        customer: customer.clone(),
+        ..ObjectionInput::default()
+    });
     let save = ServerAction::<OpenObjection>::new();
     let errors = move || match save.value().get() {
         Some(Err(AppError::Validation(e))) => e,
@@ -231,7 +249,7 @@ fn ObjectionForm(on_done: Callback<()>) -> impl IntoView {
         }
     });
     // the assignee choices follow the customer once its code is complete (on change)
-    let code = RwSignal::new(String::new());
+    let code = RwSignal::new(customer);
     let handlers = handlers_for(code.into(), "objection");
     view! {
         <form class="ticket-form" method="post" action=OpenObjection::PATH on:submit=move |ev| { ev.prevent_default(); save.dispatch(OpenObjection { input: form.get_untracked() }); }>

@@ -482,3 +482,41 @@ pub async fn delete_photo(id: PhotoId) -> Result<(), AppError> {
     .await;
     Ok(())
 }
+
+/// The profile's sales trend: see `features::customers::api::get_sales_trend`.
+pub async fn sales_trend(customer: String) -> Result<SalesTrend, AppError> {
+    use crate::domain::money::Money;
+    use crate::domain::sales::{month_of, month_start, monthly_series};
+    let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
+    let id: Uuid = context::record_id(&customer)?;
+    let company = user.company_id;
+    let mut conn = state.conn().await?;
+    crate::server::db::orders::customer_by_id(&mut conn, company, context::scope_of(&user), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let last = i64::from(month_of(crate::domain::time::beijing_date(
+        chrono::Utc::now(),
+    )));
+    let rows =
+        crate::server::db::sales::customer_months(&mut conn, company, id, last - 23, last).await?;
+    let months: Vec<MonthSales> = monthly_series(&rows, last, 12)
+        .into_iter()
+        .map(|(m, amount)| MonthSales {
+            month: i32::try_from(m)
+                .ok()
+                .and_then(month_start)
+                .map(|d| d.format("%Y-%m").to_string())
+                .unwrap_or_default(),
+            amount: Money(amount),
+        })
+        .collect();
+    let previous = monthly_series(&rows, last - 12, 12)
+        .iter()
+        .map(|m| m.1)
+        .sum();
+    Ok(SalesTrend {
+        total: Money(months.iter().map(|m| m.amount.0).sum()),
+        months,
+        previous: Money(previous),
+    })
+}

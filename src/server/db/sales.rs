@@ -521,6 +521,27 @@ pub struct MonthRow {
     pub lines: i64,
 }
 
+/// One customer's sales per month number (see `domain::sales::month_of`) in
+/// `[from, to]`, from the rollups.
+pub async fn customer_months(
+    conn: &mut DbConn,
+    company: CompanyId,
+    customer: Uuid,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT month, amount FROM sales_monthly WHERE company_id = $1 AND customer_id = $2 \
+         AND month BETWEEN $3 AND $4 ORDER BY month"
+    )
+    .bind(company.0)
+    .bind(customer)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *ex)
+    .await)
+}
+
 /// Rollup rows changed after `after_rev` (0: all).
 pub async fn months_changed(
     conn: &mut DbConn,

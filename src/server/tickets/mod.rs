@@ -89,7 +89,12 @@ fn delivery_item(rules: &Rules, r: &repo::DeliveryRow, now: NaiveDateTime) -> Bo
     }
 }
 
-pub async fn board(rep: String, tier: String, standard: String) -> Result<Board, AppError> {
+pub async fn board(
+    rep: String,
+    tier: String,
+    standard: String,
+    customer: String,
+) -> Result<Board, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
     let (_, now) = context::now_pair();
     let scope = scope_of(&user);
@@ -121,11 +126,17 @@ pub async fn board(rep: String, tier: String, standard: String) -> Result<Board,
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
+    // one customer's (the profile): a malformed id is as unknown as another rep's customer
+    let customer_filter = match customer.trim() {
+        "" => None,
+        c => Some(context::record_id(c)?),
+    };
     let mut conn = state.conn().await?;
     let rules = Rules::load(&mut conn, user.company_id).await?;
     let filter = repo::Filter {
         open_only: true,
         limit: 2000,
+        customer: customer_filter,
         ..repo::Filter::default()
     };
     let objections = repo::objections(&mut conn, user.company_id, scope, &filter).await?;

@@ -64,7 +64,8 @@ test("a delivered order is owed; accounts records the payment and sees the aging
   await page.locator('input[name="payment[amount]"]').fill(order.total);
   await page.getByRole("button", { name: "保存回款" }).click();
   await expect(page.locator(".pay-form .field-error").filter({ hasText: "请填写此项" })).toBeVisible();
-  await page.locator('input[name="payment[reference]"]').fill(`4200${Date.now()}`);
+  const reference = `4200${Date.now()}`;
+  await page.locator('input[name="payment[reference]"]').fill(reference);
   await page.getByRole("button", { name: "保存回款" }).click();
   await expect(page.getByTestId("paid")).toContainText("回款已登记");
   await expect(page.getByTestId("payments")).toContainText("微信");
@@ -89,7 +90,28 @@ test("a delivered order is owed; accounts records the payment and sees the aging
   await expect(noJs).toHaveURL(new RegExp(`/receivables/${row.id}$`));
   await expect(noJs.getByTestId("payments")).toContainText("无脚本登记");
   expect(noJs.url()).not.toContain("amount");
+  // …and a manager voids it the same way (a folded form that posts; nothing in the URL)
+  const typo = noJs.getByTestId("payments").locator("tr", { hasText: "无脚本登记" });
+  await typo.locator("summary").click();
+  await typo.locator('input[name="reason"]').fill("金额录错");
+  await typo.getByRole("button", { name: "作废此回款" }).click();
+  await expect(noJs).toHaveURL(new RegExp(`/receivables/${row.id}$`));
+  await expect(noJs.getByTestId("payments").locator("tr", { hasText: "无脚本登记" }).getByTestId("void-mark")).toContainText("金额录错");
   await plain.close();
+
+  // the WeChat payment was a mistake too: voided, the order is owed again, as before
+  await page.reload();
+  await hydrated(page);
+  const wechat = page.getByTestId("payments").locator("tr", { hasText: reference });
+  await wechat.locator("summary").click();
+  await wechat.getByRole("button", { name: "作废此回款" }).click();
+  await expect(wechat.locator("input[name=reason]:invalid")).toBeVisible();
+  await wechat.locator('input[name="reason"]').fill("客户转账未到账");
+  await wechat.getByRole("button", { name: "作废此回款" }).click();
+  await expect(page.getByTestId("voided")).toBeVisible();
+  await expect(page.getByTestId("payments").locator("tr.voided", { hasText: "客户转账未到账" })).toBeVisible();
+  expect(sum((await report(page)).total)).toBe(sum(owed.total));
+  if (shots) await page.screenshot({ path: `${shots}/receivables-voided.png`, fullPage: true });
 
   // the owner's dashboard shows what is overdue
   const owner = await browser.newContext({ viewport: { width: 1024, height: 768 } });
@@ -118,15 +140,35 @@ test("a rep sees their own customers' receivables, on a phone and in English; a 
   await expect(rep.getByTestId("aging-customers").locator("tbody tr")).toHaveCount(mine.customers.length);
   await expectNoHorizontalScroll(rep);
   if (shots) await rep.screenshot({ path: `${shots}/receivables-rep-390.png`, fullPage: true });
-  // the profile shows the customer's account with 登记回款
+  // the profile's 360°: the trend, the account, open tickets and the three actions
   const first = mine.customers[0];
   await rep.goto(`/customers/${first.id}`);
   await hydrated(rep);
   await expect(rep.getByTestId("profile-aging")).toBeVisible();
+  await expect(rep.getByTestId("trend-chart").locator("rect")).toHaveCount(12);
+  await expect(rep.getByRole("heading", { name: "未结工单" })).toBeVisible();
+  await expect(rep.getByRole("link", { name: "下订单" })).toHaveAttribute("href", `/orders/new?customer=${first.code}`);
+  await expectNoHorizontalScroll(rep);
+  await expectTouchTargets(rep);
+  if (shots) await rep.screenshot({ path: `${shots}/profile-360-390.png`, fullPage: true });
   await rep.getByRole("link", { name: "登记回款" }).click();
   await expect(rep).toHaveURL(new RegExp(`/receivables/${first.id}$`));
   await hydrated(rep);
   await expectNoHorizontalScroll(rep);
+  // 登记异议 opens the board's form for this customer; the ticket shows on the profile
+  await rep.goto(`/customers/${first.id}`);
+  await hydrated(rep);
+  await rep.getByRole("link", { name: "登记异议" }).click();
+  await expect(rep).toHaveURL(/\/tickets\?new=objection/);
+  await hydrated(rep);
+  await expect(rep.locator('input[name="input[customer]"]')).toHaveValue(first.code);
+  await rep.locator('select[name="input[category]"]').selectOption("price");
+  await rep.locator('textarea[name="input[description]"]').fill("嫌B级价格偏高（货架前登记）");
+  await rep.getByRole("button", { name: "提交" }).click();
+  await expect(rep).toHaveURL(/\/tickets\/objections\//);
+  await rep.goto(`/customers/${first.id}`);
+  await hydrated(rep);
+  await expect(rep.locator(".cust-tickets")).toContainText("嫌B级价格偏高");
   expect(problems).toEqual([]);
   await phone.close();
 
@@ -137,6 +179,15 @@ test("a rep sees their own customers' receivables, on a phone and in English; a 
   await hydrated(en);
   await expect(en.getByRole("heading", { name: "Receivables" })).toBeVisible();
   await expect(en.getByTestId("aging-reps")).toContainText("Over 90 days");
+  // the profile in English at 1024, loaded fresh
+  const enProblems = watch(en);
+  await en.goto(`/customers/${mine.customers[0].id}`);
+  await hydrated(en);
+  await expect(en.getByRole("heading", { name: "Sales, last 12 months" })).toBeVisible();
+  await expect(en.getByRole("link", { name: "New objection" })).toBeVisible();
+  await expectNoHorizontalScroll(en);
+  if (shots) await en.screenshot({ path: `${shots}/profile-360-en.png`, fullPage: true });
+  expect(enProblems).toEqual([]);
   await english.close();
 
   const truck = await browser.newContext();

@@ -156,6 +156,45 @@ impl CreditCheck {
     pub fn blocked(&self) -> bool {
         self.over_limit() || self.overdue.0 > 0
     }
+
+    /// What an order may still add before the limit (none: no limit).
+    pub fn headroom(&self) -> Option<Money> {
+        self.limit
+            .map(|l| Money(l.0.saturating_sub(self.exposure().0).max(0)))
+    }
+}
+
+/// What credit control reads about a customer (fen): open invoices, the part past its
+/// due day, unallocated credit, confirmed orders not yet delivered, and the customer's
+/// own limit (0 = cash only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Exposure {
+    pub open: i64,
+    pub overdue: i64,
+    pub credit: i64,
+    pub pending: i64,
+    pub own_limit: Option<i64>,
+}
+
+impl Exposure {
+    /// Credit control for an order of `order`: the customer's own limit, else their
+    /// tier policy's `policy_limit` (0 there is "not set": its blank field stores 0);
+    /// credit kept covers what is past due first. The office's confirmation and the
+    /// tablet's status read the same rule.
+    pub fn check(&self, policy_limit: Option<i64>, order: Money) -> CreditCheck {
+        let limit = self
+            .own_limit
+            .or(policy_limit.filter(|l| *l > 0))
+            .map(Money);
+        CreditCheck {
+            limit,
+            open: Money(self.open),
+            credit: Money(self.credit),
+            pending: Money(self.pending),
+            order,
+            overdue: Money((self.overdue - self.credit).max(0)),
+        }
+    }
 }
 
 /// How a customer paid.
@@ -557,6 +596,44 @@ mod tests {
         };
         assert_eq!(prepaid.exposure(), Money(0));
         assert!(!prepaid.blocked());
+    }
+
+    #[test]
+    fn the_limit_is_the_customers_own_else_the_policys_and_credit_covers_the_overdue_first() {
+        let e = Exposure {
+            open: 30_000,
+            overdue: 12_000,
+            credit: 5_000,
+            pending: 10_000,
+            own_limit: None,
+        };
+        // no own limit: the policy's; its 0 is "not set"
+        assert_eq!(e.check(Some(50_000), Money(0)).limit, Some(Money(50_000)));
+        assert_eq!(e.check(Some(0), Money(0)).limit, None);
+        assert_eq!(e.check(None, Money(0)).limit, None);
+        // an own limit wins, and its 0 is "cash only"
+        let own = Exposure {
+            own_limit: Some(0),
+            ..e
+        };
+        assert_eq!(own.check(Some(50_000), Money(0)).limit, Some(Money(0)));
+        assert!(own.check(Some(50_000), Money(0)).over_limit());
+        // credit covers what is past due first, never below zero
+        assert_eq!(e.check(None, Money(0)).overdue, Money(7_000));
+        let prepaid = Exposure {
+            credit: 20_000,
+            ..e
+        };
+        assert_eq!(prepaid.check(None, Money(0)).overdue, Money(0));
+        // headroom: the limit less open + pending − credit (at least 0); none without one
+        let c = Exposure { overdue: 0, ..e }.check(Some(50_000), Money(0));
+        assert_eq!(
+            c.headroom(),
+            Some(Money(50_000 - (30_000 + 10_000 - 5_000)))
+        );
+        assert!(!c.blocked());
+        assert_eq!(own.check(None, Money(0)).headroom(), Some(Money(0)));
+        assert_eq!(e.check(None, Money(0)).headroom(), None);
     }
 
     #[test]

@@ -98,22 +98,20 @@ pub async fn credit_check(
     day: NaiveDate,
 ) -> Result<CreditCheck, AppError> {
     let e = repo::exposure(conn, company, customer, day).await?;
-    let limit = match e.own_limit {
-        Some(own) => Some(own),
+    let policy = match e.own_limit {
+        Some(_) => None,
         None => tier_policy(conn, company, customer, day)
             .await?
-            .map(|p| p.credit_limit)
-            .filter(|l| *l > 0),
+            .map(|p| p.credit_limit),
     };
-    Ok(CreditCheck {
-        limit: limit.map(Money),
-        open: Money(e.open),
-        credit: Money(e.credit),
-        pending: Money(e.pending),
-        order: Money(amount),
-        // credit kept (a payment allocated by hand) covers what is past due first
-        overdue: Money((e.overdue - e.credit).max(0)),
-    })
+    Ok(crate::domain::receivables::Exposure {
+        open: e.open,
+        overdue: e.overdue,
+        credit: e.credit,
+        pending: e.pending,
+        own_limit: e.own_limit,
+    }
+    .check(policy, Money(amount)))
 }
 
 /// Spends the customer's unallocated credit on their open invoices, the earliest

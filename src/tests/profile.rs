@@ -118,17 +118,16 @@ async fn the_profiles_trend_follows_the_ledger_and_its_tickets_are_the_customers
         .fetch_one(ex)
         .await)
         .unwrap();
-    let open: i64 =
-        on!(&app.pool, |ex| {
-            sqlx::query_scalar(
+    let open: i64 = on!(&app.pool, |ex| {
+        sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM objections WHERE customer_id = $1 AND resolved_at IS NULL) \
          + (SELECT COUNT(*) FROM deliveries WHERE customer_id = $1 AND delivered_at IS NULL)"
     )
     .bind(with_ticket)
     .fetch_one(ex)
     .await
-        })
-        .unwrap();
+    })
+    .unwrap();
     let b: Board = sent(&app, &m, &board_of(&with_ticket.to_string())).await;
     assert_eq!(b.items.len() as i64, open);
     assert!(
@@ -186,4 +185,61 @@ async fn the_profile_offers_its_three_actions_and_the_objection_form_opens_for_t
         html.contains(&format!("name=\"input[customer]\" value=\"{code}\"")),
         "the objection form is not prefilled"
     );
+}
+
+#[tokio::test]
+async fn the_tablets_glance_tells_what_the_office_sees_for_the_reps_own_customers_only() {
+    use qudao::features::receivables::api::{CustomerStatement, GetStatement};
+    use qudao::features::visits::api::{GetOfflineBundle, OfflineBundle};
+    let app = spawn_app().await;
+    let rep = app.signed_in("zhangwei").await;
+    let bundle: OfflineBundle = sent(&app, &rep, &GetOfflineBundle {}).await;
+    assert_eq!(bundle.trend_months.len(), 12);
+    assert!(!bundle.glances.is_empty());
+    // only the rep's own customers, each once
+    let own: std::collections::HashSet<_> = bundle.customers.iter().map(|c| c.id).collect();
+    let mut seen = std::collections::HashSet::new();
+    assert!(bundle.glances.iter().all(|g| own.contains(&g.id) && seen.insert(g.id)));
+    // the demo's delivered orders leave some of them owing
+    assert!(bundle.glances.iter().any(|g| g.aging.total().0 > 0));
+    for g in &bundle.glances {
+        let s: CustomerStatement = sent(
+            &app,
+            &rep,
+            &GetStatement {
+                customer: g.id.to_string(),
+            },
+        )
+        .await;
+        assert_eq!(g.aging, s.aging, "{}", s.code);
+        assert_eq!((g.credit.open, g.credit.credit), (s.aging.total(), s.credit), "{}", s.code);
+        let trend: SalesTrend = sent(
+            &app,
+            &rep,
+            &GetSalesTrend {
+                customer: g.id.to_string(),
+            },
+        )
+        .await;
+        let amounts: Vec<i64> = trend.months.iter().map(|m| m.amount.0).collect();
+        if g.trend.is_empty() {
+            assert!(amounts.iter().all(|a| *a == 0), "{}", s.code);
+        } else {
+            assert_eq!(g.trend, amounts, "{}", s.code);
+        }
+        let months: Vec<String> = trend.months.iter().map(|m| m.month.clone()).collect();
+        assert_eq!(bundle.trend_months, months);
+    }
+    // the credit status is the one confirming would apply: the demo's past-due customer
+    let (past_due,): (Uuid,) = on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT i.customer_id FROM invoices i JOIN customers c ON c.company_id = i.company_id \
+         AND c.id = i.customer_id JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
+         WHERE e.login = 'zhangwei' AND i.paid < i.amount AND i.due_on < $1 LIMIT 1"
+    )
+    .bind(qudao::domain::time::beijing_date(chrono::Utc::now()))
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    let g = bundle.glances.iter().find(|g| g.id.0 == past_due).unwrap();
+    assert!(g.credit.blocked() && g.credit.overdue.0 > 0);
 }

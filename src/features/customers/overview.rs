@@ -53,8 +53,10 @@ pub fn SalesTrendSection(trend: Resource<Result<SalesTrend, AppError>>) -> impl 
     }
 }
 
+/// The bars and their summary; `compare`: say the 12 months before too (the tablet's
+/// bundle carries only the last 12).
 #[component]
-fn TrendChart(trend: SalesTrend) -> impl IntoView {
+pub fn TrendChart(trend: SalesTrend, #[prop(default = true)] compare: bool) -> impl IntoView {
     let i18n = use_i18n();
     let max = trend
         .months
@@ -64,7 +66,7 @@ fn TrendChart(trend: SalesTrend) -> impl IntoView {
         .unwrap_or(0)
         .max(1);
     let width = SLOT * trend.months.len() as f64;
-    let change = (trend.previous.0 > 0).then(|| {
+    let change = (compare && trend.previous.0 > 0).then(|| {
         let pct = (trend.total.0 - trend.previous.0) as f64 * 100.0 / trend.previous.0 as f64;
         format!("{pct:+.0}%")
     });
@@ -75,8 +77,7 @@ fn TrendChart(trend: SalesTrend) -> impl IntoView {
     view! {
         <p class="trend-summary" data-testid="trend-total">
             {t!(i18n, customers.trend_total, total = total.clone())}
-            " · "
-            {t!(i18n, customers.trend_previous, previous = previous.clone())}
+            {compare.then(|| view! { " · " {t!(i18n, customers.trend_previous, previous = previous.clone())} })}
             {change.map(|c| view! { " (" <strong>{c}</strong> ")" })}
         </p>
         <svg class="trend-chart" data-testid="trend-chart" role="img"

@@ -213,6 +213,39 @@ pub struct OfflineBundle {
     /// prices an order with `domain::pricing::price_on`, as the office does.
     #[serde(default)]
     pub prices: Vec<crate::domain::pricing::PriceEntry>,
+    /// The 12 months of every glance's trend (`YYYY-MM`, oldest first).
+    #[serde(default)]
+    pub trend_months: Vec<String>,
+    /// The read-only 360° of the user's customers that have anything to show, as known
+    /// at `generated_at`.
+    #[serde(default)]
+    pub glances: Vec<CustomerGlance>,
+}
+
+/// One customer's 360° on the tablet, read-only: sales per month, what they owe by age,
+/// the credit status at the last sync, orders not yet delivered, open tickets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerGlance {
+    pub id: CustomerId,
+    /// Sales (fen) of the bundle's `trend_months`; empty when none at all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trend: Vec<i64>,
+    pub aging: crate::domain::receivables::Aging,
+    /// Credit control as confirming an order would see it before adding the order.
+    pub credit: crate::domain::receivables::CreditCheck,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open_orders: Vec<GlanceOrder>,
+    #[serde(default)]
+    pub open_tickets: u32,
+}
+
+/// An order not yet delivered, as the tablet shows it ("待确认" while a draft).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GlanceOrder {
+    pub number: String,
+    pub status: crate::domain::orders::OrderStatus,
+    pub total: crate::domain::money::Money,
+    pub order_date: String,
 }
 
 /// A record made on the tablet, waiting in its outbox.

@@ -9,7 +9,7 @@
 //! page starts, so the same page works from the service worker's copy. Its forms exist
 //! only once the script runs and go to the outbox, never straight to the server; their
 //! `action` names the server function that finally stores the record.
-use super::api::{OutboxEntry, OutboxItem, PlanCustomer};
+use super::api::{CustomerGlance, OutboxEntry, OutboxItem, PlanCustomer};
 use super::record_forms::{Form, RecordForm};
 use super::today_sync::{SyncStatus, Today};
 use crate::components::error_view::{error_message, field_message};
@@ -409,13 +409,101 @@ fn CustomerCard(
                     <dt>{t!(i18n, visits.hobbies)}</dt><dd>{c.hobbies.clone()}</dd>
                 </Show>
             </dl>
-            {today.visited_here(c.id).then(|| view! { <p class="badge">{t!(i18n, visits.visited_waiting)}</p> })}
+            {today.bundle.with(|b| b.as_ref().and_then(|b| {
+                b.glances.iter().find(|g| g.id == c.id).map(|g| view! {
+                    <Glance glance=g.clone() months=b.trend_months.clone() at=b.generated_at.clone() />
+                })
+            }))}
+                        {today.visited_here(c.id).then(|| view! { <p class="badge">{t!(i18n, visits.visited_waiting)}</p> })}
             <div class="today-actions">
                 <button type="button" class="button button-primary" on:click=move |_| on_form.run(Form::Visit(None))>{t!(i18n, visits.check_in)}</button>
                 <button type="button" class="button" on:click=move |_| on_form.run(Form::Objection(None))>{t!(i18n, visits.raise_objection)}</button>
                 <button type="button" class="button" on:click=move |_| on_form.run(Form::Order(None))>{t!(i18n, visits.take_order)}</button>
             </div>
         </article>
+    }
+}
+
+/// The customer's 360°, read-only, as known at the last sync: credit status, what they
+/// owe, sales per month, orders not yet delivered ("待确认" while the office has not
+/// confirmed), open tickets.
+#[component]
+fn Glance(glance: CustomerGlance, months: Vec<String>, at: String) -> impl IntoView {
+    use crate::domain::money::Money;
+    use crate::features::customers::api::{MonthSales, SalesTrend};
+    use crate::features::orders::components::StatusBadge;
+    let i18n = use_i18n();
+    let g = glance;
+    let synced = chrono::DateTime::parse_from_rfc3339(&at)
+        .map(|t| {
+            crate::domain::time::to_beijing(t.with_timezone(&chrono::Utc))
+                .format("%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let check = g.credit;
+    let status = if check.overdue.0 > 0 {
+        Some(
+            t_string!(
+                i18n,
+                visits.credit_overdue,
+                amount = check.overdue.to_display_string()
+            )
+            .to_string(),
+        )
+    } else if check.over_limit() {
+        Some(
+            t_string!(
+                i18n,
+                visits.credit_over,
+                amount = check.exposure().to_display_string(),
+                limit = check.limit.unwrap_or_default().to_display_string()
+            )
+            .to_string(),
+        )
+    } else {
+        None
+    };
+    let blocked = status.is_some();
+    let status = status.unwrap_or_else(|| match check.headroom() {
+        Some(h) => {
+            t_string!(i18n, visits.credit_headroom, amount = h.to_display_string()).to_string()
+        }
+        None => t_string!(i18n, visits.credit_no_limit).to_string(),
+    });
+    let owed = g.aging.total();
+    let late = Money(g.aging.days_31_60.0 + g.aging.days_61_90.0 + g.aging.over_90.0);
+    let trend = (!g.trend.is_empty()).then(|| SalesTrend {
+        total: Money(g.trend.iter().sum()),
+        previous: Money(0),
+        months: months
+            .into_iter()
+            .zip(g.trend.iter())
+            .map(|(month, a)| MonthSales {
+                month,
+                amount: Money(*a),
+            })
+            .collect(),
+    });
+    view! {
+        <section class="today-glance" aria-labelledby="glance-h" data-testid="glance">
+            <h3 id="glance-h">{t!(i18n, visits.glance)} " " <small class="muted">{t!(i18n, visits.glance_as_of, at = synced)}</small></h3>
+            <p class="glance-credit" class:text-danger=blocked data-testid="glance-credit">{status}</p>
+            <p>
+                {t!(i18n, visits.glance_owed, amount = owed.to_display_string())}
+                {(late.0 > 0).then(|| view! { " · " <strong class="text-danger">{t!(i18n, visits.glance_late, amount = late.to_display_string())}</strong> })}
+                {(check.credit.0 > 0).then(|| view! { " · " {t!(i18n, visits.glance_prepaid, amount = check.credit.to_display_string())} })}
+            </p>
+            {trend.map(|t| view! { <crate::features::customers::overview::TrendChart trend=t compare=false /> })}
+            {(!g.open_orders.is_empty()).then(|| view! {
+                <ul class="glance-orders">
+                    {g.open_orders.into_iter().map(|o| view! {
+                        <li>{o.number} " " <StatusBadge status=o.status /> " ¥" {o.total.to_display_string()} " · " {o.order_date}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(g.open_tickets > 0).then(|| view! { <p>{t!(i18n, visits.glance_tickets, n = g.open_tickets)}</p> })}
+        </section>
     }
 }
 

@@ -385,3 +385,24 @@ pub async fn set_status(
     .map(|d| d.rows_affected()))?;
     Ok(done == 1)
 }
+
+/// A rep's customers' orders not yet delivered (drafts too), newest first:
+/// (customer, number, status, total, order day).
+pub async fn rep_open_orders(
+    conn: &mut DbConn,
+    company: CompanyId,
+    rep: EmployeeId,
+) -> Result<Vec<(Uuid, String, String, i64, NaiveDate)>, sqlx::Error> {
+    on!(conn, |ex| {
+        sqlx::query_as(
+        "SELECT o.customer_id, o.number, o.status, o.total, o.order_date FROM orders o \
+         WHERE o.company_id = $1 AND o.status IN ('draft', 'confirmed', 'picked', 'out_for_delivery') \
+         AND o.customer_id IN (SELECT id FROM customers WHERE company_id = $1 AND rep_id = $2) \
+         ORDER BY o.order_date DESC, o.number DESC"
+    )
+    .bind(company.0)
+    .bind(rep.0)
+    .fetch_all(&mut *ex)
+    .await
+    })
+}

@@ -513,6 +513,47 @@ pub async fn exposure(
     })
 }
 
+/// A rep's customers' open balances: (customer, due day, balance), for the tablet's
+/// aging and credit status (the covering partial index of open invoices).
+pub async fn rep_open_balances(
+    conn: &mut DbConn,
+    company: CompanyId,
+    rep: EmployeeId,
+) -> Result<Vec<(Uuid, NaiveDate, i64)>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT i.customer_id, i.due_on, i.amount - i.paid FROM invoices i \
+         WHERE i.company_id = $1 AND i.paid < i.amount AND i.customer_id IN \
+         (SELECT id FROM customers WHERE company_id = $1 AND rep_id = $2)"
+    )
+    .bind(company.0)
+    .bind(rep.0)
+    .fetch_all(&mut *ex)
+    .await)
+}
+
+/// Per customer of a rep: unallocated credit, confirmed orders not yet delivered, and
+/// the customer's own credit limit.
+pub async fn rep_credit_parts(
+    conn: &mut DbConn,
+    company: CompanyId,
+    rep: EmployeeId,
+) -> Result<Vec<(Uuid, i64, i64, Option<i64>)>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT c.id, \
+         (SELECT CAST(COALESCE(SUM(p.unallocated), 0) AS BIGINT) FROM payments p \
+          WHERE p.company_id = c.company_id AND p.customer_id = c.id AND p.unallocated > 0), \
+         (SELECT CAST(COALESCE(SUM(o.total), 0) AS BIGINT) FROM orders o \
+          WHERE o.company_id = c.company_id AND o.customer_id = c.id \
+          AND o.status IN ('confirmed', 'picked', 'out_for_delivery')), \
+         c.credit_limit \
+         FROM customers c WHERE c.company_id = $1 AND c.rep_id = $2"
+    )
+    .bind(company.0)
+    .bind(rep.0)
+    .fetch_all(&mut *ex)
+    .await)
+}
+
 /// A release to keep.
 #[derive(Debug, Clone)]
 pub struct NewRelease<'a> {

@@ -542,6 +542,28 @@ pub async fn customer_months(
     .await)
 }
 
+/// A rep's customers' sales per month number in `[from, to]`: (customer, month, amount).
+pub async fn rep_months(
+    conn: &mut DbConn,
+    company: CompanyId,
+    rep: EmployeeId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(Uuid, i64, i64)>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_as(
+        "SELECT s.customer_id, s.month, s.amount FROM customers c \
+         JOIN sales_monthly s ON s.company_id = c.company_id AND s.customer_id = c.id \
+         AND s.month BETWEEN $3 AND $4 \
+         WHERE c.company_id = $1 AND c.rep_id = $2"
+    )
+    .bind(company.0)
+    .bind(rep.0)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *ex)
+    .await)
+}
+
 /// Rollup rows changed after `after_rev` (0: all).
 pub async fn months_changed(
     conn: &mut DbConn,

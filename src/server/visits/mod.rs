@@ -26,6 +26,7 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+mod glance;
 mod relationships;
 
 pub use relationships::{
@@ -449,8 +450,12 @@ pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
         .collect();
     let prices =
         db::pricing::entries_for_rep(&mut conn, user.company_id, user.id, now.date()).await?;
+    let (trend_months, glances) =
+        glance::glances(&mut conn, user.company_id, user.id, &customers, now.date()).await?;
     Ok(OfflineBundle {
         prices,
+        trend_months,
+        glances,
         user_id: user.id,
         user_name: user.name.clone(),
         generated_at: now_utc.to_rfc3339(),

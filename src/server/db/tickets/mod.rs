@@ -761,3 +761,24 @@ pub async fn drop_open_delivery_of_order(
     .await
     .map(|_| ()))
 }
+
+/// Per customer of a rep: open objections (not resolved) and deliveries (not delivered).
+pub async fn rep_open_counts(
+    conn: &mut DbConn,
+    company: CompanyId,
+    rep: EmployeeId,
+) -> Result<Vec<(Uuid, i64)>, sqlx::Error> {
+    on!(conn, |ex| {
+        sqlx::query_as(
+        "SELECT customer_id, CAST(COUNT(*) AS BIGINT) FROM ( \
+         SELECT customer_id FROM objections WHERE company_id = $1 AND resolved_at IS NULL \
+         UNION ALL SELECT customer_id FROM deliveries WHERE company_id = $1 AND delivered_at IS NULL \
+         ) t WHERE customer_id IN (SELECT id FROM customers WHERE company_id = $1 AND rep_id = $2) \
+         GROUP BY customer_id"
+    )
+    .bind(company.0)
+    .bind(rep.0)
+    .fetch_all(&mut *ex)
+    .await
+    })
+}

@@ -59,6 +59,20 @@ test("a rep takes an order offline in a shop; the office confirms it at the cust
   await hydrated(rep);
   await expect(rep.locator(".sync-indicator")).toHaveAttribute("data-state", "synced");
   expect(await drafts()).toHaveLength(1);
+  // offline again, the customer's card tells what the office knew at the last sync: the
+  // order waiting (待确认), the credit status, what they owe
+  await tablet.setOffline(true);
+  await rep.reload();
+  await hydrated(rep);
+  await rep.locator(".plan-pick", { hasText: name }).first().click();
+  const glance = rep.getByTestId("glance");
+  await expect(glance).toContainText(order.number);
+  await expect(glance.locator("li", { hasText: order.number })).toContainText("待确认");
+  await expect(rep.getByTestId("glance-credit")).toContainText("信用");
+  await expect(glance).toContainText("应收");
+  await expectNoHorizontalScroll(rep);
+  if (shots) await rep.screenshot({ path: `${shots}/today-glance.png`, fullPage: true });
+  await tablet.setOffline(false);
   await rep.goto("/orders");
   await hydrated(rep);
   const row = rep.locator("tr", { hasText: order.number });

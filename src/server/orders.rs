@@ -464,7 +464,8 @@ pub async fn step(
             .await?;
         }
         Step::Cancel => {
-            crate::server::db::tickets::drop_open_delivery_of_order(&mut tx, company, o.id).await?;
+            crate::server::db::tickets::cancel_open_delivery_of_order(&mut tx, company, o.id, now)
+                .await?;
         }
         Step::Deliver => {
             crate::server::tickets::deliveries::finish_for_order(&mut tx, company, o.id, now)

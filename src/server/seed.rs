@@ -407,8 +407,10 @@ async fn seed_orders(
                     if let Some(b) = batch.take() {
                         sales::delete_batch(conn, company, b).await?;
                     }
-                    crate::server::db::tickets::drop_open_delivery_of_order(conn, company, id)
-                        .await?;
+                    crate::server::db::tickets::cancel_open_delivery_of_order(
+                        conn, company, id, when,
+                    )
+                    .await?;
                 }
                 Step::Dispatch => {
                     // on 吴刚's truck

@@ -199,7 +199,12 @@ async fn the_tablets_glance_tells_what_the_office_sees_for_the_reps_own_customer
     // only the rep's own customers, each once
     let own: std::collections::HashSet<_> = bundle.customers.iter().map(|c| c.id).collect();
     let mut seen = std::collections::HashSet::new();
-    assert!(bundle.glances.iter().all(|g| own.contains(&g.id) && seen.insert(g.id)));
+    assert!(
+        bundle
+            .glances
+            .iter()
+            .all(|g| own.contains(&g.id) && seen.insert(g.id))
+    );
     // the demo's delivered orders leave some of them owing
     assert!(bundle.glances.iter().any(|g| g.aging.total().0 > 0));
     for g in &bundle.glances {
@@ -212,7 +217,12 @@ async fn the_tablets_glance_tells_what_the_office_sees_for_the_reps_own_customer
         )
         .await;
         assert_eq!(g.aging, s.aging, "{}", s.code);
-        assert_eq!((g.credit.open, g.credit.credit), (s.aging.total(), s.credit), "{}", s.code);
+        assert_eq!(
+            (g.credit.open, g.credit.credit),
+            (s.aging.total(), s.credit),
+            "{}",
+            s.code
+        );
         let trend: SalesTrend = sent(
             &app,
             &rep,

@@ -1052,10 +1052,21 @@ async fn confirming_opens_the_delivery_and_the_driver_delivering_it_invoices_and
         version = d.order.version;
     }
     assert!(delivery_of(&app, &other).await.unwrap().2);
-    // a cancelled order's delivery goes with it
+    // a cancelled order's delivery is marked cancelled, not deleted: its driver and any
+    // breach stay; it leaves the board and the driver's round; nobody records it
     let (gone, _) = draft(&app, &m, &code, 1).await;
     assert_eq!(confirm(&app, &m, &gone, "").await.status(), StatusCode::OK);
-    assert!(delivery_of(&app, &gone).await.is_some());
+    let (ticket, version, _) = delivery_of(&app, &gone).await.unwrap();
+    let driver = app.demo_employee_id("wugang").await;
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE deliveries SET driver_id = $1, breached_at = ordered_at WHERE id = $2"
+    )
+    .bind(driver.parse::<Uuid>().unwrap())
+    .bind(ticket)
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
     let r = crate::helpers::send(
         &app,
         &m,
@@ -1068,5 +1079,55 @@ async fn confirming_opens_the_delivery_and_the_driver_delivering_it_invoices_and
     )
     .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(delivery_of(&app, &gone).await.is_none());
+    let (kept, after, delivered) = delivery_of(&app, &gone).await.unwrap();
+    assert_eq!((kept, delivered), (ticket, false));
+    let (cancelled, driver_kept, breach_kept): (bool, bool, bool) =
+        on!(&app.pool, |ex| sqlx::query_as(
+            "SELECT cancelled_at IS NOT NULL, driver_id IS NOT NULL, breached_at IS NOT NULL \
+         FROM deliveries WHERE id = $1"
+        )
+        .bind(ticket)
+        .fetch_one(ex)
+        .await)
+        .unwrap();
+    assert!(cancelled && driver_kept && breach_kept);
+    assert!(after > version);
+    let t = ok(
+        &app,
+        &m,
+        "tickets/deliveries/get",
+        serde_json::json!({ "id": ticket }),
+    )
+    .await;
+    assert!(t["cancelled_at"].is_string());
+    assert_eq!(t["may_assign"], false);
+    let board: qudao::features::tickets::api::Board = sent(
+        &app,
+        &m,
+        &qudao::features::tickets::api::TicketBoard {
+            rep: String::new(),
+            tier: String::new(),
+            standard: String::new(),
+            customer: customer.to_string(),
+        },
+    )
+    .await;
+    assert!(board.items.iter().all(|i| i.id.0 != ticket));
+    let driver = app.signed_in("wugang").await;
+    let round = ok(
+        &app,
+        &driver,
+        "tickets/deliveries/mine",
+        serde_json::json!({}),
+    )
+    .await;
+    assert!(!round.to_string().contains(&ticket.to_string()));
+    let (status, body) = crate::helpers::refused(
+        &app,
+        &driver,
+        "tickets/deliveries/complete",
+        serde_json::json!({ "id": ticket, "version": after, "note": "", "collected": "" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }

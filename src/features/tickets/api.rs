@@ -117,6 +117,9 @@ pub struct DeliveryDetail {
     pub ordered_at: String,
     pub promised_at: Option<String>,
     pub delivered_at: Option<String>,
+    /// Its order was cancelled (Beijing minute): nothing more to record.
+    #[serde(default)]
+    pub cancelled_at: Option<String>,
     pub note: Option<String>,
     pub photos: Vec<String>,
     pub now: NaiveDateTime,

@@ -486,6 +486,9 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
                 <dt>{t!(i18n, tickets.promised)}</dt><dd>{x.promised_at.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t!(i18n, tickets.delivered_at)}</dt><dd>{x.delivered_at.clone().unwrap_or_else(|| "—".into())}</dd>
             </dl>
+            {x.cancelled_at.clone().map(|at| view! {
+                <p class="banner banner-info" role="status" data-testid="delivery-cancelled">{t!(i18n, tickets.delivery_cancelled, at = at)}</p>
+            })}
             {x.note.clone().map(|n| view! { <p class="ticket-description">{n}</p> })}
             {x.order.clone().map(|o| view! {
                 <section class="card delivery-order" data-testid="delivery-order">
@@ -497,14 +500,16 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
                         <span>{t!(i18n, orders.in_capitals)}" "<strong>{o.total_capital.clone()}</strong></span></p>
                 </section>
             })}
-            <div class="timers">
-                <div class="timer">
-                    <span class="timer-label">{standard_label(i18n, x.item.timer.standard)}</span>
-                    <Countdown timer=x.item.timer.clone() now=x.now calendar=x.calendar.clone() elapsed=elapsed />
+            {x.cancelled_at.is_none().then(|| view! {
+                <div class="timers">
+                    <div class="timer">
+                        <span class="timer-label">{standard_label(i18n, x.item.timer.standard)}</span>
+                        <Countdown timer=x.item.timer.clone() now=x.now calendar=x.calendar.clone() elapsed=elapsed />
+                    </div>
                 </div>
-            </div>
+            })}
         })}
-        <Show when=move || d.with(|x| x.delivered_at.is_none())>
+        <Show when=move || d.with(|x| x.delivered_at.is_none() && x.cancelled_at.is_none())>
             <form class="ticket-form" method="post" action=CompleteDelivery::PATH on:submit=move |ev| {
                 ev.prevent_default();
                 let (id, version) = d.with_untracked(|x| (x.item.id.to_string(), x.item.version));

@@ -71,7 +71,8 @@ async fn delivery_of(
         .into_iter()
         .map(|(_, p)| p.to_string())
         .collect();
-    let may_assign = user.role.may(Action::ManageCustomers) || r.rep_id == Some(user.id.0);
+    let may_assign = (user.role.may(Action::ManageCustomers) || r.rep_id == Some(user.id.0))
+        && r.cancelled_at.is_none();
     let drivers = if may_assign && r.delivered_at.is_none() {
         handler_list(conn, user.company_id, TicketKind::Delivery, r.rep_id).await?
     } else {
@@ -82,6 +83,7 @@ async fn delivery_of(
         ordered_at: beijing_minute(r.ordered_at),
         promised_at: r.promised_at.map(beijing_minute),
         delivered_at: r.delivered_at.map(beijing_minute),
+        cancelled_at: r.cancelled_at.map(beijing_minute),
         stop: stop_of(&r),
         driver_id: r.driver_id.map(Into::into),
         note: r.note,
@@ -210,7 +212,7 @@ pub async fn assign_driver(
     if !(user.role.may(Action::ManageCustomers) || r.rep_id == Some(user.id.0)) {
         return Err(AppError::Forbidden);
     }
-    if r.delivered_at.is_some() {
+    if r.delivered_at.is_some() || r.cancelled_at.is_some() {
         return Err(AppError::Validation(vec![FieldError::new(
             "driver",
             FieldErrorCode::InvalidTransition,
@@ -281,7 +283,8 @@ pub async fn complete_delivery(
     };
     let mut tx = state.begin().await?;
     let r = delivery_row(&mut tx, &user, &id).await?;
-    if r.delivered_at.is_some() {
+    // delivered already, or its order cancelled: nothing to record
+    if r.delivered_at.is_some() || r.cancelled_at.is_some() {
         return Err(AppError::Validation(vec![FieldError::new(
             "delivered_at",
             FieldErrorCode::InvalidTransition,

@@ -354,7 +354,9 @@ pub async fn delivery_clocks(
         );
         q.push_bind(company.0)
             .push(" AND t.ordered_at >= ")
-            .push_bind(since);
+            .push_bind(since)
+            // a cancelled order's delivery counts only if it was already late
+            .push(" AND (t.cancelled_at IS NULL OR t.breached_at IS NOT NULL)");
         scoped(&mut q, scope);
         q.build_query_as().fetch_all(&mut *ex).await
     })
@@ -458,11 +460,13 @@ pub struct DeliveryRow {
     pub contact: Option<String>,
     /// The order it delivers (none: opened by hand).
     pub order_id: Option<Uuid>,
+    /// Its order was cancelled (then it is no longer open).
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 const DELIVERY: &str = "SELECT t.id, t.customer_id, c.code, c.name, c.tier, c.rep_id, r.name AS rep_name, \
      t.order_ref, t.ordered_at, t.promised_at, t.driver_id, d.name AS driver_name, t.delivered_at, \
-     t.note, t.breached_at, t.version, c.address, c.phone, c.contact, t.order_id \
+     t.note, t.breached_at, t.version, c.address, c.phone, c.contact, t.order_id, t.cancelled_at \
      FROM deliveries t JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
      LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
      LEFT JOIN employees d ON d.company_id = t.company_id AND d.id = t.driver_id \
@@ -482,6 +486,9 @@ pub async fn deliveries(
         q.push_bind(company.0);
         scope.push(&mut q, "t");
         filtered(&mut q, f, "ordered_at", "delivered_at");
+        if f.open_only {
+            q.push(" AND t.cancelled_at IS NULL");
+        }
         if let Some(d) = driver {
             q.push(" AND t.driver_id = ").push_bind(d.0);
         }
@@ -539,7 +546,8 @@ pub async fn set_driver(
 ) -> Result<bool, sqlx::Error> {
     let done = on!(conn, |ex| sqlx::query(
         "UPDATE deliveries SET driver_id = $1, version = version + 1, updated_at = $2 \
-         WHERE company_id = $3 AND id = $4 AND version = $5 AND delivered_at IS NULL",
+         WHERE company_id = $3 AND id = $4 AND version = $5 AND delivered_at IS NULL \
+         AND cancelled_at IS NULL",
     )
     .bind(driver)
     .bind(now)
@@ -606,7 +614,8 @@ pub async fn complete_delivery(
     let done = on!(conn, |ex| {
         sqlx::query(
         "UPDATE deliveries SET delivered_at = $1, note = $2, breached_at = $3, version = version + 1, \
-         updated_at = $4 WHERE company_id = $5 AND id = $6 AND version = $7 AND delivered_at IS NULL",
+         updated_at = $4 WHERE company_id = $5 AND id = $6 AND version = $7 AND delivered_at IS NULL \
+         AND cancelled_at IS NULL",
     )
     .bind(delivered_at)
     .bind(note)
@@ -680,7 +689,8 @@ pub async fn companies_with_open_tickets(conn: &mut DbConn) -> Result<Vec<Uuid>,
     on!(conn, |ex| {
         sqlx::query_scalar(
         "SELECT company_id FROM objections WHERE resolved_at IS NULL AND breached_at IS NULL \
-         UNION SELECT company_id FROM deliveries WHERE delivered_at IS NULL AND breached_at IS NULL",
+         UNION SELECT company_id FROM deliveries WHERE delivered_at IS NULL AND breached_at IS NULL \
+         AND cancelled_at IS NULL",
     )
     .fetch_all(&mut *ex)
     .await
@@ -695,13 +705,16 @@ pub async fn open_count(
 ) -> Result<i64, sqlx::Error> {
     let mut total = 0;
     for (table, done) in [
-        ("objections", "resolved_at"),
-        ("deliveries", "delivered_at"),
+        ("objections", "resolved_at IS NULL"),
+        (
+            "deliveries",
+            "delivered_at IS NULL AND t.cancelled_at IS NULL",
+        ),
     ] {
         let n: i64 = on!(conn, |ex| {
             let mut q = QueryBuilder::<Db>::new(format!(
                 "SELECT COUNT(*) FROM {table} t JOIN customers c ON c.company_id = t.company_id \
-             AND c.id = t.customer_id WHERE t.{done} IS NULL AND t.company_id = "
+             AND c.id = t.customer_id WHERE t.{done} AND t.company_id = "
             ));
             q.push_bind(company.0);
             scoped(&mut q, scope);
@@ -746,17 +759,21 @@ pub async fn delivery_of_order(
     })
 }
 
-/// Takes out the delivery of a cancelled order while nothing was delivered.
-pub async fn drop_open_delivery_of_order(
+/// Marks the open delivery of a cancelled order cancelled: it leaves the open lists
+/// and keeps its driver, photos and any breach recorded.
+pub async fn cancel_open_delivery_of_order(
     conn: &mut DbConn,
     company: CompanyId,
     order: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     on!(conn, |ex| sqlx::query(
-        "DELETE FROM deliveries WHERE company_id = $1 AND order_id = $2 AND delivered_at IS NULL"
+        "UPDATE deliveries SET cancelled_at = $3, version = version + 1, updated_at = $3 \
+         WHERE company_id = $1 AND order_id = $2 AND delivered_at IS NULL AND cancelled_at IS NULL"
     )
     .bind(company.0)
     .bind(order)
+    .bind(now)
     .execute(&mut *ex)
     .await
     .map(|_| ()))
@@ -773,6 +790,7 @@ pub async fn rep_open_counts(
         "SELECT customer_id, CAST(COUNT(*) AS BIGINT) FROM ( \
          SELECT customer_id FROM objections WHERE company_id = $1 AND resolved_at IS NULL \
          UNION ALL SELECT customer_id FROM deliveries WHERE company_id = $1 AND delivered_at IS NULL \
+         AND cancelled_at IS NULL \
          ) t WHERE customer_id IN (SELECT id FROM customers WHERE company_id = $1 AND rep_id = $2) \
          GROUP BY customer_id"
     )

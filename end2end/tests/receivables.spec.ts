@@ -160,6 +160,8 @@ test("a rep sees their own customers' receivables, on a phone and in English; a 
   await hydrated(rep);
   await rep.getByRole("link", { name: "登记异议" }).click();
   await expect(rep).toHaveURL(/\/tickets\?new=objection/);
+  // loaded fresh too: the server draws the open form and the browser hydrates it quietly
+  await rep.reload();
   await hydrated(rep);
   await expect(rep.locator('input[name="input[customer]"]')).toHaveValue(first.code);
   await rep.locator('select[name="input[category]"]').selectOption("price");

@@ -181,7 +181,11 @@ pub async fn record(payment: PaymentInput) -> Result<PaymentOutcome, AppError> {
     let mut tx = state.begin().await?;
     // the same form sent twice (a double click, a retry after a timeout): stored once
     match repo::payment_recorder(&mut tx, company, key).await? {
-        Some((by, customer, amount)) if by == user.id.0 => {
+        // sent again after a manager voided it: never "recorded" again
+        Some((by, _, _, true)) if by == user.id.0 => {
+            return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+        }
+        Some((by, customer, amount, false)) if by == user.id.0 => {
             // the same form again is the same payment; anything else sent with an old
             // form's key (a page restored from history) is told to reload
             let same = Money::parse_yuan(&payment.amount).ok() == Some(Money(amount))
@@ -515,10 +519,20 @@ pub async fn void(payment: String, reason: String) -> Result<String, AppError> {
     let (customer, voided) = repo::payment_state(&mut tx, company, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let reopened = repo::invoices_paid_by(&mut tx, company, id).await?;
     if voided
         || !repo::void_payment(&mut tx, company, id, user.id, &reason, chrono::Utc::now()).await?
     {
         return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
+    }
+    // the invoices it paid are open again: the customer's other credit (a payment kept
+    // as 预收, the right entry recorded before the typo was voided) pays them as it
+    // would have, earliest due first — aging, the dashboard and credit control agree
+    for invoice in reopened {
+        let owed = repo::invoice_balance(&mut tx, company, invoice)
+            .await?
+            .unwrap_or(0);
+        apply_credit(&mut tx, company, customer, invoice, owed).await?;
     }
     tx.commit().await?;
     tracing::info!(payment = %id, by = %user.id.0, "payment voided");

@@ -185,6 +185,26 @@ async fn the_profile_offers_its_three_actions_and_the_objection_form_opens_for_t
         html.contains(&format!("name=\"input[customer]\" value=\"{code}\"")),
         "the objection form is not prefilled"
     );
+    // refused before the script ran (no category): back to the open form, with the reason
+    let from = format!("/tickets?new=objection&customer={code}");
+    let r = app
+        .post_form(
+            &rep,
+            "tickets/objections/open",
+            &from,
+            &[
+                ("input[customer]", code.as_str()),
+                ("input[category]", ""),
+                ("input[assignee]", ""),
+                ("input[opened_at]", ""),
+                ("input[description]", "货架价签不对"),
+            ],
+        )
+        .await;
+    let (back, err) = crate::helpers::form_answer(&r);
+    assert!(back.starts_with(&from) && err.is_some(), "{back}");
+    let html = app.get(&rep, &back).await.text().await.unwrap();
+    assert!(html.contains("请填写此项"), "the refusal is not shown");
 }
 
 #[tokio::test]

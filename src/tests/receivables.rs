@@ -734,6 +734,28 @@ async fn a_manager_voids_a_mistaken_payment_and_the_account_is_as_before() {
     assert_eq!(statement(&app, &m, customer).await.aging.total().0, next);
     assert_figures_exact(&app).await;
 
+    // the right entry recorded before the typo is voided: its credit pays what reopens,
+    // so the account owes nothing and keeps no credit it should have spent
+    let start = statement(&app, &m, customer).await;
+    let typo_key = Uuid::now_v7();
+    let big = payment(typo_key, &code, &Money(next * 3).to_display_string());
+    assert_eq!(pay(&app, &m, big.clone()).await.unallocated.0, next * 2);
+    let out = pay(
+        &app,
+        &m,
+        payment(Uuid::now_v7(), &code, &Money(next).to_display_string()),
+    )
+    .await;
+    assert_eq!(out.unallocated.0, next);
+    sent::<VoidPayment>(&app, &w, &void(&typo_key.to_string(), "多打了一个零")).await;
+    let s = statement(&app, &m, customer).await;
+    assert_eq!(s.aging.total(), Money(0));
+    assert_eq!(s.credit, start.credit);
+    // the voided form sent again (history, a retry) is not "recorded" again
+    let (status, _) = refusal(&app, &m, &RecordPayment { payment: big }).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_figures_exact(&app).await;
+
     // a plain form post (before the script ran) returns to the account
     let from = format!("/receivables/{customer}");
     let cash = right.key.clone();

@@ -74,6 +74,7 @@ pub fn TrendChart(trend: SalesTrend, #[prop(default = true)] compare: bool) -> i
         trend.total.to_display_string(),
         trend.previous.to_display_string(),
     );
+    let rows = trend.months.clone();
     view! {
         <p class="trend-summary" data-testid="trend-total">
             {t!(i18n, customers.trend_total, total = total.clone())}
@@ -98,6 +99,13 @@ pub fn TrendChart(trend: SalesTrend, #[prop(default = true)] compare: bool) -> i
                 }
             }).collect_view()}
         </svg>
+        // each month's figure for a screen reader (the bars' titles show on hover only)
+        <table class="visually-hidden">
+            <caption>{t!(i18n, customers.trend)}</caption>
+            <tbody>
+                {rows.into_iter().map(|m| view! { <tr><th scope="row">{m.month}</th><td>{m.amount.to_display_string()}</td></tr> }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 

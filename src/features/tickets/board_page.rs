@@ -233,13 +233,38 @@ fn ObjectionForm(on_done: Callback<()>, #[prop(optional)] customer: String) -> i
         ..ObjectionInput::default()
     });
     let save = ServerAction::<OpenObjection>::new();
+    // a refusal posted before the script ran comes back in the address
+    let (posted_fields, posted_failure) =
+        crate::components::form::posted_errors::<OpenObjection>(i18n);
+    let (posted_fields, posted_failure) = (
+        StoredValue::new(posted_fields),
+        StoredValue::new(posted_failure),
+    );
     let errors = move || match save.value().get() {
         Some(Err(AppError::Validation(e))) => e,
+        None => posted_fields.get_value(),
         _ => Vec::new(),
     };
     let failure = move || match save.value().get() {
-        Some(Err(AppError::Validation(_))) | Some(Ok(_)) | None => None,
+        Some(Err(AppError::Validation(_))) | Some(Ok(_)) => None,
+        None => posted_failure.get_value(),
         Some(Err(e)) => Some(error_message(i18n, &e)),
+    };
+    // opened from an address (`?new=objection`): cancelling leaves it, so a reload or
+    // Back does not open the form again
+    let from_address = !customer.is_empty();
+    let navigate = leptos_router::hooks::use_navigate();
+    let cancel = move |_| {
+        on_done.run(());
+        if from_address {
+            navigate(
+                "/tickets",
+                leptos_router::NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
     };
     Effect::new(move |_| {
         if let Some(Ok(id)) = save.value().get() {
@@ -294,7 +319,7 @@ fn ObjectionForm(on_done: Callback<()>, #[prop(optional)] customer: String) -> i
             {move || failure().map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })}
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || save.pending().get()>{t!(i18n, tickets.open_it)}</button>
-                <button type="button" class="button button-ghost" on:click=move |_| on_done.run(())>{t!(i18n, common.cancel)}</button>
+                <button type="button" class="button button-ghost" on:click=cancel>{t!(i18n, common.cancel)}</button>
             </div>
         </form>
     }

@@ -461,6 +461,18 @@ fn Glance(glance: CustomerGlance, months: Vec<String>, at: String) -> impl IntoV
             )
             .to_string(),
         )
+    } else if check.limit == Some(Money(0)) {
+        // any order goes past a limit of 0: cash only
+        Some(t_string!(i18n, visits.credit_cash_only).to_string())
+    } else if check.headroom() == Some(Money(0)) {
+        Some(
+            t_string!(
+                i18n,
+                visits.credit_used_up,
+                limit = check.limit.unwrap_or_default().to_display_string()
+            )
+            .to_string(),
+        )
     } else {
         None
     };

@@ -134,14 +134,16 @@ pub async fn insert_payment(
     .map(|_| ()))
 }
 
-/// Who recorded the payment with this id in the company, for which customer, how much.
+/// Who recorded the payment with this id in the company, for which customer, how much,
+/// and whether it was voided since.
 pub async fn payment_recorder(
     conn: &mut DbConn,
     company: CompanyId,
     id: Uuid,
-) -> Result<Option<(Uuid, Uuid, i64)>, sqlx::Error> {
+) -> Result<Option<(Uuid, Uuid, i64, bool)>, sqlx::Error> {
     on!(conn, |ex| sqlx::query_as(
-        "SELECT recorded_by, customer_id, amount FROM payments WHERE company_id = $1 AND id = $2"
+        "SELECT recorded_by, customer_id, amount, voided_at IS NOT NULL FROM payments \
+         WHERE company_id = $1 AND id = $2"
     )
     .bind(company.0)
     .bind(id)
@@ -229,6 +231,38 @@ pub async fn payment_state(
     )
     .bind(company.0)
     .bind(id)
+    .fetch_optional(&mut *ex)
+    .await)
+}
+
+/// The invoices a payment paid, earliest due first.
+pub async fn invoices_paid_by(
+    conn: &mut DbConn,
+    company: CompanyId,
+    payment: Uuid,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT a.invoice_id FROM payment_allocations a \
+         JOIN invoices i ON i.company_id = a.company_id AND i.id = a.invoice_id \
+         WHERE a.company_id = $1 AND a.payment_id = $2 ORDER BY i.due_on, i.issued_on, i.id"
+    )
+    .bind(company.0)
+    .bind(payment)
+    .fetch_all(&mut *ex)
+    .await)
+}
+
+/// What an invoice still owes (none: not the company's).
+pub async fn invoice_balance(
+    conn: &mut DbConn,
+    company: CompanyId,
+    invoice: Uuid,
+) -> Result<Option<i64>, sqlx::Error> {
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT amount - paid FROM invoices WHERE company_id = $1 AND id = $2"
+    )
+    .bind(company.0)
+    .bind(invoice)
     .fetch_optional(&mut *ex)
     .await)
 }

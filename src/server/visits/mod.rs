@@ -430,7 +430,8 @@ pub async fn list_visits() -> Result<Vec<VisitSummary>, AppError> {
 pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
     let (now_utc, now) = context::now_pair();
-    let mut conn = state.conn().await?;
+    // one consistent state: a payment recorded meanwhile is in every figure or none
+    let mut conn = state.pool.begin_read().await?;
     // the device keeps the user's own customers only, whatever their role
     let mut customers =
         plan_customers(&mut conn, &user, Scope::Rep(user.id), None, now.date()).await?;

@@ -78,6 +78,9 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
+    orders::backfill(&pool)
+        .await
+        .context("bringing older orders up to date")?;
     let empty = seed::is_empty(&pool).await?;
     let demo = config.seed_demo && empty;
     if demo {

@@ -25,7 +25,8 @@ async fn breached(pool: &qudao::server::db::Pool) -> i64 {
     .unwrap()
 }
 
-/// Makes every open delivery three days old (past any standard) and not yet marked;
+/// Makes every open delivery (not delivered, not cancelled) three days old (past any
+/// standard) and not yet marked;
 /// answers how many there are.
 async fn make_open_deliveries_late(
     pool: &qudao::server::db::Pool,
@@ -33,7 +34,7 @@ async fn make_open_deliveries_late(
 ) -> u64 {
     let open = on!(pool, |ex| sqlx::query(
         "UPDATE deliveries SET breached_at = NULL, ordered_at = $1, promised_at = NULL \
-         WHERE delivered_at IS NULL"
+         WHERE delivered_at IS NULL AND cancelled_at IS NULL"
     )
     .bind(now - chrono::Duration::days(3))
     .execute(ex)

@@ -121,7 +121,7 @@ async fn the_profiles_trend_follows_the_ledger_and_its_tickets_are_the_customers
     let open: i64 = on!(&app.pool, |ex| {
         sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM objections WHERE customer_id = $1 AND resolved_at IS NULL) \
-         + (SELECT COUNT(*) FROM deliveries WHERE customer_id = $1 AND delivered_at IS NULL)"
+         + (SELECT COUNT(*) FROM deliveries WHERE customer_id = $1 AND delivered_at IS NULL AND cancelled_at IS NULL)"
     )
     .bind(with_ticket)
     .fetch_one(ex)

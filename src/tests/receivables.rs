@@ -1153,3 +1153,101 @@ async fn confirming_opens_the_delivery_and_the_driver_delivering_it_invoices_and
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
+
+#[tokio::test]
+async fn orders_from_before_order_to_cash_get_their_invoice_and_delivery_once() {
+    let app = spawn_app().await;
+    // the demo is consistent: nothing to bring up to date
+    assert_eq!(
+        qudao::server::orders::backfill(&app.pool).await.unwrap(),
+        (0, 0)
+    );
+    let m = app.signed_in("liumin").await;
+    let (customer, code) = customers_of(&app, "sunli", 1).await.remove(0);
+    // as an older version left them: delivered without an invoice, confirmed without a
+    // delivery ticket
+    let (old_delivered, total) = delivered(&app, &m, &code, 2).await;
+    let (old_confirmed, _) = draft(&app, &m, &code, 1).await;
+    assert_eq!(
+        confirm(&app, &m, &old_confirmed, "").await.status(),
+        StatusCode::OK
+    );
+    let (issued_on, due_on): (chrono::NaiveDate, chrono::NaiveDate) =
+        on!(&app.pool, |ex| sqlx::query_as(
+            "SELECT issued_on, due_on FROM invoices WHERE order_id = $1"
+        )
+        .bind(old_delivered.parse::<Uuid>().unwrap())
+        .fetch_one(ex)
+        .await)
+        .unwrap();
+    let (ticket_started,): (chrono::DateTime<chrono::Utc>,) = on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT ordered_at FROM deliveries WHERE order_id = $1"
+    )
+    .bind(old_confirmed.parse::<Uuid>().unwrap())
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    for sql in [
+        "DELETE FROM payment_allocations WHERE invoice_id IN (SELECT id FROM invoices WHERE order_id = $1)",
+        "DELETE FROM invoices WHERE order_id = $1",
+    ] {
+        on!(&app.pool, |ex| sqlx::query(sql)
+            .bind(old_delivered.parse::<Uuid>().unwrap())
+            .execute(ex)
+            .await
+            .map(|_| ()))
+        .unwrap();
+    }
+    on!(&app.pool, |ex| sqlx::query(
+        "DELETE FROM deliveries WHERE order_id = $1"
+    )
+    .bind(old_confirmed.parse::<Uuid>().unwrap())
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let before = statement(&app, &m, customer).await;
+
+    assert_eq!(
+        qudao::server::orders::backfill(&app.pool).await.unwrap(),
+        (1, 1)
+    );
+    // the invoice as delivering would have issued it: the delivery day, the same due day
+    let again: (chrono::NaiveDate, chrono::NaiveDate, i64) = on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT issued_on, due_on, amount FROM invoices WHERE order_id = $1"
+    )
+    .bind(old_delivered.parse::<Uuid>().unwrap())
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    assert_eq!(again, (issued_on, due_on, total));
+    let after = statement(&app, &m, customer).await;
+    assert_eq!(after.aging.total().0, before.aging.total().0 + total);
+    // the delivery ticket timed from the confirmation, on the board again
+    let (started, number): (chrono::DateTime<chrono::Utc>, String) =
+        on!(&app.pool, |ex| sqlx::query_as(
+            "SELECT ordered_at, order_ref FROM deliveries WHERE order_id = $1"
+        )
+        .bind(old_confirmed.parse::<Uuid>().unwrap())
+        .fetch_one(ex)
+        .await)
+        .unwrap();
+    assert!(
+        (started - ticket_started).num_seconds().abs() <= 1,
+        "{started} {ticket_started}"
+    );
+    let d = ok(
+        &app,
+        &m,
+        "orders/get",
+        serde_json::json!({ "id": old_confirmed }),
+    )
+    .await;
+    assert_eq!(d["order"]["number"], number.as_str());
+    // once: a second run finds nothing
+    assert_eq!(
+        qudao::server::orders::backfill(&app.pool).await.unwrap(),
+        (0, 0)
+    );
+    assert_figures_exact(&app).await;
+}

@@ -242,6 +242,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Migrate => {
             let pool = db::connect(&config.database_url).await?;
             db::migrate(&pool).await?;
+            crate::server::orders::backfill(&pool)
+                .await
+                .context("bringing older orders up to date")?;
             println!(
                 "migrations applied to {}",
                 db::shown_url(&config.database_url)

@@ -157,10 +157,18 @@ impl CreditCheck {
         self.over_limit() || self.overdue.0 > 0
     }
 
-    /// What an order may still add before the limit (none: no limit).
+    /// The largest order that passes the limit (none: no limit): the limit plus the
+    /// customer's credit, less what is open and pending (at least 0).
     pub fn headroom(&self) -> Option<Money> {
-        self.limit
-            .map(|l| Money(l.0.saturating_sub(self.exposure().0).max(0)))
+        self.limit.map(|l| {
+            Money(
+                l.0.saturating_add(self.credit.0)
+                    .saturating_sub(self.open.0)
+                    .saturating_sub(self.pending.0)
+                    .saturating_sub(self.order.0)
+                    .max(0),
+            )
+        })
     }
 }
 
@@ -634,6 +642,18 @@ mod tests {
         assert!(!c.blocked());
         assert_eq!(own.check(None, Money(0)).headroom(), Some(Money(0)));
         assert_eq!(e.check(None, Money(0)).headroom(), None);
+        // cash only, but money paid in advance covers an order up to what it leaves
+        let prepaid_cash = Exposure {
+            open: 1_000,
+            overdue: 0,
+            credit: 5_000,
+            pending: 0,
+            own_limit: Some(0),
+        };
+        let room = prepaid_cash.check(None, Money(0)).headroom().unwrap();
+        assert_eq!(room, Money(4_000));
+        assert!(!prepaid_cash.check(None, room).blocked());
+        assert!(prepaid_cash.check(None, Money(room.0 + 1)).blocked());
     }
 
     #[test]
@@ -643,6 +663,23 @@ mod tests {
     }
 
     proptest! {
+        /// The tablet's "available" is exactly what confirming allows: an order of the
+        /// headroom passes the limit, a fen more does not.
+        #[test]
+        fn the_headroom_is_the_largest_order_the_limit_lets_through(
+            limit in 0i64..10_000_000,
+            open in 0i64..10_000_000,
+            credit in 0i64..10_000_000,
+            pending in 0i64..10_000_000,
+        ) {
+            let e = Exposure { open, overdue: 0, credit, pending, own_limit: Some(limit) };
+            let room = e.check(None, Money(0)).headroom().unwrap();
+            if room.0 > 0 || limit + credit >= open + pending {
+                prop_assert!(!e.check(None, room).over_limit());
+            }
+            prop_assert!(e.check(None, Money(room.0 + 1)).over_limit());
+        }
+
         /// A payment is spread without loss: what goes to invoices plus what is kept as
         /// credit is the payment; no invoice takes more than its balance; an invoice is
         /// paid only once every invoice due before it is paid whole.

@@ -78,9 +78,10 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
-    orders::backfill(&pool)
-        .await
-        .context("bringing older orders up to date")?;
+    // never keeps the server from starting: the next start tries again
+    if let Err(e) = orders::backfill(&pool).await {
+        tracing::error!(error = ?e, "giving older confirmed orders their delivery tickets failed");
+    }
     let empty = seed::is_empty(&pool).await?;
     let demo = config.seed_demo && empty;
     if demo {

@@ -464,7 +464,7 @@ pub async fn step(
             .await?;
         }
         Step::Cancel => {
-            crate::server::db::tickets::cancel_open_delivery_of_order(&mut tx, company, o.id, now)
+            crate::server::tickets::deliveries::cancel_for_order(&mut tx, company, o.id, now)
                 .await?;
         }
         Step::Deliver => {
@@ -612,49 +612,64 @@ pub async fn delivered_by_ticket(
     Ok(())
 }
 
-/// Brings orders taken before order-to-cash up to date, once, after the migrations (the
-/// server's start and `qudao migrate`): a delivered or closed order without an invoice
-/// gets it, dated the delivery day (Beijing) and due after the credit days in force that
-/// day, with the customer's credit applied as on delivery; a confirmed order not yet
-/// delivered without a delivery ticket gets it, timed from its confirmation. All in one
-/// transaction; nothing to do costs two reads. Answers (invoices, deliveries) issued.
+/// Gives the orders confirmed before deliveries came from orders (and not delivered yet)
+/// their delivery ticket, once, after the migrations (the server's start and `qudao
+/// migrate`): a delivery opened by hand under the order's number for its customer is
+/// tied to the order; otherwise a ticket is opened, timed from now — its standard's
+/// timer cannot run from a confirmation that happened while nothing measured it (that
+/// would invent breaches). Reads first and takes the write lock only when there is work.
+/// Answers (tied, opened).
+///
+/// Orders delivered before receivables get no invoice: their money was collected
+/// outside Qudao, and invoicing them now would show paid customers as owing (and stop
+/// their next orders at credit control). What they still owe comes in as opening
+/// balances.
 pub async fn backfill(pool: &crate::server::db::Pool) -> Result<(usize, usize), AppError> {
+    {
+        let mut conn = pool.acquire().await?;
+        if repo::confirmed_without_delivery(&mut conn)
+            .await?
+            .is_empty()
+        {
+            return Ok((0, 0));
+        }
+    }
     let mut tx = pool.begin().await?;
     let now = chrono::Utc::now();
-    let uninvoiced = repo::delivered_without_invoice(&mut tx).await?;
-    for (company, order, customer, total, delivered, changed) in &uninvoiced {
-        let day = crate::domain::time::beijing_date(delivered.unwrap_or(*changed));
-        crate::server::receivables::issue_for_order(
+    let (mut tied, mut opened) = (0, 0);
+    for (company, order, customer, number, by) in repo::confirmed_without_delivery(&mut tx).await? {
+        let company = CompanyId(company);
+        if crate::server::db::tickets::adopt_hand_delivery(
+            &mut tx, company, &number, customer, order,
+        )
+        .await?
+        {
+            tied += 1;
+            continue;
+        }
+        match crate::server::tickets::deliveries::open_for_order(
             &mut tx,
-            CompanyId(*company),
-            *order,
-            *customer,
-            *total,
-            day,
+            company,
+            EmployeeId(by),
+            customer,
+            &number,
+            order,
             now,
         )
-        .await?;
-    }
-    let unticketed = repo::confirmed_without_delivery(&mut tx).await?;
-    for (company, order, customer, number, by, confirmed) in &unticketed {
-        crate::server::tickets::deliveries::open_for_order(
-            &mut tx,
-            CompanyId(*company),
-            EmployeeId(*by),
-            *customer,
-            number,
-            *order,
-            *confirmed,
-        )
-        .await?;
+        .await
+        {
+            Ok(()) => opened += 1,
+            // every number the order could take is in use by hand: left for the office
+            // (logged there); the others go on
+            Err(AppError::Internal) => {}
+            Err(e) => return Err(e),
+        }
     }
     tx.commit().await?;
-    if !uninvoiced.is_empty() || !unticketed.is_empty() {
-        tracing::info!(
-            invoices = uninvoiced.len(),
-            deliveries = unticketed.len(),
-            "orders from before order-to-cash brought up to date"
-        );
-    }
-    Ok((uninvoiced.len(), unticketed.len()))
+    tracing::info!(
+        tied,
+        opened,
+        "orders confirmed before delivery tickets given theirs"
+    );
+    Ok((tied, opened))
 }

@@ -407,10 +407,9 @@ async fn seed_orders(
                     if let Some(b) = batch.take() {
                         sales::delete_batch(conn, company, b).await?;
                     }
-                    crate::server::db::tickets::cancel_open_delivery_of_order(
-                        conn, company, id, when,
-                    )
-                    .await?;
+                    crate::server::tickets::deliveries::cancel_for_order(conn, company, id, when)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("cancelling a delivery: {e:?}"))?;
                 }
                 Step::Dispatch => {
                     // on 吴刚's truck

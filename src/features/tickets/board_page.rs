@@ -80,7 +80,7 @@ pub fn TicketBoardPage() -> impl IntoView {
         </div>
         <TicketTabs />
         {move || match form.get() {
-            Some(TicketKind::Objection) => Some(view! { <ObjectionForm customer=customer.clone() on_done=Callback::new(move |()| { form.set(None); refresh.run(()); }) /> }.into_any()),
+            Some(TicketKind::Objection) => Some(view! { <ObjectionForm customer=customer.clone() from_address=preset.is_some() on_done=Callback::new(move |()| { form.set(None); refresh.run(()); }) /> }.into_any()),
             Some(TicketKind::Delivery) => Some(view! { <DeliveryForm on_done=Callback::new(move |()| { form.set(None); refresh.run(()); }) /> }.into_any()),
             None => None,
         }}
@@ -226,7 +226,13 @@ fn handlers_for(
 }
 
 #[component]
-fn ObjectionForm(on_done: Callback<()>, #[prop(optional)] customer: String) -> impl IntoView {
+fn ObjectionForm(
+    on_done: Callback<()>,
+    #[prop(optional)] customer: String,
+    /// Opened from the address (`?new=objection`): cancelling leaves it.
+    #[prop(optional)]
+    from_address: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let form = RwSignal::new(ObjectionInput {
         customer: customer.clone(),
@@ -250,9 +256,8 @@ fn ObjectionForm(on_done: Callback<()>, #[prop(optional)] customer: String) -> i
         None => posted_failure.get_value(),
         Some(Err(e)) => Some(error_message(i18n, &e)),
     };
-    // opened from an address (`?new=objection`): cancelling leaves it, so a reload or
-    // Back does not open the form again
-    let from_address = !customer.is_empty();
+    // opened from an address: cancelling leaves it, so a reload or Back does not open
+    // the form again
     let navigate = leptos_router::hooks::use_navigate();
     let cancel = move |_| {
         on_done.run(());

@@ -31,7 +31,14 @@ fn param_id() -> Memo<String> {
 
 /// A photo strip with an upload button posting to `url`.
 #[component]
-fn Photos(photos: RwSignal<Vec<String>>, url: String, label: String) -> impl IntoView {
+fn Photos(
+    photos: RwSignal<Vec<String>>,
+    url: String,
+    label: String,
+    /// Only shows them (a cancelled delivery takes no more).
+    #[prop(optional)]
+    closed: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
@@ -57,10 +64,12 @@ fn Photos(photos: RwSignal<Vec<String>>, url: String, label: String) -> impl Int
     view! {
         <div class="photos">
             {move || photos.get().into_iter().map(|id| view! { <img src=format!("/ticket-photos/{id}") alt="" loading="lazy" /> }).collect_view()}
-            <label class="button button-small upload-button">
-                {move || if busy.get() { t_string!(i18n, customers.uploading).to_string() } else { label.clone() }}
-                <input type="file" name="photo" accept="image/jpeg,image/png,image/webp" capture="environment" on:change=upload disabled=move || busy.get() />
-            </label>
+            {(!closed).then(|| view! {
+                <label class="button button-small upload-button">
+                    {move || if busy.get() { t_string!(i18n, customers.uploading).to_string() } else { label.clone() }}
+                    <input type="file" name="photo" accept="image/jpeg,image/png,image/webp" capture="environment" on:change=upload disabled=move || busy.get() />
+                </label>
+            })}
             {move || failure.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
         </div>
     }
@@ -548,7 +557,7 @@ fn DeliveryView(initial: DeliveryDetail) -> impl IntoView {
         </Show>
         <section aria-labelledby="photos-h">
             <h2 id="photos-h">{t!(i18n, tickets.proof)}</h2>
-            <Photos photos=photos url=format!("/api/tickets/delivery/{id}/photos") label=t_string!(i18n, tickets.add_photo).to_string() />
+            <Photos photos=photos url=format!("/api/tickets/delivery/{id}/photos") label=t_string!(i18n, tickets.add_photo).to_string() closed=initial.cancelled_at.is_some() />
         </section>
     }
 }

@@ -461,8 +461,8 @@ fn Glance(glance: CustomerGlance, months: Vec<String>, at: String) -> impl IntoV
             )
             .to_string(),
         )
-    } else if check.limit == Some(Money(0)) {
-        // any order goes past a limit of 0: cash only
+    } else if check.limit == Some(Money(0)) && check.headroom() == Some(Money(0)) {
+        // any order goes past a limit of 0 unless money paid in advance covers it
         Some(t_string!(i18n, visits.credit_cash_only).to_string())
     } else if check.headroom() == Some(Money(0)) {
         Some(

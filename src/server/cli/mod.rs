@@ -244,7 +244,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             db::migrate(&pool).await?;
             crate::server::orders::backfill(&pool)
                 .await
-                .context("bringing older orders up to date")?;
+                .context("giving older confirmed orders their delivery tickets")?;
             println!(
                 "migrations applied to {}",
                 db::shown_url(&config.database_url)

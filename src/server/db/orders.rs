@@ -407,33 +407,15 @@ pub async fn rep_open_orders(
     })
 }
 
-/// An order delivered (or closed) without its invoice — delivered before invoices came:
-/// (company, order, customer, total, the delivery's time if recorded, last change).
-pub type Uninvoiced = (Uuid, Uuid, Uuid, i64, Option<DateTime<Utc>>, DateTime<Utc>);
-
-/// Every company's delivered or closed orders that have no invoice.
-pub async fn delivered_without_invoice(conn: &mut DbConn) -> Result<Vec<Uninvoiced>, sqlx::Error> {
-    on!(conn, |ex| sqlx::query_as(
-        "SELECT o.company_id, o.id, o.customer_id, o.total, \
-         (SELECT e.happened_at FROM order_events e WHERE e.company_id = o.company_id \
-          AND e.order_id = o.id AND e.step = 'deliver' ORDER BY e.seq DESC LIMIT 1), o.updated_at \
-         FROM orders o WHERE o.status IN ('delivered', 'closed') AND NOT EXISTS \
-         (SELECT 1 FROM invoices i WHERE i.company_id = o.company_id AND i.order_id = o.id) \
-         ORDER BY o.company_id, o.order_date, o.number"
-    )
-    .fetch_all(&mut *ex)
-    .await)
-}
-
 /// A confirmed order not yet delivered that has no delivery ticket — confirmed before
-/// deliveries came from orders: (company, order, customer, number, who confirmed, when).
-pub type Unticketed = (Uuid, Uuid, Uuid, String, Uuid, DateTime<Utc>);
+/// deliveries came from orders: (company, order, customer, number, who confirmed).
+pub type Unticketed = (Uuid, Uuid, Uuid, String, Uuid);
 
 /// Every company's confirmed, picked or dispatched orders without a delivery ticket.
 pub async fn confirmed_without_delivery(conn: &mut DbConn) -> Result<Vec<Unticketed>, sqlx::Error> {
     on!(conn, |ex| sqlx::query_as(
         "SELECT o.company_id, o.id, o.customer_id, o.number, \
-         COALESCE(e.by_id, o.created_by), COALESCE(e.happened_at, o.updated_at) \
+         COALESCE(e.by_id, o.created_by) \
          FROM orders o LEFT JOIN order_events e ON e.company_id = o.company_id \
          AND e.order_id = o.id AND e.step = 'confirm' \
          WHERE o.status IN ('confirmed', 'picked', 'out_for_delivery') AND NOT EXISTS \

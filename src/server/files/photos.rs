@@ -479,11 +479,18 @@ pub async fn upload_ticket_photo(
             .await?
             .is_some()
     } else {
-        // proof of delivery: also its driver's to add
+        // proof of delivery: also its driver's to add (not once its order was cancelled)
         let scope = tickets::DeliveryScope::of(user.role, user.id);
-        tickets::delivery(&mut tx, user.company_id, scope, ticket)
-            .await?
-            .is_some()
+        match tickets::delivery(&mut tx, user.company_id, scope, ticket).await? {
+            Some(d) if d.cancelled_at.is_some() => {
+                return Err(crate::domain::validation::FieldError::new(
+                    "photo",
+                    crate::domain::validation::FieldErrorCode::InvalidTransition,
+                )
+                .into());
+            }
+            found => found.is_some(),
+        }
     };
     if !ticket_found {
         return Err(AppError::NotFound);

@@ -418,6 +418,27 @@ pub async fn open_for_order(
     Err(AppError::Internal)
 }
 
+/// Marks the open delivery of an order cancelled at `at` (nothing if it has none or it
+/// was delivered): a delivery already late then keeps its breach, marked now if the
+/// overdue job had not come to it yet, so cancelling never hides a late delivery.
+pub async fn cancel_for_order(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(r) = repo::delivery_of_order(conn, company, order).await? else {
+        return Ok(());
+    };
+    if r.delivered_at.is_some() || r.cancelled_at.is_some() {
+        return Ok(());
+    }
+    let (_, now) = context::now_pair();
+    let breached_at = breach_of(conn, company, &r, to_beijing(at), now).await?;
+    repo::cancel_delivery(conn, company, r.id, breached_at, at).await?;
+    Ok(())
+}
+
 /// Records the order's delivery done at `at` when the office marks the order delivered
 /// (nothing if it has none or it was recorded already).
 pub async fn finish_for_order(

@@ -759,24 +759,53 @@ pub async fn delivery_of_order(
     })
 }
 
-/// Marks the open delivery of a cancelled order cancelled: it leaves the open lists
-/// and keeps its driver, photos and any breach recorded.
-pub async fn cancel_open_delivery_of_order(
+/// Marks an open delivery cancelled (its order was), with the breach its timer had
+/// reached (kept if one was recorded): it leaves the open lists and keeps its driver,
+/// photos and breach.
+pub async fn cancel_delivery(
     conn: &mut DbConn,
     company: CompanyId,
-    order: Uuid,
+    id: Uuid,
+    breached_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     on!(conn, |ex| sqlx::query(
-        "UPDATE deliveries SET cancelled_at = $3, version = version + 1, updated_at = $3 \
-         WHERE company_id = $1 AND order_id = $2 AND delivered_at IS NULL AND cancelled_at IS NULL"
+        "UPDATE deliveries SET cancelled_at = $3, breached_at = COALESCE(breached_at, $4), \
+         version = version + 1, updated_at = $3 \
+         WHERE company_id = $1 AND id = $2 AND delivered_at IS NULL AND cancelled_at IS NULL"
     )
     .bind(company.0)
-    .bind(order)
+    .bind(id)
     .bind(now)
+    .bind(breached_at)
     .execute(&mut *ex)
     .await
     .map(|_| ()))
+}
+
+/// Ties a delivery opened by hand under the order's number, for the order's customer and
+/// still open, to the order (the way deliveries were kept before they came from
+/// orders); false when there is none.
+pub async fn adopt_hand_delivery(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order_ref: &str,
+    customer: Uuid,
+    order: Uuid,
+) -> Result<bool, sqlx::Error> {
+    on!(conn, |ex| {
+        sqlx::query(
+        "UPDATE deliveries SET order_id = $4 WHERE company_id = $1 AND order_ref = $2 \
+         AND customer_id = $3 AND order_id IS NULL AND delivered_at IS NULL AND cancelled_at IS NULL"
+    )
+    .bind(company.0)
+    .bind(order_ref)
+    .bind(customer)
+    .bind(order)
+    .execute(&mut *ex)
+    .await
+    .map(|r| r.rows_affected() == 1)
+    })
 }
 
 /// Per customer of a rep: open objections (not resolved) and deliveries (not delivered).

@@ -160,10 +160,11 @@ async fn a_delivered_order_is_invoiced_once_and_payments_go_oldest_first_keeping
 
     // all of the first invoice and half the second, oldest due first
     let half = b / 2;
+    let first_key = Uuid::now_v7();
     let out = pay(
         &app,
         &m,
-        payment(Uuid::now_v7(), &code, &Money(a + half).to_display_string()),
+        payment(first_key, &code, &Money(a + half).to_display_string()),
     )
     .await;
     assert_eq!(
@@ -171,6 +172,16 @@ async fn a_delivered_order_is_invoiced_once_and_payments_go_oldest_first_keeping
         [a, half]
     );
     assert_eq!(out.unallocated, Money(0));
+    // the account lists the orders that payment paid, earliest due first
+    let numbers: Vec<String> = out.allocated.iter().map(|(n, _)| n.clone()).collect();
+    let listed = statement(&app, &m, customer)
+        .await
+        .payments
+        .into_iter()
+        .find(|p| p.id == first_key.to_string())
+        .unwrap()
+        .to_orders;
+    assert_eq!(listed, numbers.join(", "));
     // more than is open: the rest is kept as credit, never lost
     let key = Uuid::now_v7();
     let out = pay(

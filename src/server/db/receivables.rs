@@ -352,43 +352,42 @@ pub struct PaymentRow {
     pub void_reason: Option<String>,
 }
 
-/// The customer's latest payments, newest first.
+/// The customer's latest payments, newest first, each with the orders its money went to
+/// (one query: the numbers are gathered per payment in SQL).
 pub async fn recent_payments(
     conn: &mut DbConn,
     company: CompanyId,
     customer: Uuid,
     limit: i64,
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
-    let rows: Vec<PaymentRow> = on!(conn, |ex| sqlx::query_as(
-        "SELECT p.id, p.paid_on, p.method, p.reference, p.amount, p.unallocated, p.note, \
-         e.name AS recorded_by_name, NULL AS to_orders, p.voided_at, \
-         v.name AS voided_by_name, p.void_reason FROM payments p \
-         JOIN employees e ON e.company_id = p.company_id AND e.id = p.recorded_by \
-         LEFT JOIN employees v ON v.company_id = p.company_id AND v.id = p.voided_by \
-         WHERE p.company_id = $1 AND p.customer_id = $2 \
-         ORDER BY p.paid_on DESC, p.created_at DESC LIMIT $3"
-    )
-    .bind(company.0)
-    .bind(customer)
-    .bind(limit)
-    .fetch_all(&mut *ex)
-    .await)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for mut r in rows {
-        let numbers: Vec<String> = on!(conn, |ex| sqlx::query_scalar(
-            "SELECT o.number FROM payment_allocations a \
+    on!(conn, |ex| {
+        // the order numbers, earliest due first, comma-separated
+        let to_orders = if super::is_sqlite::<Db>() {
+            "(SELECT group_concat(number, ', ') FROM (SELECT o.number FROM payment_allocations a \
              JOIN invoices i ON i.company_id = a.company_id AND i.id = a.invoice_id \
              JOIN orders o ON o.company_id = i.company_id AND o.id = i.order_id \
-             WHERE a.company_id = $1 AND a.payment_id = $2 ORDER BY i.due_on, o.number"
-        )
+             WHERE a.company_id = p.company_id AND a.payment_id = p.id ORDER BY i.due_on, o.number))"
+        } else {
+            "(SELECT string_agg(o.number, ', ' ORDER BY i.due_on, o.number) FROM payment_allocations a \
+             JOIN invoices i ON i.company_id = a.company_id AND i.id = a.invoice_id \
+             JOIN orders o ON o.company_id = i.company_id AND o.id = i.order_id \
+             WHERE a.company_id = p.company_id AND a.payment_id = p.id)"
+        };
+        sqlx::query_as(&format!(
+            "SELECT p.id, p.paid_on, p.method, p.reference, p.amount, p.unallocated, p.note, \
+             e.name AS recorded_by_name, {to_orders} AS to_orders, p.voided_at, \
+             v.name AS voided_by_name, p.void_reason FROM payments p \
+             JOIN employees e ON e.company_id = p.company_id AND e.id = p.recorded_by \
+             LEFT JOIN employees v ON v.company_id = p.company_id AND v.id = p.voided_by \
+             WHERE p.company_id = $1 AND p.customer_id = $2 \
+             ORDER BY p.paid_on DESC, p.created_at DESC, p.id DESC LIMIT $3"
+        ))
         .bind(company.0)
-        .bind(r.id)
+        .bind(customer)
+        .bind(limit)
         .fetch_all(&mut *ex)
-        .await)?;
-        r.to_orders = (!numbers.is_empty()).then(|| numbers.join(", "));
-        out.push(r);
-    }
-    Ok(out)
+        .await
+    })
 }
 
 /// One customer's (or a rep's, or the company's) open balances by age on a day: the

@@ -145,6 +145,15 @@ pub fn month_start(m: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1)
 }
 
+/// Month number `m` as `YYYY-MM` (empty past the calendar's range).
+pub fn month_label(m: i64) -> String {
+    i32::try_from(m)
+        .ok()
+        .and_then(month_start)
+        .map(|d| d.format("%Y-%m").to_string())
+        .unwrap_or_default()
+}
+
 /// The `months` months ending with month number `last` (oldest first), each with the sum
 /// of `rows`' amounts in it (0 for a month without sales); rows outside are left out.
 pub fn monthly_series(rows: &[(i64, i64)], last: i64, months: i64) -> Vec<(i64, i64)> {

@@ -104,14 +104,7 @@ pub async fn credit_check(
             .await?
             .map(|p| p.credit_limit),
     };
-    Ok(crate::domain::receivables::Exposure {
-        open: e.open,
-        overdue: e.overdue,
-        credit: e.credit,
-        pending: e.pending,
-        own_limit: e.own_limit,
-    }
-    .check(policy, Money(amount)))
+    Ok(e.check(policy, Money(amount)))
 }
 
 /// Spends the customer's unallocated credit on their open invoices, the earliest

@@ -486,7 +486,7 @@ pub async fn delete_photo(id: PhotoId) -> Result<(), AppError> {
 /// The profile's sales trend: see `features::customers::api::get_sales_trend`.
 pub async fn sales_trend(customer: String) -> Result<SalesTrend, AppError> {
     use crate::domain::money::Money;
-    use crate::domain::sales::{month_of, month_start, monthly_series};
+    use crate::domain::sales::{month_label, month_of, monthly_series};
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
     let id: Uuid = context::record_id(&customer)?;
     let company = user.company_id;
@@ -502,11 +502,7 @@ pub async fn sales_trend(customer: String) -> Result<SalesTrend, AppError> {
     let months: Vec<MonthSales> = monthly_series(&rows, last, 12)
         .into_iter()
         .map(|(m, amount)| MonthSales {
-            month: i32::try_from(m)
-                .ok()
-                .and_then(month_start)
-                .map(|d| d.format("%Y-%m").to_string())
-                .unwrap_or_default(),
+            month: month_label(m),
             amount: Money(amount),
         })
         .collect();

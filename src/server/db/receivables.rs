@@ -507,26 +507,16 @@ pub async fn credit_total(
     .await)
 }
 
-/// What credit control reads of a customer on `day` (fen): open balances, the part past
-/// due, unallocated credit, orders confirmed and not yet delivered, and the customer's
-/// own credit limit.
-#[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
-pub struct Exposure {
-    pub open: i64,
-    pub overdue: i64,
-    pub credit: i64,
-    pub pending: i64,
-    pub own_limit: Option<i64>,
-}
-
+/// What credit control reads of a customer on `day` (fen): see
+/// `domain::receivables::Exposure`.
 pub async fn exposure(
     conn: &mut DbConn,
     company: CompanyId,
     customer: Uuid,
     day: NaiveDate,
-) -> Result<Exposure, sqlx::Error> {
-    on!(conn, |ex| {
-        sqlx::query_as(
+) -> Result<crate::domain::receivables::Exposure, sqlx::Error> {
+    let (open, overdue, credit, pending, own_limit) = on!(conn, |ex| {
+        sqlx::query_as::<_, (i64, i64, i64, i64, Option<i64>)>(
         "SELECT \
          (SELECT CAST(COALESCE(SUM(amount - paid), 0) AS BIGINT) FROM invoices \
           WHERE company_id = $1 AND customer_id = $2 AND paid < amount) AS open, \
@@ -543,6 +533,13 @@ pub async fn exposure(
     .bind(day)
     .fetch_one(&mut *ex)
     .await
+    })?;
+    Ok(crate::domain::receivables::Exposure {
+        open,
+        overdue,
+        credit,
+        pending,
+        own_limit,
     })
 }
 

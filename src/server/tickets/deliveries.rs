@@ -418,6 +418,25 @@ pub async fn open_for_order(
     Err(AppError::Internal)
 }
 
+/// The order's delivery while it is still open (neither delivered nor cancelled), with
+/// the breach its timer reaches if it ends at `at` (a breach recorded before is kept).
+async fn open_delivery_ending(
+    conn: &mut DbConn,
+    company: CompanyId,
+    order: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Option<(repo::DeliveryRow, Option<DateTime<Utc>>)>, AppError> {
+    let Some(r) = repo::delivery_of_order(conn, company, order).await? else {
+        return Ok(None);
+    };
+    if r.delivered_at.is_some() || r.cancelled_at.is_some() {
+        return Ok(None);
+    }
+    let (_, now) = context::now_pair();
+    let breached_at = breach_of(conn, company, &r, to_beijing(at), now).await?;
+    Ok(Some((r, breached_at)))
+}
+
 /// Marks the open delivery of an order cancelled at `at` (nothing if it has none or it
 /// was delivered): a delivery already late then keeps its breach, marked now if the
 /// overdue job had not come to it yet, so cancelling never hides a late delivery.
@@ -427,15 +446,9 @@ pub async fn cancel_for_order(
     order: Uuid,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let Some(r) = repo::delivery_of_order(conn, company, order).await? else {
-        return Ok(());
-    };
-    if r.delivered_at.is_some() || r.cancelled_at.is_some() {
-        return Ok(());
+    if let Some((r, breached_at)) = open_delivery_ending(conn, company, order, at).await? {
+        repo::cancel_delivery(conn, company, r.id, breached_at, at).await?;
     }
-    let (_, now) = context::now_pair();
-    let breached_at = breach_of(conn, company, &r, to_beijing(at), now).await?;
-    repo::cancel_delivery(conn, company, r.id, breached_at, at).await?;
     Ok(())
 }
 
@@ -447,16 +460,10 @@ pub async fn finish_for_order(
     order: Uuid,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let Some(r) = repo::delivery_of_order(conn, company, order).await? else {
+    let Some((r, breached_at)) = open_delivery_ending(conn, company, order, at).await? else {
         return Ok(());
     };
-    if r.delivered_at.is_some() {
-        return Ok(());
-    }
-    let (now_utc, now) = context::now_pair();
-    let at_local = to_beijing(at);
-    let breached_at = breach_of(conn, company, &r, at_local, now).await?;
-    if !repo::complete_delivery(
+    let finished = repo::complete_delivery(
         conn,
         company,
         r.id,
@@ -464,10 +471,10 @@ pub async fn finish_for_order(
         at.max(r.ordered_at),
         None,
         breached_at,
-        now_utc,
+        context::now_pair().0,
     )
-    .await?
-    {
+    .await?;
+    if !finished {
         return Err(AppError::Conflict(crate::error::Conflict::StaleVersion));
     }
     Ok(())

@@ -4,7 +4,7 @@ use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::money::Money;
 use crate::domain::orders::OrderStatus;
 use crate::domain::receivables::{Exposure, Open, aging};
-use crate::domain::sales::{month_of, month_start, monthly_series};
+use crate::domain::sales::{month_label, month_of, monthly_series};
 use crate::error::AppError;
 use crate::features::visits::api::{CustomerGlance, GlanceOrder, PlanCustomer};
 use crate::server::db::{self, DbConn};
@@ -25,15 +25,7 @@ pub async fn glances(
     today: NaiveDate,
 ) -> Result<(Vec<String>, Vec<CustomerGlance>), AppError> {
     let last = i64::from(month_of(today));
-    let months: Vec<String> = (last - 11..=last)
-        .map(|m| {
-            i32::try_from(m)
-                .ok()
-                .and_then(month_start)
-                .map(|d| d.format("%Y-%m").to_string())
-                .unwrap_or_default()
-        })
-        .collect();
+    let months: Vec<String> = (last - 11..=last).map(month_label).collect();
     let mut sales: HashMap<Uuid, Vec<(i64, i64)>> = HashMap::new();
     for (c, m, amount) in db::sales::rep_months(conn, company, rep, last - 11, last).await? {
         sales.entry(c).or_default().push((m, amount));

@@ -56,7 +56,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             signed_in_first,
         ));
+    let pkg = format!("/{}", state.leptos_options.site_pkg_dir);
     Router::new()
+        .nest_service(&pkg, assets::service(&state.leptos_options))
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker_js))
         .route("/api/customers/export", get(files::export))
@@ -441,11 +443,11 @@ pub fn page_csp(nonce: &str) -> String {
     csp(&format!("'nonce-{nonce}' "))
 }
 
-/// Security headers on every response, and long-lived caching for hashed assets.
+/// Security headers on every response, and how the built front end is cached.
 async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let hashed_asset = req.uri().path().starts_with("/pkg/");
+    let built_asset = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
-    let cache_forever = hashed_asset && res.status().is_success();
+    let revalidate = built_asset && res.status().is_success();
     let h = res.headers_mut();
     let mut set = |name: &'static str, value: &'static str| {
         h.entry(name).or_insert(HeaderValue::from_static(value));
@@ -461,14 +463,83 @@ async fn security_headers(State(state): State<AppState>, req: Request, next: Nex
     // Pages set their own policy with the nonce of their inline scripts (`page_csp`);
     // everything else runs no inline script at all.
     set("content-security-policy", NO_INLINE_SCRIPT_CSP.as_str());
-    if cache_forever {
-        set("cache-control", "public, max-age=31536000, immutable");
+    // Revalidated on every use (a 304 when unchanged), never kept blindly: with split
+    // chunks, cargo-leptos hashes a file's name before it rewrites the chunk loader's
+    // name inside it, so the same name can hold new content after a deploy. The
+    // service worker keeps its own copies for offline use. A cache between browser and
+    // server must keep the brotli and gzip copies apart.
+    if revalidate {
+        set("cache-control", "no-cache");
+        set("vary", "accept-encoding");
     }
     // served over HTTPS (the cookie is marked Secure): browsers must never try plain HTTP
     if state.config.secure_cookies {
         set("strict-transport-security", "max-age=31536000");
     }
     res
+}
+
+/// The built front end (`/pkg`: wasm, JS, CSS). `tools/precompress.sh` writes a brotli
+/// and a gzip copy beside each file once per build; they are sent as they are to a
+/// browser that accepts them, instead of compressing megabytes of wasm per request.
+/// Copies older than their file (a build without the precompress step) are never sent:
+/// then every file is compressed per request as before.
+pub mod assets {
+    use leptos::config::LeptosOptions;
+    use std::path::Path;
+    use tower_http::services::ServeDir;
+
+    pub fn service(opts: &LeptosOptions) -> ServeDir {
+        let dir = Path::new(opts.site_root.as_ref()).join(opts.site_pkg_dir.as_ref());
+        let serve = ServeDir::new(&dir);
+        match copies_fresh(&dir) {
+            Fresh::Yes => serve.precompressed_br().precompressed_gzip(),
+            Fresh::None => serve,
+            Fresh::Stale(file) => {
+                tracing::warn!(
+                    file = %file.display(),
+                    "a precompressed asset is older than its file; compressing per request \
+                     (run tools/precompress.sh after building)"
+                );
+                serve
+            }
+        }
+    }
+
+    #[derive(Debug, PartialEq, Eq)]
+    pub enum Fresh {
+        /// every copy is at least as new as its file
+        Yes,
+        /// no copy at all
+        None,
+        /// this copy is older than its file, or its file is gone
+        Stale(std::path::PathBuf),
+    }
+
+    /// Whether every `.br` / `.gz` in `dir` was made from the file beside it as it is now.
+    pub fn copies_fresh(dir: &Path) -> Fresh {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Fresh::None;
+        };
+        let mut any = false;
+        for entry in entries.flatten() {
+            let copy = entry.path();
+            let Some(ext) = copy.extension().and_then(|e| e.to_str()) else {
+                continue;
+            };
+            if ext != "br" && ext != "gz" {
+                continue;
+            }
+            any = true;
+            let original = copy.with_extension("");
+            let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+            match (modified(&original), modified(&copy)) {
+                (Some(file), Some(made)) if made >= file => {}
+                _ => return Fresh::Stale(copy),
+            }
+        }
+        if any { Fresh::Yes } else { Fresh::None }
+    }
 }
 
 /// Fills the precache list and cache version of `public/sw.js` from the files the build

@@ -361,3 +361,127 @@ async fn a_database_failure_shows_the_error_page_in_chinese_not_a_crash() {
         "no internals leak"
     );
 }
+
+/// An app whose front end is the files `files` (name, bytes) written into a `pkg` folder
+/// of its own; `older` are written first and dated an hour earlier.
+async fn app_with_pkg(
+    files: &[(&str, &[u8])],
+    older: &[(&str, &[u8])],
+) -> (String, tempfile::TempDir) {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for (name, bytes) in older {
+        std::fs::write(pkg.join(name), bytes).unwrap();
+        let f = std::fs::File::options()
+            .write(true)
+            .open(pkg.join(name))
+            .unwrap();
+        f.set_modified(hour_ago).unwrap();
+    }
+    for (name, bytes) in files {
+        std::fs::write(pkg.join(name), bytes).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        database_url: format!("sqlite://{}", dir.path().join("db.sqlite").display()),
+        photo_dir: dir.path().join("photos"),
+        ..Config::default()
+    };
+    let pool = db::connect(&config.database_url).await.unwrap();
+    db::migrate(&pool).await.unwrap();
+    // a company, so the app serves (before its owner exists it serves only how to set up)
+    qudao::server::seed::seed_demo(&pool).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut state = AppState::new(pool, config).unwrap();
+    state.leptos_options.site_root = site.path().display().to_string().into();
+    let router = http::router(state);
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+        drop(dir);
+    });
+    (format!("http://{addr}"), site)
+}
+
+async fn fetch_asset(base: &str, path: &str, accept: Option<&str>) -> reqwest::Response {
+    // no automatic decompression: the test reads what travels
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let mut req = client.get(format!("{base}{path}"));
+    if let Some(a) = accept {
+        req = req.header("accept-encoding", a);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn built_assets_are_sent_precompressed_to_browsers_that_accept_it() {
+    let wasm: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let (base, _site) = app_with_pkg(
+        &[
+            ("app.wasm", &wasm),
+            ("app.wasm.br", b"BROTLI COPY"),
+            ("app.wasm.gz", b"GZIP COPY"),
+        ],
+        &[],
+    )
+    .await;
+    let r = fetch_asset(&base, "/pkg/app.wasm", Some("gzip, deflate, br")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    // revalidated (a built file's name does not always change with its content), and
+    // a cache in between keeps the encodings apart
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    assert_eq!(r.headers()["vary"], "accept-encoding");
+    assert!(r.headers().contains_key("last-modified"));
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"BROTLI COPY");
+    let r = fetch_asset(&base, "/pkg/app.wasm", Some("gzip")).await;
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"GZIP COPY");
+    // a client that accepts neither gets the file itself
+    let r = fetch_asset(&base, "/pkg/app.wasm", None).await;
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(r.bytes().await.unwrap().as_ref(), wasm.as_slice());
+    let r = fetch_asset(&base, "/pkg/missing.wasm", Some("br")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_precompressed_copy_older_than_its_file_is_never_sent() {
+    // a rebuild without the precompress step: the copies describe the old file
+    let js = "console.log('the new build');".repeat(100);
+    let (base, site) = app_with_pkg(
+        &[("app.js", js.as_bytes())],
+        &[("app.js.br", b"OLD BUILD"), ("app.js.gz", b"OLD BUILD")],
+    )
+    .await;
+    let r = fetch_asset(&base, "/pkg/app.js", Some("gzip")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // compressed per request, from the file as it is now
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let body = r.bytes().await.unwrap();
+    assert_ne!(body.as_ref(), b"OLD BUILD");
+    assert_eq!(
+        &body[..2],
+        &[0x1f, 0x8b],
+        "a gzip stream made for this request"
+    );
+    assert!(matches!(
+        http::assets::copies_fresh(&site.path().join("pkg")),
+        http::assets::Fresh::Stale(_)
+    ));
+    // once the copies are made again, they are sent
+    std::fs::write(site.path().join("pkg/app.js.gz"), b"NEW COPY").unwrap();
+    std::fs::write(site.path().join("pkg/app.js.br"), b"NEW COPY").unwrap();
+    assert_eq!(
+        http::assets::copies_fresh(&site.path().join("pkg")),
+        http::assets::Fresh::Yes
+    );
+    std::fs::remove_file(site.path().join("pkg/app.js")).unwrap();
+    assert!(matches!(
+        http::assets::copies_fresh(&site.path().join("pkg")),
+        http::assets::Fresh::Stale(_)
+    ));
+}

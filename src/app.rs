@@ -35,11 +35,12 @@ use crate::features::tiers::transitions_page::TransitionsPage;
 use crate::features::visits::page::VisitsPage;
 use crate::features::visits::today_page::TodayPage;
 use crate::i18n::*;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
-use leptos_router::SsrMode;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute, SsrMode};
 
 /// The document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -91,42 +92,135 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
-                        <Route path=path!("") view=DashboardPage ssr=SsrMode::Async />
-                        <Route path=path!("staff") view=StaffPage ssr=SsrMode::Async />
+                        <Route path=path!("") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("today") view=TodayPage ssr=SsrMode::Async />
-                        <Route path=path!("visits") view=VisitsPage ssr=SsrMode::Async />
-                        <Route path=path!("customers") view=CustomerListPage ssr=SsrMode::Async />
-                        <Route path=path!("customers/new") view=NewCustomerPage ssr=SsrMode::Async />
-                        <Route path=path!("customers/import") view=ImportPage ssr=SsrMode::Async />
-                        <Route path=path!("customers/:id") view=CustomerDetailPage ssr=SsrMode::Async />
-                        <Route path=path!("orders") view=OrdersPage ssr=SsrMode::Async />
-                        <Route path=path!("orders/new") view=NewOrderPage ssr=SsrMode::Async />
-                        <Route path=path!("orders/:id") view=OrderDetailPage ssr=SsrMode::Async />
-                        <Route path=path!("orders/:id/print") view=DeliveryNotePage ssr=SsrMode::Async />
-                        <Route path=path!("receivables") view=AgingPage ssr=SsrMode::Async />
-                        <Route path=path!("receivables/:id") view=StatementPage ssr=SsrMode::Async />
-                        <Route path=path!("sales") view=SalesPage ssr=SsrMode::Async />
-                        <Route path=path!("products") view=ProductsPage ssr=SsrMode::Async />
-                        <Route path=path!("prices") view=PricesPage ssr=SsrMode::Async />
-                        <Route path=path!("segmentation") view=SegmentationPage ssr=SsrMode::Async />
-                        <Route path=path!("tiers") view=TransitionsPage ssr=SsrMode::Async />
-                        <Route path=path!("tiers/policies") view=PoliciesPage ssr=SsrMode::Async />
-                        <Route path=path!("tiers/changes") view=TierChangesPage ssr=SsrMode::Async />
-                        <Route path=path!("growth") view=GrowthPage ssr=SsrMode::Async />
-                        <Route path=path!("discipline") view=DisciplinePage ssr=SsrMode::Async />
-                        <Route path=path!("tickets") view=TicketBoardPage ssr=SsrMode::Async />
-                        <Route path=path!("tickets/compliance") view=CompliancePage ssr=SsrMode::Async />
-                        <Route path=path!("tickets/objections/:id") view=ObjectionPage ssr=SsrMode::Async />
-                        <Route path=path!("tickets/deliveries/:id") view=DeliveryPage ssr=SsrMode::Async />
-                        <Route path=path!("deliveries") view=MyDeliveriesPage ssr=SsrMode::Async />
-                        <Route path=path!("standards") view=StandardsPage ssr=SsrMode::Async />
-                        <Route path=path!("handbook") view=HandbookPage ssr=SsrMode::Async />
-                        <Route path=path!("development") view=DevelopmentPage ssr=SsrMode::Async />
-                        <Route path=path!("development/:id") view=EmployeeDevelopmentPage ssr=SsrMode::Async />
+                        <Route path=path!("visits") view={Lazy::<VisitsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("customers") view={Lazy::<CustomerListRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("customers/new") view={Lazy::<NewCustomerRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("customers/import") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("customers/:id") view={Lazy::<CustomerDetailRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("orders/new") view={Lazy::<NewOrderRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("orders/:id") view={Lazy::<OrderDetailRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("orders/:id/print") view={Lazy::<DeliveryNoteRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("receivables") view={Lazy::<AgingRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("receivables/:id") view={Lazy::<StatementRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("sales") view={Lazy::<SalesRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("products") view={Lazy::<ProductsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("prices") view={Lazy::<PricesRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("segmentation") view={Lazy::<SegmentationRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("tiers") view={Lazy::<TransitionsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("tiers/policies") view={Lazy::<PoliciesRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("tiers/changes") view={Lazy::<TierChangesRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("growth") view={Lazy::<GrowthRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("discipline") view={Lazy::<DisciplineRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("tickets") view={Lazy::<TicketBoardRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("tickets/compliance") view={Lazy::<ComplianceRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("tickets/objections/:id") view={Lazy::<ObjectionRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("tickets/deliveries/:id") view={Lazy::<DeliveryRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("deliveries") view={Lazy::<MyDeliveriesRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("standards") view={Lazy::<StandardsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("handbook") view={Lazy::<HandbookRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("development") view={Lazy::<DevelopmentRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("development/:id") view={Lazy::<EmployeeDevelopmentRoute>::new()} ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </Router>
         </I18nContextProvider>
+    }
+}
+
+/// Pages whose code travels in wasm chunks (`cargo leptos build --split`), fetched when a
+/// page of the group is first opened: the first load carries only the sign-in page, the
+/// shell and Today, and the service worker keeps every chunk for offline use. On the
+/// server the pages render as any other.
+///
+/// Pages are split by group, not one by one: each split point gets its code, and code
+/// shared by several split points goes into chunks of its own, one per combination. One
+/// split point per page made ~870 chunks, and opening the customer list fetched 185 of
+/// them (a second of round trips each six files on a tablet's line); a handful of groups
+/// of pages that share their code keeps that to a few files.
+macro_rules! lazy_groups {
+    ($($group:ident ($preload:ident): $which:ident { $($route:ident => $page:ident),* $(,)? })*) => {$(
+        #[doc = concat!("The pages of the `", stringify!($group), "` chunk.")]
+        #[derive(Clone, Copy, Debug)]
+        pub enum $which {
+            $($route),*
+        }
+
+        #[doc = concat!("Draws a page of the `", stringify!($group), "` chunk (loading it first).")]
+        #[lazy]
+        fn $group(page: $which) -> AnyView {
+            match page {
+                $($which::$route => $page().into_any()),*
+            }
+        }
+
+        $(
+            #[doc = concat!("The route of [`", stringify!($page), "`] (the `", stringify!($group), "` chunk).")]
+            pub struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                fn view(_this: Self) -> impl Future<Output = AnyView> {
+                    $group($which::$route)
+                }
+
+                // hydration loads the page's chunk first (`#[lazy]` names its loader
+                // `__preload_<fn>`; it exists in the browser only)
+                async fn preload() {
+                    #[cfg(feature = "hydrate")]
+                    $preload().await;
+                }
+            }
+        )*
+    )*};
+}
+
+lazy_groups! {
+    // the office's daily work on customers, orders and money
+    office(__preload_office): OfficePage {
+        CustomerListRoute => CustomerListPage,
+        NewCustomerRoute => NewCustomerPage,
+        ImportRoute => ImportPage,
+        CustomerDetailRoute => CustomerDetailPage,
+        OrdersRoute => OrdersPage,
+        NewOrderRoute => NewOrderPage,
+        OrderDetailRoute => OrderDetailPage,
+        DeliveryNoteRoute => DeliveryNotePage,
+        AgingRoute => AgingPage,
+        StatementRoute => StatementPage,
+        PricesRoute => PricesPage,
+        ProductsRoute => ProductsPage,
+        SalesRoute => SalesPage,
+        VisitsRoute => VisitsPage,
+    }
+    // the owner's and managers' figures: tiers, growth, channel order
+    analysis(__preload_analysis): AnalysisPage {
+        DashboardRoute => DashboardPage,
+        SegmentationRoute => SegmentationPage,
+        TransitionsRoute => TransitionsPage,
+        PoliciesRoute => PoliciesPage,
+        TierChangesRoute => TierChangesPage,
+        GrowthRoute => GrowthPage,
+        DisciplineRoute => DisciplinePage,
+    }
+    // service standards, tickets, deliveries, the handbook and the staff
+    service(__preload_service): ServicePage {
+        TicketBoardRoute => TicketBoardPage,
+        ComplianceRoute => CompliancePage,
+        ObjectionRoute => ObjectionPage,
+        DeliveryRoute => DeliveryPage,
+        MyDeliveriesRoute => MyDeliveriesPage,
+        StandardsRoute => StandardsPage,
+        HandbookRoute => HandbookPage,
+        DevelopmentRoute => DevelopmentPage,
+        EmployeeDevelopmentRoute => EmployeeDevelopmentPage,
+        StaffRoute => StaffPage,
     }
 }
 

@@ -27,17 +27,22 @@ mod generated_i18n {
 pub use generated_i18n::i18n;
 
 /// Browser entry point: installs the service worker and hydrates the server-rendered page.
+///
+/// Most pages' code is in wasm chunks of their own (see `lazy_groups!` in `app.rs`): hydration
+/// first loads the chunk of the page on screen, so it finishes asynchronously.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     offline::register_service_worker();
-    leptos::mount::hydrate_body(app::App);
-    // A marker for end-to-end tests (and a hook for styling): the wasm app is live.
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
+    wasm_bindgen_futures::spawn_local(async {
+        let body = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body());
+        let Some(body) = body else { return };
+        let owner = leptos::mount::hydrate_from_async(body.clone(), app::App).await;
+        owner.forget();
+        // A marker for end-to-end tests (and a hook for styling): the wasm app is live.
         let _ = body.set_attribute("data-hydrated", "");
-    }
+    });
 }

@@ -18,6 +18,7 @@ use crate::domain::visits::Purpose;
 use crate::error::AppError;
 use crate::features::customers::components::TierBadge;
 use crate::i18n::*;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -52,6 +53,9 @@ pub fn TodayPage() -> impl IntoView {
 
     #[cfg(feature = "hydrate")]
     today.start(i18n);
+    // the card's and the forms' chunk, while the network is there
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(__preload_detail());
 
     let customer = Memo::new(move |_| {
         let id = selected.get()?;
@@ -122,12 +126,28 @@ pub fn TodayPage() -> impl IntoView {
                         None => customer.get(),
                     };
                     match (cust, form.get()) {
-                        (Some(c), Some(f)) => view! { <RecordForm today=today customer=c form=f editing=edit on_done=close /> }.into_any(),
+                        (Some(c), Some(f)) => view! {
+                            <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
+                                {Suspend::new(detail(Detail::Form { today, customer: c, form: f, editing: edit, on_done: close }))}
+                            </Suspense>
+                        }.into_any(),
                         _ => view! { <p class="banner banner-error" role="alert">{t!(i18n, visits.customer_gone)}</p> }.into_any(),
                     }
                 }
                 Some(_) => match customer.get() {
-                    Some(c) => view! { <CustomerCard today=today customer=c on_back=Callback::new(move |()| selected.set(None)) on_form=Callback::new(open_form) /> }.into_any(),
+                    Some(c) => {
+                        let card = detail(Detail::Card {
+                            today,
+                            customer: c,
+                            on_back: Callback::new(move |()| selected.set(None)),
+                            on_form: Callback::new(open_form),
+                        });
+                        view! {
+                            <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
+                                {Suspend::new(card)}
+                            </Suspense>
+                        }.into_any()
+                    }
                     None => view! { <PlanList today=today tab=tab on_pick=Callback::new(move |id: String| selected.set(Some(id))) /> }.into_any(),
                 },
             }
@@ -383,6 +403,52 @@ fn PlanList(today: Today, tab: RwSignal<Tab>, on_pick: Callback<String>) -> impl
                 }.into_any(),
             }
         }}
+    }
+}
+
+// The customer card and the record forms appear only once a rep picks a customer: their
+// code is a wasm chunk of its own (one for both, so they share their code in one file),
+// fetched as soon as Today is drawn — a tablet that loses the network right after
+// opening the page still has it — and kept by the service worker.
+
+/// What Today draws from its chunk.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "made once per tap and moved once"
+)]
+enum Detail {
+    Card {
+        today: Today,
+        customer: PlanCustomer,
+        on_back: Callback<()>,
+        on_form: Callback<Form>,
+    },
+    Form {
+        today: Today,
+        customer: PlanCustomer,
+        form: Form,
+        editing: Option<OutboxEntry>,
+        on_done: Callback<()>,
+    },
+}
+
+/// [`CustomerCard`] or [`RecordForm`], from their wasm chunk.
+#[lazy]
+fn detail(d: Detail) -> AnyView {
+    match d {
+        Detail::Card {
+            today,
+            customer,
+            on_back,
+            on_form,
+        } => view! { <CustomerCard today customer on_back on_form /> }.into_any(),
+        Detail::Form {
+            today,
+            customer,
+            form,
+            editing,
+            on_done,
+        } => view! { <RecordForm today customer form editing on_done /> }.into_any(),
     }
 }
 

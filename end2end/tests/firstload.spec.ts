@@ -1,0 +1,91 @@
+import { expect, test, type Page } from "@playwright/test";
+import { hydrated, signedIn } from "./helpers";
+
+// What a tablet on 4G downloads before a page works. The sign-in page, the shell and a
+// rep's Today are in the main wasm module; every other page's code is a chunk of its own,
+// fetched when that page is first opened (`lazy_groups!` in src/app.rs), as are Today's customer card
+// and record forms. The server sends the brotli copies the build made
+// (tools/precompress.sh).
+//
+// The target is 350 KB (issue 20). Splitting took the first load from 954 KiB to 407 KB;
+// until the rest is cut, this ceiling stops it from growing back unnoticed.
+const FIRST_LOAD_WASM_BUDGET = 420_000;
+
+/** The wasm bytes that travel (as encoded on the wire) during `load`, and their URLs. */
+async function wasmTransferred(page: Page, load: () => Promise<void>) {
+  const seen: { url: string; bytes: Promise<number>; encoding: string | undefined }[] = [];
+  const onResponse = (res: import("@playwright/test").Response) => {
+    if (!new URL(res.url()).pathname.endsWith(".wasm")) return;
+    seen.push({
+      url: new URL(res.url()).pathname,
+      bytes: res.request().sizes().then((s) => s.responseBodySize),
+      encoding: res.headers()["content-encoding"],
+    });
+  };
+  page.on("response", onResponse);
+  await load();
+  page.off("response", onResponse);
+  const sizes = await Promise.all(seen.map((s) => s.bytes));
+  return {
+    urls: seen.map((s) => s.url),
+    encodings: seen.map((s) => s.encoding),
+    bytes: sizes.reduce((a, b) => a + b, 0),
+  };
+}
+
+test("the sign-in page works after a bounded first load of wasm, sent as brotli", async ({ page }) => {
+  const loaded = await wasmTransferred(page, async () => {
+    await page.goto("/login");
+    await hydrated(page);
+  });
+  expect(loaded.urls).toHaveLength(1);
+  expect(loaded.encodings).toEqual(["br"]);
+  expect(loaded.bytes).toBeGreaterThan(10_000);
+  expect(loaded.bytes).toBeLessThanOrEqual(FIRST_LOAD_WASM_BUDGET);
+});
+
+test("a rep's Today works after the same first load; its card and forms then work offline", async ({ page, browser }) => {
+  await signedIn(page, "zhangwei");
+  // a new browser profile with the rep's session and an empty cache: a first load
+  const fresh = await browser.newContext({ storageState: await page.context().storageState() });
+  const tablet = await fresh.newPage();
+  const today = await wasmTransferred(tablet, async () => {
+    await tablet.goto("/today");
+    await hydrated(tablet);
+    await expect(tablet.locator(".plan-list .plan-pick").first()).toBeVisible();
+  });
+  // the main module; then, fetched once the page is drawn while the network is there,
+  // the chunk of the customer card and the record forms and what it shares
+  const main = today.urls.filter((u) => /\/qudao\.[^/]*wasm$/.test(u));
+  expect(main).toHaveLength(1);
+  expect(today.encodings.every((e) => e === "br")).toBe(true);
+  const mainBytes = await tablet.evaluate(
+    (url) => performance.getEntriesByName(new URL(url, location.href).href)[0]?.encodedBodySize ?? -1,
+    main[0],
+  );
+  expect(mainBytes).toBeGreaterThan(10_000);
+  expect(mainBytes).toBeLessThanOrEqual(FIRST_LOAD_WASM_BUDGET);
+  await expect(tablet.locator("h1")).toBeVisible();
+
+  // the customer card and the visit form then need nothing from the network
+  await tablet.waitForLoadState("networkidle");
+  const card = await wasmTransferred(tablet, async () => {
+    await fresh.setOffline(true);
+    await tablet.locator(".plan-list .plan-pick").first().click();
+    await expect(tablet.locator(".today-card h2")).toBeVisible();
+    await tablet.getByRole("button", { name: "签到并记录拜访" }).click();
+    await expect(tablet.locator("form.today-form")).toBeVisible();
+    await fresh.setOffline(false);
+  });
+  expect(card.urls).toEqual([]);
+
+  // an in-app link to a page in a chunk: its chunk comes, the page works
+  const customers = await wasmTransferred(tablet, async () => {
+    await tablet.locator(".mainnav a[href='/customers']").click();
+    await expect(tablet).toHaveURL(/\/customers$/);
+    await expect(tablet.locator("main table").first()).toBeVisible();
+  });
+  expect(customers.urls.length).toBeGreaterThan(0);
+  expect(customers.urls).not.toContain(main[0]);
+  await fresh.close();
+});

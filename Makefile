@@ -1,8 +1,9 @@
 # Qudao — the two commands: `make run` and `make test`. Both install what is missing.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-# npm's wasm-opt must come first: Debian's binaryen is too old and breaks hydration.
-export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# npm's wasm-opt must come first: Debian's binaryen is too old and breaks hydration
+# (tools/bin/wasm-opt passes to it, skipping the split build's tiny chunks).
+export PATH := $(CURDIR)/tools/bin:$(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 # cargo-leptos builds the server with these; tests use the same so they reuse its build.
 TEST_ENV := RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=qudao
@@ -16,14 +17,19 @@ SAMPLE_ENV := QUDAO_SAMPLE_CDNOW=$(CURDIR)/tools/samples/CDNOW_master.txt
 ## make run: release build, then serve http://127.0.0.1:3000 with data/qudao.db (the demo
 ## company is seeded into an empty database; a production start does not do that)
 run:
-	tools/setup.sh rust node
-	cargo leptos build --release
+	@tools/progress.sh "tools (first time on a new machine: ~25 min, compiling cargo-leptos and wasm-bindgen-cli)" \
+	  tools/setup.sh rust node assets
+	@rm -rf target/site/pkg
+	@tools/progress.sh "release build (first time: ~20 min; after a change: 1–8 min)" \
+	  cargo leptos build --release --split
+	@tools/progress.sh "precompressing the front end (~10 s)" tools/precompress.sh
+	@echo "==> serving http://127.0.0.1:3000 (demo sign-in: laoban / qudao2026)"
 	QUDAO_SEED_DEMO=true LEPTOS_SITE_ROOT=target/site target/release/qudao serve
 
 ## make test: formatting, lints (server and wasm), unit + integration tests (the
 ## integration suite on SQLite, then again on a throwaway PostgreSQL 15), end-to-end
 test:
-	tools/setup.sh rust node browser postgres s3 samples
+	tools/setup.sh rust node playwright assets browser postgres s3 samples
 	$(MAKE) fmt lint unit e2e
 
 fmt:
@@ -46,7 +52,9 @@ unit:
 SPEC ?= tests/*.spec.ts
 e2e:
 	$(TEST_ENV) cargo test --features ssr --no-run
-	cargo leptos build --release --frontend-only
+	rm -rf target/site/pkg
+	cargo leptos build --release --split --frontend-only
+	tools/precompress.sh
 	cd end2end && failed=""; for spec in $(SPEC); do \
 	  npx playwright test "$$spec" || failed="$$failed $$spec"; \
 	done; \
@@ -61,7 +69,9 @@ fuzz:
 
 ## make bench: sizes, latency under wrk, cold start (prints figures; never fails on timing)
 bench:
-	tools/setup.sh rust node bench postgres
-	cargo leptos build --release
+	tools/setup.sh rust node playwright assets bench postgres
+	rm -rf target/site/pkg
+	cargo leptos build --release --split
+	tools/precompress.sh
 	tools/bench.sh
 	tools/bench_engines.sh

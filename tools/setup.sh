@@ -2,9 +2,11 @@
 # Installs what building and testing Qudao needs, skipping whatever is already present.
 # Only package registries are used (crates.io, npm, Debian); nothing else is downloaded.
 #   tools/setup.sh rust      wasm target, cargo-leptos, wasm-bindgen-cli (matching Cargo.lock)
-#   tools/setup.sh node      npm build tools (wasm-opt) and the end-to-end test packages
+#   tools/setup.sh node      npm build tools (wasm-opt)
+#   tools/setup.sh playwright  the end-to-end test packages (npm)
 #   tools/setup.sh browser   Debian's Chromium and CJK fonts (for Playwright)
-#   tools/setup.sh bench     wrk and brotli (for make bench)
+#   tools/setup.sh assets    brotli (precompresses the built front end: tools/precompress.sh)
+#   tools/setup.sh bench     wrk, brotli, Chromium and Lighthouse (for make bench)
 #   tools/setup.sh postgres  Debian's PostgreSQL 15 (the integration suite runs on it too)
 #   tools/setup.sh s3        moto's S3 server from PyPI, in tools/s3 (the photo-bucket tests)
 #   tools/setup.sh samples   a public retail sample from PyPI, in tools/samples (acceptance)
@@ -50,6 +52,10 @@ rust() {
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" &
     pids+=($!)
   fi
+  if [ ${#pids[@]} -gt 0 ]; then
+    # meanwhile, the app's own crates download (its build then only compiles)
+    cargo fetch --locked > /dev/null 2>&1 || true
+  fi
   for pid in "${pids[@]}"; do wait "$pid"; done
 }
 
@@ -64,6 +70,9 @@ npm_ci() { # dir: install from the lock file when node_modules is missing or old
 
 node() {
   npm_ci tools
+}
+
+playwright() {
   npm_ci end2end
 }
 
@@ -72,8 +81,13 @@ browser() {
   apt_install chromium fonts-noto-cjk
 }
 
+assets() {
+  apt_install brotli
+}
+
 bench() {
-  apt_install wrk brotli
+  apt_install wrk brotli chromium fonts-noto-cjk
+  npm_ci tools/lighthouse
 }
 
 postgres() {
@@ -133,7 +147,7 @@ PY
 apt_steps=() other_steps=()
 for step in "$@"; do
   case $step in
-    browser | bench | postgres | s3 | samples) apt_steps+=("$step") ;;
+    browser | assets | bench | postgres | s3 | samples) apt_steps+=("$step") ;;
     *) other_steps+=("$step") ;;
   esac
 done

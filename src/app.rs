@@ -35,7 +35,6 @@ use crate::features::tiers::transitions_page::TransitionsPage;
 use crate::features::visits::page::VisitsPage;
 use crate::features::visits::today_page::TodayPage;
 use crate::i18n::*;
-use leptos::lazy;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -149,12 +148,28 @@ macro_rules! lazy_groups {
             $($route),*
         }
 
-        #[doc = concat!("Draws a page of the `", stringify!($group), "` chunk (loading it first).")]
-        #[lazy]
-        fn $group(page: $which) -> AnyView {
-            match page {
+        #[doc = concat!("Draws a page of the `", stringify!($group), "` chunk, loading it first; ")]
+        #[doc = "an error when it cannot be fetched (no network, and the service worker does not have it yet)."]
+        #[cfg_attr(feature = "hydrate", ::leptos::wasm_split::wasm_split(
+            $group,
+            wasm_split_path = ::leptos::wasm_split,
+            preload(#[doc(hidden)] $preload),
+            fallible
+        ))]
+        #[cfg(feature = "hydrate")]
+        fn $group(page: $which) -> Result<AnyView, ChunkError> {
+            Ok(match page {
                 $($which::$route => $page().into_any()),*
-            }
+            })
+        }
+
+        #[cfg(not(feature = "hydrate"))]
+        async fn $group(page: $which) -> Result<AnyView, ChunkError> {
+            // names the chunk the page needs, for its modulepreload link
+            leptos::prefetch_lazy_fn_on_server(stringify!($group));
+            Ok(match page {
+                $($which::$route => $page().into_any()),*
+            })
         }
 
         $(
@@ -166,19 +181,46 @@ macro_rules! lazy_groups {
                     $route
                 }
 
-                fn view(_this: Self) -> impl Future<Output = AnyView> {
-                    $group($which::$route)
+                async fn view(_this: Self) -> AnyView {
+                    $group($which::$route).await.unwrap_or_else(|_| ChunkFailed().into_any())
                 }
 
-                // hydration loads the page's chunk first (`#[lazy]` names its loader
-                // `__preload_<fn>`; it exists in the browser only)
+                // hydration loads the page's chunk first (the loader exists in the
+                // browser only); a failure is told by `view`
                 async fn preload() {
                     #[cfg(feature = "hydrate")]
-                    $preload().await;
+                    let _ = $preload().await;
                 }
             }
         )*
     )*};
+}
+
+/// Why a chunk could not be loaded (in the browser: the fetch failed).
+#[cfg(feature = "hydrate")]
+pub type ChunkError = leptos::wasm_split::SplitLoaderError;
+/// On the server every page is in the binary: nothing to load.
+#[cfg(not(feature = "hydrate"))]
+#[derive(Debug)]
+pub struct ChunkError;
+
+/// A part of the app whose code could not be fetched: said, with a way to try again
+/// (a full load of the same address), instead of a dead page.
+#[component]
+pub fn ChunkFailed() -> impl IntoView {
+    let i18n = use_i18n();
+    let retry = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    };
+    view! {
+        <div class="banner banner-error chunk-failed" role="alert">
+            <p>{t!(i18n, common.chunk_failed)}</p>
+            <button type="button" class="button" on:click=retry>{t!(i18n, common.retry)}</button>
+        </div>
+    }
 }
 
 lazy_groups! {

@@ -89,3 +89,39 @@ test("a rep's Today works after the same first load; its card and forms then wor
   expect(customers.urls).not.toContain(main[0]);
   await fresh.close();
 });
+
+test("a part of the app whose code cannot be fetched says so and offers a retry, instead of a dead page", async ({ page, browser }) => {
+  await signedIn(page, "zhangwei");
+  // a tablet without the service worker's copies, on a line that drops every chunk
+  const fresh = await browser.newContext({
+    storageState: await page.context().storageState(),
+    serviceWorkers: "block",
+  });
+  const tablet = await fresh.newPage();
+  const errors: string[] = [];
+  tablet.on("pageerror", (e) => errors.push(e.message));
+  await tablet.route(/\/pkg\/(split_|chunk_)[^/]*\.wasm$/, (route) => route.abort("internetdisconnected"));
+  await tablet.goto("/today");
+  await hydrated(tablet);
+
+  // Today's customer card
+  await tablet.locator(".plan-list .plan-pick").first().click();
+  await expect(tablet.locator(".chunk-failed")).toContainText("这部分页面未能加载");
+  await expect(tablet.locator(".chunk-failed button")).toBeVisible();
+
+  // another page by an in-app link: the shell stays, the page says what happened
+  await tablet.locator(".mainnav a[href='/customers']").click();
+  await expect(tablet).toHaveURL(/\/customers$/);
+  await expect(tablet.locator(".chunk-failed")).toBeVisible();
+  await expect(tablet.locator(".mainnav")).toBeVisible();
+
+  // the line is back: retry loads the page
+  await tablet.unroute(/\/pkg\/(split_|chunk_)[^/]*\.wasm$/);
+  await tablet.locator(".chunk-failed button").click();
+  await hydrated(tablet);
+  await expect(tablet.locator("main table").first()).toBeVisible();
+  // only the failed fetches we caused (the chunk loader reports them): no panic, no
+  // "unreachable"
+  expect(errors.filter((e) => e !== "Failed to fetch")).toEqual([]);
+  await fresh.close();
+});

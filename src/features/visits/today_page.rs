@@ -12,13 +12,13 @@
 use super::api::{CustomerGlance, OutboxEntry, OutboxItem, PlanCustomer};
 use super::record_forms::{Form, RecordForm};
 use super::today_sync::{SyncStatus, Today};
+use crate::app::{ChunkError, ChunkFailed};
 use crate::components::error_view::{error_message, field_message};
 use crate::domain::validation::FieldError;
 use crate::domain::visits::Purpose;
 use crate::error::AppError;
 use crate::features::customers::components::TierBadge;
 use crate::i18n::*;
-use leptos::lazy;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -55,7 +55,10 @@ pub fn TodayPage() -> impl IntoView {
     today.start(i18n);
     // the card's and the forms' chunk, while the network is there
     #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(__preload_detail());
+    leptos::task::spawn_local(async {
+        // a failure is told when the card is opened
+        let _ = __preload_detail().await;
+    });
 
     let customer = Memo::new(move |_| {
         let id = selected.get()?;
@@ -128,7 +131,7 @@ pub fn TodayPage() -> impl IntoView {
                     match (cust, form.get()) {
                         (Some(c), Some(f)) => view! {
                             <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
-                                {Suspend::new(detail(Detail::Form { today, customer: c, form: f, editing: edit, on_done: close }))}
+                                {Suspend::new(detail_or_failure(Detail::Form { today, customer: c, form: f, editing: edit, on_done: close }))}
                             </Suspense>
                         }.into_any(),
                         _ => view! { <p class="banner banner-error" role="alert">{t!(i18n, visits.customer_gone)}</p> }.into_any(),
@@ -136,7 +139,7 @@ pub fn TodayPage() -> impl IntoView {
                 }
                 Some(_) => match customer.get() {
                     Some(c) => {
-                        let card = detail(Detail::Card {
+                        let card = detail_or_failure(Detail::Card {
                             today,
                             customer: c,
                             on_back: Callback::new(move |()| selected.set(None)),
@@ -432,9 +435,33 @@ enum Detail {
     },
 }
 
-/// [`CustomerCard`] or [`RecordForm`], from their wasm chunk.
-#[lazy]
-fn detail(d: Detail) -> AnyView {
+/// [`CustomerCard`] or [`RecordForm`], from their wasm chunk; an error when it cannot be
+/// fetched (no network, and the service worker does not have it yet).
+#[cfg_attr(
+    feature = "hydrate",
+    ::leptos::wasm_split::wasm_split(
+        today_detail,
+        wasm_split_path = ::leptos::wasm_split,
+        preload(#[doc(hidden)] __preload_detail),
+        fallible
+    )
+)]
+#[cfg(feature = "hydrate")]
+fn detail(d: Detail) -> Result<AnyView, ChunkError> {
+    Ok(draw_detail(d))
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn detail(d: Detail) -> Result<AnyView, ChunkError> {
+    Ok(draw_detail(d))
+}
+
+/// `detail`, or what to say when its code could not be fetched.
+async fn detail_or_failure(d: Detail) -> AnyView {
+    detail(d).await.unwrap_or_else(|_| ChunkFailed().into_any())
+}
+
+fn draw_detail(d: Detail) -> AnyView {
     match d {
         Detail::Card {
             today,

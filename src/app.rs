@@ -148,6 +148,14 @@ macro_rules! lazy_groups {
             $($route),*
         }
 
+        impl $which {
+            fn draw(self) -> AnyView {
+                match self {
+                    $($which::$route => $page().into_any()),*
+                }
+            }
+        }
+
         #[doc = concat!("Draws a page of the `", stringify!($group), "` chunk, loading it first; ")]
         #[doc = "an error when it cannot be fetched (no network, and the service worker does not have it yet)."]
         #[cfg_attr(feature = "hydrate", ::leptos::wasm_split::wasm_split(
@@ -158,18 +166,14 @@ macro_rules! lazy_groups {
         ))]
         #[cfg(feature = "hydrate")]
         fn $group(page: $which) -> Result<AnyView, ChunkError> {
-            Ok(match page {
-                $($which::$route => $page().into_any()),*
-            })
+            Ok(page.draw())
         }
 
         #[cfg(not(feature = "hydrate"))]
         async fn $group(page: $which) -> Result<AnyView, ChunkError> {
             // names the chunk the page needs, for its modulepreload link
             leptos::prefetch_lazy_fn_on_server(stringify!($group));
-            Ok(match page {
-                $($which::$route => $page().into_any()),*
-            })
+            Ok(page.draw())
         }
 
         $(
@@ -182,7 +186,7 @@ macro_rules! lazy_groups {
                 }
 
                 async fn view(_this: Self) -> AnyView {
-                    $group($which::$route).await.unwrap_or_else(|_| ChunkFailed().into_any())
+                    $group($which::$route).await.unwrap_or_else(|_| crate::components::error_view::ChunkFailed().into_any())
                 }
 
                 // hydration loads the page's chunk first (the loader exists in the
@@ -203,25 +207,6 @@ pub type ChunkError = leptos::wasm_split::SplitLoaderError;
 #[cfg(not(feature = "hydrate"))]
 #[derive(Debug)]
 pub struct ChunkError;
-
-/// A part of the app whose code could not be fetched: said, with a way to try again
-/// (a full load of the same address), instead of a dead page.
-#[component]
-pub fn ChunkFailed() -> impl IntoView {
-    let i18n = use_i18n();
-    let retry = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(w) = web_sys::window() {
-            let _ = w.location().reload();
-        }
-    };
-    view! {
-        <div class="banner banner-error chunk-failed" role="alert">
-            <p>{t!(i18n, common.chunk_failed)}</p>
-            <button type="button" class="button" on:click=retry>{t!(i18n, common.retry)}</button>
-        </div>
-    }
-}
 
 lazy_groups! {
     // the office's daily work on customers, orders and money

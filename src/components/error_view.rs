@@ -339,3 +339,22 @@ pub fn credit_message(
     )
     .to_string()
 }
+
+/// A part of the app whose code could not be fetched: said, with a way to try again
+/// (a full load of the same address), instead of a dead page.
+#[component]
+pub fn ChunkFailed() -> impl IntoView {
+    let i18n = use_i18n();
+    let retry = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    };
+    view! {
+        <div class="banner banner-error chunk-failed" role="alert">
+            <p>{t!(i18n, common.chunk_failed)}</p>
+            <button type="button" class="button" on:click=retry>{t!(i18n, common.retry)}</button>
+        </div>
+    }
+}

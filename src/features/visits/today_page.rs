@@ -12,7 +12,8 @@
 use super::api::{CustomerGlance, OutboxEntry, OutboxItem, PlanCustomer};
 use super::record_forms::{Form, RecordForm};
 use super::today_sync::{SyncStatus, Today};
-use crate::app::{ChunkError, ChunkFailed};
+use crate::app::ChunkError;
+use crate::components::error_view::ChunkFailed;
 use crate::components::error_view::{error_message, field_message};
 use crate::domain::validation::FieldError;
 use crate::domain::visits::Purpose;

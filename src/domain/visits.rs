@@ -223,6 +223,30 @@ fn next_yearly(today: NaiveDate, md: (u32, u32)) -> Option<NaiveDate> {
         .or_else(|| in_year(today.year() + 1, md))
 }
 
+/// The month-days (`MM-DD`, as a stored `YYYY-MM-DD` ends) a birthday or an opening date
+/// can have for [`reminders`] to find it within `days` days of `today`: those of the
+/// window's dates, and 29 February (kept on the 28th in other years). `None` when the
+/// window is a whole year or more (every date can). A superset: the rule decides.
+pub fn yearly_days_within(today: NaiveDate, days: u32) -> Option<Vec<String>> {
+    if days >= 365 {
+        return None;
+    }
+    let mut out: Vec<String> = today
+        .iter_days()
+        .take(days as usize + 1)
+        .map(|d| d.format("%m-%d").to_string())
+        .collect();
+    out.push("02-29".to_owned());
+    out.sort_unstable();
+    out.dedup();
+    Some(out)
+}
+
+/// Whether a festival (every A customer's occasion) falls within `days` days of `today`.
+pub fn festival_within(today: NaiveDate, days: u32) -> bool {
+    !reminders(today, days, None, None).is_empty()
+}
+
 /// Reminders within `days` days from `today` (inclusive) for one customer, soonest first:
 /// `(date, occasion)`.
 pub fn reminders(
@@ -800,6 +824,22 @@ mod tests {
     }
 
     proptest! {
+        /// A birthday or opening date the rule reminds of is always among the month-days
+        /// the database is asked for (the reminder lists read only those customers).
+        #[test]
+        fn every_yearly_reminder_is_within_the_month_days_asked_for(
+            today in (0i64..3_000).prop_map(|n| day(1, 1) + chrono::Duration::days(n - 1_500)),
+            days in 0u32..120,
+            date in (0i64..40_000).prop_map(|n| NaiveDate::from_ymd_opt(1930, 1, 1).unwrap() + chrono::Duration::days(n)),
+        ) {
+            let asked = yearly_days_within(today, days).unwrap();
+            let md = date.format("%m-%d").to_string();
+            if reminders(today, days, Some(date), None).iter().any(|(_, o)| matches!(o, Occasion::Birthday))
+                || reminders(today, days, None, Some(date)).iter().any(|(_, o)| matches!(o, Occasion::Anniversary { .. }))
+            {
+                prop_assert!(asked.contains(&md), "{md} not asked for on {today} + {days}");
+            }
+        }
         /// Whatever is due and however small a day is: no day over capacity, nobody
         /// before their due day or on a day off, nobody planned twice, and whoever is left
         /// out could not have fitted (every working day after their due day is full).

@@ -389,15 +389,8 @@ pub async fn overdue_for(conn: &mut DbConn, user: &CurrentUser) -> Result<Overdu
     let today = crate::domain::time::beijing_date(chrono::Utc::now());
     let days = aging_days(today);
     let scope = scope_of(user);
-    let mut total = Aging::default();
-    for r in repo::aging_by_rep(conn, user.company_id, scope, days).await? {
-        total.add(&aging_of(
-            r.days_0_30,
-            r.days_31_60,
-            r.days_61_90,
-            r.over_90,
-        ));
-    }
+    let (a, b, c, d) = repo::aging_total(conn, user.company_id, scope, days).await?;
+    let total = aging_of(a, b, c, d);
     let top = repo::aging_by_customer(conn, user.company_id, scope, days, Some(5), 0)
         .await?
         .into_iter()

@@ -525,6 +525,62 @@ async fn the_aging_in_sql_follows_the_domains_buckets_and_a_rep_sees_only_their_
             .map(|c| &c.code)
             .collect::<Vec<_>>()
     );
+    // ties at the tile's edge: every customer owing owes one invoice of the same amount,
+    // 100 days late, so they all tie on both sums and their codes decide the top five
+    let late = today - chrono::Duration::days(100);
+    let mut seen = std::collections::HashSet::new();
+    for (id, customer, _, _) in &rows {
+        if !seen.insert(*customer) {
+            on!(&app.pool, |ex| sqlx::query(
+                "UPDATE invoices SET paid = amount WHERE id = $1"
+            )
+            .bind(id)
+            .execute(ex)
+            .await
+            .map(|_| ()))
+            .unwrap();
+        }
+    }
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE invoices SET amount = paid + 10000, due_on = $1, issued_on = $2 WHERE paid < amount"
+    )
+    .bind(late)
+    .bind(late - chrono::Duration::days(10))
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let report: AgingReport = sent(&app, &owner, &GetAging { page: 1 }).await;
+    let key = |c: &qudao::features::receivables::api::CustomerAging| {
+        (
+            std::cmp::Reverse(c.aging.past_30().0),
+            std::cmp::Reverse(c.aging.total().0),
+            c.code.clone(),
+        )
+    };
+    let mut sorted = report.customers.clone();
+    sorted.sort_by_key(key);
+    assert_eq!(
+        report.customers.iter().map(|c| &c.code).collect::<Vec<_>>(),
+        sorted.iter().map(|c| &c.code).collect::<Vec<_>>()
+    );
+    let past: Vec<_> = report
+        .customers
+        .iter()
+        .filter(|c| c.aging.past_30().0 > 0)
+        .collect();
+    assert!(
+        past.len() > 5 && key(past[4]).0 == key(past[5]).0 && key(past[4]).1 == key(past[5]).1,
+        "the fifth and sixth tie"
+    );
+    let dash = ok(&app, &owner, "dashboard", serde_json::json!({})).await;
+    let tile: qudao::features::receivables::api::Overdue =
+        serde_json::from_value(dash["overdue"].clone()).unwrap();
+    assert_eq!(tile.total, report.total);
+    assert_eq!(
+        tile.top.iter().map(|c| &c.code).collect::<Vec<_>>(),
+        past.iter().take(5).map(|c| &c.code).collect::<Vec<_>>()
+    );
 
     // a rep: their own customers only, in the report, the export and statements
     let rep = app.signed_in("zhangwei").await;

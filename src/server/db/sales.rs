@@ -1,7 +1,8 @@
 //! Products, the sales ledger and its monthly rollups.
 //!
-//! Rollups (`sales_monthly`) are written only by the triggers of the migration
-//! `create_sales_monthly`; nothing here writes them.
+//! Rollups (`sales_monthly`) are kept by the triggers of the migration
+//! `create_sales_monthly`, except for the lines [`insert_lines`] stores on SQLite, which
+//! merges their sums itself (migration `bulk_sales_rollups`).
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::sales::ProductFields;
 use crate::server::db::customers::Scope;
@@ -255,8 +256,13 @@ pub async fn order_exists(
     .await)
 }
 
-/// Stores lines, many per statement. SQLite takes up to 2 000 per statement (its limit is
-/// 32 766 bound values; its rollup triggers run per row anyway). PostgreSQL takes each
+/// Stores lines, many per statement, and merges their sums into the monthly rollups once
+/// per call. SQLite takes up to 2 000 lines per statement (its limit is 32 766 bound
+/// values); the call lists `batch` in `sales_bulk_batches` so the per-line trigger stands
+/// aside, writes the lines in date order (the date index then fills a page at a time
+/// instead of one random page per line), adds their sums per customer-month under one
+/// new revision, and unlists the batch — the same transaction, so a failure anywhere
+/// leaves neither lines nor sums (migration `bulk_sales_rollups`). PostgreSQL takes each
 /// column as one array, up to [`PG_LINES_PER_STATEMENT`] lines a statement: its rollup
 /// trigger merges once per statement, and every merge leaves a new version of each
 /// customer-month it touches that later merges of the same transaction must step over,
@@ -270,7 +276,17 @@ pub async fn insert_lines(
 ) -> Result<(), sqlx::Error> {
     match conn.engine() {
         Engine::Sqlite(ex) => {
-            for chunk in lines.chunks(2_000) {
+            if lines.is_empty() {
+                return Ok(());
+            }
+            sqlx::query("INSERT INTO sales_bulk_batches (company_id, batch_id) VALUES ($1, $2)")
+                .bind(company.0)
+                .bind(batch)
+                .execute(&mut *ex)
+                .await?;
+            let mut by_date: Vec<&NewLine> = lines.iter().collect();
+            by_date.sort_unstable_by_key(|l| (l.order_date, l.order_id, l.line_no));
+            for chunk in by_date.chunks(2_000) {
                 let mut q = QueryBuilder::<sqlx::Sqlite>::new(
                     "INSERT INTO sales_lines (company_id, order_id, line_no, order_date, \
                      customer_id, product_id, rep_id, quantity, amount, cost, batch_id) ",
@@ -290,6 +306,43 @@ pub async fn insert_lines(
                 });
                 q.build().execute(&mut *ex).await?;
             }
+            let rev: i64 = sqlx::query_scalar(
+                "INSERT INTO sales_revisions (company_id, rev) VALUES ($1, 1) \
+                 ON CONFLICT (company_id) DO UPDATE SET rev = rev + 1 RETURNING rev",
+            )
+            .bind(company.0)
+            .fetch_one(&mut *ex)
+            .await?;
+            let sums = monthly_sums(lines);
+            let sums: Vec<_> = sums.iter().collect();
+            for chunk in sums.chunks(2_000) {
+                let mut q = QueryBuilder::<sqlx::Sqlite>::new(
+                    "INSERT INTO sales_monthly (company_id, customer_id, month, amount, cost, \
+                     quantity, lines, rev) ",
+                );
+                q.push_values(chunk, |mut b, ((customer, month), t)| {
+                    b.push_bind(company.0)
+                        .push_bind(*customer)
+                        .push_bind(*month)
+                        .push_bind(t.amount)
+                        .push_bind(t.cost)
+                        .push_bind(t.quantity)
+                        .push_bind(t.lines)
+                        .push_bind(rev);
+                });
+                q.push(
+                    " ON CONFLICT (company_id, customer_id, month) DO UPDATE SET \
+                     amount = amount + excluded.amount, cost = cost + excluded.cost, \
+                     quantity = quantity + excluded.quantity, lines = lines + excluded.lines, \
+                     rev = excluded.rev",
+                );
+                q.build().execute(&mut *ex).await?;
+            }
+            sqlx::query("DELETE FROM sales_bulk_batches WHERE company_id = $1 AND batch_id = $2")
+                .bind(company.0)
+                .bind(batch)
+                .execute(&mut *ex)
+                .await?;
         }
         Engine::Postgres(ex) => {
             for chunk in lines.chunks(PG_LINES_PER_STATEMENT) {
@@ -319,6 +372,31 @@ pub async fn insert_lines(
         }
     }
     Ok(())
+}
+
+/// The sums of some lines in one customer's month.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonthSums {
+    pub amount: i64,
+    pub cost: i64,
+    pub quantity: i64,
+    pub lines: i64,
+}
+
+/// Sums of lines per customer and month, in key order (the rollups' primary key order, so
+/// merging them walks the B-tree instead of jumping about it).
+pub fn monthly_sums(lines: &[NewLine]) -> std::collections::BTreeMap<(Uuid, i32), MonthSums> {
+    let mut sums = std::collections::BTreeMap::<(Uuid, i32), MonthSums>::new();
+    for l in lines {
+        let t = sums
+            .entry((l.customer_id, crate::domain::sales::month_of(l.order_date)))
+            .or_default();
+        t.amount += l.amount;
+        t.cost += l.cost;
+        t.quantity += l.quantity;
+        t.lines += 1;
+    }
+    sums
 }
 
 /// The most lines one PostgreSQL statement stores (an import writes this many at a time).

@@ -52,6 +52,11 @@ pub struct PlanFilter {
     pub occasions_only: bool,
     /// Only customers whose key person's birthday is known (with consent).
     pub birthdays_only: bool,
+    /// With `occasions_only` or `birthdays_only`: only customers with an occasion within
+    /// `(today, days)` — a birthday or opening date on one of its month-days
+    /// (`domain::visits::yearly_days_within`, read from their indexes), or tier A when a
+    /// festival falls within it.
+    pub within: Option<(NaiveDate, u32)>,
 }
 
 /// Active customers within `scope` with their last visit, by region then name (the
@@ -90,38 +95,79 @@ pub async fn plan(
              OR c.opened_on IS NOT NULL OR c.tier = 'A')",
             );
         }
+        let days = f.within.and_then(|(today, days)| {
+            crate::domain::visits::yearly_days_within(today, days)
+                .map(|d| (d, crate::domain::visits::festival_within(today, days)))
+        });
+        if let (Some((days, festival)), true) = (days, f.birthdays_only || f.occasions_only) {
+            // the expressions of the indexes customers_birthday_day / customers_opened_day
+            let any_of = |q: &mut QueryBuilder<'_, Db>, column: &str| {
+                q.push(format!("substr(c.{column}, 6, 5) IN ("));
+                let mut list = q.separated(", ");
+                for d in &days {
+                    list.push_bind(d.clone());
+                }
+                q.push(")");
+            };
+            q.push(" AND ((c.personal_consent = TRUE AND ");
+            any_of(&mut q, "birthday");
+            q.push(")");
+            if !f.birthdays_only {
+                q.push(" OR ");
+                any_of(&mut q, "opened_on");
+                if festival {
+                    q.push(" OR c.tier = 'A'");
+                }
+            }
+            q.push(")");
+        }
         q.push(" ORDER BY coalesce(c.district, ''), coalesce(c.township, ''), c.name, c.id");
         q.build_query_as().fetch_all(&mut *ex).await
     })
 }
 
 /// Active customers within `scope` counted by tier and the Beijing day (UTC+8, as
-/// `domain::time::to_beijing`) of their last
-/// visit (`None`: never visited): `(tier, day, customers)`. What the overdue count needs,
-/// a few hundred rows however many customers there are.
+/// `domain::time::to_beijing`) of their last visit (`None`: never visited):
+/// `(tier, day, customers)`. What the overdue count needs, a few hundred rows however
+/// many customers there are.
+///
+/// Two index-only reads joined here rather than a lookup of the visits per customer:
+/// the last visit of every visited customer (the visits' customer index, in order), then
+/// the active customers' tiers (their plan index). At 111 000 customers and 190 000
+/// visits that is ~60 ms instead of ~160 ms.
 pub async fn last_visit_days(
     conn: &mut DbConn,
     company: CompanyId,
     scope: Scope,
-) -> Result<Vec<(Option<Class>, Option<String>, i64)>, sqlx::Error> {
-    // MATERIALIZED: otherwise SQLite evaluates the correlated subquery twice per row.
-    on!(conn, |ex| {
+) -> Result<Vec<(Option<Class>, Option<NaiveDate>, i64)>, sqlx::Error> {
+    let last: Vec<(Uuid, DateTime<Utc>)> = on!(conn, |ex| sqlx::query_as(
+        "SELECT customer_id, max(checked_in_at) FROM visits WHERE company_id = $1 \
+         GROUP BY customer_id"
+    )
+    .bind(company.0)
+    .fetch_all(&mut *ex)
+    .await)?;
+    let last: std::collections::HashMap<Uuid, DateTime<Utc>> = last.into_iter().collect();
+    let customers: Vec<(Uuid, Option<Class>)> = on!(conn, |ex| {
         let mut q = QueryBuilder::<Db>::new(
-            "WITH x AS MATERIALIZED (SELECT c.tier AS tier, (SELECT max(v.checked_in_at) FROM visits v \
-         WHERE v.company_id = c.company_id AND v.customer_id = c.id) AS last \
-         FROM customers c WHERE c.status = 'active' AND c.company_id = ",
+            "SELECT c.id, c.tier FROM customers c WHERE c.status = 'active' AND c.company_id = ",
         );
         q.push_bind(company.0);
         scoped(&mut q, scope);
-        // the Beijing day of an instant (UTC+8), on each engine
-        q.push(if super::is_sqlite::<Db>() {
-            ") SELECT tier, date(last, '+8 hours'), count(*) FROM x GROUP BY 1, 2"
-        } else {
-            ") SELECT tier, to_char(last AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM-DD'), \
-             count(*) FROM x GROUP BY 1, 2"
-        });
         q.build_query_as().fetch_all(&mut *ex).await
-    })
+    })?;
+    let mut counts: std::collections::HashMap<(Option<Class>, Option<NaiveDate>), i64> =
+        std::collections::HashMap::new();
+    for (id, tier) in customers {
+        let day = last
+            .get(&id)
+            .map(|t| crate::domain::time::to_beijing(*t).date());
+        *counts.entry((tier, day)).or_default() += 1;
+    }
+    Ok(counts
+        .into_iter()
+        .map(|((tier, day), n)| (tier, day, n))
+        .collect())
 }
 
 /// Who a customer belongs to: `None` if the company has no such customer.

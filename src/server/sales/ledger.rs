@@ -91,9 +91,11 @@ impl Rows {
     }
 }
 
-/// Lines are written in groups of this many rows on SQLite; PostgreSQL takes as many as
-/// one of its statements stores (see `repo::insert_lines`).
-const CHUNK: usize = 20_000;
+/// Lines are written in groups of this many rows on SQLite (each group in date order with
+/// one merge of its sums, see `repo::insert_lines`: the larger the group, the fewer pages
+/// of the date index each write touches; 100 000 lines hold ~12 MB); PostgreSQL takes as
+/// many as one of its statements stores.
+const CHUNK: usize = 100_000;
 
 /// Lines read but not yet written, and the document numbers (单据编号) of the rows read
 /// since the last write, with their row numbers.

@@ -134,6 +134,7 @@ async fn reminder_views(
         scope_of(user),
         repo::PlanFilter {
             occasions_only: true,
+            within: Some((today, days)),
             ..filter
         },
     )
@@ -198,10 +199,7 @@ pub async fn week_at_a_glance(
         .into_iter()
         .filter(|(tier, last, _)| {
             let per_month = freq.per_month(*tier, today);
-            let last = last
-                .as_deref()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-            due_state(last, per_month, today).is_some_and(|(_, overdue)| overdue > 0)
+            due_state(*last, per_month, today).is_some_and(|(_, overdue)| overdue > 0)
         })
         .map(|(_, _, customers)| u64::try_from(customers).unwrap_or(0))
         .sum();

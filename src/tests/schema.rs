@@ -197,9 +197,10 @@ async fn postgres_schema(url: &str) -> Schema {
     }
     // indexes that are not a key's own
     let indexes: Vec<(String, String, Vec<String>, bool, bool)> = sqlx::query_as(
+        // an expression's column has no name: "" on both engines
         "SELECT t.relname::text, i.relname::text, \
-           ARRAY(SELECT a.attname::text FROM unnest(x.indkey) WITH ORDINALITY k(n, o) \
-                 JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.n ORDER BY k.o), \
+           ARRAY(SELECT coalesce(a.attname::text, '') FROM unnest(x.indkey) WITH ORDINALITY k(n, o) \
+                 LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.n ORDER BY k.o), \
            x.indisunique, x.indpred IS NOT NULL \
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
          JOIN pg_namespace s ON s.oid = t.relnamespace \

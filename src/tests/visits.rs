@@ -766,3 +766,100 @@ async fn an_owners_reminders_come_a_page_at_a_time() {
     .await;
     assert_eq!(past["page"], pages);
 }
+
+/// Customers whose kept last visit differs from the latest of their visits: `(code, kept,
+/// latest)`.
+async fn stale_last_visits(
+    app: &TestApp,
+) -> Vec<(
+    String,
+    Option<chrono::DateTime<chrono::Utc>>,
+    Option<chrono::DateTime<chrono::Utc>>,
+)> {
+    let kept: Vec<(uuid::Uuid, String, Option<chrono::DateTime<chrono::Utc>>)> = on!(
+        &app.pool,
+        |ex| sqlx::query_as("SELECT id, code, last_visit_at FROM customers")
+            .fetch_all(ex)
+            .await
+    )
+    .unwrap();
+    let latest: std::collections::HashMap<uuid::Uuid, chrono::DateTime<chrono::Utc>> =
+        on!(&app.pool, |ex| sqlx::query_as::<
+            _,
+            (uuid::Uuid, chrono::DateTime<chrono::Utc>),
+        >(
+            "SELECT customer_id, max(checked_in_at) FROM visits GROUP BY customer_id"
+        )
+        .fetch_all(ex)
+        .await)
+        .unwrap()
+        .into_iter()
+        .collect();
+    kept.into_iter()
+        .filter(|(id, _, at)| *at != latest.get(id).copied())
+        .map(|(id, code, at)| (code, at, latest.get(&id).copied()))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_customers_last_visit_is_the_latest_of_their_visits_whoever_writes() {
+    let app = spawn_app().await;
+    // the demo's visits (written by the seed) and the migration's backfill
+    assert!(stale_last_visits(&app).await.is_empty());
+    let rep = app.signed_in("zhangwei").await;
+    let mine = customers_of(&app, "zhangwei").await;
+    let (first, second) = (&mine[0].0, &mine[1].0);
+    // through the app: a visit now, then one recorded late for earlier in the day
+    for minutes in [5, 600] {
+        let mut input = visit_input(&uuid::Uuid::new_v4().to_string(), first, "routine", vec![]);
+        input.checked_in_at = beijing_minus(minutes);
+        assert_eq!(
+            sent(&app, &rep, &RecordVisit { input }).await,
+            SyncOutcome::Saved
+        );
+        assert!(stale_last_visits(&app).await.is_empty());
+    }
+    // by hand: the latest visit moved to another customer, then removed
+    let latest: uuid::Uuid = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT id FROM visits WHERE customer_id = $1 ORDER BY checked_in_at DESC LIMIT 1"
+    )
+    .bind(first.parse::<uuid::Uuid>().unwrap())
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE visits SET customer_id = $1 WHERE id = $2"
+    )
+    .bind(second.parse::<uuid::Uuid>().unwrap())
+    .bind(latest)
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    assert!(stale_last_visits(&app).await.is_empty());
+    on!(&app.pool, |ex| sqlx::query(
+        "DELETE FROM visits WHERE id = $1"
+    )
+    .bind(latest)
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    assert!(stale_last_visits(&app).await.is_empty());
+    on!(&app.pool, |ex| sqlx::query("DELETE FROM visit_prices")
+        .execute(ex)
+        .await
+        .map(|_| ()))
+    .unwrap();
+    on!(&app.pool, |ex| sqlx::query("DELETE FROM visit_photos")
+        .execute(ex)
+        .await
+        .map(|_| ()))
+    .unwrap();
+    on!(&app.pool, |ex| sqlx::query("DELETE FROM visits")
+        .execute(ex)
+        .await
+        .map(|_| ()))
+    .unwrap();
+    assert!(stale_last_visits(&app).await.is_empty());
+}

@@ -1,0 +1,35 @@
+-- Each customer's last visit, kept on the customer by triggers on visits (same
+-- transaction, whoever writes), so the visit plan, Today, the offline bundle and the
+-- dashboard's overdue count read a column instead of looking up the visits of every
+-- customer (at 111 000 customers and 190 000 visits that lookup was most of their time).
+-- The plan's index carries it: the overdue count reads that index alone.
+ALTER TABLE customers ADD COLUMN last_visit_at TEXT;
+
+UPDATE customers SET last_visit_at = (
+    SELECT max(v.checked_in_at) FROM visits v
+    WHERE v.company_id = customers.company_id AND v.customer_id = customers.id)
+WHERE EXISTS (SELECT 1 FROM visits v
+              WHERE v.company_id = customers.company_id AND v.customer_id = customers.id);
+
+DROP INDEX customers_visit_plan;
+CREATE INDEX customers_visit_plan ON customers (status, company_id, rep_id, tier, id, last_visit_at);
+
+CREATE TRIGGER visits_last_insert AFTER INSERT ON visits BEGIN
+    UPDATE customers SET last_visit_at = NEW.checked_in_at
+    WHERE company_id = NEW.company_id AND id = NEW.customer_id
+      AND (last_visit_at IS NULL OR last_visit_at < NEW.checked_in_at);
+END;
+
+CREATE TRIGGER visits_last_delete AFTER DELETE ON visits BEGIN
+    UPDATE customers SET last_visit_at = (
+        SELECT max(v.checked_in_at) FROM visits v
+        WHERE v.company_id = OLD.company_id AND v.customer_id = OLD.customer_id)
+    WHERE company_id = OLD.company_id AND id = OLD.customer_id;
+END;
+
+CREATE TRIGGER visits_last_update AFTER UPDATE OF customer_id, checked_in_at ON visits BEGIN
+    UPDATE customers SET last_visit_at = (
+        SELECT max(v.checked_in_at) FROM visits v
+        WHERE v.company_id = customers.company_id AND v.customer_id = customers.id)
+    WHERE company_id = NEW.company_id AND id IN (OLD.customer_id, NEW.customer_id);
+END;

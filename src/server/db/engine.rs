@@ -85,14 +85,25 @@ impl Pool {
     /// demo seed, a sales import, a restore). PostgreSQL plans from them and its
     /// autovacuum comes round only later: the first ledger page over the 69 000 fresh
     /// lines of the demo took 15–20 s, planned for a few hundred rows, instead of
-    /// milliseconds. SQLite plans from its indexes and is left as it is. The names are
-    /// the app's own tables, never user input.
+    /// milliseconds. SQLite samples (its `analysis_limit`, set on every connection):
+    /// milliseconds per index. The names are the app's own tables, never user input.
     /// An empty list: every table.
     pub async fn refresh_statistics(&self, tables: &[&'static str]) -> Result<(), sqlx::Error> {
-        if let Pool::Postgres(p) = self {
-            sqlx::query(&format!("ANALYZE {}", tables.join(", ")))
-                .execute(p)
-                .await?;
+        match self {
+            Pool::Postgres(p) => {
+                sqlx::query(&format!("ANALYZE {}", tables.join(", ")))
+                    .execute(p)
+                    .await?;
+            }
+            Pool::Sqlite(p) if tables.is_empty() => {
+                sqlx::query("ANALYZE").execute(p).await?;
+            }
+            Pool::Sqlite(p) => {
+                // SQLite's ANALYZE takes one table (or index) at a time
+                for t in tables {
+                    sqlx::query(&format!("ANALYZE {t}")).execute(p).await?;
+                }
+            }
         }
         Ok(())
     }

@@ -4,6 +4,15 @@
 -- customer. The plan's index carries it: the overdue count reads that index alone.
 ALTER TABLE customers ADD COLUMN last_visit_at TIMESTAMPTZ;
 
+-- A visit is not a change of the customer: the company's customer counter (the lists'
+-- in-memory index, the customer import's change check) does not move when only the
+-- last visit does, and a visit's transaction locks only its customer's row.
+DROP TRIGGER customers_rev_update ON customers;
+CREATE TRIGGER customers_rev_update BEFORE UPDATE ON customers
+FOR EACH ROW WHEN (NEW.list_rev IS NOT DISTINCT FROM OLD.list_rev
+                   AND NEW.last_visit_at IS NOT DISTINCT FROM OLD.last_visit_at)
+EXECUTE FUNCTION customers_stamp();
+
 UPDATE customers c SET last_visit_at = v.last
 FROM (SELECT company_id, customer_id, max(checked_in_at) AS last FROM visits GROUP BY 1, 2) v
 WHERE c.company_id = v.company_id AND c.id = v.customer_id;

@@ -5,6 +5,18 @@
 -- The plan's index carries it: the overdue count reads that index alone.
 ALTER TABLE customers ADD COLUMN last_visit_at TEXT;
 
+-- A visit is not a change of the customer: the company's customer counter (the lists'
+-- in-memory index, the customer import's change check) does not move when only the
+-- last visit does.
+DROP TRIGGER customers_rev_update;
+CREATE TRIGGER customers_rev_update AFTER UPDATE ON customers
+WHEN NEW.list_rev IS OLD.list_rev AND NEW.last_visit_at IS OLD.last_visit_at BEGIN
+    INSERT INTO customer_revisions (company_id, rev) VALUES (NEW.company_id, 1)
+    ON CONFLICT (company_id) DO UPDATE SET rev = rev + 1;
+    UPDATE customers SET list_rev = (SELECT rev FROM customer_revisions WHERE company_id = NEW.company_id)
+    WHERE company_id = NEW.company_id AND id = NEW.id;
+END;
+
 UPDATE customers SET last_visit_at = (
     SELECT max(v.checked_in_at) FROM visits v
     WHERE v.company_id = customers.company_id AND v.customer_id = customers.id)

@@ -78,6 +78,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
+    db::optimize(&pool).await;
     // never keeps the server from starting: the next start tries again
     if let Err(e) = orders::backfill(&pool).await {
         tracing::error!(error = ?e, "giving older confirmed orders their delivery tickets failed");

@@ -147,7 +147,7 @@ pub async fn seed_demo(pool: &Pool) -> anyhow::Result<()> {
     seed_prices(&mut tx, now).await?;
     seed_orders(&mut tx, now).await?;
     tx.commit().await?;
-    pool.refresh_statistics(&[]).await?;
+    pool.refresh_statistics(&[]).await;
     Ok(())
 }
 

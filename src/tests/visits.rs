@@ -809,6 +809,16 @@ async fn every_customers_last_visit_is_the_latest_of_their_visits_whoever_writes
     let rep = app.signed_in("zhangwei").await;
     let mine = customers_of(&app, "zhangwei").await;
     let (first, second) = (&mine[0].0, &mine[1].0);
+    let customers_rev = || async {
+        on!(&app.pool, |ex| sqlx::query_scalar::<_, i64>(
+            "SELECT rev FROM customer_revisions WHERE company_id = $1"
+        )
+        .bind(DEMO_COMPANY_ID.0)
+        .fetch_one(ex)
+        .await)
+        .unwrap()
+    };
+    let before = customers_rev().await;
     // through the app: a visit now, then one recorded late for earlier in the day
     for minutes in [5, 600] {
         let mut input = visit_input(&uuid::Uuid::new_v4().to_string(), first, "routine", vec![]);
@@ -819,6 +829,8 @@ async fn every_customers_last_visit_is_the_latest_of_their_visits_whoever_writes
         );
         assert!(stale_last_visits(&app).await.is_empty());
     }
+    // a visit is not a change of the customer: the lists' index is not reloaded for it
+    assert_eq!(customers_rev().await, before);
     // by hand: the latest visit moved to another customer, then removed
     let latest: uuid::Uuid = on!(&app.pool, |ex| sqlx::query_scalar(
         "SELECT id FROM visits WHERE customer_id = $1 ORDER BY checked_in_at DESC LIMIT 1"

@@ -185,7 +185,7 @@ pub(super) async fn import_sales(
         ));
     }
     tx.commit().await?;
-    pool.refresh_statistics(&db::sales::IMPORT_TABLES).await?;
+    pool.refresh_statistics(&db::sales::IMPORT_TABLES).await;
     println!(
         "{} lines in {} orders imported ({} to {}), {} products created, in {:.2} s",
         report.lines,

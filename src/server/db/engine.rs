@@ -88,24 +88,36 @@ impl Pool {
     /// milliseconds. SQLite samples (its `analysis_limit`, set on every connection):
     /// milliseconds per index. The names are the app's own tables, never user input.
     /// An empty list: every table.
-    pub async fn refresh_statistics(&self, tables: &[&'static str]) -> Result<(), sqlx::Error> {
-        match self {
-            Pool::Postgres(p) => {
-                sqlx::query(&format!("ANALYZE {}", tables.join(", ")))
-                    .execute(p)
-                    .await?;
-            }
+    ///
+    /// Called after a commit: a failure (SQLite's ANALYZE needs the write lock and gives
+    /// up behind a long write) is logged and never turns a saved import into an error.
+    pub async fn refresh_statistics(&self, tables: &[&'static str]) {
+        let done = match self {
+            Pool::Postgres(p) => sqlx::query(&format!("ANALYZE {}", tables.join(", ")))
+                .execute(p)
+                .await
+                .map(|_| ()),
             Pool::Sqlite(p) if tables.is_empty() => {
-                sqlx::query("ANALYZE").execute(p).await?;
+                sqlx::query("ANALYZE").execute(p).await.map(|_| ())
             }
             Pool::Sqlite(p) => {
                 // SQLite's ANALYZE takes one table (or index) at a time
+                let mut done = Ok(());
                 for t in tables {
-                    sqlx::query(&format!("ANALYZE {t}")).execute(p).await?;
+                    done = sqlx::query(&format!("ANALYZE {t}"))
+                        .execute(p)
+                        .await
+                        .map(|_| ());
+                    if done.is_err() {
+                        break;
+                    }
                 }
+                done
             }
+        };
+        if let Err(e) = done {
+            tracing::warn!(error = ?e, ?tables, "updating the planner's statistics failed");
         }
-        Ok(())
     }
 
     /// A connection for reads (each statement commits on its own).

@@ -209,7 +209,7 @@ pub async fn connect_sqlite(url: &str) -> anyhow::Result<sqlx::SqlitePool> {
         // (mmap, a 64 MB page cache per connection) rather than a read() per page.
         .pragma("mmap_size", "268435456")
         .pragma("cache_size", "-65536")
-        // ANALYZE (server::db::migrate, Pool::refresh_statistics) samples this many rows
+        // ANALYZE (server::db::optimize, Pool::refresh_statistics) samples this many rows
         // per index: statistics in milliseconds at 10 million lines
         .pragma("analysis_limit", "1000")
         .log_statements(tracing::log::LevelFilter::Trace);
@@ -243,19 +243,23 @@ pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
         Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
     }
     .context("applying database migrations failed; the database was left unchanged")?;
-    // SQLite plans from the statistics ANALYZE leaves; a database that never had them
-    // (every database the app made) is planned from guesses, and a guess read the
-    // dashboard's birthdays through the index of *all* active customers (110 000 rows
-    // for 400). `optimize` analyses the tables that have no statistics or have grown
-    // much since; `analysis_limit` (set on every connection) keeps that to milliseconds
-    // per index however large the table.
-    if let Pool::Sqlite(p) = pool {
-        sqlx::query("PRAGMA optimize = 0x10002")
-            .execute(p)
-            .await
-            .context("updating the database's query statistics failed")?;
-    }
     Ok(())
+}
+
+/// Brings SQLite's query statistics up to date, at server start. SQLite plans from the
+/// statistics ANALYZE leaves; a database that never had them (every database the app
+/// made) is planned from guesses, and a guess read the dashboard's birthdays through the
+/// index of *all* active customers (110 000 rows for 400). `optimize` analyses the
+/// tables that have no statistics or have grown much since; `analysis_limit` (set on
+/// every connection) keeps that to milliseconds per index however large the table. It
+/// needs the write lock: behind a long import it gives up, logs, and the next start tries
+/// again.
+pub async fn optimize(pool: &Pool) {
+    if let Pool::Sqlite(p) = pool
+        && let Err(e) = sqlx::query("PRAGMA optimize = 0x10002").execute(p).await
+    {
+        tracing::warn!(error = ?e, "updating the database's query statistics failed");
+    }
 }
 
 /// Writes a consistent copy of the live database to `target` with `VACUUM INTO`, which

@@ -451,7 +451,9 @@ pub async fn aging_by_customer(
     limit: Option<i64>,
     offset: i64,
 ) -> Result<Vec<AgingRow>, sqlx::Error> {
-    let last_on_page = limit.map_or(i64::MAX, |l| l.saturating_add(offset).saturating_sub(1));
+    let last_on_page = limit.map_or(i64::MAX, |l| {
+        l.saturating_add(offset).saturating_sub(1).max(0)
+    });
     // sorted outside: PostgreSQL reads output names in ORDER BY only bare
     on!(conn, |ex| {
         sqlx::query_as(&format!(

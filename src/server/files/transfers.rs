@@ -178,7 +178,7 @@ pub async fn import_sales(
         state
             .pool
             .refresh_statistics(&crate::server::db::sales::IMPORT_TABLES)
-            .await?;
+            .await;
     } else {
         tx.rollback().await?;
     }

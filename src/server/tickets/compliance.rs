@@ -1,5 +1,6 @@
 //! How many tickets met their service standards, month by month.
 use super::*;
+use std::collections::HashMap;
 
 pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
@@ -18,12 +19,20 @@ pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
     // tickets raised up to 31 days before the window can fall due inside it
     let since =
         from_beijing(first_month.and_hms_opt(0, 0, 0).unwrap_or(now)) - chrono::Duration::days(31);
+    let company = user.company_id;
     let mut conn = state.conn().await?;
-    let rules = Rules::load(&mut conn, user.company_id).await?;
-    let objections = repo::objection_clocks(&mut conn, user.company_id, scope, since).await?;
-    let pauses = repo::pauses_since(&mut conn, user.company_id, since).await?;
-    let deliveries = repo::delivery_clocks(&mut conn, user.company_id, scope, since).await?;
+    let rules = Rules::load(&mut conn, company).await?;
+    let objections = repo::objection_clocks(&mut conn, company, scope, since).await?;
+    let pauses = repo::pauses_since(&mut conn, company, since).await?;
+    let deliveries = repo::delivery_clocks(&mut conn, company, scope, since).await?;
+    // names once, not a join per ticket
+    let staff: HashMap<Uuid, String> = crate::server::db::employees::list(&mut conn, company)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
     drop(conn);
+    let name_of = |rep: Option<Uuid>| rep.and_then(|r| staff.get(&r).cloned()).unwrap_or_default();
     // keys are small and copied: (rep, standard index, month index)
     let first = first_month.year() * 12 + first_month.month0() as i32;
     let month_index = |t: &Timer| -> Option<usize> {
@@ -49,16 +58,12 @@ pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
         for t in &timers {
             push(o.rep_id, t);
         }
-        names
-            .entry(o.rep_id)
-            .or_insert_with(|| o.rep_name.clone().unwrap_or_default());
+        names.entry(o.rep_id).or_insert_with(|| name_of(o.rep_id));
     }
     for d in &deliveries {
         let t = delivery_timer_of(&rules, d.tier, d.ordered_at, d.delivered_at, now);
         push(d.rep_id, &t);
-        names
-            .entry(d.rep_id)
-            .or_insert_with(|| d.rep_name.clone().unwrap_or_default());
+        names.entry(d.rep_id).or_insert_with(|| name_of(d.rep_id));
     }
     let cells = tickets::compliance(measured);
     let mut by_month = vec![[Tally::default(); 3]; labels.len()];

@@ -298,7 +298,6 @@ pub struct ObjectionClockRow {
     pub id: Uuid,
     pub tier: Option<Class>,
     pub rep_id: Option<Uuid>,
-    pub rep_name: Option<String>,
     pub opened_at: DateTime<Utc>,
     pub answered_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
@@ -314,10 +313,9 @@ pub async fn objection_clocks(
 ) -> Result<Vec<ObjectionClockRow>, sqlx::Error> {
     on!(conn, |ex| {
         let mut q = QueryBuilder::<Db>::new(
-            "SELECT t.id, c.tier, c.rep_id, r.name AS rep_name, t.opened_at, t.answered_at, \
+            "SELECT t.id, c.tier, c.rep_id, t.opened_at, t.answered_at, \
          t.resolved_at, t.paused_at FROM objections t \
          JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
-         LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
          WHERE t.company_id = ",
         );
         q.push_bind(company.0)
@@ -333,7 +331,6 @@ pub async fn objection_clocks(
 pub struct DeliveryClockRow {
     pub tier: Option<Class>,
     pub rep_id: Option<Uuid>,
-    pub rep_name: Option<String>,
     pub ordered_at: DateTime<Utc>,
     pub delivered_at: Option<DateTime<Utc>>,
 }
@@ -347,9 +344,8 @@ pub async fn delivery_clocks(
 ) -> Result<Vec<DeliveryClockRow>, sqlx::Error> {
     on!(conn, |ex| {
         let mut q = QueryBuilder::<Db>::new(
-            "SELECT c.tier, c.rep_id, r.name AS rep_name, t.ordered_at, t.delivered_at FROM deliveries t \
+            "SELECT c.tier, c.rep_id, t.ordered_at, t.delivered_at FROM deliveries t \
          JOIN customers c ON c.company_id = t.company_id AND c.id = t.customer_id \
-         LEFT JOIN employees r ON r.company_id = c.company_id AND r.id = c.rep_id \
          WHERE t.company_id = ",
         );
         q.push_bind(company.0)

@@ -54,6 +54,21 @@ pub fn default_visits_per_month(tier: Option<crate::domain::segmentation::Class>
     }
 }
 
+/// The day from which a last visit keeps a customer off the overdue list on `today`:
+/// overdue exactly when the last visit was on an earlier day (see [`due_state`]; never
+/// visited is due today, not overdue). `None` when no visits are planned (never overdue).
+pub fn overdue_before(per_month: u32, today: NaiveDate) -> Option<NaiveDate> {
+    let interval = interval_days(per_month);
+    if interval == u32::MAX {
+        return None;
+    }
+    Some(
+        today
+            .checked_sub_days(chrono::Days::new(u64::from(interval)))
+            .unwrap_or(NaiveDate::MIN),
+    )
+}
+
 /// Where a customer stands in the plan on `today`: the day the visit is due and the days
 /// it is overdue (0 when due today or later); `None` when no visit is planned.
 pub fn due_state(
@@ -824,6 +839,21 @@ mod tests {
     }
 
     proptest! {
+        /// The dashboard counts overdue customers by a cut-off day per tier: exactly the
+        /// customers the plan shows overdue.
+        #[test]
+        fn a_last_visit_before_the_cut_off_is_exactly_an_overdue_one(
+            per_month in 0u32..40,
+            today in (0i64..3_000).prop_map(|n| day(1, 1) + chrono::Duration::days(n - 1_500)),
+            back in 0i64..200,
+        ) {
+            let last = today - chrono::Duration::days(back);
+            let overdue = due_state(Some(last), per_month, today).is_some_and(|(_, d)| d > 0);
+            let cut = overdue_before(per_month, today);
+            prop_assert_eq!(overdue, cut.is_some_and(|c| last < c));
+            prop_assert!(due_state(None, per_month, today).is_none_or(|(_, d)| d <= 0));
+        }
+
         /// A birthday or opening date the rule reminds of is always among the month-days
         /// the database is asked for (the reminder lists read only those customers).
         #[test]

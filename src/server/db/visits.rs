@@ -125,37 +125,40 @@ pub async fn plan(
     })
 }
 
-/// Active customers within `scope` counted by tier and the Beijing day (UTC+8, as
-/// `domain::time::to_beijing`) of their last visit (`None`: never visited):
-/// `(tier, day, customers)`. What the overdue count needs, a few hundred rows however
-/// many customers there are, read from the plan's index alone (the last visit is kept
-/// on the customer, migration `customers_last_visit`).
-pub async fn last_visit_days(
+/// Active customers within `scope` overdue for a visit: of each tier with a cut-off
+/// (`cut_offs`: the instant before which a last visit is overdue, none for a tier that
+/// is never overdue), those last visited before it. One read of the plan's index, which
+/// carries the tier and the last visit (kept on the customer, migration
+/// `customers_last_visit`; instants stored as UTC RFC 3339 text compare in time order).
+pub async fn overdue_count(
     conn: &mut DbConn,
     company: CompanyId,
     scope: Scope,
-) -> Result<Vec<(Option<Class>, Option<NaiveDate>, i64)>, sqlx::Error> {
-    let rows: Vec<(Option<Class>, Option<String>, i64)> = on!(conn, |ex| {
-        // the Beijing day of an instant (UTC+8), on each engine
-        let mut q = QueryBuilder::<Db>::new(if super::is_sqlite::<Db>() {
-            "SELECT c.tier, date(c.last_visit_at, '+8 hours'), count(*) FROM customers c \
-             WHERE c.status = 'active' AND c.company_id = "
-        } else {
-            "SELECT c.tier, to_char(c.last_visit_at AT TIME ZONE 'UTC' + interval '8 hours', \
-             'YYYY-MM-DD'), count(*) FROM customers c WHERE c.status = 'active' AND c.company_id = "
-        });
+    cut_offs: &[(Option<Class>, DateTime<Utc>)],
+) -> Result<i64, sqlx::Error> {
+    if cut_offs.is_empty() {
+        return Ok(0);
+    }
+    on!(conn, |ex| {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT count(*) FROM customers c WHERE c.status = 'active' AND c.company_id = ",
+        );
         q.push_bind(company.0);
         scoped(&mut q, scope);
-        q.push(" GROUP BY 1, 2");
-        q.build_query_as().fetch_all(&mut *ex).await
-    })?;
-    Ok(rows
-        .into_iter()
-        .map(|(tier, day, n)| {
-            let day = day.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
-            (tier, day, n)
-        })
-        .collect())
+        q.push(" AND c.last_visit_at IS NOT NULL AND (");
+        for (i, (tier, cut)) in cut_offs.iter().enumerate() {
+            if i > 0 {
+                q.push(" OR ");
+            }
+            match tier {
+                Some(t) => q.push("(c.tier = ").push_bind(t.as_str()),
+                None => q.push("(c.tier IS NULL"),
+            };
+            q.push(" AND c.last_visit_at < ").push_bind(*cut).push(")");
+        }
+        q.push(")");
+        q.build_query_scalar().fetch_one(&mut *ex).await
+    })
 }
 
 /// Who a customer belongs to: `None` if the company has no such customer.

@@ -194,15 +194,17 @@ pub async fn week_at_a_glance(
     let (_, now) = context::now_pair();
     let today = now.date();
     let freq = Frequencies::load(conn, user).await?;
-    let overdue = repo::last_visit_days(conn, user.company_id, scope_of(user))
-        .await?
-        .into_iter()
-        .filter(|(tier, last, _)| {
-            let per_month = freq.per_month(*tier, today);
-            due_state(*last, per_month, today).is_some_and(|(_, overdue)| overdue > 0)
-        })
-        .map(|(_, _, customers)| u64::try_from(customers).unwrap_or(0))
-        .sum();
+    let cut_offs: Vec<(Option<Class>, chrono::DateTime<chrono::Utc>)> =
+        [Some(Class::A), Some(Class::B), Some(Class::C), None]
+            .into_iter()
+            .filter_map(|tier| {
+                let day =
+                    crate::domain::visits::overdue_before(freq.per_month(tier, today), today)?;
+                Some((tier, from_beijing(day.and_time(chrono::NaiveTime::MIN))))
+            })
+            .collect();
+    let overdue = repo::overdue_count(conn, user.company_id, scope_of(user), &cut_offs).await?;
+    let overdue = u64::try_from(overdue).unwrap_or(0);
     let birthdays = reminder_views(
         conn,
         user,

@@ -49,6 +49,17 @@ async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
     .unwrap()
 }
 
+/// Every visit taken out, with its prices and photos (by hand, as raw SQL would).
+async fn clear_visits(app: &TestApp) {
+    for table in ["visit_prices", "visit_photos", "visits"] {
+        on!(&app.pool, |ex| sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(ex)
+            .await
+            .map(|_| ()))
+        .unwrap();
+    }
+}
+
 /// A product with a price floor: `(sku, floor in fen)`.
 async fn floored_product(app: &TestApp) -> (String, i64) {
     on!(&app.pool, |ex| sqlx::query_as(
@@ -388,21 +399,7 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
 #[tokio::test]
 async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
     let app = spawn_app().await;
-    on!(&app.pool, |ex| sqlx::query("DELETE FROM visit_prices")
-        .execute(ex)
-        .await
-        .map(|d| d.rows_affected()))
-    .unwrap();
-    on!(&app.pool, |ex| sqlx::query("DELETE FROM visit_photos")
-        .execute(ex)
-        .await
-        .map(|d| d.rows_affected()))
-    .unwrap();
-    on!(&app.pool, |ex| sqlx::query("DELETE FROM visits")
-        .execute(ex)
-        .await
-        .map(|d| d.rows_affected()))
-    .unwrap();
+    clear_visits(&app).await;
     let rep = app.signed_in("zhangwei").await;
     let mine = customers_of(&app, "zhangwei").await;
 
@@ -858,20 +855,6 @@ async fn every_customers_last_visit_is_the_latest_of_their_visits_whoever_writes
     .map(|_| ()))
     .unwrap();
     assert!(stale_last_visits(&app).await.is_empty());
-    on!(&app.pool, |ex| sqlx::query("DELETE FROM visit_prices")
-        .execute(ex)
-        .await
-        .map(|_| ()))
-    .unwrap();
-    on!(&app.pool, |ex| sqlx::query("DELETE FROM visit_photos")
-        .execute(ex)
-        .await
-        .map(|_| ()))
-    .unwrap();
-    on!(&app.pool, |ex| sqlx::query("DELETE FROM visits")
-        .execute(ex)
-        .await
-        .map(|_| ()))
-    .unwrap();
+    clear_visits(&app).await;
     assert!(stale_last_visits(&app).await.is_empty());
 }

@@ -385,7 +385,7 @@ pub struct MonthSums {
 
 /// Sums of lines per customer and month, in key order (the rollups' primary key order, so
 /// merging them walks the B-tree instead of jumping about it).
-pub fn monthly_sums(lines: &[NewLine]) -> std::collections::BTreeMap<(Uuid, i32), MonthSums> {
+fn monthly_sums(lines: &[NewLine]) -> std::collections::BTreeMap<(Uuid, i32), MonthSums> {
     let mut sums = std::collections::BTreeMap::<(Uuid, i32), MonthSums>::new();
     for l in lines {
         let t = sums

@@ -173,3 +173,51 @@ test("an order confirmed in the office reaches the ledger, and a sales file impo
   await hydrated(page);
   await expect(page.locator(".sales-table tbody tr", { hasText: "2099-12-30" })).toHaveCount(0);
 });
+
+test("with more customers than a table page, the ranking pages through rows asked of the server", async ({ page }) => {
+  // sixty new customers, each with one sale in 2098 (no other sales fall in that year):
+  // PG001 sells most, PG060 least
+  await signedIn(page, "laoban");
+  const codes = Array.from({ length: 60 }, (_, i) => `PG${String(i + 1).padStart(3, "0")}`);
+  await page.goto("/customers/import");
+  await hydrated(page);
+  const customers = "客户编码,客户名称,类型\n" + codes.map((c) => `${c},分页二批${c},二批`).join("\n") + "\n";
+  await page.locator("#import-file").setInputFiles({ name: "pg.csv", mimeType: "text/csv", buffer: Buffer.from(customers) });
+  await expect(page.locator(".imp-summary")).toHaveText("共 60 行：新建 60，更新 0，跳过 0");
+  await page.locator("#import-commit").click();
+  await expect(page.getByRole("status").filter({ hasText: "导入完成" })).toContainText("新建 60");
+  await page.goto("/sales");
+  await hydrated(page);
+  const sales = "订单日期,客户编码,商品编码,数量,金额,成本\n" + codes.map((c, i) => `2098-06-01,${c},BJ-500,1,${(60 - i) * 100},1`).join("\n") + "\n";
+  await page.locator('input[name="sales_file"]').setInputFiles({ name: "pg-sales.csv", mimeType: "text/csv", buffer: Buffer.from(sales) });
+  await expect(page.getByTestId("sales-preview")).toContainText("0 个错误");
+  await page.getByRole("button", { name: "确认导入" }).click();
+  await expect(page.getByText("已导入 60 条明细")).toBeVisible();
+
+  await page.goto("/segmentation?from=2098-01-01&to=2098-12-31");
+  await hydrated(page);
+  const rows = page.locator(".seg-table tbody tr");
+  const pager = page.locator("nav.pager");
+  await expect(rows).toHaveCount(50);
+  await expect(rows.first().locator("td").nth(1)).toHaveText("PG001");
+  await expect(pager).toContainText("1 / 2");
+  // the first page came with the page; the second is asked for
+  const asked = page.waitForRequest((r) => r.url().endsWith("/api/segmentation/rows"));
+  await pager.getByRole("button", { name: "下一页" }).click();
+  await asked;
+  await expect(rows).toHaveCount(10);
+  await expect(rows.first().locator("td").first()).toHaveText("51");
+  await expect(rows.first().locator("td").nth(1)).toHaveText("PG051");
+  await expect(rows.last().locator("td").nth(1)).toHaveText("PG060");
+  await expect(rows.first().getByRole("link", { name: "分页二批PG051" })).toHaveAttribute("href", /^\/customers\/[0-9a-f-]{36}$/);
+  // the C class from its first rank, its badge computed in the browser
+  await page.getByRole("tab", { name: "C" }).click();
+  const c = await count(page, "C");
+  await expect(rows).toHaveCount(Math.min(c, 50));
+  await expect(rows.first().locator(".tier-badge")).toHaveText("C");
+  await expect(rows.first().locator("td").nth(1)).toHaveText(`PG${String(61 - c).padStart(3, "0")}`);
+  // back to the first page of all: no need to ask again
+  await page.getByRole("tab", { name: "全部" }).click();
+  await expect(rows.first().locator("td").nth(1)).toHaveText("PG001");
+  await expectNoHorizontalScroll(page);
+});

@@ -232,6 +232,16 @@ impl SalesIndex {
         company: CompanyId,
         period: Period,
     ) -> Result<Vec<(Uuid, Totals)>, sqlx::Error> {
+        Ok(self.period_totals_at(pool, company, period).await?.1)
+    }
+
+    /// [`SalesIndex::period_totals`] and the sales revision they are of.
+    pub async fn period_totals_at(
+        &self,
+        pool: &crate::server::db::Pool,
+        company: CompanyId,
+        period: Period,
+    ) -> Result<(i64, Vec<(Uuid, Totals)>), sqlx::Error> {
         let mut tx = pool.begin_read().await?;
         let cube = self.fresh(&mut tx, company).await?;
         let parts = period.parts();
@@ -240,6 +250,6 @@ impl SalesIndex {
             extra.extend(sales::day_range_sums(&mut tx, company, from, to).await?);
         }
         tx.rollback().await?;
-        Ok(cube.sum(parts.months, &extra))
+        Ok((cube.rev, cube.sum(parts.months, &extra)))
     }
 }

@@ -111,6 +111,10 @@ async fn a_driver_sees_the_deliveries_given_to_him_and_nothing_else_of_any_custo
         ("visits/today", json!({ "rep": "" })),
         ("dashboard", json!({})),
         ("segmentation/classify", json!({ "query": {} })),
+        (
+            "segmentation/rows",
+            json!({ "query": {}, "start": 0, "count": 50 }),
+        ),
         ("discipline/customer", json!({ "customer_id": customer })),
     ] {
         let (s, _) = refused(&app, &driver, path, body).await;

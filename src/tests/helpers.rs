@@ -547,3 +547,57 @@ pub async fn download(request: reqwest::RequestBuilder) -> Vec<u8> {
     assert_eq!(r.status(), StatusCode::OK, "a download");
     r.bytes().await.unwrap().to_vec()
 }
+
+/// One ranked row as the segmentation table shows it: (id, code, name, total).
+pub type ClassifiedRow = (String, String, String, i64);
+
+/// A classification as the segmentation page gets it: its totals, then every row asked for
+/// as the table pages (`segmentation/rows`, as many as it will give at once). Checks on
+/// the way what the page relies on: each answer has the page's stamp and at most
+/// `MAX_ROWS` rows, the rows carry the totals the page ranked, in order, the first rows
+/// sent with the page are the ranking's first, and past the end there is nothing.
+pub async fn classification(
+    app: &TestApp,
+    c: &Client,
+    query: Value,
+) -> (Value, Vec<ClassifiedRow>) {
+    use qudao::domain::segmentation::RankedTotals;
+    use qudao::features::segmentation::api::{MAX_ROWS, TABLE_PAGE};
+    let body = ok(app, c, "segmentation/classify", json!({ "query": query })).await;
+    let totals: RankedTotals = serde_json::from_value(body["totals"].clone()).unwrap();
+    let row = |r: &Value| -> ClassifiedRow {
+        (
+            r[0].as_str().unwrap().to_owned(),
+            r[1].as_str().unwrap().to_owned(),
+            r[2].as_str().unwrap().to_owned(),
+            r[3].as_i64().unwrap(),
+        )
+    };
+    let mut rows: Vec<ClassifiedRow> = Vec::new();
+    loop {
+        let page = ok(
+            app,
+            c,
+            "segmentation/rows",
+            json!({ "query": query, "start": rows.len(), "count": u32::MAX }),
+        )
+        .await;
+        assert_eq!(page["stamp"], body["stamp"], "the ranking did not change");
+        assert_eq!(page["start"], json!(rows.len()));
+        let got = page["rows"].as_array().unwrap();
+        assert!(got.len() <= MAX_ROWS as usize);
+        if got.is_empty() {
+            break;
+        }
+        rows.extend(got.iter().map(row));
+    }
+    let first: Vec<ClassifiedRow> = body["first"].as_array().unwrap().iter().map(row).collect();
+    assert_eq!(first.len(), totals.0.len().min(TABLE_PAGE));
+    assert_eq!(first[..], rows[..first.len()]);
+    assert_eq!(
+        rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+        totals.0,
+        "the rows are the ranking's"
+    );
+    (body, rows)
+}

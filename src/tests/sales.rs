@@ -2,7 +2,7 @@
 //! company: imports that save all or nothing, rollups that always equal the lines, the
 //! page's classification equal to the command line's, reps confined to their customers,
 //! snapshots that set the tiers lists filter by.
-use crate::helpers::{TestApp, download, output, spawn_app};
+use crate::helpers::{TestApp, classification, download, output, spawn_app};
 use qudao::domain::segmentation::{Class, Ranking, Thresholds, classify};
 use qudao::server::db::on;
 use qudao::server::db::sales as repo;
@@ -290,42 +290,24 @@ async fn rollups_equal_the_lines_after_orders_imports_edits_and_deletes() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 
-/// Classifies through the server function; (code, total, rank, class) per row.
+/// Classifies as the page does; (code, total, rank, class) per row.
 async fn page_rows(
     app: &TestApp,
     c: &Client,
     q: Value,
 ) -> (Value, Vec<(String, i64, usize, Class)>) {
-    let r = app
-        .call(c, "segmentation/classify", json!({ "query": q }))
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let body: Value = r.json().await.unwrap();
-    let totals: Vec<i64> = body["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r[3].as_i64().unwrap())
-        .collect();
-    let ranking = Ranking::new(totals);
+    let (body, rows) = classification(app, c, q).await;
+    let ranking = Ranking::new(rows.iter().map(|r| r.3).collect());
     let t = Thresholds {
         a_bp: body["thresholds"]["a_bp"].as_u64().unwrap() as u32,
         b_bp: body["thresholds"]["b_bp"].as_u64().unwrap() as u32,
     };
     let counts = ranking.counts(t);
-    let rows = body["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
+    assert_eq!(body["counts"], serde_json::to_value(counts).unwrap());
+    let rows = rows
+        .into_iter()
         .enumerate()
-        .map(|(i, r)| {
-            (
-                r[1].as_str().unwrap().to_owned(),
-                r[3].as_i64().unwrap(),
-                i + 1,
-                Ranking::class_at(counts, i),
-            )
-        })
+        .map(|(i, (_, code, _, total))| (code, total, i + 1, Ranking::class_at(counts, i)))
         .collect();
     (body, rows)
 }
@@ -494,6 +476,78 @@ async fn a_rep_classifies_only_their_own_customers() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_table_pages_its_rows_from_the_server_and_learns_when_the_ranking_changed() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let q = json!({ "from": "2026-01-01", "to": "2026-12-31" });
+    let (body, rows) = classification(&app, &m, q.clone()).await;
+    assert!(rows.len() > 2, "the demo has a ranking");
+    // the page carries totals and one table page of names, not every customer's
+    assert!(body.get("rows").is_none());
+    let rows_at = |start: u64, count: u64| {
+        let (app, m, q) = (&app, &m, q.clone());
+        async move {
+            crate::helpers::ok(
+                app,
+                m,
+                "segmentation/rows",
+                json!({ "query": q, "start": start, "count": count }),
+            )
+            .await
+        }
+    };
+    let middle = rows_at(1, 2).await;
+    assert_eq!(middle["start"], 1);
+    let codes: Vec<&str> = middle["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[1].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, [rows[1].1.as_str(), rows[2].1.as_str()]);
+    assert_eq!(rows_at(0, 0).await["rows"], json!([]));
+    assert_eq!(rows_at(u64::from(u32::MAX), 50).await["rows"], json!([]));
+    // a refused query is refused here too; signed out, nothing
+    let r = app
+        .call(
+            &m,
+            "segmentation/rows",
+            json!({ "query": { "from": "2026-03-01", "to": "2026-02-01" }, "start": 0, "count": 50 }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .call(
+            &app.client(),
+            "segmentation/rows",
+            json!({ "query": q, "start": 0, "count": 50 }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    // a sale confirmed meanwhile: the next page comes with another stamp, so the page
+    // knows its totals are old and asks again
+    let order = crate::helpers::ok(
+        &app,
+        &m,
+        "orders/create",
+        json!({ "order": { "customer_code": "EP002", "order_date": "2026-02-27",
+            "lines": [{ "product_sku": "BJ-500", "quantity": "3" }] } }),
+    )
+    .await;
+    crate::helpers::ok(
+        &app,
+        &m,
+        "orders/step",
+        json!({ "id": order, "version": 1, "step": "confirm" }),
+    )
+    .await;
+    let after = rows_at(0, 1).await;
+    assert_ne!(after["stamp"], body["stamp"]);
+    let (again, _) = classification(&app, &m, q.clone()).await;
+    assert_eq!(again["stamp"], after["stamp"]);
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! command line agree with classes computed independently), tier policies and their
 //! versions, tier-change records, the growth watch against the ledger, channel
 //! discipline, the dashboard tiles — and reps and other companies kept out.
-use crate::helpers::{PNG, TestApp, errors, ok, output, refused, spawn_app};
+use crate::helpers::{PNG, TestApp, classification, errors, ok, output, refused, spawn_app};
 use qudao::domain::segmentation::{Class, Ranking, Thresholds};
 use qudao::server::db::on;
 use qudao::server::seed::DEMO_COMPANY_ID;
@@ -39,25 +39,13 @@ async fn classes_of(
     from: &str,
     to: &str,
 ) -> BTreeMap<String, (Class, i64)> {
-    let body = ok(
-        app,
-        c,
-        "segmentation/classify",
-        json!({ "query": { "from": from, "to": to } }),
-    )
-    .await;
-    let rows = body["rows"].as_array().unwrap();
-    let totals: Vec<i64> = rows.iter().map(|r| r[3].as_i64().unwrap()).collect();
+    let (_, rows) = classification(app, c, json!({ "from": from, "to": to })).await;
+    let totals: Vec<i64> = rows.iter().map(|r| r.3).collect();
     let ranking = Ranking::new(totals.clone());
     let counts = ranking.counts(Thresholds::DEFAULT);
-    rows.iter()
+    rows.into_iter()
         .enumerate()
-        .map(|(i, r)| {
-            (
-                r[0].as_str().unwrap().to_owned(),
-                (Ranking::class_at(counts, i), totals[i]),
-            )
-        })
+        .map(|(i, r)| (r.0, (Ranking::class_at(counts, i), totals[i])))
         .collect()
 }
 

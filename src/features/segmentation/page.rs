@@ -3,8 +3,9 @@
 //! result as the official tiers. Period and measure live in the URL and are classified
 //! on the server; thresholds are applied in the browser by `Ranking::counts`.
 use super::api::{
-    SaveTierSnapshot, SegmentRow, SegmentationData, SegmentationQuery, SnapshotSummary,
-    classify_customers, list_tier_snapshots,
+    ClassificationStamp, MAX_ROWS, SaveTierSnapshot, SegmentRow, SegmentationData,
+    SegmentationQuery, SnapshotSummary, TABLE_PAGE, classification_rows, classify_customers,
+    list_tier_snapshots,
 };
 use super::chart::{ParetoChart, now_ms};
 use crate::components::error_view::{LoadError, error_message, field_message};
@@ -21,8 +22,6 @@ use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
-
-const TABLE_PAGE: usize = 50;
 
 fn pct(bp: Option<i64>) -> String {
     bp.map(|b| format!("{}.{}%", b / 100, (b % 100) / 10))
@@ -92,6 +91,7 @@ pub fn SegmentationPage() -> impl IntoView {
         },
     );
     let saved = Callback::new(move |()| snapshots.refetch());
+    let stale = Callback::new(move |()| data.refetch());
     view! {
         <Title text=crate::components::head_text(move || t_string!(i18n, segmentation.title).to_string()) />
         <div class="page-head">
@@ -109,7 +109,7 @@ pub fn SegmentationPage() -> impl IntoView {
                         let t = Thresholds::parse_or_default(&q.a, &q.b).unwrap_or(d.thresholds);
                         Either::Right(view! {
                             <PeriodForm query=query current=Some((d.from.clone(), d.to.clone(), d.measure)) />
-                            <Classified data=d thresholds=t may_manage=may_manage on_saved=saved />
+                            <Classified data=d thresholds=t may_manage=may_manage on_saved=saved on_stale=stale />
                         })
                     }
                 }
@@ -321,9 +321,11 @@ fn Classified(
     thresholds: Thresholds,
     may_manage: bool,
     on_saved: Callback<()>,
+    /// The ranking changed on the server since it was drawn.
+    on_stale: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    if data.rows.is_empty() {
+    if data.totals.0.is_empty() {
         return view! {
             <div class="empty-state" role="status">
                 <p>{t!(i18n, segmentation.empty)}</p>
@@ -333,8 +335,7 @@ fn Classified(
         .into_any();
     }
     let measure = data.measure;
-    let ranking = StoredValue::new(Ranking::new(data.rows.iter().map(|r| r.3).collect()));
-    let rows = StoredValue::new(data.rows);
+    let ranking = StoredValue::new(Ranking::new(data.totals.0));
     let a_bp = RwSignal::new(thresholds.a_bp);
     let b_bp = RwSignal::new(thresholds.b_bp);
     let counts: Memo<Counts> = Memo::new(move |_| {
@@ -386,7 +387,7 @@ fn Classified(
             <a class="button" rel="external" download="" href=move || export("csv")>{t!(i18n, segmentation.export_csv)}</a>
         </div>
         {may_manage.then(|| view! { <SaveSnapshot current=Signal::derive(current_query) on_saved=on_saved /> })}
-        <RankingTable rows=rows ranking=ranking counts=counts measure=measure />
+        <RankingTable query=base first=data.first stamp=data.stamp ranking=ranking counts=counts measure=measure on_stale=on_stale />
     }
     .into_any()
 }
@@ -482,14 +483,38 @@ fn ClassCards(
     }
 }
 
-/// The ranking, all or one class at a time, paged in the browser (the whole ranking is
-/// here) with the same markup as the other pagers.
+/// Rows of the ranking the table has: the first ones (sent with the page, kept) and the
+/// last ones asked for, ranks `start ..`.
+#[derive(Debug, Clone, Default)]
+struct Loaded {
+    first: Vec<SegmentRow>,
+    start: usize,
+    rows: Vec<SegmentRow>,
+}
+
+impl Loaded {
+    fn covers(&self, (from, to): (usize, usize)) -> bool {
+        to <= self.first.len() || (self.start <= from && to <= self.start + self.rows.len())
+    }
+
+    fn row(&self, rank: usize) -> Option<&SegmentRow> {
+        self.first.get(rank).or_else(|| self.rows.get(rank.checked_sub(self.start)?))
+    }
+}
+
+/// The ranking, all or one class at a time, with the same markup as the other pagers.
+/// Classes, shares and the pages' bounds come from the totals the page has; the codes and
+/// names of a page other than the first are asked for as it is shown (a few pages at a
+/// time, the newest request winning), while the rows on screen stay until they arrive.
 #[component]
 fn RankingTable(
-    rows: StoredValue<Vec<SegmentRow>>,
+    query: StoredValue<SegmentationQuery>,
+    first: Vec<SegmentRow>,
+    stamp: ClassificationStamp,
     ranking: StoredValue<Ranking>,
     counts: Memo<Counts>,
     measure: Measure,
+    on_stale: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let tab = RwSignal::new(None::<Class>);
@@ -505,6 +530,69 @@ fn RankingTable(
             Some(Class::C) => (c.a + c.b, n),
         }
     };
+    // the ranks the pager is on
+    let wanted = Memo::new(move |_| {
+        let (start, end) = range();
+        let from = (start + page.get() * TABLE_PAGE).min(end);
+        (from, (from + TABLE_PAGE).min(end))
+    });
+    let loaded = RwSignal::new(Loaded {
+        first,
+        ..Loaded::default()
+    });
+    let failed = RwSignal::new(None::<AppError>);
+    // the ranks drawn: the wanted ones once they are here, until then the last drawn
+    let drawn = Memo::new(move |before: Option<&(usize, usize)>| {
+        let want = wanted.get();
+        match before {
+            Some(&b) if !loaded.with(|l| l.covers(want)) => b,
+            _ => want,
+        }
+    });
+    let asked = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let (from, to) = wanted.get();
+        if from >= to || loaded.with_untracked(|l| l.covers((from, to))) {
+            return;
+        }
+        let ticket = asked.get_value() + 1;
+        asked.set_value(ticket);
+        let current = move || asked.try_get_value() == Some(ticket);
+        // a dragged threshold moves a class's first rank many times a second: ask once it rests
+        set_timeout(
+            move || {
+                if !current() {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let Some(q) = query.try_get_value() else {
+                        return;
+                    };
+                    let start = u32::try_from(from).unwrap_or(u32::MAX);
+                    let got = classification_rows(q, start, MAX_ROWS).await;
+                    if !current() {
+                        return;
+                    }
+                    match got {
+                        Ok(got) => {
+                            failed.try_set(None);
+                            loaded.try_update(|l| {
+                                l.start = usize::try_from(got.start).unwrap_or(usize::MAX);
+                                l.rows = got.rows;
+                            });
+                            if got.stamp != stamp {
+                                on_stale.run(());
+                            }
+                        }
+                        Err(e) => {
+                            failed.try_set(Some(e));
+                        }
+                    }
+                });
+            },
+            std::time::Duration::from_millis(120),
+        );
+    });
     view! {
         <div class="seg-tabs" role="tablist">
             {[None, Some(Class::A), Some(Class::B), Some(Class::C)].map(|c| {
@@ -515,6 +603,7 @@ fn RankingTable(
                 }
             })}
         </div>
+        {move || failed.get().map(|e| view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> })}
         <div class="table-wrap">
             <table class="table seg-table">
                 <thead><tr>
@@ -526,17 +615,15 @@ fn RankingTable(
                     <th class="num">{t!(i18n, segmentation.cum_share)}</th>
                     <th>{t!(i18n, segmentation.class_word)}</th>
                 </tr></thead>
-                <tbody>
+                <tbody aria-busy=move || (drawn.get() != wanted.get()).to_string()>
                     {move || {
-                        let (start, end) = range();
-                        let from = (start + page.get() * TABLE_PAGE).min(end);
-                        let to = (from + TABLE_PAGE).min(end);
+                        let (from, to) = drawn.get();
                         let c = counts.get();
-                        (from..to).map(|i| {
-                            let (id, code, name, total) = rows.with_value(|r| { let x = &r[i]; (x.0.clone(), x.1.clone(), x.2.clone(), x.3) });
-                            let cum = ranking.with_value(|r| r.cumulative(i));
+                        loaded.with(|l| (from..to).filter_map(|i| {
+                            let SegmentRow(id, code, name, total) = l.row(i)?.clone();
+                            let cum = ranking.with_value(|r| (i < r.len()).then(|| r.cumulative(i)))?;
                             let class = Ranking::class_at(c, i);
-                            view! {
+                            Some(view! {
                                 <tr>
                                     <td class="num">{i + 1}</td>
                                     <td>{code}</td>
@@ -546,8 +633,8 @@ fn RankingTable(
                                     <td class="num">{pct(share_bp(cum, g))}</td>
                                     <td><ClassBadge class=class /></td>
                                 </tr>
-                            }
-                        }).collect_view()
+                            })
+                        }).collect_view())
                     }}
                 </tbody>
             </table>

@@ -30,6 +30,8 @@ pub struct Classification {
     pub customers: std::sync::Arc<crate::server::search_index::Snapshot>,
     pub rows: Vec<Row>,
     pub ranking: Ranking,
+    /// The sales revision the totals are of (`customers.rev` is the customers').
+    pub sales_rev: i64,
 }
 
 impl Classification {
@@ -78,7 +80,10 @@ pub async fn classify(
     measure: Measure,
 ) -> Result<Classification, sqlx::Error> {
     let t0 = std::time::Instant::now();
-    let totals = src.sales.period_totals(src.pool, company, period).await?;
+    let (sales_rev, totals) = src
+        .sales
+        .period_totals_at(src.pool, company, period)
+        .await?;
     let t_totals = t0.elapsed();
     let allowed = allowed_customers(src.pool, company, scope).await?;
     let customers = src.search.snapshot(src.pool, company).await?;
@@ -114,6 +119,7 @@ pub async fn classify(
         customers,
         rows,
         ranking,
+        sales_rev,
     })
 }
 

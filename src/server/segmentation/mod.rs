@@ -6,7 +6,7 @@ pub mod classification;
 use crate::domain::sales::Measure;
 use crate::domain::sales::Period;
 use crate::domain::segmentation::Class;
-use crate::domain::segmentation::{Counts, Thresholds};
+use crate::domain::segmentation::{Counts, RankedTotals, Thresholds};
 use crate::domain::staff::Action;
 use crate::domain::validation::{
     FieldError, FieldErrorCode, ForField as _, optional_text, take, take_all,
@@ -39,6 +39,26 @@ pub fn parse(q: &SegmentationQuery) -> Result<(Period, Measure, Thresholds), App
     }
 }
 
+/// Rows `start..start + count` of a classification, as the table shows them.
+fn rows_of(c: &Classification, start: usize, count: usize) -> Vec<SegmentRow> {
+    c.rows
+        .iter()
+        .skip(start)
+        .take(count)
+        .map(|r| {
+            let e = c.entry(r);
+            SegmentRow(e.id.to_string(), e.code.clone(), e.name.clone(), r.total)
+        })
+        .collect()
+}
+
+fn stamp_of(c: &Classification) -> ClassificationStamp {
+    ClassificationStamp {
+        sales: c.sales_rev,
+        customers: c.customers.rev,
+    }
+}
+
 fn data(c: Classification, p: Period, m: Measure, t: Thresholds, own: bool) -> SegmentationData {
     SegmentationData {
         from: p.from.format("%Y-%m-%d").to_string(),
@@ -46,21 +66,22 @@ fn data(c: Classification, p: Period, m: Measure, t: Thresholds, own: bool) -> S
         measure: m,
         thresholds: t,
         counts: c.ranking.counts(t),
-        rows: c
-            .rows
-            .iter()
-            .map(|r| {
-                let e = c.entry(r);
-                SegmentRow(e.id.to_string(), e.code.clone(), e.name.clone(), r.total)
-            })
-            .collect(),
+        first: rows_of(&c, 0, FIRST_ROWS),
+        stamp: stamp_of(&c),
+        totals: RankedTotals(c.rows.iter().map(|r| r.total).collect()),
         own_customers_only: own,
     }
 }
 
-pub async fn classify(q: SegmentationQuery) -> Result<SegmentationData, AppError> {
+/// The rows sent with a classification: the table's first page.
+const FIRST_ROWS: usize = TABLE_PAGE;
+
+/// The signed-in user's classification of `q` (their own customers for a rep).
+async fn classified(
+    q: &SegmentationQuery,
+) -> Result<(Classification, Period, Measure, Thresholds, Scope), AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-    let (period, measure, t) = parse(&q)?;
+    let (period, measure, t) = parse(q)?;
     let scope = scope_of(&user);
     let started = std::time::Instant::now();
     let c = svc::classify(
@@ -76,7 +97,26 @@ pub async fn classify(q: SegmentationQuery) -> Result<SegmentationData, AppError
         ms = started.elapsed().as_secs_f64() * 1e3,
         "classified"
     );
+    Ok((c, period, measure, t, scope))
+}
+
+pub async fn classify(q: SegmentationQuery) -> Result<SegmentationData, AppError> {
+    let (c, period, measure, t, scope) = classified(&q).await?;
     Ok(data(c, period, measure, t, scope != Scope::All))
+}
+
+pub async fn rows(q: SegmentationQuery, start: u32, count: u32) -> Result<SegmentRows, AppError> {
+    let (c, ..) = classified(&q).await?;
+    let count = count.min(MAX_ROWS);
+    Ok(SegmentRows {
+        start,
+        rows: rows_of(
+            &c,
+            usize::try_from(start).unwrap_or(usize::MAX),
+            usize::try_from(count).unwrap_or(0),
+        ),
+        stamp: stamp_of(&c),
+    })
 }
 
 pub async fn save(q: SegmentationQuery, name: String) -> Result<SnapshotSummary, AppError> {

@@ -32,6 +32,21 @@ pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
         .map(|e| (e.id, e.name))
         .collect();
     drop(conn);
+    // each ticket's customer's tier and rep, from the customer index (a rep's tickets were
+    // chosen by SQL as those of their customers: they are theirs, whatever a change made
+    // since the index was read)
+    let customers = state.search_index.snapshot(&state.pool, company).await?;
+    let customer = |id: &Uuid| {
+        let (tier, rep) = customers
+            .position
+            .get(id)
+            .map(|&i| &*customers.entries[i])
+            .map_or((None, None), |e| (e.tier, e.rep_id));
+        match scope {
+            Scope::Rep(me) => (tier, Some(me.0)),
+            Scope::All => (tier, rep),
+        }
+    };
     let name_of = |rep: Option<Uuid>| rep.and_then(|r| staff.get(&r).cloned()).unwrap_or_default();
     // keys are small and copied: (rep, standard index, month index)
     let first = first_month.year() * 12 + first_month.month0() as i32;
@@ -54,16 +69,18 @@ pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
         measured.push(((rep, k, month), status));
     };
     for o in &objections {
-        let (_, timers) = objection_timers(&rules, &Times::from(o), &pauses, now);
+        let (tier, rep) = customer(&o.customer_id);
+        let (_, timers) = objection_timers(&rules, &Times::of_clock(o, tier), &pauses, now);
         for t in &timers {
-            push(o.rep_id, t);
+            push(rep, t);
         }
-        names.entry(o.rep_id).or_insert_with(|| name_of(o.rep_id));
+        names.entry(rep).or_insert_with(|| name_of(rep));
     }
     for d in &deliveries {
-        let t = delivery_timer_of(&rules, d.tier, d.ordered_at, d.delivered_at, now);
-        push(d.rep_id, &t);
-        names.entry(d.rep_id).or_insert_with(|| name_of(d.rep_id));
+        let (tier, rep) = customer(&d.customer_id);
+        let t = delivery_timer_of(&rules, tier, d.ordered_at, d.delivered_at, now);
+        push(rep, &t);
+        names.entry(rep).or_insert_with(|| name_of(rep));
     }
     let cells = tickets::compliance(measured);
     let mut by_month = vec![[Tally::default(); 3]; labels.len()];

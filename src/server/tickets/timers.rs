@@ -84,11 +84,12 @@ impl From<&repo::ObjectionRow> for Times {
     }
 }
 
-impl From<&repo::ObjectionClockRow> for Times {
-    fn from(r: &repo::ObjectionClockRow) -> Times {
+impl Times {
+    /// A report's row, its customer's tier read apart.
+    pub fn of_clock(r: &repo::ObjectionClockRow, tier: Option<Class>) -> Times {
         Times {
             id: r.id,
-            tier: r.tier,
+            tier,
             opened_at: r.opened_at,
             answered_at: r.answered_at,
             resolved_at: r.resolved_at,

@@ -4,9 +4,10 @@ use crate::app::SessionResource;
 use crate::components::error_view::ServerErrorPage;
 use crate::components::hard_navigate;
 use crate::domain::staff::{Action, Role};
+use crate::error::AppError;
 use crate::features::auth::api::{CurrentUser, Logout, SessionInfo, logout};
 use crate::i18n::*;
-use leptos::either::EitherOf3;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_i18n::I18nContext;
@@ -30,22 +31,58 @@ pub fn use_current_user() -> Option<CurrentUser> {
 #[component]
 pub fn AppLayout() -> impl IntoView {
     let session = expect_context::<SessionResource>();
-    view! {
-        <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
-            // `get`, not an awaited `Suspend`: the page below is created once, when the
-            // session is known. (A `Suspend` re-runs after resolving, and the discarded
-            // first copy of the page would still fire its own data requests.)
-            {move || session.get().map(|result| match result {
-                Ok(SessionInfo { user: Some(user), .. }) => {
-                    EitherOf3::A(view! { <SignedIn user=user /> })
-                }
-                Ok(SessionInfo { user: None, expired }) => {
-                    let path = if expired { "/login?expired=1" } else { "/login" };
-                    EitherOf3::B(view! { <Redirect path=path /> })
-                }
-                Err(e) => EitherOf3::C(view! { <ServerErrorPage error=e /> }),
-            })}
-        </Suspense>
+    match known_first(session) {
+        // drawn once, with no suspense above the page: a suspense re-runs the closures
+        // below it on the server, and each run would draw the page (and run its data
+        // requests) again
+        Some(known) => Either::Left(signed_in_or_not(known)),
+        None => Either::Right(view! {
+            <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
+                // `get`, not an awaited `Suspend`: the page below is created once the
+                // session is known. (A `Suspend` re-runs after resolving, and the
+                // discarded first copy of the page would still fire its own data requests.)
+                {move || session.get().map(signed_in_or_not)}
+            </Suspense>
+        }),
+    }
+}
+
+/// The session when it was known before the page was drawn: on the server, a page
+/// request's (`http::preload_session`); in the browser, what that page was drawn with —
+/// so both draw the same. `None` for a page drawn in the browser alone.
+fn known_first(session: SessionResource) -> Option<Result<SessionInfo, AppError>> {
+    #[cfg(feature = "ssr")]
+    {
+        let _ = session;
+        crate::server::context::preloaded_session()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        session
+            .get_untracked()
+            .filter(|r| r.as_ref().map_or(true, |s| s.known_first))
+    }
+}
+
+/// The page for a session: the signed-in layout, the sign-in page, or why neither.
+fn signed_in_or_not(result: Result<SessionInfo, AppError>) -> impl IntoView {
+    match result {
+        Ok(SessionInfo {
+            user: Some(user), ..
+        }) => EitherOf3::A(view! { <SignedIn user=user /> }),
+        Ok(SessionInfo {
+            user: None,
+            expired,
+            ..
+        }) => {
+            let path = if expired {
+                "/login?expired=1"
+            } else {
+                "/login"
+            };
+            EitherOf3::B(view! { <Redirect path=path /> })
+        }
+        Err(e) => EitherOf3::C(view! { <ServerErrorPage error=e /> }),
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::staff::Action;
 use crate::error::AppError;
-use crate::features::auth::api::CurrentUser;
+use crate::features::auth::api::{CurrentUser, SessionInfo};
 use crate::server::auth;
 use crate::server::db::{self, sessions};
 use crate::server::state::AppState;
@@ -115,6 +115,31 @@ pub async fn user_from_headers(
         .await?
         .0
         .ok_or(AppError::Unauthorized)
+}
+
+/// A page request's session, read before the page is drawn (`http::preload_session`).
+#[derive(Debug, Clone)]
+pub struct PreloadedSession(pub Result<SessionInfo, AppError>);
+
+/// The session of the page being drawn, when it was read first.
+pub fn preloaded_session() -> Option<Result<SessionInfo, AppError>> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<PreloadedSession>()
+        .map(|p| p.0.clone())
+}
+
+/// The session of a request, from its cookies, before its page is drawn.
+pub async fn preload_session(state: &AppState, headers: &http::HeaderMap) -> PreloadedSession {
+    PreloadedSession(
+        session_user_for(state, auth::token_from_cookies(headers), None)
+            .await
+            .map(|(user, expired)| SessionInfo {
+                user,
+                expired,
+                known_first: true,
+            }),
+    )
 }
 
 async fn session_user_for(

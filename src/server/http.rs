@@ -69,10 +69,17 @@ pub fn router(state: AppState) -> Router {
         .route("/violation-photos/{id}", get(files::violation_photo))
         .route("/ticket-photos/{id}", get(files::ticket_photo))
         .route("/visit-photos/{id}", get(files::visit_photo))
-        .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
-            let opts = opts.clone();
-            move || shell(opts.clone())
-        })
+        .merge(
+            Router::new()
+                .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
+                    let opts = opts.clone();
+                    move || shell(opts.clone())
+                })
+                .route_layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    preload_session,
+                )),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -189,6 +196,30 @@ async fn signed_in_first(State(state): State<AppState>, req: Request, next: Next
         Ok(_) => next.run(req).await,
         Err(e) => e.into_response(),
     }
+}
+
+/// A page's session is read before the page is drawn, so the layout draws the page once,
+/// with no suspense above it: a suspense on the server re-runs the closures below it to
+/// find what they wait for, and each run drew the page again — every page was drawn two or
+/// three times, each copy running its own data requests and sending its own data.
+/// Server functions (under `/api/`) read the session themselves.
+async fn preload_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if req.method() != Method::GET || req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let known = crate::server::context::preload_session(&state, req.headers()).await;
+    let expired = matches!(&known.0, Ok(s) if s.expired);
+    req.extensions_mut().insert(known);
+    let mut res = next.run(req).await;
+    // the browser's ended session is forgotten, as the sign-in check does elsewhere
+    if expired
+        && let Ok(v) = HeaderValue::from_str(&crate::server::auth::clear_session_cookie(
+            state.config.secure_cookies,
+        ))
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.

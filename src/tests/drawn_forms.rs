@@ -424,6 +424,61 @@ async fn every_form_the_server_draws_is_understood_when_the_browser_posts_it_as_
     assert!(err.contains("ServerFn"), "{err}");
 }
 
+/// A page's data as the server sent it for hydration: (resource number, its value).
+fn resolved_resources(html: &str) -> Vec<(u32, &str)> {
+    const MARK: &str = "__RESOLVED_RESOURCES[";
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(MARK) {
+        rest = &rest[at + MARK.len()..];
+        let Some((id, after)) = rest.split_once("] = \"") else {
+            continue;
+        };
+        let Ok(id) = id.parse() else {
+            continue;
+        };
+        let end = after.find("\";").unwrap_or(after.len());
+        out.push((id, &after[..end]));
+    }
+    out
+}
+
+/// A suspense above a page re-runs, on the server, the closures below it to find what they
+/// wait for; when the page was below one, each run drew it again: every page was drawn two
+/// or three times, each copy running its own data requests and sending its own copy of
+/// the data to the browser. Every page of every role, as its links reach it: no two of
+/// its resources carry the same data.
+#[tokio::test]
+async fn every_page_is_drawn_once_on_the_server() {
+    let app = spawn_app().await;
+    let routes = qudao::server::http::page_routes();
+    let mut with_data = 0;
+    for login in ["zhangwei", "wugang", "liumin", "laoban"] {
+        let c = app.signed_in(login).await;
+        for (page, html) in pages_of(&app, &c, &routes).await {
+            let resources = resolved_resources(&html);
+            let mut seen = std::collections::HashMap::new();
+            for (id, data) in &resources {
+                // small values (an empty list, a count) may well be alike
+                if data.len() < 64 {
+                    continue;
+                }
+                if let Some(other) = seen.insert(*data, *id) {
+                    panic!("{login} on {page}: resources {other} and {id} carry the same data");
+                }
+            }
+            with_data += usize::from(resources.len() > 1);
+        }
+    }
+    assert!(with_data > 40, "pages with data were crawled: {with_data}");
+}
+
+#[test]
+fn the_resource_reader_reads_what_the_server_writes() {
+    let html = r#"<script>__RESOLVED_RESOURCES=[];</script><script>__RESOLVED_RESOURCES[0] = "{\"Ok\":1}";__RESOLVED_RESOURCES[12] = "[]";</script>"#;
+    assert_eq!(resolved_resources(html), [(0, r#"{\"Ok\":1}"#), (12, "[]")]);
+}
+
 #[test]
 fn the_form_reader_sends_what_a_browser_sends() {
     let html = r#"<main><form method="get" action="/customers"><input name="q"></form>

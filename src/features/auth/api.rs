@@ -23,17 +23,29 @@ pub struct CurrentUser {
 pub struct SessionInfo {
     pub user: Option<CurrentUser>,
     pub expired: bool,
+    /// Read by the server before it drew the page (every page request's session is): the
+    /// layout then draws the page at once, with no suspense around it, both on the server
+    /// and when the browser hydrates what it drew.
+    #[serde(default)]
+    pub known_first: bool,
 }
 
 /// The current session. Never fails for a signed-out visitor.
 #[server(endpoint = "session", input = Json)]
 pub async fn get_session() -> Result<SessionInfo, AppError> {
     use crate::server::context;
+    if let Some(known) = context::preloaded_session() {
+        return known;
+    }
     let result = match context::app_state() {
         Ok(state) => context::session_user(&state).await,
         Err(e) => Err(e),
     };
-    result.map(|(user, expired)| SessionInfo { user, expired })
+    result.map(|(user, expired)| SessionInfo {
+        user,
+        expired,
+        known_first: false,
+    })
 }
 
 /// Signs in; on success the response sets a fresh session cookie. The sign-in form also

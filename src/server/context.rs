@@ -100,6 +100,10 @@ pub fn session_token() -> Option<String> {
 /// page rendered on the server may drop a half-finished copy of itself, and after that
 /// its futures no longer see the context.
 pub async fn session_user(state: &AppState) -> Result<(Option<CurrentUser>, bool), AppError> {
+    // a page being drawn: its session was read before, its data requests use it
+    if let Some(known) = preloaded_session() {
+        return known.map(|s| (s.user, s.expired));
+    }
     let token = session_token();
     let response = use_context::<ResponseOptions>();
     session_user_for(state, token, response).await

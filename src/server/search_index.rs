@@ -168,6 +168,55 @@ fn compare(a: &Entry, b: &Entry, sort: SortKey, descending: bool) -> Ordering {
     }
 }
 
+/// The districts of the customers within `scope`, each with its townships, both in byte
+/// order and each once (a district none of whose customers has a township has none), as
+/// the list's region filter offers them.
+pub fn regions(snapshot: &Snapshot, scope: Scope) -> Vec<(String, Vec<String>)> {
+    let all = ListFilter::default();
+    let mut by_district: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        std::collections::BTreeMap::new();
+    for e in snapshot.entries.iter().filter(|e| matches(e, scope, &all)) {
+        if let Some(d) = e.district.as_deref() {
+            by_district
+                .entry(d)
+                .or_default()
+                .extend(e.township.as_deref());
+        }
+    }
+    by_district
+        .into_iter()
+        .map(|(d, ts)| (d.to_owned(), ts.into_iter().map(str::to_owned).collect()))
+        .collect()
+}
+
+/// The sub-distributors within `scope` (id, code, name) by name (then code), at most
+/// `limit`: the parent filter's and picker's choices.
+pub fn sub_distributors(
+    snapshot: &Snapshot,
+    scope: Scope,
+    limit: usize,
+) -> Vec<(Uuid, String, String)> {
+    let only = ListFilter {
+        kind: Some(
+            crate::domain::customer::CustomerKind::SubDistributor
+                .as_str()
+                .to_owned(),
+        ),
+        ..ListFilter::default()
+    };
+    let mut hits: Vec<&Entry> = snapshot
+        .entries
+        .iter()
+        .map(|e| &**e)
+        .filter(|e| matches(e, scope, &only))
+        .collect();
+    hits.sort_unstable_by(|a, b| a.name.cmp(&b.name).then_with(|| a.code.cmp(&b.code)));
+    hits.into_iter()
+        .take(limit)
+        .map(|e| (e.id, e.code.clone(), e.name.clone()))
+        .collect()
+}
+
 /// How many customers match, and the ids of one page of them in list order.
 pub fn page(
     snapshot: &Snapshot,

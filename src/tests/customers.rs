@@ -879,3 +879,96 @@ async fn a_supplier_looked_after_by_another_rep_stays_hidden_and_linked() {
     let d: Value = get(&app, &m, &id).await.json().await.unwrap();
     assert_eq!(d["values"]["parent_code"], "S-LINA");
 }
+
+/// The list's region and sub-distributor choices come from the customer index; they are
+/// what SQL finds among the customers each user sees, and follow a change at once.
+#[tokio::test]
+async fn the_filter_choices_are_the_regions_and_sub_distributors_each_user_sees() {
+    let app = spawn_app().await;
+    type Regions = Vec<(String, Vec<String>)>;
+    let from_sql = |login: Option<&'static str>| {
+        let pool = app.pool.clone();
+        async move {
+            let rep = login.map_or(String::new(), |l| {
+                format!(" AND c.rep_id = (SELECT id FROM employees WHERE login = '{l}')")
+            });
+            let pairs: Vec<(String, Option<String>)> =
+                on!(&pool, |ex| {
+                    sqlx::query_as(&format!(
+                "SELECT DISTINCT c.district, c.township FROM customers c WHERE c.company_id = $1 \
+                     AND c.district IS NOT NULL{rep}"
+            ))
+            .bind(DEMO_COMPANY_ID.0)
+            .fetch_all(ex)
+            .await
+                })
+                .unwrap();
+            // byte order, on either engine (PostgreSQL's collation may differ)
+            let mut pairs = pairs;
+            pairs.sort();
+            let mut regions: Regions = Vec::new();
+            for (d, t) in pairs {
+                match regions.last_mut() {
+                    Some((last, ts)) if *last == d => ts.extend(t),
+                    _ => regions.push((d, t.into_iter().collect())),
+                }
+            }
+            let mut subs: Vec<(String, String)> = on!(&pool, |ex| sqlx::query_as(&format!(
+                "SELECT c.code, c.name FROM customers c WHERE c.company_id = $1 \
+                     AND c.kind = 'sub_distributor'{rep}"
+            ))
+            .bind(DEMO_COMPANY_ID.0)
+            .fetch_all(ex)
+            .await)
+            .unwrap();
+            subs.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+            (regions, subs.into_iter().map(|s| s.0).collect::<Vec<_>>())
+        }
+    };
+    let choices = |c: Client| {
+        let app = &app;
+        async move {
+            let v = crate::helpers::ok(app, &c, "customers/filters", json!({})).await;
+            let regions: Regions = serde_json::from_value(v["regions"].clone()).unwrap();
+            let subs: Vec<String> = v["sub_distributors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s[1].as_str().unwrap().to_owned())
+                .collect();
+            (regions, subs)
+        }
+    };
+    let owner = app.signed_in("laoban").await;
+    let rep = app.signed_in("zhangwei").await;
+    let (all, all_subs) = choices(owner.clone()).await;
+    assert!(all.len() > 1 && !all_subs.is_empty());
+    assert_eq!((all.clone(), all_subs.clone()), from_sql(None).await);
+    let (own, own_subs) = choices(rep.clone()).await;
+    assert_eq!(
+        (own.clone(), own_subs.clone()),
+        from_sql(Some("zhangwei")).await
+    );
+    assert!(
+        own.len() < all.len() || own_subs.len() < all_subs.len(),
+        "a rep sees fewer"
+    );
+    // a new township of the rep's own customer is offered at once, to them and the owner
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE customers SET district = '测试区', township = '新镇' WHERE id = \
+         (SELECT c.id FROM customers c JOIN employees e ON e.id = c.rep_id \
+          WHERE e.login = 'zhangwei' ORDER BY c.code LIMIT 1)"
+    )
+    .execute(ex)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
+    for c in [owner, rep] {
+        let (regions, _) = choices(c).await;
+        assert!(regions.contains(&("测试区".to_owned(), vec!["新镇".to_owned()])));
+    }
+    assert_eq!(
+        choices(app.signed_in("zhangwei").await).await.0,
+        from_sql(Some("zhangwei")).await.0
+    );
+}

@@ -498,7 +498,9 @@ impl Loaded {
     }
 
     fn row(&self, rank: usize) -> Option<&SegmentRow> {
-        self.first.get(rank).or_else(|| self.rows.get(rank.checked_sub(self.start)?))
+        self.first
+            .get(rank)
+            .or_else(|| self.rows.get(rank.checked_sub(self.start)?))
     }
 }
 

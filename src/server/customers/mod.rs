@@ -99,14 +99,17 @@ pub async fn list(query: CustomerQuery) -> Result<CustomerPage, AppError> {
 pub async fn filters() -> Result<FilterChoices, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
     let scope = scope_of(&user);
+    // the regions and sub-distributors from the customer index, not a scan of customers
+    let snapshot = state
+        .search_index
+        .snapshot(&state.pool, user.company_id)
+        .await?;
+    let regions = search_index::regions(&snapshot, scope);
+    let sub_distributors = search_index::sub_distributors(&snapshot, scope, 5000)
+        .into_iter()
+        .map(|(id, code, name)| (CustomerId(id), code, name))
+        .collect();
     let mut conn = state.conn().await?;
-    let mut regions: Vec<(String, Vec<String>)> = Vec::new();
-    for (district, township) in repo::regions(&mut conn, user.company_id, scope).await? {
-        match regions.last_mut() {
-            Some((d, ts)) if *d == district => ts.extend(township),
-            _ => regions.push((district, township.into_iter().collect())),
-        }
-    }
     let may_manage = user.role.may(Action::ManageCustomers);
     let reps = if may_manage {
         crate::server::db::employees::list(&mut conn, user.company_id)
@@ -123,11 +126,6 @@ pub async fn filters() -> Result<FilterChoices, AppError> {
     } else {
         Vec::new()
     };
-    let sub_distributors = repo::sub_distributors(&mut conn, user.company_id, scope)
-        .await?
-        .into_iter()
-        .map(|(id, code, name)| (CustomerId(id), code, name))
-        .collect();
     Ok(FilterChoices {
         regions,
         reps,

@@ -704,39 +704,6 @@ pub async fn by_ids(
     Ok(rows)
 }
 
-/// Districts and townships in use (within `scope`), for the region filter.
-pub async fn regions(
-    conn: &mut DbConn,
-    company: CompanyId,
-    scope: Scope,
-) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
-    on!(conn, |ex| {
-        let mut q =
-            QueryBuilder::<Db>::new("SELECT DISTINCT c.district, c.township FROM customers c");
-        push_filter(&mut q, company, scope, &ListFilter::default());
-        q.push(" AND c.district IS NOT NULL ORDER BY c.district, c.township");
-        q.build_query_as().fetch_all(&mut *ex).await
-    })
-}
-
-/// Sub-distributors (within `scope`): id, code, name — for the parent filter and picker.
-pub async fn sub_distributors(
-    conn: &mut DbConn,
-    company: CompanyId,
-    scope: Scope,
-) -> Result<Vec<(Uuid, String, String)>, sqlx::Error> {
-    on!(conn, |ex| {
-        let mut q = QueryBuilder::<Db>::new("SELECT c.id, c.code, c.name FROM customers c");
-        let only_sub_distributors = ListFilter {
-            kind: Some(CustomerKind::SubDistributor.as_str().to_owned()),
-            ..ListFilter::default()
-        };
-        push_filter(&mut q, company, scope, &only_sub_distributors);
-        q.push(" ORDER BY c.name LIMIT 5000");
-        q.build_query_as().fetch_all(&mut *ex).await
-    })
-}
-
 /// The customers among `ids` (whole company scope), for an import's updates.
 pub async fn get_many(
     conn: &mut DbConn,

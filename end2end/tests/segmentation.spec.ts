@@ -201,6 +201,21 @@ test("with more customers than a table page, the ranking pages through rows aske
   await expect(rows).toHaveCount(50);
   await expect(rows.first().locator("td").nth(1)).toHaveText("PG001");
   await expect(pager).toContainText("1 / 2");
+  // a sale meanwhile (to the first customer: the order stays): the next page asked for
+  // tells the ranking changed, and the page offers to recalculate rather than mix rankings
+  const created = await page.request.post("/api/orders/create", {
+    data: { order: { customer_code: "PG001", order_date: "2098-06-02", lines: [{ product_sku: "BJ-500", quantity: "1" }] } },
+  });
+  expect(created.ok()).toBe(true);
+  const confirmed = await page.request.post("/api/orders/step", { data: { id: await created.json(), version: 1, step: "confirm" } });
+  expect(confirmed.ok()).toBe(true);
+  await pager.getByRole("button", { name: "下一页" }).click();
+  const stale = page.locator(".seg-stale");
+  await expect(stale).toContainText("排名已变化");
+  await expect(rows.first().locator("td").nth(1)).toHaveText("PG001");
+  await stale.getByRole("button", { name: "重新计算" }).click();
+  await expect(stale).toHaveCount(0);
+  await expect(pager).toContainText("1 / 2");
   // the first page came with the page; the second is asked for
   const asked = page.waitForRequest((r) => r.url().endsWith("/api/segmentation/rows"));
   await pager.getByRole("button", { name: "下一页" }).click();

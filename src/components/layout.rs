@@ -51,16 +51,18 @@ pub fn AppLayout() -> impl IntoView {
 /// request's (`http::preload_session`); in the browser, what that page was drawn with —
 /// so both draw the same. `None` for a page drawn in the browser alone.
 fn known_first(session: SessionResource) -> Option<Result<SessionInfo, AppError>> {
+    // a session that could not be read is drawn, as before, in the suspense: the browser
+    // cannot tell how the server drew it
     #[cfg(feature = "ssr")]
     {
         let _ = session;
-        crate::server::context::preloaded_session()
+        crate::server::context::preloaded_session().filter(Result::is_ok)
     }
     #[cfg(not(feature = "ssr"))]
     {
         session
             .get_untracked()
-            .filter(|r| r.as_ref().map_or(true, |s| s.known_first))
+            .filter(|r| matches!(r, Ok(s) if s.known_first))
     }
 }
 

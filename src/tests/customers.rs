@@ -892,17 +892,16 @@ async fn the_filter_choices_are_the_regions_and_sub_distributors_each_user_sees(
             let rep = login.map_or(String::new(), |l| {
                 format!(" AND c.rep_id = (SELECT id FROM employees WHERE login = '{l}')")
             });
-            let pairs: Vec<(String, Option<String>)> =
-                on!(&pool, |ex| {
-                    sqlx::query_as(&format!(
+            let pairs: Vec<(String, Option<String>)> = on!(&pool, |ex| {
+                sqlx::query_as(&format!(
                 "SELECT DISTINCT c.district, c.township FROM customers c WHERE c.company_id = $1 \
                      AND c.district IS NOT NULL{rep}"
             ))
             .bind(DEMO_COMPANY_ID.0)
             .fetch_all(ex)
             .await
-                })
-                .unwrap();
+            })
+            .unwrap();
             // byte order, on either engine (PostgreSQL's collation may differ)
             let mut pairs = pairs;
             pairs.sort();

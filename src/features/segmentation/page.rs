@@ -494,7 +494,9 @@ struct Loaded {
 
 impl Loaded {
     fn covers(&self, (from, to): (usize, usize)) -> bool {
-        to <= self.first.len() || (self.start <= from && to <= self.start + self.rows.len())
+        from >= to
+            || to <= self.first.len()
+            || (self.start <= from && to <= self.start + self.rows.len())
     }
 
     fn row(&self, rank: usize) -> Option<&SegmentRow> {
@@ -532,10 +534,16 @@ fn RankingTable(
             Some(Class::C) => (c.a + c.b, n),
         }
     };
+    let pages = move || {
+        let (s, e) = range();
+        (e - s).div_ceil(TABLE_PAGE).max(1)
+    };
+    // the page shown: the one chosen, or the last when moved thresholds shrank the class
+    let at = move || page.get().min(pages() - 1);
     // the ranks the pager is on
     let wanted = Memo::new(move |_| {
         let (start, end) = range();
-        let from = (start + page.get() * TABLE_PAGE).min(end);
+        let from = (start + at() * TABLE_PAGE).min(end);
         (from, (from + TABLE_PAGE).min(end))
     });
     let loaded = RwSignal::new(Loaded {
@@ -543,6 +551,8 @@ fn RankingTable(
         ..Loaded::default()
     });
     let failed = RwSignal::new(None::<AppError>);
+    // the ranking changed on the server since the page was drawn
+    let stale = RwSignal::new(false);
     // the ranks drawn: the wanted ones once they are here, until then the last drawn
     let drawn = Memo::new(move |before: Option<&(usize, usize)>| {
         let want = wanted.get();
@@ -554,11 +564,13 @@ fn RankingTable(
     let asked = StoredValue::new(0u64);
     Effect::new(move |_| {
         let (from, to) = wanted.get();
-        if from >= to || loaded.with_untracked(|l| l.covers((from, to))) {
-            return;
-        }
+        // every move makes the answer to an earlier one stale, even to rows already here
         let ticket = asked.get_value() + 1;
         asked.set_value(ticket);
+        failed.set(None);
+        if loaded.with_untracked(|l| l.covers((from, to))) {
+            return;
+        }
         let current = move || asked.try_get_value() == Some(ticket);
         // a dragged threshold moves a class's first rank many times a second: ask once it rests
         set_timeout(
@@ -576,15 +588,15 @@ fn RankingTable(
                         return;
                     }
                     match got {
+                        // rows of another ranking would not match these ranks and shares
+                        Ok(got) if got.stamp != stamp => {
+                            stale.try_set(true);
+                        }
                         Ok(got) => {
-                            failed.try_set(None);
                             loaded.try_update(|l| {
                                 l.start = usize::try_from(got.start).unwrap_or(usize::MAX);
                                 l.rows = got.rows;
                             });
-                            if got.stamp != stamp {
-                                on_stale.run(());
-                            }
                         }
                         Err(e) => {
                             failed.try_set(Some(e));
@@ -606,6 +618,12 @@ fn RankingTable(
             })}
         </div>
         {move || failed.get().map(|e| view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> })}
+        {move || stale.get().then(|| view! {
+            <p class="banner banner-warning seg-stale" role="status">
+                {t!(i18n, segmentation.stale)} " "
+                <button type="button" class="button" on:click=move |_| on_stale.run(())>{t!(i18n, segmentation.recompute)}</button>
+            </p>
+        })}
         <div class="table-wrap">
             <table class="table seg-table">
                 <thead><tr>
@@ -641,14 +659,10 @@ fn RankingTable(
                 </tbody>
             </table>
         </div>
-        <nav class="pager" data-page=move || page.get() + 1 aria-label=move || t_string!(i18n, segmentation.pages).to_string()>
-            <button type="button" class="button" data-pager="prev" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, segmentation.prev)}</button>
-            <span>{move || {
-                let (s, e) = range();
-                let pages = (e - s).div_ceil(TABLE_PAGE).max(1);
-                format!("{} / {}", page.get() + 1, pages)
-            }}</span>
-            <button type="button" class="button" data-pager="next" disabled=move || { let (s, e) = range(); (page.get() + 1) * TABLE_PAGE >= e - s } on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, segmentation.next)}</button>
+        <nav class="pager" data-page=move || at() + 1 aria-label=move || t_string!(i18n, segmentation.pages).to_string()>
+            <button type="button" class="button" data-pager="prev" disabled=move || at() == 0 on:click=move |_| page.set(at().saturating_sub(1))>{t!(i18n, segmentation.prev)}</button>
+            <span>{move || format!("{} / {}", at() + 1, pages())}</span>
+            <button type="button" class="button" data-pager="next" disabled=move || at() + 1 >= pages() on:click=move |_| page.set(at() + 1)>{t!(i18n, segmentation.next)}</button>
         </nav>
     }
 }

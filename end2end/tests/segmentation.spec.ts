@@ -201,18 +201,25 @@ test("with more customers than a table page, the ranking pages through rows aske
   await expect(rows).toHaveCount(50);
   await expect(rows.first().locator("td").nth(1)).toHaveText("PG001");
   await expect(pager).toContainText("1 / 2");
-  // a sale meanwhile (to the first customer: the order stays): the next page asked for
-  // tells the ranking changed, and the page offers to recalculate rather than mix rankings
+  // a sale meanwhile (today's, so this ranking stays as it is; the page cannot know that):
+  // the next page asked for tells the sales have changed, and the page offers to
+  // recalculate rather than mix rankings
+  const origin = new URL(page.url()).origin;
   const created = await page.request.post("/api/orders/create", {
-    data: { order: { customer_code: "PG001", order_date: "2098-06-02", lines: [{ product_sku: "BJ-500", quantity: "1" }] } },
+    headers: { origin },
+    data: { order: { customer_code: "PG001", order_date: new Date().toISOString().slice(0, 10), lines: [{ product_sku: "BJ-500", quantity: "1" }] } },
   });
-  expect(created.ok()).toBe(true);
-  const confirmed = await page.request.post("/api/orders/step", { data: { id: await created.json(), version: 1, step: "confirm" } });
-  expect(confirmed.ok()).toBe(true);
+  expect(created.ok(), await created.text()).toBe(true);
+  const confirmed = await page.request.post("/api/orders/step", {
+    headers: { origin },
+    data: { id: await created.json(), version: 1, step: "confirm" },
+  });
+  expect(confirmed.ok(), await confirmed.text()).toBe(true);
   await pager.getByRole("button", { name: "下一页" }).click();
   const stale = page.locator(".seg-stale");
   await expect(stale).toContainText("排名已变化");
   await expect(rows.first().locator("td").nth(1)).toHaveText("PG001");
+  if (shots) await page.screenshot({ path: `${shots}/segmentation-stale-1024.png` });
   await stale.getByRole("button", { name: "重新计算" }).click();
   await expect(stale).toHaveCount(0);
   await expect(pager).toContainText("1 / 2");
@@ -224,6 +231,7 @@ test("with more customers than a table page, the ranking pages through rows aske
   await expect(rows.first().locator("td").first()).toHaveText("51");
   await expect(rows.first().locator("td").nth(1)).toHaveText("PG051");
   await expect(rows.last().locator("td").nth(1)).toHaveText("PG060");
+  if (shots) await page.screenshot({ path: `${shots}/segmentation-page2-1024.png`, fullPage: true });
   await expect(rows.first().getByRole("link", { name: "分页二批PG051" })).toHaveAttribute("href", /^\/customers\/[0-9a-f-]{36}$/);
   // the C class from its first rank, its badge computed in the browser
   await page.getByRole("tab", { name: "C" }).click();

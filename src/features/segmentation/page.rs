@@ -617,13 +617,6 @@ fn RankingTable(
                 }
             })}
         </div>
-        {move || failed.get().map(|e| view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> })}
-        {move || stale.get().then(|| view! {
-            <p class="banner banner-warning seg-stale" role="status">
-                {t!(i18n, segmentation.stale)} " "
-                <button type="button" class="button" on:click=move |_| on_stale.run(())>{t!(i18n, segmentation.recompute)}</button>
-            </p>
-        })}
         <div class="table-wrap">
             <table class="table seg-table">
                 <thead><tr>
@@ -659,10 +652,18 @@ fn RankingTable(
                 </tbody>
             </table>
         </div>
+        // beside the pager that asked, where the finger is
+        {move || failed.get().map(|e| view! { <p class="banner banner-error" role="alert">{error_message(i18n, &e)}</p> })}
+        {move || stale.get().then(|| view! {
+            <p class="banner banner-warning seg-stale" role="status">
+                {t!(i18n, segmentation.stale)} " "
+                <button type="button" class="button" on:click=move |_| on_stale.run(())>{t!(i18n, segmentation.recompute)}</button>
+            </p>
+        })}
         <nav class="pager" data-page=move || at() + 1 aria-label=move || t_string!(i18n, segmentation.pages).to_string()>
             <button type="button" class="button" data-pager="prev" disabled=move || at() == 0 on:click=move |_| page.set(at().saturating_sub(1))>{t!(i18n, segmentation.prev)}</button>
             <span>{move || format!("{} / {}", at() + 1, pages())}</span>
-            <button type="button" class="button" data-pager="next" disabled=move || at() + 1 >= pages() on:click=move |_| page.set(at() + 1)>{t!(i18n, segmentation.next)}</button>
+            <button type="button" class="button" data-pager="next" disabled=move || { at() + 1 >= pages() } on:click=move |_| page.set(at() + 1)>{t!(i18n, segmentation.next)}</button>
         </nav>
     }
 }

@@ -28,26 +28,29 @@ pub fn may_see_personal(user: &CurrentUser, rep: Option<Uuid>) -> bool {
     matches!(user.role, Role::Owner | Role::Manager) || rep == Some(user.id.0)
 }
 
-pub fn summary(mut r: CustomerRecord, scope: Scope) -> CustomerSummary {
-    hide_foreign_parent(&mut r, scope);
-    let mut v = r.values;
-    let mut take = |k: &str| v.remove(k);
+/// A list row as shown to a user with `scope`: a parent that is not theirs is not named.
+fn list_summary(r: repo::ListRow, scope: Scope, health: Option<u32>) -> CustomerSummary {
+    let parent_name = if scope.sees(r.parent_rep_id) {
+        r.parent_name
+    } else {
+        None
+    };
     CustomerSummary {
         id: CustomerId(r.id),
-        code: take("code").unwrap_or_default(),
-        name: take("name").unwrap_or_default(),
-        kind: take("kind").unwrap_or_default(),
-        terminal_type: take("terminal_type"),
-        status: take("status").unwrap_or_default(),
-        district: take("district"),
-        township: take("township"),
-        phone: take("phone"),
-        contact: take("contact"),
+        code: r.code,
+        name: r.name,
+        kind: r.kind,
+        terminal_type: r.terminal_type,
+        status: r.status,
+        district: r.district,
+        township: r.township,
+        phone: r.phone,
+        contact: r.contact,
         rep_name: r.rep_name,
-        parent_name: r.parent_name,
+        parent_name,
         completeness: r.completeness,
         tier: r.tier,
-        health: None,
+        health,
     }
 }
 
@@ -75,7 +78,7 @@ pub async fn list(query: CustomerQuery) -> Result<CustomerPage, AppError> {
     .await?;
     let mut conn = state.conn().await?;
     // the rows are read with the scope applied again: SQL stays the authority
-    let rows = repo::by_ids(&mut conn, company, scope, &ids).await?;
+    let rows = repo::list_rows(&mut conn, company, scope, &ids).await?;
     // the relationship health of this page's rows only (a handful of indexed counts each)
     let row_ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let health = crate::server::visits::health_of(&mut conn, &user, &row_ids).await?;
@@ -83,11 +86,8 @@ pub async fn list(query: CustomerQuery) -> Result<CustomerPage, AppError> {
         rows: rows
             .into_iter()
             .map(|r| {
-                let score = health.get(&r.id).map(|h| h.score);
-                CustomerSummary {
-                    health: score,
-                    ..summary(r, scope)
-                }
+                let health = health.get(&r.id).map(|h| h.score);
+                list_summary(r, scope, health)
             })
             .collect(),
         total,

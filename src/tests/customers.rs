@@ -842,7 +842,8 @@ async fn a_supplier_looked_after_by_another_rep_stays_hidden_and_linked() {
     // the manager sees the whole row: the parent and the rep named
     let all = list(&app, &m, json!({ "search": "T-ZW" })).await;
     assert_eq!(all["rows"][0]["parent_name"], "李娜的二批");
-    assert_eq!(all["rows"][0]["rep_name"], row["rep_name"]);
+    assert_eq!(row["rep_name"], "张伟");
+    assert_eq!(all["rows"][0]["rep_name"], "张伟");
     assert_eq!(all["rows"][0]["terminal_type"], "supermarket");
     let id = row["id"].as_str().unwrap().to_owned();
     let d: Value = get(&app, &rep, &id).await.json().await.unwrap();

@@ -1,5 +1,6 @@
 //! The query builders with many branches, read against a literal oracle: the customer
-//! list (search words, nine filters, five sorts both ways, paging, a rep's scope) and the
+//! list (search words, nine filters, five sorts both ways, paging, a rep's scope), the
+//! rows of a list page (the ids asked, within scope, in their order) and the
 //! ticket lists (open only, since, customer, driver, limit, each role's scope). For random
 //! combinations over the demo company, the repository returns exactly the rows a plain
 //! filter over every row keeps, in the order the page promises — so a branch that drops
@@ -243,6 +244,62 @@ fn the_customer_list_returns_exactly_what_its_filters_keep_in_page_order() {
                 .collect();
             let got: Vec<Uuid> = page.iter().map(|c| c.id).collect();
             prop_assert_eq!(got, want);
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn the_list_rows_are_the_ids_asked_within_scope_in_the_order_asked() {
+    let rt = runtime();
+    let app = rt.block_on(spawn_app());
+    let all = rt.block_on(demo_customers(&app));
+    let by_id: std::collections::HashMap<Uuid, &Customer> = all.iter().map(|c| (c.id, c)).collect();
+    let mut reps: Vec<Uuid> = all.iter().filter_map(|c| c.rep_id).collect();
+    reps.sort();
+    reps.dedup();
+    let scopes: Vec<Scope> = std::iter::once(Scope::All)
+        .chain(reps.iter().map(|r| Scope::Rep(EmployeeId(*r))))
+        .collect();
+    // ids of any customer, in any order, and one no customer has
+    let mut ids: Vec<Uuid> = all.iter().map(|c| c.id).collect();
+    ids.push(Uuid::nil());
+    let asked = prop::collection::vec(prop::sample::select(ids), 0..60).prop_map(|mut v| {
+        let mut seen = std::collections::HashSet::new();
+        v.retain(|id| seen.insert(*id));
+        v
+    });
+    let company: CompanyId = DEMO_COMPANY_ID;
+    let mut runner = TestRunner::new(cases(100));
+    runner
+        .run(&(asked, prop::sample::select(scopes)), |(asked, scope)| {
+            let rows = rt.block_on(async {
+                let mut conn = app.pool.acquire().await.unwrap();
+                customers::list_rows(&mut conn, company, scope, &asked)
+                    .await
+                    .unwrap()
+            });
+            let want: Vec<Uuid> = asked
+                .iter()
+                .filter(|id| by_id.get(*id).is_some_and(|c| scope.sees(c.rep_id)))
+                .copied()
+                .collect();
+            let got: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+            prop_assert_eq!(got, want);
+            for r in &rows {
+                let c = by_id[&r.id];
+                prop_assert_eq!(&r.code, &c.code);
+                prop_assert_eq!(&r.name, &c.name);
+                prop_assert_eq!(&r.kind, &c.kind);
+                prop_assert_eq!(&r.status, &c.status);
+                prop_assert_eq!(&r.district, &c.district);
+                prop_assert_eq!(r.tier.map(|t| t.as_str().to_owned()), c.tier.clone());
+                prop_assert_eq!(r.completeness, c.completeness);
+                let parent = c.parent_id.and_then(|p| by_id.get(&p));
+                prop_assert_eq!(r.parent_name.as_deref(), parent.map(|p| p.name.as_str()));
+                prop_assert_eq!(r.parent_rep_id, parent.and_then(|p| p.rep_id));
+                prop_assert_eq!(r.rep_name.is_some(), c.rep_id.is_some());
+            }
             Ok(())
         })
         .unwrap();

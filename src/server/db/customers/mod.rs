@@ -168,12 +168,21 @@ macro_rules! record_row {
 
 record_row!(sqlx::sqlite::SqliteRow, sqlx::postgres::PgRow);
 
-const SELECT_RECORD: &str = "SELECT c.*, p.code AS parent_code, p.name AS parent_name, p.rep_id AS parent_rep_id, \
-     e.login AS rep_login, e.name AS rep_name \
-     FROM customers c \
-     LEFT JOIN customers p ON p.company_id = c.company_id AND p.id = c.parent_id \
-     LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
-     WHERE c.company_id = ";
+/// A customer `c` with its parent `p` and its rep `e`, for the reads that show them.
+macro_rules! from_customer_parent_rep {
+    () => {
+        " FROM customers c \
+         LEFT JOIN customers p ON p.company_id = c.company_id AND p.id = c.parent_id \
+         LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id"
+    };
+}
+
+const SELECT_RECORD: &str = concat!(
+    "SELECT c.*, p.code AS parent_code, p.name AS parent_name, p.rep_id AS parent_rep_id, \
+     e.login AS rep_login, e.name AS rep_name",
+    from_customer_parent_rep!(),
+    " WHERE c.company_id = "
+);
 
 /// A customer as read from a row of `SELECT_RECORD`.
 pub fn record<R: RecordRow>(row: &R) -> Result<CustomerRecord, sqlx::Error> {
@@ -642,13 +651,11 @@ where
     String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
     Class: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
-    let mut q = QueryBuilder::new(
+    let mut q = QueryBuilder::new(concat!(
         "SELECT c.*, p.code AS parent_code, p.name AS parent_name, p.rep_id AS parent_rep_id, \
-         e.login AS rep_login, e.name AS rep_name \
-         FROM customers c \
-         LEFT JOIN customers p ON p.company_id = c.company_id AND p.id = c.parent_id \
-         LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id",
-    );
+         e.login AS rep_login, e.name AS rep_name",
+        from_customer_parent_rep!()
+    ));
     push_filter(&mut q, company, scope, f);
     // NULLs sort first ascending and last descending, as SQLite (and the in-memory
     // index) sort them; PostgreSQL is told so
@@ -720,6 +727,7 @@ pub struct ListRow {
     pub completeness: i64,
     pub tier: Option<Class>,
     pub rep_name: Option<String>,
+    pub parent_id: Option<Uuid>,
     pub parent_name: Option<String>,
     /// The parent's own rep: a rep is shown the parent only if it is theirs too.
     pub parent_rep_id: Option<Uuid>,
@@ -738,15 +746,13 @@ pub async fn list_rows(
         return Ok(Vec::new());
     }
     let mut rows: Vec<ListRow> = on!(conn, |ex| {
-        let mut q = QueryBuilder::<Db>::new(
+        let mut q = QueryBuilder::<Db>::new(concat!(
             "SELECT c.id, c.code, c.name, c.kind, c.terminal_type, c.status, c.district, \
              c.township, c.phone, c.contact, c.completeness, c.tier, e.name AS rep_name, \
-             p.name AS parent_name, p.rep_id AS parent_rep_id \
-             FROM customers c \
-             LEFT JOIN customers p ON p.company_id = c.company_id AND p.id = c.parent_id \
-             LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id \
-             WHERE c.company_id = ",
-        );
+             c.parent_id, p.name AS parent_name, p.rep_id AS parent_rep_id",
+            from_customer_parent_rep!(),
+            " WHERE c.company_id = "
+        ));
         q.push_bind(company.0).push(" AND c.id IN (");
         let mut sep = q.separated(", ");
         for id in ids {

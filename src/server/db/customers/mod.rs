@@ -693,13 +693,7 @@ pub async fn by_ids(
     }
     let mut rows: Vec<CustomerRecord> = on!(conn, |ex| {
         let mut q = QueryBuilder::<Db>::new(SELECT_RECORD);
-        q.push_bind(company.0).push(" AND c.id IN (");
-        let mut sep = q.separated(", ");
-        for id in ids {
-            sep.push_bind(*id);
-        }
-        q.push(")");
-        scope.push(&mut q);
+        push_among(&mut q, company, scope, ids);
         q.build()
             .fetch_all(&mut *ex)
             .await?
@@ -707,8 +701,33 @@ pub async fn by_ids(
             .map(record)
             .collect::<Result<_, _>>()
     })?;
-    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    in_order_of(&mut rows, ids, |r| r.id);
     Ok(rows)
+}
+
+/// Ends a `WHERE c.company_id = `: `company`'s customers `c` among `ids` within `scope`.
+fn push_among<'q, DB: Database>(
+    q: &mut QueryBuilder<'q, DB>,
+    company: CompanyId,
+    scope: Scope,
+    ids: &[Uuid],
+) where
+    Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    q.push_bind(company.0).push(" AND c.id IN (");
+    let mut sep = q.separated(", ");
+    for id in ids {
+        sep.push_bind(*id);
+    }
+    q.push(")");
+    scope.push(q);
+}
+
+/// Puts `rows` in the order of `ids` (a row whose id is not among them goes last).
+fn in_order_of<T>(rows: &mut [T], ids: &[Uuid], id: impl Fn(&T) -> Uuid) {
+    let order: std::collections::HashMap<Uuid, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|r| order.get(&id(r)).copied().unwrap_or(usize::MAX));
 }
 
 /// What a row of the customer list shows, for one customer.
@@ -753,18 +772,10 @@ pub async fn list_rows(
             from_customer_parent_rep!(),
             " WHERE c.company_id = "
         ));
-        q.push_bind(company.0).push(" AND c.id IN (");
-        let mut sep = q.separated(", ");
-        for id in ids {
-            sep.push_bind(*id);
-        }
-        q.push(")");
-        scope.push(&mut q);
+        push_among(&mut q, company, scope, ids);
         q.build_query_as().fetch_all(&mut *ex).await
     })?;
-    let order: std::collections::HashMap<Uuid, usize> =
-        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    rows.sort_by_key(|r| order.get(&r.id).copied());
+    in_order_of(&mut rows, ids, |r| r.id);
     Ok(rows)
 }
 
@@ -778,12 +789,7 @@ pub async fn get_many(
     for chunk in ids.chunks(500) {
         on!(conn, |ex| {
             let mut q = QueryBuilder::<Db>::new(SELECT_RECORD);
-            q.push_bind(company.0).push(" AND c.id IN (");
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            q.push(")");
+            push_among(&mut q, company, Scope::All, chunk);
             for row in q.build().fetch_all(&mut *ex).await? {
                 out.push(record(&row)?);
             }

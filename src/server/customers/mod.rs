@@ -30,7 +30,7 @@ pub fn may_see_personal(user: &CurrentUser, rep: Option<Uuid>) -> bool {
 
 /// A list row as shown to a user with `scope`: a parent that is not theirs is not named.
 fn list_summary(r: repo::ListRow, scope: Scope, health: Option<u32>) -> CustomerSummary {
-    let parent_name = if svc::shows_parent(scope, r.parent_id, r.parent_rep_id) {
+    let parent_name = if scope.sees_parent(r.parent_id, r.parent_rep_id) {
         r.parent_name
     } else {
         None
@@ -145,7 +145,7 @@ pub async fn detail(
     let mut r = repo::get(conn, company, scope, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let hidden_parent = !svc::shows_parent(scope, r.parent_id, r.parent_rep_id);
+    let hidden_parent = !scope.sees_parent(r.parent_id, r.parent_rep_id);
     hide_foreign_parent(&mut r, scope);
     let personal_visible = may_see_personal(user, r.rep_id);
     let kind = r

@@ -483,16 +483,10 @@ pub async fn reassigned_check(
     }
 }
 
-/// Whether `scope` is shown a customer's parent (`parent`, looked after by `parent_rep`):
-/// a rep sees a parent only when it is theirs too; no parent is nothing hidden.
-pub fn shows_parent(scope: Scope, parent: Option<Uuid>, parent_rep: Option<Uuid>) -> bool {
-    parent.is_none() || scope.sees(parent_rep)
-}
-
 /// Removes the parent from what `scope` is shown when the parent belongs to another rep:
 /// a rep never sees another rep's customers, not even as a supplier's name.
 pub fn hide_foreign_parent(r: &mut customers::CustomerRecord, scope: Scope) {
-    if !shows_parent(scope, r.parent_id, r.parent_rep_id) {
+    if !scope.sees_parent(r.parent_id, r.parent_rep_id) {
         r.values.remove("parent_code");
         r.parent_id = None;
         r.parent_name = None;

@@ -44,6 +44,12 @@ impl Scope {
         }
     }
 
+    /// Whether a customer's parent (`parent`, looked after by `parent_rep`) is shown: a
+    /// rep sees a parent only when it is theirs too; no parent is nothing hidden.
+    pub fn sees_parent(self, parent: Option<Uuid>, parent_rep: Option<Uuid>) -> bool {
+        parent.is_none() || self.sees(parent_rep)
+    }
+
     fn push<'q, DB: Database>(self, q: &mut QueryBuilder<'q, DB>)
     where
         Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,

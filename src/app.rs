@@ -1,6 +1,6 @@
 //! The HTML shell, the router and the session every page can read. No business logic.
 use crate::components::error_view::NotFoundPage;
-use crate::components::layout::AppLayout;
+use crate::components::layout::{AppLayout, LANGUAGE_COOKIE, LANGUAGE_COOKIE_SECS};
 use crate::error::AppError;
 use crate::features::auth::api::{SessionInfo, get_session};
 use crate::features::auth::login_page::LoginPage;
@@ -85,7 +85,14 @@ pub fn App() -> impl IntoView {
     let session: SessionResource = Resource::new(|| (), |()| get_session());
     provide_context(session);
     view! {
-        <I18nContextProvider>
+        // the server reads the language from this cookie and refreshes it (the browser
+        // writes it when the language is switched: `LanguageSwitch`)
+        <I18nContextProvider
+            cookie_name=LANGUAGE_COOKIE
+            cookie_options=leptos_i18n::context::CookieOptions::default()
+                .path("/".to_string())
+                .max_age(LANGUAGE_COOKIE_SECS * 1000)
+        >
             <Head />
             <Router>
                 <Routes fallback=|| view! { <NotFoundPage /> }>

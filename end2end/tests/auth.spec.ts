@@ -35,6 +35,27 @@ test("signs in in Chinese at 1024×768, switches to English and back, signs out"
   await page.getByRole("button", { name: "Switch to Chinese" }).click();
   await expect(page.getByRole("heading", { name: "工作台" })).toBeVisible();
 
+  // the choice holds for the whole site, wherever it was made, and for a year
+  await page.goto("/tickets/compliance");
+  await hydrated(page);
+  await page.getByRole("button", { name: "切换为英文界面" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  const [kept] = (await page.context().cookies()).filter((c) => c.name === "qudao_lang");
+  expect(kept.value).toBe("en");
+  expect(kept.path).toBe("/");
+  expect(kept.expires * 1000).toBeGreaterThan(Date.now() + 300 * 24 * 3600 * 1000);
+  for (const path of ["/", "/customers", "/tickets"]) {
+    await page.goto(path);
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  }
+  await hydrated(page);
+  await page.getByRole("button", { name: "Switch to Chinese" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  for (const path of ["/", "/tickets/compliance", "/customers"]) {
+    await page.goto(path);
+    await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  }
+
   await page.getByRole("button", { name: "退出登录" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/");

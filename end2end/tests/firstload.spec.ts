@@ -7,9 +7,10 @@ import { hydrated, signedIn } from "./helpers";
 // and record forms. The server sends the brotli copies the build made
 // (tools/precompress.sh).
 //
-// The target is 350 KB (issue 20). Splitting took the first load from 954 KiB to 407 KB;
+// The target is 350 KB (issue 20). Splitting took the first load from 954 KiB to 407 KB,
+// the browser's build without the language-cookie code and chrono's formatter to 375 KB;
 // until the rest is cut, this ceiling stops it from growing back unnoticed.
-const FIRST_LOAD_WASM_BUDGET = 420_000;
+const FIRST_LOAD_WASM_BUDGET = 385_000;
 
 /** The wasm bytes that travel (as encoded on the wire) during `load`, and their URLs. */
 async function wasmTransferred(page: Page, load: () => Promise<void>) {

@@ -171,8 +171,22 @@ pub fn StaffTabs() -> impl IntoView {
     })
 }
 
+/// The cookie the server reads the chosen language from. Not leptos_i18n's default name:
+/// that one was written with the page's own path (`/customers` on a customer's page), and
+/// two such cookies with different paths could hold different languages.
+pub const LANGUAGE_COOKIE: &str = "qudao_lang";
+
+/// How long the chosen language is kept: a year.
+pub const LANGUAGE_COOKIE_SECS: i64 = 365 * 24 * 3600;
+
+/// The `document.cookie` text that keeps `locale` for every page of the site.
+pub fn language_cookie(locale: Locale) -> String {
+    format!("{LANGUAGE_COOKIE}={locale}; Path=/; Max-Age={LANGUAGE_COOKIE_SECS}; SameSite=Lax")
+}
+
 /// Switches between Chinese and English; the choice is kept in a cookie, so the server
-/// renders the next page in it too.
+/// renders the next page in it too. The browser writes the cookie itself (see the
+/// `leptos_i18n` line of Cargo.toml).
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
@@ -181,6 +195,14 @@ pub fn LanguageSwitch() -> impl IntoView {
             Locale::zh_CN => Locale::en,
             Locale::en => Locale::zh_CN,
         };
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast as _;
+            if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
+                // a refused cookie (privacy settings) leaves the choice to this page
+                let _ = doc.set_cookie(&language_cookie(next));
+            }
+        }
         i18n.set_locale(next);
     };
     view! {

@@ -322,7 +322,7 @@ pub fn normalize(spec: &FieldSpec, raw: &str) -> Result<Option<String>, FieldErr
         }
         T::Count => parse_whole(t.trim_end_matches(['个', '人', '辆', '台']))?.to_string(),
         T::Bool => parse_bool(t)?.to_string(),
-        T::Date => parse_date(t)?.format("%Y-%m-%d").to_string(),
+        T::Date => parse_date(t)?.to_string(),
         T::CustomerRef => CustomerCode::parse(t)?.as_str().to_owned(),
         T::EmployeeRef => Login::parse(t)?.as_str().to_owned(),
     };

@@ -150,7 +150,7 @@ pub fn month_label(m: i64) -> String {
     i32::try_from(m)
         .ok()
         .and_then(month_start)
-        .map(|d| d.format("%Y-%m").to_string())
+        .map(crate::domain::time::year_month_text)
         .unwrap_or_default()
 }
 

@@ -249,7 +249,7 @@ pub fn yearly_days_within(today: NaiveDate, days: u32) -> Option<Vec<String>> {
     let mut out: Vec<String> = today
         .iter_days()
         .take(days as usize + 1)
-        .map(|d| d.format("%m-%d").to_string())
+        .map(crate::domain::time::month_day_text)
         .collect();
     out.push("02-29".to_owned());
     out.sort_unstable();
@@ -863,7 +863,7 @@ mod tests {
             date in (0i64..40_000).prop_map(|n| NaiveDate::from_ymd_opt(1930, 1, 1).unwrap() + chrono::Duration::days(n)),
         ) {
             let asked = yearly_days_within(today, days).unwrap();
-            let md = date.format("%m-%d").to_string();
+            let md = crate::domain::time::month_day_text(date);
             if reminders(today, days, Some(date), None).iter().any(|(_, o)| matches!(o, Occasion::Birthday))
                 || reminders(today, days, None, Some(date)).iter().any(|(_, o)| matches!(o, Occasion::Anniversary { .. }))
             {

@@ -552,7 +552,7 @@ fn Photos(detail: RwSignal<CustomerDetail>, reload: Callback<()>) -> impl IntoVi
                                         <a href=format!("/photos/{id}") rel="external" target="_blank">
                                             <img src=format!("/photos/{id}") alt=label.clone() loading="lazy" />
                                         </a>
-                                        <span>{label}" · "{p.created_at.format("%Y-%m-%d").to_string()}</span>
+                                        <span>{label}" · "{crate::domain::time::beijing_date(p.created_at).to_string()}</span>
                                         <button type="button" class="button button-small button-danger" on:click=move |_| remove(id)>{t!(i18n, customers.delete_photo)}</button>
                                     </li>
                                 }

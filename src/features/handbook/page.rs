@@ -181,7 +181,7 @@ fn EditionView(edition: Edition) -> impl IntoView {
             {calendar.map(|cal| view! {
                 <section>
                     <h2>{t!(i18n, standards.calendar)} {mark("calendar")}</h2>
-                    <p>{t_string!(i18n, handbook.hours_line, open = cal.open.format("%H:%M").to_string(), close = cal.close.format("%H:%M").to_string(), days = cal.weekdays.iter().map(|d| weekday_label(i18n, *d)).collect::<Vec<_>>().join(t_string!(i18n, common.list_sep))).to_string()}</p>
+                    <p>{t_string!(i18n, handbook.hours_line, open = crate::domain::time::hour_minute_text(cal.open), close = crate::domain::time::hour_minute_text(cal.close), days = cal.weekdays.iter().map(|d| weekday_label(i18n, *d)).collect::<Vec<_>>().join(t_string!(i18n, common.list_sep))).to_string()}</p>
                     {(!cal.days.is_empty()).then(|| view! {
                         <ul class="handbook-days">
                             {cal.days.iter().map(|d| view! { <li>{format!("{} {} ", d.day, d.name)}{if d.holiday { t_string!(i18n, standards.holiday) } else { t_string!(i18n, standards.workday) }}</li> }).collect_view()}

@@ -138,9 +138,9 @@ pub fn already_imported_message(locale: crate::i18n::Locale, e: &EarlierImport) 
     use crate::i18n::*;
     let at = chrono::DateTime::parse_from_rfc3339(&e.at)
         .map(|t| {
-            crate::domain::time::to_beijing(t.with_timezone(&chrono::Utc))
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
+            crate::domain::time::date_minute_text(crate::domain::time::to_beijing(
+                t.with_timezone(&chrono::Utc),
+            ))
         })
         .unwrap_or_else(|_| e.at.clone());
     let by =

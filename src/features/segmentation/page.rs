@@ -182,8 +182,8 @@ fn PeriodForm(
                 q.to.clear();
             }
             Some(p) => {
-                q.from = p.from.format("%Y-%m-%d").to_string();
-                q.to = p.to.format("%Y-%m-%d").to_string();
+                q.from = p.from.to_string();
+                q.to = p.to.to_string();
             }
         }
         q.measure = measure.get_untracked();

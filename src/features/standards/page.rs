@@ -195,8 +195,8 @@ fn CalendarSection(detail: RwSignal<StandardsDetail>, may_edit: bool) -> impl In
     let i18n = use_i18n();
     let initial = detail.get_untracked().calendar;
     let form = RwSignal::new(CalendarInput {
-        open: initial.open.format("%H:%M").to_string(),
-        close: initial.close.format("%H:%M").to_string(),
+        open: crate::domain::time::hour_minute_text(initial.open),
+        close: crate::domain::time::hour_minute_text(initial.close),
         weekdays: initial.weekday_digits(),
         days: initial
             .days

@@ -79,7 +79,7 @@ pub fn objection_status_label(i18n: I18nContext<Locale>, s: ObjectionStatus) -> 
 
 /// `data-sla` value and text of a status.
 pub fn status_text(i18n: I18nContext<Locale>, s: Option<Status>) -> (&'static str, String) {
-    let due = |d: NaiveDateTime| d.format("%m-%d %H:%M").to_string();
+    let due = crate::domain::time::month_day_minute_text;
     match s {
         None => ("none", t_string!(i18n, tickets.no_standard).to_string()),
         Some(Status::OnTrack {

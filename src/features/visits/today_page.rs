@@ -90,7 +90,7 @@ pub fn TodayPage() -> impl IntoView {
             let at = today.bundle.with(|b| b.as_ref().map(|b| b.generated_at.clone()))?;
             today.from_device.get().then(|| {
                 let at = chrono::DateTime::parse_from_rfc3339(&at)
-                    .map(|t| crate::domain::time::to_beijing(t.to_utc()).format("%m-%d %H:%M").to_string())
+                    .map(|t| crate::domain::time::month_day_minute_text(crate::domain::time::to_beijing(t.to_utc())))
                     .unwrap_or_default();
                 view! { <p class="muted device-copy">{t!(i18n, visits.device_copy, at = at)}</p> }
             })
@@ -530,9 +530,9 @@ fn Glance(glance: CustomerGlance, months: Vec<String>, at: String) -> impl IntoV
     let g = glance;
     let synced = chrono::DateTime::parse_from_rfc3339(&at)
         .map(|t| {
-            crate::domain::time::to_beijing(t.with_timezone(&chrono::Utc))
-                .format("%m-%d %H:%M")
-                .to_string()
+            crate::domain::time::month_day_minute_text(crate::domain::time::to_beijing(
+                t.with_timezone(&chrono::Utc),
+            ))
         })
         .unwrap_or_default();
     let check = g.credit;

@@ -41,7 +41,7 @@ pub(super) fn now_beijing() -> chrono::NaiveDateTime {
 }
 
 pub(super) fn minute_text(at: chrono::NaiveDateTime) -> String {
-    at.format("%Y-%m-%dT%H:%M").to_string()
+    crate::domain::time::input_minute_text(at)
 }
 
 /// What the page holds: the plan from the device or the server, the outbox, and the

@@ -61,7 +61,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=options.clone() />
+                <HydrateAfterPaint options=options.clone() />
                 <HashedStylesheet options=options id="leptos" />
                 <MetaTags />
             </head>
@@ -70,6 +70,64 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Starts the app in the browser once the page has been painted. Leptos's own
+/// `HydrationScripts` preloads the main wasm module from the top of `<head>`: on a slow
+/// line its 375 KB then share the bandwidth with the stylesheet and images the first
+/// paint waits for. Here the page (rendered complete on the server, its forms working
+/// without script) is shown first and the code fetched right after.
+#[component]
+fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
+    // Leptos's component still runs for what it sets up: the split build's manifest, from
+    // which each page names the chunks it needs (`modulepreload` links). Its markup is
+    // not rendered.
+    let _ = view! { <HydrationScripts options=options.clone() /> };
+    let (js, wasm) = main_module_urls(&options);
+    // in the frame after the first one (frames wait for the stylesheet, not for images); a
+    // hidden tab draws no frames, so after a second at most
+    let script = format!(
+        "let s=0;const go=()=>s++||import({js:?}).then(m=>m.default({{module_or_path:{wasm:?}}}).then(()=>m.hydrate()));\
+         requestAnimationFrame(()=>requestAnimationFrame(()=>setTimeout(go)));setTimeout(go,1000);"
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
+}
+
+/// The URLs of the main module's JS and wasm, named as `HydrationScripts` names them: with
+/// the build's hashes (`hash.txt` beside the server's binary) when the build hashes them.
+#[cfg(feature = "ssr")]
+fn main_module_urls(options: &LeptosOptions) -> (String, String) {
+    static NAMES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (js, wasm) = NAMES.get_or_init(|| {
+        let mut js = options.output_name.to_string();
+        let mut wasm = options.output_name.to_string();
+        let hashes = options
+            .hash_files
+            .then(|| std::env::current_exe().ok())
+            .flatten()
+            .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
+            .and_then(|path| std::fs::read_to_string(path).ok());
+        if let Some(hashes) = hashes {
+            for (file, hash) in hashes.lines().filter_map(|l| l.trim().split_once(':')) {
+                match file {
+                    "js" => js = format!("{js}.{}", hash.trim()),
+                    "wasm" => wasm = format!("{wasm}.{}", hash.trim()),
+                    _ => {}
+                }
+            }
+        } else if !options.hash_files && option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+            wasm.push_str("_bg");
+        }
+        (js, wasm)
+    });
+    let pkg = &options.site_pkg_dir;
+    (format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"))
+}
+
+/// The browser never draws the document's shell.
+#[cfg(not(feature = "ssr"))]
+fn main_module_urls(_options: &LeptosOptions) -> (String, String) {
+    (String::new(), String::new())
 }
 
 // Every route renders in `Async` mode: the whole page is ready before the first byte, so

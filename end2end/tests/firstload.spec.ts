@@ -43,6 +43,14 @@ test("the sign-in page works after a bounded first load of wasm, sent as brotli"
   expect(loaded.encodings).toEqual(["br"]);
   expect(loaded.bytes).toBeGreaterThan(10_000);
   expect(loaded.bytes).toBeLessThanOrEqual(FIRST_LOAD_WASM_BUDGET);
+  // the page is painted before its code is asked for: on a slow line the wasm does not
+  // hold back the stylesheet and images of the first paint (src/app.rs, HydrateAfterPaint)
+  const order = await page.evaluate(() => ({
+    paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+    wasm: performance.getEntriesByType("resource").find((r) => r.name.endsWith(".wasm"))?.startTime,
+  }));
+  expect(order.paint).toBeDefined();
+  expect(order.wasm).toBeGreaterThan(order.paint!);
 });
 
 test("a rep's Today works after the same first load; its card and forms then work offline", async ({ page, browser }) => {

@@ -236,8 +236,9 @@ macro_rules! lazy_groups {
 
         #[cfg(not(feature = "hydrate"))]
         async fn $group(page: $which) -> Result<AnyView, ChunkError> {
-            // names the chunk the page needs, for its modulepreload link
-            leptos::prefetch_lazy_fn_on_server(stringify!($group));
+            // No `prefetch_lazy_fn_on_server` (which preloads the chunk's files from the
+            // top of `<head>`): like the main module they are fetched once the page is
+            // painted, when hydration reaches the page (see `HydrateAfterPaint`).
             Ok(page.draw())
         }
 

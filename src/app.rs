@@ -72,17 +72,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Starts the app in the browser once the page has been painted. Leptos's own
-/// `HydrationScripts` preloads the main wasm module from the top of `<head>`: on a slow
-/// line its 375 KB then share the bandwidth with the stylesheet and images the first
-/// paint waits for. Here the page (rendered complete on the server, its forms working
-/// without script) is shown first and the code fetched right after.
+/// Starts the app in the browser once the page has been painted, in place of Leptos's
+/// `HydrationScripts`. That one preloads the main wasm module from the top of `<head>`
+/// (and, with the split build's manifest, the page's chunks): on a slow line those
+/// hundreds of KB then share the bandwidth with the stylesheet and images the first paint
+/// waits for. Here the page (rendered complete on the server, its forms working without
+/// script) is shown first; the main module is fetched right after, and a page's chunks
+/// when hydration reaches the page (`lazy_groups!`).
 #[component]
 fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
-    // Leptos's component still runs for what it sets up: the split build's manifest, from
-    // which each page names the chunks it needs (`modulepreload` links). Its markup is
-    // not rendered.
-    let _ = view! { <HydrationScripts options=options.clone() /> };
     let (js, wasm) = main_module_urls(&options);
     // in the frame after the first one (frames wait for the stylesheet, not for images); a
     // hidden tab draws no frames, so after a second at most

@@ -82,14 +82,34 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
     let (js, wasm) = main_module_urls(&options);
-    // in the frame after the first one (frames wait for the stylesheet, not for images); a
-    // hidden tab draws no frames, so after a second at most
-    let script = format!(
-        "let s=0;const go=()=>s++||import({js:?}).then(m=>m.default({{module_or_path:{wasm:?}}}).then(()=>m.hydrate()));\
-         requestAnimationFrame(()=>requestAnimationFrame(()=>setTimeout(go)));setTimeout(go,1000);"
-    );
+    let script = format!("{KEEP_TYPED}{START_AFTER_PAINT}")
+        .replace("JS_URL", &format!("{js:?}"))
+        .replace("WASM_URL", &format!("{wasm:?}"));
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
+
+/// What the user types before the app runs is kept. Hydrating a bound input (`bind:value`,
+/// `prop:value`) sets it to the value its signal starts with, which would wipe what was
+/// typed meanwhile — and the later the code comes, the more a fast user types. Until the
+/// page says it is hydrated (`data-hydrated` on `<body>`) and a quarter of a second after,
+/// every field the user changes is noted. The bound inputs' effects run just after that
+/// mark: then, and again at the end, each field the app reset gets its value back,
+/// announced by an `input` (text) or `change` (choices) event, so its signal learns it.
+const KEEP_TYPED: &str = "const typed=new Map(),chk=t=>t.type===\"checkbox\"||t.type===\"radio\",\
+note=e=>{const t=e.target;if(t instanceof HTMLInputElement||t instanceof HTMLTextAreaElement||t instanceof HTMLSelectElement)typed.set(t,chk(t)?t.checked:t.value)},\
+put=()=>{for(const[t,v]of typed){const c=chk(t);if(!t.isConnected||(c?t.checked:t.value)===v)continue;\
+if(c)t.checked=v;else t.value=v;t.dispatchEvent(new Event(c||t instanceof HTMLSelectElement?\"change\":\"input\",{bubbles:true}))}};\
+addEventListener(\"input\",note,true);addEventListener(\"change\",note,true);\
+new MutationObserver((_,o)=>{if(!document.body.hasAttribute(\"data-hydrated\"))return;o.disconnect();setTimeout(put);\
+setTimeout(()=>{put();removeEventListener(\"input\",note,true);removeEventListener(\"change\",note,true)},250)})\
+.observe(document.body,{attributes:true,attributeFilter:[\"data-hydrated\"]});";
+
+/// Fetches and starts the main module in the frame after the first one (frames wait for
+/// the stylesheet, not for images). A hidden tab draws no frames: it starts at once, and a
+/// tab hidden before its frames starts when hidden.
+const START_AFTER_PAINT: &str = "let s=0;const go=()=>s++||import(JS_URL).then(m=>m.default({module_or_path:WASM_URL}).then(()=>m.hydrate()));\
+if(document.hidden)setTimeout(go);else requestAnimationFrame(()=>requestAnimationFrame(()=>setTimeout(go)));\
+addEventListener(\"visibilitychange\",()=>setTimeout(go),{once:true});";
 
 /// The URLs of the main module's JS and wasm, named as `HydrationScripts` names them: with
 /// the build's hashes (`hash.txt` beside the server's binary) when the build hashes them.

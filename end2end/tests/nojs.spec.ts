@@ -2,7 +2,7 @@
 // off, the forms still work: the browser posts them itself (never as GET), and no
 // password or field ever appears in an address.
 import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD } from "./helpers";
+import { hydrated, PASSWORD } from "./helpers";
 
 /** Every request the page makes, to check that no posted value travels in an address. */
 function requests(page: Page): string[] {
@@ -75,4 +75,33 @@ test("a tap on 登录 before the app has loaded posts the form, and the password
   await expect(page.getByText("您好，陈建国")).toBeVisible();
   expect(seen.filter((r) => r.includes(PASSWORD))).toEqual([]);
   expect(seen.some((r) => r.startsWith("POST") && r.endsWith("/api/login"))).toBe(true);
+});
+
+test("what is typed while the app is still loading is kept when it starts, and is what it sends", async ({ page }) => {
+  // a slow line: the page is drawn and used for two seconds before its code arrives
+  await page.route("**/*.wasm", async (route) => {
+    await new Promise((done) => setTimeout(done, 2000));
+    await route.continue();
+  });
+  await page.goto("/login");
+  await page.locator("#login").fill("laoban");
+  await page.locator("#password").fill(PASSWORD);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(0);
+  await hydrated(page);
+  // hydrating the bound inputs must not wipe them …
+  await expect(page.locator("#login")).toHaveValue("laoban");
+  await expect(page.locator("#password")).toHaveValue(PASSWORD);
+  // … and the app sends what they show (an empty signal would answer 请填写此项)
+  await page.locator("form.login-card button[type=submit]").click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByText("您好，陈建国")).toBeVisible();
+
+  // a page whose code is a chunk of its own: typed before the chunk came, then searched
+  await page.goto("/customers");
+  await page.locator("#cust-q").fill("CUST-NOT-THERE");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(0);
+  await hydrated(page);
+  await expect(page.locator("#cust-q")).toHaveValue("CUST-NOT-THERE");
+  await page.locator("#cust-q").press("Enter");
+  await expect(page).toHaveURL(/[?&]q=CUST-NOT-THERE/);
 });

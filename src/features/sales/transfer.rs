@@ -137,11 +137,7 @@ pub fn column_label(locale: crate::i18n::Locale, key: &str) -> String {
 pub fn already_imported_message(locale: crate::i18n::Locale, e: &EarlierImport) -> String {
     use crate::i18n::*;
     let at = chrono::DateTime::parse_from_rfc3339(&e.at)
-        .map(|t| {
-            crate::domain::time::date_minute_text(crate::domain::time::to_beijing(
-                t.with_timezone(&chrono::Utc),
-            ))
-        })
+        .map(|t| crate::domain::time::beijing_minute(t.to_utc()))
         .unwrap_or_else(|_| e.at.clone());
     let by =
         e.by.clone()

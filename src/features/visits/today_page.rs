@@ -89,9 +89,7 @@ pub fn TodayPage() -> impl IntoView {
         {move || {
             let at = today.bundle.with(|b| b.as_ref().map(|b| b.generated_at.clone()))?;
             today.from_device.get().then(|| {
-                let at = chrono::DateTime::parse_from_rfc3339(&at)
-                    .map(|t| crate::domain::time::month_day_minute_text(crate::domain::time::to_beijing(t.to_utc())))
-                    .unwrap_or_default();
+                let at = bundle_time(&at);
                 view! { <p class="muted device-copy">{t!(i18n, visits.device_copy, at = at)}</p> }
             })
         }}
@@ -272,6 +270,16 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
             </section>
         </Show>
     }
+}
+
+/// When the bundle was made (UTC, RFC 3339) as the tablet shows it: `11-27 09:30`, Beijing
+/// time; nothing when unreadable.
+fn bundle_time(generated_at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(generated_at)
+        .map(|t| {
+            crate::domain::time::month_day_minute_text(crate::domain::time::to_beijing(t.to_utc()))
+        })
+        .unwrap_or_default()
 }
 
 /// The form's name for a refused field of an offline record.
@@ -528,13 +536,7 @@ fn Glance(glance: CustomerGlance, months: Vec<String>, at: String) -> impl IntoV
     use crate::features::orders::components::StatusBadge;
     let i18n = use_i18n();
     let g = glance;
-    let synced = chrono::DateTime::parse_from_rfc3339(&at)
-        .map(|t| {
-            crate::domain::time::month_day_minute_text(crate::domain::time::to_beijing(
-                t.with_timezone(&chrono::Utc),
-            ))
-        })
-        .unwrap_or_default();
+    let synced = bundle_time(&at);
     let check = g.credit;
     let status = if check.overdue.0 > 0 {
         Some(

@@ -477,6 +477,7 @@ async fn an_employee_who_serves_customers_cannot_become_a_driver_and_a_driver_ge
 #[tokio::test]
 async fn the_days_plan_holds_no_more_than_the_owner_allows_and_says_how_many_moved() {
     let app = spawn_app().await;
+    crate::visits::every_day_a_working_day(&app).await;
     let owner = app.signed_in("laoban").await;
     let rep = app.signed_in("zhangwei").await;
     let before = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;

@@ -39,6 +39,8 @@ process.env.QUDAO_E2E_DATA = dataDir;
 
 export default defineConfig({
   testDir: "./tests",
+  // after the server starts: the suite's company works every day (see the file)
+  globalSetup: "./global-setup.ts",
   timeout: 45_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

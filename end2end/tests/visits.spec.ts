@@ -269,3 +269,38 @@ test("a visit refused for its check-in time (the tablet's clock ran ahead) is co
   const visit = ((await r.json()) as Array<{ notes: string; photos: string[] }>).find((v) => v.notes === stamp);
   expect(visit?.photos.length).toBe(1);
 });
+
+test("on a day off in the company calendar a rep's Today plans nobody, says where the due customers went, and still lets the rep visit one", async ({ page, browser }) => {
+  // the suite's company works every day (global-setup.ts); the owner makes today a holiday
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const owner = await browser.newPage();
+  await signedIn(owner, "laoban");
+  const calendar = (days: string[][]) =>
+    owner.request.post("/api/standards/calendar", {
+      data: { input: { open: "09:00", close: "18:00", weekdays: "1234567", days } },
+    });
+  expect((await calendar([[today, "holiday", "盘点日"]])).ok()).toBeTruthy();
+  try {
+    await signedIn(page, "zhangwei");
+    await page.goto("/today");
+    await hydrated(page);
+    await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+    await expect(page.getByTestId("plan-moved")).toContainText("今天是公司日历的休息日");
+    await expect(page.locator("p.muted").first()).toContainText(`${today}：0 家客户应拜访`);
+    await expect(page.locator(".plan-list .plan-pick")).toHaveCount(0);
+    // the week holds working days only: the due customers are on the next one
+    await page.getByRole("button", { name: "本周", exact: true }).click();
+    const first = page.locator(".plan-week .plan-day").first();
+    await expect(first.locator(".plan-pick").first()).toBeVisible();
+    expect(((await first.locator("h2").textContent()) ?? "") > today).toBeTruthy();
+    await expect(page.locator(".plan-week h2", { hasText: today })).toHaveCount(0);
+    // a rep who works anyway still has every customer of theirs at hand
+    await page.getByRole("button", { name: "我的客户", exact: true }).click();
+    await page.locator(".plan-list .plan-pick").first().click();
+    await expect(page.getByRole("button", { name: "签到并记录拜访" })).toBeVisible();
+    await expectNoHorizontalScroll(page);
+  } finally {
+    expect((await calendar([])).ok()).toBeTruthy();
+    await owner.close();
+  }
+});

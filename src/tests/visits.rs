@@ -49,19 +49,22 @@ async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
     .unwrap()
 }
 
-/// Every visit taken out, with its prices and photos (by hand, as raw SQL would).
-/// Today is a working day whatever day the suite runs on (the demo company's Sunday is a
-/// day off, when the plan holds nobody for today).
+/// Today is a working day whatever date the suite runs on: the demo company's Sunday and
+/// its public holidays are days off, when the plan holds nobody for today.
 pub(crate) async fn every_day_a_working_day(app: &TestApp) {
-    on!(&app.pool, |ex| sqlx::query(
-        "UPDATE companies SET work_weekdays = '1234567'"
-    )
-    .execute(ex)
-    .await
-    .map(|_| ()))
-    .unwrap();
+    for sql in [
+        "UPDATE companies SET work_weekdays = '1234567'",
+        "DELETE FROM work_days",
+    ] {
+        on!(&app.pool, |ex| sqlx::query(sql)
+            .execute(ex)
+            .await
+            .map(|_| ()))
+        .unwrap();
+    }
 }
 
+/// Every visit taken out, with its prices and photos (by hand, as raw SQL would).
 async fn clear_visits(app: &TestApp) {
     for table in ["visit_prices", "visit_photos", "visits"] {
         on!(&app.pool, |ex| sqlx::query(&format!("DELETE FROM {table}"))

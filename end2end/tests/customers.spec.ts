@@ -178,3 +178,26 @@ test("a rep photographs a storefront; a non-image is refused", async ({ page }) 
   expect(r.status()).toBe(200);
   expect(r.headers()["content-type"]).toBe("image/png");
 });
+
+test("switching the language relabels every row of the list, and a ticked row stays ticked", async ({ page }) => {
+  await signedIn(page, "liumin");
+  await page.goto("/customers");
+  await hydrated(page);
+  const rows = page.locator("tbody tr");
+  await expect(rows.first()).toBeVisible();
+  const n = await rows.count();
+  await expect(page.locator("td[data-label='业务员']")).toHaveCount(n);
+  const kind = rows.first().locator("td").nth(3);
+  await expect(kind).toHaveText(/二批|终端/);
+  await rows.first().locator("td.cust-select input").check();
+  await page.getByRole("button", { name: "切换为英文界面" }).click();
+  await expect(page.locator("td[data-label='Rep']")).toHaveCount(n);
+  await expect(page.locator("td[data-label='业务员']")).toHaveCount(0);
+  await expect(kind).toHaveText(/Sub-distributor|Terminal/);
+  await expect(rows.first().locator("td.cust-select input")).toBeChecked();
+  await expect(rows.first().locator("td.cust-select input")).toHaveAttribute("aria-label", /^Select /);
+  // a row's name still opens its profile inside the app
+  await rows.first().locator("a.cust-name").click();
+  await expect(page).toHaveURL(/\/customers\/[0-9a-f-]{36}$/);
+  await expect(page.locator(".cust-head h1")).toBeVisible();
+});

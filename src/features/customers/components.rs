@@ -169,21 +169,32 @@ pub fn CompletenessBar(percent: i64) -> impl IntoView {
 #[component]
 pub fn KindBadge(kind: String, terminal_type: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let class = if kind == "sub_distributor" {
+    let class = kind_class(&kind);
+    view! {
+        <span class=class>
+            {move || kind_text(i18n.get_locale(), &kind, terminal_type.as_deref())}
+        </span>
+    }
+}
+
+/// The badge class of a customer kind (see [`KindBadge`]).
+pub fn kind_class(kind: &str) -> &'static str {
+    if kind == "sub_distributor" {
         "badge badge-sub"
     } else {
         "badge badge-terminal"
-    };
-    view! {
-        <span class=class>
-            {move || {
-                let locale = i18n.get_locale();
-                match &terminal_type {
-                    Some(t) => format!("{}·{}", kind_label(locale, &kind), terminal_type_label(locale, t)),
-                    None => kind_label(locale, &kind),
-                }
-            }}
-        </span>
+    }
+}
+
+/// The text of [`KindBadge`]: 二批, or 终端 with its type.
+pub fn kind_text(locale: Locale, kind: &str, terminal_type: Option<&str>) -> String {
+    match terminal_type {
+        Some(t) => format!(
+            "{}·{}",
+            kind_label(locale, kind),
+            terminal_type_label(locale, t)
+        ),
+        None => kind_label(locale, kind),
     }
 }
 

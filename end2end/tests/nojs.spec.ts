@@ -61,6 +61,25 @@ test.describe("with scripts off", () => {
     await page.getByRole("button", { name: "退出登录" }).click();
     await expect(page).toHaveURL(/\/login$/);
   });
+
+  test("the language switch works too, and keeps the page the user was on", async ({ page }) => {
+    const seen = requests(page);
+    await page.goto("/login");
+    await page.getByRole("button", { name: "切换为英文界面" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole("heading", { name: "Sign in to Qudao" })).toBeVisible();
+    await page.locator("#login").fill("liumin");
+    await page.locator("#password").fill(PASSWORD);
+    await page.locator("form.login-card button[type=submit]").click();
+    await expect(page).toHaveURL(/\/$/);
+    await page.goto("/customers?page=2");
+    await expect(page.locator("td[data-label='Rep']").first()).toBeVisible();
+    await page.getByRole("button", { name: "Switch to Chinese" }).click();
+    await expect(page).toHaveURL(/\/customers\?page=2$/);
+    await expect(page.locator("td[data-label='业务员']").first()).toBeVisible();
+    await expect(page.getByRole("heading", { name: "客户档案" })).toBeVisible();
+    expect(seen.filter((r) => r.startsWith("GET") && r.includes("/api/"))).toEqual([]);
+  });
 });
 
 test("a tap on 登录 before the app has loaded posts the form, and the password stays out of the address", async ({ page }) => {

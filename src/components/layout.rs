@@ -5,7 +5,7 @@ use crate::components::error_view::ServerErrorPage;
 use crate::components::hard_navigate;
 use crate::domain::staff::{Action, Role};
 use crate::error::AppError;
-use crate::features::auth::api::{CurrentUser, Logout, SessionInfo, logout};
+use crate::features::auth::api::{CurrentUser, Logout, SessionInfo, SetLanguage, logout};
 use crate::i18n::*;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -185,16 +185,19 @@ pub fn language_cookie(locale: Locale) -> String {
 }
 
 /// Switches between Chinese and English; the choice is kept in a cookie, so the server
-/// renders the next page in it too. The browser writes the cookie itself (see the
-/// `leptos_i18n` line of Cargo.toml).
+/// renders the next page in it too. Once the page's script runs, the page changes in place
+/// and the browser writes the cookie itself (see the `leptos_i18n` line of Cargo.toml);
+/// before that, the switch is a form the server answers (`set_language`).
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let toggle = move |_| {
-        let next = match i18n.get_locale() {
-            Locale::zh_CN => Locale::en,
-            Locale::en => Locale::zh_CN,
-        };
+    let next = move || match i18n.get_locale() {
+        Locale::zh_CN => Locale::en,
+        Locale::en => Locale::zh_CN,
+    };
+    let toggle = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let next = next();
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast as _;
@@ -206,18 +209,17 @@ pub fn LanguageSwitch() -> impl IntoView {
         i18n.set_locale(next);
     };
     view! {
-        <button
-            type="button"
-            class="button button-ghost lang-switch"
-            on:click=toggle
-            aria-label=move || t_string!(i18n, menu.switch_language_label).to_string()
-            lang=move || match i18n.get_locale() {
-                Locale::zh_CN => "en",
-                Locale::en => "zh-CN",
-            }
-        >
-            {t!(i18n, menu.switch_language)}
-        </button>
+        <form class="lang-form" method="post" action=SetLanguage::PATH on:submit=toggle>
+            <input type="hidden" name="lang" value=move || next().to_string() />
+            <button
+                type="submit"
+                class="button button-ghost lang-switch"
+                aria-label=move || t_string!(i18n, menu.switch_language_label).to_string()
+                lang=move || next().to_string()
+            >
+                {t!(i18n, menu.switch_language)}
+            </button>
+        </form>
     }
 }
 

@@ -339,3 +339,46 @@ async fn a_page_answers_with_the_status_of_what_it_shows() {
     let r = app.get(&owner, &format!("/customers/{other}")).await;
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_language_switch_works_as_a_plain_form_and_keeps_the_choice_for_the_whole_site() {
+    let app = spawn_app().await;
+    // before signing in, and signed in: back to the same page, the cookie set site-wide
+    for c in [app.client(), app.signed_in("zhangwei").await] {
+        let r = app
+            .post_form(&c, "language", "/customers?q=x", &[("lang", "en")])
+            .await;
+        let cookie = r
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("qudao_lang="))
+            .unwrap_or_default()
+            .to_owned();
+        let (back, err) = form_answer(&r);
+        assert_eq!((back.as_str(), err), ("/customers?q=x", None));
+        assert!(cookie.starts_with("qudao_lang=en;"), "{cookie}");
+        assert!(
+            cookie.contains("Path=/") && cookie.contains("Max-Age=31536000"),
+            "{cookie}"
+        );
+    }
+    // the next page comes in English
+    let c = app.client();
+    let r = c
+        .get(format!("{}/login", app.base))
+        .header(reqwest::header::COOKIE, "qudao_lang=en")
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Sign in to Qudao") && !html.contains("登录渠道"));
+    // anything but the two languages is refused, and no cookie is set
+    let r = app
+        .post_form(&c, "language", "/login", &[("lang", "fr\r\nX: y")])
+        .await;
+    assert!(r.headers().get(reqwest::header::SET_COOKIE).is_none());
+    let (_, err) = form_answer(&r);
+    assert!(err.is_some(), "refused");
+}

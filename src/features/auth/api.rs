@@ -68,3 +68,25 @@ pub async fn logout() -> Result<(), AppError> {
     crate::server::context::redirect_plain_form("/login");
     result
 }
+
+/// Keeps the chosen language (`zh-CN` or `en`) in the site-wide cookie. The language
+/// switch posts here while the page's script is still loading: a plain form post then
+/// comes back to the page it was on, drawn in that language. Once the script runs, the
+/// switch changes the page in place and writes the cookie itself.
+#[server(endpoint = "language", input = FormOrJson)]
+pub async fn set_language(lang: String) -> Result<(), AppError> {
+    use crate::domain::validation::{FieldError, FieldErrorCode};
+    use crate::i18n::Locale;
+    let locale = match lang.as_str() {
+        "zh-CN" => Locale::zh_CN,
+        "en" => Locale::en,
+        _ => {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "lang",
+                FieldErrorCode::InvalidChoice,
+            )]));
+        }
+    };
+    crate::server::context::set_cookie(&crate::components::layout::language_cookie(locale));
+    Ok(())
+}

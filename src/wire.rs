@@ -80,11 +80,132 @@ pub fn decode_input<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, InputError> 
         .map_err(|e| InputError::Form(e.to_string()))
 }
 
+/// A part of a JSON answer kept as its text and decoded only where it is used.
+///
+/// The code that decodes a type is compiled into the browser's module wherever the type
+/// is read. The tablet's offline bundle is read as the Today page starts, but its
+/// customers' 360° and its price lists are only needed once a customer's card or the
+/// order form is open: held as `Deferred`, their decoders come with the card's chunk and
+/// stay out of the first download. On the wire and in the device's store it is exactly
+/// the value itself, so a copy stored by an earlier version reads the same.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Deferred<T> {
+    raw: Box<serde_json::value::RawValue>,
+    #[serde(skip)]
+    of: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: Serialize> Deferred<T> {
+    /// `value` as it will be sent.
+    pub fn new(value: &T) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            raw: serde_json::value::to_raw_value(value)?,
+            of: std::marker::PhantomData,
+        })
+    }
+}
+
+impl<T: DeserializeOwned> Deferred<T> {
+    /// The value (an error when it is not a `T`, or was left out).
+    pub fn read(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.raw.get())
+    }
+}
+
+impl<T> Deferred<T> {
+    /// Some of its fields, read as `U` without reading the rest (a small decoder for
+    /// what a page shows of it).
+    pub fn peek<U: DeserializeOwned>(&self) -> Result<U, serde_json::Error> {
+        serde_json::from_str(self.raw.get())
+    }
+}
+
+impl<T: DeserializeOwned + Default> Deferred<T> {
+    /// The value; its default when the part was left out (a bundle from before it).
+    pub fn get(&self) -> Result<T, serde_json::Error> {
+        match self.raw.get() {
+            "null" => Ok(T::default()),
+            text => serde_json::from_str(text),
+        }
+    }
+}
+
+/// Left out: `null`, read as the type's default.
+impl<T> Default for Deferred<T> {
+    fn default() -> Self {
+        Self {
+            raw: serde_json::value::RawValue::NULL.to_owned(),
+            of: std::marker::PhantomData,
+        }
+    }
+}
+
+/// The same text: the same value.
+impl<T> PartialEq for Deferred<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw.get() == other.raw.get()
+    }
+}
+
+impl<T> Eq for Deferred<T> {}
+
 #[cfg(test)]
 mod tests {
     #![expect(clippy::unwrap_used)]
     use super::*;
     use serde::Deserialize;
+
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    struct Part {
+        code: String,
+        total: i64,
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Typed {
+        id: u32,
+        #[serde(default)]
+        parts: Vec<Part>,
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Lazy {
+        id: u32,
+        #[serde(default)]
+        parts: Deferred<Vec<Part>>,
+    }
+
+    proptest::proptest! {
+        /// Sent, stored and read again, a deferred part is the typed value, byte for
+        /// byte: a bundle written by either version reads in the other.
+        #[test]
+        fn a_deferred_part_is_the_value_itself_on_the_wire(
+            id: u32,
+            parts in proptest::collection::vec(("\\PC{0,12}", proptest::num::i64::ANY), 0..6),
+        ) {
+            let parts: Vec<Part> = parts.into_iter().map(|(code, total)| Part { code, total }).collect();
+            let typed = Typed { id, parts: parts.clone() };
+            let lazy = Lazy { id, parts: Deferred::new(&parts).unwrap() };
+            let text = serde_json::to_string(&typed).unwrap();
+            proptest::prop_assert_eq!(&serde_json::to_string(&lazy).unwrap(), &text);
+            let back: Lazy = serde_json::from_str(&text).unwrap();
+            proptest::prop_assert_eq!(back.parts.get().unwrap(), parts);
+            let again: Typed = serde_json::from_str(&serde_json::to_string(&back).unwrap()).unwrap();
+            proptest::prop_assert_eq!(again, typed);
+        }
+    }
+
+    #[test]
+    fn a_part_left_out_reads_as_empty_and_a_broken_one_as_an_error() {
+        let old: Lazy = serde_json::from_str(r#"{"id":1}"#).unwrap();
+        assert_eq!(old.parts.get().unwrap(), Vec::<Part>::new());
+        let stored = serde_json::to_string(&old).unwrap();
+        let again: Lazy = serde_json::from_str(&stored).unwrap();
+        assert_eq!(again.parts.get().unwrap(), Vec::<Part>::new());
+        let broken: Lazy = serde_json::from_str(r#"{"id":1,"parts":[{"code":7}]}"#).unwrap();
+        assert!(broken.parts.get().is_err());
+    }
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct Login {

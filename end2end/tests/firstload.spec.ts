@@ -8,9 +8,11 @@ import { hydrated, signedIn } from "./helpers";
 // (tools/precompress.sh).
 //
 // The target is 350 KB (issue 20). Splitting took the first load from 954 KiB to 407 KB,
-// the browser's build without the language-cookie code and chrono's formatter to 375 KB;
-// until the rest is cut, this ceiling stops it from growing back unnoticed.
-const FIRST_LOAD_WASM_BUDGET = 385_000;
+// the browser's build without the language-cookie code and chrono's formatter to 375 KB,
+// the offline bundle's 360° and prices and the outbox's records read only where they are
+// used (`wire::Deferred`) to 360 KB; until the rest is cut, this ceiling stops it from
+// growing back unnoticed.
+const FIRST_LOAD_WASM_BUDGET = 368_000;
 
 /** The wasm bytes that travel (as encoded on the wire) during `load`, and their URLs. */
 async function wasmTransferred(page: Page, load: () => Promise<void>) {

@@ -7,7 +7,7 @@
 use super::store::{self, KV, OUTBOX, StoreError};
 use crate::error::AppError;
 use crate::features::visits::api::{
-    OfflineBundle, OutboxEntry, OutboxItem, PhotoRef, SYNC_BATCH_MAX, SyncOutcome, sync_outbox,
+    OfflineBundle, OutboxEntry, PhotoRef, SYNC_BATCH_MAX, SyncOutcome, sync_outbox,
 };
 
 /// A new id from the browser's generator (`crypto.randomUUID`).
@@ -188,7 +188,8 @@ async fn sync_once(user_id: &str) -> Report {
         }
     };
     for chunk in waiting.chunks(SYNC_BATCH_MAX) {
-        let items: Vec<OutboxItem> = chunk.iter().map(|e| e.item.clone()).collect();
+        // as stored: the tablet never reads a record whole to send it
+        let items = chunk.iter().map(|e| e.item.clone()).collect();
         let results = match sync_outbox(items).await {
             Ok(r) => r,
             Err(e) => {

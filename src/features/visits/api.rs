@@ -210,16 +210,17 @@ pub struct OfflineBundle {
     pub customers: Vec<PlanCustomer>,
     pub products: Vec<ProductChoice>,
     /// The price lists and the agreed prices of the user's own customers: the tablet
-    /// prices an order with `domain::pricing::price_on`, as the office does.
+    /// prices an order with `domain::pricing::price_on`, as the office does. Read by
+    /// the order form only (`Deferred`: its decoder comes with the form's chunk).
     #[serde(default)]
-    pub prices: Vec<crate::domain::pricing::PriceEntry>,
+    pub prices: crate::wire::Deferred<Vec<crate::domain::pricing::PriceEntry>>,
     /// The 12 months of every glance's trend (`YYYY-MM`, oldest first).
     #[serde(default)]
     pub trend_months: Vec<String>,
     /// The read-only 360° of the user's customers that have anything to show, as known
-    /// at `generated_at`.
+    /// at `generated_at`. Read by the customer's card only (`Deferred`, as `prices`).
     #[serde(default)]
-    pub glances: Vec<CustomerGlance>,
+    pub glances: crate::wire::Deferred<Vec<CustomerGlance>>,
 }
 
 /// One customer's 360° on the tablet, read-only: sales per month, what they owe by age,
@@ -314,9 +315,75 @@ pub struct OutboxEntry {
     /// Beijing minute the record was made on the tablet.
     pub made_at: String,
     pub customer_name: String,
-    pub item: OutboxItem,
+    /// Read whole only by the forms (the card's chunk) and the server; the page reads
+    /// its kind and customer ([`OutboxEntry::head`]) and sends it on as it was stored.
+    pub item: crate::wire::Deferred<OutboxItem>,
     pub photos: Vec<PhotoRef>,
     pub refused: Option<AppError>,
+}
+
+/// What a waiting record is and whom it is for, as the Today page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemHead {
+    pub kind: ItemKind,
+    /// As the record names the customer: the id (visit, objection) or the code (order).
+    pub customer: String,
+}
+
+/// The kinds of [`OutboxItem`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    Visit,
+    Objection,
+    Order,
+}
+
+/// The fields of an [`OutboxItem`] that [`ItemHead`] holds (the rest is passed over).
+#[derive(Deserialize)]
+#[serde(tag = "kind", content = "input", rename_all = "snake_case")]
+enum HeadOf {
+    Visit { customer_id: String },
+    Objection { customer: String },
+    Order { customer_code: String },
+}
+
+impl OutboxEntry {
+    /// A record made on this device: `item` as it will be stored and sent.
+    pub fn new(
+        user_id: String,
+        made_at: String,
+        customer_name: String,
+        item: &OutboxItem,
+        photos: Vec<PhotoRef>,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            id: item.client_id().to_owned(),
+            user_id,
+            made_at,
+            customer_name,
+            item: crate::wire::Deferred::new(item)?,
+            photos,
+            refused: None,
+        })
+    }
+
+    /// Its kind and customer; none for a record this version cannot read.
+    pub fn head(&self) -> Option<ItemHead> {
+        Some(match self.item.peek::<HeadOf>().ok()? {
+            HeadOf::Visit { customer_id } => ItemHead {
+                kind: ItemKind::Visit,
+                customer: customer_id,
+            },
+            HeadOf::Objection { customer } => ItemHead {
+                kind: ItemKind::Objection,
+                customer,
+            },
+            HeadOf::Order { customer_code } => ItemHead {
+                kind: ItemKind::Order,
+                customer: customer_code,
+            },
+        })
+    }
 }
 
 /// Most records one sync call takes.
@@ -393,8 +460,11 @@ pub async fn get_offline_bundle() -> Result<OfflineBundle, AppError> {
     imp::offline_bundle().await
 }
 
+/// The tablet sends each record as it was stored (`Deferred`: it never reads them whole).
 #[server(endpoint = "visits/sync", input = Json)]
-pub async fn sync_outbox(items: Vec<OutboxItem>) -> Result<Vec<SyncResult>, AppError> {
+pub async fn sync_outbox(
+    items: Vec<crate::wire::Deferred<OutboxItem>>,
+) -> Result<Vec<SyncResult>, AppError> {
     imp::sync(items).await
 }
 
@@ -456,5 +526,58 @@ mod tests {
             serde_json::from_str::<CustomerGlance>(zeros_left_out).unwrap(),
             quiet
         );
+    }
+
+    proptest::proptest! {
+        /// A waiting record is stored and sent exactly as the typed record (a tablet's
+        /// outbox from before reads the same), and the page reads its kind and customer
+        /// from it without reading it whole.
+        #[test]
+        fn a_waiting_record_is_the_record_itself_and_its_head_names_kind_and_customer(
+            kind in 0u8..3,
+            customer in "\\PC{0,20}",
+            notes in "\\PC{0,40}",
+        ) {
+            let item = match kind {
+                0 => OutboxItem::Visit(VisitInput {
+                    id: "v-1".into(),
+                    customer_id: customer.clone(),
+                    notes: notes.clone(),
+                    ..VisitInput::default()
+                }),
+                1 => OutboxItem::Objection(ObjectionInput {
+                    client_id: "o-1".into(),
+                    customer: customer.clone(),
+                    description: notes.clone(),
+                    ..ObjectionInput::default()
+                }),
+                _ => OutboxItem::Order(OrderInput {
+                    client_id: "r-1".into(),
+                    customer_code: customer.clone(),
+                    ..OrderInput::default()
+                }),
+            };
+            let entry = OutboxEntry::new("u".into(), "2026-12-05T09:30".into(), "店".into(), &item, Vec::new()).unwrap();
+            proptest::prop_assert_eq!(&entry.id, item.client_id());
+            let head = entry.head().unwrap();
+            proptest::prop_assert_eq!(&head.customer, &customer);
+            proptest::prop_assert_eq!(head.kind, [ItemKind::Visit, ItemKind::Objection, ItemKind::Order][usize::from(kind)]);
+            let stored = serde_json::to_value(&entry).unwrap();
+            proptest::prop_assert_eq!(&stored["item"], &serde_json::to_value(&item).unwrap());
+            let back: OutboxEntry = serde_json::from_value(stored).unwrap();
+            proptest::prop_assert_eq!(back.item.read().unwrap(), item);
+        }
+    }
+
+    #[test]
+    fn a_record_this_version_cannot_read_has_no_head() {
+        let stored = serde_json::json!({
+            "id": "x", "user_id": "u", "made_at": "2026-12-05T09:30", "customer_name": "店",
+            "item": { "kind": "gift", "input": { "customer": "c" } },
+            "photos": [], "refused": null
+        });
+        let entry: OutboxEntry = serde_json::from_value(stored).unwrap();
+        assert_eq!(entry.head(), None);
+        assert!(entry.item.read().is_err());
     }
 }

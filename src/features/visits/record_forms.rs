@@ -53,6 +53,13 @@ pub(super) fn RecordForm(
         customer_name: StoredValue::new(customer.name.clone()),
         on_done,
     };
+    // a refused record being corrected: the form holds what it said
+    let form = match editing.as_ref().and_then(|e| e.item.read().ok()) {
+        Some(OutboxItem::Visit(v)) => Form::Visit(Some(v)),
+        Some(OutboxItem::Objection(o)) => Form::Objection(Some(o)),
+        Some(OutboxItem::Order(o)) => Form::Order(Some(o)),
+        None => form,
+    };
     // a new record gets a new id; a corrected one keeps its own
     let id = editing.map(|e| e.id).unwrap_or_else(new_id);
     let checked_in = minute_text(now_beijing());
@@ -133,14 +140,22 @@ impl Recorder {
         };
         let mut refs = self.old_photos.get_value();
         refs.extend(photos.iter().map(|(p, _)| p.clone()));
-        let entry = OutboxEntry {
-            id: item.client_id().to_string(),
+        let entry = match OutboxEntry::new(
             user_id,
-            made_at: minute_text(now_beijing()),
-            customer_name: self.customer_name.get_value(),
-            item,
-            photos: refs,
-            refused: None,
+            minute_text(now_beijing()),
+            self.customer_name.get_value(),
+            &item,
+            refs,
+        ) {
+            Ok(entry) => entry,
+            Err(e) => {
+                // not queued (cannot happen with these types): the form keeps the record
+                leptos::logging::warn!("outbox: {e}");
+                self.today.status.set(super::today_sync::SyncStatus::Failed(
+                    t_string!(i18n, visits.device_failed).to_string(),
+                ));
+                return;
+            }
         };
         self.today.queue(i18n, entry, photos, self.on_done);
     }

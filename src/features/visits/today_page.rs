@@ -9,7 +9,7 @@
 //! page starts, so the same page works from the service worker's copy. Its forms exist
 //! only once the script runs and go to the outbox, never straight to the server; their
 //! `action` names the server function that finally stores the record.
-use super::api::{CustomerGlance, OutboxEntry, OutboxItem, PlanCustomer};
+use super::api::{CustomerGlance, ItemKind, OutboxEntry, PlanCustomer};
 use super::record_forms::{Form, RecordForm};
 use super::today_sync::{SyncStatus, Today};
 use crate::app::ChunkError;
@@ -100,12 +100,15 @@ pub fn TodayPage() -> impl IntoView {
             <button type="button" class="button" aria-pressed=move || (tab.get() == Tab::All).to_string() on:click=move |_| { tab.set(Tab::All); selected.set(None); }>{t!(i18n, visits.tab_all)}</button>
         </nav>
         <Outbox today=today on_edit=Callback::new(move |e: OutboxEntry| {
-            selected.set(None);
-            let f = match &e.item {
-                OutboxItem::Visit(v) => Form::Visit(Some(v.clone())),
-                OutboxItem::Objection(o) => Form::Objection(Some(o.clone())),
-                OutboxItem::Order(o) => Form::Order(Some(o.clone())),
+            // the form (in the card's chunk) reads the record whole; a record this
+            // version cannot read can only be discarded
+            let f = match e.head().map(|h| h.kind) {
+                Some(ItemKind::Visit) => Form::Visit(None),
+                Some(ItemKind::Objection) => Form::Objection(None),
+                Some(ItemKind::Order) => Form::Order(None),
+                None => return,
             };
+            selected.set(None);
             editing.set(Some(e));
             form.set(Some(f));
         }) />
@@ -118,11 +121,7 @@ pub fn TodayPage() -> impl IntoView {
                     let edit = editing.get();
                     let cust = match &edit {
                         Some(e) => today.bundle.with(|b| {
-                            let id = match &e.item {
-                                OutboxItem::Visit(v) => v.customer_id.clone(),
-                                OutboxItem::Objection(o) => o.customer.clone(),
-                                OutboxItem::Order(o) => o.customer_code.clone(),
-                            };
+                            let id = e.head()?.customer;
                             b.as_ref().and_then(|b| b.customers.iter().find(|c| c.id.to_string() == id || c.code == id).cloned())
                         }),
                         None => customer.get(),
@@ -211,10 +210,11 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
             .filter(|e| Some(&e.user_id) == me.as_ref())
             .collect::<Vec<_>>()
     };
-    let kind_label = move |item: &OutboxItem| match item {
-        OutboxItem::Visit(_) => t_string!(i18n, visits.kind_visit).to_string(),
-        OutboxItem::Objection(_) => t_string!(i18n, visits.kind_objection).to_string(),
-        OutboxItem::Order(_) => t_string!(i18n, visits.kind_order).to_string(),
+    let kind_label = move |e: &OutboxEntry| match e.head().map(|h| h.kind) {
+        Some(ItemKind::Visit) => t_string!(i18n, visits.kind_visit).to_string(),
+        Some(ItemKind::Objection) => t_string!(i18n, visits.kind_objection).to_string(),
+        Some(ItemKind::Order) => t_string!(i18n, visits.kind_order).to_string(),
+        None => "?".to_owned(),
     };
     view! {
         <Show when=move || !mine().is_empty()>
@@ -223,7 +223,7 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
                 <ul class="outbox-list">
                     <For each=mine key=|e| (e.id.clone(), e.refused.is_some()) let:e>
                         {
-                            let label = format!("{} · {} · {}", kind_label(&e.item), e.customer_name, e.made_at.replace('T', " "));
+                            let label = format!("{} · {} · {}", kind_label(&e), e.customer_name, e.made_at.replace('T', " "));
                             let refused = e.refused.clone();
                             let fields: Vec<FieldError> = match &refused {
                                 Some(AppError::Validation(f)) => f.clone(),
@@ -488,6 +488,29 @@ fn draw_detail(d: Detail) -> AnyView {
     }
 }
 
+thread_local! {
+    /// The bundle's 360° list, read once per bundle (by its time) rather than per card.
+    static GLANCES: std::cell::RefCell<Option<(String, std::rc::Rc<Vec<CustomerGlance>>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// A customer's 360° from the bundle, read here in the card's chunk (`wire::Deferred`);
+/// none when the bundle has none for them or its list cannot be read.
+fn glance_of(
+    b: &super::api::OfflineBundle,
+    id: crate::domain::ids::CustomerId,
+) -> Option<CustomerGlance> {
+    let all = GLANCES.with_borrow_mut(|kept| match kept {
+        Some((at, all)) if *at == b.generated_at => Some(all.clone()),
+        _ => {
+            let all = std::rc::Rc::new(b.glances.get().ok()?);
+            *kept = Some((b.generated_at.clone(), all.clone()));
+            Some(all)
+        }
+    })?;
+    all.iter().find(|g| g.id == id).cloned()
+}
+
 #[component]
 fn CustomerCard(
     today: Today,
@@ -512,8 +535,8 @@ fn CustomerCard(
                 </Show>
             </dl>
             {today.bundle.with(|b| b.as_ref().and_then(|b| {
-                b.glances.iter().find(|g| g.id == c.id).map(|g| view! {
-                    <Glance glance=g.clone() months=b.trend_months.clone() at=b.generated_at.clone() />
+                glance_of(b, c.id).map(|g| view! {
+                    <Glance glance=g months=b.trend_months.clone() at=b.generated_at.clone() />
                 })
             }))}
                         {today.visited_here(c.id).then(|| view! { <p class="badge">{t!(i18n, visits.visited_waiting)}</p> })}

@@ -2,7 +2,7 @@
 //! server, the outbox) and how it syncs with the server — at start, when the device
 //! comes back online (trying again within seconds while the network is still down),
 //! and every half minute while records wait.
-use super::api::{OfflineBundle, OutboxEntry, OutboxItem, PhotoRef, ProductChoice};
+use super::api::{ItemKind, OfflineBundle, OutboxEntry, PhotoRef, ProductChoice};
 #[cfg(feature = "hydrate")]
 use crate::components::error_view::error_message;
 use crate::domain::ids::CustomerId;
@@ -69,10 +69,14 @@ impl Today {
             .with_untracked(|b| b.as_ref().map(|b| b.products.clone()).unwrap_or_default())
     }
 
-    /// The price entries the device holds (the lists, the user's customers' agreed prices).
+    /// The price entries the device holds (the lists, the user's customers' agreed prices);
+    /// none when they cannot be read (the order form then prices nothing by itself).
     pub(super) fn prices(self) -> Vec<crate::domain::pricing::PriceEntry> {
-        self.bundle
-            .with_untracked(|b| b.as_ref().map(|b| b.prices.clone()).unwrap_or_default())
+        self.bundle.with_untracked(|b| {
+            b.as_ref()
+                .and_then(|b| b.prices.get().ok())
+                .unwrap_or_default()
+        })
     }
 
     /// Records of the signed-in user: `(waiting, refused)`.
@@ -100,7 +104,8 @@ impl Today {
         self.entries.with(|es| {
             es.iter().any(|e| {
                 e.refused.is_none()
-                    && matches!(&e.item, OutboxItem::Visit(v) if v.customer_id == customer)
+                    && e.head()
+                        .is_some_and(|h| h.kind == ItemKind::Visit && h.customer == customer)
             })
         })
     }

@@ -22,6 +22,7 @@ use crate::server::context;
 use crate::server::context::scope_of;
 use crate::server::db::customers::Scope;
 use crate::server::db::{self, DbConn, UniqueKey as _, visits as repo};
+use crate::wire::Deferred;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -454,9 +455,9 @@ pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
     let (trend_months, glances) =
         glance::glances(&mut conn, user.company_id, user.id, &customers, now.date()).await?;
     Ok(OfflineBundle {
-        prices,
+        prices: Deferred::new(&prices)?,
         trend_months,
-        glances,
+        glances: Deferred::new(&glances)?,
         user_id: user.id,
         user_name: user.name.clone(),
         generated_at: now_utc.to_rfc3339(),
@@ -466,7 +467,7 @@ pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
     })
 }
 
-pub async fn sync(items: Vec<OutboxItem>) -> Result<Vec<SyncResult>, AppError> {
+pub async fn sync(items: Vec<Deferred<OutboxItem>>) -> Result<Vec<SyncResult>, AppError> {
     // a signed-out tablet keeps its whole outbox: nothing is tried
     let (_, user) = context::authorize(Action::WorkWithCustomers).await?;
     if items.len() > SYNC_BATCH_MAX {
@@ -475,6 +476,20 @@ pub async fn sync(items: Vec<OutboxItem>) -> Result<Vec<SyncResult>, AppError> {
             FieldErrorCode::TooLarge,
         )]));
     }
+    // every record read before any is stored: one this version cannot read refuses the
+    // batch as an unreadable request would, and the tablet keeps them all
+    let items = match items
+        .iter()
+        .map(Deferred::read)
+        .collect::<Result<Vec<OutboxItem>, _>>()
+    {
+        Ok(items) => items,
+        Err(e) => {
+            return Err(AppError::ServerFn(
+                leptos::server_fn::error::ServerFnErrorErr::Args(e.to_string()),
+            ));
+        }
+    };
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let id = item.client_id().to_string();

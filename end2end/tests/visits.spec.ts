@@ -304,3 +304,46 @@ test("on a day off in the company calendar a rep's Today plans nobody, says wher
     await owner.close();
   }
 });
+
+test("a waiting record this version cannot read is refused alone and can only be discarded; the rep's other records still go out", async ({ page }) => {
+  await signedIn(page, "zhangwei");
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  const me = ((await (await page.request.post("/api/visits/offline_bundle", { data: {} })).json()) as { user_id: string }).user_id;
+  // a record another version of the app left in the device's outbox
+  await page.evaluate(async (userId) => {
+    const entry = {
+      id: "gift-1", user_id: userId, made_at: "2026-12-05T09:30", customer_name: "某店",
+      item: { kind: "gift", input: { client_id: "gift-1" } }, photos: [], refused: null,
+    };
+    await new Promise<void>((done, fail) => {
+      const open = indexedDB.open("qudao", 1);
+      open.onerror = () => fail(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction("outbox", "readwrite");
+        tx.objectStore("outbox").put(JSON.stringify(entry), "gift-1");
+        tx.oncomplete = () => { open.result.close(); done(); };
+        tx.onerror = () => fail(tx.error);
+      };
+    });
+  }, me);
+  await page.reload();
+  await hydrated(page);
+  const refused = page.locator(".outbox-refused");
+  await expect(refused).toContainText("某店", { timeout: 20_000 });
+  await expect(refused.getByRole("button", { name: "修改后重新提交" })).toHaveCount(0);
+
+  // a visit made now is not held back by it
+  const stamp = `读不懂的记录之后 ${Date.now()}`;
+  await page.locator(".plan-list .plan-pick").first().click();
+  await page.getByRole("button", { name: "签到并记录拜访" }).click();
+  await page.locator('textarea[name="notes"]').fill(stamp);
+  await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
+  await expect.poll(() => visitsWithNotes(page.request, stamp), { timeout: 20_000 }).toBe(1);
+
+  page.once("dialog", (d) => d.accept());
+  await refused.getByRole("button", { name: "放弃这条记录" }).click();
+  await expect(page.locator(".outbox")).toHaveCount(0);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+});

@@ -412,6 +412,47 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
 }
 
 #[tokio::test]
+async fn a_record_the_server_cannot_read_is_refused_alone_and_one_without_an_id_refuses_the_batch()
+{
+    let app = spawn_app().await;
+    clear_visits(&app).await;
+    let rep = app.signed_in("zhangwei").await;
+    let mine = customers_of(&app, "zhangwei").await;
+    let good = uuid::Uuid::new_v4().to_string();
+    // another version's record kind, and a visit damaged on the device, each under its id
+    let batch = json!({ "items": [
+        { "kind": "gift", "input": { "client_id": "gift-1", "customer": mine[0].1 } },
+        visit(&good, &mine[0].0, "routine", vec![]),
+        { "kind": "visit", "input": { "id": "broken-1", "customer_id": 7 } },
+    ]});
+    let results = ok(&app, &rep, "visits/sync", batch.clone()).await;
+    assert_eq!(results[0]["id"], "gift-1");
+    assert_eq!(
+        errors(&outcome(&results, 0)["Refused"]),
+        vec![("kind".to_owned(), "InvalidChoice".to_owned())]
+    );
+    assert_eq!(outcome(&results, 1), json!("Saved"));
+    assert_eq!(results[2]["id"], "broken-1");
+    assert!(outcome(&results, 2)["Refused"].is_object());
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM visits WHERE id = $1", &good).await,
+        1
+    );
+    // a record with no id cannot be answered for: nothing of the batch is stored
+    let other = uuid::Uuid::new_v4().to_string();
+    let batch = json!({ "items": [
+        visit(&other, &mine[1].0, "routine", vec![]),
+        { "kind": "gift", "input": { "customer": mine[0].1 } },
+    ]});
+    let (status, _) = refused(&app, &rep, "visits/sync", batch).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM visits WHERE id = $1", &other).await,
+        0
+    );
+}
+
+#[tokio::test]
 async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
     let app = spawn_app().await;
     clear_visits(&app).await;

@@ -53,11 +53,21 @@ pub(super) fn RecordForm(
         customer_name: StoredValue::new(customer.name.clone()),
         on_done,
     };
-    // a refused record being corrected: the form holds what it said
-    let form = match editing.as_ref().and_then(|e| e.item.read().ok()) {
-        Some(OutboxItem::Visit(v)) => Form::Visit(Some(v)),
-        Some(OutboxItem::Objection(o)) => Form::Objection(Some(o)),
-        Some(OutboxItem::Order(o)) => Form::Order(Some(o)),
+    // a refused record being corrected: the form holds what it said (one this version
+    // cannot read is never replaced by an empty form: it can only be discarded)
+    let form = match editing.as_ref().map(|e| e.item.read()) {
+        Some(Ok(OutboxItem::Visit(v))) => Form::Visit(Some(v)),
+        Some(Ok(OutboxItem::Objection(o))) => Form::Objection(Some(o)),
+        Some(Ok(OutboxItem::Order(o))) => Form::Order(Some(o)),
+        Some(Err(e)) => {
+            leptos::logging::warn!("outbox: {e}");
+            let i18n = use_i18n();
+            return view! {
+                <p class="banner banner-error" role="alert">{t!(i18n, visits.record_unreadable)}</p>
+                <button type="button" class="button" on:click=move |_| on_done.run(())>{t!(i18n, common.close)}</button>
+            }
+            .into_any();
+        }
         None => form,
     };
     // a new record gets a new id; a corrected one keeps its own

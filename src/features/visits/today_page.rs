@@ -39,10 +39,12 @@ pub fn TodayPage() -> impl IntoView {
     {
         return view! { <crate::components::error_view::ForbiddenPage /> }.into_any();
     }
+    let entries = RwSignal::new(Vec::new());
     let today = Today {
         bundle: RwSignal::new(None),
         from_device: RwSignal::new(true),
-        entries: RwSignal::new(Vec::new()),
+        entries,
+        visited: Today::waiting_visits(entries),
         status: RwSignal::new(SyncStatus::Starting),
         retry: StoredValue::new(None),
     };
@@ -231,6 +233,8 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
                             };
                             let (edit_entry, drop_entry) = (e.clone(), e.clone());
                             let is_refused = refused.is_some();
+                            // a record this version cannot read can only be discarded
+                            let readable = e.head().is_some();
                             view! {
                                 <li class="outbox-item" class:outbox-refused=is_refused>
                                     <span>{label}</span>
@@ -243,7 +247,7 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
                                                 {fields.iter().map(|f| view! { <span class="field-error">{format!(" {}：{}", field_label(i18n, &f.field), field_message(i18n, f.code))}</span> }).collect_view()}
                                             </div>
                                             <div class="form-actions">
-                                                <button type="button" class="button" on:click=move |_| on_edit.run(edit_entry.clone())>{t!(i18n, visits.correct)}</button>
+                                                {readable.then(|| view! { <button type="button" class="button" on:click=move |_| on_edit.run(edit_entry.clone())>{t!(i18n, visits.correct)}</button> })}
                                                 <button type="button" class="button button-ghost" on:click=move |_| {
                                                     let confirmed = web_confirm(t_string!(i18n, visits.discard_confirm));
                                                     if confirmed {
@@ -275,10 +279,8 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
 /// When the bundle was made (UTC, RFC 3339) as the tablet shows it: `11-27 09:30`, Beijing
 /// time; nothing when unreadable.
 fn bundle_time(generated_at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(generated_at)
-        .map(|t| {
-            crate::domain::time::month_day_minute_text(crate::domain::time::to_beijing(t.to_utc()))
-        })
+    crate::domain::time::parse_utc(generated_at)
+        .map(|t| crate::domain::time::month_day_minute_text(crate::domain::time::to_beijing(t)))
         .unwrap_or_default()
 }
 

@@ -51,6 +51,8 @@ pub struct Today {
     pub(super) bundle: RwSignal<Option<OfflineBundle>>,
     pub(super) from_device: RwSignal<bool>,
     pub(super) entries: RwSignal<Vec<OutboxEntry>>,
+    /// The customers of the visits waiting in `entries` ([`Today::waiting_visits`]).
+    pub(super) visited: Memo<std::collections::BTreeSet<String>>,
     pub(super) status: RwSignal<SyncStatus>,
     /// The next try after the device came back online, while one waits.
     #[cfg_attr(not(feature = "hydrate"), expect(dead_code, reason = "the browser's"))]
@@ -97,17 +99,27 @@ impl Today {
         })
     }
 
-    /// Customers with a visit waiting in the outbox count as visited today (a refused
-    /// one does not: it may never be stored).
-    pub(super) fn visited_here(self, customer: CustomerId) -> bool {
-        let customer = customer.to_string();
-        self.entries.with(|es| {
-            es.iter().any(|e| {
-                e.refused.is_none()
-                    && e.head()
-                        .is_some_and(|h| h.kind == ItemKind::Visit && h.customer == customer)
+    /// The customers of the visits waiting in `entries` (not the refused ones: they may
+    /// never be stored), read once per change of the outbox rather than once per row.
+    pub(super) fn waiting_visits(
+        entries: RwSignal<Vec<OutboxEntry>>,
+    ) -> Memo<std::collections::BTreeSet<String>> {
+        Memo::new(move |_| {
+            entries.with(|es| {
+                es.iter()
+                    .filter(|e| e.refused.is_none())
+                    .filter_map(OutboxEntry::head)
+                    .filter(|h| h.kind == ItemKind::Visit)
+                    .map(|h| h.customer)
+                    .collect()
             })
         })
+    }
+
+    /// Customers with a visit waiting in the outbox count as visited today.
+    pub(super) fn visited_here(self, customer: CustomerId) -> bool {
+        let customer = customer.to_string();
+        self.visited.with(|v| v.contains(&customer))
     }
 
     #[cfg(feature = "hydrate")]

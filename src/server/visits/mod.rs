@@ -476,22 +476,42 @@ pub async fn sync(items: Vec<Deferred<OutboxItem>>) -> Result<Vec<SyncResult>, A
             FieldErrorCode::TooLarge,
         )]));
     }
-    // every record read before any is stored: one this version cannot read refuses the
-    // batch as an unreadable request would, and the tablet keeps them all
-    let items = match items
-        .iter()
-        .map(Deferred::read)
-        .collect::<Result<Vec<OutboxItem>, _>>()
-    {
-        Ok(items) => items,
-        Err(e) => {
-            return Err(AppError::ServerFn(
-                leptos::server_fn::error::ServerFnErrorErr::Args(e.to_string()),
-            ));
+    // Every record is read before any is stored. One this version cannot read (another
+    // version's, or damaged on the device) is refused alone, under its id, so the tablet
+    // shows it with the reason and the rep can discard it; the others go through. Without
+    // an id it cannot be answered for: the batch is refused as an unreadable request.
+    let mut read = Vec::with_capacity(items.len());
+    for raw in &items {
+        match raw.read() {
+            Ok(item) => read.push(Ok(item)),
+            Err(e) => match raw.peek::<RecordId>() {
+                Ok(RecordId { input }) if !input.id().is_empty() => {
+                    tracing::info!(by = %user.id, record = %input.id(), error = %e, "unreadable offline record");
+                    read.push(Err(input.id().to_owned()));
+                }
+                _ => {
+                    return Err(AppError::ServerFn(
+                        leptos::server_fn::error::ServerFnErrorErr::Args(e.to_string()),
+                    ));
+                }
+            },
         }
-    };
+    }
     let mut out = Vec::with_capacity(items.len());
-    for item in items {
+    for item in read {
+        let item = match item {
+            Ok(item) => item,
+            Err(id) => {
+                out.push(SyncResult {
+                    id,
+                    outcome: SyncOutcome::Refused(AppError::Validation(vec![FieldError::new(
+                        "kind",
+                        FieldErrorCode::InvalidChoice,
+                    )])),
+                });
+                continue;
+            }
+        };
         let id = item.client_id().to_string();
         let result = match item {
             OutboxItem::Visit(v) => record_visit(v).await,
@@ -521,6 +541,31 @@ pub async fn sync(items: Vec<Deferred<OutboxItem>>) -> Result<Vec<SyncResult>, A
         out.push(SyncResult { id, outcome });
     }
     Ok(out)
+}
+
+/// The id of an offline record that cannot be read whole (a visit's `id`, another
+/// record's `client_id`).
+#[derive(serde::Deserialize)]
+struct RecordId {
+    #[serde(default)]
+    input: RecordIdInput,
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct RecordIdInput {
+    id: String,
+    client_id: String,
+}
+
+impl RecordIdInput {
+    fn id(&self) -> &str {
+        if self.id.is_empty() {
+            &self.client_id
+        } else {
+            &self.id
+        }
+    }
 }
 
 fn saved_or_not(created: bool) -> SyncOutcome {

@@ -179,9 +179,13 @@ pub const LANGUAGE_COOKIE: &str = "qudao_lang";
 /// How long the chosen language is kept: a year.
 pub const LANGUAGE_COOKIE_SECS: i64 = 365 * 24 * 3600;
 
-/// The `document.cookie` text that keeps `locale` for every page of the site.
-pub fn language_cookie(locale: Locale) -> String {
-    format!("{LANGUAGE_COOKIE}={locale}; Path=/; Max-Age={LANGUAGE_COOKIE_SECS}; SameSite=Lax")
+/// The cookie (as `document.cookie` or `Set-Cookie` take it) that keeps `locale` for every
+/// page of the site; `secure` on a site served over HTTPS, as the session cookie.
+pub fn language_cookie(locale: Locale, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{LANGUAGE_COOKIE}={locale}; Path=/; Max-Age={LANGUAGE_COOKIE_SECS}; SameSite=Lax{secure}"
+    )
 }
 
 /// Switches between Chinese and English; the choice is kept in a cookie, so the server
@@ -203,7 +207,8 @@ pub fn LanguageSwitch() -> impl IntoView {
             use wasm_bindgen::JsCast as _;
             if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
                 // a refused cookie (privacy settings) leaves the choice to this page
-                let _ = doc.set_cookie(&language_cookie(next));
+                let https = doc.location().and_then(|l| l.protocol().ok());
+                let _ = doc.set_cookie(&language_cookie(next, https.as_deref() == Some("https:")));
             }
         }
         i18n.set_locale(next);

@@ -87,6 +87,7 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
             )]));
         }
     };
-    crate::server::context::set_cookie(&crate::components::layout::language_cookie(locale));
+    let secure = crate::server::context::app_state()?.config.secure_cookies;
+    crate::server::context::set_cookie(&crate::components::layout::language_cookie(locale, secure));
     Ok(())
 }

@@ -493,6 +493,9 @@ pub fn diff(before: &Values, after: &Values) -> Vec<FieldChange> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub id: i64,
+    /// Written as chrono does, read without its general parser (the first load reads it
+    /// in an edit conflict: `domain::time::utc_serde`).
+    #[serde(with = "crate::domain::time::utc_serde")]
     pub at: DateTime<Utc>,
     pub by_name: String,
     /// The profile version this change produced.

@@ -39,7 +39,8 @@ pub enum AppError {
     /// Someone saved this record since it was opened; these are their changes, newest
     /// first. Nothing was saved.
     #[error("edited meanwhile")]
-    EditConflict(Vec<crate::domain::profile::HistoryEntry>),
+    /// (Read by the profile page only, in its chunk: `wire::Deferred`.)
+    EditConflict(crate::wire::Deferred<Vec<crate::domain::profile::HistoryEntry>>),
     /// Something failed on the server; details are in the server log only.
     #[error("internal error")]
     Internal,

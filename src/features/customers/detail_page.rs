@@ -380,7 +380,9 @@ fn GroupForm(
                     errors.set(list);
                     focus_first_invalid();
                 }
-                Err(AppError::EditConflict(changes)) => conflict.set(Some(changes)),
+                Err(AppError::EditConflict(changes)) => {
+                    conflict.set(Some(changes.get().unwrap_or_default()));
+                }
                 Err(e) => failure.set(Some(error_message(i18n, &e))),
             }
         });

@@ -208,7 +208,8 @@ pub struct OfflineBundle {
     pub plan: TodayPlan,
     /// Every customer assigned to the user (the plan's lists hold the due ones).
     pub customers: Vec<PlanCustomer>,
-    pub products: Vec<ProductChoice>,
+    /// Read by the forms only (`Deferred`, as `prices`).
+    pub products: crate::wire::Deferred<Vec<ProductChoice>>,
     /// The price lists and the agreed prices of the user's own customers: the tablet
     /// prices an order with `domain::pricing::price_on`, as the office does. Read by
     /// the order form only (`Deferred`: its decoder comes with the form's chunk).
@@ -286,8 +287,9 @@ pub enum SyncOutcome {
     Saved,
     /// Sent before (a retry): nothing new was stored.
     AlreadySaved,
-    /// Refused; the tablet keeps the record and shows why.
-    Refused(AppError),
+    /// Refused; the tablet keeps the record and shows why (it stores the reason as sent:
+    /// `Deferred`, so the first load carries no encoder of every error).
+    Refused(crate::wire::Deferred<AppError>),
     /// Not stored because the server was busy (a long import holding the database):
     /// the record stays waiting and is sent again, without asking the rep.
     TryLater,
@@ -319,7 +321,8 @@ pub struct OutboxEntry {
     /// its kind and customer ([`OutboxEntry::head`]) and sends it on as it was stored.
     pub item: crate::wire::Deferred<OutboxItem>,
     pub photos: Vec<PhotoRef>,
-    pub refused: Option<AppError>,
+    /// Why the server refused it, as the server said it ([`SyncOutcome::Refused`]).
+    pub refused: Option<crate::wire::Deferred<AppError>>,
 }
 
 /// What a waiting record is and whom it is for, as the Today page lists it.

@@ -226,7 +226,7 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
                     <For each=mine key=|e| (e.id.clone(), e.refused.is_some()) let:e>
                         {
                             let label = format!("{} · {} · {}", kind_label(&e), e.customer_name, e.made_at.replace('T', " "));
-                            let refused = e.refused.clone();
+                            let refused = e.refused.as_ref().map(|r| r.read().unwrap_or(AppError::Internal));
                             let fields: Vec<FieldError> = match &refused {
                                 Some(AppError::Validation(f)) => f.clone(),
                                 _ => Vec::new(),

@@ -67,8 +67,11 @@ impl Today {
 
     /// The products of the bundle, for the forms' choices.
     pub(super) fn products(self) -> Vec<ProductChoice> {
-        self.bundle
-            .with_untracked(|b| b.as_ref().map(|b| b.products.clone()).unwrap_or_default())
+        self.bundle.with_untracked(|b| {
+            b.as_ref()
+                .and_then(|b| b.products.get().ok())
+                .unwrap_or_default()
+        })
     }
 
     /// The price entries the device holds (the lists, the user's customers' agreed prices);

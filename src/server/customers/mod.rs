@@ -296,9 +296,12 @@ async fn edit_conflict(conn: &mut DbConn, user: &CurrentUser, id: Uuid, version:
     let scope = scope_of(user);
     match repo::get(conn, user.company_id, scope, id).await {
         Ok(Some(r)) => match repo::history(conn, user.company_id, id, version, 100).await {
-            Ok(rows) => {
-                AppError::EditConflict(history_entries(rows, may_see_personal(user, r.rep_id)).0)
-            }
+            Ok(rows) => match crate::wire::Deferred::new(
+                &history_entries(rows, may_see_personal(user, r.rep_id)).0,
+            ) {
+                Ok(changes) => AppError::EditConflict(changes),
+                Err(e) => AppError::from(e),
+            },
             Err(e) => AppError::from(e),
         },
         Ok(None) => AppError::NotFound,

@@ -463,7 +463,7 @@ pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
         generated_at: now_utc.to_rfc3339(),
         plan,
         customers,
-        products,
+        products: Deferred::new(&products)?,
     })
 }
 
@@ -504,10 +504,9 @@ pub async fn sync(items: Vec<Deferred<OutboxItem>>) -> Result<Vec<SyncResult>, A
             Err(id) => {
                 out.push(SyncResult {
                     id,
-                    outcome: SyncOutcome::Refused(AppError::Validation(vec![FieldError::new(
-                        "kind",
-                        FieldErrorCode::InvalidChoice,
-                    )])),
+                    outcome: SyncOutcome::Refused(Deferred::new(&AppError::Validation(vec![
+                        FieldError::new("kind", FieldErrorCode::InvalidChoice),
+                    ]))?),
                 });
                 continue;
             }
@@ -535,7 +534,7 @@ pub async fn sync(items: Vec<Deferred<OutboxItem>>) -> Result<Vec<SyncResult>, A
             }
             Err(e) => {
                 tracing::info!(by = %user.id, record = %id, error = ?e, "offline record refused");
-                SyncOutcome::Refused(e)
+                SyncOutcome::Refused(Deferred::new(&e)?)
             }
         };
         out.push(SyncResult { id, outcome });

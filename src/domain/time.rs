@@ -143,7 +143,11 @@ pub fn parse_utc(text: &str) -> Option<DateTime<Utc>> {
     let offset = match b.get(i)? {
         b'Z' | b'z' if i + 1 == b.len() => 0,
         sign @ (b'+' | b'-') if sep(i + 3, b":") && i + 6 == b.len() => {
-            let secs = i32::try_from(num(i + 1, 2)? * 3600 + num(i + 4, 2)? * 60).ok()?;
+            let (hours, minutes) = (num(i + 1, 2)?, num(i + 4, 2)?);
+            if minutes > 59 {
+                return None;
+            }
+            let secs = i32::try_from(hours * 3600 + minutes * 60).ok()?;
             if *sign == b'-' { -secs } else { secs }
         }
         _ => return None,
@@ -215,6 +219,13 @@ mod tests {
             if let Some(at) = parse_utc(&text) {
                 prop_assert_eq!(Some(at), DateTime::parse_from_rfc3339(&text).ok().map(|t| t.to_utc()));
             }
+        }
+
+        /// Every offset chrono reads is read the same, and none it refuses is read.
+        #[test]
+        fn offsets_are_read_as_chrono_reads_them(hours in 0u32..100, minutes in 0u32..100, minus: bool) {
+            let text = format!("2026-11-27T09:30:00{}{hours:02}:{minutes:02}", if minus { '-' } else { '+' });
+            prop_assert_eq!(parse_utc(&text), DateTime::parse_from_rfc3339(&text).ok().map(|t| t.to_utc()), "{}", text);
         }
 
         /// The page texts are chrono's, for every minute of years 0–9999.

@@ -504,9 +504,10 @@ pub async fn sync(items: Vec<Deferred<OutboxItem>>) -> Result<Vec<SyncResult>, A
             Err(id) => {
                 out.push(SyncResult {
                     id,
-                    outcome: SyncOutcome::Refused(Deferred::new(&AppError::Validation(vec![
-                        FieldError::new("kind", FieldErrorCode::InvalidChoice),
-                    ]))?),
+                    outcome: refusal(&AppError::Validation(vec![FieldError::new(
+                        "kind",
+                        FieldErrorCode::InvalidChoice,
+                    )])),
                 });
                 continue;
             }
@@ -534,7 +535,7 @@ pub async fn sync(items: Vec<Deferred<OutboxItem>>) -> Result<Vec<SyncResult>, A
             }
             Err(e) => {
                 tracing::info!(by = %user.id, record = %id, error = ?e, "offline record refused");
-                SyncOutcome::Refused(Deferred::new(&e)?)
+                refusal(&e)
             }
         };
         out.push(SyncResult { id, outcome });
@@ -565,6 +566,17 @@ impl RecordIdInput {
             &self.id
         }
     }
+}
+
+/// A record's refusal as the tablet keeps it. The reason cannot fail to encode (no map
+/// with other than text keys); if it ever did, the record is still answered for, refused
+/// with an unreadable reason the tablet shows as an internal error, rather than the
+/// whole batch failing on every sync.
+fn refusal(e: &AppError) -> SyncOutcome {
+    SyncOutcome::Refused(Deferred::new(e).unwrap_or_else(|err| {
+        tracing::error!(error = %err, "a refusal could not be encoded");
+        Deferred::default()
+    }))
 }
 
 fn saved_or_not(created: bool) -> SyncOutcome {

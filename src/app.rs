@@ -91,16 +91,18 @@ fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
 /// What the user types before the app runs is kept. Hydrating a bound input (`bind:value`,
 /// `prop:value`) sets it to the value its signal starts with, which would wipe what was
 /// typed meanwhile — and the later the code comes, the more a fast user types. Until the
-/// page says it is hydrated (`data-hydrated` on `<body>`) and a quarter of a second after,
-/// every field the user changes is noted. The bound inputs' effects run just after that
-/// mark: then, and again at the end, each field the app reset gets its value back,
-/// announced by an `input` (text) or `change` (choices) event, so its signal learns it.
-const KEEP_TYPED: &str = "const typed=new Map(),chk=t=>t.type===\"checkbox\"||t.type===\"radio\",\
-note=e=>{const t=e.target;if(t instanceof HTMLInputElement||t instanceof HTMLTextAreaElement||t instanceof HTMLSelectElement)typed.set(t,chk(t)?t.checked:t.value)},\
+/// page says it is hydrated (`data-hydrated` on `<body>`), every field the user changes
+/// is noted. The bound inputs' effects run just after that mark: then, and again a quarter
+/// of a second later, each noted field the app reset gets its value back, announced by an
+/// `input` (text) or `change` (choices) event, so its signal learns it. A field the user
+/// changes after the mark is forgotten (the app has it): the app may then clear it, as the
+/// sign-in form clears a wrong password, without having it put back.
+const KEEP_TYPED: &str = "let h=0;const typed=new Map(),chk=t=>t.type===\"checkbox\"||t.type===\"radio\",\
+note=e=>{const t=e.target;if(t instanceof HTMLInputElement||t instanceof HTMLTextAreaElement||t instanceof HTMLSelectElement){if(h)typed.delete(t);else typed.set(t,chk(t)?t.checked:t.value)}},\
 put=()=>{for(const[t,v]of typed){const c=chk(t);if(!t.isConnected||(c?t.checked:t.value)===v)continue;\
 if(c)t.checked=v;else t.value=v;t.dispatchEvent(new Event(c||t instanceof HTMLSelectElement?\"change\":\"input\",{bubbles:true}))}};\
 addEventListener(\"input\",note,true);addEventListener(\"change\",note,true);\
-new MutationObserver((_,o)=>{if(!document.body.hasAttribute(\"data-hydrated\"))return;o.disconnect();setTimeout(put);\
+new MutationObserver((_,o)=>{if(!document.body.hasAttribute(\"data-hydrated\"))return;h=1;o.disconnect();setTimeout(put);\
 setTimeout(()=>{put();removeEventListener(\"input\",note,true);removeEventListener(\"change\",note,true)},250)})\
 .observe(document.body,{attributes:true,attributeFilter:[\"data-hydrated\"]});";
 

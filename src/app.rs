@@ -36,7 +36,7 @@ use crate::features::visits::page::VisitsPage;
 use crate::features::visits::today_page::TodayPage;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::{Lazy, LazyRoute, SsrMode};
@@ -54,12 +54,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, policy);
     }
+    // the head the page never changes after: written here, outside the hydrated app
+    #[cfg(feature = "ssr")]
+    let description = {
+        let locale = use_context::<http::request::Parts>()
+            .map(|parts| crate::server::http::page_locale(&parts.headers))
+            .unwrap_or_default();
+        td_string!(locale, app_tagline).to_string()
+    };
+    #[cfg(not(feature = "ssr"))]
+    let description = String::new();
     view! {
         <!DOCTYPE html>
         <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#b3261e" />
+                <meta name="description" content=description />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/favicon.ico" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <AutoReload options=options.clone() />
                 <HydrateAfterPaint options=options.clone() />
                 <HashedStylesheet options=options id="leptos" />
@@ -337,27 +352,25 @@ lazy_groups! {
     }
 }
 
-/// Title suffix, manifest and icons, in the current language.
+/// The title's suffix (the app's name, in the current language), and the app's name alone
+/// for pages without a title of their own. It is written into `<head>` on the server; in the browser the
+/// pages' titles set the window's name themselves (`components::Title`), so this draws
+/// nothing there. Both sides put the same empty placeholder in the body: the browser's
+/// `()` (an empty comment, then, with erased components, the marker after it) must find
+/// what the server wrote, so the server's `()` comes first too.
 #[component]
 fn Head() -> impl IntoView {
-    let i18n = use_i18n();
-    // On the server the formatter runs when the response is written, possibly outside the
-    // request's reactive arena: it must not read signals there (see `head_text`).
     #[cfg(feature = "ssr")]
-    let app_name = {
-        let name = t_string!(i18n, app_name).to_string();
-        move || name.clone()
-    };
-    #[cfg(not(feature = "ssr"))]
-    let app_name = move || t_string!(i18n, app_name).to_string();
-    view! {
-        <Title formatter=move |page: String| {
-            if page.is_empty() { app_name() } else { format!("{page} · {}", app_name()) }
-        } />
-        <Meta name="theme-color" content="#b3261e" />
-        <Meta name="description" content=crate::components::head_text(move || t_string!(i18n, app_tagline).to_string()) />
-        <Link rel="manifest" href="/manifest.webmanifest" />
-        <Link rel="icon" href="/favicon.ico" />
-        <Link rel="apple-touch-icon" href="/icons/icon-192.png" />
+    {
+        let i18n = use_i18n();
+        // the formatter runs when the response is written, possibly outside the request's
+        // reactive arena: it must not read signals there (see `head_text`)
+        let app_name = t_string!(i18n, app_name).to_string();
+        (
+            (),
+            // an empty title under every page's own: a page that draws none (a load error
+            // in place of a profile) is still named after the app, not left untitled
+            view! { <leptos_meta::Title text="" formatter=move |page: String| crate::components::title::full_title(&page, &app_name) /> },
+        )
     }
 }

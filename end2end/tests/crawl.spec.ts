@@ -1,11 +1,11 @@
 // The crawl: every page of the router's route table, loaded afresh (a full page load, as
 // a bookmark, a reload or a tablet waking up does), as every role, in both languages, at
 // tablet and phone width. It fails on a console error, a page error, a page that never
-// hydrates, program text on screen, an HTTP error the role should not meet, sideways
-// scrolling, a tap target under 44 px in a table, and on any paged list whose "next"
-// and "previous" do not work. Routes come from the server binary itself
-// (`qudao routes`), ids from the links the role is shown, so a new page is crawled
-// without a new test.
+// hydrates, a window title the browser changes, program text on screen, an HTTP error
+// the role should not meet, sideways scrolling, a tap target under 44 px in a table, and
+// on any paged list whose "next" and "previous" do not work. Routes come from the server
+// binary itself (`qudao routes`), ids from the links the role is shown, so a new page is
+// crawled without a new test.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { serverBin } from "../playwright.config";
@@ -160,6 +160,15 @@ for (const vp of viewports) {
           );
           for (const e of unexpected) problems.push(`${url}: console: ${e.slice(0, 300)}`);
           for (const p of await looks(page)) problems.push(`${url}: ${p}`);
+          // the app names the window itself once it runs: the name it gives is the one
+          // the server wrote, and it carries the app's name
+          const written = await page.evaluate(
+            (html) => new DOMParser().parseFromString(html, "text/html").title,
+            (await response?.text()) ?? "",
+          );
+          const shown = await page.title();
+          if (shown !== written) problems.push(`${url}: the title "${written}" became "${shown}" in the browser`);
+          if (!/(渠道|Qudao)$/.test(shown)) problems.push(`${url}: the title "${shown}" does not name the app`);
           if (status === 200 && !borrowed) {
             for (const l of await links(page)) if (!seen.includes(l)) seen.push(l);
             // every pager on the page goes forward and back; one that says there are more

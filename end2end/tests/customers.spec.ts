@@ -201,3 +201,27 @@ test("switching the language relabels every row of the list, and a ticked row st
   await expect(page).toHaveURL(/\/customers\/[0-9a-f-]{36}$/);
   await expect(page.locator(".cust-head h1")).toBeVisible();
 });
+
+// The browser names the window itself once the app runs (the server writes the first
+// title): in-app navigation, a record's own name and a language switch must all show.
+test("the window's title follows the page, the record and the language in the app", async ({ page }) => {
+  await signedIn(page, "liumin");
+  await page.goto("/customers");
+  await hydrated(page);
+  await expect(page).toHaveTitle("客户档案 · 渠道");
+  await page.getByRole("navigation").getByRole("link", { name: "订单" }).click();
+  await expect(page.getByRole("heading", { name: "订单", exact: true })).toBeVisible();
+  await expect(page).toHaveTitle("订单 · 渠道");
+  await page.goBack();
+  await expect(page).toHaveTitle("客户档案 · 渠道");
+  const row = page.locator("tbody tr").first();
+  const name = ((await row.locator("a.cust-name").textContent()) ?? "").trim();
+  expect(name).not.toBe("");
+  await row.locator("a.cust-name").click();
+  await expect(page.locator(".cust-head h1")).toHaveText(name);
+  await expect(page).toHaveTitle(`${name} · 渠道`);
+  await page.getByRole("button", { name: "切换为英文界面" }).click();
+  await expect(page).toHaveTitle(`${name} · Qudao`);
+  await page.getByRole("navigation").getByRole("link", { name: "Customers" }).click();
+  await expect(page).toHaveTitle("Customers · Qudao");
+});

@@ -10,9 +10,10 @@ import { hydrated, signedIn } from "./helpers";
 // The target is 350 KB (issue 20). Splitting took the first load from 954 KiB to 407 KB,
 // the browser's build without the language-cookie code and chrono's formatter to 375 KB,
 // the parts of answers only a chunk reads kept as JSON text until it does
-// (`wire::Deferred`) and chrono's parser replaced to 350.1 KB (341.9 KiB); this ceiling
-// stops it from growing back unnoticed.
-const FIRST_LOAD_WASM_BUDGET = 358_000;
+// (`wire::Deferred`) and chrono's parser replaced to 350.1 KB (341.9 KiB), and leptos_meta
+// left to the server (the browser sets the title itself) to 343.6 KB. The ceiling is the
+// target itself.
+const FIRST_LOAD_WASM_BUDGET = 350_000;
 
 /** The wasm bytes that travel (as encoded on the wire) during `load`, and their URLs. */
 async function wasmTransferred(page: Page, load: () => Promise<void>) {

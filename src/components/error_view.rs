@@ -1,13 +1,13 @@
 //! Every error the user can meet, in their language: messages for [`AppError`] and field
 //! codes, and the full-page 404 / 403 / 500 screens (which also set the HTTP status
 //! when rendered on the server).
+use crate::components::Title;
 use crate::domain::validation::{FieldError, FieldErrorCode};
 use crate::error::{AppError, Conflict};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnErrorErr;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
 
 /// One sentence for an error, in the current language.
 pub fn error_message(i18n: I18nContext<Locale>, e: &AppError) -> String {

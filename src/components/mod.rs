@@ -4,7 +4,10 @@ pub mod error_view;
 pub mod form;
 pub mod layout;
 pub mod pager;
+pub mod title;
 pub mod upload;
+
+pub use title::Title;
 
 /// Leaves the single-page app and loads `path` afresh (used after sign-in and sign-out,
 /// so that no state of the previous user survives).

@@ -374,6 +374,32 @@ async fn the_language_switch_works_as_a_plain_form_and_keeps_the_choice_for_the_
         .unwrap();
     let html = r.text().await.unwrap();
     assert!(html.contains("Sign in to Qudao") && !html.contains("登录渠道"));
+    // and so does its head, which the server alone writes (the browser only retitles)
+    let head = |html: &str| html.split("</head>").next().unwrap_or_default().to_owned();
+    let en = head(&html);
+    let zh = head(&app.get(&app.client(), "/login").await.text().await.unwrap());
+    for (head, title, description) in [
+        (
+            &en,
+            "<title>Sign in · Qudao</title>",
+            "content=\"CRM for distributors\"",
+        ),
+        (
+            &zh,
+            "<title>登录 · 渠道</title>",
+            "content=\"经销商客户关系管理\"",
+        ),
+    ] {
+        assert!(head.contains(title), "{head}");
+        assert!(head.contains(description), "{head}");
+        for link in [
+            "href=\"/manifest.webmanifest\"",
+            "href=\"/icons/icon-192.png\"",
+            "name=\"theme-color\"",
+        ] {
+            assert!(head.contains(link), "{link} in {head}");
+        }
+    }
     // anything but the two languages is refused, and no cookie is set
     let r = app
         .post_form(&c, "language", "/login", &[("lang", "fr\r\nX: y")])

@@ -443,6 +443,40 @@ fn resolved_resources(html: &str) -> Vec<(u32, &str)> {
     out
 }
 
+/// The `<title>` the server wrote, if any.
+fn title_of(html: &str) -> Option<&str> {
+    let (_, rest) = html.split_once("<title>")?;
+    Some(rest.split_once("</title>")?.0)
+}
+
+/// A page that draws no title of its own (a refusal in place of a profile) is still
+/// named after the app: it once had no `<title>` at all.
+#[tokio::test]
+async fn a_page_without_a_title_of_its_own_is_named_after_the_app() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("laoban").await;
+    let list = app.get(&owner, "/customers").await.text().await.unwrap();
+    // the first profile the list links to
+    let id = list
+        .split("href=\"/customers/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"'))
+        .find_map(|(id, _)| uuid::Uuid::parse_str(id).ok())
+        .unwrap();
+    let driver = app.signed_in("wugang").await;
+    let r = app.get(&driver, &format!("/customers/{id}")).await;
+    assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+    let html = r.text().await.unwrap();
+    assert_eq!(title_of(&html), Some("渠道"));
+    let r = app.get(&owner, &format!("/customers/{id}")).await;
+    let html = r.text().await.unwrap();
+    let title = title_of(&html).unwrap();
+    assert!(
+        title.ends_with(" · 渠道") && title.len() > " · 渠道".len(),
+        "{title}"
+    );
+}
+
 /// A suspense above a page re-runs, on the server, the closures below it to find what they
 /// wait for; when the page was below one, each run drew it again: every page was drawn two
 /// or three times, each copy running its own data requests and sending its own copy of
@@ -461,6 +495,12 @@ async fn every_page_is_drawn_once_on_the_server() {
             assert!(
                 !html.contains("move |") && !html.contains("on : click"),
                 "{login} on {page}: code drawn as text"
+            );
+            // the window is named: the page's own title and the app's, or the app's alone
+            assert!(
+                title_of(&html).is_some_and(|t| t.ends_with("渠道")),
+                "{login} on {page}: title {:?}",
+                title_of(&html)
             );
             let resources = resolved_resources(&html);
             let mut seen = std::collections::HashMap::new();

@@ -1,5 +1,6 @@
 //! The sign-in page.
 use crate::app::SessionResource;
+use crate::components::Title;
 use crate::components::error_view::{ErrorBanner, error_message, message_for};
 use crate::components::form::{TextField, posted_error};
 use crate::components::hard_navigate;
@@ -9,7 +10,6 @@ use crate::features::auth::api::{Login, SessionInfo, login};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 

@@ -11,6 +11,7 @@ use super::api::{
 use super::components::{CompletenessBar, KindBadge, ProfileInput, TierBadge};
 use super::labels::{display_value, field_label, group_label};
 use super::overview::{CustomerTickets, SalesTrendSection};
+use crate::components::Title;
 use crate::components::error_view::{ErrorBanner, LoadError, error_message};
 use crate::components::form::{focus_first_invalid, posted_errors};
 use crate::components::upload::{picked_file, post_file};
@@ -31,7 +32,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};

@@ -4,6 +4,7 @@
 //! transaction on the server: with any error nothing is saved.
 use super::labels::field_label;
 use super::transfer::{ImportOptions, ImportOutcome, ImportReport, OnDuplicate, problem_message};
+use crate::components::Title;
 use crate::components::error_view::{error_message, field_message};
 use crate::components::upload::{file_signal, picked_file, post_file_for};
 use crate::domain::profile::FIELDS;
@@ -11,7 +12,6 @@ use crate::domain::staff::Action;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]

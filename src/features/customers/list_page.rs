@@ -6,6 +6,7 @@ use super::api::{
 };
 use super::components::{CompletenessBar, TierBadge, kind_class, kind_text};
 use super::labels::{kind_label, status_label, terminal_type_label};
+use crate::components::Title;
 use crate::components::error_view::{LoadError, error_message};
 use crate::components::pager::Pager;
 use crate::domain::customer::{CustomerKind, TerminalType};
@@ -13,7 +14,6 @@ use crate::domain::ids::{CustomerId, EmployeeId};
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};

@@ -3,6 +3,7 @@
 //! terminal it serves. A rep's new customers are assigned to the rep.
 use super::api::{CreateCustomer, create_customer, customer_filters};
 use super::components::ProfileInput;
+use crate::components::Title;
 use crate::components::error_view::{ErrorBanner, ForbiddenPage, LoadError, error_message};
 use crate::components::form::{focus_first_invalid, posted_errors};
 use crate::domain::profile::{CustomerDraft, FieldSpec, Group, Values, group_fields};
@@ -10,7 +11,6 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};

@@ -1,11 +1,11 @@
 //! The dashboard page: a grid of tiles.
+use crate::components::Title;
 use crate::components::error_view::LoadError;
 use crate::components::layout::{role_name, use_current_user};
 use crate::domain::segmentation::Class;
 use crate::features::dashboard::api::get_dashboard;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {

@@ -6,6 +6,7 @@ use super::api::{
     AddTraining, DevelopmentOverview, EmployeeDevelopment, MakeSuggestion, SetSkill,
     SuggestionView, decide_suggestion, get_development, get_employee_development,
 };
+use crate::components::Title;
 use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::domain::development::{SuggestionStatus, TrainingInput};
 use crate::error::AppError;
@@ -13,7 +14,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn hours(tenths: i64) -> String {

@@ -5,6 +5,7 @@ use super::api::{
     ReportViolation, Signals, ViolationSummary, decide_violation, discipline_signals,
     list_violations,
 };
+use crate::components::Title;
 use crate::components::error_view::{ActionError, LoadError, error_message, message_for};
 use crate::components::layout::use_current_user;
 use crate::components::upload::{file_signal, picked_file, post_file_for};
@@ -17,7 +18,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 
 pub fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, k: ViolationKind) -> String {
     match k {

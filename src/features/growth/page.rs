@@ -2,6 +2,7 @@
 //! URL; a sortable table of YoY, previous period and the years before, support
 //! candidates flagged with their reason; export to Excel.
 use super::api::{GROWTH_PAGE, GrowthData, GrowthQuery, growth_watch, save_candidate_rule};
+use crate::components::Title;
 use crate::components::error_view::{error_message, field_message};
 use crate::components::pager::Pager;
 use crate::domain::growth::CandidateReason;
@@ -14,7 +15,6 @@ use crate::features::tiers::transitions_page::growth_text;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 

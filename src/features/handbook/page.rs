@@ -6,6 +6,7 @@ use super::api::{
     Edition, HandbookPage as Page, SaveHandbookDraft, acknowledge_handbook, get_handbook,
     publish_handbook, save_handbook_draft,
 };
+use crate::components::Title;
 use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::domain::handbook::Draft;
 use crate::domain::money::Money;
@@ -19,7 +20,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]

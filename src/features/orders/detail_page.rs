@@ -5,13 +5,13 @@
 //! is refused instead of repeated.
 use super::api::{OrderDetail, OrderStatus, Step, StepOrder, get_order};
 use super::components::{StatusBadge, event_label, price_source_label, step_label};
+use crate::components::Title;
 use crate::components::error_view::{LoadError, error_message, field_message};
 use crate::error::{AppError, Conflict};
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 

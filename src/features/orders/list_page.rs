@@ -2,12 +2,12 @@
 //! button that takes a new one. A rep sees their own customers' orders.
 use super::api::{ORDER_PAGE, OrderPage, OrderStatus, list_orders};
 use super::components::{StatusBadge, status_label};
+use crate::components::Title;
 use crate::components::error_view::LoadError;
 use crate::components::pager::{Pager, use_page_param};
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 

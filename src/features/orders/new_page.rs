@@ -4,6 +4,7 @@
 //! managers may type another price (under the floor with a reason). Saved as a draft
 //! ("待确认"), then the order's page opens.
 use super::api::{CreateOrder, OrderInput, OrderLineInput};
+use crate::components::Title;
 use crate::components::error_view::{ForbiddenPage, LoadError, error_message, message_for};
 use crate::components::layout::use_current_user;
 use crate::domain::money::Money;
@@ -14,7 +15,6 @@ use crate::features::sales::api::{ProductSummary, list_products};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 

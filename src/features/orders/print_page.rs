@@ -4,12 +4,12 @@
 //! and boxes for the signatures. It prints on A5 landscape (the usual two-part carbon
 //! form's size) or A4 through the browser's print; nothing but the note is printed.
 use super::api::get_order;
+use crate::components::Title;
 use crate::components::error_view::LoadError;
 use crate::components::layout::use_current_user;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 

@@ -5,6 +5,7 @@ use super::api::{
     DeletePrice, PriceLine, PricePage, PriceSheet, ProductOption, SavePrice, get_price_sheet,
     list_prices,
 };
+use crate::components::Title;
 use crate::components::error_view::{ActionError, LoadError, error_message, field_message};
 use crate::components::layout::use_current_user;
 use crate::components::pager::{Pager, use_page_param};
@@ -16,7 +17,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 

@@ -3,12 +3,12 @@
 //! most overdue first — with the export to Excel. A rep sees their own customers.
 use super::api::{AGING_PAGE, AgingReport, get_aging};
 use super::components::{AgingCells, AgingHeads};
+use crate::components::Title;
 use crate::components::error_view::LoadError;
 use crate::components::pager::{Pager, use_page_param};
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 fn href(page: u32) -> String {

@@ -9,13 +9,13 @@ use super::api::{
     PaymentView, RecordPayment, VoidPayment, get_statement,
 };
 use super::components::{AgingCells, AgingHeads, method_label};
+use crate::components::Title;
 use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 

@@ -1,6 +1,7 @@
 //! The product catalogue (`/products`): everyone sees it (order entry picks from it);
 //! owner and managers add and edit products.
 use super::api::{ProductSummary, SaveProduct, list_products};
+use crate::components::Title;
 use crate::components::error_view::{LoadError, error_message, field_message};
 use crate::components::layout::use_current_user;
 use crate::domain::sales::ProductInput;
@@ -10,7 +11,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]

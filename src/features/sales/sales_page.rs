@@ -11,6 +11,7 @@ use super::transfer::{
     SalesImportOptions, SalesImportOutcome, SalesImportReport, already_imported_message,
     column_label, sales_problem_message,
 };
+use crate::components::Title;
 use crate::components::error_view::{ActionError, LoadError, error_message, field_message};
 use crate::components::layout::use_current_user;
 use crate::components::pager::{Pager, use_page_param};
@@ -20,7 +21,6 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]

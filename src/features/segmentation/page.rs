@@ -8,6 +8,7 @@ use super::api::{
     list_tier_snapshots,
 };
 use super::chart::{ParetoChart, now_ms};
+use crate::components::Title;
 use crate::components::error_view::{LoadError, error_message, field_message};
 use crate::components::layout::use_current_user;
 use crate::domain::sales::{Measure, Period};
@@ -19,7 +20,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 

@@ -1,5 +1,6 @@
 //! The staff page: the list for owner and managers; add, edit, deactivate / reactivate and
 //! password reset for the owner.
+use crate::components::Title;
 use crate::components::dialog::Dialog;
 use crate::components::error_view::{
     ErrorBanner, ForbiddenPage, LoadError, error_message, message_for,
@@ -17,7 +18,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 
 /// Which dialog is open.
 #[derive(Clone, PartialEq)]

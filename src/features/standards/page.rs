@@ -3,6 +3,7 @@
 //! (opening hours, working weekdays, holidays and 调休 days). The owner edits; everyone
 //! reads.
 use super::api::{SaveCalendar, SaveStandard, StandardsDetail, get_standards};
+use crate::components::Title;
 use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::domain::sla::CalendarInput;
 use crate::domain::tickets::{ServiceStandard, StandardInput, StandardKind};
@@ -13,7 +14,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 
 /// Minutes as the hours field shows them: `4`, `0.5`, `1.25`.
 fn hours_text(minutes: i64) -> String {

@@ -8,6 +8,7 @@ use super::api::{
 use super::components::{
     Countdown, category_label, objection_status_label, standard_label, use_elapsed,
 };
+use crate::components::Title;
 use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::domain::tickets::{DeliveryInput, ObjectionCategory, ObjectionInput, StandardKind};
 use crate::error::AppError;
@@ -16,7 +17,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]

@@ -3,12 +3,12 @@
 use super::api::{Compliance, ticket_compliance};
 use super::board_page::TicketTabs;
 use super::components::standard_label;
+use crate::components::Title;
 use crate::components::error_view::LoadError;
 use crate::domain::tickets::{StandardKind, Tally};
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 fn pct(t: Tally) -> String {
     t.permille()

@@ -5,11 +5,11 @@
 //! customers); a rep or a manager who drives sees their own round here too.
 use super::api::{DeliveryRound, DeliveryStop, my_deliveries};
 use super::components::{Countdown, use_elapsed};
+use crate::components::Title;
 use crate::components::error_view::LoadError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]

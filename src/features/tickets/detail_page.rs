@@ -11,6 +11,7 @@ use super::board_page::TicketTabs;
 use super::components::{
     Countdown, category_label, objection_status_label, standard_label, use_elapsed,
 };
+use crate::components::Title;
 use crate::components::error_view::{LoadError, error_message, message_for};
 use crate::components::upload::{picked_file, post_file_for};
 use crate::domain::ids::EmployeeId;
@@ -21,7 +22,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn param_id() -> Memo<String> {

@@ -3,13 +3,13 @@
 //! new classification.
 use super::api::list_tier_changes;
 use super::transitions_page::TierTabs;
+use crate::components::Title;
 use crate::components::error_view::LoadError;
 use crate::domain::segmentation::Class;
 use crate::features::customers::components::ClassBadge;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 fn rank(c: Class) -> u8 {
     match c {

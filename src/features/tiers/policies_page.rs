@@ -2,6 +2,7 @@
 //! for a new version with its effective date, and every version.
 use super::api::{PolicyOverview, PolicySummary, SaveTierPolicy, list_tier_policies};
 use super::transitions_page::TierTabs;
+use crate::components::Title;
 use crate::components::error_view::{ActionError, LoadError, message_for};
 use crate::domain::ids::PolicyId;
 use crate::domain::money::Money;
@@ -13,7 +14,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 
 pub fn support_label(i18n: leptos_i18n::I18nContext<Locale>, s: SupportType) -> String {
     match s {

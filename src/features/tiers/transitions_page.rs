@@ -7,6 +7,7 @@ use super::api::{
     compare_tiers, list_moved_customers,
 };
 use super::flow::{TierFlow, dest_label, origin_label};
+use crate::components::Title;
 use crate::components::error_view::{LoadError, error_message, field_message};
 use crate::components::pager::Pager;
 use crate::domain::growth::Growth;
@@ -18,7 +19,6 @@ use crate::features::segmentation::page::measure_label;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};

@@ -9,6 +9,7 @@ use super::api::{
     get_visit_compliance, list_visits,
 };
 use super::today_page::purpose_label;
+use crate::components::Title;
 use crate::components::error_view::{ActionError, LoadError, error_message, message_for};
 use crate::components::pager::{Pager, use_page_param};
 use crate::domain::segmentation::Class;
@@ -19,7 +20,6 @@ use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 
 fn permille(p: Option<u32>) -> String {
     p.map_or_else(|| "—".into(), |p| format!("{}.{} %", p / 10, p % 10))

@@ -13,6 +13,7 @@ use super::api::{CustomerGlance, ItemKind, OutboxEntry, PlanCustomer};
 use super::record_forms::{Form, RecordForm};
 use super::today_sync::{SyncStatus, Today};
 use crate::app::ChunkError;
+use crate::components::Title;
 use crate::components::error_view::ChunkFailed;
 use crate::components::error_view::{error_message, field_message};
 use crate::domain::validation::FieldError;
@@ -21,7 +22,6 @@ use crate::error::AppError;
 use crate::features::customers::components::TierBadge;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {

@@ -212,7 +212,7 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
             .filter(|e| Some(&e.user_id) == me.as_ref())
             .collect::<Vec<_>>()
     };
-    let kind_label = move |e: &OutboxEntry| match e.head().map(|h| h.kind) {
+    let kind_label = move |kind: Option<ItemKind>| match kind {
         Some(ItemKind::Visit) => t_string!(i18n, visits.kind_visit).to_string(),
         Some(ItemKind::Objection) => t_string!(i18n, visits.kind_objection).to_string(),
         Some(ItemKind::Order) => t_string!(i18n, visits.kind_order).to_string(),
@@ -225,7 +225,10 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
                 <ul class="outbox-list">
                     <For each=mine key=|e| (e.id.clone(), e.refused.is_some()) let:e>
                         {
-                            let label = format!("{} · {} · {}", kind_label(&e), e.customer_name, e.made_at.replace('T', " "));
+                            // the record's kind, read once from its head; a record this
+                            // version cannot read has none, and can only be discarded
+                            let kind = e.head().map(|h| h.kind);
+                            let label = format!("{} · {} · {}", kind_label(kind), e.customer_name, e.made_at.replace('T', " "));
                             let refused = e.refused.as_ref().map(|r| r.read().unwrap_or(AppError::Internal));
                             let fields: Vec<FieldError> = match &refused {
                                 Some(AppError::Validation(f)) => f.clone(),
@@ -233,8 +236,7 @@ fn Outbox(today: Today, on_edit: Callback<OutboxEntry>) -> impl IntoView {
                             };
                             let (edit_entry, drop_entry) = (e.clone(), e.clone());
                             let is_refused = refused.is_some();
-                            // a record this version cannot read can only be discarded
-                            let readable = e.head().is_some();
+                            let readable = kind.is_some();
                             view! {
                                 <li class="outbox-item" class:outbox-refused=is_refused>
                                     <span>{label}</span>

@@ -28,7 +28,6 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// Whether a customer assigned to `rep` is within this scope.
     /// The rep a statement's `($n IS NULL OR rep_id = $n)` binds: none for all.
     pub fn rep(self) -> Option<Uuid> {
         match self {
@@ -37,6 +36,7 @@ impl Scope {
         }
     }
 
+    /// Whether a customer assigned to `rep` is within this scope.
     pub fn sees(self, rep: Option<Uuid>) -> bool {
         match self {
             Scope::All => true,

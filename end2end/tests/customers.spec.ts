@@ -225,3 +225,39 @@ test("the window's title follows the page, the record and the language in the ap
   await page.getByRole("navigation").getByRole("link", { name: "Customers" }).click();
   await expect(page).toHaveTitle("Customers · Qudao");
 });
+
+// The rows' boxes and the page's box share one selection, whichever is ticked; the
+// assignment bar counts it, assigns it, and clears every box after.
+test("a manager ticks rows and the page's box, then assigns the ticked customers to a rep", async ({ page }) => {
+  await signedIn(page, "liumin");
+  await page.goto("/customers");
+  await hydrated(page);
+  const rows = page.locator("tbody tr");
+  const boxes = page.locator("tbody td.cust-select input");
+  const n = await rows.count();
+  expect(n).toBeGreaterThan(2);
+  const bar = page.locator(".cust-assign");
+  await expect(bar).toBeHidden();
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await expect(bar).toContainText("已选 2 个");
+  const all = page.getByRole("checkbox", { name: "选择本页全部" });
+  await all.check();
+  await expect(bar).toContainText(`已选 ${n} 个`);
+  for (let i = 0; i < n; i++) await expect(boxes.nth(i)).toBeChecked();
+  await all.uncheck();
+  for (let i = 0; i < n; i++) await expect(boxes.nth(i)).not.toBeChecked();
+  await expect(bar).toBeHidden();
+  // two customers to 李娜
+  const codes = [await rows.nth(0).getAttribute("data-code"), await rows.nth(1).getAttribute("data-code")];
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await bar.locator("#assign-rep").selectOption({ label: "李娜" });
+  await bar.getByRole("button", { name: "分配", exact: true }).click();
+  await expect(page.getByRole("status")).toContainText("已分配 2 个客户");
+  for (const code of codes) {
+    await expect(page.locator(`tr[data-code="${code}"] td[data-label="业务员"]`)).toHaveText("李娜");
+    await expect(page.locator(`tr[data-code="${code}"] td.cust-select input`)).not.toBeChecked();
+  }
+  await expect(bar).toBeHidden();
+});

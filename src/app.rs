@@ -57,9 +57,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // the head the page never changes after: written here, outside the hydrated app
     #[cfg(feature = "ssr")]
     let description = {
-        let locale = use_context::<http::request::Parts>()
-            .map(|parts| crate::server::http::page_locale(&parts.headers))
-            .unwrap_or_default();
+        // the language the app's i18n context will draw the body in, decided by its code
+        let locale = leptos_i18n::locale::resolve_locale_with_options::<Locale>(
+            leptos_i18n::context::I18nContextOptions::default().cookie_name(LANGUAGE_COOKIE),
+        );
         td_string!(locale, app_tagline).to_string()
     };
     #[cfg(not(feature = "ssr"))]
@@ -372,5 +373,9 @@ fn Head() -> impl IntoView {
             // in place of a profile) is still named after the app, not left untitled
             view! { <leptos_meta::Title text="" formatter=move |page: String| crate::components::title::full_title(&page, &app_name) /> },
         )
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        crate::components::title::app_title();
     }
 }

@@ -248,10 +248,14 @@ test("a manager ticks rows and the page's box, then assigns the ticked customers
   await all.uncheck();
   for (let i = 0; i < n; i++) await expect(boxes.nth(i)).not.toBeChecked();
   await expect(bar).toBeHidden();
-  // two customers to 李娜
-  const codes = [await rows.nth(0).getAttribute("data-code"), await rows.nth(1).getAttribute("data-code")];
-  await boxes.nth(0).check();
-  await boxes.nth(1).check();
+  // two customers someone else looks after, to 李娜
+  const others = rows.filter({ hasNot: page.locator('td[data-label="业务员"]', { hasText: "李娜" }) });
+  expect(await others.count()).toBeGreaterThan(1);
+  const codes = [await others.nth(0).getAttribute("data-code"), await others.nth(1).getAttribute("data-code")];
+  for (const code of codes) {
+    await expect(page.locator(`tr[data-code="${code}"] td[data-label="业务员"]`)).not.toHaveText("李娜");
+    await page.locator(`tr[data-code="${code}"] td.cust-select input`).check();
+  }
   await bar.locator("#assign-rep").selectOption({ label: "李娜" });
   await bar.getByRole("button", { name: "分配", exact: true }).click();
   await expect(page.getByRole("status")).toContainText("已分配 2 个客户");

@@ -27,6 +27,9 @@ pub fn full_title(page: &str, app: &str) -> String {
 pub fn Title(#[prop(into)] text: TextProp) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
+        // leptos_meta writes the text into `<title>` as it is: a customer named
+        // `</title><meta http-equiv=refresh …>` would end the title and add to the head
+        let text = html_escape::encode_text(&text.get()).into_owned();
         ((), view! { <leptos_meta::Title text=text /> })
     }
     #[cfg(not(feature = "ssr"))]
@@ -34,6 +37,9 @@ pub fn Title(#[prop(into)] text: TextProp) -> impl IntoView {
         browser::title(text);
     }
 }
+
+#[cfg(not(feature = "ssr"))]
+pub use browser::app_title;
 
 /// The pages' titles in the order they were drawn, and the app's name.
 #[derive(Debug, Default)]
@@ -46,16 +52,18 @@ struct Titles {
 
 #[cfg_attr(feature = "ssr", allow(dead_code))]
 impl Titles {
+    /// A place for a title drawn now, above those drawn before it (its text comes when
+    /// its effect runs, whichever effect runs first).
     fn add(&mut self) -> u64 {
         self.next += 1;
+        self.pages.push((self.next, String::new()));
         self.next
     }
 
     fn set(&mut self, id: u64, page: String, app: String) {
         self.app = app;
-        match self.pages.iter_mut().find(|(i, _)| *i == id) {
-            Some(entry) => entry.1 = page,
-            None => self.pages.push((id, page)),
+        if let Some(entry) = self.pages.iter_mut().find(|(i, _)| *i == id) {
+            entry.1 = page;
         }
     }
 
@@ -95,6 +103,12 @@ mod browser {
         }
     }
 
+    /// The app's own empty title, drawn before any page's: a page without a title of its
+    /// own shows the app's name, in the language of the moment.
+    pub fn app_title() {
+        title(TextProp::from(""));
+    }
+
     pub fn title(text: TextProp) {
         let i18n = use_i18n();
         let id = TITLES.with_borrow_mut(Titles::add);
@@ -123,8 +137,11 @@ mod tests {
     fn the_last_page_drawn_names_the_window_and_the_one_before_comes_back() {
         let mut t = Titles::default();
         assert_eq!(t.shown(), None, "nothing is set before a title is");
+        // the app's own empty title is drawn first; the page's effect may run before it
+        let app = t.add();
         let list = t.add();
         t.set(list, "客户".into(), "渠道".into());
+        t.set(app, String::new(), "渠道".into());
         assert_eq!(t.shown().as_deref(), Some("客户 · 渠道"));
         // the next page is drawn before the list goes (a transition keeps both a moment)
         let order = t.add();
@@ -134,11 +151,10 @@ mod tests {
         // the language changes: the same page, the other language
         t.set(order, "Orders".into(), "Qudao".into());
         assert_eq!(t.shown().as_deref(), Some("Orders · Qudao"));
-        // a page without a title of its own shows the app's name
+        // a page without a title of its own shows the app's name, in the language now
         t.remove(order);
         assert_eq!(t.shown().as_deref(), Some("Qudao"));
-        let empty = t.add();
-        t.set(empty, String::new(), "Qudao".into());
-        assert_eq!(t.shown().as_deref(), Some("Qudao"));
+        t.set(app, String::new(), "渠道".into());
+        assert_eq!(t.shown().as_deref(), Some("渠道"));
     }
 }

@@ -378,7 +378,24 @@ async fn the_language_switch_works_as_a_plain_form_and_keeps_the_choice_for_the_
     let head = |html: &str| html.split("</head>").next().unwrap_or_default().to_owned();
     let en = head(&html);
     let zh = head(&app.get(&app.client(), "/login").await.text().await.unwrap());
+    // with no choice made, the browser's language decides, for the body and the head alike
+    let browser_en = c
+        .get(format!("{}/login", app.base))
+        .header(reqwest::header::ACCEPT_LANGUAGE, "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(browser_en.contains("Sign in to Qudao"));
+    let browser_en = head(&browser_en);
     for (head, title, description) in [
+        (
+            &browser_en,
+            "<title>Sign in · Qudao</title>",
+            "content=\"CRM for distributors\"",
+        ),
         (
             &en,
             "<title>Sign in · Qudao</title>",

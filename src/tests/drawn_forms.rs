@@ -477,6 +477,46 @@ async fn a_page_without_a_title_of_its_own_is_named_after_the_app() {
     );
 }
 
+/// A name is the user's text (an import, a colleague's typing): in the window's title it
+/// stays text. leptos_meta writes a title as it is, so a name that closed the title could
+/// add to the page's head, e.g. a refresh sending everyone who opens the profile away.
+#[tokio::test]
+async fn a_customer_name_with_markup_stays_text_in_the_title() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("laoban").await;
+    let list = app.get(&owner, "/customers").await.text().await.unwrap();
+    let id = list
+        .split("href=\"/customers/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"'))
+        .find_map(|(id, _)| uuid::Uuid::parse_str(id).ok())
+        .unwrap();
+    let name = "</title><meta http-equiv=\"refresh\" content=\"0;url=//evil.example\">&";
+    qudao::server::db::on!(&app.pool, |ex| sqlx::query(
+        "UPDATE customers SET name = $1 WHERE id = $2"
+    )
+    .bind(name)
+    .bind(id)
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let html = app
+        .get(&owner, &format!("/customers/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let head = html.split("</head>").next().unwrap();
+    assert!(!head.contains("<meta http-equiv"), "{head}");
+    assert_eq!(
+        title_of(&html),
+        Some(
+            "&lt;/title&gt;&lt;meta http-equiv=\"refresh\" content=\"0;url=//evil.example\"&gt;&amp; · 渠道"
+        )
+    );
+}
+
 /// A suspense above a page re-runs, on the server, the closures below it to find what they
 /// wait for; when the page was below one, each run drew it again: every page was drawn two
 /// or three times, each copy running its own data requests and sending its own copy of

@@ -57,10 +57,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // the head the page never changes after: written here, outside the hydrated app
     #[cfg(feature = "ssr")]
     let description = {
-        // the language the app's i18n context will draw the body in, decided by its code
-        let locale = leptos_i18n::locale::resolve_locale_with_options::<Locale>(
-            leptos_i18n::context::I18nContextOptions::default().cookie_name(LANGUAGE_COOKIE),
-        );
+        // the language the app's i18n context will draw the body in
+        let locale = use_context::<http::request::Parts>()
+            .map(|parts| crate::server::http::page_locale(&parts.headers))
+            .unwrap_or_default();
         td_string!(locale, app_tagline).to_string()
     };
     #[cfg(not(feature = "ssr"))]

@@ -468,6 +468,34 @@ fn csp(script: &str) -> String {
 
 static NO_INLINE_SCRIPT_CSP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| csp(""));
 
+/// The language a page is drawn in, read as the app's i18n context reads it on the
+/// server (leptos_i18n through leptos-use), without touching the cookie: the language
+/// cookie of the first `Cookie` header (the last one of that name) when it names one of
+/// ours, else the best match for `Accept-Language` (its entries as sent, in order), else
+/// Chinese. (leptos_i18n's own `resolve_locale_with_options` would decide the same, but
+/// its cookie signal set the cookie again on the response, at the page's path.)
+pub fn page_locale(headers: &http::HeaderMap) -> crate::i18n::Locale {
+    use leptos_i18n::Locale as _;
+    let chosen = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .rfind(|(name, _)| name.trim() == crate::components::layout::LANGUAGE_COOKIE)
+        .and_then(|(_, value)| value.trim().parse().ok());
+    chosen.unwrap_or_else(|| {
+        let accepted: Vec<&str> = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .split(',')
+            .map(|l| l.split_once(';').map_or(l, |(tag, _)| tag))
+            .collect();
+        crate::i18n::Locale::find_locale(&accepted)
+    })
+}
+
 /// The policy of a page: its inline scripts (hydration, resolved resources) carry
 /// `nonce`, fresh for every response; no other inline script runs (no 'unsafe-inline').
 pub fn page_csp(nonce: &str) -> String {
@@ -631,5 +659,61 @@ pub mod service_worker {
         TEMPLATE
             .replace("\"__CACHE_VERSION__\"", &format!("\"{version}\""))
             .replace("[/*__PRECACHE__*/]", &list)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use crate::i18n::Locale;
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        for (name, value) in pairs {
+            h.append(name.clone(), HeaderValue::from_str(value).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn a_page_speaks_the_chosen_language_then_the_browsers_then_chinese() {
+        let en_browser = (header::ACCEPT_LANGUAGE, "en-US,en;q=0.9,zh-CN;q=0.8");
+        assert_eq!(page_locale(&headers(&[])), Locale::zh_CN);
+        assert_eq!(
+            page_locale(&headers(std::slice::from_ref(&en_browser))),
+            Locale::en
+        );
+        assert_eq!(
+            page_locale(&headers(&[(
+                header::ACCEPT_LANGUAGE,
+                "zh-CN,zh;q=0.9,en;q=0.8"
+            )])),
+            Locale::zh_CN
+        );
+        assert_eq!(
+            page_locale(&headers(&[(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")])),
+            Locale::zh_CN
+        );
+        // the cookie wins over the browser, among other cookies; the last of its name
+        let zh_cookie = (header::COOKIE, "qudao_session=x; qudao_lang=zh-CN");
+        assert_eq!(
+            page_locale(&headers(&[en_browser.clone(), zh_cookie])),
+            Locale::zh_CN
+        );
+        assert_eq!(
+            page_locale(&headers(&[(
+                header::COOKIE,
+                "qudao_lang=zh-CN; qudao_lang=en"
+            )])),
+            Locale::en
+        );
+        // a cookie naming no language of ours is passed over
+        let odd = (header::COOKIE, "qudao_lang=fr");
+        assert_eq!(
+            page_locale(&headers(&[odd.clone(), en_browser])),
+            Locale::en
+        );
+        assert_eq!(page_locale(&headers(&[odd])), Locale::zh_CN);
     }
 }

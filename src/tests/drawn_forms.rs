@@ -449,20 +449,23 @@ fn title_of(html: &str) -> Option<&str> {
     Some(rest.split_once("</title>")?.0)
 }
 
+/// The first customer profile the customer list shows `client` a link to.
+async fn first_profile(app: &TestApp, client: &reqwest::Client) -> uuid::Uuid {
+    let list = app.get(client, "/customers").await.text().await.unwrap();
+    list.split("href=\"/customers/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"'))
+        .find_map(|(id, _)| uuid::Uuid::parse_str(id).ok())
+        .unwrap()
+}
+
 /// A page that draws no title of its own (a refusal in place of a profile) is still
 /// named after the app: it once had no `<title>` at all.
 #[tokio::test]
 async fn a_page_without_a_title_of_its_own_is_named_after_the_app() {
     let app = spawn_app().await;
     let owner = app.signed_in("laoban").await;
-    let list = app.get(&owner, "/customers").await.text().await.unwrap();
-    // the first profile the list links to
-    let id = list
-        .split("href=\"/customers/")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('"'))
-        .find_map(|(id, _)| uuid::Uuid::parse_str(id).ok())
-        .unwrap();
+    let id = first_profile(&app, &owner).await;
     let driver = app.signed_in("wugang").await;
     let r = app.get(&driver, &format!("/customers/{id}")).await;
     assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
@@ -484,13 +487,7 @@ async fn a_page_without_a_title_of_its_own_is_named_after_the_app() {
 async fn a_customer_name_with_markup_stays_text_in_the_title() {
     let app = spawn_app().await;
     let owner = app.signed_in("laoban").await;
-    let list = app.get(&owner, "/customers").await.text().await.unwrap();
-    let id = list
-        .split("href=\"/customers/")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('"'))
-        .find_map(|(id, _)| uuid::Uuid::parse_str(id).ok())
-        .unwrap();
+    let id = first_profile(&app, &owner).await;
     let name = "</title><meta http-equiv=\"refresh\" content=\"0;url=//evil.example\">&";
     qudao::server::db::on!(&app.pool, |ex| sqlx::query(
         "UPDATE customers SET name = $1 WHERE id = $2"

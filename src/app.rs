@@ -181,12 +181,7 @@ pub fn App() -> impl IntoView {
     view! {
         // the server reads the language from this cookie and refreshes it (the browser
         // writes it when the language is switched: `LanguageSwitch`)
-        <I18nContextProvider
-            cookie_name=LANGUAGE_COOKIE
-            cookie_options=leptos_i18n::context::CookieOptions::default()
-                .path("/".to_string())
-                .max_age(LANGUAGE_COOKIE_SECS * 1000)
-        >
+        <I18nContextProvider cookie_name=LANGUAGE_COOKIE cookie_options=language_cookie_options()>
             <Head />
             <Router>
                 <Routes fallback=|| view! { <NotFoundPage /> }>
@@ -229,6 +224,21 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
+}
+
+/// How leptos_i18n writes the language cookie: on the server it sets it again on every
+/// page it draws, so there it must be the cookie `language_cookie` describes (site-wide,
+/// `SameSite=Lax`, `Secure` behind HTTPS as the session cookie), not a plain one beside it.
+/// The browser's build never writes it through leptos_i18n (`LanguageSwitch` does).
+fn language_cookie_options() -> leptos_i18n::context::CookieOptions<crate::i18n::Locale> {
+    let options = leptos_i18n::context::CookieOptions::default()
+        .path("/".to_string())
+        .max_age(LANGUAGE_COOKIE_SECS * 1000);
+    #[cfg(feature = "ssr")]
+    let options = options.same_site(cookie::SameSite::Lax).secure(
+        use_context::<crate::server::state::AppState>().is_some_and(|s| s.config.secure_cookies),
+    );
+    options
 }
 
 /// Pages whose code travels in wasm chunks (`cargo leptos build --split`), fetched when a

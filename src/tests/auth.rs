@@ -31,11 +31,62 @@ async fn sign_in_sets_an_http_only_same_site_cookie_and_returns_the_user() {
     assert_eq!(s["user"]["name"], "陈建国");
 }
 
+/// Behind HTTPS every cookie the server sets, by any path, is `Secure` and `SameSite=Lax`:
+/// the session (signed in, signed out), and the language (the switch, and leptos_i18n,
+/// which sets it again on every page it draws and once wrote it plain beside the secure
+/// one). Cookies are sent by hand: a browser-like client keeps no `Secure` cookie over HTTP.
 #[tokio::test]
-async fn secure_cookie_flag_is_added_when_configured() {
+async fn behind_https_every_cookie_the_server_sets_is_secure() {
     let app = spawn_app_with(|c| c.secure_cookies = true).await;
-    let r = app.sign_in(&app.client(), "laoban", PW).await;
-    assert!(session_cookie(&r).unwrap().contains("Secure"));
+    let c = app.client();
+    let set_cookies = |r: &reqwest::Response| -> Vec<String> {
+        r.headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .collect()
+    };
+    let signed_in = app.sign_in(&c, "laoban", PW).await;
+    let session = session_cookie(&signed_in).unwrap();
+    let session = session.split(';').next().unwrap().to_owned();
+    let mut seen = set_cookies(&signed_in);
+    let language = app.post_form(&c, "language", "/", &[("lang", "en")]).await;
+    seen.extend(set_cookies(&language));
+    for (path, cookie) in [
+        ("/login", "qudao_lang=en".to_owned()),
+        ("/", format!("{session}; qudao_lang=en")),
+        ("/customers", format!("{session}; qudao_lang=zh-CN")),
+    ] {
+        let r = c
+            .get(format!("{}{path}", app.base))
+            .header(reqwest::header::COOKIE, cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        seen.extend(set_cookies(&r));
+    }
+    let out = c
+        .post(format!("{}/api/logout", app.base))
+        .header(reqwest::header::COOKIE, &session)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    seen.extend(set_cookies(&out));
+    for name in ["qudao_session=", "qudao_lang="] {
+        assert!(
+            seen.iter().any(|c| c.starts_with(name)),
+            "{name} in {seen:?}"
+        );
+    }
+    for cookie in &seen {
+        let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
+        assert!(attributes.contains(&"Secure"), "{cookie}");
+        assert!(attributes.contains(&"SameSite=Lax"), "{cookie}");
+        assert!(attributes.contains(&"Path=/"), "{cookie}");
+    }
 }
 
 #[tokio::test]

@@ -169,6 +169,9 @@ for (const vp of viewports) {
           const shown = await page.title();
           if (shown !== written) problems.push(`${url}: the title "${written}" became "${shown}" in the browser`);
           if (!/(渠道|Qudao)$/.test(shown)) problems.push(`${url}: the title "${shown}" does not name the app`);
+          // a page the role may open names itself first (the app's name alone is for a
+          // refusal or a missing page)
+          if (status === 200 && !/\S · (渠道|Qudao)$/.test(shown)) problems.push(`${url}: the title "${shown}" does not name the page`);
           if (status === 200 && !borrowed) {
             for (const l of await links(page)) if (!seen.includes(l)) seen.push(l);
             // every pager on the page goes forward and back; one that says there are more

@@ -3,6 +3,7 @@
 # page, the owner's dashboard and customer list, and a rep's Today, with Debian's Chromium.
 # Prints the median of LIGHTHOUSE_RUNS runs (default 3) per page beside the budgets.
 #   tools/lighthouse.sh http://127.0.0.1:3000      (a server holding the demo company)
+#   LIGHTHOUSE_PAGES="/ /customers" tools/lighthouse.sh …   (only these of the four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE=${1:?usage: tools/lighthouse.sh BASE_URL}
@@ -28,8 +29,10 @@ owner=$(cookie laoban)
 rep=$(cookie zhangwei)
 
 printf '%-12s %6s %8s %8s %8s %8s %8s\n' page score FCP LCP TBT TTI CLS
+PAGES=" ${LIGHTHOUSE_PAGES:-/login / /today /customers} "
 for entry in "/login|" "/|$owner" "/today|$rep" "/customers|$owner"; do
   path=${entry%%|*}; cookie=${entry#*|}
+  [[ "$PAGES" == *" $path "* ]] || continue
   headers='{}'
   [ -n "$cookie" ] && headers=$(python3 -c 'import json,sys; print(json.dumps({"Cookie": sys.argv[1]}))' "$cookie")
   for i in $(seq 1 "$RUNS"); do

@@ -1,0 +1,121 @@
+// The browser's main thread on a page's first load, as a slow tablet would spend it:
+// Debian's Chromium with its CPU slowed down (4× by default, as Lighthouse's mobile
+// profile), a fresh profile each run (nothing cached), signed in as LOGIN if given.
+// Prints, per run and as medians: first contentful paint, when the page said it was
+// hydrated (`data-hydrated` on <body>), every long task (> 50 ms) and their blocking time
+// after the first paint (what Lighthouse's TBT sums). Steadier than Lighthouse's score
+// for comparing two builds of the same page.
+//   node tools/mainthread.mjs http://127.0.0.1:3000 /customers laoban
+//   RUNS=7 CPU=4 node tools/mainthread.mjs BASE PATH [LOGIN]
+//   PROFILE=30 …   also the 30 functions with the most time of their own, up to hydration
+//   (wasm functions are named only in a build whose wasm-opt keeps names: `-g`)
+// (Playwright comes from end2end/: tools/setup.sh playwright browser)
+import { chromium } from "../end2end/node_modules/playwright-core/index.mjs";
+
+const [base, path, login] = process.argv.slice(2);
+if (!base || !path) {
+  console.error("usage: node tools/mainthread.mjs BASE_URL PATH [LOGIN]");
+  process.exit(2);
+}
+const runs = Number(process.env.RUNS ?? 5);
+const cpu = Number(process.env.CPU ?? 4);
+const profileTop = Number(process.env.PROFILE ?? 0);
+const selfTimes = new Map();
+
+// Adds a CPU profile's time per function (its own time, not its callees') to `selfTimes`.
+function addProfile(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const deltas = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    const file = f.url.split("/").pop() || "";
+    const key = `${f.functionName || "(anonymous)"} ${file}${f.url ? `:${f.lineNumber}` : ""}`;
+    selfTimes.set(key, (selfTimes.get(key) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
+  });
+}
+
+// Recorded from the page's first script on: long tasks, paints and the hydrated mark.
+const recorder = () => {
+  const w = window;
+  w.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.__longTasks.push([e.startTime, e.duration]);
+  }).observe({ type: "longtask", buffered: true });
+  new MutationObserver((_, o) => {
+    if (document.body?.hasAttribute("data-hydrated")) {
+      w.__hydratedAt = performance.now();
+      o.disconnect();
+    }
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-hydrated"] });
+};
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : NaN;
+};
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const results = [];
+try {
+  for (let run = 1; run <= runs; run++) {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "zh-CN" });
+    if (login) {
+      // the sign-in limiter may ask to wait after many sign-ins
+      for (let i = 0; ; i++) {
+        const r = await context.request.post(`${base}/api/login`, {
+          data: { login, password: process.env.PASSWORD ?? "qudao2026" },
+          headers: { origin: base },
+        });
+        if (r.ok()) break;
+        if (i === 30) throw new Error(`sign-in as ${login}: HTTP ${r.status()}`);
+        await new Promise((res) => setTimeout(res, 1000));
+      }
+    }
+    const page = await context.newPage();
+    await page.addInitScript(recorder);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpu });
+    if (profileTop) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+      await cdp.send("Profiler.start");
+    }
+    await page.goto(`${base}${path}`);
+    await page.locator("body[data-hydrated]").waitFor({ timeout: 60_000 });
+    if (profileTop) addProfile((await cdp.send("Profiler.stop")).profile);
+    await page.waitForLoadState("networkidle");
+    await page.waitForTimeout(1000);
+    const r = await page.evaluate(() => ({
+      fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN,
+      hydrated: window.__hydratedAt ?? NaN,
+      tasks: window.__longTasks,
+    }));
+    const blocking = r.tasks
+      .filter(([start]) => start >= r.fcp)
+      .reduce((sum, [, d]) => sum + Math.max(0, d - 50), 0);
+    results.push({ ...r, blocking });
+    const tasks = r.tasks.map(([s, d]) => `${Math.round(s)}+${Math.round(d)}`).join(" ");
+    console.log(`run ${run}: FCP ${Math.round(r.fcp)} ms, hydrated ${Math.round(r.hydrated)} ms, blocking ${Math.round(blocking)} ms; long tasks (start+ms): ${tasks}`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
+console.log(
+  `${path} (CPU ${cpu}×, median of ${runs}): FCP ${Math.round(median(results.map((r) => r.fcp)))} ms, ` +
+    `hydrated ${Math.round(median(results.map((r) => r.hydrated)))} ms, ` +
+    `blocking ${Math.round(median(results.map((r) => r.blocking)))} ms, ` +
+    `longest task ${Math.round(median(results.map((r) => Math.max(0, ...r.tasks.map(([, d]) => d)))))} ms`,
+);
+if (profileTop) {
+  console.log(`time of their own up to hydration, ms per run (${runs} runs):`);
+  const total = [...selfTimes.values()].reduce((a, b) => a + b, 0);
+  for (const [name, ms] of [...selfTimes].sort((a, b) => b[1] - a[1]).slice(0, profileTop)) {
+    console.log(`${(ms / runs).toFixed(1).padStart(8)}  ${name}`);
+  }
+  console.log(`${(total / runs).toFixed(1).padStart(8)}  (all)`);
+}

@@ -1,4 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { hydrated, signedIn } from "./helpers";
 
 // What a tablet on 4G downloads before a page works. The sign-in page, the shell and a
@@ -136,4 +138,58 @@ test("a part of the app whose code cannot be fetched says so and offers a retry,
   // "unreachable"
   expect(errors.filter((e) => e !== "Failed to fetch")).toEqual([]);
   await fresh.close();
+});
+
+// Chromium compiles a wasm function the first time it runs, whole, on the main thread,
+// while the page waits. When every page of a chunk's group was inlined into one function
+// (each page has one caller), opening any page of the office group compiled it all: one
+// compilation of ~40 ms on a slow tablet, ~6 ms for the largest since (`draw` in
+// `lazy_groups!`). Those functions were 91 KB (office), 62 KB (service) and 50 KB
+// (analysis); the largest of any module is now one view of Today's chunk, 51 KB.
+const LARGEST_FUNCTION_BYTES = 56 * 1024;
+
+/** The size of each function body in a wasm module (its code section). */
+function functionSizes(wasm: Buffer): number[] {
+  const leb = (at: number): [number, number] => {
+    let value = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = wasm[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return [value, at];
+  };
+  const sizes: number[] = [];
+  let at = 8; // magic and version
+  while (at < wasm.length) {
+    const id = wasm[at++];
+    let length: number;
+    [length, at] = leb(at);
+    const end = at + length;
+    if (id === 10) {
+      let count: number;
+      [count, at] = leb(at);
+      for (let i = 0; i < count; i++) {
+        let size: number;
+        [size, at] = leb(at);
+        sizes.push(size);
+        at += size;
+      }
+    }
+    at = end;
+  }
+  return sizes;
+}
+
+test("no page's code is one function the browser must compile whole", async () => {
+  const pkg = path.resolve(__dirname, "../../target/site/pkg");
+  const modules = fs.readdirSync(pkg).filter((f) => f.endsWith(".wasm"));
+  expect(modules.some((f) => f.startsWith("split_office"))).toBe(true);
+  for (const file of modules) {
+    const sizes = functionSizes(fs.readFileSync(path.join(pkg, file)));
+    expect(sizes.length, file).toBeGreaterThan(0);
+    expect(Math.max(...sizes), `the largest function of ${file}`).toBeLessThanOrEqual(LARGEST_FUNCTION_BYTES);
+  }
 });

@@ -227,9 +227,11 @@ pub fn App() -> impl IntoView {
 }
 
 /// How leptos_i18n writes the language cookie: on the server it sets it again on every
-/// page it draws, so there it must be the cookie `language_cookie` describes (site-wide,
-/// `SameSite=Lax`, `Secure` behind HTTPS as the session cookie), not a plain one beside it.
-/// The browser's build never writes it through leptos_i18n (`LanguageSwitch` does).
+/// page drawn for a request that carries it, so there it must be the cookie
+/// `language_cookie` describes (site-wide, `SameSite=Lax`, `Secure` behind HTTPS as the
+/// session cookie), not a plain one beside it. Every response that draws the app has the
+/// state in its context (page routes and the not-found fallback alike). The browser's
+/// build never writes it through leptos_i18n (`LanguageSwitch` does).
 fn language_cookie_options() -> leptos_i18n::context::CookieOptions<crate::i18n::Locale> {
     let options = leptos_i18n::context::CookieOptions::default()
         .path("/".to_string())

@@ -170,7 +170,7 @@ for (const vp of viewports) {
           if (shown !== written) problems.push(`${url}: the title "${written}" became "${shown}" in the browser`);
           if (!/(渠道|Qudao)$/.test(shown)) problems.push(`${url}: the title "${shown}" does not name the app`);
           // a page the role may open names itself first (the app's name alone is for a
-          // refusal or a missing page)
+          // refusal drawn in a page's place, which answers 403 or 404)
           if (status === 200 && !/\S · (渠道|Qudao)$/.test(shown)) problems.push(`${url}: the title "${shown}" does not name the page`);
           if (status === 200 && !borrowed) {
             for (const l of await links(page)) if (!seen.includes(l)) seen.push(l);

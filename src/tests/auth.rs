@@ -67,6 +67,38 @@ async fn behind_https_every_cookie_the_server_sets_is_secure() {
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         seen.extend(set_cookies(&r));
     }
+    // a page nobody has (drawn by the not-found fallback), and a session the server no
+    // longer knows, forgotten by a page and by a server function
+    let missing = c
+        .get(format!("{}/no-such-page", app.base))
+        .header(reqwest::header::COOKIE, "qudao_lang=en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    seen.extend(set_cookies(&missing));
+    let ended = format!("qudao_session={}", "A".repeat(43));
+    let page = c
+        .get(format!("{}/customers", app.base))
+        .header(reqwest::header::COOKIE, &ended)
+        .send()
+        .await
+        .unwrap();
+    let function = c
+        .post(format!("{}/api/session", app.base))
+        .header(reqwest::header::COOKIE, &ended)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    for r in [&page, &function] {
+        let cleared = set_cookies(r);
+        assert!(
+            cleared.iter().any(|c| c.starts_with("qudao_session=;")),
+            "{cleared:?}"
+        );
+        seen.extend(cleared);
+    }
     let out = c
         .post(format!("{}/api/logout", app.base))
         .header(reqwest::header::COOKIE, &session)

@@ -533,8 +533,9 @@ async fn every_page_is_drawn_once_on_the_server() {
                 !html.contains("move |") && !html.contains("on : click"),
                 "{login} on {page}: code drawn as text"
             );
-            // the window is named after the page, then the app (only a page refused or
-            // not found is named after the app alone: these all answer 200)
+            // every page opened (status 200) is named after itself, then the app; only a
+            // refusal drawn in a page's place (403/404) has the app's name alone. A
+            // profile is named after its customer, whose name is never blank.
             assert!(
                 title_of(&html)
                     .and_then(|t| t.strip_suffix(" · 渠道"))

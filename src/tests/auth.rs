@@ -1,5 +1,5 @@
 //! Sign-in, sessions, throttling, cross-site refusal.
-use crate::helpers::{PW, session_cookie, spawn_app, spawn_app_with};
+use crate::helpers::{PW, session_cookie, set_cookies, spawn_app, spawn_app_with};
 use qudao::server::db::on;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -32,20 +32,25 @@ async fn sign_in_sets_an_http_only_same_site_cookie_and_returns_the_user() {
 }
 
 /// Behind HTTPS every cookie the server sets, by any path, is `Secure` and `SameSite=Lax`:
-/// the session (signed in, signed out), and the language (the switch, and leptos_i18n,
-/// which sets it again on every page it draws and once wrote it plain beside the secure
-/// one). Cookies are sent by hand: a browser-like client keeps no `Secure` cookie over HTTP.
+/// the session (signed in, ended, signed out), and the language (the switch, and
+/// leptos_i18n, which sets it again on a page drawn for a request carrying it and once
+/// wrote it plain beside the secure one). Cookies are sent by hand: a browser-like client
+/// keeps no `Secure` cookie over HTTP.
 #[tokio::test]
 async fn behind_https_every_cookie_the_server_sets_is_secure() {
     let app = spawn_app_with(|c| c.secure_cookies = true).await;
     let c = app.client();
-    let set_cookies = |r: &reqwest::Response| -> Vec<String> {
-        r.headers()
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .collect()
+    // a page (GET) or a server function (POST) with the given cookies
+    let send = |post: bool, path: &str, cookie: &str| {
+        let url = format!("{}{path}", app.base);
+        let request = if post {
+            c.post(url).json(&json!({}))
+        } else {
+            c.get(url)
+        };
+        request
+            .header(reqwest::header::COOKIE, cookie.to_owned())
+            .send()
     };
     let signed_in = app.sign_in(&c, "laoban", PW).await;
     let session = session_cookie(&signed_in).unwrap();
@@ -58,39 +63,18 @@ async fn behind_https_every_cookie_the_server_sets_is_secure() {
         ("/", format!("{session}; qudao_lang=en")),
         ("/customers", format!("{session}; qudao_lang=zh-CN")),
     ] {
-        let r = c
-            .get(format!("{}{path}", app.base))
-            .header(reqwest::header::COOKIE, cookie)
-            .send()
-            .await
-            .unwrap();
+        let r = send(false, path, &cookie).await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         seen.extend(set_cookies(&r));
     }
     // a page nobody has (drawn by the not-found fallback), and a session the server no
     // longer knows, forgotten by a page and by a server function
-    let missing = c
-        .get(format!("{}/no-such-page", app.base))
-        .header(reqwest::header::COOKIE, "qudao_lang=en")
-        .send()
-        .await
-        .unwrap();
+    let missing = send(false, "/no-such-page", "qudao_lang=en").await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     seen.extend(set_cookies(&missing));
     let ended = format!("qudao_session={}", "A".repeat(43));
-    let page = c
-        .get(format!("{}/customers", app.base))
-        .header(reqwest::header::COOKIE, &ended)
-        .send()
-        .await
-        .unwrap();
-    let function = c
-        .post(format!("{}/api/session", app.base))
-        .header(reqwest::header::COOKIE, &ended)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let page = send(false, "/customers", &ended).await.unwrap();
+    let function = send(true, "/api/session", &ended).await.unwrap();
     for r in [&page, &function] {
         let cleared = set_cookies(r);
         assert!(
@@ -99,13 +83,7 @@ async fn behind_https_every_cookie_the_server_sets_is_secure() {
         );
         seen.extend(cleared);
     }
-    let out = c
-        .post(format!("{}/api/logout", app.base))
-        .header(reqwest::header::COOKIE, &session)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let out = send(true, "/api/logout", &session).await.unwrap();
     seen.extend(set_cookies(&out));
     for name in ["qudao_session=", "qudao_lang="] {
         assert!(

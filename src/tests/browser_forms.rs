@@ -348,14 +348,10 @@ async fn the_language_switch_works_as_a_plain_form_and_keeps_the_choice_for_the_
         let r = app
             .post_form(&c, "language", "/customers?q=x", &[("lang", "en")])
             .await;
-        let cookie = r
-            .headers()
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
+        let cookie = crate::helpers::set_cookies(&r)
+            .into_iter()
             .find(|v| v.starts_with("qudao_lang="))
-            .unwrap_or_default()
-            .to_owned();
+            .unwrap_or_default();
         let (back, err) = form_answer(&r);
         assert_eq!((back.as_str(), err), ("/customers?q=x", None));
         assert!(cookie.starts_with("qudao_lang=en;"), "{cookie}");

@@ -426,14 +426,21 @@ pub async fn code_of(app: &TestApp, login: &str) -> String {
     .unwrap()
 }
 
-/// The session token the client's sign-in response set.
-pub fn session_cookie(r: &Response) -> Option<String> {
+/// Every cookie a response sets, as its `Set-Cookie` headers say.
+pub fn set_cookies(r: &Response) -> Vec<String> {
     r.headers()
         .get_all(reqwest::header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("qudao_session="))
         .map(str::to_owned)
+        .collect()
+}
+
+/// The session token the client's sign-in response set.
+pub fn session_cookie(r: &Response) -> Option<String> {
+    set_cookies(r)
+        .into_iter()
+        .find(|v| v.starts_with("qudao_session="))
 }
 
 /// The smallest valid PNG, for photo uploads.

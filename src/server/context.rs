@@ -106,18 +106,25 @@ pub async fn session_user(state: &AppState) -> Result<(Option<CurrentUser>, bool
     }
     let token = session_token();
     let response = use_context::<ResponseOptions>();
-    session_user_for(state, token, response).await
+    let lookup = session_user_for(state, token).await?;
+    if let (Some(res), Some(cookie)) = (response, &lookup.cookie)
+        && let Ok(v) = HeaderValue::from_str(cookie)
+    {
+        res.append_header(header::SET_COOKIE, v);
+    }
+    Ok((lookup.user, lookup.expired))
 }
 
 /// The signed-in user of a plain axum handler (uploads, downloads, photos), from the
-/// request's cookies; [`AppError::Unauthorized`] when there is none.
+/// request's cookies; [`AppError::Unauthorized`] when there is none. These answers set no
+/// cookie: the pages and server functions around them keep the browser's cookie fresh.
 pub async fn user_from_headers(
     state: &AppState,
     headers: &http::HeaderMap,
 ) -> Result<CurrentUser, AppError> {
-    session_user_for(state, auth::token_from_cookies(headers), None)
+    session_user_for(state, auth::token_from_cookies(headers))
         .await?
-        .0
+        .user
         .ok_or(AppError::Unauthorized)
 }
 
@@ -133,51 +140,74 @@ pub fn preloaded_session() -> Option<Result<SessionInfo, AppError>> {
         .map(|p| p.0.clone())
 }
 
-/// The session of a request, from its cookies, before its page is drawn.
-pub async fn preload_session(state: &AppState, headers: &http::HeaderMap) -> PreloadedSession {
-    PreloadedSession(
-        session_user_for(state, auth::token_from_cookies(headers), None)
-            .await
-            .map(|(user, expired)| SessionInfo {
-                user,
-                expired,
+/// The session of a request, from its cookies, before its page is drawn, and the
+/// `Set-Cookie` value its answer carries (see [`SessionLookup::cookie`]).
+pub async fn preload_session(
+    state: &AppState,
+    headers: &http::HeaderMap,
+) -> (PreloadedSession, Option<String>) {
+    match session_user_for(state, auth::token_from_cookies(headers)).await {
+        Ok(lookup) => (
+            PreloadedSession(Ok(SessionInfo {
+                user: lookup.user,
+                expired: lookup.expired,
                 known_first: true,
-            }),
-    )
+            })),
+            lookup.cookie,
+        ),
+        Err(e) => (PreloadedSession(Err(e)), None),
+    }
+}
+
+/// What a request's session cookie names.
+struct SessionLookup {
+    user: Option<CurrentUser>,
+    /// The cookie named a session that has ended (expired, signed out elsewhere,
+    /// deactivated).
+    expired: bool,
+    /// The session cookie the answer sets: cleared when the session has ended; sent again
+    /// with a fresh lifetime when the server slid the session's expiry, so that the
+    /// browser keeps it as long as the server does — else a user active every day would
+    /// still lose the cookie, and be signed out, a fixed time after signing in.
+    cookie: Option<String>,
 }
 
 async fn session_user_for(
     state: &AppState,
     token: Option<String>,
-    response: Option<ResponseOptions>,
-) -> Result<(Option<CurrentUser>, bool), AppError> {
+) -> Result<SessionLookup, AppError> {
     let Some(token) = token else {
-        return Ok((None, false));
+        return Ok(SessionLookup {
+            user: None,
+            expired: false,
+            cookie: None,
+        });
     };
+    let secure = state.config.secure_cookies;
     let hash = auth::token_hash(&token);
     let now = db::unix_now();
     let mut conn = state.conn().await?;
     let Some(row) = sessions::find_live(&mut conn, &hash, now).await? else {
-        if let (Some(res), Ok(v)) = (
-            response,
-            HeaderValue::from_str(&auth::clear_session_cookie(state.config.secure_cookies)),
-        ) {
-            res.append_header(header::SET_COOKIE, v);
-        }
-        return Ok((None, true));
+        return Ok(SessionLookup {
+            user: None,
+            expired: true,
+            cookie: Some(auth::clear_session_cookie(secure)),
+        });
     };
     // Slide the expiry at most once a minute: one write per active minute, not per call.
+    let mut cookie = None;
     if now - row.last_seen_at >= 60 {
-        let expires = now + state.config.session_ttl_secs;
+        let ttl = state.config.session_ttl_secs;
         // sliding the expiry is a courtesy: a busy database (a long import) must not
         // turn every request into an error, so a failed touch is logged and waits for
         // the next minute
-        if let Err(e) = sessions::touch(&mut conn, &hash, now, expires).await {
-            tracing::warn!(error = %e, "session expiry not slid");
+        match sessions::touch(&mut conn, &hash, now, now + ttl).await {
+            Ok(()) => cookie = Some(auth::session_cookie(&token, ttl, secure)),
+            Err(e) => tracing::warn!(error = %e, "session expiry not slid"),
         }
     }
-    Ok((
-        Some(CurrentUser {
+    Ok(SessionLookup {
+        user: Some(CurrentUser {
             id: EmployeeId(row.employee_id),
             company_id: CompanyId(row.company_id),
             company_name: row.company_name,
@@ -185,8 +215,9 @@ async fn session_user_for(
             login: row.login,
             role: row.role,
         }),
-        false,
-    ))
+        expired: false,
+        cookie,
+    })
 }
 
 /// The state and the signed-in user, or [`AppError::Unauthorized`].

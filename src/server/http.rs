@@ -207,16 +207,12 @@ async fn preload_session(State(state): State<AppState>, mut req: Request, next: 
     if req.method() != Method::GET || req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let known = crate::server::context::preload_session(&state, req.headers()).await;
-    let expired = matches!(&known.0, Ok(s) if s.expired);
+    let (known, cookie) = crate::server::context::preload_session(&state, req.headers()).await;
     req.extensions_mut().insert(known);
     let mut res = next.run(req).await;
-    // the browser's ended session is forgotten, as the sign-in check does elsewhere
-    if expired
-        && let Ok(v) = HeaderValue::from_str(&crate::server::auth::clear_session_cookie(
-            state.config.secure_cookies,
-        ))
-    {
+    // an ended session's cookie is cleared, a live one's lifetime renewed, as server
+    // functions do
+    if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res

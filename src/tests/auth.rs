@@ -56,6 +56,14 @@ async fn behind_https_every_cookie_the_server_sets_is_secure() {
     let session = session_cookie(&signed_in).unwrap();
     let session = session.split(';').next().unwrap().to_owned();
     let mut seen = set_cookies(&signed_in);
+    // last used an hour ago: the first page renews the session's cookie
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE sessions SET last_seen_at = last_seen_at - 3600"
+    )
+    .execute(ex)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
     let language = app.post_form(&c, "language", "/", &[("lang", "en")]).await;
     seen.extend(set_cookies(&language));
     for (path, cookie) in [
@@ -85,6 +93,11 @@ async fn behind_https_every_cookie_the_server_sets_is_secure() {
     }
     let out = send(true, "/api/logout", &session).await.unwrap();
     seen.extend(set_cookies(&out));
+    let lived = seen
+        .iter()
+        .filter(|c| c.starts_with(&session) && !c.contains("Max-Age=0"))
+        .count();
+    assert_eq!(lived, 2, "signed in, then renewed: {seen:?}");
     for name in ["qudao_session=", "qudao_lang="] {
         assert!(
             seen.iter().any(|c| c.starts_with(name)),
@@ -239,6 +252,67 @@ async fn an_expired_session_is_reported_as_expired_and_refused() {
     let page = app.get(&app.client(), "/").await;
     assert_eq!(page.status(), StatusCode::FOUND);
     assert_eq!(page.headers()["location"], "/login");
+}
+
+/// The server slides a session's expiry while it is used; the browser's cookie must slide
+/// with it. Once it kept the lifetime it got at sign-in, and a user active every day was
+/// signed out a fortnight after signing in.
+#[tokio::test]
+async fn an_active_users_cookie_lives_as_long_as_the_session_does() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let signed_in = app.sign_in(&c, "zhangwei", PW).await;
+    let first = session_cookie(&signed_in).unwrap();
+    let token = first.split(';').next().unwrap().to_owned();
+    let ttl = 336 * 3600;
+    assert!(first.contains(&format!("Max-Age={ttl}")), "{first}");
+    // used again within the minute: the expiry is not slid, nothing is sent again
+    let soon = app.call(&c, "session", json!({})).await;
+    assert_eq!(session_cookie(&soon), None);
+    // signed in 13 days ago and used until yesterday: a page load and a server function
+    // each renew the cookie, with the same token, for a whole lifetime from now
+    for (what, page) in [("page", true), ("server function", false)] {
+        on!(&app.pool, |ex| sqlx::query(
+            "UPDATE sessions SET created_at = created_at - 13 * 86400, \
+             last_seen_at = last_seen_at - 86400, expires_at = expires_at - 86400"
+        )
+        .execute(ex)
+        .await
+        .map(|d| d.rows_affected()))
+        .unwrap();
+        let r = if page {
+            app.get(&c, "/today").await
+        } else {
+            app.call(&c, "session", json!({})).await
+        };
+        assert_eq!(r.status(), StatusCode::OK, "{what}");
+        let renewed = session_cookie(&r).unwrap_or_else(|| panic!("{what}: no cookie"));
+        let attributes: Vec<&str> = renewed.split(';').map(str::trim).collect();
+        assert_eq!(attributes[0], token, "{what}: same session");
+        for attribute in [
+            &*format!("Max-Age={ttl}"),
+            "HttpOnly",
+            "SameSite=Lax",
+            "Path=/",
+        ] {
+            assert!(attributes.contains(&attribute), "{what}: {renewed}");
+        }
+        let left: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+            "SELECT expires_at - last_seen_at FROM sessions"
+        )
+        .fetch_one(ex)
+        .await)
+        .unwrap();
+        assert_eq!(left, ttl, "{what}: the server's expiry slid as far");
+    }
+    // and the renewed cookie still signs the user in
+    let s: Value = app
+        .call(&c, "session", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s["user"]["login"], "zhangwei");
 }
 
 #[tokio::test]

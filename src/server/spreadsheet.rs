@@ -183,7 +183,7 @@ impl Bounds {
 /// record wider than the column limit and, when `whole` (a file that will be held as
 /// cells), more rows or cells than the limits. The same parser the reader uses, so the
 /// count is exact; memory stays a fixed buffer whatever the text.
-pub fn check_csv_shape(text: &str, delimiter: u8, whole: bool) -> Result<(), FileProblem> {
+pub fn check_csv_shape(text: &str, delimiter: u8, whole: bool) -> Result<usize, FileProblem> {
     use csv_core::ReadFieldResult;
     let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let mut input = text.as_bytes();
@@ -211,7 +211,7 @@ pub fn check_csv_shape(text: &str, delimiter: u8, whole: bool) -> Result<(), Fil
                     }
                 }
             }
-            ReadFieldResult::End => return Ok(()),
+            ReadFieldResult::End => return Ok(rows),
         }
     }
 }

@@ -510,6 +510,19 @@ async fn an_overlapping_erp_export_is_refused_by_document_and_an_import_is_undon
     assert_eq!(r["errors"][0]["column"], "单据编号");
     assert_eq!(r["errors"][0]["code"], "DocumentImported");
     assert_eq!(ledger().await, once, "nothing of the overlapping file kept");
+    // a row the reader refuses after a document the writer refuses: both listed, in the
+    // order of the rows
+    let both = "单据编号,订单日期,客户编码,商品编码,数量,金额,成本\n\
+        XS-0302-07,2026-03-03,EP002,BJ-500,2,176,137.28\n\
+        XS-0306-01,2026-03-06,EP001,BJ-500,0,88,68.64\n";
+    let refusal = post_file(&app, &m, "/api/sales/import", both.into(), commit.clone()).await;
+    let errors = &refusal["Report"]["errors"];
+    assert_eq!(refusal["Report"]["error_count"], 2, "{refusal}");
+    assert_eq!(errors[0]["row"], 2, "{refusal}");
+    assert_eq!(errors[0]["code"], "DocumentImported");
+    assert_eq!(errors[1]["row"], 3, "{refusal}");
+    assert_eq!(errors[1]["column"], "数量");
+    assert_eq!(ledger().await, once);
     // a document number longer than any ERP's is refused, not cut
     let long = format!(
         "单据编号,订单日期,客户编码,商品编码,数量,金额,成本\n{},2026-03-06,EP001,BJ-500,1,88,68.64\n",

@@ -822,7 +822,41 @@ async fn an_import_of_many_writes_is_whole_or_nothing_with_exact_rollups() {
             .env("RUST_LOG", "error");
         output(command)
     };
+    // the file holds more lines than the ledger: on SQLite the import sets the date index
+    // aside and builds it again at the end; a refused import gets it back by rollback
+    assert!(n >= repo::REBUILD_INDEX_FROM);
+    let date_index = || async {
+        if !app.pool.is_sqlite() {
+            return None;
+        }
+        let definition: Option<String> = on!(&app.pool, |ex| sqlx::query_scalar(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'sales_lines_date'"
+        )
+        .fetch_optional(ex)
+        .await)
+        .unwrap();
+        let check: String = on!(&app.pool, |ex| sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(ex)
+            .await)
+        .unwrap();
+        assert_eq!(check, "ok");
+        definition
+    };
+    let index = date_index().await;
+    assert!(!app.pool.is_sqlite() || index.is_some());
+    let march = || async {
+        on!(&app.pool, |ex| sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM sales_lines WHERE company_id = $1 \
+             AND order_date BETWEEN '2024-03-01' AND '2024-03-31'"
+        )
+        .bind(DEMO_COMPANY_ID.0)
+        .fetch_one(ex)
+        .await)
+        .unwrap()
+    };
+    let march_before = march().await;
     let before = line_count(&app).await;
+    assert!(before < n as i64, "a ledger smaller than the file");
     // the very last row is bad: every write before it is taken back
     let bad = format!("{file}2024-13-01,{},BULK-0,1,1,1\n", codes[0]);
     let out = run("bad.csv", &bad).await;
@@ -834,6 +868,7 @@ async fn an_import_of_many_writes_is_whole_or_nothing_with_exact_rollups() {
     );
     assert!(err.contains("nothing was imported"), "{err}");
     assert_eq!(line_count(&app).await, before);
+    assert_eq!(date_index().await, index, "the date index is back");
     let products: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
         "SELECT count(*) FROM products WHERE sku LIKE 'BULK-%'"
     )
@@ -858,6 +893,93 @@ async fn an_import_of_many_writes_is_whole_or_nothing_with_exact_rollups() {
     );
     assert_eq!(line_count(&app).await, before + n as i64);
     assert_rollups_match(&app).await;
+    assert_eq!(date_index().await, index, "the date index is built again");
+    // and a day range read from that index counts every line
+    assert_eq!(
+        march().await,
+        march_before + (0..n).filter(|i| i % 12 == 2).count() as i64
+    );
+}
+
+/// A sales import stores its lines on a connection that skips SQLite's row-by-row
+/// foreign-key checks (it resolved every reference itself, in the same transaction): what
+/// it stores must still reference only what exists, and every other write must still be
+/// checked.
+#[tokio::test]
+async fn an_import_references_only_what_exists_and_other_writes_are_still_checked() {
+    let app = spawn_app().await;
+    let c = app.signed_in("laoban").await;
+    let file = "单据编号,订单日期,客户编码,商品编码,数量,金额,成本,商品名称,业务员账号\n\
+        XS-1,2026-04-01,EP001,BJ-500,10,880.00,686.40,,lina\n\
+        XS-1,2026-04-01,EP001,FK-NEW,2,50,40,新品试销装,\n\
+        XS-2,2026-04-02,ZD00001,FK-NEW,1,25,20,新品试销装,zhangwei\n";
+    let dangling = || async {
+        on!(&app.pool, |ex| sqlx::query_scalar::<_, i64>(
+            "SELECT \
+             (SELECT count(*) FROM sales_lines l WHERE NOT EXISTS (SELECT 1 FROM customers c \
+               WHERE c.company_id = l.company_id AND c.id = l.customer_id)) + \
+             (SELECT count(*) FROM sales_lines l WHERE NOT EXISTS (SELECT 1 FROM products p \
+               WHERE p.company_id = l.company_id AND p.id = l.product_id)) + \
+             (SELECT count(*) FROM sales_lines l WHERE l.rep_id IS NOT NULL AND NOT EXISTS \
+               (SELECT 1 FROM employees e WHERE e.company_id = l.company_id AND e.id = l.rep_id)) + \
+             (SELECT count(*) FROM sales_lines l WHERE NOT EXISTS (SELECT 1 FROM sales_batches b \
+               WHERE b.company_id = l.company_id AND b.id = l.batch_id)) + \
+             (SELECT count(*) FROM sales_documents d WHERE NOT EXISTS (SELECT 1 FROM sales_batches b \
+               WHERE b.company_id = d.company_id AND b.id = d.batch_id))"
+        )
+        .fetch_one(ex)
+        .await)
+        .unwrap()
+    };
+    let before = line_count(&app).await;
+    for options in [
+        json!({ "commit": true, "create_products": true }),
+        // the same file again, replacing the first: the earlier lines, documents and
+        // batch go on the same connection
+        json!({ "commit": true, "create_products": true, "replace": true }),
+    ] {
+        let (status, r) = import(&app, &c, file.as_bytes().to_vec(), options).await;
+        assert_eq!(status, StatusCode::OK, "{r}");
+        assert_eq!(r["Report"]["committed"], true, "{r}");
+        assert_eq!(line_count(&app).await, before + 3);
+        assert_eq!(dangling().await, 0, "every stored reference exists");
+        assert_rollups_match(&app).await;
+    }
+    // the app's own connections check references as before: a line naming a product
+    // that does not exist is refused
+    let batch: uuid::Uuid = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT id FROM sales_batches WHERE fingerprint IS NOT NULL"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    let customer: uuid::Uuid = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT customer_id FROM sales_lines WHERE batch_id = $1 LIMIT 1"
+    )
+    .bind(batch)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    let mut conn = app.pool.begin().await.unwrap();
+    let refused = repo::insert_lines(
+        &mut conn,
+        DEMO_COMPANY_ID,
+        batch,
+        &[repo::NewLine {
+            order_id: uuid::Uuid::now_v7(),
+            line_no: 1,
+            order_date: day("2026-04-03"),
+            customer_id: customer,
+            product_id: uuid::Uuid::now_v7(),
+            rep_id: None,
+            quantity: 1,
+            amount: 100,
+            cost: 80,
+        }],
+    )
+    .await;
+    let message = refused.expect_err("a line naming no product").to_string();
+    assert!(message.to_lowercase().contains("foreign key"), "{message}");
 }
 
 /// The products as `login` sees them, by SKU.

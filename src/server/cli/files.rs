@@ -148,14 +148,7 @@ pub(super) async fn import_sales(
         now: chrono::Utc::now(),
         file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),
     };
-    let mut tx = pool.begin().await?;
-    // a bulk load touches rollup and index pages all over the file: give this one
-    // SQLite connection a large page cache (1 GiB) rather than re-reading them
-    if let crate::server::db::Engine::Sqlite(ex) = tx.engine() {
-        sqlx::query("PRAGMA cache_size = -1048576")
-            .execute(ex)
-            .await?;
-    }
+    let mut tx = pool.begin_bulk().await?;
     let options = SalesImportOptions {
         create_products,
         commit: true,

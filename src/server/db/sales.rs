@@ -274,6 +274,27 @@ pub async fn insert_lines(
     batch: Uuid,
     lines: &[NewLine],
 ) -> Result<(), sqlx::Error> {
+    insert_lines_in(conn, company, batch, lines, Placed::ByDate).await
+}
+
+/// The order [`insert_lines_in`] writes a group of lines in on SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placed {
+    /// In date order, so the date index fills a page at a time.
+    ByDate,
+    /// In key order (order, line): for a bulk load whose date index is set aside
+    /// ([`set_aside_date_index`]), the table then grows at its end only, its pages full.
+    ByKey,
+}
+
+/// [`insert_lines`], in the order `placed` says.
+pub async fn insert_lines_in(
+    conn: &mut DbConn,
+    company: CompanyId,
+    batch: Uuid,
+    lines: &[NewLine],
+    placed: Placed,
+) -> Result<(), sqlx::Error> {
     match conn.engine() {
         Engine::Sqlite(ex) => {
             if lines.is_empty() {
@@ -284,9 +305,14 @@ pub async fn insert_lines(
                 .bind(batch)
                 .execute(&mut *ex)
                 .await?;
-            let mut by_date: Vec<&NewLine> = lines.iter().collect();
-            by_date.sort_unstable_by_key(|l| (l.order_date, l.order_id, l.line_no));
-            for chunk in by_date.chunks(2_000) {
+            let mut sorted: Vec<&NewLine> = lines.iter().collect();
+            match placed {
+                Placed::ByDate => {
+                    sorted.sort_unstable_by_key(|l| (l.order_date, l.order_id, l.line_no));
+                }
+                Placed::ByKey => sorted.sort_unstable_by_key(|l| (l.order_id, l.line_no)),
+            }
+            for chunk in sorted.chunks(2_000) {
                 let mut q = QueryBuilder::<sqlx::Sqlite>::new(
                     "INSERT INTO sales_lines (company_id, order_id, line_no, order_date, \
                      customer_id, product_id, rep_id, quantity, amount, cost, batch_id) ",
@@ -371,6 +397,61 @@ pub async fn insert_lines(
             }
         }
     }
+    Ok(())
+}
+
+/// The fewest lines of a file for which [`set_aside_date_index`] considers building the
+/// ledger's date index afresh.
+pub const REBUILD_INDEX_FROM: usize = 100_000;
+
+/// Sets the ledger's date index aside for a bulk load of about `lines` lines when the
+/// ledger holds fewer lines than that (SQLite only, files of at least
+/// [`REBUILD_INDEX_FROM`] lines): the index is then built again once, sorted, by
+/// [`restore_date_index`], instead of taking every line in a random place of it — the
+/// costliest part of loading years of history into a new ledger. Answers the index's
+/// definition, to build it from, when it was set aside.
+///
+/// In the bulk load's transaction: its rollback brings the index back; a commit must
+/// follow [`restore_date_index`]. Readers meanwhile read the last committed state, index
+/// included.
+pub async fn set_aside_date_index(
+    conn: &mut DbConn,
+    lines: usize,
+) -> Result<Option<String>, sqlx::Error> {
+    let Engine::Sqlite(ex) = conn.engine() else {
+        return Ok(None);
+    };
+    if lines < REBUILD_INDEX_FROM {
+        return Ok(None);
+    }
+    let limit = i64::try_from(lines).unwrap_or(i64::MAX);
+    let held: i64 = sqlx::query_scalar("SELECT count(*) FROM (SELECT 1 FROM sales_lines LIMIT $1)")
+        .bind(limit)
+        .fetch_one(&mut *ex)
+        .await?;
+    if held >= limit {
+        return Ok(None);
+    }
+    let definition: Option<String> = sqlx::query_scalar(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'sales_lines_date'",
+    )
+    .fetch_optional(&mut *ex)
+    .await?;
+    let Some(definition) = definition else {
+        return Ok(None);
+    };
+    sqlx::query("DROP INDEX sales_lines_date")
+        .execute(&mut *ex)
+        .await?;
+    Ok(Some(definition))
+}
+
+/// Builds the date index [`set_aside_date_index`] set aside, from its definition.
+pub async fn restore_date_index(conn: &mut DbConn, definition: &str) -> Result<(), sqlx::Error> {
+    on!(conn, |ex| sqlx::query(definition)
+        .execute(&mut *ex)
+        .await
+        .map(|d| d.rows_affected()))?;
     Ok(())
 }
 

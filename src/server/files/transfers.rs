@@ -170,7 +170,7 @@ pub async fn import_sales(
         now: chrono::Utc::now(),
         file_name: q.get("name").map(|n| n.chars().take(200).collect()),
     };
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin_bulk().await?;
     let outcome = crate::server::sales::ledger::import(&mut tx, &who, body, options).await?;
     let keep = matches!(&outcome, SalesImportOutcome::Report(r) if r.committed);
     if keep {

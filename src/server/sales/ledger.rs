@@ -31,7 +31,13 @@ pub struct ImportBy {
 
 /// Rows of a file, read a chunk at a time so a CSV of ten million lines is never held
 /// as cells all at once.
-enum Rows {
+struct Rows {
+    rows: RowSource,
+    /// How many rows the file holds (header and empty rows included).
+    count: usize,
+}
+
+enum RowSource {
     Table(std::vec::IntoIter<Vec<String>>),
     Csv(csv::Reader<std::io::Cursor<Vec<u8>>>, usize),
 }
@@ -58,25 +64,31 @@ impl Rows {
         }
         if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
             let Table { rows } = read_table(bytes)?;
-            return Ok(Rows::Table(rows.into_iter()));
+            return Ok(Rows {
+                count: rows.len(),
+                rows: RowSource::Table(rows.into_iter()),
+            });
         }
         let text = decode(bytes)?;
         let delimiter = delimiter_of(&text);
-        check_csv_shape(&text, delimiter, false)?;
-        Ok(Rows::Csv(
-            csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .delimiter(delimiter)
-                .from_reader(std::io::Cursor::new(text.into_bytes())),
-            0,
-        ))
+        let count = check_csv_shape(&text, delimiter, false)?;
+        Ok(Rows {
+            count,
+            rows: RowSource::Csv(
+                csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .delimiter(delimiter)
+                    .from_reader(std::io::Cursor::new(text.into_bytes())),
+                0,
+            ),
+        })
     }
 
     fn next(&mut self) -> Option<Result<Vec<String>, FileProblem>> {
-        match self {
-            Rows::Table(it) => it.next().map(Ok),
-            Rows::Csv(r, read) => {
+        match &mut self.rows {
+            RowSource::Table(it) => it.next().map(Ok),
+            RowSource::Csv(r, read) => {
                 let mut rec = csv::StringRecord::new();
                 match r.read_record(&mut rec) {
                     Ok(true) => {
@@ -97,44 +109,51 @@ impl Rows {
 /// many as one of its statements stores.
 const CHUNK: usize = 100_000;
 
-/// Lines read but not yet written, and the document numbers (单据编号) of the rows read
-/// since the last write, with their row numbers.
-struct Pending {
+/// A group of checked rows the reader hands the writer: the lines ready to store, the
+/// document numbers (单据编号) of the rows with their row numbers, and the products the
+/// lines need created first.
+#[derive(Default)]
+struct Chunk {
     lines: Vec<NewLine>,
     documents: Vec<(usize, String)>,
-    /// Lines (or documents) per write.
-    chunk: usize,
+    products: Vec<(Uuid, ProductFields)>,
+    /// No row read so far had a problem: what the chunk holds may be stored.
+    clean: bool,
 }
 
-impl Pending {
-    fn on(conn: &DbConn) -> Self {
-        let chunk = if conn.is_sqlite() {
-            CHUNK
-        } else {
-            repo::PG_LINES_PER_STATEMENT
-        };
-        Self {
-            lines: Vec::new(),
-            documents: Vec::new(),
-            chunk,
-        }
+impl Chunk {
+    fn full(&self, size: usize) -> bool {
+        self.lines.len() >= size || self.documents.len() >= size
     }
 
-    fn full(&self) -> bool {
-        self.lines.len() >= self.chunk || self.documents.len() >= self.chunk
+    fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.documents.is_empty() && self.products.is_empty()
     }
+}
 
-    /// Refuses the rows whose document an earlier import brought; then, while the
-    /// import has no error, stores the lines and records the documents as this batch's.
-    async fn flush(
+/// The writer's side of an import: the rows it refused (documents an earlier import
+/// brought), which stop it storing what it is handed.
+struct Written {
+    error_count: usize,
+    errors: Vec<RowError>,
+    /// The order lines are stored in: by key while the date index is set aside.
+    placed: repo::Placed,
+}
+
+impl Written {
+    /// Refuses the rows whose document an earlier import brought; then, while neither the
+    /// reader nor the writer met a problem, creates the chunk's products, stores its lines
+    /// and records its documents as this batch's.
+    async fn chunk(
         &mut self,
         conn: &mut DbConn,
-        company: CompanyId,
+        who: &ImportBy,
         batch: Uuid,
-        report: &mut SalesImportReport,
+        chunk: Chunk,
         column: &str,
     ) -> Result<(), sqlx::Error> {
-        let mut distinct: Vec<&str> = self.documents.iter().map(|(_, d)| d.as_str()).collect();
+        let company = who.company;
+        let mut distinct: Vec<&str> = chunk.documents.iter().map(|(_, d)| d.as_str()).collect();
         distinct.sort_unstable();
         distinct.dedup();
         if !distinct.is_empty() {
@@ -143,11 +162,11 @@ impl Pending {
                     .await?
                     .into_iter()
                     .collect();
-            for (row, d) in &self.documents {
+            for (row, d) in &chunk.documents {
                 if taken.contains(d) {
-                    report.error_count += 1;
-                    if report.errors.len() < MAX_LISTED_ERRORS {
-                        report.errors.push(RowError {
+                    self.error_count += 1;
+                    if self.errors.len() < MAX_LISTED_ERRORS {
+                        self.errors.push(RowError {
                             row: *row,
                             column: column.to_owned(),
                             code: FieldErrorCode::DocumentImported,
@@ -156,12 +175,13 @@ impl Pending {
                 }
             }
         }
-        if report.error_count == 0 {
+        if chunk.clean && self.error_count == 0 {
+            for (id, fields) in &chunk.products {
+                repo::insert_product(conn, company, *id, fields, who.now).await?;
+            }
             repo::insert_documents(conn, company, batch, &distinct).await?;
-            repo::insert_lines(conn, company, batch, &self.lines).await?;
+            repo::insert_lines_in(conn, company, batch, &chunk.lines, self.placed).await?;
         }
-        self.lines.clear();
-        self.documents.clear();
         Ok(())
     }
 }
@@ -264,18 +284,18 @@ impl Names {
         })
     }
 
-    /// The product a line names, created from its name when the options allow it.
-    async fn product(
+    /// The product a line names, created from its name when the options allow it (its
+    /// id chosen now; the writer stores it before the chunk's lines).
+    fn product(
         &mut self,
-        conn: &mut DbConn,
-        who: &ImportBy,
         l: &SaleLine,
         create: bool,
+        chunk: &mut Chunk,
         report: &mut SalesImportReport,
         errors: &mut Vec<FieldError>,
-    ) -> Result<Option<Uuid>, sqlx::Error> {
+    ) -> Option<Uuid> {
         if let Some(id) = self.products.get(&l.product_sku) {
-            return Ok(Some(*id));
+            return Some(*id);
         }
         match (&l.product_name, create) {
             (Some(name), true) => {
@@ -287,10 +307,10 @@ impl Names {
                 match fields {
                     Ok(f) => {
                         let id = Uuid::now_v7();
-                        repo::insert_product(conn, who.company, id, &f, who.now).await?;
+                        chunk.products.push((id, f));
                         self.products.insert(l.product_sku.clone(), id);
                         report.products_created += 1;
-                        return Ok(Some(id));
+                        return Some(id);
                     }
                     Err(e) => errors.extend(e.into_iter().map(|e| {
                         let field = if e.field == "name" {
@@ -308,20 +328,19 @@ impl Names {
                 FieldErrorCode::UnknownProduct,
             )),
         }
-        Ok(None)
+        None
     }
 
     /// Matches a parsed line's customer, product and rep; every problem found goes to
     /// `errors`. A line is returned only when the row has no problem at all.
-    async fn resolve(
+    fn resolve(
         &mut self,
-        conn: &mut DbConn,
-        who: &ImportBy,
         line: SaleLine,
         create_products: bool,
+        chunk: &mut Chunk,
         report: &mut SalesImportReport,
         errors: &mut Vec<FieldError>,
-    ) -> Result<Option<Matched>, sqlx::Error> {
+    ) -> Option<Matched> {
         let customer = self.customers.get(&line.customer_code).copied();
         if customer.is_none() {
             errors.push(FieldError::new(
@@ -329,9 +348,7 @@ impl Names {
                 FieldErrorCode::UnknownCustomer,
             ));
         }
-        let product = self
-            .product(conn, who, &line, create_products, report, errors)
-            .await?;
+        let product = self.product(&line, create_products, chunk, report, errors);
         // the rep named on the line, else the customer's own
         let rep = match &line.rep_login {
             Some(login) => {
@@ -346,7 +363,7 @@ impl Names {
             }
             None => customer.map(|c| c.1),
         };
-        Ok(match (customer, product, rep) {
+        match (customer, product, rep) {
             (Some((customer, _)), Some(product), Some(rep)) if errors.is_empty() => Some(Matched {
                 line,
                 customer,
@@ -354,7 +371,7 @@ impl Names {
                 rep,
             }),
             _ => None,
-        })
+        }
     }
 }
 
@@ -389,7 +406,7 @@ fn document_of(
     header: &Header,
     r: &[String],
     number: usize,
-    pending: &mut Pending,
+    chunk: &mut Chunk,
     errors: &mut Vec<FieldError>,
 ) -> String {
     let document = header.cell(r, "document_no").trim().to_owned();
@@ -403,7 +420,7 @@ fn document_of(
     } else if document.chars().any(char::is_control) {
         errors.push(FieldError::new("document_no", FieldErrorCode::InvalidText));
     } else if !document.is_empty() {
-        pending.documents.push((number, document.clone()));
+        chunk.documents.push((number, document.clone()));
     }
     document
 }
@@ -478,16 +495,12 @@ pub async fn import(
         Some(&fingerprint),
     )
     .await?;
-    let report = SalesImportReport {
-        replaced_lines,
-        ..SalesImportReport::default()
-    };
     let file = Opened {
         rows,
         header,
         number,
     };
-    write_lines(conn, who, &options, file, batch, report).await
+    write_lines(conn, who, &options, file, batch, replaced_lines).await
 }
 
 /// A file opened and its header read: the rows left, and the number of rows read.
@@ -498,36 +511,119 @@ struct Opened {
 }
 
 /// Checks every row and, while none has a problem, writes the lines under `batch`.
+///
+/// Reading and writing overlap: a blocking thread reads, checks and matches the rows
+/// (CPU work that must not stall the async workers) and hands them over a group at a
+/// time, while this task stores the group before; at most one more group waits between
+/// them. The writer going away (a database error) stops the reader at its next group.
 async fn write_lines(
     conn: &mut DbConn,
     who: &ImportBy,
     options: &SalesImportOptions,
     file: Opened,
     batch: Uuid,
-    mut report: SalesImportReport,
+    replaced_lines: usize,
 ) -> Result<SalesImportOutcome, sqlx::Error> {
+    let names = Names::load(conn, who.company).await?;
+    // a file larger than the ledger: its date index is built again once at the end
+    let set_aside = repo::set_aside_date_index(conn, file.rows.count).await?;
+    let size = if conn.is_sqlite() {
+        CHUNK
+    } else {
+        repo::PG_LINES_PER_STATEMENT
+    };
+    let document_column = file.header.name_of("document_no");
+    let create = options.create_products;
+    let (send, mut chunks) = tokio::sync::mpsc::channel::<Chunk>(1);
+    let turn = crate::server::spreadsheet::parse_turn().await;
+    let reader = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        read_rows(file, names, create, size, &send)
+    });
+    let mut written = Written {
+        error_count: 0,
+        errors: Vec::new(),
+        placed: if set_aside.is_some() {
+            repo::Placed::ByKey
+        } else {
+            repo::Placed::ByDate
+        },
+    };
+    while let Some(chunk) = chunks.recv().await {
+        written
+            .chunk(conn, who, batch, chunk, &document_column)
+            .await?;
+    }
+    let (read, dates) = match reader.await {
+        Ok(Ok(read)) => read,
+        Ok(Err(p)) => return Ok(SalesImportOutcome::File(p)),
+        Err(e) => {
+            tracing::error!(error = %e, "sales file reader failed");
+            return Ok(SalesImportOutcome::File(FileProblem::Unreadable));
+        }
+    };
+    let mut report = SalesImportReport {
+        error_count: read.error_count + written.error_count,
+        errors: read.errors.into_iter().chain(written.errors).collect(),
+        replaced_lines,
+        ..read
+    };
+    report.errors.sort_by_key(|e| e.row);
+    report.errors.truncate(MAX_LISTED_ERRORS);
+    report.committed = options.commit && report.error_count == 0;
+    // only a commit needs the index back: a rollback brings it back itself
+    if report.committed
+        && let Some(index) = set_aside
+    {
+        repo::restore_date_index(conn, &index).await?;
+    }
+    if report.error_count == 0 {
+        repo::set_batch_count(
+            conn,
+            who.company,
+            batch,
+            i64::try_from(report.lines).unwrap_or(i64::MAX),
+        )
+        .await?;
+    }
+    report.first_date = dates.first.map(|d| d.format("%Y-%m-%d").to_string());
+    report.last_date = dates.last.map(|d| d.format("%Y-%m-%d").to_string());
+    Ok(SalesImportOutcome::Report(report))
+}
+
+/// The reader's side of an import (on a blocking thread): reads every row, checks it,
+/// matches what it names and hands the writer a [`Chunk`] at a time. Stops early when the
+/// writer has gone. Returns what it counted, or the file's problem.
+fn read_rows(
+    file: Opened,
+    mut names: Names,
+    create_products: bool,
+    size: usize,
+    send: &tokio::sync::mpsc::Sender<Chunk>,
+) -> Result<(SalesImportReport, Dates), FileProblem> {
     let Opened {
         mut rows,
         header,
         mut number,
     } = file;
-    let company = who.company;
-    let mut names = Names::load(conn, company).await?;
-    let mut pending = Pending::on(conn);
-    let document_column = header.name_of("document_no");
+    let mut report = SalesImportReport::default();
     let mut orders = Orders::default();
     let mut dates = Dates::default();
+    let mut chunk = Chunk {
+        clean: true,
+        ..Chunk::default()
+    };
     while let Some(next) = rows.next() {
-        if pending.full() {
-            pending
-                .flush(conn, company, batch, &mut report, &document_column)
-                .await?;
+        if chunk.full(size) {
+            let clean = report.error_count == 0;
+            if send.blocking_send(std::mem::take(&mut chunk)).is_err() {
+                // the writer stopped (its error is the import's answer)
+                break;
+            }
+            chunk.clean = clean;
         }
         number += 1;
-        let r = match next {
-            Ok(r) => r,
-            Err(p) => return Ok(SalesImportOutcome::File(p)),
-        };
+        let r = next?;
         if r.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -536,24 +632,13 @@ async fn write_lines(
         // problems in the order the columns are read: the line, its document, then
         // what it names
         let line = parse_row(&header, &r, &mut errors);
-        let document = document_of(&header, &r, number, &mut pending, &mut errors);
-        let matched = match line {
-            Some(line) => {
-                names
-                    .resolve(
-                        conn,
-                        who,
-                        line,
-                        options.create_products,
-                        &mut report,
-                        &mut errors,
-                    )
-                    .await?
-            }
-            None => None,
-        };
+        let document = document_of(&header, &r, number, &mut chunk, &mut errors);
+        let matched = line.and_then(|line| {
+            names.resolve(line, create_products, &mut chunk, &mut report, &mut errors)
+        });
         if !errors.is_empty() {
             refuse_row(&mut report, number, errors, |field| header.name_of(field));
+            chunk.clean = false;
             continue;
         }
         let Some(Matched {
@@ -570,7 +655,7 @@ async fn write_lines(
         report.lines += 1;
         report.amount = report.amount.saturating_add(l.amount.0);
         if report.error_count == 0 {
-            pending.lines.push(NewLine {
+            chunk.lines.push(NewLine {
                 order_id,
                 line_no,
                 order_date: l.order_date,
@@ -583,29 +668,17 @@ async fn write_lines(
             });
         } else {
             // an error earlier: nothing more is written, every row is still checked
-            pending.lines.clear();
+            chunk.lines.clear();
         }
     }
     if report.rows == 0 {
-        return Ok(SalesImportOutcome::File(FileProblem::Empty));
+        return Err(FileProblem::Empty);
     }
-    pending
-        .flush(conn, company, batch, &mut report, &document_column)
-        .await?;
-    report.errors.sort_by_key(|e| e.row);
-    if report.error_count == 0 {
-        repo::set_batch_count(
-            conn,
-            company,
-            batch,
-            i64::try_from(report.lines).unwrap_or(i64::MAX),
-        )
-        .await?;
+    if !chunk.is_empty() {
+        // a writer that has gone has its own answer; this one is not needed then
+        let _ = send.blocking_send(chunk);
     }
-    report.first_date = dates.first.map(|d| d.format("%Y-%m-%d").to_string());
-    report.last_date = dates.last.map(|d| d.format("%Y-%m-%d").to_string());
-    report.committed = options.commit && report.error_count == 0;
-    Ok(SalesImportOutcome::Report(report))
+    Ok((report, dates))
 }
 
 /// The first and last order dates met.

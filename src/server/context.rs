@@ -106,7 +106,7 @@ pub async fn session_user(state: &AppState) -> Result<(Option<CurrentUser>, bool
     }
     let token = session_token();
     let response = use_context::<ResponseOptions>();
-    let lookup = session_user_for(state, token).await?;
+    let lookup = session_user_for(state, token, Renew::Yes).await?;
     if let (Some(res), Some(cookie)) = (response, &lookup.cookie)
         && let Ok(v) = HeaderValue::from_str(cookie)
     {
@@ -117,12 +117,13 @@ pub async fn session_user(state: &AppState) -> Result<(Option<CurrentUser>, bool
 
 /// The signed-in user of a plain axum handler (uploads, downloads, photos), from the
 /// request's cookies; [`AppError::Unauthorized`] when there is none. These answers set no
-/// cookie: the pages and server functions around them keep the browser's cookie fresh.
+/// cookie, so they leave the session's expiry alone too: the pages and server functions
+/// around them slide it and renew the browser's cookie with it.
 pub async fn user_from_headers(
     state: &AppState,
     headers: &http::HeaderMap,
 ) -> Result<CurrentUser, AppError> {
-    session_user_for(state, auth::token_from_cookies(headers))
+    session_user_for(state, auth::token_from_cookies(headers), Renew::No)
         .await?
         .user
         .ok_or(AppError::Unauthorized)
@@ -146,7 +147,7 @@ pub async fn preload_session(
     state: &AppState,
     headers: &http::HeaderMap,
 ) -> (PreloadedSession, Option<String>) {
-    match session_user_for(state, auth::token_from_cookies(headers)).await {
+    match session_user_for(state, auth::token_from_cookies(headers), Renew::Yes).await {
         Ok(lookup) => (
             PreloadedSession(Ok(SessionInfo {
                 user: lookup.user,
@@ -172,9 +173,18 @@ struct SessionLookup {
     cookie: Option<String>,
 }
 
+/// Whether a request's answer can carry the session cookie, so that sliding the session's
+/// expiry renews the cookie too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Renew {
+    Yes,
+    No,
+}
+
 async fn session_user_for(
     state: &AppState,
     token: Option<String>,
+    renew: Renew,
 ) -> Result<SessionLookup, AppError> {
     let Some(token) = token else {
         return Ok(SessionLookup {
@@ -196,13 +206,15 @@ async fn session_user_for(
     };
     // Slide the expiry at most once a minute: one write per active minute, not per call.
     let mut cookie = None;
-    if now - row.last_seen_at >= 60 {
+    if renew == Renew::Yes && now - row.last_seen_at >= 60 {
         let ttl = state.config.session_ttl_secs;
         // sliding the expiry is a courtesy: a busy database (a long import) must not
         // turn every request into an error, so a failed touch is logged and waits for
         // the next minute
         match sessions::touch(&mut conn, &hash, now, now + ttl).await {
-            Ok(()) => cookie = Some(auth::session_cookie(&token, ttl, secure)),
+            Ok(true) => cookie = Some(auth::session_cookie(&token, ttl, secure)),
+            // ended since it was read: a renewed cookie could overwrite a new sign-in's
+            Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "session expiry not slid"),
         }
     }

@@ -211,9 +211,13 @@ async fn preload_session(State(state): State<AppState>, mut req: Request, next: 
     req.extensions_mut().insert(known);
     let mut res = next.run(req).await;
     // an ended session's cookie is cleared, a live one's lifetime renewed, as server
-    // functions do
+    // functions do; an answer carrying the token is kept by no cache
     if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         res.headers_mut().append(header::SET_COOKIE, v);
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
     }
     res
 }

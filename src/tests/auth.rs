@@ -286,6 +286,13 @@ async fn an_active_users_cookie_lives_as_long_as_the_session_does() {
             app.call(&c, "session", json!({})).await
         };
         assert_eq!(r.status(), StatusCode::OK, "{what}");
+        if page {
+            assert_eq!(
+                r.headers()["cache-control"],
+                "private, no-store",
+                "a page carrying the token is kept by no cache"
+            );
+        }
         let renewed = session_cookie(&r).unwrap_or_else(|| panic!("{what}: no cookie"));
         let attributes: Vec<&str> = renewed.split(';').map(str::trim).collect();
         assert_eq!(attributes[0], token, "{what}: same session");
@@ -313,6 +320,62 @@ async fn an_active_users_cookie_lives_as_long_as_the_session_does() {
         .await
         .unwrap();
     assert_eq!(s["user"]["login"], "zhangwei");
+}
+
+/// Sliding a session's expiry never revives one that ended since it was read (signed out
+/// in another tab, replaced by a new sign-in, expired): its cookie would then be renewed
+/// and could overwrite the new sign-in's.
+#[tokio::test]
+async fn an_ended_session_is_not_slid_back_to_life() {
+    use qudao::server::db::sessions;
+    let app = spawn_app().await;
+    let c = app.client();
+    let signed_in = app.sign_in(&c, "zhangwei", PW).await;
+    let cookie = session_cookie(&signed_in).unwrap();
+    let token = cookie
+        .split(';')
+        .next()
+        .and_then(|c| c.strip_prefix("qudao_session="))
+        .unwrap()
+        .to_owned();
+    let hash = qudao::server::auth::token_hash(&token);
+    let now = chrono::Utc::now().timestamp();
+    let mut conn = app.pool.acquire().await.unwrap();
+    assert!(
+        sessions::touch(&mut conn, &hash, now, now + 3600)
+            .await
+            .unwrap()
+    );
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE sessions SET expires_at = $1"
+    )
+    .bind(now - 1)
+    .execute(ex)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
+    assert!(
+        !sessions::touch(&mut conn, &hash, now, now + 3600)
+            .await
+            .unwrap()
+    );
+    let expires: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT expires_at FROM sessions"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
+    assert_eq!(expires, now - 1, "still ended");
+    sessions::delete(&mut conn, &hash).await.unwrap();
+    assert!(
+        !sessions::touch(&mut conn, &hash, now, now + 3600)
+            .await
+            .unwrap()
+    );
+    drop(conn);
+    // the browser's cookie is cleared, not renewed
+    let r = app.call(&c, "session", json!({})).await;
+    assert!(session_cookie(&r).unwrap().contains("Max-Age=0"));
 }
 
 #[tokio::test]

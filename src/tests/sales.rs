@@ -775,7 +775,58 @@ async fn the_command_line_imports_sales_or_lists_every_bad_row() {
     );
 }
 
-/// An import larger than one write (20 000 lines a flush on SQLite,
+/// Whether the ledger's date index exists (SQLite).
+async fn date_indexed(conn: &mut qudao::server::db::DbConn) -> bool {
+    on!(conn, |ex| sqlx::query_scalar::<_, i64>(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'sales_lines_date'"
+    )
+    .fetch_one(&mut *ex)
+    .await)
+    .unwrap()
+        == 1
+}
+
+/// A bulk load sets the ledger's date index aside only for a file of at least
+/// `REBUILD_INDEX_FROM` lines, more than the ledger holds, on SQLite only; its rollback
+/// brings the index back, and a commit after `restore_date_index` keeps it.
+#[tokio::test]
+async fn a_bulk_load_sets_the_date_index_aside_only_for_a_large_file() {
+    let app = spawn_app().await;
+    let held = usize::try_from(line_count(&app).await).unwrap();
+    let large = repo::REBUILD_INDEX_FROM.max(held + 1);
+    for commit in [false, true] {
+        let mut conn = app.pool.begin_bulk(64).await.unwrap();
+        assert_eq!(
+            repo::set_aside_date_index(&mut conn, repo::REBUILD_INDEX_FROM - 1)
+                .await
+                .unwrap(),
+            None,
+            "a small file"
+        );
+        let set_aside = repo::set_aside_date_index(&mut conn, large).await.unwrap();
+        if !app.pool.is_sqlite() {
+            assert_eq!(set_aside, None, "PostgreSQL keeps its indexes");
+            return;
+        }
+        let definition = set_aside.expect("a file larger than the ledger");
+        assert!(
+            !date_indexed(&mut conn).await,
+            "set aside in the transaction"
+        );
+        if commit {
+            repo::restore_date_index(&mut conn, &definition)
+                .await
+                .unwrap();
+            conn.commit().await.unwrap();
+        } else {
+            conn.rollback().await.unwrap();
+        }
+        let mut conn = app.pool.acquire().await.unwrap();
+        assert!(date_indexed(&mut conn).await, "back (committed: {commit})");
+    }
+}
+
+/// An import larger than one write (`CHUNK` lines a group on SQLite,
 /// `PG_LINES_PER_STATEMENT` a statement on PostgreSQL) is still all or nothing, and the
 /// rollups the several writes merged equal the lines.
 #[tokio::test]

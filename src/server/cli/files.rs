@@ -148,7 +148,8 @@ pub(super) async fn import_sales(
         now: chrono::Utc::now(),
         file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),
     };
-    let mut tx = pool.begin_bulk().await?;
+    // the command line loads files of any size, alone: a page cache of 1 GiB
+    let mut tx = pool.begin_bulk(1024).await?;
     let options = SalesImportOptions {
         create_products,
         commit: true,

@@ -173,12 +173,13 @@ impl Pool {
     /// On SQLite it runs on a connection of its own that does not check foreign keys: the
     /// check is a B-tree search per reference, four per sales line — a third of the time
     /// of a ten-million-line import — and proves nothing the import does not already know,
-    /// holding the write lock since before it read those rows. The connection also gets a
-    /// large page cache (1 GiB, taken only as pages are touched): a bulk load touches
-    /// index and rollup pages all over the file. The connection is closed after the
-    /// commit or rollback, so no other write ever runs without the checks. PostgreSQL:
-    /// [`Pool::begin`].
-    pub async fn begin_bulk(&self) -> Result<DbConn, sqlx::Error> {
+    /// holding the write lock since before it read those rows — no foreign key at all is
+    /// checked on it, so nothing else may write through it. The connection also gets a
+    /// page cache of `cache_mib` MiB (taken only as pages are touched): a bulk load
+    /// touches index and rollup pages all over the file. The connection is closed after
+    /// the commit or rollback, so no other write ever runs without the checks.
+    /// PostgreSQL: [`Pool::begin`].
+    pub async fn begin_bulk(&self, cache_mib: u32) -> Result<DbConn, sqlx::Error> {
         use sqlx::ConnectOptions as _;
         let p = match self {
             Pool::Sqlite(p) => p,
@@ -187,7 +188,7 @@ impl Pool {
         let options = (*p.connect_options())
             .clone()
             .foreign_keys(false)
-            .pragma("cache_size", "-1048576");
+            .pragma("cache_size", format!("-{}", u64::from(cache_mib) * 1024));
         let mut conn = options.connect().await?;
         let mut pause = Duration::from_millis(50);
         for attempt in 0..=5 {

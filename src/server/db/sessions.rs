@@ -64,23 +64,27 @@ pub async fn find_live(
     })
 }
 
-/// Slides the expiry forward on use.
+/// Slides the expiry of a live session forward on use. False when the session ended
+/// meanwhile (signed out in another tab, replaced by a new sign-in, expired).
 pub async fn touch(
     conn: &mut DbConn,
     token_hash: &[u8],
     now: i64,
     expires_at: i64,
-) -> Result<(), sqlx::Error> {
-    on!(conn, |ex| sqlx::query(
-        "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3"
+) -> Result<bool, sqlx::Error> {
+    let slid =
+        on!(conn, |ex| {
+            sqlx::query(
+        "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3 AND expires_at > $1"
     )
     .bind(now)
     .bind(expires_at)
     .bind(token_hash)
     .execute(&mut *ex)
     .await
-    .map(|d| d.rows_affected()))?;
-    Ok(())
+    .map(|d| d.rows_affected())
+        })?;
+    Ok(slid == 1)
 }
 
 pub async fn delete(conn: &mut DbConn, token_hash: &[u8]) -> Result<(), sqlx::Error> {

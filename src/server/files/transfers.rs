@@ -170,7 +170,9 @@ pub async fn import_sales(
         now: chrono::Utc::now(),
         file_name: q.get("name").map(|n| n.chars().take(200).collect()),
     };
-    let mut tx = state.pool.begin_bulk().await?;
+    // an upload is bounded (QUDAO_UPLOAD_LIMIT_MB, 20 MB by default): a page cache of
+    // 256 MiB serves it without growing a busy server by a gigabyte
+    let mut tx = state.pool.begin_bulk(256).await?;
     let outcome = crate::server::sales::ledger::import(&mut tx, &who, body, options).await?;
     let keep = matches!(&outcome, SalesImportOutcome::Report(r) if r.committed);
     if keep {

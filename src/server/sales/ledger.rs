@@ -535,6 +535,8 @@ async fn write_lines(
     let document_column = file.header.name_of("document_no");
     let create = options.create_products;
     let (send, mut chunks) = tokio::sync::mpsc::channel::<Chunk>(1);
+    // the reader holds one of the server's file-reading turns until it ends (the whole
+    // import; after a writer's error, until its next group): reading a file is its work
     let turn = crate::server::spreadsheet::parse_turn().await;
     let reader = tokio::task::spawn_blocking(move || {
         let _turn = turn;

@@ -72,9 +72,8 @@ pub async fn touch(
     now: i64,
     expires_at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let slid =
-        on!(conn, |ex| {
-            sqlx::query(
+    let slid = on!(conn, |ex| {
+        sqlx::query(
         "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3 AND expires_at > $1"
     )
     .bind(now)
@@ -83,7 +82,7 @@ pub async fn touch(
     .execute(&mut *ex)
     .await
     .map(|d| d.rows_affected())
-        })?;
+    })?;
     Ok(slid == 1)
 }
 

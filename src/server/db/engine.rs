@@ -170,11 +170,11 @@ impl Pool {
     /// Starts the write transaction of a bulk load (a sales import), which writes only
     /// references it read in the same transaction (customers, products, reps, its batch).
     ///
-    /// On SQLite it runs on a connection of its own that does not check foreign keys: the
-    /// check is a B-tree search per reference, four per sales line — a third of the time
-    /// of a ten-million-line import — and proves nothing the import does not already know,
-    /// holding the write lock since before it read those rows — no foreign key at all is
-    /// checked on it, so nothing else may write through it. The connection also gets a
+    /// On SQLite it runs on a connection of its own that checks no foreign key at all, so
+    /// nothing but such a load may write through it. The check is a B-tree search per
+    /// reference, four per sales line — a third of the time of a ten-million-line import —
+    /// and proves nothing the import does not already know: it holds the write lock since
+    /// before it read those rows. The connection also gets a
     /// page cache of `cache_mib` MiB (taken only as pages are touched): a bulk load
     /// touches index and rollup pages all over the file. The connection is closed after
     /// the commit or rollback, so no other write ever runs without the checks.

@@ -4,7 +4,10 @@
 // - Precaches the app's hashed /pkg assets, icons, the manifest and the offline page.
 // - Pages (navigations): network first; without network, the offline page — except the
 //   pages a rep works in offline (PAGES: "Today"), whose last good copy is kept (and
-//   dropped when the server answers with a redirect, i.e. the user signed out).
+//   dropped when the server answers with a redirect, i.e. the user signed out). The copy
+//   kept is one this worker fetches when the page asks (each time it starts), never the
+//   navigation's answer: the server draws the user's customers into that one, and the
+//   kept copy is opened offline by whoever holds the tablet.
 // - /pkg assets: cache first (hashed names never change content).
 // - /api and everything else: straight to the network, never cached.
 const CACHE_VERSION = "__CACHE_VERSION__";
@@ -20,8 +23,8 @@ function keepPage(path, res) {
   );
 }
 
-// The page asks for its own copy when it was reached by an in-app link (no navigation
-// request passed through here).
+// The page asks for its own copy each time it starts; the server answers this fetch
+// with the page's frame, no customer in it.
 self.addEventListener("message", (event) => {
   const path = event.data && event.data.keepPage;
   if (PAGES.includes(path)) {
@@ -62,7 +65,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(
       fetch(req)
         .then((res) => {
-          if (kept) event.waitUntil(keepPage(url.pathname, res.clone()));
+          // a redirect (signed out) or an error drops the kept copy
+          if (kept && (!res.ok || res.redirected)) event.waitUntil(keepPage(url.pathname, res.clone()));
           return res;
         })
         .catch(() =>

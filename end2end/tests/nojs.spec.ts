@@ -62,6 +62,25 @@ test.describe("with scripts off", () => {
     await expect(page).toHaveURL(/\/login$/);
   });
 
+  test("a rep's Today shows the day's customers before any script has run", async ({ page }) => {
+    await page.goto("/login");
+    await page.locator("#login").fill("zhangwei");
+    await page.locator("#password").fill(PASSWORD);
+    await page.locator("form.login-card button[type=submit]").click();
+    await expect(page).toHaveURL(/\/$/);
+    await page.goto("/today");
+    // the customers the server plans for the rep today, drawn in the page in route order
+    const r = await page.request.post("/api/visits/today", { data: { rep: "" } });
+    expect(r.ok()).toBeTruthy();
+    const plan = (await r.json()) as { due: Array<{ id: string; name: string }> };
+    expect(plan.due.length).toBeGreaterThan(0);
+    const rows = page.locator(".plan-list .plan-pick");
+    await expect(rows).toHaveCount(plan.due.length);
+    expect(await rows.evaluateAll((bs) => bs.map((b) => b.getAttribute("data-id")))).toEqual(plan.due.map((c) => c.id));
+    await expect(page.locator(".plan-list .plan-title").first()).toHaveText(plan.due[0].name);
+    await expect(page.getByText("正在读取本机数据")).toHaveCount(0);
+  });
+
   test("the language switch works too, and keeps the page the user was on", async ({ page }) => {
     const seen = requests(page);
     await page.goto("/login");

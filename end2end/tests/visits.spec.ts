@@ -53,6 +53,20 @@ test("a rep records a visit with a photo and an objection offline; both reach th
   await expect(first).toBeVisible();
   const name = ((await first.locator(".plan-title").textContent()) ?? "").trim();
   if (shots) await page.screenshot({ path: `${shots}/today-online.png` });
+  // the copy kept for offline use is the page's frame: nobody's customers in it (whoever
+  // holds the tablet may open it offline)
+  const kept = await page.waitForFunction(async () => {
+    for (const key of await caches.keys()) {
+      if (!key.startsWith("qudao-pages-")) continue;
+      const hit = await (await caches.open(key)).match("/today");
+      if (hit) return await hit.text();
+    }
+    return null;
+  }, null, { timeout: 20_000 });
+  const keptHtml = (await kept.jsonValue()) as string;
+  expect(keptHtml).toContain("today-tabs");
+  expect(keptHtml).not.toContain("plan-pick");
+  expect(keptHtml).not.toContain(name);
 
   // no network: the page comes from the service worker, the data from the device
   await context.setOffline(true);
@@ -117,6 +131,32 @@ test("a rep records a visit with a photo and an objection offline; both reach th
   await lina.getByRole("button", { name: "我的客户" }).click();
   await expect(lina.locator(".plan-list")).not.toContainText(name);
   await other.close();
+});
+
+test("a form being filled in keeps what the rep typed when the tablet syncs and a fresh plan arrives", async ({ page, context }) => {
+  const sent = `先存的拜访 ${Date.now()}`;
+  const typing = `正在填写的异议 ${Date.now()}`;
+  await signedIn(page, "zhangwei");
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  // offline, a visit waits to go out
+  await context.setOffline(true);
+  await page.locator(".plan-list .plan-pick").nth(3).click();
+  await page.getByRole("button", { name: "签到并记录拜访" }).click();
+  await page.locator('textarea[name="notes"]').fill(sent);
+  await page.getByRole("button", { name: "保存（无网络时先存在本机）" }).click();
+  await expect(await indicator(page)).toContainText("1 条待同步");
+  // an objection half typed in when the network returns: the visit goes out and a fresh
+  // plan comes (the customer now visited), the form stays as it was
+  await page.getByRole("button", { name: "登记异议" }).click();
+  await page.locator('select[name="category"]').selectOption("quality");
+  await page.locator('textarea[name="description"]').fill(typing);
+  await context.setOffline(false);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced", { timeout: 20_000 });
+  expect(await visitsWithNotes(page.request, sent)).toBe(1);
+  await expect(page.locator('textarea[name="description"]')).toHaveValue(typing);
+  await expect(page.locator('select[name="category"]')).toHaveValue("quality");
 });
 
 test("a visit for a customer reassigned while the tablet was offline comes back refused, with the reason, and is discarded only when the rep says so", async ({ page, context, browser }) => {

@@ -208,6 +208,29 @@ async fn preload_session(State(state): State<AppState>, mut req: Request, next: 
         return next.run(req).await;
     }
     let (known, cookie) = crate::server::context::preload_session(&state, req.headers()).await;
+    // Today's customers, drawn into the page the browser navigates to
+    // (`features::visits::today_page`); never into the copy the service worker fetches
+    // itself to keep (`Sec-Fetch-Mode: cors`), which anyone may open offline
+    let navigation = req
+        .headers()
+        .get("sec-fetch-mode")
+        .is_none_or(|m| m.as_bytes() == b"navigate");
+    if navigation
+        && req.uri().path() == "/today"
+        && let Ok(crate::features::auth::api::SessionInfo {
+            user: Some(user), ..
+        }) = &known.0
+    {
+        match crate::server::visits::drawn_today(&state, user).await {
+            Ok(Some(drawn)) => {
+                req.extensions_mut()
+                    .insert(crate::server::visits::PreloadedToday(drawn));
+            }
+            Ok(None) => {}
+            // the page then reads the plan on the device, as it does offline
+            Err(e) => tracing::warn!(error = %e, "today's plan not drawn in"),
+        }
+    }
     req.extensions_mut().insert(known);
     let mut res = next.run(req).await;
     // an ended session's cookie is cleared, a live one's lifetime renewed, as server

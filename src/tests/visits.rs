@@ -452,6 +452,113 @@ async fn a_record_the_server_cannot_read_is_refused_alone_and_one_without_an_id_
     );
 }
 
+/// The customers of a page's plan rows (`<button class="plan-pick" data-id=…>`), in order.
+fn plan_rows(html: &str) -> Vec<&str> {
+    html.split("<button")
+        .skip(1)
+        .filter_map(|tag| {
+            let tag = tag.split('>').next()?;
+            if !tag.contains("plan-pick") {
+                return None;
+            }
+            tag.split("data-id=\"").nth(1)?.split('"').next()
+        })
+        .collect()
+}
+
+/// `/today` arrives with the day's customers drawn in by the server, so a rep on a slow
+/// tablet sees the day before the script runs: the user's own customers only, whatever
+/// their role, as the tablet's bundle plans them.
+#[tokio::test]
+async fn today_arrives_with_the_users_own_customers_of_the_day_drawn_in() {
+    let app = spawn_app().await;
+    clear_visits(&app).await;
+    every_day_a_working_day(&app).await;
+    let rep = app.signed_in("zhangwei").await;
+    // the rep's plan (their own customers)
+    let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
+    let due: Vec<&str> = plan["due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(!due.is_empty(), "never visited: the rep has customers due");
+    let page = app.get(&rep, "/today").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    // every one of them, in route order, and nobody else
+    let drawn = plan_rows(&html);
+    assert_eq!(drawn, due);
+    for c in plan["due"].as_array().unwrap() {
+        assert!(html.contains(c["name"].as_str().unwrap()));
+    }
+    // nothing of a colleague's, anywhere in the page (the data the script reads included)
+    let theirs = customers_of(&app, "lina").await;
+    assert!(!theirs.is_empty());
+    for (id, code) in &theirs {
+        assert!(
+            !html.contains(id.as_str()),
+            "lina's {code} is not in zhangwei's page"
+        );
+    }
+
+    // the copy the service worker fetches to keep (opened offline by whoever holds the
+    // tablet) is the frame only
+    let kept = rep
+        .get(format!("{}/today", app.base))
+        .header("sec-fetch-mode", "cors")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.status(), StatusCode::OK);
+    let kept = kept.text().await.unwrap();
+    assert!(kept.contains("today-tabs"), "the frame is there");
+    assert!(!kept.contains("plan-pick"));
+    for c in plan["due"].as_array().unwrap() {
+        assert!(!kept.contains(c["id"].as_str().unwrap()));
+    }
+    // a browser's navigation gets it drawn in
+    let navigated = rep
+        .get(format!("{}/today", app.base))
+        .header("sec-fetch-mode", "navigate")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(navigated.contains(&format!("data-id=\"{}\"", due[0])));
+
+    // a manager's page holds the manager's own customers, not the team's: one of
+    // zhangwei's customers given to the manager is the only one drawn in
+    let (given, _) = customers_of(&app, "zhangwei").await.remove(0);
+    let owner = app.signed_in("laoban").await;
+    let liumin = app.demo_employee_id("liumin").await;
+    ok(
+        &app,
+        &owner,
+        "customers/assign",
+        json!({ "ids": [given], "rep": liumin }),
+    )
+    .await;
+    let manager = app.signed_in("liumin").await;
+    let page = app.get(&manager, "/today").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let drawn = plan_rows(&html);
+    assert_eq!(drawn, vec![given.as_str()]);
+    for (id, _) in customers_of(&app, "zhangwei").await {
+        assert!(!html.contains(id.as_str()));
+    }
+
+    // a driver has no customers to visit: the page says so, with no plan in it
+    let driver = app.signed_in("wugang").await;
+    let html = app.get(&driver, "/today").await.text().await.unwrap();
+    assert!(!html.contains("plan-pick"));
+    assert!(!html.contains("\"due\""));
+}
+
 #[tokio::test]
 async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
     let app = spawn_app().await;

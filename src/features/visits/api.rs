@@ -468,6 +468,19 @@ pub async fn save_daily_visits(daily_visits: String) -> Result<DailyVisits, AppE
     imp::save_daily_visits(daily_visits).await
 }
 
+/// Today's part of the signed-in user's own plan, as the tablet's bundle plans it: what
+/// the server draws into `/today`, so the page shows the day before its script has read
+/// the device's copy or fetched the bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawnToday {
+    /// Whose plan: a bundle another user left on the device is never shown instead.
+    pub user_id: EmployeeId,
+    /// UTC, RFC 3339, as the bundle's: the page shows the later of the two.
+    pub generated_at: String,
+    /// The week's days left out.
+    pub plan: TodayPlan,
+}
+
 #[server(endpoint = "visits/offline_bundle", input = Json)]
 pub async fn get_offline_bundle() -> Result<OfflineBundle, AppError> {
     imp::offline_bundle().await

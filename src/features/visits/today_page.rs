@@ -5,11 +5,14 @@
 //! N waiting, synced, or refused with the reason; a refused record is kept to be
 //! corrected or discarded, never dropped silently.
 //!
-//! The server renders only the frame; everything else is read on the device after the
-//! page starts, so the same page works from the service worker's copy. Its forms exist
-//! only once the script runs and go to the outbox, never straight to the server; their
-//! `action` names the server function that finally stores the record.
-use super::api::{CustomerGlance, ItemKind, OutboxEntry, PlanCustomer};
+//! A page the browser navigates to arrives with the day's customers drawn in by the
+//! server, so a rep on a slow tablet sees the day before the script has started; the
+//! rest is read on the device after the page starts. The service worker keeps the frame
+//! only (it fetches its copy itself, and the server draws no customer into that one), so
+//! the kept page holds nobody's customers and works for whoever opens it offline. Its
+//! forms exist only once the script runs and go to the outbox, never straight to the
+//! server; their `action` names the server function that finally stores the record.
+use super::api::{CustomerGlance, DrawnToday, ItemKind, OutboxEntry, PlanCustomer};
 use super::record_forms::{Form, RecordForm};
 use super::today_sync::{SyncStatus, Today};
 use crate::app::ChunkError;
@@ -48,6 +51,19 @@ pub fn TodayPage() -> impl IntoView {
         status: RwSignal::new(SyncStatus::Starting),
         retry: StoredValue::new(None),
     };
+    // Today's customers as the server plans them, drawn into the page by the server: the
+    // rep sees the day before the script has started, read the device's copy or fetched
+    // the bundle. Read before the page is drawn (`server::http::preload_session`); the
+    // script takes it from the page, and after an in-app link the device's copy comes
+    // at once instead.
+    let drawn: Option<DrawnToday> = leptos::server::SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        let drawn = crate::server::visits::preloaded_today();
+        #[cfg(not(feature = "ssr"))]
+        let drawn = None;
+        drawn
+    })
+    .into_inner();
     let tab = RwSignal::new(Tab::Today);
     let selected = RwSignal::new(None::<String>);
     let form = RwSignal::new(None::<Form>);
@@ -73,6 +89,7 @@ pub fn TodayPage() -> impl IntoView {
                 .cloned()
         })
     });
+    let has_bundle = Memo::new(move |_| today.bundle.with(Option::is_some));
     let open_form = move |f: Form| {
         editing.set(None);
         form.set(Some(f));
@@ -114,45 +131,49 @@ pub fn TodayPage() -> impl IntoView {
             editing.set(Some(e));
             form.set(Some(f));
         }) />
+        // Reads the bundle only through `customer`: a fresh bundle (a sync, the device
+        // back online) never draws an open form again, which would lose what the rep is
+        // typing in it.
         {move || {
-            let b = today.bundle.get();
-            match b {
-                None if today.status.get() == SyncStatus::Starting => view! { <p class="muted" role="status">{t!(i18n, visits.reading_device)}</p> }.into_any(),
-                None => view! { <p class="banner banner-error" role="alert">{t!(i18n, visits.nothing_on_device)}</p> }.into_any(),
-                Some(_) if form.get().is_some() => {
-                    let edit = editing.get();
-                    let cust = match &edit {
-                        Some(e) => today.bundle.with(|b| {
-                            let id = e.head()?.customer;
-                            b.as_ref().and_then(|b| b.customers.iter().find(|c| c.id.to_string() == id || c.code == id).cloned())
-                        }),
-                        None => customer.get(),
-                    };
-                    match (cust, form.get()) {
-                        (Some(c), Some(f)) => view! {
-                            <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
-                                {Suspend::new(detail_or_failure(Detail::Form { today, customer: c, form: f, editing: edit, on_done: close }))}
-                            </Suspense>
-                        }.into_any(),
-                        _ => view! { <p class="banner banner-error" role="alert">{t!(i18n, visits.customer_gone)}</p> }.into_any(),
-                    }
+            if let Some(f) = form.get() {
+                // drawn again when a bundle first comes (the form's customer may be in
+                // it), never when a fresh one replaces it
+                has_bundle.track();
+                let edit = editing.get();
+                // the form's customer as it opened
+                let cust = match &edit {
+                    Some(e) => today.bundle.with_untracked(|b| {
+                        let id = e.head()?.customer;
+                        b.as_ref().and_then(|b| b.customers.iter().find(|c| c.id.to_string() == id || c.code == id).cloned())
+                    }),
+                    None => customer.get_untracked(),
+                };
+                return match cust {
+                    Some(c) => view! {
+                        <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
+                            {Suspend::new(detail_or_failure(Detail::Form { today, customer: c, form: f, editing: edit, on_done: close }))}
+                        </Suspense>
+                    }.into_any(),
+                    None => view! { <p class="banner banner-error" role="alert">{t!(i18n, visits.customer_gone)}</p> }.into_any(),
+                };
+            }
+            match customer.get() {
+                Some(c) => {
+                    let card = detail_or_failure(Detail::Card {
+                        today,
+                        customer: c,
+                        on_back: Callback::new(move |()| selected.set(None)),
+                        on_form: Callback::new(open_form),
+                    });
+                    view! {
+                        <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
+                            {Suspend::new(card)}
+                        </Suspense>
+                    }.into_any()
                 }
-                Some(_) => match customer.get() {
-                    Some(c) => {
-                        let card = detail_or_failure(Detail::Card {
-                            today,
-                            customer: c,
-                            on_back: Callback::new(move |()| selected.set(None)),
-                            on_form: Callback::new(open_form),
-                        });
-                        view! {
-                            <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
-                                {Suspend::new(card)}
-                            </Suspense>
-                        }.into_any()
-                    }
-                    None => view! { <PlanList today=today tab=tab on_pick=Callback::new(move |id: String| selected.set(Some(id))) /> }.into_any(),
-                },
+                None => view! {
+                    <PlanList today=today tab=tab drawn=drawn.clone() on_pick=Callback::new(move |id: String| selected.set(Some(id))) />
+                }.into_any(),
             }
         }}
     }
@@ -358,51 +379,133 @@ fn plan_note(
     Some(text.trim().to_owned())
 }
 
-#[component]
-fn PlanList(today: Today, tab: RwSignal<Tab>, on_pick: Callback<String>) -> impl IntoView {
-    let i18n = use_i18n();
-    let row = move |c: PlanCustomer| {
-        let id = c.id.to_string();
-        let data_id = c.id.to_string();
-        let visited = today.visited_here(c.id);
-        let status = if visited {
-            t_string!(i18n, visits.visited_waiting).to_string()
-        } else if c.overdue_days > 0 {
-            t_string!(i18n, visits.overdue_days, n = c.overdue_days).to_string()
-        } else if c.due.is_empty() {
-            t_string!(i18n, visits.not_planned).to_string()
-        } else {
-            t_string!(i18n, visits.due_on, date = c.due.clone()).to_string()
-        };
-        let overdue = c.overdue_days > 0 && !visited;
-        view! {
-            <li class="plan-item" class:plan-overdue=overdue class:plan-visited=visited>
-                <button type="button" class="plan-pick" data-id=data_id on:click=move |_| on_pick.run(id.clone())>
-                    <span class="plan-name"><TierBadge tier=c.tier /> " " <span class="plan-title">{c.name.clone()}</span></span>
-                    <span class="plan-meta">{c.region.clone()} " · " {c.address.clone()}</span>
-                    <span class="plan-status">{status}</span>
-                </button>
-            </li>
-        }
+/// One customer of a plan's list; picking it opens their card.
+fn plan_row(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    today: Today,
+    on_pick: Callback<String>,
+    c: PlanCustomer,
+) -> impl IntoView {
+    let id = c.id.to_string();
+    let data_id = c.id.to_string();
+    let visited = today.visited_here(c.id);
+    let status = if visited {
+        t_string!(i18n, visits.visited_waiting).to_string()
+    } else if c.overdue_days > 0 {
+        t_string!(i18n, visits.overdue_days, n = c.overdue_days).to_string()
+    } else if c.due.is_empty() {
+        t_string!(i18n, visits.not_planned).to_string()
+    } else {
+        t_string!(i18n, visits.due_on, date = c.due.clone()).to_string()
     };
+    let overdue = c.overdue_days > 0 && !visited;
     view! {
-        {move || {
-            let Some(b) = today.bundle.get() else { return ().into_any() };
-            match tab.get() {
-                Tab::Today => {
-                    let due: Vec<PlanCustomer> = b.plan.due.clone();
-                    let n = due.iter().filter(|c| !today.visited_here(c.id)).count();
-                    view! {
-                        <p class="muted">{t!(i18n, visits.due_count, n = n, date = b.plan.today.clone())}</p>
-                        {plan_note(i18n, &b.plan).map(|text| view! {
-                            <p class="banner banner-info" role="status" data-testid="plan-moved">{text}</p>
-                        })}
-                        <ol class="plan-list" aria-label=move || t_string!(i18n, visits.tab_today).to_string()>{due.into_iter().map(row).collect_view()}</ol>
-                    }.into_any()
-                }
-                Tab::Week => view! {
+        <li class="plan-item" class:plan-overdue=overdue class:plan-visited=visited>
+            <button type="button" class="plan-pick" data-id=data_id on:click=move |_| on_pick.run(id.clone())>
+                <span class="plan-name"><TierBadge tier=c.tier /> " " <span class="plan-title">{c.name.clone()}</span></span>
+                <span class="plan-meta">{c.region.clone()} " · " {c.address.clone()}</span>
+                <span class="plan-status">{status}</span>
+            </button>
+        </li>
+    }
+}
+
+/// The "today" tab: how many are left, what the plan moved, the day's customers in
+/// route order.
+fn due_view(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    today: Today,
+    on_pick: Callback<String>,
+    plan: &super::api::TodayPlan,
+) -> AnyView {
+    let due: Vec<PlanCustomer> = plan.due.clone();
+    let n = due.iter().filter(|c| !today.visited_here(c.id)).count();
+    view! {
+        <p class="muted">{t!(i18n, visits.due_count, n = n, date = plan.today.clone())}</p>
+        {plan_note(i18n, plan).map(|text| view! {
+            <p class="banner banner-info" role="status" data-testid="plan-moved">{text}</p>
+        })}
+        <ol class="plan-list" aria-label=move || t_string!(i18n, visits.tab_today).to_string()>
+            {due.into_iter().map(|c| plan_row(i18n, today, on_pick, c)).collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+/// The later of the bundle's plan and the one drawn into the page, today's part: the
+/// bundle's when both were made at the same time, or when either time cannot be read.
+fn later_plan(
+    bundle: Option<DrawnToday>,
+    drawn: Option<DrawnToday>,
+) -> Option<super::api::TodayPlan> {
+    use crate::domain::time::parse_utc;
+    match (bundle, drawn) {
+        // a bundle another user left on the device is never shown for this one
+        (Some(b), Some(d)) if b.user_id != d.user_id => Some(d.plan),
+        (Some(b), Some(d)) => match (parse_utc(&b.generated_at), parse_utc(&d.generated_at)) {
+            (Some(bt), Some(dt)) if dt > bt => Some(d.plan),
+            _ => Some(b.plan),
+        },
+        (b, d) => b.or(d).map(|t| t.plan),
+    }
+}
+
+/// While there is no plan to show: reading the device, or nothing there.
+#[component]
+fn NoPlan(today: Today) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        if today.status.get() == SyncStatus::Starting {
+            view! { <p class="muted" role="status">{t!(i18n, visits.reading_device)}</p> }
+                .into_any()
+        } else {
+            view! { <p class="banner banner-error" role="alert">{t!(i18n, visits.nothing_on_device)}</p> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn PlanList(
+    today: Today,
+    tab: RwSignal<Tab>,
+    drawn: Option<DrawnToday>,
+    on_pick: Callback<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let row = move |c: PlanCustomer| plan_row(i18n, today, on_pick, c);
+    // The plan drawn into the page until the bundle's is as new; the list is drawn again
+    // only when what it shows changes (the bundle read from the device or fetched
+    // usually holds the same day).
+    let shown = Memo::new(move |_| {
+        let from_bundle = today.bundle.with(|b| {
+            b.as_ref().map(|b| DrawnToday {
+                user_id: b.user_id,
+                generated_at: b.generated_at.clone(),
+                plan: super::api::TodayPlan {
+                    week: Vec::new(),
+                    ..b.plan.clone()
+                },
+            })
+        });
+        later_plan(from_bundle, drawn.clone())
+    });
+    view! {
+        {move || match tab.get() {
+            Tab::Today => match shown.get() {
+                // the drawn list while the device holds no plan after trying: its rows
+                // open nothing until a bundle comes, and the banner says why
+                Some(plan) if today.bundle.with(Option::is_none) && today.status.get() != SyncStatus::Starting => view! {
+                    <NoPlan today=today />
+                    {due_view(i18n, today, on_pick, &plan)}
+                }.into_any(),
+                Some(plan) => due_view(i18n, today, on_pick, &plan),
+                None => view! { <NoPlan today=today /> }.into_any(),
+            },
+            Tab::Week => match today.bundle.with(|b| b.as_ref().map(|b| b.plan.week.clone())) {
+                None => view! { <NoPlan today=today /> }.into_any(),
+                Some(week) => view! {
                     <div class="plan-week">
-                        {b.plan.week.clone().into_iter().map(|d| view! {
+                        {week.into_iter().map(|d| view! {
                             <section class="plan-day">
                                 <h2>{d.date.clone()}</h2>
                                 {if d.customers.is_empty() {
@@ -414,10 +517,13 @@ fn PlanList(today: Today, tab: RwSignal<Tab>, on_pick: Callback<String>) -> impl
                         }).collect_view()}
                     </div>
                 }.into_any(),
-                Tab::All => view! {
-                    <ol class="plan-list">{b.customers.clone().into_iter().map(row).collect_view()}</ol>
+            },
+            Tab::All => match today.bundle.with(|b| b.as_ref().map(|b| b.customers.clone())) {
+                None => view! { <NoPlan today=today /> }.into_any(),
+                Some(customers) => view! {
+                    <ol class="plan-list">{customers.into_iter().map(row).collect_view()}</ol>
                 }.into_any(),
-            }
+            },
         }}
     }
 }
@@ -652,4 +758,74 @@ pub fn purpose_label(i18n: leptos_i18n::I18nContext<Locale>, p: Purpose) -> Stri
         Purpose::Collection => t_string!(i18n, visits.purpose_collection),
     }
     .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::visits::api::TodayPlan;
+
+    fn drawn(at: &str, day: &str) -> DrawnToday {
+        DrawnToday {
+            user_id: crate::domain::ids::EmployeeId(uuid::Uuid::from_u128(7)),
+            generated_at: at.to_owned(),
+            plan: TodayPlan {
+                today: day.to_owned(),
+                due: Vec::new(),
+                week: Vec::new(),
+                capacity: 20,
+                moved: 0,
+                unplanned: 0,
+                done_today: 0,
+                works_today: true,
+            },
+        }
+    }
+
+    fn day(plan: Option<TodayPlan>) -> Option<String> {
+        plan.map(|p| p.today)
+    }
+
+    #[test]
+    fn the_page_shows_the_later_of_the_bundles_plan_and_the_one_drawn_in() {
+        // a bundle kept on the device yesterday, the page drawn now: the page's
+        let kept = drawn("2026-12-05T01:00:00+00:00", "2026-12-05");
+        let page = drawn("2026-12-06T01:00:00.25+00:00", "2026-12-06");
+        assert_eq!(
+            day(later_plan(Some(kept.clone()), Some(page.clone()))),
+            Some("2026-12-06".into())
+        );
+        // a bundle fetched after the page was drawn, or a page kept by the service worker
+        // older than the device's bundle: the bundle's
+        let fetched = drawn("2026-12-06T01:00:01+00:00", "2026-12-06b");
+        assert_eq!(
+            day(later_plan(Some(fetched), Some(page.clone()))),
+            Some("2026-12-06b".into())
+        );
+        // made at the same time, or a time that cannot be read: the bundle's
+        let same = drawn("2026-12-06T01:00:00.25+00:00", "same");
+        assert_eq!(
+            day(later_plan(Some(same), Some(page.clone()))),
+            Some("same".into())
+        );
+        let unreadable = drawn("yesterday", "unreadable");
+        assert_eq!(
+            day(later_plan(Some(unreadable), Some(page.clone()))),
+            Some("unreadable".into())
+        );
+        // only one of them, or neither
+        assert_eq!(
+            day(later_plan(None, Some(page.clone()))),
+            Some("2026-12-06".into())
+        );
+        assert_eq!(day(later_plan(Some(kept), None)), Some("2026-12-05".into()));
+        // a newer bundle of another user, left on the device: the page's
+        let mut someone_elses = drawn("2026-12-06T02:00:00+00:00", "theirs");
+        someone_elses.user_id = crate::domain::ids::EmployeeId(uuid::Uuid::from_u128(8));
+        assert_eq!(
+            day(later_plan(Some(someone_elses), Some(page))),
+            Some("2026-12-06".into())
+        );
+        assert_eq!(day(later_plan(None, None)), None);
+    }
 }

@@ -22,6 +22,7 @@ use crate::server::context;
 use crate::server::context::scope_of;
 use crate::server::db::customers::Scope;
 use crate::server::db::{self, DbConn, UniqueKey as _, visits as repo};
+use crate::server::state::AppState;
 use crate::wire::Deferred;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -428,16 +429,58 @@ pub async fn list_visits() -> Result<Vec<VisitSummary>, AppError> {
     summaries(&mut conn, &user, rows).await
 }
 
+/// The plan of the user's own customers, whatever their role (what the tablet keeps), and
+/// those customers.
+async fn own_plan_in(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    today: NaiveDate,
+) -> Result<(TodayPlan, Vec<PlanCustomer>), AppError> {
+    let mut customers = plan_customers(conn, user, Scope::Rep(user.id), None, today).await?;
+    let (capacity, calendar) = plan_rules(conn, user.company_id).await?;
+    let plan = plan_of(&mut customers, today, capacity, &calendar);
+    Ok((plan, customers))
+}
+
+/// Today's part of `user`'s own plan ([`offline_bundle`]'s, the week's days left out),
+/// read before `/today` is drawn (`http::preload_session`), so that the server draws the
+/// day's customers into the page; nothing for a role without customers to visit.
+pub async fn drawn_today(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Option<DrawnToday>, AppError> {
+    if !user.role.may(Action::WorkWithCustomers) {
+        return Ok(None);
+    }
+    let (now_utc, now) = context::now_pair();
+    let mut conn = state.conn().await?;
+    let (mut plan, _) = own_plan_in(&mut conn, user, now.date()).await?;
+    plan.week.clear();
+    Ok(Some(DrawnToday {
+        user_id: user.id,
+        generated_at: now_utc.to_rfc3339(),
+        plan,
+    }))
+}
+
+/// What [`drawn_today`] read for the page being drawn.
+#[derive(Debug, Clone)]
+pub struct PreloadedToday(pub DrawnToday);
+
+/// The plan read for the `/today` being drawn, if any.
+pub fn preloaded_today() -> Option<DrawnToday> {
+    leptos::prelude::use_context::<http::request::Parts>()?
+        .extensions
+        .get::<PreloadedToday>()
+        .map(|p| p.0.clone())
+}
+
 pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
     let (now_utc, now) = context::now_pair();
     // one consistent state: a payment recorded meanwhile is in every figure or none
     let mut conn = state.pool.begin_read().await?;
-    // the device keeps the user's own customers only, whatever their role
-    let mut customers =
-        plan_customers(&mut conn, &user, Scope::Rep(user.id), None, now.date()).await?;
-    let (capacity, calendar) = plan_rules(&mut conn, user.company_id).await?;
-    let plan = plan_of(&mut customers, now.date(), capacity, &calendar);
+    let (plan, customers) = own_plan_in(&mut conn, &user, now.date()).await?;
     // what is still sold: the tablet's order lines and shelf prices pick from these
     let products = db::sales::products(&mut conn, user.company_id)
         .await?

@@ -103,6 +103,12 @@ echo "(budget: /customers ≥ 500 req/s signed in)"
 echo
 
 echo "## Lighthouse, mobile profile, demo company"
+# the demo company rests on Sundays and holidays, when its reps have nobody planned for
+# today: as the end-to-end suite does, it works every day here, so Today is measured with
+# a full day's plan whatever the date
+curl -sf -b "$jar" -H 'content-type: application/json' -H "origin: http://$ADDR" \
+  -d '{"input":{"open":"09:00","close":"18:00","weekdays":"1234567","days":[]}}' \
+  "http://$ADDR/api/standards/calendar" > /dev/null || echo "(the calendar was not saved: Today may have nobody planned)"
 tools/lighthouse.sh "http://$ADDR" || echo "(lighthouse failed)"
 stop
 echo

@@ -491,16 +491,19 @@ fn PlanList(
     });
     view! {
         {move || match tab.get() {
-            Tab::Today => match shown.get() {
+            // Two blocks, so that a change of the sync status never draws the list again.
+            Tab::Today => view! {
                 // the drawn list while the device holds no plan after trying: its rows
                 // open nothing until a bundle comes, and the banner says why
-                Some(plan) if today.bundle.with(Option::is_none) && today.status.get() != SyncStatus::Starting => view! {
-                    <NoPlan today=today />
-                    {due_view(i18n, today, on_pick, &plan)}
-                }.into_any(),
-                Some(plan) => due_view(i18n, today, on_pick, &plan),
-                None => view! { <NoPlan today=today /> }.into_any(),
-            },
+                {move || (shown.with(Option::is_some)
+                    && today.bundle.with(Option::is_none)
+                    && today.status.get() != SyncStatus::Starting)
+                    .then(|| view! { <NoPlan today=today /> })}
+                {move || match shown.get() {
+                    Some(plan) => due_view(i18n, today, on_pick, &plan),
+                    None => view! { <NoPlan today=today /> }.into_any(),
+                }}
+            }.into_any(),
             Tab::Week => match today.bundle.with(|b| b.as_ref().map(|b| b.plan.week.clone())) {
                 None => view! { <NoPlan today=today /> }.into_any(),
                 Some(week) => view! {

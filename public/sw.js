@@ -23,12 +23,13 @@ function keepPage(path, res) {
   );
 }
 
-// The page asks for its own copy each time it starts; the server answers this fetch
-// with the page's frame, no customer in it.
+// The page asks for its own copy each time it starts; the server answers this fetch,
+// marked as the copy to keep (`X-Qudao-Keep`, for browsers that do not say how a request
+// was made), with the page's frame, no customer in it.
 self.addEventListener("message", (event) => {
   const path = event.data && event.data.keepPage;
   if (PAGES.includes(path)) {
-    event.waitUntil(fetch(path, { credentials: "same-origin" }).then((res) => keepPage(path, res)).catch(() => {}));
+    event.waitUntil(fetch(path, { credentials: "same-origin", cache: "no-store", headers: { "X-Qudao-Keep": "1" } }).then((res) => keepPage(path, res)).catch(() => {}));
   }
 });
 

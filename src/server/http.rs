@@ -210,11 +210,14 @@ async fn preload_session(State(state): State<AppState>, mut req: Request, next: 
     let (known, cookie) = crate::server::context::preload_session(&state, req.headers()).await;
     // Today's customers, drawn into the page the browser navigates to
     // (`features::visits::today_page`); never into the copy the service worker fetches
-    // itself to keep (`Sec-Fetch-Mode: cors`), which anyone may open offline
+    // itself to keep (marked `X-Qudao-Keep`; `Sec-Fetch-Mode: cors` where the browser
+    // says it), which anyone holding the tablet may open offline
     let navigation = req
         .headers()
         .get("sec-fetch-mode")
-        .is_none_or(|m| m.as_bytes() == b"navigate");
+        .is_none_or(|m| m.as_bytes() == b"navigate")
+        && !req.headers().contains_key("x-qudao-keep");
+    let mut drawn_in = false;
     if navigation
         && req.uri().path() == "/today"
         && let Ok(crate::features::auth::api::SessionInfo {
@@ -225,6 +228,7 @@ async fn preload_session(State(state): State<AppState>, mut req: Request, next: 
             Ok(Some(drawn)) => {
                 req.extensions_mut()
                     .insert(crate::server::visits::PreloadedToday(drawn));
+                drawn_in = true;
             }
             Ok(None) => {}
             // the page then reads the plan on the device, as it does offline
@@ -235,8 +239,13 @@ async fn preload_session(State(state): State<AppState>, mut req: Request, next: 
     let mut res = next.run(req).await;
     // an ended session's cookie is cleared, a live one's lifetime renewed, as server
     // functions do; an answer carrying the token is kept by no cache
-    if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+    let renewed = cookie.and_then(|c| HeaderValue::from_str(&c).ok());
+    let private = renewed.is_some() || drawn_in;
+    if let Some(v) = renewed {
         res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    // nor is a page holding the user's customers of the day
+    if private {
         res.headers_mut().insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static("private, no-store"),

@@ -486,6 +486,13 @@ async fn today_arrives_with_the_users_own_customers_of_the_day_drawn_in() {
     assert!(!due.is_empty(), "never visited: the rep has customers due");
     let page = app.get(&rep, "/today").await;
     assert_eq!(page.status(), StatusCode::OK);
+    // kept by no cache: it holds the rep's customers
+    assert_eq!(
+        page.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("private, no-store")
+    );
     let html = page.text().await.unwrap();
     // every one of them, in route order, and nobody else
     let drawn = plan_rows(&html);
@@ -504,19 +511,22 @@ async fn today_arrives_with_the_users_own_customers_of_the_day_drawn_in() {
     }
 
     // the copy the service worker fetches to keep (opened offline by whoever holds the
-    // tablet) is the frame only
-    let kept = rep
-        .get(format!("{}/today", app.base))
-        .header("sec-fetch-mode", "cors")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(kept.status(), StatusCode::OK);
-    let kept = kept.text().await.unwrap();
-    assert!(kept.contains("today-tabs"), "the frame is there");
-    assert!(!kept.contains("plan-pick"));
-    for c in plan["due"].as_array().unwrap() {
-        assert!(!kept.contains(c["id"].as_str().unwrap()));
+    // tablet) is the frame only: as the browser says it (`Sec-Fetch-Mode`) or, where it
+    // does not, as the worker marks it
+    for (name, value) in [("sec-fetch-mode", "cors"), ("x-qudao-keep", "1")] {
+        let kept = rep
+            .get(format!("{}/today", app.base))
+            .header(name, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(kept.status(), StatusCode::OK);
+        let kept = kept.text().await.unwrap();
+        assert!(kept.contains("today-tabs"), "the frame is there");
+        assert!(!kept.contains("plan-pick"), "{name}");
+        for c in plan["due"].as_array().unwrap() {
+            assert!(!kept.contains(c["id"].as_str().unwrap()));
+        }
     }
     // a browser's navigation gets it drawn in
     let navigated = rep

@@ -452,6 +452,16 @@ async fn a_record_the_server_cannot_read_is_refused_alone_and_one_without_an_id_
     );
 }
 
+/// The ids of a plan's customers due today, in route order.
+fn due_ids(plan: &Value) -> Vec<&str> {
+    plan["due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect()
+}
+
 /// The customers of a page's plan rows (`<button class="plan-pick" data-id=…>`), in order.
 fn plan_rows(html: &str) -> Vec<&str> {
     html.split("<button")
@@ -477,12 +487,7 @@ async fn today_arrives_with_the_users_own_customers_of_the_day_drawn_in() {
     let rep = app.signed_in("zhangwei").await;
     // the rep's plan (their own customers)
     let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
-    let due: Vec<&str> = plan["due"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let due = due_ids(&plan);
     assert!(!due.is_empty(), "never visited: the rep has customers due");
     let page = app.get(&rep, "/today").await;
     assert_eq!(page.status(), StatusCode::OK);
@@ -580,12 +585,7 @@ async fn a_visit_takes_the_customer_off_today_and_counts_in_compliance() {
     // never visited: everyone is due today — a day's worth planned today (the daily
     // capacity), the rest moved to the next days
     let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
-    let due: Vec<&str> = plan["due"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let due = due_ids(&plan);
     assert_eq!(
         due.len() + plan["moved"].as_u64().unwrap() as usize,
         mine.len()

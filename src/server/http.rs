@@ -235,16 +235,22 @@ async fn preload_session(State(state): State<AppState>, mut req: Request, next: 
             Err(e) => tracing::warn!(error = %e, "today's plan not drawn in"),
         }
     }
+    // a page drawn for a signed-in user holds what only they may see (customers, figures,
+    // names): on a shared tablet, no copy of it may stay in the browser's cache after
+    // they sign out, for the back button or the next user to find
+    let signed_in = matches!(
+        &known.0,
+        Ok(crate::features::auth::api::SessionInfo { user: Some(_), .. })
+    );
     req.extensions_mut().insert(known);
     let mut res = next.run(req).await;
     // an ended session's cookie is cleared, a live one's lifetime renewed, as server
-    // functions do; an answer carrying the token is kept by no cache
+    // functions do; an answer carrying the token is kept by no cache either
     let renewed = cookie.and_then(|c| HeaderValue::from_str(&c).ok());
-    let private = renewed.is_some() || drawn_in;
+    let private = renewed.is_some() || drawn_in || signed_in;
     if let Some(v) = renewed {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
-    // nor is a page holding the user's customers of the day
     if private {
         res.headers_mut().insert(
             header::CACHE_CONTROL,

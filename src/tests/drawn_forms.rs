@@ -341,6 +341,7 @@ fn route_of<'a>(routes: &'a [String], path: &str) -> Option<&'a str> {
 
 /// Every page `login` can reach from the pages without parameters by the links it is
 /// shown — one page per route and state (its query, but one page of a list).
+/// Each answer is checked to be kept by no cache (the client is signed in).
 async fn pages_of(app: &TestApp, c: &reqwest::Client, routes: &[String]) -> Vec<(String, String)> {
     let mut seen = BTreeSet::new();
     let mut queue: VecDeque<String> = routes
@@ -364,6 +365,15 @@ async fn pages_of(app: &TestApp, c: &reqwest::Client, routes: &[String]) -> Vec<
             continue;
         }
         let r = app.get(c, &page).await;
+        // drawn for a signed-in user, a page (a refusal too) is kept by no cache: on a
+        // shared tablet the next user would find it there after sign-out
+        assert_eq!(
+            r.headers()
+                .get(reqwest::header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("private, no-store"),
+            "{page}"
+        );
         if r.status() != StatusCode::OK {
             continue;
         }

@@ -133,6 +133,52 @@ test("a rep records a visit with a photo and an objection offline; both reach th
   await other.close();
 });
 
+test("on a shared tablet the next rep never sees the customers the last one left on it, not even before the fresh plan comes", async ({ page, context }) => {
+  // 张伟 uses the tablet; his plan is kept on it for offline use
+  await signedIn(page, "zhangwei");
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  await page.getByRole("button", { name: "我的客户" }).click();
+  const his = (await page.locator(".plan-list .plan-title").allTextContents()).map((t) => t.trim());
+  expect(his.length).toBeGreaterThan(0);
+  // his session ends without signing out (expired, revoked): the device still holds his plan
+  await context.clearCookies();
+  // 李娜 signs in on the same tablet; her own plan cannot be fetched yet (a slow or lost
+  // network), so the page has only what the device holds
+  await signedIn(page, "lina");
+  await page.route("**/api/visits/offline_bundle", (route) => route.abort("internetdisconnected"));
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "offline");
+  for (const tab of ["本周", "我的客户"]) {
+    await page.getByRole("button", { name: tab }).click();
+    await expect(page.getByRole("alert")).toContainText("这台设备上还没有客户资料");
+    await expect(page.locator(".plan-list .plan-pick")).toHaveCount(0);
+  }
+  await expect(page.locator("main")).not.toContainText(his[0]);
+  // and his plan is gone from the device: the next start reads nothing there either
+  const kept = await page.evaluate(() => new Promise<boolean>((resolve) => {
+    const open = indexedDB.open("qudao");
+    open.onsuccess = () => {
+      const get = open.result.transaction("kv").objectStore("kv").get("bundle");
+      get.onsuccess = () => resolve(get.result !== undefined);
+      get.onerror = () => resolve(true);
+    };
+    open.onerror = () => resolve(true);
+  }));
+  expect(kept).toBe(false);
+  // once her plan comes, the tabs show her customers, none of his
+  await page.unroute("**/api/visits/offline_bundle");
+  await page.reload();
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  await page.getByRole("button", { name: "我的客户" }).click();
+  const hers = (await page.locator(".plan-list .plan-title").allTextContents()).map((t) => t.trim());
+  expect(hers.length).toBeGreaterThan(0);
+  expect(hers.filter((n) => his.includes(n))).toEqual([]);
+});
+
 test("a form being filled in keeps what the rep typed when the tablet syncs and a fresh plan arrives", async ({ page, context }) => {
   const sent = `先存的拜访 ${Date.now()}`;
   const typing = `正在填写的异议 ${Date.now()}`;

@@ -36,8 +36,10 @@ enum Tab {
 #[component]
 pub fn TodayPage() -> impl IntoView {
     let i18n = use_i18n();
+    let user = crate::components::layout::use_current_user();
     // a driver has no customers to visit
-    if crate::components::layout::use_current_user()
+    if user
+        .as_ref()
         .is_some_and(|u| !u.role.may(crate::domain::staff::Action::WorkWithCustomers))
     {
         return view! { <crate::components::error_view::ForbiddenPage /> }.into_any();
@@ -71,7 +73,7 @@ pub fn TodayPage() -> impl IntoView {
     let editing = RwSignal::new(None::<OutboxEntry>);
 
     #[cfg(feature = "hydrate")]
-    today.start(i18n);
+    today.start(i18n, user.map(|u| u.id));
     // the card's and the forms' chunk, while the network is there
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async {

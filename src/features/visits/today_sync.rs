@@ -208,14 +208,26 @@ impl Today {
     /// Starts the page's work on the device: reads the plan and the outbox kept there,
     /// fetches a fresh plan and syncs; then syncs again when the device comes back online
     /// and every half minute while records wait. Leaving the page stops all of it.
+    ///
+    /// `me` is who the page was drawn for. A plan another user left on the device (their
+    /// session ended without signing out, on a shared tablet) is forgotten unread, never
+    /// shown: its customers are not this user's to see, not even offline.
     #[cfg(feature = "hydrate")]
-    pub(super) fn start(self, i18n: leptos_i18n::I18nContext<Locale>) {
+    pub(super) fn start(
+        self,
+        i18n: leptos_i18n::I18nContext<Locale>,
+        me: Option<crate::domain::ids::EmployeeId>,
+    ) {
         Effect::new(move |_| {
             crate::offline::keep_page("/today");
             leptos::task::spawn_local(async move {
                 use crate::offline::outbox;
                 if let Some(b) = outbox::load_bundle().await {
-                    self.bundle.set(Some(b));
+                    if Some(b.user_id) == me {
+                        self.bundle.set(Some(b));
+                    } else {
+                        outbox::forget_bundle().await;
+                    }
                 }
                 self.reload_entries().await;
                 if self.refresh(i18n).await {

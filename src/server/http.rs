@@ -237,11 +237,9 @@ async fn preload_session(State(state): State<AppState>, mut req: Request, next: 
     }
     // a page drawn for a signed-in user holds what only they may see (customers, figures,
     // names): on a shared tablet, no copy of it may stay in the browser's cache after
-    // they sign out, for the back button or the next user to find
-    let signed_in = matches!(
-        &known.0,
-        Ok(crate::features::auth::api::SessionInfo { user: Some(_), .. })
-    );
+    // they sign out, for the back button or the next user to find. Any request carrying
+    // a session counts, even one the server could not read here (the page reads it again).
+    let signed_in = crate::server::auth::token_from_cookies(req.headers()).is_some();
     req.extensions_mut().insert(known);
     let mut res = next.run(req).await;
     // an ended session's cookie is cleared, a live one's lifetime renewed, as server

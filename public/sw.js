@@ -26,7 +26,13 @@ function keepPage(path, res) {
 // The page asks for its own copy each time it starts; the server answers this fetch,
 // marked as the copy to keep (`X-Qudao-Keep`, for browsers that do not say how a request
 // was made), with the page's frame, no customer in it.
+// On sign-out, and when another user signs in, the page asks for the kept copies to go:
+// they are drawn for the user signed in when kept (name, company).
 self.addEventListener("message", (event) => {
+  if (event.data && event.data.forgetPages) {
+    event.waitUntil(caches.open(PAGE_CACHE).then((c) => Promise.all(PAGES.map((p) => c.delete(p)))));
+    return;
+  }
   const path = event.data && event.data.keepPage;
   if (PAGES.includes(path)) {
     event.waitUntil(fetch(path, { credentials: "same-origin", cache: "no-store", headers: { "X-Qudao-Keep": "1" } }).then((res) => keepPage(path, res)).catch(() => {}));

@@ -133,20 +133,59 @@ test("a rep records a visit with a photo and an objection offline; both reach th
   await other.close();
 });
 
-test("on a shared tablet the next rep never sees the customers the last one left on it, not even before the fresh plan comes", async ({ page, context }) => {
-  // 张伟 uses the tablet; his plan is kept on it for offline use
+/** The customer ids of the plan list shown. */
+const ids = (p: Page) => p.locator(".plan-list .plan-pick").evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.id ?? ""));
+/** What the device keeps of a user's: the plan in IndexedDB, the page in the worker's cache. */
+const deviceHolds = (p: Page) => p.evaluate(async () => {
+  const plan = await new Promise<boolean>((resolve) => {
+    const open = indexedDB.open("qudao");
+    open.onsuccess = () => {
+      try {
+        const get = open.result.transaction("kv").objectStore("kv").get("bundle");
+        get.onsuccess = () => { resolve(get.result !== undefined); open.result.close(); };
+        get.onerror = () => resolve(true);
+      } catch {
+        resolve(true);
+      }
+    };
+    open.onerror = () => resolve(true);
+  });
+  let page = false;
+  for (const key of await caches.keys()) {
+    if (key.startsWith("qudao-pages-") && (await (await caches.open(key)).match("/today"))) page = true;
+  }
+  return { plan, page };
+});
+
+test("on a shared tablet the next rep never sees what the last one left on it: not offline, not before the fresh plan comes", async ({ page, context }) => {
+  // 张伟 uses the tablet; his plan and the page are kept on it for offline use
   await signedIn(page, "zhangwei");
   await page.goto("/today");
   await hydrated(page);
   await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
   await page.getByRole("button", { name: "我的客户" }).click();
-  const his = (await page.locator(".plan-list .plan-title").allTextContents()).map((t) => t.trim());
+  const his = await ids(page);
   expect(his.length).toBeGreaterThan(0);
-  // his session ends without signing out (expired, revoked): the device still holds his plan
+  await expect.poll(() => deviceHolds(page), { timeout: 20_000 }).toEqual({ plan: true, page: true });
+  // his session ends without signing out (expired, revoked), and 李娜 signs in before the
+  // page's script has run (the form posts by itself): the device still holds his things
   await context.clearCookies();
-  // 李娜 signs in on the same tablet; her own plan cannot be fetched yet (a slow or lost
-  // network), so the page has only what the device holds
-  await signedIn(page, "lina");
+  const posted = await page.request.post("/api/login", {
+    data: { login: "lina", password: "qudao2026" },
+    headers: { origin: new URL(page.url()).origin },
+  });
+  expect(posted.ok()).toBeTruthy();
+  // her first page forgets them
+  await page.goto("/");
+  await hydrated(page);
+  await expect.poll(() => deviceHolds(page), { timeout: 20_000 }).toEqual({ plan: false, page: false });
+  // so offline, Today is not his page with his customers
+  await context.setOffline(true);
+  await page.goto("/today").catch(() => {});
+  await expect(page.locator("body")).not.toContainText("张伟");
+  expect(await ids(page)).toEqual([]);
+  await context.setOffline(false);
+  // online, with her own plan held back (a slow or lost network), the tabs hold nobody
   await page.route("**/api/visits/offline_bundle", (route) => route.abort("internetdisconnected"));
   await page.goto("/today");
   await hydrated(page);
@@ -154,29 +193,29 @@ test("on a shared tablet the next rep never sees the customers the last one left
   for (const tab of ["本周", "我的客户"]) {
     await page.getByRole("button", { name: tab }).click();
     await expect(page.getByRole("alert")).toContainText("这台设备上还没有客户资料");
-    await expect(page.locator(".plan-list .plan-pick")).toHaveCount(0);
+    expect(await ids(page)).toEqual([]);
   }
-  await expect(page.locator("main")).not.toContainText(his[0]);
-  // and his plan is gone from the device: the next start reads nothing there either
-  const kept = await page.evaluate(() => new Promise<boolean>((resolve) => {
-    const open = indexedDB.open("qudao");
-    open.onsuccess = () => {
-      const get = open.result.transaction("kv").objectStore("kv").get("bundle");
-      get.onsuccess = () => resolve(get.result !== undefined);
-      get.onerror = () => resolve(true);
-    };
-    open.onerror = () => resolve(true);
-  }));
-  expect(kept).toBe(false);
   // once her plan comes, the tabs show her customers, none of his
   await page.unroute("**/api/visits/offline_bundle");
   await page.reload();
   await hydrated(page);
   await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
   await page.getByRole("button", { name: "我的客户" }).click();
-  const hers = (await page.locator(".plan-list .plan-title").allTextContents()).map((t) => t.trim());
+  const hers = await ids(page);
   expect(hers.length).toBeGreaterThan(0);
-  expect(hers.filter((n) => his.includes(n))).toEqual([]);
+  expect(hers.filter((id) => his.includes(id))).toEqual([]);
+});
+
+test("signing out leaves none of the user's customers on the tablet: neither the plan nor the kept page", async ({ page }) => {
+  await signedIn(page, "zhangwei");
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  await expect.poll(() => deviceHolds(page), { timeout: 20_000 }).toEqual({ plan: true, page: true });
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await hydrated(page);
+  await expect.poll(() => deviceHolds(page), { timeout: 20_000 }).toEqual({ plan: false, page: false });
 });
 
 test("a form being filled in keeps what the rep typed when the tablet syncs and a fresh plan arrives", async ({ page, context }) => {

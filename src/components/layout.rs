@@ -92,6 +92,8 @@ fn signed_in_or_not(result: Result<SessionInfo, AppError>) -> impl IntoView {
 fn SignedIn(user: CurrentUser) -> impl IntoView {
     let i18n = use_i18n();
     provide_context(user.clone());
+    #[cfg(feature = "hydrate")]
+    crate::offline::forget_other_users(user.id);
     let may_view_staff = user.role.may(Action::ViewStaff);
     let works_with_customers = user.role.may(Action::WorkWithCustomers);
     let role = user.role;
@@ -242,7 +244,7 @@ fn SignOutButton() -> impl IntoView {
             // the device forgets the customers it kept for offline use (records not yet
             // sent stay, and go out when their author signs in again)
             #[cfg(feature = "hydrate")]
-            crate::offline::outbox::forget_bundle().await;
+            crate::offline::forget_customers().await;
             hard_navigate("/login");
         });
     };

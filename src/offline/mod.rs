@@ -33,6 +33,40 @@ pub fn keep_page(path: &str) {
     });
 }
 
+/// Asks the service worker to drop the pages it keeps for use without network: they are
+/// drawn for the user signed in when kept (their name, their company).
+pub fn forget_pages() {
+    let controller = web_sys::window().and_then(|w| w.navigator().service_worker().controller());
+    if let Some(sw) = controller {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"forgetPages".into(), &true.into());
+        let _ = sw.post_message(&message);
+    }
+}
+
+/// What the device keeps of a user's customers for use offline (the plan, the kept
+/// pages) is forgotten: on sign-out, at the sign-in page, and when a page finds them kept
+/// for someone other than the user signed in. Records waiting in the outbox stay.
+pub async fn forget_customers() {
+    forget_pages();
+    outbox::forget_bundle().await;
+}
+
+/// On a signed-in page: what the device keeps for another user is forgotten (their
+/// session ended without signing out, on a shared tablet, and this user signed in).
+pub fn forget_other_users(me: crate::domain::ids::EmployeeId) {
+    wasm_bindgen_futures::spawn_local(async move {
+        // after the page has hydrated, in a task of its own
+        outbox::pause(0).await;
+        if outbox::bundle_owner()
+            .await
+            .is_some_and(|owner| owner != me.to_string())
+        {
+            forget_customers().await;
+        }
+    });
+}
+
 /// Registers `/sw.js` if the browser supports service workers; failures are harmless
 /// (the app simply works online only) and are logged to the console.
 pub fn register_service_worker() {

@@ -22,14 +22,24 @@ pub async fn load_bundle() -> Option<OfflineBundle> {
     store::get_json(KV, "bundle").await.ok().flatten()
 }
 
+/// Keeps the bundle, and apart from it whose it is (read without the customers by
+/// [`bundle_owner`]).
 pub async fn save_bundle(b: &OfflineBundle) -> Result<(), StoreError> {
-    store::put_json(KV, "bundle", b).await
+    store::put_json(KV, "bundle", b).await?;
+    store::put_json(KV, "bundle_owner", &b.user_id.to_string()).await
 }
 
-/// Forgets the cached customers (on sign-out): the outbox stays, so nothing recorded is
-/// lost; it is sent when its author signs in again.
+/// The user whose bundle the device holds, if it says.
+pub async fn bundle_owner() -> Option<String> {
+    store::get_json(KV, "bundle_owner").await.ok().flatten()
+}
+
+/// Forgets the cached customers (on sign-out, at the sign-in page, when another user
+/// signed in): the outbox stays, so nothing recorded is lost; it is sent when its author
+/// signs in again.
 pub async fn forget_bundle() {
     let _ = store::delete(KV, "bundle").await;
+    let _ = store::delete(KV, "bundle_owner").await;
 }
 
 pub async fn entries() -> Result<Vec<OutboxEntry>, StoreError> {
@@ -83,8 +93,9 @@ pub struct Report {
     pub busy: bool,
 }
 
-/// Waits before a retry, in the browser's event loop.
-async fn pause(ms: i32) {
+/// Waits `ms` in the browser's event loop (0: until the tasks already queued have run,
+/// such as a paint).
+pub async fn pause(ms: i32) {
     let promise = wasm_bindgen_futures::js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);

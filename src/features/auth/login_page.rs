@@ -62,8 +62,15 @@ pub fn LoginPage() -> impl IntoView {
         <Title text=crate::components::head_text(move || t_string!(i18n, login.title).to_string()) />
         <Suspense>
             {move || Suspend::new(async move {
+                let known = session.await;
+                // Nobody signed in: the device keeps no one's customers (the last user's
+                // session may have ended without signing out; records waiting stay).
+                #[cfg(feature = "hydrate")]
+                if matches!(known, Ok(SessionInfo { user: None, .. })) {
+                    leptos::task::spawn_local(crate::offline::forget_customers());
+                }
                 // Someone already signed in has nothing to do here.
-                matches!(session.await, Ok(SessionInfo { user: Some(_), .. }))
+                matches!(known, Ok(SessionInfo { user: Some(_), .. }))
                     .then(|| view! { <Redirect path="/" /> })
             })}
         </Suspense>

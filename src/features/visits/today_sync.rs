@@ -210,8 +210,10 @@ impl Today {
     /// and every half minute while records wait. Leaving the page stops all of it.
     ///
     /// `me` is who the page was drawn for. A plan another user left on the device (their
-    /// session ended without signing out, on a shared tablet) is forgotten unread, never
-    /// shown: its customers are not this user's to see, not even offline.
+    /// session ended without signing out, on a shared tablet) is never shown: its
+    /// customers are not this user's to see, not even offline. It is not deleted here
+    /// (this may be a kept copy of the page, drawn for someone else): the fresh plan
+    /// replaces it, and signed-in pages forget it ([`crate::offline::forget_other_users`]).
     #[cfg(feature = "hydrate")]
     pub(super) fn start(
         self,
@@ -219,15 +221,20 @@ impl Today {
         me: Option<crate::domain::ids::EmployeeId>,
     ) {
         Effect::new(move |_| {
-            crate::offline::keep_page("/today");
             leptos::task::spawn_local(async move {
                 use crate::offline::outbox;
-                if let Some(b) = outbox::load_bundle().await {
-                    if Some(b.user_id) == me {
-                        self.bundle.set(Some(b));
-                    } else {
-                        outbox::forget_bundle().await;
-                    }
+                // in a task of its own, after the one that hydrated the page: a slow
+                // tablet's first tap is not kept waiting behind both
+                outbox::pause(0).await;
+                // the page was left meanwhile
+                if self.bundle.is_disposed() {
+                    return;
+                }
+                crate::offline::keep_page("/today");
+                if let Some(b) = outbox::load_bundle().await
+                    && Some(b.user_id) == me
+                {
+                    self.bundle.set(Some(b));
                 }
                 self.reload_entries().await;
                 if self.refresh(i18n).await {

@@ -77,6 +77,8 @@ pub fn TodayPage() -> impl IntoView {
     // the card's and the forms' chunk, while the network is there
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async {
+        // after the page has hydrated, in a task of its own
+        crate::offline::outbox::pause(0).await;
         // a failure is told when the card is opened
         let _ = __preload_detail().await;
     });

@@ -217,7 +217,6 @@ async fn preload_session(State(state): State<AppState>, mut req: Request, next: 
         .get("sec-fetch-mode")
         .is_none_or(|m| m.as_bytes() == b"navigate")
         && !req.headers().contains_key("x-qudao-keep");
-    let mut drawn_in = false;
     if navigation
         && req.uri().path() == "/today"
         && let Ok(crate::features::auth::api::SessionInfo {
@@ -228,7 +227,6 @@ async fn preload_session(State(state): State<AppState>, mut req: Request, next: 
             Ok(Some(drawn)) => {
                 req.extensions_mut()
                     .insert(crate::server::visits::PreloadedToday(drawn));
-                drawn_in = true;
             }
             Ok(None) => {}
             // the page then reads the plan on the device, as it does offline
@@ -236,16 +234,17 @@ async fn preload_session(State(state): State<AppState>, mut req: Request, next: 
         }
     }
     // a page drawn for a signed-in user holds what only they may see (customers, figures,
-    // names): on a shared tablet, no copy of it may stay in the browser's cache after
-    // they sign out, for the back button or the next user to find. Any request carrying
-    // a session counts, even one the server could not read here (the page reads it again).
+    // Today's plan drawn in): on a shared tablet, no copy of it may stay in the browser's
+    // cache after they sign out, for the back button or the next user to find. Any request
+    // carrying a session counts, even one the server could not read here (the page reads
+    // it again).
     let signed_in = crate::server::auth::token_from_cookies(req.headers()).is_some();
     req.extensions_mut().insert(known);
     let mut res = next.run(req).await;
     // an ended session's cookie is cleared, a live one's lifetime renewed, as server
     // functions do; an answer carrying the token is kept by no cache either
     let renewed = cookie.and_then(|c| HeaderValue::from_str(&c).ok());
-    let private = renewed.is_some() || drawn_in || signed_in;
+    let private = signed_in || renewed.is_some();
     if let Some(v) = renewed {
         res.headers_mut().append(header::SET_COOKIE, v);
     }

@@ -33,6 +33,17 @@ pub fn keep_page(path: &str) {
     });
 }
 
+/// Waits `ms` in the browser's event loop (0: until the tasks already queued have run:
+/// work started after hydration then runs in a task of its own).
+pub async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Asks the service worker to drop the pages it keeps for use without network: they are
 /// drawn for the user signed in when kept (their name, their company).
 pub fn forget_pages() {
@@ -57,7 +68,7 @@ pub async fn forget_customers() {
 pub fn forget_other_users(me: crate::domain::ids::EmployeeId) {
     wasm_bindgen_futures::spawn_local(async move {
         // after the page has hydrated, in a task of its own
-        outbox::pause(0).await;
+        pause(0).await;
         if outbox::bundle_owner()
             .await
             .is_some_and(|owner| owner != me.to_string())

@@ -93,17 +93,6 @@ pub struct Report {
     pub busy: bool,
 }
 
-/// Waits `ms` in the browser's event loop (0: until the tasks already queued have run,
-/// such as a paint).
-pub async fn pause(ms: i32) {
-    let promise = wasm_bindgen_futures::js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
 thread_local! {
     /// Whether a sync run is under way in this tab.
     static SYNCING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -149,7 +138,7 @@ pub async fn sync(user_id: &str) -> Report {
         total.failed = report.failed;
         let again = total.try_later > 0 || total.failed.as_ref().is_some_and(passing);
         match pause_ms {
-            Some(ms) if again => pause(ms).await,
+            Some(ms) if again => super::pause(ms).await,
             _ => break,
         }
     }

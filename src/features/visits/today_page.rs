@@ -78,7 +78,7 @@ pub fn TodayPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async {
         // after the page has hydrated, in a task of its own
-        crate::offline::outbox::pause(0).await;
+        crate::offline::pause(0).await;
         // a failure is told when the card is opened
         let _ = __preload_detail().await;
     });

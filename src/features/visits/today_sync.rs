@@ -225,7 +225,7 @@ impl Today {
                 use crate::offline::outbox;
                 // in a task of its own, after the one that hydrated the page: a slow
                 // tablet's first tap is not kept waiting behind both
-                outbox::pause(0).await;
+                crate::offline::pause(0).await;
                 // the page was left meanwhile
                 if self.bundle.is_disposed() {
                     return;

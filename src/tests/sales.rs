@@ -786,35 +786,72 @@ async fn date_indexed(conn: &mut qudao::server::db::DbConn) -> bool {
         == 1
 }
 
-/// A bulk load sets the ledger's date index aside only for a file of at least
-/// `REBUILD_INDEX_FROM` lines, more than the ledger holds, on SQLite only; its rollback
-/// brings the index back, and a commit after `restore_date_index` keeps it.
+/// What the schema holds by that name and kind, as its `CREATE` statement.
+async fn schema_sql(
+    conn: &mut qudao::server::db::DbConn,
+    kind: &str,
+    name: &str,
+) -> Option<String> {
+    on!(conn, |ex| sqlx::query_scalar(
+        "SELECT sql FROM sqlite_master WHERE type = $1 AND name = $2"
+    )
+    .bind(kind)
+    .bind(name)
+    .fetch_optional(&mut *ex)
+    .await)
+    .unwrap()
+}
+
+/// A bulk load sets the per-line rollup trigger aside for a file of at least
+/// `REBUILD_INDEX_FROM` lines, and the ledger's date index too when the file holds more
+/// lines than the ledger (as here), on SQLite only; its rollback brings both back, and a commit after
+/// `restore_after_load` keeps them as they were.
 #[tokio::test]
-async fn a_bulk_load_sets_the_date_index_aside_only_for_a_large_file() {
+async fn a_bulk_load_sets_the_rollup_trigger_and_date_index_aside_only_for_a_large_file() {
     let app = spawn_app().await;
     let held = usize::try_from(line_count(&app).await).unwrap();
     let large = repo::REBUILD_INDEX_FROM.max(held + 1);
+    if !app.pool.is_sqlite() {
+        let mut conn = app.pool.begin_bulk(64).await.unwrap();
+        let set_aside = repo::set_aside_for_load(&mut conn, large).await.unwrap();
+        assert_eq!(set_aside, None, "PostgreSQL keeps its indexes and triggers");
+        return;
+    }
+    let (index, trigger) = {
+        let mut conn = app.pool.acquire().await.unwrap();
+        (
+            schema_sql(&mut conn, "index", "sales_lines_date").await,
+            schema_sql(&mut conn, "trigger", "sales_lines_insert").await,
+        )
+    };
+    assert!(index.is_some() && trigger.is_some());
     for commit in [false, true] {
         let mut conn = app.pool.begin_bulk(64).await.unwrap();
         assert_eq!(
-            repo::set_aside_date_index(&mut conn, repo::REBUILD_INDEX_FROM - 1)
+            repo::set_aside_for_load(&mut conn, repo::REBUILD_INDEX_FROM - 1)
                 .await
                 .unwrap(),
             None,
             "a small file"
         );
-        let set_aside = repo::set_aside_date_index(&mut conn, large).await.unwrap();
-        if !app.pool.is_sqlite() {
-            assert_eq!(set_aside, None, "PostgreSQL keeps its indexes");
-            return;
-        }
-        let definition = set_aside.expect("a file larger than the ledger");
+        let set_aside = repo::set_aside_for_load(&mut conn, large)
+            .await
+            .unwrap()
+            .expect("a large file");
+        assert_eq!(set_aside.rollup_trigger, trigger, "the trigger as it was");
+        assert_eq!(set_aside.date_index, index, "the index as it was");
+        assert!(
+            schema_sql(&mut conn, "trigger", "sales_lines_insert")
+                .await
+                .is_none(),
+            "set aside in the transaction"
+        );
         assert!(
             !date_indexed(&mut conn).await,
             "set aside in the transaction"
         );
         if commit {
-            repo::restore_date_index(&mut conn, &definition)
+            repo::restore_after_load(&mut conn, &set_aside)
                 .await
                 .unwrap();
             conn.commit().await.unwrap();
@@ -822,7 +859,16 @@ async fn a_bulk_load_sets_the_date_index_aside_only_for_a_large_file() {
             conn.rollback().await.unwrap();
         }
         let mut conn = app.pool.acquire().await.unwrap();
-        assert!(date_indexed(&mut conn).await, "back (committed: {commit})");
+        assert_eq!(
+            schema_sql(&mut conn, "index", "sales_lines_date").await,
+            index,
+            "back (committed: {commit})"
+        );
+        assert_eq!(
+            schema_sql(&mut conn, "trigger", "sales_lines_insert").await,
+            trigger,
+            "back (committed: {commit})"
+        );
     }
 }
 
@@ -950,6 +996,23 @@ async fn an_import_of_many_writes_is_whole_or_nothing_with_exact_rollups() {
         march().await,
         march_before + (0..n).filter(|i| i % 12 == 2).count() as i64
     );
+    // the import set the per-line rollup trigger aside: a line written afterwards by any
+    // other path is rolled up again
+    let written = on!(&app.pool, |ex| sqlx::query(
+        "INSERT INTO sales_lines (company_id, order_id, line_no, order_date, customer_id, \
+         product_id, rep_id, quantity, amount, cost, batch_id) \
+         SELECT company_id, order_id, line_no + 1000, order_date, customer_id, product_id, \
+         rep_id, quantity, amount, cost, batch_id FROM sales_lines \
+         WHERE company_id = $1 AND product_id IN (SELECT id FROM products WHERE sku = 'BULK-1') \
+         LIMIT 1"
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .execute(ex)
+    .await
+    .map(|w| w.rows_affected()))
+    .unwrap();
+    assert_eq!(written, 1);
+    assert_rollups_match(&app).await;
 }
 
 /// A sales import stores its lines on a connection that skips SQLite's row-by-row

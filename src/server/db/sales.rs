@@ -283,7 +283,7 @@ pub enum Placed {
     /// In date order, so the date index fills a page at a time.
     ByDate,
     /// In key order (order, line): for a bulk load whose date index is set aside
-    /// ([`set_aside_date_index`]), the table then grows at its end only, its pages full.
+    /// ([`set_aside_for_load`]), the table then grows at its end only, its pages full.
     ByKey,
 }
 
@@ -400,24 +400,35 @@ pub async fn insert_lines_in(
     Ok(())
 }
 
-/// The fewest lines of a file for which [`set_aside_date_index`] considers building the
-/// ledger's date index afresh.
+/// The fewest lines of a file for which [`set_aside_for_load`] sets anything aside.
 pub const REBUILD_INDEX_FROM: usize = 100_000;
 
-/// Sets the ledger's date index aside for a bulk load of about `lines` lines when the
-/// ledger holds fewer lines than that (SQLite only, files of at least
-/// [`REBUILD_INDEX_FROM`] lines): the index is then built again once, sorted, by
-/// [`restore_date_index`], instead of taking every line in a random place of it — the
-/// costliest part of loading years of history into a new ledger. Answers the index's
-/// definition, to build it from, when it was set aside.
+/// What [`set_aside_for_load`] took out of the schema for a bulk load, to put back by
+/// [`restore_after_load`]: each as its own `CREATE` statement, read from the schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    /// The ledger's date index, when the ledger held fewer lines than the file.
+    pub date_index: Option<String>,
+    /// The per-line rollup trigger.
+    pub rollup_trigger: Option<String>,
+}
+
+/// Sets aside, for a bulk load of about `lines` lines (SQLite only, files of at least
+/// [`REBUILD_INDEX_FROM`] lines), what each line would otherwise pay for one at a time:
+/// - the per-line rollup trigger: [`insert_lines`] merges the load's sums itself, so the
+///   trigger only looked up `sales_bulk_batches` and stood aside, once per line
+///   (measured: an eighth of the load's time);
+/// - the date index, when the ledger holds fewer lines than the file: it is then built
+///   again once, sorted, instead of taking every line in a random place of it — the
+///   costliest part of loading years of history into a new ledger.
 ///
-/// In the bulk load's transaction: its rollback brings the index back; a commit must
-/// follow [`restore_date_index`]. Readers meanwhile read the last committed state, index
-/// included.
-pub async fn set_aside_date_index(
+/// In the bulk load's transaction, which holds the write lock: no other writer runs
+/// meanwhile, readers read the last committed state (trigger and index included), its
+/// rollback brings both back, and a commit must follow [`restore_after_load`].
+pub async fn set_aside_for_load(
     conn: &mut DbConn,
     lines: usize,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<SetAside>, sqlx::Error> {
     let Engine::Sqlite(ex) = conn.engine() else {
         return Ok(None);
     };
@@ -429,29 +440,54 @@ pub async fn set_aside_date_index(
         .bind(limit)
         .fetch_one(&mut *ex)
         .await?;
-    if held >= limit {
-        return Ok(None);
-    }
-    let definition: Option<String> = sqlx::query_scalar(
-        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'sales_lines_date'",
-    )
-    .fetch_optional(&mut *ex)
-    .await?;
-    let Some(definition) = definition else {
-        return Ok(None);
+    let definition = |kind: &'static str, name: &'static str| {
+        sqlx::query_scalar::<_, String>(
+            "SELECT sql FROM sqlite_master WHERE type = $1 AND name = $2",
+        )
+        .bind(kind)
+        .bind(name)
     };
-    sqlx::query("DROP INDEX sales_lines_date")
-        .execute(&mut *ex)
+    let date_index = if held < limit {
+        definition("index", "sales_lines_date")
+            .fetch_optional(&mut *ex)
+            .await?
+    } else {
+        None
+    };
+    let rollup_trigger = definition("trigger", "sales_lines_insert")
+        .fetch_optional(&mut *ex)
         .await?;
-    Ok(Some(definition))
+    if date_index.is_some() {
+        sqlx::query("DROP INDEX sales_lines_date")
+            .execute(&mut *ex)
+            .await?;
+    }
+    if rollup_trigger.is_some() {
+        sqlx::query("DROP TRIGGER sales_lines_insert")
+            .execute(&mut *ex)
+            .await?;
+    }
+    Ok(Some(SetAside {
+        date_index,
+        rollup_trigger,
+    }))
 }
 
-/// Builds the date index [`set_aside_date_index`] set aside, from its definition.
-pub async fn restore_date_index(conn: &mut DbConn, definition: &str) -> Result<(), sqlx::Error> {
-    on!(conn, |ex| sqlx::query(definition)
-        .execute(&mut *ex)
-        .await
-        .map(|d| d.rows_affected()))?;
+/// Puts back what [`set_aside_for_load`] set aside: the trigger as it was, the index
+/// built afresh from the lines.
+pub async fn restore_after_load(
+    conn: &mut DbConn,
+    set_aside: &SetAside,
+) -> Result<(), sqlx::Error> {
+    for definition in [&set_aside.rollup_trigger, &set_aside.date_index]
+        .into_iter()
+        .flatten()
+    {
+        on!(conn, |ex| sqlx::query(definition)
+            .execute(&mut *ex)
+            .await
+            .map(|d| d.rows_affected()))?;
+    }
     Ok(())
 }
 

@@ -525,8 +525,9 @@ async fn write_lines(
     replaced_lines: usize,
 ) -> Result<SalesImportOutcome, sqlx::Error> {
     let names = Names::load(conn, who.company).await?;
-    // a file larger than the ledger: its date index is built again once at the end
-    let set_aside = repo::set_aside_date_index(conn, file.rows.count).await?;
+    // a large file: the rollup trigger stands aside, and when the file is larger than the
+    // ledger its date index is built again once at the end
+    let set_aside = repo::set_aside_for_load(conn, file.rows.count).await?;
     let size = if conn.is_sqlite() {
         CHUNK
     } else {
@@ -545,7 +546,7 @@ async fn write_lines(
     let mut written = Written {
         error_count: 0,
         errors: Vec::new(),
-        placed: if set_aside.is_some() {
+        placed: if set_aside.as_ref().is_some_and(|a| a.date_index.is_some()) {
             repo::Placed::ByKey
         } else {
             repo::Placed::ByDate
@@ -573,11 +574,11 @@ async fn write_lines(
     report.errors.sort_by_key(|e| e.row);
     report.errors.truncate(MAX_LISTED_ERRORS);
     report.committed = options.commit && report.error_count == 0;
-    // only a commit needs the index back: a rollback brings it back itself
+    // only a commit needs them back: a rollback brings them back itself
     if report.committed
-        && let Some(index) = set_aside
+        && let Some(set_aside) = &set_aside
     {
-        repo::restore_date_index(conn, &index).await?;
+        repo::restore_after_load(conn, set_aside).await?;
     }
     if report.error_count == 0 {
         repo::set_batch_count(

@@ -25,8 +25,19 @@ pub async fn load_bundle() -> Option<OfflineBundle> {
 /// Keeps the bundle, and apart from it whose it is (read without the customers by
 /// [`bundle_owner`]).
 pub async fn save_bundle(b: &OfflineBundle) -> Result<(), StoreError> {
-    store::put_json(KV, "bundle", b).await?;
-    store::put_json(KV, "bundle_owner", &b.user_id.to_string()).await
+    // together or not at all: an owner key naming someone else would make the next page
+    // forget this plan, and a plan without its owner would never be forgotten by that check
+    store::put_json_texts(
+        KV,
+        &[
+            ("bundle", serde_json::to_string(b)?),
+            (
+                "bundle_owner",
+                serde_json::to_string(&b.user_id.to_string())?,
+            ),
+        ],
+    )
+    .await
 }
 
 /// The user whose bundle the device holds, if it says.

@@ -85,6 +85,21 @@ pub async fn put_json<T: Serialize>(store: &str, key: &str, value: &T) -> Result
     put_value(store, key, &JsValue::from_str(&text)).await
 }
 
+/// Keeps each JSON text under its key, all or none: one transaction, which a failed put
+/// (a full disk) aborts.
+pub async fn put_json_texts(store: &str, entries: &[(&str, String)]) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[store], TransactionMode::ReadWrite)?;
+    let s = tx.object_store(store)?;
+    for (key, text) in entries {
+        s.put(&JsValue::from_str(text), Some(&JsValue::from_str(key)))?
+            .await?;
+    }
+    tx.commit()?.await?;
+    db.close();
+    Ok(())
+}
+
 /// The value under `key`; `None` when missing or unreadable (an older app's format).
 pub async fn get_json<T: DeserializeOwned>(
     store: &str,

@@ -49,7 +49,7 @@ pub fn TodayPage() -> impl IntoView {
         bundle: RwSignal::new(None),
         from_device: RwSignal::new(true),
         entries,
-        visited: Today::waiting_visits(entries),
+        visited: Today::waiting_visits(entries, user.as_ref().map(|u| u.id.to_string())),
         status: RwSignal::new(SyncStatus::Starting),
         retry: StoredValue::new(None),
     };

@@ -102,21 +102,13 @@ impl Today {
         })
     }
 
-    /// The customers of the visits waiting in `entries` (not the refused ones: they may
-    /// never be stored), read once per change of the outbox rather than once per row.
+    /// The customers of the visits `me` has waiting in `entries` ([`visits_waiting`]),
+    /// read once per change of the outbox rather than once per row.
     pub(super) fn waiting_visits(
         entries: RwSignal<Vec<OutboxEntry>>,
+        me: Option<String>,
     ) -> Memo<std::collections::BTreeSet<String>> {
-        Memo::new(move |_| {
-            entries.with(|es| {
-                es.iter()
-                    .filter(|e| e.refused.is_none())
-                    .filter_map(OutboxEntry::head)
-                    .filter(|h| h.kind == ItemKind::Visit)
-                    .map(|h| h.customer)
-                    .collect()
-            })
-        })
+        Memo::new(move |_| entries.with(|es| visits_waiting(es, me.as_deref())))
     }
 
     /// Customers with a visit waiting in the outbox count as visited today.
@@ -333,5 +325,87 @@ impl Today {
                 }
             }
         });
+    }
+}
+
+/// The customers of the visits `me` made that wait in `entries`: not the refused ones (they
+/// may never be stored), and not another user's, whose customer may now be someone
+/// else's (a reassignment) and whose visit says nothing of this user's day.
+pub(super) fn visits_waiting(
+    entries: &[OutboxEntry],
+    me: Option<&str>,
+) -> std::collections::BTreeSet<String> {
+    entries
+        .iter()
+        .filter(|e| e.refused.is_none() && Some(e.user_id.as_str()) == me)
+        .filter_map(OutboxEntry::head)
+        .filter(|h| h.kind == ItemKind::Visit)
+        .map(|h| h.customer)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use crate::domain::tickets::ObjectionInput;
+    use crate::domain::visits::VisitInput;
+    use crate::features::visits::api::OutboxItem;
+
+    fn entry(user: &str, item: OutboxItem, refused: bool) -> OutboxEntry {
+        let mut e = OutboxEntry::new(
+            user.into(),
+            "2026-12-06T09:30".into(),
+            "店".into(),
+            &item,
+            Vec::new(),
+        )
+        .unwrap();
+        if refused {
+            e.refused =
+                Some(crate::wire::Deferred::new(&crate::error::AppError::Internal).unwrap());
+        }
+        e
+    }
+
+    fn visit(id: &str, customer: &str) -> OutboxItem {
+        OutboxItem::Visit(VisitInput {
+            id: id.into(),
+            customer_id: customer.into(),
+            ..VisitInput::default()
+        })
+    }
+
+    #[test]
+    fn only_the_users_own_waiting_visits_mark_a_customer_visited() {
+        let entries = vec![
+            entry("me", visit("v1", "c1"), false),
+            // another rep's visit left on a shared tablet, to a customer now mine
+            entry("other", visit("v2", "c2"), false),
+            // refused: it may never be stored
+            entry("me", visit("v3", "c3"), true),
+            // an objection is not a visit
+            entry(
+                "me",
+                OutboxItem::Objection(ObjectionInput {
+                    client_id: "o1".into(),
+                    customer: "c4".into(),
+                    ..ObjectionInput::default()
+                }),
+                false,
+            ),
+        ];
+        let mine = visits_waiting(&entries, Some("me"));
+        assert_eq!(mine.into_iter().collect::<Vec<_>>(), vec!["c1".to_owned()]);
+        assert_eq!(
+            visits_waiting(&entries, Some("other"))
+                .into_iter()
+                .collect::<Vec<_>>(),
+            vec!["c2".to_owned()]
+        );
+        assert!(
+            visits_waiting(&entries, None).is_empty(),
+            "nobody signed in"
+        );
     }
 }

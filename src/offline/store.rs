@@ -60,11 +60,15 @@ async fn open() -> Result<Database, StoreError> {
         .await?)
 }
 
-async fn put_value(store: &str, key: &str, value: &JsValue) -> Result<(), StoreError> {
+/// Keeps each value under its key, all or none: one transaction, which a failed put (a
+/// full disk) aborts.
+async fn put_values(store: &str, entries: &[(&str, JsValue)]) -> Result<(), StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[store], TransactionMode::ReadWrite)?;
     let s = tx.object_store(store)?;
-    s.put(value, Some(&JsValue::from_str(key)))?.await?;
+    for (key, value) in entries {
+        s.put(value, Some(&JsValue::from_str(key)))?.await?;
+    }
     tx.commit()?.await?;
     db.close();
     Ok(())
@@ -81,23 +85,16 @@ async fn get_value(store: &str, key: &str) -> Result<Option<JsValue>, StoreError
 
 /// Keeps `value` as JSON text under `key`.
 pub async fn put_json<T: Serialize>(store: &str, key: &str, value: &T) -> Result<(), StoreError> {
-    let text = serde_json::to_string(value)?;
-    put_value(store, key, &JsValue::from_str(&text)).await
+    put_json_texts(store, &[(key, serde_json::to_string(value)?)]).await
 }
 
-/// Keeps each JSON text under its key, all or none: one transaction, which a failed put
-/// (a full disk) aborts.
+/// Keeps each JSON text under its key, all or none ([`put_values`]).
 pub async fn put_json_texts(store: &str, entries: &[(&str, String)]) -> Result<(), StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[store], TransactionMode::ReadWrite)?;
-    let s = tx.object_store(store)?;
-    for (key, text) in entries {
-        s.put(&JsValue::from_str(text), Some(&JsValue::from_str(key)))?
-            .await?;
-    }
-    tx.commit()?.await?;
-    db.close();
-    Ok(())
+    let values: Vec<(&str, JsValue)> = entries
+        .iter()
+        .map(|(key, text)| (*key, JsValue::from_str(text)))
+        .collect();
+    put_values(store, &values).await
 }
 
 /// The value under `key`; `None` when missing or unreadable (an older app's format).
@@ -138,7 +135,7 @@ pub async fn delete(store: &str, key: &str) -> Result<(), StoreError> {
 /// Keeps image bytes under `key`.
 pub async fn put_bytes(key: &str, bytes: &[u8]) -> Result<(), StoreError> {
     let array = js_sys::Uint8Array::from(bytes);
-    put_value(PHOTOS, key, &array.into()).await
+    put_values(PHOTOS, &[(key, array.into())]).await
 }
 
 pub async fn get_bytes(key: &str) -> Result<Option<Vec<u8>>, StoreError> {

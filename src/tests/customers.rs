@@ -509,7 +509,24 @@ async fn photos_are_checked_stored_and_served_only_to_who_may_see_the_customer()
     let r = rep.get(&photo_url).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "image/jpeg");
+    // kept by the browser, but asked for again each time: never shown from the cache to
+    // someone the server would refuse (the next user of a shared tablet, or nobody)
+    assert_eq!(r.headers()["cache-control"], "private, no-cache");
+    let tag = r.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(r.bytes().await.unwrap().as_ref(), &jpeg[..]);
+    let again = |c: &reqwest::Client| {
+        c.get(&photo_url)
+            .header(reqwest::header::IF_NONE_MATCH, &tag)
+            .send()
+    };
+    let r = again(&rep).await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_MODIFIED,
+        "the kept copy is good"
+    );
+    assert_eq!(r.headers()["cache-control"], "private, no-cache");
+    assert!(r.bytes().await.unwrap().is_empty());
     assert_eq!(
         m.get(&photo_url).send().await.unwrap().status(),
         StatusCode::OK
@@ -519,7 +536,16 @@ async fn photos_are_checked_stored_and_served_only_to_who_may_see_the_customer()
         StatusCode::NOT_FOUND
     );
     assert_eq!(
+        again(&other).await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "holding the photo's tag proves nothing"
+    );
+    assert_eq!(
         app.client().get(&photo_url).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        again(&app.client()).await.unwrap().status(),
         StatusCode::UNAUTHORIZED
     );
     let d: Value = get(&app, &rep, &id).await.json().await.unwrap();
@@ -535,6 +561,11 @@ async fn photos_are_checked_stored_and_served_only_to_who_may_see_the_customer()
     assert_eq!(
         rep.get(&photo_url).send().await.unwrap().status(),
         StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        again(&rep).await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "a deleted photo's kept copy is not confirmed"
     );
 }
 

@@ -221,7 +221,41 @@ async fn serve_photo(
     let user = user_who_may(state, headers, action).await?;
     let mut conn = state.conn().await?;
     let content_type = lookup(&mut conn, &user).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
+    // a photo never changes under its id: the copy the browser holds is still good, and
+    // this user may see it
+    if headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == photo_etag(id) || tag.trim() == "*")
+    {
+        return Ok((StatusCode::NOT_MODIFIED, photo_headers(id)).into_response());
+    }
     serve_image(state, user.company_id, kind, id, &content_type).await
+}
+
+/// A photo's entity tag: its id, since a photo never changes under it.
+fn photo_etag(id: Uuid) -> String {
+    format!("\"{id}\"")
+}
+
+/// What every photo answer says of its caching. `private`: a shared cache must never hand
+/// it to another user. `no-cache`: the browser keeps it but asks each time, so a photo
+/// kept on a shared tablet is shown only to a user the server lets see it (`304`, no
+/// body, when the browser's copy is good) and never after sign-out.
+fn photo_headers(id: Uuid) -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        ),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&photo_etag(id)).unwrap_or(HeaderValue::from_static("\"\"")),
+        ),
+    ]
 }
 
 /// The image's type if `body` is an acceptable photo, or the error answer.
@@ -339,7 +373,7 @@ async fn photo_id_taken(conn: &mut db::DbConn, id: Uuid) -> Result<bool, sqlx::E
     })
 }
 
-/// The stored image `id`, privately cacheable.
+/// The stored image `id` ([`photo_headers`]).
 async fn serve_image(
     state: &AppState,
     company: CompanyId,
@@ -363,18 +397,11 @@ async fn serve_image(
         },
     };
     Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_str(content_type)
-                    .unwrap_or(HeaderValue::from_static("image/jpeg")),
-            ),
-            // private: a shared cache must never hand it to another user
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, max-age=86400"),
-            ),
-        ],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("image/jpeg")),
+        )],
+        photo_headers(id),
         bytes,
     )
         .into_response())

@@ -67,7 +67,16 @@ async fn put_values(store: &str, entries: &[(&str, JsValue)]) -> Result<(), Stor
     let tx = db.transaction(&[store], TransactionMode::ReadWrite)?;
     let s = tx.object_store(store)?;
     for (key, value) in entries {
-        s.put(value, Some(&JsValue::from_str(key)))?.await?;
+        let put = match s.put(value, Some(&JsValue::from_str(key))) {
+            Ok(put) => put.await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = put {
+            // a put refused before it was queued does not abort the transaction itself
+            let _ = tx.abort();
+            db.close();
+            return Err(e.into());
+        }
     }
     tx.commit()?.await?;
     db.close();

@@ -525,6 +525,17 @@ async fn photos_are_checked_stored_and_served_only_to_who_may_see_the_customer()
         StatusCode::NOT_MODIFIED,
         "the kept copy is good"
     );
+    let weak = rep
+        .get(&photo_url)
+        .header(reqwest::header::IF_NONE_MATCH, format!("\"x\", W/{tag}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        weak.status(),
+        StatusCode::NOT_MODIFIED,
+        "a weakened tag in a list"
+    );
     assert_eq!(r.headers()["cache-control"], "private, no-cache");
     assert!(r.bytes().await.unwrap().is_empty());
     assert_eq!(

@@ -811,6 +811,13 @@ async fn a_bulk_load_sets_the_rollup_trigger_and_date_index_aside_only_for_a_lar
     let app = spawn_app().await;
     let held = usize::try_from(line_count(&app).await).unwrap();
     let large = repo::REBUILD_INDEX_FROM.max(held + 1);
+    // never outside a bulk load's transaction, where dropping would commit at once
+    let mut pooled = app.pool.acquire().await.unwrap();
+    assert_eq!(
+        repo::set_aside_for_load(&mut pooled, large).await.unwrap(),
+        None
+    );
+    drop(pooled);
     if !app.pool.is_sqlite() {
         let mut conn = app.pool.begin_bulk(64).await.unwrap();
         let set_aside = repo::set_aside_for_load(&mut conn, large).await.unwrap();

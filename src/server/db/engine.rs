@@ -295,6 +295,11 @@ impl DbConn {
         }
     }
 
+    /// Whether this is a bulk load's transaction ([`Pool::begin_bulk`] on SQLite).
+    pub fn is_sqlite_bulk(&self) -> bool {
+        matches!(self.0, Held::SqliteBulk(_))
+    }
+
     /// Whether this is the embedded SQLite engine.
     pub fn is_sqlite(&self) -> bool {
         matches!(

@@ -229,7 +229,9 @@ async fn serve_photo(
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|tag| tag.trim() == photo_etag(id) || tag.trim() == "*")
+        // weak comparison (RFC 9110): a proxy may have weakened the tag
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == photo_etag(id) || tag == "*")
     {
         return Ok((StatusCode::NOT_MODIFIED, photo_headers(id)).into_response());
     }

@@ -1020,6 +1020,21 @@ async fn an_import_of_many_writes_is_whole_or_nothing_with_exact_rollups() {
     .unwrap();
     assert_eq!(written, 1);
     assert_rollups_match(&app).await;
+    // the ledger now holds more lines than a file of the threshold's size: such a file
+    // sets only the trigger aside and keeps the index (lines then go in in date order)
+    let mut conn = app.pool.begin_bulk(64).await.unwrap();
+    let set_aside = repo::set_aside_for_load(&mut conn, repo::REBUILD_INDEX_FROM)
+        .await
+        .unwrap();
+    if app.pool.is_sqlite() {
+        let set_aside = set_aside.expect("a large file");
+        assert!(set_aside.rollup_trigger.is_some());
+        assert_eq!(set_aside.date_index, None, "the index stays");
+        assert!(date_indexed(&mut conn).await);
+    } else {
+        assert_eq!(set_aside, None);
+    }
+    conn.rollback().await.unwrap();
 }
 
 /// A sales import stores its lines on a connection that skips SQLite's row-by-row

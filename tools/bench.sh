@@ -6,7 +6,8 @@
 #   4. customer import (10k, 100k), writes (sync, order, ticket step) during a 100k
 #      import, and list latency at ~111 000 customers
 #   5. sales: 10 million lines imported for those customers, 12-month classification
-#      (server time, round trip, payload), SQL baseline, threshold moves in Chromium
+#      (server time, round trip, payload), SQL baseline, an order confirmed and cancelled
+#      (tools/bench_orders.py), threshold moves in Chromium
 #   6. service tickets: 100 000 objections and deliveries over six months; the board, the
 #      compliance report and the overdue job's SLA arithmetic against a plain SQL count
 #   7. visits: ~190 000 visits for those customers; dashboard, Today, the offline bundle,
@@ -260,6 +261,10 @@ for spec in 'segmentation/classify|{"query":{"from":"2025-11-01","to":"2026-10-3
   printf '%-66s %8.1f %8.1f\n' "$label" "$(bc <<< "$(sed -n 11p <<< "$samples")*1000")" "$(bc <<< "$(sed -n 20p <<< "$samples")*1000")"
 done
 echo "(a transition classifies two periods: compare with two classifications above)"
+echo
+echo "## An order at that scale: taken, confirmed (into the ledger), cancelled (out of it)"
+python3 tools/bench_orders.py "http://$ADDR" || echo "(orders bench failed)"
+echo "(a cancel finds the posting's lines by the ledger's key; before, it read all 10 million)"
 echo
 echo "## Service tickets at that scale (${TICKETS:=50000} objections + $TICKETS deliveries, 500 of each open)"
 python3 tools/gen_tickets.py "$TMP/bench.db" "$TICKETS" 500

@@ -447,7 +447,7 @@ pub async fn step(
         return Err(AppError::Conflict(Conflict::OrderMoved(status)));
     }
     if let (LedgerEffect::Reverse, Some(posted)) = (effect, o.batch_id) {
-        sales_repo::delete_batch(&mut tx, company, posted).await?;
+        sales_repo::undo_batch(&mut tx, company, posted, now).await?;
     }
     match step {
         // the delivery ticket: its service standard's timer starts at the confirmation

@@ -405,7 +405,7 @@ async fn seed_orders(
                 Step::Cancel => {
                     // the order does not name its batch yet: the lines just go
                     if let Some(b) = batch.take() {
-                        sales::delete_batch(conn, company, b).await?;
+                        sales::undo_batch(conn, company, b, when).await?;
                     }
                     crate::server::tickets::deliveries::cancel_for_order(conn, company, id, when)
                         .await

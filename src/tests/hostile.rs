@@ -455,13 +455,15 @@ async fn the_same_sales_file_twice_is_refused_with_when_and_who_or_replaces_the_
         once,
         "replaced, not added"
     );
-    let batches: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
-        "SELECT count(*) FROM sales_batches WHERE fingerprint IS NOT NULL"
+    // the earlier batch is kept, marked undone, without the fingerprint the new one has
+    let batches: Vec<(bool, bool)> = on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT fingerprint IS NOT NULL, undone_at IS NOT NULL FROM sales_batches \
+         WHERE source = 'import' ORDER BY created_at, id"
     )
-    .fetch_one(ex)
+    .fetch_all(ex)
     .await)
     .unwrap();
-    assert_eq!(batches, 1);
+    assert_eq!(batches, [(false, true), (true, false)]);
 }
 
 #[tokio::test]
@@ -565,8 +567,37 @@ async fn an_overlapping_erp_export_is_refused_by_document_and_an_import_is_undon
     );
     let (status, _) = refused(&app, &m, "sales/undo_import", json!({ "id": batch })).await;
     assert_eq!(status, reqwest::StatusCode::NOT_FOUND, "undone once");
-    let now = post_file(&app, &m, "/api/sales/import", overlap.into(), commit).await;
+    let list = ok(&app, &m, "sales/batches", json!({ "page": 1 })).await;
+    assert_eq!(
+        list["total"], 0,
+        "an undone import is no longer listed: {list}"
+    );
+    // the undone file itself may come again, once, and be undone again
+    let again = post_file(&app, &m, "/api/sales/import", march.into(), commit.clone()).await;
+    assert_eq!(again["Report"]["committed"], true, "{again}");
+    assert_eq!(ledger().await, once);
+    let list = ok(&app, &m, "sales/batches", json!({ "page": 1 })).await;
+    assert_eq!(list["total"], 1, "{list}");
+    let batch = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let gone = ok(&app, &m, "sales/undo_import", json!({ "id": batch })).await;
+    assert_eq!(gone, 3);
+    assert_eq!(ledger().await, before);
+    let now = post_file(
+        &app,
+        &m,
+        "/api/sales/import",
+        overlap.into(),
+        commit.clone(),
+    )
+    .await;
     assert_eq!(now["Report"]["committed"], true, "{now}");
+    // the March file's document the overlapping export brought is refused as usual
+    let again = post_file(&app, &m, "/api/sales/import", march.into(), commit).await;
+    assert_eq!(again["Report"]["committed"], false, "{again}");
+    assert_eq!(
+        again["Report"]["errors"][0]["code"], "DocumentImported",
+        "{again}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

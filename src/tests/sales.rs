@@ -53,6 +53,17 @@ pub(crate) async fn assert_rollups_match(app: &TestApp) {
     .await)
     .unwrap();
     assert_eq!(orphans, 0);
+    // every line lies within its batch's range of order ids, where undoing an import and
+    // cancelling an order look for it
+    let astray: i64 = on!(conn, |ex| sqlx::query_scalar(
+        "SELECT count(*) FROM sales_lines l JOIN sales_batches b \
+         ON b.company_id = l.company_id AND b.id = l.batch_id \
+         WHERE b.first_order IS NULL OR l.order_id < b.first_order OR l.order_id > b.last_order",
+    )
+    .fetch_one(&mut *ex)
+    .await)
+    .unwrap();
+    assert_eq!(astray, 0, "lines outside their batch's range of orders");
 }
 
 const GOOD: &str = "订单日期,客户编码,商品编码,数量,金额,成本,商品名称\n\
@@ -1070,8 +1081,8 @@ async fn an_import_references_only_what_exists_and_other_writes_are_still_checke
     let before = line_count(&app).await;
     for options in [
         json!({ "commit": true, "create_products": true }),
-        // the same file again, replacing the first: the earlier lines, documents and
-        // batch go on the same connection
+        // the same file again, replacing the first: the earlier lines and documents go
+        // and its batch is marked undone, on the same connection
         json!({ "commit": true, "create_products": true, "replace": true }),
     ] {
         let (status, r) = import(&app, &c, file.as_bytes().to_vec(), options).await;

@@ -175,12 +175,18 @@ pub async fn batch_by_fingerprint(
     }))
 }
 
-/// Takes a batch's lines out of the ledger (the rollups follow by trigger) and forgets
-/// the batch. Answers how many lines went.
-pub async fn delete_batch(
+/// Undoes a batch: takes its lines and documents out of the ledger (the rollups follow
+/// by trigger) and marks it undone. Answers how many lines went. Nothing here reads the
+/// whole ledger, which has no index on the batch: the lines are found within the batch's
+/// range of order ids (the ledger's key after the company, kept by [`insert_lines_in`]),
+/// and the batch is kept rather than deleted, since deleting it would have the database
+/// look through every line for one still naming it (the lines' foreign key). Undone, it
+/// leaves the list of imports and its fingerprint, so the same file may come again.
+pub async fn undo_batch(
     conn: &mut DbConn,
     company: CompanyId,
     batch: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     on!(conn, |ex| sqlx::query(
         "DELETE FROM sales_documents WHERE company_id = $1 AND batch_id = $2"
@@ -190,19 +196,37 @@ pub async fn delete_batch(
     .execute(&mut *ex)
     .await
     .map(|d| d.rows_affected()))?;
-    let lines = on!(conn, |ex| sqlx::query(
-        "DELETE FROM sales_lines WHERE company_id = $1 AND batch_id = $2"
-    )
-    .bind(company.0)
-    .bind(batch)
-    .execute(&mut *ex)
-    .await
-    .map(|d| d.rows_affected()))?;
+    let range = on!(conn, |ex| {
+        sqlx::query_as::<_, (Option<Uuid>, Option<Uuid>)>(
+            "SELECT first_order, last_order FROM sales_batches WHERE company_id = $1 AND id = $2",
+        )
+        .bind(company.0)
+        .bind(batch)
+        .fetch_optional(&mut *ex)
+        .await
+    })?;
+    // no range: the batch has no line (none ever, or undone already)
+    let lines = match range {
+        Some((Some(first), Some(last))) => on!(conn, |ex| sqlx::query(
+            "DELETE FROM sales_lines WHERE company_id = $1 AND order_id BETWEEN $2 AND $3 \
+             AND batch_id = $4"
+        )
+        .bind(company.0)
+        .bind(first)
+        .bind(last)
+        .bind(batch)
+        .execute(&mut *ex)
+        .await
+        .map(|d| d.rows_affected()))?,
+        _ => 0,
+    };
     on!(conn, |ex| sqlx::query(
-        "DELETE FROM sales_batches WHERE company_id = $1 AND id = $2"
+        "UPDATE sales_batches SET undone_at = $3, fingerprint = NULL, first_order = NULL, \
+         last_order = NULL WHERE company_id = $1 AND id = $2 AND undone_at IS NULL"
     )
     .bind(company.0)
     .bind(batch)
+    .bind(now)
     .execute(&mut *ex)
     .await
     .map(|d| d.rows_affected()))?;
@@ -256,11 +280,13 @@ pub async fn order_exists(
     .await)
 }
 
-/// Stores lines, many per statement, and merges their sums into the monthly rollups once
-/// per call. SQLite takes up to 2 000 lines per statement (its limit is 32 766 bound
-/// values); the call lists `batch` in `sales_bulk_batches` so the per-line trigger stands
-/// aside, writes the lines in date order (the date index then fills a page at a time
-/// instead of one random page per line), adds their sums per customer-month under one
+/// Stores lines of `batch` (stored already), many per statement, merges their sums into
+/// the monthly rollups once per call, and widens the batch's range of order ids to take
+/// them in (migration `sales_batch_order_range`; [`undo_batch`] finds them by it).
+/// SQLite takes up to 2 000 lines per statement (its limit is 32 766 bound values); the
+/// call lists `batch` in `sales_bulk_batches` so the per-line trigger stands aside, writes
+/// the lines in date order (the date index then fills a page at a time instead of one
+/// random page per line), adds their sums per customer-month under one
 /// new revision, and unlists the batch — the same transaction, so a failure anywhere
 /// leaves neither lines nor sums (migration `bulk_sales_rollups`). PostgreSQL takes each
 /// column as one array, up to [`PG_LINES_PER_STATEMENT`] lines a statement: its rollup
@@ -295,11 +321,12 @@ pub async fn insert_lines_in(
     lines: &[NewLine],
     placed: Placed,
 ) -> Result<(), sqlx::Error> {
+    let ids = || lines.iter().map(|l| l.order_id);
+    let (Some(first), Some(last)) = (ids().min(), ids().max()) else {
+        return Ok(());
+    };
     match conn.engine() {
         Engine::Sqlite(ex) => {
-            if lines.is_empty() {
-                return Ok(());
-            }
             sqlx::query("INSERT INTO sales_bulk_batches (company_id, batch_id) VALUES ($1, $2)")
                 .bind(company.0)
                 .bind(batch)
@@ -396,6 +423,40 @@ pub async fn insert_lines_in(
                 .await?;
             }
         }
+    }
+    // the batch's range of order ids takes these lines in ([`undo_batch`] reads it)
+    let widened = match conn.engine() {
+        Engine::Sqlite(ex) => sqlx::query(
+            "UPDATE sales_batches SET first_order = coalesce(min(first_order, $3), $3), \
+             last_order = coalesce(max(last_order, $4), $4) \
+             WHERE company_id = $1 AND id = $2 AND undone_at IS NULL",
+        )
+        .bind(company.0)
+        .bind(batch)
+        .bind(first)
+        .bind(last)
+        .execute(&mut *ex)
+        .await?
+        .rows_affected(),
+        Engine::Postgres(ex) => sqlx::query(
+            "UPDATE sales_batches SET first_order = LEAST(first_order, $3), \
+             last_order = GREATEST(last_order, $4) \
+             WHERE company_id = $1 AND id = $2 AND undone_at IS NULL",
+        )
+        .bind(company.0)
+        .bind(batch)
+        .bind(first)
+        .bind(last)
+        .execute(&mut *ex)
+        .await?
+        .rows_affected(),
+    };
+    // lines of a batch that is not there (the bulk connection checks no foreign key) or
+    // undone could never be found by their batch again
+    if widened != 1 {
+        return Err(sqlx::Error::Protocol(format!(
+            "lines written for batch {batch}, which is not stored or is undone"
+        )));
     }
     Ok(())
 }
@@ -587,7 +648,7 @@ pub struct BatchRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// The company's imports, newest first: a page of `limit` from `offset`, and how many
+/// The company's imports not undone, newest first: a page of `limit` from `offset`, and how many
 /// there are.
 pub async fn import_batches(
     conn: &mut DbConn,
@@ -599,7 +660,7 @@ pub async fn import_batches(
         "SELECT b.id, b.file_name, b.line_count, e.name AS by_name, b.created_at \
          FROM sales_batches b \
          LEFT JOIN employees e ON e.company_id = b.company_id AND e.id = b.created_by \
-         WHERE b.company_id = $1 AND b.source = 'import' \
+         WHERE b.company_id = $1 AND b.source = 'import' AND b.undone_at IS NULL \
          ORDER BY b.created_at DESC, b.id DESC LIMIT $2 OFFSET $3",
     )
     .bind(company.0)
@@ -608,7 +669,8 @@ pub async fn import_batches(
     .fetch_all(&mut *ex)
     .await)?;
     let total = on!(conn, |ex| sqlx::query_scalar(
-        "SELECT count(*) FROM sales_batches WHERE company_id = $1 AND source = 'import'",
+        "SELECT count(*) FROM sales_batches WHERE company_id = $1 AND source = 'import' \
+         AND undone_at IS NULL",
     )
     .bind(company.0)
     .fetch_one(&mut *ex)
@@ -616,7 +678,8 @@ pub async fn import_batches(
     Ok((rows, total))
 }
 
-/// Whether `batch` is an import of the company (only imports are undone whole).
+/// Whether `batch` is an import of the company not undone yet (only imports are undone
+/// whole).
 pub async fn is_import_batch(
     conn: &mut DbConn,
     company: CompanyId,
@@ -624,12 +687,13 @@ pub async fn is_import_batch(
 ) -> Result<bool, sqlx::Error> {
     let n: i64 = on!(conn, |ex| {
         sqlx::query_scalar(
-        "SELECT count(*) FROM sales_batches WHERE company_id = $1 AND id = $2 AND source = 'import'",
-    )
-    .bind(company.0)
-    .bind(batch)
-    .fetch_one(&mut *ex)
-    .await
+            "SELECT count(*) FROM sales_batches WHERE company_id = $1 AND id = $2 \
+         AND source = 'import' AND undone_at IS NULL",
+        )
+        .bind(company.0)
+        .bind(batch)
+        .fetch_one(&mut *ex)
+        .await
     })?;
     Ok(n == 1)
 }

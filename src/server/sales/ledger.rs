@@ -472,7 +472,7 @@ pub async fn import(
         if !options.replace {
             return Ok(SalesImportOutcome::AlreadyImported(seen));
         }
-        let n = repo::delete_batch(conn, who.company, earlier).await?;
+        let n = repo::undo_batch(conn, who.company, earlier, who.now).await?;
         replaced_lines = usize::try_from(n).unwrap_or(usize::MAX);
     }
     let mut rows = match Rows::open(bytes).await {

@@ -155,7 +155,7 @@ pub async fn undo_import(id: String) -> Result<u64, AppError> {
     if !repo::is_import_batch(&mut tx, user.company_id, id).await? {
         return Err(AppError::NotFound);
     }
-    let gone = repo::delete_batch(&mut tx, user.company_id, id).await?;
+    let gone = repo::undo_batch(&mut tx, user.company_id, id, chrono::Utc::now()).await?;
     tx.commit().await?;
     tracing::info!(by = %user.id, batch = %id, lines = gone, "sales import undone");
     Ok(gone)

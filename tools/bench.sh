@@ -37,7 +37,16 @@ echo "(budget at this stage: wasm ≤ 350 KB brotli)"
 echo
 
 start() { QUDAO_SEED_DEMO=true "$BIN" serve >"$TMP/server.log" 2>&1 & PID=$!; }
-ready() { until curl -sf -o /dev/null "http://$ADDR/healthz"; do sleep 0.002; done; }
+ready() { # the server answers (polled every 2 ms: the cold start is timed by it), or the
+  # run stops with its log when the server has exited or not answered in five minutes
+  local deadline=$((SECONDS + 300))
+  until curl -sf -o /dev/null "http://$ADDR/healthz"; do
+    if ! kill -0 "$PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+      echo "the server did not start:" >&2; cat "$TMP/server.log" >&2; exit 1
+    fi
+    sleep 0.002
+  done
+}
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
 
 # First start creates, migrates and seeds the database; not measured.

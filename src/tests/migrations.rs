@@ -148,32 +148,23 @@ async fn check_the_order_range_migration(url: &str) {
     use qudao::server::db::{self, Engine, on, sales};
     const RANGES: i64 = 20261210000001;
     let pool = db::connect(url).await.unwrap();
+    let mut before = match pool.engine() {
+        Engine::Sqlite(_) => sqlx::migrate!("./migrations/sqlite"),
+        Engine::Postgres(_) => sqlx::migrate!("./migrations/postgres"),
+    };
+    before.migrations = Cow::Owned(
+        before
+            .migrations
+            .iter()
+            .filter(|m| m.version < RANGES)
+            .cloned()
+            .collect(),
+    );
     match pool.engine() {
-        Engine::Sqlite(p) => {
-            let mut before = sqlx::migrate!("./migrations/sqlite");
-            before.migrations = Cow::Owned(
-                before
-                    .migrations
-                    .iter()
-                    .filter(|m| m.version < RANGES)
-                    .cloned()
-                    .collect(),
-            );
-            before.run(p).await.unwrap();
-        }
-        Engine::Postgres(p) => {
-            let mut before = sqlx::migrate!("./migrations/postgres");
-            before.migrations = Cow::Owned(
-                before
-                    .migrations
-                    .iter()
-                    .filter(|m| m.version < RANGES)
-                    .cloned()
-                    .collect(),
-            );
-            before.run(p).await.unwrap();
-        }
+        Engine::Sqlite(p) => before.run(p).await,
+        Engine::Postgres(p) => before.run(p).await,
     }
+    .unwrap();
     let company = uuid::Uuid::new_v4();
     let id = |hex: &str| uuid::Uuid::parse_str(hex).unwrap();
     // the byte order crosses a digit-to-letter step in the text ("09…" < "0a…")

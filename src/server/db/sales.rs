@@ -425,32 +425,24 @@ pub async fn insert_lines_in(
         }
     }
     // the batch's range of order ids takes these lines in ([`undo_batch`] reads it)
-    let widened = match conn.engine() {
-        Engine::Sqlite(ex) => sqlx::query(
-            "UPDATE sales_batches SET first_order = coalesce(min(first_order, $3), $3), \
-             last_order = coalesce(max(last_order, $4), $4) \
-             WHERE company_id = $1 AND id = $2 AND undone_at IS NULL",
-        )
-        .bind(company.0)
-        .bind(batch)
-        .bind(first)
-        .bind(last)
-        .execute(&mut *ex)
-        .await?
-        .rows_affected(),
-        Engine::Postgres(ex) => sqlx::query(
-            "UPDATE sales_batches SET first_order = LEAST(first_order, $3), \
-             last_order = GREATEST(last_order, $4) \
-             WHERE company_id = $1 AND id = $2 AND undone_at IS NULL",
-        )
-        .bind(company.0)
-        .bind(batch)
-        .bind(first)
-        .bind(last)
-        .execute(&mut *ex)
-        .await?
-        .rows_affected(),
+    let widen = if conn.is_sqlite() {
+        // SQLite's two-argument min() and max() are NULL when either is
+        "UPDATE sales_batches SET first_order = coalesce(min(first_order, $3), $3), \
+         last_order = coalesce(max(last_order, $4), $4) \
+         WHERE company_id = $1 AND id = $2 AND undone_at IS NULL"
+    } else {
+        "UPDATE sales_batches SET first_order = LEAST(first_order, $3), \
+         last_order = GREATEST(last_order, $4) \
+         WHERE company_id = $1 AND id = $2 AND undone_at IS NULL"
     };
+    let widened = on!(conn, |ex| sqlx::query(widen)
+        .bind(company.0)
+        .bind(batch)
+        .bind(first)
+        .bind(last)
+        .execute(&mut *ex)
+        .await
+        .map(|d| d.rows_affected()))?;
     // lines of a batch that is not there (the bulk connection checks no foreign key) or
     // undone could never be found by their batch again
     if widened != 1 {

@@ -273,7 +273,7 @@ echo "(a transition classifies two periods: compare with two classifications abo
 echo
 echo "## An order at that scale: taken, confirmed (into the ledger), cancelled (out of it)"
 python3 tools/bench_orders.py "http://$ADDR" || echo "(orders bench failed)"
-echo "(a cancel finds the posting's lines by the ledger's key; before, it read all 10 million)"
+echo "(a cancel reads only its posting's lines; before, it read every line of the ledger twice)"
 echo
 echo "## Service tickets at that scale (${TICKETS:=50000} objections + $TICKETS deliveries, 500 of each open)"
 python3 tools/gen_tickets.py "$TMP/bench.db" "$TICKETS" 500

@@ -640,8 +640,8 @@ pub struct BatchRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// The company's imports not undone, newest first: a page of `limit` from `offset`, and how many
-/// there are.
+/// The company's imports not undone, newest first: a page of `limit` from `offset`, and
+/// how many there are.
 pub async fn import_batches(
     conn: &mut DbConn,
     company: CompanyId,
@@ -680,7 +680,7 @@ pub async fn is_import_batch(
     let n: i64 = on!(conn, |ex| {
         sqlx::query_scalar(
             "SELECT count(*) FROM sales_batches WHERE company_id = $1 AND id = $2 \
-         AND source = 'import' AND undone_at IS NULL",
+             AND source = 'import' AND undone_at IS NULL",
         )
         .bind(company.0)
         .bind(batch)

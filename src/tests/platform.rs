@@ -6,7 +6,7 @@ use qudao::server::db;
 use qudao::server::db::on;
 use qudao::server::files::PhotoStore;
 use qudao::server::http;
-use qudao::server::state::AppState;
+use qudao::server::state::{AppState, Shared};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -395,9 +395,9 @@ async fn app_with_pkg(
     qudao::server::seed::seed_demo(&pool).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let mut state = AppState::new(pool, config).unwrap();
+    let mut state = Shared::new(pool, config).unwrap();
     state.leptos_options.site_root = site.path().display().to_string().into();
-    let router = http::router(state);
+    let router = http::router(state.into());
     tokio::spawn(async move {
         axum::serve(listener, router).await.unwrap();
         drop(dir);

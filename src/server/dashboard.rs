@@ -25,36 +25,22 @@ async fn counts(
 ) -> Result<DashboardSummary, AppError> {
     use crate::domain::segmentation::Class;
     use crate::server::db::employees;
+    let scope = crate::server::context::scope_of(user);
+    // from the customer index (checked against the database as every list is; the growth
+    // watch below reads it too): counting 110 000 rows took 10 ms of SQLite's time
+    let customers = state
+        .search_index
+        .snapshot(&state.pool, user.company_id)
+        .await?;
+    let tiers = crate::server::search_index::tier_counts(&customers, scope);
+    drop(customers);
     let mut conn = state.conn().await?;
     let s = employees::stats(&mut conn, user.company_id).await?;
-    let scope = crate::server::context::scope_of(user);
-    let mut tiers = [0i64; 4];
-    for (t, n) in crate::server::db::tiers::tier_counts(&mut conn, user.company_id, scope).await? {
-        let at = match t {
-            Some(Class::A) => 0,
-            Some(Class::B) => 1,
-            Some(Class::C) => 2,
-            None => 3,
-        };
-        tiers[at] += n;
-    }
     let latest = crate::server::db::tiers::latest_snapshots(&mut conn, user.company_id).await?;
     let movement = match latest.first() {
         None => None,
         Some((id, _)) => {
-            let counts =
-                crate::server::db::tiers::change_counts(&mut conn, user.company_id, scope, *id)
-                    .await?;
-            let (mut up, mut down, mut first) = (0, 0, 0);
-            for (old, new, n) in counts {
-                // A < B < C: a move up is to a smaller class
-                match old {
-                    None => first += n,
-                    Some(o) if new < o => up += n,
-                    Some(_) => down += n,
-                }
-            }
-            Some((up, down, first))
+            Some(crate::server::db::tiers::movement(&mut conn, user.company_id, scope, *id).await?)
         }
     };
     let open_violations =

@@ -168,6 +168,22 @@ fn compare(a: &Entry, b: &Entry, sort: SortKey, descending: bool) -> Ordering {
     }
 }
 
+/// Customers per tier in force within `scope`: A, B, C, then those with none.
+pub fn tier_counts(snapshot: &Snapshot, scope: Scope) -> [i64; 4] {
+    use crate::domain::segmentation::Class;
+    let all = ListFilter::default();
+    let mut counts = [0; 4];
+    for e in snapshot.entries.iter().filter(|e| matches(e, scope, &all)) {
+        counts[match e.tier {
+            Some(Class::A) => 0,
+            Some(Class::B) => 1,
+            Some(Class::C) => 2,
+            None => 3,
+        }] += 1;
+    }
+    counts
+}
+
 /// The districts of the customers within `scope`, each with its townships, both in byte
 /// order and each once (a district none of whose customers has a township has none), as
 /// the list's region filter offers them.

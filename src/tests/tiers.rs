@@ -945,6 +945,49 @@ async fn signals_list_sales_below_the_floor_and_terminals_outside_territory_with
     }
 }
 
+/// Customers per tier (A, B, C, none) as SQL counts them, of the company or of one rep.
+async fn tiers_in_sql(app: &TestApp, rep: Option<uuid::Uuid>) -> Vec<i64> {
+    let rows: Vec<(Option<String>, Option<uuid::Uuid>)> = on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT tier, rep_id FROM customers WHERE company_id = $1"
+    )
+    .bind(DEMO_COMPANY_ID.0)
+    .fetch_all(ex)
+    .await)
+    .unwrap();
+    let mut counts = vec![0; 4];
+    for (tier, _) in rows.iter().filter(|(_, r)| rep.is_none() || *r == rep) {
+        counts[match tier.as_deref() {
+            Some("A") => 0,
+            Some("B") => 1,
+            Some("C") => 2,
+            _ => 3,
+        }] += 1;
+    }
+    counts
+}
+
+/// A snapshot's changes as (moved up, moved down, first tier), read change by change.
+async fn movement_in_sql(app: &TestApp, snapshot: uuid::Uuid, rep: Option<uuid::Uuid>) -> Vec<i64> {
+    let rows: Vec<(Option<String>, String, Option<uuid::Uuid>)> =
+        on!(&app.pool, |ex| sqlx::query_as(
+            "SELECT old_tier, new_tier, rep_id FROM tier_changes WHERE snapshot_id = $1"
+        )
+        .bind(snapshot)
+        .fetch_all(ex)
+        .await)
+        .unwrap();
+    let mut m = vec![0; 3];
+    for (old, new, _) in rows.iter().filter(|(_, _, r)| rep.is_none() || *r == rep) {
+        match old {
+            None => m[2] += 1,
+            // A is the highest tier: a move up is to an earlier letter
+            Some(old) if new < old => m[0] += 1,
+            Some(_) => m[1] += 1,
+        }
+    }
+    m
+}
+
 #[tokio::test]
 async fn the_dashboard_counts_tiers_movement_candidates_and_open_violations_in_scope() {
     let app = spawn_app().await;
@@ -964,26 +1007,20 @@ async fn the_dashboard_counts_tiers_movement_candidates_and_open_violations_in_s
     .await)
     .unwrap();
     assert_eq!(tiers.iter().sum::<i64>(), all);
-    let a: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
-        "SELECT count(*) FROM customers WHERE company_id = $1 AND tier = 'A'"
-    )
-    .bind(DEMO_COMPANY_ID.0)
-    .fetch_one(ex)
-    .await)
-    .unwrap();
-    assert_eq!(tiers[0], a);
-    let (up, down, first) = (
-        d["movement"][0].as_i64().unwrap(),
-        d["movement"][1].as_i64().unwrap(),
-        d["movement"][2].as_i64().unwrap(),
-    );
-    let recorded: i64 = on!(&app.pool, |ex| sqlx::query_scalar(
-        "SELECT count(*) FROM tier_changes WHERE snapshot_id = (SELECT id FROM tier_snapshots ORDER BY created_at DESC LIMIT 1)",
+    assert_eq!(tiers, tiers_in_sql(&app, None).await);
+    let latest: uuid::Uuid = on!(&app.pool, |ex| sqlx::query_scalar(
+        "SELECT id FROM tier_snapshots ORDER BY created_at DESC LIMIT 1",
     )
     .fetch_one(ex)
     .await)
     .unwrap();
-    assert_eq!(up + down + first, recorded);
+    let movement = |d: &serde_json::Value| -> Vec<i64> {
+        (0..3).map(|i| d["movement"][i].as_i64().unwrap()).collect()
+    };
+    assert_eq!(movement(&d), movement_in_sql(&app, latest, None).await);
+    let [up, down, _] = movement(&d)[..] else {
+        unreachable!()
+    };
     assert!(up > 0 && down > 0);
     assert_eq!(d["open_violations"], 2);
     // the rep of the demo's offending sub-distributor sees them; another rep does not
@@ -1002,6 +1039,22 @@ async fn the_dashboard_counts_tiers_movement_candidates_and_open_violations_in_s
         .map(|v| v.as_i64().unwrap())
         .sum();
     assert!(lina_tiers < all);
+    // a rep's counts are their own customers' and the changes recorded for them
+    let lina_id: uuid::Uuid = app.demo_employee_id("lina").await.parse().unwrap();
+    assert_eq!(
+        dl["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        tiers_in_sql(&app, Some(lina_id)).await
+    );
+    assert_eq!(
+        movement(&dl),
+        movement_in_sql(&app, latest, Some(lina_id)).await
+    );
+    assert!(movement(&dl).iter().sum::<i64>() > 0);
     // the pages render for a signed-in user
     for path in [
         "/tiers",

@@ -160,26 +160,33 @@ pub async fn changes(
     })
 }
 
-/// Counts of the changes of one snapshot by (old, new), within scope (a rep: the
-/// changes recorded for them).
-pub async fn change_counts(
+/// How one snapshot moved tiers, within scope (a rep: the changes recorded for them):
+/// customers moved up (to a smaller class: A < B < C), moved down, and given a tier for
+/// the first time.
+///
+/// Counted in one pass with no grouping: a first classification of 110 000 customers
+/// records as many changes, and sorting them into (old, new) groups took 60–80 ms of
+/// the dashboard's time on SQLite, against about 20 ms for the pass alone.
+pub async fn movement(
     conn: &mut DbConn,
     company: CompanyId,
     scope: Scope,
     snapshot: Uuid,
-) -> Result<Vec<(Option<Class>, Class, i64)>, sqlx::Error> {
-    on!(conn, |ex| {
+) -> Result<(i64, i64, i64), sqlx::Error> {
+    let (up, moved, first): (i64, i64, i64) = on!(conn, |ex| {
+        // the classes' text orders as they do (COLLATE "C" on PostgreSQL)
         let mut q = QueryBuilder::<Db>::new(
-            "SELECT old_tier, new_tier, count(*) FROM tier_changes WHERE company_id = ",
+            "SELECT count(CASE WHEN new_tier < old_tier THEN 1 END), count(old_tier), \
+             count(*) - count(old_tier) FROM tier_changes WHERE company_id = ",
         );
         q.push_bind(company.0);
         q.push(" AND snapshot_id = ").push_bind(snapshot);
         if let Scope::Rep(rep) = scope {
             q.push(" AND rep_id = ").push_bind(rep.0);
         }
-        q.push(" GROUP BY old_tier, new_tier");
-        q.build_query_as().fetch_all(&mut *ex).await
-    })
+        q.build_query_as().fetch_one(&mut *ex).await
+    })?;
+    Ok((up, moved - up, first))
 }
 
 /// A customer's classes in a snapshot: `(customer, class, total)` for the customers
@@ -235,25 +242,6 @@ pub async fn latest_snapshots(
     .bind(company.0)
     .fetch_all(&mut *ex)
     .await)
-}
-
-/// Customers per tier in force, within scope.
-pub async fn tier_counts(
-    conn: &mut DbConn,
-    company: CompanyId,
-    scope: Scope,
-) -> Result<Vec<(Option<Class>, i64)>, sqlx::Error> {
-    on!(conn, |ex| {
-        let mut q = QueryBuilder::<Db>::new(
-            "SELECT c.tier, count(*) FROM customers c WHERE c.company_id = ",
-        );
-        q.push_bind(company.0);
-        if let Scope::Rep(rep) = scope {
-            q.push(" AND c.rep_id = ").push_bind(rep.0);
-        }
-        q.push(" GROUP BY c.tier");
-        q.build_query_as().fetch_all(&mut *ex).await
-    })
 }
 
 /// The company's saved candidate rule, if any.

@@ -593,6 +593,13 @@ async fn the_aging_in_sql_follows_the_domains_buckets_and_a_rep_sees_only_their_
     assert!(!theirs.customers.is_empty());
     assert!(theirs.customers.iter().all(|c| mine.contains(&c.code)));
     assert_eq!(theirs.reps.len(), 1);
+    // their dashboard's tile sums their customers' invoices alone, as their report does
+    let tile: qudao::features::receivables::api::Overdue = serde_json::from_value(
+        ok(&app, &rep, "dashboard", serde_json::json!({})).await["overdue"].clone(),
+    )
+    .unwrap();
+    assert_eq!(tile.total, theirs.total);
+    assert!(tile.total.total() < report.total.total());
     let book = rep
         .get(format!("{}/api/receivables/export?headers=en", app.base))
         .send()

@@ -413,28 +413,44 @@ pub struct AgingRow {
     pub over_90: i64,
 }
 
-/// Each customer's open balances by age ($1 company, $2–$4 the days the buckets start):
-/// the open invoices alone, read from their covering index, then joined to the customers.
-const PER_CUSTOMER: &str = "(SELECT i.customer_id, \
-     CAST(SUM(CASE WHEN i.due_on >= $3 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_0_30, \
-     CAST(SUM(CASE WHEN i.due_on < $3 AND i.due_on >= $4 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_31_60, \
-     CAST(SUM(CASE WHEN i.due_on < $4 AND i.due_on >= $5 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_61_90, \
-     CAST(SUM(CASE WHEN i.due_on < $5 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS over_90 \
-     FROM invoices i WHERE i.company_id = $1 AND i.paid < i.amount GROUP BY i.customer_id) g \
-     JOIN customers c ON c.company_id = $1 AND c.id = g.customer_id \
-     LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id";
+/// The open balances by age ($3–$5: the days the buckets start) of the open invoices
+/// selected by [`open_invoices!`].
+macro_rules! aging_buckets {
+    () => {
+        "CAST(COALESCE(SUM(CASE WHEN i.due_on >= $3 THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT) AS days_0_30, \
+         CAST(COALESCE(SUM(CASE WHEN i.due_on < $3 AND i.due_on >= $4 THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT) AS days_31_60, \
+         CAST(COALESCE(SUM(CASE WHEN i.due_on < $4 AND i.due_on >= $5 THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT) AS days_61_90, \
+         CAST(COALESCE(SUM(CASE WHEN i.due_on < $5 THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT) AS over_90"
+    };
+}
 
-/// Each customer of `scope` ($2: a rep, or none for all) owing something, with their open
-/// balances by age ($1 company, $3–$5 the days the buckets start): the open invoices
-/// alone, read from their covering index.
-const OWING: &str = "SELECT i.customer_id, \
-     CAST(SUM(CASE WHEN i.due_on >= $3 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_0_30, \
-     CAST(SUM(CASE WHEN i.due_on < $3 AND i.due_on >= $4 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_31_60, \
-     CAST(SUM(CASE WHEN i.due_on < $4 AND i.due_on >= $5 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS days_61_90, \
-     CAST(SUM(CASE WHEN i.due_on < $5 THEN i.amount - i.paid ELSE 0 END) AS BIGINT) AS over_90 \
-     FROM invoices i WHERE i.company_id = $1 AND i.paid < i.amount \
-     AND ($2 IS NULL OR i.customer_id IN (SELECT id FROM customers WHERE company_id = $1 AND rep_id = $2)) \
-     GROUP BY i.customer_id";
+/// The open invoices of `scope` ($1 company, $2: a rep, or none for all), read from their
+/// covering index alone.
+macro_rules! open_invoices {
+    () => {
+        "FROM invoices i WHERE i.company_id = $1 AND i.paid < i.amount \
+         AND ($2 IS NULL OR i.customer_id IN (SELECT id FROM customers WHERE company_id = $1 AND rep_id = $2))"
+    };
+}
+
+/// Each customer's open balances by age ($1 company, $3–$5 the days the buckets start),
+/// joined to the customers.
+const PER_CUSTOMER: &str = concat!(
+    "(SELECT i.customer_id, ",
+    aging_buckets!(),
+    " FROM invoices i WHERE i.company_id = $1 AND i.paid < i.amount GROUP BY i.customer_id) g \
+     JOIN customers c ON c.company_id = $1 AND c.id = g.customer_id \
+     LEFT JOIN employees e ON e.company_id = c.company_id AND e.id = c.rep_id"
+);
+
+/// Each customer of `scope` owing something, with their open balances by age.
+const OWING: &str = concat!(
+    "SELECT i.customer_id, ",
+    aging_buckets!(),
+    " ",
+    open_invoices!(),
+    " GROUP BY i.customer_id"
+);
 
 /// Every customer of `scope` owing something, with the open balance by age; the most
 /// overdue (past 30 days) first, then the largest balance, then by code. `limit` none: all.
@@ -486,19 +502,20 @@ pub async fn aging_by_customer(
     })
 }
 
-/// The open balances of `scope` by age, summed (what the per-rep rows add up to),
-/// from the open invoices' covering index alone.
+/// The open balances of `scope` by age, summed (what the per-rep rows add up to).
 pub async fn aging_total(
     conn: &mut DbConn,
     company: CompanyId,
     scope: Scope,
     days: AgingDays,
 ) -> Result<(i64, i64, i64, i64), sqlx::Error> {
-    on!(conn, |ex| sqlx::query_as(&format!(
-        "SELECT CAST(COALESCE(SUM(days_0_30), 0) AS BIGINT), \
-         CAST(COALESCE(SUM(days_31_60), 0) AS BIGINT), \
-         CAST(COALESCE(SUM(days_61_90), 0) AS BIGINT), \
-         CAST(COALESCE(SUM(over_90), 0) AS BIGINT) FROM ({OWING}) g"
+    // summed in one pass over the open invoices: no grouping by customer, which took
+    // three quarters of the time at 100 000 open invoices
+    on!(conn, |ex| sqlx::query_as(concat!(
+        "SELECT ",
+        aging_buckets!(),
+        " ",
+        open_invoices!()
     ))
     .bind(company.0)
     .bind(scope.rep())

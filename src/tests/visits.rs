@@ -489,6 +489,23 @@ async fn today_arrives_with_the_users_own_customers_of_the_day_drawn_in() {
     let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
     let due = due_ids(&plan);
     assert!(!due.is_empty(), "never visited: the rep has customers due");
+    // planned from the customers' tier and last visit, then read whole: the same plan,
+    // field for field, as the tablet's bundle makes from every customer read whole
+    let bundle = ok(&app, &rep, "visits/offline_bundle", json!({})).await;
+    assert_eq!(plan, bundle["plan"]);
+    assert!(
+        plan["week"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| !d["customers"].as_array().unwrap().is_empty()),
+        "the week holds customers too"
+    );
+    assert!(
+        plan["due"][0]["name"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty())
+    );
     let page = app.get(&rep, "/today").await;
     assert_eq!(page.status(), StatusCode::OK);
     // kept by no cache: it holds the rep's customers

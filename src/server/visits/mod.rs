@@ -240,14 +240,66 @@ async fn plan_customers(
         .collect())
 }
 
+/// The plan of the customers `rep` has within `scope` (all of them, for none), as
+/// [`plan_of`] makes it from [`plan_customers`], but reading whole only the customers
+/// it shows: the others are planned from their tier and last visit alone. (A rep of
+/// 15 720 customers waited 138 ms for every column of every one of them.)
+async fn plan_for(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    scope: Scope,
+    rep: Option<EmployeeId>,
+    today: NaiveDate,
+) -> Result<TodayPlan, AppError> {
+    let freq = Frequencies::load(conn, user).await?;
+    let filter = repo::PlanFilter {
+        rep,
+        ..Default::default()
+    };
+    let mut keys: Vec<PlanCustomer> = repo::plan_keys(conn, user.company_id, scope, filter)
+        .await?
+        .into_iter()
+        .map(|k| plan_customer(repo::PlanRow::keys_only(k), &freq, today))
+        .collect();
+    let (capacity, calendar) = plan_rules(conn, user.company_id).await?;
+    let mut plan = plan_of(&mut keys, today, capacity, &calendar);
+    let shown: Vec<Uuid> = plan
+        .due
+        .iter()
+        .chain(plan.week.iter().flat_map(|d| d.customers.iter()))
+        .map(|c| c.id.0)
+        .collect();
+    // read again with the scope applied: one who left it in between is left out
+    let mut whole: HashMap<Uuid, PlanCustomer> =
+        repo::plan_rows(conn, user.company_id, scope, &shown)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, plan_customer(r, &freq, today)))
+            .collect();
+    let fill = |list: &mut Vec<PlanCustomer>, whole: &mut HashMap<Uuid, PlanCustomer>| {
+        *list = std::mem::take(list)
+            .into_iter()
+            .filter_map(|c| {
+                whole.remove(&c.id.0).map(|w| PlanCustomer {
+                    planned: c.planned,
+                    ..w
+                })
+            })
+            .collect();
+    };
+    fill(&mut plan.due, &mut whole);
+    for day in &mut plan.week {
+        fill(&mut day.customers, &mut whole);
+    }
+    Ok(plan)
+}
+
 pub async fn today(rep: String) -> Result<TodayPlan, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
     let rep = rep_filter(&user, &rep)?;
     let (_, now) = context::now_pair();
     let mut conn = state.conn().await?;
-    let mut customers = plan_customers(&mut conn, &user, scope_of(&user), rep, now.date()).await?;
-    let (capacity, calendar) = plan_rules(&mut conn, user.company_id).await?;
-    Ok(plan_of(&mut customers, now.date(), capacity, &calendar))
+    plan_for(&mut conn, &user, scope_of(&user), rep, now.date()).await
 }
 
 pub async fn compliance(days: u32) -> Result<Vec<RepCompliance>, AppError> {
@@ -454,7 +506,7 @@ pub async fn drawn_today(
     }
     let (now_utc, now) = context::now_pair();
     let mut conn = state.conn().await?;
-    let (mut plan, _) = own_plan_in(&mut conn, user, now.date()).await?;
+    let mut plan = plan_for(&mut conn, user, Scope::Rep(user.id), None, now.date()).await?;
     plan.week.clear();
     Ok(Some(DrawnToday {
         user_id: user.id,

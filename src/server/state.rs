@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 /// Everything a request may need: a handle to the [`Shared`] state, cloned for one atomic
 /// increment. (axum clones the state of every middleware layer and route service it
-/// passes a request through, about 80 times for one page; cloned field by field, with
-/// the Leptos options' strings, that was a seventh of a signed-in page's CPU time.)
+/// passes a request through: 83 times for one customer list. Cloned field by field, with
+/// the Leptos options', each clone moved about twenty reference counts.)
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 

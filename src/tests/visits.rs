@@ -480,6 +480,54 @@ fn plan_rows(html: &str) -> Vec<&str> {
 /// tablet sees the day before the script runs: the user's own customers only, whatever
 /// their role, as the tablet's bundle plans them.
 #[tokio::test]
+async fn today_is_planned_from_tiers_and_last_visits_as_from_whole_customers() {
+    let app = spawn_app().await;
+    clear_visits(&app).await;
+    every_day_a_working_day(&app).await;
+    // the rep's customers last visited on different days: some due today, some overdue,
+    // some later in the week, some not due yet
+    let mine = customers_of(&app, "zhangwei").await;
+    for (i, (id, _)) in mine.iter().enumerate().filter(|(i, _)| i % 3 != 0) {
+        let at = chrono::Utc::now() - chrono::Duration::hours(20 * i as i64 + 5);
+        on!(&app.pool, |ex| sqlx::query(
+            "UPDATE customers SET last_visit_at = $1 WHERE id = $2"
+        )
+        .bind(at)
+        .bind(id.parse::<uuid::Uuid>().unwrap())
+        .execute(ex)
+        .await
+        .map(|_| ()))
+        .unwrap();
+    }
+    let rep = app.signed_in("zhangwei").await;
+    let bundle = ok(&app, &rep, "visits/offline_bundle", json!({})).await;
+    let plan = ok(&app, &rep, "visits/today", json!({ "rep": "" })).await;
+    assert_eq!(plan, bundle["plan"]);
+    let week: usize = plan["week"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["customers"].as_array().unwrap().len())
+        .sum();
+    assert!(week > 0 && !due_ids(&plan).is_empty(), "{plan}");
+    assert!(
+        plan["due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["last_visit"].is_string() && c["overdue_days"].as_i64() > Some(0)),
+        "an overdue customer visited before"
+    );
+    // the owner asking for this rep's plan gets the same plan
+    let owner = app.signed_in("laoban").await;
+    let rep_id = app.demo_employee_id("zhangwei").await;
+    assert_eq!(
+        ok(&app, &owner, "visits/today", json!({ "rep": rep_id })).await,
+        plan
+    );
+}
+
+#[tokio::test]
 async fn today_arrives_with_the_users_own_customers_of_the_day_drawn_in() {
     let app = spawn_app().await;
     clear_visits(&app).await;

@@ -153,8 +153,7 @@ fn plan_where<'q, DB: sqlx::Database>(
         for id in ids {
             list.push_bind(*id);
         }
-        // no id: no customer (an empty list is not SQL)
-        list.push_unseparated(if ids.is_empty() { "NULL)" } else { ")" });
+        q.push(")");
     }
     q.push(" ORDER BY coalesce(c.district, ''), coalesce(c.township, ''), c.name, c.id");
 }
@@ -183,8 +182,9 @@ pub struct PlanKeyRow {
 }
 
 /// [`plan`]'s customers, in the same order, with only what the plan schedules them by:
-/// a rep of 15 000 customers is planned from three columns of each, and only the
-/// customers the plan shows are read whole ([`plan_rows`]).
+/// a rep's 15 000 customers are planned from three columns of each (their rows are
+/// still read, for the route order), and only the customers the plan shows are read
+/// whole ([`plan_rows`]).
 pub async fn plan_keys(
     conn: &mut DbConn,
     company: CompanyId,
@@ -200,16 +200,21 @@ pub async fn plan_keys(
     })
 }
 
-/// The customers `ids` as [`plan`] reads them, those still active and within `scope`.
+/// The customers `ids` as [`plan`] reads them with `f`: those still active and within
+/// `scope`.
 pub async fn plan_rows(
     conn: &mut DbConn,
     company: CompanyId,
     scope: Scope,
+    f: PlanFilter,
     ids: &[Uuid],
 ) -> Result<Vec<PlanRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     on!(conn, |ex| {
         let mut q = QueryBuilder::<Db>::new(PLAN_COLUMNS);
-        plan_where(&mut q, company, scope, PlanFilter::default(), Some(ids));
+        plan_where(&mut q, company, scope, f, Some(ids));
         q.build_query_as().fetch_all(&mut *ex).await
     })
 }

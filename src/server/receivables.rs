@@ -389,10 +389,10 @@ pub async fn overdue_for(conn: &mut DbConn, user: &CurrentUser) -> Result<Overdu
     let today = crate::domain::time::beijing_date(chrono::Utc::now());
     let days = aging_days(today);
     let scope = scope_of(user);
-    let (a, b, c, d) = repo::aging_total(conn, user.company_id, scope, days).await?;
+    let ((a, b, c, d), top) =
+        repo::aging_total_and_top(conn, user.company_id, scope, days, 5).await?;
     let total = aging_of(a, b, c, d);
-    let top = repo::aging_by_customer(conn, user.company_id, scope, days, Some(5), 0)
-        .await?
+    let top = top
         .into_iter()
         .map(customer_aging)
         .filter(|c| c.aging.past_30().0 > 0)

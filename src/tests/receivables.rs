@@ -644,6 +644,12 @@ async fn the_aging_in_sql_follows_the_domains_buckets_and_a_rep_sees_only_their_
     let stranger = app.signed_in("bieren").await;
     let empty: AgingReport = sent(&app, &stranger, &GetAging { page: 1 }).await;
     assert_eq!((empty.owing, empty.total.total()), (0, Money(0)));
+    // and a tile of nothing owed: zero, nobody on it
+    let tile: qudao::features::receivables::api::Overdue = serde_json::from_value(
+        ok(&app, &stranger, "dashboard", serde_json::json!({})).await["overdue"].clone(),
+    )
+    .unwrap();
+    assert_eq!((tile.total.total(), tile.top.len()), (Money(0), 0));
     let (status, _) = refusal(
         &app,
         &stranger,

@@ -414,7 +414,7 @@ pub struct AgingRow {
 }
 
 /// The open balances by age ($3–$5: the days the buckets start) of the open invoices
-/// selected by [`open_invoices!`].
+/// `i` a query selects (all of them, or those of [`open_invoices!`]).
 macro_rules! aging_buckets {
     () => {
         "CAST(COALESCE(SUM(CASE WHEN i.due_on >= $3 THEN i.amount - i.paid ELSE 0 END), 0) AS BIGINT) AS days_0_30, \
@@ -535,7 +535,8 @@ struct TopRow {
 /// The open balances of `scope` by age, summed (what the per-rep rows add up to), and
 /// the first `top` customers of [`aging_by_customer`]: the dashboard's tile, from one
 /// reading of the open invoices. (Read apart, the sum took 48 ms beside the top five's
-/// 81 ms at 100 000 open invoices.) No customer owing: all sums are 0.
+/// 81 ms at 100 000 open invoices.) No customer owing: all sums are 0. At least one
+/// customer is read, whatever `top` says: the sums come with the rows.
 pub async fn aging_total_and_top(
     conn: &mut DbConn,
     company: CompanyId,
@@ -543,6 +544,7 @@ pub async fn aging_total_and_top(
     days: AgingDays,
     top: i64,
 ) -> Result<((i64, i64, i64, i64), Vec<AgingRow>), sqlx::Error> {
+    let top = top.max(1);
     let rows: Vec<TopRow> = on!(conn, |ex| {
         sqlx::query_as(&by_customer_sql(true))
             .bind(company.0)
@@ -552,7 +554,7 @@ pub async fn aging_total_and_top(
             .bind(days.minus_90)
             .bind(top)
             .bind(0_i64)
-            .bind(top.saturating_sub(1).max(0))
+            .bind(top - 1)
             .fetch_all(&mut *ex)
             .await
     })?;

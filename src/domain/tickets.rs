@@ -566,11 +566,18 @@ pub fn outcome(s: &Status) -> Option<bool> {
 
 /// Compliance per key (rep, standard, month …) from each ticket's status.
 pub fn compliance<K: Ord>(items: impl IntoIterator<Item = (K, Status)>) -> BTreeMap<K, Tally> {
+    tally(
+        items
+            .into_iter()
+            .filter_map(|(k, s)| outcome(&s).map(|met| (k, met))),
+    )
+}
+
+/// Compliance per key from each measured ticket's outcome (kept or missed).
+pub fn tally<K: Ord>(items: impl IntoIterator<Item = (K, bool)>) -> BTreeMap<K, Tally> {
     let mut out: BTreeMap<K, Tally> = BTreeMap::new();
-    for (k, s) in items {
-        if let Some(met) = outcome(&s) {
-            out.entry(k).or_default().add(met);
-        }
+    for (k, met) in items {
+        out.entry(k).or_default().add(met);
     }
     out
 }

@@ -39,6 +39,9 @@ pub struct Shared {
     pub search_index: Arc<crate::server::search_index::SearchIndex>,
     /// In-memory monthly sales rollups, checked against the database on every use.
     pub sales_index: Arc<crate::server::sales_index::SalesIndex>,
+    /// In-memory ticket clocks for the compliance report, checked against the database
+    /// on every use.
+    pub ticket_clocks: Arc<crate::server::tickets::clock_index::ClockIndex>,
     /// Whether the database holds a company (set once seen; see `http::needs_setup`).
     pub set_up: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -96,6 +99,7 @@ impl Shared {
             service_worker,
             search_index: Arc::default(),
             sales_index: Arc::default(),
+            ticket_clocks: Arc::default(),
             set_up: Arc::default(),
         })
     }

@@ -968,3 +968,138 @@ async fn an_answer_given_late_is_recorded_as_a_breach_at_its_deadline() {
         0
     );
 }
+
+/// The compliance report of `login` from `app`, and from a server started afresh on the
+/// same database (which reads every ticket: nothing kept in memory).
+async fn compliance_kept_and_fresh(app: &TestApp, login: &str) -> (Value, Value) {
+    let client = app.signed_in(login).await;
+    let kept = ok(app, &client, "tickets/compliance", json!({ "months": 3 })).await;
+    let fresh_app = crate::helpers::spawn_beside(app, |_| {}).await;
+    let client = fresh_app.signed_in(login).await;
+    let fresh = ok(
+        &fresh_app,
+        &client,
+        "tickets/compliance",
+        json!({ "months": 3 }),
+    )
+    .await;
+    (kept, fresh)
+}
+
+/// The owner's and 张伟's reports, each the same kept as read afresh; the owner's total
+/// and 张伟's total (met, measured) per standard: delivery, first answer, resolution.
+async fn kept_compliance(app: &TestApp, step: &str) -> (Value, [(u64, u64); 3]) {
+    let (owner, fresh) = compliance_kept_and_fresh(app, "laoban").await;
+    assert_eq!(owner, fresh, "owner's report after {step}");
+    let (rep, fresh) = compliance_kept_and_fresh(app, "zhangwei").await;
+    assert_eq!(rep, fresh, "张伟's report after {step}");
+    let mut per_standard = [(0, 0); 3];
+    for month in rep["by_month"].as_array().unwrap() {
+        for (k, cell) in month.as_array().unwrap().iter().enumerate() {
+            per_standard[k].0 += cell["met"].as_u64().unwrap();
+            per_standard[k].1 += cell["measured"].as_u64().unwrap();
+        }
+    }
+    (owner["total"].clone(), per_standard)
+}
+
+#[tokio::test]
+async fn compliance_kept_in_memory_follows_every_kind_of_change() {
+    let app = spawn_app().await;
+    clear_tickets(&app).await;
+    let owner = app.signed_in("laoban").await;
+    set_standards(&app, &owner).await;
+    let rep = app.signed_in("zhangwei").await;
+    let mine = code_of(&app, "zhangwei").await;
+    let customer = |sql: &'static str| {
+        let (pool, code) = (app.pool.clone(), mine.clone());
+        async move {
+            on!(&pool, |ex| sqlx::query(sql)
+                .bind(code)
+                .execute(ex)
+                .await
+                .map(|d| d.rows_affected()))
+            .unwrap();
+        }
+    };
+    // a B customer: held to the general standards (A customers answer within 2 hours)
+    customer("UPDATE customers SET tier = 'B' WHERE code = $1").await;
+    let (_, s) = kept_compliance(&app, "no tickets").await;
+    assert_eq!(s, [(0, 0); 3]);
+    // delivered 30 hours after the order against 24: late (a ticket written)
+    let open = json!({ "input": { "customer": mine, "order_ref": "SO-KEPT", "ordered_at": beijing_minus(30 * 60), "promised_at": "", "driver": "" } });
+    let delivery: String =
+        serde_json::from_value(ok(&app, &rep, "tickets/deliveries/open", open).await).unwrap();
+    let d = ok(
+        &app,
+        &rep,
+        "tickets/deliveries/get",
+        json!({ "id": delivery }),
+    )
+    .await;
+    ok(
+        &app,
+        &rep,
+        "tickets/deliveries/complete",
+        json!({ "id": delivery, "version": d["item"]["version"], "delivered_at": "", "note": "" }),
+    )
+    .await;
+    let (_, s) = kept_compliance(&app, "a late delivery").await;
+    assert_eq!(s[0], (0, 1));
+    // raised five hours ago against four hours, then answered: late (a ticket changed)
+    let objection: String = serde_json::from_value(
+        ok(&app, &rep, "tickets/objections/open", json!({ "input": { "customer": mine, "category": "price", "description": "价格比别家高", "opened_at": beijing_minus(300) } })).await,
+    )
+    .unwrap();
+    let (_, s) = kept_compliance(&app, "an objection raised").await;
+    assert_eq!(
+        s[1],
+        (0, 1),
+        "unanswered past its four hours: missed already"
+    );
+    assert_eq!(s[2], (0, 0), "its resolution is running: not measured yet");
+    let d = ok(
+        &app,
+        &rep,
+        "tickets/objections/get",
+        json!({ "id": objection }),
+    )
+    .await;
+    ok(&app, &rep, "tickets/objections/advance", json!({ "id": objection, "version": d["item"]["version"], "to": "answered", "note": "已说明" })).await;
+    let (_, s) = kept_compliance(&app, "a late answer").await;
+    assert_eq!(s[1], (0, 1));
+    // waiting for the customer two of those hours, written straight into the database
+    // (whoever writes a pause, the report sees it): answered within three hours, kept
+    on!(&app.pool, |ex| sqlx::query(
+        "INSERT INTO objection_pauses (company_id, objection_id, paused_at, resumed_at) \
+         SELECT company_id, id, opened_at, $1 FROM objections WHERE company_id IS NOT NULL"
+    )
+    .bind(chrono::Utc::now() - chrono::Duration::minutes(180))
+    .execute(ex)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
+    let (_, s) = kept_compliance(&app, "a pause").await;
+    assert_eq!(s[1], (1, 1));
+    // the standard relaxed to 36 hours: the delivery is now on time (rules changed)
+    ok(&app, &owner, "standards/save", json!({ "input": { "kind": "delivery", "hours": "36", "tier_a_hours": "", "working_hours_only": false } })).await;
+    let (_, s) = kept_compliance(&app, "a standard changed").await;
+    assert_eq!(s[0], (1, 1));
+    // the customer becomes an A customer: two hours to answer, three taken (tier changed)
+    customer("UPDATE customers SET tier = 'A' WHERE code = $1").await;
+    let (_, s) = kept_compliance(&app, "a tier changed").await;
+    assert_eq!(s[1], (0, 1));
+    // given to 李娜: no longer 张伟's (rep changed); the owner still counts both tickets
+    customer("UPDATE customers SET rep_id = (SELECT id FROM employees WHERE login = 'lina') WHERE code = $1").await;
+    let (total, s) = kept_compliance(&app, "the customer given to another rep").await;
+    assert_eq!(s, [(0, 0); 3]);
+    assert_eq!(total["measured"], 2);
+    // a delivery removed (a deletion: the copy is read again whole)
+    on!(&app.pool, |ex| sqlx::query("DELETE FROM deliveries")
+        .execute(ex)
+        .await
+        .map(|d| d.rows_affected()))
+    .unwrap();
+    let (total, _) = kept_compliance(&app, "a delivery deleted").await;
+    assert_eq!(total["measured"], 1);
+}

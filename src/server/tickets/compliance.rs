@@ -1,6 +1,7 @@
 //! How many tickets met their service standards, month by month.
 use super::*;
-use std::collections::HashMap;
+use crate::server::tickets::clock_index::{month_code, tier_slot};
+use std::collections::{HashMap, HashSet};
 
 pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
@@ -22,9 +23,16 @@ pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
     let company = user.company_id;
     let mut conn = state.conn().await?;
     let rules = Rules::load(&mut conn, company).await?;
-    let objections = repo::objection_clocks(&mut conn, company, scope, since).await?;
-    let pauses = repo::pauses_since(&mut conn, company, since).await?;
-    let deliveries = repo::delivery_clocks(&mut conn, company, scope, since).await?;
+    // a rep's tickets are those of the customers they serve now (scope in SQL)
+    let mine: Option<HashSet<Uuid>> = match scope {
+        Scope::Rep(me) => Some(
+            crate::server::db::sales::rep_customer_ids(&mut conn, company, me)
+                .await?
+                .into_iter()
+                .collect(),
+        ),
+        Scope::All => None,
+    };
     // names once, not a join per ticket
     let staff: HashMap<Uuid, String> = crate::server::db::employees::list(&mut conn, company)
         .await?
@@ -32,6 +40,10 @@ pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
         .map(|e| (e.id, e.name))
         .collect();
     drop(conn);
+    let clocks = state
+        .ticket_clocks
+        .clocks(&state.pool, company, since, &rules, now)
+        .await?;
     // each ticket's customer's tier and rep, from the customer index (a rep's tickets were
     // chosen by SQL as those of their customers: they are theirs, whatever a change made
     // since the index was read)
@@ -47,42 +59,48 @@ pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
             Scope::All => (tier, rep),
         }
     };
-    let name_of = |rep: Option<Uuid>| rep.and_then(|r| staff.get(&r).cloned()).unwrap_or_default();
+    let first = month_code(first_month.and_hms_opt(0, 0, 0).unwrap_or(now));
+    let month_index = |code: i32| -> Option<usize> {
+        usize::try_from(code - first)
+            .ok()
+            .filter(|i| *i < labels.len())
+    };
     // keys are small and copied: (rep, standard index, month index)
-    let first = first_month.year() * 12 + first_month.month0() as i32;
-    let month_index = |t: &Timer| -> Option<usize> {
-        let at = t.clock.done.or_else(|| rules.due(t))?;
-        let i = at.year() * 12 + at.month0() as i32 - first;
-        usize::try_from(i).ok().filter(|i| *i < labels.len())
-    };
-    let mut names: BTreeMap<Option<Uuid>, String> = BTreeMap::new();
     type Key = (Option<Uuid>, usize, usize);
-    let mut measured: Vec<(Key, Status)> = Vec::new();
-    let mut push = |rep: Option<Uuid>, t: &Timer| {
-        let (Some(status), Some(month)) = (t.status, month_index(t)) else {
-            return;
-        };
-        let k = StandardKind::ALL
-            .iter()
-            .position(|x| *x == t.standard)
-            .unwrap_or(0);
-        measured.push(((rep, k, month), status));
-    };
-    for o in &objections {
-        let (tier, rep) = customer(&o.customer_id);
-        let (_, timers) = objection_timers(&rules, &Times::of_clock(o, tier), &pauses, now);
-        for t in &timers {
-            push(rep, t);
+    let mut measured: Vec<(Key, bool)> = Vec::new();
+    for ticket in clocks.tickets() {
+        if ticket.started < since
+            || !ticket.counted
+            || mine
+                .as_ref()
+                .is_some_and(|m| !m.contains(&ticket.customer_id))
+        {
+            continue;
         }
-        names.entry(rep).or_insert_with(|| name_of(rep));
+        let (tier, rep) = customer(&ticket.customer_id);
+        for t in &ticket.timers {
+            let k = StandardKind::ALL
+                .iter()
+                .position(|x| *x == t.standard)
+                .unwrap_or(0);
+            // done by now: its outcome was run when the ticket was read; else run it now
+            let (month, met) = match t.decided.filter(|_| t.clock.done.is_some_and(|d| d <= now)) {
+                Some((month, met)) => (month, met[tier_slot(tier)]),
+                None => {
+                    let timer = rules.timer(t.standard, t.clock.clone(), tier, now);
+                    let met = timer.status.as_ref().and_then(tickets::outcome);
+                    match timer.clock.done.or_else(|| rules.due(&timer)) {
+                        Some(at) => (month_code(at), met),
+                        None => continue,
+                    }
+                }
+            };
+            if let (Some(met), Some(month)) = (met, month_index(month)) {
+                measured.push(((rep, k, month), met));
+            }
+        }
     }
-    for d in &deliveries {
-        let (tier, rep) = customer(&d.customer_id);
-        let t = delivery_timer_of(&rules, tier, d.ordered_at, d.delivered_at, now);
-        push(rep, &t);
-        names.entry(rep).or_insert_with(|| name_of(rep));
-    }
-    let cells = tickets::compliance(measured);
+    let cells = tickets::tally(measured);
     let mut by_month = vec![[Tally::default(); 3]; labels.len()];
     let mut by_rep: BTreeMap<String, ([Tally; 3], Tally)> = BTreeMap::new();
     let mut total = Tally::default();
@@ -95,7 +113,7 @@ pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
             add(&mut cell[k]);
         }
         let e = by_rep
-            .entry(names.get(&rep).cloned().unwrap_or_default())
+            .entry(rep.and_then(|r| staff.get(&r).cloned()).unwrap_or_default())
             .or_default();
         add(&mut e.0[k]);
         add(&mut e.1);

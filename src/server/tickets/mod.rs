@@ -21,13 +21,14 @@ use crate::server::db::{
     self, DbConn, UniqueKey as _, customers as customers_repo, tickets as repo,
 };
 use crate::server::tickets::timers::{
-    Rules, Times, delivery_timer, delivery_timer_of, objection_of, objection_timers,
+    Rules, Times, delivery_timer, objection_of, objection_timers,
 };
 use chrono::NaiveDateTime;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+pub mod clock_index;
 mod compliance;
 pub mod deliveries;
 mod objections;

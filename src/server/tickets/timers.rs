@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use uuid::Uuid;
 
 /// The standards and calendar the timers of a company run on.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rules {
     pub standards: Vec<ServiceStandard>,
     pub calendar: Calendar,
@@ -28,7 +29,8 @@ impl Rules {
         })
     }
 
-    fn limit(&self, kind: StandardKind, tier: Option<Class>) -> Option<Standard> {
+    /// The standard of `kind` a customer of `tier` is held to, if there is one.
+    pub fn limit(&self, kind: StandardKind, tier: Option<Class>) -> Option<Standard> {
         self.standards
             .iter()
             .find(|s| s.kind == kind)

@@ -23,24 +23,6 @@ where
     }
 }
 
-/// [`scoped`] without a join on the customers: a rep's tickets are those of the customers
-/// they serve now.
-fn scoped_by_customer<'q, DB: sqlx::Database>(
-    q: &mut QueryBuilder<'q, DB>,
-    company: CompanyId,
-    scope: Scope,
-) where
-    Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-{
-    if let Scope::Rep(rep) = scope {
-        q.push(" AND t.customer_id IN (SELECT c.id FROM customers c WHERE c.company_id = ")
-            .push_bind(company.0)
-            .push(" AND c.rep_id = ")
-            .push_bind(rep.0)
-            .push(")");
-    }
-}
-
 /// Which deliveries a user may see. A driver sees the deliveries given to them, whosever
 /// customer they are (with the customer's name, address and phone): that is all they
 /// see. Everyone else sees deliveries by their customers, like every other ticket (a rep
@@ -310,6 +292,42 @@ pub async fn pauses_since(
     Ok(out)
 }
 
+/// The company's ticket counter and how many tickets it has seen deleted (both 0 before
+/// its first ticket): every write of a ticket or a pause moves the first.
+pub async fn clock_revision(
+    conn: &mut DbConn,
+    company: CompanyId,
+) -> Result<(i64, i64), sqlx::Error> {
+    Ok(on!(conn, |ex| sqlx::query_as(
+        "SELECT rev, deletions FROM ticket_revisions WHERE company_id = $1"
+    )
+    .bind(company.0)
+    .fetch_optional(&mut *ex)
+    .await)?
+    .unwrap_or((0, 0)))
+}
+
+/// Which tickets a read of clocks takes.
+#[derive(Debug, Clone, Copy)]
+pub enum Changed {
+    /// Every ticket opened (ordered) at or after this moment.
+    Since(DateTime<Utc>),
+    /// Every ticket written after this value of the company's counter, whenever opened.
+    After(i64),
+}
+
+/// `which` as a condition on tickets `t` whose start is `started`.
+fn changed<'q, DB: sqlx::Database>(q: &mut QueryBuilder<'q, DB>, which: Changed, started: &str)
+where
+    DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    match which {
+        Changed::Since(at) => q.push(format!(" AND t.{started} >= ")).push_bind(at),
+        Changed::After(rev) => q.push(" AND t.clock_rev > ").push_bind(rev),
+    };
+}
+
 /// Just what an objection's timers need, for reports over many. The customer's tier and
 /// rep are not joined here: a report over many tickets reads them from the customer index
 /// (a join costs a customer lookup per ticket, most of the read at 100 000 tickets).
@@ -323,22 +341,19 @@ pub struct ObjectionClockRow {
     pub paused_at: Option<DateTime<Utc>>,
 }
 
-/// The timer fields of objections raised since `since`, within `scope`.
+/// The timer fields of the company's objections `which` names.
 pub async fn objection_clocks(
     conn: &mut DbConn,
     company: CompanyId,
-    scope: Scope,
-    since: DateTime<Utc>,
+    which: Changed,
 ) -> Result<Vec<ObjectionClockRow>, sqlx::Error> {
     on!(conn, |ex| {
         let mut q = QueryBuilder::<Db>::new(
-            "SELECT t.id, t.customer_id, t.opened_at, t.answered_at, \
-         t.resolved_at, t.paused_at FROM objections t WHERE t.company_id = ",
+            "SELECT t.id, t.customer_id, t.opened_at, t.answered_at, t.resolved_at, t.paused_at \
+             FROM objections t WHERE t.company_id = ",
         );
-        q.push_bind(company.0)
-            .push(" AND t.opened_at >= ")
-            .push_bind(since);
-        scoped_by_customer(&mut q, company, scope);
+        q.push_bind(company.0);
+        changed(&mut q, which, "opened_at");
         q.build_query_as().fetch_all(&mut *ex).await
     })
 }
@@ -346,29 +361,29 @@ pub async fn objection_clocks(
 /// Just what a delivery's timer needs (the customer's tier and rep as for objections).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeliveryClockRow {
+    pub id: Uuid,
     pub customer_id: Uuid,
     pub ordered_at: DateTime<Utc>,
     pub delivered_at: Option<DateTime<Utc>>,
+    /// Whether compliance counts it: a cancelled order's delivery counts only if it was
+    /// already late.
+    pub counted: bool,
 }
 
-/// The timer fields of deliveries ordered since `since`, within `scope`.
+/// The timer fields of the company's deliveries `which` names.
 pub async fn delivery_clocks(
     conn: &mut DbConn,
     company: CompanyId,
-    scope: Scope,
-    since: DateTime<Utc>,
+    which: Changed,
 ) -> Result<Vec<DeliveryClockRow>, sqlx::Error> {
     on!(conn, |ex| {
         let mut q = QueryBuilder::<Db>::new(
-            "SELECT t.customer_id, t.ordered_at, t.delivered_at FROM deliveries t \
-         WHERE t.company_id = ",
+            "SELECT t.id, t.customer_id, t.ordered_at, t.delivered_at, \
+             (t.cancelled_at IS NULL OR t.breached_at IS NOT NULL) AS counted \
+             FROM deliveries t WHERE t.company_id = ",
         );
-        q.push_bind(company.0)
-            .push(" AND t.ordered_at >= ")
-            .push_bind(since)
-            // a cancelled order's delivery counts only if it was already late
-            .push(" AND (t.cancelled_at IS NULL OR t.breached_at IS NOT NULL)");
-        scoped_by_customer(&mut q, company, scope);
+        q.push_bind(company.0);
+        changed(&mut q, which, "ordered_at");
         q.build_query_as().fetch_all(&mut *ex).await
     })
 }

@@ -971,16 +971,22 @@ async fn an_answer_given_late_is_recorded_as_a_breach_at_its_deadline() {
 
 /// The compliance report of `login` from `app`, and from a server started afresh on the
 /// same database (which reads every ticket: nothing kept in memory).
-async fn compliance_kept_and_fresh(app: &TestApp, login: &str) -> (Value, Value) {
+async fn compliance_kept_and_fresh(app: &TestApp, login: &str, months: u32) -> (Value, Value) {
     let client = app.signed_in(login).await;
-    let kept = ok(app, &client, "tickets/compliance", json!({ "months": 3 })).await;
+    let kept = ok(
+        app,
+        &client,
+        "tickets/compliance",
+        json!({ "months": months }),
+    )
+    .await;
     let fresh_app = crate::helpers::spawn_beside(app, |_| {}).await;
     let client = fresh_app.signed_in(login).await;
     let fresh = ok(
         &fresh_app,
         &client,
         "tickets/compliance",
-        json!({ "months": 3 }),
+        json!({ "months": months }),
     )
     .await;
     (kept, fresh)
@@ -989,9 +995,13 @@ async fn compliance_kept_and_fresh(app: &TestApp, login: &str) -> (Value, Value)
 /// The owner's and 张伟's reports, each the same kept as read afresh; the owner's total
 /// and 张伟's total (met, measured) per standard: delivery, first answer, resolution.
 async fn kept_compliance(app: &TestApp, step: &str) -> (Value, [(u64, u64); 3]) {
-    let (owner, fresh) = compliance_kept_and_fresh(app, "laoban").await;
-    assert_eq!(owner, fresh, "owner's report after {step}");
-    let (rep, fresh) = compliance_kept_and_fresh(app, "zhangwei").await;
+    // a year after three months: the kept copy is widened, then serves both
+    for months in [12, 3] {
+        let (owner, fresh) = compliance_kept_and_fresh(app, "laoban", months).await;
+        assert_eq!(owner, fresh, "owner's {months}-month report after {step}");
+    }
+    let (owner, _) = compliance_kept_and_fresh(app, "laoban", 3).await;
+    let (rep, fresh) = compliance_kept_and_fresh(app, "zhangwei", 3).await;
     assert_eq!(rep, fresh, "张伟's report after {step}");
     let mut per_standard = [(0, 0); 3];
     for month in rep["by_month"].as_array().unwrap() {
@@ -1081,6 +1091,17 @@ async fn compliance_kept_in_memory_follows_every_kind_of_change() {
     .unwrap();
     let (_, s) = kept_compliance(&app, "a pause").await;
     assert_eq!(s[1], (1, 1));
+    // the pause shortened to twenty minutes: answered after 4 h 40 min, late again
+    on!(&app.pool, |ex| sqlx::query(
+        "UPDATE objection_pauses SET resumed_at = $1"
+    )
+    .bind(chrono::Utc::now() - chrono::Duration::minutes(280))
+    .execute(ex)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
+    let (_, s) = kept_compliance(&app, "a pause changed").await;
+    assert_eq!(s[1], (0, 1));
     // the standard relaxed to 36 hours: the delivery is now on time (rules changed)
     ok(&app, &owner, "standards/save", json!({ "input": { "kind": "delivery", "hours": "36", "tier_a_hours": "", "working_hours_only": false } })).await;
     let (_, s) = kept_compliance(&app, "a standard changed").await;
@@ -1094,6 +1115,13 @@ async fn compliance_kept_in_memory_follows_every_kind_of_change() {
     let (total, s) = kept_compliance(&app, "the customer given to another rep").await;
     assert_eq!(s, [(0, 0); 3]);
     assert_eq!(total["measured"], 2);
+    // the pause removed
+    on!(&app.pool, |ex| sqlx::query("DELETE FROM objection_pauses")
+        .execute(ex)
+        .await
+        .map(|d| d.rows_affected()))
+    .unwrap();
+    kept_compliance(&app, "a pause removed").await;
     // a delivery removed (a deletion: the copy is read again whole)
     on!(&app.pool, |ex| sqlx::query("DELETE FROM deliveries")
         .execute(ex)

@@ -3,23 +3,32 @@ use super::*;
 use crate::server::tickets::clock_index::{month_code, tier_slot};
 use std::collections::{HashMap, HashSet};
 
+/// The first month of a report of `months` months up to now's.
+fn first_month(now: NaiveDateTime, months: u32) -> chrono::NaiveDate {
+    now.date()
+        .with_day(1)
+        .and_then(|d| d.checked_sub_months(chrono::Months::new(months.saturating_sub(1))))
+        .unwrap_or(now.date())
+}
+
+/// The earliest ticket such a report reads: tickets raised up to 31 days before its first
+/// month can fall due inside it.
+fn window_start(now: NaiveDateTime, months: u32) -> DateTime<Utc> {
+    let first = first_month(now, months);
+    from_beijing(first.and_hms_opt(0, 0, 0).unwrap_or(now)) - chrono::Duration::days(31)
+}
+
 pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
     let months = if months == 0 { 6 } else { months.min(24) };
     let (_, now) = context::now_pair();
     let scope = scope_of(&user);
-    let first_month = now
-        .date()
-        .with_day(1)
-        .and_then(|d| d.checked_sub_months(chrono::Months::new(months - 1)))
-        .unwrap_or(now.date());
+    let first_month = first_month(now, months);
     let labels: Vec<String> = (0..months)
         .filter_map(|i| first_month.checked_add_months(chrono::Months::new(i)))
         .map(|d| d.format("%Y-%m").to_string())
         .collect();
-    // tickets raised up to 31 days before the window can fall due inside it
-    let since =
-        from_beijing(first_month.and_hms_opt(0, 0, 0).unwrap_or(now)) - chrono::Duration::days(31);
+    let since = window_start(now, months);
     let company = user.company_id;
     let mut conn = state.conn().await?;
     let rules = Rules::load(&mut conn, company).await?;
@@ -40,9 +49,11 @@ pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
         .map(|e| (e.id, e.name))
         .collect();
     drop(conn);
+    // the widest report (24 months) starts here: older tickets need not be kept
+    let keep_from = window_start(now, 24);
     let clocks = state
         .ticket_clocks
-        .clocks(&state.pool, company, since, &rules, now)
+        .clocks(&state.pool, company, since, keep_from, &rules, now)
         .await?;
     // each ticket's customer's tier and rep, from the customer index (a rep's tickets were
     // chosen by SQL as those of their customers: they are theirs, whatever a change made

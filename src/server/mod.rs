@@ -100,7 +100,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
         );
     }
     let state = AppState::new(pool.clone(), config)?;
-    warm_up(state.clone());
+    drop(warm_up(state.clone()));
     jobs::spawn_overdue(pool.clone());
     let app = http::router(state);
     tracing::info!(
@@ -123,10 +123,10 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads the in-memory customer and sales indexes in the background, so the first list
-/// or classification after a start does not pay for reading every row. Requests that
-/// come first simply load them themselves.
-fn warm_up(state: AppState) {
+/// Loads the in-memory customer and sales indexes and the ticket clocks in the
+/// background, so the first list, classification or compliance report after a start does
+/// not pay for reading every row. Requests that come first simply load them themselves.
+pub fn warm_up(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let started = std::time::Instant::now();
         let company = match state.pool.acquire().await {
@@ -155,7 +155,21 @@ fn warm_up(state: AppState) {
                 tracing::warn!(error = %e, "warming the indexes failed; they load on first use")
             }
         }
-    });
+        // the ticket clocks for the default compliance report (6 months), each ticket's
+        // done timers run once
+        let started = std::time::Instant::now();
+        match tickets::warm_up_compliance(&state, company).await {
+            Ok(()) => {
+                tracing::info!(
+                    ms = started.elapsed().as_millis() as u64,
+                    "ticket clocks loaded"
+                )
+            }
+            Err(e) => {
+                tracing::warn!(error = ?e, "warming the ticket clocks failed; they load on first use")
+            }
+        }
+    })
 }
 
 async fn shutdown_signal() {

@@ -1014,6 +1014,36 @@ async fn kept_compliance(app: &TestApp, step: &str) -> (Value, [(u64, u64); 3]) 
 }
 
 #[tokio::test]
+async fn a_start_runs_the_ticket_clocks_before_the_first_report() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("laoban").await;
+    set_standards(&app, &owner).await;
+    // the state a server starts with, on the app's database
+    let config = qudao::server::config::Config {
+        database_url: app.database_url.clone(),
+        ..Default::default()
+    };
+    let state = qudao::server::state::AppState::new(app.pool.clone(), config).unwrap();
+    let mut conn = app.pool.acquire().await.unwrap();
+    let (company, _) = qudao::server::db::companies::single(&mut conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let (rev, _) = qudao::server::db::tickets::clock_revision(&mut conn, company)
+        .await
+        .unwrap();
+    drop(conn);
+    assert_eq!(state.ticket_clocks.kept(company), None);
+    qudao::server::warm_up(state.clone()).await.unwrap();
+    let (kept_rev, tickets) = state.ticket_clocks.kept(company).unwrap();
+    assert_eq!(
+        kept_rev, rev,
+        "the warm-up keeps the clocks as they are now"
+    );
+    assert!(tickets > 0, "the demo's recent tickets are kept");
+}
+
+#[tokio::test]
 async fn compliance_kept_in_memory_follows_every_kind_of_change() {
     let app = spawn_app().await;
     clear_tickets(&app).await;

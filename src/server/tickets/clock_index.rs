@@ -167,6 +167,12 @@ pub struct ClockIndex {
 }
 
 impl ClockIndex {
+    /// The revision and the number of tickets of the company's kept copy, if it has one.
+    pub fn kept(&self, company: CompanyId) -> Option<(i64, usize)> {
+        self.cached(company)
+            .map(|c| (c.rev, c.objections.len() + c.deliveries.len()))
+    }
+
     fn cached(&self, company: CompanyId) -> Option<Arc<Clocks>> {
         self.companies
             .lock()

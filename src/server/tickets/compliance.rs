@@ -18,6 +18,30 @@ fn window_start(now: NaiveDateTime, months: u32) -> DateTime<Utc> {
     from_beijing(first.and_hms_opt(0, 0, 0).unwrap_or(now)) - chrono::Duration::days(31)
 }
 
+/// Runs the company's ticket clocks for the default report (6 months) once, so the first
+/// report after a start only adds up kept outcomes (background warm-up after start).
+pub async fn warm_up(
+    state: &crate::server::state::AppState,
+    company: CompanyId,
+) -> Result<(), AppError> {
+    let (_, now) = context::now_pair();
+    let mut conn = state.conn().await?;
+    let rules = Rules::load(&mut conn, company).await?;
+    drop(conn);
+    state
+        .ticket_clocks
+        .clocks(
+            &state.pool,
+            company,
+            window_start(now, 6),
+            window_start(now, 24),
+            &rules,
+            now,
+        )
+        .await?;
+    Ok(())
+}
+
 pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
     let months = if months == 0 { 6 } else { months.min(24) };

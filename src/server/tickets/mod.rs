@@ -34,7 +34,7 @@ pub mod deliveries;
 mod objections;
 pub mod timers;
 
-pub use compliance::compliance;
+pub use compliance::{compliance, warm_up as warm_up_compliance};
 pub use deliveries::{
     assign_driver, complete_delivery, delivery_detail, my_deliveries, open_delivery,
 };

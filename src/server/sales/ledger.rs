@@ -117,6 +117,8 @@ struct Chunk {
     lines: Vec<NewLine>,
     documents: Vec<(usize, String)>,
     products: Vec<(Uuid, ProductFields)>,
+    /// The lines made ready to store, in a bulk load (`lines` is then empty).
+    prepared: Option<Result<repo::PreparedLines, sqlx::Error>>,
     /// No row read so far had a problem: what the chunk holds may be stored.
     clean: bool,
 }
@@ -129,6 +131,30 @@ impl Chunk {
     fn is_empty(&self) -> bool {
         self.lines.is_empty() && self.documents.is_empty() && self.products.is_empty()
     }
+
+    /// In a bulk load, readies the chunk's lines for their statements (sorted, encoded).
+    fn seal(&mut self, bulk: Option<&Bulk>) {
+        if let Some(b) = bulk
+            && !self.lines.is_empty()
+        {
+            self.prepared = Some(repo::prepare_lines(
+                b.company,
+                b.batch,
+                &self.lines,
+                b.placed,
+            ));
+            self.lines = Vec::new();
+        }
+    }
+}
+
+/// A bulk load on SQLite (its per-line rollup trigger set aside, see
+/// `repo::set_aside_for_load`): the reader readies each chunk's statements and gathers
+/// the monthly sums of every line, merged once when the load is kept.
+struct Bulk {
+    company: CompanyId,
+    batch: Uuid,
+    placed: repo::Placed,
 }
 
 /// The writer's side of an import: the rows it refused (documents an earlier import
@@ -180,7 +206,12 @@ impl Written {
                 repo::insert_product(conn, company, *id, fields, who.now).await?;
             }
             repo::insert_documents(conn, company, batch, &distinct).await?;
-            repo::insert_lines_in(conn, company, batch, &chunk.lines, self.placed).await?;
+            match chunk.prepared {
+                Some(prepared) => repo::store_prepared(conn, company, batch, prepared?).await?,
+                None => {
+                    repo::insert_lines_in(conn, company, batch, &chunk.lines, self.placed).await?;
+                }
+            }
         }
         Ok(())
     }
@@ -538,26 +569,32 @@ async fn write_lines(
     let (send, mut chunks) = tokio::sync::mpsc::channel::<Chunk>(1);
     // the reader holds one of the server's file-reading turns until it ends (the whole
     // import; after a writer's error, until its next group): reading a file is its work
+    let placed = if set_aside.as_ref().is_some_and(|a| a.date_index.is_some()) {
+        repo::Placed::ByKey
+    } else {
+        repo::Placed::ByDate
+    };
+    let bulk = set_aside.as_ref().map(|_| Bulk {
+        company: who.company,
+        batch,
+        placed,
+    });
     let turn = crate::server::spreadsheet::parse_turn().await;
     let reader = tokio::task::spawn_blocking(move || {
         let _turn = turn;
-        read_rows(file, names, create, size, &send)
+        read_rows(file, names, create, size, bulk, &send)
     });
     let mut written = Written {
         error_count: 0,
         errors: Vec::new(),
-        placed: if set_aside.as_ref().is_some_and(|a| a.date_index.is_some()) {
-            repo::Placed::ByKey
-        } else {
-            repo::Placed::ByDate
-        },
+        placed,
     };
     while let Some(chunk) = chunks.recv().await {
         written
             .chunk(conn, who, batch, chunk, &document_column)
             .await?;
     }
-    let (read, dates) = match reader.await {
+    let (read, dates, sums) = match reader.await {
         Ok(Ok(read)) => read,
         Ok(Err(p)) => return Ok(SalesImportOutcome::File(p)),
         Err(e) => {
@@ -574,10 +611,11 @@ async fn write_lines(
     report.errors.sort_by_key(|e| e.row);
     report.errors.truncate(MAX_LISTED_ERRORS);
     report.committed = options.commit && report.error_count == 0;
-    // only a commit needs them back: a rollback brings them back itself
+    // only a commit needs them: a rollback brings back what was set aside itself
     if report.committed
         && let Some(set_aside) = &set_aside
     {
+        repo::merge_monthly_sums(conn, who.company, &sums).await?;
         repo::restore_after_load(conn, set_aside).await?;
     }
     if report.error_count == 0 {
@@ -594,16 +632,21 @@ async fn write_lines(
     Ok(SalesImportOutcome::Report(report))
 }
 
+/// The lines' monthly sums in key order (a bulk load's, merged once at its end).
+type Sums = Vec<((Uuid, i32), repo::MonthSums)>;
+
 /// The reader's side of an import (on a blocking thread): reads every row, checks it,
 /// matches what it names and hands the writer a [`Chunk`] at a time. Stops early when the
-/// writer has gone. Returns what it counted, or the file's problem.
+/// writer has gone. Returns what it counted and, in a bulk load without a problem, the
+/// lines' monthly sums; or the file's problem.
 fn read_rows(
     file: Opened,
     mut names: Names,
     create_products: bool,
     size: usize,
+    bulk: Option<Bulk>,
     send: &tokio::sync::mpsc::Sender<Chunk>,
-) -> Result<(SalesImportReport, Dates), FileProblem> {
+) -> Result<(SalesImportReport, Dates, Sums), FileProblem> {
     let Opened {
         mut rows,
         header,
@@ -612,6 +655,7 @@ fn read_rows(
     let mut report = SalesImportReport::default();
     let mut orders = Orders::default();
     let mut dates = Dates::default();
+    let mut sums = repo::MonthlySums::default();
     let mut chunk = Chunk {
         clean: true,
         ..Chunk::default()
@@ -619,6 +663,7 @@ fn read_rows(
     while let Some(next) = rows.next() {
         if chunk.full(size) {
             let clean = report.error_count == 0;
+            chunk.seal(bulk.as_ref());
             if send.blocking_send(std::mem::take(&mut chunk)).is_err() {
                 // the writer stopped (its error is the import's answer)
                 break;
@@ -658,7 +703,7 @@ fn read_rows(
         report.lines += 1;
         report.amount = report.amount.saturating_add(l.amount.0);
         if report.error_count == 0 {
-            chunk.lines.push(NewLine {
+            let line = NewLine {
                 order_id,
                 line_no,
                 order_date: l.order_date,
@@ -668,7 +713,11 @@ fn read_rows(
                 quantity: l.quantity,
                 amount: l.amount.0,
                 cost: l.cost.0,
-            });
+            };
+            if bulk.is_some() {
+                sums.add(&line);
+            }
+            chunk.lines.push(line);
         } else {
             // an error earlier: nothing more is written, every row is still checked
             chunk.lines.clear();
@@ -678,10 +727,16 @@ fn read_rows(
         return Err(FileProblem::Empty);
     }
     if !chunk.is_empty() {
+        chunk.seal(bulk.as_ref());
         // a writer that has gone has its own answer; this one is not needed then
         let _ = send.blocking_send(chunk);
     }
-    Ok((report, dates))
+    let sums = if bulk.is_some() && report.error_count == 0 {
+        sums.in_key_order()
+    } else {
+        Vec::new()
+    };
+    Ok((report, dates, sums))
 }
 
 /// The first and last order dates met.

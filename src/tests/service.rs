@@ -1019,8 +1019,10 @@ async fn a_start_runs_the_ticket_clocks_before_the_first_report() {
     let owner = app.signed_in("laoban").await;
     set_standards(&app, &owner).await;
     // the state a server starts with, on the app's database
+    let photos = tempfile::tempdir().unwrap();
     let config = qudao::server::config::Config {
         database_url: app.database_url.clone(),
+        photo_dir: photos.path().join("photos"),
         ..Default::default()
     };
     let state = qudao::server::state::AppState::new(app.pool.clone(), config).unwrap();

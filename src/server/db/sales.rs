@@ -2,7 +2,8 @@
 //!
 //! Rollups (`sales_monthly`) are kept by the triggers of the migration
 //! `create_sales_monthly`, except for the lines [`insert_lines`] stores on SQLite, which
-//! merges their sums itself (migration `bulk_sales_rollups`).
+//! merges their sums itself (migration `bulk_sales_rollups`), and a bulk load's, whose
+//! sums [`merge_monthly_sums`] merges once for the whole load.
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::sales::ProductFields;
 use crate::server::db::customers::Scope;
@@ -326,9 +327,7 @@ pub async fn insert_lines_in(
     }
     if conn.is_sqlite() {
         let prepared = prepare_lines(company, batch, lines, placed)?;
-        let Engine::Sqlite(ex) = conn.engine() else {
-            return Ok(());
-        };
+        let ex = sqlite_of(conn)?;
         sqlx::query("INSERT INTO sales_bulk_batches (company_id, batch_id) VALUES ($1, $2)")
             .bind(company.0)
             .bind(batch)
@@ -337,9 +336,7 @@ pub async fn insert_lines_in(
         store_statements(ex, prepared.statements).await?;
         let sums = monthly_sums(lines);
         merge_monthly_sums(conn, company, &sums).await?;
-        let Engine::Sqlite(ex) = conn.engine() else {
-            return Ok(());
-        };
+        let ex = sqlite_of(conn)?;
         sqlx::query("DELETE FROM sales_bulk_batches WHERE company_id = $1 AND batch_id = $2")
             .bind(company.0)
             .bind(batch)
@@ -374,6 +371,17 @@ pub async fn insert_lines_in(
         }
     }
     widen_batch(conn, company, batch, order_range(lines)).await
+}
+
+/// The SQLite connection of `conn`; an error on PostgreSQL (for SQLite's own statements,
+/// which must never be skipped quietly).
+fn sqlite_of(conn: &mut DbConn) -> Result<&mut sqlx::SqliteConnection, sqlx::Error> {
+    match conn.engine() {
+        Engine::Sqlite(ex) => Ok(ex),
+        Engine::Postgres(_) => Err(sqlx::Error::Protocol(
+            "SQLite statements on a PostgreSQL connection".into(),
+        )),
+    }
 }
 
 /// The lowest and highest order id of some lines.
@@ -524,22 +532,18 @@ pub async fn store_prepared(
     batch: Uuid,
     prepared: PreparedLines,
 ) -> Result<(), sqlx::Error> {
-    if let Engine::Sqlite(ex) = conn.engine() {
-        store_statements(ex, prepared.statements).await?;
-    }
+    store_statements(sqlite_of(conn)?, prepared.statements).await?;
     widen_batch(conn, company, batch, prepared.orders).await
 }
 
 /// Adds `sums` (in key order) to the company's monthly rollups under one new revision
-/// (SQLite; PostgreSQL's statement trigger merges its own).
+/// (SQLite only: PostgreSQL's statement trigger merges its own).
 pub async fn merge_monthly_sums(
     conn: &mut DbConn,
     company: CompanyId,
     sums: &[((Uuid, i32), MonthSums)],
 ) -> Result<(), sqlx::Error> {
-    let Engine::Sqlite(ex) = conn.engine() else {
-        return Ok(());
-    };
+    let ex = sqlite_of(conn)?;
     let rev: i64 = sqlx::query_scalar(
         "INSERT INTO sales_revisions (company_id, rev) VALUES ($1, 1) \
          ON CONFLICT (company_id) DO UPDATE SET rev = rev + 1 RETURNING rev",
@@ -588,9 +592,9 @@ pub struct SetAside {
 
 /// Sets aside, for a bulk load of about `lines` lines (SQLite only, files of at least
 /// [`REBUILD_INDEX_FROM`] lines), what each line would otherwise pay for one at a time:
-/// - the per-line rollup trigger: [`insert_lines`] merges the load's sums itself, so the
-///   trigger only looked up `sales_bulk_batches` and stood aside, once per line
-///   (measured: 12 s of a 10-million-line load's 112 s);
+/// - the per-line rollup trigger: the load merges its sums itself, once at its end
+///   ([`merge_monthly_sums`]), so the trigger only looked up `sales_bulk_batches` and
+///   stood aside, once per line (measured: 12 s of a 10-million-line load's 112 s);
 /// - the date index, when the ledger holds fewer lines than the file: it is then built
 ///   again once, sorted, instead of taking every line in a random place of it — the
 ///   costliest part of loading years of history into a new ledger.
@@ -679,12 +683,24 @@ pub struct MonthSums {
 }
 
 impl MonthSums {
-    /// Takes in one line.
-    pub fn add(&mut self, l: &NewLine) {
-        self.amount += l.amount;
-        self.cost += l.cost;
-        self.quantity += l.quantity;
-        self.lines += 1;
+    /// Takes in one line; `false` (and nothing taken) when a sum would pass an integer's
+    /// range.
+    pub fn add(&mut self, l: &NewLine) -> bool {
+        let next = (|| {
+            Some(MonthSums {
+                amount: self.amount.checked_add(l.amount)?,
+                cost: self.cost.checked_add(l.cost)?,
+                quantity: self.quantity.checked_add(l.quantity)?,
+                lines: self.lines.checked_add(1)?,
+            })
+        })();
+        match next {
+            Some(n) => {
+                *self = n;
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -693,7 +709,9 @@ impl MonthSums {
 fn monthly_sums(lines: &[NewLine]) -> Vec<((Uuid, i32), MonthSums)> {
     let mut sums = MonthlySums::default();
     for l in lines {
-        sums.add(l);
+        // a group of lines within a statement's size cannot pass an integer's range (a
+        // line is at most domain::money::MAX_FEN); SQLite refuses the merge if it did
+        let _ = sums.add(l);
     }
     sums.in_key_order()
 }
@@ -703,12 +721,13 @@ fn monthly_sums(lines: &[NewLine]) -> Vec<((Uuid, i32), MonthSums)> {
 pub struct MonthlySums(std::collections::HashMap<(Uuid, i32), MonthSums>);
 
 impl MonthlySums {
-    /// Takes in one line.
-    pub fn add(&mut self, l: &NewLine) {
+    /// Takes in one line; `false` (and nothing taken) when its customer's month would
+    /// pass an integer's range.
+    pub fn add(&mut self, l: &NewLine) -> bool {
         self.0
             .entry((l.customer_id, crate::domain::sales::month_of(l.order_date)))
             .or_default()
-            .add(l);
+            .add(l)
     }
 
     /// The sums in key order (the rollups' primary key order, so merging them walks the
@@ -1095,7 +1114,7 @@ mod tests {
             let lines: Vec<NewLine> = lines.iter().map(|&(c, d, a)| line(c, d, a)).collect();
             let mut gathered = MonthlySums::default();
             for l in &lines {
-                gathered.add(l);
+                prop_assert!(gathered.add(l));
             }
             let sums = gathered.in_key_order();
             for pair in sums.windows(2) {

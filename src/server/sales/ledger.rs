@@ -105,8 +105,9 @@ impl Rows {
 
 /// Lines are written in groups of this many rows on SQLite (each group in date order with
 /// one merge of its sums, see `repo::insert_lines`: the larger the group, the fewer pages
-/// of the date index each write touches; 100 000 lines hold ~12 MB); PostgreSQL takes as
-/// many as one of its statements stores.
+/// of the date index each write touches; 100 000 lines hold ~12 MB, ~60 MB once a bulk
+/// load's reader has encoded them, and up to three groups are held at once); PostgreSQL
+/// takes as many as one of its statements stores.
 const CHUNK: usize = 100_000;
 
 /// A group of checked rows the reader hands the writer: the lines ready to store, the
@@ -714,8 +715,13 @@ fn read_rows(
                 amount: l.amount.0,
                 cost: l.cost.0,
             };
-            if bulk.is_some() {
-                sums.add(&line);
+            // a customer's month adding up past an integer's range (about 920 000 lines
+            // of the largest amount) is refused, as SQLite refuses such a merge
+            if bulk.is_some() && !sums.add(&line) {
+                let errors = vec![FieldError::new("amount", FieldErrorCode::TooLarge)];
+                refuse_row(&mut report, number, errors, |field| header.name_of(field));
+                chunk.lines.clear();
+                continue;
             }
             chunk.lines.push(line);
         } else {

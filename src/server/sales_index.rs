@@ -8,10 +8,17 @@
 //! the loose days of the period; if it moved, the rows stamped above the copy's rev are
 //! read and patched in. Months are shared between revisions (`Arc`): a patch copies only
 //! the months it touches.
+//!
+//! A period that does not start or end with a month (the 15th to the 14th) also sums the
+//! lines of its loose days. The last few such day ranges read are kept with the copy and
+//! carried to the next revision unless a month they touch was stamped in between (the
+//! same stamps that patch the months), so paging the table, saving the tiers or coming
+//! back to the period reads those lines once.
 use crate::domain::ids::CompanyId;
-use crate::domain::sales::{Measure, Period};
+use crate::domain::sales::{Measure, Period, month_of};
 use crate::server::db::sales::{self, MonthRow};
-use std::collections::{BTreeMap, HashMap};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
@@ -56,6 +63,12 @@ struct Month {
     slot: HashMap<u32, usize>,
 }
 
+/// Per-customer sums of the lines of a day range `[from, to]`, read at a cube's revision.
+type LooseDays = (NaiveDate, NaiveDate, Arc<Vec<MonthRow>>);
+
+/// How many day ranges a cube keeps (each at most one row per customer).
+const LOOSE_KEPT: usize = 6;
+
 /// One company's rollups at one revision.
 #[derive(Debug, Clone, Default)]
 pub struct Cube {
@@ -63,12 +76,27 @@ pub struct Cube {
     customers: Arc<Vec<Uuid>>,
     index: Arc<HashMap<Uuid, u32>>,
     months: BTreeMap<i32, Arc<Month>>,
+    /// Loose days read at this revision, the latest last (this cube's own: a patched
+    /// cube gets a new list).
+    loose: Arc<Mutex<Vec<LooseDays>>>,
 }
 
 impl Cube {
     fn patched(&self, rev: i64, rows: &[MonthRow]) -> Cube {
         let mut next = self.clone();
         next.rev = rev;
+        // day ranges none of whose months changed are still right at the new revision
+        let changed: BTreeSet<i64> = rows.iter().map(|r| r.month).collect();
+        let still = |(from, to, _): &&LooseDays| {
+            let (first, last) = (i64::from(month_of(*from)), i64::from(month_of(*to)));
+            changed.range(first..=last).next().is_none()
+        };
+        let kept: Vec<LooseDays> = self
+            .loose
+            .lock()
+            .map(|l| l.iter().filter(still).cloned().collect())
+            .unwrap_or_default();
+        next.loose = Arc::new(Mutex::new(kept));
         for r in rows {
             let cust = match next.index.get(&r.customer_id) {
                 Some(&i) => i,
@@ -93,6 +121,25 @@ impl Cube {
             }
         }
         next
+    }
+
+    /// The sums of the day range `[from, to]` kept at this revision, if any.
+    fn loose_days(&self, from: NaiveDate, to: NaiveDate) -> Option<Arc<Vec<MonthRow>>> {
+        let l = self.loose.lock().ok()?;
+        l.iter()
+            .find(|(f, t, _)| (*f, *t) == (from, to))
+            .map(|(_, _, rows)| rows.clone())
+    }
+
+    /// Keeps the sums of the day range `[from, to]` read at this revision.
+    fn keep_loose_days(&self, from: NaiveDate, to: NaiveDate, rows: Arc<Vec<MonthRow>>) {
+        if let Ok(mut l) = self.loose.lock() {
+            l.retain(|(f, t, _)| (*f, *t) != (from, to));
+            l.push((from, to, rows));
+            if l.len() > LOOSE_KEPT {
+                l.remove(0);
+            }
+        }
     }
 
     /// Per-customer sums over whole months `[first, last]` (month numbers), plus `extra`
@@ -247,7 +294,15 @@ impl SalesIndex {
         let parts = period.parts();
         let mut extra = Vec::new();
         for (from, to) in parts.days.into_iter().flatten() {
-            extra.extend(sales::day_range_sums(&mut tx, company, from, to).await?);
+            let rows = match cube.loose_days(from, to) {
+                Some(rows) => rows,
+                None => {
+                    let rows = Arc::new(sales::day_range_sums(&mut tx, company, from, to).await?);
+                    cube.keep_loose_days(from, to, rows.clone());
+                    rows
+                }
+            };
+            extra.extend(rows.iter().copied());
         }
         tx.rollback().await?;
         Ok((cube.rev, cube.sum(parts.months, &extra)))

@@ -1327,3 +1327,82 @@ async fn after_a_bulk_write_the_planner_knows_the_ledgers_size() {
     assert_eq!(imported.1, seeded.1 + 40_000);
     assert!(close(imported), "after the import: estimate {imported:?}");
 }
+
+/// Every customer's total over `[from, to]` straight from the lines, by code.
+async fn totals_from_lines(app: &TestApp, from: &str, to: &str) -> Vec<(String, i64)> {
+    on!(&app.pool, |ex| sqlx::query_as(
+        "SELECT c.code, CAST(sum(l.amount) AS BIGINT) FROM sales_lines l \
+         JOIN customers c ON c.id = l.customer_id AND c.company_id = l.company_id \
+         WHERE l.order_date BETWEEN $1 AND $2 GROUP BY c.code ORDER BY c.code"
+    )
+    .bind(day(from))
+    .bind(day(to))
+    .fetch_all(ex)
+    .await)
+    .unwrap()
+}
+
+#[tokio::test]
+async fn loose_days_kept_in_memory_follow_every_change_to_their_lines() {
+    let app = spawn_app().await;
+    let m = app.signed_in("liumin").await;
+    let (from, to) = ("2025-01-15", "2025-12-20");
+    let page = |step: &'static str| {
+        let (app, m) = (&app, &m);
+        async move {
+            let (_, rows) = classification(
+                app,
+                m,
+                json!({ "from": from, "to": to, "measure": "sales" }),
+            )
+            .await;
+            let mut page: Vec<(String, i64)> = rows.into_iter().map(|r| (r.1, r.3)).collect();
+            page.sort();
+            assert_eq!(page, totals_from_lines(app, from, to).await, "after {step}");
+            page
+        }
+    };
+    let write = |change: &str, a: &'static str, b: &'static str| {
+        let pool = app.pool.clone();
+        let sql = format!("{change} WHERE {ONE_LINE}");
+        async move {
+            let n = on!(&pool, |ex| sqlx::query(&sql)
+                .bind(day(a))
+                .bind(day(b))
+                .execute(ex)
+                .await
+                .map(|d| d.rows_affected()))
+            .unwrap();
+            assert_eq!(n, 1, "{sql}");
+        }
+    };
+    const ONE_LINE: &str = "(order_id, line_no) = (SELECT order_id, line_no FROM sales_lines \
+                            WHERE order_date BETWEEN $1 AND $2 AND quantity > 0 \
+                            ORDER BY order_id, line_no LIMIT 1)";
+    let first = page("the first reading").await;
+    // read again from the kept loose days
+    assert_eq!(page("a second reading").await, first);
+    write(
+        "UPDATE sales_lines SET amount = amount + 12345",
+        "2025-01-15",
+        "2025-01-31",
+    )
+    .await;
+    assert_ne!(page("a line of the first loose days changed").await, first);
+    write(
+        "UPDATE sales_lines SET amount = amount + 777",
+        "2025-06-01",
+        "2025-06-30",
+    )
+    .await;
+    page("a line of a whole month changed").await;
+    write(
+        "UPDATE sales_lines SET order_date = '2025-12-18'",
+        "2025-03-01",
+        "2025-03-31",
+    )
+    .await;
+    page("a line moved into the last loose days").await;
+    write("DELETE FROM sales_lines", "2025-12-01", "2025-12-20").await;
+    page("a line of the last loose days deleted").await;
+}

@@ -903,7 +903,7 @@ async fn an_import_of_many_writes_is_whole_or_nothing_with_exact_rollups() {
     .fetch_all(ex)
     .await)
     .unwrap();
-    // two statements on PostgreSQL, two groups (each merging its own sums) on SQLite
+    // two statements on PostgreSQL; on SQLite two groups, their sums merged once at the end
     let n = repo::PG_LINES_PER_STATEMENT + 50_001;
     let mut file =
         String::from("order_date,customer_code,product_sku,quantity,amount,cost,product_name\n");

@@ -86,15 +86,22 @@ impl Cube {
         let mut next = self.clone();
         next.rev = rev;
         // day ranges none of whose months changed are still right at the new revision
-        let changed: BTreeSet<i64> = rows.iter().map(|r| r.month).collect();
-        let still = |(from, to, _): &&LooseDays| {
-            let (first, last) = (i64::from(month_of(*from)), i64::from(month_of(*to)));
-            changed.range(first..=last).next().is_none()
-        };
+        // (the months are gathered only when there are ranges: a first load patches every
+        // rollup row into an empty cube)
         let kept: Vec<LooseDays> = self
             .loose
             .lock()
-            .map(|l| l.iter().filter(still).cloned().collect())
+            .map(|l| {
+                if l.is_empty() {
+                    return Vec::new();
+                }
+                let changed: BTreeSet<i64> = rows.iter().map(|r| r.month).collect();
+                let still = |(from, to, _): &&LooseDays| {
+                    let (first, last) = (i64::from(month_of(*from)), i64::from(month_of(*to)));
+                    changed.range(first..=last).next().is_none()
+                };
+                l.iter().filter(still).cloned().collect()
+            })
             .unwrap_or_default();
         next.loose = Arc::new(Mutex::new(kept));
         for r in rows {

@@ -720,7 +720,10 @@ fn read_rows(
             if bulk.is_some() && !sums.add(&line) {
                 let errors = vec![FieldError::new("amount", FieldErrorCode::TooLarge)];
                 refuse_row(&mut report, number, errors, |field| header.name_of(field));
+                report.lines -= 1;
+                report.amount = report.amount.saturating_sub(line.amount);
                 chunk.lines.clear();
+                chunk.clean = false;
                 continue;
             }
             chunk.lines.push(line);

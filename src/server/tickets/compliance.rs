@@ -3,6 +3,11 @@ use super::*;
 use crate::server::tickets::clock_index::{month_code, tier_slot};
 use std::collections::{HashMap, HashSet};
 
+/// The report's length when none is asked for (the page's default).
+const DEFAULT_MONTHS: u32 = 6;
+/// The longest report: tickets older than its window need not be kept.
+const WIDEST_MONTHS: u32 = 24;
+
 /// The first month of a report of `months` months up to now's.
 fn first_month(now: NaiveDateTime, months: u32) -> chrono::NaiveDate {
     now.date()
@@ -33,8 +38,8 @@ pub async fn warm_up(
         .clocks(
             &state.pool,
             company,
-            window_start(now, 6),
-            window_start(now, 24),
+            window_start(now, DEFAULT_MONTHS),
+            window_start(now, WIDEST_MONTHS),
             &rules,
             now,
         )
@@ -44,7 +49,11 @@ pub async fn warm_up(
 
 pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
-    let months = if months == 0 { 6 } else { months.min(24) };
+    let months = if months == 0 {
+        DEFAULT_MONTHS
+    } else {
+        months.min(WIDEST_MONTHS)
+    };
     let (_, now) = context::now_pair();
     let scope = scope_of(&user);
     let first_month = first_month(now, months);
@@ -73,8 +82,8 @@ pub async fn compliance(months: u32) -> Result<Compliance, AppError> {
         .map(|e| (e.id, e.name))
         .collect();
     drop(conn);
-    // the widest report (24 months) starts here: older tickets need not be kept
-    let keep_from = window_start(now, 24);
+    // the widest report starts here: older tickets need not be kept
+    let keep_from = window_start(now, WIDEST_MONTHS);
     let clocks = state
         .ticket_clocks
         .clocks(&state.pool, company, since, keep_from, &rules, now)

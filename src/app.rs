@@ -187,11 +187,11 @@ pub fn App() -> impl IntoView {
             <Head />
             <Router>
                 <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                         <Route path=path!("") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("today") view=TodayPage ssr=SsrMode::Async />
+                        <Route path=path!("today") view={Lazy::<TodayRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("visits") view={Lazy::<VisitsRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("customers") view={Lazy::<CustomerListRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("customers/new") view={Lazy::<NewCustomerRoute>::new()} ssr=SsrMode::Async />
@@ -320,6 +320,38 @@ macro_rules! lazy_groups {
             }
         )*
     )*};
+}
+
+/// Routes of pages whose code is in the main module (the sign-in page, and Today, which a
+/// rep's tablet opens first, also offline), reached by hydration as a page of a chunk is:
+/// after a pause. The shell's part of the hydration then runs in one task and the page's
+/// in the next: two shorter tasks, between which a tap is answered, instead of one long
+/// one (the browser compiles each function the first time it runs, on the main thread).
+macro_rules! main_module_routes {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        #[doc = concat!("The route of [`", stringify!($page), "`] (in the main module).")]
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                crate::offline::pause(0).await;
+            }
+        }
+    )*};
+}
+
+main_module_routes! {
+    LoginRoute => LoginPage,
+    TodayRoute => TodayPage,
 }
 
 /// Why a chunk could not be loaded (in the browser: the fetch failed).

@@ -36,10 +36,16 @@ for entry in "/login|" "/|$owner" "/today|$rep" "/customers|$owner"; do
   headers='{}'
   [ -n "$cookie" ] && headers=$(python3 -c 'import json,sys; print(json.dumps({"Cookie": sys.argv[1]}))' "$cookie")
   for i in $(seq 1 "$RUNS"); do
-    CHROME_PATH=/usr/bin/chromium "$LH" "$BASE$path" --quiet --only-categories=performance \
-      --output=json --output-path="$TMP/run-$i.json" --extra-headers="$headers" \
-      --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync" \
-      > "$TMP/lh.log" 2>&1 || { echo "$path: lighthouse failed"; tail -5 "$TMP/lh.log"; continue 2; }
+    # Lighthouse sometimes misses the start of the page load in Chromium's trace
+    # (NO_NAVSTART, "Please run Lighthouse again"): such a run is tried again, twice
+    for attempt in 1 2 3; do
+      CHROME_PATH=/usr/bin/chromium "$LH" "$BASE$path" --quiet --only-categories=performance \
+        --output=json --output-path="$TMP/run-$i.json" --extra-headers="$headers" \
+        --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync" \
+        > "$TMP/lh.log" 2>&1 && break
+      if [ "$attempt" -lt 3 ] && grep -q NO_NAVSTART "$TMP/lh.log"; then continue; fi
+      echo "$path: lighthouse failed"; tail -5 "$TMP/lh.log"; continue 3
+    done
   done
   python3 - "$path" "$TMP" "$RUNS" <<'PY'
 import json, statistics, sys

@@ -324,9 +324,11 @@ macro_rules! lazy_groups {
 
 /// Routes of pages whose code is in the main module (the sign-in page, and Today, which a
 /// rep's tablet opens first, also offline), reached by hydration as a page of a chunk is:
-/// after a pause. The shell's part of the hydration then runs in one task and the page's
-/// in the next: two shorter tasks, between which a tap is answered, instead of one long
-/// one (the browser compiles each function the first time it runs, on the main thread).
+/// after a pause. The app's start (language, router) then hydrates in one task, and the
+/// matched routes (the signed-in layout with the page in it) in the next: two shorter
+/// tasks, between which a tap is answered, instead of one long one (the browser compiles
+/// each wasm function the first time it runs, on the main thread). The router waits for
+/// every matched route's loader before it hydrates them (`hydrate_async`).
 macro_rules! main_module_routes {
     ($($route:ident => $page:ident),* $(,)?) => {$(
         #[doc = concat!("The route of [`", stringify!($page), "`] (in the main module).")]

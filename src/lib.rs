@@ -29,7 +29,8 @@ pub use generated_i18n::i18n;
 /// Browser entry point: installs the service worker and hydrates the server-rendered page.
 ///
 /// Most pages' code is in wasm chunks of their own (see `lazy_groups!` in `app.rs`): hydration
-/// first loads the chunk of the page on screen, so it finishes asynchronously.
+/// first loads the chunk of the page on screen, so it finishes asynchronously. The pages in
+/// the main module pause there once instead (`main_module_routes!`).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -80,6 +80,12 @@ pub fn decode_input<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, InputError> 
         .map_err(|e| InputError::Form(e.to_string()))
 }
 
+/// For `skip_serializing_if`: a field left out when it holds its default, for a reader
+/// that takes its default when it is missing (`#[serde(default)]`).
+pub fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
 /// A part of a JSON answer kept as its text and decoded only where it is used.
 ///
 /// The code that decodes a type is compiled into the browser's module wherever the type

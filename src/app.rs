@@ -245,6 +245,26 @@ fn language_cookie_options() -> leptos_i18n::context::CookieOptions<crate::i18n:
     options
 }
 
+/// A route the router reaches by hydrating it after its `preload` (a [`LazyRoute`]): the
+/// pages of a chunk (`lazy_groups!`) and those kept in the main module
+/// (`main_module_routes!`) differ only in how they draw the page and what they wait for.
+macro_rules! lazy_route {
+    (#[doc = $doc:expr] $route:ident, view: $view:block, preload: $preload:block) => {
+        #[doc = $doc]
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_this: Self) -> AnyView $view
+
+            async fn preload() $preload
+        }
+    };
+}
+
 /// Pages whose code travels in wasm chunks (`cargo leptos build --split`), fetched when a
 /// page of the group is first opened: the first load carries only the sign-in page, the
 /// shell and Today, and the service worker keeps every chunk for offline use. On the
@@ -299,21 +319,15 @@ macro_rules! lazy_groups {
         }
 
         $(
-            #[doc = concat!("The route of [`", stringify!($page), "`] (the `", stringify!($group), "` chunk).")]
-            pub struct $route;
-
-            impl LazyRoute for $route {
-                fn data() -> Self {
-                    $route
-                }
-
-                async fn view(_this: Self) -> AnyView {
+            lazy_route! {
+                #[doc = concat!("The route of [`", stringify!($page), "`] (the `", stringify!($group), "` chunk).")]
+                $route,
+                view: {
                     $group($which::$route).await.unwrap_or_else(|_| crate::components::error_view::ChunkFailed().into_any())
-                }
-
+                },
                 // hydration loads the page's chunk first (the loader exists in the
                 // browser only); a failure is told by `view`
-                async fn preload() {
+                preload: {
                     #[cfg(feature = "hydrate")]
                     let _ = $preload().await;
                 }
@@ -331,19 +345,11 @@ macro_rules! lazy_groups {
 /// every matched route's loader before it hydrates them (`hydrate_async`).
 macro_rules! main_module_routes {
     ($($route:ident => $page:ident),* $(,)?) => {$(
-        #[doc = concat!("The route of [`", stringify!($page), "`] (in the main module).")]
-        pub struct $route;
-
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            async fn view(_this: Self) -> AnyView {
-                $page().into_any()
-            }
-
-            async fn preload() {
+        lazy_route! {
+            #[doc = concat!("The route of [`", stringify!($page), "`] (in the main module).")]
+            $route,
+            view: { $page().into_any() },
+            preload: {
                 #[cfg(feature = "hydrate")]
                 crate::offline::pause(0).await;
             }

@@ -144,21 +144,31 @@ pub fn SelectField(
 }
 
 /// After a refused save, moves the focus (and so the view) to the first field marked
-/// invalid — on a tablet it may be far above the save button.
+/// invalid — on a tablet it may be far above the save button. Not when the user has moved
+/// the focus meanwhile (the move waits for the next frame, by when the error shows): what
+/// they go on typing goes where they put it, not into the field the app picked.
 pub fn focus_first_invalid() {
-    request_animation_frame(|| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast as _;
-            if let Some(el) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.query_selector("[aria-invalid=true]").ok().flatten())
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast as _;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let focused = document.active_element();
+        request_animation_frame(move || {
+            if document.active_element() != focused {
+                return;
+            }
+            if let Some(el) = document
+                .query_selector("[aria-invalid=true]")
+                .ok()
+                .flatten()
                 .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
             {
                 let _ = el.focus();
             }
-        }
-    });
+        });
+    }
 }
 
 /// The error a plain form post to server function `S` came back with, when this page

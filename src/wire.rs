@@ -125,6 +125,23 @@ impl<T> Deferred<T> {
     pub fn peek<U: DeserializeOwned>(&self) -> Result<U, serde_json::Error> {
         serde_json::from_str(self.raw.get())
     }
+
+    /// Its JSON text, as it came.
+    pub fn text(&self) -> &str {
+        self.raw.get()
+    }
+}
+
+impl<T: DeserializeOwned> Deferred<T> {
+    /// A server function's whole answer kept as its text, read: a failure is the answer's
+    /// decoding error, as the server function's own decoder would have reported it.
+    pub fn read_answer(&self) -> Result<T, crate::error::AppError> {
+        self.read().map_err(|e| {
+            crate::error::AppError::ServerFn(
+                leptos::server_fn::error::ServerFnErrorErr::Deserialization(e.to_string()),
+            )
+        })
+    }
 }
 
 impl<T: DeserializeOwned + Default> Deferred<T> {

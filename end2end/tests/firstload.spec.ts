@@ -15,7 +15,10 @@ import { hydrated, signedIn } from "./helpers";
 // (`wire::Deferred`) and chrono's parser replaced to 350.1 KB (341.9 KiB), and leptos_meta
 // left to the server (the browser sets the title itself) to 343.6 KB. Later features took
 // it to 347.9 KB, and making the sign-in page and Today routes hydrated after a pause
-// (`main_module_routes!`) to 349.2 KB. The ceiling is the target itself.
+// (`main_module_routes!`) to 349.2 KB; the sparse offline bundle to 350.0 KB, and keeping
+// the bundle on the device as the text the server sent (no encoder of it in the browser)
+// to 346.4 KB. Two builds of the same code differ by up to ~700 bytes here (the same
+// size raw, the bytes in another order). The ceiling is the target itself.
 const FIRST_LOAD_WASM_BUDGET = 350_000;
 
 /** The wasm bytes that travel (as encoded on the wire) during `load`, and their URLs. */
@@ -51,10 +54,15 @@ test("the sign-in page works after a bounded first load of wasm, sent as brotli"
   expect(loaded.bytes).toBeLessThanOrEqual(FIRST_LOAD_WASM_BUDGET);
   // the page is painted before its code is asked for: on a slow line the wasm does not
   // hold back the stylesheet and images of the first paint (src/app.rs, HydrateAfterPaint)
-  const order = await page.evaluate(() => ({
-    paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
-    wasm: performance.getEntriesByType("resource").find((r) => r.name.endsWith(".wasm"))?.startTime,
-  }));
+  // (the paint's own time: its entry's start is when the frame was shown, which a busy
+  // machine may report after the script already asked)
+  const order = await page.evaluate(() => {
+    const paint = performance.getEntriesByName("first-contentful-paint")[0] as PerformanceEntry & { paintTime?: number };
+    return {
+      paint: paint?.paintTime ?? paint?.startTime,
+      wasm: performance.getEntriesByType("resource").find((r) => r.name.endsWith(".wasm"))?.startTime,
+    };
+  });
   expect(order.paint).toBeDefined();
   expect(order.wasm).toBeGreaterThan(order.paint!);
 });

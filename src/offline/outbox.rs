@@ -22,19 +22,19 @@ pub async fn load_bundle() -> Option<OfflineBundle> {
     store::get_json(KV, "bundle").await.ok().flatten()
 }
 
-/// Keeps the bundle, and apart from it whose it is (read without the customers by
-/// [`bundle_owner`]).
-pub async fn save_bundle(b: &OfflineBundle) -> Result<(), StoreError> {
+/// Keeps the bundle as the server sent it (its JSON text), and apart from it whose it is
+/// (read without the customers by [`bundle_owner`]).
+pub async fn save_bundle(
+    text: &str,
+    owner: crate::domain::ids::EmployeeId,
+) -> Result<(), StoreError> {
     // together or not at all: an owner key naming someone else would make the next page
     // forget this plan, and a plan without its owner would never be forgotten by that check
     store::put_json_texts(
         KV,
         &[
-            ("bundle", serde_json::to_string(b)?),
-            (
-                "bundle_owner",
-                serde_json::to_string(&b.user_id.to_string())?,
-            ),
+            ("bundle", text.to_owned()),
+            ("bundle_owner", serde_json::to_string(&owner.to_string())?),
         ],
     )
     .await

@@ -213,7 +213,7 @@ async fn the_tablets_glance_tells_what_the_office_sees_for_the_reps_own_customer
     use qudao::features::visits::api::{GetOfflineBundle, OfflineBundle};
     let app = spawn_app().await;
     let rep = app.signed_in("zhangwei").await;
-    let bundle: OfflineBundle = sent(&app, &rep, &GetOfflineBundle {}).await;
+    let bundle: OfflineBundle = sent(&app, &rep, &GetOfflineBundle {}).await.read().unwrap();
     assert_eq!(bundle.trend_months.len(), 12);
     let glances = bundle.glances.get().unwrap();
     assert!(!glances.is_empty());

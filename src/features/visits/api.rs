@@ -493,9 +493,12 @@ pub struct DrawnToday {
     pub plan: TodayPlan,
 }
 
+/// The bundle comes as its JSON text (`Deferred`; on the wire, the bundle itself): the
+/// tablet reads it and keeps the text as it came, so the first load carries no encoder of
+/// the bundle.
 #[server(endpoint = "visits/offline_bundle", input = Json)]
-pub async fn get_offline_bundle() -> Result<OfflineBundle, AppError> {
-    imp::offline_bundle().await
+pub async fn get_offline_bundle() -> Result<crate::wire::Deferred<OfflineBundle>, AppError> {
+    Ok(crate::wire::Deferred::new(&imp::offline_bundle().await?)?)
 }
 
 /// The tablet sends each record as it was stored (`Deferred`: it never reads them whole).

@@ -127,9 +127,15 @@ impl Today {
     /// Fetches a fresh bundle (the server's view of the plan) and keeps it on the device.
     #[cfg(feature = "hydrate")]
     pub(super) async fn refresh(self, i18n: leptos_i18n::I18nContext<Locale>) -> bool {
-        match super::api::get_offline_bundle().await {
-            Ok(b) => {
-                if crate::offline::outbox::save_bundle(&b).await.is_err() {
+        let fetched = super::api::get_offline_bundle()
+            .await
+            .and_then(|raw| Ok((raw.read_answer()?, raw)));
+        match fetched {
+            Ok((b, raw)) => {
+                if crate::offline::outbox::save_bundle(raw.text(), b.user_id)
+                    .await
+                    .is_err()
+                {
                     self.status.set(SyncStatus::StorageFull);
                 }
                 self.bundle.set(Some(b));

@@ -36,6 +36,7 @@ pub use generated_i18n::i18n;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     offline::register_service_worker();
+    components::form::note_submit_focus();
     wasm_bindgen_futures::spawn_local(async {
         let body = web_sys::window()
             .and_then(|w| w.document())

@@ -34,21 +34,25 @@ test("a manager agrees a price under the floor with a reason; the customer's rep
   await expect(form.getByText("低于该商品的最低限价")).toBeVisible();
   // the focus goes to the refused field, a frame after the error shows
   await expect(form.locator('input[name="input[price]"]')).toBeFocused();
-  // ... unless the manager has moved it in that frame: it stays where they put it (held
-  // back here, the frame comes after the manager has tapped the reason's field)
-  await manager.evaluate(() => {
-    const w = window as unknown as { requestAnimationFrame: typeof requestAnimationFrame; held: FrameRequestCallback[]; release: () => void };
-    const raf = w.requestAnimationFrame.bind(window);
-    w.held = [];
-    w.requestAnimationFrame = (cb) => (w.held.push(cb), 0);
-    w.release = () => { w.requestAnimationFrame = raf; for (const cb of w.held.splice(0)) cb(performance.now()); };
+  // ... unless the manager has put it elsewhere since pressing save: here the answer is
+  // held back on the line while they tap the reason's field, and it stays there
+  let answer!: () => void;
+  const line = new Promise<void>((go) => (answer = go));
+  await manager.route("**/api/pricing/save", async (route) => {
+    await line;
+    await route.continue();
   });
-  await form.getByRole("button", { name: "保存" }).click();
-  await manager.waitForFunction(() => (window as unknown as { held: unknown[] }).held.length > 0, undefined, { polling: 50 });
+  const save = form.getByRole("button", { name: "保存" });
+  await save.click();
+  await expect(save).toBeDisabled();
   const reason = form.locator('input[name="input[approval_reason]"]');
   await reason.focus();
-  await manager.evaluate(() => (window as unknown as { release: () => void }).release());
+  answer();
+  await expect(save).toBeEnabled();
+  // the frame the move would have waited for, and one more
+  await manager.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   await expect(reason).toBeFocused();
+  await manager.unroute("**/api/pricing/save");
   await reason.fill("开业促销，经理批准");
   await form.getByRole("button", { name: "保存" }).click();
   await expect(form).toHaveCount(0);

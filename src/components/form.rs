@@ -143,20 +143,39 @@ pub fn SelectField(
     }
 }
 
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// What had the focus when a form of the page was last submitted.
+    static SUBMIT_FOCUS: std::cell::RefCell<Option<web_sys::Element>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Notes, for every form, what has the focus as it is submitted (the save button, or the
+/// field Enter was pressed in), for [`focus_first_invalid`]. Called once, as the app starts
+/// in the browser.
+#[cfg(feature = "hydrate")]
+pub fn note_submit_focus() {
+    let _ = window_event_listener_untyped("submit", |_| {
+        SUBMIT_FOCUS.with(|f| *f.borrow_mut() = document().active_element());
+    });
+}
+
 /// After a refused save, moves the focus (and so the view) to the first field marked
-/// invalid — on a tablet it may be far above the save button. Not when the user has moved
-/// the focus meanwhile (the move waits for the next frame, by when the error shows): what
-/// they go on typing goes where they put it, not into the field the app picked.
+/// invalid — on a tablet it may be far above the save button. Not when the user has put
+/// the focus elsewhere since the form was submitted (a field tapped while the save was
+/// under way, or in the frame the move waits for): what they type goes where they put it.
 pub fn focus_first_invalid() {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast as _;
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let focused = document.active_element();
+        let submitted_from = SUBMIT_FOCUS.with(|f| f.borrow().clone());
         request_animation_frame(move || {
-            if document.active_element() != focused {
+            let document = document();
+            let focused = document.active_element();
+            let moved = focused
+                .as_ref()
+                .is_some_and(|e| Some(e) != submitted_from.as_ref() && e.tag_name() != "BODY");
+            if moved {
                 return;
             }
             if let Some(el) = document

@@ -86,6 +86,61 @@ pub fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
 }
 
+/// One column of a list sent as columns, for a field whose values repeat (a kind, a
+/// region, a day): each distinct value is written once, in the order it first comes, and
+/// each row as the position of its value.
+///
+/// ```
+/// use qudao::wire::Coded;
+/// let kinds = ["terminal", "terminal", "sub_distributor", "terminal"].map(String::from);
+/// let coded = Coded::of(&kinds);
+/// assert_eq!(serde_json::to_string(&coded).unwrap(), r#"[["terminal","sub_distributor"],[0,0,1,0]]"#);
+/// assert_eq!(coded.expand(4).unwrap(), kinds);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Coded<T>(Vec<T>, Vec<u32>);
+
+impl<T: Clone + Eq + std::hash::Hash> Coded<T> {
+    pub fn of<'a>(column: impl IntoIterator<Item = &'a T>) -> Self
+    where
+        T: 'a,
+    {
+        let mut seen: std::collections::HashMap<&T, u32> = std::collections::HashMap::new();
+        let mut values = Vec::new();
+        let at = column
+            .into_iter()
+            .map(|v| {
+                *seen.entry(v).or_insert_with(|| {
+                    values.push(v.clone());
+                    // a column never holds 4 billion distinct values: a bundle is bounded
+                    u32::try_from(values.len() - 1).unwrap_or(u32::MAX)
+                })
+            })
+            .collect();
+        Self(values, at)
+    }
+}
+
+impl<T: Clone> Coded<T> {
+    /// The column's `rows` values, in order; an error when it has another number of rows
+    /// or names a value it does not hold (a damaged copy).
+    pub fn expand(self, rows: usize) -> Result<Vec<T>, ColumnError> {
+        if self.1.len() != rows {
+            return Err(ColumnError);
+        }
+        self.1
+            .iter()
+            .map(|&i| self.0.get(i as usize).cloned().ok_or(ColumnError))
+            .collect()
+    }
+}
+
+/// Columns of one list that do not line up: not as many values as rows, or a code
+/// without its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the columns do not line up")]
+pub struct ColumnError;
+
 /// A part of a JSON answer kept as its text and decoded only where it is used.
 ///
 /// The code that decodes a type is compiled into the browser's module wherever the type
@@ -216,6 +271,27 @@ mod tests {
             proptest::prop_assert_eq!(back.parts.get().unwrap(), parts);
             let again: Typed = serde_json::from_str(&serde_json::to_string(&back).unwrap()).unwrap();
             proptest::prop_assert_eq!(again, typed);
+        }
+    }
+
+    proptest::proptest! {
+        /// A coded column reads back as the column, through JSON, and holds each
+        /// distinct value once, in the order it first came.
+        #[test]
+        fn a_coded_column_reads_back_and_holds_each_value_once(
+            column in proptest::collection::vec(proptest::option::of("[a-c]{0,2}"), 0..40),
+        ) {
+            let text = serde_json::to_string(&Coded::of(&column)).unwrap();
+            let back: Coded<Option<String>> = serde_json::from_str(&text).unwrap();
+            let mut firsts = Vec::new();
+            for v in &column {
+                if !firsts.contains(v) {
+                    firsts.push(v.clone());
+                }
+            }
+            proptest::prop_assert_eq!(&back.0, &firsts);
+            proptest::prop_assert_eq!(back.clone().expand(column.len()).unwrap(), column.clone());
+            proptest::prop_assert_eq!(back.expand(column.len() + 1), Err(ColumnError));
         }
     }
 

@@ -6,7 +6,8 @@ Usage: bench_visits.py BASE_URL
 Signs in as the owner (laoban) and a rep (zhangwei), then prints p50 / p95 over 21
 runs (after 3 warm-ups) and the payload of each request: the dashboard (overdue visits,
 birthdays), the customer list (a health score per row), the rep's Today plan and
-offline bundle, compliance and reminders, and the tablet's sync of 20 new visits, then
+offline bundle (customers as columns, as the tablet asks, and as rows, as the version
+before asks), compliance and reminders, and the tablet's sync of 20 new visits, then
 of the same 20 again (every one "already saved").
 """
 import datetime
@@ -69,7 +70,8 @@ bench("owner", owner, "dashboard", {})
 bench("owner", owner, "customers/list", page1, label="page 1 (health per row)")
 bench("rep", rep, "customers/list", page1, label="page 1 (health per row)")
 bench("rep", rep, "visits/today", {"rep": ""})
-bench("rep", rep, "visits/offline_bundle", {})
+bench("rep", rep, "visits/offline_bundle", {"columns": True}, label="as the tablet asks (columns)")
+bench("rep", rep, "visits/offline_bundle", {}, label="rows (the version before)")
 bench("owner", owner, "visits/compliance", {"days": 28})
 bench("owner", owner, "visits/compliance", {"days": 84})
 bench("owner", owner, "visits/reminders", {"days": 14})

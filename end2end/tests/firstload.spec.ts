@@ -131,6 +131,9 @@ test("a part of the app whose code cannot be fetched says so and offers a retry,
   await tablet.locator(".plan-list .plan-pick").first().click();
   await expect(tablet.locator(".chunk-failed")).toContainText("这部分页面未能加载");
   await expect(tablet.locator(".chunk-failed button")).toBeVisible();
+  // all the rep's customers come as columns, read by that chunk's code: said too
+  await tablet.getByRole("button", { name: "我的客户" }).click();
+  await expect(tablet.locator(".chunk-failed")).toContainText("这部分页面未能加载");
 
   // another page by an in-app link: the shell stays, the page says what happened
   await tablet.locator(".mainnav a[href='/customers']").click();

@@ -472,3 +472,69 @@ test("a waiting record this version cannot read is refused alone and can only be
   await expect(page.locator(".outbox")).toHaveCount(0);
   await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
 });
+
+test("offline, the rep's customers read from the columns the tablet kept, and from the rows a tablet on the version before kept", async ({ page, context }) => {
+  await signedIn(page, "zhangwei");
+  await page.goto("/today");
+  await hydrated(page);
+  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
+  await page.waitForFunction(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    return reg.active !== null && navigator.serviceWorker.controller !== null;
+  }, null, { timeout: 20_000 });
+  await expect.poll(() => deviceHolds(page), { timeout: 20_000 }).toEqual({ plan: true, page: true });
+  // what the version before asks for and keeps: the customers as rows
+  const rows = await (await page.request.post("/api/visits/offline_bundle", { data: {} })).text();
+  type Row = { id: string; name: string };
+  const bundle = JSON.parse(rows) as { customers: Row[]; plan: { due: Row[]; week: Array<{ customers: Row[] }> } };
+  const mine = bundle.customers.map((c) => c.name);
+  expect(mine.length).toBeGreaterThan(20);
+  // a customer no plan list holds, whose name no other customer's contains
+  const planned = new Set([...bundle.plan.due, ...bundle.plan.week.flatMap((d) => d.customers)].map((c) => c.id));
+  const other = bundle.customers.find((c) => !planned.has(c.id) && mine.filter((n) => n.includes(c.name)).length === 1);
+  expect(other).toBeDefined();
+  const kept = () => page.evaluate(() => new Promise<string>((done, fail) => {
+    const open = indexedDB.open("qudao", 1);
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const get = open.result.transaction("kv").objectStore("kv").get("bundle");
+      get.onsuccess = () => { open.result.close(); done(get.result as string); };
+      get.onerror = () => fail(get.error);
+    };
+  }));
+  // this version keeps them as columns, smaller than the rows (and no rows: the version
+  // before fails to read such a copy rather than show no customers)
+  const stored = JSON.parse(await kept()) as { customers: unknown; columns: { name: string[] } };
+  expect(stored.customers).toBeNull();
+  expect([...stored.columns.name].sort()).toEqual([...mine].sort());
+  expect((await kept()).length).toBeLessThan(rows.length);
+
+  const allOffline = async () => {
+    await context.setOffline(true);
+    await page.reload();
+    await hydrated(page);
+    await expect(page.locator(".device-copy")).toBeVisible();
+    await page.getByRole("button", { name: "我的客户" }).click();
+    await expect(page.locator(".plan-list .plan-pick")).toHaveCount(mine.length);
+    // one that only the whole list holds: the card opens
+    await page.locator(".plan-pick", { hasText: other!.name }).click();
+    await expect(page.getByRole("heading", { name: other!.name })).toBeVisible();
+  };
+  await allOffline();
+
+  // a tablet updated from the version before still has its rows on the device (put
+  // there offline: online, a sync would keep a fresh bundle over them)
+  await page.evaluate((text) => new Promise<void>((done, fail) => {
+    const open = indexedDB.open("qudao", 1);
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction("kv", "readwrite");
+      tx.objectStore("kv").put(text, "bundle");
+      tx.oncomplete = () => { open.result.close(); done(); };
+      tx.onerror = () => fail(tx.error);
+    };
+  }), rows);
+  expect(await kept()).toBe(rows);
+  await allOffline();
+  await context.setOffline(false);
+});

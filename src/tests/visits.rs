@@ -161,6 +161,32 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     let mut expected: Vec<String> = mine.iter().map(|(i, _)| i.clone()).collect();
     expected.sort();
     assert_eq!(ids, expected);
+    // asked for as columns (this version's tablet), the same customers, field for field;
+    // the version before asks without `columns` and gets the rows above
+    let as_columns = ok(
+        &app,
+        &rep,
+        "visits/offline_bundle",
+        json!({ "columns": true }),
+    )
+    .await;
+    assert!(
+        as_columns["columns"]["id"].is_array(),
+        "{}",
+        as_columns["columns"]
+    );
+    assert_eq!(as_columns["customers"], Value::Null);
+    let mut read: qudao::features::visits::api::OfflineBundle =
+        serde_json::from_value(as_columns.clone()).unwrap();
+    read.read_columns().unwrap();
+    let rows: Vec<qudao::features::visits::api::PlanCustomer> =
+        serde_json::from_value(bundle["customers"].clone()).unwrap();
+    assert_eq!(read.customers, Some(rows));
+    assert!(bundle.get("columns").is_none());
+    assert!(
+        as_columns.to_string().len() < bundle.to_string().len(),
+        "columns are smaller"
+    );
     // and the prices to take orders with: the lists, and only this rep's customers'
     // agreed prices (the demo agrees one for a customer of each of two reps)
     let agreed: Vec<String> = bundle["prices"]

@@ -16,7 +16,7 @@ use crate::domain::segmentation::Class;
 use crate::domain::tickets::ObjectionInput;
 use crate::domain::visits::{GiftOccasion, Health, VisitInput};
 use crate::error::AppError;
-use crate::wire::FormOrJson;
+use crate::wire::{Coded, ColumnError, FormOrJson};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -217,8 +217,19 @@ pub struct OfflineBundle {
     /// UTC, RFC 3339.
     pub generated_at: String,
     pub plan: TodayPlan,
-    /// Every customer assigned to the user (the plan's lists hold the due ones).
-    pub customers: Vec<PlanCustomer>,
+    /// Every customer assigned to the user (the plan's lists hold the due ones), as
+    /// rows: so to the version before this one, which asks without `columns` and reads
+    /// nothing else. Asked with `columns`, `null` (`None`) and they come in `columns`: a
+    /// tablet on the version before fails to read such a copy, rather than show no
+    /// customers; here, `None` until the columns are read.
+    #[serde(default)]
+    pub customers: Option<Vec<PlanCustomer>>,
+    /// The same customers as columns, for this version (`get_offline_bundle(columns:
+    /// true)`). Kept as text by the main module and read in the card's chunk, with the
+    /// columns' decoder ([`OfflineBundle::read_columns`]); a bundle stored by the version
+    /// before has none.
+    #[serde(default, skip_serializing_if = "crate::wire::is_default")]
+    pub columns: crate::wire::Deferred<CustomerColumns>,
     /// Read by the forms only (`Deferred`, as `prices`).
     pub products: crate::wire::Deferred<Vec<ProductChoice>>,
     /// The price lists and the agreed prices of the user's own customers: the tablet
@@ -233,6 +244,138 @@ pub struct OfflineBundle {
     /// at `generated_at`. Read by the customer's card only (`Deferred`, as `prices`).
     #[serde(default)]
     pub glances: crate::wire::Deferred<Vec<CustomerGlance>>,
+}
+
+/// A bundle's customers written as columns ([`PlanColumns`]) and read back as rows.
+///
+/// A rep's bundle holds thousands of customers. As rows, every customer repeats every
+/// field's name; as columns, each field is named once and the fields whose values repeat
+/// (kind, region, contact, days) write each value once ([`crate::wire::Coded`]):
+/// zhangwei's 15 720 customers take 5.25 MB as rows and 2.46 MB as columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerColumns(pub Vec<PlanCustomer>);
+
+impl Serialize for CustomerColumns {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        PlanColumns::of(&self.0).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerColumns {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        PlanColumns::deserialize(d)?
+            .into_rows()
+            .map(CustomerColumns)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// [`PlanCustomer`]'s fields as columns, row `i` of each being customer `i`'s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanColumns {
+    id: Vec<CustomerId>,
+    code: Vec<String>,
+    name: Vec<String>,
+    kind: Coded<String>,
+    tier: Coded<Option<Class>>,
+    region: Coded<String>,
+    address: Vec<String>,
+    phone: Vec<String>,
+    contact: Coded<String>,
+    rep_name: Coded<Option<String>>,
+    hobbies: Coded<String>,
+    last_visit: Coded<Option<String>>,
+    due: Coded<String>,
+    planned: Coded<String>,
+    overdue_days: Coded<i64>,
+    visits_per_month: Coded<u32>,
+}
+
+impl PlanColumns {
+    pub fn of(rows: &[PlanCustomer]) -> Self {
+        let strings = |f: fn(&PlanCustomer) -> &String| rows.iter().map(f).cloned().collect();
+        Self {
+            id: rows.iter().map(|c| c.id).collect(),
+            code: strings(|c| &c.code),
+            name: strings(|c| &c.name),
+            kind: Coded::of(rows.iter().map(|c| &c.kind)),
+            tier: Coded::of(rows.iter().map(|c| &c.tier)),
+            region: Coded::of(rows.iter().map(|c| &c.region)),
+            address: strings(|c| &c.address),
+            phone: strings(|c| &c.phone),
+            contact: Coded::of(rows.iter().map(|c| &c.contact)),
+            rep_name: Coded::of(rows.iter().map(|c| &c.rep_name)),
+            hobbies: Coded::of(rows.iter().map(|c| &c.hobbies)),
+            last_visit: Coded::of(rows.iter().map(|c| &c.last_visit)),
+            due: Coded::of(rows.iter().map(|c| &c.due)),
+            planned: Coded::of(rows.iter().map(|c| &c.planned)),
+            overdue_days: Coded::of(rows.iter().map(|c| &c.overdue_days)),
+            visits_per_month: Coded::of(rows.iter().map(|c| &c.visits_per_month)),
+        }
+    }
+
+    /// The customers, in order; an error when the columns do not line up.
+    pub fn into_rows(self) -> Result<Vec<PlanCustomer>, ColumnError> {
+        let n = self.id.len();
+        let plain = |column: Vec<String>| {
+            if column.len() == n {
+                Ok(column.into_iter())
+            } else {
+                Err(ColumnError)
+            }
+        };
+        let (mut code, mut name, mut address, mut phone) = (
+            plain(self.code)?,
+            plain(self.name)?,
+            plain(self.address)?,
+            plain(self.phone)?,
+        );
+        let mut kind = self.kind.expand(n)?.into_iter();
+        let mut tier = self.tier.expand(n)?.into_iter();
+        let mut region = self.region.expand(n)?.into_iter();
+        let mut contact = self.contact.expand(n)?.into_iter();
+        let mut rep_name = self.rep_name.expand(n)?.into_iter();
+        let mut hobbies = self.hobbies.expand(n)?.into_iter();
+        let mut last_visit = self.last_visit.expand(n)?.into_iter();
+        let mut due = self.due.expand(n)?.into_iter();
+        let mut planned = self.planned.expand(n)?.into_iter();
+        let mut overdue_days = self.overdue_days.expand(n)?.into_iter();
+        let mut visits_per_month = self.visits_per_month.expand(n)?.into_iter();
+        // every column holds `n` values (checked above): the defaults are never taken
+        Ok(self
+            .id
+            .into_iter()
+            .map(|id| PlanCustomer {
+                id,
+                code: code.next().unwrap_or_default(),
+                name: name.next().unwrap_or_default(),
+                kind: kind.next().unwrap_or_default(),
+                tier: tier.next().unwrap_or_default(),
+                region: region.next().unwrap_or_default(),
+                address: address.next().unwrap_or_default(),
+                phone: phone.next().unwrap_or_default(),
+                contact: contact.next().unwrap_or_default(),
+                rep_name: rep_name.next().unwrap_or_default(),
+                hobbies: hobbies.next().unwrap_or_default(),
+                last_visit: last_visit.next().unwrap_or_default(),
+                due: due.next().unwrap_or_default(),
+                planned: planned.next().unwrap_or_default(),
+                overdue_days: overdue_days.next().unwrap_or_default(),
+                visits_per_month: visits_per_month.next().unwrap_or_default(),
+            })
+            .collect())
+    }
+}
+
+impl OfflineBundle {
+    /// Its customers sent as columns, read into `customers` (a bundle sent as rows stays
+    /// as it is); an error when they do not read.
+    pub fn read_columns(&mut self) -> Result<(), serde_json::Error> {
+        if self.customers.is_none() {
+            self.customers = Some(std::mem::take(&mut self.columns).get()?.0);
+        }
+        Ok(())
+    }
 }
 
 /// One customer's 360° on the tablet, read-only: sales per month, what they owe by age,
@@ -496,9 +639,16 @@ pub struct DrawnToday {
 /// The bundle comes as its JSON text (`Deferred`; on the wire, the bundle itself): the
 /// tablet reads it and keeps the text as it came, so the first load carries no encoder of
 /// the bundle.
+///
+/// `columns`: the customers as columns ([`OfflineBundle::columns`]); the version before
+/// this one asks without it, and gets rows.
 #[server(endpoint = "visits/offline_bundle", input = Json)]
-pub async fn get_offline_bundle() -> Result<crate::wire::Deferred<OfflineBundle>, AppError> {
-    Ok(crate::wire::Deferred::new(&imp::offline_bundle().await?)?)
+pub async fn get_offline_bundle(
+    #[server(default)] columns: bool,
+) -> Result<crate::wire::Deferred<OfflineBundle>, AppError> {
+    Ok(crate::wire::Deferred::new(
+        &imp::offline_bundle(columns).await?,
+    )?)
 }
 
 /// The tablet sends each record as it was stored (`Deferred`: it never reads them whole).
@@ -584,6 +734,50 @@ mod tests {
             ),
             ("", 0, None, "")
         );
+    }
+
+    /// A damaged copy (a column short of a row, a code naming no value) is an error, so
+    /// the page fetches a fresh bundle instead of showing customers with wrong fields.
+    #[test]
+    fn columns_that_do_not_line_up_are_refused() {
+        let rows: Vec<PlanCustomer> = ["a", "b"]
+            .iter()
+            .map(|code| PlanCustomer {
+                id: CustomerId(uuid::Uuid::nil()),
+                code: (*code).into(),
+                name: "店".into(),
+                kind: "terminal".into(),
+                tier: Some(Class::A),
+                region: String::new(),
+                address: String::new(),
+                phone: String::new(),
+                contact: String::new(),
+                rep_name: None,
+                hobbies: String::new(),
+                last_visit: None,
+                due: "2026-12-07".into(),
+                planned: String::new(),
+                overdue_days: 0,
+                visits_per_month: 4,
+            })
+            .collect();
+        let good = serde_json::to_value(CustomerColumns(rows.clone())).unwrap();
+        assert_eq!(
+            serde_json::from_value::<CustomerColumns>(good.clone())
+                .unwrap()
+                .0,
+            rows
+        );
+        let mut short = good.clone();
+        short["name"].as_array_mut().unwrap().pop();
+        let mut stray = good.clone();
+        stray["kind"][1][1] = 7.into();
+        let mut fewer_codes = good;
+        fewer_codes["due"][1].as_array_mut().unwrap().pop();
+        for broken in [short, stray, fewer_codes] {
+            let err = serde_json::from_value::<CustomerColumns>(broken).unwrap_err();
+            assert!(err.to_string().contains("line up"), "{err}");
+        }
     }
 
     /// [`PlanCustomer`] as the version before this one reads it (it is what a tablet
@@ -704,6 +898,65 @@ mod tests {
             }
             every_field.as_object_mut().unwrap().entry("planned").or_insert("".into());
             proptest::prop_assert_eq!(serde_json::from_value::<PlanCustomer>(every_field).unwrap(), c);
+        }
+
+        /// A bundle's customers come back the same as columns, where each value of a
+        /// coded field is written once; a bundle with its customers as rows (what the
+        /// version before asks for and stores) reads as it is.
+        #[test]
+        fn customers_read_the_same_from_columns_and_a_bundle_of_rows_stays_as_it_is(
+            rows in proptest::collection::vec(plan_customer(), 0..12),
+        ) {
+            let as_columns = serde_json::to_string(&CustomerColumns(rows.clone())).unwrap();
+            let back: CustomerColumns = serde_json::from_str(&as_columns).unwrap();
+            proptest::prop_assert_eq!(&back.0, &rows);
+            let columns: serde_json::Value = serde_json::from_str(&as_columns).unwrap();
+            let kinds: std::collections::BTreeSet<&str> = rows.iter().map(|c| c.kind.as_str()).collect();
+            proptest::prop_assert_eq!(columns["kind"][0].as_array().unwrap().len(), kinds.len());
+            proptest::prop_assert_eq!(columns["id"].as_array().unwrap().len(), rows.len());
+
+            let bundle = |customers: Option<Vec<PlanCustomer>>, columns| OfflineBundle {
+                user_id: EmployeeId(uuid::Uuid::nil()),
+                user_name: "张伟".into(),
+                generated_at: "2026-12-07T01:00:00+00:00".into(),
+                plan: TodayPlan {
+                    today: "2026-12-07".into(),
+                    due: Vec::new(),
+                    week: Vec::new(),
+                    capacity: 8,
+                    moved: 0,
+                    unplanned: 0,
+                    done_today: 0,
+                    works_today: true,
+                },
+                customers,
+                columns,
+                products: crate::wire::Deferred::default(),
+                prices: crate::wire::Deferred::default(),
+                trend_months: Vec::new(),
+                glances: crate::wire::Deferred::default(),
+            };
+            let sent = bundle(None, crate::wire::Deferred::new(&CustomerColumns(rows.clone())).unwrap());
+            let text = serde_json::to_string(&sent).unwrap();
+            // the version before cannot read it as a bundle without customers
+            let before = serde_json::from_value::<Vec<PlanCustomerBefore>>(
+                serde_json::from_str::<serde_json::Value>(&text).unwrap()["customers"].clone(),
+            );
+            proptest::prop_assert!(before.is_err());
+            let mut read: OfflineBundle = serde_json::from_str(&text).unwrap();
+            proptest::prop_assert!(read.customers.is_none());
+            read.read_columns().unwrap();
+            proptest::prop_assert_eq!(read.customers.as_ref(), Some(&rows));
+            proptest::prop_assert!(crate::wire::is_default(&read.columns));
+            // as rows: no `columns` key, so the version before reads the same text
+            let text = serde_json::to_string(&bundle(Some(rows.clone()), crate::wire::Deferred::default())).unwrap();
+            proptest::prop_assert!(!text.contains("\"columns\""));
+            let mut read: OfflineBundle = serde_json::from_str(&text).unwrap();
+            read.read_columns().unwrap();
+            proptest::prop_assert_eq!(read.customers.as_ref(), Some(&rows));
+            let before: Vec<PlanCustomerBefore> =
+                serde_json::from_value(serde_json::from_str::<serde_json::Value>(&text).unwrap()["customers"].clone()).unwrap();
+            proptest::prop_assert_eq!(before.len(), rows.len());
         }
 
         /// A waiting record is stored and sent exactly as the typed record (a tablet's

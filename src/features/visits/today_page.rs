@@ -51,6 +51,7 @@ pub fn TodayPage() -> impl IntoView {
         entries,
         visited: Today::waiting_visits(entries, user.as_ref().map(|u| u.id.to_string())),
         status: RwSignal::new(SyncStatus::Starting),
+        customers_failed: RwSignal::new(false),
         retry: StoredValue::new(None),
     };
     // Today's customers as the server plans them, drawn into the page by the server: the
@@ -85,15 +86,15 @@ pub fn TodayPage() -> impl IntoView {
 
     let customer = Memo::new(move |_| {
         let id = selected.get()?;
-        today.bundle.with(|b| {
-            b.as_ref()?
-                .customers
-                .iter()
-                .find(|c| c.id.to_string() == id)
-                .cloned()
-        })
+        today.bundle.with(|b| find_customer(b.as_ref()?, &id))
     });
-    let has_bundle = Memo::new(move |_| today.bundle.with(Option::is_some));
+    // a bundle with all the user's customers (the device's copy shows its plan before
+    // its customers are read)
+    let has_customers = Memo::new(move |_| {
+        today
+            .bundle
+            .with(|b| b.as_ref().is_some_and(|b| b.customers.is_some()))
+    });
     let open_form = move |f: Form| {
         editing.set(None);
         form.set(Some(f));
@@ -140,15 +141,16 @@ pub fn TodayPage() -> impl IntoView {
         // typing in it.
         {move || {
             if let Some(f) = form.get() {
-                // drawn again when a bundle first comes (the form's customer may be in
-                // it), never when a fresh one replaces it
-                has_bundle.track();
+                // drawn again when a bundle's customers first come (the form's customer
+                // may be among them), never when a fresh bundle replaces it (one fetched
+                // comes with its customers read)
+                has_customers.track();
                 let edit = editing.get();
                 // the form's customer as it opened
                 let cust = match &edit {
                     Some(e) => today.bundle.with_untracked(|b| {
                         let id = e.head()?.customer;
-                        b.as_ref().and_then(|b| b.customers.iter().find(|c| c.id.to_string() == id || c.code == id).cloned())
+                        find_customer(b.as_ref()?, &id)
                     }),
                     None => customer.get_untracked(),
                 };
@@ -158,6 +160,14 @@ pub fn TodayPage() -> impl IntoView {
                             {Suspend::new(detail_or_failure(Detail::Form { today, customer: c, form: f, editing: edit, on_done: close }))}
                         </Suspense>
                     }.into_any(),
+                    // not read yet: drawn again when they are
+                    None if !has_customers.get_untracked() => {
+                        if today.customers_failed.get() {
+                            ChunkFailed().into_any()
+                        } else {
+                            view! { <div class="page-loading" aria-busy="true"></div> }.into_any()
+                        }
+                    }
                     None => view! { <p class="banner banner-error" role="alert">{t!(i18n, visits.customer_gone)}</p> }.into_any(),
                 };
             }
@@ -527,7 +537,10 @@ fn PlanList(
             },
             Tab::All => match today.bundle.with(|b| b.as_ref().map(|b| b.customers.clone())) {
                 None => view! { <NoPlan today=today /> }.into_any(),
-                Some(customers) => view! {
+                // sent as columns, not read yet
+                Some(None) if today.customers_failed.get() => ChunkFailed().into_any(),
+                Some(None) => view! { <div class="page-loading" aria-busy="true"></div> }.into_any(),
+                Some(Some(customers)) => view! {
                     <ol class="plan-list">{customers.into_iter().map(row).collect_view()}</ol>
                 }.into_any(),
             },
@@ -580,6 +593,53 @@ fn detail(d: Detail) -> Result<AnyView, ChunkError> {
 #[cfg(not(feature = "hydrate"))]
 async fn detail(d: Detail) -> Result<AnyView, ChunkError> {
     Ok(draw_detail(d))
+}
+
+/// A bundle's customers sent as columns, read in the card's chunk, where their decoder
+/// is: the main module carries only the rows' (the plan's lists, a bundle stored by the
+/// version before), and the first load stays within its budget.
+#[cfg_attr(
+    feature = "hydrate",
+    ::leptos::wasm_split::wasm_split(
+        today_detail,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible
+    )
+)]
+#[cfg(feature = "hydrate")]
+pub(super) fn read_columns(
+    columns: crate::wire::Deferred<super::api::CustomerColumns>,
+) -> Result<Result<Vec<PlanCustomer>, AppError>, ChunkError> {
+    Ok(columns.read_answer().map(|c| c.0))
+}
+
+/// `b` with its customers read, when it has them as columns. An error when they do not
+/// read (a damaged copy); `b` as it is when the chunk cannot be fetched.
+#[cfg(feature = "hydrate")]
+pub(super) async fn with_customers(
+    mut b: super::api::OfflineBundle,
+) -> Result<super::api::OfflineBundle, AppError> {
+    if b.customers.is_none()
+        && let Ok(read) = read_columns(b.columns.clone()).await
+    {
+        b.customers = Some(read?);
+        b.columns = Default::default();
+    }
+    Ok(b)
+}
+
+/// The bundle's customer `id` (or code): among all the user's customers, or, while those
+/// are not read yet (the device's copy was just read, or their chunk could not be
+/// fetched), among the plan's.
+fn find_customer(b: &super::api::OfflineBundle, id: &str) -> Option<PlanCustomer> {
+    let plan = &b.plan;
+    b.customers
+        .iter()
+        .flatten()
+        .chain(&plan.due)
+        .chain(plan.week.iter().flat_map(|d| &d.customers))
+        .find(|c| c.id.to_string() == id || c.code == id)
+        .cloned()
 }
 
 /// `detail`, or what to say when its code could not be fetched.

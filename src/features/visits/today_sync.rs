@@ -54,6 +54,9 @@ pub struct Today {
     /// The customers of the visits waiting in `entries` ([`Today::waiting_visits`]).
     pub(super) visited: Memo<std::collections::BTreeSet<String>>,
     pub(super) status: RwSignal<SyncStatus>,
+    /// The bundle's customers, sent as columns, could not be read (their chunk could not
+    /// be fetched): "my customers" says so.
+    pub(super) customers_failed: RwSignal<bool>,
     /// The next try after the device came back online, while one waits.
     #[cfg_attr(not(feature = "hydrate"), expect(dead_code, reason = "the browser's"))]
     pub(super) retry: StoredValue<Option<TimeoutHandle>>,
@@ -127,9 +130,13 @@ impl Today {
     /// Fetches a fresh bundle (the server's view of the plan) and keeps it on the device.
     #[cfg(feature = "hydrate")]
     pub(super) async fn refresh(self, i18n: leptos_i18n::I18nContext<Locale>) -> bool {
-        let fetched = super::api::get_offline_bundle()
+        let fetched = match super::api::get_offline_bundle(true)
             .await
-            .and_then(|raw| Ok((raw.read_answer()?, raw)));
+            .and_then(|raw| Ok((raw.read_answer()?, raw)))
+        {
+            Ok((b, raw)) => super::today_page::with_customers(b).await.map(|b| (b, raw)),
+            Err(e) => Err(e),
+        };
         match fetched {
             Ok((b, raw)) => {
                 if crate::offline::outbox::save_bundle(raw.text(), b.user_id)
@@ -137,6 +144,10 @@ impl Today {
                     .is_err()
                 {
                     self.status.set(SyncStatus::StorageFull);
+                }
+                let failed = b.customers.is_none();
+                if self.customers_failed.get_untracked() != failed {
+                    self.customers_failed.set(failed);
                 }
                 self.bundle.set(Some(b));
                 self.from_device.set(false);
@@ -154,6 +165,36 @@ impl Today {
                 self.status.set(SyncStatus::Failed(error_message(i18n, &e)));
                 false
             }
+        }
+    }
+
+    /// Reads the customers of the device's copy, sent as columns, in Today's card chunk
+    /// where their decoder is. A fresh bundle that came meanwhile is left as it is.
+    #[cfg(feature = "hydrate")]
+    async fn read_customers(self) {
+        let Some((at, columns)) = self.bundle.with_untracked(|b| {
+            b.as_ref()
+                .filter(|b| b.customers.is_none())
+                .map(|b| (b.generated_at.clone(), b.columns.clone()))
+        }) else {
+            return;
+        };
+        let read = super::today_page::read_columns(columns).await;
+        if self.bundle.is_disposed() {
+            return;
+        }
+        match read {
+            Ok(Ok(rows)) => self.bundle.update(|b| {
+                if let Some(b) = b
+                    .as_mut()
+                    .filter(|b| b.generated_at == at && b.customers.is_none())
+                {
+                    b.customers = Some(rows);
+                    b.columns = Default::default();
+                }
+            }),
+            // no chunk, or a damaged copy: the next fresh bundle replaces it
+            Ok(Err(_)) | Err(_) => self.customers_failed.set(true),
         }
     }
 
@@ -232,7 +273,9 @@ impl Today {
                 if let Some(b) = outbox::load_bundle().await
                     && Some(b.user_id) == me
                 {
+                    // the plan at once; the customers once their chunk has read them
                     self.bundle.set(Some(b));
+                    leptos::task::spawn_local(self.read_customers());
                 }
                 self.reload_entries().await;
                 if self.refresh(i18n).await {

@@ -541,12 +541,14 @@ pub fn preloaded_today() -> Option<DrawnToday> {
         .map(|p| p.0.clone())
 }
 
-pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
+/// The signed-in user's bundle; its customers as columns when `columns` (see
+/// [`OfflineBundle::columns`]).
+pub async fn offline_bundle(columns: bool) -> Result<OfflineBundle, AppError> {
     let (state, user) = context::authorize(Action::WorkWithCustomers).await?;
     let (now_utc, now) = context::now_pair();
     // one consistent state: a payment recorded meanwhile is in every figure or none
     let mut conn = state.pool.begin_read().await?;
-    let (plan, customers) = own_plan_in(&mut conn, &user, now.date()).await?;
+    let (plan, all) = own_plan_in(&mut conn, &user, now.date()).await?;
     // what is still sold: the tablet's order lines and shelf prices pick from these
     let products = db::sales::products(&mut conn, user.company_id)
         .await?
@@ -562,7 +564,13 @@ pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
     let prices =
         db::pricing::entries_for_rep(&mut conn, user.company_id, user.id, now.date()).await?;
     let (trend_months, glances) =
-        glance::glances(&mut conn, user.company_id, user.id, &customers, now.date()).await?;
+        glance::glances(&mut conn, user.company_id, user.id, &all, now.date()).await?;
+    // as rows to the version before, which asks without `columns`
+    let (customers, columns) = if columns {
+        (None, Deferred::new(&CustomerColumns(all))?)
+    } else {
+        (Some(all), Deferred::default())
+    };
     Ok(OfflineBundle {
         prices: Deferred::new(&prices)?,
         trend_months,
@@ -571,6 +579,7 @@ pub async fn offline_bundle() -> Result<OfflineBundle, AppError> {
         user_name: user.name.clone(),
         generated_at: now_utc.to_rfc3339(),
         plan,
+        columns,
         customers,
         products: Deferred::new(&products)?,
     })

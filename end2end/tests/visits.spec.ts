@@ -34,18 +34,22 @@ async function indicator(page: Page) {
   return page.locator(".sync-indicator");
 }
 
-test("a rep records a visit with a photo and an objection offline; both reach the server once and another rep never sees them", async ({ page, context, browser }) => {
-  const stamp = `离线拜访 ${Date.now()}`;
-  const complaint = `瓶盖漏气 ${Date.now()}`;
-  await signedIn(page, "zhangwei");
+/** `login`'s Today, synced, with the service worker in control of the page. */
+async function todaySynced(page: Page, login: string) {
+  await signedIn(page, login);
   await page.goto("/today");
   await hydrated(page);
   await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
-  // the service worker is in control and has kept the page
   await page.waitForFunction(async () => {
     const reg = await navigator.serviceWorker.ready;
     return reg.active !== null && navigator.serviceWorker.controller !== null;
   }, null, { timeout: 20_000 });
+}
+
+test("a rep records a visit with a photo and an objection offline; both reach the server once and another rep never sees them", async ({ page, context, browser }) => {
+  const stamp = `离线拜访 ${Date.now()}`;
+  const complaint = `瓶盖漏气 ${Date.now()}`;
+  await todaySynced(page, "zhangwei");
   await page.reload();
   await hydrated(page);
   await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
@@ -474,14 +478,7 @@ test("a waiting record this version cannot read is refused alone and can only be
 });
 
 test("offline, the rep's customers read from the columns the tablet kept, and from the rows a tablet on the version before kept", async ({ page, context }) => {
-  await signedIn(page, "zhangwei");
-  await page.goto("/today");
-  await hydrated(page);
-  await expect(await indicator(page)).toHaveAttribute("data-state", "synced");
-  await page.waitForFunction(async () => {
-    const reg = await navigator.serviceWorker.ready;
-    return reg.active !== null && navigator.serviceWorker.controller !== null;
-  }, null, { timeout: 20_000 });
+  await todaySynced(page, "zhangwei");
   await expect.poll(() => deviceHolds(page), { timeout: 20_000 }).toEqual({ plan: true, page: true });
   // what the version before asks for and keeps: the customers as rows
   const rows = await (await page.request.post("/api/visits/offline_bundle", { data: {} })).text();

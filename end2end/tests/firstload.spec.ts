@@ -206,3 +206,35 @@ test("no page's code is one function the browser must compile whole", async () =
     expect(sizes.reduce((a, b) => Math.max(a, b), 0), `the largest function of ${file}`).toBeLessThanOrEqual(LARGEST_FUNCTION_BYTES);
   }
 });
+
+test("offline with the plan on the device but Today's chunk not fetched, the plan still shows and its customers' cards and 'my customers' say their code is missing", async ({ page, browser }) => {
+  await signedIn(page, "zhangwei");
+  // a tablet without the service worker's copies: the chunk comes from the network only
+  const fresh = await browser.newContext({
+    storageState: await page.context().storageState(),
+    serviceWorkers: "block",
+  });
+  const tablet = await fresh.newPage();
+  const errors: string[] = [];
+  tablet.on("pageerror", (e) => errors.push(e.message));
+  await tablet.goto("/today");
+  await hydrated(tablet);
+  await expect(tablet.locator(".sync-indicator")).toHaveAttribute("data-state", "synced");
+  await tablet.getByRole("button", { name: "我的客户" }).click();
+  await expect(tablet.locator(".plan-list .plan-pick").first()).toBeVisible();
+
+  // the line drops: the bundle and every chunk fail, the page reads the device's copy
+  await tablet.route(/\/pkg\/(split_|chunk_)[^/]*\.wasm$/, (route) => route.abort("internetdisconnected"));
+  await tablet.route("**/api/visits/offline_bundle", (route) => route.abort("internetdisconnected"));
+  await tablet.reload();
+  await hydrated(tablet);
+  await expect(tablet.locator(".device-copy")).toBeVisible();
+  await tablet.getByRole("button", { name: "我的客户" }).click();
+  await expect(tablet.locator(".chunk-failed")).toContainText("这部分页面未能加载");
+  await tablet.getByRole("button", { name: "今天" }).click();
+  await tablet.locator(".plan-list .plan-pick").first().click();
+  await expect(tablet.locator(".chunk-failed")).toContainText("这部分页面未能加载");
+  // only the failed fetches we caused: no panic
+  expect(errors.filter((e) => e !== "Failed to fetch")).toEqual([]);
+  await fresh.close();
+});

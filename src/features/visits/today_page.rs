@@ -141,10 +141,6 @@ pub fn TodayPage() -> impl IntoView {
         // typing in it.
         {move || {
             if let Some(f) = form.get() {
-                // drawn again when a bundle's customers first come (the form's customer
-                // may be among them), never when a fresh bundle replaces it (one fetched
-                // comes with its customers read)
-                has_customers.track();
                 let edit = editing.get();
                 // the form's customer as it opened
                 let cust = match &edit {
@@ -160,8 +156,10 @@ pub fn TodayPage() -> impl IntoView {
                             {Suspend::new(detail_or_failure(Detail::Form { today, customer: c, form: f, editing: edit, on_done: close }))}
                         </Suspense>
                     }.into_any(),
-                    // not read yet: drawn again when they are
-                    None if !has_customers.get_untracked() => {
+                    // not read yet: drawn again when they come (tracked only here: a
+                    // form that is open is never drawn again, which would lose what the
+                    // rep is typing in it)
+                    None if !has_customers.get() => {
                         if today.customers_failed.get() {
                             ChunkFailed().into_any()
                         } else {

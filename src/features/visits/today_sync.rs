@@ -146,7 +146,9 @@ impl Today {
                     self.status.set(SyncStatus::StorageFull);
                 }
                 let failed = b.customers.is_none();
-                if self.customers_failed.get_untracked() != failed {
+                // (the page may have been left meanwhile: `try_`, no panic; `set` then
+                // does nothing)
+                if self.customers_failed.try_get_untracked() != Some(failed) {
                     self.customers_failed.set(failed);
                 }
                 self.bundle.set(Some(b));
@@ -172,26 +174,28 @@ impl Today {
     /// where their decoder is. A fresh bundle that came meanwhile is left as it is.
     #[cfg(feature = "hydrate")]
     async fn read_customers(self) {
-        let Some((at, columns)) = self.bundle.with_untracked(|b| {
-            b.as_ref()
-                .filter(|b| b.customers.is_none())
-                .map(|b| (b.generated_at.clone(), b.columns.clone()))
-        }) else {
+        // (the page may have been left while the copy was read: `try_`, no panic)
+        let Some((at, columns)) = self
+            .bundle
+            .try_with_untracked(|b| {
+                b.as_ref()
+                    .filter(|b| b.customers.is_none())
+                    .map(|b| (b.generated_at.clone(), b.columns.clone()))
+            })
+            .flatten()
+        else {
             return;
         };
         let read = super::today_page::read_columns(columns).await;
-        if self.bundle.is_disposed() {
-            return;
-        }
         match read {
-            Ok(Ok(rows)) => self.bundle.update(|b| {
-                if let Some(b) = b
-                    .as_mut()
-                    .filter(|b| b.generated_at == at && b.customers.is_none())
-                {
+            // only into the copy it was read from: a fresh bundle came with its own
+            Ok(Ok(rows)) => self.bundle.maybe_update(|b| match b.as_mut() {
+                Some(b) if b.generated_at == at && b.customers.is_none() => {
                     b.customers = Some(rows);
                     b.columns = Default::default();
+                    true
                 }
+                _ => false,
             }),
             // no chunk, or a damaged copy: the next fresh bundle replaces it
             Ok(Err(_)) | Err(_) => self.customers_failed.set(true),

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { hydrated, signedIn } from "./helpers";
@@ -113,9 +113,10 @@ test("a rep's Today works after the same first load; its card and forms then wor
   await fresh.close();
 });
 
-test("a part of the app whose code cannot be fetched says so and offers a retry, instead of a dead page", async ({ page, browser }) => {
+/** zhangwei's tablet without the service worker's copies (a chunk comes from the network
+ * only), and the page errors it reports. */
+async function tabletWithoutServiceWorker(page: Page, browser: Browser) {
   await signedIn(page, "zhangwei");
-  // a tablet without the service worker's copies, on a line that drops every chunk
   const fresh = await browser.newContext({
     storageState: await page.context().storageState(),
     serviceWorkers: "block",
@@ -123,6 +124,12 @@ test("a part of the app whose code cannot be fetched says so and offers a retry,
   const tablet = await fresh.newPage();
   const errors: string[] = [];
   tablet.on("pageerror", (e) => errors.push(e.message));
+  return { fresh, tablet, errors };
+}
+
+test("a part of the app whose code cannot be fetched says so and offers a retry, instead of a dead page", async ({ page, browser }) => {
+  // on a line that drops every chunk
+  const { fresh, tablet, errors } = await tabletWithoutServiceWorker(page, browser);
   await tablet.route(/\/pkg\/(split_|chunk_)[^/]*\.wasm$/, (route) => route.abort("internetdisconnected"));
   await tablet.goto("/today");
   await hydrated(tablet);
@@ -208,15 +215,7 @@ test("no page's code is one function the browser must compile whole", async () =
 });
 
 test("offline with the plan on the device but Today's chunk not fetched, the plan still shows and its customers' cards and 'my customers' say their code is missing", async ({ page, browser }) => {
-  await signedIn(page, "zhangwei");
-  // a tablet without the service worker's copies: the chunk comes from the network only
-  const fresh = await browser.newContext({
-    storageState: await page.context().storageState(),
-    serviceWorkers: "block",
-  });
-  const tablet = await fresh.newPage();
-  const errors: string[] = [];
-  tablet.on("pageerror", (e) => errors.push(e.message));
+  const { fresh, tablet, errors } = await tabletWithoutServiceWorker(page, browser);
   await tablet.goto("/today");
   await hydrated(tablet);
   await expect(tablet.locator(".sync-indicator")).toHaveAttribute("data-state", "synced");

@@ -159,13 +159,7 @@ pub fn TodayPage() -> impl IntoView {
                     // not read yet: drawn again when they come (tracked only here: a
                     // form that is open is never drawn again, which would lose what the
                     // rep is typing in it)
-                    None if !has_customers.get() => {
-                        if today.customers_failed.get() {
-                            ChunkFailed().into_any()
-                        } else {
-                            view! { <div class="page-loading" aria-busy="true"></div> }.into_any()
-                        }
-                    }
+                    None if !has_customers.get() => customers_pending(today),
                     None => view! { <p class="banner banner-error" role="alert">{t!(i18n, visits.customer_gone)}</p> }.into_any(),
                 };
             }
@@ -536,8 +530,7 @@ fn PlanList(
             Tab::All => match today.bundle.with(|b| b.as_ref().map(|b| b.customers.clone())) {
                 None => view! { <NoPlan today=today /> }.into_any(),
                 // sent as columns, not read yet
-                Some(None) if today.customers_failed.get() => ChunkFailed().into_any(),
-                Some(None) => view! { <div class="page-loading" aria-busy="true"></div> }.into_any(),
+                Some(None) => customers_pending(today),
                 Some(Some(customers)) => view! {
                     <ol class="plan-list">{customers.into_iter().map(row).collect_view()}</ol>
                 }.into_any(),
@@ -638,6 +631,16 @@ fn find_customer(b: &super::api::OfflineBundle, id: &str) -> Option<PlanCustomer
         .chain(plan.week.iter().flat_map(|d| &d.customers))
         .find(|c| c.id.to_string() == id || c.code == id)
         .cloned()
+}
+
+/// While the bundle's customers are not read yet: loading, or, when their chunk could not
+/// be fetched, what to say.
+fn customers_pending(today: Today) -> AnyView {
+    if today.customers_failed.get() {
+        ChunkFailed().into_any()
+    } else {
+        view! { <div class="page-loading" aria-busy="true"></div> }.into_any()
+    }
 }
 
 /// `detail`, or what to say when its code could not be fetched.

@@ -159,6 +159,34 @@ impl CustomerCode {
     }
 }
 
+/// A customer search's words: what the user typed, split at spaces (and control
+/// characters, which nobody types), lower-cased; at most 5 words of at most 40
+/// characters.
+pub fn search_words(raw: &str) -> Vec<String> {
+    raw.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .map(|w| w.to_lowercase().chars().take(40).collect())
+        .collect()
+}
+
+/// The text a customer search looks in: each field lower-cased and closed by U+001F, so
+/// that no word is found across two fields (`search_words` never holds one).
+pub fn search_text<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> String {
+    let mut out = String::new();
+    for f in fields {
+        out.push_str(&f.as_ref().to_lowercase());
+        out.push('\u{1f}');
+    }
+    out
+}
+
+/// Whether a customer's [`search_text`] holds every one of `words` (all of them, in any
+/// order and any field: `百货 江北` finds 重庆百货 in 江北区).
+pub fn holds_words(text: &str, words: &[String]) -> bool {
+    words.iter().all(|w| text.contains(w.as_str()))
+}
+
 /// Longest chain of parents followed before giving up; real networks are two or three
 /// levels deep, so a longer chain means corrupt data, treated like a cycle.
 pub const MAX_HIERARCHY_DEPTH: usize = 64;
@@ -272,6 +300,19 @@ mod tests {
         );
     }
 
+    #[test]
+    fn search_words_are_lowercased_and_bounded() {
+        assert_eq!(
+            search_words("  CQ  百货 "),
+            vec!["cq".to_owned(), "百货".to_owned()]
+        );
+        assert_eq!(search_words("a b c d e f g").len(), 5);
+        assert_eq!(search_words(&"长".repeat(50))[0].chars().count(), 40);
+        // nothing typed is no word: every customer is found
+        assert!(search_words(" \t ").is_empty());
+        assert!(holds_words("anything", &search_words("")));
+    }
+
     proptest! {
         /// Accepting every allowed edge of a random forest, one by one, never creates a
         /// cycle: following parents from any node always ends.
@@ -303,6 +344,34 @@ mod tests {
                 prop_assert!(!s.is_empty() && s.chars().count() <= 32);
                 prop_assert!(!s.chars().any(char::is_whitespace));
                 prop_assert_eq!(CustomerCode::parse(s).unwrap(), code.clone());
+            }
+        }
+
+        /// A search finds a customer exactly when every word it typed is in one of the
+        /// customer's fields, whatever the case; never in two fields run together.
+        #[test]
+        fn a_search_finds_exactly_the_words_one_field_holds(
+            fields in proptest::collection::vec("[a-cA-C重庆百货Σ \\x1f]{0,6}", 1..5),
+            cut in (0usize..40, 0usize..8),
+            typed in "[a-cA-C重庆百货Σ \\x1f]{0,8}",
+            own: bool,
+        ) {
+            // a word cut from the fields run together (often across two of them), or typed
+            let joined: Vec<char> = fields.concat().chars().collect();
+            let start = cut.0.min(joined.len());
+            let end = (start + cut.1).min(joined.len());
+            let query = if own { joined[start..end].iter().collect() } else { typed };
+            let words = search_words(&query);
+            let text = search_text(&fields);
+            let expected = words
+                .iter()
+                .all(|w| fields.iter().any(|f| f.to_lowercase().contains(w.as_str())));
+            prop_assert_eq!(holds_words(&text, &words), expected);
+            // each word of a field, in any case, finds it
+            for f in &fields {
+                for w in f.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()) {
+                    prop_assert!(holds_words(&text, &search_words(&w.to_uppercase())));
+                }
             }
         }
     }

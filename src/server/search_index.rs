@@ -144,7 +144,7 @@ fn matches(e: &Entry, scope: Scope, f: &ListFilter) -> bool {
         && f.rep.is_none_or(|r| e.rep_id == r)
         && f.parent.is_none_or(|p| e.parent_id == Some(p))
         && f.tier.is_none_or(|t| t.keeps(e.tier))
-        && f.words.iter().all(|w| e.search_text.contains(w.as_str()))
+        && crate::domain::customer::holds_words(&e.search_text, &f.words)
 }
 
 fn compare(a: &Entry, b: &Entry, sort: SortKey, descending: bool) -> Ordering {

@@ -57,6 +57,33 @@ pub struct PlanCustomer {
     #[serde(default)]
     pub overdue_days: i64,
     pub visits_per_month: u32,
+    /// The pinyin initials of the name in each of its readings, space-separated (重庆百货:
+    /// `cqbh zqbh`), so "我的客户" finds them as the office list does. Only in a
+    /// bundle's list of all the customers asked as columns (a plan's lists leave it empty
+    /// and out of the JSON).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub initials: String,
+}
+
+impl PlanCustomer {
+    /// What "我的客户" searches, as the office list does: code, name, contact, phone,
+    /// address, region and the name's pinyin initials
+    /// ([`crate::domain::customer::search_text`]).
+    pub fn search_text(&self) -> String {
+        crate::domain::customer::search_text(
+            [
+                &self.code,
+                &self.name,
+                &self.contact,
+                &self.phone,
+                &self.address,
+                &self.region,
+            ]
+            .into_iter()
+            .map(String::as_str)
+            .chain(self.initials.split(' ')),
+        )
+    }
 }
 
 /// One day of the week view.
@@ -289,6 +316,9 @@ pub struct PlanColumns {
     planned: Coded<String>,
     overdue_days: Coded<i64>,
     visits_per_month: Coded<u32>,
+    /// None at all (`[]`) when no customer has any, as from a server without them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    initials: Vec<String>,
 }
 
 impl PlanColumns {
@@ -311,6 +341,11 @@ impl PlanColumns {
             planned: Coded::of(rows.iter().map(|c| &c.planned)),
             overdue_days: Coded::of(rows.iter().map(|c| &c.overdue_days)),
             visits_per_month: Coded::of(rows.iter().map(|c| &c.visits_per_month)),
+            initials: if rows.iter().all(|c| c.initials.is_empty()) {
+                Vec::new()
+            } else {
+                strings(|c| &c.initials)
+            },
         }
     }
 
@@ -341,6 +376,10 @@ impl PlanColumns {
         let mut planned = self.planned.expand(n)?.into_iter();
         let mut overdue_days = self.overdue_days.expand(n)?.into_iter();
         let mut visits_per_month = self.visits_per_month.expand(n)?.into_iter();
+        let mut initials = match self.initials.len() {
+            0 => Vec::new().into_iter(),
+            _ => plain(self.initials)?,
+        };
         // every column holds `n` values (checked above): the defaults are never taken
         Ok(self
             .id
@@ -362,6 +401,8 @@ impl PlanColumns {
                 planned: planned.next().unwrap_or_default(),
                 overdue_days: overdue_days.next().unwrap_or_default(),
                 visits_per_month: visits_per_month.next().unwrap_or_default(),
+                // none when the column is empty
+                initials: initials.next().unwrap_or_default(),
             })
             .collect())
     }
@@ -736,6 +777,44 @@ mod tests {
         );
     }
 
+    /// "我的客户" finds a customer by what the office list searches: any word of the code,
+    /// name, contact, phone, address or region, in any case, and the name's pinyin
+    /// initials in each reading; not by what it does not (hobbies, the rep), nor by a word
+    /// run across two fields.
+    #[test]
+    fn a_tablet_finds_a_customer_as_the_office_list_does() {
+        use crate::domain::customer::{holds_words, search_words};
+        let text = r#"{"id":"00000000-0000-0000-0000-000000000000","code":"CQ-001","name":"重庆百货",
+            "kind":"terminal","region":"江北区 观音桥","address":"建新北路 8 号","phone":"13800000000",
+            "contact":"王经理","hobbies":"钓鱼","rep_name":"张伟","due":"2026-12-07","visits_per_month":2,
+            "initials":"cqbh zqbh"}"#;
+        let c: PlanCustomer = serde_json::from_str(text).unwrap();
+        let t = c.search_text();
+        for q in [
+            "cq-001",
+            "重庆",
+            "CQBH",
+            "zqbh",
+            "观音桥 百货",
+            "13800",
+            "王经理",
+            "建新北路",
+            "  ",
+        ] {
+            assert!(holds_words(&t, &search_words(q)), "{q}");
+        }
+        for q in [
+            "钓鱼",
+            "张伟",
+            "重庆百货江北区",
+            "cqbhx",
+            "百货 南岸",
+            "13800000000王",
+        ] {
+            assert!(!holds_words(&t, &search_words(q)), "{q}");
+        }
+    }
+
     /// A damaged copy (a column short of a row, a code naming no value) is an error, so
     /// the page fetches a fresh bundle instead of showing customers with wrong fields.
     #[test]
@@ -759,6 +838,7 @@ mod tests {
                 planned: String::new(),
                 overdue_days: 0,
                 visits_per_month: 4,
+                initials: "d".into(),
             })
             .collect();
         let good = serde_json::to_value(CustomerColumns(rows.clone())).unwrap();
@@ -772,9 +852,12 @@ mod tests {
         short["name"].as_array_mut().unwrap().pop();
         let mut stray = good.clone();
         stray["kind"][1][1] = 7.into();
-        let mut fewer_codes = good;
+        let mut fewer_codes = good.clone();
         fewer_codes["due"][1].as_array_mut().unwrap().pop();
-        for broken in [short, stray, fewer_codes] {
+        // initials for some customers but not all
+        let mut few_initials = good;
+        few_initials["initials"].as_array_mut().unwrap().pop();
+        for broken in [short, stray, fewer_codes, few_initials] {
             let err = serde_json::from_value::<CustomerColumns>(broken).unwrap_err();
             assert!(err.to_string().contains("line up"), "{err}");
         }
@@ -829,13 +912,14 @@ mod tests {
                 prop_oneof![Just(String::new()), "2026-12-1[0-3]"],
                 0i64..40,
                 0u32..9,
+                prop_oneof![Just(String::new()), "[a-z0-9]{1,4}( [a-z0-9]{1,4}){0,2}"],
             ),
         )
             .prop_map(
                 |(
                     (id, code, name, kind, tier),
                     (region, address, phone, contact, rep_name, hobbies),
-                    (last_visit, due, planned, overdue_days, visits_per_month),
+                    (last_visit, due, planned, overdue_days, visits_per_month, initials),
                 )| PlanCustomer {
                     id: CustomerId(uuid::Uuid::from_u128(id)),
                     code,
@@ -853,6 +937,7 @@ mod tests {
                     planned,
                     overdue_days,
                     visits_per_month,
+                    initials,
                 },
             )
     }
@@ -871,6 +956,7 @@ mod tests {
             proptest::prop_assert_eq!(keys.contains_key("rep_name"), c.rep_name.is_some());
             proptest::prop_assert_eq!(keys.contains_key("last_visit"), c.last_visit.is_some());
             proptest::prop_assert_eq!(keys.contains_key("planned"), !c.planned.is_empty());
+            proptest::prop_assert_eq!(keys.contains_key("initials"), !c.initials.is_empty());
             proptest::prop_assert!(keys.values().all(|v| !v.is_null()), "{}", text);
             let before: PlanCustomerBefore = serde_json::from_str(&text).unwrap();
             let as_before = PlanCustomerBefore {
@@ -914,6 +1000,11 @@ mod tests {
             let kinds: std::collections::BTreeSet<&str> = rows.iter().map(|c| c.kind.as_str()).collect();
             proptest::prop_assert_eq!(columns["kind"][0].as_array().unwrap().len(), kinds.len());
             proptest::prop_assert_eq!(columns["id"].as_array().unwrap().len(), rows.len());
+            // the initials' column: absent when nobody has any (a plan's customers, a
+            // server without them), else one per customer
+            let initials = columns.get("initials").map(|i| i.as_array().unwrap().len());
+            let none = rows.iter().all(|c| c.initials.is_empty());
+            proptest::prop_assert_eq!(initials, (!none).then_some(rows.len()));
 
             let bundle = |customers: Option<Vec<PlanCustomer>>, columns| OfflineBundle {
                 user_id: EmployeeId(uuid::Uuid::nil()),

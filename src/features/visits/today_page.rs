@@ -68,6 +68,12 @@ pub fn TodayPage() -> impl IntoView {
     })
     .into_inner();
     let tab = RwSignal::new(Tab::Today);
+    // "我的客户"'s search and how many it shows: kept while a card is open, so the rep
+    // comes back to the list as they left it
+    let search = AllSearch {
+        query: RwSignal::new(String::new()),
+        limit: RwSignal::new(ALL_PAGE),
+    };
     let selected = RwSignal::new(None::<String>);
     let form = RwSignal::new(None::<Form>);
     // a refused record being corrected: its entry, kept to be replaced under its id
@@ -178,7 +184,7 @@ pub fn TodayPage() -> impl IntoView {
                     }.into_any()
                 }
                 None => view! {
-                    <PlanList today=today tab=tab drawn=drawn.clone() on_pick=Callback::new(move |id: String| selected.set(Some(id))) />
+                    <PlanList today=today tab=tab search=search drawn=drawn.clone() on_pick=Callback::new(move |id: String| selected.set(Some(id))) />
                 }.into_any(),
             }
         }}
@@ -474,6 +480,7 @@ fn NoPlan(today: Today) -> impl IntoView {
 fn PlanList(
     today: Today,
     tab: RwSignal<Tab>,
+    search: AllSearch,
     drawn: Option<DrawnToday>,
     on_pick: Callback<String>,
 ) -> impl IntoView {
@@ -494,6 +501,14 @@ fn PlanList(
             })
         });
         later_plan(from_bundle, drawn.clone())
+    });
+    // whether the bundle is there, and its customers read: "我的客户" is drawn again
+    // only when this changes, never by a sync while the rep is typing a search (the list
+    // follows the bundle by itself)
+    let customers_read = Memo::new(move |_| {
+        today
+            .bundle
+            .with(|b| b.as_ref().map(|b| b.customers.is_some()))
     });
     view! {
         {move || match tab.get() {
@@ -527,12 +542,15 @@ fn PlanList(
                     </div>
                 }.into_any(),
             },
-            Tab::All => match today.bundle.with(|b| b.as_ref().map(|b| b.customers.clone())) {
+            Tab::All => match customers_read.get() {
                 None => view! { <NoPlan today=today /> }.into_any(),
                 // sent as columns, not read yet
-                Some(None) => customers_pending(today),
-                Some(Some(customers)) => view! {
-                    <ol class="plan-list">{customers.into_iter().map(row).collect_view()}</ol>
+                Some(false) => customers_pending(today),
+                // drawn from the card's chunk, with the search
+                Some(true) => view! {
+                    <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
+                        {Suspend::new(detail_or_failure(Detail::All { today, search, on_pick }))}
+                    </Suspense>
                 }.into_any(),
             },
         }}
@@ -562,6 +580,11 @@ enum Detail {
         form: Form,
         editing: Option<OutboxEntry>,
         on_done: Callback<()>,
+    },
+    All {
+        today: Today,
+        search: AllSearch,
+        on_pick: Callback<String>,
     },
 }
 
@@ -663,6 +686,108 @@ fn draw_detail(d: Detail) -> AnyView {
             editing,
             on_done,
         } => view! { <RecordForm today customer form editing on_done /> }.into_any(),
+        Detail::All {
+            today,
+            search,
+            on_pick,
+        } => view! { <AllCustomers today search on_pick /> }.into_any(),
+    }
+}
+
+/// How many customers "我的客户" draws at first, and how many more each tap on "more".
+const ALL_PAGE: usize = 50;
+
+/// "我的客户"'s search as the rep left it.
+#[derive(Debug, Clone, Copy)]
+struct AllSearch {
+    query: RwSignal<String>,
+    /// How many of the customers found are drawn.
+    limit: RwSignal<usize>,
+}
+
+/// "我的客户": every customer of the rep, in route order, found as the office list finds
+/// them (each word typed in the code, name, contact, phone, address, region or the name's
+/// pinyin initials), and drawn [`ALL_PAGE`] at a time: a rep has thousands, and drawing
+/// them all would hold a tablet for seconds. In the card's chunk, with the columns'
+/// decoder, so the search costs the first load nothing.
+#[component]
+fn AllCustomers(today: Today, search: AllSearch, on_pick: Callback<String>) -> impl IntoView {
+    use crate::domain::customer::{holds_words, search_words};
+    let i18n = use_i18n();
+    let AllSearch { query, limit } = search;
+    // each customer's search text, once per bundle
+    let texts = Memo::new(move |_| {
+        today.bundle.with(|b| {
+            b.as_ref()
+                .and_then(|b| b.customers.as_ref())
+                .map(|all| {
+                    all.iter()
+                        .map(PlanCustomer::search_text)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    // the positions of the customers found, in the list's order
+    let found = Memo::new(move |_| {
+        let words = search_words(&query.get());
+        texts.with(|texts| {
+            texts
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| holds_words(t, &words))
+                .map(|(i, _)| i)
+                .collect::<Vec<usize>>()
+        })
+    });
+    let rows = move || {
+        let shown = limit.get();
+        let customers: Vec<PlanCustomer> = found.with(|found| {
+            today.bundle.with(|b| {
+                let all = b
+                    .as_ref()
+                    .and_then(|b| b.customers.as_deref())
+                    .unwrap_or_default();
+                found
+                    .iter()
+                    .take(shown)
+                    .filter_map(|&i| all.get(i).cloned())
+                    .collect()
+            })
+        });
+        customers
+            .into_iter()
+            .map(|c| plan_row(i18n, today, on_pick, c))
+            .collect_view()
+    };
+    let count = move || {
+        let (n, total) = (found.with(Vec::len), texts.with(Vec::len));
+        if query.with(|q| search_words(q).is_empty()) {
+            t_string!(i18n, customers.count, count = total).to_string()
+        } else {
+            t_string!(i18n, visits.found_count, n = n, total = total).to_string()
+        }
+    };
+    let left = move || found.with(Vec::len).saturating_sub(limit.get());
+    view! {
+        <div class="cust-search today-search" role="search">
+            <label class="visually-hidden" for="today-q">{t!(i18n, customers.search)}</label>
+            <input id="today-q" type="search" enterkeyhint="search" autocomplete="off"
+                placeholder=move || t_string!(i18n, customers.search_placeholder).to_string()
+                prop:value=move || query.get()
+                on:input=move |ev| {
+                    query.set(event_target_value(&ev));
+                    limit.set(ALL_PAGE);
+                } />
+        </div>
+        <p class="muted" role="status" data-testid="all-count">{count}</p>
+        {move || found.with(Vec::is_empty).then(|| view! { <p class="muted">{t!(i18n, customers.empty)}</p> })}
+        <ol class="plan-list" aria-label=move || t_string!(i18n, visits.tab_all).to_string()>{rows}</ol>
+        {move || (left() > 0).then(|| view! {
+            <button type="button" class="button all-more" on:click=move |_| limit.update(|n| *n += ALL_PAGE)>
+                {move || t_string!(i18n, visits.show_more, n = left().min(ALL_PAGE), left = left()).to_string()}
+            </button>
+        })}
     }
 }
 

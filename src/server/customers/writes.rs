@@ -2,7 +2,7 @@
 //! command line and the demo seed. It resolves references (parent by code, rep by
 //! login), applies the hierarchy rule, derives the search text and completeness score,
 //! writes the row and records the history. Callers own the transaction.
-use crate::domain::customer::{CustomerKind, check_parent};
+use crate::domain::customer::{CustomerKind, check_parent, search_words};
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::profile::{self, CustomerDraft, FieldChange, Values};
 use crate::domain::segmentation::Class;
@@ -21,22 +21,13 @@ const MAX_INITIAL_VARIANTS: usize = 8;
 /// The text searches look in: code, name, contact, phone, address and region, lower-cased,
 /// then the pinyin initials of the name in every reading (so `cqbh` finds 重庆百货).
 pub fn search_text(values: &Values) -> String {
-    let mut out = String::new();
-    for key in [
+    let fields = [
         "code", "name", "contact", "phone", "address", "district", "township",
-    ] {
-        if let Some(v) = values.get(key) {
-            out.push_str(&v.to_lowercase());
-            out.push('\u{1f}');
-        }
-    }
-    if let Some(name) = values.get("name") {
-        for variant in initials(name) {
-            out.push_str(&variant);
-            out.push('\u{1f}');
-        }
-    }
-    out
+    ]
+    .into_iter()
+    .filter_map(|key| values.get(key).cloned());
+    let names = values.get("name").map(|n| initials(n)).unwrap_or_default();
+    crate::domain::customer::search_text(fields.chain(names))
 }
 
 /// Pinyin initials of `name`, one string per combination of readings (capped). Letters
@@ -68,14 +59,6 @@ pub fn initials(name: &str) -> Vec<String> {
     }
     variants.retain(|v| !v.is_empty());
     variants
-}
-
-/// Search input as the lower-cased words of a list query.
-pub fn search_words(raw: &str) -> Vec<String> {
-    raw.split_whitespace()
-        .take(5)
-        .map(|w| w.to_lowercase().chars().take(40).collect())
-        .collect()
 }
 
 /// What references can resolve to: customers by code with their parents, and active
@@ -515,15 +498,6 @@ mod tests {
         let t = search_text(&v);
         assert!(t.contains("cq-001") && t.contains("重庆百货") && t.contains("cqbh"));
         assert!(t.contains("13800000000"));
-    }
-
-    #[test]
-    fn search_words_are_lowercased_and_bounded() {
-        assert_eq!(
-            search_words("  CQ  百货 "),
-            vec!["cq".to_owned(), "百货".to_owned()]
-        );
-        assert_eq!(search_words("a b c d e f g").len(), 5);
     }
 
     /// What the list's address asks for becomes the repository's filter: blanks are no

@@ -96,6 +96,7 @@ fn plan_customer(r: repo::PlanRow, freq: &Frequencies, today: NaiveDate) -> Plan
         overdue_days,
         visits_per_month: per_month,
         planned: String::new(),
+        initials: String::new(),
     }
 }
 
@@ -567,6 +568,11 @@ pub async fn offline_bundle(columns: bool) -> Result<OfflineBundle, AppError> {
         glance::glances(&mut conn, user.company_id, user.id, &all, now.date()).await?;
     // as rows to the version before, which asks without `columns`
     let (customers, columns) = if columns {
+        // for "我的客户"'s search, as the office list's (`cqbh` finds 重庆百货)
+        let mut all = all;
+        for c in &mut all {
+            c.initials = crate::server::customers::writes::initials(&c.name).join(" ");
+        }
         (None, Deferred::new(&CustomerColumns(all))?)
     } else {
         (Some(all), Deferred::default())

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { expectNoHorizontalScroll, hydrated, signIn, signedIn } from "./helpers";
+import { expectNoHorizontalScroll, expectTouchTargets, hydrated, signIn, signedIn } from "./helpers";
 
 const shots = process.env.QUDAO_SHOTS;
 
@@ -133,6 +133,9 @@ test("a rep records a visit with a photo and an objection offline; both reach th
   await hydrated(lina);
   await expect(await indicator(lina)).toHaveAttribute("data-state", "synced");
   await lina.getByRole("button", { name: "我的客户" }).click();
+  await expect(lina.locator(".plan-list .plan-pick").first()).toBeVisible();
+  await lina.getByRole("searchbox", { name: "搜索" }).fill(name);
+  await expect(lina.getByText("没有符合条件的客户。")).toBeVisible();
   await expect(lina.locator(".plan-list")).not.toContainText(name);
   await other.close();
 });
@@ -512,8 +515,11 @@ test("offline, the rep's customers read from the columns the tablet kept, and fr
     await hydrated(page);
     await expect(page.locator(".device-copy")).toBeVisible();
     await page.getByRole("button", { name: "我的客户" }).click();
-    await expect(page.locator(".plan-list .plan-pick")).toHaveCount(mine.length);
-    // one that only the whole list holds: the card opens
+    await expect(page.getByTestId("all-count")).toHaveText(`共 ${mine.length} 个客户`);
+    await expect(page.locator(".plan-list .plan-pick")).toHaveCount(Math.min(mine.length, 50));
+    // one that only the whole list holds, found by its name: the card opens
+    await page.getByRole("searchbox", { name: "搜索" }).fill(other!.name);
+    await expect(page.locator(".plan-list .plan-pick")).toHaveCount(1);
     await page.locator(".plan-pick", { hasText: other!.name }).click();
     await expect(page.getByRole("heading", { name: other!.name })).toBeVisible();
   };
@@ -534,4 +540,80 @@ test("offline, the rep's customers read from the columns the tablet kept, and fr
   expect(await kept()).toBe(rows);
   await allOffline();
   await context.setOffline(false);
+});
+
+test("'my customers' finds a rep's customer by code, by a word of the name or by its pinyin initials, fifty at a time, and keeps the search while a card is open", async ({ page, browser }) => {
+  await todaySynced(page, "zhangwei");
+  // the rep's customers as the tablet gets them: columns, with the names' initials
+  const sent = await (await page.request.post("/api/visits/offline_bundle", { data: { columns: true } })).json();
+  type Coded = [string[], number[]];
+  const cols = sent.columns as {
+    id: string[]; code: string[]; name: string[]; initials: string[];
+    address: string[]; phone: string[]; contact: Coded; region: Coded;
+  };
+  const decoded = (c: Coded) => c[1].map((k) => c[0][k]);
+  const [contact, region] = [decoded(cols.contact), decoded(cols.region)];
+  const n = cols.id.length;
+  expect(n).toBeGreaterThan(0);
+  expect(cols.initials).toHaveLength(n);
+  const picks = page.locator(".plan-list .plan-pick");
+  const count = page.getByTestId("all-count");
+  const search = page.getByRole("searchbox", { name: "搜索" });
+  await page.getByRole("button", { name: "我的客户", exact: true }).click();
+  await expect(count).toHaveText(`共 ${n} 个客户`);
+  // fifty drawn, then fifty more on each tap, until every one is there
+  await expect(picks).toHaveCount(Math.min(n, 50));
+  if (shots) await page.screenshot({ path: `${shots}/today-my-customers-more.png`, fullPage: true });
+  for (let shown = 50; shown < n; shown += 50) {
+    await page.getByRole("button", { name: `再显示 ${Math.min(50, n - shown)} 个（还有 ${n - shown} 个）` }).click();
+    await expect(picks).toHaveCount(Math.min(n, shown + 50));
+  }
+  await expect(page.locator(".all-more")).toHaveCount(0);
+  expect([...(await ids(page))].sort()).toEqual([...cols.id].sort());
+
+  // the last customer by code, typed in lower case: found among the first drawn
+  const last = n - 1;
+  await search.fill(cols.code[last].toLowerCase());
+  await expect(page.locator(`.plan-pick[data-id="${cols.id[last]}"]`)).toBeVisible();
+  await expect(count).toContainText("找到");
+  // by its name's initials in capitals (the office list's rule): every one found holds them
+  const i = cols.initials.findIndex((v) => /^[a-z]{2,}/.test(v));
+  expect(i).toBeGreaterThanOrEqual(0);
+  const initials = cols.initials[i].split(" ")[0];
+  await search.fill(initials.toUpperCase());
+  await expect(page.locator(`.plan-pick[data-id="${cols.id[i]}"]`)).toBeVisible();
+  const holding = cols.id.filter((_, j) =>
+    [cols.initials[j], cols.code[j], cols.name[j], cols.address[j], cols.phone[j], contact[j], region[j]]
+      .some((t) => t.toLowerCase().includes(initials)));
+  expect((await ids(page)).every((id) => holding.includes(id))).toBeTruthy();
+  // a word of the name and a wrong one: nobody, and it says so
+  await search.fill(`${cols.name[i]} 不存在的词`);
+  await expect(picks).toHaveCount(0);
+  await expect(page.getByText("没有符合条件的客户。")).toBeVisible();
+  await expect(count).toHaveText(`找到 0 个，共 ${n} 个客户`);
+  // the name alone: the card opens, and back on the list the search is as it was
+  await search.fill(cols.name[i]);
+  await page.locator(`.plan-pick[data-id="${cols.id[i]}"]`).click();
+  await expect(page.getByRole("heading", { name: cols.name[i] })).toBeVisible();
+  await page.getByRole("button", { name: "← 返回列表" }).click();
+  await expect(search).toHaveValue(cols.name[i]);
+  await expect(page.locator(`.plan-pick[data-id="${cols.id[i]}"]`)).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  if (shots) await page.screenshot({ path: `${shots}/today-my-customers.png` });
+
+  // in English, at phone width: the same, in reach of a finger
+  const english = await browser.newContext({ locale: "en", viewport: { width: 390, height: 844 } });
+  const phone = await english.newPage();
+  await signedIn(phone, "zhangwei");
+  await phone.goto("/today");
+  await hydrated(phone);
+  await expect(await indicator(phone)).toHaveAttribute("data-state", "synced");
+  await phone.getByRole("button", { name: "My customers", exact: true }).click();
+  await expect(phone.getByTestId("all-count")).toHaveText(`${n} customers`);
+  if (n > 50) await expect(phone.getByRole("button", { name: `Show 50 more (${n - 50} left)` })).toBeVisible();
+  await phone.getByRole("searchbox", { name: "Search" }).fill("zzzz-nobody");
+  await expect(phone.getByTestId("all-count")).toHaveText(`0 found of ${n} customers`);
+  await expectNoHorizontalScroll(phone);
+  await expectTouchTargets(phone);
+  await english.close();
 });

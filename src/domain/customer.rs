@@ -181,6 +181,59 @@ pub fn search_text<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> String
     out
 }
 
+/// Most combinations of a name's polyphonic readings a search knows (重庆 → cq, zq).
+pub const MAX_INITIAL_VARIANTS: usize = 8;
+
+/// A name's pinyin initials as one short pattern: per character its initial letters,
+/// in brackets when its readings differ (重庆百货 → `[cz]qbh`). `letters` holds each
+/// character's, sorted; a character with none is left out. The tablet gets its
+/// customers' initials so, a few bytes each, rather than every combination.
+pub fn initials_pattern(letters: &[Vec<char>]) -> String {
+    let mut out = String::new();
+    for set in letters.iter().filter(|l| !l.is_empty()) {
+        match set.as_slice() {
+            [one] => out.push(*one),
+            many => {
+                out.push('[');
+                out.extend(many);
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// The initials a pattern stands for: the combinations of its letters, in their order
+/// (first letters first), at most [`MAX_INITIAL_VARIANTS`]; none for an empty pattern.
+/// A stray bracket (a damaged copy) is read as a letter, never a panic.
+pub fn expand_initials(pattern: &str) -> Vec<String> {
+    let mut variants = vec![String::new()];
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        let set: Vec<char> = if c == '[' {
+            chars.by_ref().take_while(|&c| c != ']').collect()
+        } else {
+            vec![c]
+        };
+        if set.is_empty() {
+            continue;
+        }
+        let mut next = Vec::new();
+        for v in &variants {
+            for l in &set {
+                if next.len() < MAX_INITIAL_VARIANTS {
+                    let mut s = v.clone();
+                    s.push(*l);
+                    next.push(s);
+                }
+            }
+        }
+        variants = next;
+    }
+    variants.retain(|v| !v.is_empty());
+    variants
+}
+
 /// Whether a customer's [`search_text`] holds every one of `words` (all of them, in any
 /// order and any field: `百货 江北` finds 重庆百货 in 江北区).
 pub fn holds_words(text: &str, words: &[String]) -> bool {
@@ -301,6 +354,22 @@ mod tests {
     }
 
     #[test]
+    fn initials_are_sent_as_a_pattern_and_read_back_as_every_reading() {
+        let letters = [vec!['c', 'z'], vec!['q'], vec![], vec!['b'], vec!['h']];
+        assert_eq!(initials_pattern(&letters), "[cz]qbh");
+        assert_eq!(expand_initials("[cz]qbh"), vec!["cqbh", "zqbh"]);
+        assert_eq!(expand_initials("a8bld"), vec!["a8bld"]);
+        assert!(expand_initials("").is_empty());
+        // capped: the first combinations
+        let many = expand_initials(&"[cz]".repeat(10));
+        assert_eq!(many.len(), MAX_INITIAL_VARIANTS);
+        assert_eq!(many[0], "c".repeat(10));
+        // damaged: no panic, something readable
+        assert_eq!(expand_initials("[ab"), vec!["a", "b"]);
+        assert_eq!(expand_initials("a]b[]"), vec!["a]b"]);
+    }
+
+    #[test]
     fn search_words_are_lowercased_and_bounded() {
         assert_eq!(
             search_words("  CQ  百货 "),
@@ -373,6 +442,30 @@ mod tests {
                     prop_assert!(holds_words(&text, &search_words(&w.to_uppercase())));
                 }
             }
+        }
+
+        /// The pattern stands for exactly the combinations of each character's letters,
+        /// first ones first, capped: what the office's search text holds.
+        #[test]
+        fn an_initials_pattern_expands_to_the_combinations_of_its_letters(
+            letters in proptest::collection::vec(
+                proptest::collection::btree_set(proptest::char::range('0', 'z').prop_filter("letter or digit", char::is_ascii_alphanumeric), 0..4),
+                0..8,
+            ),
+        ) {
+            let letters: Vec<Vec<char>> = letters.into_iter().map(|s| s.into_iter().collect()).collect();
+            let mut all = vec![String::new()];
+            for set in letters.iter().filter(|s| !s.is_empty()) {
+                all = all.iter().flat_map(|v| set.iter().map(move |l| format!("{v}{l}"))).collect();
+            }
+            all.retain(|v| !v.is_empty());
+            let expanded = expand_initials(&initials_pattern(&letters));
+            prop_assert_eq!(expanded.len(), all.len().min(MAX_INITIAL_VARIANTS));
+            // in the order of the letters: the first ones of every combination
+            let mut sorted = all.clone();
+            sorted.sort();
+            prop_assert_eq!(&all, &sorted);
+            prop_assert_eq!(&expanded[..], &all[..expanded.len()]);
         }
     }
 }

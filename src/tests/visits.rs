@@ -187,7 +187,7 @@ async fn an_offline_batch_sent_twice_is_stored_once_and_refusals_stay_per_record
     let read = read.customers.unwrap();
     assert!(read.iter().all(|c| !c.initials.is_empty()));
     for c in &mut rows {
-        c.initials = qudao::server::customers::writes::initials(&c.name).join(" ");
+        c.initials = qudao::server::customers::writes::initials_pattern(&c.name);
     }
     assert_eq!(read, rows);
     assert!(bundle.get("columns").is_none());

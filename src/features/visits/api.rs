@@ -57,10 +57,10 @@ pub struct PlanCustomer {
     #[serde(default)]
     pub overdue_days: i64,
     pub visits_per_month: u32,
-    /// The pinyin initials of the name in each of its readings, space-separated (重庆百货:
-    /// `cqbh zqbh`), so "我的客户" finds them as the office list does. Only in a
-    /// bundle's list of all the customers asked as columns (a plan's lists leave it empty
-    /// and out of the JSON).
+    /// The pinyin initials of the name in each of its readings, as a pattern (重庆百货:
+    /// `[cz]qbh`, see [`crate::domain::customer::initials_pattern`]), so "我的客户" finds
+    /// them as the office list does. Only in a bundle's list of all the customers asked
+    /// as columns (a plan's lists leave it empty and out of the JSON).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub initials: String,
 }
@@ -70,6 +70,7 @@ impl PlanCustomer {
     /// address, region and the name's pinyin initials
     /// ([`crate::domain::customer::search_text`]).
     pub fn search_text(&self) -> String {
+        let initials = crate::domain::customer::expand_initials(&self.initials);
         crate::domain::customer::search_text(
             [
                 &self.code,
@@ -81,7 +82,7 @@ impl PlanCustomer {
             ]
             .into_iter()
             .map(String::as_str)
-            .chain(self.initials.split(' ')),
+            .chain(initials.iter().map(String::as_str)),
         )
     }
 }
@@ -787,7 +788,7 @@ mod tests {
         let text = r#"{"id":"00000000-0000-0000-0000-000000000000","code":"CQ-001","name":"重庆百货",
             "kind":"terminal","region":"江北区 观音桥","address":"建新北路 8 号","phone":"13800000000",
             "contact":"王经理","hobbies":"钓鱼","rep_name":"张伟","due":"2026-12-07","visits_per_month":2,
-            "initials":"cqbh zqbh"}"#;
+            "initials":"[cz]qbh"}"#;
         let c: PlanCustomer = serde_json::from_str(text).unwrap();
         let t = c.search_text();
         for q in [
@@ -912,7 +913,7 @@ mod tests {
                 prop_oneof![Just(String::new()), "2026-12-1[0-3]"],
                 0i64..40,
                 0u32..9,
-                prop_oneof![Just(String::new()), "[a-z0-9]{1,4}( [a-z0-9]{1,4}){0,2}"],
+                prop_oneof![Just(String::new()), "([a-z0-9]|\\[[a-z]{2,3}\\]){1,6}"],
             ),
         )
             .prop_map(

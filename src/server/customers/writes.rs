@@ -2,7 +2,9 @@
 //! command line and the demo seed. It resolves references (parent by code, rep by
 //! login), applies the hierarchy rule, derives the search text and completeness score,
 //! writes the row and records the history. Callers own the transaction.
-use crate::domain::customer::{CustomerKind, check_parent, search_words};
+use crate::domain::customer::{
+    CustomerKind, MAX_INITIAL_VARIANTS, check_parent, expand_initials, search_words,
+};
 use crate::domain::ids::{CompanyId, EmployeeId};
 use crate::domain::profile::{self, CustomerDraft, FieldChange, Values};
 use crate::domain::segmentation::Class;
@@ -14,9 +16,6 @@ use chrono::{DateTime, Utc};
 use pinyin::ToPinyinMulti;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// Most combinations of polyphonic readings kept per name (重庆 → zq, cq).
-const MAX_INITIAL_VARIANTS: usize = 8;
 
 /// The text searches look in: code, name, contact, phone, address and region, lower-cased,
 /// then the pinyin initials of the name in every reading (so `cqbh` finds 重庆百货).
@@ -30,35 +29,34 @@ pub fn search_text(values: &Values) -> String {
     crate::domain::customer::search_text(fields.chain(names))
 }
 
-/// Pinyin initials of `name`, one string per combination of readings (capped). Letters
-/// and digits are kept as they are; other characters are skipped.
+/// Pinyin initials of `name`, one string per combination of readings (capped at
+/// [`MAX_INITIAL_VARIANTS`]). Letters and digits are kept as they are; other characters
+/// are skipped.
 pub fn initials(name: &str) -> Vec<String> {
-    let mut variants = vec![String::new()];
-    for (ch, multi) in name.chars().zip(name.to_pinyin_multi()) {
-        let mut letters: Vec<char> = match multi {
-            Some(m) => m
-                .into_iter()
-                .filter_map(|p| p.first_letter().chars().next())
-                .collect(),
-            None if ch.is_ascii_alphanumeric() => vec![ch.to_ascii_lowercase()],
-            None => continue,
-        };
-        letters.sort_unstable();
-        letters.dedup();
-        let mut next = Vec::new();
-        for v in &variants {
-            for l in &letters {
-                if next.len() < MAX_INITIAL_VARIANTS {
-                    let mut s = v.clone();
-                    s.push(*l);
-                    next.push(s);
-                }
-            }
-        }
-        variants = next;
-    }
-    variants.retain(|v| !v.is_empty());
-    variants
+    expand_initials(&initials_pattern(name))
+}
+
+/// `name`'s initials as a pattern ([`crate::domain::customer::initials_pattern`]):
+/// 重庆百货 → `[cz]qbh`.
+pub fn initials_pattern(name: &str) -> String {
+    let letters: Vec<Vec<char>> = name
+        .chars()
+        .zip(name.to_pinyin_multi())
+        .map(|(ch, multi)| {
+            let mut letters: Vec<char> = match multi {
+                Some(m) => m
+                    .into_iter()
+                    .filter_map(|p| p.first_letter().chars().next())
+                    .collect(),
+                None if ch.is_ascii_alphanumeric() => vec![ch.to_ascii_lowercase()],
+                None => Vec::new(),
+            };
+            letters.sort_unstable();
+            letters.dedup();
+            letters
+        })
+        .collect();
+    crate::domain::customer::initials_pattern(&letters)
 }
 
 /// What references can resolve to: customers by code with their parents, and active

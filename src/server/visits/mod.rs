@@ -571,7 +571,7 @@ pub async fn offline_bundle(columns: bool) -> Result<OfflineBundle, AppError> {
         // for "我的客户"'s search, as the office list's (`cqbh` finds 重庆百货)
         let mut all = all;
         for c in &mut all {
-            c.initials = crate::server::customers::writes::initials(&c.name).join(" ");
+            c.initials = crate::server::customers::writes::initials_pattern(&c.name);
         }
         (None, Deferred::new(&CustomerColumns(all))?)
     } else {

@@ -570,6 +570,10 @@ test("'my customers' finds a rep's customer by code, by a word of the name or by
   }
   await expect(page.locator(".all-more")).toHaveCount(0);
   expect([...(await ids(page))].sort()).toEqual([...cols.id].sort());
+  // back from the last one's card, every one is still drawn
+  await picks.last().click();
+  await page.getByRole("button", { name: "← 返回列表" }).click();
+  await expect(picks).toHaveCount(n);
 
   // the last customer by code, typed in lower case: found among the first drawn
   const last = n - 1;

@@ -68,12 +68,9 @@ pub fn TodayPage() -> impl IntoView {
     })
     .into_inner();
     let tab = RwSignal::new(Tab::Today);
-    // "我的客户"'s search and how many it shows: kept while a card is open, so the rep
-    // comes back to the list as they left it
-    let search = AllSearch {
-        query: RwSignal::new(String::new()),
-        limit: RwSignal::new(ALL_PAGE),
-    };
+    // "我的客户"'s search: kept while a card is open, so the rep comes back to the list
+    // as they left it
+    let search = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<String>);
     let form = RwSignal::new(None::<Form>);
     // a refused record being corrected: its entry, kept to be replaced under its id
@@ -480,7 +477,7 @@ fn NoPlan(today: Today) -> impl IntoView {
 fn PlanList(
     today: Today,
     tab: RwSignal<Tab>,
-    search: AllSearch,
+    search: RwSignal<String>,
     drawn: Option<DrawnToday>,
     on_pick: Callback<String>,
 ) -> impl IntoView {
@@ -503,12 +500,13 @@ fn PlanList(
         later_plan(from_bundle, drawn.clone())
     });
     // whether the bundle is there, and its customers read: "我的客户" is drawn again
-    // only when this changes, never by a sync while the rep is typing a search (the list
+    // only when these change, never by a sync while the rep is typing a search (the list
     // follows the bundle by itself)
+    let has_bundle = Memo::new(move |_| today.bundle.with(Option::is_some));
     let customers_read = Memo::new(move |_| {
         today
             .bundle
-            .with(|b| b.as_ref().map(|b| b.customers.is_some()))
+            .with(|b| b.as_ref().is_some_and(|b| b.customers.is_some()))
     });
     view! {
         {move || match tab.get() {
@@ -542,12 +540,12 @@ fn PlanList(
                     </div>
                 }.into_any(),
             },
-            Tab::All => match customers_read.get() {
-                None => view! { <NoPlan today=today /> }.into_any(),
+            Tab::All => match (has_bundle.get(), customers_read.get()) {
+                (false, _) => view! { <NoPlan today=today /> }.into_any(),
                 // sent as columns, not read yet
-                Some(false) => customers_pending(today),
+                (true, false) => customers_pending(today),
                 // drawn from the card's chunk, with the search
-                Some(true) => view! {
+                (true, true) => view! {
                     <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true"></div> }>
                         {Suspend::new(detail_or_failure(Detail::All { today, search, on_pick }))}
                     </Suspense>
@@ -583,7 +581,7 @@ enum Detail {
     },
     All {
         today: Today,
-        search: AllSearch,
+        search: RwSignal<String>,
         on_pick: Callback<String>,
     },
 }
@@ -697,12 +695,34 @@ fn draw_detail(d: Detail) -> AnyView {
 /// How many customers "我的客户" draws at first, and how many more each tap on "more".
 const ALL_PAGE: usize = 50;
 
-/// "我的客户"'s search as the rep left it.
-#[derive(Debug, Clone, Copy)]
-struct AllSearch {
-    query: RwSignal<String>,
-    /// How many of the customers found are drawn.
-    limit: RwSignal<usize>,
+/// A bundle's time and its number of customers.
+type TextsKey = (String, usize);
+
+thread_local! {
+    /// "我的客户"'s search texts, made once per bundle (by its time and size) rather than
+    /// each time the list is drawn (after every card).
+    static SEARCH_TEXTS: std::cell::RefCell<Option<(TextsKey, std::rc::Rc<Vec<String>>)>> =
+        const { std::cell::RefCell::new(None) };
+    /// How many of the customers found are drawn: kept while a card is open, so the rep
+    /// comes back to where they were.
+    static ALL_SHOWN: std::cell::Cell<usize> = const { std::cell::Cell::new(ALL_PAGE) };
+}
+
+/// Each of the bundle's customers' [`PlanCustomer::search_text`], in order; none before
+/// they are read.
+fn search_texts(b: &super::api::OfflineBundle) -> std::rc::Rc<Vec<String>> {
+    let Some(all) = &b.customers else {
+        return Default::default();
+    };
+    let key = (b.generated_at.clone(), all.len());
+    SEARCH_TEXTS.with_borrow_mut(|kept| match kept {
+        Some((k, texts)) if *k == key => texts.clone(),
+        _ => {
+            let texts = std::rc::Rc::new(all.iter().map(PlanCustomer::search_text).collect());
+            *kept = Some((key, std::rc::Rc::clone(&texts)));
+            texts
+        }
+    })
 }
 
 /// "我的客户": every customer of the rep, in route order, found as the office list finds
@@ -711,38 +731,41 @@ struct AllSearch {
 /// them all would hold a tablet for seconds. In the card's chunk, with the columns'
 /// decoder, so the search costs the first load nothing.
 #[component]
-fn AllCustomers(today: Today, search: AllSearch, on_pick: Callback<String>) -> impl IntoView {
+fn AllCustomers(
+    today: Today,
+    search: RwSignal<String>,
+    on_pick: Callback<String>,
+) -> impl IntoView {
     use crate::domain::customer::{holds_words, search_words};
     let i18n = use_i18n();
-    let AllSearch { query, limit } = search;
-    // each customer's search text, once per bundle
-    let texts = Memo::new(move |_| {
-        today.bundle.with(|b| {
-            b.as_ref()
-                .and_then(|b| b.customers.as_ref())
-                .map(|all| {
-                    all.iter()
-                        .map(PlanCustomer::search_text)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
-    // the positions of the customers found, in the list's order
+    let query = search;
+    let limit = RwSignal::new(ALL_SHOWN.get());
+    // while a word is being composed (pinyin typed into an input method), the search
+    // waits for the characters it becomes
+    let composing = StoredValue::new(false);
+    let typed = move |ev: leptos::ev::Event| {
+        query.set(event_target_value(&ev));
+        limit.set(ALL_PAGE);
+        ALL_SHOWN.set(ALL_PAGE);
+    };
+    // the positions of the customers found, in the list's order, and how many there are
     let found = Memo::new(move |_| {
         let words = search_words(&query.get());
-        texts.with(|texts| {
-            texts
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| holds_words(t, &words))
-                .map(|(i, _)| i)
-                .collect::<Vec<usize>>()
-        })
+        let texts = today
+            .bundle
+            .with(|b| b.as_ref().map(search_texts))
+            .unwrap_or_default();
+        let found: Vec<usize> = texts
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| holds_words(t, &words))
+            .map(|(i, _)| i)
+            .collect();
+        (found, texts.len())
     });
     let rows = move || {
         let shown = limit.get();
-        let customers: Vec<PlanCustomer> = found.with(|found| {
+        let customers: Vec<PlanCustomer> = found.with(|(found, _)| {
             today.bundle.with(|b| {
                 let all = b
                     .as_ref()
@@ -760,31 +783,37 @@ fn AllCustomers(today: Today, search: AllSearch, on_pick: Callback<String>) -> i
             .map(|c| plan_row(i18n, today, on_pick, c))
             .collect_view()
     };
+    let searched = move || query.with(|q| !search_words(q).is_empty());
     let count = move || {
-        let (n, total) = (found.with(Vec::len), texts.with(Vec::len));
-        if query.with(|q| search_words(q).is_empty()) {
+        let (n, total) = found.with(|(f, total)| (f.len(), *total));
+        if !searched() {
             t_string!(i18n, customers.count, count = total).to_string()
         } else {
             t_string!(i18n, visits.found_count, n = n, total = total).to_string()
         }
     };
-    let left = move || found.with(Vec::len).saturating_sub(limit.get());
+    let left = move || found.with(|(f, _)| f.len()).saturating_sub(limit.get());
     view! {
         <div class="cust-search today-search" role="search">
             <label class="visually-hidden" for="today-q">{t!(i18n, customers.search)}</label>
             <input id="today-q" type="search" enterkeyhint="search" autocomplete="off"
                 placeholder=move || t_string!(i18n, customers.search_placeholder).to_string()
-                prop:value=move || query.get()
-                on:input=move |ev| {
-                    query.set(event_target_value(&ev));
-                    limit.set(ALL_PAGE);
-                } />
+                value=query.get_untracked()
+                on:compositionstart=move |_| composing.set_value(true)
+                on:compositionend=move |ev| {
+                    composing.set_value(false);
+                    typed(ev.into());
+                }
+                on:input=move |ev| if !composing.get_value() { typed(ev) } />
         </div>
         <p class="muted" role="status" data-testid="all-count">{count}</p>
-        {move || found.with(Vec::is_empty).then(|| view! { <p class="muted">{t!(i18n, customers.empty)}</p> })}
+        {move || (searched() && found.with(|(f, _)| f.is_empty())).then(|| view! { <p class="muted">{t!(i18n, customers.empty)}</p> })}
         <ol class="plan-list" aria-label=move || t_string!(i18n, visits.tab_all).to_string()>{rows}</ol>
         {move || (left() > 0).then(|| view! {
-            <button type="button" class="button all-more" on:click=move |_| limit.update(|n| *n += ALL_PAGE)>
+            <button type="button" class="button all-more" on:click=move |_| {
+                limit.update(|n| *n += ALL_PAGE);
+                ALL_SHOWN.set(limit.get_untracked());
+            }>
                 {move || t_string!(i18n, visits.show_more, n = left().min(ALL_PAGE), left = left()).to_string()}
             </button>
         })}

@@ -181,11 +181,11 @@ pub fn search_text<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> String
     out
 }
 
-/// Most combinations of a name's polyphonic readings a search knows (重庆 → cq, zq).
+/// Most combinations of a name's polyphonic readings a search knows (重庆 → cq, tq, zq).
 pub const MAX_INITIAL_VARIANTS: usize = 8;
 
 /// A name's pinyin initials as one short pattern: per character its initial letters,
-/// in brackets when its readings differ (重庆百货 → `[cz]qbh`). `letters` holds each
+/// in brackets when its readings differ (重庆百货 → `[ctz]q[bm]h`). `letters` holds each
 /// character's, sorted; a character with none is left out. The tablet gets its
 /// customers' initials so, a few bytes each, rather than every combination.
 pub fn initials_pattern(letters: &[Vec<char>]) -> String {

@@ -58,7 +58,7 @@ pub struct PlanCustomer {
     pub overdue_days: i64,
     pub visits_per_month: u32,
     /// The pinyin initials of the name in each of its readings, as a pattern (重庆百货:
-    /// `[cz]qbh`, see [`crate::domain::customer::initials_pattern`]), so "我的客户" finds
+    /// `[ctz]q[bm]h`, see [`crate::domain::customer::initials_pattern`]), so "我的客户" finds
     /// them as the office list does. Only in a bundle's list of all the customers asked
     /// as columns (a plan's lists leave it empty and out of the JSON).
     #[serde(default, skip_serializing_if = "String::is_empty")]

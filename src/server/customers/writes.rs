@@ -35,7 +35,7 @@ pub fn initials(name: &str) -> Vec<String> {
 }
 
 /// `name`'s initials as a pattern ([`crate::domain::customer::initials_pattern`]):
-/// 重庆百货 → `[cz]qbh`.
+/// 重庆百货 → `[ctz]q[bm]h`.
 pub fn initials_pattern(name: &str) -> String {
     let letters: Vec<Vec<char>> = name
         .chars()

@@ -265,3 +265,29 @@ test("a manager ticks rows and the page's box, then assigns the ticked customers
   }
   await expect(bar).toBeHidden();
 });
+
+test("on a tablet held upright, the last card of a full page shows whole and opens its profile", async ({ page }) => {
+  await signedIn(page, "laoban");
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.goto("/customers");
+  await hydrated(page);
+  const rows = page.locator("tbody tr");
+  await expect(rows).toHaveCount(50);
+  // cards below the screen are laid out only when they come near: scrolled to, the last
+  // one is as tall as its cells (nothing cut off) and as wide as the screen
+  const last = rows.nth(49);
+  const code = await last.getAttribute("data-code");
+  await last.scrollIntoViewIfNeeded();
+  await expect(last.locator("td[data-label='客户编码']")).toHaveText(code ?? "");
+  await expect(last.locator("a.cust-name")).toBeInViewport();
+  const fits = await last.evaluate((tr) => {
+    const cells = [...tr.querySelectorAll("td")].reduce((h, td) => h + td.getBoundingClientRect().height, 0);
+    const box = tr.getBoundingClientRect();
+    return { cells, card: box.height, width: box.width, border: parseFloat(getComputedStyle(tr).borderBottomWidth) };
+  });
+  expect(Math.abs(fits.card - fits.border - fits.cells)).toBeLessThan(1);
+  expect(fits.width).toBeGreaterThan(700);
+  await last.locator("a.cust-name").click();
+  await expect(page).toHaveURL(/\/customers\/[0-9a-f-]{36}$/);
+  await expect(page.locator(".cust-head h1")).toBeVisible();
+});

@@ -62,10 +62,16 @@ test("the sign-in page works after a bounded first load of wasm, sent as brotli"
     return {
       paint: paint?.paintTime ?? paint?.startTime,
       wasm: performance.getEntriesByType("resource").find((r) => r.name.endsWith(".wasm"))?.startTime,
+      // the chunk loader, which the main module's JS imports
+      loader: performance.getEntriesByType("resource").find((r) => /\/__wasm_split\.[^/]*js$/.test(r.name))?.startTime,
     };
   });
   expect(order.paint).toBeDefined();
   expect(order.wasm).toBeGreaterThan(order.paint!);
+  // the wasm, the largest download, is asked for with its JS, not two round trips later
+  // once that JS and the loader it imports have come
+  expect(order.loader).toBeDefined();
+  expect(order.wasm).toBeLessThan(order.loader!);
 });
 
 test("a rep's Today works after the same first load; its card and forms then work offline", async ({ page, browser }) => {

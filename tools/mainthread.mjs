@@ -6,7 +6,7 @@
 // after the first paint (what Lighthouse's TBT sums). Steadier than Lighthouse's score
 // for comparing two builds of the same page.
 //   node tools/mainthread.mjs http://127.0.0.1:3000 /customers laoban
-//   RUNS=7 CPU=4 node tools/mainthread.mjs BASE PATH [LOGIN]
+//   RUNS=7 CPU=4 WIDTH=412 HEIGHT=823 NET=slow4g node tools/mainthread.mjs BASE PATH [LOGIN]
 //   PROFILE=30 …   also the 30 functions with the most time of their own, up to hydration
 //   (wasm functions are named only in a build whose wasm-opt keeps names: `-g`)
 // (Playwright comes from end2end/: tools/setup.sh playwright browser)
@@ -20,6 +20,11 @@ if (!given || !path) {
 }
 const runs = Number(process.env.RUNS ?? 5);
 const cpu = Number(process.env.CPU ?? 4);
+// the tablet in landscape by default; WIDTH=412 HEIGHT=823 is Lighthouse's phone
+const width = Number(process.env.WIDTH ?? 1024);
+const height = Number(process.env.HEIGHT ?? 768);
+// NET=slow4g: the network slowed down as well
+const slow4g = process.env.NET === "slow4g";
 const profileTop = Number(process.env.PROFILE ?? 0);
 const selfTimes = new Map();
 
@@ -64,7 +69,7 @@ const browser = await chromium.launch({
 const results = [];
 try {
   for (let run = 1; run <= runs; run++) {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "zh-CN" });
+    const context = await browser.newContext({ viewport: { width, height }, locale: "zh-CN" });
     if (login) {
       // the sign-in limiter may ask to wait after many sign-ins
       for (let i = 0; ; i++) {
@@ -81,6 +86,14 @@ try {
     await page.addInitScript(recorder);
     const cdp = await context.newCDPSession(page);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpu });
+    if (slow4g) {
+      // Lighthouse's mobile line (150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up),
+      // applied to every request rather than simulated afterwards
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false, latency: 150, downloadThroughput: 1_638_400 / 8, uploadThroughput: 768_000 / 8,
+      });
+    }
     if (profileTop) {
       await cdp.send("Profiler.enable");
       await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
@@ -109,7 +122,7 @@ try {
   await browser.close();
 }
 console.log(
-  `${path} (CPU ${cpu}×, median of ${runs}): FCP ${Math.round(median(results.map((r) => r.fcp)))} ms, ` +
+  `${path} (CPU ${cpu}×${slow4g ? ", slow 4G" : ""}, median of ${runs}): FCP ${Math.round(median(results.map((r) => r.fcp)))} ms, ` +
     `hydrated ${Math.round(median(results.map((r) => r.hydrated)))} ms, ` +
     `blocking ${Math.round(median(results.map((r) => r.blocking)))} ms, ` +
     `longest task ${Math.round(median(results.map((r) => Math.max(0, ...r.tasks.map(([, d]) => d)))))} ms`,

@@ -277,7 +277,10 @@ test("on a tablet held upright, the last card of a full page shows whole and ope
   // one is as tall as its cells (nothing cut off) and as wide as the screen
   const last = rows.nth(49);
   const code = await last.getAttribute("data-code");
+  // far below the screen the card's cells are not drawn yet (their layout skipped)
+  expect(await last.evaluate((tr) => tr.querySelector("td")!.checkVisibility({ contentVisibilityAuto: true }))).toBe(false);
   await last.scrollIntoViewIfNeeded();
+  await expect.poll(() => last.evaluate((tr) => tr.querySelector("td")!.checkVisibility({ contentVisibilityAuto: true }))).toBe(true);
   await expect(last.locator("td[data-label='客户编码']")).toHaveText(code ?? "");
   await expect(last.locator("a.cust-name")).toBeInViewport();
   const fits = await last.evaluate((tr) => {

@@ -126,10 +126,11 @@ setTimeout(()=>{put();removeEventListener(\"input\",note,true);removeEventListen
 /// the stylesheet, not for images). A hidden tab draws no frames: it starts at once, and a
 /// tab hidden before its frames starts when hidden. The wasm is asked for together with
 /// its JS, not once the JS (and the chunk loader it imports) has come: two round trips
-/// less before the largest download starts. The module is made ready (its last bytes
-/// compiled, instantiated) in one task and hydrates the page in the next: two shorter
-/// tasks, between which a tap is answered, instead of one long one.
-const START_AFTER_PAINT: &str = "let s=0;const go=()=>s++||(w=>import(JS_URL).then(m=>m.default({module_or_path:w}).then(()=>new Promise(r=>setTimeout(r))).then(()=>m.hydrate())))(fetch(WASM_URL));\
+/// less before the largest download starts. A failed fetch is reported once, by the start
+/// that waits for it, not also as a rejection nobody handled. The module is made ready
+/// (its last bytes compiled, instantiated) in one task and hydrates the page in the next:
+/// two shorter tasks, between which a tap is answered, instead of one long one.
+const START_AFTER_PAINT: &str = "let s=0;const go=()=>s++||(w=>(w.catch(()=>{}),import(JS_URL).then(m=>m.default({module_or_path:w}).then(()=>new Promise(r=>setTimeout(r))).then(()=>m.hydrate()))))(fetch(WASM_URL));\
 if(document.hidden)setTimeout(go);else requestAnimationFrame(()=>requestAnimationFrame(()=>setTimeout(go)));\
 addEventListener(\"visibilitychange\",()=>setTimeout(go),{once:true});";
 

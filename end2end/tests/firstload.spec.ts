@@ -44,6 +44,15 @@ async function wasmTransferred(page: Page, load: () => Promise<void>) {
   };
 }
 
+/** The bytes each of `urls` took on the wire (as encoded), as the page's resource timing
+ * saw them; -1 for one it did not fetch. */
+async function encodedSizes(page: Page, urls: string[]) {
+  return page.evaluate(
+    (urls) => urls.map((u) => performance.getEntriesByName(new URL(u, location.href).href)[0]?.encodedBodySize ?? -1),
+    urls,
+  );
+}
+
 test("the sign-in page works after a bounded first load of wasm, sent as brotli", async ({ page }) => {
   const loaded = await wasmTransferred(page, async () => {
     await page.goto("/login");
@@ -89,10 +98,7 @@ test("a rep's Today works after the same first load; its card and forms then wor
   const main = today.urls.filter((u) => /\/qudao\.[^/]*wasm$/.test(u));
   expect(main).toHaveLength(1);
   expect(today.encodings.every((e) => e === "br")).toBe(true);
-  const mainBytes = await tablet.evaluate(
-    (url) => performance.getEntriesByName(new URL(url, location.href).href)[0]?.encodedBodySize ?? -1,
-    main[0],
-  );
+  const [mainBytes] = await encodedSizes(tablet, main);
   expect(mainBytes).toBeGreaterThan(10_000);
   expect(mainBytes).toBeLessThanOrEqual(FIRST_LOAD_WASM_BUDGET);
   await expect(tablet.locator("h1")).toBeVisible();
@@ -154,10 +160,7 @@ test("the customer list's first load fetches its own chunk, not every office pag
   const chunks = loaded.urls.filter((u) => !/\/qudao\.[^/]*wasm$/.test(u));
   expect(chunks.some((u) => /\/split_customer_list\./.test(u))).toBe(true);
   expect(chunks.some((u) => /\/split_office\./.test(u))).toBe(false);
-  const sizes = await office.evaluate(
-    (urls) => urls.map((u) => performance.getEntriesByName(new URL(u, location.href).href)[0]?.encodedBodySize ?? -1),
-    chunks,
-  );
+  const sizes = await encodedSizes(office, chunks);
   expect(sizes.every((n) => n > 0)).toBe(true);
   expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(CUSTOMER_LIST_CHUNKS_BUDGET);
   // the rest of the office's pages come when one is opened

@@ -375,7 +375,7 @@ pub struct ChunkError;
 
 lazy_groups! {
     // the customer list alone, the office's most opened page: its first load fetches the
-    // list's own code (~0.12 MB brotli), not every office page's (~0.6 MB)
+    // list's own code (0.11 MB brotli), not every office page's (0.59 MB)
     customer_list(__preload_customer_list): CustomerListChunk {
         CustomerListRoute => CustomerListPage,
     }

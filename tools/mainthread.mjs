@@ -7,13 +7,14 @@
 // for comparing two builds of the same page.
 //   node tools/mainthread.mjs http://127.0.0.1:3000 /customers laoban
 //   RUNS=7 CPU=4 WIDTH=412 HEIGHT=823 NET=slow4g node tools/mainthread.mjs BASE PATH [LOGIN]
+//   NET=line …     the same line, but one the page and its service worker share (a proxy)
 //   PROFILE=30 …   also the 30 functions with the most time of their own, up to hydration
 //   (wasm functions are named only in a build whose wasm-opt keeps names: `-g`)
 // (Playwright comes from end2end/: tools/setup.sh playwright browser)
+import net from "node:net";
 import { chromium } from "../end2end/node_modules/playwright-core/index.mjs";
 
 const [given, path, login] = process.argv.slice(2);
-const base = (given ?? "").replace(/\/+$/, "");
 if (!given || !path) {
   console.error("usage: node tools/mainthread.mjs BASE_URL PATH [LOGIN]");
   process.exit(2);
@@ -23,8 +24,9 @@ const cpu = Number(process.env.CPU ?? 4);
 // the tablet in landscape by default; WIDTH=412 HEIGHT=823 is Lighthouse's phone
 const width = Number(process.env.WIDTH ?? 1024);
 const height = Number(process.env.HEIGHT ?? 768);
-// NET=slow4g: the network slowed down as well
+// NET=slow4g: the network slowed down as well; NET=line: slowed down by a proxy
 const slow4g = process.env.NET === "slow4g";
+const line = process.env.NET === "line";
 const profileTop = Number(process.env.PROFILE ?? 0);
 const selfTimes = new Map();
 
@@ -61,6 +63,56 @@ const median = (xs) => {
   return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : NaN;
 };
 
+// A slow line shared by everything the browser fetches from the server, the service
+// worker's downloads included (the browser's own throttling slows one page's requests,
+// each on a line of its own): a TCP proxy with Lighthouse's mobile figures, 150 ms round
+// trip, 1.6 Mbit/s down and 750 kbit/s up, one queue per direction for all connections
+// (what a tablet's one 4G link does), and a round trip more to open a connection.
+function slowLine(target, port) {
+  const rtt = 150;
+  const rate = { down: 1_638_400 / 8000, up: 768_000 / 8000 }; // bytes per ms
+  const free = { down: 0, up: 0 }; // when each direction's queue is empty
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, target);
+    const opened = Date.now() + rtt;
+    // what comes in one direction of one connection leaves in its order (one timer for
+    // the queue: timers set apart do not always fire in the order of their times)
+    const pipe = (from, to, dir) => {
+      const queue = [];
+      let timer = null;
+      let last = 0;
+      const flush = () => {
+        timer = null;
+        while (queue.length && queue[0].at <= Date.now()) {
+          const { buf } = queue.shift();
+          if (buf) to.write(buf);
+          else to.end();
+        }
+        if (queue.length) timer = setTimeout(flush, queue[0].at - Date.now());
+      };
+      const send = (at, buf) => {
+        queue.push({ at, buf });
+        timer ??= setTimeout(flush, Math.max(0, at - Date.now()));
+      };
+      from.on("data", (buf) => {
+        const start = Math.max(Date.now(), free[dir], dir === "up" ? opened : 0);
+        free[dir] = start + buf.length / rate[dir];
+        last = free[dir] + rtt / 2;
+        send(last, buf);
+      });
+      from.on("end", () => send(last, null));
+      from.on("error", () => to.destroy());
+    };
+    pipe(client, upstream, "up");
+    pipe(upstream, client, "down");
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+const target = new URL(given);
+const proxy = line ? await slowLine(target.hostname, Number(target.port || 80)) : null;
+const base = proxy ? `http://127.0.0.1:${proxy.address().port}` : given.replace(/\/+$/, "");
+
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -70,6 +122,11 @@ const results = [];
 try {
   for (let run = 1; run <= runs; run++) {
     const context = await browser.newContext({ viewport: { width, height }, locale: "zh-CN" });
+    let workerAt = NaN;
+    // when the service worker's first download began (a first visit: it precaches the app)
+    context.on("request", (r) => {
+      if (r.serviceWorker() && !Number.isFinite(workerAt)) workerAt = Date.now();
+    });
     if (login) {
       // the sign-in limiter may ask to wait after many sign-ins
       for (let i = 0; ; i++) {
@@ -90,7 +147,7 @@ try {
       // the line Lighthouse's mobile profile simulates (150 ms round trip, 1.6 Mbit/s
       // down, 750 kbit/s up), here applied to each of the page's requests (Lighthouse's
       // own applied preset adds 562.5 ms a request instead, standing for connection
-      // set-up this does not model; the service worker's downloads are not slowed)
+      // set-up this does not model; the service worker's downloads are not slowed: NET=line)
       await cdp.send("Network.enable");
       await cdp.send("Network.emulateNetworkConditions", {
         offline: false, latency: 150, downloadThroughput: 1_638_400 / 8, uploadThroughput: 768_000 / 8,
@@ -101,6 +158,7 @@ try {
       await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
       await cdp.send("Profiler.start");
     }
+    const startedAt = Date.now();
     await page.goto(`${base}${path}`);
     await page.locator("body[data-hydrated]").waitFor({ timeout: 60_000 });
     if (profileTop) addProfile((await cdp.send("Profiler.stop")).profile);
@@ -115,16 +173,17 @@ try {
     const blocking = Number.isFinite(r.fcp)
       ? r.tasks.reduce((sum, [start, d]) => sum + Math.max(0, start + d - Math.max(start, r.fcp) - 50), 0)
       : NaN;
-    results.push({ ...r, blocking });
+    results.push({ ...r, blocking, worker: workerAt - startedAt });
     const tasks = r.tasks.map(([s, d]) => `${Math.round(s)}+${Math.round(d)}`).join(" ");
-    console.log(`run ${run}: FCP ${Math.round(r.fcp)} ms, hydrated ${Math.round(r.hydrated)} ms, blocking ${Math.round(blocking)} ms; long tasks (start+ms): ${tasks}`);
+    console.log(`run ${run}: FCP ${Math.round(r.fcp)} ms, hydrated ${Math.round(r.hydrated)} ms, blocking ${Math.round(blocking)} ms, service worker's first download ${Math.round(workerAt - startedAt)} ms; long tasks (start+ms): ${tasks}`);
     await context.close();
   }
 } finally {
   await browser.close();
+  proxy?.close();
 }
 console.log(
-  `${path} (CPU ${cpu}×${slow4g ? ", slow 4G" : ""}, median of ${runs}): FCP ${Math.round(median(results.map((r) => r.fcp)))} ms, ` +
+  `${path} (CPU ${cpu}×${slow4g ? ", slow 4G" : line ? ", slow 4G line shared with the service worker" : ""}, median of ${runs}): FCP ${Math.round(median(results.map((r) => r.fcp)))} ms, ` +
     `hydrated ${Math.round(median(results.map((r) => r.hydrated)))} ms, ` +
     `blocking ${Math.round(median(results.map((r) => r.blocking)))} ms, ` +
     `longest task ${Math.round(median(results.map((r) => Math.max(0, ...r.tasks.map(([, d]) => d)))))} ms`,

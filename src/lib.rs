@@ -26,16 +26,19 @@ mod generated_i18n {
 }
 pub use generated_i18n::i18n;
 
-/// Browser entry point: installs the service worker and hydrates the server-rendered page.
+/// Browser entry point: hydrates the server-rendered page, then installs the service worker.
 ///
 /// Most pages' code is in wasm chunks of their own (see `lazy_groups!` in `app.rs`): hydration
 /// first loads the chunk of the page on screen, so it finishes asynchronously. The pages in
 /// the main module pause there once instead (`main_module_routes!`).
+///
+/// The service worker is registered once the page works: on a first visit it downloads the
+/// whole app for offline use (~1.6 MB), and begun earlier it takes the tablet's line, and
+/// the browser's six connections to the server, from the chunks the page waits for.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    offline::register_service_worker();
     components::form::note_submit_focus();
     wasm_bindgen_futures::spawn_local(async {
         let body = web_sys::window()
@@ -46,5 +49,6 @@ pub fn hydrate() {
         owner.forget();
         // A marker for end-to-end tests (and a hook for styling): the wasm app is live.
         let _ = body.set_attribute("data-hydrated", "");
+        offline::register_service_worker();
     });
 }

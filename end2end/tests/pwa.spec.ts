@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { baseURL, chromium } from "../playwright.config";
+import { hydrated, signedIn } from "./helpers";
 
 // Installability is only reported for a persistent (non-incognito) profile.
 test("the app is installable and a reload while offline shows the offline page", async () => {
@@ -36,4 +37,38 @@ test("the app is installable and a reload while offline shows the offline page",
   } finally {
     await context.close();
   }
+});
+
+// On a first visit the service worker downloads the whole app for offline use (~1.6 MB).
+// It is registered once the page works: begun earlier, its downloads took the tablet's
+// line and the browser's six connections to the server from the chunks the page waited
+// for. It still keeps the app from that first visit on.
+test("on a first visit the service worker downloads the app only once the page's own code has come", async ({ page, browser }) => {
+  await signedIn(page, "laoban");
+  const fresh = await browser.newContext({ storageState: await page.context().storageState() });
+  // when each of the page's code files had come, and when each of the worker's downloads
+  // began (as this test heard of them: the browser does not time the worker's requests)
+  const pageCode: { url: string; done: number }[] = [];
+  const worker: { url: string; at: number }[] = [];
+  fresh.on("request", (r) => {
+    if (r.serviceWorker()) worker.push({ url: new URL(r.url()).pathname, at: Date.now() });
+  });
+  fresh.on("requestfinished", (r) => {
+    if (!r.serviceWorker() && /^\/pkg\/.*\.(wasm|js)$/.test(new URL(r.url()).pathname)) {
+      pageCode.push({ url: new URL(r.url()).pathname, done: Date.now() });
+    }
+  });
+  const office = await fresh.newPage();
+  await office.goto("/customers");
+  await hydrated(office);
+  const beforeHydrated = [...pageCode];
+  await office.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null, null, { timeout: 20_000 });
+  // the page's code: the main module and the customer list's chunk
+  expect(beforeHydrated.some((c) => /\/qudao\.[^/]*wasm$/.test(c.url))).toBe(true);
+  expect(beforeHydrated.some((c) => /\/split_customer_list\./.test(c.url))).toBe(true);
+  // the worker's downloads: every part of the app, the other office pages' code among them
+  expect(worker.some((w) => /^\/pkg\/split_office\./.test(w.url))).toBe(true);
+  const firstDownload = Math.min(...worker.map((w) => w.at));
+  for (const c of beforeHydrated) expect(c.done, c.url).toBeLessThanOrEqual(firstDownload);
+  await fresh.close();
 });

@@ -151,20 +151,8 @@ impl Pool {
             Pool::Sqlite(p) => p,
             Pool::Postgres(p) => return begin_writer(p).await,
         };
-        let mut pause = Duration::from_millis(50);
-        for _ in 0..5 {
-            match p.begin_with("BEGIN IMMEDIATE").await {
-                Err(e) if super::is_busy(&e) => {
-                    tracing::warn!("database busy; trying again in {} ms", pause.as_millis());
-                    tokio::time::sleep(pause).await;
-                    pause *= 2;
-                }
-                started => return Ok(DbConn(Held::SqliteTx(started?))),
-            }
-        }
-        Ok(DbConn(Held::SqliteTx(
-            p.begin_with("BEGIN IMMEDIATE").await?,
-        )))
+        let tx = when_free(|| p.begin_with("BEGIN IMMEDIATE")).await?;
+        Ok(DbConn(Held::SqliteTx(tx)))
     }
 
     /// Starts the write transaction of a bulk load (a sales import), which writes only
@@ -193,21 +181,14 @@ impl Pool {
             // may then use helper threads (measured at 10 million lines: 41 s alone, 25 s
             // with four)
             .pragma("threads", "4");
-        let mut conn = options.connect().await?;
-        let mut pause = Duration::from_millis(50);
-        for attempt in 0..=5 {
-            match sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await {
-                Err(e) if super::is_busy(&e) && attempt < 5 => {
-                    tracing::warn!("database busy; trying again in {} ms", pause.as_millis());
-                    tokio::time::sleep(pause).await;
-                    pause *= 2;
-                }
-                begun => {
-                    begun?;
-                    break;
-                }
-            }
-        }
+        let options = &options;
+        // a try that finds the turn taken drops its connection
+        let conn = when_free(|| async move {
+            let mut conn = options.connect().await?;
+            sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await?;
+            Ok(conn)
+        })
+        .await?;
         Ok(DbConn(Held::SqliteBulk(conn)))
     }
 
@@ -255,36 +236,47 @@ impl Pool {
 pub const WRITER_LOCK: i64 = 0x0071_7564_616f;
 
 /// A PostgreSQL write transaction holding [`WRITER_LOCK`] (see [`Pool::begin`]): waits up
-/// to 5 s for it, then tries a few more times with growing pauses, as SQLite's `begin`.
+/// to 5 s for it, then tries again as SQLite's `begin` does ([`when_free`]).
 async fn begin_writer(p: &PgPool) -> Result<DbConn, sqlx::Error> {
-    let mut pause = Duration::from_millis(50);
-    let mut attempt = 0;
-    loop {
+    let tx = when_free(|| async move {
         let mut tx = p.begin().await?;
         sqlx::query("SET LOCAL lock_timeout = '5s'")
             .execute(&mut *tx)
             .await?;
-        let locked = sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        // a refusal rolls the transaction back (dropped) before the next try
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(WRITER_LOCK)
             .execute(&mut *tx)
-            .await;
-        match locked {
-            Ok(_) => {
-                sqlx::query("SET LOCAL lock_timeout = 0")
-                    .execute(&mut *tx)
-                    .await?;
-                return Ok(DbConn(Held::PostgresTx(tx)));
-            }
-            Err(e) if super::is_busy(&e) && attempt < 5 => {
-                attempt += 1;
+            .await?;
+        sqlx::query("SET LOCAL lock_timeout = 0")
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    })
+    .await?;
+    Ok(DbConn(Held::PostgresTx(tx)))
+}
+
+/// Starts a write (`start`) once the writers' turn is free: when it finds the turn taken
+/// past the engine's own wait (SQLite's busy timeout, PostgreSQL's lock timeout, as during
+/// a long import), it tries again five times, after 50 ms and then twice as long each
+/// time (1.55 s in all), before the last refusal reaches the caller ("busy, try again").
+async fn when_free<T, Try>(mut start: impl FnMut() -> Try) -> Result<T, sqlx::Error>
+where
+    Try: Future<Output = Result<T, sqlx::Error>>,
+{
+    let mut pause = Duration::from_millis(50);
+    for _ in 0..5 {
+        match start().await {
+            Err(e) if super::is_busy(&e) => {
                 tracing::warn!("database busy; trying again in {} ms", pause.as_millis());
-                drop(tx);
                 tokio::time::sleep(pause).await;
                 pause *= 2;
             }
-            Err(e) => return Err(e),
+            started => return started,
         }
     }
+    start().await
 }
 
 impl DbConn {
@@ -347,4 +339,99 @@ async fn end_bulk(mut conn: SqliteConnection, end: &'static str) -> Result<(), s
 /// Whether `DB`, in code generic over the engine (a `QueryBuilder` helper), is SQLite.
 pub fn is_sqlite<DB: sqlx::Database>() -> bool {
     DB::NAME == <Sqlite as sqlx::Database>::NAME
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests may panic")]
+    use super::*;
+    use sqlx::ConnectOptions as _;
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+    use std::time::Instant;
+
+    /// A pool on a new database whose connections wait 20 ms for the write lock (the
+    /// app's wait is 5 s), and a connection of another writer holding that lock.
+    async fn turn_taken(file: &std::path::Path) -> (Pool, SqliteConnection) {
+        let options = SqliteConnectOptions::new()
+            .filename(file)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_millis(20));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options.clone())
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (n INTEGER)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let mut other = options.connect().await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut other)
+            .await
+            .unwrap();
+        (Pool::Sqlite(pool), other)
+    }
+
+    /// The other writer ends its transaction after `ms`.
+    fn ends_after(mut other: SqliteConnection, ms: u64) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            sqlx::query("COMMIT").execute(&mut other).await.unwrap();
+        })
+    }
+
+    async fn write_one(conn: &mut DbConn) {
+        on!(conn, |ex| sqlx::query("INSERT INTO t (n) VALUES (1)")
+            .execute(&mut *ex)
+            .await
+            .map(|_| ()))
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_write_waits_for_the_turn_past_the_engines_own_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        for bulk in [false, true] {
+            let (pool, other) = turn_taken(&dir.path().join(format!("{bulk}.db"))).await;
+            let ended = ends_after(other, 300);
+            let started = Instant::now();
+            let mut conn = if bulk {
+                pool.begin_bulk(8).await.unwrap()
+            } else {
+                pool.begin().await.unwrap()
+            };
+            assert!(
+                started.elapsed() >= Duration::from_millis(300),
+                "bulk: {bulk}"
+            );
+            write_one(&mut conn).await;
+            conn.commit().await.unwrap();
+            ended.await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_write_whose_turn_never_comes_is_refused_as_busy_after_a_bounded_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let (pool, _other) = turn_taken(&dir.path().join("turn.db")).await;
+        for bulk in [false, true] {
+            let started = Instant::now();
+            let refused = if bulk {
+                pool.begin_bulk(8).await.err()
+            } else {
+                pool.begin().await.err()
+            };
+            let waited = started.elapsed();
+            let refused = refused.unwrap();
+            assert!(super::super::is_busy(&refused), "bulk: {bulk}: {refused:?}");
+            // five pauses of 50, 100 … 800 ms between six tries
+            assert!(
+                waited >= Duration::from_millis(1550),
+                "bulk: {bulk}: {waited:?}"
+            );
+            assert!(waited < Duration::from_secs(10), "bulk: {bulk}: {waited:?}");
+        }
+    }
 }

@@ -66,52 +66,110 @@ const median = (xs) => {
 // A slow line shared by everything the browser fetches from the server, the service
 // worker's downloads included (the browser's own throttling slows one page's requests,
 // each on a line of its own): a TCP proxy with Lighthouse's mobile figures, 150 ms round
-// trip, 1.6 Mbit/s down and 750 kbit/s up, one queue per direction for all connections
-// (what a tablet's one 4G link does), and a round trip more to open a connection.
-function slowLine(target, port) {
+// trip, 1.6 Mbit/s down and 750 kbit/s up. Each direction's bandwidth is shared fairly by
+// the connections with data waiting (1 KB each in turn, as TCP flows share a link); a
+// connection holds at most 64 KB in the proxy before its sender is paused; a new
+// connection's requests wait one round trip more (its handshake); what a closed
+// connection still held is dropped. One proxy per run: nothing of a run outlasts it.
+function slowLine(host, port) {
   const rtt = 150;
   const rate = { down: 1_638_400 / 8000, up: 768_000 / 8000 }; // bytes per ms
-  const free = { down: 0, up: 0 }; // when each direction's queue is empty
+  const lines = { down: new Set(), up: new Set() }; // the flows with bytes waiting
+  const turn = { down: 0, up: 0 }; // bytes of bandwidth not used yet
+  let last = Date.now();
+  const sockets = new Set();
+  // every 5 ms: the bandwidth of the time passed, handed out 1 KB at a time in turn (a
+  // flow served goes to the back); a line with no flow ready banks nothing
+  const tick = setInterval(() => {
+    const now = Date.now();
+    for (const dir of ["down", "up"]) {
+      turn[dir] += (now - last) * rate[dir];
+      for (;;) {
+        const ready = [...lines[dir]].filter((f) => f.from <= now);
+        if (!ready.length) {
+          turn[dir] = 0;
+          break;
+        }
+        for (const flow of ready) {
+          if (turn[dir] < 1) break;
+          const n = Math.min(1024, Math.floor(turn[dir]), flow.waiting[0].length);
+          turn[dir] -= n;
+          flow.take(n, now + rtt / 2);
+          if (lines[dir].delete(flow)) lines[dir].add(flow);
+        }
+        if (turn[dir] < 1) break;
+      }
+    }
+    last = now;
+  }, 5);
   const server = net.createServer((client) => {
-    const upstream = net.connect(port, target);
+    const upstream = net.connect(port, host);
+    sockets.add(client).add(upstream);
     const opened = Date.now() + rtt;
-    // what comes in one direction of one connection leaves in its order (one timer for
-    // the queue: timers set apart do not always fire in the order of their times)
-    const pipe = (from, to, dir) => {
-      const queue = [];
+    const flow = (src, dst, dir) => {
+      const f = { waiting: [], held: 0, from: dir === "up" ? opened : 0, ended: false, closed: false };
+      const out = []; // [deliver at, bytes or null for the end], in order
       let timer = null;
-      let last = 0;
       const flush = () => {
         timer = null;
-        while (queue.length && queue[0].at <= Date.now()) {
-          const { buf } = queue.shift();
-          if (buf) to.write(buf);
-          else to.end();
+        while (out.length && out[0][0] <= Date.now()) {
+          const [, buf] = out.shift();
+          if (f.closed) return;
+          if (buf) dst.write(buf);
+          else dst.end();
         }
-        if (queue.length) timer = setTimeout(flush, queue[0].at - Date.now());
+        if (out.length) timer = setTimeout(flush, out[0][0] - Date.now());
       };
-      const send = (at, buf) => {
-        queue.push({ at, buf });
+      const deliver = (at, buf) => {
+        out.push([at, buf]);
         timer ??= setTimeout(flush, Math.max(0, at - Date.now()));
       };
-      from.on("data", (buf) => {
-        const start = Math.max(Date.now(), free[dir], dir === "up" ? opened : 0);
-        free[dir] = start + buf.length / rate[dir];
-        last = free[dir] + rtt / 2;
-        send(last, buf);
+      f.take = (n, at) => {
+        const head = f.waiting[0];
+        const piece = head.subarray(0, n);
+        if (n === head.length) f.waiting.shift();
+        else f.waiting[0] = head.subarray(n);
+        f.held -= n;
+        deliver(at, piece);
+        if (f.held < 16 * 1024) src.resume();
+        if (!f.waiting.length) {
+          lines[dir].delete(f);
+          if (f.ended) deliver(at, null);
+        }
+      };
+      src.on("data", (buf) => {
+        f.waiting.push(buf);
+        f.held += buf.length;
+        lines[dir].add(f);
+        if (f.held > 64 * 1024) src.pause();
       });
-      from.on("end", () => send(last, null));
-      from.on("error", () => to.destroy());
+      src.on("end", () => {
+        f.ended = true;
+        if (!f.waiting.length) deliver(Date.now() + rtt / 2, null);
+      });
+      src.on("close", () => {
+        if (f.ended) return;
+        f.closed = true;
+        lines[dir].delete(f);
+        dst.destroy();
+      });
+      src.on("error", () => {});
     };
-    pipe(client, upstream, "up");
-    pipe(upstream, client, "down");
+    flow(client, upstream, "up");
+    flow(upstream, client, "down");
+    client.on("close", () => sockets.delete(client));
+    upstream.on("close", () => sockets.delete(upstream));
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+  const stop = () => {
+    clearInterval(tick);
+    for (const s of sockets) s.destroy();
+    server.close();
+  };
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, stop })));
 }
 
 const target = new URL(given);
-const proxy = line ? await slowLine(target.hostname, Number(target.port || 80)) : null;
-const base = proxy ? `http://127.0.0.1:${proxy.address().port}` : given.replace(/\/+$/, "");
+const direct = given.replace(/\/+$/, "");
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
@@ -121,6 +179,8 @@ const browser = await chromium.launch({
 const results = [];
 try {
   for (let run = 1; run <= runs; run++) {
+    const proxy = line ? await slowLine(target.hostname, Number(target.port || 80)) : null;
+    const base = proxy ? `http://127.0.0.1:${proxy.server.address().port}` : direct;
     const context = await browser.newContext({ viewport: { width, height }, locale: "zh-CN" });
     let workerAt = NaN;
     // when the service worker's first download began (a first visit: it precaches the app)
@@ -177,10 +237,10 @@ try {
     const tasks = r.tasks.map(([s, d]) => `${Math.round(s)}+${Math.round(d)}`).join(" ");
     console.log(`run ${run}: FCP ${Math.round(r.fcp)} ms, hydrated ${Math.round(r.hydrated)} ms, blocking ${Math.round(blocking)} ms, service worker's first download ${Math.round(workerAt - startedAt)} ms; long tasks (start+ms): ${tasks}`);
     await context.close();
+    proxy?.stop();
   }
 } finally {
   await browser.close();
-  proxy?.close();
 }
 console.log(
   `${path} (CPU ${cpu}×${slow4g ? ", slow 4G" : line ? ", slow 4G line shared with the service worker" : ""}, median of ${runs}): FCP ${Math.round(median(results.map((r) => r.fcp)))} ms, ` +

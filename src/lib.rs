@@ -34,7 +34,9 @@ pub use generated_i18n::i18n;
 ///
 /// The service worker is registered once the page works: on a first visit it downloads the
 /// whole app for offline use (~1.6 MB), and begun earlier it takes the tablet's line, and
-/// the browser's six connections to the server, from the chunks the page waits for.
+/// the browser's six connections to the server, from the chunks the page waits for. A page
+/// whose chunk could not be fetched hydrates all the same (it says so, `ChunkFailed`), so
+/// that visit still leaves the app on the device.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -59,6 +59,12 @@ test("on a first visit the service worker downloads the app only once the page's
     }
   });
   const office = await fresh.newPage();
+  // the list's own chunk comes a second late, as on a slow line: a worker begun before
+  // the page had its code would be downloading meanwhile
+  await office.route(/\/pkg\/split_customer_list\.[^/]*\.wasm$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1000));
+    await route.continue();
+  });
   await office.goto("/customers");
   await hydrated(office);
   const beforeHydrated = [...pageCode];
@@ -70,5 +76,30 @@ test("on a first visit the service worker downloads the app only once the page's
   expect(worker.some((w) => /^\/pkg\/split_office\./.test(w.url))).toBe(true);
   const firstDownload = Math.min(...worker.map((w) => w.at));
   for (const c of beforeHydrated) expect(c.done, c.url).toBeLessThanOrEqual(firstDownload);
+  await fresh.close();
+});
+
+// A first visit whose page's code could not be fetched still leaves the app on the device:
+// the page hydrates all the same (it says what failed), and the worker comes then.
+test("a first visit whose page's code cannot be fetched still gets the service worker", async ({ page, browser }) => {
+  await signedIn(page, "laoban");
+  const fresh = await browser.newContext({ storageState: await page.context().storageState() });
+  const office = await fresh.newPage();
+  // the page's requests only: the worker's downloads still come
+  await office.route(/\/pkg\/split_customer_list\.[^/]*\.wasm$/, (route) => route.abort("internetdisconnected"));
+  await office.goto("/customers");
+  await hydrated(office);
+  await expect(office.locator(".chunk-failed")).toBeVisible();
+  await office.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null, null, { timeout: 20_000 });
+  // and it keeps the page's code for the next visit
+  const kept = await office.evaluate(async () => {
+    const names = await caches.keys();
+    for (const name of names) {
+      const keys = await (await caches.open(name)).keys();
+      if (keys.some((r) => /\/pkg\/split_customer_list\./.test(r.url))) return true;
+    }
+    return false;
+  });
+  expect(kept).toBe(true);
   await fresh.close();
 });

@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { hydrated, signedIn } from "./helpers";
+import { hydrated, newDevice } from "./helpers";
 
 // What a tablet on 4G downloads before a page works. The sign-in page, the shell and a
 // rep's Today are in the main wasm module; every other page's code is in a chunk,
@@ -84,10 +84,7 @@ test("the sign-in page works after a bounded first load of wasm, sent as brotli"
 });
 
 test("a rep's Today works after the same first load; its card and forms then work offline", async ({ page, browser }) => {
-  await signedIn(page, "zhangwei");
-  // a new browser profile with the rep's session and an empty cache: a first load
-  const fresh = await browser.newContext({ storageState: await page.context().storageState() });
-  const tablet = await fresh.newPage();
+  const { context: fresh, tab: tablet } = await newDevice(page, browser, "zhangwei");
   const today = await wasmTransferred(tablet, async () => {
     await tablet.goto("/today");
     await hydrated(tablet);
@@ -131,12 +128,7 @@ test("a rep's Today works after the same first load; its card and forms then wor
 /** zhangwei's tablet without the service worker's copies (a chunk comes from the network
  * only), and the page errors it reports. */
 async function tabletWithoutServiceWorker(page: Page, browser: Browser) {
-  await signedIn(page, "zhangwei");
-  const fresh = await browser.newContext({
-    storageState: await page.context().storageState(),
-    serviceWorkers: "block",
-  });
-  const tablet = await fresh.newPage();
+  const { context: fresh, tab: tablet } = await newDevice(page, browser, "zhangwei", { serviceWorkers: "block" });
   const errors: string[] = [];
   tablet.on("pageerror", (e) => errors.push(e.message));
   return { fresh, tablet, errors };
@@ -149,9 +141,7 @@ async function tabletWithoutServiceWorker(page: Page, browser: Browser) {
 const CUSTOMER_LIST_CHUNKS_BUDGET = 150_000;
 
 test("the customer list's first load fetches its own chunk, not every office page's", async ({ page, browser }) => {
-  await signedIn(page, "laoban");
-  const fresh = await browser.newContext({ storageState: await page.context().storageState(), serviceWorkers: "block" });
-  const office = await fresh.newPage();
+  const { context: fresh, tab: office } = await newDevice(page, browser, "laoban", { serviceWorkers: "block" });
   const loaded = await wasmTransferred(office, async () => {
     await office.goto("/customers");
     await hydrated(office);

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
 
 export const PASSWORD = "qudao2026";
 
@@ -38,4 +38,12 @@ export async function signedIn(page: Page, login: string, password = PASSWORD) {
   await signIn(page, login, password);
   await expect(page).toHaveURL(/\/$/);
   await hydrated(page);
+}
+
+/** Signs `login` in on `page`, then opens a new browser profile with that session and an
+ * empty cache (no service worker yet): the user's first visit on a new device. */
+export async function newDevice(page: Page, browser: Browser, login: string, options: BrowserContextOptions = {}) {
+  await signedIn(page, login);
+  const context = await browser.newContext({ storageState: await page.context().storageState(), ...options });
+  return { context, tab: await context.newPage() };
 }

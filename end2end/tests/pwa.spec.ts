@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { baseURL, chromium } from "../playwright.config";
-import { hydrated, signedIn } from "./helpers";
+import { hydrated, newDevice } from "./helpers";
 
 // Installability is only reported for a persistent (non-incognito) profile.
 test("the app is installable and a reload while offline shows the offline page", async () => {
@@ -44,8 +44,7 @@ test("the app is installable and a reload while offline shows the offline page",
 // line and the browser's six connections to the server from the chunks the page waited
 // for. It still keeps the app from that first visit on.
 test("on a first visit the service worker downloads the app only once the page's own code has come", async ({ page, browser }) => {
-  await signedIn(page, "laoban");
-  const fresh = await browser.newContext({ storageState: await page.context().storageState() });
+  const { context: fresh, tab: office } = await newDevice(page, browser, "laoban");
   // when each of the page's code files had come, and when each of the worker's downloads
   // began (as this test heard of them: the browser does not time the worker's requests)
   const pageCode: { url: string; done: number }[] = [];
@@ -58,7 +57,6 @@ test("on a first visit the service worker downloads the app only once the page's
       pageCode.push({ url: new URL(r.url()).pathname, done: Date.now() });
     }
   });
-  const office = await fresh.newPage();
   // the list's own chunk comes a second late, as on a slow line: a worker begun before
   // the page had its code would be downloading meanwhile
   await office.route(/\/pkg\/split_customer_list\.[^/]*\.wasm$/, async (route) => {
@@ -82,9 +80,7 @@ test("on a first visit the service worker downloads the app only once the page's
 // A first visit whose page's code could not be fetched still leaves the app on the device:
 // the page hydrates all the same (it says what failed), and the worker comes then.
 test("a first visit whose page's code cannot be fetched still gets the service worker", async ({ page, browser }) => {
-  await signedIn(page, "laoban");
-  const fresh = await browser.newContext({ storageState: await page.context().storageState() });
-  const office = await fresh.newPage();
+  const { context: fresh, tab: office } = await newDevice(page, browser, "laoban");
   // the page's requests only: the worker's downloads still come
   await office.route(/\/pkg\/split_customer_list\.[^/]*\.wasm$/, (route) => route.abort("internetdisconnected"));
   await office.goto("/customers");

@@ -130,7 +130,17 @@ setTimeout(()=>{put();removeEventListener(\"input\",note,true);removeEventListen
 /// that waits for it, not also as a rejection nobody handled. The module is made ready
 /// (its last bytes compiled, instantiated) in one task and hydrates the page in the next:
 /// two shorter tasks, between which a tap is answered, instead of one long one.
-const START_AFTER_PAINT: &str = "let s=0;const go=()=>s++||(w=>(w.catch(()=>{}),import(JS_URL).then(m=>m.default({module_or_path:w}).then(()=>new Promise(r=>setTimeout(r))).then(()=>m.hydrate()))))(fetch(WASM_URL));\
+///
+/// The files of the page's chunk group (named in `<head>` by [`name_page_chunks`]) are
+/// asked for right after the main module, as preloads that the chunk loader's own fetches
+/// then take: asked for by the loader alone, they came only once the main module had come
+/// and started, a round trip and the module's start later, while the line stood idle. At
+/// low priority: the main module, which every page needs first, goes ahead of them.
+const START_AFTER_PAINT: &str = "let s=0;const go=()=>s++||(w=>{w.catch(()=>{});const j=import(JS_URL);preloadChunks();\
+j.then(m=>m.default({module_or_path:w}).then(()=>new Promise(r=>setTimeout(r))).then(()=>m.hydrate()))})(fetch(WASM_URL));\
+const preloadChunks=()=>{for(const u of(document.querySelector(\"meta[name=qudao-chunks]\")?.content??\"\").split(\" \")){if(!u)continue;\
+const l=document.createElement(\"link\");if(u.endsWith(\".js\"))l.rel=\"modulepreload\";else{l.rel=\"preload\";l.as=\"fetch\";l.crossOrigin=\"anonymous\";l.fetchPriority=\"low\"}\
+l.href=u;document.head.append(l)}};\
 if(document.hidden)setTimeout(go);else requestAnimationFrame(()=>requestAnimationFrame(()=>setTimeout(go)));\
 addEventListener(\"visibilitychange\",()=>setTimeout(go),{once:true});";
 
@@ -142,13 +152,7 @@ fn main_module_urls(options: &LeptosOptions) -> (String, String) {
     let (js, wasm) = NAMES.get_or_init(|| {
         let mut js = options.output_name.to_string();
         let mut wasm = options.output_name.to_string();
-        let hashes = options
-            .hash_files
-            .then(|| std::env::current_exe().ok())
-            .flatten()
-            .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
-            .and_then(|path| std::fs::read_to_string(path).ok());
-        if let Some(hashes) = hashes {
+        if let Some(hashes) = crate::server::http::assets::build_hashes(options) {
             for (file, hash) in hashes.lines().filter_map(|l| l.trim().split_once(':')) {
                 match file {
                     "js" => js = format!("{js}.{}", hash.trim()),
@@ -163,6 +167,21 @@ fn main_module_urls(options: &LeptosOptions) -> (String, String) {
     });
     let pkg = &options.site_pkg_dir;
     (format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"))
+}
+
+/// Names the files of a page's chunk group in `<head>` (`<meta name="qudao-chunks">`, the
+/// URLs separated by spaces) for the start script to fetch with the main module
+/// ([`START_AFTER_PAINT`]). Nothing when the build is not split: the chunk loader then
+/// fetches them as before, once hydration reaches the page.
+#[cfg(feature = "ssr")]
+fn name_page_chunks(group: &'static str) {
+    let Some(state) = use_context::<crate::server::state::AppState>() else {
+        return;
+    };
+    if let Some(urls) = state.page_chunks.get(group) {
+        // leptos_meta writes it into `<head>`, nothing into the body (which hydrates)
+        let _ = view! { <leptos_meta::Meta name="qudao-chunks" content=urls.clone() /> }.to_html();
+    }
 }
 
 /// The browser never draws the document's shell.
@@ -317,7 +336,9 @@ macro_rules! lazy_groups {
         async fn $group(page: $which) -> Result<AnyView, ChunkError> {
             // No `prefetch_lazy_fn_on_server` (which preloads the chunk's files from the
             // top of `<head>`): like the main module they are fetched once the page is
-            // painted, when hydration reaches the page (see `HydrateAfterPaint`).
+            // painted, together with it (see `HydrateAfterPaint`).
+            #[cfg(feature = "ssr")]
+            name_page_chunks(stringify!($group));
             Ok(page.draw())
         }
 

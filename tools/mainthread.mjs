@@ -9,7 +9,8 @@
 //   RUNS=7 CPU=4 WIDTH=412 HEIGHT=823 NET=slow4g node tools/mainthread.mjs BASE PATH [LOGIN]
 //   NET=line …     the same line, but one the page and its service worker share (a proxy)
 //   PROFILE=30 …   also the 30 functions with the most time of their own, up to hydration
-//   (wasm functions are named only in a build whose wasm-opt keeps names: `-g`)
+//   (wasm functions are named only in a build whose wasm-opt keeps names: build the
+//   front end with QUDAO_WASM_NAMES=1, see tools/bin/wasm-opt)
 // (Playwright comes from end2end/: tools/setup.sh playwright browser)
 import net from "node:net";
 import { chromium } from "../end2end/node_modules/playwright-core/index.mjs";

@@ -159,6 +159,50 @@ test("the customer list's first load fetches its own chunk, not every office pag
   await fresh.close();
 });
 
+test("the customer list's chunk comes while the main module still does, each file once", async ({ page, browser }) => {
+  const { context: fresh, tab: office } = await newDevice(page, browser, "laoban", { serviceWorkers: "block" });
+  // the main module held back a second, as a slow line would: asked for by the chunk
+  // loader alone, the list's files would be asked for only after it had come and started
+  let mainCame = Number.POSITIVE_INFINITY;
+  await office.route(/\/pkg\/qudao\.[^/]*\.wasm$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1000));
+    await route.continue();
+  });
+  const asked: { path: string; at: number }[] = [];
+  office.on("request", (r) => asked.push({ path: new URL(r.url()).pathname, at: Date.now() }));
+  office.on("requestfinished", (r) => {
+    if (/\/qudao\.[^/]*\.wasm$/.test(r.url())) mainCame = Math.min(mainCame, Date.now());
+  });
+  const warnings: string[] = [];
+  office.on("console", (m) => {
+    if (m.type() === "warning" || m.type() === "error") warnings.push(m.text());
+  });
+  await office.goto("/customers");
+  await hydrated(office);
+  await expect(office.locator("tbody tr").first()).toBeVisible();
+  // the page names its files (the loader and the group's wasm) and they were asked for
+  // before the main module had come
+  const named = (await office.locator('meta[name="qudao-chunks"]').getAttribute("content"))!.split(" ");
+  expect(named.some((u) => /\/split_customer_list\.[^/]*\.wasm$/.test(u))).toBe(true);
+  expect(named[0]).toMatch(/\/__wasm_split\.[^/]*\.js$/);
+  expect(Number.isFinite(mainCame)).toBe(true);
+  for (const u of named) {
+    const at = asked.filter((a) => a.path === u).map((a) => a.at);
+    expect(at, u).toHaveLength(1);
+    expect(at[0], u).toBeLessThan(mainCame);
+  }
+  // the loader took the preloaded files: no second download
+  const fetched = await office.evaluate(() =>
+    performance.getEntriesByType("resource").map((r) => new URL(r.name).pathname).filter((p) => p.endsWith(".wasm")),
+  );
+  for (const u of named.filter((u) => u.endsWith(".wasm"))) expect(fetched.filter((p) => p === u), u).toHaveLength(1);
+  expect(warnings.filter((w) => !/Service Worker registration blocked/.test(w))).toEqual([]);
+  // and the list works
+  await office.locator("tbody tr a.cust-name").first().click();
+  await expect(office.locator(".cust-head h1")).toBeVisible();
+  await fresh.close();
+});
+
 test("a part of the app whose code cannot be fetched says so and offers a retry, instead of a dead page", async ({ page, browser }) => {
   // on a line that drops every chunk
   const { fresh, tablet, errors } = await tabletWithoutServiceWorker(page, browser);

@@ -580,6 +580,7 @@ async fn security_headers(State(state): State<AppState>, req: Request, next: Nex
 /// then every file is compressed per request as before.
 pub mod assets {
     use leptos::config::LeptosOptions;
+    use std::collections::HashMap;
     use std::path::Path;
     use tower_http::services::ServeDir;
 
@@ -598,6 +599,67 @@ pub mod assets {
                 serve
             }
         }
+    }
+
+    /// The files each chunk group of a split build needs, as the URLs a page of the group
+    /// names for the browser to fetch with the main module (`app::name_page_chunks`): the
+    /// chunk loader's JS first, then the group's wasm files, separated by spaces. Empty
+    /// when the build is not split (no manifest).
+    pub fn chunk_groups(opts: &LeptosOptions) -> HashMap<String, String> {
+        let hashes = build_hashes(opts);
+        // a file's name as the build wrote it: with its hash, or as Leptos names it unhashed
+        let hash_of = |key: &str| {
+            hashes.as_deref()?.lines().find_map(|l| {
+                let (file, hash) = l.trim().split_once(':')?;
+                (file == key).then(|| hash.trim().to_owned())
+            })
+        };
+        let manifest = hash_of("manifest").map_or_else(
+            || "__wasm_split_manifest.json".to_owned(),
+            |h| format!("__wasm_split_manifest.{h}.json"),
+        );
+        let loader = hash_of("split").map_or_else(
+            || "__wasm_split.______________________.js".to_owned(),
+            |h| format!("__wasm_split.{h}.js"),
+        );
+        let pkg = opts.site_pkg_dir.as_ref();
+        let path = Path::new(opts.site_root.as_ref()).join(pkg).join(manifest);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => group_urls(&text, pkg, &loader).unwrap_or_else(|e| {
+                tracing::warn!(file = %path.display(), error = %e, "unreadable chunk manifest; pages name no chunks");
+                HashMap::new()
+            }),
+            Err(_) => HashMap::new(),
+        }
+    }
+
+    /// The build's `hash.txt` (beside the server's binary) when the build hashes file names.
+    pub fn build_hashes(opts: &LeptosOptions) -> Option<String> {
+        opts.hash_files
+            .then(|| std::env::current_exe().ok())
+            .flatten()
+            .and_then(|exe| Some(exe.parent()?.join(opts.hash_file.as_ref())))
+            .and_then(|path| std::fs::read_to_string(path).ok())
+    }
+
+    /// [`chunk_groups`] from the split build's manifest (each group's wasm files, named
+    /// without `.wasm`).
+    pub fn group_urls(
+        manifest: &str,
+        pkg: &str,
+        loader: &str,
+    ) -> Result<HashMap<String, String>, serde_json::Error> {
+        let groups: HashMap<String, Vec<String>> = serde_json::from_str(manifest)?;
+        Ok(groups
+            .into_iter()
+            .map(|(group, files)| {
+                let wasm = files.iter().map(|f| format!("/{pkg}/{f}.wasm"));
+                let urls: Vec<String> = std::iter::once(format!("/{pkg}/{loader}"))
+                    .chain(wasm)
+                    .collect();
+                (group, urls.join(" "))
+            })
+            .collect())
     }
 
     #[derive(Debug, PartialEq, Eq)]
@@ -709,6 +771,21 @@ mod tests {
             h.append(name.clone(), HeaderValue::from_str(value).unwrap());
         }
         h
+    }
+
+    #[test]
+    fn a_chunk_group_names_the_loader_then_its_wasm_files_in_the_manifests_order() {
+        let manifest =
+            r#"{"office": ["chunk_7.AbC", "chunk_9.dEf", "split_office.XyZ"], "none": []}"#;
+        let groups = assets::group_urls(manifest, "pkg", "__wasm_split.Hh.js").unwrap();
+        assert_eq!(
+            groups["office"],
+            "/pkg/__wasm_split.Hh.js /pkg/chunk_7.AbC.wasm /pkg/chunk_9.dEf.wasm /pkg/split_office.XyZ.wasm"
+        );
+        assert_eq!(groups["none"], "/pkg/__wasm_split.Hh.js");
+        assert_eq!(groups.len(), 2);
+        assert!(assets::group_urls("[1, 2]", "pkg", "l.js").is_err());
+        assert!(assets::group_urls("", "pkg", "l.js").is_err());
     }
 
     #[test]

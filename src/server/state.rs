@@ -35,6 +35,9 @@ pub struct Shared {
     pub leptos_options: LeptosOptions,
     /// `sw.js` with its precache list filled in from the built site (see `http.rs`).
     pub service_worker: Arc<str>,
+    /// The files of each chunk group of the built site, as a page of the group names them
+    /// (`http::assets::chunk_groups`).
+    pub page_chunks: Arc<std::collections::HashMap<String, String>>,
     /// In-memory customer search, checked against the database on every use.
     pub search_index: Arc<crate::server::search_index::SearchIndex>,
     /// In-memory monthly sales rollups, checked against the database on every use.
@@ -90,6 +93,7 @@ impl Shared {
             })
             .is_some_and(|p| p.exists());
         let service_worker = service_worker::build(&leptos_options).into();
+        let page_chunks = Arc::new(crate::server::http::assets::chunk_groups(&leptos_options));
         let photos = crate::server::files::PhotoStore::open(&config)?;
         Ok(Shared {
             pool,
@@ -97,6 +101,7 @@ impl Shared {
             config: Arc::new(config),
             leptos_options,
             service_worker,
+            page_chunks,
             search_index: Arc::default(),
             sales_index: Arc::default(),
             ticket_clocks: Arc::default(),

@@ -397,6 +397,8 @@ async fn app_with_pkg(
     let addr = listener.local_addr().unwrap();
     let mut state = Shared::new(pool, config).unwrap();
     state.leptos_options.site_root = site.path().display().to_string().into();
+    // what the server reads of the built site at its start, read from this one
+    state.page_chunks = std::sync::Arc::new(http::assets::chunk_groups(&state.leptos_options));
     let router = http::router(state.into());
     tokio::spawn(async move {
         axum::serve(listener, router).await.unwrap();
@@ -446,6 +448,95 @@ async fn built_assets_are_sent_precompressed_to_browsers_that_accept_it() {
     assert_eq!(r.bytes().await.unwrap().as_ref(), wasm.as_slice());
     let r = fetch_asset(&base, "/pkg/missing.wasm", Some("br")).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_page_of_a_chunk_names_its_files_for_the_browser_to_fetch_with_the_main_module() {
+    // a split build's manifest: each group's wasm files (the group's own and the shared)
+    let manifest = br#"{"customer_list": ["chunk_6", "split_customer_list"],
+        "analysis": ["chunk_6", "chunk_7", "split_analysis"]}"#;
+    let (base, _site) = app_with_pkg(&[("__wasm_split_manifest.json", manifest)], &[]).await;
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let head = |html: &str| html.split("</head>").next().unwrap_or_default().to_owned();
+    let page = |path: &'static str| {
+        let client = client.clone();
+        let base = base.clone();
+        async move {
+            let r = client.get(format!("{base}{path}")).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            r.text().await.unwrap()
+        }
+    };
+    // the sign-in page is in the main module: nothing more to fetch
+    let login = page("/login").await;
+    assert!(
+        !head(&login).contains(r#"<meta name="qudao-chunks""#),
+        "{login}"
+    );
+    let r = client
+        .post(format!("{base}/api/login"))
+        .json(&serde_json::json!({"login": "laoban", "password": "qudao2026"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    // in <head>, the chunk loader first, then the group's files; the body, which
+    // hydrates, holds nothing of it
+    let list = page("/customers").await;
+    let named = r#"<meta name="qudao-chunks" content="/pkg/__wasm_split.______________________.js /pkg/chunk_6.wasm /pkg/split_customer_list.wasm">"#;
+    assert!(head(&list).contains(named), "{}", head(&list));
+    assert_eq!(
+        list.matches("qudao-chunks\"").count(),
+        1,
+        "one list: {list}"
+    );
+    let dashboard = page("/").await;
+    assert!(
+        head(&dashboard).contains("content=\"/pkg/__wasm_split.______________________.js /pkg/chunk_6.wasm /pkg/chunk_7.wasm /pkg/split_analysis.wasm\""),
+        "{}",
+        head(&dashboard)
+    );
+}
+
+#[tokio::test]
+async fn a_build_without_chunks_names_none() {
+    // not split (no manifest), or a manifest that cannot be read: pages name nothing,
+    // and the chunk loader fetches as it would anyway
+    for files in [
+        vec![("app.wasm", b"wasm".as_slice())],
+        vec![("__wasm_split_manifest.json", b"{not json".as_slice())],
+    ] {
+        let (base, _site) = app_with_pkg(&files, &[]).await;
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        client
+            .post(format!("{base}/api/login"))
+            .json(&serde_json::json!({"login": "laoban", "password": "qudao2026"}))
+            .send()
+            .await
+            .unwrap();
+        let html = client
+            .get(format!("{base}/customers"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("cust-table") || html.contains("empty-state"),
+            "the list is drawn: {html}"
+        );
+        assert!(!html.contains(r#"<meta name="qudao-chunks""#));
+    }
 }
 
 #[tokio::test]

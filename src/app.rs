@@ -93,8 +93,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// (and, with the split build's manifest, the page's chunks): on a slow line those
 /// hundreds of KB then share the bandwidth with the stylesheet and images the first paint
 /// waits for. Here the page (rendered complete on the server, its forms working without
-/// script) is shown first; the main module is fetched right after, and a page's chunks
-/// when hydration reaches the page (`lazy_groups!`).
+/// script) is shown first; the main module is fetched right after, and with it the files
+/// of the page's chunk group (`lazy_groups!`, named by `name_page_chunks`).
 #[component]
 fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
     let (js, wasm) = main_module_urls(&options);
@@ -138,7 +138,7 @@ setTimeout(()=>{put();removeEventListener(\"input\",note,true);removeEventListen
 /// low priority: the main module, which every page needs first, goes ahead of them.
 const START_AFTER_PAINT: &str = "let s=0;const go=()=>s++||(w=>{w.catch(()=>{});const j=import(JS_URL);preloadChunks();\
 j.then(m=>m.default({module_or_path:w}).then(()=>new Promise(r=>setTimeout(r))).then(()=>m.hydrate()))})(fetch(WASM_URL));\
-const preloadChunks=()=>{for(const u of(document.querySelector(\"meta[name=qudao-chunks]\")?.content??\"\").split(\" \")){if(!u)continue;\
+const preloadChunks=()=>{for(const u of(document.head.querySelector(\"meta[name=qudao-chunks]\")?.content??\"\").split(\" \")){if(!u.startsWith(\"/pkg/\"))continue;\
 const l=document.createElement(\"link\");if(u.endsWith(\".js\"))l.rel=\"modulepreload\";else{l.rel=\"preload\";l.as=\"fetch\";l.crossOrigin=\"anonymous\";l.fetchPriority=\"low\"}\
 l.href=u;document.head.append(l)}};\
 if(document.hidden)setTimeout(go);else requestAnimationFrame(()=>requestAnimationFrame(()=>setTimeout(go)));\
@@ -153,12 +153,12 @@ fn main_module_urls(options: &LeptosOptions) -> (String, String) {
         let mut js = options.output_name.to_string();
         let mut wasm = options.output_name.to_string();
         if let Some(hashes) = crate::server::http::assets::build_hashes(options) {
-            for (file, hash) in hashes.lines().filter_map(|l| l.trim().split_once(':')) {
-                match file {
-                    "js" => js = format!("{js}.{}", hash.trim()),
-                    "wasm" => wasm = format!("{wasm}.{}", hash.trim()),
-                    _ => {}
-                }
+            use crate::server::http::assets::hash_in;
+            if let Some(h) = hash_in(&hashes, "js") {
+                js = format!("{js}.{h}");
+            }
+            if let Some(h) = hash_in(&hashes, "wasm") {
+                wasm = format!("{wasm}.{h}");
             }
         } else if !options.hash_files && option_env!("LEPTOS_OUTPUT_NAME").is_none() {
             wasm.push_str("_bg");
@@ -172,7 +172,8 @@ fn main_module_urls(options: &LeptosOptions) -> (String, String) {
 /// Names the files of a page's chunk group in `<head>` (`<meta name="qudao-chunks">`, the
 /// URLs separated by spaces) for the start script to fetch with the main module
 /// ([`START_AFTER_PAINT`]). Nothing when the build is not split: the chunk loader then
-/// fetches them as before, once hydration reaches the page.
+/// fetches them as before, once hydration reaches the page. (It reaches `<head>` because
+/// every route renders in `Async` mode: the head is written once the whole page is.)
 #[cfg(feature = "ssr")]
 fn name_page_chunks(group: &'static str) {
     let Some(state) = use_context::<crate::server::state::AppState>() else {

@@ -607,31 +607,37 @@ pub mod assets {
     /// when the build is not split (no manifest).
     pub fn chunk_groups(opts: &LeptosOptions) -> HashMap<String, String> {
         let hashes = build_hashes(opts);
-        // a file's name as the build wrote it: with its hash, or as Leptos names it unhashed
-        let hash_of = |key: &str| {
-            hashes.as_deref()?.lines().find_map(|l| {
-                let (file, hash) = l.trim().split_once(':')?;
-                (file == key).then(|| hash.trim().to_owned())
-            })
+        let (manifest, loader) = match hashes.as_deref() {
+            Some(h) => match (hash_in(h, "manifest"), hash_in(h, "split")) {
+                (Some(m), Some(l)) => (
+                    format!("__wasm_split_manifest.{m}.json"),
+                    format!("__wasm_split.{l}.js"),
+                ),
+                // a hashed build that is not split
+                _ => return HashMap::new(),
+            },
+            None => (UNHASHED_MANIFEST.to_owned(), UNHASHED_LOADER.to_owned()),
         };
-        let manifest = hash_of("manifest").map_or_else(
-            || "__wasm_split_manifest.json".to_owned(),
-            |h| format!("__wasm_split_manifest.{h}.json"),
-        );
-        let loader = hash_of("split").map_or_else(
-            || "__wasm_split.______________________.js".to_owned(),
-            |h| format!("__wasm_split.{h}.js"),
-        );
         let pkg = opts.site_pkg_dir.as_ref();
         let path = Path::new(opts.site_root.as_ref()).join(pkg).join(manifest);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => group_urls(&text, pkg, &loader).unwrap_or_else(|e| {
-                tracing::warn!(file = %path.display(), error = %e, "unreadable chunk manifest; pages name no chunks");
+        let read = std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| group_urls(&text, pkg, &loader).map_err(|e| e.to_string()));
+        match read {
+            Ok(groups) => groups,
+            // an unhashed build without a manifest is simply not split
+            Err(_) if hashes.is_none() && !path.exists() => HashMap::new(),
+            Err(e) => {
+                tracing::warn!(file = %path.display(), error = %e, "chunk manifest unreadable (the site and the server from different builds?); pages name no chunks");
                 HashMap::new()
-            }),
-            Err(_) => HashMap::new(),
+            }
         }
     }
+
+    /// The manifest and chunk loader of a split build whose file names are not hashed, as
+    /// cargo-leptos names them.
+    const UNHASHED_MANIFEST: &str = "__wasm_split_manifest.json";
+    const UNHASHED_LOADER: &str = "__wasm_split.______________________.js";
 
     /// The build's `hash.txt` (beside the server's binary) when the build hashes file names.
     pub fn build_hashes(opts: &LeptosOptions) -> Option<String> {
@@ -640,6 +646,15 @@ pub mod assets {
             .flatten()
             .and_then(|exe| Some(exe.parent()?.join(opts.hash_file.as_ref())))
             .and_then(|path| std::fs::read_to_string(path).ok())
+    }
+
+    /// The hash `hash.txt` (its text, `hashes`) gives the file `key` (`js`, `wasm`,
+    /// `manifest`, `split`, …): its lines read `key: hash`.
+    pub fn hash_in<'a>(hashes: &'a str, key: &str) -> Option<&'a str> {
+        hashes.lines().find_map(|l| {
+            let (file, hash) = l.trim().split_once(':')?;
+            (file.trim() == key).then_some(hash.trim())
+        })
     }
 
     /// [`chunk_groups`] from the split build's manifest (each group's wasm files, named
@@ -786,6 +801,16 @@ mod tests {
         assert_eq!(groups.len(), 2);
         assert!(assets::group_urls("[1, 2]", "pkg", "l.js").is_err());
         assert!(assets::group_urls("", "pkg", "l.js").is_err());
+    }
+
+    #[test]
+    fn a_files_hash_is_read_from_its_line_of_hash_txt() {
+        let hashes = "js: AbC\nwasm: dEf\nmanifest:GhI \n split: jKl\n";
+        assert_eq!(assets::hash_in(hashes, "js"), Some("AbC"));
+        assert_eq!(assets::hash_in(hashes, "manifest"), Some("GhI"));
+        assert_eq!(assets::hash_in(hashes, "split"), Some("jKl"));
+        assert_eq!(assets::hash_in(hashes, "css"), None);
+        assert_eq!(assets::hash_in("", "js"), None);
     }
 
     #[test]

@@ -450,44 +450,51 @@ async fn built_assets_are_sent_precompressed_to_browsers_that_accept_it() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn a_page_of_a_chunk_names_its_files_for_the_browser_to_fetch_with_the_main_module() {
-    // a split build's manifest: each group's wasm files (the group's own and the shared)
-    let manifest = br#"{"customer_list": ["chunk_6", "split_customer_list"],
-        "analysis": ["chunk_6", "chunk_7", "split_analysis"]}"#;
-    let (base, _site) = app_with_pkg(&[("__wasm_split_manifest.json", manifest)], &[]).await;
+/// A browser-like client of the app at `base` (cookies kept, redirects not followed),
+/// signed in as `login` when given.
+async fn browser_at(base: &str, login: Option<&str>) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .no_proxy()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
+    if let Some(login) = login {
+        let r = client
+            .post(format!("{base}/api/login"))
+            .json(&json!({"login": login, "password": "qudao2026"}))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+    }
+    client
+}
+
+/// The page at `path` as HTML (it must answer 200).
+async fn page_html(client: &reqwest::Client, base: &str, path: &str) -> String {
+    let r = client.get(format!("{base}{path}")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    r.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_page_of_a_chunk_names_its_files_for_the_browser_to_fetch_with_the_main_module() {
+    // a split build's manifest: each group's wasm files (the group's own and the shared)
+    let manifest = br#"{"customer_list": ["chunk_6", "split_customer_list"],
+        "analysis": ["chunk_6", "chunk_7", "split_analysis"]}"#;
+    let (base, _site) = app_with_pkg(&[("__wasm_split_manifest.json", manifest)], &[]).await;
     let head = |html: &str| html.split("</head>").next().unwrap_or_default().to_owned();
-    let page = |path: &'static str| {
-        let client = client.clone();
-        let base = base.clone();
-        async move {
-            let r = client.get(format!("{base}{path}")).send().await.unwrap();
-            assert_eq!(r.status(), StatusCode::OK, "{path}");
-            r.text().await.unwrap()
-        }
-    };
     // the sign-in page is in the main module: nothing more to fetch
-    let login = page("/login").await;
+    let login = page_html(&browser_at(&base, None).await, &base, "/login").await;
     assert!(
         !head(&login).contains(r#"<meta name="qudao-chunks""#),
         "{login}"
     );
-    let r = client
-        .post(format!("{base}/api/login"))
-        .json(&serde_json::json!({"login": "laoban", "password": "qudao2026"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{}", r.status());
+    let owner = browser_at(&base, Some("laoban")).await;
     // in <head>, the chunk loader first, then the group's files; the body, which
     // hydrates, holds nothing of it
-    let list = page("/customers").await;
+    let list = page_html(&owner, &base, "/customers").await;
     let named = r#"<meta name="qudao-chunks" content="/pkg/__wasm_split.______________________.js /pkg/chunk_6.wasm /pkg/split_customer_list.wasm">"#;
     assert!(head(&list).contains(named), "{}", head(&list));
     assert_eq!(
@@ -495,7 +502,7 @@ async fn a_page_of_a_chunk_names_its_files_for_the_browser_to_fetch_with_the_mai
         1,
         "one list: {list}"
     );
-    let dashboard = page("/").await;
+    let dashboard = page_html(&owner, &base, "/").await;
     assert!(
         head(&dashboard).contains("content=\"/pkg/__wasm_split.______________________.js /pkg/chunk_6.wasm /pkg/chunk_7.wasm /pkg/split_analysis.wasm\""),
         "{}",
@@ -512,25 +519,8 @@ async fn a_build_without_chunks_names_none() {
         vec![("__wasm_split_manifest.json", b"{not json".as_slice())],
     ] {
         let (base, _site) = app_with_pkg(&files, &[]).await;
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        client
-            .post(format!("{base}/api/login"))
-            .json(&serde_json::json!({"login": "laoban", "password": "qudao2026"}))
-            .send()
-            .await
-            .unwrap();
-        let html = client
-            .get(format!("{base}/customers"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let owner = browser_at(&base, Some("laoban")).await;
+        let html = page_html(&owner, &base, "/customers").await;
         assert!(
             html.contains("cust-table") || html.contains("empty-state"),
             "the list is drawn: {html}"

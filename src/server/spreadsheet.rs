@@ -116,6 +116,22 @@ pub fn decode(bytes: &[u8]) -> Result<String, FileProblem> {
     Ok(text.into_owned())
 }
 
+/// [`decode`] for a file read as it streams (a sales file of ten million lines is half a
+/// gigabyte): a UTF-8 file keeps its own bytes (its mark cut off) instead of a copy of
+/// them; any other encoding is decoded as [`decode`] does.
+pub fn decode_shared(bytes: axum::body::Bytes) -> Result<axum::body::Bytes, FileProblem> {
+    // no UTF-16 mark is UTF-8 (0xFE and 0xFF never are), so a file that is UTF-8 is read
+    // as such here as it is by `decode`
+    let text = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(_) => bytes.slice(3..),
+        None => bytes.clone(),
+    };
+    if std::str::from_utf8(&text).is_ok() {
+        return Ok(text);
+    }
+    decode(&bytes).map(|s| axum::body::Bytes::from(s.into_bytes()))
+}
+
 fn utf16(enc: &'static encoding_rs::Encoding, bytes: &[u8]) -> Result<String, FileProblem> {
     enc.decode_without_bom_handling_and_without_replacement(bytes)
         .map(|c| c.into_owned())
@@ -124,11 +140,11 @@ fn utf16(enc: &'static encoding_rs::Encoding, bytes: &[u8]) -> Result<String, Fi
 
 /// The delimiter of a CSV text: whichever of comma, tab and semicolon its first line
 /// holds most of.
-pub fn delimiter_of(text: &str) -> u8 {
-    let first = text.lines().next().unwrap_or_default();
+pub fn delimiter_of(text: &[u8]) -> u8 {
+    let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
     [b',', b'\t', b';']
         .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .max_by_key(|d| first.iter().filter(|b| *b == d).count())
         .unwrap_or(b',')
 }
 
@@ -183,10 +199,10 @@ impl Bounds {
 /// record wider than the column limit and, when `whole` (a file that will be held as
 /// cells), more rows or cells than the limits. The same parser the reader uses, so the
 /// count is exact; memory stays a fixed buffer whatever the text.
-pub fn check_csv_shape(text: &str, delimiter: u8, whole: bool) -> Result<usize, FileProblem> {
+pub fn check_csv_shape(text: &[u8], delimiter: u8, whole: bool) -> Result<usize, FileProblem> {
     use csv_core::ReadFieldResult;
     let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-    let mut input = text.as_bytes();
+    let mut input = text;
     let mut out = [0u8; 4096];
     let (mut width, mut rows, mut cells) = (0usize, 0usize, 0usize);
     loop {
@@ -217,11 +233,12 @@ pub fn check_csv_shape(text: &str, delimiter: u8, whole: bool) -> Result<usize, 
 }
 
 fn read_csv(text: &str) -> Result<Table, FileProblem> {
-    check_csv_shape(text, delimiter_of(text), true)?;
+    let delimiter = delimiter_of(text.as_bytes());
+    check_csv_shape(text.as_bytes(), delimiter, true)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(delimiter_of(text))
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut bounds = Bounds::default();

@@ -718,7 +718,7 @@ fn monthly_sums(lines: &[NewLine]) -> Vec<((Uuid, i32), MonthSums)> {
 
 /// Sums of lines per customer and month, gathered as lines come.
 #[derive(Debug, Default)]
-pub struct MonthlySums(std::collections::HashMap<(Uuid, i32), MonthSums>);
+pub struct MonthlySums(foldhash::HashMap<(Uuid, i32), MonthSums>);
 
 impl MonthlySums {
     /// Takes in one line; `false` (and nothing taken) when its customer's month would
@@ -733,7 +733,9 @@ impl MonthlySums {
     /// The sums in key order (the rollups' primary key order, so merging them walks the
     /// B-tree instead of jumping about it).
     pub fn in_key_order(self) -> Vec<((Uuid, i32), MonthSums)> {
-        let mut v: Vec<_> = self.0.into_iter().collect();
+        // sized once: a million customer-months grown by doubling are copied ~20 times
+        let mut v = Vec::with_capacity(self.0.len());
+        v.extend(self.0);
         v.sort_unstable_by_key(|((c, m), _)| (c.as_u128(), *m));
         v
     }

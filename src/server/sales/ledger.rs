@@ -14,7 +14,7 @@ use crate::server::db::DbConn;
 use crate::server::db::customers as customer_repo;
 use crate::server::db::sales::{self as repo, NewLine};
 use crate::server::spreadsheet::{
-    Table, check_csv_shape, csv_cells, decode, delimiter_of, read_table,
+    Table, check_csv_shape, csv_cells, decode_shared, delimiter_of, read_table,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
@@ -39,7 +39,7 @@ struct Rows {
 
 enum RowSource {
     Table(std::vec::IntoIter<Vec<String>>),
-    Csv(csv::Reader<std::io::Cursor<Vec<u8>>>, usize),
+    Csv(csv::Reader<std::io::Cursor<axum::body::Bytes>>, usize),
 }
 
 impl Rows {
@@ -49,7 +49,7 @@ impl Rows {
         let turn = crate::server::spreadsheet::parse_turn().await;
         tokio::task::spawn_blocking(move || {
             let _turn = turn;
-            Rows::open_now(&bytes)
+            Rows::open_now(bytes)
         })
         .await
         .unwrap_or_else(|e| {
@@ -58,18 +58,19 @@ impl Rows {
         })
     }
 
-    fn open_now(bytes: &[u8]) -> Result<Rows, FileProblem> {
+    fn open_now(bytes: axum::body::Bytes) -> Result<Rows, FileProblem> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(FileProblem::Empty);
         }
         if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            let Table { rows } = read_table(bytes)?;
+            let Table { rows } = read_table(&bytes)?;
             return Ok(Rows {
                 count: rows.len(),
                 rows: RowSource::Table(rows.into_iter()),
             });
         }
-        let text = decode(bytes)?;
+        // the file's own bytes when they are UTF-8: no copy of half a gigabyte
+        let text = decode_shared(bytes)?;
         let delimiter = delimiter_of(&text);
         let count = check_csv_shape(&text, delimiter, false)?;
         Ok(Rows {
@@ -79,7 +80,7 @@ impl Rows {
                     .has_headers(false)
                     .flexible(true)
                     .delimiter(delimiter)
-                    .from_reader(std::io::Cursor::new(text.into_bytes())),
+                    .from_reader(std::io::Cursor::new(text)),
                 0,
             ),
         })
@@ -144,7 +145,8 @@ impl Chunk {
                 &self.lines,
                 b.placed,
             ));
-            self.lines = Vec::new();
+            // emptied, its room kept for the next chunk's lines (`read_rows`)
+            self.lines.clear();
         }
     }
 }
@@ -222,6 +224,48 @@ impl Written {
 struct Header {
     cells: Vec<String>,
     at: HashMap<&'static str, usize>,
+    /// Where the columns a line is read from are, found once for the file rather than
+    /// looked up by name in every row.
+    places: Places,
+}
+
+/// Where each column a line is read from is in the file's rows (`None`: the file has
+/// no such column).
+struct Places {
+    order_date: Option<usize>,
+    customer_code: Option<usize>,
+    product_sku: Option<usize>,
+    quantity: Option<usize>,
+    amount: Option<usize>,
+    cost: Option<usize>,
+    product_name: Option<usize>,
+    rep_login: Option<usize>,
+    document_no: Option<usize>,
+}
+
+impl Places {
+    fn of(at: &HashMap<&'static str, usize>) -> Places {
+        let place = |key: &str| at.get(key).copied();
+        Places {
+            order_date: place("order_date"),
+            customer_code: place("customer_code"),
+            product_sku: place("product_sku"),
+            quantity: place("quantity"),
+            amount: place("amount"),
+            cost: place("cost"),
+            product_name: place("product_name"),
+            rep_login: place("rep_login"),
+            document_no: place("document_no"),
+        }
+    }
+}
+
+/// The row's cell at `place` (a spreadsheet's leading quote removed); empty when the
+/// file has no such column or the row is shorter.
+fn cell_at(r: &[String], place: Option<usize>) -> &str {
+    place
+        .and_then(|i| r.get(i))
+        .map_or("", |s| s.trim_start_matches('\''))
 }
 
 impl Header {
@@ -256,7 +300,8 @@ impl Header {
         if !missing.is_empty() {
             return Err(FileProblem::MissingColumns(missing));
         }
-        Ok((Header { cells, at }, seen))
+        let places = Places::of(&at);
+        Ok((Header { cells, at, places }, seen))
     }
 
     /// The column's name as the file writes it (for error reports).
@@ -269,23 +314,14 @@ impl Header {
                 |h| h.trim_start_matches('\u{feff}').trim().to_owned(),
             )
     }
-
-    /// The row's cell under `key` (a spreadsheet's leading quote removed).
-    fn cell(&self, r: &[String], key: &str) -> String {
-        self.at
-            .get(key)
-            .and_then(|&i| r.get(i))
-            .map(|s| s.trim_start_matches('\'').to_owned())
-            .unwrap_or_default()
-    }
 }
 
 /// The company's customers (with their reps), products and reps' logins, by the codes a
 /// file names them with. Products the import creates are added as it goes.
 struct Names {
-    customers: HashMap<String, (Uuid, Option<Uuid>)>,
-    products: HashMap<String, Uuid>,
-    logins: HashMap<String, Uuid>,
+    customers: foldhash::HashMap<String, (Uuid, Option<Uuid>)>,
+    products: foldhash::HashMap<String, Uuid>,
+    logins: foldhash::HashMap<String, Uuid>,
 }
 
 /// A line ready to store: who bought what, sold by whom.
@@ -410,20 +446,25 @@ impl Names {
 /// Parses a row's line; an identifier a spreadsheet rounded (9.15E+17) names nothing
 /// and is refused as such.
 fn parse_row(header: &Header, r: &[String], errors: &mut Vec<FieldError>) -> Option<SaleLine> {
-    let cell = |key: &str| header.cell(r, key);
+    let p = &header.places;
+    let cell = |place: Option<usize>| cell_at(r, place).to_owned();
     let input = SaleLineInput {
-        order_date: cell("order_date"),
-        customer_code: cell("customer_code"),
-        product_sku: cell("product_sku"),
-        quantity: cell("quantity"),
-        amount: cell("amount"),
-        cost: cell("cost"),
-        product_name: cell("product_name"),
-        rep_login: cell("rep_login"),
+        order_date: cell(p.order_date),
+        customer_code: cell(p.customer_code),
+        product_sku: cell(p.product_sku),
+        quantity: cell(p.quantity),
+        amount: cell(p.amount),
+        cost: cell(p.cost),
+        product_name: cell(p.product_name),
+        rep_login: cell(p.rep_login),
     };
     let mut line = take_all(errors, SaleLine::parse(&input));
-    for key in ["customer_code", "product_sku", "document_no"] {
-        if rounded_by_spreadsheet(&cell(key)) {
+    for (key, place) in [
+        ("customer_code", p.customer_code),
+        ("product_sku", p.product_sku),
+        ("document_no", p.document_no),
+    ] {
+        if rounded_by_spreadsheet(cell_at(r, place)) {
             errors.retain(|e| e.field != key);
             errors.push(FieldError::new(key, FieldErrorCode::RoundedNumber));
             line = None;
@@ -441,7 +482,7 @@ fn document_of(
     chunk: &mut Chunk,
     errors: &mut Vec<FieldError>,
 ) -> String {
-    let document = header.cell(r, "document_no").trim().to_owned();
+    let document = cell_at(r, header.places.document_no).trim().to_owned();
     if document.chars().count() > MAX_DOCUMENT_NO {
         errors.push(FieldError::new(
             "document_no",
@@ -665,7 +706,13 @@ fn read_rows(
         if chunk.full(size) {
             let clean = report.error_count == 0;
             chunk.seal(bulk.as_ref());
-            if send.blocking_send(std::mem::take(&mut chunk)).is_err() {
+            let mut full = std::mem::take(&mut chunk);
+            // lines made ready leave their room to the next chunk's: a hundred thousand
+            // lines' worth is not grown (and moved) again from nothing for each chunk
+            if full.prepared.is_some() {
+                chunk.lines = std::mem::take(&mut full.lines);
+            }
+            if send.blocking_send(full).is_err() {
                 // the writer stopped (its error is the import's answer)
                 break;
             }

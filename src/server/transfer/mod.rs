@@ -655,6 +655,41 @@ mod tests {
         assert_eq!(decode(&utf16).unwrap(), text);
     }
 
+    proptest::proptest! {
+        /// The sales import reads a file as it streams (`decode_shared`): the same text
+        /// as every other import reads (`decode`), whatever the bytes; a UTF-8 file is
+        /// read in place (its own bytes, not a copy of half a gigabyte).
+        #[test]
+        fn a_file_read_in_place_reads_as_when_copied(
+            mark in proptest::sample::select(vec![
+                &b""[..], b"\xEF\xBB\xBF", b"\xFF\xFE", b"\xFE\xFF", b"\xEF\xBB",
+            ]),
+            text in "[a-z0-9,\r\n重庆百货二批]{0,40}",
+            noise in proptest::collection::vec(proptest::num::u8::ANY, 0..6),
+            gbk in proptest::bool::ANY,
+        ) {
+            let mut bytes = mark.to_vec();
+            if gbk {
+                bytes.extend_from_slice(&encoding_rs::GBK.encode(&text).0);
+            } else {
+                bytes.extend_from_slice(text.as_bytes());
+            }
+            bytes.extend_from_slice(&noise);
+            let shared = axum::body::Bytes::from(bytes.clone());
+            let streamed = crate::server::spreadsheet::decode_shared(shared.clone());
+            proptest::prop_assert_eq!(
+                streamed.clone().map(|b| b.to_vec()),
+                decode(&bytes).map(String::into_bytes)
+            );
+            if let Ok(read) = streamed
+                && std::str::from_utf8(&bytes).is_ok()
+            {
+                let whole = shared.as_ptr_range();
+                proptest::prop_assert!(whole.contains(&read.as_ptr()) || read.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn binary_or_foreign_bytes_are_a_wrong_encoding() {
         let noise: Vec<u8> = (0..400u32)

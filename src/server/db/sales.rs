@@ -733,9 +733,7 @@ impl MonthlySums {
     /// The sums in key order (the rollups' primary key order, so merging them walks the
     /// B-tree instead of jumping about it).
     pub fn in_key_order(self) -> Vec<((Uuid, i32), MonthSums)> {
-        // sized once: a million customer-months grown by doubling are copied ~20 times
-        let mut v = Vec::with_capacity(self.0.len());
-        v.extend(self.0);
+        let mut v: Vec<_> = self.0.into_iter().collect();
         v.sort_unstable_by_key(|((c, m), _)| (c.as_u128(), *m));
         v
     }

@@ -620,10 +620,10 @@ pub mod assets {
         };
         let pkg = opts.site_pkg_dir.as_ref();
         let path = Path::new(opts.site_root.as_ref()).join(pkg).join(manifest);
-        let read = std::fs::read_to_string(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|text| group_urls(&text, pkg, &loader).map_err(|e| e.to_string()));
-        match read {
+        let read = || -> anyhow::Result<HashMap<String, String>> {
+            Ok(group_urls(&std::fs::read_to_string(&path)?, pkg, &loader)?)
+        };
+        match read() {
             Ok(groups) => groups,
             // an unhashed build without a manifest is simply not split
             Err(_) if hashes.is_none() && !path.exists() => HashMap::new(),

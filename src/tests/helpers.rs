@@ -279,8 +279,9 @@ pub mod watchdog {
 }
 
 impl TestApp {
-    /// An app served by another process (`qudao serve`) at `addr` on `database_url`,
-    /// for the same helpers; `pool` is the test's own connection to that database.
+    /// An app served at `addr` on `database_url` by another process (`qudao serve`) or
+    /// a server the test built itself, for the same helpers; `pool` is the test's own
+    /// connection to that database.
     pub fn served_by_process(addr: SocketAddr, database_url: &str, pool: Pool) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         TestApp {

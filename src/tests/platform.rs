@@ -1,5 +1,5 @@
 //! Health, pages, headers, the service worker, backups and start-up faults.
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
 use qudao::server::backup;
 use qudao::server::config::Config;
 use qudao::server::db;
@@ -367,7 +367,7 @@ async fn a_database_failure_shows_the_error_page_in_chinese_not_a_crash() {
 async fn app_with_pkg(
     files: &[(&str, &[u8])],
     older: &[(&str, &[u8])],
-) -> (String, tempfile::TempDir) {
+) -> (TestApp, tempfile::TempDir) {
     let site = tempfile::tempdir().unwrap();
     let pkg = site.path().join("pkg");
     std::fs::create_dir(&pkg).unwrap();
@@ -395,6 +395,7 @@ async fn app_with_pkg(
     qudao::server::seed::seed_demo(&pool).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let app = TestApp::served_by_process(addr, &config.database_url, pool.clone());
     let mut state = Shared::new(pool, config).unwrap();
     state.leptos_options.site_root = site.path().display().to_string().into();
     // what the server reads of the built site at its start, read from this one
@@ -404,7 +405,7 @@ async fn app_with_pkg(
         axum::serve(listener, router).await.unwrap();
         drop(dir);
     });
-    (format!("http://{addr}"), site)
+    (app, site)
 }
 
 async fn fetch_asset(base: &str, path: &str, accept: Option<&str>) -> reqwest::Response {
@@ -420,7 +421,7 @@ async fn fetch_asset(base: &str, path: &str, accept: Option<&str>) -> reqwest::R
 #[tokio::test]
 async fn built_assets_are_sent_precompressed_to_browsers_that_accept_it() {
     let wasm: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
-    let (base, _site) = app_with_pkg(
+    let (app, _site) = app_with_pkg(
         &[
             ("app.wasm", &wasm),
             ("app.wasm.br", b"BROTLI COPY"),
@@ -429,6 +430,7 @@ async fn built_assets_are_sent_precompressed_to_browsers_that_accept_it() {
         &[],
     )
     .await;
+    let base = app.base.clone();
     let r = fetch_asset(&base, "/pkg/app.wasm", Some("gzip, deflate, br")).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-encoding"], "br");
@@ -450,30 +452,9 @@ async fn built_assets_are_sent_precompressed_to_browsers_that_accept_it() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
-/// A browser-like client of the app at `base` (cookies kept, redirects not followed),
-/// signed in as `login` when given.
-async fn browser_at(base: &str, login: Option<&str>) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    if let Some(login) = login {
-        let r = client
-            .post(format!("{base}/api/login"))
-            .json(&json!({"login": login, "password": "qudao2026"}))
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success(), "{}", r.status());
-    }
-    client
-}
-
 /// The page at `path` as HTML (it must answer 200).
-async fn page_html(client: &reqwest::Client, base: &str, path: &str) -> String {
-    let r = client.get(format!("{base}{path}")).send().await.unwrap();
+async fn page_html(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let r = app.get(client, path).await;
     assert_eq!(r.status(), StatusCode::OK, "{path}");
     r.text().await.unwrap()
 }
@@ -483,18 +464,18 @@ async fn a_page_of_a_chunk_names_its_files_for_the_browser_to_fetch_with_the_mai
     // a split build's manifest: each group's wasm files (the group's own and the shared)
     let manifest = br#"{"customer_list": ["chunk_6", "split_customer_list"],
         "analysis": ["chunk_6", "chunk_7", "split_analysis"]}"#;
-    let (base, _site) = app_with_pkg(&[("__wasm_split_manifest.json", manifest)], &[]).await;
+    let (app, _site) = app_with_pkg(&[("__wasm_split_manifest.json", manifest)], &[]).await;
     let head = |html: &str| html.split("</head>").next().unwrap_or_default().to_owned();
     // the sign-in page is in the main module: nothing more to fetch
-    let login = page_html(&browser_at(&base, None).await, &base, "/login").await;
+    let login = page_html(&app, &app.client(), "/login").await;
     assert!(
         !head(&login).contains(r#"<meta name="qudao-chunks""#),
         "{login}"
     );
-    let owner = browser_at(&base, Some("laoban")).await;
+    let owner = app.signed_in("laoban").await;
     // in <head>, the chunk loader first, then the group's files; the body, which
     // hydrates, holds nothing of it
-    let list = page_html(&owner, &base, "/customers").await;
+    let list = page_html(&app, &owner, "/customers").await;
     let named = r#"<meta name="qudao-chunks" content="/pkg/__wasm_split.______________________.js /pkg/chunk_6.wasm /pkg/split_customer_list.wasm">"#;
     assert!(head(&list).contains(named), "{}", head(&list));
     assert_eq!(
@@ -502,7 +483,7 @@ async fn a_page_of_a_chunk_names_its_files_for_the_browser_to_fetch_with_the_mai
         1,
         "one list: {list}"
     );
-    let dashboard = page_html(&owner, &base, "/").await;
+    let dashboard = page_html(&app, &owner, "/").await;
     assert!(
         head(&dashboard).contains("content=\"/pkg/__wasm_split.______________________.js /pkg/chunk_6.wasm /pkg/chunk_7.wasm /pkg/split_analysis.wasm\""),
         "{}",
@@ -518,9 +499,9 @@ async fn a_build_without_chunks_names_none() {
         vec![("app.wasm", b"wasm".as_slice())],
         vec![("__wasm_split_manifest.json", b"{not json".as_slice())],
     ] {
-        let (base, _site) = app_with_pkg(&files, &[]).await;
-        let owner = browser_at(&base, Some("laoban")).await;
-        let html = page_html(&owner, &base, "/customers").await;
+        let (app, _site) = app_with_pkg(&files, &[]).await;
+        let owner = app.signed_in("laoban").await;
+        let html = page_html(&app, &owner, "/customers").await;
         assert!(
             html.contains("cust-table") || html.contains("empty-state"),
             "the list is drawn: {html}"
@@ -533,11 +514,12 @@ async fn a_build_without_chunks_names_none() {
 async fn a_precompressed_copy_older_than_its_file_is_never_sent() {
     // a rebuild without the precompress step: the copies describe the old file
     let js = "console.log('the new build');".repeat(100);
-    let (base, site) = app_with_pkg(
+    let (app, site) = app_with_pkg(
         &[("app.js", js.as_bytes())],
         &[("app.js.br", b"OLD BUILD"), ("app.js.gz", b"OLD BUILD")],
     )
     .await;
+    let base = app.base.clone();
     let r = fetch_asset(&base, "/pkg/app.js", Some("gzip")).await;
     assert_eq!(r.status(), StatusCode::OK);
     // compressed per request, from the file as it is now
